@@ -1,0 +1,32 @@
+# The two commands of the README. Both create the environment they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AS_OF ?= 2003-02-05
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "debtreg needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+## demo: load the fixtures into debtreg.sqlite and print the three Annex 1 registers as of 2003-02-05
+demo: $(STAMP)
+	$(BIN)/debtreg load fixtures/
+	@for agreement in barnes-1995 novascotia-1999 barnes-2000; do \
+		echo; $(BIN)/debtreg annex1 $$agreement --as-of $(AS_OF) || exit 1; \
+	done
+
+## test: the whole suite (PostgreSQL tests need DEBTREG_TEST_POSTGRES_URL; see README)
+test: $(STAMP)
+	$(BIN)/pytest
+
+## bench: a synthetic history, events recorded per second and register latency
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) debtreg.sqlite debtreg.sqlite-wal debtreg.sqlite-shm .pytest_cache .hypothesis

@@ -1,0 +1,453 @@
+"""The ``debtreg`` command.
+
+Views take ``--as-of`` and print text tables, JSON or CSV; recording commands
+check the entry against the agreement's whole timeline and either record it or
+refuse it with the rule and section it breaks, exit status 1, and nothing
+recorded. The database is ``--db URL``, else ``$DEBTREG_DATABASE_URL``, else
+the SQLite file ``debtreg.sqlite`` in the working directory.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapters import render
+from adapters.entries import EntryIn, EvidenceIn, PrepaymentEntry, TransferEntry, CancellationEntry
+from adapters.journal import journal_paths, read_journal, stage_journals
+from adapters.registry import Registry, Staged
+from adapters.store import URL_VARIABLE, database_url
+from domain.errors import InvalidCommand, RegistryError
+from domain.money import format_amount
+from domain.values import TREASURY_ENTRY
+from eventsourcing.persistence import PersistenceError
+from projections.history import history
+from projections.register import outstanding_as_of, register_as_of
+
+app = typer.Typer(
+    name="debtreg",
+    help="An event-sourced registry of privately placed notes: registers, Annex 1 and history as of any date.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TextJsonOrCsv(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class By(str, Enum):
+    note = "note"
+    holder = "holder"
+
+
+class Kind(str, Enum):
+    required = "required"
+    optional = "optional"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str | None
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"debtreg {version('debtreg')}")
+        except PackageNotFoundError:
+            typer.echo("debtreg (not installed)")
+        raise typer.Exit()
+
+
+Agreement = Annotated[str, typer.Argument(help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")]
+AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help="The business date to show, YYYY-MM-DD.")]
+Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
+Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
+On = Annotated[str, typer.Option("--date", metavar="DATE", help="The date it takes effect, YYYY-MM-DD.")]
+Series = Annotated[str | None, typer.Option("--series", help="Series, e.g. 7.66% (not needed when there is one).")]
+Evidence = Annotated[
+    str, typer.Option("--evidence", help="The document that backs this entry.", show_default=True)
+]
+Section = Annotated[str | None, typer.Option("--section", help="Section or page of that document.")]
+RecordedBy = Annotated[
+    str | None,
+    typer.Option("--recorded-by", envvar="DEBTREG_ACTOR", help="Who records this (default: your user name)."),
+]
+RequestId = Annotated[
+    str | None,
+    typer.Option("--request-id", help="An id for this request: repeating it records nothing twice."),
+]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", envvar=URL_VARIABLE, help="Database URL (sqlite:///file or postgresql://...)."),
+    ] = None,
+    _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    ctx.obj = Settings(db=db)
+
+
+@contextmanager
+def opened(ctx: typer.Context, fmt: str = "text") -> Iterator[Registry]:
+    """The registry, closed afterwards; refusals and database faults become messages."""
+    registry: Registry | None = None
+    try:
+        registry = Registry(ctx.obj.db)
+        yield registry
+    except RegistryError as error:
+        _refuse(error, fmt)
+    except (SQLAlchemyError, PersistenceError) as error:
+        typer.echo(f"debtreg: cannot use the database {database_url(ctx.obj.db)}: {error}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        if registry is not None:
+            registry.close()
+
+
+def _refuse(error: RegistryError, fmt: str) -> None:
+    if fmt == "json":
+        _print(
+            render.to_json(
+                {"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message, "section": error.section}}
+            )
+        )
+    typer.echo(f"debtreg: refused: {error}\nrule: {error.rule}", err=True)
+    raise typer.Exit(1)
+
+
+def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for index, name in enumerate(header):
+        table.add_column(name, justify="right" if index in numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _print(text: str) -> None:
+    typer.echo(text)
+
+
+# --------------------------------------------------------------------- views
+
+
+@app.command()
+def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
+    """List the agreements on the registry."""
+    with opened(ctx, fmt.value) as registry:
+        registered = registry.agreements()
+    if fmt is TextOrJson.json:
+        _print(
+            render.to_json(
+                [
+                    {
+                        "agreement": r.terms.key,
+                        "title": r.terms.title,
+                        "issuer": r.terms.issuer,
+                        "guarantors": list(r.terms.guarantors),
+                        "dated_as_of": r.terms.dated_as_of,
+                        "series": [
+                            {"series": s.key, "title": s.title, "principal": render.amount(s.principal)}
+                            for s in r.terms.series
+                        ],
+                    }
+                    for r in registered
+                ]
+            )
+        )
+        return
+    rows = [
+        [
+            r.terms.key,
+            r.terms.issuer,
+            r.terms.title,
+            r.terms.dated_as_of.isoformat(),
+            "\n".join(f"${format_amount(s.principal)} {s.title}" for s in r.terms.series),
+        ]
+        for r in registered
+    ]
+    out.print(_table("Agreements", ["Agreement", "Issuer", "Title", "Dated as of", "Series"], rows))
+
+
+@app.command()
+def register(
+    ctx: typer.Context,
+    agreement: Agreement,
+    as_of: AsOf,
+    by: Annotated[By, typer.Option("--by", help="One line per note or per holder.")] = By.note,
+    fmt: Format3 = TextJsonOrCsv.text,
+) -> None:
+    """Who held which notes on a date."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        view = register_as_of(agreement, registry.events_of(agreement), day)
+    if fmt is TextJsonOrCsv.json:
+        _print(render.to_json(render.register_json(view, by.value)))
+    elif fmt is TextJsonOrCsv.csv:
+        _print(render.register_csv(view, by.value).rstrip("\n"))
+    elif view.not_on_file:
+        _print(f"{agreement} register as of {day}: {view.not_on_file}")
+    else:
+        header, rows = render.register_rows(view, by.value)
+        numeric = [4] if by is By.note else list(range(1, len(view.series) + 1))
+        out.print(_table(f"{agreement} register as of {day}, by {by.value}", header, rows, numeric))
+
+
+@app.command()
+def outstanding(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text) -> None:
+    """Principal outstanding per series on a date, with the events that make it up."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        lines = outstanding_as_of(registry.events_of(agreement), day)
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.outstanding_json(agreement, day, lines)))
+        return
+    rows = []
+    for line in lines:
+        if line.not_on_file:
+            rows.append([line.series.key, line.not_on_file, "", "", ""])
+            continue
+        for m in line.movements:
+            sign = "" if m.kind in ("issued", "opened") else "-"
+            rows.append([line.series.key, m.kind, f"{agreement}:{m.ref}", m.on.isoformat(), sign + format_amount(m.amount)])
+        paid = f" (paid off {line.paid_off_on})" if line.paid_off_on else ""
+        rows.append([line.series.key, f"outstanding{paid}", "", day.isoformat(), format_amount(line.outstanding or 0)])
+    out.print(_table(f"{agreement} principal outstanding as of {day}", ["Series", "Movement", "Event", "Date", "Amount"], rows, [4]))
+
+
+@app.command()
+def annex1(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format3 = TextJsonOrCsv.text) -> None:
+    """Annex 1, the schedule of current noteholders, as of a date."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        view = register_as_of(agreement, registry.events_of(agreement), day)
+    if fmt is TextJsonOrCsv.json:
+        _print(render.to_json(render.annex1_json(view)))
+    elif fmt is TextJsonOrCsv.csv:
+        _print(render.annex1_csv(view).rstrip("\n"))
+    else:
+        _print(render.annex1_text(view))
+
+
+@app.command("history")
+def history_command(ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text) -> None:
+    """Every event of an agreement: when it took effect, when and by whom it was recorded, on what evidence."""
+    with opened(ctx, fmt.value) as registry:
+        lines = history(agreement, registry.events_of(agreement))
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.history_json(lines)))
+        return
+    rows = [
+        [
+            line.ref,
+            line.effective_on.isoformat() + ("\nbackdated" if line.backdated else ""),
+            line.recorded_at.strftime("%Y-%m-%d %H:%M:%S UTC") + f"\n{line.recorded_by}",
+            line.summary,
+            line.evidence + "".join(f"\nassumed {a.fact}: {a.reason}" for a in line.assumptions),
+        ]
+        for line in lines
+    ]
+    out.print(_table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
+
+
+# ----------------------------------------------------------------- recording
+
+
+def _record(
+    ctx: typer.Context,
+    agreement: str,
+    build: Any,
+    *,
+    fields: dict[str, Any],
+    recorded_by: str | None,
+    request_id: str | None,
+    fmt: TextOrJson,
+) -> None:
+    """Validate a command as an entry, record it, and say what was recorded."""
+    with opened(ctx, fmt.value) as registry:
+        try:
+            entry: EntryIn = build.model_validate(fields)
+        except ValidationError as error:
+            first = error.errors()[0]
+            name = str(first["loc"][-1]) if first["loc"] else "input"
+            raise InvalidCommand(f"{name}: {str(first['msg']).removeprefix('Value error, ')}") from None
+        staged = registry.execute(
+            agreement, entry, recorded_by=recorded_by or _actor(), entry_key=request_id
+        )
+        events = registry.events_of(agreement)
+    recorded = {f"{agreement}:{e.originator_version}": e for e in events}
+    lines = [(ref, recorded[ref].summary()) for ref in staged.refs]
+    if fmt is TextOrJson.json:
+        _print(render.to_json({"recorded": [{"event": r, "summary": s} for r, s in lines], "already_recorded": not lines}))
+        return
+    if not lines:
+        _print(f"already recorded: request {request_id!r} is on file for {agreement}; nothing new was recorded")
+    for ref, summary in lines:
+        _print(f"recorded {ref}: {summary}")
+
+
+def _actor() -> str:
+    return os.environ.get("DEBTREG_ACTOR") or getpass.getuser()
+
+
+def _evidence(document: str, section: str | None) -> dict[str, Any]:
+    return EvidenceIn(document=document, section=section).model_dump()
+
+
+@app.command()
+def transfer(
+    ctx: typer.Context,
+    agreement: Agreement,
+    on: On,
+    transferor: Annotated[str, typer.Option("--from", help="The holder giving notes (full name or a unique part).")],
+    transferee: Annotated[str, typer.Option("--to", help="The holder receiving them.")],
+    amount: Annotated[str, typer.Option("--amount", help="Principal to transfer, e.g. 1,000,000.")],
+    series: Series = None,
+    note: Annotated[int | None, typer.Option("--note", help="Surrender this note only.")] = None,
+    registered_name: Annotated[str | None, typer.Option("--registered-name", help="Name to register the new note in.")] = None,
+    evidence: Evidence = TREASURY_ENTRY,
+    section: Section = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a transfer: notes surrendered, new ones issued to the transferee (Section 6.2)."""
+    fields = {
+        "type": "transfer",
+        "effective_on": on,
+        "evidence": _evidence(evidence, section),
+        "from": transferor,
+        "to": transferee,
+        "amount": amount,
+        "series": series,
+        "note": note,
+        "registered_name": registered_name,
+    }
+    _record(ctx, agreement, TransferEntry, fields=fields, recorded_by=recorded_by, request_id=request_id, fmt=fmt)
+
+
+@app.command()
+def prepay(
+    ctx: typer.Context,
+    agreement: Agreement,
+    on: On,
+    amount: Annotated[str, typer.Option("--amount", help="Principal prepaid, e.g. 6,250,000.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="required (Section 5.1) or optional (5.2).")],
+    series: Series = None,
+    evidence: Evidence = TREASURY_ENTRY,
+    section: Section = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a prepayment, allocated pro rata to the notes' unpaid principal (Section 5.4)."""
+    fields = {
+        "type": "prepayment",
+        "effective_on": on,
+        "evidence": _evidence(evidence, section),
+        "amount": amount,
+        "kind": kind.value,
+        "series": series,
+    }
+    _record(ctx, agreement, PrepaymentEntry, fields=fields, recorded_by=recorded_by, request_id=request_id, fmt=fmt)
+
+
+@app.command()
+def cancel(
+    ctx: typer.Context,
+    agreement: Agreement,
+    on: On,
+    note: Annotated[int, typer.Option("--note", help="The note the Company acquired.")],
+    evidence: Evidence = TREASURY_ENTRY,
+    section: Section = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a note the Company acquired, cancelled and not reissued (Section 7.12)."""
+    fields = {"type": "cancellation", "effective_on": on, "evidence": _evidence(evidence, section), "note": note}
+    _record(ctx, agreement, CancellationEntry, fields=fields, recorded_by=recorded_by, request_id=request_id, fmt=fmt)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Journal files, or directories of them.")],
+    recorded_by: RecordedBy = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
+    with opened(ctx, fmt.value) as registry:
+        journals = [read_journal(path) for path in journal_paths(paths)]
+        staged = stage_journals(registry, journals, recorded_by or _actor())
+        if sys.stderr.isatty() and fmt is TextOrJson.text:
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("recording", total=len(staged))
+                registry.record_all(staged, lambda _: progress.advance(task))
+        else:
+            registry.record_all(staged)
+    summary = _load_summary(staged)
+    if fmt is TextOrJson.json:
+        _print(render.to_json(summary))
+        return
+    rows = [
+        [s["journal"], s["agreement"], str(s["entries"]), str(s["recorded"]), str(s["on_file"]), str(s["events"])]
+        for s in summary
+    ]
+    out.print(_table("Journals loaded", ["Journal", "Key", "Entries", "Recorded", "Already on file", "Events"], rows, [2, 3, 4, 5]))
+
+
+def _load_summary(staged: Sequence[Staged]) -> list[dict[str, Any]]:
+    by_source: dict[str, dict[str, Any]] = {}
+    for item in staged:
+        journal = (item.provenance.source or "").rsplit(":", 1)[0]
+        line = by_source.setdefault(
+            journal, {"journal": journal, "agreement": item.key, "entries": 0, "recorded": 0, "on_file": 0, "events": 0}
+        )
+        line["entries"] += 1
+        line["recorded" if item.events else "on_file"] += 1
+        line["events"] += len(item.events)
+    return list(by_source.values())
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,424 @@
+"""What comes in from outside, validated: journal entries and command-line input.
+
+A journal entry and the equivalent command typed at the prompt are the same
+pydantic model, so they are checked the same way, fingerprinted the same way
+(the same content twice is recorded once) and turned into the same aggregate
+command. Money is a string or an integer, never a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from domain.agreement import Agreement, NewNote, agreement_id
+from domain.errors import InvalidAmount, UnknownAgreement
+from domain.guaranty import Guaranty, guaranty_id
+from domain.money import parse_amount
+from domain.stream import Stream
+from domain.values import (
+    AgreementTerms,
+    Assumption,
+    Evidence,
+    GuarantyTerms,
+    Holding,
+    Obligation,
+    Provenance,
+    ScheduledPayment,
+    SeriesTerms,
+)
+
+NOT_APPLICABLE = "n/a"
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return parse_amount(value)
+    except InvalidAmount as error:
+        raise ValueError(error.message) from None
+
+
+def _percent(value: Any) -> Decimal:
+    if not isinstance(value, str) or not value.strip().endswith("%"):
+        raise ValueError(f"{value!r} is not a percentage; write it as a string such as \"7.13%\"")
+    text = value.strip()[:-1]
+    try:
+        rate = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a percentage") from None
+    if not rate.is_finite() or rate < 0:
+        raise ValueError(f"{value!r} is not a percentage")
+    return rate
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise ValueError(f"{value} has a time of day; give a date such as 2003-02-05")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+    raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
+Day = Annotated[date, BeforeValidator(_day)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class EvidenceIn(Strict):
+    document: Text
+    section: str | None = None
+    note: str | None = None
+
+
+class AssumedIn(Strict):
+    fact: Text
+    reason: Text
+
+
+class EntryIn(Strict):
+    """What every entry gives: when it took effect and on what evidence.
+
+    An entry acts on one stream, named by the journal's (or the command's) key:
+    an agreement unless it says otherwise. An entry that ``creates`` its stream
+    starts it; any other needs the stream on the registry already.
+    """
+
+    creates: ClassVar[bool] = False
+    stream_kind: ClassVar[str] = "agreement"
+
+    id: str | None = None
+    effective_on: Day
+    evidence: EvidenceIn
+    assumed: tuple[AssumedIn, ...] = ()
+
+    def stream(self, key: str) -> UUID:
+        return agreement_id(key)
+
+    def prerequisites(self) -> list[tuple[str, UUID]]:
+        """Other streams that must be on the registry first, as (key, id)."""
+        return []
+
+    def create(self, key: str, provenance: Provenance) -> Stream:
+        raise NotImplementedError
+
+    def fingerprint(self) -> str:
+        """A digest of the entry's content (not its id), to recognise it when given again."""
+        content = self.model_dump(mode="json", exclude={"id"}, by_alias=True)
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+    def provenance(self, recorded_by: str, *, entry: str | None, source: str | None = None) -> Provenance:
+        return Provenance(
+            recorded_by=recorded_by,
+            evidence=Evidence(self.evidence.document, self.evidence.section, self.evidence.note),
+            assumptions=tuple(Assumption(a.fact, a.reason) for a in self.assumed),
+            entry=entry,
+            fingerprint=self.fingerprint() if entry is not None else None,
+            source=source,
+        )
+
+    def apply(self, stream: Any, provenance: Provenance) -> None:
+        raise NotImplementedError
+
+
+class ScheduledIn(Strict):
+    due_on: Day
+    amount: Money
+
+
+class SeriesIn(Strict):
+    key: Text
+    title: Text
+    label: Text
+    principal: Money
+    rate: Percent
+    maturity: Day
+    interest_dates: tuple[str, ...] | None = None
+    day_count: str | None = None
+    required_prepayments: tuple[ScheduledIn, ...] | None = None
+    min_denomination: Money | None = None
+    optional_prepayment_multiple: Money | None = None
+
+    def terms(self) -> SeriesTerms:
+        return SeriesTerms(
+            key=self.key,
+            title=self.title,
+            label=self.label,
+            principal=self.principal,
+            rate_percent=self.rate,
+            maturity=self.maturity,
+            interest_dates=self.interest_dates,
+            day_count=self.day_count,
+            required_prepayments=(
+                None
+                if self.required_prepayments is None
+                else tuple(ScheduledPayment(p.due_on, p.amount) for p in self.required_prepayments)
+            ),
+            min_denomination=self.min_denomination,
+            optional_prepayment_multiple=self.optional_prepayment_multiple,
+        )
+
+
+class AgreementEntry(EntryIn):
+    """An agreement put on the registry with its terms."""
+
+    creates: ClassVar[bool] = True
+
+    type: Literal["agreement"]
+    title: Text
+    issuer: Text
+    guarantors: tuple[str, ...] = ()
+    dated_as_of: Day
+    closing_on: Day | None = None
+    amendment_threshold: str | None = None
+    sections: dict[str, str] = {}
+    reacquired_notes_count_pro_rata: bool = False
+    series: tuple[SeriesIn, ...] = Field(min_length=1)
+
+    def terms(self, key: str) -> AgreementTerms:
+        return AgreementTerms(
+            key=key,
+            title=self.title,
+            issuer=self.issuer,
+            guarantors=self.guarantors,
+            dated_as_of=self.dated_as_of,
+            closing_on=self.closing_on,
+            series=tuple(s.terms() for s in self.series),
+            amendment_threshold=self.amendment_threshold,
+            sections=dict(self.sections),
+            reacquired_notes_count_pro_rata=self.reacquired_notes_count_pro_rata,
+        )
+
+    def create(self, key: str, provenance: Provenance) -> Stream:
+        return Agreement.register(self.terms(key), effective_on=self.effective_on, provenance=provenance)
+
+
+class NoteIn(Strict):
+    holder: Text
+    principal: Money
+    series: str | None = None
+    registered_name: str | None = None
+    account: str | None = None
+    number: int | None = Field(default=None, gt=0)
+
+
+class _NotesEntry(EntryIn):
+    notes: tuple[NoteIn, ...] = Field(min_length=1)
+
+    def new_notes(self, agreement: Agreement) -> list[NewNote]:
+        return [
+            NewNote(
+                series=agreement.series_key(n.series),
+                holder=n.holder,
+                principal=n.principal,
+                registered_name=n.registered_name,
+                account=n.account,
+                number=n.number,
+            )
+            for n in self.notes
+        ]
+
+
+class IssueEntry(_NotesEntry):
+    """Notes issued at a closing."""
+
+    type: Literal["issue"]
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.issue(self.new_notes(agreement), on=self.effective_on, provenance=provenance)
+
+
+class OpeningRegisterEntry(_NotesEntry):
+    """The earliest register on file, for notes whose earlier history is not."""
+
+    type: Literal["opening-register"]
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.open_register(self.new_notes(agreement), on=self.effective_on, provenance=provenance)
+
+
+class TransferEntry(EntryIn):
+    type: Literal["transfer"]
+    from_: Text = Field(alias="from")
+    to: Text
+    amount: Money
+    series: str | None = None
+    note: int | None = Field(default=None, gt=0)
+    registered_name: str | None = None
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.transfer(
+            on=self.effective_on,
+            transferor=self.from_,
+            transferee=self.to,
+            amount=self.amount,
+            provenance=provenance,
+            series=self.series,
+            note=self.note,
+            registered_name=self.registered_name,
+        )
+
+
+class PrepaymentEntry(EntryIn):
+    type: Literal["prepayment"]
+    kind: Literal["required", "optional"]
+    amount: Money
+    series: str | None = None
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.prepay(
+            on=self.effective_on,
+            amount=self.amount,
+            kind=self.kind,
+            provenance=provenance,
+            series=self.series,
+        )
+
+
+class MaturityEntry(EntryIn):
+    type: Literal["maturity"]
+    series: str | None = None
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.pay_at_maturity(on=self.effective_on, provenance=provenance, series=self.series)
+
+
+class CancellationEntry(EntryIn):
+    type: Literal["cancellation"]
+    note: int = Field(gt=0)
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.cancel(on=self.effective_on, note=self.note, provenance=provenance)
+
+
+class HolderIn(Strict):
+    """A line of a schedule of holders: one amount, or one per series with "n/a"."""
+
+    holder: Text
+    principal: Money | dict[str, Money | Literal["n/a"]]
+
+
+class RegisterEntry(EntryIn):
+    """A schedule of holders on file (an Annex 1): loading checks the register against it."""
+
+    type: Literal["register"]
+    holders: tuple[HolderIn, ...]
+    total: Money | None = None
+    totals: dict[str, Money] | None = None
+
+    @model_validator(mode="after")
+    def _totals_add_up(self) -> RegisterEntry:
+        sums: dict[str | None, Decimal] = {}
+        for line in self.holders:
+            amounts = line.principal if isinstance(line.principal, dict) else {None: line.principal}
+            for series, amount in amounts.items():
+                if amount != NOT_APPLICABLE:
+                    sums[series] = sums.get(series, Decimal(0)) + amount
+        stated: dict[str | None, Decimal] = dict(self.totals or {})
+        if self.total is not None:
+            stated[None] = self.total
+        for series, amount in stated.items():
+            if sums.get(series, Decimal(0)) != amount:
+                column = f" of the {series} column" if series else ""
+                raise ValueError(
+                    f"the TOTAL{column} is {amount}, but its lines add up to {sums.get(series, 0)}"
+                )
+        return self
+
+    def holdings(self, agreement: Agreement) -> list[Holding]:
+        holdings = []
+        for line in self.holders:
+            amounts = line.principal if isinstance(line.principal, dict) else {None: line.principal}
+            for series, amount in amounts.items():
+                if amount != NOT_APPLICABLE:
+                    holdings.append(Holding(line.holder, agreement.series_key(series), amount))
+        return holdings
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.attest_register(self.holdings(agreement), on=self.effective_on, provenance=provenance)
+
+
+class ObligationIn(Strict):
+    name: Text
+    agreement: str | None = None
+
+
+class GuarantyEntry(EntryIn):
+    """A guaranty delivered, standing behind the agreements and instruments it names."""
+
+    creates: ClassVar[bool] = True
+    stream_kind: ClassVar[str] = "guaranty"
+
+    type: Literal["guaranty"]
+    title: Text
+    guarantor: Text
+    dated_as_of: Day
+    beneficiaries: tuple[str, ...] = ()
+    covers: tuple[ObligationIn, ...] = Field(min_length=1)
+
+    def stream(self, key: str) -> UUID:
+        return guaranty_id(key)
+
+    def prerequisites(self) -> list[tuple[str, UUID]]:
+        return [(o.agreement, agreement_id(o.agreement)) for o in self.covers if o.agreement]
+
+    def create(self, key: str, provenance: Provenance) -> Stream:
+        terms = GuarantyTerms(
+            key=key,
+            title=self.title,
+            guarantor=self.guarantor,
+            dated_as_of=self.dated_as_of,
+            beneficiaries=self.beneficiaries,
+            covers=tuple(Obligation(o.name, o.agreement) for o in self.covers),
+        )
+        return Guaranty.deliver(terms, effective_on=self.effective_on, provenance=provenance)
+
+
+class GuarantyReleaseEntry(EntryIn):
+    """A guaranty released as to some agreements, or (none named) entirely."""
+
+    stream_kind: ClassVar[str] = "guaranty"
+
+    type: Literal["guaranty-release"]
+    agreements: tuple[str, ...] = ()
+
+    def stream(self, key: str) -> UUID:
+        return guaranty_id(key)
+
+    def apply(self, guaranty: Guaranty, provenance: Provenance) -> None:
+        guaranty.release(self.agreements, on=self.effective_on, provenance=provenance)
+
+
+Entry = Annotated[
+    AgreementEntry
+    | IssueEntry
+    | OpeningRegisterEntry
+    | TransferEntry
+    | PrepaymentEntry
+    | MaturityEntry
+    | CancellationEntry
+    | RegisterEntry
+    | GuarantyEntry
+    | GuarantyReleaseEntry,
+    Field(discriminator="type"),
+]
+
+
+def missing(kind: str, key: str) -> UnknownAgreement:
+    return UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")

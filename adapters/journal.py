@@ -1,0 +1,243 @@
+"""Journals: human-readable TOML files of entries, loaded all or nothing.
+
+A journal names the agreement its entries concern and the journals it depends
+on. Loading reads and validates every file first, then checks every entry
+against the registry as it would stand after the entries before it, and only
+then records them, each entry in its own transaction. A malformed file or a
+refused entry is reported with its file and line, and nothing is recorded.
+Entries already on file (same journal id and entry id, same content) are
+skipped, so loading twice records nothing new and an interrupted load can be
+run again to completion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError, model_validator
+
+from adapters.entries import Entry, Strict, Text
+from adapters.registry import Registry, Staged, Workspace
+from domain.errors import InvalidJournal, RegistryError
+
+
+class JournalHeader(Strict):
+    """A journal's ``[journal]`` table: its id and the one stream its entries concern."""
+
+    id: Text
+    title: Text
+    agreement: str | None = None
+    guaranty: str | None = None
+    depends_on: tuple[str, ...] = ()
+    description: str | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return "guaranty" if self.guaranty else "agreement"
+
+    @property
+    def key(self) -> str | None:
+        return self.guaranty or self.agreement
+
+
+class JournalFile(Strict):
+    journal: JournalHeader
+    entry: tuple[Entry, ...] = ()
+
+    @model_validator(mode="after")
+    def _entries_are_named_once(self) -> JournalFile:
+        seen: set[str] = set()
+        for index, entry in enumerate(self.entry):
+            if not entry.id:
+                raise ValueError(f"entry {index + 1} has no id; every journal entry needs one")
+            if entry.id in seen:
+                raise ValueError(f"entry id {entry.id!r} is used twice")
+            seen.add(entry.id)
+        if self.journal.agreement and self.journal.guaranty:
+            raise ValueError("a journal concerns one agreement or one guaranty, not both")
+        if self.entry and self.journal.key is None:
+            raise ValueError("the [journal] table must name the agreement (or guaranty) its entries concern")
+        for entry in self.entry:
+            if entry.stream_kind != self.journal.kind:
+                raise ValueError(f"entry {entry.id!r} is a {entry.stream_kind} entry in a journal of {self.journal.kind} entries")
+        return self
+
+
+@dataclass(frozen=True)
+class Journal:
+    path: Path
+    text: str
+    content: JournalFile
+
+    @property
+    def id(self) -> str:
+        return self.content.journal.id
+
+    def line_of(self, index: int) -> int:
+        return _entry_lines(self.text)[index]
+
+    def where(self, index: int) -> str:
+        return f"{self.path}:{self.line_of(index)}"
+
+
+def read_journal(path: Path) -> Journal:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidJournal(f"{path}: cannot read it: {error.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidJournal(f"{path}: not valid TOML: {error}") from None
+    try:
+        content = JournalFile.model_validate(data)
+    except ValidationError as error:
+        errors = error.errors()
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        line = locate(text, first["loc"])
+        where = f"{path}:{line}" if line else str(path)
+        field = ".".join(str(part) for part in first["loc"])
+        raise InvalidJournal(f"{where}: {field}: {_message(first, errors)}") from None
+    return Journal(path, text, content)
+
+
+def journal_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; directories give every ``*.toml`` directly inside them."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InvalidJournal(f"{path}: no such file or directory")
+    return found
+
+
+def in_dependency_order(journals: Sequence[Journal]) -> list[Journal]:
+    """Journals after those they depend on; otherwise in the order given."""
+    by_id = {journal.id: journal for journal in journals}
+    ordered: list[Journal] = []
+    visiting: set[str] = set()
+
+    def visit(journal: Journal) -> None:
+        if journal in ordered:
+            return
+        if journal.id in visiting:
+            raise InvalidJournal(f"{journal.path}: journals depend on each other in a circle through {journal.id!r}")
+        visiting.add(journal.id)
+        for dependency in journal.content.journal.depends_on:
+            if dependency in by_id:
+                visit(by_id[dependency])
+        visiting.discard(journal.id)
+        ordered.append(journal)
+
+    for journal in journals:
+        visit(journal)
+    return ordered
+
+
+def stage_journals(registry: Registry, journals: Sequence[Journal], recorded_by: str) -> list[Staged]:
+    """Check every entry of every journal, in order, without recording anything."""
+    workspace = Workspace()
+    staged: list[Staged] = []
+    for journal in in_dependency_order(journals):
+        key = journal.content.journal.key
+        assert key is not None or not journal.content.entry
+        for index, entry in enumerate(journal.content.entry):
+            provenance = entry.provenance(
+                recorded_by, entry=f"{journal.id}/{entry.id}", source=journal.where(index)
+            )
+            try:
+                staged.append(registry.stage(key, entry, provenance, workspace))
+            except RegistryError as error:
+                raise type(error)(
+                    f"{journal.where(index)}: entry {entry.id!r}: {error.message}", section=error.section
+                ) from error
+    return staged
+
+
+def load(
+    registry: Registry,
+    paths: Sequence[Path],
+    recorded_by: str,
+    progress: Callable[[Staged], None] | None = None,
+) -> list[Staged]:
+    journals = [read_journal(path) for path in journal_paths(paths)]
+    staged = stage_journals(registry, journals, recorded_by)
+    registry.record_all(staged, progress)
+    return staged
+
+
+# ------------------------------------------------------------ finding the line
+
+_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
+
+
+def _entry_lines(text: str) -> list[int]:
+    return [text.count("\n", 0, match.start()) + 1 for match in _ENTRY_HEADER.finditer(text)]
+
+
+def locate(text: str, loc: Sequence[object]) -> int | None:
+    """The line a validation error points at, found by walking its path in the text.
+
+    TOML parsers give no positions for values, so this follows the error's path
+    (``entry``, index, key, ...) through the entry headers and ``key =`` lines;
+    it is a guide for the reader, and falls back to the entry's own line.
+    """
+    lines = text.splitlines()
+    if len(loc) < 2 or loc[0] != "entry" or not isinstance(loc[1], int):
+        key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+        return _find_key(lines, 0, len(lines), key) if key else None
+    starts = _entry_lines(text)
+    if loc[1] >= len(starts):
+        return None
+    start = starts[loc[1]] - 1
+    end = starts[loc[1] + 1] - 1 if loc[1] + 1 < len(starts) else len(lines)
+    found = start
+    for part in loc[2:]:
+        if isinstance(part, int):
+            found = _nth_item(lines, found, end, part)
+        else:
+            hit = _find_key(lines, found, end, part)
+            if hit is not None:
+                found = hit - 1
+    return found + 1
+
+
+def _find_key(lines: list[str], start: int, end: int, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*(\[\[?\s*entry\.)?\"?{re.escape(key)}\"?\s*(=|\]\]?)|[{{,]\s*\"?{re.escape(key)}\"?\s*=")
+    for number in range(start, end):
+        if pattern.search(lines[number]):
+            return number + 1
+    return None
+
+
+def _nth_item(lines: list[str], start: int, end: int, index: int) -> int:
+    """The line of the index-th table in an array starting at ``start``."""
+    seen = -1
+    for number in range(start, end):
+        if re.search(r"^\s*\[\[|\{", lines[number]) and number != start or (
+            number == start and "{" in lines[number]
+        ):
+            seen += 1
+            if seen == index:
+                return number
+    return start
+
+
+def _message(error: dict, others: Sequence[dict]) -> str:
+    if error["type"] == "missing":
+        return "is required"
+    if error["type"] == "extra_forbidden":
+        missing = [str(e["loc"][-1]) for e in others if e["type"] == "missing" and e["loc"][:-1] == error["loc"][:-1]]
+        close = difflib.get_close_matches(str(error["loc"][-1]), missing, n=1)
+        return "is not a field this entry has" + (f"; did you mean {close[0]!r}?" if close else "")
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,569 @@
+"""A note agreement and the register of its notes, as one event-sourced aggregate.
+
+Everything that changes who holds what under one agreement is an event in one
+stream, so a command is checked against the agreement's whole timeline and two
+writers to the same agreement cannot both succeed on stale state.
+
+Commands plan their events from the register as of their effective date,
+trigger them, and then replay the whole timeline with them in place: a command
+that would leave any step invalid, its own or a later one it was backdated
+before, raises and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import difflib
+from copy import deepcopy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from domain.errors import (
+    BackdatingConflict,
+    BeforeIssuance,
+    InvalidAmount,
+    InvalidCommand,
+    NotOnFile,
+    OverTransfer,
+    RegistryError,
+    UnknownHolder,
+    UnknownNote,
+    UnknownSeries,
+)
+from domain.ledger import OPTIONAL, REQUIRED, Ledger, replay, timeline
+from domain.money import format_amount
+from domain.rules import pro_rata
+from domain.stream import Entry, Stream, stream_id
+from domain.values import (
+    AgreementTerms,
+    Allocation,
+    Assumption,
+    Holding,
+    NoteCertificate,
+    Provenance,
+    SeriesTerms,
+)
+
+
+def agreement_id(key: str) -> UUID:
+    return stream_id("agreement", key)
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """A note to issue; the registry numbers it unless the number is on file."""
+
+    series: str
+    holder: str
+    principal: Decimal
+    registered_name: str | None = None
+    account: str | None = None
+    number: int | None = None
+
+
+class _Entry(Entry):
+    """An event of an agreement: it takes its place in the register's timeline."""
+
+    def settle(self, ledger: Ledger) -> None:
+        raise NotImplementedError
+
+
+class Agreement(Stream):
+    class Event(_Entry, Stream.Event):
+        effective_on: date
+        provenance: Provenance
+
+    class Registered(_Entry, Stream.Created):
+        effective_on: date
+        provenance: Provenance
+        terms: AgreementTerms
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.register(self.terms, self.effective_on)
+
+        def headline(self) -> str:
+            return f"{self.terms.title} dated as of {self.terms.dated_as_of}, issuer {self.terms.issuer}"
+
+        def details(self) -> str:
+            return "; ".join(f"${format_amount(s.principal)} {s.title}" for s in self.terms.series)
+
+    class NotesIssued(Event):
+        notes: tuple[NoteCertificate, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.issue(self.notes, self.effective_on, self.originator_version)
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return self.notes
+
+        def headline(self) -> str:
+            return "notes issued"
+
+        def details(self) -> str:
+            return "; ".join(_certificate(n) for n in self.notes)
+
+    class RegisterOpened(Event):
+        notes: tuple[NoteCertificate, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.open_register(self.notes, self.effective_on, self.originator_version)
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return self.notes
+
+        def headline(self) -> str:
+            return "register on file from this date (earlier history not on file)"
+
+        def details(self) -> str:
+            return "; ".join(_certificate(n) for n in self.notes)
+
+    class NoteTransferred(Event):
+        surrendered: int
+        transferor: str
+        transferee: str
+        amount: Decimal
+        issued: tuple[NoteCertificate, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.exchange(self.surrendered, self.transferor, self.issued, self.effective_on)
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return self.issued
+
+        def headline(self) -> str:
+            return f"transfer of ${format_amount(self.amount)} from {self.transferor} to {self.transferee}"
+
+        def details(self) -> str:
+            return f"note No. {self.surrendered} surrendered for " + "; ".join(
+                _certificate(n) for n in self.issued
+            )
+
+    class PrepaymentMade(Event):
+        series: str
+        kind: str
+        amount: Decimal
+        allocations: tuple[Allocation, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.prepay(
+                self.series,
+                self.kind,
+                self.amount,
+                self.allocations,
+                self.effective_on,
+                self.originator_version,
+            )
+
+        def headline(self) -> str:
+            return f"{self.kind} prepayment of ${format_amount(self.amount)} of the {self.series} notes"
+
+        def details(self) -> str:
+            return _allocations(self.allocations)
+
+    class PaidAtMaturity(Event):
+        series: str
+        allocations: tuple[Allocation, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.repay_at_maturity(self.series, self.allocations, self.effective_on, self.originator_version)
+
+        def headline(self) -> str:
+            total = sum((a.amount for a in self.allocations), Decimal(0))
+            return f"{self.series} notes paid at maturity, ${format_amount(total)}"
+
+        def details(self) -> str:
+            return _allocations(self.allocations)
+
+    class NoteCancelled(Event):
+        note: int
+        acquired_from: str
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.cancel(self.note, self.effective_on, self.originator_version)
+
+        def headline(self) -> str:
+            return f"note No. {self.note} acquired by the Company from {self.acquired_from} and cancelled"
+
+    class RegisterAttested(Event):
+        holdings: tuple[Holding, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.attest(self.holdings, self.effective_on)
+
+        def headline(self) -> str:
+            return "schedule of holders on file agrees with the register"
+
+        def details(self) -> str:
+            return "; ".join(f"{h.holder} {h.series} ${format_amount(h.principal)}" for h in self.holdings)
+
+    # ------------------------------------------------------------------ state
+
+    def __init__(self, terms: AgreementTerms, effective_on: date, provenance: Provenance) -> None:
+        self._start(terms.key)
+        self._settled: Ledger | None = None
+        self._settled_version = 0
+        self._settled_latest: date | None = None
+
+    def _start(self, key: str) -> None:
+        super()._start(key)
+        self.last_number = 0
+
+    @staticmethod
+    def create_id(terms: AgreementTerms) -> UUID:
+        return agreement_id(terms.key)
+
+    @classmethod
+    def register(
+        cls, terms: AgreementTerms, *, effective_on: date, provenance: Provenance
+    ) -> Agreement:
+        agreement = cls._create(
+            cls.Registered, terms=terms, effective_on=effective_on, provenance=provenance
+        )
+        agreement._check_timeline(first_new=agreement.version)
+        return agreement
+
+    @property
+    def terms(self) -> AgreementTerms:
+        first = self.history[0]
+        assert isinstance(first, Agreement.Registered)
+        return first.terms
+
+    def _copy_state(self, copy: Stream, memo: dict) -> None:
+        copy._settled = deepcopy(self._settled, memo)  # type: ignore[attr-defined]
+
+    def _take(self, event: Entry) -> None:
+        super()._take(event)
+        for certificate in event.certificates():
+            self.last_number = max(self.last_number, certificate.number)
+
+    # ---------------------------------------------------------------- queries
+
+    def ledger(self, as_of: date | None = None) -> Ledger:
+        """The register after the timeline up to ``as_of`` (all of it by default).
+
+        The whole-timeline ledger is kept between commands; do not change it.
+        """
+        if as_of is not None and as_of < self.latest_effective_on:
+            return replay(self.history, as_of=as_of)
+        if self._settled is None or self._settled_version != self.version:
+            self._check_timeline(first_new=self.version + 1)
+        assert self._settled is not None
+        return self._settled
+
+    def series_key(self, given: str | None) -> str:
+        """The series a user means: its key, its rate with or without %, or its label."""
+        series = self.terms.series
+        if given is None:
+            if len(series) == 1:
+                return series[0].key
+            raise UnknownSeries(
+                f"{self.key} has several series ({', '.join(s.key for s in series)}); name one"
+            )
+        wanted = given.strip().casefold()
+        for s in series:
+            if wanted in {s.key.casefold(), s.key.rstrip("%").casefold(), s.label.casefold(), s.title.casefold()}:
+                return s.key
+        raise UnknownSeries(
+            f"{self.key} has no series {given!r}; its series are {', '.join(s.key for s in series)}"
+        )
+
+    def series_terms(self, key: str) -> SeriesTerms:
+        return next(s for s in self.terms.series if s.key == key)
+
+    # --------------------------------------------------------------- commands
+
+    def issue(self, notes: Sequence[NewNote], *, on: date, provenance: Provenance) -> None:
+        """Notes issued at a closing to their purchasers (Section 1.2)."""
+        self._trigger(self.NotesIssued, on, provenance, notes=self._number(notes))
+
+    def open_register(self, notes: Sequence[NewNote], *, on: date, provenance: Provenance) -> None:
+        """The earliest register on file, when the notes' history before it is not."""
+        self._trigger(self.RegisterOpened, on, provenance, notes=self._number(notes))
+
+    def transfer(
+        self,
+        *,
+        on: date,
+        transferor: str,
+        transferee: str,
+        amount: Decimal,
+        provenance: Provenance,
+        series: str | None = None,
+        note: int | None = None,
+        registered_name: str | None = None,
+    ) -> None:
+        """Surrender notes and issue new ones to the transferee (Section 6.2).
+
+        From each note surrendered the transferee gets a new note and the
+        transferor a new note for any remainder, in the same registration.
+        Without a note number, a holder gives from its notes in number order.
+        """
+        key = self.series_key(series)
+        ledger = self._ledger_for(key, on)
+        section = self.terms.section("transfer")
+        if amount <= 0:
+            raise InvalidAmount(f"a transfer must be of a positive amount, not ${format_amount(amount)}")
+        giver = self._holder_on(ledger, key, transferor, on)
+        taker = self._canonical_holder(transferee.strip())
+        if not taker:
+            raise InvalidCommand("name the transferee")
+        if taker == giver:
+            raise InvalidCommand(f"{giver} cannot transfer notes to itself")
+        notes = [n for n in ledger.live(key) if n.holder == giver]
+        if note is not None:
+            chosen = [n for n in notes if n.number == note]
+            if not chosen:
+                raise UnknownNote(
+                    f"{giver} does not hold note No. {note} on {on}; its {key} notes are "
+                    + ", ".join(f"No. {n.number} (${format_amount(n.principal)})" for n in notes),
+                    section=self.terms.section("register"),
+                )
+            notes = chosen
+        holding = sum((n.principal for n in notes), Decimal(0))
+        if amount > holding:
+            where = f" in note No. {note}" if note is not None else ""
+            raise OverTransfer(
+                f"{giver} holds ${format_amount(holding)} of the {key} notes{where} on {on};"
+                f" it cannot transfer ${format_amount(amount)}",
+                section=section,
+            )
+        remaining, number, first = amount, self.last_number, self.version + 1
+        for surrendered in notes:
+            if not remaining:
+                break
+            given = min(remaining, surrendered.principal)
+            remaining -= given
+            number += 1
+            issued = [NoteCertificate(number, key, taker, given, registered_name)]
+            if surrendered.principal > given:
+                number += 1
+                issued.append(
+                    NoteCertificate(
+                        number,
+                        key,
+                        giver,
+                        surrendered.principal - given,
+                        surrendered.registered_name,
+                        surrendered.account,
+                    )
+                )
+            self.trigger_event(
+                self.NoteTransferred,
+                effective_on=on,
+                provenance=provenance,
+                surrendered=surrendered.number,
+                transferor=giver,
+                transferee=taker,
+                amount=given,
+                issued=tuple(issued),
+            )
+        self._check_timeline(first_new=first)
+
+    def prepay(
+        self,
+        *,
+        on: date,
+        amount: Decimal,
+        kind: str,
+        provenance: Provenance,
+        series: str | None = None,
+    ) -> None:
+        """A required (Section 5.1) or optional (5.2) prepayment, allocated pro rata (5.4)."""
+        if kind not in (REQUIRED, OPTIONAL):
+            raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
+        if amount <= 0:
+            raise InvalidAmount(f"a prepayment must be of a positive amount, not ${format_amount(amount)}")
+        key = self.series_key(series)
+        ledger = self._ledger_for(key, on)
+        weights = ledger.pro_rata_weights(key)
+        shares = pro_rata(amount, weights) if amount <= sum(weights.values()) else {}
+        allocations = tuple(
+            Allocation(number, share, deemed=number in ledger.deemed)
+            for number, share in shares.items()
+            if share
+        )
+        caveats = []
+        if kind == REQUIRED and self.series_terms(key).required_prepayments is None:
+            caveats.append(
+                Assumption(
+                    "amount and date of a required prepayment",
+                    "the schedule of required prepayments is not on file, so they are not checked",
+                )
+            )
+        if self.terms.section("pro_rata") is None:
+            caveats.append(
+                Assumption(
+                    "pro rata allocation",
+                    "the agreement's allocation rule is not on file; the payment is allocated"
+                    " in proportion to unpaid principal",
+                )
+            )
+        self._trigger(
+            self.PrepaymentMade,
+            on,
+            _with_assumptions(provenance, caveats),
+            series=key,
+            kind=kind,
+            amount=amount,
+            allocations=allocations,
+        )
+
+    def pay_at_maturity(self, *, on: date, provenance: Provenance, series: str | None = None) -> None:
+        """The whole unpaid principal of a series, paid on or after its maturity."""
+        key = self.series_key(series)
+        ledger = self._ledger_for(key, on)
+        allocations = tuple(Allocation(n.number, n.principal) for n in ledger.live(key))
+        self._trigger(self.PaidAtMaturity, on, provenance, series=key, allocations=allocations)
+
+    def cancel(self, *, on: date, note: int, provenance: Provenance) -> None:
+        """A note the Company acquired, cancelled and never reissued (Section 7.12)."""
+        self._require_on_file(on)
+        ledger = self.ledger(as_of=on)
+        held = ledger.notes.get(note)
+        holder = held.holder if held is not None else "nobody"
+        self._trigger(self.NoteCancelled, on, provenance, note=note, acquired_from=holder)
+
+    def attest_register(
+        self, holdings: Sequence[Holding], *, on: date, provenance: Provenance
+    ) -> None:
+        """A schedule of holders on file (an Annex 1) checked against the register."""
+        named = tuple(
+            Holding(self._canonical_holder(h.holder), self.series_key(h.series), h.principal)
+            for h in holdings
+        )
+        self._trigger(self.RegisterAttested, on, provenance, holdings=named)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _number(self, notes: Sequence[NewNote]) -> tuple[NoteCertificate, ...]:
+        numbered, number = [], self.last_number
+        for new in notes:
+            number = new.number if new.number is not None else max(number, self.last_number) + 1
+            numbered.append(
+                NoteCertificate(
+                    number,
+                    self.series_key(new.series),
+                    new.holder.strip(),
+                    new.principal,
+                    new.registered_name,
+                    new.account,
+                )
+            )
+        return tuple(numbered)
+
+    def _trigger(self, event_class: type, on: date, provenance: Provenance, **fields: object) -> None:
+        """Record one event, then check the timeline with it in place."""
+        self.trigger_event(event_class, effective_on=on, provenance=provenance, **fields)
+        self._check_timeline(first_new=self.version)
+
+    def _check_timeline(self, *, first_new: int) -> None:
+        """Replay the timeline with the new events; raise if any step breaks a rule.
+
+        The ledger kept from the last check covers the events up to its version;
+        when every later event (new, or read since) is effective no earlier than
+        those, only the later ones need settling onto it.
+        """
+        unsettled = self.history[self._settled_version :]
+        if self._settled is not None and all(
+            self._settled_latest is None or e.effective_on >= self._settled_latest for e in unsettled
+        ):
+            ledger, events = self._settled, timeline(unsettled)
+        else:
+            ledger, events = Ledger(), timeline(self.history)
+        self._settled = None
+        assert ledger is not None
+        for event in events:
+            try:
+                event.settle(ledger)
+            except RegistryError as error:
+                self._roll_back(first_new)
+                if event.originator_version >= first_new:
+                    raise
+                raise BackdatingConflict(
+                    f"this entry would invalidate {self.ref(event)} ({event.headline()},"
+                    f" effective {event.effective_on}): {error}"
+                ) from error
+        self._settled, self._settled_version = ledger, self.version
+        self._settled_latest = self.latest_effective_on
+
+    def _roll_back(self, first_new: int) -> None:
+        """Forget refused events, so the aggregate is as it was before the command."""
+        kept = [e for e in self.history if e.originator_version < first_new]
+        self._pending_events[:] = [e for e in self.pending_events if e.originator_version < first_new]
+        self._start(self.key)
+        for event in kept:
+            self._take(event)
+        if kept:
+            self.version = first_new - 1
+            self.modified_on = kept[-1].timestamp  # type: ignore[attr-defined]
+
+    def _require_on_file(self, on: date) -> None:
+        on_file_from = self.ledger().on_file_from
+        if on_file_from is not None and on < on_file_from:
+            raise NotOnFile(
+                f"the register of {self.key} is on file only from {on_file_from}; what happened"
+                f" on {on} cannot be recorded or checked against it"
+            )
+
+    def _ledger_for(self, series: str, on: date) -> Ledger:
+        """The register as of ``on``, refusing dates when the series has no notes."""
+        self._require_on_file(on)
+        first_on = self.ledger().series[series].first_on
+        if first_on is not None and on < first_on:
+            raise BeforeIssuance(f"no {series} notes were outstanding on {on}: they were issued on {first_on}")
+        ledger = self.ledger(as_of=on)
+        ledger.require_outstanding(series, on)
+        return ledger
+
+    def _holder_on(self, ledger: Ledger, series: str, name: str, on: date) -> str:
+        """The holder a user names: exactly, ignoring case, or by a unique part of the name."""
+        holders = sorted({n.holder for n in ledger.live(series)})
+        wanted = name.strip().casefold()
+        for candidates in (
+            [h for h in holders if h.casefold() == wanted],
+            [h for h in holders if wanted and wanted in h.casefold()],
+        ):
+            if len(candidates) == 1:
+                return candidates[0]
+            if len(candidates) > 1:
+                raise UnknownHolder(f"{name!r} could be any of: {'; '.join(candidates)}; give the full name")
+        close = difflib.get_close_matches(name, holders, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownHolder(
+            f"{name!r} holds no {series} notes on {on}; the holders then are: {'; '.join(holders) or 'none'}{hint}",
+            section=self.terms.section("register"),
+        )
+
+    def _canonical_holder(self, name: str) -> str:
+        """A known holder's name as first recorded, if ``name`` differs only in case."""
+        for event in self.history:
+            for certificate in event.certificates():
+                if certificate.holder.casefold() == name.casefold():
+                    return certificate.holder
+        return name
+
+
+def _with_assumptions(provenance: Provenance, extra: Sequence[Assumption]) -> Provenance:
+    if not extra:
+        return provenance
+    return Provenance(
+        recorded_by=provenance.recorded_by,
+        evidence=provenance.evidence,
+        assumptions=tuple(provenance.assumptions) + tuple(extra),
+        entry=provenance.entry,
+        fingerprint=provenance.fingerprint,
+        source=provenance.source,
+    )
+
+
+def _certificate(note: NoteCertificate) -> str:
+    return f"No. {note.number} ${format_amount(note.principal)} to {note.holder}"
+
+
+def _allocations(allocations: Sequence[Allocation]) -> str:
+    return ", ".join(
+        f"No. {a.note} ${format_amount(a.amount)}{' (reacquired, no cash)' if a.deemed else ''}"
+        for a in allocations
+    )

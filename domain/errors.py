@@ -1,0 +1,102 @@
+"""Why the registry refuses something.
+
+Every refusal is a ``RegistryError`` whose class names the rule broken and whose
+message says, in a treasurer's words, what was asked, what the register holds,
+and which section of the agreement forbids it. A refused command records nothing.
+"""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """A command or input refused; the store is left exactly as it was."""
+
+    rule = "registry rule"
+
+    def __init__(self, message: str, *, section: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.section = section
+
+    def __str__(self) -> str:
+        return f"{self.message} (Section {self.section})" if self.section else self.message
+
+
+class InvalidAmount(RegistryError):
+    rule = "amounts are exact dollars and cents"
+
+
+class InvalidCommand(RegistryError):
+    rule = "the command is incomplete or contradicts itself"
+
+
+class UnknownAgreement(RegistryError):
+    rule = "the agreement must be on the registry"
+
+
+class UnknownSeries(RegistryError):
+    rule = "the series must be one of the agreement's"
+
+
+class UnknownHolder(RegistryError):
+    rule = "the holder must be on the register on that date"
+
+
+class UnknownNote(RegistryError):
+    rule = "the note must be outstanding on that date"
+
+
+class NotOnFile(RegistryError):
+    rule = "the registry does not invent what the documents do not give"
+
+
+class BeforeIssuance(RegistryError):
+    rule = "nothing happens to notes before they are issued"
+
+
+class NotesPaidOff(RegistryError):
+    rule = "nothing happens to notes after they are paid off"
+
+
+class OverIssuance(RegistryError):
+    rule = "notes issued cannot exceed the series' aggregate principal"
+
+
+class OverTransfer(RegistryError):
+    rule = "a transfer cannot exceed the transferor's holding"
+
+
+class BelowMinimumDenomination(RegistryError):
+    rule = "new notes must be in the minimum denomination"
+
+
+class OverPayment(RegistryError):
+    rule = "a payment of principal cannot exceed the principal outstanding"
+
+
+class NotAMultiple(RegistryError):
+    rule = "optional prepayments are in the agreement's multiples"
+
+
+class UnscheduledPayment(RegistryError):
+    rule = "a required payment must match the agreement's schedule"
+
+
+class AllocationMismatch(RegistryError):
+    rule = "partial payments are allocated pro rata to unpaid principal"
+
+
+class RegisterMismatch(RegistryError):
+    rule = "the register must agree with the schedule of holders on file"
+
+
+class ConflictingEntry(RegistryError):
+    rule = "an entry id names one entry only"
+
+
+class BackdatingConflict(RegistryError):
+    rule = "a backdated entry must leave the whole timeline valid"
+
+
+class InvalidJournal(RegistryError):
+    rule = "a journal must be well-formed"

@@ -1,0 +1,100 @@
+"""Exact money in US dollars.
+
+Amounts are ``Decimal`` values with at most two decimal places (whole cents).
+They are made from strings or integers, never from floats, and arithmetic that
+could produce fractions of a cent goes through the named functions below, which
+work on integer cents or state their rounding mode. Nothing here depends on the
+ambient ``decimal`` context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from domain.errors import InvalidAmount
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+_AMOUNT = re.compile(r"^(?:US)?\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
+
+
+def parse_amount(value: object) -> Decimal:
+    """A non-negative amount from text such as ``1,000,000`` or ``$1000000.00``.
+
+    Integers and Decimals with whole cents are accepted as they are. Floats are
+    refused: a binary fraction is not an amount of money. Anything finer than a
+    cent is refused rather than rounded.
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidAmount(
+            f"{value!r} is a {type(value).__name__}; write money as a string such as \"1,000,000\""
+        )
+    if isinstance(value, int):
+        if value < 0:
+            raise InvalidAmount(f"{value} is negative; amounts of money are positive")
+        return from_cents(value * 100)
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value < 0:
+            raise InvalidAmount(f"{value} is not a positive, finite amount")
+        return from_cents(cents(value))
+    if not isinstance(value, str):
+        raise InvalidAmount(f"{value!r} is not an amount of money")
+    match = _AMOUNT.match(value.strip())
+    if match is None:
+        raise InvalidAmount(
+            f"{value!r} is not an amount: write dollars with optional thousands commas "
+            "and at most two decimals, e.g. 1,000,000 or 1000000.00"
+        )
+    whole, fraction = match.groups()
+    return from_cents(int(whole.replace(",", "")) * 100 + int((fraction or "0").ljust(2, "0")))
+
+
+def cents(amount: Decimal) -> int:
+    """The amount as a whole number of cents; refuses fractions of a cent."""
+    scaled = amount.scaleb(2)
+    if scaled != scaled.to_integral_value():
+        raise InvalidAmount(f"{amount} has a fraction of a cent")
+    return int(scaled)
+
+
+def from_cents(count: int) -> Decimal:
+    """Dollars with exactly two decimal places, from whole cents."""
+    return Decimal(count).scaleb(-2)
+
+
+def format_amount(amount: Decimal, *, with_cents: bool = True) -> str:
+    """``1234567.5`` as ``1,234,567.50``; without cents only when there are none."""
+    if not with_cents and amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{from_cents(cents(amount)):,}"
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``total`` in proportion to ``weights``, exactly to the cent.
+
+    Each part starts as its proportional share rounded down to a cent; the
+    cents left over go, one each, to the parts with the largest remainders
+    (ties to the larger weight, then to the earlier part). The parts sum
+    exactly to ``total``, and no part exceeds its weight when the total does
+    not exceed the sum of the weights. This is the "as nearly as practicable"
+    of Section 5.4 made precise.
+    """
+    total_cents = cents(total)
+    weight_cents = [cents(weight) for weight in weights]
+    whole = sum(weight_cents)
+    if whole <= 0:
+        raise InvalidAmount("nothing to allocate against: the weights sum to zero")
+    shares = [total_cents * weight // whole for weight in weight_cents]
+    remainders = [total_cents * weight % whole for weight in weight_cents]
+    leftover = total_cents - sum(shares)
+    by_claim = sorted(
+        range(len(weight_cents)), key=lambda i: (-remainders[i], -weight_cents[i], i)
+    )
+    for i in by_claim[:leftover]:
+        shares[i] += 1
+    parts = [from_cents(share) for share in shares]
+    assert sum(parts, ZERO) == from_cents(total_cents), "allocation must sum to the total"
+    return parts

@@ -1,0 +1,176 @@
+"""Value objects the events carry: terms, certificates, allocations, provenance.
+
+They are frozen dataclasses so an event, once made, cannot change; sequences in
+them are tuples (the store turns the lists JSON gives back into tuples).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+TREASURY_ENTRY = "treasury entry"
+NOT_ON_FILE = "not on file"
+
+
+class Value:
+    """A frozen value object of the registry's events."""
+
+
+@dataclass(frozen=True)
+class Evidence(Value):
+    """The document and section that back a fact, or "treasury entry"."""
+
+    document: str
+    section: str | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:
+        text = self.document + (f", {self.section}" if self.section else "")
+        return text + (f" ({self.note})" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Assumption(Value):
+    """A fact the evidence does not give, and why the registry uses it anyway."""
+
+    fact: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Provenance(Value):
+    """Who recorded an event, on what evidence, and from which entry.
+
+    ``entry`` is the journal entry or request that produced the event and
+    ``fingerprint`` a digest of its content: the same entry given twice is
+    recognised and recorded once.
+    """
+
+    recorded_by: str
+    evidence: Evidence
+    assumptions: tuple[Assumption, ...] = ()
+    entry: str | None = None
+    fingerprint: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduledPayment(Value):
+    due_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SeriesTerms(Value):
+    """One series of notes. ``None`` means the term is not on file."""
+
+    key: str
+    title: str
+    label: str
+    principal: Decimal
+    rate_percent: Decimal
+    maturity: date
+    interest_dates: tuple[str, ...] | None = None
+    day_count: str | None = None
+    required_prepayments: tuple[ScheduledPayment, ...] | None = None
+    min_denomination: Decimal | None = None
+    optional_prepayment_multiple: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AgreementTerms(Value):
+    """An agreement's parties, dates and series.
+
+    ``sections`` maps a rule (``transfer``, ``pro_rata``, ...) to the section of
+    this agreement that states it, so a refusal cites the right section; a rule
+    whose section is not on file is absent.
+    """
+
+    key: str
+    title: str
+    issuer: str
+    guarantors: tuple[str, ...]
+    dated_as_of: date
+    closing_on: date | None
+    series: tuple[SeriesTerms, ...]
+    amendment_threshold: str | None = None
+    sections: dict[str, str] = field(default_factory=dict)
+    reacquired_notes_count_pro_rata: bool = False
+
+    def section(self, rule: str) -> str | None:
+        return self.sections.get(rule)
+
+
+@dataclass(frozen=True)
+class NoteCertificate(Value):
+    """A note as issued: its number, series, holder and principal.
+
+    ``registered_name`` is the name on the register (often a nominee such as
+    "CIG & Co."), ``None`` when not on file; ``account`` qualifies the holder
+    ("on behalf of one or more separate accounts").
+    """
+
+    number: int
+    series: str
+    holder: str
+    principal: Decimal
+    registered_name: str | None = None
+    account: str | None = None
+
+
+@dataclass(frozen=True)
+class Allocation(Value):
+    """A note's share of a payment of principal.
+
+    ``deemed`` marks a note the Company reacquired and cancelled, counted as
+    outstanding for the pro rata allocation only (Section 5.4): no cash moves.
+    """
+
+    note: int
+    amount: Decimal
+    deemed: bool = False
+
+
+@dataclass(frozen=True)
+class Holding(Value):
+    holder: str
+    series: str
+    principal: Decimal
+
+
+@dataclass(frozen=True)
+class Obligation(Value):
+    """What a guaranty covers: a note agreement on the registry, or another instrument by name."""
+
+    name: str
+    agreement: str | None = None
+
+
+@dataclass(frozen=True)
+class GuarantyTerms(Value):
+    key: str
+    title: str
+    guarantor: str
+    dated_as_of: date
+    beneficiaries: tuple[str, ...]
+    covers: tuple[Obligation, ...]
+
+    def agreements(self) -> tuple[str, ...]:
+        return tuple(o.agreement for o in self.covers if o.agreement)
+
+
+VALUE_TYPES: tuple[type, ...] = (
+    Evidence,
+    Assumption,
+    Provenance,
+    ScheduledPayment,
+    SeriesTerms,
+    AgreementTerms,
+    NoteCertificate,
+    Allocation,
+    Holding,
+    Obligation,
+    GuarantyTerms,
+)

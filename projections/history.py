@@ -1,0 +1,55 @@
+"""An agreement's events as an auditor reads them: in the order they were recorded.
+
+Each line gives both clocks (when the event took effect, when it was recorded),
+who recorded it, the evidence, any assumptions, and whether it was backdated:
+recorded after an event that takes effect later than it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.values import Assumption
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    ref: str
+    kind: str
+    effective_on: date
+    recorded_at: datetime
+    recorded_by: str
+    summary: str
+    evidence: str
+    assumptions: tuple[Assumption, ...]
+    backdated: bool
+    entry: str | None
+    source: str | None
+
+
+def history(key: str, events: Sequence, known_at: datetime | None = None) -> list[HistoryLine]:
+    lines: list[HistoryLine] = []
+    latest: date | None = None
+    for event in sorted(events, key=lambda e: e.originator_version):
+        if known_at is not None and event.timestamp > known_at:
+            continue
+        provenance = event.provenance
+        lines.append(
+            HistoryLine(
+                ref=f"{key}:{event.originator_version}",
+                kind=type(event).__name__,
+                effective_on=event.effective_on,
+                recorded_at=event.timestamp,
+                recorded_by=provenance.recorded_by,
+                summary=event.summary(),
+                evidence=str(provenance.evidence),
+                assumptions=tuple(provenance.assumptions),
+                backdated=latest is not None and event.effective_on < latest,
+                entry=provenance.entry,
+                source=provenance.source,
+            )
+        )
+        latest = event.effective_on if latest is None else max(latest, event.effective_on)
+    return lines

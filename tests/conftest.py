@@ -1,0 +1,90 @@
+"""Shared fixtures: registries on SQLite (always) and PostgreSQL (when configured).
+
+PostgreSQL tests read the server's URL from ``DEBTREG_TEST_POSTGRES_URL``; each
+test gets a schema of its own, dropped afterwards. Without the variable they
+are skipped and the summary says how to enable them; with
+``DEBTREG_REQUIRE_POSTGRES=1`` (as CI sets) a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from adapters.journal import load
+from adapters.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+POSTGRES_URL = os.environ.get("DEBTREG_TEST_POSTGRES_URL")
+POSTGRES_REQUIRED = os.environ.get("DEBTREG_REQUIRE_POSTGRES") == "1"
+HOW_TO_ENABLE = (
+    "PostgreSQL tests skipped: set DEBTREG_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test"
+    " (any database you may create schemas in) to run them"
+)
+
+
+@pytest.fixture
+def registry() -> Iterator[Registry]:
+    """An empty registry in memory."""
+    registry = Registry("sqlite:///:memory:")
+    yield registry
+    registry.close()
+
+
+@pytest.fixture
+def loaded(registry: Registry) -> Registry:
+    """The registry with every fixture journal loaded."""
+    load(registry, [FIXTURES], "tests")
+    return registry
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'debtreg.sqlite'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search path is a fresh schema, dropped after the test."""
+    if not POSTGRES_URL:
+        if POSTGRES_REQUIRED:
+            pytest.fail("DEBTREG_REQUIRE_POSTGRES=1 but DEBTREG_TEST_POSTGRES_URL is not set")
+        pytest.skip(HOW_TO_ENABLE)
+    import psycopg
+
+    schema = f"debtreg_test_{uuid.uuid4().hex[:12]}"
+    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as error:
+        if POSTGRES_REQUIRED:
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required but unreachable: {error}")
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error}")
+    separator = "&" if "?" in plain else "?"
+    yield f"{plain}{separator}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """Each database the registry supports, in turn."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL" in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep("=", f"{len(skipped)} PostgreSQL tests were skipped", yellow=True)
+        terminalreporter.write_line(HOW_TO_ENABLE)

@@ -1,0 +1,168 @@
+"""The ``debtreg`` command as a user runs it: the installed entry point, in a subprocess."""
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+DEBTREG = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or shutil.which("debtreg")
+
+ANNEX_1995 = """\
+barnes-1995: Barnes Group Inc. 7.13% Senior Notes due December 5, 2005, as of 2003-02-05
+
+                                      ANNEX 1
+
+                              CURRENT NOTEHOLDERS AND
+                        CURRENT OUTSTANDING PRINCIPAL AMOUNT
+
+Current Noteholders:                             Outstanding Principal Amount of Notes
+--------------------                             -------------------------------------
+
+Connecticut General Life Insurance Company       $  5,100,000
+
+Life Insurance Company of North America          $  3,750,000
+
+ACE American Insurance Co.                       $  2,594,625
+
+ACE Property & Casualty Insurance Company        $  1,155,375
+
+Lincoln Investment Management, Inc.              $  6,150,000
+
+TOTAL                                            $ 18,750,000
+"""
+
+
+def debtreg(*args: str, db: str | None, check: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    env["DEBTREG_ACTOR"] = "e2e"
+    command = [DEBTREG, *(("--db", db) if db else ()), *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def db(sqlite_url):
+    debtreg("load", str(FIXTURES), db=sqlite_url)
+    return sqlite_url
+
+
+def history(db: str) -> list:
+    return json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)
+
+
+def test_the_entry_point_is_installed():
+    assert DEBTREG, "run `make test`, which installs the package and its `debtreg` command"
+
+
+def test_annex_1_of_the_1995_notes_prints_as_the_seed_shows_it(db):
+    assert debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=db).stdout == ANNEX_1995
+
+
+def test_annex_1_as_json_for_machines(db):
+    data = json.loads(debtreg("annex1", "barnes-2000", "--as-of", "2003-02-05", "--format", "json", db=db).stdout)
+    assert data["totals"] == {"8.59%": "60000000.00"}
+    assert data["holders"][0] == {"holder": "The Prudential Insurance Company of America", "principal": {"8.59%": "35000000.00"}}
+
+
+def test_loading_again_records_nothing_new(db):
+    result = debtreg("load", str(FIXTURES), "--format", "json", db=db)
+    assert [(line["entries"], line["recorded"], line["on_file"]) for line in json.loads(result.stdout)] == [
+        (7, 0, 7),
+        (3, 0, 3),
+        (3, 0, 3),
+        (1, 0, 1),
+    ]
+
+
+def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
+    result = debtreg(
+        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC",
+        "--amount", "1,000,000", "--evidence", "transfer request of 2003-02-28", db=db,
+    )
+    assert result.stdout.startswith("recorded barnes-1995:8: transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC")
+    text = debtreg("register", "barnes-1995", "--as-of", "2003-03-03", "--by", "holder", "--format", "csv", db=db).stdout
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["holder", "7.13%", "notes"]
+    assert rows[-2:] == [["Lincoln Investment Management, Inc.", "5150000.00", "11"], ["New Holder LLC", "1000000.00", "10"]]
+    last = history(db)[-1]
+    assert (last["recorded_by"], last["evidence"], last["effective_on"]) == ("e2e", "transfer request of 2003-02-28", "2003-03-03")
+
+
+def test_a_refused_transfer_exits_non_zero_names_the_rule_and_changes_nothing(db):
+    before = history(db)
+    result = debtreg(
+        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "ACE American", "--to", "X",
+        "--amount", "2,550,000", db=db, check=False,
+    )
+    assert result.returncode == 1
+    assert "refused: new notes must be at least $100,000.00" in result.stderr
+    assert "(Section 6.2)" in result.stderr
+    assert history(db) == before
+
+
+def test_a_refusal_is_json_too_when_json_is_asked_for(db):
+    result = debtreg(
+        "prepay", "barnes-1995", "--date", "2003-12-05", "--amount", "6,000,000", "--kind", "required",
+        "--format", "json", db=db, check=False,
+    )
+    assert result.returncode == 1
+    error = json.loads(result.stdout)["error"]
+    assert (error["type"], error["section"]) == ("UnscheduledPayment", "5.1(a)")
+
+
+def test_the_same_request_id_records_once(db):
+    args = ("prepay", "barnes-1995", "--date", "2003-12-05", "--amount", "6,250,000", "--kind", "required", "--request-id", "wire-7781")
+    first = debtreg(*args, db=db)
+    again = debtreg(*args, db=db)
+    assert first.stdout.startswith("recorded barnes-1995:8: required prepayment of $6,250,000.00")
+    assert again.stdout.startswith("already recorded")
+    assert len(history(db)) == 8
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("annex1", "barnes-1996", "--as-of", "2003-02-05"), "no agreement 'barnes-1996' is on the registry"),
+        (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--amount", "1000000.005"), "amount: '1000000.005' is not an amount"),
+        (("transfer", "novascotia-1999", "--date", "2003-03-03", "--from", "Allstate Life", "--to", "X", "--amount", "1,000,000"), "has several series"),
+        (("transfer", "novascotia-1999", "--date", "2001-03-03", "--series", "7.80", "--from", "Nationwide", "--to", "X", "--amount", "1,000,000"), "on file only from 2003-02-05"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(db, args, message):
+    result = debtreg(*args, db=db, check=False)
+    assert result.returncode == 1
+    assert message in result.stderr
+
+
+def test_a_malformed_date_is_a_usage_error(db):
+    result = debtreg("annex1", "barnes-1995", "--as-of", "5 Feb 2003", db=db, check=False)
+    assert result.returncode == 2
+    assert "is not a date; write it as YYYY-MM-DD" in result.stderr
+
+
+def test_the_database_url_can_come_from_the_environment(sqlite_url):
+    env = {**os.environ, "DEBTREG_DATABASE_URL": sqlite_url}
+    subprocess.run([DEBTREG, "load", str(FIXTURES)], check=True, capture_output=True, env=env, cwd=ROOT)
+    result = subprocess.run([DEBTREG, "agreements", "--format", "json"], check=True, capture_output=True, env=env, text=True)
+    assert [a["agreement"] for a in json.loads(result.stdout)] == ["barnes-1995", "barnes-2000", "novascotia-1999"]
+
+
+def test_every_command_explains_itself():
+    for command in ("load", "agreements", "register", "outstanding", "annex1", "history", "transfer", "prepay", "cancel"):
+        result = debtreg(command, "--help", db=None)
+        assert "Usage: debtreg " + command in result.stdout
+
+
+def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url):
+    debtreg("load", str(FIXTURES), db=postgres_url)
+    assert debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=postgres_url).stdout == ANNEX_1995

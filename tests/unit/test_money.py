@@ -1,0 +1,74 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.errors import InvalidAmount
+from domain.money import allocate, format_amount, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,000,000", "1000000.00"),
+        ("1000000.00", "1000000.00"),
+        ("$25,000,000", "25000000.00"),
+        ("US$24,500,000", "24500000.00"),
+        ("3,459,500", "3459500.00"),
+        ("0.5", "0.50"),
+        (7, "7.00"),
+        (Decimal("2594625"), "2594625.00"),
+    ],
+)
+def test_amounts_are_read_exactly_from_text_and_integers(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+    assert str(parse_amount(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [1000000.0, 0.1, True, "1,00,000", "1.005", "-5", "$25,OOO,OOO", "one million", "", -1, Decimal("0.001")],
+)
+def test_floats_fractions_of_a_cent_and_malformed_amounts_are_refused(bad):
+    with pytest.raises(InvalidAmount):
+        parse_amount(bad)
+
+
+def test_a_float_is_refused_with_a_hint_to_write_a_string():
+    with pytest.raises(InvalidAmount, match="write money as a string"):
+        parse_amount(6250000.0)
+
+
+def test_amounts_print_with_thousands_separators_and_cents_only_when_wanted():
+    assert format_amount(Decimal("2594625")) == "2,594,625.00"
+    assert format_amount(Decimal("2594625"), with_cents=False) == "2,594,625"
+    assert format_amount(Decimal("5916666.67"), with_cents=False) == "5,916,666.67"
+
+
+def test_the_2002_prepayment_takes_every_1995_note_to_75_percent():
+    notes = [Decimal(x) for x in ("1800000", "5000000", "5000000", "8200000", "3459500", "1540500")]
+    shares = allocate(Decimal("6250000"), notes)
+    assert shares == [Decimal(x) for x in ("450000", "1250000", "1250000", "2050000", "864875", "385125")]
+
+
+def test_leftover_cents_go_to_the_largest_remainders_and_the_parts_sum_to_the_whole():
+    assert allocate(Decimal("100.00"), [Decimal(1), Decimal(1), Decimal(1)]) == [
+        Decimal("33.34"),
+        Decimal("33.33"),
+        Decimal("33.33"),
+    ]
+    assert allocate(Decimal("0.05"), [Decimal(3), Decimal(1)]) == [Decimal("0.04"), Decimal("0.01")]
+
+
+amounts = st.integers(min_value=1, max_value=10**11).map(lambda c: Decimal(c).scaleb(-2))
+
+
+@given(total=st.integers(min_value=0, max_value=10**11), weights=st.lists(amounts, min_size=1, max_size=30))
+def test_an_allocation_sums_exactly_and_never_gives_a_note_more_than_its_principal(total, weights):
+    whole = sum(weights)
+    total_amount = min(Decimal(total).scaleb(-2), whole)
+    parts = allocate(total_amount, weights)
+    assert sum(parts) == total_amount
+    assert all(Decimal(0) <= part <= weight for part, weight in zip(parts, weights, strict=True))
+    assert all(part == part.quantize(Decimal("0.01")) for part in parts)

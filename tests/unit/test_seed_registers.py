@@ -1,0 +1,163 @@
+"""The fixtures replay to the registers the seeds print, to the dollar."""
+
+import re
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from adapters import render
+from conftest import FIXTURES
+from projections.history import history
+from projections.register import outstanding_as_of, register_as_of
+
+SEEDS = FIXTURES / "sources"
+
+# Each seed's Annex 1, transcribed: (holder, {series: amount}), then the totals.
+ANNEX_1 = {
+    "barnes-1995": (
+        "000_317ef8812732a978.txt",
+        [
+            ("Connecticut General Life Insurance Company", {"7.13%": "5,100,000"}),
+            ("Life Insurance Company of North America", {"7.13%": "3,750,000"}),
+            ("ACE American Insurance Co.", {"7.13%": "2,594,625"}),
+            ("ACE Property & Casualty Insurance Company", {"7.13%": "1,155,375"}),
+            ("Lincoln Investment Management, Inc.", {"7.13%": "6,150,000"}),
+        ],
+        {"7.13%": "18,750,000"},
+    ),
+    "novascotia-1999": (
+        "001_559a2a107d7f5378.txt",
+        [
+            ("Allstate Insurance Company", {"7.66%": "5,000,000"}),
+            ("Allstate Life Insurance Company", {"7.66%": "12,500,000"}),
+            ("State Farm Life Insurance Company", {"7.66%": "7,000,000", "7.80%": "7,000,000"}),
+            ("Massachusetts Mutual Life Insurance Company", {"7.80%": "14,000,000"}),
+            ("Connecticut General Life Insurance Company", {"7.80%": "10,500,000"}),
+            ("Nationwide Life Insurance Company", {"7.80%": "7,000,000"}),
+            ("The Canada Life Assurance Company", {"7.80%": "3,500,000"}),
+            ("Pan-American Life Insurance Company", {"7.80%": "3,500,000"}),
+        ],
+        {"7.66%": "24,500,000", "7.80%": "45,500,000"},
+    ),
+    "barnes-2000": (
+        "002_b192e8b334191ee1.txt",
+        [
+            ("The Prudential Insurance Company of America", {"8.59%": "35,000,000"}),
+            ("Allstate Life Insurance Company", {"8.59%": "10,000,000"}),
+            ("American Heritage Life Insurance Company", {"8.59%": "5,000,000"}),
+            ("Nationwide Life Insurance Company", {"8.59%": "4,000,000"}),
+            ("Nationwide Life and Annuity Insurance Company", {"8.59%": "2,000,000"}),
+            ("Nationwide Indemnity Company", {"8.59%": "4,000,000"}),
+        ],
+        {"8.59%": "60,000,000"},
+    ),
+}
+
+
+def dollars(text: str) -> D:
+    return D(text.replace(",", ""))
+
+
+@pytest.mark.parametrize("key", ANNEX_1)
+def test_the_transcribed_annex_1_figures_are_those_printed_in_the_seed(key):
+    seed, holders, totals = ANNEX_1[key]
+    annex = re.sub(r"\s+", " ", (SEEDS / seed).read_text()).split("ANNEX 1", 1)[1]
+    for amount in [a for _, amounts in holders for a in amounts.values()] + list(totals.values()):
+        assert re.search(rf"\$ {re.escape(amount)}\b", annex), amount
+
+
+@pytest.mark.parametrize("key", ANNEX_1)
+def test_the_register_as_of_2003_02_05_is_the_seeds_annex_1(loaded, key):
+    _, holders, totals = ANNEX_1[key]
+    view = register_as_of(key, loaded.events_of(key), date(2003, 2, 5))
+    assert [(h.holder, h.principal) for h in view.holders] == [
+        (holder, {series: dollars(a) for series, a in amounts.items()}) for holder, amounts in holders
+    ]
+    assert view.totals() == {series: dollars(a) for series, a in totals.items()}
+
+
+def test_the_1995_purchasers_hold_their_exhibit_a_amounts_on_the_closing_date(loaded):
+    view = register_as_of("barnes-1995", loaded.events_of("barnes-1995"), date(1995, 12, 5))
+    assert [(n.registered_name, n.holder, n.account, n.principal) for n in view.notes] == [
+        ("CIG & Co.", "Connecticut General Life Insurance Company", None, D(10000000)),
+        ("CIG & Co.", "Connecticut General Life Insurance Company", "on behalf of one or more separate accounts", D(5000000)),
+        ("CIG & Co.", "CIGNA Property and Casualty Insurance Company", None, D(5000000)),
+        ("CIG & Co.", "Life Insurance Company of North America", None, D(5000000)),
+    ]
+    assert register_as_of("barnes-1995", loaded.events_of("barnes-1995"), date(1995, 12, 4)).notes == ()
+
+
+def test_the_december_2002_required_prepayment_takes_the_1995_notes_from_25_to_18_75_million(loaded):
+    events = loaded.events_of("barnes-1995")
+    [before] = outstanding_as_of(events, date(2002, 12, 4))
+    [after] = outstanding_as_of(events, date(2002, 12, 5))
+    assert (before.outstanding, after.outstanding) == (D(25000000), D(18750000))
+    assert [(m.kind, m.amount) for m in after.movements] == [
+        ("issued", D(25000000)),
+        ("required prepayment", D(6250000)),
+    ]
+    prepayment = next(e for e in events if type(e).__name__ == "PrepaymentMade")
+    assert prepayment.effective_on == date(2002, 12, 5)
+    assert sum(a.amount for a in prepayment.allocations) == D(6250000)
+
+
+def test_registers_before_the_first_schedule_on_file_are_not_on_file(loaded):
+    for key in ("novascotia-1999", "barnes-2000"):
+        view = register_as_of(key, loaded.events_of(key), date(2002, 12, 31))
+        assert view.not_on_file == "not on file: the earliest register on file is as of 2003-02-05"
+        assert view.holders == ()
+        assert all(line.outstanding is None for line in outstanding_as_of(loaded.events_of(key), date(2002, 12, 31)))
+
+
+def test_annex_1_renders_as_the_seed_prints_it(loaded):
+    view = register_as_of("novascotia-1999", loaded.events_of("novascotia-1999"), date(2003, 2, 5))
+    text = render.annex1_text(view)
+    assert "State Farm Life Insurance Company                $  7,000,000      $  7,000,000" in text
+    assert "Massachusetts Mutual Life Insurance Company               n/a      $ 14,000,000" in text
+    assert text.rstrip().endswith("TOTALS                                           $ 24,500,000      $ 45,500,000")
+
+
+def test_annex_1_json_has_the_agreed_shape(loaded):
+    view = register_as_of("novascotia-1999", loaded.events_of("novascotia-1999"), date(2003, 2, 5))
+    data = render.annex1_json(view)
+    assert data["agreement"] == "novascotia-1999"
+    assert data["as_of"] == "2003-02-05"
+    assert data["series"] == ["7.66%", "7.80%"]
+    assert data["holders"][2] == {
+        "holder": "State Farm Life Insurance Company",
+        "principal": {"7.66%": "7000000.00", "7.80%": "7000000.00"},
+    }
+    assert data["holders"][0] == {"holder": "Allstate Insurance Company", "principal": {"7.66%": "5000000.00"}}
+    assert data["totals"] == {"7.66%": "24500000.00", "7.80%": "45500000.00"}
+
+
+def test_annex_1_csv_marks_series_not_held_as_n_a(loaded):
+    view = register_as_of("novascotia-1999", loaded.events_of("novascotia-1999"), date(2003, 2, 5))
+    lines = render.annex1_csv(view).splitlines()
+    assert lines[0] == "holder,7.66%,7.80%"
+    assert lines[1] == "Allstate Insurance Company,5000000.00,n/a"
+    assert lines[-1] == "TOTALS,24500000.00,45500000.00"
+
+
+def test_history_lists_every_event_with_both_clocks_actor_and_evidence(loaded):
+    lines = history("barnes-1995", loaded.events_of("barnes-1995"))
+    assert [line.kind for line in lines] == [
+        "Registered",
+        "NotesIssued",
+        "NoteTransferred",
+        "NoteTransferred",
+        "NoteTransferred",
+        "PrepaymentMade",
+        "RegisterAttested",
+    ]
+    assert all(line.recorded_by == "tests" and line.recorded_at.tzinfo is not None for line in lines)
+    lincoln = lines[2]
+    assert lincoln.effective_on == date(1998, 1, 2)
+    assert lincoln.evidence.startswith("000_317ef8812732a978.txt, Annex 1")
+    assert [a.fact for a in lincoln.assumptions] == ["effective date 1998-01-02", "certificate surrendered"]
+    assert lincoln.entry == "barnes-1995/transfer-to-lincoln"
+    journal = (FIXTURES / "barnes-1995.toml").read_text().splitlines()
+    header_line = journal.index('id = "transfer-to-lincoln"')  # the [[entry]] line above it, counting from 1
+    assert lincoln.source == f"{FIXTURES / 'barnes-1995.toml'}:{header_line}"
+    assert not any(line.backdated for line in lines)
