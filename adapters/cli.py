@@ -29,7 +29,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters import render
-from adapters.entries import EntryIn, EvidenceIn, PrepaymentEntry, TransferEntry, CancellationEntry
+from adapters.entries import CancellationEntry, ConsentEntry, EntryIn, EvidenceIn, PrepaymentEntry, TransferEntry
 from adapters.journal import journal_paths, read_journal, stage_journals
 from adapters.registry import Registry, Staged
 from adapters.store import URL_VARIABLE, database_url
@@ -37,8 +37,12 @@ from domain.errors import InvalidCommand, RegistryError
 from domain.money import format_amount
 from domain.values import TREASURY_ENTRY
 from eventsourcing.persistence import PersistenceError
+from domain.consent import format_share
+from projections.amendments import amendments
+from projections.guaranties import guaranties_as_of
 from projections.history import history
 from projections.register import outstanding_as_of, register_as_of
+from projections.text import redline, text_as_of
 
 app = typer.Typer(
     name="debtreg",
@@ -289,6 +293,131 @@ def history_command(ctx: typer.Context, agreement: Agreement, fmt: Format2 = Tex
     out.print(_table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
 
 
+@app.command("text")
+def text_command(
+    ctx: typer.Context,
+    agreement: Agreement,
+    as_of: AsOf,
+    section: Annotated[str | None, typer.Option("--section", help='A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.')] = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """The agreement's text as of a date, each amended provision marked with its amendment."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        registry.agreement(agreement)
+        streams = registry.streams()
+        states = amendments(agreement, streams)
+        view = text_as_of(agreement, streams[f"agreement/{agreement}"], day, states)
+        provisions = [view.section(section)] if section else list(view.provisions)
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.text_json(view, provisions)))
+    else:
+        _print(render.text_text(view, provisions))
+
+
+class RedlineFormat(str, Enum):
+    text = "text"
+    html = "html"
+
+
+@app.command("redline")
+def redline_command(
+    ctx: typer.Context,
+    agreement: Agreement,
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="The earlier date.")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
+    section: Annotated[str | None, typer.Option("--section", help="Compare one provision only.")] = None,
+    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}) or html.")] = RedlineFormat.text,
+) -> None:
+    """Word-level changes to the text between two dates, as a conformed copy shows them."""
+    first, second = _day(start), _day(end)
+    with opened(ctx) as registry:
+        registry.agreement(agreement)
+        streams = registry.streams()
+        states = amendments(agreement, streams)
+        events = streams[f"agreement/{agreement}"]
+        differences = redline(
+            text_as_of(agreement, events, first, states), text_as_of(agreement, events, second, states), section
+        )
+    if fmt is RedlineFormat.html:
+        _print(render.redline_html(agreement, first, second, differences))
+    else:
+        _print(render.redline_text(agreement, first, second, differences))
+
+
+@app.command("amendments")
+def amendments_command(ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text) -> None:
+    """Each amendment with its status (pending, effective as of, failed) and the reason."""
+    with opened(ctx, fmt.value) as registry:
+        registry.agreement(agreement)
+        states = amendments(agreement, registry.streams())
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.amendments_json(states)))
+        return
+    rows = []
+    for state in states:
+        label = f"effective as of {state.as_of}" if state.status == "effective" else state.status
+        detail = [state.reason]
+        detail += [f"{'met' if c.met else 'NOT met'} {c.condition.section}: {c.how}" for c in state.conditions]
+        rows.append([str(state.number), state.name, state.as_of.isoformat(), label, "\n".join(detail)])
+    out.print(_table(f"{agreement} amendments", ["No.", "Amendment", "As of", "Status", "Why"], rows))
+
+
+@app.command("consents")
+def consents_command(
+    ctx: typer.Context,
+    agreement: Agreement,
+    amendment: Annotated[int, typer.Argument(help="The amendment's number.")],
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Who consented to an amendment, with what principal, against which threshold."""
+    with opened(ctx, fmt.value) as registry:
+        registry.agreement(agreement).amendment(amendment)
+        state = next(s for s in amendments(agreement, registry.streams()) if s.number == amendment)
+    assert state.tally is not None
+    tally = state.tally
+    if fmt is TextOrJson.json:
+        _print(render.to_json({"agreement": agreement, "amendment": amendment, "name": state.name,
+                               "as_of": state.as_of.isoformat(), **render.tally_json(tally)}))
+        return
+    series = sorted({k for v in tally.votes for k in v.principal})
+    rows = [
+        [
+            v.holder,
+            *(format_amount(v.principal[k]) if k in v.principal else "n/a" for k in series),
+            "excluded (Company or affiliate)" if v.excluded else "yes" if v.consented else "no",
+        ]
+        for v in tally.votes
+    ]
+    out.print(_table(f"{state.name} ({agreement}), register as of {state.as_of}", ["Holder", *series, "Consented"], rows, list(range(1, len(series) + 1))))
+    for c in tally.classes:
+        verdict = "met" if c.voting and c.share >= tally.required else "NOT met"
+        _print(
+            f"{c.name}: ${format_amount(c.consenting)} of ${format_amount(c.voting)} consented"
+            f" ({format_share(c.share)}); threshold {tally.threshold}: {verdict}"
+        )
+
+
+@app.command("guaranties")
+def guaranties_command(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text) -> None:
+    """The guaranties standing behind an agreement's notes on a date."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        registry.agreement(agreement)
+        lines = guaranties_as_of(agreement, registry.streams(), day)
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.guaranties_json(agreement, day, lines)))
+        return
+    if not lines:
+        _print(f"{agreement}: no guaranty on file stands behind the notes on {day}")
+        return
+    rows = [
+        [g.key, g.title, g.guarantor, g.delivered_on.isoformat(), "\n".join(g.covers), g.evidence]
+        for g in lines
+    ]
+    out.print(_table(f"{agreement} guaranties as of {day}", ["Guaranty", "Title", "Guarantor", "From", "Covers", "Evidence"], rows))
+
+
 # ----------------------------------------------------------------- recording
 
 
@@ -297,12 +426,17 @@ def _record(
     agreement: str,
     build: Any,
     *,
-    fields: dict[str, Any],
+    on: str,
+    evidence: str,
+    section: str | None,
     recorded_by: str | None,
     request_id: str | None,
     fmt: TextOrJson,
+    **given: Any,
 ) -> None:
-    """Validate a command as an entry, record it, and say what was recorded."""
+    """Validate a command as the journal entry it amounts to, record it, and say what was recorded."""
+    kind = build.model_fields["type"].annotation.__args__[0]
+    fields = {"type": kind, "effective_on": on, "evidence": _evidence(evidence, section), **given}
     with opened(ctx, fmt.value) as registry:
         try:
             entry: EntryIn = build.model_validate(fields)
@@ -351,18 +485,9 @@ def transfer(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a transfer: notes surrendered, new ones issued to the transferee (Section 6.2)."""
-    fields = {
-        "type": "transfer",
-        "effective_on": on,
-        "evidence": _evidence(evidence, section),
-        "from": transferor,
-        "to": transferee,
-        "amount": amount,
-        "series": series,
-        "note": note,
-        "registered_name": registered_name,
-    }
-    _record(ctx, agreement, TransferEntry, fields=fields, recorded_by=recorded_by, request_id=request_id, fmt=fmt)
+    given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note}
+    _record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+            request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
 
 
 @app.command()
@@ -380,15 +505,8 @@ def prepay(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a prepayment, allocated pro rata to the notes' unpaid principal (Section 5.4)."""
-    fields = {
-        "type": "prepayment",
-        "effective_on": on,
-        "evidence": _evidence(evidence, section),
-        "amount": amount,
-        "kind": kind.value,
-        "series": series,
-    }
-    _record(ctx, agreement, PrepaymentEntry, fields=fields, recorded_by=recorded_by, request_id=request_id, fmt=fmt)
+    _record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series)
 
 
 @app.command()
@@ -404,8 +522,27 @@ def cancel(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a note the Company acquired, cancelled and not reissued (Section 7.12)."""
-    fields = {"type": "cancellation", "effective_on": on, "evidence": _evidence(evidence, section), "note": note}
-    _record(ctx, agreement, CancellationEntry, fields=fields, recorded_by=recorded_by, request_id=request_id, fmt=fmt)
+    _record(ctx, agreement, CancellationEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+            request_id=request_id, fmt=fmt, note=note)
+
+
+@app.command()
+def consent(
+    ctx: typer.Context,
+    agreement: Agreement,
+    amendment: Annotated[int, typer.Argument(help="The amendment's number.")],
+    holder: Annotated[str, typer.Option("--holder", help="The consenting holder (full name or a unique part).")],
+    on: On,
+    signed_as: Annotated[str | None, typer.Option("--signed-as", help="The name on the signature page, if different.")] = None,
+    evidence: Evidence = TREASURY_ENTRY,
+    section: Section = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a holder's written consent to an amendment (Section 11.5)."""
+    _record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+            request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
 
 
 @app.command()

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from datetime import date, datetime
+from pathlib import Path
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from domain.agreement import Agreement, NewNote, agreement_id
-from domain.errors import InvalidAmount, UnknownAgreement
+from domain.amendment import Condition
+from domain.errors import InvalidAmount, InvalidCommand, InvalidJournal, UnknownAgreement
 from domain.guaranty import Guaranty, guaranty_id
+from domain.instrument import Instrument, InstrumentTerms, instrument_id
 from domain.money import parse_amount
 from domain.stream import Stream
+from domain.text import Defect, Provision, TextChange
 from domain.values import (
     AgreementTerms,
     Assumption,
@@ -117,11 +122,13 @@ class EntryIn(Strict):
     def create(self, key: str, provenance: Provenance) -> Stream:
         raise NotImplementedError
 
+    def resolve(self, directory: Path) -> EntryIn:
+        """This entry with any file it names read in (from the journal's directory)."""
+        return self
+
     def fingerprint(self) -> str:
         """A digest of the entry's content (not its id), to recognise it when given again."""
-        content = self.model_dump(mode="json", exclude={"id"}, by_alias=True)
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+        return _digest(self.model_dump(mode="json", exclude={"id"}, by_alias=True))
 
     def provenance(self, recorded_by: str, *, entry: str | None, source: str | None = None) -> Provenance:
         return Provenance(
@@ -189,6 +196,9 @@ class AgreementEntry(EntryIn):
     amendment_threshold: str | None = None
     sections: dict[str, str] = {}
     reacquired_notes_count_pro_rata: bool = False
+    voting: Literal["together", "by series"] = "together"
+    all_holders_for: tuple[str, ...] = ()
+    affiliates: tuple[str, ...] = ()
     series: tuple[SeriesIn, ...] = Field(min_length=1)
 
     def terms(self, key: str) -> AgreementTerms:
@@ -203,6 +213,9 @@ class AgreementEntry(EntryIn):
             amendment_threshold=self.amendment_threshold,
             sections=dict(self.sections),
             reacquired_notes_count_pro_rata=self.reacquired_notes_count_pro_rata,
+            voting=self.voting,
+            all_holders_for=self.all_holders_for,
+            affiliates=self.affiliates,
         )
 
     def create(self, key: str, provenance: Provenance) -> Stream:
@@ -354,6 +367,177 @@ class RegisterEntry(EntryIn):
         agreement.attest_register(self.holdings(agreement), on=self.effective_on, provenance=provenance)
 
 
+class ProvisionIn(Strict):
+    ref: Text
+    kind: Text
+    title: str
+    text: str
+    parent: str | None = None
+
+
+class DefectIn(Strict):
+    printed: Text
+    reading: Text
+    where: Text
+    note: str = ""
+
+
+class TextHeader(Strict):
+    agreement: Text
+    source: Text
+    source_sha256: Text
+    cleaning: tuple[str, ...] = ()
+    not_on_file: tuple[str, ...] = ()
+
+
+class TextFile(Strict):
+    """A structured text fixture, as written by ``adapters.agreement_text``."""
+
+    text: TextHeader
+    defect: tuple[DefectIn, ...] = ()
+    provision: tuple[ProvisionIn, ...] = Field(min_length=1)
+
+
+class TextEntry(EntryIn):
+    """The agreement's original text on file, from a structured text fixture (``file``)."""
+
+    type: Literal["text"]
+    file: str | None = None
+    content: TextFile | None = None
+
+    def resolve(self, directory: Path) -> TextEntry:
+        """This entry with its text file read and validated."""
+        if self.content is not None or self.file is None:
+            return self
+        path = directory / self.file
+        try:
+            content = TextFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except OSError as error:
+            raise InvalidJournal(f"text file {path}: {error.strerror}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise InvalidJournal(f"text file {path}: not valid TOML: {error}") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            place = ".".join(str(part) for part in first["loc"])
+            raise InvalidJournal(f"text file {path}: {place}: {first['msg']}") from None
+        return self.model_copy(update={"content": content})
+
+    def fingerprint(self) -> str:
+        return _digest(self.model_dump(mode="json", exclude={"id", "file"}, by_alias=True))
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        if self.content is None:
+            raise InvalidCommand("a text entry needs its text: give `file`, a structured text fixture")
+        header = self.content.text
+        agreement.record_text(
+            [Provision(p.ref, p.kind, p.title, p.text, p.parent) for p in self.content.provision],
+            source=header.source,
+            source_sha256=header.source_sha256,
+            defects=[Defect(d.printed, d.reading, d.where, d.note) for d in self.content.defect],
+            cleaning=header.cleaning,
+            not_on_file=header.not_on_file,
+            on=self.effective_on,
+            provenance=provenance,
+        )
+
+
+class ChangeIn(Strict):
+    action: Literal["restate", "add-definition", "delete", "insert"]
+    target: Text
+    text: str = ""
+    title: str | None = None
+    term: str | None = None
+    after: str | None = None
+
+
+class ConditionIn(Strict):
+    section: Text
+    text: Text
+    kind: Literal["delivered", "executed"]
+    ref: Text
+
+
+class AmendmentEntry(EntryIn):
+    """An amendment executed: its changes to the text and its conditions precedent.
+
+    ``effective_on`` is the amendment's "as of" date; it takes effect then only
+    once consents reach the threshold and every condition is met.
+    """
+
+    type: Literal["amendment"]
+    number: int = Field(gt=0)
+    name: Text
+    changes: tuple[ChangeIn, ...] = ()
+    conditions: tuple[ConditionIn, ...] = ()
+    changes_payments: bool = False
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.execute_amendment(
+            number=self.number,
+            name=self.name,
+            changes=[TextChange(c.action, c.target, c.text, c.title, c.term, c.after) for c in self.changes],
+            conditions=[Condition(c.section, c.text, c.kind, c.ref) for c in self.conditions],
+            changes_payments=self.changes_payments,
+            on=self.effective_on,
+            provenance=provenance,
+        )
+
+
+class AmendmentNotOnFileEntry(EntryIn):
+    """An amendment a document on file refers to, whose date and content are not on file."""
+
+    type: Literal["amendment-not-on-file"]
+    number: int = Field(gt=0)
+    name: Text
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.note_amendment(number=self.number, name=self.name, on=self.effective_on, provenance=provenance)
+
+
+class ConsentEntry(EntryIn):
+    type: Literal["consent"]
+    amendment: int = Field(gt=0)
+    holder: Text
+    signed_as: str | None = None
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.consent(
+            amendment=self.amendment,
+            holder=self.holder,
+            signed_as=self.signed_as,
+            on=self.effective_on,
+            provenance=provenance,
+        )
+
+
+class LapseEntry(EntryIn):
+    type: Literal["amendment-lapsed"]
+    amendment: int = Field(gt=0)
+    reason: Text
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.lapse(amendment=self.amendment, reason=self.reason, on=self.effective_on, provenance=provenance)
+
+
+class InstrumentEntry(EntryIn):
+    """Another instrument delivered (an amendment to a credit agreement, say), known by title."""
+
+    creates: ClassVar[bool] = True
+    stream_kind: ClassVar[str] = "instrument"
+
+    type: Literal["instrument"]
+    title: Text
+    parties: tuple[str, ...] = ()
+    dated_as_of: Day | None = None
+
+    def stream(self, key: str) -> UUID:
+        return instrument_id(key)
+
+    def create(self, key: str, provenance: Provenance) -> Stream:
+        terms = InstrumentTerms(key, self.title, self.parties, self.dated_as_of)
+        return Instrument.deliver(terms, effective_on=self.effective_on, provenance=provenance)
+
+
 class ObligationIn(Strict):
     name: Text
     agreement: str | None = None
@@ -414,10 +598,21 @@ Entry = Annotated[
     | MaturityEntry
     | CancellationEntry
     | RegisterEntry
+    | TextEntry
+    | AmendmentEntry
+    | AmendmentNotOnFileEntry
+    | ConsentEntry
+    | LapseEntry
     | GuarantyEntry
-    | GuarantyReleaseEntry,
+    | GuarantyReleaseEntry
+    | InstrumentEntry,
     Field(discriminator="type"),
 ]
+
+
+def _digest(content: Any) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def missing(kind: str, key: str) -> UnknownAgreement:

@@ -33,17 +33,18 @@ class JournalHeader(Strict):
     title: Text
     agreement: str | None = None
     guaranty: str | None = None
+    instrument: str | None = None
     depends_on: tuple[str, ...] = ()
     description: str | None = None
     sources: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
-        return "guaranty" if self.guaranty else "agreement"
+        return "guaranty" if self.guaranty else "instrument" if self.instrument else "agreement"
 
     @property
     def key(self) -> str | None:
-        return self.guaranty or self.agreement
+        return self.guaranty or self.instrument or self.agreement
 
 
 class JournalFile(Strict):
@@ -59,8 +60,8 @@ class JournalFile(Strict):
             if entry.id in seen:
                 raise ValueError(f"entry id {entry.id!r} is used twice")
             seen.add(entry.id)
-        if self.journal.agreement and self.journal.guaranty:
-            raise ValueError("a journal concerns one agreement or one guaranty, not both")
+        if sum(bool(k) for k in (self.journal.agreement, self.journal.guaranty, self.journal.instrument)) > 1:
+            raise ValueError("a journal concerns one agreement, guaranty or instrument")
         if self.entry and self.journal.key is None:
             raise ValueError("the [journal] table must name the agreement (or guaranty) its entries concern")
         for entry in self.entry:
@@ -104,7 +105,14 @@ def read_journal(path: Path) -> Journal:
         where = f"{path}:{line}" if line else str(path)
         field = ".".join(str(part) for part in first["loc"])
         raise InvalidJournal(f"{where}: {field}: {_message(first, errors)}") from None
-    return Journal(path, text, content)
+    journal = Journal(path, text, content)
+    resolved = []
+    for index, entry in enumerate(content.entry):
+        try:
+            resolved.append(entry.resolve(path.parent))
+        except InvalidJournal as error:
+            raise InvalidJournal(f"{journal.where(index)}: entry {entry.id!r}: {error.message}") from None
+    return Journal(path, text, content.model_copy(update={"entry": tuple(resolved)}))
 
 
 def journal_paths(paths: Sequence[Path]) -> list[Path]:

@@ -23,10 +23,12 @@ from adapters.store import EventMapper, persistence_env, register_transcodings
 from domain.agreement import Agreement, agreement_id
 from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.guaranty import Guaranty
+from domain.instrument import Instrument
 from domain.stream import Stream
 from domain.values import Provenance
 
 ATTEMPTS = 5
+CREATIONS = {"agreement": Agreement.Registered, "guaranty": Guaranty.Delivered, "instrument": Instrument.Delivered}
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,26 @@ class Registry(Application):
         return list(self.agreement(key).history)
 
     def agreement_keys(self) -> list[str]:
-        return [event.terms.key for event in self._registrations()]
+        return [event.terms.key for event in self._created(Agreement.Registered)]
 
     def agreements(self) -> list[Agreement.Registered]:
-        return list(self._registrations())
+        return list(self._created(Agreement.Registered))
 
-    def _registrations(self) -> Iterable[Agreement.Registered]:
-        topic = get_topic(Agreement.Registered)
+    def streams(self) -> dict[str, list]:
+        """Every stream's events by reference ("agreement/barnes-1995", "guaranty/kar-2003", ...).
+
+        Amendments' conditions and guaranties span streams, so their views read them all.
+        """
+        streams = {}
+        for kind, created in CREATIONS.items():
+            for event in self._created(created):
+                stream = self.repository.get(event.originator_id)
+                streams[f"{kind}/{stream.key}"] = list(stream.history)
+        return streams
+
+    def _created(self, event_class: type) -> Iterable:
+        """The creation events of one kind of stream, in the order they were recorded."""
+        topic = get_topic(event_class)
         start = None
         while True:
             page = self.recorder.select_notifications(

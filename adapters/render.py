@@ -11,16 +11,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from html import escape
+
+from domain.consent import Tally, format_share
 from domain.money import format_amount
+from domain.text import Provision
 from domain.values import NOT_ON_FILE
+from projections.amendments import AmendmentState
+from projections.guaranties import GuarantyLine
 from projections.history import HistoryLine
 from projections.register import Register, SeriesOutstanding
+from projections.text import Difference, Mark, TextView
 
 NAME_WIDTH = 49
 
@@ -264,3 +272,169 @@ def history_json(lines: Sequence[HistoryLine]) -> list[dict[str, Any]]:
         }
         for line in lines
     ]
+
+
+# ---------------------------------------------------------------------- text
+
+
+def _marks_json(marks: Sequence[Mark]) -> list[dict[str, Any]]:
+    return [{"amendment": m.amendment, "effective_on": m.effective_on.isoformat(), "change": m.change} for m in marks]
+
+
+def text_json(view: TextView, provisions: Sequence[Provision]) -> dict[str, Any]:
+    return {
+        "agreement": view.agreement,
+        "as_of": view.as_of.isoformat(),
+        "original_on_file": view.on_file,
+        "source": view.source,
+        "caveats": list(view.caveats),
+        "provisions": [
+            {
+                "ref": p.ref,
+                "kind": p.kind,
+                "title": p.title,
+                "text": p.text,
+                "amended_by": _marks_json(view.marks_of(p)),
+            }
+            for p in provisions
+        ],
+        "defects_kept_as_printed": [
+            {"printed": d.printed, "reading": d.reading, "where": d.where, "note": d.note} for d in view.defects
+        ],
+    }
+
+
+def heading(provision: Provision) -> str:
+    if provision.kind == "definition":
+        return f'{provision.parent} "{provision.title}"'
+    if provision.kind in ("section", "article"):
+        return f"{provision.ref} {provision.title}".rstrip() + ("." if provision.kind == "section" else "")
+    return f"{provision.ref}: {provision.title}" if provision.title and provision.title != provision.ref else provision.ref
+
+
+def text_text(view: TextView, provisions: Sequence[Provision], width: int = 100) -> str:
+    lines = [f"{view.agreement}: text as of {view.as_of}"]
+    if view.source:
+        lines.append(f"source: {view.source} (scanning errors kept as printed: {len(view.defects)})")
+    lines += [f"note: {caveat}" for caveat in view.caveats]
+    for provision in provisions:
+        lines.append("")
+        lines.append(heading(provision))
+        for mark in view.marks_of(provision):
+            lines.append(f"  [{mark.change} by {mark.amendment}, effective as of {mark.effective_on}]")
+        if provision.text:
+            lines += textwrap.wrap(provision.text, width=width, break_on_hyphens=False)
+    return "\n".join(lines)
+
+
+def redline_text(key: str, start: date, end: date, differences: Sequence[Difference], width: int = 100) -> str:
+    lines = [f"{key}: changes from {start} to {end} ([-deleted-] {{+inserted+}})"]
+    if not differences:
+        lines.append("no changes")
+    for difference in differences:
+        lines += ["", f"{difference.ref} {difference.title}".rstrip()]
+        lines += [f"  [{m.change} by {m.amendment}, effective as of {m.effective_on}]" for m in difference.marks]
+        marked = " ".join(
+            text if op == "equal" else f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
+            for op, text in difference.words
+        )
+        lines += textwrap.wrap(marked, width=width, break_on_hyphens=False) or ["(no text)"]
+    return "\n".join(lines)
+
+
+def redline_html(key: str, start: date, end: date, differences: Sequence[Difference]) -> str:
+    """A conformed-copy redline: deletions struck through, insertions underlined."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(key)}: changes from {start} to {end}</title>",
+        "<style>body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;line-height:1.5}"
+        "del{text-decoration:line-through;color:#a00}ins{text-decoration:underline;color:#060}"
+        ".mark{font-size:.85rem;color:#555}</style></head><body>",
+        f"<h1>{escape(key)}</h1><p>Changes from {start} to {end}: deletions struck through, insertions underlined.</p>",
+    ]
+    if not differences:
+        parts.append("<p>No changes.</p>")
+    for difference in differences:
+        parts.append(f"<h2>{escape(difference.ref)} {escape(difference.title)}</h2>")
+        parts += [
+            f'<p class="mark">{escape(m.change)} by {escape(m.amendment)}, effective as of {m.effective_on}</p>'
+            for m in difference.marks
+        ]
+        words = " ".join(
+            escape(text) if op == "equal" else f"<del>{escape(text)}</del>" if op == "delete" else f"<ins>{escape(text)}</ins>"
+            for op, text in difference.words
+        )
+        parts.append(f"<p>{words}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- amendments
+
+
+def amendments_json(states: Sequence[AmendmentState]) -> list[dict[str, Any]]:
+    return [
+        {
+            "agreement": s.agreement,
+            "number": s.number,
+            "name": s.name,
+            "event": s.ref,
+            "as_of": s.as_of.isoformat(),
+            "status": s.status,
+            "reason": s.reason,
+            "consents": tally_json(s.tally) if s.tally else None,
+            "conditions": [
+                {"section": c.condition.section, "text": c.condition.text, "met": c.met, "how": c.how}
+                for c in s.conditions
+            ],
+            "changes": [c.describe() for c in s.changes],
+        }
+        for s in states
+    ]
+
+
+def tally_json(tally: Tally) -> dict[str, Any]:
+    return {
+        "threshold": tally.threshold,
+        "met": tally.met,
+        "classes": [
+            {
+                "class": c.name,
+                "voting_principal": amount(c.voting),
+                "consenting_principal": amount(c.consenting),
+                "share": format_share(c.share),
+            }
+            for c in tally.classes
+        ],
+        "holders": [
+            {
+                "holder": v.holder,
+                "principal": {k: amount(p) for k, p in v.principal.items()},
+                "consented": v.consented,
+                "excluded": v.excluded,
+            }
+            for v in tally.votes
+        ],
+    }
+
+
+def guaranties_json(key: str, as_of: date, lines: Sequence[GuarantyLine]) -> dict[str, Any]:
+    return {
+        "agreement": key,
+        "as_of": as_of.isoformat(),
+        "guaranties": [
+            {
+                "guaranty": g.key,
+                "event": g.ref,
+                "title": g.title,
+                "guarantor": g.guarantor,
+                "dated_as_of": g.dated_as_of.isoformat(),
+                "delivered_on": g.delivered_on.isoformat(),
+                "beneficiaries": list(g.beneficiaries),
+                "covers": list(g.covers),
+                "evidence": g.evidence,
+            }
+            for g in lines
+        ],
+    }

@@ -14,7 +14,8 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 
-from domain.values import VALUE_TYPES
+import domain.text  # noqa: F401 - defines value types stored in events
+from domain.values import Value
 
 DEFAULT_URL = "sqlite:///debtreg.sqlite"
 URL_VARIABLE = "DEBTREG_DATABASE_URL"
@@ -82,7 +83,7 @@ class ValueAsDict(Transcoding):
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
-    for cls in VALUE_TYPES:
+    for cls in Value.kinds.values():
         transcoder.register(ValueAsDict(cls))
 
 

@@ -20,9 +20,11 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from domain.amendment import Condition
 from domain.errors import (
     BackdatingConflict,
     BeforeIssuance,
+    ConsentRefused,
     InvalidAmount,
     InvalidCommand,
     NotOnFile,
@@ -30,12 +32,14 @@ from domain.errors import (
     RegistryError,
     UnknownHolder,
     UnknownNote,
+    UnknownSection,
     UnknownSeries,
 )
 from domain.ledger import OPTIONAL, REQUIRED, Ledger, replay, timeline
 from domain.money import format_amount
 from domain.rules import pro_rata
 from domain.stream import Entry, Stream, stream_id
+from domain.text import Defect, Provision, TextChange, apply_change
 from domain.values import (
     AgreementTerms,
     Allocation,
@@ -64,10 +68,14 @@ class NewNote:
 
 
 class _Entry(Entry):
-    """An event of an agreement: it takes its place in the register's timeline."""
+    """An event of an agreement: it takes its place in the register's timeline.
+
+    Events about the agreement's text and amendments change no holding, and
+    settle onto the ledger as nothing; the register's events override this.
+    """
 
     def settle(self, ledger: Ledger) -> None:
-        raise NotImplementedError
+        return None
 
 
 class Agreement(Stream):
@@ -198,6 +206,64 @@ class Agreement(Stream):
         def details(self) -> str:
             return "; ".join(f"{h.holder} {h.series} ${format_amount(h.principal)}" for h in self.holdings)
 
+    class TextRecorded(Event):
+        """The agreement's text on file, as imported from its source document."""
+
+        provisions: tuple[Provision, ...]
+        source: str
+        source_sha256: str
+        defects: tuple[Defect, ...]
+        cleaning: tuple[str, ...]
+        not_on_file: tuple[str, ...]
+
+        def headline(self) -> str:
+            return f"text on file: {len(self.provisions)} provisions from {self.source}"
+
+        def details(self) -> str:
+            return f"{len(self.defects)} scanning errors kept as printed" + (
+                f"; not on file: {', '.join(self.not_on_file)}" if self.not_on_file else ""
+            )
+
+    class AmendmentExecuted(Event):
+        """An amendment signed, effective as of ``effective_on`` once it qualifies."""
+
+        number: int
+        name: str
+        changes: tuple[TextChange, ...]
+        conditions: tuple[Condition, ...]
+        changes_payments: bool
+
+        def headline(self) -> str:
+            return f"{self.name} executed, as of {self.effective_on}"
+
+        def details(self) -> str:
+            return "; ".join(change.describe() for change in self.changes)
+
+    class AmendmentNotOnFile(Event):
+        """An amendment referred to by a document on file, whose date and content are not."""
+
+        number: int
+        name: str
+
+        def headline(self) -> str:
+            return f"{self.name} in force by {self.effective_on}; its date and content are not on file"
+
+    class ConsentGiven(Event):
+        amendment: int
+        holder: str
+        signed_as: str | None
+
+        def headline(self) -> str:
+            signed = f" (signed as {self.signed_as})" if self.signed_as else ""
+            return f"{self.holder}{signed} consents to Amendment No. {self.amendment}"
+
+    class AmendmentLapsed(Event):
+        amendment: int
+        reason: str
+
+        def headline(self) -> str:
+            return f"Amendment No. {self.amendment} lapsed: {self.reason}"
+
     # ------------------------------------------------------------------ state
 
     def __init__(self, terms: AgreementTerms, effective_on: date, provenance: Provenance) -> None:
@@ -271,6 +337,24 @@ class Agreement(Stream):
 
     def series_terms(self, key: str) -> SeriesTerms:
         return next(s for s in self.terms.series if s.key == key)
+
+    def text_event(self) -> Agreement.TextRecorded | None:
+        return next((e for e in self.history if isinstance(e, Agreement.TextRecorded)), None)
+
+    def amendments(self) -> list[Agreement.AmendmentExecuted]:
+        return [e for e in self.history if isinstance(e, Agreement.AmendmentExecuted)]
+
+    def amendment(self, number: int) -> Agreement.AmendmentExecuted:
+        for event in self.amendments():
+            if event.number == number:
+                return event
+        known = ", ".join(f"No. {e.number}" for e in self.amendments()) or "none"
+        raise UnknownSection(f"{self.key} has no Amendment No. {number} on file (amendments on file: {known})")
+
+    def _require_new_amendment(self, number: int) -> None:
+        for event in self.history:
+            if isinstance(event, (Agreement.AmendmentExecuted, Agreement.AmendmentNotOnFile)) and event.number == number:
+                raise InvalidCommand(f"{event.name} is already recorded for {self.key}")
 
     # --------------------------------------------------------------- commands
 
@@ -417,6 +501,86 @@ class Agreement(Stream):
         allocations = tuple(Allocation(n.number, n.principal) for n in ledger.live(key))
         self._trigger(self.PaidAtMaturity, on, provenance, series=key, allocations=allocations)
 
+    def record_text(
+        self,
+        provisions: Sequence[Provision],
+        *,
+        source: str,
+        source_sha256: str,
+        defects: Sequence[Defect],
+        cleaning: Sequence[str],
+        not_on_file: Sequence[str],
+        on: date,
+        provenance: Provenance,
+    ) -> None:
+        """The agreement's original text, once: later changes come by amendment."""
+        if self.text_event() is not None:
+            raise InvalidCommand(f"the text of {self.key} is already on file; it changes only by amendment")
+        self._trigger(
+            self.TextRecorded,
+            on,
+            provenance,
+            provisions=tuple(provisions),
+            source=source,
+            source_sha256=source_sha256,
+            defects=tuple(defects),
+            cleaning=tuple(cleaning),
+            not_on_file=tuple(not_on_file),
+        )
+
+    def execute_amendment(
+        self,
+        *,
+        number: int,
+        name: str,
+        changes: Sequence[TextChange],
+        conditions: Sequence[Condition],
+        changes_payments: bool,
+        on: date,
+        provenance: Provenance,
+    ) -> None:
+        """An amendment signed by the Company, effective as of ``on`` once it qualifies.
+
+        Its changes must apply to the text as every amendment before it would leave it.
+        """
+        self._require_new_amendment(number)
+        text = self.text_event()
+        provisions: list[Provision] = list(text.provisions) if text else []
+        for change in [c for e in self.amendments() for c in e.changes] + list(changes):
+            provisions = apply_change(provisions, change, on_file=text is not None)
+        self._trigger(
+            self.AmendmentExecuted,
+            on,
+            provenance,
+            number=number,
+            name=name,
+            changes=tuple(changes),
+            conditions=tuple(conditions),
+            changes_payments=changes_payments,
+        )
+
+    def note_amendment(self, *, number: int, name: str, on: date, provenance: Provenance) -> None:
+        """An amendment known to exist (a document on file refers to it) but not on file itself."""
+        self._require_new_amendment(number)
+        self._trigger(self.AmendmentNotOnFile, on, provenance, number=number, name=name)
+
+    def consent(
+        self, *, amendment: int, holder: str, signed_as: str | None, on: date, provenance: Provenance
+    ) -> None:
+        """A holder's written consent; it counts with the holder's principal on the amendment's date."""
+        executed = self.amendment(amendment)
+        ledger = self.ledger(as_of=executed.effective_on)
+        holders = sorted({note.holder for note in ledger.live()})
+        named = self._holder_among(holders, holder, f"on {executed.effective_on}, the date of {executed.name}")
+        if any(isinstance(e, Agreement.ConsentGiven) and e.amendment == amendment and e.holder == named for e in self.history):
+            raise ConsentRefused(f"{named} has already consented to {executed.name}")
+        self._trigger(self.ConsentGiven, on, provenance, amendment=amendment, holder=named, signed_as=signed_as)
+
+    def lapse(self, *, amendment: int, reason: str, on: date, provenance: Provenance) -> None:
+        """An amendment abandoned: it will never take effect."""
+        self.amendment(amendment)
+        self._trigger(self.AmendmentLapsed, on, provenance, amendment=amendment, reason=reason)
+
     def cancel(self, *, on: date, note: int, provenance: Provenance) -> None:
         """A note the Company acquired, cancelled and never reissued (Section 7.12)."""
         self._require_on_file(on)
@@ -518,8 +682,11 @@ class Agreement(Stream):
         return ledger
 
     def _holder_on(self, ledger: Ledger, series: str, name: str, on: date) -> str:
-        """The holder a user names: exactly, ignoring case, or by a unique part of the name."""
         holders = sorted({n.holder for n in ledger.live(series)})
+        return self._holder_among(holders, name, f"of {series} notes on {on}")
+
+    def _holder_among(self, holders: Sequence[str], name: str, when: str) -> str:
+        """The holder a user names: exactly, ignoring case, or by a unique part of the name."""
         wanted = name.strip().casefold()
         for candidates in (
             [h for h in holders if h.casefold() == wanted],
@@ -532,7 +699,7 @@ class Agreement(Stream):
         close = difflib.get_close_matches(name, holders, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise UnknownHolder(
-            f"{name!r} holds no {series} notes on {on}; the holders then are: {'; '.join(holders) or 'none'}{hint}",
+            f"{name!r} is not a holder {when}; the holders then are: {'; '.join(holders) or 'none'}{hint}",
             section=self.terms.section("register"),
         )
 

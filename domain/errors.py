@@ -50,6 +50,14 @@ class NotOnFile(RegistryError):
     rule = "the registry does not invent what the documents do not give"
 
 
+class UnknownSection(RegistryError):
+    rule = "a provision must be in the text on file"
+
+
+class ConsentRefused(RegistryError):
+    rule = "consents come from holders of record on the amendment's date"
+
+
 class BeforeIssuance(RegistryError):
     rule = "nothing happens to notes before they are issued"
 

@@ -15,7 +15,15 @@ NOT_ON_FILE = "not on file"
 
 
 class Value:
-    """A frozen value object of the registry's events."""
+    """A frozen value object of the registry's events; every subclass is stored by name."""
+
+    kinds: dict[str, type] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in Value.kinds:
+            raise TypeError(f"two value types are named {cls.__name__}; stored values are found by name")
+        Value.kinds[cls.__name__] = cls
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,10 @@ class AgreementTerms(Value):
 
     ``sections`` maps a rule (``transfer``, ``pro_rata``, ...) to the section of
     this agreement that states it, so a refusal cites the right section; a rule
-    whose section is not on file is absent.
+    whose section is not on file is absent. For amendments: ``voting`` is
+    "together" (all series one class) or "by series"; ``all_holders_for`` lists
+    the sections an amendment may change only with every holder's consent; the
+    issuer, guarantors and ``affiliates`` do not vote.
     """
 
     key: str
@@ -98,6 +109,9 @@ class AgreementTerms(Value):
     amendment_threshold: str | None = None
     sections: dict[str, str] = field(default_factory=dict)
     reacquired_notes_count_pro_rata: bool = False
+    voting: str = "together"
+    all_holders_for: tuple[str, ...] = ()
+    affiliates: tuple[str, ...] = ()
 
     def section(self, rule: str) -> str | None:
         return self.sections.get(rule)
@@ -159,18 +173,3 @@ class GuarantyTerms(Value):
 
     def agreements(self) -> tuple[str, ...]:
         return tuple(o.agreement for o in self.covers if o.agreement)
-
-
-VALUE_TYPES: tuple[type, ...] = (
-    Evidence,
-    Assumption,
-    Provenance,
-    ScheduledPayment,
-    SeriesTerms,
-    AgreementTerms,
-    NoteCertificate,
-    Allocation,
-    Holding,
-    Obligation,
-    GuarantyTerms,
-)

@@ -50,10 +50,19 @@ def debtreg(*args: str, db: str | None, check: bool = True) -> subprocess.Comple
     return result
 
 
+@pytest.fixture(scope="module")
+def loaded_file(tmp_path_factory) -> Path:
+    """The fixtures loaded once by the command; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("loaded") / "debtreg.sqlite"
+    debtreg("load", str(FIXTURES), db=f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def db(sqlite_url):
-    debtreg("load", str(FIXTURES), db=sqlite_url)
-    return sqlite_url
+def db(loaded_file, tmp_path):
+    copy = tmp_path / "debtreg.sqlite"
+    shutil.copyfile(loaded_file, copy)
+    return f"sqlite:///{copy}"
 
 
 def history(db: str) -> list:
@@ -77,19 +86,24 @@ def test_annex_1_as_json_for_machines(db):
 def test_loading_again_records_nothing_new(db):
     result = debtreg("load", str(FIXTURES), "--format", "json", db=db)
     assert [(line["entries"], line["recorded"], line["on_file"]) for line in json.loads(result.stdout)] == [
-        (7, 0, 7),
-        (3, 0, 3),
-        (3, 0, 3),
+        (15, 0, 15),
+        (11, 0, 11),
+        (11, 0, 11),
+        (1, 0, 1),
+        (1, 0, 1),
         (1, 0, 1),
     ]
 
 
 def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
+    next_event = len(history(db)) + 1
     result = debtreg(
         "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC",
         "--amount", "1,000,000", "--evidence", "transfer request of 2003-02-28", db=db,
     )
-    assert result.stdout.startswith("recorded barnes-1995:8: transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC")
+    assert result.stdout.startswith(
+        f"recorded barnes-1995:{next_event}: transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC"
+    )
     text = debtreg("register", "barnes-1995", "--as-of", "2003-03-03", "--by", "holder", "--format", "csv", db=db).stdout
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["holder", "7.13%", "notes"]
@@ -122,11 +136,12 @@ def test_a_refusal_is_json_too_when_json_is_asked_for(db):
 
 def test_the_same_request_id_records_once(db):
     args = ("prepay", "barnes-1995", "--date", "2003-12-05", "--amount", "6,250,000", "--kind", "required", "--request-id", "wire-7781")
+    events = len(history(db))
     first = debtreg(*args, db=db)
     again = debtreg(*args, db=db)
-    assert first.stdout.startswith("recorded barnes-1995:8: required prepayment of $6,250,000.00")
+    assert first.stdout.startswith(f"recorded barnes-1995:{events + 1}: required prepayment of $6,250,000.00")
     assert again.stdout.startswith("already recorded")
-    assert len(history(db)) == 8
+    assert len(history(db)) == events + 1
 
 
 @pytest.mark.parametrize(
@@ -158,7 +173,9 @@ def test_the_database_url_can_come_from_the_environment(sqlite_url):
 
 
 def test_every_command_explains_itself():
-    for command in ("load", "agreements", "register", "outstanding", "annex1", "history", "transfer", "prepay", "cancel"):
+    commands = ("load", "agreements", "register", "outstanding", "annex1", "history", "transfer", "prepay", "cancel",
+                "text", "redline", "amendments", "consents", "guaranties", "consent")
+    for command in commands:
         result = debtreg(command, "--help", db=None)
         assert "Usage: debtreg " + command in result.stdout
 
@@ -166,3 +183,39 @@ def test_every_command_explains_itself():
 def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url):
     debtreg("load", str(FIXTURES), db=postgres_url)
     assert debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=postgres_url).stdout == ANNEX_1995
+
+
+def test_counsel_reads_section_7_7_as_amended_with_its_amendment_marked(db):
+    text = debtreg("text", "barnes-1995", "--as-of", "2003-02-05", "--section", "7.7", db=db).stdout
+    assert "[Section 7.7 amended and restated in its entirety by Amendment No. 2 to Note Purchase Agreement, effective as of 2003-02-05]" in text
+    assert "(e) the Kar Guaranty; and (f) additional" in text.replace("\n", " ")
+    data = json.loads(debtreg("text", "barnes-1995", "--as-of", "2003-02-04", "--section", "7.7", "--format", "json", db=db).stdout)
+    [provision] = data["provisions"]
+    assert provision["amended_by"] == [] and "$50 million" in provision["text"]
+
+
+def test_a_redline_between_two_dates_as_html(db):
+    html = debtreg("redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05", "--format", "html", db=db).stdout
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<del>$50 million;</del> <ins>$100 million (excluding the Kar Guaranty);</ins>" in html
+
+
+def test_amendments_consents_and_guaranties_for_counsel(db):
+    listing = json.loads(debtreg("amendments", "novascotia-1999", "--format", "json", db=db).stdout)
+    assert [(a["number"], a["status"]) for a in listing] == [(1, "effective")]
+    consents = json.loads(debtreg("consents", "novascotia-1999", "1", "--format", "json", db=db).stdout)
+    assert consents["classes"] == [
+        {"class": "all series", "voting_principal": "70000000.00", "consenting_principal": "56000000.00", "share": "80.00%"}
+    ]
+    assert "threshold 66-2/3%: met" in debtreg("consents", "novascotia-1999", "1", db=db).stdout
+    guaranties = json.loads(debtreg("guaranties", "barnes-2000", "--as-of", "2003-02-05", "--format", "json", db=db).stdout)
+    assert [g["guaranty"] for g in guaranties["guaranties"]] == ["kar-2003"]
+
+
+def test_a_consent_is_recorded_from_the_command_line(db):
+    debtreg(
+        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--amount", "1,000,000", db=db
+    )
+    result = debtreg("consent", "barnes-1995", "2", "--holder", "New Holder", "--date", "2003-03-03", db=db, check=False)
+    assert result.returncode == 1
+    assert "'New Holder' is not a holder on 2003-02-05" in result.stderr

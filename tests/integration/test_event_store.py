@@ -90,7 +90,7 @@ def test_two_writers_on_stale_state_cannot_both_save(store, store_url):
         store.execute("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk one")
         with pytest.raises(IntegrityError):
             other.save(*stale.events)
-        with pytest.raises(UnknownHolder, match="'Lincoln' holds no 7.13% notes on 2003-03-01"):
+        with pytest.raises(UnknownHolder, match="'Lincoln' is not a holder of 7.13% notes on 2003-03-01"):
             other.execute("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk two")
     finally:
         other.close()

@@ -179,7 +179,7 @@ def test_a_holder_is_named_by_any_unique_part_of_its_name_and_an_unknown_one_is_
     assert holdings(agreement)[LINCOLN] == D(5150000)
     with pytest.raises(UnknownHolder, match="could be any of"):
         transfer(agreement, date(2003, 3, 1), "ACE", "New Holder", "1000000")
-    with pytest.raises(UnknownHolder, match="holds no 7.13% notes"):
+    with pytest.raises(UnknownHolder, match="is not a holder of 7.13% notes on 2003-03-01"):
         transfer(agreement, date(2003, 3, 1), "Prudential", "New Holder", "1000000")
 
 

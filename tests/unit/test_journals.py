@@ -34,6 +34,8 @@ def stored(registry):
 
 
 def journal(tmp_path: Path, text: str, name: str = "test.toml") -> Path:
+    if not (tmp_path / "text").exists():
+        (tmp_path / "text").symlink_to(FIXTURES / "text")
     path = tmp_path / name
     path.write_text(dedent(text))
     return path
@@ -52,8 +54,9 @@ def test_loading_the_fixtures_twice_records_nothing_the_second_time(loaded):
 
 def test_a_journal_entry_is_recorded_with_its_source_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER)
+    next_event = len(loaded.events_of("barnes-1995")) + 1
     [staged] = load(loaded, [path], "tests")
-    assert staged.refs == ["barnes-1995:8"]
+    assert staged.refs == [f"barnes-1995:{next_event}"]
     assert staged.provenance.source == f"{path}:5"
     assert staged.provenance.entry == "test/t1"
 
@@ -146,7 +149,7 @@ def test_entries_for_an_agreement_not_on_the_registry_are_refused(registry, tmp_
 
 
 def test_journals_load_after_the_journals_they_depend_on(registry, tmp_path):
-    (tmp_path / "barnes-1995.toml").write_text((FIXTURES / "barnes-1995.toml").read_text())
+    journal(tmp_path, (FIXTURES / "barnes-1995.toml").read_text(), "barnes-1995.toml")
     journal(tmp_path, HEADER.replace('title =', 'depends_on = ["barnes-1995"]\ntitle =') + TRANSFER, "a-first-by-name.toml")
     staged = load(registry, [tmp_path], "tests")
     assert [item.provenance.entry for item in staged][-1] == "test/t1"

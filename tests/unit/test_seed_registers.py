@@ -144,15 +144,19 @@ def test_history_lists_every_event_with_both_clocks_actor_and_evidence(loaded):
     lines = history("barnes-1995", loaded.events_of("barnes-1995"))
     assert [line.kind for line in lines] == [
         "Registered",
+        "TextRecorded",
         "NotesIssued",
         "NoteTransferred",
         "NoteTransferred",
         "NoteTransferred",
         "PrepaymentMade",
         "RegisterAttested",
+        "AmendmentNotOnFile",
+        "AmendmentExecuted",
+        *["ConsentGiven"] * 5,
     ]
     assert all(line.recorded_by == "tests" and line.recorded_at.tzinfo is not None for line in lines)
-    lincoln = lines[2]
+    lincoln = lines[3]
     assert lincoln.effective_on == date(1998, 1, 2)
     assert lincoln.evidence.startswith("000_317ef8812732a978.txt, Annex 1")
     assert [a.fact for a in lincoln.assumptions] == ["effective date 1998-01-02", "certificate surrendered"]

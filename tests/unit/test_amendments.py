@@ -1,0 +1,213 @@
+"""Amendments of February 5, 2003: what they changed, on whose consent, and what they waited for."""
+
+import re
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from adapters import render
+from adapters.entries import AmendmentEntry, ConsentEntry, LapseEntry, TransferEntry
+from adapters.journal import load
+from adapters.registry import Registry
+from conftest import FIXTURES
+from domain.errors import ConsentRefused, InvalidCommand, UnknownHolder
+from projections.amendments import amendment_state, amendments
+from projections.guaranties import guaranties_as_of
+from projections.text import redline, text_as_of
+
+SOURCES = FIXTURES / "sources"
+
+
+def collapsed(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def exhibit_a_quote(seed: str, starts: str) -> str:
+    """A quoted passage of an amendment's Exhibit A, as the seed prints it."""
+    text = collapsed(re.sub(r"(?m)<PAGE>|^\s*-\d+-\s*$", " ", (SOURCES / seed).read_text()))
+    exhibit = text[text.index("EXHIBIT A AMENDMENT") :]
+    start = exhibit.index(f'"{starts}') + 1
+    return exhibit[start : exhibit.index('" ', start) if '" ' in exhibit[start:] else exhibit.rindex('"')]
+
+
+def text_view(registry: Registry, key: str, day: date):
+    streams = registry.streams()
+    return text_as_of(key, streams[f"agreement/{key}"], day, amendments(key, streams))
+
+
+def record(registry, key, model, **fields):
+    entry = model.model_validate({"effective_on": "2003-06-02", "evidence": {"document": "test"}, **fields})
+    return registry.execute(key, entry, recorded_by="tests")
+
+
+def test_section_7_7_is_the_seeds_original_until_2003_02_04_and_exhibit_a_from_2003_02_05(loaded):
+    raw = collapsed((SOURCES / "003_dd423827a16c28bb.txt").read_text())
+    original = raw[raw.index("7.7 Indebtedness.") + len("7.7 Indebtedness.") : raw.index("7.8 Net Worth.")]
+    original = collapsed(re.sub(r"PAGE \d+|-{3,}", " ", original))
+    restated = exhibit_a_quote("000_317ef8812732a978.txt", "Section 7.7").removeprefix("Section 7.7 Indebtedness. ")
+    assert text_view(loaded, "barnes-1995", date(2003, 2, 4)).section("7.7").text == original
+    assert text_view(loaded, "barnes-1995", date(2003, 2, 5)).section("7.7").text == restated
+    assert "(e) the Kar Guaranty; and (f) additional Indebtedness" in restated
+
+
+def test_each_amended_provision_is_marked_with_its_amendment_and_date(loaded):
+    view = text_view(loaded, "barnes-1995", date(2003, 6, 30))
+    [mark] = view.marks_of(view.section("7.14(e)"))
+    assert (mark.amendment, mark.effective_on) == ("Amendment No. 2 to Note Purchase Agreement", date(2003, 2, 5))
+    assert mark.change == "Section 7.14(e) amended and restated in its entirety"
+    assert view.marks_of(view.section("7.8")) == ()
+
+
+def test_the_kar_guaranty_definition_sits_between_its_neighbours_from_2003_02_05_only(loaded):
+    def terms(day):
+        return [p.title for p in text_view(loaded, "barnes-1995", day).provisions if p.kind == "definition"]
+
+    assert "Kar Guaranty" not in terms(date(2003, 2, 4))
+    after = terms(date(2003, 2, 5))
+    at = after.index("Kar Guaranty")
+    assert after[at - 1 : at + 2] == ["Investment", "Kar Guaranty", "Lien"]
+    definition = text_view(loaded, "barnes-1995", date(2003, 2, 5)).section("Kar Guaranty").text
+    assert definition.startswith('"Kar Guaranty" means that certain Guaranty dated as of February 5, 2003')
+    assert definition.endswith('(collectively, the "Nova Scotia Agreement")).')
+
+
+def test_every_amended_text_is_word_for_word_the_seeds(loaded):
+    for key, seed in [
+        ("barnes-1995", "000_317ef8812732a978.txt"),
+        ("novascotia-1999", "001_559a2a107d7f5378.txt"),
+        ("barnes-2000", "002_b192e8b334191ee1.txt"),
+    ]:
+        exhibit = collapsed(re.sub(r"(?m)<PAGE>|^\s*-\d+-\s*$", " ", (SOURCES / seed).read_text()))
+        exhibit = re.sub(r" -\d+- ", " ", exhibit[exhibit.index("EXHIBIT A AMENDMENT") :])
+        [state] = [s for s in amendments(key, loaded.streams()) if s.status != "not on file"]
+        for change in state.changes:
+            assert change.text in exhibit, (key, change.target)
+
+
+def test_the_nova_scotia_tally_is_56_of_70_million_without_state_farm_and_meets_two_thirds(loaded):
+    state = amendment_state("novascotia-1999", 1, loaded.streams())
+    [everything] = state.tally.classes
+    assert (everything.consenting, everything.voting) == (D(56000000), D(70000000))
+    assert everything.share == D(4) / D(5)
+    assert state.tally.threshold == "66-2/3%" and state.tally.met
+    [state_farm] = [v for v in state.tally.votes if not v.consented]
+    assert state_farm.holder == "State Farm Life Insurance Company"
+    assert state.status == "effective"
+
+
+def test_all_three_amendments_are_effective_as_of_2003_02_05(loaded):
+    for key in ("barnes-1995", "novascotia-1999", "barnes-2000"):
+        [state] = [s for s in amendments(key, loaded.streams()) if s.status != "not on file"]
+        assert (state.status, state.as_of) == ("effective", date(2003, 2, 5)), state.reason
+
+
+def test_without_the_kar_guarantys_delivery_none_of_the_three_amendments_is_effective(registry):
+    load(registry, [p for p in sorted(FIXTURES.glob("*.toml")) if p.name != "kar-guaranty.toml"], "tests")
+    for key in ("barnes-1995", "novascotia-1999", "barnes-2000"):
+        [state] = [s for s in amendments(key, registry.streams()) if s.status != "not on file"]
+        assert state.status == "pending"
+        assert "5(b) not met: no delivery of guaranty/kar-2003 is on file" in state.reason
+    assert "Kar Guaranty" not in [p.title for p in text_view(registry, "barnes-1995", date(2004, 1, 1)).provisions]
+
+
+def test_an_amendment_signed_below_the_threshold_never_changes_the_text(loaded):
+    record(
+        loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
+        changes=[{"action": "restate", "target": "7.8", "title": "Net Worth", "text": "Hypothetical."}],
+    )
+    record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder="Lincoln")
+    state = amendment_state("barnes-1995", 3, loaded.streams())
+    assert state.status == "pending"
+    assert state.reason == "5(a) consents: all series: 32.80% consented, 66-2/3% needed"
+    view = text_view(loaded, "barnes-1995", date(2010, 1, 1))
+    assert view.section("7.8").text.startswith("The Company will not permit Consolidated Net Worth")
+    assert any("Amendment No. 3 (as of 2003-06-02) is pending" in caveat for caveat in view.caveats)
+
+
+def test_changing_section_9_needs_every_holder_under_section_11_5(loaded):
+    record(
+        loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
+        changes=[{"action": "restate", "target": "9.1(a)", "text": "(a) Principal Payments - hypothetical;"}],
+    )
+    for holder in ["Connecticut General", "North America", "ACE American", "Lincoln"]:
+        record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder=holder)
+    state = amendment_state("barnes-1995", 3, loaded.streams())
+    assert state.tally.threshold == "all holders"
+    assert state.status == "pending"
+    assert "not consented: ACE Property & Casualty Insurance Company" in state.reason
+
+
+def test_notes_held_by_the_company_do_not_vote(loaded):
+    record(loaded, "barnes-1995", TransferEntry, type="transfer", **{"from": "Lincoln", "to": "Barnes Group Inc."}, amount="6,150,000")
+    record(
+        loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
+        changes=[{"action": "restate", "target": "7.8", "title": "Net Worth", "text": "Hypothetical."}],
+    )
+    state = amendment_state("barnes-1995", 3, loaded.streams())
+    assert state.tally.classes[0].voting == D("12600000")
+    assert [v.excluded for v in state.tally.votes if v.holder == "Barnes Group Inc."] == [True]
+
+
+def test_consents_come_once_from_holders_of_record_on_the_amendments_date(loaded):
+    with pytest.raises(UnknownHolder, match="not a holder on 2003-02-05"):
+        record(loaded, "novascotia-1999", ConsentEntry, type="consent", amendment=1, holder="Prudential")
+    with pytest.raises(ConsentRefused, match="already consented"):
+        record(loaded, "novascotia-1999", ConsentEntry, type="consent", amendment=1, holder="Allstate Life")
+    with pytest.raises(InvalidCommand, match="Amendment No. 2 to Note Purchase Agreement is already recorded"):
+        record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=2, name="Again")
+
+
+def test_a_lapsed_amendment_has_failed_and_says_why(loaded):
+    record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3")
+    record(loaded, "barnes-1995", LapseEntry, type="amendment-lapsed", amendment=3, reason="withdrawn by the Company")
+    state = amendment_state("barnes-1995", 3, loaded.streams())
+    assert (state.status, state.reason) == ("failed", "withdrawn by the Company")
+
+
+def test_amendments_not_on_file_are_listed_and_caveat_the_text(loaded):
+    states = amendments("barnes-2000", loaded.streams())
+    assert [(s.number, s.status) for s in states] == [(1, "not on file"), (2, "effective")]
+    caveats = text_view(loaded, "barnes-2000", date(2003, 3, 1)).caveats
+    assert caveats[0] == "the original text of barnes-2000 is not on file: shown are only the provisions amendments put in"
+    assert caveats[1].startswith("Amendment No. 1 to Note Agreement is in force; its content is not on file")
+
+
+def test_agreements_without_their_text_show_only_what_amendments_put_in(loaded):
+    view = text_view(loaded, "novascotia-1999", date(2003, 2, 5))
+    assert [p.ref for p in view.provisions] == ["7.7", "7.14(d)", "7.14(e)", '10.1 "Kar Guaranty"']
+    assert text_view(loaded, "novascotia-1999", date(2003, 2, 4)).provisions == ()
+
+
+def test_the_redline_strikes_what_was_deleted_and_underlines_what_was_inserted(loaded):
+    before = text_view(loaded, "barnes-1995", date(2003, 2, 4))
+    after = text_view(loaded, "barnes-1995", date(2003, 2, 5))
+    changed = redline(before, after)
+    assert [d.ref for d in changed] == ["7.7", "7.14", '10.1 "Kar Guaranty"']
+    [section_7_7] = redline(before, after, "7.7")
+    assert ("delete", "$50 million;") in section_7_7.words
+    assert ("insert", "$100 million (excluding the Kar Guaranty);") in section_7_7.words
+    html = render.redline_html("barnes-1995", date(2003, 2, 4), date(2003, 2, 5), changed)
+    assert "<del>$50 million;</del> <ins>$100 million (excluding the Kar Guaranty);</ins>" in html
+    assert "del{text-decoration:line-through" in html and "ins{text-decoration:underline" in html
+
+
+def test_the_kar_guaranty_stands_behind_all_three_agreements_from_2003_02_05_and_none_before(loaded):
+    streams = loaded.streams()
+    for key in ("barnes-1995", "novascotia-1999", "barnes-2000"):
+        assert "kar-2003" in [g.key for g in guaranties_as_of(key, streams, date(2003, 2, 5))]
+        assert "kar-2003" not in [g.key for g in guaranties_as_of(key, streams, date(2003, 2, 4))]
+    assert [g.key for g in guaranties_as_of("novascotia-1999", streams, date(2000, 1, 1))] == ["barnes-novascotia-1999"]
+
+
+def test_a_released_guaranty_no_longer_stands_behind_the_released_agreement(loaded):
+    from adapters.entries import GuarantyReleaseEntry
+
+    entry = GuarantyReleaseEntry.model_validate(
+        {"type": "guaranty-release", "effective_on": "2004-01-01", "evidence": {"document": "test"}, "agreements": ["barnes-2000"]}
+    )
+    loaded.execute("kar-2003", entry, recorded_by="tests")
+    streams = loaded.streams()
+    assert "kar-2003" not in [g.key for g in guaranties_as_of("barnes-2000", streams, date(2004, 1, 1))]
+    assert "kar-2003" in [g.key for g in guaranties_as_of("barnes-2000", streams, date(2003, 12, 31))]
+    assert "kar-2003" in [g.key for g in guaranties_as_of("barnes-1995", streams, date(2004, 1, 1))]
