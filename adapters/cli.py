@@ -29,7 +29,17 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters import render
-from adapters.entries import CancellationEntry, ConsentEntry, EntryIn, EvidenceIn, PrepaymentEntry, TransferEntry
+from adapters.calendar import BusinessCalendar
+from adapters.entries import (
+    CancellationEntry,
+    ConsentEntry,
+    EntryIn,
+    EvidenceIn,
+    InterestEntry,
+    MaturityEntry,
+    PrepaymentEntry,
+    TransferEntry,
+)
 from adapters.journal import journal_paths, read_journal, stage_journals
 from adapters.registry import Registry, Staged
 from adapters.store import URL_VARIABLE, database_url
@@ -41,6 +51,7 @@ from domain.consent import format_share
 from projections.amendments import amendments
 from projections.guaranties import guaranties_as_of
 from projections.history import history
+from projections.payments import accrued_as_of, overdue, payments
 from projections.register import outstanding_as_of, register_as_of
 from projections.text import redline, text_as_of
 
@@ -418,6 +429,102 @@ def guaranties_command(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fm
     out.print(_table(f"{agreement} guaranties as of {day}", ["Guaranty", "Title", "Guarantor", "From", "Covers", "Evidence"], rows))
 
 
+@app.command("schedule")
+def schedule_command(
+    ctx: typer.Context,
+    agreement: Agreement,
+    series: Series = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Status as of this date (default today).")] = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Every scheduled payment (interest, required prepayments, maturity), paid or not, from the terms."""
+    day = _day(as_of) if as_of else date.today()
+    with opened(ctx, fmt.value) as registry:
+        stream = registry.agreement(agreement)
+        key = stream.series_key(series) if series else None
+        lines, gaps = payments(agreement, list(stream.history), as_of=day, calendar=BusinessCalendar(), series=key)
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.payments_json(agreement, day, lines, gaps)))
+        return
+    for gap in gaps:
+        _print(f"not on file: {gap}")
+    if lines:
+        out.print(_table(f"{agreement} payment schedule, status as of {day}", *render.payment_rows(lines), numeric=[3, 4]))
+
+
+@app.command()
+def accrued(
+    ctx: typer.Context,
+    agreement: Agreement,
+    as_of: AsOf,
+    by: Annotated[By, typer.Option("--by", help="One line per note or per holder.")] = By.note,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Interest accrued since the last interest date, per note or per holder (30/360)."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        lines = accrued_as_of(registry.events_of(agreement), day)
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.accrued_json(agreement, day, lines, by.value)))
+        return
+    header, rows = render.accrued_rows(lines, by.value)
+    out.print(_table(f"{agreement} accrued interest as of {day}, by {by.value}", header, rows, numeric=[len(header) - 1, len(header) - 3]))
+
+
+@app.command()
+def status(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text) -> None:
+    """Outstanding principal, the next payments and anything overdue, as of a date."""
+    day = _day(as_of)
+    with opened(ctx, fmt.value) as registry:
+        events = registry.events_of(agreement)
+        owed = outstanding_as_of(events, day)
+        lines, gaps = payments(agreement, events, as_of=day, calendar=BusinessCalendar())
+    late = overdue(lines)
+    upcoming = [p for p in lines if p.status == "scheduled"][:3]
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.status_json(agreement, day, owed, upcoming, late, gaps)))
+        return
+    for line in owed:
+        shown = line.not_on_file or f"${format_amount(line.outstanding or 0)} outstanding"
+        _print(f"{agreement} {line.series.key}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else ""))
+    for gap in gaps:
+        _print(f"not on file: {gap}")
+    if late:
+        out.print(_table(f"Overdue as of {day}", *render.payment_rows(late), numeric=[3, 4]))
+    else:
+        _print(f"nothing overdue as of {day}" + (" (for the series whose schedule is on file)" if gaps else ""))
+    if upcoming:
+        out.print(_table("Next payments", *render.payment_rows(upcoming), numeric=[3, 4]))
+
+
+@app.command("makewhole")
+def makewhole_command(
+    ctx: typer.Context,
+    agreement: Agreement,
+    on: On,
+    amount: Annotated[str, typer.Option("--amount", help="Principal to prepay, in multiples of $1,000,000.")],
+    curve: Annotated[str, typer.Option("--treasury-curve", help='Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".')],
+    series: Series = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Quote an optional prepayment at the Makewhole Price (Sections 5.2, 10.1), step by step; records nothing."""
+    with opened(ctx, fmt.value) as registry:
+        try:
+            quote_input = PrepaymentEntry.model_validate(
+                {"type": "prepayment", "kind": "optional", "effective_on": on, "evidence": {"document": "quote"},
+                 "amount": amount, "series": series, "treasury_curve": curve}
+            )
+        except ValidationError as error:
+            raise _invalid(error) from None
+        quote = registry.agreement(agreement).makewhole(
+            on=quote_input.effective_on, amount=quote_input.amount, curve=quote_input.treasury_curve, series=series
+        )
+    if fmt is TextOrJson.json:
+        _print(render.to_json(render.makewhole_json(agreement, quote)))
+    else:
+        _print(render.makewhole_text(agreement, quote))
+
+
 # ----------------------------------------------------------------- recording
 
 
@@ -439,11 +546,9 @@ def _record(
     fields = {"type": kind, "effective_on": on, "evidence": _evidence(evidence, section), **given}
     with opened(ctx, fmt.value) as registry:
         try:
-            entry: EntryIn = build.model_validate(fields)
+            entry: EntryIn = build.model_validate({k: v for k, v in fields.items() if v is not None})
         except ValidationError as error:
-            first = error.errors()[0]
-            name = str(first["loc"][-1]) if first["loc"] else "input"
-            raise InvalidCommand(f"{name}: {str(first['msg']).removeprefix('Value error, ')}") from None
+            raise _invalid(error) from None
         staged = registry.execute(
             agreement, entry, recorded_by=recorded_by or _actor(), entry_key=request_id
         )
@@ -457,6 +562,12 @@ def _record(
         _print(f"already recorded: request {request_id!r} is on file for {agreement}; nothing new was recorded")
     for ref, summary in lines:
         _print(f"recorded {ref}: {summary}")
+
+
+def _invalid(error: ValidationError) -> InvalidCommand:
+    first = error.errors()[0]
+    name = str(first["loc"][-1]) if first["loc"] else "input"
+    return InvalidCommand(f"{name}: {str(first['msg']).removeprefix('Value error, ')}")
 
 
 def _actor() -> str:
@@ -498,6 +609,7 @@ def prepay(
     amount: Annotated[str, typer.Option("--amount", help="Principal prepaid, e.g. 6,250,000.")],
     kind: Annotated[Kind, typer.Option("--kind", help="required (Section 5.1) or optional (5.2).")],
     series: Series = None,
+    curve: Annotated[str | None, typer.Option("--treasury-curve", help='For an optional prepayment with a make-whole: "1y=1.25,2y=1.60,...".')] = None,
     evidence: Evidence = TREASURY_ENTRY,
     section: Section = None,
     recorded_by: RecordedBy = None,
@@ -506,7 +618,39 @@ def prepay(
 ) -> None:
     """Record a prepayment, allocated pro rata to the notes' unpaid principal (Section 5.4)."""
     _record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
-            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series)
+            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
+
+
+class PaymentKind(str, Enum):
+    interest = "interest"
+    required = "required"
+    maturity = "maturity"
+
+
+@app.command()
+def pay(
+    ctx: typer.Context,
+    agreement: Agreement,
+    on: On,
+    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest (1.1), required prepayment (5.1) or maturity.")],
+    amount: Annotated[str | None, typer.Option("--amount", help="Checked against what is due; computed if left out.")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="For interest: the coupon date paid (default: the earliest unpaid).")] = None,
+    series: Series = None,
+    evidence: Evidence = TREASURY_ENTRY,
+    section: Section = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a scheduled payment, allocated to the holders of record pro rata (Section 5.4)."""
+    common = {"on": on, "evidence": evidence, "section": section, "recorded_by": recorded_by,
+              "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
+    if kind is PaymentKind.interest:
+        _record(ctx, agreement, InterestEntry, due_on=due, **common)
+    elif kind is PaymentKind.required:
+        _record(ctx, agreement, PrepaymentEntry, kind="required", **common)
+    else:
+        _record(ctx, agreement, MaturityEntry, **common)
 
 
 @app.command()

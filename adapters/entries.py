@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from domain.amendment import Condition
 from domain.errors import InvalidAmount, InvalidCommand, InvalidJournal, UnknownAgreement
 from domain.guaranty import Guaranty, guaranty_id
 from domain.instrument import Instrument, InstrumentTerms, instrument_id
+from domain.makewhole import CurvePoint
+from domain.schedule import equal_instalments
 from domain.money import parse_amount
 from domain.stream import Stream
 from domain.text import Defect, Provision, TextChange
@@ -75,7 +78,27 @@ def _day(value: Any) -> date:
     raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
 
 
+def _curve(value: Any) -> tuple[CurvePoint, ...]:
+    """A Treasury curve: "6m=1.10, 1y=1.25, 2y=1.60" (remaining life = yield %)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    if not isinstance(value, str):
+        raise ValueError('write the Treasury curve as "1y=1.25,2y=1.60,..." (remaining life = yield %)')
+    points = []
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([ym]?)\s*=\s*(\d+(?:\.\d+)?)%?", part)
+        if not match:
+            raise ValueError(f"{part!r} is not a curve point; write it as 2y=1.60 or 6m=1.10")
+        life, unit, rate = match.groups()
+        years = Decimal(life) / 12 if unit == "m" else Decimal(life)
+        points.append(CurvePoint(years, Decimal(rate)))
+    if len({p.years for p in points}) != len(points) or not points:
+        raise ValueError("the Treasury curve needs at least one point and each maturity once")
+    return tuple(sorted(points, key=lambda p: p.years))
+
+
 Money = Annotated[Decimal, BeforeValidator(_money)]
+Curve = Annotated[tuple[CurvePoint, ...], BeforeValidator(_curve)]
 Percent = Annotated[Decimal, BeforeValidator(_percent)]
 Day = Annotated[date, BeforeValidator(_day)]
 Text = Annotated[str, Field(min_length=1)]
@@ -149,6 +172,22 @@ class ScheduledIn(Strict):
     amount: Money
 
 
+class InstalmentsIn(Strict):
+    """Principal repaid in ``count`` equal instalments, every ``every_months`` from ``first_due``;
+    the last, at maturity, absorbs the rounding."""
+
+    count: int = Field(gt=0)
+    first_due: Day
+    every_months: int = Field(gt=0)
+
+    def due_dates(self) -> list[date]:
+        dates = []
+        for k in range(self.count):
+            month = self.first_due.month - 1 + k * self.every_months
+            dates.append(self.first_due.replace(year=self.first_due.year + month // 12, month=month % 12 + 1))
+        return dates
+
+
 class SeriesIn(Strict):
     key: Text
     title: Text
@@ -159,8 +198,26 @@ class SeriesIn(Strict):
     interest_dates: tuple[str, ...] | None = None
     day_count: str | None = None
     required_prepayments: tuple[ScheduledIn, ...] | None = None
+    instalments: InstalmentsIn | None = None
     min_denomination: Money | None = None
     optional_prepayment_multiple: Money | None = None
+    makewhole_spread: Percent | None = None
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> SeriesIn:
+        if self.instalments is not None:
+            if self.required_prepayments is not None:
+                raise ValueError("give required_prepayments or instalments, not both")
+            if self.instalments.due_dates()[-1] != self.maturity:
+                raise ValueError(f"the last instalment falls on {self.instalments.due_dates()[-1]}, not at maturity {self.maturity}")
+        return self
+
+    def schedule(self) -> tuple[ScheduledPayment, ...] | None:
+        if self.instalments is not None:
+            return equal_instalments(self.principal, self.instalments.due_dates())[:-1]
+        if self.required_prepayments is None:
+            return None
+        return tuple(ScheduledPayment(p.due_on, p.amount) for p in self.required_prepayments)
 
     def terms(self) -> SeriesTerms:
         return SeriesTerms(
@@ -172,13 +229,10 @@ class SeriesIn(Strict):
             maturity=self.maturity,
             interest_dates=self.interest_dates,
             day_count=self.day_count,
-            required_prepayments=(
-                None
-                if self.required_prepayments is None
-                else tuple(ScheduledPayment(p.due_on, p.amount) for p in self.required_prepayments)
-            ),
+            required_prepayments=self.schedule(),
             min_denomination=self.min_denomination,
             optional_prepayment_multiple=self.optional_prepayment_multiple,
+            makewhole_spread=self.makewhole_spread,
         )
 
 
@@ -289,10 +343,14 @@ class TransferEntry(EntryIn):
 
 
 class PrepaymentEntry(EntryIn):
+    """A prepayment; a required one may leave its amount to the schedule, an optional one
+    of notes with a make-whole gives the Treasury curve of its date."""
+
     type: Literal["prepayment"]
     kind: Literal["required", "optional"]
-    amount: Money
+    amount: Money | None = None
     series: str | None = None
+    treasury_curve: Curve | None = None
 
     def apply(self, agreement: Agreement, provenance: Provenance) -> None:
         agreement.prepay(
@@ -301,15 +359,31 @@ class PrepaymentEntry(EntryIn):
             kind=self.kind,
             provenance=provenance,
             series=self.series,
+            curve=self.treasury_curve,
         )
 
 
 class MaturityEntry(EntryIn):
     type: Literal["maturity"]
     series: str | None = None
+    amount: Money | None = None
 
     def apply(self, agreement: Agreement, provenance: Provenance) -> None:
-        agreement.pay_at_maturity(on=self.effective_on, provenance=provenance, series=self.series)
+        agreement.pay_at_maturity(on=self.effective_on, provenance=provenance, series=self.series, amount=self.amount)
+
+
+class InterestEntry(EntryIn):
+    """Interest paid on a coupon date (the earliest unpaid by default); the amount is checked."""
+
+    type: Literal["interest"]
+    due_on: Day | None = None
+    amount: Money | None = None
+    series: str | None = None
+
+    def apply(self, agreement: Agreement, provenance: Provenance) -> None:
+        agreement.pay_interest(
+            on=self.effective_on, provenance=provenance, series=self.series, due_on=self.due_on, amount=self.amount
+        )
 
 
 class CancellationEntry(EntryIn):
@@ -596,6 +670,7 @@ Entry = Annotated[
     | TransferEntry
     | PrepaymentEntry
     | MaturityEntry
+    | InterestEntry
     | CancellationEntry
     | RegisterEntry
     | TextEntry

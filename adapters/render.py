@@ -21,12 +21,14 @@ from typing import Any
 from html import escape
 
 from domain.consent import Tally, format_share
+from domain.makewhole import MakewholeQuote
 from domain.money import format_amount
 from domain.text import Provision
 from domain.values import NOT_ON_FILE
 from projections.amendments import AmendmentState
 from projections.guaranties import GuarantyLine
 from projections.history import HistoryLine
+from projections.payments import Accrual, Payment
 from projections.register import Register, SeriesOutstanding
 from projections.text import Difference, Mark, TextView
 
@@ -437,4 +439,175 @@ def guaranties_json(key: str, as_of: date, lines: Sequence[GuarantyLine]) -> dic
             }
             for g in lines
         ],
+    }
+
+
+# ------------------------------------------------------------------ payments
+
+
+def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
+    header = ["Due", "Series", "Payment", "Principal", "Interest", "Status"]
+    rows = []
+    for p in lines:
+        state = p.status
+        if p.status == "paid":
+            state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > p.due_on else "")
+        elif p.default_on and p.status != "scheduled":
+            state += f" (Section {p.section}; default from {p.default_on})" if p.section == "9.1(b)" else f" (Section {p.section})"
+        principal = format_amount(p.principal) if p.principal else ""
+        interest = format_amount(p.interest) if p.interest else ""
+        rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, state])
+    return header, rows
+
+
+def _payment_json(p: Payment) -> dict[str, Any]:
+    return {
+        "series": p.series,
+        "kind": p.kind,
+        "due_on": p.due_on.isoformat(),
+        "principal": amount(p.principal),
+        "interest": amount(p.interest),
+        "status": p.status,
+        "paid_on": p.paid_on.isoformat() if p.paid_on else None,
+        "event": p.event,
+        "default_on": p.default_on.isoformat() if p.default_on and p.status != "scheduled" else None,
+        "section": p.section if p.status != "scheduled" else None,
+    }
+
+
+def payments_json(key: str, as_of: date, lines: Sequence[Payment], gaps: Sequence[str]) -> dict[str, Any]:
+    return {"agreement": key, "as_of": as_of.isoformat(), "not_on_file": list(gaps), "payments": [_payment_json(p) for p in lines]}
+
+
+def status_json(
+    key: str,
+    as_of: date,
+    owed: Sequence[SeriesOutstanding],
+    upcoming: Sequence[Payment],
+    late: Sequence[Payment],
+    gaps: Sequence[str],
+) -> dict[str, Any]:
+    return {
+        "agreement": key,
+        "as_of": as_of.isoformat(),
+        "outstanding": {o.series.key: amount(o.outstanding) if o.outstanding is not None else None for o in owed},
+        "overdue": [_payment_json(p) for p in late],
+        "next": [_payment_json(p) for p in upcoming],
+        "not_on_file": list(gaps),
+    }
+
+
+def accrued_rows(lines: Sequence[Accrual], by: str) -> tuple[list[str], list[list[str]]]:
+    if by == "note":
+        header = ["No.", "Series", "Holder", "Principal", "Since", "Days", "Accrued"]
+        rows = [
+            [str(a.number), a.series, a.holder, format_amount(a.principal), a.since.isoformat(), str(a.days), format_amount(a.accrued)]
+            for a in lines
+        ]
+    else:
+        header = ["Holder", "Principal", "Days", "Accrued"]
+        rows = [
+            [holder, format_amount(principal), days, format_amount(total)]
+            for holder, principal, days, total in _by_holder(lines)
+        ]
+    rows.append(["TOTAL", *[""] * (len(header) - 2), format_amount(sum((a.accrued for a in lines), Decimal(0)))])
+    return header, rows
+
+
+def _by_holder(lines: Sequence[Accrual]) -> list[tuple[str, Decimal, str, Decimal]]:
+    holders: dict[str, list[Accrual]] = {}
+    for line in lines:
+        holders.setdefault(line.holder, []).append(line)
+    return [
+        (
+            holder,
+            sum((a.principal for a in held), Decimal(0)),
+            ", ".join(sorted({str(a.days) for a in held})),
+            sum((a.accrued for a in held), Decimal(0)),
+        )
+        for holder, held in holders.items()
+    ]
+
+
+def accrued_json(key: str, as_of: date, lines: Sequence[Accrual], by: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"agreement": key, "as_of": as_of.isoformat(), "by": by,
+                            "total": amount(sum((a.accrued for a in lines), Decimal(0)))}
+    if by == "note":
+        data["notes"] = [
+            {"number": a.number, "series": a.series, "holder": a.holder, "principal": amount(a.principal),
+             "since": a.since.isoformat(), "days": a.days, "accrued": amount(a.accrued)}
+            for a in lines
+        ]
+    else:
+        data["holders"] = [
+            {"holder": holder, "principal": amount(principal), "accrued": amount(total)}
+            for holder, principal, _, total in _by_holder(lines)
+        ]
+    return data
+
+
+def makewhole_text(key: str, quote: MakewholeQuote) -> str:
+    """The calculation as Section 5.3's notice must set it out, step by step."""
+    q = quote
+    lines = [
+        f"{key}: optional prepayment of ${format_amount(q.amount)} on {q.prepay_on} (Section 5.2)",
+        f"principal outstanding ${format_amount(q.outstanding)}; prepaid portion allocated pro rata to the remaining scheduled payments (5.1(b))",
+        "",
+        "1. Remaining scheduled payments of the portion prepaid (10.1, Makewhole Price):",
+        f"   {'due':<10}  {'principal':>14}  {'interest':>12}  {'months':>6}  {'half-years':>10}  {'discount factor':>16}  {'present value':>14}",
+    ]
+    for line in q.lines:
+        lines.append(
+            f"   {line.due_on.isoformat():<10}  {format_amount(line.principal):>14}  {format_amount(line.interest):>12}"
+            f"  {line.months:>6}  {line.periods.quantize(Decimal('0.000001')):>10}  {line.discount_factor.quantize(Decimal('0.000000001')):>16}"
+            f"  {format_amount(line.present_value):>14}"
+        )
+    lines += [
+        "",
+        "2. Weighted Average Life to Maturity = Remaining Dollar-years / principal, years to the nearest twelfth:",
+        "   " + " + ".join(f"{format_amount(l.principal)} x {l.months}/12" for l in q.lines if l.principal) + f" over {format_amount(q.amount)}",
+        f"   = {q.weighted_average_life.quantize(Decimal('0.000001'))} years",
+        "",
+        "3. Treasury Constant Yield (10.1): "
+        + (
+            f"the {q.treasury_points[0].years}-year yield, {q.treasury_points[0].yield_percent}%"
+            if len(q.treasury_points) == 1
+            else "interpolated between the "
+            + " and the ".join(f"{p.years}-year yield {p.yield_percent}%" for p in q.treasury_points)
+        ),
+        f"   = {q.treasury_yield.quantize(Decimal('0.000001'))}%; curve given: "
+        + ", ".join(f"{p.years}y={p.yield_percent}%" for p in q.curve),
+        f"4. Discount rate = {q.treasury_yield.quantize(Decimal('0.000001'))}% + spread = {q.discount_rate.quantize(Decimal('0.000001'))}%,"
+        " compounded semi-annually; factor = (1 + rate/2) ^ -(30/360 days / 180)",
+        f"5. Makewhole Price (sum of present values)        ${format_amount(q.makewhole_price)}",
+        f"6. Principal ${format_amount(q.amount)} + accrued interest ${format_amount(q.accrued_interest)} = ${format_amount(q.par_plus_accrued)}",
+        f"7. Price, the greater of 5 and 6                    ${format_amount(q.price)}",
+        f"   make-whole premium                               ${format_amount(q.premium)}",
+    ]
+    return "\n".join(lines)
+
+
+def makewhole_json(key: str, quote: MakewholeQuote) -> dict[str, Any]:
+    q = quote
+    return {
+        "agreement": key,
+        "prepay_on": q.prepay_on.isoformat(),
+        "amount": amount(q.amount),
+        "outstanding": amount(q.outstanding),
+        "payments": [
+            {"due_on": l.due_on.isoformat(), "principal": amount(l.principal), "interest": amount(l.interest),
+             "months": l.months, "half_years": str(l.periods), "discount_factor": str(l.discount_factor),
+             "present_value": amount(l.present_value)}
+            for l in q.lines
+        ],
+        "weighted_average_life_years": str(q.weighted_average_life),
+        "treasury_curve": [{"years": str(p.years), "yield_percent": str(p.yield_percent)} for p in q.curve],
+        "treasury_points_used": [{"years": str(p.years), "yield_percent": str(p.yield_percent)} for p in q.treasury_points],
+        "treasury_constant_yield_percent": str(q.treasury_yield),
+        "discount_rate_percent": str(q.discount_rate),
+        "makewhole_price": amount(q.makewhole_price),
+        "accrued_interest": amount(q.accrued_interest),
+        "par_plus_accrued": amount(q.par_plus_accrued),
+        "price": amount(q.price),
+        "premium": amount(q.premium),
     }

@@ -28,16 +28,21 @@ from domain.errors import (
     InvalidAmount,
     InvalidCommand,
     NotOnFile,
+    OverPayment,
     OverTransfer,
     RegistryError,
     UnknownHolder,
     UnknownNote,
     UnknownSection,
     UnknownSeries,
+    UnscheduledPayment,
 )
 from domain.ledger import OPTIONAL, REQUIRED, Ledger, replay, timeline
+from domain.makewhole import CurvePoint, MakewholeQuote
+from domain.makewhole import quote as makewhole_quote
 from domain.money import format_amount
-from domain.rules import pro_rata
+from domain.rules import check_multiple, pro_rata
+from domain.schedule import coupon_dates, require_day_count
 from domain.stream import Entry, Stream, stream_id
 from domain.text import Defect, Provision, TextChange, apply_change
 from domain.values import (
@@ -149,10 +154,14 @@ class Agreement(Stream):
             )
 
     class PrepaymentMade(Event):
+        """Principal prepaid, with any interest on it and, if optional, the make-whole quote used."""
+
         series: str
         kind: str
         amount: Decimal
         allocations: tuple[Allocation, ...]
+        interest: Decimal = Decimal("0.00")
+        makewhole: MakewholeQuote | None = None
 
         def settle(self, ledger: Ledger) -> None:
             ledger.prepay(
@@ -162,10 +171,34 @@ class Agreement(Stream):
                 self.allocations,
                 self.effective_on,
                 self.originator_version,
+                self.interest,
             )
 
         def headline(self) -> str:
-            return f"{self.kind} prepayment of ${format_amount(self.amount)} of the {self.series} notes"
+            extra = f" with ${format_amount(self.interest)} interest" if self.interest else ""
+            if self.makewhole is not None:
+                extra += f" and a ${format_amount(self.makewhole.premium)} make-whole premium"
+            return f"{self.kind} prepayment of ${format_amount(self.amount)} of the {self.series} notes{extra}"
+
+        def details(self) -> str:
+            return _allocations(self.allocations)
+
+    class InterestPaid(Event):
+        """The interest due on a coupon date, paid to the holders of record."""
+
+        series: str
+        due_on: date
+        amount: Decimal
+        allocations: tuple[Allocation, ...]
+
+        def settle(self, ledger: Ledger) -> None:
+            ledger.pay_interest(
+                self.series, self.due_on, self.amount, self.allocations, self.effective_on, self.originator_version
+            )
+
+        def headline(self) -> str:
+            late = f", paid {self.effective_on}" if self.effective_on != self.due_on else ""
+            return f"interest of ${format_amount(self.amount)} on the {self.series} notes due {self.due_on}{late}"
 
         def details(self) -> str:
             return _allocations(self.allocations)
@@ -449,14 +482,21 @@ class Agreement(Stream):
         self,
         *,
         on: date,
-        amount: Decimal,
+        amount: Decimal | None,
         kind: str,
         provenance: Provenance,
         series: str | None = None,
+        curve: Sequence[CurvePoint] | None = None,
     ) -> None:
-        """A required (Section 5.1) or optional (5.2) prepayment, allocated pro rata (5.4)."""
+        """A required (Section 5.1) or optional (5.2) prepayment, allocated pro rata (5.4).
+
+        An optional prepayment of notes with a make-whole needs the Treasury
+        curve of the prepayment date; the quote is recorded with it as evidence.
+        """
         if kind not in (REQUIRED, OPTIONAL):
             raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
+        if amount is None:
+            amount = self._installment_due(self.series_key(series), on, kind)
         if amount <= 0:
             raise InvalidAmount(f"a prepayment must be of a positive amount, not ${format_amount(amount)}")
         key = self.series_key(series)
@@ -484,6 +524,19 @@ class Agreement(Stream):
                     " in proportion to unpaid principal",
                 )
             )
+        quoted = None
+        if kind == OPTIONAL and self.series_terms(key).makewhole_spread is not None:
+            if not curve:
+                raise InvalidCommand(
+                    f"an optional prepayment of the {key} notes is at the greater of par and the Makewhole Price;"
+                    " give the Treasury curve of the prepayment date",
+                    section=self.terms.section("optional_prepayment"),
+                )
+            quoted = self.makewhole(on=on, amount=amount, curve=curve, series=key)
+        elif kind == OPTIONAL:
+            caveats.append(
+                Assumption("no make-whole premium", "the make-whole terms of this series are not on file")
+            )
         self._trigger(
             self.PrepaymentMade,
             on,
@@ -492,13 +545,102 @@ class Agreement(Stream):
             kind=kind,
             amount=amount,
             allocations=allocations,
+            interest=ledger.interest_with_prepayment(key, amount, on) or Decimal("0.00"),
+            makewhole=quoted,
         )
 
-    def pay_at_maturity(self, *, on: date, provenance: Provenance, series: str | None = None) -> None:
+    def makewhole(
+        self, *, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
+    ) -> MakewholeQuote:
+        """What an optional prepayment of ``amount`` on ``on`` would cost; records nothing."""
+        key = self.series_key(series)
+        terms = self.series_terms(key)
+        if terms.makewhole_spread is None:
+            raise NotOnFile(f"the make-whole terms of the {key} notes are not on file")
+        ledger = self.ledger_on(on)
+        check_multiple(amount, terms.optional_prepayment_multiple, section=self.terms.section("optional_prepayment"))
+        state = ledger.require_outstanding(key, on)
+        outstanding = ledger.outstanding(key) + sum((p for n, p in ledger.deemed.items() if ledger.notes[n].series == key), Decimal(0))
+        if not 0 < amount <= outstanding:
+            raise OverPayment(f"a prepayment of ${format_amount(amount)}: ${format_amount(outstanding)} is outstanding on {on}")
+        if state.schedule is None:
+            raise NotOnFile(f"the schedule of payments of the {key} notes is not on file")
+        assert state.first_on is not None
+        return makewhole_quote(
+            prepay_on=on,
+            amount=amount,
+            outstanding=outstanding,
+            remaining=state.schedule,
+            coupons=coupon_dates(terms, state.first_on),
+            period_start=ledger.last_coupon(key, on),
+            rate_percent=terms.rate_percent,
+            spread_percent=terms.makewhole_spread,
+            curve=curve,
+        )
+
+    def pay_interest(
+        self,
+        *,
+        on: date,
+        provenance: Provenance,
+        series: str | None = None,
+        due_on: date | None = None,
+        amount: Decimal | None = None,
+    ) -> None:
+        """The interest due on a coupon date (the earliest unpaid one by default), to the holders of record."""
+        key = self.series_key(series)
+        terms = self.series_terms(key)
+        require_day_count(terms)
+        ledger = self.ledger_on(on)
+        coupons = ledger.series_state(key).coupons
+        if due_on is None:
+            unpaid = [d for d, c in sorted(coupons.items()) if c.paid_ref is None]
+            if not unpaid:
+                raise UnscheduledPayment(f"no interest on the {key} notes is due by {on}", section=self.terms.section("interest"))
+            due_on = unpaid[0]
+        if due_on > on:
+            raise UnscheduledPayment(
+                f"interest due {due_on} cannot be paid before it is due, on {on}", section=self.terms.section("interest")
+            )
+        if due_on not in coupons:
+            raise UnscheduledPayment(
+                f"no interest on the {key} notes is due on {due_on}", section=self.terms.section("interest")
+            )
+        expected, shares = ledger.coupon_interest(key, due_on)
+        allocations = tuple(Allocation(number, share) for number, share in shares.items() if share)
+        self._trigger(
+            self.InterestPaid, on, provenance, series=key, due_on=due_on,
+            amount=expected if amount is None else amount, allocations=allocations,
+        )
+
+    def _installment_due(self, key: str, on: date, kind: str) -> Decimal:
+        """The amount of the required prepayment due by ``on``, from the schedule."""
+        schedule = self.ledger(as_of=on).series_state(key).schedule
+        due = [p for p in schedule or () if p.due_on <= on and p.due_on != self.series_terms(key).maturity]
+        if kind != REQUIRED or not due:
+            raise InvalidCommand(f"give the amount: no {kind} prepayment of the {key} notes is scheduled by {on}")
+        return due[0].amount
+
+    def ledger_on(self, on: date) -> Ledger:
+        """The register as of ``on``, coupon dates up to it noted; a copy, free to change."""
+        ledger = deepcopy(self.ledger()) if on >= self.latest_effective_on else self.ledger(as_of=on)
+        ledger.reach(on)
+        return ledger
+
+    def pay_at_maturity(
+        self, *, on: date, provenance: Provenance, series: str | None = None, amount: Decimal | None = None
+    ) -> None:
         """The whole unpaid principal of a series, paid on or after its maturity."""
         key = self.series_key(series)
         ledger = self._ledger_for(key, on)
         allocations = tuple(Allocation(n.number, n.principal) for n in ledger.live(key))
+        owed = sum((a.amount for a in allocations), Decimal(0))
+        if amount is not None and amount != owed:
+            raise UnscheduledPayment(
+                f"the {key} notes have ${format_amount(owed)} outstanding on {on}; payment at maturity"
+                f" must be that, not ${format_amount(amount)}",
+                section=self.terms.section("maturity"),
+            )
         self._trigger(self.PaidAtMaturity, on, provenance, series=key, allocations=allocations)
 
     def record_text(

@@ -34,6 +34,7 @@ from domain.errors import (
     UnscheduledPayment,
 )
 from domain.money import ZERO, format_amount
+from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
 from domain.rules import (
     check_denominations,
     check_multiple,
@@ -94,8 +95,31 @@ class Movement:
 
 
 @dataclass
+class Coupon:
+    """An interest payment date passed: who held what then, and whether it was paid."""
+
+    due_on: date
+    start: date
+    principals: dict[int, Decimal]
+    paid_ref: int | None = None
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """A scheduled payment of principal that was paid: when due, when paid, by which event."""
+
+    due_on: date
+    amount: Decimal
+    paid_on: date
+    ref: int
+
+
+@dataclass
 class SeriesState:
     terms: SeriesTerms
+    coupons: dict[date, Coupon] = field(default_factory=dict)
+    paid: list[Instalment] = field(default_factory=list)
     movements: list[Movement] = field(default_factory=list)
     schedule: tuple[ScheduledPayment, ...] | None = None
     first_on: date | None = None
@@ -122,7 +146,15 @@ class Ledger:
         twin.__dict__.update(self.__dict__)
         twin.notes = {n: copy(note) if note.status == OUTSTANDING else note for n, note in self.notes.items()}
         twin.deemed = dict(self.deemed)
-        twin.series = {k: replace(state, movements=list(state.movements)) for k, state in self.series.items()}
+        twin.series = {
+            k: replace(
+                state,
+                movements=list(state.movements),
+                paid=list(state.paid),
+                coupons={d: copy(c) for d, c in state.coupons.items()},
+            )
+            for k, state in self.series.items()
+        }
         return twin
 
     # ----------------------------------------------------------------- queries
@@ -173,10 +205,11 @@ class Ledger:
     def register(self, terms: AgreementTerms, on: date) -> None:
         self.terms = terms
         self.series = {s.key: SeriesState(terms=s) for s in terms.series}
-        self._advance(on)
+        self.reach(on)
 
     def issue(self, certificates: Sequence[NoteCertificate], on: date, ref: int) -> None:
         self._require_terms(on)
+        self.reach(on)
         for series, amount in _sum_by_series(certificates).items():
             state = self.series_state(series)
             self._require_not_paid_off(state, on)
@@ -199,11 +232,11 @@ class Ledger:
                     state.schedule = principal_schedule(
                         required, state.terms.principal, state.terms.maturity
                     )
-        self._advance(on)
 
     def open_register(self, certificates: Sequence[NoteCertificate], on: date, ref: int) -> None:
         """Notes outstanding on ``on`` whose earlier history is not on file."""
         self._require_terms(on)
+        self.reach(on)
         for series in _sum_by_series(certificates):
             if self.series_state(series).first_on is not None:
                 raise InvalidCommand(
@@ -216,7 +249,6 @@ class Ledger:
             state.movements.append(Movement(ref, on, "opened", amount))
             state.first_on = on
         self.on_file_from = on if self.on_file_from is None else min(self.on_file_from, on)
-        self._advance(on)
 
     def exchange(
         self,
@@ -226,6 +258,7 @@ class Ledger:
         on: date,
     ) -> None:
         """A note surrendered and new notes issued for it (Section 6.2)."""
+        self.reach(on)
         note = self._live_note(surrendered, on)
         if note.holder != transferor:
             raise UnknownNote(
@@ -252,7 +285,6 @@ class Ledger:
         )
         note.status, note.closed_on = SURRENDERED, on
         self._add_notes(issued, on, origin=f"exchange of No. {surrendered}", dated=on)
-        self._advance(on)
 
     def prepay(
         self,
@@ -262,8 +294,14 @@ class Ledger:
         allocations: Sequence[Allocation],
         on: date,
         ref: int,
+        interest: Decimal = ZERO,
     ) -> None:
-        """A required (Section 5.1) or optional (5.2) prepayment, pro rata (5.4)."""
+        """A required (Section 5.1) or optional (5.2) prepayment, pro rata (5.4).
+
+        ``interest`` is paid with it on the amount prepaid, from the last coupon
+        date; a prepayment on a coupon date leaves that to the coupon.
+        """
+        self.reach(on)
         state = self.require_outstanding(series, on)
         outstanding = self.outstanding(series) + self._deemed_total(series)
         if amount <= 0 or amount > outstanding:
@@ -273,7 +311,7 @@ class Ledger:
                 section=self.section(f"{kind}_prepayment"),
             )
         if kind == REQUIRED:
-            self._pay_installment(state, amount, on)
+            self._pay_installment(state, amount, on, ref)
         elif kind == OPTIONAL:
             check_multiple(
                 amount,
@@ -284,15 +322,22 @@ class Ledger:
                 state.schedule = reduce_schedule(state.schedule, outstanding - amount)
         else:
             raise InvalidCommand(f"a prepayment is required or optional, not {kind!r}")
+        expected = self.interest_with_prepayment(series, amount, on)
+        if expected is not None and interest != expected:
+            raise UnscheduledPayment(
+                f"interest on a prepayment of ${format_amount(amount)} on {on} is ${format_amount(expected)}"
+                f" (accrued from the last interest date), not ${format_amount(interest)}",
+                section=self.section(f"{kind}_prepayment"),
+            )
         self._allocate(series, amount, allocations, on)
         state.movements.append(Movement(ref, on, f"{kind} prepayment", amount))
         self._close_if_paid_off(state, on)
-        self._advance(on)
 
     def repay_at_maturity(
         self, series: str, allocations: Sequence[Allocation], on: date, ref: int
     ) -> None:
         """The whole unpaid principal, on or after the maturity date."""
+        self.reach(on)
         state = self.require_outstanding(series, on)
         if on < state.terms.maturity:
             raise UnscheduledPayment(
@@ -313,13 +358,15 @@ class Ledger:
             note.status, note.closed_on = PAID, on
         for number in [n for n in self.deemed if self.notes[n].series == series]:
             del self.deemed[number]
+        repaid = sum(given.values(), ZERO)
         state.schedule = () if state.schedule is not None else None
-        state.movements.append(Movement(ref, on, "repaid at maturity", sum(given.values(), ZERO)))
+        state.paid.append(Instalment(state.terms.maturity, repaid, on, ref))
+        state.movements.append(Movement(ref, on, "repaid at maturity", repaid))
         self._close_if_paid_off(state, on)
-        self._advance(on)
 
     def cancel(self, number: int, on: date, ref: int) -> None:
         """A note the Company acquired, cancelled (Section 7.12)."""
+        self.reach(on)
         note = self._live_note(number, on)
         state = self.series[note.series]
         note.status, note.closed_on = CANCELLED, on
@@ -327,11 +374,11 @@ class Ledger:
             self.deemed[number] = note.principal
         state.movements.append(Movement(ref, on, "cancelled", note.principal))
         self._close_if_paid_off(state, on)
-        self._advance(on)
 
     def attest(self, holdings: Sequence[Holding], on: date) -> None:
         """A schedule of holders on file (an Annex 1) must match the register."""
         self._require_terms(on)
+        self.reach(on)
         stated: dict[tuple[str, str], Decimal] = {}
         for holding in holdings:
             key = (holding.holder, holding.series)
@@ -353,12 +400,89 @@ class Ledger:
             if holding.holder not in order:
                 order.append(holding.holder)
         self.attested_order = tuple(order)
-        self._advance(on)
+
+    def pay_interest(
+        self, series: str, due_on: date, amount: Decimal, allocations: Sequence[Allocation], on: date, ref: int
+    ) -> None:
+        """The interest due on a coupon date, to the holders of record, pro rata (Section 5.4)."""
+        self._require_terms(on)
+        self.reach(on)
+        state = self.series_state(series)
+        section = self.section("interest")
+        if on < due_on:
+            raise UnscheduledPayment(f"interest due {due_on} cannot be paid before it is due, on {on}", section=section)
+        coupon = state.coupons.get(due_on)
+        if coupon is None:
+            raise UnscheduledPayment(
+                f"no interest on the {series} notes is due on {due_on}; it is paid on"
+                f" {', '.join(state.terms.interest_dates or ()) or 'dates not on file'} (month-day)",
+                section=section,
+            )
+        if coupon.paid_ref is not None:
+            raise UnscheduledPayment(f"the interest due {due_on} was paid on {coupon.paid_on}", section=section)
+        expected, shares = self.coupon_interest(series, due_on)
+        if amount != expected:
+            raise UnscheduledPayment(
+                f"the interest due {due_on} on ${format_amount(sum(coupon.principals.values(), ZERO))} of {series}"
+                f" notes is ${format_amount(expected)} ({days_30_360(coupon.start, due_on)} days at"
+                f" {state.terms.rate_percent}%, 30/360), not ${format_amount(amount)}",
+                section=section,
+            )
+        given = {a.note: a.amount for a in allocations}
+        if given != {n: a for n, a in shares.items() if a}:
+            raise AllocationMismatch(
+                f"the interest due {due_on} goes to the holders of record pro rata: {_describe(shares)};"
+                f" the entry allocates {_describe(given)}",
+                section=self.section("pro_rata"),
+            )
+        coupon.paid_ref, coupon.paid_on = ref, on
+
+    def coupon_interest(self, series: str, due_on: date) -> tuple[Decimal, dict[int, Decimal]]:
+        """The interest due on a coupon date and each note's share of it, to the cent."""
+        state = self.series_state(series)
+        require_day_count(state.terms)
+        coupon = state.coupons[due_on]
+        total = interest(sum(coupon.principals.values(), ZERO), state.terms.rate_percent, days_30_360(coupon.start, due_on))
+        return total, pro_rata(total, coupon.principals) if total else {}
+
+    def last_coupon(self, series: str, on: date) -> date:
+        """The latest interest date on or before ``on``, or the notes' date before the first."""
+        state = self.series_state(series)
+        assert state.first_on is not None
+        passed = [d for d in coupon_dates(state.terms, state.first_on) if d <= on]
+        return passed[-1] if passed else state.first_on
+
+    def interest_with_prepayment(self, series: str, amount: Decimal, on: date) -> Decimal | None:
+        """Accrued interest on an amount prepaid off a coupon date; ``None`` when the terms are not on file."""
+        terms = self.series_state(series).terms
+        if terms.interest_dates is None or terms.day_count is None:
+            return None
+        require_day_count(terms)
+        return interest(amount, terms.rate_percent, days_30_360(self.last_coupon(series, on), on))
 
     # ----------------------------------------------------------------- helpers
 
-    def _advance(self, on: date) -> None:
-        self.date = on
+    def reach(self, on: date) -> None:
+        """Move the ledger's date to ``on``, noting each coupon date passed on the way.
+
+        At a coupon date the notes outstanding, and their principal, are the
+        holders of record for that interest payment: noted before anything
+        dated that day (a prepayment on the coupon date, say) is applied.
+        """
+        for state in self.series.values():
+            if state.terms.interest_dates is None or state.first_on is None:
+                continue
+            for due in coupon_dates(state.terms, state.first_on):
+                if (self.date is None or due > self.date) and due <= on and due not in state.coupons:
+                    if state.paid_off_on is not None and due > state.paid_off_on:
+                        break
+                    previous = [d for d in state.coupons if d < due]
+                    state.coupons[due] = Coupon(
+                        due_on=due,
+                        start=max(previous) if previous else state.first_on,
+                        principals={n.number: n.principal for n in self.live(state.terms.key)},
+                    )
+        self.date = on if self.date is None else max(self.date, on)
 
     def _require_terms(self, on: date) -> AgreementTerms:
         if self.terms is None:
@@ -442,7 +566,7 @@ class Ledger:
             if note.principal == 0:
                 note.status, note.closed_on = PAID, on
 
-    def _pay_installment(self, state: SeriesState, amount: Decimal, on: date) -> None:
+    def _pay_installment(self, state: SeriesState, amount: Decimal, on: date, ref: int) -> None:
         section = self.section("required_prepayment")
         if state.schedule is None:
             return
@@ -465,6 +589,7 @@ class Ledger:
                 section=section,
             )
         state.schedule = tuple(p for p in state.schedule if p is not due)
+        state.paid.append(Instalment(due.due_on, amount, on, ref))
 
     def _close_if_paid_off(self, state: SeriesState, on: date) -> None:
         if not self.live(state.terms.key):
@@ -490,6 +615,8 @@ def replay(
         if known_at is not None and event.timestamp > known_at:
             continue
         event.settle(ledger)
+    if as_of is not None and ledger.terms is not None:
+        ledger.reach(as_of)
     return ledger
 
 

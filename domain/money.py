@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from domain.errors import InvalidAmount
 
@@ -98,3 +98,14 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     parts = [from_cents(share) for share in shares]
     assert sum(parts, ZERO) == from_cents(total_cents), "allocation must sum to the total"
     return parts
+
+
+def round_cents(value: Decimal, rounding: str) -> Decimal:
+    """``value`` to the cent with the rounding mode named by the caller.
+
+    The quantization runs in a local context wide enough for any amount here,
+    so neither the ambient precision nor its rounding mode can change the result.
+    """
+    with localcontext() as context:
+        context.prec = 60
+        return value.quantize(CENT, rounding=rounding)

@@ -85,6 +85,7 @@ class SeriesTerms(Value):
     required_prepayments: tuple[ScheduledPayment, ...] | None = None
     min_denomination: Decimal | None = None
     optional_prepayment_multiple: Decimal | None = None
+    makewhole_spread: Decimal | None = None
 
 
 @dataclass(frozen=True)

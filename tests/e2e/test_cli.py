@@ -86,7 +86,7 @@ def test_annex_1_as_json_for_machines(db):
 def test_loading_again_records_nothing_new(db):
     result = debtreg("load", str(FIXTURES), "--format", "json", db=db)
     assert [(line["entries"], line["recorded"], line["on_file"]) for line in json.loads(result.stdout)] == [
-        (15, 0, 15),
+        (29, 0, 29),
         (11, 0, 11),
         (11, 0, 11),
         (1, 0, 1),
@@ -174,7 +174,8 @@ def test_the_database_url_can_come_from_the_environment(sqlite_url):
 
 def test_every_command_explains_itself():
     commands = ("load", "agreements", "register", "outstanding", "annex1", "history", "transfer", "prepay", "cancel",
-                "text", "redline", "amendments", "consents", "guaranties", "consent")
+                "text", "redline", "amendments", "consents", "guaranties", "consent",
+                "schedule", "accrued", "pay", "makewhole", "status")
     for command in commands:
         result = debtreg(command, "--help", db=None)
         assert "Usage: debtreg " + command in result.stdout
@@ -219,3 +220,31 @@ def test_a_consent_is_recorded_from_the_command_line(db):
     result = debtreg("consent", "barnes-1995", "2", "--holder", "New Holder", "--date", "2003-03-03", db=db, check=False)
     assert result.returncode == 1
     assert "'New Holder' is not a holder on 2003-02-05" in result.stderr
+
+
+def test_treasury_records_the_december_2003_payments_and_the_status_clears(db):
+    debtreg("pay", "barnes-1995", "--date", "2003-06-05", "--kind", "interest", db=db)
+    before = json.loads(debtreg("status", "barnes-1995", "--as-of", "2003-12-08", "--format", "json", db=db).stdout)
+    assert [(p["kind"], p["status"]) for p in before["overdue"]] == [
+        ("interest", "unpaid, within grace"),
+        ("required prepayment", "unpaid: Event of Default"),
+    ]
+    paid = debtreg("pay", "barnes-1995", "--date", "2003-12-05", "--kind", "interest", "--amount", "668,437.50", db=db)
+    assert "interest of $668,437.50 on the 7.13% notes due 2003-12-05" in paid.stdout
+    debtreg("pay", "barnes-1995", "--date", "2003-12-05", "--kind", "required", db=db)
+    after = json.loads(debtreg("status", "barnes-1995", "--as-of", "2003-12-08", "--format", "json", db=db).stdout)
+    assert after["overdue"] == [] and after["outstanding"] == {"7.13%": "12500000.00"}
+    assert "nothing overdue as of 2003-12-08" in debtreg("status", "barnes-1995", "--as-of", "2003-12-08", db=db).stdout
+
+
+def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
+    before = history(db)
+    text = debtreg("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",
+                   "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90", db=db).stdout
+    assert "= 1.750000 years" in text
+    assert "interpolated between the 1-year yield 1.25% and the 2-year yield 1.60%" in text
+    assert "make-whole premium                               $255,432.51" in text
+    assert history(db) == before
+    refused = debtreg("prepay", "barnes-1995", "--date", "2003-03-20", "--amount", "2,500,000", "--kind", "optional",
+                      "--treasury-curve", "1y=1.25,2y=1.60", db=db, check=False)
+    assert refused.returncode == 1 and "must be a multiple of $1,000,000.00" in refused.stderr

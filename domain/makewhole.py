@@ -1,0 +1,184 @@
+"""The Makewhole Price of an optional prepayment (Sections 5.2 and 10.1, 1995 agreement).
+
+Following the definitions word for word:
+
+- "Makewhole Price": the present value of all scheduled payments of principal
+  and interest in respect of the Notes (or portions thereof being prepaid) which
+  would be made after the prepayment date, discounted semi-annually at the
+  Treasury Constant Yield plus 0.50%, each from its due date to the prepayment date.
+- The portion prepaid is allocated to the remaining scheduled principal payments
+  pro rata (Section 5.1(b)), to the cent; its interest is paid on each coupon
+  date on the portion still unpaid, for the whole period (the first payment thus
+  includes the interest accrued to the prepayment date).
+- "Weighted Average Life to Maturity": the Remaining Dollar-years (each remaining
+  principal payment times the years to its due date, "calculated at the nearest
+  one-twelfth") over the principal. Years to the nearest twelfth: the 30/360 days
+  over 30 give months, rounded half up to a whole month.
+- "Treasury Constant Yield": the yield of the Treasury with that remaining life,
+  or the linear interpolation between the nearest shorter and longer ones.
+- Discounting: each payment over (1 + (yield + 0.50%) / 2) to the power of the
+  30/360 half-years from the prepayment date to its due date.
+
+The price is the greater of par plus accrued interest and the Makewhole Price.
+Arithmetic is exact (fractions) up to the discounting, which runs at 40 digits;
+each payment's present value is then rounded half up to the cent, and the
+Makewhole Price is their sum, so the figures of the notice add up exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from domain.errors import InvalidCommand
+from domain.money import ZERO, allocate, round_cents
+from domain.schedule import days_30_360, interest
+from domain.values import ScheduledPayment, Value
+
+
+@dataclass(frozen=True)
+class CurvePoint(Value):
+    """A Treasury yield (percent) for a remaining life (years)."""
+
+    years: Decimal
+    yield_percent: Decimal
+
+
+@dataclass(frozen=True)
+class MakewholeLine(Value):
+    """One remaining scheduled payment of the portion prepaid, and its present value."""
+
+    due_on: date
+    principal: Decimal
+    interest: Decimal
+    months: int
+    periods: Decimal
+    discount_factor: Decimal
+    present_value: Decimal
+
+
+@dataclass(frozen=True)
+class MakewholeQuote(Value):
+    """Every step of the calculation, as the Section 5.3 notice must set it out."""
+
+    prepay_on: date
+    amount: Decimal
+    outstanding: Decimal
+    curve: tuple[CurvePoint, ...]
+    lines: tuple[MakewholeLine, ...]
+    weighted_average_life: Decimal
+    treasury_points: tuple[CurvePoint, ...]
+    treasury_yield: Decimal
+    discount_rate: Decimal
+    makewhole_price: Decimal
+    accrued_interest: Decimal
+    par_plus_accrued: Decimal
+    price: Decimal
+    premium: Decimal
+
+
+def months_to_nearest_twelfth(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``: 30/360 days over 30, rounded half up."""
+    return int((Fraction(days_30_360(start, end), 30) + Fraction(1, 2)).__floor__())
+
+
+def treasury_constant_yield(curve: Sequence[CurvePoint], life: Fraction) -> tuple[Fraction, tuple[CurvePoint, ...]]:
+    """The yield for ``life`` years: an exact match, else interpolated between its neighbours."""
+    points = sorted(curve, key=lambda p: p.years)
+    for point in points:
+        if Fraction(point.years) == life:
+            return Fraction(point.yield_percent), (point,)
+    shorter = [p for p in points if Fraction(p.years) < life]
+    longer = [p for p in points if Fraction(p.years) > life]
+    if not shorter or not longer:
+        span = f"{points[0].years} to {points[-1].years} years" if points else "no points"
+        raise InvalidCommand(
+            f"the Treasury curve ({span}) must have maturities on both sides of the Weighted Average"
+            f" Life to Maturity, {float(life):.4f} years, to interpolate the Treasury Constant Yield (Section 10.1)"
+        )
+    low, high = shorter[-1], longer[0]
+    t1, t2, y1, y2 = (Fraction(x) for x in (low.years, high.years, low.yield_percent, high.yield_percent))
+    return y1 + (y2 - y1) * (life - t1) / (t2 - t1), (low, high)
+
+
+def quote(
+    *,
+    prepay_on: date,
+    amount: Decimal,
+    outstanding: Decimal,
+    remaining: Sequence[ScheduledPayment],
+    coupons: Sequence[date],
+    period_start: date,
+    rate_percent: Decimal,
+    spread_percent: Decimal,
+    curve: Sequence[CurvePoint],
+) -> MakewholeQuote:
+    """The Makewhole Price of prepaying ``amount`` of ``outstanding`` on ``prepay_on``.
+
+    ``remaining`` are the scheduled principal payments due after the prepayment
+    date (as reduced by earlier optional prepayments), ``coupons`` the interest
+    dates after it, ``period_start`` the interest date (or note date) before it.
+    """
+    later = [p for p in remaining if p.due_on > prepay_on]
+    if not later:
+        raise InvalidCommand(f"no scheduled payment of principal remains after {prepay_on}")
+    shares = dict(zip([p.due_on for p in later], allocate(amount, [p.amount for p in later]), strict=True))
+    dates = sorted(set(shares) | {c for c in coupons if c > prepay_on})
+    unpaid, previous, payments = amount, period_start, []
+    for due in dates:
+        coupon = interest(unpaid, rate_percent, days_30_360(previous, due)) if due in coupons else ZERO
+        principal = shares.get(due, ZERO)
+        payments.append((due, principal, coupon))
+        unpaid -= principal
+        previous = due if due in coupons else previous
+    dollar_years = sum(
+        (Fraction(principal) * Fraction(months_to_nearest_twelfth(prepay_on, due), 12) for due, principal, _ in payments),
+        Fraction(0),
+    )
+    life = dollar_years / Fraction(amount)
+    treasury, used = treasury_constant_yield(curve, life)
+    with localcontext() as context:
+        context.prec = 40
+        yearly = _decimal(treasury) + spread_percent
+        base = 1 + yearly / 200
+        lines = []
+        for due, principal, coupon in payments:
+            periods = Decimal(days_30_360(prepay_on, due)) / 180
+            factor = base ** -periods
+            value = (principal + coupon) * factor
+            lines.append(
+                MakewholeLine(
+                    due, principal, coupon, months_to_nearest_twelfth(prepay_on, due),
+                    periods, +factor, round_cents(value, ROUND_HALF_UP),
+                )
+            )
+    present_value = sum((line.present_value for line in lines), ZERO)
+    accrued = interest(amount, rate_percent, days_30_360(period_start, prepay_on))
+    par_plus_accrued = amount + accrued
+    price = max(par_plus_accrued, present_value)
+    return MakewholeQuote(
+        prepay_on=prepay_on,
+        amount=amount,
+        outstanding=outstanding,
+        curve=tuple(sorted(curve, key=lambda p: p.years)),
+        lines=tuple(lines),
+        weighted_average_life=_decimal(life),
+        treasury_points=used,
+        treasury_yield=_decimal(treasury),
+        discount_rate=_decimal(treasury) + spread_percent,
+        makewhole_price=present_value,
+        accrued_interest=accrued,
+        par_plus_accrued=par_plus_accrued,
+        price=price,
+        premium=price - par_plus_accrued,
+    )
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """An exact fraction as a decimal to 12 places, rounded half up (for showing and discounting)."""
+    with localcontext() as context:
+        context.prec = 40
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("1e-12"), rounding=ROUND_HALF_UP)

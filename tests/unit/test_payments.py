@@ -1,0 +1,270 @@
+"""Payments: the 1995 schedule, 30/360 accrual, the make-whole, and the default watch."""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal as D, localcontext
+from fractions import Fraction
+
+import pytest
+
+from adapters.calendar import BusinessCalendar
+from adapters.entries import AgreementEntry, InterestEntry, PrepaymentEntry
+from domain.errors import NotAMultiple, UnscheduledPayment
+from domain.makewhole import CurvePoint
+from domain.schedule import business_days_after, days_30_360, equal_instalments
+from projections.payments import IN_DEFAULT, UNPAID, accrued_as_of, overdue, payments
+
+CALENDAR = BusinessCalendar()
+CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
+
+
+def record(registry, model, **fields):
+    entry = model.model_validate({"evidence": {"document": "test"}, **fields})
+    return registry.execute("barnes-1995", entry, recorded_by="tests")
+
+
+def schedule(registry, as_of, key="barnes-1995"):
+    return payments(key, registry.events_of(key), as_of=as_of, calendar=CALENDAR)
+
+
+# ----------------------------------------------------------------- the schedule
+
+
+def test_the_1995_schedule_is_interest_each_june_and_december_three_prepayments_and_the_rest_at_maturity(loaded):
+    lines, gaps = schedule(loaded, date(2003, 2, 5))
+    assert gaps == []
+    coupons = [p.due_on for p in lines if p.kind == "interest"]
+    assert coupons == [date(y, m, 5) for y in range(1996, 2006) for m in (6, 12)]
+    principal = [(p.due_on, p.kind, p.principal) for p in lines if p.kind != "interest"]
+    assert principal == [
+        (date(2002, 12, 5), "required prepayment", D(6250000)),
+        (date(2003, 12, 5), "required prepayment", D(6250000)),
+        (date(2004, 12, 5), "required prepayment", D(6250000)),
+        (date(2005, 12, 5), "maturity", D(6250000)),
+    ]
+    assert sum(p.principal for p in lines) == D(25000000)
+
+
+def test_after_the_december_2002_payment_the_remaining_prepayments_are_unchanged(loaded):
+    lines, _ = schedule(loaded, date(2003, 2, 5))
+    paid = [p for p in lines if p.kind != "interest" and p.status == "paid"]
+    assert [(p.due_on, p.paid_on, p.principal) for p in paid] == [(date(2002, 12, 5), date(2002, 12, 5), D(6250000))]
+    remaining = [(p.due_on, p.principal, p.status) for p in lines if p.kind != "interest" and p.status != "paid"]
+    assert remaining == [
+        (date(2003, 12, 5), D(6250000), "scheduled"),
+        (date(2004, 12, 5), D(6250000), "scheduled"),
+        (date(2005, 12, 5), D(6250000), "scheduled"),
+    ]
+
+
+def test_interest_is_on_the_principal_of_each_period(loaded):
+    lines, _ = schedule(loaded, date(2003, 2, 5))
+    interest = {p.due_on: p.interest for p in lines if p.kind == "interest"}
+    assert interest[date(2002, 12, 5)] == D("891250.00")  # 7.13% x 25,000,000 x 180/360, before that day's prepayment
+    assert interest[date(2003, 6, 5)] == D("668437.50")  # on 18,750,000
+    assert interest[date(2005, 12, 5)] == D("222812.50")  # on the last 6,250,000
+
+
+def test_no_schedule_is_invented_where_the_terms_are_not_on_file(loaded):
+    lines, gaps = schedule(loaded, date(2003, 2, 5), "novascotia-1999")
+    assert lines == []
+    assert gaps == [
+        "7.66%: the day count of the 7.66% notes is not on file; no schedule is derived",
+        "7.80%: the day count of the 7.80% notes is not on file; no schedule is derived",
+    ]
+
+
+def test_equal_instalments_sum_exactly_to_the_principal_the_last_absorbing_the_rounding():
+    dates = [date(y, 11, 21) for y in range(2002, 2009)]
+    parts = equal_instalments(D("60000000.00"), dates)
+    assert [p.amount for p in parts] == [D("8571428.57")] * 6 + [D("8571428.58")]
+    assert sum(p.amount for p in parts) == D("60000000.00")
+
+
+def test_a_journal_may_give_the_schedule_as_equal_instalments(registry):
+    entry = AgreementEntry.model_validate(
+        {
+            "type": "agreement", "effective_on": "2000-11-21", "evidence": {"document": "test"},
+            "title": "Note Agreement", "issuer": "Issuer", "dated_as_of": "2000-11-21",
+            "series": [{
+                "key": "8.59%", "title": "8.59% Notes", "label": "8.59% Notes", "principal": "60,000,000",
+                "rate": "8.59%", "maturity": "2008-11-21",
+                "instalments": {"count": 7, "first_due": "2002-11-21", "every_months": 12},
+            }],
+        }
+    )
+    [series] = entry.terms("test").series
+    assert [p.amount for p in series.required_prepayments] == [D("8571428.57")] * 6
+    assert series.required_prepayments[-1].due_on == date(2007, 11, 21)
+
+
+# -------------------------------------------------------------- 30/360 accrual
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (date(2002, 12, 5), date(2003, 2, 28), 83),  # February gets no adjustment: 25 + 30 + 28
+        (date(2002, 12, 5), date(2003, 3, 1), 86),  # 25 + 30 + 30 + 1
+        (date(2003, 1, 31), date(2003, 2, 28), 28),  # D1 31 -> 30: 30 - 30 + 28
+        (date(2003, 1, 30), date(2003, 3, 31), 60),  # D1 is 30, so D2 31 -> 30
+        (date(2003, 2, 28), date(2003, 3, 31), 33),  # D1 is 28, so D2 stays 31
+        (date(2003, 1, 31), date(2003, 3, 31), 60),  # both 31 -> 30
+        (date(2003, 6, 5), date(2003, 12, 5), 180),  # a full semi-annual period
+        (date(2003, 12, 5), date(2004, 2, 29), 84),  # leap-year February, no adjustment
+    ],
+)
+def test_30_360_bond_basis_day_count(start, end, days):
+    assert days_30_360(start, end) == days
+
+
+def test_accrued_interest_on_february_28_2003_is_83_days_at_7_13_percent(loaded):
+    lines = accrued_as_of(loaded.events_of("barnes-1995"), date(2003, 2, 28))
+    by_holder = {}
+    for line in lines:
+        assert (line.since, line.days) == (date(2002, 12, 5), 83)
+        by_holder[line.holder] = by_holder.get(line.holder, 0) + line.accrued
+    # 5,100,000 x 0.0713 x 83 / 360 = 83,836.9166... -> 83,836.92 (half up)
+    assert by_holder["Connecticut General Life Insurance Company"] == D("83836.92")
+    # 6,150,000 x 0.0713 x 83 / 360 = 101,097.4583... -> 101,097.46
+    assert by_holder["Lincoln Investment Management, Inc."] == D("101097.46")
+    assert sum(line.accrued for line in lines) == D("308223.96")
+
+
+def test_nothing_has_accrued_on_an_interest_date(loaded):
+    assert {a.accrued for a in accrued_as_of(loaded.events_of("barnes-1995"), date(2003, 6, 5))} == {D("0.00")}
+
+
+# ------------------------------------------------------------------- payments
+
+
+def test_interest_is_paid_to_the_holders_of_record_pro_rata_and_checked(loaded):
+    with pytest.raises(UnscheduledPayment, match=r"interest due 2003-06-05 on \$18,750,000.00 of 7.13% notes is \$668,437.50"):
+        record(loaded, InterestEntry, type="interest", effective_on="2003-06-05", amount="668,000")
+    with pytest.raises(UnscheduledPayment, match="cannot be paid before it is due"):
+        record(loaded, InterestEntry, type="interest", effective_on="2003-06-04", due_on="2003-06-05")
+    staged = record(loaded, InterestEntry, type="interest", effective_on="2003-06-05")
+    [event] = staged.events
+    assert event.amount == D("668437.50") and sum(a.amount for a in event.allocations) == event.amount
+    assert {a.note: a.amount for a in event.allocations}[5] == D("219247.50")  # Lincoln's 6,150,000 x 3.565%
+    with pytest.raises(UnscheduledPayment, match="was paid on 2003-06-05"):
+        record(loaded, InterestEntry, type="interest", effective_on="2003-06-06", due_on="2003-06-05")
+
+
+def test_the_december_2003_payment_is_flagged_until_it_is_recorded(loaded):
+    record(loaded, InterestEntry, type="interest", effective_on="2003-06-05")
+    late = overdue(schedule(loaded, date(2003, 12, 8))[0])
+    assert [(p.due_on, p.kind, p.status) for p in late] == [
+        (date(2003, 12, 5), "interest", UNPAID),
+        (date(2003, 12, 5), "required prepayment", IN_DEFAULT),
+    ]
+    assert late[0].default_on == date(2003, 12, 12) and late[0].section == "9.1(b)"
+    assert late[1].section == "9.1(a)"
+    assert [p.status for p in overdue(schedule(loaded, date(2003, 12, 15))[0])] == [IN_DEFAULT, IN_DEFAULT]
+    record(loaded, InterestEntry, type="interest", effective_on="2003-12-05")
+    record(loaded, PrepaymentEntry, type="prepayment", kind="required", effective_on="2003-12-05")
+    assert overdue(schedule(loaded, date(2003, 12, 8))[0]) == []
+
+
+def test_interest_is_in_default_after_the_fifth_business_day_skipping_holidays():
+    assert business_days_after(date(2003, 12, 5), 5, CALENDAR) == date(2003, 12, 12)
+    assert business_days_after(date(2002, 12, 20), 5, CALENDAR) == date(2002, 12, 30)  # Christmas
+    # Lincoln's Birthday (Connecticut and New York) and Washington's Birthday (national)
+    assert business_days_after(date(2003, 2, 10), 5, CALENDAR) == date(2003, 2, 19)
+
+
+# ------------------------------------------------------------------ make-whole
+
+
+def independent_makewhole(amount, on, curve, remaining, coupons, last_coupon, rate):
+    """The Makewhole Price from the words of Section 10.1, written here without the production code."""
+
+    def days(a, b):
+        d1 = 30 if a.day == 31 else a.day
+        d2 = 30 if b.day == 31 and d1 == 30 else b.day
+        return 360 * (b.year - a.year) + 30 * (b.month - a.month) + d2 - d1
+
+    def cents(x):
+        return x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+    total = sum(a for _, a in remaining)
+    portion = {d: cents(a * amount / total) for d, a in remaining}  # pro rata; exact in these cases
+    assert sum(portion.values()) == amount
+    # "the number of years (calculated at the nearest one-twelfth)"
+    twelfths = {d: int(Fraction(days(on, d), 30) + Fraction(1, 2)) for d in portion}
+    life = sum(Fraction(a) * Fraction(twelfths[d], 12) for d, a in portion.items()) / Fraction(amount)
+    shorter = max((t, y) for t, y in curve if t < life)
+    longer = min((t, y) for t, y in curve if t > life)
+    treasury = shorter[1] + (longer[1] - shorter[1]) * (life - shorter[0]) / (longer[0] - shorter[0])
+    value, unpaid, previous = D(0), amount, last_coupon
+    with localcontext() as context:
+        context.prec = 50
+        semiannual = 1 + (D(treasury.numerator) / D(treasury.denominator) + D("0.50")) / 200
+        for due in coupons:
+            coupon = cents(unpaid * rate * days(previous, due) / 36000)
+            payment = coupon + portion.get(due, D(0))
+            value += cents(payment / semiannual ** (D(days(on, due)) / 180))
+            unpaid -= portion.get(due, D(0))
+            previous = due
+    accrued = cents(amount * rate * days(last_coupon, on) / 36000)
+    return life, treasury, value, accrued
+
+
+@pytest.mark.parametrize(
+    ("on", "amount"),
+    [(date(2003, 3, 20), D(3000000)), (date(2003, 8, 14), D(6000000)), (date(2004, 1, 9), D(1000000))],
+)
+def test_the_makewhole_price_matches_an_independent_calculation_from_section_10_1(loaded, on, amount):
+    curve = [(Fraction(1), Fraction("1.25")), (Fraction(2), Fraction("1.60")), (Fraction(3), Fraction("2.10")), (Fraction(5), Fraction("2.90"))]
+    remaining = [(date(y, 12, 5), D(6250000)) for y in (2003, 2004, 2005)]
+    coupons = [date(y, m, 5) for y in (2003, 2004, 2005) for m in (6, 12) if date(y, m, 5) > on]
+    last = max(d for d in [date(2002, 12, 5), date(2003, 6, 5), date(2003, 12, 5)] if d <= on)
+    if on > date(2003, 12, 5):
+        loaded.execute("barnes-1995", InterestEntry.model_validate({"type": "interest", "effective_on": "2003-06-05", "evidence": {"document": "t"}}), recorded_by="t")
+        record(loaded, PrepaymentEntry, type="prepayment", kind="required", effective_on="2003-12-05")
+        remaining = remaining[1:]
+    life, treasury, value, accrued = independent_makewhole(amount, on, curve, remaining, coupons, last, D("7.13"))
+    quote = loaded.agreement("barnes-1995").makewhole(
+        on=on, amount=amount, curve=[CurvePoint(D(t.numerator) / t.denominator, D(str(float(y)))) for t, y in curve]
+    )
+    assert quote.weighted_average_life == (D(life.numerator) / D(life.denominator)).quantize(D("1e-12"), rounding=ROUND_HALF_UP)
+    assert quote.treasury_yield == (D(treasury.numerator) / D(treasury.denominator)).quantize(D("1e-12"), rounding=ROUND_HALF_UP)
+    assert len(quote.treasury_points) == 2
+    assert quote.makewhole_price == value
+    assert quote.accrued_interest == accrued
+    assert quote.price == max(value, amount + accrued)
+    assert quote.premium == quote.price - amount - accrued
+
+
+def test_the_twelfth_year_rounding_and_the_interpolation_for_march_20_2003():
+    """Worked by hand: 255 days to 2003-12-05 is 8.5 months, so 9; 615 days, 21; 975 days, 33.
+    WAL = (9 + 21 + 33) / 12 / 3 = 1.75 years; 1.25% + (1.60% - 1.25%) x 0.75 = 1.5125%."""
+    life, treasury, _, _ = independent_makewhole(
+        D(3000000), date(2003, 3, 20),
+        [(Fraction(1), Fraction("1.25")), (Fraction(2), Fraction("1.60"))],
+        [(date(y, 12, 5), D(6250000)) for y in (2003, 2004, 2005)],
+        [date(2003, 6, 5), date(2003, 12, 5), date(2004, 6, 5), date(2004, 12, 5), date(2005, 6, 5), date(2005, 12, 5)],
+        date(2002, 12, 5), D("7.13"),
+    )
+    assert life == Fraction(7, 4)
+    assert treasury == Fraction("1.5125")
+
+
+def test_an_optional_prepayment_not_a_multiple_of_a_million_is_refused(loaded):
+    with pytest.raises(NotAMultiple, match=r"multiple of \$1,000,000.00; \$1,500,000.00 is not") as refused:
+        record(loaded, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20", amount="1,500,000", treasury_curve=CURVE)
+    assert refused.value.section == "5.2"
+
+
+def test_an_optional_prepayment_records_its_interest_and_premium_and_shrinks_the_schedule(loaded):
+    staged = record(loaded, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20", amount="3,000,000", treasury_curve=CURVE)
+    [event] = staged.events
+    assert event.interest == D("62387.50")  # 3,000,000 x 7.13% x 105/360
+    assert event.makewhole.premium == D("255432.51")
+    assert [(c.years, c.yield_percent) for c in event.makewhole.curve][:2] == [(D(1), D("1.25")), (D(2), D("1.60"))]
+    lines, _ = schedule(loaded, date(2003, 3, 20))
+    assert [(p.due_on, p.principal) for p in lines if p.kind in ("required prepayment", "maturity") and p.status != "paid"] == [
+        (date(2003, 12, 5), D("5250000.00")),
+        (date(2004, 12, 5), D("5250000.00")),
+        (date(2005, 12, 5), D("5250000.00")),
+    ]
+    assert {p.due_on: p.interest for p in lines if p.kind == "interest"}[date(2003, 6, 5)] == D("561487.50")
