@@ -15,10 +15,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timezone
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from uuid import uuid4
 from typing import Annotated, Any
 
 import typer
@@ -38,8 +39,10 @@ from adapters.entries import (
     InterestEntry,
     MaturityEntry,
     PrepaymentEntry,
+    ReversalEntry,
     TransferEntry,
 )
+from adapters.audit import Digest
 from adapters.journal import journal_paths, read_journal, stage_journals
 from adapters.registry import Registry, Staged
 from adapters.store import URL_VARIABLE, database_url
@@ -100,6 +103,19 @@ def _day(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+def _moment(value: str | None) -> datetime | None:
+    """``--known-at``: an ISO time (UTC unless it says otherwise), or a date meaning the end of that day."""
+    if value is None:
+        return None
+    try:
+        if len(value.strip()) == 10:
+            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=timezone.utc)
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a time; write it as 2026-11-22T10:30:00Z or 2026-11-22") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _version(value: bool) -> None:
     if value:
         try:
@@ -111,6 +127,10 @@ def _version(value: bool) -> None:
 
 Agreement = Annotated[str, typer.Argument(help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")]
 AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help="The business date to show, YYYY-MM-DD.")]
+KnownAt = Annotated[
+    str | None,
+    typer.Option("--known-at", metavar="TIME", help="Show what the registry knew then: only entries recorded by this time (UTC)."),
+]
 Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
 Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
 On = Annotated[str, typer.Option("--date", metavar="DATE", help="The date it takes effect, YYYY-MM-DD.")]
@@ -230,11 +250,12 @@ def register(
     as_of: AsOf,
     by: Annotated[By, typer.Option("--by", help="One line per note or per holder.")] = By.note,
     fmt: Format3 = TextJsonOrCsv.text,
+    known_at: KnownAt = None,
 ) -> None:
     """Who held which notes on a date."""
-    day = _day(as_of)
+    day, moment = _day(as_of), _moment(known_at)
     with opened(ctx, fmt.value) as registry:
-        view = register_as_of(agreement, registry.events_of(agreement), day)
+        view = register_as_of(agreement, registry.events_of(agreement), day, moment)
     if fmt is TextJsonOrCsv.json:
         _print(render.to_json(render.register_json(view, by.value)))
     elif fmt is TextJsonOrCsv.csv:
@@ -248,11 +269,13 @@ def register(
 
 
 @app.command()
-def outstanding(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text) -> None:
+def outstanding(
+    ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
     """Principal outstanding per series on a date, with the events that make it up."""
-    day = _day(as_of)
+    day, moment = _day(as_of), _moment(known_at)
     with opened(ctx, fmt.value) as registry:
-        lines = outstanding_as_of(registry.events_of(agreement), day)
+        lines = outstanding_as_of(registry.events_of(agreement), day, moment)
     if fmt is TextOrJson.json:
         _print(render.to_json(render.outstanding_json(agreement, day, lines)))
         return
@@ -270,11 +293,13 @@ def outstanding(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Form
 
 
 @app.command()
-def annex1(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format3 = TextJsonOrCsv.text) -> None:
+def annex1(
+    ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format3 = TextJsonOrCsv.text, known_at: KnownAt = None
+) -> None:
     """Annex 1, the schedule of current noteholders, as of a date."""
-    day = _day(as_of)
+    day, moment = _day(as_of), _moment(known_at)
     with opened(ctx, fmt.value) as registry:
-        view = register_as_of(agreement, registry.events_of(agreement), day)
+        view = register_as_of(agreement, registry.events_of(agreement), day, moment)
     if fmt is TextJsonOrCsv.json:
         _print(render.to_json(render.annex1_json(view)))
     elif fmt is TextJsonOrCsv.csv:
@@ -284,17 +309,21 @@ def annex1(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format3 =
 
 
 @app.command("history")
-def history_command(ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text) -> None:
+def history_command(
+    ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
     """Every event of an agreement: when it took effect, when and by whom it was recorded, on what evidence."""
     with opened(ctx, fmt.value) as registry:
-        lines = history(agreement, registry.events_of(agreement))
+        lines = history(agreement, registry.events_of(agreement), _moment(known_at))
     if fmt is TextOrJson.json:
         _print(render.to_json(render.history_json(lines)))
         return
     rows = [
         [
             line.ref,
-            line.effective_on.isoformat() + ("\nbackdated" if line.backdated else ""),
+            line.effective_on.isoformat()
+            + ("\nbackdated" if line.backdated else "")
+            + (f"\nREVERSED by {line.reversed_by}" if line.reversed_by else ""),
             line.recorded_at.strftime("%Y-%m-%d %H:%M:%S UTC") + f"\n{line.recorded_by}",
             line.summary,
             line.evidence + "".join(f"\nassumed {a.fact}: {a.reason}" for a in line.assumptions),
@@ -311,14 +340,15 @@ def text_command(
     as_of: AsOf,
     section: Annotated[str | None, typer.Option("--section", help='A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.')] = None,
     fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
 ) -> None:
     """The agreement's text as of a date, each amended provision marked with its amendment."""
-    day = _day(as_of)
+    day, moment = _day(as_of), _moment(known_at)
     with opened(ctx, fmt.value) as registry:
         registry.agreement(agreement)
         streams = registry.streams()
-        states = amendments(agreement, streams)
-        view = text_as_of(agreement, streams[f"agreement/{agreement}"], day, states)
+        states = amendments(agreement, streams, moment)
+        view = text_as_of(agreement, streams[f"agreement/{agreement}"], day, states, moment)
         provisions = [view.section(section)] if section else list(view.provisions)
     if fmt is TextOrJson.json:
         _print(render.to_json(render.text_json(view, provisions)))
@@ -339,16 +369,19 @@ def redline_command(
     end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
     section: Annotated[str | None, typer.Option("--section", help="Compare one provision only.")] = None,
     fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}) or html.")] = RedlineFormat.text,
+    known_at: KnownAt = None,
 ) -> None:
     """Word-level changes to the text between two dates, as a conformed copy shows them."""
-    first, second = _day(start), _day(end)
+    first, second, moment = _day(start), _day(end), _moment(known_at)
     with opened(ctx) as registry:
         registry.agreement(agreement)
         streams = registry.streams()
-        states = amendments(agreement, streams)
+        states = amendments(agreement, streams, moment)
         events = streams[f"agreement/{agreement}"]
         differences = redline(
-            text_as_of(agreement, events, first, states), text_as_of(agreement, events, second, states), section
+            text_as_of(agreement, events, first, states, moment),
+            text_as_of(agreement, events, second, states, moment),
+            section,
         )
     if fmt is RedlineFormat.html:
         _print(render.redline_html(agreement, first, second, differences))
@@ -357,11 +390,13 @@ def redline_command(
 
 
 @app.command("amendments")
-def amendments_command(ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text) -> None:
+def amendments_command(
+    ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
     """Each amendment with its status (pending, effective as of, failed) and the reason."""
     with opened(ctx, fmt.value) as registry:
         registry.agreement(agreement)
-        states = amendments(agreement, registry.streams())
+        states = amendments(agreement, registry.streams(), _moment(known_at))
     if fmt is TextOrJson.json:
         _print(render.to_json(render.amendments_json(states)))
         return
@@ -380,11 +415,12 @@ def consents_command(
     agreement: Agreement,
     amendment: Annotated[int, typer.Argument(help="The amendment's number.")],
     fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
 ) -> None:
     """Who consented to an amendment, with what principal, against which threshold."""
     with opened(ctx, fmt.value) as registry:
         registry.agreement(agreement).amendment(amendment)
-        state = next(s for s in amendments(agreement, registry.streams()) if s.number == amendment)
+        state = next(s for s in amendments(agreement, registry.streams(), _moment(known_at)) if s.number == amendment)
     assert state.tally is not None
     tally = state.tally
     if fmt is TextOrJson.json:
@@ -410,12 +446,14 @@ def consents_command(
 
 
 @app.command("guaranties")
-def guaranties_command(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text) -> None:
+def guaranties_command(
+    ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
     """The guaranties standing behind an agreement's notes on a date."""
-    day = _day(as_of)
+    day, moment = _day(as_of), _moment(known_at)
     with opened(ctx, fmt.value) as registry:
         registry.agreement(agreement)
-        lines = guaranties_as_of(agreement, registry.streams(), day)
+        lines = guaranties_as_of(agreement, registry.streams(), day, moment)
     if fmt is TextOrJson.json:
         _print(render.to_json(render.guaranties_json(agreement, day, lines)))
         return
@@ -436,13 +474,16 @@ def schedule_command(
     series: Series = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Status as of this date (default today).")] = None,
     fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
 ) -> None:
     """Every scheduled payment (interest, required prepayments, maturity), paid or not, from the terms."""
     day = _day(as_of) if as_of else date.today()
     with opened(ctx, fmt.value) as registry:
         stream = registry.agreement(agreement)
         key = stream.series_key(series) if series else None
-        lines, gaps = payments(agreement, list(stream.history), as_of=day, calendar=BusinessCalendar(), series=key)
+        lines, gaps = payments(
+            agreement, list(stream.history), as_of=day, calendar=BusinessCalendar(), series=key, known_at=_moment(known_at)
+        )
     if fmt is TextOrJson.json:
         _print(render.to_json(render.payments_json(agreement, day, lines, gaps)))
         return
@@ -459,11 +500,12 @@ def accrued(
     as_of: AsOf,
     by: Annotated[By, typer.Option("--by", help="One line per note or per holder.")] = By.note,
     fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
 ) -> None:
     """Interest accrued since the last interest date, per note or per holder (30/360)."""
     day = _day(as_of)
     with opened(ctx, fmt.value) as registry:
-        lines = accrued_as_of(registry.events_of(agreement), day)
+        lines = accrued_as_of(registry.events_of(agreement), day, _moment(known_at))
     if fmt is TextOrJson.json:
         _print(render.to_json(render.accrued_json(agreement, day, lines, by.value)))
         return
@@ -472,13 +514,15 @@ def accrued(
 
 
 @app.command()
-def status(ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text) -> None:
+def status(
+    ctx: typer.Context, agreement: Agreement, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
     """Outstanding principal, the next payments and anything overdue, as of a date."""
-    day = _day(as_of)
+    day, moment = _day(as_of), _moment(known_at)
     with opened(ctx, fmt.value) as registry:
         events = registry.events_of(agreement)
-        owed = outstanding_as_of(events, day)
-        lines, gaps = payments(agreement, events, as_of=day, calendar=BusinessCalendar())
+        owed = outstanding_as_of(events, day, moment)
+        lines, gaps = payments(agreement, events, as_of=day, calendar=BusinessCalendar(), known_at=moment)
     late = overdue(lines)
     upcoming = [p for p in lines if p.status == "scheduled"][:3]
     if fmt is TextOrJson.json:
@@ -530,10 +574,10 @@ def makewhole_command(
 
 def _record(
     ctx: typer.Context,
-    agreement: str,
+    key: str,
     build: Any,
     *,
-    on: str,
+    on: str | None,
     evidence: str,
     section: str | None,
     recorded_by: str | None,
@@ -541,7 +585,11 @@ def _record(
     fmt: TextOrJson,
     **given: Any,
 ) -> None:
-    """Validate a command as the journal entry it amounts to, record it, and say what was recorded."""
+    """Validate a command as the journal entry it amounts to, record it, and say what was recorded.
+
+    Without ``--request-id`` the command gets an id of its own, so that every
+    entry's events can be named (and reversed) together.
+    """
     kind = build.model_fields["type"].annotation.__args__[0]
     fields = {"type": kind, "effective_on": on, "evidence": _evidence(evidence, section), **given}
     with opened(ctx, fmt.value) as registry:
@@ -550,18 +598,17 @@ def _record(
         except ValidationError as error:
             raise _invalid(error) from None
         staged = registry.execute(
-            agreement, entry, recorded_by=recorded_by or _actor(), entry_key=request_id
+            key, entry, recorded_by=recorded_by or _actor(), entry_key=request_id or f"cli/{uuid4().hex}"
         )
-        events = registry.events_of(agreement)
-    recorded = {f"{agreement}:{e.originator_version}": e for e in events}
-    lines = [(ref, recorded[ref].summary()) for ref in staged.refs]
+    events = staged.events or staged.earlier
+    lines = [(f"{key}:{e.originator_version}", e.summary()) for e in events]
     if fmt is TextOrJson.json:
-        _print(render.to_json({"recorded": [{"event": r, "summary": s} for r, s in lines], "already_recorded": not lines}))
+        data = {"recorded": [] if staged.earlier else [{"event": r, "summary": s} for r, s in lines]}
+        data["already_recorded"] = [{"event": r, "summary": s} for r, s in lines] if staged.earlier else []
+        _print(render.to_json(data))
         return
-    if not lines:
-        _print(f"already recorded: request {request_id!r} is on file for {agreement}; nothing new was recorded")
     for ref, summary in lines:
-        _print(f"recorded {ref}: {summary}")
+        _print(f"already recorded (request {request_id!r}), nothing new: {ref}: {summary}" if staged.earlier else f"recorded {ref}: {summary}")
 
 
 def _invalid(error: ValidationError) -> InvalidCommand:
@@ -728,6 +775,62 @@ def _load_summary(staged: Sequence[Staged]) -> list[dict[str, Any]]:
         line["recorded" if item.events else "on_file"] += 1
         line["events"] += len(item.events)
     return list(by_source.values())
+
+
+@app.command()
+def reverse(
+    ctx: typer.Context,
+    event: Annotated[str, typer.Argument(metavar="EVENT_ID", help="An event, as history shows it: barnes-1995:12.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong.")],
+    evidence: Evidence = TREASURY_ENTRY,
+    section: Section = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Reverse an entry recorded in error: it stays in the history, and views from now on leave it out.
+
+    All events of the entry go together. Refused if what was recorded after it depends on it.
+    """
+    key, _, position = event.rpartition(":")
+    if not key or not position.isdigit():
+        raise typer.BadParameter(f"{event!r} is not an event id; history shows them as barnes-1995:12")
+    with opened(ctx, fmt.value) as registry:
+        kind = registry.kind_of(key)
+    _record(ctx, key, ReversalEntry, on=None, evidence=evidence, section=section, recorded_by=recorded_by,
+            request_id=request_id, fmt=fmt, target=int(position), reason=reason, of=kind)
+
+
+@app.command("verify")
+def verify_command(
+    ctx: typer.Context,
+    digest: Annotated[str | None, typer.Option("--digest", help="A digest kept earlier: the log must extend it.")] = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Recompute the hash chain of the whole log; report the first event that does not match."""
+    with opened(ctx, fmt.value) as registry:
+        result = registry.verify(Digest.parse(digest) if digest else None)
+    if fmt is TextOrJson.json:
+        _print(render.to_json({"intact": result.intact, "events": result.events, "problem": result.problem,
+                               "digest": str(result.digest) if result.digest else None}))
+    elif result.intact:
+        _print(f"intact: {result.events} events chained" + (", extending the digest given" if digest else "")
+               + (f"; digest now {result.digest}" if result.digest else ""))
+    else:
+        typer.echo(f"debtreg: NOT intact after {result.events} events: {result.problem}", err=True)
+    if not result.intact:
+        raise typer.Exit(1)
+
+
+@app.command("digest")
+def digest_command(ctx: typer.Context) -> None:
+    """Print the digest of the log as it stands, for an auditor to keep (after verifying it)."""
+    with opened(ctx) as registry:
+        result = registry.verify()
+    if not result.intact:
+        typer.echo(f"debtreg: the log is not intact, no digest: {result.problem}", err=True)
+        raise typer.Exit(1)
+    _print(str(result.digest) if result.digest else "the log is empty")
 
 
 def run() -> None:

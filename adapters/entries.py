@@ -612,6 +612,29 @@ class InstrumentEntry(EntryIn):
         return Instrument.deliver(terms, effective_on=self.effective_on, provenance=provenance)
 
 
+class ReversalEntry(EntryIn):
+    """An entry recorded in error, reversed: ``target`` is the recording position of one of its events.
+
+    The reversal takes effect as of the reversed entry's date, so ``effective_on`` is not given.
+    """
+
+    type: Literal["reversal"]
+    effective_on: Day | None = None  # type: ignore[assignment]
+    target: int = Field(gt=0)
+    reason: Text
+    of: Literal["agreement", "guaranty", "instrument"] = "agreement"
+
+    @property
+    def stream_kind(self) -> str:  # type: ignore[override]
+        return self.of
+
+    def stream(self, key: str) -> UUID:
+        return {"agreement": agreement_id, "guaranty": guaranty_id, "instrument": instrument_id}[self.of](key)
+
+    def apply(self, stream: Stream, provenance: Provenance) -> None:
+        stream.reverse(self.target, reason=self.reason, provenance=provenance)
+
+
 class ObligationIn(Strict):
     name: Text
     agreement: str | None = None
@@ -680,7 +703,8 @@ Entry = Annotated[
     | LapseEntry
     | GuarantyEntry
     | GuarantyReleaseEntry
-    | InstrumentEntry,
+    | InstrumentEntry
+    | ReversalEntry,
     Field(discriminator="type"),
 ]
 

@@ -17,6 +17,7 @@ import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError, model_validator
@@ -80,8 +81,12 @@ class Journal:
     def id(self) -> str:
         return self.content.journal.id
 
+    @cached_property
+    def entry_lines(self) -> list[int]:
+        return _entry_lines(self.text)
+
     def line_of(self, index: int) -> int:
-        return _entry_lines(self.text)[index]
+        return self.entry_lines[index]
 
     def where(self, index: int) -> str:
         return f"{self.path}:{self.line_of(index)}"
@@ -189,7 +194,13 @@ _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
 
 
 def _entry_lines(text: str) -> list[int]:
-    return [text.count("\n", 0, match.start()) + 1 for match in _ENTRY_HEADER.finditer(text)]
+    """The line of each ``[[entry]]`` header, counting from 1."""
+    lines, line, at = [], 1, 0
+    for match in _ENTRY_HEADER.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        lines.append(line)
+    return lines
 
 
 def locate(text: str, loc: Sequence[object]) -> int | None:

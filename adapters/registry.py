@@ -10,21 +10,23 @@ checked again on fresh state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import get_topic
 
+from adapters.audit import Chain, Digest, Verification, verify
 from adapters.entries import EntryIn, missing
 from adapters.store import EventMapper, persistence_env, register_transcodings
 from domain.agreement import Agreement, agreement_id
 from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.guaranty import Guaranty
 from domain.instrument import Instrument
-from domain.stream import Stream
+from domain.stream import Stream, stream_id
 from domain.values import Provenance
 
 ATTEMPTS = 5
@@ -40,6 +42,7 @@ class Staged:
     provenance: Provenance
     stream: Stream | None = None
     events: tuple = ()
+    earlier: tuple = ()
 
     @property
     def refs(self) -> list[str]:
@@ -59,6 +62,27 @@ class Registry(Application):
 
     def __init__(self, url: str | None = None) -> None:
         super().__init__(env=persistence_env(url))
+        self.chain = Chain(self.factory.datastore.engine, self.recorder.events_table_name)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list:
+        """Save events and chain them, in one transaction (see ``adapters.audit``)."""
+        with self.factory.datastore.transaction(commit=True) as session:
+            recordings = super().save(*objs, session=session, **kwargs)
+            self.chain.append(session, [recording.notification for recording in recordings])
+        return recordings
+
+    def notifications(self) -> Iterator:
+        """Every stored event, in the order of the log."""
+        start = None
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=self.log_section_size, inclusive_of_start=False)
+            yield from page
+            if len(page) < self.log_section_size:
+                return
+            start = page[-1].id
+
+    def verify(self, kept: Digest | None = None) -> Verification:
+        return verify(self.notifications(), self.chain, kept)
 
     def construct_mapper(self) -> EventMapper:
         return EventMapper(transcoder=self.construct_transcoder())
@@ -154,7 +178,7 @@ class Registry(Application):
                         f"{entry.stream_kind} {key} is already on the registry (entry"
                         f" {stream.history[0].provenance.entry!r}); it is put on the registry once"
                     )
-                return Staged(key, entry, provenance, stream)
+                return Staged(key, entry, provenance, stream, earlier=_of_entry(stream, provenance))
             for needed, needed_id in entry.prerequisites():
                 if self._stream(needed_id, workspace) is None:
                     raise missing("agreement", needed)
@@ -164,7 +188,7 @@ class Registry(Application):
             if stream is None:
                 raise missing(entry.stream_kind, key)
             if stream.already_recorded(provenance):
-                return Staged(key, entry, provenance, stream)
+                return Staged(key, entry, provenance, stream, earlier=_of_entry(stream, provenance))
             entry.apply(stream, provenance)
         return Staged(key, entry, provenance, stream, tuple(stream.collect_events()))
 
@@ -191,6 +215,16 @@ class Registry(Application):
             for stream in {item.stream.id: item.stream for item in staged if item.stream}.values():
                 self.repository.cache.put(stream.id, stream)
 
+    def kind_of(self, key: str) -> str:
+        """Whether ``key`` names an agreement, a guaranty or an instrument."""
+        for kind, created in CREATIONS.items():
+            try:
+                self.repository.get(stream_id(kind, key))
+                return kind
+            except AggregateNotFoundError:
+                continue
+        raise UnknownAgreement(f"nothing on the registry is called {key!r}")
+
     def _stream(self, stream_id: UUID, workspace: Workspace) -> Stream | None:
         if stream_id not in workspace.streams:
             try:
@@ -198,3 +232,8 @@ class Registry(Application):
             except AggregateNotFoundError:
                 return None
         return workspace.streams[stream_id]
+
+
+def _of_entry(stream: Stream, provenance: Provenance) -> tuple:
+    """The events an entry already on file recorded: the first result of a repeated request."""
+    return tuple(e for e in stream.history if e.provenance.entry == provenance.entry)

@@ -271,6 +271,7 @@ def history_json(lines: Sequence[HistoryLine]) -> list[dict[str, Any]]:
             "assumptions": [{"fact": a.fact, "reason": a.reason} for a in line.assumptions],
             "entry": line.entry,
             "source": line.source,
+            "reversed_by": line.reversed_by,
         }
         for line in lines
     ]

@@ -591,6 +591,12 @@ class Agreement(Stream):
         key = self.series_key(series)
         terms = self.series_terms(key)
         require_day_count(terms)
+        self._require_on_file(on)
+        first_on = self.ledger().series[key].first_on
+        if first_on is None or on < first_on:
+            raise BeforeIssuance(f"no interest on the {key} notes is due on {on}: " + (
+                f"they were issued on {first_on}" if first_on else "none have been issued"
+            ))
         ledger = self.ledger_on(on)
         coupons = ledger.series_state(key).coupons
         if due_on is None:
@@ -764,6 +770,12 @@ class Agreement(Stream):
         self.trigger_event(event_class, effective_on=on, provenance=provenance, **fields)
         self._check_timeline(first_new=self.version)
 
+    def reverse(self, target: int, *, reason: str, provenance: Provenance) -> None:
+        """Take an entry out of the register's timeline; refused if what followed depends on it."""
+        first = self.version + 1
+        super().reverse(target, reason=reason, provenance=provenance)
+        self._check_timeline(first_new=first)
+
     def _check_timeline(self, *, first_new: int) -> None:
         """Replay the timeline with the new events; raise if any step breaks a rule.
 
@@ -773,7 +785,8 @@ class Agreement(Stream):
         """
         unsettled = self.history[self._settled_version :]
         if self._settled is not None and all(
-            self._settled_latest is None or e.effective_on >= self._settled_latest for e in unsettled
+            (self._settled_latest is None or e.effective_on >= self._settled_latest) and not e.reverses()
+            for e in unsettled
         ):
             ledger, events = self._settled, timeline(unsettled)
         else:

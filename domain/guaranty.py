@@ -11,7 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.errors import InvalidCommand, NotesPaidOff
-from domain.stream import Entry, Stream, stream_id
+from domain.stream import Entry, Stream, in_force, stream_id
 from domain.values import GuarantyTerms, Provenance
 
 
@@ -79,7 +79,7 @@ class Guaranty(Stream):
 def covered_by(events: list, on: date) -> set[str]:
     """Agreements a guaranty's events leave covered on ``on`` (a pure fold of its events)."""
     covered: set[str] = set()
-    for event in sorted(events, key=lambda e: (e.effective_on, e.originator_version)):
+    for event in sorted(in_force(events), key=lambda e: (e.effective_on, e.originator_version)):
         if event.effective_on > on:
             break
         if isinstance(event, Guaranty.Delivered):

@@ -35,6 +35,7 @@ from domain.errors import (
 )
 from domain.money import ZERO, format_amount
 from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
+from domain.stream import in_force
 from domain.rules import (
     check_denominations,
     check_multiple,
@@ -597,8 +598,8 @@ class Ledger:
 
 
 def timeline(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
-    """Events in business order: effective date, then recording position."""
-    return sorted(events, key=lambda e: (e.effective_on, e.originator_version))
+    """Events in force in business order: effective date, then recording position."""
+    return sorted(in_force(events), key=lambda e: (e.effective_on, e.originator_version))
 
 
 def replay(
@@ -607,13 +608,17 @@ def replay(
     as_of: date | None = None,
     known_at: datetime | None = None,
 ) -> Ledger:
-    """The ledger after every event effective by ``as_of`` and recorded by ``known_at``."""
+    """The ledger after every event effective by ``as_of`` and recorded by ``known_at``.
+
+    What was recorded after ``known_at`` is left out before reversals are applied,
+    so a view as known before a reversal still shows the entry it reversed.
+    """
+    if known_at is not None:
+        events = [event for event in events if event.timestamp <= known_at]
     ledger = Ledger()
     for event in timeline(events):
         if as_of is not None and event.effective_on > as_of:
             break
-        if known_at is not None and event.timestamp > known_at:
-            continue
         event.settle(ledger)
     if as_of is not None and ledger.terms is not None:
         ledger.reach(as_of)

@@ -9,13 +9,13 @@ finds the same streams.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import ConflictingEntry
+from domain.errors import ConflictingEntry, InvalidCommand
 from domain.values import NoteCertificate, Provenance
 
 NAMESPACE = UUID("6b1f0c52-3f43-5a38-9d57-2a4c8e0f7d15")
@@ -38,6 +38,10 @@ class Entry:
     def certificates(self) -> Sequence[NoteCertificate]:
         return ()
 
+    def reverses(self) -> tuple[int, ...]:
+        """The recording positions this event takes out of the timeline (a reversal's)."""
+        return ()
+
     def headline(self) -> str:
         raise NotImplementedError
 
@@ -49,12 +53,69 @@ class Entry:
         return f"{self.headline()}: {details}" if details else self.headline()
 
 
+def in_force(events: Iterable[Entry]) -> list[Entry]:
+    """A stream's events without those a later reversal took out (the reversals stay)."""
+    events = list(events)
+    reversed_positions = {position for event in events for position in event.reverses()}
+    return [event for event in events if event.originator_version not in reversed_positions]
+
+
 class Stream(Aggregate):
     """An aggregate that keeps its events and the entries that made them.
 
     (No class-level annotations here: eventsourcing would take them for the
     fields of the aggregate's creation event.)
     """
+
+    class Reversed(Entry, Aggregate.Event):
+        """An entry recorded in error, taken out of the timeline; it stays in the history.
+
+        ``targets`` are the recording positions of the entry's events; the
+        reversal is effective as of the earliest of them.
+        """
+
+        effective_on: date
+        provenance: Provenance
+        targets: tuple[int, ...]
+        reason: str
+
+        def reverses(self) -> tuple[int, ...]:
+            return tuple(self.targets)
+
+        def settle(self, ledger: object) -> None:
+            return None
+
+        def headline(self) -> str:
+            events = ", ".join(f"No. {t}" for t in self.targets)
+            return f"reversal of event{'s' if len(self.targets) > 1 else ''} {events}: {self.reason}"
+
+    def reverse(self, target: int, *, reason: str, provenance: Provenance) -> None:
+        """Take an entry recorded in error out of the timeline, in the open.
+
+        All the events of the entry the target belongs to are reversed together.
+        The first event, which put the stream on the registry, and reversals
+        themselves cannot be reversed.
+        """
+        targets = self._reversible(target)
+        on = min(e.effective_on for e in self.history if e.originator_version in targets)
+        self.trigger_event(
+            type(self).Reversed, effective_on=on, provenance=provenance, targets=targets, reason=reason
+        )
+
+    def _reversible(self, target: int) -> tuple[int, ...]:
+        if not 1 <= target <= len(self.history):
+            raise InvalidCommand(f"{self.key} has no event No. {target} (its events are 1 to {len(self.history)})")
+        event = self.history[target - 1]
+        if target == 1:
+            raise InvalidCommand(f"{self.ref(event)} put {self.key} on the registry; it cannot be reversed")
+        if event.reverses():
+            raise InvalidCommand(f"{self.ref(event)} is itself a reversal; record the entry again instead")
+        if any(target in e.reverses() for e in self.history):
+            raise InvalidCommand(f"{self.ref(event)} is already reversed")
+        entry = event.provenance.entry
+        if entry is None:
+            return (target,)
+        return tuple(e.originator_version for e in self.history if e.provenance.entry == entry and not e.reverses())
 
     def _start(self, key: str) -> None:
         self.key = key

@@ -18,6 +18,7 @@ from domain.consent import ALL_HOLDERS, Tally, tally
 from domain.guaranty import Guaranty
 from domain.instrument import Instrument
 from domain.ledger import replay
+from domain.stream import in_force
 from domain.text import TextChange
 
 Streams = Mapping[str, Sequence]
@@ -45,7 +46,8 @@ class AmendmentState:
 
 
 def known(events: Sequence, known_at: datetime | None) -> list:
-    return [e for e in events if known_at is None or e.timestamp <= known_at]
+    """The events recorded by ``known_at`` that were in force then (reversals applied)."""
+    return in_force(e for e in events if known_at is None or e.timestamp <= known_at)
 
 
 def amendments(key: str, streams: Streams, known_at: datetime | None = None) -> list[AmendmentState]:

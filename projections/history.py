@@ -1,8 +1,9 @@
 """An agreement's events as an auditor reads them: in the order they were recorded.
 
 Each line gives both clocks (when the event took effect, when it was recorded),
-who recorded it, the evidence, any assumptions, and whether it was backdated:
-recorded after an event that takes effect later than it does.
+who recorded it, the evidence, any assumptions, whether it was backdated
+(recorded after an event that takes effect later than it does) and whether a
+later entry reversed it.
 """
 
 from __future__ import annotations
@@ -27,14 +28,16 @@ class HistoryLine:
     backdated: bool
     entry: str | None
     source: str | None
+    reversed_by: str | None = None
 
 
 def history(key: str, events: Sequence, known_at: datetime | None = None) -> list[HistoryLine]:
+    """Every event recorded (by ``known_at``), reversed ones included and marked."""
+    events = [e for e in events if known_at is None or e.timestamp <= known_at]
+    reversed_by = {target: e.originator_version for e in events for target in e.reverses()}
     lines: list[HistoryLine] = []
     latest: date | None = None
     for event in sorted(events, key=lambda e: e.originator_version):
-        if known_at is not None and event.timestamp > known_at:
-            continue
         provenance = event.provenance
         lines.append(
             HistoryLine(
@@ -49,6 +52,11 @@ def history(key: str, events: Sequence, known_at: datetime | None = None) -> lis
                 backdated=latest is not None and event.effective_on < latest,
                 entry=provenance.entry,
                 source=provenance.source,
+                reversed_by=(
+                    f"{key}:{reversed_by[event.originator_version]}"
+                    if event.originator_version in reversed_by
+                    else None
+                ),
             )
         )
         latest = event.effective_on if latest is None else max(latest, event.effective_on)

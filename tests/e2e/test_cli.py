@@ -175,7 +175,7 @@ def test_the_database_url_can_come_from_the_environment(sqlite_url):
 def test_every_command_explains_itself():
     commands = ("load", "agreements", "register", "outstanding", "annex1", "history", "transfer", "prepay", "cancel",
                 "text", "redline", "amendments", "consents", "guaranties", "consent",
-                "schedule", "accrued", "pay", "makewhole", "status")
+                "schedule", "accrued", "pay", "makewhole", "status", "reverse", "verify", "digest")
     for command in commands:
         result = debtreg(command, "--help", db=None)
         assert "Usage: debtreg " + command in result.stdout
@@ -248,3 +248,34 @@ def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     refused = debtreg("prepay", "barnes-1995", "--date", "2003-03-20", "--amount", "2,500,000", "--kind", "optional",
                       "--treasury-curve", "1y=1.25,2y=1.60", db=db, check=False)
     assert refused.returncode == 1 and "must be a multiple of $1,000,000.00" in refused.stderr
+
+
+def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_path):
+    digest = debtreg("digest", db=db).stdout.strip()
+    assert digest.startswith("debtreg:v1:")
+    debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder", "--amount", "1,000,000", db=db)
+    assert debtreg("verify", "--digest", digest, db=db).stdout.startswith("intact:")
+    import sqlite3
+
+    path = db.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE debtreg_events SET state = ? WHERE id = 3", (b'{"edited":1}',))
+    result = debtreg("verify", db=db, check=False)
+    assert result.returncode == 1
+    assert "NOT intact after 2 events: the event at position 3" in result.stderr
+
+
+def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):
+    recorded = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "Wrong Holder",
+                       "--amount", "1,000,000", db=db).stdout
+    event = recorded.split()[1].rstrip(":")
+    moment = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)[-1]["recorded_at"]
+    reversal = debtreg("reverse", event, "--reason", "wrong transferee", db=db).stdout
+    assert reversal.startswith("recorded barnes-1995:") and reversal.rstrip().endswith("wrong transferee")
+    now = json.loads(debtreg("annex1", "barnes-1995", "--as-of", "2003-03-03", "--format", "json", db=db).stdout)
+    then = json.loads(debtreg("annex1", "barnes-1995", "--as-of", "2003-03-03", "--format", "json", "--known-at", moment, db=db).stdout)
+    assert "Wrong Holder" not in [h["holder"] for h in now["holders"]]
+    assert "Wrong Holder" in [h["holder"] for h in then["holders"]]
+    lines = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)
+    assert next(l for l in lines if l["event"] == event)["reversed_by"] == lines[-1]["event"]
+    assert "REVERSED by" in debtreg("history", "barnes-1995", db=db).stdout

@@ -1,0 +1,170 @@
+"""Two clerks at once, in two processes: never both, when together they would overdraw.
+
+And a journal load killed part-way leaves whole entries only; running it again completes it.
+"""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from adapters.entries import TransferEntry
+from adapters.journal import load
+from adapters.registry import Registry
+from conftest import FIXTURES, ROOT
+from domain.errors import RegistryError
+from projections.register import register_as_of
+
+DEBTREG = str(Path(sys.executable).parent / "debtreg")
+
+
+def lincoln_sells_everything_to(taker: str) -> TransferEntry:
+    return TransferEntry.model_validate(
+        {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"},
+         "from": "Lincoln", "to": taker, "amount": "6,150,000"}
+    )
+
+
+def clerk(url: str, taker: str, barrier, results) -> None:
+    """A clerk's process: check the transfer, wait until the other clerk has too, then save."""
+
+    class Racing(Registry):
+        name = Registry.name  # eventsourcing names the tables after the application class
+        first = True
+
+        def stage(self, *args, **kwargs):
+            staged = super().stage(*args, **kwargs)
+            if Racing.first:
+                Racing.first = False
+                barrier.wait(timeout=60)
+            return staged
+
+    registry = Racing(url)
+    try:
+        staged = registry.execute("barnes-1995", lincoln_sells_everything_to(taker), recorded_by=taker)
+        results.put((taker, "recorded", staged.refs))
+    except RegistryError as error:
+        results.put((taker, type(error).__name__, str(error)))
+    finally:
+        registry.close()
+
+
+@pytest.fixture
+def loaded_store(store_url):
+    registry = Registry(store_url)
+    load(registry, [FIXTURES], "tests")
+    registry.close()
+    return store_url
+
+
+def test_two_processes_checking_the_same_holding_cannot_both_transfer_it(loaded_store):
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    clerks = [context.Process(target=clerk, args=(loaded_store, taker, barrier, results)) for taker in ("Buyer A", "Buyer B")]
+    for process in clerks:
+        process.start()
+    outcomes = sorted(results.get(timeout=120) for _ in clerks)
+    for process in clerks:
+        process.join(timeout=60)
+    assert sorted(kind for _, kind, _ in outcomes) == ["UnknownHolder", "recorded"]
+    [(loser, _, message)] = [o for o in outcomes if o[1] != "recorded"]
+    assert "'Lincoln' is not a holder of 7.13% notes on 2003-03-03" in message
+    registry = Registry(loaded_store)
+    try:
+        holders = {h.holder: h.principal["7.13%"] for h in register_as_of("barnes-1995", registry.events_of("barnes-1995"), date(2003, 3, 3)).holders}
+        winner = "Buyer B" if loser == "Buyer A" else "Buyer A"
+        assert holders[winner] == 6150000 and loser not in holders and "Lincoln Investment Management, Inc." not in holders
+        assert registry.verify().intact
+    finally:
+        registry.close()
+
+
+def test_two_debtreg_commands_at_once_one_records_and_one_is_refused(loaded_store):
+    env = {**os.environ, "DEBTREG_ACTOR": "clerk"}
+    commands = [
+        subprocess.Popen(
+            [DEBTREG, "--db", loaded_store, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln",
+             "--to", taker, "--amount", "6,150,000"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        )
+        for taker in ("Buyer A", "Buyer B")
+    ]
+    results = [(c.wait(timeout=120), c.stderr.read()) for c in commands]
+    assert sorted(code for code, _ in results) == [0, 1], results
+    assert any("is not a holder of 7.13% notes" in err or "cannot transfer" in err for _, err in results)
+
+
+# ----------------------------------------------------------------- crash safety
+
+
+def synthetic_journal(path: Path, transfers: int) -> None:
+    """An agreement of four holders and many transfers, some spanning two notes."""
+    holders = ["North Life", "South Life", "East Mutual", "West Annuity"]
+    lines = [
+        '[journal]\nid = "crash"\nagreement = "crash-test"\ntitle = "crash test"\n',
+        '[[entry]]\nid = "agreement"\ntype = "agreement"\neffective_on = 2000-01-03\nevidence = { document = "test" }\n'
+        'title = "Note Agreement"\nissuer = "Issuer"\ndated_as_of = 2000-01-03\n'
+        '[[entry.series]]\nkey = "A"\ntitle = "A Notes"\nlabel = "A Notes"\nprincipal = "100,000,000"\n'
+        'rate = "7%"\nmaturity = 2030-01-03\nmin_denomination = "100,000"\n',
+        '[[entry]]\nid = "issue"\ntype = "issue"\neffective_on = 2000-01-03\nevidence = { document = "test" }\nnotes = ['
+        + ", ".join(f'{{ holder = "{h}", principal = "10,000,000" }}' for h in holders) + "]\n",
+    ]
+    day = date(2000, 1, 4)
+    for n in range(transfers):
+        giver, taker = holders[n % 4], holders[(n + 1) % 4]
+        lines.append(
+            f'[[entry]]\nid = "t{n}"\ntype = "transfer"\neffective_on = {day + timedelta(days=n)}\n'
+            f'evidence = {{ document = "test" }}\nfrom = "{giver}"\nto = "{taker}"\namount = "{100_000 * (1 + n % 7)}"\n'
+        )
+    path.write_text("\n".join(lines))
+
+
+def count_events(url: str) -> int:
+    registry = Registry(url)
+    try:
+        with registry.factory.datastore.engine.connect() as connection:
+            return connection.execute(text("SELECT COUNT(*) FROM debtreg_events")).scalar()
+    finally:
+        registry.close()
+
+
+def test_a_load_killed_part_way_leaves_whole_entries_and_a_rerun_completes_it(store_url, tmp_path):
+    journal = tmp_path / "crash.toml"
+    synthetic_journal(journal, 1500)
+    count_events(store_url)  # creates the tables before the race starts
+    process = subprocess.Popen([DEBTREG, "--db", store_url, "load", str(journal)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while count_events(store_url) < 300 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the load finished before it could be killed"
+    partial = Registry(store_url)
+    try:
+        by_entry: dict[str, int] = {}
+        for event in partial.events_of("crash-test"):
+            by_entry[event.provenance.entry] = by_entry.get(event.provenance.entry, 0) + 1
+        recorded = len(partial.events_of("crash-test"))
+        assert partial.verify().intact
+    finally:
+        partial.close()
+    assert 300 <= recorded < 1500
+    subprocess.run([DEBTREG, "--db", store_url, "load", str(journal)], check=True, capture_output=True, cwd=ROOT)
+    complete = Registry(store_url)
+    try:
+        final: dict[str, int] = {}
+        for event in complete.events_of("crash-test"):
+            final[event.provenance.entry] = final.get(event.provenance.entry, 0) + 1
+        assert set(final) == {"crash/agreement", "crash/issue", *(f"crash/t{n}" for n in range(1500))}
+        assert all(by_entry[entry] == final[entry] for entry in by_entry), "an entry was cut in two"
+        assert complete.verify().intact
+    finally:
+        complete.close()
+    assert any(count == 2 for count in final.values()), "some entries span two notes"
