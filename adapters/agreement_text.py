@@ -102,7 +102,7 @@ def import_text(raw: str, source: str) -> ImportedText:
     boundaries.append((contents_at, contents_at, Provision("Table of Contents", "contents", "Table of Contents", "")))
     text = body + contents
     provisions = [Provision("Preamble", "preamble", "Heading and addressees", clean(text[: boundaries[0][0]]))]
-    for index, (start, text_start, provision) in enumerate(boundaries):
+    for index, (_, text_start, provision) in enumerate(boundaries):
         end = boundaries[index + 1][0] if index + 1 < len(boundaries) else len(text)
         if provision.ref == DEFINITIONS:
             provisions.extend(_definitions(provision, text[text_start:end]))

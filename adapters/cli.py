@@ -19,10 +19,11 @@ from datetime import date, datetime, time, timezone
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from uuid import uuid4
 from typing import Annotated, Any
+from uuid import uuid4
 
 import typer
+from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
@@ -30,6 +31,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters import render
+from adapters.audit import Digest
 from adapters.calendar import BusinessCalendar
 from adapters.entries import (
     CancellationEntry,
@@ -42,15 +44,13 @@ from adapters.entries import (
     ReversalEntry,
     TransferEntry,
 )
-from adapters.audit import Digest
 from adapters.journal import journal_paths, read_journal, stage_journals
 from adapters.registry import Registry, Staged
 from adapters.store import URL_VARIABLE, database_url
+from domain.consent import format_share
 from domain.errors import InvalidCommand, RegistryError
 from domain.money import format_amount
 from domain.values import TREASURY_ENTRY
-from eventsourcing.persistence import PersistenceError
-from domain.consent import format_share
 from projections.amendments import amendments
 from projections.guaranties import guaranties_as_of
 from projections.history import history

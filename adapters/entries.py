@@ -13,8 +13,8 @@ import json
 import re
 import tomllib
 from datetime import date, datetime
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
@@ -26,8 +26,8 @@ from domain.errors import InvalidAmount, InvalidCommand, InvalidJournal, Unknown
 from domain.guaranty import Guaranty, guaranty_id
 from domain.instrument import Instrument, InstrumentTerms, instrument_id
 from domain.makewhole import CurvePoint
-from domain.schedule import equal_instalments
 from domain.money import parse_amount
+from domain.schedule import equal_instalments
 from domain.stream import Stream
 from domain.text import Defect, Provision, TextChange
 from domain.values import (

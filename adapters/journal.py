@@ -239,16 +239,17 @@ def _find_key(lines: list[str], start: int, end: int, key: str) -> int | None:
 
 
 def _nth_item(lines: list[str], start: int, end: int, index: int) -> int:
-    """The line of the index-th table in an array starting at ``start``."""
-    seen = -1
-    for number in range(start, end):
-        if re.search(r"^\s*\[\[|\{", lines[number]) and number != start or (
-            number == start and "{" in lines[number]
-        ):
-            seen += 1
-            if seen == index:
-                return number
-    return start
+    """The line of an array's index-th element, the array starting on line ``start``.
+
+    An array of tables repeats its ``[[header]]``; an inline array has one
+    ``{ ... }`` table per element.
+    """
+    header = lines[start].strip()
+    if header.startswith("[["):
+        items = [n for n in range(start, end) if lines[n].strip() == header]
+    else:
+        items = [n for n in range(start, end) if "{" in lines[n]]
+    return items[index] if index < len(items) else start
 
 
 def _message(error: dict, others: Sequence[dict]) -> str:

@@ -217,7 +217,7 @@ class Registry(Application):
 
     def kind_of(self, key: str) -> str:
         """Whether ``key`` names an agreement, a guaranty or an instrument."""
-        for kind, created in CREATIONS.items():
+        for kind in CREATIONS:
             try:
                 self.repository.get(stream_id(kind, key))
                 return kind

@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
-
 from html import escape
+from typing import Any
 
 from domain.consent import Tally, format_share
 from domain.makewhole import MakewholeQuote
-from domain.money import format_amount
+from domain.money import cents, format_amount, from_cents
 from domain.text import Provision
 from domain.values import NOT_ON_FILE
 from projections.amendments import AmendmentState
@@ -41,7 +40,7 @@ def to_json(data: Any) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if is_dataclass(value):
@@ -50,7 +49,8 @@ def _plain(value: Any) -> Any:
 
 
 def amount(value: Decimal) -> str:
-    return f"{value:.2f}"
+    """An amount of money for machines: exactly two decimals, never rounded."""
+    return str(from_cents(cents(value)))
 
 
 # ------------------------------------------------------------------- Annex 1

@@ -13,8 +13,8 @@ before, raises and nothing is saved.
 from __future__ import annotations
 
 import difflib
-from copy import deepcopy
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -43,7 +43,7 @@ from domain.makewhole import quote as makewhole_quote
 from domain.money import format_amount
 from domain.rules import check_multiple, pro_rata
 from domain.schedule import coupon_dates, require_day_count
-from domain.stream import Entry, Stream, stream_id
+from domain.stream import Entry, Stream, in_force, stream_id
 from domain.text import Defect, Provision, TextChange, apply_change
 from domain.values import (
     AgreementTerms,
@@ -372,10 +372,10 @@ class Agreement(Stream):
         return next(s for s in self.terms.series if s.key == key)
 
     def text_event(self) -> Agreement.TextRecorded | None:
-        return next((e for e in self.history if isinstance(e, Agreement.TextRecorded)), None)
+        return next((e for e in in_force(self.history) if isinstance(e, Agreement.TextRecorded)), None)
 
     def amendments(self) -> list[Agreement.AmendmentExecuted]:
-        return [e for e in self.history if isinstance(e, Agreement.AmendmentExecuted)]
+        return [e for e in in_force(self.history) if isinstance(e, Agreement.AmendmentExecuted)]
 
     def amendment(self, number: int) -> Agreement.AmendmentExecuted:
         for event in self.amendments():
@@ -385,7 +385,7 @@ class Agreement(Stream):
         raise UnknownSection(f"{self.key} has no Amendment No. {number} on file (amendments on file: {known})")
 
     def _require_new_amendment(self, number: int) -> None:
-        for event in self.history:
+        for event in in_force(self.history):
             if isinstance(event, (Agreement.AmendmentExecuted, Agreement.AmendmentNotOnFile)) and event.number == number:
                 raise InvalidCommand(f"{event.name} is already recorded for {self.key}")
 
@@ -720,7 +720,10 @@ class Agreement(Stream):
         ledger = self.ledger(as_of=executed.effective_on)
         holders = sorted({note.holder for note in ledger.live()})
         named = self._holder_among(holders, holder, f"on {executed.effective_on}, the date of {executed.name}")
-        if any(isinstance(e, Agreement.ConsentGiven) and e.amendment == amendment and e.holder == named for e in self.history):
+        if any(
+            isinstance(e, Agreement.ConsentGiven) and e.amendment == amendment and e.holder == named
+            for e in in_force(self.history)
+        ):
             raise ConsentRefused(f"{named} has already consented to {executed.name}")
         self._trigger(self.ConsentGiven, on, provenance, amendment=amendment, holder=named, signed_as=signed_as)
 
@@ -860,7 +863,7 @@ class Agreement(Stream):
 
     def _canonical_holder(self, name: str) -> str:
         """A known holder's name as first recorded, if ``name`` differs only in case."""
-        for event in self.history:
+        for event in in_force(self.history):
             for certificate in event.certificates():
                 if certificate.holder.casefold() == name.casefold():
                     return certificate.holder

@@ -34,8 +34,6 @@ from domain.errors import (
     UnscheduledPayment,
 )
 from domain.money import ZERO, format_amount
-from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
-from domain.stream import in_force
 from domain.rules import (
     check_denominations,
     check_multiple,
@@ -43,6 +41,8 @@ from domain.rules import (
     pro_rata,
     reduce_schedule,
 )
+from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
+from domain.stream import in_force
 from domain.values import (
     AgreementTerms,
     Allocation,
@@ -194,6 +194,15 @@ class Ledger:
             raise UnknownSeries(
                 f"there is no series {key!r}; the series are {', '.join(self.series) or 'none'}"
             ) from None
+
+    def require_outstanding(self, series: str, on: date) -> SeriesState:
+        """The series, if it has notes outstanding on ``on``."""
+        self._require_terms(on)
+        state = self.series_state(series)
+        self._require_not_paid_off(state, on)
+        if state.first_on is None:
+            raise BeforeIssuance(f"no {series} notes had been issued by {on}")
+        return state
 
     def section(self, rule: str) -> str | None:
         return self.terms.section(rule) if self.terms else None
@@ -496,15 +505,6 @@ class Ledger:
                 f"the {state.terms.key} notes were paid off on {state.paid_off_on};"
                 f" nothing can happen to them on {on}"
             )
-
-    def require_outstanding(self, series: str, on: date) -> SeriesState:
-        """The series, if it has notes outstanding on ``on``."""
-        self._require_terms(on)
-        state = self.series_state(series)
-        self._require_not_paid_off(state, on)
-        if state.first_on is None:
-            raise BeforeIssuance(f"no {series} notes had been issued by {on}")
-        return state
 
     def _live_note(self, number: int, on: date) -> Note:
         self._require_terms(on)

@@ -177,7 +177,8 @@ def apply_change(provisions: Sequence[Provision], change: TextChange, *, on_file
         spans = [(s, e) for label, s, e in clauses(section.text) if label == match["clauses"]]
         if not spans:
             raise UnknownSection(f"Section {section_ref} has no clause {match['clauses']} to amend")
-        (start, end), tail = spans[0], section.text[spans[0][1] :]
+        start, end = spans[0]
+        tail = section.text[end:]
         middle = "" if change.action == DELETE else change.text.strip() + (" " if tail.strip() else "")
         result[index] = replace(section, text=section.text[:start] + middle + tail.lstrip())
     elif change.action == DELETE:

@@ -153,3 +153,32 @@ def test_journals_load_after_the_journals_they_depend_on(registry, tmp_path):
     journal(tmp_path, HEADER.replace('title =', 'depends_on = ["barnes-1995"]\ntitle =') + TRANSFER, "a-first-by-name.toml")
     staged = load(registry, [tmp_path], "tests")
     assert [item.provenance.entry for item in staged][-1] == "test/t1"
+
+
+def test_an_error_deep_in_a_schedule_of_holders_points_at_its_line(loaded, tmp_path):
+    path = journal(
+        tmp_path,
+        HEADER
+        + """\
+        [[entry]]
+        id = "annex"
+        type = "register"
+        effective_on = 2003-02-05
+        evidence = { document = "000_317ef8812732a978.txt", section = "Annex 1" }
+        holders = [
+          { holder = "Connecticut General Life Insurance Company", principal = "5,100,000" },
+          { holder = "Life Insurance Company of North America", principal = 3750000.0 },
+        ]
+        """,
+    )
+    with pytest.raises(InvalidJournal, match=r"entry.0.register.holders.1.principal") as refused:
+        read_journal(path)
+    assert str(refused.value).startswith(f"{path}:{line_of(path, 'North America')}:")
+
+
+def test_an_error_in_a_series_table_points_at_its_line(registry, tmp_path):
+    text = (FIXTURES / "barnes-1995.toml").read_text().replace('rate = "7.13%"', 'rate = 7.13')
+    path = journal(tmp_path, text, "barnes-1995.toml")
+    with pytest.raises(InvalidJournal, match=r"entry.0.agreement.series.0.rate: 7.13 is not a percentage") as refused:
+        read_journal(path)
+    assert str(refused.value).startswith(f"{path}:{line_of(path, 'rate = 7.13')}:")

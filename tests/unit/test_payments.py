@@ -1,7 +1,8 @@
 """Payments: the 1995 schedule, 30/360 accrual, the make-whole, and the default watch."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal as D, localcontext
+from decimal import ROUND_HALF_UP, localcontext
+from decimal import Decimal as D
 from fractions import Fraction
 
 import pytest
