@@ -312,9 +312,10 @@ def annex1(
 def history_command(
     ctx: typer.Context, agreement: Agreement, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
 ) -> None:
-    """Every event of an agreement: when it took effect, when and by whom it was recorded, on what evidence."""
+    """Every event of an agreement (or guaranty or instrument): when it took effect, when and by whom
+    it was recorded, on what evidence."""
     with opened(ctx, fmt.value) as registry:
-        lines = history(agreement, registry.events_of(agreement), _moment(known_at))
+        lines = history(agreement, list(registry.stream(agreement).history), _moment(known_at))
     if fmt is TextOrJson.json:
         _print(render.to_json(render.history_json(lines)))
         return

@@ -71,11 +71,13 @@ class Registry(Application):
             self.chain.append(session, [recording.notification for recording in recordings])
         return recordings
 
-    def notifications(self) -> Iterator:
-        """Every stored event, in the order of the log."""
+    def notifications(self, topics: Sequence[str] = ()) -> Iterator:
+        """Stored events (of the given topics), in the order of the log, a page at a time."""
         start = None
         while True:
-            page = self.recorder.select_notifications(start=start, limit=self.log_section_size, inclusive_of_start=False)
+            page = self.recorder.select_notifications(
+                start=start, limit=self.log_section_size, topics=topics, inclusive_of_start=False
+            )
             yield from page
             if len(page) < self.log_section_size:
                 return
@@ -130,17 +132,8 @@ class Registry(Application):
 
     def _created(self, event_class: type) -> Iterable:
         """The creation events of one kind of stream, in the order they were recorded."""
-        topic = get_topic(event_class)
-        start = None
-        while True:
-            page = self.recorder.select_notifications(
-                start=start, limit=self.log_section_size, topics=[topic], inclusive_of_start=False
-            )
-            for notification in page:
-                yield self.mapper.to_domain_event(notification)  # type: ignore[misc]
-            if len(page) < self.log_section_size:
-                return
-            start = page[-1].id
+        for notification in self.notifications([get_topic(event_class)]):
+            yield self.mapper.to_domain_event(notification)
 
     # ---------------------------------------------------------------- writing
 
@@ -217,13 +210,17 @@ class Registry(Application):
 
     def kind_of(self, key: str) -> str:
         """Whether ``key`` names an agreement, a guaranty or an instrument."""
+        return type(self.stream(key)).__name__.lower()
+
+    def stream(self, key: str) -> Stream:
+        """The agreement, guaranty or instrument called ``key``."""
         for kind in CREATIONS:
             try:
-                self.repository.get(stream_id(kind, key))
-                return kind
+                return self.repository.get(stream_id(kind, key))
             except AggregateNotFoundError:
                 continue
-        raise UnknownAgreement(f"nothing on the registry is called {key!r}")
+        known = ", ".join(ref.split("/", 1)[1] for ref in self.streams()) or "nothing yet (load a journal first)"
+        raise UnknownAgreement(f"nothing on the registry is called {key!r}; on the registry: {known}")
 
     def _stream(self, stream_id: UUID, workspace: Workspace) -> Stream | None:
         if stream_id not in workspace.streams:

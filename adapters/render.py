@@ -318,7 +318,8 @@ def heading(provision: Provision) -> str:
 def text_text(view: TextView, provisions: Sequence[Provision], width: int = 100) -> str:
     lines = [f"{view.agreement}: text as of {view.as_of}"]
     if view.source:
-        lines.append(f"source: {view.source} (scanning errors kept as printed: {len(view.defects)})")
+        lines.append(f"source: {view.source}; scanning errors kept as printed:")
+        lines += [f'  "{d.printed}" ({d.where}) for "{d.reading}"' for d in view.defects]
     lines += [f"note: {caveat}" for caveat in view.caveats]
     for provision in provisions:
         lines.append("")

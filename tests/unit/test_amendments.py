@@ -211,3 +211,18 @@ def test_a_released_guaranty_no_longer_stands_behind_the_released_agreement(load
     assert "kar-2003" not in [g.key for g in guaranties_as_of("barnes-2000", streams, date(2004, 1, 1))]
     assert "kar-2003" in [g.key for g in guaranties_as_of("barnes-2000", streams, date(2003, 12, 31))]
     assert "kar-2003" in [g.key for g in guaranties_as_of("barnes-1995", streams, date(2004, 1, 1))]
+
+
+def test_voting_classes_are_a_term_all_series_together_or_each_on_its_own():
+    from domain.consent import BY_SERIES, TOGETHER, tally
+
+    holdings = {("A", "7.66%"): D(5000000), ("B", "7.66%"): D(19500000), ("B", "7.80%"): D(45500000)}
+    together = tally(holdings, ["B"], [], threshold="66-2/3%", voting=TOGETHER)
+    assert together.met and [c.name for c in together.classes] == ["all series"]
+    by_series = tally(holdings, ["A"], [], threshold="51%", voting=BY_SERIES)
+    assert [(c.name, c.consenting, c.voting) for c in by_series.classes] == [
+        ("7.66%", D(5000000), D(24500000)),
+        ("7.80%", D(0), D(45500000)),
+    ]
+    assert not by_series.met
+    assert by_series.shortfall() == "7.66%: 20.41% consented, 51% needed; 7.80%: 0.00% consented, 51% needed"
