@@ -51,7 +51,7 @@ from domain.consent import format_share
 from domain.errors import InvalidCommand, RegistryError
 from domain.money import format_amount
 from domain.values import TREASURY_ENTRY
-from projections.amendments import amendments
+from projections.amendments import amendment_state, amendments
 from projections.guaranties import guaranties_as_of
 from projections.history import history
 from projections.payments import accrued_as_of, overdue, payments
@@ -125,7 +125,9 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-Agreement = Annotated[str, typer.Argument(help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")]
+Agreement = Annotated[
+    str, typer.Argument(metavar="AGREEMENT", help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")
+]
 AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help="The business date to show, YYYY-MM-DD.")]
 KnownAt = Annotated[
     str | None,
@@ -134,18 +136,18 @@ KnownAt = Annotated[
 Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
 Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
 On = Annotated[str, typer.Option("--date", metavar="DATE", help="The date it takes effect, YYYY-MM-DD.")]
-Series = Annotated[str | None, typer.Option("--series", help="Series, e.g. 7.66% (not needed when there is one).")]
+Series = Annotated[str | None, typer.Option("--series", metavar="SERIES", help="Series, e.g. 7.66% (not needed when there is one).")]
 Evidence = Annotated[
-    str, typer.Option("--evidence", help="The document that backs this entry.", show_default=True)
+    str, typer.Option("--evidence", metavar="DOCUMENT", help="The document that backs this entry.", show_default=True)
 ]
-Section = Annotated[str | None, typer.Option("--section", help="Section or page of that document.")]
+Section = Annotated[str | None, typer.Option("--section", metavar="SECTION", help="Section or page of that document.")]
 RecordedBy = Annotated[
     str | None,
-    typer.Option("--recorded-by", envvar="DEBTREG_ACTOR", help="Who records this (default: your user name)."),
+    typer.Option("--recorded-by", metavar="NAME", envvar="DEBTREG_ACTOR", help="Who records this (default: your user name)."),
 ]
 RequestId = Annotated[
     str | None,
-    typer.Option("--request-id", help="An id for this request: repeating it records nothing twice."),
+    typer.Option("--request-id", metavar="ID", help="An id for this request: repeating it records nothing twice."),
 ]
 
 
@@ -339,7 +341,7 @@ def text_command(
     ctx: typer.Context,
     agreement: Agreement,
     as_of: AsOf,
-    section: Annotated[str | None, typer.Option("--section", help='A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.')] = None,
+    section: Annotated[str | None, typer.Option("--section", metavar="REF", help='A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.')] = None,
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
@@ -368,7 +370,7 @@ def redline_command(
     agreement: Agreement,
     start: Annotated[str, typer.Option("--from", metavar="DATE", help="The earlier date.")],
     end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
-    section: Annotated[str | None, typer.Option("--section", help="Compare one provision only.")] = None,
+    section: Annotated[str | None, typer.Option("--section", metavar="REF", help="Compare one provision only.")] = None,
     fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}) or html.")] = RedlineFormat.text,
     known_at: KnownAt = None,
 ) -> None:
@@ -414,14 +416,14 @@ def amendments_command(
 def consents_command(
     ctx: typer.Context,
     agreement: Agreement,
-    amendment: Annotated[int, typer.Argument(help="The amendment's number.")],
+    amendment: Annotated[int, typer.Argument(metavar="AMENDMENT", help="The amendment's number.")],
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
     """Who consented to an amendment, with what principal, against which threshold."""
     with opened(ctx, fmt.value) as registry:
         registry.agreement(agreement).amendment(amendment)
-        state = next(s for s in amendments(agreement, registry.streams(), _moment(known_at)) if s.number == amendment)
+        state = amendment_state(agreement, amendment, registry.streams(), _moment(known_at))
     assert state.tally is not None
     tally = state.tally
     if fmt is TextOrJson.json:
@@ -547,8 +549,8 @@ def makewhole_command(
     ctx: typer.Context,
     agreement: Agreement,
     on: On,
-    amount: Annotated[str, typer.Option("--amount", help="Principal to prepay, in multiples of $1,000,000.")],
-    curve: Annotated[str, typer.Option("--treasury-curve", help='Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".')],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to prepay, in multiples of $1,000,000.")],
+    curve: Annotated[str, typer.Option("--treasury-curve", metavar="CURVE", help='Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".')],
     series: Series = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
@@ -631,12 +633,12 @@ def transfer(
     ctx: typer.Context,
     agreement: Agreement,
     on: On,
-    transferor: Annotated[str, typer.Option("--from", help="The holder giving notes (full name or a unique part).")],
-    transferee: Annotated[str, typer.Option("--to", help="The holder receiving them.")],
-    amount: Annotated[str, typer.Option("--amount", help="Principal to transfer, e.g. 1,000,000.")],
+    transferor: Annotated[str, typer.Option("--from", metavar="HOLDER", help="The holder giving notes (full name or a unique part).")],
+    transferee: Annotated[str, typer.Option("--to", metavar="HOLDER", help="The holder receiving them.")],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to transfer, e.g. 1,000,000.")],
     series: Series = None,
-    note: Annotated[int | None, typer.Option("--note", help="Surrender this note only.")] = None,
-    registered_name: Annotated[str | None, typer.Option("--registered-name", help="Name to register the new note in.")] = None,
+    note: Annotated[int | None, typer.Option("--note", metavar="NUMBER", help="Surrender this note only.")] = None,
+    registered_name: Annotated[str | None, typer.Option("--registered-name", metavar="NAME", help="Name to register the new note in.")] = None,
     evidence: Evidence = TREASURY_ENTRY,
     section: Section = None,
     recorded_by: RecordedBy = None,
@@ -654,10 +656,10 @@ def prepay(
     ctx: typer.Context,
     agreement: Agreement,
     on: On,
-    amount: Annotated[str, typer.Option("--amount", help="Principal prepaid, e.g. 6,250,000.")],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal prepaid, e.g. 6,250,000.")],
     kind: Annotated[Kind, typer.Option("--kind", help="required (Section 5.1) or optional (5.2).")],
     series: Series = None,
-    curve: Annotated[str | None, typer.Option("--treasury-curve", help='For an optional prepayment with a make-whole: "1y=1.25,2y=1.60,...".')] = None,
+    curve: Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For an optional prepayment with a make-whole: "1y=1.25,2y=1.60,...".')] = None,
     evidence: Evidence = TREASURY_ENTRY,
     section: Section = None,
     recorded_by: RecordedBy = None,
@@ -681,7 +683,7 @@ def pay(
     agreement: Agreement,
     on: On,
     kind: Annotated[PaymentKind, typer.Option("--kind", help="interest (1.1), required prepayment (5.1) or maturity.")],
-    amount: Annotated[str | None, typer.Option("--amount", help="Checked against what is due; computed if left out.")] = None,
+    amount: Annotated[str | None, typer.Option("--amount", metavar="AMOUNT", help="Checked against what is due; computed if left out.")] = None,
     due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="For interest: the coupon date paid (default: the earliest unpaid).")] = None,
     series: Series = None,
     evidence: Evidence = TREASURY_ENTRY,
@@ -706,7 +708,7 @@ def cancel(
     ctx: typer.Context,
     agreement: Agreement,
     on: On,
-    note: Annotated[int, typer.Option("--note", help="The note the Company acquired.")],
+    note: Annotated[int, typer.Option("--note", metavar="NUMBER", help="The note the Company acquired.")],
     evidence: Evidence = TREASURY_ENTRY,
     section: Section = None,
     recorded_by: RecordedBy = None,
@@ -722,10 +724,10 @@ def cancel(
 def consent(
     ctx: typer.Context,
     agreement: Agreement,
-    amendment: Annotated[int, typer.Argument(help="The amendment's number.")],
-    holder: Annotated[str, typer.Option("--holder", help="The consenting holder (full name or a unique part).")],
+    amendment: Annotated[int, typer.Argument(metavar="AMENDMENT", help="The amendment's number.")],
+    holder: Annotated[str, typer.Option("--holder", metavar="HOLDER", help="The consenting holder (full name or a unique part).")],
     on: On,
-    signed_as: Annotated[str | None, typer.Option("--signed-as", help="The name on the signature page, if different.")] = None,
+    signed_as: Annotated[str | None, typer.Option("--signed-as", metavar="NAME", help="The name on the signature page, if different.")] = None,
     evidence: Evidence = TREASURY_ENTRY,
     section: Section = None,
     recorded_by: RecordedBy = None,
@@ -740,7 +742,7 @@ def consent(
 @app.command()
 def load(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Journal files, or directories of them.")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Journal files, or directories of them.")],
     recorded_by: RecordedBy = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
@@ -782,7 +784,7 @@ def _load_summary(staged: Sequence[Staged]) -> list[dict[str, Any]]:
 def reverse(
     ctx: typer.Context,
     event: Annotated[str, typer.Argument(metavar="EVENT_ID", help="An event, as history shows it: barnes-1995:12.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the entry was wrong.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why the entry was wrong.")],
     evidence: Evidence = TREASURY_ENTRY,
     section: Section = None,
     recorded_by: RecordedBy = None,
@@ -805,7 +807,7 @@ def reverse(
 @app.command("verify")
 def verify_command(
     ctx: typer.Context,
-    digest: Annotated[str | None, typer.Option("--digest", help="A digest kept earlier: the log must extend it.")] = None,
+    digest: Annotated[str | None, typer.Option("--digest", metavar="DIGEST", help="A digest kept earlier: the log must extend it.")] = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Recompute the hash chain of the whole log; report the first event that does not match."""

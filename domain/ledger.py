@@ -131,6 +131,8 @@ class SeriesState:
 
 
 class Ledger:
+    """The state of one agreement's register at a point of its timeline."""
+
     def __init__(self) -> None:
         self.terms: AgreementTerms | None = None
         self.notes: dict[int, Note] = {}
@@ -206,9 +208,6 @@ class Ledger:
 
     def section(self, rule: str) -> str | None:
         return self.terms.section(rule) if self.terms else None
-
-    def next_number(self) -> int:
-        return max(self.notes, default=0) + 1
 
     # ------------------------------------------------------------- transitions
 

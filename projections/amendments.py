@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.agreement import Agreement
-from domain.amendment import DELIVERED, EFFECTIVE, EXECUTED, Condition, needs_all_holders, status
+from domain.amendment import DELIVERED, EXECUTED, Condition, needs_all_holders, status
 from domain.consent import ALL_HOLDERS, Tally, tally
 from domain.guaranty import Guaranty
 from domain.instrument import Instrument
@@ -124,6 +124,3 @@ def _condition(condition: Condition, streams: Streams, known_at: datetime | None
         return ConditionState(condition, False, f"amendment {number} of {stream} is not on file as executed")
     return ConditionState(condition, False, f"unknown kind of condition {condition.kind!r}")
 
-
-def effective_dates(states: Sequence[AmendmentState]) -> dict[int, date]:
-    return {s.number: s.as_of for s in states if s.status == EFFECTIVE}
