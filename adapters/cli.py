@@ -223,7 +223,9 @@ def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
                         "guarantors": list(r.terms.guarantors),
                         "dated_as_of": r.terms.dated_as_of,
                         "series": [
-                            {"series": s.key, "title": s.title, "principal": render.amount(s.principal)}
+                            {"series": s.key, "title": s.title, "principal": render.amount(s.principal),
+                             "rate_percent": str(s.rate_percent), "maturity": s.maturity,
+                             "overdue_rate": list(s.overdue_rate) or None}
                             for s in r.terms.series
                         ],
                     }
@@ -494,6 +496,11 @@ def schedule_command(
         _print(f"not on file: {gap}")
     if lines:
         out.print(_table(f"{agreement} payment schedule, status as of {day}", *render.payment_rows(lines), numeric=[3, 4]))
+    for terms in stream.terms.series:
+        if len(terms.overdue_rate) > 1:
+            _print(f"overdue amounts ({terms.key}): the documents disagree, and debtreg computes no overdue interest:")
+            for reading in terms.overdue_rate:
+                _print(f"  - {reading}")
 
 
 @app.command()

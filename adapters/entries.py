@@ -202,6 +202,7 @@ class SeriesIn(Strict):
     min_denomination: Money | None = None
     optional_prepayment_multiple: Money | None = None
     makewhole_spread: Percent | None = None
+    overdue_rate: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _one_schedule(self) -> SeriesIn:
@@ -233,6 +234,7 @@ class SeriesIn(Strict):
             min_denomination=self.min_denomination,
             optional_prepayment_multiple=self.optional_prepayment_multiple,
             makewhole_spread=self.makewhole_spread,
+            overdue_rate=self.overdue_rate,
         )
 
 

@@ -72,7 +72,11 @@ class ScheduledPayment(Value):
 
 @dataclass(frozen=True)
 class SeriesTerms(Value):
-    """One series of notes. ``None`` means the term is not on file."""
+    """One series of notes. ``None`` means the term is not on file.
+
+    ``overdue_rate`` holds each statement of the rate on overdue amounts as the
+    documents word it: where they disagree, all are kept and none is chosen.
+    """
 
     key: str
     title: str
@@ -86,6 +90,7 @@ class SeriesTerms(Value):
     min_denomination: Decimal | None = None
     optional_prepayment_multiple: Decimal | None = None
     makewhole_spread: Decimal | None = None
+    overdue_rate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -269,3 +269,9 @@ def test_an_optional_prepayment_records_its_interest_and_premium_and_shrinks_the
         (date(2005, 12, 5), D("5250000.00")),
     ]
     assert {p.due_on: p.interest for p in lines if p.kind == "interest"}[date(2003, 6, 5)] == D("561487.50")
+
+
+def test_both_statements_of_the_overdue_rate_are_kept_and_neither_is_chosen(loaded):
+    [series] = loaded.agreement("barnes-1995").terms.series
+    assert [reading.split(":")[0] for reading in series.overdue_rate] == ["Section 1.1", "Exhibit B (Form of Note)"]
+    assert "9.13%" in series.overdue_rate[0] and "1% per annum above" in series.overdue_rate[1]
