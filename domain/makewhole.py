@@ -94,10 +94,13 @@ def treasury_constant_yield(curve: Sequence[CurvePoint], life: Fraction) -> tupl
     shorter = [p for p in points if Fraction(p.years) < life]
     longer = [p for p in points if Fraction(p.years) > life]
     if not shorter or not longer:
-        span = f"{points[0].years} to {points[-1].years} years" if points else "no points"
+        span = f"{points[0].years} to {points[-1].years} years" if len(points) > 1 else (
+            f"only {points[0].years} years" if points else "no points"
+        )
         raise InvalidCommand(
             f"the Treasury curve ({span}) must have maturities on both sides of the Weighted Average"
-            f" Life to Maturity, {float(life):.4f} years, to interpolate the Treasury Constant Yield (Section 10.1)"
+            f" Life to Maturity, {_decimal(life).quantize(Decimal('0.0001'))} years, to interpolate the Treasury"
+            " Constant Yield (Section 10.1)"
         )
     low, high = shorter[-1], longer[0]
     t1, t2, y1, y2 = (Fraction(x) for x in (low.years, high.years, low.yield_percent, high.yield_percent))

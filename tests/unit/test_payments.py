@@ -275,3 +275,10 @@ def test_both_statements_of_the_overdue_rate_are_kept_and_neither_is_chosen(load
     [series] = loaded.agreement("barnes-1995").terms.series
     assert [reading.split(":")[0] for reading in series.overdue_rate] == ["Section 1.1", "Exhibit B (Form of Note)"]
     assert "9.13%" in series.overdue_rate[0] and "1% per annum above" in series.overdue_rate[1]
+
+
+def test_a_curve_that_does_not_bracket_the_weighted_average_life_is_refused(loaded):
+    from domain.errors import InvalidCommand
+
+    with pytest.raises(InvalidCommand, match=r"\(only 1 years\) must have maturities on both sides .* 1.7500 years"):
+        loaded.agreement("barnes-1995").makewhole(on=date(2003, 3, 20), amount=D(3000000), curve=[CurvePoint(D(1), D("1.25"))])
