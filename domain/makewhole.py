@@ -95,7 +95,7 @@ def treasury_constant_yield(curve: Sequence[CurvePoint], life: Fraction) -> tupl
     longer = [p for p in points if Fraction(p.years) > life]
     if not shorter or not longer:
         span = f"{points[0].years} to {points[-1].years} years" if len(points) > 1 else (
-            f"only {points[0].years} years" if points else "no points"
+            f"only the {points[0].years}-year yield" if points else "no points"
         )
         raise InvalidCommand(
             f"the Treasury curve ({span}) must have maturities on both sides of the Weighted Average"

@@ -280,5 +280,5 @@ def test_both_statements_of_the_overdue_rate_are_kept_and_neither_is_chosen(load
 def test_a_curve_that_does_not_bracket_the_weighted_average_life_is_refused(loaded):
     from domain.errors import InvalidCommand
 
-    with pytest.raises(InvalidCommand, match=r"\(only 1 years\) must have maturities on both sides .* 1.7500 years"):
+    with pytest.raises(InvalidCommand, match=r"\(only the 1-year yield\) must have maturities on both sides .* 1.7500 years"):
         loaded.agreement("barnes-1995").makewhole(on=date(2003, 3, 20), amount=D(3000000), curve=[CurvePoint(D(1), D("1.25"))])
