@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -44,7 +44,7 @@ from adapters.entries import (
     ReversalEntry,
     TransferEntry,
 )
-from adapters.journal import journal_paths, read_journal, stage_journals
+from adapters.journal import load as load_journals
 from adapters.registry import Registry, Staged
 from adapters.store import URL_VARIABLE, database_url
 from domain.consent import format_share
@@ -754,15 +754,13 @@ def load(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
-    with opened(ctx, fmt.value) as registry:
-        journals = [read_journal(path) for path in journal_paths(paths)]
-        staged = stage_journals(registry, journals, recorded_by or _actor())
-        if sys.stderr.isatty() and fmt is TextOrJson.text:
-            with Progress(console=err, transient=True) as progress:
-                task = progress.add_task("recording", total=len(staged))
-                registry.record_all(staged, lambda _: progress.advance(task))
-        else:
-            registry.record_all(staged)
+    with opened(ctx, fmt.value) as registry, Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+
+        def progress(total: int) -> Callable[[Staged], None]:
+            task = bar.add_task("recording", total=total)
+            return lambda _: bar.advance(task)
+
+        staged = load_journals(registry, paths, recorded_by or _actor(), progress)
     summary = _load_summary(staged)
     if fmt is TextOrJson.json:
         _print(render.to_json(summary))

@@ -180,11 +180,12 @@ def load(
     registry: Registry,
     paths: Sequence[Path],
     recorded_by: str,
-    progress: Callable[[Staged], None] | None = None,
+    progress: Callable[[int], Callable[[Staged], None]] | None = None,
 ) -> list[Staged]:
+    """Read, check and record journals; ``progress(total)`` gives a callback for each entry recorded."""
     journals = [read_journal(path) for path in journal_paths(paths)]
     staged = stage_journals(registry, journals, recorded_by)
-    registry.record_all(staged, progress)
+    registry.record_all(staged, progress(len(staged)) if progress else None)
     return staged
 
 

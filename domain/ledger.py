@@ -42,7 +42,7 @@ from domain.rules import (
     reduce_schedule,
 )
 from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
-from domain.stream import in_force
+from domain.stream import in_force, recorded_by
 from domain.values import (
     AgreementTerms,
     Allocation,
@@ -612,8 +612,7 @@ def replay(
     What was recorded after ``known_at`` is left out before reversals are applied,
     so a view as known before a reversal still shows the entry it reversed.
     """
-    if known_at is not None:
-        events = [event for event in events if event.timestamp <= known_at]
+    events = recorded_by(events, known_at)
     ledger = Ledger()
     for event in timeline(events):
         if as_of is not None and event.effective_on > as_of:

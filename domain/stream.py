@@ -10,7 +10,7 @@ finds the same streams.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -51,6 +51,16 @@ class Entry:
     def summary(self) -> str:
         details = self.details()
         return f"{self.headline()}: {details}" if details else self.headline()
+
+
+def recorded_by(events: Iterable[Entry], known_at: datetime | None) -> list[Entry]:
+    """The events recorded by ``known_at`` (all of them without it): the registry's second clock."""
+    return [event for event in events if known_at is None or event.timestamp <= known_at]  # type: ignore[attr-defined]
+
+
+def known(events: Iterable[Entry], known_at: datetime | None) -> list[Entry]:
+    """The events recorded by ``known_at`` that were in force then (reversals recorded by then applied)."""
+    return in_force(recorded_by(events, known_at))
 
 
 def in_force(events: Iterable[Entry]) -> list[Entry]:

@@ -18,7 +18,7 @@ from domain.consent import ALL_HOLDERS, Tally, tally
 from domain.guaranty import Guaranty
 from domain.instrument import Instrument
 from domain.ledger import replay
-from domain.stream import in_force
+from domain.stream import known
 from domain.text import TextChange
 
 Streams = Mapping[str, Sequence]
@@ -43,11 +43,6 @@ class AmendmentState:
     tally: Tally | None
     conditions: tuple[ConditionState, ...]
     changes: tuple[TextChange, ...]
-
-
-def known(events: Sequence, known_at: datetime | None) -> list:
-    """The events recorded by ``known_at`` that were in force then (reversals applied)."""
-    return in_force(e for e in events if known_at is None or e.timestamp <= known_at)
 
 
 def amendments(key: str, streams: Streams, known_at: datetime | None = None) -> list[AmendmentState]:

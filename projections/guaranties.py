@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.guaranty import Guaranty, covered_by
-from projections.amendments import known
+from domain.stream import known
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.stream import recorded_by
 from domain.values import Assumption
 
 
@@ -33,7 +34,7 @@ class HistoryLine:
 
 def history(key: str, events: Sequence, known_at: datetime | None = None) -> list[HistoryLine]:
     """Every event recorded (by ``known_at``), reversed ones included and marked."""
-    events = [e for e in events if known_at is None or e.timestamp <= known_at]
+    events = recorded_by(events, known_at)
     reversed_by = {target: e.originator_version for e in events for target in e.reverses()}
     lines: list[HistoryLine] = []
     latest: date | None = None

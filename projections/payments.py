@@ -19,7 +19,7 @@ from domain.ledger import Ledger, replay
 from domain.money import ZERO
 from domain.rules import principal_schedule
 from domain.schedule import business_days_after, coupon_dates, days_30_360, interest, require_day_count
-from projections.amendments import known
+from domain.stream import known
 
 INTEREST = "interest"
 REQUIRED = "required prepayment"

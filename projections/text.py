@@ -18,8 +18,9 @@ from datetime import date, datetime
 from domain.agreement import Agreement
 from domain.amendment import EFFECTIVE, NOT_ON_FILE
 from domain.errors import UnknownSection
+from domain.stream import known
 from domain.text import ADD_DEFINITION, Defect, Provision, apply_change, definition_ref, find
-from projections.amendments import AmendmentState, known
+from projections.amendments import AmendmentState
 
 
 @dataclass(frozen=True)
