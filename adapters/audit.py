@@ -78,7 +78,7 @@ def chained(previous: str, entry: str) -> str:
 class Chain:
     """The chain table beside the event table."""
 
-    def __init__(self, engine: Engine, events_table: str) -> None:
+    def __init__(self, engine: Engine, events_table: str, *, create: bool = True) -> None:
         self.engine = engine
         self.table = Table(
             f"{events_table.removesuffix('_events')}_chain",
@@ -89,7 +89,8 @@ class Chain:
             Column("entry_hash", String(64), nullable=False),
             Column("chain_hash", String(64), nullable=False),
         )
-        self.table.create(engine, checkfirst=True)
+        if create:
+            self.table.create(engine, checkfirst=True)
 
     def append(self, session: Session, notifications: Sequence) -> None:
         """Chain newly inserted events, in the same transaction that inserts them."""
@@ -123,9 +124,9 @@ class Chain:
                 start = page[-1].position
 
 
-def verify(notifications: Iterator, chain: Chain, kept: Digest | None = None) -> Verification:
-    """Recompute every hash in log order; the first mismatch, if any, and the digest now."""
-    rows = chain.rows()
+def verify(notifications: Iterator, chain: Chain | None, kept: Digest | None = None) -> Verification:
+    """Recompute every hash in log order; the first mismatch, if any, and the digest now (an empty store has none)."""
+    rows = chain.rows() if chain is not None else iter(())
     row = next(rows, None)
     previous, count, digest = GENESIS, 0, None
     seen_kept = kept is None

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError, model_validator
 
 from adapters.entries import Entry, Strict, Text
-from adapters.registry import Registry, Staged, Workspace
+from adapters.registry import Registry, Request, Staged, Workspace, provenance_of
 from domain.errors import InvalidJournal, RegistryError
 
 
@@ -164,11 +164,10 @@ def stage_journals(registry: Registry, journals: Sequence[Journal], recorded_by:
         key = journal.content.journal.key
         assert key is not None or not journal.content.entry
         for index, entry in enumerate(journal.content.entry):
-            provenance = entry.provenance(
-                recorded_by, entry=f"{journal.id}/{entry.id}", source=journal.where(index)
-            )
+            request = Request(f"{journal.id}/{entry.id}", entry.fingerprint(), journal.where(index))
             try:
-                staged.append(registry.stage(key, entry, provenance, workspace))
+                command = entry.command(key)
+                staged.append(registry.stage(command, provenance_of(command, recorded_by, request), workspace))
             except RegistryError as error:
                 raise type(error)(
                     f"{journal.where(index)}: entry {entry.id!r}: {error.message}", section=error.section

@@ -1,57 +1,93 @@
-"""The application service: entries in, events saved; events out for the views.
+"""The application service: commands in, events saved; streams out for the queries.
 
-Every write goes the same way, whether it comes from a journal or from the
-command line: load the agreement's aggregate, skip the entry if it is already
-on file, run its command (which refuses anything the agreement forbids), and
-save the new events in one transaction. If another writer saved to the same
-agreement first, the save fails on the stream's version and the entry is
-checked again on fresh state.
+Every write goes the same way, whether it comes from a journal, the command
+line or (later) the HTTP API: read the stream, skip the request if it is
+already on file, decide the command (``domain.decide``: the events, checked by
+folding the timeline with them in place), and save them with their hash chain
+entries in one transaction. If another writer saved to the same stream first,
+the save fails on the stream's version and the command is decided again on
+fresh state, after a short random wait.
+
+Streams are read through eventsourcing's repository with a projector that
+makes a ``Stream`` value of the events, kept in the repository's cache and
+brought up to date with any events recorded since. An ``EventSourcedLog``
+lists the streams on the registry.
 """
 
 from __future__ import annotations
 
+import contextlib
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, EventSourcedLog
+from eventsourcing.domain import DomainEvent, datetime_now_with_tzinfo
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
-from eventsourcing.utils import get_topic
+from sqlalchemy import inspect
 
 from adapters.audit import Chain, Digest, Verification, verify
-from adapters.entries import EntryIn, missing
-from adapters.store import EventMapper, persistence_env, register_transcodings
-from domain.agreement import Agreement, agreement_id
-from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
-from domain.guaranty import Guaranty
-from domain.instrument import Instrument
-from domain.stream import Stream, stream_id
+from adapters.entries import EntryIn
+from adapters.store import (
+    CREATION_TOPICS,
+    EARLIER_CREATION_TOPICS,
+    EventMapper,
+    persistence_env,
+    register_earlier_topics,
+    register_transcodings,
+)
+from domain.commands import Command
+from domain.decide import decide
+from domain.errors import RegistryError, UnknownAgreement
+from domain.events import AGREEMENT, KINDS, Event, stream_id
+from domain.stream import Stream
 from domain.values import Provenance
 
-ATTEMPTS = 5
-CREATIONS = {"agreement": Agreement.Registered, "guaranty": Guaranty.Delivered, "instrument": Instrument.Delivered}
+ATTEMPTS = 8
+
+
+class Listed(DomainEvent):
+    """A stream put on the registry: the registry's list of streams is a log of these."""
+
+    kind: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """Where a command comes from: the entry or request id (recorded once) and its content's fingerprint."""
+
+    entry: str | None = None
+    fingerprint: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
 class Staged:
-    """One entry's new events, ready to save together (none if already on file)."""
+    """One command's new events, ready to save together (none if its request is already on file)."""
 
-    key: str
-    entry: EntryIn
+    command: Command
     provenance: Provenance
-    stream: Stream | None = None
-    events: tuple = ()
-    earlier: tuple = ()
+    stream: Stream
+    events: tuple[Event, ...] = ()
+    earlier: tuple[Event, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.stream.key
 
     @property
     def refs(self) -> list[str]:
-        return [f"{self.key}:{e.originator_version}" for e in self.events]
+        return [self.stream.ref(e) for e in self.events]
 
 
 @dataclass
 class Workspace:
-    """Streams as commands leave them, before anything is saved."""
+    """Streams as the commands staged so far leave them, before anything is saved."""
 
     streams: dict[UUID, Stream] = field(default_factory=dict)
 
@@ -60,9 +96,17 @@ class Registry(Application):
     name = "debtreg"
     log_section_size = 1000
 
-    def __init__(self, url: str | None = None) -> None:
-        super().__init__(env=persistence_env(url))
-        self.chain = Chain(self.factory.datastore.engine, self.recorder.events_table_name)
+    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
+        register_earlier_topics()
+        super().__init__(env=persistence_env(url, create_tables=not read_only))
+        engine = self.factory.datastore.engine
+        self.chain = Chain(engine, self.recorder.events_table_name, create=not read_only)
+        self.index = EventSourcedLog(self.events, stream_id("registry", "streams"), Listed)
+        self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
+        if not read_only and self.initialised:
+            self._index_earlier_streams()
+
+    # ---------------------------------------------------------------- storage
 
     def save(self, *objs: Any, **kwargs: Any) -> list:
         """Save events and chain them, in one transaction (see ``adapters.audit``)."""
@@ -73,6 +117,8 @@ class Registry(Application):
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
         """Stored events (of the given topics), in the order of the log, a page at a time."""
+        if not self.initialised:
+            return
         start = None
         while True:
             page = self.recorder.select_notifications(
@@ -84,6 +130,8 @@ class Registry(Application):
             start = page[-1].id
 
     def verify(self, kept: Digest | None = None) -> Verification:
+        if not self.initialised:
+            return verify(iter(()), None, kept)
         return verify(self.notifications(), self.chain, kept)
 
     def construct_mapper(self) -> EventMapper:
@@ -101,136 +149,165 @@ class Registry(Application):
 
     # ---------------------------------------------------------------- reading
 
-    def agreement(self, key: str) -> Agreement:
+    def listed(self) -> list[tuple[str, str]]:
+        """Every stream on the registry as (kind, key), in the order they were put on it."""
+        if not self.initialised:
+            return []
+        listed = [(e.kind, e.key) for e in self.index.get()]
+        return listed or [(s.kind, s.key) for s in self._created()]
+
+    def stream(self, kind: str, key: str) -> Stream | None:
+        """The stream of that kind and key, as recorded now; ``None`` if it is not on the registry."""
+        if not self.initialised:
+            return None
+        found_id = stream_id(kind, key)
         try:
-            return self.repository.get(agreement_id(key))
+            found = self.repository.get(found_id, projector_func=_project, deepcopy_from_cache=False)
         except AggregateNotFoundError:
-            known = ", ".join(self.agreement_keys()) or "none yet (load a journal first)"
-            raise UnknownAgreement(f"no agreement {key!r} is on the registry; agreements: {known}") from None
+            return None
+        self._remember([found])
+        return found
 
-    def events_of(self, key: str) -> list:
-        """An agreement's events in recording order (through the stream cache)."""
-        return list(self.agreement(key).history)
+    def agreement(self, key: str) -> Stream:
+        """An agreement's stream; refused, with the agreements there are, if it is not on the registry."""
+        found = self.stream(AGREEMENT, key)
+        if found is None:
+            known = ", ".join(k for kind, k in self.listed() if kind == AGREEMENT) or "none yet (load a journal first)"
+            raise UnknownAgreement(f"no agreement {key!r} is on the registry; agreements: {known}")
+        return found
 
-    def agreement_keys(self) -> list[str]:
-        return [event.terms.key for event in self._created(Agreement.Registered)]
+    def named(self, key: str) -> Stream:
+        """The agreement, guaranty or instrument called ``key``."""
+        for kind in KINDS:
+            found = self.stream(kind, key)
+            if found is not None:
+                return found
+        known = ", ".join(k for _, k in self.listed()) or "nothing yet (load a journal first)"
+        raise UnknownAgreement(f"nothing on the registry is called {key!r}; on the registry: {known}")
 
-    def agreements(self) -> list[Agreement.Registered]:
-        return list(self._created(Agreement.Registered))
-
-    def streams(self) -> dict[str, list]:
+    def streams(self) -> dict[str, tuple[Event, ...]]:
         """Every stream's events by reference ("agreement/barnes-1995", "guaranty/kar-2003", ...).
 
         Amendments' conditions and guaranties span streams, so their views read them all.
         """
-        streams = {}
-        for kind, created in CREATIONS.items():
-            for event in self._created(created):
-                stream = self.repository.get(event.originator_id)
-                streams[f"{kind}/{stream.key}"] = list(stream.history)
-        return streams
+        found = {}
+        for kind, key in self.listed():
+            stream = self.stream(kind, key)
+            if stream is not None:
+                found[f"{kind}/{key}"] = stream.events
+        return found
 
-    def _created(self, event_class: type) -> Iterable:
-        """The creation events of one kind of stream, in the order they were recorded."""
-        for notification in self.notifications([get_topic(event_class)]):
-            yield self.mapper.to_domain_event(notification)
+    def _created(self) -> Iterable[Stream]:
+        """Streams found by their first events, for stores written before the list was kept."""
+        for notification in self.notifications(CREATION_TOPICS + EARLIER_CREATION_TOPICS):
+            event = self.mapper.to_domain_event(notification)
+            yield Stream.of([event])  # type: ignore[list-item]
+
+    def _index_earlier_streams(self) -> None:
+        """List the streams of a store written before the list was kept, once, in one transaction."""
+        if self.index.get_last() is None:
+            earlier = list(self._created())
+            if earlier:
+                with contextlib.suppress(IntegrityError):  # another writer listed them first
+                    self.save(*self._listings([(s.kind, s.key) for s in earlier]))
+
+    def _listings(self, streams: Sequence[tuple[str, str]]) -> list[Listed]:
+        last = self.index.get_last()
+        version = last.originator_version if last is not None else 0
+        return [
+            self.index.trigger_event(next_originator_version=version + n, kind=kind, key=key)
+            for n, (kind, key) in enumerate(streams, start=1)
+        ]
 
     # ---------------------------------------------------------------- writing
 
-    def execute(
-        self,
-        key: str,
-        entry: EntryIn,
-        *,
-        recorded_by: str,
-        entry_key: str | None = None,
-        source: str | None = None,
-    ) -> Staged:
-        """Check and record one entry; retried on fresh state if another writer won."""
-        provenance = entry.provenance(recorded_by, entry=entry_key, source=source)
-        for _ in range(ATTEMPTS):
-            staged = self.stage(key, entry, provenance, Workspace())
+    def execute(self, command: Command, *, recorded_by: str, request: Request | None = None) -> Staged:
+        """Decide and record one command; decided again on fresh state if another writer won."""
+        provenance = provenance_of(command, recorded_by, request or Request())
+        for attempt in range(ATTEMPTS):
+            staged = self.stage(command, provenance, Workspace())
+            if not staged.events:
+                return staged
             try:
-                self.save(*staged.events)
+                self._save_staged([staged])
             except IntegrityError:
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))  # jitter, so racing writers do not retry in step
                 continue
-            self._remember([staged])
+            self._remember([staged.stream])
             return staged
         raise RegistryError(
-            f"other writers kept changing {key} while this entry was checked; nothing was"
+            f"other writers kept changing {command.key} while this entry was checked; nothing was"
             " recorded: run the command again"
         )
 
-    def stage(self, key: str, entry: EntryIn, provenance: Provenance, workspace: Workspace) -> Staged:
-        """Run an entry's command against the workspace and collect its new events."""
-        stream = self._stream(entry.stream(key), workspace)
-        if entry.creates:
-            if stream is not None:
-                if not stream.already_recorded(provenance):
-                    raise ConflictingEntry(
-                        f"{entry.stream_kind} {key} is already on the registry (entry"
-                        f" {stream.history[0].provenance.entry!r}); it is put on the registry once"
-                    )
-                return Staged(key, entry, provenance, stream, earlier=_of_entry(stream, provenance))
-            for needed, needed_id in entry.prerequisites():
-                if self._stream(needed_id, workspace) is None:
-                    raise missing("agreement", needed)
-            stream = entry.create(key, provenance)
-            workspace.streams[stream.id] = stream
-        else:
-            if stream is None:
-                raise missing(entry.stream_kind, key)
-            if stream.already_recorded(provenance):
-                return Staged(key, entry, provenance, stream, earlier=_of_entry(stream, provenance))
-            entry.apply(stream, provenance)
-        return Staged(key, entry, provenance, stream, tuple(stream.collect_events()))
+    def record(
+        self, key: str, entry: EntryIn, *, recorded_by: str, request_id: str | None = None, source: str | None = None
+    ) -> Staged:
+        """Record an entry given from outside (the command line, the API, a test): its command, once per request id."""
+        request = Request(request_id, entry.fingerprint() if request_id else None, source)
+        return self.execute(entry.command(key), recorded_by=recorded_by, request=request)
 
-    def record_all(
-        self,
-        staged: Sequence[Staged],
-        progress: Callable[[Staged], None] | None = None,
-    ) -> None:
-        """Save staged entries in order, each in its own transaction."""
+    def stage(self, command: Command, provenance: Provenance, workspace: Workspace) -> Staged:
+        """Decide a command against the workspace (streams as earlier staged commands leave them)."""
+        stream = self._stream(command.stream_kind, command.key, workspace)
+        if stream is not None:
+            earlier = stream.recorded(provenance.entry, provenance.fingerprint)
+            if earlier:
+                return Staged(command, provenance, stream, earlier=earlier)
+        for kind, key in command.requires():
+            if self._stream(kind, key, workspace) is None:
+                raise UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
+        decision = decide(command, stream, provenance, now=self.now())
+        workspace.streams[decision.stream.id] = decision.stream
+        return Staged(command, provenance, decision.stream, decision.events)
+
+    def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
+        """Save staged commands in order, each in its own transaction."""
         for item in staged:
             if item.events:
-                self.save(*item.events)
+                self._save_staged([item])
             if progress is not None:
                 progress(item)
-        self._remember(staged)
+        self._remember([item.stream for item in staged])
 
-    def _remember(self, staged: Sequence[Staged]) -> None:
-        """Cache streams as the saved entries left them, checked ledger and all.
+    def now(self) -> datetime:
+        return datetime_now_with_tzinfo()
 
-        Only after their events are saved, so the cache never holds anything
-        the database does not.
-        """
+    def _save_staged(self, staged: Sequence[Staged]) -> None:
+        events: list[DomainEvent] = [e for item in staged for e in item.events]
+        created = [(item.stream.kind, item.stream.key) for item in staged if item.command.creates and item.events]
+        self.save(*events, *(self._listings(created) if created else ()))
+
+    def _remember(self, streams: Iterable[Stream]) -> None:
+        """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""
         if self.repository.cache is not None:
-            for stream in {item.stream.id: item.stream for item in staged if item.stream}.values():
+            for stream in streams:
                 self.repository.cache.put(stream.id, stream)
 
-    def kind_of(self, key: str) -> str:
-        """Whether ``key`` names an agreement, a guaranty or an instrument."""
-        return type(self.stream(key)).__name__.lower()
-
-    def stream(self, key: str) -> Stream:
-        """The agreement, guaranty or instrument called ``key``."""
-        for kind in CREATIONS:
-            try:
-                return self.repository.get(stream_id(kind, key))
-            except AggregateNotFoundError:
-                continue
-        known = ", ".join(ref.split("/", 1)[1] for ref in self.streams()) or "nothing yet (load a journal first)"
-        raise UnknownAgreement(f"nothing on the registry is called {key!r}; on the registry: {known}")
-
-    def _stream(self, stream_id: UUID, workspace: Workspace) -> Stream | None:
-        if stream_id not in workspace.streams:
-            try:
-                workspace.streams[stream_id] = self.repository.get(stream_id)
-            except AggregateNotFoundError:
+    def _stream(self, kind: str, key: str, workspace: Workspace) -> Stream | None:
+        found_id = stream_id(kind, key)
+        if found_id not in workspace.streams:
+            found = self.stream(kind, key)
+            if found is None:
                 return None
-        return workspace.streams[stream_id]
+            workspace.streams[found_id] = found
+        return workspace.streams[found_id]
 
 
-def _of_entry(stream: Stream, provenance: Provenance) -> tuple:
-    """The events an entry already on file recorded: the first result of a repeated request."""
-    return tuple(e for e in stream.history if e.provenance.entry == provenance.entry)
+def provenance_of(command: Command, recorded_by: str, request: Request) -> Provenance:
+    return Provenance(
+        recorded_by=recorded_by,
+        evidence=command.evidence,
+        assumptions=command.assumptions,
+        entry=request.entry,
+        fingerprint=request.fingerprint,
+        source=request.source,
+    )
+
+
+def _project(stream: Stream | None, events: Iterable[Event]) -> Stream | None:
+    """The repository's projector: a ``Stream`` from its events, or brought up to date with new ones."""
+    new = tuple(events)
+    if stream is None:
+        return Stream.of(new) if new else None
+    return stream.extended(new) if new else stream

@@ -13,8 +13,10 @@ from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import get_topic, register_topic
 
 import domain.text  # noqa: F401 - defines value types stored in events
+from domain.events import Agreement, Guaranty, Instrument, Reversed
 from domain.values import Value
 
 DEFAULT_URL = "sqlite:///debtreg.sqlite"
@@ -36,20 +38,43 @@ def database_url(given: str | None = None) -> str:
     return url
 
 
-def persistence_env(url: str | None) -> dict[str, str]:
+def persistence_env(url: str | None, *, create_tables: bool = True) -> dict[str, str]:
     """The eventsourcing settings: SQLAlchemy persistence, and a cache of streams.
 
-    The cache keeps recently used streams in memory; each read still fetches
-    any events recorded since (by this or another process), and hands out a
-    copy, so a refused command can never leave the cache changed.
+    The cache keeps recently read streams in memory; each read still fetches
+    any events recorded since (by this or another process). Streams are values
+    (``domain.stream.Stream``), so the cache hands them out without copying.
+    A reader that only queries creates no tables.
     """
     return {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
         "SQLALCHEMY_URL": database_url(url),
+        "CREATE_TABLE": "y" if create_tables else "n",
         "AGGREGATE_CACHE_MAXSIZE": "256",
         "AGGREGATE_CACHE_FASTFORWARD": "y",
-        "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
     }
+
+
+def register_earlier_topics() -> None:
+    """Stores written by debtreg 0.1 name their events after the aggregate classes of the time;
+    they are read as the same events today, unchanged, so no recorded history is lost."""
+    for name in [n for n, v in vars(Agreement).items() if isinstance(v, type)]:
+        register_topic(f"domain.agreement:Agreement.{name}", getattr(Agreement, name))
+    for module, stream in [("domain.stream", "Stream"), ("domain.agreement", "Agreement"), ("domain.guaranty", "Guaranty"),
+                           ("domain.instrument", "Instrument")]:
+        register_topic(f"{module}:{stream}.Reversed", Reversed)
+    register_topic("domain.guaranty:Guaranty.Delivered", Guaranty.Delivered)
+    register_topic("domain.guaranty:Guaranty.Released", Guaranty.Released)
+    register_topic("domain.instrument:Instrument.Delivered", Instrument.Delivered)
+
+
+EARLIER_CREATION_TOPICS = (
+    "domain.agreement:Agreement.Registered",
+    "domain.guaranty:Guaranty.Delivered",
+    "domain.instrument:Instrument.Delivered",
+)
+CREATION_TOPICS = tuple(get_topic(c) for c in (Agreement.Registered, Guaranty.Delivered, Instrument.Delivered))
 
 
 class DateAsISO(Transcoding):

@@ -19,9 +19,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from adapters.calendar import BusinessCalendar
 from adapters.entries import AgreementEntry, IssueEntry, TransferEntry
+from adapters.queries import Queries
 from adapters.registry import Registry
-from projections.register import register_as_of
 
 HOLDERS = [f"Holder {n:02d} Life Insurance Company" for n in range(20)]
 CLOSING = date(2000, 1, 3)
@@ -104,20 +105,21 @@ def main() -> None:
         for index in range(args.agreements):
             key = f"synthetic-{index}"
             for entry in [agreement_entry(index), issue_entry()]:
-                events += len(registry.execute(key, entry, recorded_by="bench").events)
+                events += len(registry.record(key, entry, recorded_by="bench").events)
             for entry, day in transfers(args.transfers, rng):
-                events += len(registry.execute(key, entry, recorded_by="bench").events)
+                events += len(registry.record(key, entry, recorded_by="bench").events)
                 last_day = max(last_day, day)
             elapsed = time.perf_counter() - started
             print(f"\r{index + 1}/{args.agreements} agreements, {events} events, {events / elapsed:,.0f} events/s", end="", flush=True)
         recording = time.perf_counter() - started
         print()
         latencies = []
+        queries = Queries(registry, BusinessCalendar())
         for _ in range(args.queries):
             key = f"synthetic-{rng.randrange(args.agreements)}"
             day = CLOSING + timedelta(days=rng.randrange((last_day - CLOSING).days + 1))
             begun = time.perf_counter()
-            register_as_of(key, registry.events_of(key), day)
+            queries.register(key, day)
             latencies.append((time.perf_counter() - begun) * 1000)
         registry.close()
     latencies.sort()

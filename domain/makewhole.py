@@ -6,10 +6,12 @@ Following the definitions word for word:
   and interest in respect of the Notes (or portions thereof being prepaid) which
   would be made after the prepayment date, discounted semi-annually at the
   Treasury Constant Yield plus 0.50%, each from its due date to the prepayment date.
-- The portion prepaid is allocated to the remaining scheduled principal payments
-  pro rata (Section 5.1(b)), to the cent; its interest is paid on each coupon
-  date on the portion still unpaid, for the whole period (the first payment thus
-  includes the interest accrued to the prepayment date).
+- The portion prepaid is the part of each remaining scheduled principal payment
+  that the prepayment pays off: exactly the reduction of Section 5.1(b) the
+  register records (``rules.prepaid_portions``), so the notice and the register
+  agree to the cent; its interest is paid on each coupon date on the portion
+  still unpaid, for the whole period (the first payment thus includes the
+  interest accrued to the prepayment date).
 - "Weighted Average Life to Maturity": the Remaining Dollar-years (each remaining
   principal payment times the years to its due date, "calculated at the nearest
   one-twelfth") over the principal. Years to the nearest twelfth: the 30/360 days
@@ -32,11 +34,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from domain.errors import InvalidCommand
-from domain.money import ZERO, allocate, round_cents
+from domain import rules
+from domain.errors import InvalidCommand, NotOnFile, OverPayment
+from domain.money import ZERO, format_amount, round_cents
 from domain.schedule import days_30_360, interest
-from domain.values import ScheduledPayment, Value
+from domain.values import ScheduledPayment, Value, shown_as
+
+if TYPE_CHECKING:
+    from domain.state import AgreementState
 
 
 @dataclass(frozen=True)
@@ -55,9 +62,9 @@ class MakewholeLine(Value):
     principal: Decimal
     interest: Decimal
     months: int
-    periods: Decimal
-    discount_factor: Decimal
-    present_value: Decimal
+    periods: Decimal = shown_as("half_years")
+    discount_factor: Decimal = shown_as("discount_factor")
+    present_value: Decimal = shown_as("present_value")
 
 
 @dataclass(frozen=True)
@@ -67,17 +74,17 @@ class MakewholeQuote(Value):
     prepay_on: date
     amount: Decimal
     outstanding: Decimal
-    curve: tuple[CurvePoint, ...]
-    lines: tuple[MakewholeLine, ...]
-    weighted_average_life: Decimal
-    treasury_points: tuple[CurvePoint, ...]
-    treasury_yield: Decimal
-    discount_rate: Decimal
-    makewhole_price: Decimal
-    accrued_interest: Decimal
-    par_plus_accrued: Decimal
-    price: Decimal
-    premium: Decimal
+    lines: tuple[MakewholeLine, ...] = shown_as("payments")
+    weighted_average_life: Decimal = shown_as("weighted_average_life_years")
+    curve: tuple[CurvePoint, ...] = shown_as("treasury_curve")
+    treasury_points: tuple[CurvePoint, ...] = shown_as("treasury_points_used")
+    treasury_yield: Decimal = shown_as("treasury_constant_yield_percent")
+    discount_rate: Decimal = shown_as("discount_rate_percent")
+    makewhole_price: Decimal = shown_as("makewhole_price")
+    accrued_interest: Decimal = shown_as("accrued_interest")
+    par_plus_accrued: Decimal = shown_as("par_plus_accrued")
+    price: Decimal = shown_as("price")
+    premium: Decimal = shown_as("premium")
 
 
 def months_to_nearest_twelfth(start: date, end: date) -> int:
@@ -107,12 +114,55 @@ def treasury_constant_yield(curve: Sequence[CurvePoint], life: Fraction) -> tupl
     return y1 + (y2 - y1) * (life - t1) / (t2 - t1), (low, high)
 
 
+def quote_for(
+    state: AgreementState, series: str, on: date, amount: Decimal, curve: Sequence[CurvePoint]
+) -> MakewholeQuote:
+    """The make-whole quote for prepaying ``amount`` of a series on ``on``, from the register then.
+
+    ``state`` is the register as of ``on``; the same quote is recorded with an
+    optional prepayment and checked against the register whenever it is replayed.
+    """
+    terms = state.series_state(series).terms
+    if terms.makewhole_spread is None:
+        raise NotOnFile(f"the make-whole terms of the {series} notes are not on file")
+    section = state.section("optional_prepayment")
+    rules.check_multiple(amount, terms.optional_prepayment_multiple, section=section)
+    found = rules.require_outstanding(state, series, on)
+    outstanding = state.outstanding(series) + state.deemed_total(series)
+    if not 0 < amount <= outstanding:
+        raise OverPayment(
+            f"a prepayment of ${format_amount(amount)}: ${format_amount(outstanding)} is outstanding on {on}"
+        )
+    if found.schedule is None:
+        raise NotOnFile(f"the schedule of payments of the {series} notes is not on file")
+    overdue = [p for p in found.schedule if p.due_on <= on]
+    if overdue:
+        raise InvalidCommand(
+            f"the {series} notes have ${format_amount(overdue[0].amount)} of principal due {overdue[0].due_on}"
+            " that is not recorded as paid; record it before quoting a make-whole, which is on the"
+            " payments scheduled after the prepayment date",
+            section=state.section("required_prepayment"),
+        )
+    assert found.first_on is not None
+    return quote(
+        prepay_on=on,
+        amount=amount,
+        outstanding=outstanding,
+        portions=rules.prepaid_portions(found.schedule, amount),
+        coupons=found.coupon_dates or (),
+        period_start=state.last_coupon(series, on),
+        rate_percent=terms.rate_percent,
+        spread_percent=terms.makewhole_spread,
+        curve=curve,
+    )
+
+
 def quote(
     *,
     prepay_on: date,
     amount: Decimal,
     outstanding: Decimal,
-    remaining: Sequence[ScheduledPayment],
+    portions: Sequence[ScheduledPayment],
     coupons: Sequence[date],
     period_start: date,
     rate_percent: Decimal,
@@ -121,14 +171,13 @@ def quote(
 ) -> MakewholeQuote:
     """The Makewhole Price of prepaying ``amount`` of ``outstanding`` on ``prepay_on``.
 
-    ``remaining`` are the scheduled principal payments due after the prepayment
-    date (as reduced by earlier optional prepayments), ``coupons`` the interest
-    dates after it, ``period_start`` the interest date (or note date) before it.
+    ``portions`` are the parts of the scheduled principal payments due after the
+    prepayment date that it pays off (they sum to ``amount``), ``coupons`` the
+    interest dates, ``period_start`` the interest date (or note date) before it.
     """
-    later = [p for p in remaining if p.due_on > prepay_on]
-    if not later:
+    if not portions:
         raise InvalidCommand(f"no scheduled payment of principal remains after {prepay_on}")
-    shares = dict(zip([p.due_on for p in later], allocate(amount, [p.amount for p in later]), strict=True))
+    shares = {p.due_on: p.amount for p in portions}
     dates = sorted(set(shares) | {c for c in coupons if c > prepay_on})
     unpaid, previous, payments = amount, period_start, []
     for due in dates:

@@ -1,18 +1,184 @@
-"""The agreement's rules that are arithmetic: denominations, pro rata, schedules.
+"""The agreement's rules, one function each.
 
-Each function states one rule, refuses with the error that names it, and is
-used both when a command is given and when a timeline is replayed.
+Each function states one rule and refuses with the error that names it and the
+section of the agreement that states it. ``domain.evolve`` calls them whenever
+a timeline is folded, so a rule holds for a command, for a backdated entry and
+after a reversal alike; ``domain.decide`` calls the few it needs before it can
+compute a command's events (the coupon a payment is for, the instalment due).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from domain.errors import BelowMinimumDenomination, NotAMultiple
-from domain.money import allocate, cents, format_amount, from_cents
-from domain.values import ScheduledPayment
+from domain.errors import (
+    AllocationMismatch,
+    BeforeIssuance,
+    BelowMinimumDenomination,
+    ConsentRefused,
+    InvalidCommand,
+    NotAMultiple,
+    NotesPaidOff,
+    OverIssuance,
+    OverPayment,
+    OverTransfer,
+    RegisterMismatch,
+    UnknownHolder,
+    UnknownNote,
+    UnknownSection,
+    UnscheduledPayment,
+)
+from domain.money import ZERO, allocate, cents, format_amount, from_cents
+from domain.schedule import days_30_360
+from domain.values import Allocation, ScheduledPayment
+
+if TYPE_CHECKING:
+    from domain.state import AgreementState, AmendmentOnFile, Coupon, GuarantyState, Note, SeriesState
+
+
+# ----------------------------------------------------------------- arithmetic
+
+
+def pro_rata(amount: Decimal, principals: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """Each note's share of a partial payment, in note-number order (Section 5.4)."""
+    numbers = sorted(principals)
+    return dict(zip(numbers, allocate(amount, [principals[n] for n in numbers]), strict=True))
+
+
+def reduce_schedule(
+    remaining: Sequence[ScheduledPayment], new_total: Decimal
+) -> tuple[ScheduledPayment, ...]:
+    """Scale the remaining scheduled payments so they sum to ``new_total``.
+
+    After an optional prepayment "each remaining scheduled payment of principal
+    shall be reduced on a pro rata basis" (Section 5.1(b)); the reduced amounts
+    are allocated to the cent so they still sum exactly to the principal left.
+    """
+    if not remaining:
+        return ()
+    amounts = allocate(new_total, [payment.amount for payment in remaining])
+    return tuple(
+        ScheduledPayment(due_on=payment.due_on, amount=amount)
+        for payment, amount in zip(remaining, amounts, strict=True)
+    )
+
+
+def prepaid_portions(remaining: Sequence[ScheduledPayment], amount: Decimal) -> tuple[ScheduledPayment, ...]:
+    """The part of each remaining scheduled payment that a prepayment of ``amount`` pays off.
+
+    Derived from ``reduce_schedule``, the reduction the register records, so the
+    make-whole quote (Section 10.1) and the schedule after the prepayment never
+    differ by a cent.
+    """
+    total = sum((p.amount for p in remaining), ZERO)
+    reduced = reduce_schedule(remaining, total - amount)
+    return tuple(
+        ScheduledPayment(before.due_on, before.amount - after.amount)
+        for before, after in zip(remaining, reduced, strict=True)
+    )
+
+
+def principal_schedule(
+    required: Sequence[ScheduledPayment], principal: Decimal, maturity: date
+) -> tuple[ScheduledPayment, ...]:
+    """Required prepayments then the balance due at maturity (Section 5.1(a))."""
+    balance = principal - sum((payment.amount for payment in required), ZERO)
+    return tuple(required) + ((ScheduledPayment(due_on=maturity, amount=balance),) if balance else ())
+
+
+# ------------------------------------------------------------------- the notes
+
+
+def require_registered(state: object | None, on: date) -> None:
+    """Nothing happens under an agreement before it is on the registry."""
+    if state is None:
+        raise BeforeIssuance(f"nothing can happen on {on}: the agreement is not yet in force then")
+
+
+def check_within_principal(series: SeriesState, amount: Decimal, section: str | None) -> None:
+    """Notes issued never exceed the series' aggregate principal."""
+    issued = series.total("issued") + amount
+    if issued > series.terms.principal:
+        raise OverIssuance(
+            f"issuing ${format_amount(amount)} of {series.terms.title} would bring the notes"
+            f" issued to ${format_amount(issued)}, over the ${format_amount(series.terms.principal)}"
+            " the agreement provides",
+            section=section,
+        )
+
+
+def check_register_not_started(series: SeriesState, on: date) -> None:
+    """An opening register starts a series' register; it cannot restate one already on file."""
+    if series.first_on is not None:
+        raise InvalidCommand(
+            f"the register of the {series.terms.key} notes is already on file before {on};"
+            " an opening register starts a register, it cannot restate one"
+        )
+
+
+def check_new_certificate(state: AgreementState, number: int, principal: Decimal) -> None:
+    """Note numbers are never reused, and every note has a principal."""
+    if number in state.notes:
+        raise InvalidCommand(f"note number {number} is already used; numbers are never reused")
+    if principal <= 0:
+        raise InvalidCommand(f"note No. {number} must have a positive principal")
+
+
+def require_not_paid_off(series: SeriesState, on: date) -> None:
+    """Nothing happens to notes once their series is paid off."""
+    if series.paid_off_on is not None and on >= series.paid_off_on:
+        raise NotesPaidOff(
+            f"the {series.terms.key} notes were paid off on {series.paid_off_on};"
+            f" nothing can happen to them on {on}"
+        )
+
+
+def require_outstanding(state: AgreementState, series: str, on: date) -> SeriesState:
+    """The series has notes outstanding on ``on``: issued by then, not yet paid off."""
+    found = state.series_state(series)
+    require_not_paid_off(found, on)
+    if found.first_on is None:
+        raise BeforeIssuance(f"no {series} notes had been issued by {on}")
+    return found
+
+
+def require_live_note(state: AgreementState, number: int, on: date) -> Note:
+    """A note acted on is on the register and outstanding on the date."""
+    note = state.notes.get(number)
+    if note is None:
+        raise UnknownNote(f"there is no note No. {number} on the register on {on}")
+    if number not in state.live_notes:
+        raise UnknownNote(f"note No. {number} was {note.status} on {note.closed_on}; it is not outstanding on {on}")
+    require_not_paid_off(state.series[note.series], on)
+    return note
+
+
+def check_surrendered_by_holder(note: Note, transferor: str, on: date, section: str | None) -> None:
+    """Only the registered holder of a note surrenders it (Section 6.1)."""
+    if note.holder != transferor:
+        raise UnknownNote(f"note No. {note.number} is held by {note.holder} on {on}, not by {transferor}", section=section)
+
+
+def check_not_to_self(transferor: str, transferee: str) -> None:
+    """A transfer goes to another holder."""
+    if transferor.casefold() == transferee.casefold():
+        raise InvalidCommand(f"{transferor} cannot transfer notes to itself")
+
+
+def check_replaces_note(note: Note, parts: Sequence[Decimal], series: Collection[str], on: date, section: str | None) -> None:
+    """New notes given for a surrendered one are of its series and add up to its unpaid principal."""
+    given = sum(parts, ZERO)
+    if given != note.principal:
+        raise OverTransfer(
+            f"note No. {note.number} has ${format_amount(note.principal)} unpaid on {on};"
+            f" new notes for ${format_amount(given)} cannot replace it",
+            section=section,
+        )
+    if any(s != note.series for s in series):
+        raise InvalidCommand(f"notes given for note No. {note.number} must be {note.series} notes")
 
 
 def check_denominations(
@@ -49,6 +215,36 @@ def check_denominations(
             )
 
 
+def check_register_matches(
+    stated: Mapping[tuple[str, str], Decimal], actual: Mapping[tuple[str, str], Decimal], on: date
+) -> None:
+    """A schedule of holders on file (an Annex 1) agrees with the register, to the cent."""
+    if stated == actual:
+        return
+    differences = [
+        f"{holder} {series}: register ${format_amount(actual.get((holder, series), ZERO))},"
+        f" schedule ${format_amount(stated.get((holder, series), ZERO))}"
+        for holder, series in sorted(set(stated) | set(actual))
+        if stated.get((holder, series)) != actual.get((holder, series))
+    ]
+    raise RegisterMismatch(
+        f"the register as of {on} differs from the schedule of holders on file: " + "; ".join(differences)
+    )
+
+
+# -------------------------------------------------------------------- payments
+
+
+def check_principal_payment(amount: Decimal, outstanding: Decimal, series: str, on: date, section: str | None) -> None:
+    """A payment of principal is positive and no more than what is outstanding."""
+    if amount <= 0 or amount > outstanding:
+        raise OverPayment(
+            f"a prepayment of ${format_amount(amount)} on {on}: the {series} notes have"
+            f" ${format_amount(outstanding)} outstanding",
+            section=section,
+        )
+
+
 def check_multiple(amount: Decimal, multiple: Decimal | None, *, section: str | None) -> None:
     """An optional prepayment is a whole multiple of ``multiple`` (Section 5.2)."""
     if multiple is not None and cents(amount) % cents(multiple):
@@ -59,33 +255,182 @@ def check_multiple(amount: Decimal, multiple: Decimal | None, *, section: str | 
         )
 
 
-def pro_rata(amount: Decimal, principals: dict[int, Decimal]) -> dict[int, Decimal]:
-    """Each note's share of a partial payment, in note-number order (Section 5.4)."""
-    numbers = sorted(principals)
-    return dict(zip(numbers, allocate(amount, [principals[n] for n in numbers]), strict=True))
+def next_instalment(series: SeriesState, on: date, section: str | None) -> ScheduledPayment:
+    """The earliest required prepayment not yet paid, if it is due by ``on`` (Section 5.1(a))."""
+    prepayments = [p for p in series.schedule or () if p.due_on != series.terms.maturity]
+    if not prepayments:
+        raise UnscheduledPayment(f"no required prepayment of the {series.terms.key} notes remains on {on}", section=section)
+    due = prepayments[0]
+    if on < due.due_on:
+        raise UnscheduledPayment(
+            f"no required prepayment is due on {on}: the next is ${format_amount(due.amount)} due {due.due_on}",
+            section=section,
+        )
+    return due
 
 
-def reduce_schedule(
-    remaining: Sequence[ScheduledPayment], new_total: Decimal
-) -> tuple[ScheduledPayment, ...]:
-    """Scale the remaining scheduled payments so they sum to ``new_total``.
-
-    After an optional prepayment "each remaining scheduled payment of principal
-    shall be reduced on a pro rata basis" (Section 5.1(b)); the reduced amounts
-    are allocated to the cent so they still sum exactly to the principal left.
-    """
-    if not remaining:
-        return ()
-    amounts = allocate(new_total, [payment.amount for payment in remaining])
-    return tuple(
-        ScheduledPayment(due_on=payment.due_on, amount=amount)
-        for payment, amount in zip(remaining, amounts, strict=True)
-    )
+def check_instalment_amount(due: ScheduledPayment, amount: Decimal, section: str | None) -> None:
+    """A required prepayment pays the scheduled amount, no more and no less."""
+    if amount != due.amount:
+        raise UnscheduledPayment(
+            f"the required prepayment due {due.due_on} is ${format_amount(due.amount)}, not ${format_amount(amount)}",
+            section=section,
+        )
 
 
-def principal_schedule(
-    required: Sequence[ScheduledPayment], principal: Decimal, maturity: date
-) -> tuple[ScheduledPayment, ...]:
-    """Required prepayments then the balance due at maturity (Section 5.1(a))."""
-    balance = principal - sum((payment.amount for payment in required), Decimal(0))
-    return tuple(required) + ((ScheduledPayment(due_on=maturity, amount=balance),) if balance else ())
+def check_prepayment_interest(
+    expected: Decimal | None, given: Decimal, amount: Decimal, on: date, section: str | None
+) -> None:
+    """A prepayment carries the interest accrued on the amount prepaid since the last interest date."""
+    if expected is not None and given != expected:
+        raise UnscheduledPayment(
+            f"interest on a prepayment of ${format_amount(amount)} on {on} is ${format_amount(expected)}"
+            f" (accrued from the last interest date), not ${format_amount(given)}",
+            section=section,
+        )
+
+
+def check_pro_rata(
+    expected: Mapping[int, Decimal],
+    allocations: Sequence[Allocation],
+    deemed: Collection[int],
+    *,
+    what: str,
+    section: str | None,
+) -> None:
+    """A partial payment is allocated among the notes in proportion to unpaid principal (Section 5.4);
+    notes the Company reacquired take their share without cash, and are marked so."""
+    given = {a.note: a.amount for a in allocations}
+    marked = {a.note for a in allocations if a.deemed}
+    if given != {n: a for n, a in expected.items() if a} or marked != {n for n in given if n in deemed}:
+        raise AllocationMismatch(
+            f"{what} is allocated among the notes in proportion to unpaid principal: {describe(expected)};"
+            f" the entry allocates {describe(given)}",
+            section=section,
+        )
+
+
+def check_at_maturity(series: SeriesState, on: date, section: str | None) -> None:
+    """Payment at maturity is made on or after the maturity date."""
+    if on < series.terms.maturity:
+        raise UnscheduledPayment(
+            f"the {series.terms.key} notes mature on {series.terms.maturity}; a payment on {on}"
+            " is a prepayment, not payment at maturity",
+            section=section,
+        )
+
+
+def check_pays_in_full(expected: Mapping[int, Decimal], allocations: Sequence[Allocation], series: str) -> None:
+    """Payment at maturity pays each outstanding note in full, in cash."""
+    given = {a.note: a.amount for a in allocations}
+    if given != dict(expected) or any(a.deemed for a in allocations):
+        raise AllocationMismatch(
+            f"payment at maturity must pay each outstanding {series} note in full:"
+            f" {describe(expected)}; the entry pays {describe(given)}"
+        )
+
+
+def require_coupon(series: SeriesState, due_on: date, on: date, section: str | None) -> Coupon:
+    """Interest is paid for an interest date passed, once, not before it is due."""
+    if on < due_on:
+        raise UnscheduledPayment(f"interest due {due_on} cannot be paid before it is due, on {on}", section=section)
+    coupon = series.coupons.get(due_on)
+    if coupon is None:
+        raise UnscheduledPayment(
+            f"no interest on the {series.terms.key} notes is due on {due_on}; it is paid on"
+            f" {', '.join(series.terms.interest_dates or ()) or 'dates not on file'} (month-day)",
+            section=section,
+        )
+    if coupon.paid_ref is not None:
+        raise UnscheduledPayment(f"the interest due {due_on} was paid on {coupon.paid_on}", section=section)
+    return coupon
+
+
+def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None) -> None:
+    """The interest paid on an interest date is what the terms make due, to the cent."""
+    if amount != expected:
+        raise UnscheduledPayment(
+            f"the interest due {coupon.due_on} on ${format_amount(sum(coupon.principals.values(), ZERO))}"
+            f" of {series.terms.key} notes is ${format_amount(expected)} ({days_30_360(coupon.start, coupon.due_on)}"
+            f" days at {series.terms.rate_percent}%, 30/360), not ${format_amount(amount)}",
+            section=section,
+        )
+
+
+def check_makewhole_given(series: SeriesState, kind: str, quoted: object | None, section: str | None) -> None:
+    """An optional prepayment of notes with a make-whole records the quote its price came from."""
+    if kind == "optional" and series.terms.makewhole_spread is not None and quoted is None:
+        raise InvalidCommand(
+            f"an optional prepayment of the {series.terms.key} notes is at the greater of par and the Makewhole Price;"
+            " give the Treasury curve of the prepayment date",
+            section=section,
+        )
+
+
+def check_makewhole_matches(recorded: object, recomputed: object, section: str | None) -> None:
+    """The make-whole recorded with a prepayment is the one the register as of its date gives."""
+    if recorded != recomputed:
+        premium = getattr(recomputed, "premium", None)
+        raise AllocationMismatch(
+            "the make-whole recorded with this prepayment no longer matches the register: on the register as of"
+            f" its date the premium is ${format_amount(premium) if premium is not None else 'not computable'}",
+            section=section,
+        )
+
+
+# ------------------------------------------------------------------ documents
+
+
+def check_text_once(state: AgreementState, key: str) -> None:
+    """The original text is recorded once; later it changes only by amendment."""
+    if state.text_on_file:
+        raise InvalidCommand(f"the text of {key} is already on file; it changes only by amendment")
+
+
+def check_new_amendment(state: AgreementState, number: int, key: str) -> None:
+    """Each amendment number is recorded once, executed or only referred to."""
+    if number in state.amendments:
+        raise InvalidCommand(f"{state.amendments[number].name} is already recorded for {key}")
+
+
+def require_amendment(state: AgreementState, number: int, on: date, key: str) -> AmendmentOnFile:
+    """An amendment acted on (consented to, lapsed) is on file, executed, by the date of the act."""
+    found = state.amendments.get(number)
+    if found is None or not found.executed:
+        known = ", ".join(f"No. {a.number}" for a in state.amendments.values() if a.executed) or "none"
+        raise UnknownSection(f"{key} has no Amendment No. {number} on file by {on} (amendments on file then: {known})")
+    return found
+
+
+def check_consent_once(state: AgreementState, amendment: AmendmentOnFile, holder: str) -> None:
+    """A holder consents to an amendment once."""
+    if holder in state.consents.get(amendment.number, frozenset()):
+        raise ConsentRefused(f"{holder} has already consented to {amendment.name}")
+
+
+def check_holder_of_record(holders: Collection[str], holder: str, amendment: AmendmentOnFile, section: str | None) -> None:
+    """Consents come from holders of record on the amendment's date."""
+    if holder not in holders:
+        raise UnknownHolder(
+            f"{holder!r} is not a holder on {amendment.effective_on}, the date of {amendment.name};"
+            f" the holders then are: {'; '.join(sorted(holders)) or 'none'}",
+            section=section,
+        )
+
+
+# -------------------------------------------------------------------- guaranty
+
+
+def check_release(state: GuarantyState, agreements: Sequence[str], on: date, key: str) -> None:
+    """A guaranty is released after its delivery, as to agreements it covers and still covers."""
+    if on < state.delivered_on:
+        raise InvalidCommand(f"{key} was delivered on {state.delivered_on}; it cannot be released on {on}")
+    unknown = [a for a in agreements if a not in state.terms.agreements()]
+    if unknown:
+        raise InvalidCommand(f"{key} does not cover {', '.join(unknown)}; it covers {', '.join(state.terms.agreements())}")
+    if not state.covered or (agreements and not set(agreements) & state.covered):
+        raise NotesPaidOff(f"{key} no longer covers {', '.join(agreements) or 'anything'} on {on}")
+
+
+def describe(amounts: Mapping[int, Decimal]) -> str:
+    return ", ".join(f"No. {n} ${format_amount(a)}" for n, a in sorted(amounts.items())) or "nothing"

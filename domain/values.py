@@ -9,9 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 TREASURY_ENTRY = "treasury entry"
 NOT_ON_FILE = "not on file"
+
+
+def shown_as(name: str, **kwargs: Any) -> Any:
+    """A field that readers (JSON, the API) know by another name, e.g. a Python keyword such as "class"."""
+    return field(metadata={"shown_as": name}, **kwargs)
+
+
+def unshown(**kwargs: Any) -> Any:
+    """A field a read model keeps for its text rendering only; machine formats leave it out."""
+    return field(metadata={"unshown": True}, **kwargs)
+
+
+def shown_inline(**kwargs: Any) -> Any:
+    """A field whose own fields machine formats show in its place, one level up."""
+    return field(metadata={"shown_inline": True}, **kwargs)
+
+
+def shown_if_set(**kwargs: Any) -> Any:
+    """An optional field that machine formats leave out when it is not set."""
+    return field(default=None, metadata={"shown_if_set": True}, **kwargs)
 
 
 class Value:
@@ -166,6 +187,17 @@ class Obligation(Value):
 
     name: str
     agreement: str | None = None
+
+
+@dataclass(frozen=True)
+class InstrumentTerms(Value):
+    """Another instrument an amendment's conditions may need delivered, known by title, parties
+    and date, not content (an amendment to a credit agreement, say)."""
+
+    key: str
+    title: str
+    parties: tuple[str, ...]
+    dated_as_of: date | None
 
 
 @dataclass(frozen=True)

@@ -11,70 +11,127 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-from domain.agreement import Agreement
 from domain.amendment import DELIVERED, EXECUTED, Condition, needs_all_holders, status
-from domain.consent import ALL_HOLDERS, Tally, tally
-from domain.guaranty import Guaranty
-from domain.instrument import Instrument
-from domain.ledger import replay
-from domain.stream import known
-from domain.text import TextChange
+from domain.consent import ALL_HOLDERS, Tally, format_share, tally
+from domain.errors import UnknownSection
+from domain.events import Agreement, Event, Guaranty, Instrument
+from domain.state import AgreementState
+from domain.timeline import Timeline, in_force
+from domain.timeline import known_at as recorded_by_then
+from domain.values import shown_as, unshown
 
-Streams = Mapping[str, Sequence]
+Streams = Mapping[str, Sequence[Event]]
 
 
 @dataclass(frozen=True)
-class ConditionState:
-    condition: Condition
+class ClassLine:
+    """One voting class: the principal that votes, the principal that consented, the share."""
+
+    name: str = shown_as("class")
+    voting_principal: Decimal = shown_as("voting_principal")
+    consenting_principal: Decimal = shown_as("consenting_principal")
+    share: str = shown_as("share")
+    met: bool = unshown()
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    holder: str
+    principal: dict[str, Decimal]
+    consented: bool
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class ConsentTally:
+    """Who consented, with what principal, against which threshold."""
+
+    threshold: str
+    met: bool
+    classes: tuple[ClassLine, ...]
+    holders: tuple[VoteLine, ...]
+
+
+@dataclass(frozen=True)
+class ConditionLine:
+    section: str
+    text: str
     met: bool
     how: str
 
 
 @dataclass(frozen=True)
-class AmendmentState:
+class AmendmentStatus:
     agreement: str
-    ref: str
     number: int
     name: str
+    event: str
     as_of: date
     status: str
     reason: str
-    tally: Tally | None
-    conditions: tuple[ConditionState, ...]
-    changes: tuple[TextChange, ...]
+    consents: ConsentTally | None
+    conditions: tuple[ConditionLine, ...]
+    changes: tuple[str, ...]
 
 
-def amendments(key: str, streams: Streams, known_at: datetime | None = None) -> list[AmendmentState]:
+@dataclass(frozen=True)
+class Consents:
+    """The consents view: an amendment and its tally on the register of its date."""
+
+    agreement: str
+    amendment: int
+    name: str
+    as_of: date
+    threshold: str
+    met: bool
+    classes: tuple[ClassLine, ...]
+    holders: tuple[VoteLine, ...]
+
+
+def amendments(key: str, streams: Streams, known_at: datetime | None = None) -> list[AmendmentStatus]:
     """Every amendment of the agreement on file, executed or only referred to."""
-    events = known(streams.get(f"agreement/{key}", ()), known_at)
-    states = []
+    events = in_force(recorded_by_then(streams.get(f"agreement/{key}", ()), known_at))
+    found = []
     for event in events:
         if isinstance(event, Agreement.AmendmentNotOnFile):
             state, reason = status(executed=False, lapsed=None, consents_met=False, shortfalls=())
-            states.append(AmendmentState(key, f"{key}:{event.originator_version}", event.number, event.name,
+            found.append(AmendmentStatus(key, event.number, event.name, f"{key}:{event.originator_version}",
                                          event.effective_on, state, reason, None, (), ()))
         elif isinstance(event, Agreement.AmendmentExecuted):
-            states.append(_executed(key, event, events, streams, known_at))
-    return sorted(states, key=lambda s: s.number)
+            found.append(_executed(key, event, events, streams, known_at))
+    return sorted(found, key=lambda s: s.number)
 
 
-def amendment_state(key: str, number: int, streams: Streams, known_at: datetime | None = None) -> AmendmentState:
-    for state in amendments(key, streams, known_at):
-        if state.number == number:
-            return state
-    raise LookupError(number)
+def amendment_status(key: str, number: int, streams: Streams, known_at: datetime | None = None) -> AmendmentStatus:
+    """An amendment executed and on file, with its status."""
+    executed = [a for a in amendments(key, streams, known_at) if a.consents is not None]
+    for found in executed:
+        if found.number == number:
+            return found
+    on_file = ", ".join(f"No. {a.number}" for a in executed) or "none"
+    raise UnknownSection(f"{key} has no Amendment No. {number} on file (amendments on file: {on_file})")
 
 
-def consent_tally(events: Sequence, amendment: Agreement.AmendmentExecuted) -> Tally:
+def consents(key: str, number: int, streams: Streams, known_at: datetime | None = None) -> Consents:
+    found = amendment_status(key, number, streams, known_at)
+    counted = found.consents
+    assert counted is not None
+    return Consents(key, number, found.name, found.as_of, counted.threshold, counted.met, counted.classes, counted.holders)
+
+
+def consent_tally(events: Sequence[Event], amendment: Agreement.AmendmentExecuted) -> Tally:
     """The tally from the register on the amendment's date, without the Company's own notes."""
-    terms = events[0].terms
-    ledger = replay(events, as_of=amendment.effective_on)
-    consenting = [
-        e.holder for e in events if isinstance(e, Agreement.ConsentGiven) and e.amendment == amendment.number
-    ]
+    timeline = Timeline(events)
+    final = timeline.final
+    assert isinstance(final, AgreementState)
+    terms = final.terms
+    state = timeline.state_as_of(amendment.effective_on)
+    holdings = state.holdings() if isinstance(state, AgreementState) else {}
+    consenting = [e.holder for e in events if isinstance(e, Agreement.ConsentGiven) and e.amendment == amendment.number]
     return tally(
-        ledger.holdings(),
+        holdings,
         consenting,
         [terms.issuer, *terms.guarantors, *terms.affiliates],
         threshold=terms.amendment_threshold or ALL_HOLDERS,  # not on file: the strictest reading
@@ -83,9 +140,21 @@ def consent_tally(events: Sequence, amendment: Agreement.AmendmentExecuted) -> T
     )
 
 
+def tally_lines(counted: Tally) -> ConsentTally:
+    return ConsentTally(
+        counted.threshold,
+        counted.met,
+        tuple(
+            ClassLine(c.name, c.voting, c.consenting, format_share(c.share), bool(c.voting) and c.share >= counted.required)
+            for c in counted.classes
+        ),
+        tuple(VoteLine(v.holder, dict(v.principal), v.consented, v.excluded) for v in counted.votes),
+    )
+
+
 def _executed(
-    key: str, event: Agreement.AmendmentExecuted, events: Sequence, streams: Streams, known_at: datetime | None
-) -> AmendmentState:
+    key: str, event: Agreement.AmendmentExecuted, events: Sequence[Event], streams: Streams, known_at: datetime | None
+) -> AmendmentStatus:
     counted = consent_tally(events, event)
     conditions = tuple(_condition(c, streams, known_at) for c in event.conditions)
     lapsed = next(
@@ -94,28 +163,30 @@ def _executed(
     shortfalls = []
     if not counted.met:
         shortfalls.append(f"5(a) consents: {counted.shortfall()}")
-    shortfalls += [f"{c.condition.section} not met: {c.how}" for c in conditions if not c.met]
+    shortfalls += [f"{c.section} not met: {c.how}" for c in conditions if not c.met]
     state, reason = status(executed=True, lapsed=lapsed, consents_met=counted.met, shortfalls=shortfalls)
-    return AmendmentState(
-        key, f"{key}:{event.originator_version}", event.number, event.name, event.effective_on,
-        state, reason, counted, conditions, tuple(event.changes),
+    return AmendmentStatus(
+        key, event.number, event.name, f"{key}:{event.originator_version}", event.effective_on,
+        state, reason, tally_lines(counted), conditions, tuple(c.describe() for c in event.changes),
     )
 
 
-def _condition(condition: Condition, streams: Streams, known_at: datetime | None) -> ConditionState:
+def _condition(condition: Condition, streams: Streams, known_at: datetime | None) -> ConditionLine:
+    def line(met: bool, how: str) -> ConditionLine:
+        return ConditionLine(condition.section, condition.text, met, how)
+
     if condition.kind == DELIVERED:
-        events = known(streams.get(condition.ref, ()), known_at)
+        events = in_force(recorded_by_then(streams.get(condition.ref, ()), known_at))
         delivered = [e for e in events if isinstance(e, (Guaranty.Delivered, Instrument.Delivered))]
         if delivered:
             first = delivered[0]
-            return ConditionState(condition, True, f"{first.headline()}, effective {first.effective_on}")
-        return ConditionState(condition, False, f"no delivery of {condition.ref} is on file")
+            return line(True, f"{first.headline()}, effective {first.effective_on}")
+        return line(False, f"no delivery of {condition.ref} is on file")
     if condition.kind == EXECUTED:
         stream, _, number = condition.ref.rpartition("/")
-        events = known(streams.get(stream, ()), known_at)
+        events = in_force(recorded_by_then(streams.get(stream, ()), known_at))
         for event in events:
             if isinstance(event, Agreement.AmendmentExecuted) and str(event.number) == number:
-                return ConditionState(condition, True, f"{event.name} of {stream.split('/', 1)[1]} executed")
-        return ConditionState(condition, False, f"amendment {number} of {stream} is not on file as executed")
-    return ConditionState(condition, False, f"unknown kind of condition {condition.kind!r}")
-
+                return line(True, f"{event.name} of {stream.split('/', 1)[1]} executed")
+        return line(False, f"amendment {number} of {stream} is not on file as executed")
+    return line(False, f"unknown kind of condition {condition.kind!r}")

@@ -6,14 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.guaranty import Guaranty, covered_by
-from domain.stream import known
+from domain.events import Event, Guaranty
+from domain.state import GuarantyState
+from domain.timeline import Timeline
+from domain.timeline import known_at as recorded_by_then
 
 
 @dataclass(frozen=True)
 class GuarantyLine:
-    key: str
-    ref: str
+    guaranty: str
+    event: str
     title: str
     guarantor: str
     dated_as_of: date
@@ -23,23 +25,31 @@ class GuarantyLine:
     evidence: str
 
 
+@dataclass(frozen=True)
+class Guaranties:
+    agreement: str
+    as_of: date
+    guaranties: tuple[GuarantyLine, ...]
+
+
 def guaranties_as_of(
-    agreement: str, streams: Mapping[str, Sequence], as_of: date, known_at: datetime | None = None
-) -> list[GuarantyLine]:
+    agreement: str, streams: Mapping[str, Sequence[Event]], as_of: date, known_at: datetime | None = None
+) -> Guaranties:
     lines = []
     for ref, events in sorted(streams.items()):
         if not ref.startswith("guaranty/"):
             continue
-        events = known(events, known_at)
-        if not events or agreement not in covered_by(events, as_of):
+        timeline = Timeline(recorded_by_then(events, known_at))
+        state = timeline.state_as_of(as_of)
+        if not isinstance(state, GuarantyState) or agreement not in state.covered:
             continue
-        delivered = events[0]
+        delivered = timeline.events[0]
         assert isinstance(delivered, Guaranty.Delivered)
         terms = delivered.terms
         lines.append(
             GuarantyLine(
-                key=terms.key,
-                ref=f"{terms.key}:{delivered.originator_version}",
+                guaranty=terms.key,
+                event=f"{terms.key}:{delivered.originator_version}",
                 title=terms.title,
                 guarantor=terms.guarantor,
                 dated_as_of=terms.dated_as_of,
@@ -49,4 +59,4 @@ def guaranties_as_of(
                 evidence=str(delivered.provenance.evidence),
             )
         )
-    return lines
+    return Guaranties(agreement, as_of, tuple(lines))

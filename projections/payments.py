@@ -1,4 +1,4 @@
-"""Payments as of a date: the schedule, accrued interest, and a watch for defaults.
+"""Payments as of a date: the schedule, accrued interest, status, and a watch for defaults.
 
 Derived from the agreement's terms and its recorded events; nothing is invented
 for a series whose interest dates or schedule are not on file. A scheduled
@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from domain.errors import NotOnFile
-from domain.ledger import Ledger, replay
 from domain.money import ZERO
 from domain.rules import principal_schedule
-from domain.schedule import business_days_after, coupon_dates, days_30_360, interest, require_day_count
-from domain.stream import known
+from domain.schedule import business_days_after, days_30_360, interest, require_day_count
+from domain.state import AgreementState
+from domain.timeline import Timeline
+from domain.values import unshown
+from projections.register import SeriesOutstanding, outstanding_as_of
 
 INTEREST = "interest"
 REQUIRED = "required prepayment"
@@ -35,6 +37,8 @@ IN_DEFAULT = "unpaid: Event of Default"
 
 @dataclass(frozen=True)
 class Payment:
+    """A scheduled payment; for one not yet made, when it would be in default and under which section."""
+
     series: str
     kind: str
     due_on: date
@@ -48,86 +52,190 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    overdue_rates: dict[str, tuple[str, ...]] = unshown()
+    agreement: str
+    as_of: date
+    not_on_file: tuple[str, ...]
+    payments: tuple[Payment, ...]
+
+
+@dataclass(frozen=True)
+class Status:
+    """Outstanding principal, anything overdue and the next payments, as of a date."""
+
+    series: tuple[SeriesOutstanding, ...] = unshown()
+    agreement: str
+    as_of: date
+    outstanding: dict[str, Decimal | None]
+    overdue: tuple[Payment, ...]
+    next: tuple[Payment, ...]
+    not_on_file: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Accrual:
     number: int
-    holder: str
     series: str
+    holder: str
     principal: Decimal
     since: date
     days: int
     accrued: Decimal
 
 
-def payments(
-    key: str,
-    events: Sequence,
-    *,
-    as_of: date,
-    calendar: Container[date],
-    series: str | None = None,
-    known_at: datetime | None = None,
-) -> tuple[list[Payment], list[str]]:
+@dataclass(frozen=True)
+class HolderAccrual:
+    days: str = unshown()
+    holder: str
+    principal: Decimal
+    accrued: Decimal
+
+
+@dataclass(frozen=True)
+class Accrued:
+    agreement: str
+    as_of: date
+    total: Decimal
+    notes: tuple[Accrual, ...]
+    holders: tuple[HolderAccrual, ...]
+
+
+def schedule_as_of(
+    key: str, timeline: Timeline, *, as_of: date, calendar: Container[date], series: str | None = None
+) -> Schedule:
     """Every scheduled payment, paid or not, and what is not on file to schedule."""
-    ledger = replay(known(events, known_at), as_of=as_of)
+    state = _state(timeline, as_of)
     lines: list[Payment] = []
     gaps: list[str] = []
-    for state in ledger.series.values():
-        terms = state.terms
+    for found in state.series.values():
+        terms = found.terms
         if series is not None and terms.key != series:
             continue
-        if state.first_on is None:
+        if found.first_on is None:
             gaps.append(f"{terms.key}: no notes issued by {as_of}")
             continue
         try:
             require_day_count(terms)
-            coupons = coupon_dates(terms, state.first_on)
         except NotOnFile as gap:
             gaps.append(f"{terms.key}: {gap.message}; no schedule is derived")
             continue
+        if found.coupon_dates is None:
+            gaps.append(f"{terms.key}: the interest payment dates of the {terms.key} notes are not on file; no schedule is derived")
+            continue
         if terms.required_prepayments is None:
             gaps.append(f"{terms.key}: the schedule of required prepayments is not on file")
-        lines += _principal(key, ledger, terms.key, as_of, calendar)
-        lines += _interest(key, ledger, terms.key, coupons, as_of, calendar)
+        lines += _principal(key, state, terms.key, as_of)
+        lines += _interest(key, state, terms.key, as_of, calendar)
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, MATURITY: 2}
-    return sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind])), gaps
+    return Schedule(
+        {s.key: s.overdue_rate for s in state.terms.series if len(s.overdue_rate) > 1},
+        key,
+        as_of,
+        tuple(gaps),
+        tuple(sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind]))),
+    )
 
 
-def _principal(key: str, ledger: Ledger, series: str, as_of: date, calendar: Container[date]) -> list[Payment]:
-    state = ledger.series[series]
-    terms = state.terms
+def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Container[date]) -> Status:
+    """What is outstanding, what is overdue, and the next three payments."""
+    owed = outstanding_as_of(key, timeline, as_of)
+    planned = schedule_as_of(key, timeline, as_of=as_of, calendar=calendar)
+    return Status(
+        owed.series,
+        key,
+        as_of,
+        {line.series: line.outstanding for line in owed.series},
+        tuple(overdue(planned.payments)),
+        tuple(p for p in planned.payments if p.status == SCHEDULED)[:3],
+        planned.not_on_file,
+    )
+
+
+def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
+    """Interest accrued on each outstanding note since its last interest date (30/360, to the cent)."""
+    state = _state(timeline, as_of)
     lines = []
-    for paid in state.paid:
+    for note in state.live():
+        terms = state.series[note.series].terms
+        if terms.interest_dates is None:
+            raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
+        require_day_count(terms)
+        since = state.last_coupon(note.series, as_of)
+        days = days_30_360(since, as_of)
+        lines.append(Accrual(note.number, note.series, note.holder, note.principal, since, days,
+                             interest(note.principal, terms.rate_percent, days)))
+    holders: dict[str, list[Accrual]] = {}
+    for line in lines:
+        holders.setdefault(line.holder, []).append(line)
+    return Accrued(
+        key,
+        as_of,
+        sum((a.accrued for a in lines), ZERO),
+        tuple(lines),
+        tuple(
+            HolderAccrual(
+                ", ".join(sorted({str(a.days) for a in held})),
+                holder,
+                sum((a.principal for a in held), ZERO),
+                sum((a.accrued for a in held), ZERO),
+            )
+            for holder, held in holders.items()
+        ),
+    )
+
+
+def overdue(lines: Sequence[Payment]) -> list[Payment]:
+    return [p for p in lines if p.status in (UNPAID, IN_DEFAULT, DUE)]
+
+
+def _state(timeline: Timeline, as_of: date) -> AgreementState:
+    state = timeline.state_as_of(as_of)
+    if state is None:
+        final = timeline.final
+        assert isinstance(final, AgreementState)
+        return AgreementState(final.terms, as_of)
+    assert isinstance(state, AgreementState)
+    return state
+
+
+def _principal(key: str, state: AgreementState, series: str, as_of: date) -> list[Payment]:
+    found = state.series[series]
+    terms = found.terms
+    lines = []
+    for paid in found.paid:
         kind = MATURITY if paid.due_on == terms.maturity else REQUIRED
         lines.append(Payment(series, kind, paid.due_on, paid.amount, ZERO, PAID, paid.paid_on, f"{key}:{paid.ref}"))
-    for movement in state.movements:
+    for movement in found.movements:
         if movement.kind == "optional prepayment":
             lines.append(Payment(series, OPTIONAL, movement.on, movement.amount, ZERO, PAID, movement.on, f"{key}:{movement.ref}"))
-    remaining = state.schedule
+    remaining = found.schedule
     if remaining is None:
-        remaining = principal_schedule((), ledger.outstanding(series), terms.maturity) if not state.paid_off_on else ()
-    if state.paid_off_on is not None:
+        remaining = principal_schedule((), state.outstanding(series), terms.maturity)
+    if found.paid_off_on is not None:
         remaining = ()
     for due in remaining:
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
-        status = SCHEDULED if due.due_on > as_of else DUE if due.due_on == as_of else IN_DEFAULT
-        lines.append(Payment(series, kind, due.due_on, due.amount, ZERO, status, default_on=due.due_on, section="9.1(a)"))
+        if due.due_on > as_of:
+            lines.append(Payment(series, kind, due.due_on, due.amount, ZERO, SCHEDULED))
+        else:
+            status = DUE if due.due_on == as_of else IN_DEFAULT
+            lines.append(Payment(series, kind, due.due_on, due.amount, ZERO, status, default_on=due.due_on, section="9.1(a)"))
     return lines
 
 
-def _interest(
-    key: str, ledger: Ledger, series: str, coupons: Sequence[date], as_of: date, calendar: Container[date]
-) -> list[Payment]:
-    state = ledger.series[series]
-    terms = state.terms
+def _interest(key: str, state: AgreementState, series: str, as_of: date, calendar: Container[date]) -> list[Payment]:
+    found = state.series[series]
+    terms = found.terms
     lines = []
-    principal_left = ledger.outstanding(series)
-    previous = state.first_on
-    for due in coupons:
-        if state.paid_off_on is not None and due > state.paid_off_on:
+    principal_left = state.outstanding(series)
+    previous = found.first_on
+    for due in found.coupon_dates or ():
+        if found.paid_off_on is not None and due > found.paid_off_on:
             break
-        coupon = state.coupons.get(due)
+        coupon = found.coupons.get(due)
         if coupon is not None:
-            amount, _ = ledger.coupon_interest(series, due)
+            amount, _ = state.coupon_interest(series, due)
             if coupon.paid_ref is not None:
                 lines.append(Payment(series, INTEREST, due, ZERO, amount, PAID, coupon.paid_on, f"{key}:{coupon.paid_ref}"))
             else:
@@ -135,32 +243,10 @@ def _interest(
                 status = IN_DEFAULT if as_of > grace else DUE if as_of == due else UNPAID
                 lines.append(Payment(series, INTEREST, due, ZERO, amount, status, default_on=grace, section="9.1(b)"))
         else:
-            before = principal_left - sum(
-                (p.amount for p in state.schedule or () if as_of < p.due_on < due), ZERO
-            )
+            before = principal_left - sum((p.amount for p in found.schedule or () if as_of < p.due_on < due), ZERO)
             assert previous is not None
             lines.append(
                 Payment(series, INTEREST, due, ZERO, interest(before, terms.rate_percent, days_30_360(previous, due)), SCHEDULED)
             )
         previous = due
     return lines
-
-
-def accrued_as_of(events: Sequence, as_of: date, known_at: datetime | None = None) -> list[Accrual]:
-    """Interest accrued on each outstanding note since its last interest date (30/360, to the cent)."""
-    ledger = replay(known(events, known_at), as_of=as_of)
-    lines = []
-    for note in ledger.live():
-        terms = ledger.series[note.series].terms
-        if terms.interest_dates is None:
-            raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
-        require_day_count(terms)
-        since = ledger.last_coupon(note.series, as_of)
-        days = days_30_360(since, as_of)
-        lines.append(Accrual(note.number, note.holder, note.series, note.principal, since, days,
-                             interest(note.principal, terms.rate_percent, days)))
-    return lines
-
-
-def overdue(lines: Sequence[Payment]) -> list[Payment]:
-    return [p for p in lines if p.status in (UNPAID, IN_DEFAULT, DUE)]

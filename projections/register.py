@@ -1,20 +1,19 @@
-"""The register, outstanding principal and Annex 1 of an agreement as of a date.
+"""The register, Annex 1 and outstanding principal of an agreement as of a date.
 
-Pure functions of an agreement's events: they replay the timeline up to the
-date (and, for "as known at", only what was recorded by then) through the same
-ledger the aggregate checks commands with, and shape the result for reading.
+Pure functions of an agreement's timeline: the state as of the date comes from
+the same fold that accepts commands, and is shaped here for reading.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.ledger import Ledger, Movement, TimelineEvent, replay
 from domain.money import ZERO
-from domain.values import AgreementTerms, SeriesTerms
+from domain.state import AgreementState
+from domain.timeline import Timeline
+from domain.values import SeriesTerms, shown_if_set, unshown
 
 
 @dataclass(frozen=True)
@@ -38,86 +37,143 @@ class HolderLine:
 
 @dataclass(frozen=True)
 class Register:
-    """Who held which notes on ``as_of``; ``not_on_file`` says why it is unknown."""
+    """Who held which notes on ``as_of``, by note and by holder; ``not_on_file`` says why it is unknown."""
 
+    issuer: str = unshown()
+    series_terms: tuple[SeriesTerms, ...] = unshown()
     agreement: str
-    issuer: str
     as_of: date
-    known_at: datetime | None
-    series: tuple[SeriesTerms, ...]
+    series: tuple[str, ...]
+    totals: dict[str, Decimal]
     notes: tuple[NoteLine, ...]
     holders: tuple[HolderLine, ...]
-    not_on_file: str | None = None
+    known_at: datetime | None = shown_if_set()
+    not_on_file: str | None = shown_if_set()
 
-    def totals(self) -> dict[str, Decimal]:
-        return {
-            s.key: sum((n.principal for n in self.notes if n.series == s.key), ZERO)
-            for s in self.series
-        }
+
+@dataclass(frozen=True)
+class AnnexLine:
+    holder: str
+    principal: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Annex1:
+    """The schedule of current noteholders an amendment carries, as of a date."""
+
+    issuer: str = unshown()
+    series_terms: tuple[SeriesTerms, ...] = unshown()
+    agreement: str
+    as_of: date
+    series: tuple[str, ...]
+    holders: tuple[AnnexLine, ...]
+    totals: dict[str, Decimal]
+    known_at: datetime | None = shown_if_set()
+    not_on_file: str | None = shown_if_set()
+
+
+@dataclass(frozen=True)
+class MovementLine:
+    """One change to a series' principal, and the event it comes from."""
+
+    event: str
+    on: date
+    kind: str
+    amount: Decimal
 
 
 @dataclass(frozen=True)
 class SeriesOutstanding:
     """A series' principal outstanding and the movements that make it up."""
 
-    series: SeriesTerms
+    series: str
+    title: str
     outstanding: Decimal | None
-    movements: tuple[Movement, ...]
     paid_off_on: date | None
-    not_on_file: str | None = None
+    movements: tuple[MovementLine, ...]
+    not_on_file: str | None = shown_if_set()
 
 
-def register_as_of(
-    key: str, events: Sequence[TimelineEvent], as_of: date, known_at: datetime | None = None
-) -> Register:
-    ledger, terms, gap = _replay(events, as_of, known_at)
-    series = terms.series
+@dataclass(frozen=True)
+class Outstanding:
+    agreement: str
+    as_of: date
+    series: tuple[SeriesOutstanding, ...]
+
+
+def register_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None) -> Register:
+    state, terms, gap = _state(timeline, as_of)
+    common = {"issuer": terms.issuer, "series_terms": terms.series, "agreement": key, "as_of": as_of,
+              "series": tuple(s.key for s in terms.series), "known_at": known_at}
     if gap:
-        return Register(key, terms.issuer, as_of, known_at, series, (), (), gap)
+        return Register(**common, totals={s.key: ZERO for s in terms.series}, notes=(), holders=(), not_on_file=gap)
     notes = tuple(
-        NoteLine(
-            n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin
-        )
-        for n in ledger.live()
+        NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin)
+        for n in state.live()
     )
     holders = tuple(
         HolderLine(
             holder,
-            {s.key: p for s in series if (p := _sum(notes, holder, s.key))},
+            {s.key: p for s in terms.series if (p := _sum(notes, holder, s.key))},
             tuple(n.number for n in notes if n.holder == holder),
         )
-        for holder in ledger.holders()
+        for holder in state.holders()
     )
-    return Register(key, terms.issuer, as_of, known_at, series, notes, holders)
+    return Register(**common, totals=_totals(notes, terms.series), notes=notes, holders=holders)
 
 
-def outstanding_as_of(
-    events: Sequence[TimelineEvent], as_of: date, known_at: datetime | None = None
-) -> list[SeriesOutstanding]:
-    ledger, terms, gap = _replay(events, as_of, known_at)
-    return [
-        SeriesOutstanding(
-            series,
-            None if gap else ledger.outstanding(series.key),
-            () if gap else tuple(ledger.series[series.key].movements),
-            None if gap else ledger.series[series.key].paid_off_on,
-            gap,
-        )
-        for series in terms.series
-    ]
+def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None) -> Annex1:
+    register = register_as_of(key, timeline, as_of, known_at)
+    return Annex1(
+        issuer=register.issuer,
+        series_terms=register.series_terms,
+        agreement=key,
+        as_of=as_of,
+        series=register.series,
+        holders=tuple(AnnexLine(h.holder, h.principal) for h in register.holders),
+        totals=register.totals,
+        known_at=known_at,
+        not_on_file=register.not_on_file,
+    )
 
 
-def _replay(
-    events: Sequence[TimelineEvent], as_of: date, known_at: datetime | None
-) -> tuple[Ledger, AgreementTerms, str | None]:
-    """The ledger as of the date, the agreement's terms, and any gap in the record."""
-    everything = replay(events, known_at=known_at)
-    terms = everything.terms
-    assert terms is not None, "an agreement's first event registers it"
-    if everything.on_file_from is not None and as_of < everything.on_file_from:
-        return everything, terms, f"not on file: the earliest register on file is as of {everything.on_file_from}"
-    return replay(events, as_of=as_of, known_at=known_at), terms, None
+def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
+    state, terms, gap = _state(timeline, as_of)
+    return Outstanding(
+        key,
+        as_of,
+        tuple(
+            SeriesOutstanding(
+                series.key,
+                series.title,
+                None if gap else state.outstanding(series.key),
+                None if gap else state.series[series.key].paid_off_on,
+                () if gap else tuple(
+                    MovementLine(f"{key}:{m.ref}", m.on, m.kind, m.amount) for m in state.series[series.key].movements
+                ),
+                gap,
+            )
+            for series in terms.series
+        ),
+    )
 
 
-def _sum(notes: Sequence[NoteLine], holder: str, series: str) -> Decimal:
+def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, object, str | None]:
+    """The state as of the date, the agreement's terms, and any gap in the record."""
+    final = timeline.final
+    assert isinstance(final, AgreementState), "an agreement's first event registers it"
+    if final.on_file_from is not None and as_of < final.on_file_from:
+        return final, final.terms, f"not on file: the earliest register on file is as of {final.on_file_from}"
+    state = timeline.state_as_of(as_of)
+    if state is None:
+        state = AgreementState(final.terms, as_of)
+    assert isinstance(state, AgreementState)
+    return state, final.terms, None
+
+
+def _totals(notes: tuple[NoteLine, ...], series: tuple[SeriesTerms, ...]) -> dict[str, Decimal]:
+    return {s.key: sum((n.principal for n in notes if n.series == s.key), ZERO) for s in series}
+
+
+def _sum(notes: tuple[NoteLine, ...], holder: str, series: str) -> Decimal:
     return sum((n.principal for n in notes if n.holder == holder and n.series == series), ZERO)

@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.agreement import Agreement
 from domain.amendment import EFFECTIVE, NOT_ON_FILE
 from domain.errors import UnknownSection
-from domain.stream import known
+from domain.events import Agreement, Event
 from domain.text import ADD_DEFINITION, Defect, Provision, apply_change, definition_ref, find
-from projections.amendments import AmendmentState
+from domain.timeline import in_force
+from domain.timeline import known_at as recorded_by_then
+from domain.values import unshown
+from projections.amendments import AmendmentStatus
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,29 @@ class Mark:
     amendment: str
     effective_on: date
     change: str
+
+
+@dataclass(frozen=True)
+class ProvisionLine:
+    ref: str
+    kind: str
+    title: str
+    text: str
+    amended_by: tuple[Mark, ...]
+    parent: str | None = unshown(default=None)
+
+
+@dataclass(frozen=True)
+class Text:
+    """The text view: provisions as of a date, each with the amendments that changed it."""
+
+    agreement: str
+    as_of: date
+    original_on_file: bool
+    source: str | None
+    caveats: tuple[str, ...]
+    provisions: tuple[ProvisionLine, ...]
+    defects_kept_as_printed: tuple[Defect, ...]
 
 
 @dataclass(frozen=True)
@@ -47,15 +72,28 @@ class TextView:
     def marks_of(self, provision: Provision) -> tuple[Mark, ...]:
         return self.marks.get(provision.ref, ()) or self.marks.get(provision.parent or "", ())
 
+    def read(self, section: str | None = None) -> Text:
+        """The view as read: every provision, or the one a reader names."""
+        provisions = [self.section(section)] if section else list(self.provisions)
+        return Text(
+            self.agreement,
+            self.as_of,
+            self.on_file,
+            self.source,
+            self.caveats,
+            tuple(ProvisionLine(p.ref, p.kind, p.title, p.text, self.marks_of(p), p.parent) for p in provisions),
+            self.defects,
+        )
+
 
 def text_as_of(
     key: str,
-    events: Sequence,
+    events: Sequence[Event],
     as_of: date,
-    states: Sequence[AmendmentState],
+    states: Sequence[AmendmentStatus],
     known_at: datetime | None = None,
 ) -> TextView:
-    events = known(events, known_at)
+    events = in_force(recorded_by_then(events, known_at))
     original = next((e for e in events if isinstance(e, Agreement.TextRecorded) and e.effective_on <= as_of), None)
     provisions: list[Provision] = list(original.provisions) if original else []
     marks: dict[str, list[Mark]] = {}
@@ -106,6 +144,14 @@ class Difference:
     title: str
     words: tuple[tuple[str, str], ...]  # ("equal" | "delete" | "insert", text)
     marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
+class Redline:
+    agreement: str
+    start: date
+    end: date
+    differences: tuple[Difference, ...]
 
 
 def redline(before: TextView, after: TextView, section: str | None = None) -> list[Difference]:

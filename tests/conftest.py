@@ -9,6 +9,7 @@ are skipped and the summary says how to enable them; with
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,9 @@ from urllib.parse import quote
 
 import pytest
 
+from adapters.calendar import BusinessCalendar
 from adapters.journal import load
+from adapters.queries import Queries
 from adapters.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +40,38 @@ def registry() -> Iterator[Registry]:
     registry.close()
 
 
+@pytest.fixture(scope="session")
+def loaded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every fixture journal loaded once per session into an SQLite file; tests get copies."""
+    path = tmp_path_factory.mktemp("loaded") / "debtreg.sqlite"
+    registry = Registry(f"sqlite:///{path}")
+    try:
+        load(registry, [FIXTURES], "tests")
+    finally:
+        registry.close()
+    return path
+
+
 @pytest.fixture
-def loaded(registry: Registry) -> Registry:
+def loaded_url(loaded_file: Path, tmp_path: Path) -> str:
+    """A URL to a copy of the loaded store, this test's own."""
+    copy = tmp_path / "loaded.sqlite"
+    shutil.copyfile(loaded_file, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def loaded(loaded_url: str) -> Iterator[Registry]:
     """The registry with every fixture journal loaded."""
-    load(registry, [FIXTURES], "tests")
-    return registry
+    registry = Registry(loaded_url)
+    yield registry
+    registry.close()
+
+
+@pytest.fixture
+def views(loaded: Registry) -> Queries:
+    """The query service over the loaded registry."""
+    return Queries(loaded, BusinessCalendar())
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The ``debtreg`` command as a user runs it: the installed entry point, in a subprocess."""
+"""The ``debtreg`` command as a user runs it: in-process through typer's runner, and a few tests
+of the installed entry point in a real process (its installation, environment and exit codes)."""
 
 import csv
 import io
@@ -7,10 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from adapters.cli import app
 from conftest import FIXTURES, ROOT
 
 DEBTREG = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or shutil.which("debtreg")
@@ -40,7 +44,27 @@ TOTAL                                            $ 18,750,000
 """
 
 
-def debtreg(*args: str, db: str | None, check: bool = True) -> subprocess.CompletedProcess:
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def debtreg(*args: str, db: str | None, check: bool = True) -> Ran:
+    """The command run in-process, as typer's runner runs it."""
+    runner = CliRunner(env={"DEBTREG_ACTOR": "e2e", "DEBTREG_DATABASE_URL": None})
+    result = runner.invoke(app, [*(("--db", db) if db else ()), *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    ran = Ran(result.exit_code, result.stdout, result.stderr)
+    if check:
+        assert ran.returncode == 0, ran.stderr
+    return ran
+
+
+def installed(*args: str, db: str | None, check: bool = True) -> subprocess.CompletedProcess:
+    """The installed entry point in a real process, as a shell runs it."""
     env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
     env["DEBTREG_ACTOR"] = "e2e"
     command = [DEBTREG, *(("--db", db) if db else ()), *args]
@@ -50,19 +74,9 @@ def debtreg(*args: str, db: str | None, check: bool = True) -> subprocess.Comple
     return result
 
 
-@pytest.fixture(scope="module")
-def loaded_file(tmp_path_factory) -> Path:
-    """The fixtures loaded once by the command; each test gets a copy of the file."""
-    path = tmp_path_factory.mktemp("loaded") / "debtreg.sqlite"
-    debtreg("load", str(FIXTURES), db=f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture
-def db(loaded_file, tmp_path):
-    copy = tmp_path / "debtreg.sqlite"
-    shutil.copyfile(loaded_file, copy)
-    return f"sqlite:///{copy}"
+def db(loaded_url):
+    return loaded_url
 
 
 def history(db: str) -> list:
@@ -114,7 +128,7 @@ def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
 
 def test_a_refused_transfer_exits_non_zero_names_the_rule_and_changes_nothing(db):
     before = history(db)
-    result = debtreg(
+    result = installed(
         "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "ACE American", "--to", "X",
         "--amount", "2,550,000", db=db, check=False,
     )
@@ -160,7 +174,7 @@ def test_bad_input_is_refused_with_a_clear_message(db, args, message):
 
 
 def test_a_malformed_date_is_a_usage_error(db):
-    result = debtreg("annex1", "barnes-1995", "--as-of", "5 Feb 2003", db=db, check=False)
+    result = installed("annex1", "barnes-1995", "--as-of", "5 Feb 2003", db=db, check=False)
     assert result.returncode == 2
     assert "is not a date; write it as YYYY-MM-DD" in result.stderr
 
@@ -179,6 +193,7 @@ def test_every_command_explains_itself():
     for command in commands:
         result = debtreg(command, "--help", db=None)
         assert "Usage: debtreg " + command in result.stdout
+    assert "Usage: debtreg transfer" in installed("transfer", "--help", db=None).stdout
 
 
 def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url):
@@ -277,5 +292,5 @@ def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):
     assert "Wrong Holder" not in [h["holder"] for h in now["holders"]]
     assert "Wrong Holder" in [h["holder"] for h in then["holders"]]
     lines = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)
-    assert next(l for l in lines if l["event"] == event)["reversed_by"] == lines[-1]["event"]
+    assert next(line for line in lines if line["event"] == event)["reversed_by"] == lines[-1]["event"]
     assert "REVERSED by" in debtreg("history", "barnes-1995", db=db).stdout

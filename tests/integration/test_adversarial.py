@@ -1,9 +1,11 @@
-"""A state machine drives the application with random commands, valid and not.
+"""A state machine drives the application with commands drawn from the register as it stands.
 
-Amounts (odd, too large, malformed), dates (before issuance, backdated, far
-ahead), holders (unknown, misspelt), denominations, reversals of anything:
-after every step the register is whole, and every refused command left no
-trace in the store. On SQLite and on PostgreSQL.
+Valid commands (holders who hold, live notes, amounts in legal multiples,
+scheduled payments when due) are mixed with malformed and forbidden ones
+(odd amounts, unknown holders, dates before issuance, reversals of anything).
+After every step the register is whole on every date, every refused command
+left the store exactly as it was, and every valid command appended at the end
+of business time was recorded. On SQLite and on PostgreSQL.
 """
 
 from datetime import date, timedelta
@@ -26,22 +28,13 @@ from adapters.entries import (
     TransferEntry,
 )
 from adapters.registry import Registry
-from domain.agreement import agreement_id
 from domain.errors import RegistryError
-from domain.ledger import replay
+from domain.state import AgreementState
+from domain.timeline import Timeline
 
 HOLDERS = ["Alpha Life", "Beta Mutual", "Gamma Insurance"]
-START = date(2000, 1, 5)
-days = st.one_of(
-    st.integers(min_value=-30, max_value=3700).map(lambda n: START + timedelta(days=n)),
-    st.sampled_from([date(y, m, 5) for y in range(2000, 2010) for m in (1, 7)]),
-)
-amounts = st.one_of(
-    st.integers(min_value=1, max_value=30).map(lambda n: f"{n * 100_000:,}"),
-    st.integers(min_value=1, max_value=5).map(lambda n: f"{n * 1_000_000:,}"),
-    st.integers(min_value=1, max_value=10**9).map(lambda c: f"{c // 100}.{c % 100:02d}"),
-    st.sampled_from(["0", "-100,000", "1,00,000", "1e6", "25,OOO,OOO", "100000.001", ""]),
-)
+START, MATURITY = date(2000, 1, 5), date(2009, 1, 5)
+MALFORMED = ["0", "-100,000", "1,00,000", "1e6", "25,OOO,OOO", "100000.001", ""]
 
 
 def agreement(key: str) -> list:
@@ -52,7 +45,7 @@ def agreement(key: str) -> list:
             "sections": {"transfer": "6.2", "pro_rata": "5.4"}, "reacquired_notes_count_pro_rata": True,
             "series": [{
                 "key": "A", "title": "7% Notes", "label": "A Notes", "principal": "15,000,000", "rate": "7%",
-                "maturity": "2009-01-05", "interest_dates": ["01-05", "07-05"], "day_count": "30/360",
+                "maturity": MATURITY.isoformat(), "interest_dates": ["01-05", "07-05"], "day_count": "30/360",
                 "min_denomination": "100,000", "optional_prepayment_multiple": "1,000,000",
                 "required_prepayments": [{"due_on": f"{y}-01-05", "amount": "3,000,000"} for y in (2005, 2006, 2007, 2008)],
             }],
@@ -71,68 +64,105 @@ class Adversary(RuleBasedStateMachine):
         self.registry = Registry(self.url)
         self.key = f"machine-{uuid4().hex[:10]}"
         for entry in agreement(self.key):
-            self.registry.execute(self.key, entry, recorded_by="machine")
+            self.registry.record(self.key, entry, recorded_by="machine")
+        self.valid = self.accepted = 0
 
     def teardown(self) -> None:
         self.registry.close()
+        assert self.accepted == self.valid, f"only {self.accepted} of {self.valid} valid appended commands were recorded"
 
     def stored(self) -> list:
-        return list(self.registry.events.get(agreement_id(self.key)))
+        return self.registry.recorder.select_notifications(start=None, limit=1_000_000)
 
-    def attempt(self, model, fields: dict) -> None:
+    def latest(self) -> date:
+        return max(e.effective_on for e in self.registry.agreement(self.key).events)
+
+    def state(self, on: date) -> AgreementState:
+        state = self.registry.agreement(self.key).timeline.state_as_of(on)
+        assert isinstance(state, AgreementState)
+        return state
+
+    def attempt(self, model, fields: dict, *, valid: bool = False) -> None:
+        """Record an entry; a refusal must leave no trace, and a valid appended entry must be recorded."""
         before = self.stored()
         try:
             entry = model.model_validate({"evidence": {"document": "machine"}, **fields})
-            self.registry.execute(self.key, entry, recorded_by="machine")
-        except (RegistryError, ValidationError):
+            self.registry.record(self.key, entry, recorded_by="machine")
+        except (RegistryError, ValidationError) as refusal:
             assert self.stored() == before, f"a refused {model.__name__} left a trace: {fields}"
+            assert not valid, f"a valid {model.__name__} was refused: {fields}: {refusal}"
+            return
+        self.valid += valid
+        self.accepted += valid
+
+    @rule(data=st.data(), later=st.integers(0, 120))
+    def transfer_a_note_one_holds(self, data, later):
+        on = min(self.latest() + timedelta(days=later), MATURITY - timedelta(days=1))
+        live = self.state(on).live("A")
+        if not live or on < self.latest():
+            return
+        note = data.draw(st.sampled_from(live))
+        hundreds = int(note.principal // 100_000)
+        amount = note.principal if hundreds == 0 else D(data.draw(st.integers(1, hundreds)) * 100_000)
+        taker = data.draw(st.sampled_from([h for h in HOLDERS + ["Newco"] if h != note.holder]))
+        self.attempt(TransferEntry, {"type": "transfer", "effective_on": on.isoformat(), "from": note.holder, "to": taker,
+                                     "amount": str(amount), "note": note.number}, valid=True)
+
+    @rule(data=st.data())
+    def pay_what_is_due(self, data):
+        on = self.latest()
+        state = self.state(on)
+        unpaid = [d for d, c in sorted(state.series["A"].coupons.items()) if c.paid_ref is None]
+        due = [p for p in state.series["A"].schedule or () if p.due_on <= on and p.due_on != MATURITY]
+        if unpaid and state.live("A"):
+            self.attempt(InterestEntry, {"type": "interest", "effective_on": on.isoformat()}, valid=True)
+        elif due and state.live("A"):
+            self.attempt(PrepaymentEntry, {"type": "prepayment", "kind": "required", "effective_on": on.isoformat()},
+                         valid=True)
 
     @rule(giver=st.sampled_from(HOLDERS + ["Nobody Ltd"]), taker=st.sampled_from(HOLDERS + ["Newco", "alpha life"]),
-          amount=amounts, on=days, note=st.one_of(st.none(), st.integers(1, 12)))
-    def transfer(self, giver, taker, amount, on, note):
+          amount=st.one_of(st.integers(1, 10**9).map(lambda c: f"{c // 100}.{c % 100:02d}"), st.sampled_from(MALFORMED)),
+          back=st.integers(-40, 3700), note=st.one_of(st.none(), st.integers(1, 40)))
+    def transfer_anything(self, giver, taker, amount, back, note):
+        on = START + timedelta(days=back)
         self.attempt(TransferEntry, {"type": "transfer", "effective_on": on.isoformat(), "from": giver, "to": taker,
                                      "amount": amount, **({"note": note} if note else {})})
 
-    @rule(kind=st.sampled_from(["required", "optional"]), amount=st.one_of(st.none(), amounts), on=days)
-    def prepay(self, kind, amount, on):
-        fields = {"type": "prepayment", "kind": kind, "effective_on": on.isoformat()}
+    @rule(kind=st.sampled_from(["required", "optional"]), amount=st.one_of(st.none(), st.sampled_from(MALFORMED),
+          st.integers(1, 30).map(lambda n: f"{n * 500_000:,}")), back=st.integers(-40, 3700))
+    def prepay_anything(self, kind, amount, back):
+        fields = {"type": "prepayment", "kind": kind, "effective_on": (START + timedelta(days=back)).isoformat()}
         if amount is not None:
             fields["amount"] = amount
         self.attempt(PrepaymentEntry, fields)
 
-    @rule(on=days)
-    def pay_interest(self, on):
-        self.attempt(InterestEntry, {"type": "interest", "effective_on": on.isoformat()})
-
-    @rule(note=st.integers(1, 12), on=days)
-    def cancel(self, note, on):
+    @rule(note=st.integers(1, 40), back=st.integers(-40, 3700))
+    def cancel_anything(self, note, back):
+        on = START + timedelta(days=back)
         self.attempt(CancellationEntry, {"type": "cancellation", "note": note, "effective_on": on.isoformat()})
 
     @rule(back=st.integers(0, 12))
-    def reverse(self, back):
-        position = max(1, len(self.stored()) - back)
+    def reverse_anything(self, back):
+        position = max(1, self.registry.agreement(self.key).version - back)
         self.attempt(ReversalEntry, {"type": "reversal", "target": position, "reason": "machine"})
 
     @invariant()
     def the_register_is_whole_on_every_date(self):
-        events = self.stored()
+        events = self.registry.agreement(self.key).events
+        timeline = Timeline(events)
+        reversed_positions = {p for e in events for p in e.reverses()}
         for on in (START, date(2003, 6, 1), date(2005, 1, 5), date(2008, 12, 31), date(2012, 1, 1)):
-            ledger = replay(events, as_of=on)
-            live = ledger.live("A")
+            state = timeline.state_as_of(on)
+            assert isinstance(state, AgreementState)
+            live = state.live("A")
             assert all(note.principal > 0 for note in live)
-            assert sum(ledger.holdings().values(), D(0)) == ledger.outstanding("A")
-            issued = ledger.series["A"].total("issued")
+            assert sum(state.holdings().values(), D(0)) == state.outstanding("A")
             paid = sum(
-                (a.amount for e in events if e.effective_on <= on and e.originator_version in _in_force(events)
-                 for a in getattr(e, "allocations", ()) if not a.deemed and type(e).__name__ != "InterestPaid"),
+                (a.amount for e in events if e.effective_on <= on and e.originator_version not in reversed_positions
+                 and type(e).__name__ != "InterestPaid" for a in getattr(e, "allocations", ()) if not a.deemed),
                 D(0),
             )
-            assert ledger.outstanding("A") == issued - paid - ledger.series["A"].total("cancelled")
-
-
-def _in_force(events) -> set[int]:
-    reversed_positions = {p for e in events for p in e.reverses()}
-    return {e.originator_version for e in events if e.originator_version not in reversed_positions}
+            assert state.outstanding("A") == state.series["A"].total("issued") - paid - state.series["A"].total("cancelled")
 
 
 def run(url: str, examples: int) -> None:

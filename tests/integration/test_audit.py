@@ -33,7 +33,7 @@ def transfer(registry: Registry, amount: str) -> None:
     entry = TransferEntry.model_validate(
         {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"}, "from": "Lincoln", "to": "New Holder", "amount": amount}
     )
-    registry.execute("barnes-1995", entry, recorded_by="tests")
+    registry.record("barnes-1995", entry, recorded_by="tests")
 
 
 def test_a_log_written_by_debtreg_verifies(store):

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from adapters.calendar import BusinessCalendar
 from adapters.entries import TransferEntry
 from adapters.journal import load
+from adapters.queries import Queries
 from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.errors import RegistryError
-from projections.register import register_as_of
 
 DEBTREG = str(Path(sys.executable).parent / "debtreg")
 
@@ -48,7 +49,7 @@ def clerk(url: str, taker: str, barrier, results) -> None:
 
     registry = Racing(url)
     try:
-        staged = registry.execute("barnes-1995", lincoln_sells_everything_to(taker), recorded_by=taker)
+        staged = registry.record("barnes-1995", lincoln_sells_everything_to(taker), recorded_by=taker)
         results.put((taker, "recorded", staged.refs))
     except RegistryError as error:
         results.put((taker, type(error).__name__, str(error)))
@@ -78,7 +79,8 @@ def test_two_processes_checking_the_same_holding_cannot_both_transfer_it(loaded_
     assert "'Lincoln' is not a holder of 7.13% notes on 2003-03-03" in message
     registry = Registry(loaded_store)
     try:
-        holders = {h.holder: h.principal["7.13%"] for h in register_as_of("barnes-1995", registry.events_of("barnes-1995"), date(2003, 3, 3)).holders}
+        view = Queries(registry, BusinessCalendar()).register("barnes-1995", date(2003, 3, 3))
+        holders = {h.holder: h.principal["7.13%"] for h in view.holders}
         winner = "Buyer B" if loser == "Buyer A" else "Buyer A"
         assert holders[winner] == 6150000 and loser not in holders and "Lincoln Investment Management, Inc." not in holders
         assert registry.verify().intact
@@ -149,9 +151,9 @@ def test_a_load_killed_part_way_leaves_whole_entries_and_a_rerun_completes_it(st
     partial = Registry(store_url)
     try:
         by_entry: dict[str, int] = {}
-        for event in partial.events_of("crash-test"):
+        for event in partial.agreement("crash-test").events:
             by_entry[event.provenance.entry] = by_entry.get(event.provenance.entry, 0) + 1
-        recorded = len(partial.events_of("crash-test"))
+        recorded = len(partial.agreement("crash-test").events)
         assert partial.verify().intact
     finally:
         partial.close()
@@ -160,7 +162,7 @@ def test_a_load_killed_part_way_leaves_whole_entries_and_a_rerun_completes_it(st
     complete = Registry(store_url)
     try:
         final: dict[str, int] = {}
-        for event in complete.events_of("crash-test"):
+        for event in complete.agreement("crash-test").events:
             final[event.provenance.entry] = final.get(event.provenance.entry, 0) + 1
         assert set(final) == {"crash/agreement", "crash/issue", *(f"crash/t{n}" for n in range(1500))}
         assert all(by_entry[entry] == final[entry] for entry in by_entry), "an entry was cut in two"

@@ -1,17 +1,17 @@
 """Two clocks, corrections in the open, and requests recorded once, on SQLite and PostgreSQL."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
 
+from adapters.calendar import BusinessCalendar
 from adapters.entries import ReversalEntry, TransferEntry
 from adapters.journal import load
+from adapters.queries import Queries
 from adapters.registry import Registry
 from conftest import FIXTURES
 from domain.errors import BackdatingConflict, ConflictingEntry, InvalidCommand
-from projections.history import history
-from projections.register import register_as_of
 
 
 @pytest.fixture
@@ -26,37 +26,38 @@ def transfer(registry, on, giver, taker, amount, request=None):
     entry = TransferEntry.model_validate(
         {"type": "transfer", "effective_on": on, "evidence": {"document": "t"}, "from": giver, "to": taker, "amount": amount}
     )
-    return registry.execute("barnes-1995", entry, recorded_by="clerk", entry_key=request or f"{on}/{taker}/{amount}")
+    return registry.record("barnes-1995", entry, recorded_by="clerk", request_id=request or f"{on}/{taker}/{amount}")
 
 
 def reverse(registry, target, reason="recorded in error"):
     entry = ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "target": target, "reason": reason})
-    return registry.execute("barnes-1995", entry, recorded_by="controller", entry_key=f"reverse/{target}")
+    return registry.record("barnes-1995", entry, recorded_by="controller", request_id=f"reverse/{target}")
 
 
 def holdings(registry, on, known_at=None):
-    view = register_as_of("barnes-1995", registry.events_of("barnes-1995"), on, known_at)
+    view = Queries(registry, BusinessCalendar()).register("barnes-1995", on, known_at)
     return {h.holder: h.principal["7.13%"] for h in view.holders}
 
 
 def test_a_backdated_entry_shows_only_in_views_known_after_it_was_recorded(store):
     transfer(store, "2003-06-02", "Lincoln", "Late Holder", "1,000,000")
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     [event] = transfer(store, "2003-03-03", "ACE American", "Backdated Holder", "1,000,000").events
     assert "Backdated Holder" in holdings(store, date(2003, 4, 1))
     assert "Backdated Holder" not in holdings(store, date(2003, 4, 1), known_at=moment)
-    line = next(l for l in history("barnes-1995", store.events_of("barnes-1995")) if l.ref == f"barnes-1995:{event.originator_version}")
+    lines = Queries(store, BusinessCalendar()).history("barnes-1995")
+    line = next(found for found in lines if found.event == f"barnes-1995:{event.originator_version}")
     assert line.backdated and line.effective_on == date(2003, 3, 3) and line.recorded_at > moment
 
 
 def test_a_reversed_entry_stays_in_the_history_and_leaves_the_views(store):
     [wrong] = transfer(store, "2003-03-03", "Lincoln", "Wrong Holder", "1,000,000").events
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     [reversal] = reverse(store, wrong.originator_version, "wrong transferee").events
     assert "Wrong Holder" not in holdings(store, date(2003, 4, 1))
     assert holdings(store, date(2003, 4, 1))["Lincoln Investment Management, Inc."] == D(6150000)
     assert "Wrong Holder" in holdings(store, date(2003, 4, 1), known_at=before)
-    lines = {l.ref: l for l in history("barnes-1995", store.events_of("barnes-1995"))}
+    lines = {line.event: line for line in Queries(store, BusinessCalendar()).history("barnes-1995")}
     assert lines[f"barnes-1995:{wrong.originator_version}"].reversed_by == f"barnes-1995:{reversal.originator_version}"
     assert lines[f"barnes-1995:{reversal.originator_version}"].summary.endswith("wrong transferee")
     assert store.verify().intact
@@ -88,9 +89,9 @@ def test_the_first_event_and_reversals_cannot_be_reversed(store):
 
 def test_the_same_request_twice_returns_the_first_result_and_records_nothing(store):
     first = transfer(store, "2003-03-03", "Lincoln", "Buyer", "1,000,000", request="wire-42")
-    count = len(store.events_of("barnes-1995"))
+    count = store.agreement("barnes-1995").version
     again = transfer(store, "2003-03-03", "Lincoln", "Buyer", "1,000,000", request="wire-42")
     assert again.events == () and again.earlier == first.events
-    assert len(store.events_of("barnes-1995")) == count
+    assert store.agreement("barnes-1995").version == count
     with pytest.raises(ConflictingEntry, match="'wire-42' is already recorded for barnes-1995 with different content"):
         transfer(store, "2003-03-03", "Lincoln", "Buyer", "2,000,000", request="wire-42")

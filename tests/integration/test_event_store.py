@@ -7,12 +7,13 @@ from decimal import Decimal as D
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from adapters.calendar import BusinessCalendar
 from adapters.entries import TransferEntry
 from adapters.journal import load
-from adapters.registry import Registry, Workspace
+from adapters.queries import Queries
+from adapters.registry import Registry, Request, Workspace, provenance_of
 from conftest import FIXTURES
 from domain.errors import OverTransfer, UnknownHolder
-from projections.register import register_as_of
 
 
 def transfer_entry(amount: str) -> TransferEntry:
@@ -44,10 +45,10 @@ def test_a_reopened_store_replays_to_the_seed_registers(store, store_url):
     reopened = Registry(store_url)
     try:
         for key, total in [("barnes-1995", "18750000"), ("novascotia-1999", "70000000"), ("barnes-2000", "60000000")]:
-            view = register_as_of(key, reopened.events_of(key), date(2003, 2, 5))
-            assert sum(view.totals().values()) == D(total)
-            assert reopened.events_of(key) == store.events_of(key)
-        assert reopened.agreement_keys() == ["barnes-1995", "barnes-2000", "novascotia-1999"]
+            view = Queries(reopened, BusinessCalendar()).register(key, date(2003, 2, 5))
+            assert sum(view.totals.values()) == D(total)
+            assert reopened.agreement(key).events == store.agreement(key).events
+        assert [key for kind, key in reopened.listed() if kind == "agreement"] == ["barnes-1995", "barnes-2000", "novascotia-1999"]
     finally:
         reopened.close()
 
@@ -63,17 +64,17 @@ def test_amounts_are_stored_as_decimal_strings_and_dates_as_iso_text(store):
 def test_a_refused_command_leaves_the_store_exactly_as_it_was(store):
     before = everything(store)
     with pytest.raises(OverTransfer):
-        store.execute("barnes-1995", transfer_entry("7,000,000"), recorded_by="tests")
+        store.record("barnes-1995", transfer_entry("7,000,000"), recorded_by="tests")
     assert everything(store) == before
 
 
 def test_a_recorded_transfer_is_read_back_by_another_connection(store, store_url):
-    staged = store.execute("barnes-1995", transfer_entry("1,000,000"), recorded_by="tests")
+    staged = store.record("barnes-1995", transfer_entry("1,000,000"), recorded_by="tests")
     other = Registry(store_url)
     try:
-        view = register_as_of("barnes-1995", other.events_of("barnes-1995"), date(2003, 3, 1))
+        view = Queries(other, BusinessCalendar()).register("barnes-1995", date(2003, 3, 1))
         assert {h.holder: h.principal["7.13%"] for h in view.holders}["New Holder"] == D(1000000)
-        assert [f"barnes-1995:{e.originator_version}" for e in other.events_of("barnes-1995")][-1] == staged.refs[-1]
+        assert [f"barnes-1995:{e.originator_version}" for e in other.agreement("barnes-1995").events][-1] == staged.refs[-1]
     finally:
         other.close()
 
@@ -81,16 +82,12 @@ def test_a_recorded_transfer_is_read_back_by_another_connection(store, store_url
 def test_two_writers_on_stale_state_cannot_both_save(store, store_url):
     other = Registry(store_url)
     try:
-        stale = other.stage(
-            "barnes-1995",
-            transfer_entry("6,150,000"),
-            transfer_entry("6,150,000").provenance("clerk two", entry=None),
-            Workspace(),
-        )
-        store.execute("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk one")
+        command = transfer_entry("6,150,000").command("barnes-1995")
+        stale = other.stage(command, provenance_of(command, "clerk two", Request()), Workspace())
+        store.record("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk one")
         with pytest.raises(IntegrityError):
             other.save(*stale.events)
         with pytest.raises(UnknownHolder, match="'Lincoln' is not a holder of 7.13% notes on 2003-03-01"):
-            other.execute("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk two")
+            other.record("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk two")
     finally:
         other.close()

@@ -12,7 +12,7 @@ from adapters.journal import load
 from adapters.registry import Registry
 from conftest import FIXTURES
 from domain.errors import ConsentRefused, InvalidCommand, UnknownHolder
-from projections.amendments import amendment_state, amendments
+from projections.amendments import amendment_status, amendments
 from projections.guaranties import guaranties_as_of
 from projections.text import redline, text_as_of
 
@@ -38,7 +38,7 @@ def text_view(registry: Registry, key: str, day: date):
 
 def record(registry, key, model, **fields):
     entry = model.model_validate({"effective_on": "2003-06-02", "evidence": {"document": "test"}, **fields})
-    return registry.execute(key, entry, recorded_by="tests")
+    return registry.record(key, entry, recorded_by="tests")
 
 
 def test_section_7_7_is_the_seeds_original_until_2003_02_04_and_exhibit_a_from_2003_02_05(loaded):
@@ -80,18 +80,18 @@ def test_every_amended_text_is_word_for_word_the_seeds(loaded):
     ]:
         exhibit = collapsed(re.sub(r"(?m)<PAGE>|^\s*-\d+-\s*$", " ", (SOURCES / seed).read_text()))
         exhibit = re.sub(r" -\d+- ", " ", exhibit[exhibit.index("EXHIBIT A AMENDMENT") :])
-        [state] = [s for s in amendments(key, loaded.streams()) if s.status != "not on file"]
-        for change in state.changes:
+        [executed] = [e for e in loaded.agreement(key).events if type(e).__name__ == "AmendmentExecuted"]
+        for change in executed.changes:
             assert change.text in exhibit, (key, change.target)
 
 
 def test_the_nova_scotia_tally_is_56_of_70_million_without_state_farm_and_meets_two_thirds(loaded):
-    state = amendment_state("novascotia-1999", 1, loaded.streams())
-    [everything] = state.tally.classes
-    assert (everything.consenting, everything.voting) == (D(56000000), D(70000000))
-    assert everything.share == D(4) / D(5)
-    assert state.tally.threshold == "66-2/3%" and state.tally.met
-    [state_farm] = [v for v in state.tally.votes if not v.consented]
+    state = amendment_status("novascotia-1999", 1, loaded.streams())
+    [everything] = state.consents.classes
+    assert (everything.consenting_principal, everything.voting_principal) == (D(56000000), D(70000000))
+    assert everything.share == "80.00%"
+    assert state.consents.threshold == "66-2/3%" and state.consents.met
+    [state_farm] = [v for v in state.consents.holders if not v.consented]
     assert state_farm.holder == "State Farm Life Insurance Company"
     assert state.status == "effective"
 
@@ -117,7 +117,7 @@ def test_an_amendment_signed_below_the_threshold_never_changes_the_text(loaded):
         changes=[{"action": "restate", "target": "7.8", "title": "Net Worth", "text": "Hypothetical."}],
     )
     record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder="Lincoln")
-    state = amendment_state("barnes-1995", 3, loaded.streams())
+    state = amendment_status("barnes-1995", 3, loaded.streams())
     assert state.status == "pending"
     assert state.reason == "5(a) consents: all series: 32.80% consented, 66-2/3% needed"
     view = text_view(loaded, "barnes-1995", date(2010, 1, 1))
@@ -132,8 +132,8 @@ def test_changing_section_9_needs_every_holder_under_section_11_5(loaded):
     )
     for holder in ["Connecticut General", "North America", "ACE American", "Lincoln"]:
         record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder=holder)
-    state = amendment_state("barnes-1995", 3, loaded.streams())
-    assert state.tally.threshold == "all holders"
+    state = amendment_status("barnes-1995", 3, loaded.streams())
+    assert state.consents.threshold == "all holders"
     assert state.status == "pending"
     assert "not consented: ACE Property & Casualty Insurance Company" in state.reason
 
@@ -144,9 +144,9 @@ def test_notes_held_by_the_company_do_not_vote(loaded):
         loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
         changes=[{"action": "restate", "target": "7.8", "title": "Net Worth", "text": "Hypothetical."}],
     )
-    state = amendment_state("barnes-1995", 3, loaded.streams())
-    assert state.tally.classes[0].voting == D("12600000")
-    assert [v.excluded for v in state.tally.votes if v.holder == "Barnes Group Inc."] == [True]
+    state = amendment_status("barnes-1995", 3, loaded.streams())
+    assert state.consents.classes[0].voting_principal == D("12600000")
+    assert [v.excluded for v in state.consents.holders if v.holder == "Barnes Group Inc."] == [True]
 
 
 def test_consents_come_once_from_holders_of_record_on_the_amendments_date(loaded):
@@ -161,7 +161,7 @@ def test_consents_come_once_from_holders_of_record_on_the_amendments_date(loaded
 def test_a_lapsed_amendment_has_failed_and_says_why(loaded):
     record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3")
     record(loaded, "barnes-1995", LapseEntry, type="amendment-lapsed", amendment=3, reason="withdrawn by the Company")
-    state = amendment_state("barnes-1995", 3, loaded.streams())
+    state = amendment_status("barnes-1995", 3, loaded.streams())
     assert (state.status, state.reason) == ("failed", "withdrawn by the Company")
 
 
@@ -195,9 +195,9 @@ def test_the_redline_strikes_what_was_deleted_and_underlines_what_was_inserted(l
 def test_the_kar_guaranty_stands_behind_all_three_agreements_from_2003_02_05_and_none_before(loaded):
     streams = loaded.streams()
     for key in ("barnes-1995", "novascotia-1999", "barnes-2000"):
-        assert "kar-2003" in [g.key for g in guaranties_as_of(key, streams, date(2003, 2, 5))]
-        assert "kar-2003" not in [g.key for g in guaranties_as_of(key, streams, date(2003, 2, 4))]
-    assert [g.key for g in guaranties_as_of("novascotia-1999", streams, date(2000, 1, 1))] == ["barnes-novascotia-1999"]
+        assert "kar-2003" in [g.guaranty for g in guaranties_as_of(key, streams, date(2003, 2, 5)).guaranties]
+        assert "kar-2003" not in [g.guaranty for g in guaranties_as_of(key, streams, date(2003, 2, 4)).guaranties]
+    assert [g.guaranty for g in guaranties_as_of("novascotia-1999", streams, date(2000, 1, 1)).guaranties] == ["barnes-novascotia-1999"]
 
 
 def test_a_released_guaranty_no_longer_stands_behind_the_released_agreement(loaded):
@@ -206,11 +206,11 @@ def test_a_released_guaranty_no_longer_stands_behind_the_released_agreement(load
     entry = GuarantyReleaseEntry.model_validate(
         {"type": "guaranty-release", "effective_on": "2004-01-01", "evidence": {"document": "test"}, "agreements": ["barnes-2000"]}
     )
-    loaded.execute("kar-2003", entry, recorded_by="tests")
+    loaded.record("kar-2003", entry, recorded_by="tests")
     streams = loaded.streams()
-    assert "kar-2003" not in [g.key for g in guaranties_as_of("barnes-2000", streams, date(2004, 1, 1))]
-    assert "kar-2003" in [g.key for g in guaranties_as_of("barnes-2000", streams, date(2003, 12, 31))]
-    assert "kar-2003" in [g.key for g in guaranties_as_of("barnes-1995", streams, date(2004, 1, 1))]
+    assert "kar-2003" not in [g.guaranty for g in guaranties_as_of("barnes-2000", streams, date(2004, 1, 1)).guaranties]
+    assert "kar-2003" in [g.guaranty for g in guaranties_as_of("barnes-2000", streams, date(2003, 12, 31)).guaranties]
+    assert "kar-2003" in [g.guaranty for g in guaranties_as_of("barnes-1995", streams, date(2004, 1, 1)).guaranties]
 
 
 def test_voting_classes_are_a_term_all_series_together_or_each_on_its_own():

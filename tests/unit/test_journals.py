@@ -54,7 +54,7 @@ def test_loading_the_fixtures_twice_records_nothing_the_second_time(loaded):
 
 def test_a_journal_entry_is_recorded_with_its_source_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER)
-    next_event = len(loaded.events_of("barnes-1995")) + 1
+    next_event = loaded.agreement("barnes-1995").version + 1
     [staged] = load(loaded, [path], "tests")
     assert staged.refs == [f"barnes-1995:{next_event}"]
     assert staged.provenance.source == f"{path}:5"

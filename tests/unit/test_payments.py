@@ -9,10 +9,11 @@ import pytest
 
 from adapters.calendar import BusinessCalendar
 from adapters.entries import AgreementEntry, InterestEntry, PrepaymentEntry
+from adapters.queries import Queries
 from domain.errors import NotAMultiple, UnscheduledPayment
 from domain.makewhole import CurvePoint
 from domain.schedule import business_days_after, days_30_360, equal_instalments
-from projections.payments import IN_DEFAULT, UNPAID, accrued_as_of, overdue, payments
+from projections.payments import IN_DEFAULT, UNPAID, overdue
 
 CALENDAR = BusinessCalendar()
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
@@ -20,11 +21,20 @@ CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 
 def record(registry, model, **fields):
     entry = model.model_validate({"evidence": {"document": "test"}, **fields})
-    return registry.execute("barnes-1995", entry, recorded_by="tests")
+    return registry.record("barnes-1995", entry, recorded_by="tests")
 
 
 def schedule(registry, as_of, key="barnes-1995"):
-    return payments(key, registry.events_of(key), as_of=as_of, calendar=CALENDAR)
+    view = Queries(registry, CALENDAR).schedule(key, as_of)
+    return list(view.payments), list(view.not_on_file)
+
+
+def accrued(registry, as_of):
+    return Queries(registry, CALENDAR).accrued("barnes-1995", as_of).notes
+
+
+def quote(registry, on, amount, curve):
+    return Queries(registry, CALENDAR).makewhole("barnes-1995", on, amount, curve).quote
 
 
 # ----------------------------------------------------------------- the schedule
@@ -119,7 +129,7 @@ def test_30_360_bond_basis_day_count(start, end, days):
 
 
 def test_accrued_interest_on_february_28_2003_is_83_days_at_7_13_percent(loaded):
-    lines = accrued_as_of(loaded.events_of("barnes-1995"), date(2003, 2, 28))
+    lines = accrued(loaded, date(2003, 2, 28))
     by_holder = {}
     for line in lines:
         assert (line.since, line.days) == (date(2002, 12, 5), 83)
@@ -132,7 +142,7 @@ def test_accrued_interest_on_february_28_2003_is_83_days_at_7_13_percent(loaded)
 
 
 def test_nothing_has_accrued_on_an_interest_date(loaded):
-    assert {a.accrued for a in accrued_as_of(loaded.events_of("barnes-1995"), date(2003, 6, 5))} == {D("0.00")}
+    assert {a.accrued for a in accrued(loaded, date(2003, 6, 5))} == {D("0.00")}
 
 
 # ------------------------------------------------------------------- payments
@@ -220,34 +230,28 @@ def test_the_makewhole_price_matches_an_independent_calculation_from_section_10_
     coupons = [date(y, m, 5) for y in (2003, 2004, 2005) for m in (6, 12) if date(y, m, 5) > on]
     last = max(d for d in [date(2002, 12, 5), date(2003, 6, 5), date(2003, 12, 5)] if d <= on)
     if on > date(2003, 12, 5):
-        loaded.execute("barnes-1995", InterestEntry.model_validate({"type": "interest", "effective_on": "2003-06-05", "evidence": {"document": "t"}}), recorded_by="t")
+        record(loaded, InterestEntry, type="interest", effective_on="2003-06-05")
         record(loaded, PrepaymentEntry, type="prepayment", kind="required", effective_on="2003-12-05")
         remaining = remaining[1:]
-    life, treasury, value, accrued = independent_makewhole(amount, on, curve, remaining, coupons, last, D("7.13"))
-    quote = loaded.agreement("barnes-1995").makewhole(
-        on=on, amount=amount, curve=[CurvePoint(D(t.numerator) / t.denominator, D(str(float(y)))) for t, y in curve]
-    )
-    assert quote.weighted_average_life == (D(life.numerator) / D(life.denominator)).quantize(D("1e-12"), rounding=ROUND_HALF_UP)
-    assert quote.treasury_yield == (D(treasury.numerator) / D(treasury.denominator)).quantize(D("1e-12"), rounding=ROUND_HALF_UP)
-    assert len(quote.treasury_points) == 2
-    assert quote.makewhole_price == value
-    assert quote.accrued_interest == accrued
-    assert quote.price == max(value, amount + accrued)
-    assert quote.premium == quote.price - amount - accrued
+    life, treasury, value, interest = independent_makewhole(amount, on, curve, remaining, coupons, last, D("7.13"))
+    quoted = quote(loaded, on, amount, [CurvePoint(D(t.numerator) / t.denominator, D(str(float(y)))) for t, y in curve])
+    assert quoted.weighted_average_life == (D(life.numerator) / D(life.denominator)).quantize(D("1e-12"), rounding=ROUND_HALF_UP)
+    assert quoted.treasury_yield == (D(treasury.numerator) / D(treasury.denominator)).quantize(D("1e-12"), rounding=ROUND_HALF_UP)
+    assert len(quoted.treasury_points) == 2
+    assert quoted.makewhole_price == value
+    assert quoted.accrued_interest == interest
+    assert quoted.price == max(value, amount + interest)
+    assert quoted.premium == quoted.price - amount - interest
 
 
-def test_the_twelfth_year_rounding_and_the_interpolation_for_march_20_2003():
+def test_the_twelfth_year_rounding_and_the_interpolation_for_march_20_2003(loaded):
     """Worked by hand: 255 days to 2003-12-05 is 8.5 months, so 9; 615 days, 21; 975 days, 33.
     WAL = (9 + 21 + 33) / 12 / 3 = 1.75 years; 1.25% + (1.60% - 1.25%) x 0.75 = 1.5125%."""
-    life, treasury, _, _ = independent_makewhole(
-        D(3000000), date(2003, 3, 20),
-        [(Fraction(1), Fraction("1.25")), (Fraction(2), Fraction("1.60"))],
-        [(date(y, 12, 5), D(6250000)) for y in (2003, 2004, 2005)],
-        [date(2003, 6, 5), date(2003, 12, 5), date(2004, 6, 5), date(2004, 12, 5), date(2005, 6, 5), date(2005, 12, 5)],
-        date(2002, 12, 5), D("7.13"),
-    )
-    assert life == Fraction(7, 4)
-    assert treasury == Fraction("1.5125")
+    quoted = quote(loaded, date(2003, 3, 20), D(3000000), [CurvePoint(D(1), D("1.25")), CurvePoint(D(2), D("1.60"))])
+    assert [line.months for line in quoted.lines if line.principal] == [9, 21, 33]
+    assert quoted.weighted_average_life == D("1.75")
+    assert quoted.treasury_yield == D("1.5125")
+    assert quoted.discount_rate == D("2.0125")
 
 
 def test_an_optional_prepayment_not_a_multiple_of_a_million_is_refused(loaded):
@@ -272,7 +276,7 @@ def test_an_optional_prepayment_records_its_interest_and_premium_and_shrinks_the
 
 
 def test_both_statements_of_the_overdue_rate_are_kept_and_neither_is_chosen(loaded):
-    [series] = loaded.agreement("barnes-1995").terms.series
+    [series] = loaded.agreement("barnes-1995").state.terms.series
     assert [reading.split(":")[0] for reading in series.overdue_rate] == ["Section 1.1", "Exhibit B (Form of Note)"]
     assert "9.13%" in series.overdue_rate[0] and "1% per annum above" in series.overdue_rate[1]
 
@@ -281,4 +285,4 @@ def test_a_curve_that_does_not_bracket_the_weighted_average_life_is_refused(load
     from domain.errors import InvalidCommand
 
     with pytest.raises(InvalidCommand, match=r"\(only the 1-year yield\) must have maturities on both sides .* 1.7500 years"):
-        loaded.agreement("barnes-1995").makewhole(on=date(2003, 3, 20), amount=D(3000000), curve=[CurvePoint(D(1), D("1.25"))])
+        quote(loaded, date(2003, 3, 20), D(3000000), [CurvePoint(D(1), D("1.25"))])

@@ -1,0 +1,181 @@
+"""What every ``debtreg`` command shares: the app, its options, opening the store, and output.
+
+Commands only parse, call the query service or the application, and render.
+Refusals and store faults become messages (exit status 1 and 2), never
+tracebacks.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
+
+import typer
+from eventsourcing.persistence import PersistenceError
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapters.calendar import BusinessCalendar
+from adapters.encoding import to_json
+from adapters.queries import Queries
+from adapters.registry import Registry
+from adapters.store import URL_VARIABLE, database_url
+from domain.errors import InvalidCommand, RegistryError
+
+app = typer.Typer(
+    name="debtreg",
+    help="An event-sourced registry of privately placed notes: registers, Annex 1 and history as of any date.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class TextJsonOrCsv(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class By(str, Enum):
+    note = "note"
+    holder = "holder"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str | None
+
+
+def day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def moment(value: str | None) -> datetime | None:
+    """``--known-at``: an ISO time (UTC unless it says otherwise), or a date meaning the end of that day."""
+    if value is None:
+        return None
+    try:
+        if len(value.strip()) == 10:
+            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
+        found = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a time; write it as 2026-11-22T10:30:00Z or 2026-11-22") from None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"debtreg {version('debtreg')}")
+        except PackageNotFoundError:
+            typer.echo("debtreg (not installed)")
+        raise typer.Exit()
+
+
+AgreementKey = Annotated[
+    str, typer.Argument(metavar="AGREEMENT", help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")
+]
+AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help="The business date to show, YYYY-MM-DD.")]
+KnownAt = Annotated[
+    str | None,
+    typer.Option("--known-at", metavar="TIME", help="Show what the registry knew then: only entries recorded by this time (UTC)."),
+]
+Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
+Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
+On = Annotated[str, typer.Option("--date", metavar="DATE", help="The date it takes effect, YYYY-MM-DD.")]
+Series = Annotated[str | None, typer.Option("--series", metavar="SERIES", help="Series, e.g. 7.66% (not needed when there is one).")]
+ByOption = Annotated[By, typer.Option("--by", help="One line per note or per holder.")]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", envvar=URL_VARIABLE, help="Database URL (sqlite:///file or postgresql://...)."),
+    ] = None,
+    _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    ctx.obj = Settings(db=db)
+
+
+@contextmanager
+def guarded(ctx: typer.Context, fmt: str, *, read_only: bool) -> Iterator[Registry]:
+    """The registry, closed afterwards; refusals and database faults become messages."""
+    registry: Registry | None = None
+    try:
+        registry = Registry(ctx.obj.db, read_only=read_only)
+        yield registry
+    except RegistryError as error:
+        refuse(error, fmt)
+    except (SQLAlchemyError, PersistenceError) as error:
+        typer.echo(f"debtreg: cannot use the database {database_url(ctx.obj.db)}: {error}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        if registry is not None:
+            registry.close()
+
+
+@contextmanager
+def querying(ctx: typer.Context, fmt: str = "text") -> Iterator[Queries]:
+    """The query service over the store; it creates nothing and changes nothing."""
+    with guarded(ctx, fmt, read_only=True) as registry:
+        yield Queries(registry, BusinessCalendar())
+
+
+@contextmanager
+def recording(ctx: typer.Context, fmt: str = "text") -> Iterator[Registry]:
+    """The application, to record commands."""
+    with guarded(ctx, fmt, read_only=False) as registry:
+        yield registry
+
+
+def refuse(error: RegistryError, fmt: str) -> None:
+    if fmt == "json":
+        emit(to_json({"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message,
+                                "section": error.section}}))
+    typer.echo(f"debtreg: refused: {error}\nrule: {error.rule}", err=True)
+    raise typer.Exit(1)
+
+
+def invalid(error: ValidationError) -> InvalidCommand:
+    """The first problem pydantic found, as a refusal naming the field."""
+    first = error.errors()[0]
+    name = str(first["loc"][-1]) if first["loc"] else "input"
+    return InvalidCommand(f"{name}: {str(first['msg']).removeprefix('Value error, ')}")
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:
+    found = Table(title=title, title_justify="left", show_lines=False)
+    for index, name in enumerate(header):
+        found.add_column(name, justify="right" if index in numeric else "left", overflow="fold")
+    for row in rows:
+        found.add_row(*row)
+    return found
+
+
+def emit(text: str) -> None:
+    typer.echo(text)
+
+
+def emit_json(value: Any) -> None:
+    emit(to_json(value))

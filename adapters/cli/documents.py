@@ -1,0 +1,145 @@
+"""For counsel: the agreement's text as amended, redlines, amendments, consents and guaranties."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from adapters import render
+from adapters.cli.common import (
+    AgreementKey,
+    AsOf,
+    Format2,
+    KnownAt,
+    TextOrJson,
+    app,
+    day,
+    emit,
+    emit_json,
+    moment,
+    out,
+    querying,
+    table,
+)
+from domain.money import format_amount
+
+Section = Annotated[
+    str | None,
+    typer.Option("--section", metavar="REF", help='A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.'),
+]
+
+
+class RedlineFormat(str, Enum):
+    text = "text"
+    html = "html"
+
+
+@app.command("text")
+def text_command(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    as_of: AsOf,
+    section: Section = None,
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
+) -> None:
+    """The agreement's text as of a date, each amended provision marked with its amendment."""
+    with querying(ctx, fmt.value) as queries:
+        view = queries.text(agreement, day(as_of), section, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+    else:
+        emit(render.text_text(view))
+
+
+@app.command("redline")
+def redline_command(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help="The earlier date.")],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
+    section: Annotated[str | None, typer.Option("--section", metavar="REF", help="Compare one provision only.")] = None,
+    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}) or html.")] = RedlineFormat.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Word-level changes to the text between two dates, as a conformed copy shows them."""
+    with querying(ctx) as queries:
+        view = queries.redline(agreement, day(start), day(end), section, moment(known_at))
+    if fmt is RedlineFormat.html:
+        emit(render.redline_html(agreement, view.start, view.end, view.differences))
+    else:
+        emit(render.redline_text(agreement, view.start, view.end, view.differences))
+
+
+@app.command("amendments")
+def amendments_command(
+    ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
+    """Each amendment with its status (pending, effective as of, failed) and the reason."""
+    with querying(ctx, fmt.value) as queries:
+        found = queries.amendments(agreement, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(found)
+        return
+    rows = []
+    for state in found:
+        label = f"effective as of {state.as_of}" if state.status == "effective" else state.status
+        detail = [state.reason]
+        detail += [f"{'met' if c.met else 'NOT met'} {c.section}: {c.how}" for c in state.conditions]
+        rows.append([str(state.number), state.name, state.as_of.isoformat(), label, "\n".join(detail)])
+    out.print(table(f"{agreement} amendments", ["No.", "Amendment", "As of", "Status", "Why"], rows))
+
+
+@app.command("consents")
+def consents_command(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    amendment: Annotated[int, typer.Argument(metavar="AMENDMENT", help="The amendment's number.")],
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Who consented to an amendment, with what principal, against which threshold."""
+    with querying(ctx, fmt.value) as queries:
+        view = queries.consents(agreement, amendment, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    series = sorted({k for v in view.holders for k in v.principal})
+    rows = [
+        [
+            v.holder,
+            *(format_amount(v.principal[k]) if k in v.principal else "n/a" for k in series),
+            "excluded (Company or affiliate)" if v.excluded else "yes" if v.consented else "no",
+        ]
+        for v in view.holders
+    ]
+    title = f"{view.name} ({agreement}), register as of {view.as_of}"
+    out.print(table(title, ["Holder", *series, "Consented"], rows, list(range(1, len(series) + 1))))
+    for c in view.classes:
+        emit(
+            f"{c.name}: ${format_amount(c.consenting_principal)} of ${format_amount(c.voting_principal)} consented"
+            f" ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}"
+        )
+
+
+@app.command("guaranties")
+def guaranties_command(
+    ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
+    """The guaranties standing behind an agreement's notes on a date."""
+    on = day(as_of)
+    with querying(ctx, fmt.value) as queries:
+        view = queries.guaranties(agreement, on, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    if not view.guaranties:
+        emit(f"{agreement}: no guaranty on file stands behind the notes on {on}")
+        return
+    rows = [
+        [g.guaranty, g.title, g.guarantor, g.delivered_on.isoformat(), "\n".join(g.covers), g.evidence]
+        for g in view.guaranties
+    ]
+    out.print(table(f"{agreement} guaranties as of {on}", ["Guaranty", "Title", "Guarantor", "From", "Covers", "Evidence"], rows))

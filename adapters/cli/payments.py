@@ -1,0 +1,131 @@
+"""For treasury: the payment schedule, status and default watch, accrued interest, make-whole quotes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from adapters import render
+from adapters.cli.common import (
+    AgreementKey,
+    AsOf,
+    By,
+    ByOption,
+    Format2,
+    KnownAt,
+    On,
+    Series,
+    TextOrJson,
+    app,
+    day,
+    emit,
+    emit_json,
+    invalid,
+    moment,
+    out,
+    querying,
+    table,
+)
+from adapters.entries import PrepaymentEntry
+from domain.money import format_amount
+
+
+@app.command("schedule")
+def schedule_command(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    series: Series = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Status as of this date (default today).")] = None,
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Every scheduled payment (interest, required prepayments, maturity), paid or not, from the terms."""
+    on = day(as_of) if as_of else date.today()
+    with querying(ctx, fmt.value) as queries:
+        view = queries.schedule(agreement, on, series, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    for gap in view.not_on_file:
+        emit(f"not on file: {gap}")
+    if view.payments:
+        out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
+    for key, readings in view.overdue_rates.items():
+        emit(f"overdue amounts ({key}): the documents disagree, and debtreg computes no overdue interest:")
+        for reading in readings:
+            emit(f"  - {reading}")
+
+
+@app.command()
+def accrued(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    as_of: AsOf,
+    by: ByOption = By.note,
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Interest accrued since the last interest date, per note or per holder (30/360)."""
+    on = day(as_of)
+    with querying(ctx, fmt.value) as queries:
+        view = queries.accrued(agreement, on, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    header, rows = render.accrued_rows(view, by.value)
+    out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows,
+                    numeric=[len(header) - 1, len(header) - 3]))
+
+
+@app.command()
+def status(
+    ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
+    """Outstanding principal, the next payments and anything overdue, as of a date."""
+    on = day(as_of)
+    with querying(ctx, fmt.value) as queries:
+        view = queries.status(agreement, on, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    for line in view.series:
+        shown = line.not_on_file or f"${format_amount(line.outstanding or 0)} outstanding"
+        emit(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else ""))
+    for gap in view.not_on_file:
+        emit(f"not on file: {gap}")
+    if view.overdue:
+        out.print(table(f"Overdue as of {on}", *render.payment_rows(view.overdue), numeric=[3, 4]))
+    else:
+        emit(f"nothing overdue as of {on}" + (" (for the series whose schedule is on file)" if view.not_on_file else ""))
+    if view.next:
+        out.print(table("Next payments", *render.payment_rows(view.next), numeric=[3, 4]))
+
+
+@app.command("makewhole")
+def makewhole_command(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to prepay, in multiples of $1,000,000.")],
+    curve: Annotated[str, typer.Option("--treasury-curve", metavar="CURVE", help='Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".')],
+    series: Series = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Quote an optional prepayment at the Makewhole Price (Sections 5.2, 10.1), step by step; records nothing."""
+    with querying(ctx, fmt.value) as queries:
+        try:
+            given = PrepaymentEntry.model_validate(
+                {"type": "prepayment", "kind": "optional", "effective_on": on, "evidence": {"document": "quote"},
+                 "amount": amount, "series": series, "treasury_curve": curve}
+            )
+        except ValidationError as error:
+            raise invalid(error) from None
+        assert given.amount is not None and given.treasury_curve is not None
+        notice = queries.makewhole(agreement, given.effective_on, given.amount, given.treasury_curve, series)
+    if fmt is TextOrJson.json:
+        emit_json(notice)
+    else:
+        emit(render.makewhole_text(agreement, notice.quote))

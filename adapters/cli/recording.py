@@ -1,0 +1,313 @@
+"""For treasury: recording transfers, payments, cancellations, consents and reversals; loading journals.
+
+Each recording command is validated as the journal entry it amounts to, turned
+into the same command a journal would give, and recorded by the application,
+or refused with the rule and section it breaks (exit status 1, nothing recorded).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import uuid4
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import Progress
+
+from adapters.cli.common import (
+    AgreementKey,
+    Format2,
+    On,
+    Series,
+    TextOrJson,
+    app,
+    emit,
+    emit_json,
+    invalid,
+    out,
+    recording,
+    table,
+)
+from adapters.entries import (
+    CancellationEntry,
+    ConsentEntry,
+    EntryIn,
+    EvidenceIn,
+    InterestEntry,
+    MaturityEntry,
+    PrepaymentEntry,
+    ReversalEntry,
+    TransferEntry,
+)
+from adapters.journal import load as load_journals
+from adapters.registry import Staged
+from domain.values import TREASURY_ENTRY
+
+EvidenceOption = Annotated[
+    str, typer.Option("--evidence", metavar="DOCUMENT", help="The document that backs this entry.", show_default=True)
+]
+SectionOption = Annotated[str | None, typer.Option("--section", metavar="SECTION", help="Section or page of that document.")]
+RecordedBy = Annotated[
+    str | None,
+    typer.Option("--recorded-by", metavar="NAME", envvar="DEBTREG_ACTOR", help="Who records this (default: your user name)."),
+]
+RequestId = Annotated[
+    str | None,
+    typer.Option("--request-id", metavar="ID", help="An id for this request: repeating it records nothing twice."),
+]
+
+
+class Kind(str, Enum):
+    required = "required"
+    optional = "optional"
+
+
+class PaymentKind(str, Enum):
+    interest = "interest"
+    required = "required"
+    maturity = "maturity"
+
+
+@dataclass(frozen=True)
+class EventLine:
+    event: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a recording command did: the events it recorded, or those its request recorded before."""
+
+    recorded: tuple[EventLine, ...]
+    already_recorded: tuple[EventLine, ...]
+
+
+def record(
+    ctx: typer.Context,
+    key: str,
+    model: type[EntryIn],
+    *,
+    on: str | None,
+    evidence: str,
+    section: str | None,
+    recorded_by: str | None,
+    request_id: str | None,
+    fmt: TextOrJson,
+    **given: Any,
+) -> None:
+    """Validate a command as the journal entry it amounts to, record it, and say what was recorded.
+
+    Without ``--request-id`` the command gets an id of its own, so that every
+    entry's events can be named (and reversed) together.
+    """
+    kind = model.model_fields["type"].annotation.__args__[0]
+    fields = {"type": kind, "effective_on": on, "evidence": EvidenceIn(document=evidence, section=section).model_dump(),
+              **given}
+    with recording(ctx, fmt.value) as registry:
+        try:
+            entry = model.model_validate({k: v for k, v in fields.items() if v is not None})
+        except ValidationError as error:
+            raise invalid(error) from None
+        staged = registry.record(key, entry, recorded_by=recorded_by or actor(), request_id=request_id or f"cli/{uuid4().hex}")
+    lines = tuple(EventLine(staged.stream.ref(e), e.summary()) for e in staged.events or staged.earlier)
+    if fmt is TextOrJson.json:
+        emit_json(Recorded((), lines) if staged.earlier else Recorded(lines, ()))
+        return
+    for line in lines:
+        emit(
+            f"already recorded (request {request_id!r}), nothing new: {line.event}: {line.summary}"
+            if staged.earlier
+            else f"recorded {line.event}: {line.summary}"
+        )
+
+
+def actor() -> str:
+    return os.environ.get("DEBTREG_ACTOR") or getpass.getuser()
+
+
+@app.command()
+def transfer(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    transferor: Annotated[str, typer.Option("--from", metavar="HOLDER", help="The holder giving notes (full name or a unique part).")],
+    transferee: Annotated[str, typer.Option("--to", metavar="HOLDER", help="The holder receiving them.")],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to transfer, e.g. 1,000,000.")],
+    series: Series = None,
+    note: Annotated[int | None, typer.Option("--note", metavar="NUMBER", help="Surrender this note only.")] = None,
+    registered_name: Annotated[str | None, typer.Option("--registered-name", metavar="NAME", help="Name to register the new note in.")] = None,
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a transfer: notes surrendered, new ones issued to the transferee (Section 6.2)."""
+    given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note}
+    record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
+
+
+@app.command()
+def prepay(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal prepaid, e.g. 6,250,000.")],
+    kind: Annotated[Kind, typer.Option("--kind", help="required (Section 5.1) or optional (5.2).")],
+    series: Series = None,
+    curve: Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For an optional prepayment with a make-whole: "1y=1.25,2y=1.60,...".')] = None,
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a prepayment, allocated pro rata to the notes' unpaid principal (Section 5.4)."""
+    record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
+
+
+@app.command()
+def pay(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest (1.1), required prepayment (5.1) or maturity.")],
+    amount: Annotated[str | None, typer.Option("--amount", metavar="AMOUNT", help="Checked against what is due; computed if left out.")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="For interest: the coupon date paid (default: the earliest unpaid).")] = None,
+    series: Series = None,
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a scheduled payment, allocated to the holders of record pro rata (Section 5.4)."""
+    common = {"on": on, "evidence": evidence, "section": section, "recorded_by": recorded_by,
+              "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
+    if kind is PaymentKind.interest:
+        record(ctx, agreement, InterestEntry, due_on=due, **common)
+    elif kind is PaymentKind.required:
+        record(ctx, agreement, PrepaymentEntry, kind="required", **common)
+    else:
+        record(ctx, agreement, MaturityEntry, **common)
+
+
+@app.command()
+def cancel(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    note: Annotated[int, typer.Option("--note", metavar="NUMBER", help="The note the Company acquired.")],
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a note the Company acquired, cancelled and not reissued (Section 7.12)."""
+    record(ctx, agreement, CancellationEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, note=note)
+
+
+@app.command()
+def consent(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    amendment: Annotated[int, typer.Argument(metavar="AMENDMENT", help="The amendment's number.")],
+    holder: Annotated[str, typer.Option("--holder", metavar="HOLDER", help="The consenting holder (full name or a unique part).")],
+    on: On,
+    signed_as: Annotated[str | None, typer.Option("--signed-as", metavar="NAME", help="The name on the signature page, if different.")] = None,
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a holder's written consent to an amendment (Section 11.5)."""
+    record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Journal files, or directories of them.")],
+    recorded_by: RecordedBy = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
+    progress_console = Console(stderr=True)
+    with recording(ctx, fmt.value) as registry, Progress(console=progress_console, transient=True,
+                                                         disable=not sys.stderr.isatty()) as bar:
+
+        def progress(total: int) -> Callable[[Staged], None]:
+            task = bar.add_task("recording", total=total)
+            return lambda _: bar.advance(task)
+
+        staged = load_journals(registry, paths, recorded_by or actor(), progress)
+    summary = load_summary(staged)
+    if fmt is TextOrJson.json:
+        emit_json(summary)
+        return
+    rows = [[s.journal, s.agreement, str(s.entries), str(s.recorded), str(s.on_file), str(s.events)] for s in summary]
+    out.print(table("Journals loaded", ["Journal", "Key", "Entries", "Recorded", "Already on file", "Events"], rows, [2, 3, 4, 5]))
+
+
+@dataclass
+class Loaded:
+    """One journal's load: its entries, those recorded now, those on file already, events recorded."""
+
+    journal: str
+    agreement: str
+    entries: int = 0
+    recorded: int = 0
+    on_file: int = 0
+    events: int = 0
+
+
+def load_summary(staged: Sequence[Staged]) -> list[Loaded]:
+    by_source: dict[str, Loaded] = {}
+    for item in staged:
+        journal = (item.provenance.source or "").rsplit(":", 1)[0]
+        line = by_source.setdefault(journal, Loaded(journal, item.key))
+        line.entries += 1
+        if item.events:
+            line.recorded += 1
+        else:
+            line.on_file += 1
+        line.events += len(item.events)
+    return list(by_source.values())
+
+
+@app.command()
+def reverse(
+    ctx: typer.Context,
+    event: Annotated[str, typer.Argument(metavar="EVENT_ID", help="An event, as history shows it: barnes-1995:12.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why the entry was wrong.")],
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Reverse an entry recorded in error: it stays in the history, and views from now on leave it out.
+
+    All events of the entry go together. Refused if what was recorded after it depends on it.
+    """
+    key, _, position = event.rpartition(":")
+    if not key or not position.isdigit():
+        raise typer.BadParameter(f"{event!r} is not an event id; history shows them as barnes-1995:12")
+    with recording(ctx, fmt.value) as registry:
+        kind = registry.named(key).kind
+    record(ctx, key, ReversalEntry, on=None, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, target=int(position), reason=reason, of=kind)

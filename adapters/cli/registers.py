@@ -1,0 +1,133 @@
+"""For auditors and counsel: the agreements, the register, Annex 1, principal outstanding, history."""
+
+from __future__ import annotations
+
+import typer
+
+from adapters import render
+from adapters.cli.common import (
+    AgreementKey,
+    AsOf,
+    By,
+    ByOption,
+    Format2,
+    Format3,
+    KnownAt,
+    TextJsonOrCsv,
+    TextOrJson,
+    app,
+    day,
+    emit,
+    emit_json,
+    moment,
+    out,
+    querying,
+    table,
+)
+from domain.money import format_amount
+
+
+@app.command()
+def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
+    """List the agreements on the registry."""
+    with querying(ctx, fmt.value) as queries:
+        found = queries.agreements()
+    if fmt is TextOrJson.json:
+        emit_json(found)
+        return
+    rows = [
+        [a.agreement, a.issuer, a.title, a.dated_as_of.isoformat(),
+         "\n".join(f"${format_amount(s.principal)} {s.title}" for s in a.series)]
+        for a in found
+    ]
+    out.print(table("Agreements", ["Agreement", "Issuer", "Title", "Dated as of", "Series"], rows))
+
+
+@app.command()
+def register(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    as_of: AsOf,
+    by: ByOption = By.note,
+    fmt: Format3 = TextJsonOrCsv.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Who held which notes on a date."""
+    on, then = day(as_of), moment(known_at)
+    with querying(ctx, fmt.value) as queries:
+        view = queries.register(agreement, on, then)
+    if fmt is TextJsonOrCsv.json:
+        emit_json(view)
+    elif fmt is TextJsonOrCsv.csv:
+        emit(render.register_csv(view, by.value).rstrip("\n"))
+    elif view.not_on_file:
+        emit(f"{agreement} register as of {on}: {view.not_on_file}")
+    else:
+        header, rows = render.register_rows(view, by.value)
+        numeric = [4] if by is By.note else list(range(1, len(view.series) + 1))
+        out.print(table(f"{agreement} register as of {on}, by {by.value}", header, rows, numeric))
+
+
+@app.command()
+def outstanding(
+    ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
+    """Principal outstanding per series on a date, with the events that make it up."""
+    on, then = day(as_of), moment(known_at)
+    with querying(ctx, fmt.value) as queries:
+        view = queries.outstanding(agreement, on, then)
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    rows = []
+    for line in view.series:
+        if line.not_on_file:
+            rows.append([line.series, line.not_on_file, "", "", ""])
+            continue
+        for m in line.movements:
+            sign = "" if m.kind in ("issued", "opened") else "-"
+            rows.append([line.series, m.kind, m.event, m.on.isoformat(), sign + format_amount(m.amount)])
+        paid = f" (paid off {line.paid_off_on})" if line.paid_off_on else ""
+        rows.append([line.series, f"outstanding{paid}", "", on.isoformat(), format_amount(line.outstanding or 0)])
+    out.print(table(f"{agreement} principal outstanding as of {on}", ["Series", "Movement", "Event", "Date", "Amount"], rows, [4]))
+
+
+@app.command()
+def annex1(
+    ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format3 = TextJsonOrCsv.text, known_at: KnownAt = None
+) -> None:
+    """Annex 1, the schedule of current noteholders, as of a date."""
+    with querying(ctx, fmt.value) as queries:
+        view = queries.annex1(agreement, day(as_of), moment(known_at))
+    if fmt is TextJsonOrCsv.json:
+        emit_json(view)
+    elif fmt is TextJsonOrCsv.csv:
+        emit(render.annex1_csv(view).rstrip("\n"))
+    else:
+        emit(render.annex1_text(view))
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+) -> None:
+    """Every event of an agreement (or guaranty or instrument): when it took effect, when and by whom
+    it was recorded, on what evidence."""
+    with querying(ctx, fmt.value) as queries:
+        lines = queries.history(agreement, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(lines)
+        return
+    rows = [
+        [
+            line.event,
+            line.effective_on.isoformat()
+            + ("\nbackdated" if line.backdated else "")
+            + (f"\nREVERSED by {line.reversed_by}" if line.reversed_by else ""),
+            line.recorded_at.strftime("%Y-%m-%d %H:%M:%S UTC") + f"\n{line.recorded_by}",
+            line.summary,
+            line.evidence + "".join(f"\nassumed {a.fact}: {a.reason}" for a in line.assumptions),
+        ]
+        for line in lines
+    ]
+    out.print(table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))

@@ -1,0 +1,80 @@
+"""What comes in from outside, validated: journal entries and command-line input, by family.
+
+``Entry`` is any one entry, told apart by its ``type``; each becomes one
+``domain.commands.Command`` through its ``command(key)``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from adapters.entries.base import NOT_APPLICABLE, EntryIn, EvidenceIn, Strict, Text
+from adapters.entries.corrections import ReversalEntry
+from adapters.entries.documents import (
+    AmendmentEntry,
+    AmendmentNotOnFileEntry,
+    ConsentEntry,
+    LapseEntry,
+    TextEntry,
+)
+from adapters.entries.instruments import GuarantyEntry, GuarantyReleaseEntry, InstrumentEntry
+from adapters.entries.payments import InterestEntry, MaturityEntry, PrepaymentEntry
+from adapters.entries.register import (
+    AgreementEntry,
+    CancellationEntry,
+    IssueEntry,
+    OpeningRegisterEntry,
+    RegisterEntry,
+    TransferEntry,
+)
+
+Entry = Annotated[
+    AgreementEntry
+    | IssueEntry
+    | OpeningRegisterEntry
+    | TransferEntry
+    | PrepaymentEntry
+    | MaturityEntry
+    | InterestEntry
+    | CancellationEntry
+    | RegisterEntry
+    | TextEntry
+    | AmendmentEntry
+    | AmendmentNotOnFileEntry
+    | ConsentEntry
+    | LapseEntry
+    | GuarantyEntry
+    | GuarantyReleaseEntry
+    | InstrumentEntry
+    | ReversalEntry,
+    Field(discriminator="type"),
+]
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "AgreementEntry",
+    "AmendmentEntry",
+    "AmendmentNotOnFileEntry",
+    "CancellationEntry",
+    "ConsentEntry",
+    "Entry",
+    "EntryIn",
+    "EvidenceIn",
+    "GuarantyEntry",
+    "GuarantyReleaseEntry",
+    "InstrumentEntry",
+    "InterestEntry",
+    "IssueEntry",
+    "LapseEntry",
+    "MaturityEntry",
+    "OpeningRegisterEntry",
+    "PrepaymentEntry",
+    "RegisterEntry",
+    "ReversalEntry",
+    "Strict",
+    "Text",
+    "TextEntry",
+    "TransferEntry",
+]

@@ -1,0 +1,144 @@
+"""What every entry shares: the field types read from outside, and the conversion to a command.
+
+A journal entry and the equivalent command typed at the prompt are the same
+pydantic model, so they are checked the same way, fingerprinted the same way
+(the same content twice is recorded once) and turned into the same command
+(``command``), the one shape the registry decides. Money is a string or an
+integer, never a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from domain.commands import Command
+from domain.errors import InvalidAmount
+from domain.events import AGREEMENT
+from domain.makewhole import CurvePoint
+from domain.money import parse_amount
+from domain.values import Assumption, Evidence
+
+NOT_APPLICABLE = "n/a"
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return parse_amount(value)
+    except InvalidAmount as error:
+        raise ValueError(error.message) from None
+
+
+def _percent(value: Any) -> Decimal:
+    if not isinstance(value, str) or not value.strip().endswith("%"):
+        raise ValueError(f"{value!r} is not a percentage; write it as a string such as \"7.13%\"")
+    text = value.strip()[:-1]
+    try:
+        rate = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a percentage") from None
+    if not rate.is_finite() or rate < 0:
+        raise ValueError(f"{value!r} is not a percentage")
+    return rate
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise ValueError(f"{value} has a time of day; give a date such as 2003-02-05")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+    raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+
+
+def _curve(value: Any) -> tuple[CurvePoint, ...]:
+    """A Treasury curve: "6m=1.10, 1y=1.25, 2y=1.60" (remaining life = yield %)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    if not isinstance(value, str):
+        raise ValueError('write the Treasury curve as "1y=1.25,2y=1.60,..." (remaining life = yield %)')
+    points = []
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([ym]?)\s*=\s*(\d+(?:\.\d+)?)%?", part)
+        if not match:
+            raise ValueError(f"{part!r} is not a curve point; write it as 2y=1.60 or 6m=1.10")
+        life, unit, rate = match.groups()
+        years = Decimal(life) / 12 if unit == "m" else Decimal(life)
+        points.append(CurvePoint(years, Decimal(rate)))
+    if len({p.years for p in points}) != len(points) or not points:
+        raise ValueError("the Treasury curve needs at least one point and each maturity once")
+    return tuple(sorted(points, key=lambda p: p.years))
+
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Curve = Annotated[tuple[CurvePoint, ...], BeforeValidator(_curve)]
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
+Day = Annotated[date, BeforeValidator(_day)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class EvidenceIn(Strict):
+    document: Text
+    section: str | None = None
+    note: str | None = None
+
+
+class AssumedIn(Strict):
+    fact: Text
+    reason: Text
+
+
+class EntryIn(Strict):
+    """What every entry gives: when it took effect and on what evidence.
+
+    An entry acts on one stream, named by the journal's (or the command's) key:
+    an agreement unless it says otherwise.
+    """
+
+    stream_kind: ClassVar[str] = AGREEMENT
+
+    id: str | None = None
+    effective_on: Day
+    evidence: EvidenceIn
+    assumed: tuple[AssumedIn, ...] = ()
+
+    def resolve(self, directory: Path) -> EntryIn:
+        """This entry with any file it names read in (from the journal's directory)."""
+        return self
+
+    def fingerprint(self) -> str:
+        """A digest of the entry's content (not its id), to recognise it when given again."""
+        return digest(self.model_dump(mode="json", exclude={"id"}, by_alias=True))
+
+    def command(self, key: str) -> Command:
+        """The command this entry asks of the stream called ``key``."""
+        raise NotImplementedError
+
+    def common(self, key: str) -> dict[str, Any]:
+        """The fields every command takes, from this entry."""
+        return {
+            "key": key,
+            "effective_on": self.effective_on,
+            "evidence": Evidence(self.evidence.document, self.evidence.section, self.evidence.note),
+            "assumptions": tuple(Assumption(a.fact, a.reason) for a in self.assumed),
+        }
+
+
+def digest(content: Any) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]

@@ -1,0 +1,32 @@
+"""Entries that correct the record in the open: reversals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from adapters.entries.base import Day, EntryIn, Text
+from domain.commands import Reverse
+
+
+class ReversalEntry(EntryIn):
+    """An entry recorded in error, reversed: ``target`` is the recording position of one of its events.
+
+    The reversal takes effect as of the reversed entry's date, so ``effective_on`` is not given.
+    """
+
+    type: Literal["reversal"]
+    effective_on: Day | None = None  # type: ignore[assignment]
+    target: int = Field(gt=0)
+    reason: Text
+    of: Literal["agreement", "guaranty", "instrument"] = "agreement"
+
+    @property
+    def stream_kind(self) -> str:  # type: ignore[override]
+        return self.of
+
+    def command(self, key: str) -> Reverse:
+        fields = {**self.common(key), "effective_on": self.effective_on or date.min}
+        return Reverse(**fields, stream_kind=self.of, target=self.target, reason=self.reason)

@@ -1,0 +1,69 @@
+"""Entries about other instruments: guaranties (delivered, released) and instruments delivered."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from adapters.entries.base import Day, EntryIn, Strict, Text
+from domain.commands import DeliverGuaranty, DeliverInstrument, ReleaseGuaranty
+from domain.events import GUARANTY, INSTRUMENT
+from domain.values import GuarantyTerms, InstrumentTerms, Obligation
+
+
+class ObligationIn(Strict):
+    name: Text
+    agreement: str | None = None
+
+
+class GuarantyEntry(EntryIn):
+    """A guaranty delivered, standing behind the agreements and instruments it names."""
+
+    stream_kind: ClassVar[str] = GUARANTY
+
+    type: Literal["guaranty"]
+    title: Text
+    guarantor: Text
+    dated_as_of: Day
+    beneficiaries: tuple[str, ...] = ()
+    covers: tuple[ObligationIn, ...] = Field(min_length=1)
+
+    def command(self, key: str) -> DeliverGuaranty:
+        terms = GuarantyTerms(
+            key=key,
+            title=self.title,
+            guarantor=self.guarantor,
+            dated_as_of=self.dated_as_of,
+            beneficiaries=self.beneficiaries,
+            covers=tuple(Obligation(o.name, o.agreement) for o in self.covers),
+        )
+        return DeliverGuaranty(**self.common(key), terms=terms)
+
+
+class GuarantyReleaseEntry(EntryIn):
+    """A guaranty released as to some agreements, or (none named) entirely."""
+
+    stream_kind: ClassVar[str] = GUARANTY
+
+    type: Literal["guaranty-release"]
+    agreements: tuple[str, ...] = ()
+
+    def command(self, key: str) -> ReleaseGuaranty:
+        return ReleaseGuaranty(**self.common(key), agreements=self.agreements)
+
+
+class InstrumentEntry(EntryIn):
+    """Another instrument delivered (an amendment to a credit agreement, say), known by title."""
+
+    stream_kind: ClassVar[str] = INSTRUMENT
+
+    type: Literal["instrument"]
+    title: Text
+    parties: tuple[str, ...] = ()
+    dated_as_of: Day | None = None
+
+    def command(self, key: str) -> DeliverInstrument:
+        return DeliverInstrument(
+            **self.common(key), terms=InstrumentTerms(key, self.title, self.parties, self.dated_as_of)
+        )

@@ -1,0 +1,526 @@
+"""``decide(command, stream)``: the events a command records, or the rule it breaks.
+
+A decider resolves what the user named (holders, series, the coupon a payment
+is for) against the register as of the command's date, computes amounts and
+allocations with the same functions ``evolve`` checks them with, and returns
+the events. They are then accepted only if the stream's timeline folds with
+them in place (``Stream.extended``): nothing is recorded and then undone.
+
+Before folding, a decider may look at the whole timeline to say why a date is
+refused in the reader's terms ("on file only from 2003-02-05", "issued on
+1995-12-05"); the rules themselves are ``evolve``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain import rules
+from domain.commands import (
+    AttestRegister,
+    CancelNote,
+    Command,
+    DeliverGuaranty,
+    DeliverInstrument,
+    ExecuteAmendment,
+    GiveConsent,
+    IssueNotes,
+    LapseAmendment,
+    NewNote,
+    NoteAmendment,
+    OpenRegister,
+    PayAtMaturity,
+    PayInterest,
+    Prepay,
+    RecordText,
+    RegisterAgreement,
+    ReleaseGuaranty,
+    Reverse,
+    TransferNotes,
+)
+from domain.errors import (
+    BeforeIssuance,
+    ConflictingEntry,
+    InvalidAmount,
+    InvalidCommand,
+    NotOnFile,
+    OverTransfer,
+    UnknownAgreement,
+    UnknownNote,
+    UnknownSection,
+    UnscheduledPayment,
+)
+from domain.events import Agreement, Event, Guaranty, Instrument, Reversed, stream_id
+from domain.makewhole import MakewholeQuote, quote_for
+from domain.money import ZERO, format_amount
+from domain.names import canonical_holder, holder_among, series_key
+from domain.schedule import require_day_count
+from domain.state import OPTIONAL, REQUIRED, AgreementState
+from domain.stream import Stream
+from domain.timeline import Timeline, in_force
+from domain.values import AgreementTerms, Allocation, Assumption, Holding, NoteCertificate, Provenance
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The events a command records, and the stream with them in place (checked)."""
+
+    events: tuple[Event, ...]
+    stream: Stream
+
+
+class Draft:
+    """New events of one command: numbered after the stream's last, stamped with one recording time."""
+
+    def __init__(self, command: Command, stream: Stream | None, provenance: Provenance, now: datetime) -> None:
+        self.command, self.provenance, self.now = command, provenance, now
+        self.id = stream.id if stream is not None else stream_id(command.stream_kind, command.key)
+        self.events: list[Event] = []
+        self.next_version = (stream.version if stream is not None else 0) + 1
+
+    def add(self, cls: type[Event], *, effective_on: date | None = None, **fields: Any) -> None:
+        self.events.append(
+            cls(
+                originator_id=self.id,
+                originator_version=self.next_version,
+                timestamp=self.now,
+                effective_on=effective_on or self.command.effective_on,
+                provenance=self.provenance,
+                **fields,
+            )
+        )
+        self.next_version += 1
+
+    def assume(self, *assumptions: Assumption) -> None:
+        """Facts the registry relies on for this command though the terms on file do not give them."""
+        if assumptions:
+            self.provenance = replace(self.provenance, assumptions=self.provenance.assumptions + assumptions)
+
+
+def decide(command: Command, stream: Stream | None, provenance: Provenance, now: datetime) -> Decision:
+    """The events ``command`` records on ``stream`` (``None`` for a stream not yet on the registry)."""
+    if command.creates and stream is not None:
+        raise ConflictingEntry(
+            f"{command.stream_kind} {command.key} is already on the registry (entry"
+            f" {stream.events[0].provenance.entry!r}); it is put on the registry once"
+        )
+    if not command.creates and stream is None:
+        raise UnknownAgreement(f"no {command.stream_kind} {command.key!r} is on the registry; load its journal first")
+    draft = Draft(command, stream, provenance, now)
+    _DECIDERS[type(command)](command, stream, draft)
+    events = tuple(draft.events)
+    if stream is None:
+        return Decision(events, Stream(command.stream_kind, command.key, Timeline(()).extended(events, command.key)))
+    return Decision(events, stream.extended(events))
+
+
+# --------------------------------------------------------------- registration
+
+
+def _register(command: RegisterAgreement, _: None, draft: Draft) -> None:
+    draft.add(Agreement.Registered, terms=command.terms)
+
+
+def _deliver_guaranty(command: DeliverGuaranty, _: None, draft: Draft) -> None:
+    draft.add(Guaranty.Delivered, terms=command.terms)
+
+
+def _deliver_instrument(command: DeliverInstrument, _: None, draft: Draft) -> None:
+    draft.add(Instrument.Delivered, terms=command.terms)
+
+
+# ------------------------------------------------------------------ the notes
+
+
+def _issue(command: IssueNotes, stream: Stream, draft: Draft) -> None:
+    """Notes issued at a closing to their purchasers (Section 1.2)."""
+    draft.add(Agreement.NotesIssued, notes=_numbered(stream, command.notes))
+
+
+def _open_register(command: OpenRegister, stream: Stream, draft: Draft) -> None:
+    """The earliest register on file, when the notes' history before it is not."""
+    draft.add(Agreement.RegisterOpened, notes=_numbered(stream, command.notes))
+
+
+def _transfer(command: TransferNotes, stream: Stream, draft: Draft) -> None:
+    """Surrender notes and issue new ones to the transferee (Section 6.2).
+
+    From each note surrendered the transferee gets a new note and the
+    transferor a new note for any remainder, in the same registration.
+    Without a note number, a holder gives from its notes in number order.
+    """
+    on, terms = command.effective_on, _terms(stream)
+    key = series_key(terms, command.series)
+    state = _register_on(stream, on, key)
+    if command.amount <= 0:
+        raise InvalidAmount(f"a transfer must be of a positive amount, not ${format_amount(command.amount)}")
+    holders = sorted({n.holder for n in state.live(key)})
+    giver = holder_among(holders, command.transferor, f"of {key} notes on {on}", terms.section("register"))
+    taker = canonical_holder(stream.holder_names, command.transferee)
+    if not taker:
+        raise InvalidCommand("name the transferee")
+    rules.check_not_to_self(giver, taker)
+    notes = [n for n in state.live(key) if n.holder == giver]
+    if command.note is not None:
+        chosen = [n for n in notes if n.number == command.note]
+        if not chosen:
+            raise UnknownNote(
+                f"{giver} does not hold note No. {command.note} on {on}; its {key} notes are "
+                + ", ".join(f"No. {n.number} (${format_amount(n.principal)})" for n in notes),
+                section=terms.section("register"),
+            )
+        notes = chosen
+    holding = sum((n.principal for n in notes), ZERO)
+    if command.amount > holding:
+        where = f" in note No. {command.note}" if command.note is not None else ""
+        raise OverTransfer(
+            f"{giver} holds ${format_amount(holding)} of the {key} notes{where} on {on};"
+            f" it cannot transfer ${format_amount(command.amount)}",
+            section=terms.section("transfer"),
+        )
+    remaining, number = command.amount, stream.last_number
+    for surrendered in notes:
+        if not remaining:
+            break
+        given = min(remaining, surrendered.principal)
+        remaining -= given
+        number += 1
+        issued = [NoteCertificate(number, key, taker, given, command.registered_name)]
+        if surrendered.principal > given:
+            number += 1
+            issued.append(
+                NoteCertificate(
+                    number, key, giver, surrendered.principal - given, surrendered.registered_name, surrendered.account
+                )
+            )
+        draft.add(
+            Agreement.NoteTransferred,
+            surrendered=surrendered.number,
+            transferor=giver,
+            transferee=taker,
+            amount=given,
+            issued=tuple(issued),
+        )
+
+
+def _cancel(command: CancelNote, stream: Stream, draft: Draft) -> None:
+    """A note the Company acquired, cancelled and never reissued (Section 7.12)."""
+    state = _register_on(stream, command.effective_on)
+    held = state.notes.get(command.note)
+    draft.add(Agreement.NoteCancelled, note=command.note, acquired_from=held.holder if held else "nobody")
+
+
+def _attest(command: AttestRegister, stream: Stream, draft: Draft) -> None:
+    """A schedule of holders on file (an Annex 1), to be checked against the register."""
+    terms = _terms(stream)
+    holdings = tuple(
+        Holding(canonical_holder(stream.holder_names, h.holder), series_key(terms, h.series), h.principal)
+        for h in command.holdings
+    )
+    draft.add(Agreement.RegisterAttested, holdings=holdings)
+
+
+# ------------------------------------------------------------------- payments
+
+
+def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
+    """A required (Section 5.1) or optional (5.2) prepayment, allocated pro rata (5.4).
+
+    An optional prepayment of notes with a make-whole needs the Treasury curve
+    of the prepayment date; the quote is recorded with it as evidence.
+    """
+    on, kind, terms = command.effective_on, command.kind, _terms(stream)
+    if kind not in (REQUIRED, OPTIONAL):
+        raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
+    key = series_key(terms, command.series)
+    amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
+    if amount <= 0:
+        raise InvalidAmount(f"a prepayment must be of a positive amount, not ${format_amount(amount)}")
+    state = _register_on(stream, on, key)
+    weights = state.pro_rata_weights(key)
+    shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
+    allocations = tuple(
+        Allocation(number, share, deemed=number in state.deemed) for number, share in shares.items() if share
+    )
+    series = state.series[key].terms
+    if kind == REQUIRED and series.required_prepayments is None:
+        draft.assume(
+            Assumption(
+                "amount and date of a required prepayment",
+                "the schedule of required prepayments is not on file, so they are not checked",
+            )
+        )
+    if terms.section("pro_rata") is None:
+        draft.assume(
+            Assumption(
+                "pro rata allocation",
+                "the agreement's allocation rule is not on file; the payment is allocated"
+                " in proportion to unpaid principal",
+            )
+        )
+    quoted: MakewholeQuote | None = None
+    if kind == OPTIONAL and series.makewhole_spread is not None:
+        rules.check_makewhole_given(state.series[key], kind, command.curve or None, terms.section("optional_prepayment"))
+        assert command.curve is not None
+        quoted = quote_for(state, key, on, amount, command.curve)
+    elif kind == OPTIONAL:
+        draft.assume(Assumption("no make-whole premium", "the make-whole terms of this series are not on file"))
+    draft.add(
+        Agreement.PrepaymentMade,
+        series=key,
+        kind=kind,
+        amount=amount,
+        allocations=allocations,
+        interest=state.interest_with_prepayment(key, amount, on) or ZERO,
+        makewhole=quoted,
+    )
+
+
+def _instalment_due(stream: Stream, key: str, on: date, kind: str) -> Decimal:
+    """The amount of the required prepayment due by ``on``, from the schedule."""
+    state = stream.timeline.state_as_of(on)
+    series = state.series_state(key) if isinstance(state, AgreementState) else None
+    schedule = series.schedule or () if series is not None else ()
+    due = [p for p in schedule if p.due_on <= on and series is not None and p.due_on != series.terms.maturity]
+    if kind != REQUIRED or not due:
+        raise InvalidCommand(f"give the amount: no {kind} prepayment of the {key} notes is scheduled by {on}")
+    return due[0].amount
+
+
+def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
+    """The interest due on an interest date (the earliest unpaid one by default), to the holders of record."""
+    on, terms = command.effective_on, _terms(stream)
+    key = series_key(terms, command.series)
+    series = terms.series[[s.key for s in terms.series].index(key)]
+    require_day_count(series)
+    _require_on_file(stream, on)
+    first_on = _agreement(stream).series[key].first_on
+    if first_on is None or on < first_on:
+        raise BeforeIssuance(
+            f"no interest on the {key} notes is due on {on}: "
+            + (f"they were issued on {first_on}" if first_on else "none have been issued")
+        )
+    state = _register_on(stream, on)
+    coupons = state.series[key].coupons
+    due_on = command.due_on
+    if due_on is None:
+        unpaid = [d for d, c in sorted(coupons.items()) if c.paid_ref is None]
+        if not unpaid:
+            raise UnscheduledPayment(f"no interest on the {key} notes is due by {on}", section=terms.section("interest"))
+        due_on = unpaid[0]
+    rules.require_coupon(state.series[key], due_on, on, terms.section("interest"))
+    expected, shares = state.coupon_interest(key, due_on)
+    draft.add(
+        Agreement.InterestPaid,
+        series=key,
+        due_on=due_on,
+        amount=expected if command.amount is None else command.amount,
+        allocations=tuple(Allocation(number, share) for number, share in shares.items() if share),
+    )
+
+
+def _pay_at_maturity(command: PayAtMaturity, stream: Stream, draft: Draft) -> None:
+    """The whole unpaid principal of a series, paid on or after its maturity."""
+    on, terms = command.effective_on, _terms(stream)
+    key = series_key(terms, command.series)
+    state = _register_on(stream, on, key)
+    allocations = tuple(Allocation(n.number, n.principal) for n in state.live(key))
+    owed = sum((a.amount for a in allocations), ZERO)
+    if command.amount is not None and command.amount != owed:
+        raise UnscheduledPayment(
+            f"the {key} notes have ${format_amount(owed)} outstanding on {on}; payment at maturity"
+            f" must be that, not ${format_amount(command.amount)}",
+            section=terms.section("maturity"),
+        )
+    draft.add(Agreement.PaidAtMaturity, series=key, allocations=allocations)
+
+
+def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, series: str | None) -> MakewholeQuote:
+    """What an optional prepayment of ``amount`` on ``on`` would cost, from the register then; records nothing."""
+    key = series_key(_terms(stream), series)
+    state = stream.timeline.state_as_of(on)
+    rules.require_registered(state, on)
+    assert isinstance(state, AgreementState)
+    return quote_for(state, key, on, amount, curve)
+
+
+# ------------------------------------------------------------------ documents
+
+
+def _record_text(command: RecordText, stream: Stream, draft: Draft) -> None:
+    """The agreement's original text, once: later changes come by amendment."""
+    draft.add(
+        Agreement.TextRecorded,
+        provisions=command.provisions,
+        source=command.source,
+        source_sha256=command.source_sha256,
+        defects=command.defects,
+        cleaning=command.cleaning,
+        not_on_file=command.not_on_file,
+    )
+
+
+def _execute_amendment(command: ExecuteAmendment, stream: Stream, draft: Draft) -> None:
+    """An amendment signed by the Company, effective as of its date once it qualifies."""
+    draft.add(
+        Agreement.AmendmentExecuted,
+        number=command.number,
+        name=command.name,
+        changes=command.changes,
+        conditions=command.conditions,
+        changes_payments=command.changes_payments,
+    )
+
+
+def _note_amendment(command: NoteAmendment, stream: Stream, draft: Draft) -> None:
+    draft.add(Agreement.AmendmentNotOnFile, number=command.number, name=command.name)
+
+
+def _consent(command: GiveConsent, stream: Stream, draft: Draft) -> None:
+    """A holder's written consent; it counts with the holder's principal on the amendment's date."""
+    terms = _terms(stream)
+    executed = executed_amendment(stream, command.amendment)
+    state = stream.timeline.state_as_of(executed.effective_on)
+    holders = sorted(state.holders()) if isinstance(state, AgreementState) else []
+    named = holder_among(
+        holders, command.holder, f"on {executed.effective_on}, the date of {executed.name}", terms.section("register")
+    )
+    draft.add(Agreement.ConsentGiven, amendment=command.amendment, holder=named, signed_as=command.signed_as)
+
+
+def _lapse(command: LapseAmendment, stream: Stream, draft: Draft) -> None:
+    """An amendment abandoned: it will never take effect."""
+    executed_amendment(stream, command.amendment)
+    draft.add(Agreement.AmendmentLapsed, amendment=command.amendment, reason=command.reason)
+
+
+def executed_amendment(stream: Stream, number: int) -> Agreement.AmendmentExecuted:
+    """An amendment executed and on file in this agreement's stream."""
+    executed = [e for e in in_force(stream.events) if isinstance(e, Agreement.AmendmentExecuted)]
+    for event in executed:
+        if event.number == number:
+            return event
+    known = ", ".join(f"No. {e.number}" for e in executed) or "none"
+    raise UnknownSection(f"{stream.key} has no Amendment No. {number} on file (amendments on file: {known})")
+
+
+# ------------------------------------------------------- guaranties, corrections
+
+
+def _release(command: ReleaseGuaranty, stream: Stream, draft: Draft) -> None:
+    """Release the guaranty as to some agreements it covers, or (none named) entirely."""
+    draft.add(Guaranty.Released, agreements=command.agreements)
+
+
+def _reverse(command: Reverse, stream: Stream, draft: Draft) -> None:
+    """Take an entry recorded in error out of the timeline, in the open.
+
+    All the events of the entry the target belongs to are reversed together.
+    The first event, which put the stream on the registry, and reversals
+    themselves cannot be reversed.
+    """
+    targets = reversal_targets(stream, command.target)
+    on = min(e.effective_on for e in stream.events if e.originator_version in targets)
+    draft.add(Reversed, effective_on=on, targets=targets, reason=command.reason)
+
+
+def reversal_targets(stream: Stream, target: int) -> tuple[int, ...]:
+    """The recording positions a reversal of ``target`` takes out: every event of its entry."""
+    events = stream.events
+    if not 1 <= target <= len(events):
+        raise InvalidCommand(f"{stream.key} has no event No. {target} (its events are 1 to {len(events)})")
+    event = events[target - 1]
+    if target == 1:
+        raise InvalidCommand(f"{stream.ref(event)} put {stream.key} on the registry; it cannot be reversed")
+    if event.reverses():
+        raise InvalidCommand(f"{stream.ref(event)} is itself a reversal; record the entry again instead")
+    if any(target in e.reverses() for e in events):
+        raise InvalidCommand(f"{stream.ref(event)} is already reversed")
+    entry = event.provenance.entry
+    if entry is None:
+        return (target,)
+    return tuple(e.originator_version for e in events if e.provenance.entry == entry and not e.reverses())
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _agreement(stream: Stream) -> AgreementState:
+    """The agreement after its whole timeline."""
+    state = stream.state
+    if not isinstance(state, AgreementState):
+        raise InvalidCommand(f"{stream.key} is a {stream.kind}, not an agreement")
+    return state
+
+
+def _terms(stream: Stream) -> AgreementTerms:
+    return _agreement(stream).terms
+
+
+def _require_on_file(stream: Stream, on: date) -> None:
+    """A date before the earliest register on file cannot be recorded: the register then is unknown."""
+    on_file_from = _agreement(stream).on_file_from
+    if on_file_from is not None and on < on_file_from:
+        raise NotOnFile(
+            f"the register of {stream.key} is on file only from {on_file_from}; what happened"
+            f" on {on} cannot be recorded or checked against it"
+        )
+
+
+def _register_on(stream: Stream, on: date, series: str | None = None) -> AgreementState:
+    """The register as of ``on`` for a command dated then, the date explained if the record cannot hold it.
+
+    Looks at the whole timeline only to say why: before the earliest register
+    on file, or before the series' first notes.
+    """
+    _require_on_file(stream, on)
+    if series is not None:
+        first_on = _agreement(stream).series_state(series).first_on
+        if first_on is not None and on < first_on:
+            raise BeforeIssuance(f"no {series} notes were outstanding on {on}: they were issued on {first_on}")
+    state = stream.timeline.state_as_of(on)
+    rules.require_registered(state, on)
+    assert isinstance(state, AgreementState)
+    if series is not None:
+        rules.require_outstanding(state, series, on)
+    return state
+
+
+def _numbered(stream: Stream, notes: tuple[NewNote, ...]) -> tuple[NoteCertificate, ...]:
+    """Certificates for new notes, numbered after the highest number used unless a number is on file."""
+    terms = _terms(stream)
+    numbered, number = [], stream.last_number
+    for new in notes:
+        number = new.number if new.number is not None else max(number, stream.last_number) + 1
+        numbered.append(
+            NoteCertificate(
+                number, series_key(terms, new.series), new.holder.strip(), new.principal, new.registered_name, new.account
+            )
+        )
+    return tuple(numbered)
+
+
+_DECIDERS: dict[type[Command], Callable[[Any, Any, Draft], None]] = {
+    RegisterAgreement: _register,
+    DeliverGuaranty: _deliver_guaranty,
+    DeliverInstrument: _deliver_instrument,
+    IssueNotes: _issue,
+    OpenRegister: _open_register,
+    TransferNotes: _transfer,
+    CancelNote: _cancel,
+    AttestRegister: _attest,
+    Prepay: _prepay,
+    PayInterest: _pay_interest,
+    PayAtMaturity: _pay_at_maturity,
+    RecordText: _record_text,
+    ExecuteAmendment: _execute_amendment,
+    NoteAmendment: _note_amendment,
+    GiveConsent: _consent,
+    LapseAmendment: _lapse,
+    ReleaseGuaranty: _release,
+    Reverse: _reverse,
+}

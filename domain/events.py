@@ -1,0 +1,313 @@
+"""What happened: the registry's events, immutable and in the past tense.
+
+Every event is a frozen dataclass (eventsourcing's ``DomainEvent``) carrying its
+stream (``originator_id``), its recording position in that stream
+(``originator_version``), when it was recorded (``timestamp``), the business
+date it took effect (``effective_on``) and its provenance: who recorded it, on
+what evidence, with which assumptions, from which entry. Events hold facts
+only; the rules they must satisfy live in ``domain.rules`` and are checked when
+the timeline is folded (``domain.evolve``).
+
+Streams are named by kind and key ("agreement/barnes-1995"); their ids are
+derived from that name, so loading a journal twice finds the same streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import DomainEvent
+
+from domain.amendment import Condition
+from domain.makewhole import MakewholeQuote
+from domain.money import ZERO, format_amount
+from domain.text import Defect, Provision, TextChange
+from domain.values import (
+    AgreementTerms,
+    Allocation,
+    GuarantyTerms,
+    Holding,
+    InstrumentTerms,
+    NoteCertificate,
+    Provenance,
+)
+
+NAMESPACE = UUID("6b1f0c52-3f43-5a38-9d57-2a4c8e0f7d15")
+AGREEMENT = "agreement"
+GUARANTY = "guaranty"
+INSTRUMENT = "instrument"
+KINDS = (AGREEMENT, GUARANTY, INSTRUMENT)
+
+
+def stream_id(kind: str, key: str) -> UUID:
+    return uuid5(NAMESPACE, f"{kind}/{key}")
+
+
+class Event(DomainEvent):
+    """What every event carries, and how it is named to a reader."""
+
+    effective_on: date
+    provenance: Provenance
+
+    def certificates(self) -> Sequence[NoteCertificate]:
+        """Notes this event puts on the register (their numbers are never used again)."""
+        return ()
+
+    def reverses(self) -> tuple[int, ...]:
+        """The recording positions this event takes out of the timeline (a reversal's)."""
+        return ()
+
+    def headline(self) -> str:
+        raise NotImplementedError
+
+    def details(self) -> str:
+        return ""
+
+    def summary(self) -> str:
+        details = self.details()
+        return f"{self.headline()}: {details}" if details else self.headline()
+
+
+class Reversed(Event):
+    """An entry recorded in error, taken out of the timeline; it stays in the history.
+
+    ``targets`` are the recording positions of the entry's events; the reversal
+    is effective as of the earliest of them.
+    """
+
+    targets: tuple[int, ...]
+    reason: str
+
+    def reverses(self) -> tuple[int, ...]:
+        return tuple(self.targets)
+
+    def headline(self) -> str:
+        events = ", ".join(f"No. {t}" for t in self.targets)
+        return f"reversal of event{'s' if len(self.targets) > 1 else ''} {events}: {self.reason}"
+
+
+class Agreement:
+    """The events of a note agreement's stream: its register, its text and its amendments."""
+
+    class Registered(Event):
+        terms: AgreementTerms
+
+        def headline(self) -> str:
+            return f"{self.terms.title} dated as of {self.terms.dated_as_of}, issuer {self.terms.issuer}"
+
+        def details(self) -> str:
+            return "; ".join(f"${format_amount(s.principal)} {s.title}" for s in self.terms.series)
+
+    class NotesIssued(Event):
+        notes: tuple[NoteCertificate, ...]
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return self.notes
+
+        def headline(self) -> str:
+            return "notes issued"
+
+        def details(self) -> str:
+            return "; ".join(describe_certificate(n) for n in self.notes)
+
+    class RegisterOpened(Event):
+        notes: tuple[NoteCertificate, ...]
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return self.notes
+
+        def headline(self) -> str:
+            return "register on file from this date (earlier history not on file)"
+
+        def details(self) -> str:
+            return "; ".join(describe_certificate(n) for n in self.notes)
+
+    class NoteTransferred(Event):
+        """One note surrendered and new notes issued for it (Section 6.2 of the 1995 agreement)."""
+
+        surrendered: int
+        transferor: str
+        transferee: str
+        amount: Decimal
+        issued: tuple[NoteCertificate, ...]
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return self.issued
+
+        def headline(self) -> str:
+            return f"transfer of ${format_amount(self.amount)} from {self.transferor} to {self.transferee}"
+
+        def details(self) -> str:
+            return f"note No. {self.surrendered} surrendered for " + "; ".join(
+                describe_certificate(n) for n in self.issued
+            )
+
+    class PrepaymentMade(Event):
+        """Principal prepaid, with any interest on it and, if optional, the make-whole quote used."""
+
+        series: str
+        kind: str
+        amount: Decimal
+        allocations: tuple[Allocation, ...]
+        interest: Decimal = ZERO
+        makewhole: MakewholeQuote | None = None
+
+        def headline(self) -> str:
+            extra = f" with ${format_amount(self.interest)} interest" if self.interest else ""
+            if self.makewhole is not None:
+                extra += f" and a ${format_amount(self.makewhole.premium)} make-whole premium"
+            return f"{self.kind} prepayment of ${format_amount(self.amount)} of the {self.series} notes{extra}"
+
+        def details(self) -> str:
+            return describe_allocations(self.allocations)
+
+    class InterestPaid(Event):
+        """The interest due on a coupon date, paid to the holders of record."""
+
+        series: str
+        due_on: date
+        amount: Decimal
+        allocations: tuple[Allocation, ...]
+
+        def headline(self) -> str:
+            late = f", paid {self.effective_on}" if self.effective_on != self.due_on else ""
+            return f"interest of ${format_amount(self.amount)} on the {self.series} notes due {self.due_on}{late}"
+
+        def details(self) -> str:
+            return describe_allocations(self.allocations)
+
+    class PaidAtMaturity(Event):
+        series: str
+        allocations: tuple[Allocation, ...]
+
+        def headline(self) -> str:
+            total = sum((a.amount for a in self.allocations), ZERO)
+            return f"{self.series} notes paid at maturity, ${format_amount(total)}"
+
+        def details(self) -> str:
+            return describe_allocations(self.allocations)
+
+    class NoteCancelled(Event):
+        note: int
+        acquired_from: str
+
+        def headline(self) -> str:
+            return f"note No. {self.note} acquired by the Company from {self.acquired_from} and cancelled"
+
+    class RegisterAttested(Event):
+        holdings: tuple[Holding, ...]
+
+        def headline(self) -> str:
+            return "schedule of holders on file agrees with the register"
+
+        def details(self) -> str:
+            return "; ".join(f"{h.holder} {h.series} ${format_amount(h.principal)}" for h in self.holdings)
+
+    class TextRecorded(Event):
+        """The agreement's text on file, as imported from its source document."""
+
+        provisions: tuple[Provision, ...]
+        source: str
+        source_sha256: str
+        defects: tuple[Defect, ...]
+        cleaning: tuple[str, ...]
+        not_on_file: tuple[str, ...]
+
+        def headline(self) -> str:
+            return f"text on file: {len(self.provisions)} provisions from {self.source}"
+
+        def details(self) -> str:
+            return f"{len(self.defects)} scanning errors kept as printed" + (
+                f"; not on file: {', '.join(self.not_on_file)}" if self.not_on_file else ""
+            )
+
+    class AmendmentExecuted(Event):
+        """An amendment signed, effective as of ``effective_on`` once it qualifies."""
+
+        number: int
+        name: str
+        changes: tuple[TextChange, ...]
+        conditions: tuple[Condition, ...]
+        changes_payments: bool
+
+        def headline(self) -> str:
+            return f"{self.name} executed, as of {self.effective_on}"
+
+        def details(self) -> str:
+            return "; ".join(change.describe() for change in self.changes)
+
+    class AmendmentNotOnFile(Event):
+        """An amendment referred to by a document on file, whose date and content are not."""
+
+        number: int
+        name: str
+
+        def headline(self) -> str:
+            return f"{self.name} in force by {self.effective_on}; its date and content are not on file"
+
+    class ConsentGiven(Event):
+        amendment: int
+        holder: str
+        signed_as: str | None
+
+        def headline(self) -> str:
+            signed = f" (signed as {self.signed_as})" if self.signed_as else ""
+            return f"{self.holder}{signed} consents to Amendment No. {self.amendment}"
+
+    class AmendmentLapsed(Event):
+        amendment: int
+        reason: str
+
+        def headline(self) -> str:
+            return f"Amendment No. {self.amendment} lapsed: {self.reason}"
+
+
+class Guaranty:
+    """The events of a guaranty's stream: one instrument that may stand behind several agreements."""
+
+    class Delivered(Event):
+        terms: GuarantyTerms
+
+        def headline(self) -> str:
+            return f"{self.terms.title} from {self.terms.guarantor} delivered"
+
+        def details(self) -> str:
+            return "covers " + "; ".join(o.name for o in self.terms.covers)
+
+    class Released(Event):
+        agreements: tuple[str, ...]
+
+        def headline(self) -> str:
+            released = ", ".join(self.agreements) if self.agreements else "everything it covers"
+            return f"released as to {released}"
+
+
+class Instrument:
+    """The events of another instrument's stream (an amendment to a credit agreement, say)."""
+
+    class Delivered(Event):
+        terms: InstrumentTerms
+
+        def headline(self) -> str:
+            return f"{self.terms.title} delivered"
+
+
+CREATIONS: dict[str, type[Event]] = {
+    AGREEMENT: Agreement.Registered,
+    GUARANTY: Guaranty.Delivered,
+    INSTRUMENT: Instrument.Delivered,
+}
+
+
+def describe_certificate(note: NoteCertificate) -> str:
+    return f"No. {note.number} ${format_amount(note.principal)} to {note.holder}"
+
+
+def describe_allocations(allocations: Sequence[Allocation]) -> str:
+    return ", ".join(
+        f"No. {a.note} ${format_amount(a.amount)}{' (reacquired, no cash)' if a.deemed else ''}"
+        for a in allocations
+    )

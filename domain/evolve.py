@@ -1,0 +1,373 @@
+"""``evolve(state, event)``: one event applied to a stream's state, every rule checked.
+
+This is the only place the registry's rules are enforced. A command's events
+are accepted only if the stream's whole timeline folds through ``evolve`` with
+them in place (``domain.timeline``), and views fold the same timeline, so a
+rule holds alike for a command, a backdated entry and a reversal.
+
+``evolve`` changes the state it is given and returns it (the first event of a
+stream makes the state); callers that keep a state ``copy()`` it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from domain import rules
+from domain.errors import InvalidCommand
+from domain.events import Agreement, Event, Guaranty, Instrument, Reversed
+from domain.makewhole import quote_for
+from domain.money import ZERO, format_amount
+from domain.state import (
+    CANCELLED,
+    OPTIONAL,
+    OUTSTANDING,
+    PAID,
+    REQUIRED,
+    SURRENDERED,
+    AgreementState,
+    AmendmentOnFile,
+    Coupon,
+    GuarantyState,
+    Instalment,
+    InstrumentState,
+    Movement,
+    Note,
+    SeriesState,
+    State,
+)
+from domain.text import apply_change
+from domain.values import Allocation, NoteCertificate
+
+
+def evolve(state: State | None, event: Event) -> State:
+    """The state after ``event``; refuses, naming the rule, if the event breaks one."""
+    if isinstance(event, (Agreement.Registered, Guaranty.Delivered, Instrument.Delivered)):
+        if state is not None:
+            raise InvalidCommand("a stream is put on the registry once")
+        return _CREATE[type(event)](event.terms, event.effective_on)
+    rules.require_registered(state, event.effective_on)
+    assert state is not None
+    if isinstance(state, AgreementState):
+        advance(state, event.effective_on)
+    else:
+        state.date = max(state.date, event.effective_on)
+    transition = _TRANSITIONS.get(type(event))
+    if transition is not None:
+        transition(state, event)
+    if isinstance(state, AgreementState):
+        _note_holders_of_record(state, event.effective_on)
+    return state
+
+
+def advance(state: AgreementState, on: date) -> None:
+    """Move the state's date to ``on``, noting each interest date passed on the way.
+
+    At an interest date the notes outstanding, and their principal, are the
+    holders of record for that interest payment: noted before anything dated
+    that day (a prepayment on the interest date, say) is applied.
+    """
+    for series in state.series.values():
+        dates = series.coupon_dates
+        while dates is not None and len(series.coupons) < len(dates):
+            due = dates[len(series.coupons)]
+            if due > on or (series.paid_off_on is not None and due > series.paid_off_on):
+                break
+            start = dates[len(series.coupons) - 1] if series.coupons else series.first_on
+            assert start is not None
+            series.coupons[due] = Coupon(
+                due, start, {note.number: note.principal for note in state.live(series.terms.key)}
+            )
+    state.date = max(state.date, on)
+
+
+# ------------------------------------------------------------------ the notes
+
+
+def _issue(state: AgreementState, event: Agreement.NotesIssued) -> None:
+    """Notes issued at a closing (Section 1.2 of the 1995 agreement)."""
+    on = event.effective_on
+    totals = _by_series(event.notes)
+    for key, amount in totals.items():
+        series = state.series_state(key)
+        rules.require_not_paid_off(series, on)
+        rules.check_within_principal(series, amount, state.section("issue"))
+    _add_notes(state, event.notes, origin="issued", dated=on)
+    for key, amount in totals.items():
+        series = state.series[key]
+        series.movements.append(Movement(event.originator_version, on, "issued", amount))
+        if series.first_on is None:
+            series.start(on)
+            if series.terms.required_prepayments is not None:
+                series.schedule = rules.principal_schedule(
+                    series.terms.required_prepayments, series.terms.principal, series.terms.maturity
+                )
+
+
+def _open_register(state: AgreementState, event: Agreement.RegisterOpened) -> None:
+    """Notes outstanding on a date whose earlier history is not on file."""
+    on = event.effective_on
+    totals = _by_series(event.notes)
+    for key in totals:
+        rules.check_register_not_started(state.series_state(key), on)
+    _add_notes(state, event.notes, origin="opening register", dated=None)
+    for key, amount in totals.items():
+        series = state.series[key]
+        series.movements.append(Movement(event.originator_version, on, "opened", amount))
+        series.start(on)
+    state.on_file_from = on if state.on_file_from is None else min(state.on_file_from, on)
+
+
+def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
+    """A note surrendered and new notes issued for it (Section 6.2)."""
+    on = event.effective_on
+    note = rules.require_live_note(state, event.surrendered, on)
+    rules.check_surrendered_by_holder(note, event.transferor, on, state.section("register"))
+    rules.check_not_to_self(event.transferor, event.transferee)
+    parts = [c.principal for c in event.issued]
+    rules.check_replaces_note(note, parts, {c.series for c in event.issued}, on, state.section("transfer"))
+    rules.check_denominations(
+        note.principal,
+        parts,
+        state.series[note.series].terms.min_denomination,
+        note=note.number,
+        section=state.section("transfer"),
+    )
+    state.put(replace(note, status=SURRENDERED, closed_on=on))
+    _add_notes(state, event.issued, origin=f"exchange of No. {note.number}", dated=on)
+
+
+def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
+    """A note the Company acquired, cancelled (Section 7.12); it may still count pro rata (5.4)."""
+    on = event.effective_on
+    note = rules.require_live_note(state, event.note, on)
+    state.put(replace(note, status=CANCELLED, closed_on=on))
+    if state.terms.reacquired_notes_count_pro_rata:
+        state.deemed[note.number] = (note.series, note.principal)
+    series = state.series[note.series]
+    series.movements.append(Movement(event.originator_version, on, "cancelled", note.principal))
+    _close_if_paid_off(state, series, on)
+
+
+def _attest(state: AgreementState, event: Agreement.RegisterAttested) -> None:
+    """A schedule of holders on file (an Annex 1) must match the register; it sets the holders' order."""
+    stated: dict[tuple[str, str], Decimal] = {}
+    for holding in event.holdings:
+        key = (holding.holder, holding.series)
+        stated[key] = stated.get(key, ZERO) + holding.principal
+    rules.check_register_matches(stated, state.holdings(), event.effective_on)
+    state.attested_order = tuple(dict.fromkeys(h.holder for h in event.holdings))
+
+
+# ------------------------------------------------------------------- payments
+
+
+def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
+    """A required (Section 5.1) or optional (5.2) prepayment, pro rata (5.4).
+
+    The interest paid with it is on the amount prepaid, from the last interest
+    date; a prepayment on an interest date leaves that to the coupon.
+    """
+    on, key, amount, kind = event.effective_on, event.series, event.amount, event.kind
+    section = state.section(f"{kind}_prepayment")
+    series = rules.require_outstanding(state, key, on)
+    outstanding = state.outstanding(key) + state.deemed_total(key)
+    rules.check_principal_payment(amount, outstanding, key, on, section)
+    if kind == REQUIRED:
+        _pay_instalment(series, amount, on, event.originator_version, state.section("required_prepayment"))
+    elif kind == OPTIONAL:
+        rules.check_multiple(amount, series.terms.optional_prepayment_multiple, section=section)
+        rules.check_makewhole_given(series, kind, event.makewhole, section)
+        if event.makewhole is not None:
+            recomputed = quote_for(state, key, on, amount, event.makewhole.curve)
+            rules.check_makewhole_matches(event.makewhole, recomputed, section)
+        if series.schedule is not None:
+            series.schedule = rules.reduce_schedule(series.schedule, outstanding - amount)
+    else:
+        raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
+    expected = state.interest_with_prepayment(key, amount, on)
+    rules.check_prepayment_interest(expected, event.interest, amount, on, section)
+    _allocate(state, key, amount, event.allocations, on)
+    series.movements.append(Movement(event.originator_version, on, f"{kind} prepayment", amount))
+    _close_if_paid_off(state, series, on)
+
+
+def _pay_instalment(series: SeriesState, amount: Decimal, on: date, ref: int, section: str | None) -> None:
+    """A required prepayment pays the next scheduled instalment; without a schedule on file, nothing is checked."""
+    if series.schedule is None:
+        return
+    due = rules.next_instalment(series, on, section)
+    rules.check_instalment_amount(due, amount, section)
+    series.schedule = tuple(p for p in series.schedule if p is not due)
+    series.paid.append(Instalment(due.due_on, amount, on, ref))
+
+
+def _pay_interest(state: AgreementState, event: Agreement.InterestPaid) -> None:
+    """The interest due on an interest date, to the holders of record then, pro rata."""
+    series = state.series_state(event.series)
+    section = state.section("interest")
+    coupon = rules.require_coupon(series, event.due_on, event.effective_on, section)
+    expected, shares = state.coupon_interest(event.series, event.due_on)
+    rules.check_coupon_amount(series, coupon, expected, event.amount, section)
+    rules.check_pro_rata(
+        shares, event.allocations, (), what=f"the interest due {event.due_on}", section=state.section("pro_rata")
+    )
+    series.coupons[event.due_on] = replace(coupon, paid_ref=event.originator_version, paid_on=event.effective_on)
+
+
+def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> None:
+    """The whole unpaid principal, on or after the maturity date."""
+    on, key = event.effective_on, event.series
+    series = rules.require_outstanding(state, key, on)
+    rules.check_at_maturity(series, on, state.section("maturity"))
+    rules.check_pays_in_full({note.number: note.principal for note in state.live(key)}, event.allocations, key)
+    for allocation in event.allocations:
+        note = state.notes[allocation.note]
+        state.put(replace(note, principal=note.principal - allocation.amount, status=PAID, closed_on=on))
+    for number in [n for n, (s, _) in state.deemed.items() if s == key]:
+        del state.deemed[number]
+    repaid = sum((a.amount for a in event.allocations), ZERO)
+    series.schedule = () if series.schedule is not None else None
+    series.paid.append(Instalment(series.terms.maturity, repaid, on, event.originator_version))
+    series.movements.append(Movement(event.originator_version, on, "repaid at maturity", repaid))
+    _close_if_paid_off(state, series, on)
+
+
+def _allocate(state: AgreementState, key: str, amount: Decimal, allocations: Iterable[Allocation], on: date) -> None:
+    """A partial payment of principal, among the notes pro rata; reacquired notes take theirs without cash."""
+    allocations = tuple(allocations)
+    expected = rules.pro_rata(amount, state.pro_rata_weights(key))
+    rules.check_pro_rata(
+        expected,
+        allocations,
+        state.deemed.keys(),
+        what=f"a payment of ${format_amount(amount)} of the {key} notes on {on}",
+        section=state.section("pro_rata"),
+    )
+    for allocation in allocations:
+        if allocation.note in state.deemed:
+            series, left = state.deemed[allocation.note]
+            state.deemed[allocation.note] = (series, left - allocation.amount)
+            continue
+        note = state.notes[allocation.note]
+        principal = note.principal - allocation.amount
+        state.put(replace(note, principal=principal, **({"status": PAID, "closed_on": on} if principal == 0 else {})))
+
+
+def _close_if_paid_off(state: AgreementState, series: SeriesState, on: date) -> None:
+    if not any(note.series == series.terms.key for note in state.live_notes.values()):
+        series.paid_off_on = on
+
+
+# ------------------------------------------------------------------ documents
+
+
+def _record_text(state: AgreementState, event: Agreement.TextRecorded) -> None:
+    rules.check_text_once(state, state.terms.key)
+    state.text, state.text_on_file = tuple(event.provisions), True
+
+
+def _execute_amendment(state: AgreementState, event: Agreement.AmendmentExecuted) -> None:
+    """An amendment's changes must apply to the text as every amendment before it leaves it."""
+    rules.check_new_amendment(state, event.number, state.terms.key)
+    provisions = list(state.text)
+    for change in event.changes:
+        provisions = apply_change(provisions, change, on_file=state.text_on_file)
+    state.text = tuple(provisions)
+    state.amendments[event.number] = AmendmentOnFile(
+        event.number, event.name, event.effective_on, True, event.originator_version
+    )
+
+
+def _note_amendment(state: AgreementState, event: Agreement.AmendmentNotOnFile) -> None:
+    rules.check_new_amendment(state, event.number, state.terms.key)
+    state.amendments[event.number] = AmendmentOnFile(
+        event.number, event.name, event.effective_on, False, event.originator_version
+    )
+
+
+def _consent(state: AgreementState, event: Agreement.ConsentGiven) -> None:
+    """A holder of record on the amendment's date consents, once."""
+    amendment = rules.require_amendment(state, event.amendment, event.effective_on, state.terms.key)
+    rules.check_consent_once(state, amendment, event.holder)
+    rules.check_holder_of_record(
+        state.holders_of_record.get(amendment.number, frozenset()), event.holder, amendment, state.section("register")
+    )
+    state.consents[amendment.number] = state.consents.get(amendment.number, frozenset()) | {event.holder}
+
+
+def _lapse(state: AgreementState, event: Agreement.AmendmentLapsed) -> None:
+    rules.require_amendment(state, event.amendment, event.effective_on, state.terms.key)
+
+
+def _note_holders_of_record(state: AgreementState, on: date) -> None:
+    """Keep, for each amendment dated ``on``, the holders of record as that day's events leave them."""
+    for amendment in state.amendments.values():
+        if amendment.executed and amendment.effective_on == on:
+            state.holders_of_record[amendment.number] = frozenset(state.holders())
+
+
+# ------------------------------------------------------------------- guaranty
+
+
+def _release(state: GuarantyState, event: Guaranty.Released) -> None:
+    """A guaranty released as to some agreements it covers, or (none named) entirely."""
+    rules.check_release(state, event.agreements, event.effective_on, state.terms.key)
+    state.covered = state.covered - set(event.agreements) if event.agreements else frozenset()
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _add_notes(state: AgreementState, certificates: Iterable[NoteCertificate], *, origin: str, dated: date | None) -> None:
+    for certificate in certificates:
+        rules.check_new_certificate(state, certificate.number, certificate.principal)
+        state.series_state(certificate.series)
+        state.put(
+            Note(
+                number=certificate.number,
+                series=certificate.series,
+                holder=certificate.holder,
+                principal=certificate.principal,
+                registered_name=certificate.registered_name,
+                account=certificate.account,
+                dated=dated,
+                origin=origin,
+                status=OUTSTANDING,
+            )
+        )
+
+
+def _by_series(certificates: Iterable[NoteCertificate]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for certificate in certificates:
+        totals[certificate.series] = totals.get(certificate.series, ZERO) + certificate.principal
+    return totals
+
+
+_CREATE: dict[type, Callable] = {
+    Agreement.Registered: AgreementState,
+    Guaranty.Delivered: GuarantyState,
+    Instrument.Delivered: InstrumentState,
+}
+
+_TRANSITIONS: dict[type, Callable] = {
+    Agreement.NotesIssued: _issue,
+    Agreement.RegisterOpened: _open_register,
+    Agreement.NoteTransferred: _transfer,
+    Agreement.NoteCancelled: _cancel,
+    Agreement.RegisterAttested: _attest,
+    Agreement.PrepaymentMade: _prepay,
+    Agreement.InterestPaid: _pay_interest,
+    Agreement.PaidAtMaturity: _pay_at_maturity,
+    Agreement.TextRecorded: _record_text,
+    Agreement.AmendmentExecuted: _execute_amendment,
+    Agreement.AmendmentNotOnFile: _note_amendment,
+    Agreement.ConsentGiven: _consent,
+    Agreement.AmendmentLapsed: _lapse,
+    Guaranty.Released: _release,
+    Reversed: lambda state, event: None,
+}

@@ -1,0 +1,52 @@
+"""How users name things: a series by key, rate or label; a holder by any unique part of its name.
+
+Resolution happens when a command is decided; the events then carry the
+names as recorded, so replaying them never depends on how someone typed them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from domain.errors import UnknownHolder, UnknownSeries
+from domain.values import AgreementTerms
+
+
+def series_key(terms: AgreementTerms, given: str | None) -> str:
+    """The series a user means: its key, its rate with or without %, or its label or title."""
+    series = terms.series
+    if given is None:
+        if len(series) == 1:
+            return series[0].key
+        raise UnknownSeries(f"{terms.key} has several series ({', '.join(s.key for s in series)}); name one")
+    wanted = given.strip().casefold()
+    for s in series:
+        if wanted in {s.key.casefold(), s.key.rstrip("%").casefold(), s.label.casefold(), s.title.casefold()}:
+            return s.key
+    raise UnknownSeries(f"{terms.key} has no series {given!r}; its series are {', '.join(s.key for s in series)}")
+
+
+def holder_among(holders: Sequence[str], name: str, when: str, section: str | None) -> str:
+    """The holder a user names: exactly, ignoring case, or by a unique part of the name."""
+    wanted = name.strip().casefold()
+    for candidates in (
+        [h for h in holders if h.casefold() == wanted],
+        [h for h in holders if wanted and wanted in h.casefold()],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise UnknownHolder(f"{name!r} could be any of: {'; '.join(candidates)}; give the full name")
+    close = difflib.get_close_matches(name, holders, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownHolder(
+        f"{name!r} is not a holder {when}; the holders then are: {'; '.join(holders) or 'none'}{hint}",
+        section=section,
+    )
+
+
+def canonical_holder(known: Iterable[str], name: str) -> str:
+    """A known holder's name as first recorded, if ``name`` differs from it only in case."""
+    wanted = name.strip()
+    return next((holder for holder in known if holder.casefold() == wanted.casefold()), wanted)

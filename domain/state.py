@@ -1,0 +1,259 @@
+"""The state of a stream at a point of its timeline, as ``domain.evolve`` leaves it.
+
+``AgreementState`` is an agreement's register (notes, holders, payments made and
+due) and its documents (text, amendments, consents) after the events folded so
+far; ``GuarantyState`` and ``InstrumentState`` the same for the other streams.
+The states answer questions (who holds what, what is owed); only ``evolve``
+changes them. Notes and payment records are frozen and replaced when they
+change, so ``copy()`` is shallow and cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from domain.errors import UnknownSeries
+from domain.money import ZERO
+from domain.rules import pro_rata
+from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
+from domain.text import Provision
+from domain.values import AgreementTerms, GuarantyTerms, InstrumentTerms, ScheduledPayment, SeriesTerms
+
+OUTSTANDING = "outstanding"
+SURRENDERED = "surrendered"
+PAID = "paid"
+CANCELLED = "cancelled"
+
+REQUIRED = "required"
+OPTIONAL = "optional"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A certificate on the register and what has happened to it."""
+
+    number: int
+    series: str
+    holder: str
+    principal: Decimal
+    registered_name: str | None
+    account: str | None
+    dated: date | None
+    origin: str
+    status: str = OUTSTANDING
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One change to a series' principal, kept so every figure can be traced to its event."""
+
+    ref: int
+    on: date
+    kind: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Coupon:
+    """An interest payment date passed: who held what then, and whether it was paid."""
+
+    due_on: date
+    start: date
+    principals: dict[int, Decimal]
+    paid_ref: int | None = None
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """A scheduled payment of principal that was paid: when due, when paid, by which event."""
+
+    due_on: date
+    amount: Decimal
+    paid_on: date
+    ref: int
+
+
+@dataclass
+class SeriesState:
+    terms: SeriesTerms
+    coupons: dict[date, Coupon] = field(default_factory=dict)
+    paid: list[Instalment] = field(default_factory=list)
+    movements: list[Movement] = field(default_factory=list)
+    schedule: tuple[ScheduledPayment, ...] | None = None
+    first_on: date | None = None
+    paid_off_on: date | None = None
+    coupon_dates: tuple[date, ...] | None = None
+
+    def total(self, kind: str) -> Decimal:
+        return sum((m.amount for m in self.movements if m.kind == kind), ZERO)
+
+    def start(self, on: date) -> None:
+        """The series' first notes are on the register from ``on``: its coupons run from then."""
+        self.first_on = on
+        if self.terms.interest_dates is not None:
+            self.coupon_dates = tuple(coupon_dates(self.terms, on))
+
+    def copy(self) -> SeriesState:
+        return replace(self, coupons=dict(self.coupons), paid=list(self.paid), movements=list(self.movements))
+
+
+@dataclass(frozen=True)
+class AmendmentOnFile:
+    """An amendment as the agreement's stream knows it: executed (with its text changes) or only referred to."""
+
+    number: int
+    name: str
+    effective_on: date
+    executed: bool
+    ref: int
+
+
+class AgreementState:
+    """An agreement after the events of its timeline folded so far."""
+
+    def __init__(self, terms: AgreementTerms, on: date) -> None:
+        self.terms = terms
+        self.notes: dict[int, Note] = {}
+        self.live_notes: dict[int, Note] = {}
+        self.deemed: dict[int, tuple[str, Decimal]] = {}
+        self.series: dict[str, SeriesState] = {s.key: SeriesState(terms=s) for s in terms.series}
+        self.on_file_from: date | None = None
+        self.attested_order: tuple[str, ...] = ()
+        self.date = on
+        self.text: tuple[Provision, ...] = ()
+        self.text_on_file = False
+        self.amendments: dict[int, AmendmentOnFile] = {}
+        self.consents: dict[int, frozenset[str]] = {}
+        self.holders_of_record: dict[int, frozenset[str]] = {}
+
+    def copy(self) -> AgreementState:
+        twin = object.__new__(AgreementState)
+        twin.__dict__.update(self.__dict__)
+        twin.notes = dict(self.notes)
+        twin.live_notes = dict(self.live_notes)
+        twin.deemed = dict(self.deemed)
+        twin.series = {key: state.copy() for key, state in self.series.items()}
+        twin.amendments = dict(self.amendments)
+        twin.consents = dict(self.consents)
+        twin.holders_of_record = dict(self.holders_of_record)
+        return twin
+
+    # ------------------------------------------------------------------ notes
+
+    def put(self, note: Note) -> None:
+        """A note added or changed: live while outstanding, on the register for good."""
+        self.notes[note.number] = note
+        if note.status == OUTSTANDING:
+            self.live_notes[note.number] = note
+        else:
+            self.live_notes.pop(note.number, None)
+
+    def live(self, series: str | None = None) -> list[Note]:
+        """Outstanding notes in note-number order."""
+        return [
+            self.live_notes[n]
+            for n in sorted(self.live_notes)
+            if series is None or self.live_notes[n].series == series
+        ]
+
+    def outstanding(self, series: str) -> Decimal:
+        return sum((note.principal for note in self.live_notes.values() if note.series == series), ZERO)
+
+    def holdings(self) -> dict[tuple[str, str], Decimal]:
+        totals: dict[tuple[str, str], Decimal] = {}
+        for note in self.live():
+            key = (note.holder, note.series)
+            totals[key] = totals.get(key, ZERO) + note.principal
+        return totals
+
+    def holders(self, series: str | None = None) -> list[str]:
+        """Holders in register order: the last attested order, then by lowest note."""
+        notes = self.live(series)
+        present = {note.holder for note in notes}
+        ordered = [holder for holder in self.attested_order if holder in present]
+        for note in notes:
+            if note.holder not in ordered:
+                ordered.append(note.holder)
+        return ordered
+
+    def series_state(self, key: str) -> SeriesState:
+        try:
+            return self.series[key]
+        except KeyError:
+            raise UnknownSeries(
+                f"there is no series {key!r}; the series are {', '.join(self.series) or 'none'}"
+            ) from None
+
+    def section(self, rule: str) -> str | None:
+        return self.terms.section(rule)
+
+    # --------------------------------------------------------------- payments
+
+    def deemed_total(self, series: str) -> Decimal:
+        return sum((amount for s, amount in self.deemed.values() if s == series), ZERO)
+
+    def pro_rata_weights(self, series: str) -> dict[int, Decimal]:
+        """Unpaid principal per note for pro rata allocation, reacquired notes included (Section 5.4)."""
+        weights = {note.number: note.principal for note in self.live(series)}
+        weights.update({n: amount for n, (s, amount) in self.deemed.items() if s == series and amount > 0})
+        return weights
+
+    def last_coupon(self, series: str, on: date) -> date:
+        """The latest interest date on or before ``on``, or the notes' date before the first."""
+        state = self.series_state(series)
+        assert state.first_on is not None
+        passed = [d for d in state.coupon_dates or coupon_dates(state.terms, state.first_on) if d <= on]
+        return passed[-1] if passed else state.first_on
+
+    def coupon_interest(self, series: str, due_on: date) -> tuple[Decimal, dict[int, Decimal]]:
+        """The interest due on a coupon date and each note's share of it, to the cent."""
+        state = self.series_state(series)
+        require_day_count(state.terms)
+        coupon = state.coupons[due_on]
+        owed = sum(coupon.principals.values(), ZERO)
+        total = interest(owed, state.terms.rate_percent, days_30_360(coupon.start, due_on))
+        return total, pro_rata(total, coupon.principals) if total else {}
+
+    def interest_with_prepayment(self, series: str, amount: Decimal, on: date) -> Decimal | None:
+        """Accrued interest on an amount prepaid off a coupon date; ``None`` when the terms are not on file."""
+        terms = self.series_state(series).terms
+        if terms.interest_dates is None or terms.day_count is None:
+            return None
+        require_day_count(terms)
+        return interest(amount, terms.rate_percent, days_30_360(self.last_coupon(series, on), on))
+
+
+class GuarantyState:
+    """A guaranty and the agreements it still stands behind."""
+
+    def __init__(self, terms: GuarantyTerms, on: date) -> None:
+        self.terms = terms
+        self.delivered_on = on
+        self.date = on
+        self.covered: frozenset[str] = frozenset(terms.agreements())
+
+    def copy(self) -> GuarantyState:
+        twin = object.__new__(GuarantyState)
+        twin.__dict__.update(self.__dict__)
+        return twin
+
+
+class InstrumentState:
+    """Another instrument, delivered."""
+
+    def __init__(self, terms: InstrumentTerms, on: date) -> None:
+        self.terms = terms
+        self.delivered_on = on
+        self.date = on
+
+    def copy(self) -> InstrumentState:
+        twin = object.__new__(InstrumentState)
+        twin.__dict__.update(self.__dict__)
+        return twin
+
+
+State = AgreementState | GuarantyState | InstrumentState

@@ -1,0 +1,142 @@
+"""In-memory helpers for unit tests: an agreement's stream decided and appended as the registry does."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from domain.commands import (
+    AttestRegister,
+    CancelNote,
+    Command,
+    IssueNotes,
+    NewNote,
+    PayAtMaturity,
+    Prepay,
+    RegisterAgreement,
+    Reverse,
+    StatedHolding,
+    TransferNotes,
+)
+from domain.decide import decide
+from domain.events import Event
+from domain.state import AgreementState
+from domain.values import AgreementTerms, Evidence, Provenance, ScheduledPayment, SeriesTerms
+
+TREASURY = Evidence("treasury entry")
+BY_TREASURY = Provenance("treasurer", TREASURY)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Book:
+    """One agreement's stream in memory: each command decided against it and, if accepted, appended."""
+
+    def __init__(self, terms: AgreementTerms, on: date) -> None:
+        self.key = terms.key
+        self.stream = decide(RegisterAgreement(key=terms.key, effective_on=on, evidence=TREASURY, terms=terms),
+                             None, BY_TREASURY, NOW).stream
+
+    def record(self, command: Command) -> tuple[Event, ...]:
+        decision = decide(command, self.stream, BY_TREASURY, NOW)
+        self.stream = decision.stream
+        return decision.events
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.stream.events
+
+    def state(self, on: date | None = None) -> AgreementState:
+        state = self.stream.state if on is None else self.stream.timeline.state_as_of(on)
+        assert isinstance(state, AgreementState)
+        return state
+
+    def holdings(self, on: date | None = None) -> dict[str, Decimal]:
+        return {holder: amount for (holder, _), amount in self.state(on).holdings().items()}
+
+    def issue(self, on: date, *notes: NewNote) -> tuple[Event, ...]:
+        return self.record(IssueNotes(key=self.key, effective_on=on, evidence=TREASURY, notes=notes))
+
+    def transfer(self, on: date, giver: str, taker: str, amount: str | Decimal, **options: object) -> tuple[Event, ...]:
+        return self.record(TransferNotes(key=self.key, effective_on=on, evidence=TREASURY, transferor=giver,
+                                         transferee=taker, amount=Decimal(amount), **options))
+
+    def prepay(self, on: date, amount: str | Decimal | None, kind: str, **options: object) -> tuple[Event, ...]:
+        given = None if amount is None else Decimal(amount)
+        return self.record(Prepay(key=self.key, effective_on=on, evidence=TREASURY, kind=kind, amount=given, **options))
+
+    def cancel(self, on: date, note: int) -> tuple[Event, ...]:
+        return self.record(CancelNote(key=self.key, effective_on=on, evidence=TREASURY, note=note))
+
+    def pay_at_maturity(self, on: date) -> tuple[Event, ...]:
+        return self.record(PayAtMaturity(key=self.key, effective_on=on, evidence=TREASURY))
+
+    def reverse(self, target: int, reason: str = "recorded in error") -> tuple[Event, ...]:
+        return self.record(Reverse(key=self.key, effective_on=date.min, evidence=TREASURY, target=target, reason=reason))
+
+    def attest(self, on: date, holdings: list[tuple[str, str]]) -> tuple[Event, ...]:
+        stated = tuple(StatedHolding(holder, Decimal(amount)) for holder, amount in holdings)
+        return self.record(AttestRegister(key=self.key, effective_on=on, evidence=TREASURY, holdings=stated))
+
+
+# The 1995 Barnes notes, as a synthetic agreement in memory: terms as the agreement gives them.
+
+CG = "Connecticut General Life Insurance Company"
+CIGNA_PC = "CIGNA Property and Casualty Insurance Company"
+LINA = "Life Insurance Company of North America"
+LINCOLN = "Lincoln Investment Management, Inc."
+ACE_AM = "ACE American Insurance Co."
+ACE_PC = "ACE Property & Casualty Insurance Company"
+
+TERMS_1995 = AgreementTerms(
+    key="barnes-1995",
+    title="Note Purchase Agreement",
+    issuer="Barnes Group Inc.",
+    guarantors=(),
+    dated_as_of=date(1995, 12, 1),
+    closing_on=date(1995, 12, 5),
+    series=(
+        SeriesTerms(
+            key="7.13%",
+            title="7.13% Senior Notes due December 5, 2005",
+            label="7.13% Notes",
+            principal=Decimal("25000000.00"),
+            rate_percent=Decimal("7.13"),
+            maturity=date(2005, 12, 5),
+            interest_dates=("06-05", "12-05"),
+            day_count="30/360",
+            required_prepayments=tuple(ScheduledPayment(date(y, 12, 5), Decimal("6250000.00")) for y in (2002, 2003, 2004)),
+            min_denomination=Decimal("100000.00"),
+            optional_prepayment_multiple=Decimal("1000000.00"),
+        ),
+    ),
+    amendment_threshold="66-2/3%",
+    sections={"transfer": "6.2", "pro_rata": "5.4", "required_prepayment": "5.1(a)", "optional_prepayment": "5.2"},
+    reacquired_notes_count_pro_rata=True,
+)
+
+
+def issued_1995() -> Book:
+    book = Book(TERMS_1995, date(1995, 12, 1))
+    book.issue(
+        date(1995, 12, 5),
+        NewNote(CG, Decimal("10000000"), "7.13%", "CIG & Co."),
+        NewNote(CG, Decimal("5000000"), "7.13%", "CIG & Co.", "on behalf of one or more separate accounts"),
+        NewNote(CIGNA_PC, Decimal("5000000"), "7.13%", "CIG & Co."),
+        NewNote(LINA, Decimal("5000000"), "7.13%", "CIG & Co."),
+    )
+    return book
+
+
+def as_of_2003() -> Book:
+    book = issued_1995()
+    book.transfer(date(1998, 1, 2), CG, LINCOLN, "8200000")
+    book.transfer(date(1999, 7, 2), CIGNA_PC, ACE_AM, "3459500")
+    book.transfer(date(1999, 7, 2), CIGNA_PC, ACE_PC, "1540500")
+    book.prepay(date(2002, 12, 5), "6250000", "required")
+    return book
+
+
+def as_of_2003_then_lincoln_sells_out() -> Book:
+    book = as_of_2003()
+    book.transfer(date(2003, 6, 1), LINCOLN, "New Holder", "6150000")
+    return book
