@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DEBTREG_UPDATE_GOLDEN") == "1"
@@ -111,7 +111,8 @@ DIGEST = re.compile(r"debtreg:v1:\d+:[0-9a-f]{64}")
 
 
 def normalised(text: str) -> str:
-    return DIGEST.sub("<digest>", TIMES.sub("<recorded at>", text))
+    """Recording times, digests and where the repository is checked out vary; the rest must not."""
+    return DIGEST.sub("<digest>", TIMES.sub("<recorded at>", text)).replace(str(ROOT), "<repository>")
 
 
 def run(db: str, args: list[str]) -> str:
