@@ -8,12 +8,13 @@ by then).
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from adapters.audit import Digest, Verification
+from adapters.calendar import BusinessCalendar
 from adapters.registry import Registry
 from domain.decide import quote_makewhole
 from domain.events import Agreement
@@ -79,9 +80,8 @@ class AgreementSummary:
 
 
 class Queries:
-    def __init__(self, registry: Registry, calendar: Container[date]) -> None:
+    def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.calendar = calendar
 
     # ------------------------------------------------------------- the notes
 
@@ -129,10 +129,11 @@ class Queries:
     ) -> Schedule:
         timeline = self._timeline(key, known_at)
         chosen = series_key(_terms(timeline), series) if series else None
-        return schedule_as_of(key, timeline, as_of=as_of, calendar=self.calendar, series=chosen)
+        return schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
 
     def status(self, key: str, as_of: date, known_at: datetime | None = None) -> Status:
-        return status_as_of(key, self._timeline(key, known_at), as_of=as_of, calendar=self.calendar)
+        timeline = self._timeline(key, known_at)
+        return status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
 
     def accrued(self, key: str, as_of: date, known_at: datetime | None = None) -> Accrued:
         return accrued_as_of(key, self._timeline(key, known_at), as_of)
@@ -186,6 +187,12 @@ class Queries:
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
         stream: Stream = self.registry.agreement(key)
         return stream.timeline if known_at is None else Timeline(recorded_by_then(stream.events, known_at))
+
+
+def _calendar(timeline: Timeline) -> BusinessCalendar | None:
+    """The agreement's Business Day holidays, ``None`` when its calendar is not on file."""
+    days = _terms(timeline).business_days
+    return BusinessCalendar(days.calendars) if days is not None else None
 
 
 def _terms(timeline: Timeline) -> AgreementTerms:

@@ -230,8 +230,10 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
         state = p.status
         if p.status == "paid":
             state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > p.due_on else "")
-        elif p.default_on and p.status != "scheduled":
-            state += f" (Section {p.section}; default from {p.default_on})" if p.section == "9.1(b)" else f" (Section {p.section})"
+        elif p.status != "scheduled":
+            notes = [f"Section {p.section}"] if p.section else []
+            notes += [f"default from {p.default_on}"] if p.default_on and p.default_on > p.due_on else []
+            state += f" ({'; '.join(notes)})" if notes else ""
         principal = format_amount(p.principal) if p.principal else ""
         interest = format_amount(p.interest) if p.interest else ""
         rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, state])

@@ -103,6 +103,8 @@ class ValueAsDict(Transcoding):
         return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
     def decode(self, data: dict[str, Any]) -> Any:
+        upgrade = getattr(self.type, "upgrade", None)
+        data = upgrade(data) if upgrade is not None else data
         return self.type(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 

@@ -19,7 +19,6 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from adapters.calendar import BusinessCalendar
 from adapters.entries import AgreementEntry, IssueEntry, TransferEntry
 from adapters.queries import Queries
 from adapters.registry import Registry
@@ -114,7 +113,7 @@ def main() -> None:
         recording = time.perf_counter() - started
         print()
         latencies = []
-        queries = Queries(registry, BusinessCalendar())
+        queries = Queries(registry)
         for _ in range(args.queries):
             key = f"synthetic-{rng.randrange(args.agreements)}"
             day = CLOSING + timedelta(days=rng.randrange((last_day - CLOSING).days + 1))

@@ -17,7 +17,7 @@ from domain.amendment import Condition
 from domain.events import AGREEMENT, GUARANTY, INSTRUMENT
 from domain.makewhole import CurvePoint
 from domain.text import Defect, Provision, TextChange
-from domain.values import AgreementTerms, Assumption, Evidence, GuarantyTerms, InstrumentTerms
+from domain.values import AgreementTerms, Assumption, Evidence, GuarantyTerms, InstrumentTerms, SeriesTerms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,6 +63,22 @@ class StatedHolding:
 class RegisterAgreement(Command):
     creates: ClassVar[bool] = True
     terms: AgreementTerms
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectTerms(Command):
+    """The agreement's terms as they should have been registered; every entry is checked again under them."""
+
+    terms: AgreementTerms
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddSeries(Command):
+    """A supplement adding series to the agreement, from its date."""
+
+    name: str
+    series: tuple[SeriesTerms, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

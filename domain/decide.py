@@ -21,9 +21,11 @@ from typing import Any
 
 from domain import rules
 from domain.commands import (
+    AddSeries,
     AttestRegister,
     CancelNote,
     Command,
+    CorrectTerms,
     DeliverGuaranty,
     DeliverInstrument,
     ExecuteAmendment,
@@ -102,7 +104,14 @@ class Draft:
 
 
 def decide(command: Command, stream: Stream | None, provenance: Provenance, now: datetime) -> Decision:
-    """The events ``command`` records on ``stream`` (``None`` for a stream not yet on the registry)."""
+    """The events ``command`` records on ``stream`` (``None`` for a stream not yet on the registry).
+
+    A stream whose first event was reversed (put on the registry in error) may be put on it again.
+    """
+    if command.creates and stream is not None and stream.withdrawn:
+        draft = Draft(command, stream, provenance, now)
+        _DECIDERS[type(command)](command, stream, draft)
+        return Decision(tuple(draft.events), stream.extended(tuple(draft.events)))
     if command.creates and stream is not None:
         raise ConflictingEntry(
             f"{command.stream_kind} {command.key} is already on the registry (entry"
@@ -125,6 +134,16 @@ def _register(command: RegisterAgreement, _: None, draft: Draft) -> None:
     draft.add(Agreement.Registered, terms=command.terms)
 
 
+def _correct_terms(command: CorrectTerms, stream: Stream, draft: Draft) -> None:
+    """Corrected terms, effective as of the registration they supersede."""
+    registered = next(e for e in in_force(stream.events) if isinstance(e, Agreement.Registered))
+    draft.add(Agreement.TermsCorrected, effective_on=registered.effective_on, terms=command.terms, reason=command.reason)
+
+
+def _add_series(command: AddSeries, stream: Stream, draft: Draft) -> None:
+    draft.add(Agreement.SeriesAdded, name=command.name, series=command.series)
+
+
 def _deliver_guaranty(command: DeliverGuaranty, _: None, draft: Draft) -> None:
     draft.add(Guaranty.Delivered, terms=command.terms)
 
@@ -138,7 +157,12 @@ def _deliver_instrument(command: DeliverInstrument, _: None, draft: Draft) -> No
 
 def _issue(command: IssueNotes, stream: Stream, draft: Draft) -> None:
     """Notes issued at a closing to their purchasers (Section 1.2)."""
-    draft.add(Agreement.NotesIssued, notes=_numbered(stream, command.notes))
+    notes = _numbered(stream, command.notes)
+    terms = _terms(stream)
+    if terms.closing_on is None and any(terms.series_terms(n.series).closing_on is None for n in notes):
+        draft.assume(Assumption("issued on this date", "the closing date is not on file; the notes are taken as issued"
+                                f" on {command.effective_on}, the date of this entry"))
+    draft.add(Agreement.NotesIssued, notes=notes)
 
 
 def _open_register(command: OpenRegister, stream: Stream, draft: Draft) -> None:
@@ -263,7 +287,7 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
             )
         )
     quoted: MakewholeQuote | None = None
-    if kind == OPTIONAL and series.makewhole_spread is not None:
+    if kind == OPTIONAL and series.makewhole is not None:
         rules.check_makewhole_given(state.series[key], kind, command.curve or None, terms.section("optional_prepayment"))
         assert command.curve is not None
         quoted = quote_for(state, key, on, amount, command.curve)
@@ -434,8 +458,6 @@ def reversal_targets(stream: Stream, target: int) -> tuple[int, ...]:
     if not 1 <= target <= len(events):
         raise InvalidCommand(f"{stream.key} has no event No. {target} (its events are 1 to {len(events)})")
     event = events[target - 1]
-    if target == 1:
-        raise InvalidCommand(f"{stream.ref(event)} put {stream.key} on the registry; it cannot be reversed")
     if event.reverses():
         raise InvalidCommand(f"{stream.ref(event)} is itself a reversal; record the entry again instead")
     if any(target in e.reverses() for e in events):
@@ -506,6 +528,8 @@ def _numbered(stream: Stream, notes: tuple[NewNote, ...]) -> tuple[NoteCertifica
 
 _DECIDERS: dict[type[Command], Callable[[Any, Any, Draft], None]] = {
     RegisterAgreement: _register,
+    CorrectTerms: _correct_terms,
+    AddSeries: _add_series,
     DeliverGuaranty: _deliver_guaranty,
     DeliverInstrument: _deliver_instrument,
     IssueNotes: _issue,

@@ -13,10 +13,11 @@ class RegistryError(Exception):
 
     rule = "registry rule"
 
-    def __init__(self, message: str, *, section: str | None = None) -> None:
+    def __init__(self, message: str, *, section: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.section = section
+        self.field = field  # the input field at fault ("series.0.maturity"), to point a journal at its line
 
     def __str__(self) -> str:
         return f"{self.message} (Section {self.section})" if self.section else self.message
@@ -104,6 +105,10 @@ class ConflictingEntry(RegistryError):
 
 class BackdatingConflict(RegistryError):
     rule = "a backdated entry must leave the whole timeline valid"
+
+
+class InvalidTerms(RegistryError):
+    rule = "an agreement's terms must be complete and consistent where they are given"
 
 
 class InvalidJournal(RegistryError):

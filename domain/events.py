@@ -33,6 +33,7 @@ from domain.values import (
     InstrumentTerms,
     NoteCertificate,
     Provenance,
+    SeriesTerms,
 )
 
 NAMESPACE = UUID("6b1f0c52-3f43-5a38-9d57-2a4c8e0f7d15")
@@ -59,6 +60,10 @@ class Event(DomainEvent):
     def reverses(self) -> tuple[int, ...]:
         """The recording positions this event takes out of the timeline (a reversal's)."""
         return ()
+
+    def rewrites_the_past(self) -> bool:
+        """Whether this event changes how earlier events fold (a reversal, corrected terms)."""
+        return bool(self.reverses())
 
     def headline(self) -> str:
         raise NotImplementedError
@@ -100,6 +105,27 @@ class Agreement:
 
         def details(self) -> str:
             return "; ".join(f"${format_amount(s.principal)} {s.title}" for s in self.terms.series)
+
+    class TermsCorrected(Event):
+        """The terms as they should have been registered: they supersede the registration's, from its date."""
+
+        terms: AgreementTerms
+        reason: str
+
+        def rewrites_the_past(self) -> bool:
+            return True
+
+        def headline(self) -> str:
+            return f"terms corrected: {self.reason}"
+
+    class SeriesAdded(Event):
+        """A supplement adding series to the agreement."""
+
+        name: str
+        series: tuple[SeriesTerms, ...]
+
+        def headline(self) -> str:
+            return f"{self.name} adds " + "; ".join(f"${format_amount(s.principal)} {s.title}" for s in self.series)
 
     class NotesIssued(Event):
         notes: tuple[NoteCertificate, ...]

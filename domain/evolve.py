@@ -43,11 +43,18 @@ from domain.text import apply_change
 from domain.values import Allocation, NoteCertificate
 
 
-def evolve(state: State | None, event: Event) -> State:
-    """The state after ``event``; refuses, naming the rule, if the event breaks one."""
+def evolve(state: State | None, event: Event) -> State | None:
+    """The state after ``event``; refuses, naming the rule, if the event breaks one.
+
+    A reversal changes no state: the events it takes out are left out of the fold.
+    """
+    if isinstance(event, Reversed):
+        return state
     if isinstance(event, (Agreement.Registered, Guaranty.Delivered, Instrument.Delivered)):
         if state is not None:
             raise InvalidCommand("a stream is put on the registry once")
+        if isinstance(event, Agreement.Registered):
+            rules.check_terms(event.terms)
         return _CREATE[type(event)](event.terms, event.effective_on)
     rules.require_registered(state, event.effective_on)
     assert state is not None
@@ -76,7 +83,7 @@ def advance(state: AgreementState, on: date) -> None:
             due = dates[len(series.coupons)]
             if due > on or (series.paid_off_on is not None and due > series.paid_off_on):
                 break
-            start = dates[len(series.coupons) - 1] if series.coupons else series.first_on
+            start = dates[len(series.coupons) - 1] if series.coupons else series.accrues_from
             assert start is not None
             series.coupons[due] = Coupon(
                 due, start, {note.number: note.principal for note in state.live(series.terms.key)}
@@ -87,20 +94,30 @@ def advance(state: AgreementState, on: date) -> None:
 # ------------------------------------------------------------------ the notes
 
 
+def _add_series(state: AgreementState, event: Agreement.SeriesAdded) -> None:
+    """A supplement's series join the agreement from its date."""
+    terms = replace(state.terms, series=state.terms.series + tuple(event.series))
+    rules.check_new_series(terms, event.series, event.effective_on)
+    state.terms = terms
+    state.series.update({s.key: SeriesState(terms=s) for s in event.series})
+
+
 def _issue(state: AgreementState, event: Agreement.NotesIssued) -> None:
-    """Notes issued at a closing (Section 1.2 of the 1995 agreement)."""
+    """Notes issued at a closing (Section 1.2 of the 1995 agreement), each series in full."""
     on = event.effective_on
     totals = _by_series(event.notes)
     for key, amount in totals.items():
         series = state.series_state(key)
         rules.require_not_paid_off(series, on)
         rules.check_within_principal(series, amount, state.section("issue"))
+        rules.check_issued_at_closing(series, series.terms.closing_on or state.terms.closing_on, on, state.section("closing"))
+        rules.check_issued_in_full(series, amount, state.section("issue"))
     _add_notes(state, event.notes, origin="issued", dated=on)
     for key, amount in totals.items():
         series = state.series[key]
         series.movements.append(Movement(event.originator_version, on, "issued", amount))
         if series.first_on is None:
-            series.start(on)
+            series.start(on, issued=True)
             if series.terms.required_prepayments is not None:
                 series.schedule = rules.principal_schedule(
                     series.terms.required_prepayments, series.terms.principal, series.terms.maturity
@@ -117,7 +134,7 @@ def _open_register(state: AgreementState, event: Agreement.RegisterOpened) -> No
     for key, amount in totals.items():
         series = state.series[key]
         series.movements.append(Movement(event.originator_version, on, "opened", amount))
-        series.start(on)
+        series.start(on, issued=False)
     state.on_file_from = on if state.on_file_from is None else min(state.on_file_from, on)
 
 
@@ -137,7 +154,9 @@ def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
         section=state.section("transfer"),
     )
     state.put(replace(note, status=SURRENDERED, closed_on=on))
-    _add_notes(state, event.issued, origin=f"exchange of No. {note.number}", dated=on)
+    series = state.series[note.series]
+    dated = state.last_coupon(note.series, on) if series.coupon_dates is not None else None
+    _add_notes(state, event.issued, origin=f"exchange of No. {note.number}", dated=dated)
 
 
 def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
@@ -355,6 +374,7 @@ _CREATE: dict[type, Callable] = {
 }
 
 _TRANSITIONS: dict[type, Callable] = {
+    Agreement.SeriesAdded: _add_series,
     Agreement.NotesIssued: _issue,
     Agreement.RegisterOpened: _open_register,
     Agreement.NoteTransferred: _transfer,
@@ -369,5 +389,4 @@ _TRANSITIONS: dict[type, Callable] = {
     Agreement.ConsentGiven: _consent,
     Agreement.AmendmentLapsed: _lapse,
     Guaranty.Released: _release,
-    Reversed: lambda state, event: None,
 }

@@ -37,10 +37,11 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from domain import rules
+from domain.daycount import convention
 from domain.errors import InvalidCommand, NotOnFile, OverPayment
 from domain.money import ZERO, format_amount, round_cents
-from domain.schedule import days_30_360, interest
-from domain.values import ScheduledPayment, Value, shown_as
+from domain.schedule import interest_for
+from domain.values import MakewholeTerms, ScheduledPayment, SeriesTerms, Value, shown_as
 
 if TYPE_CHECKING:
     from domain.state import AgreementState
@@ -62,7 +63,7 @@ class MakewholeLine(Value):
     principal: Decimal
     interest: Decimal
     months: int
-    periods: Decimal = shown_as("half_years")
+    periods: Decimal = shown_as("discount_periods")
     discount_factor: Decimal = shown_as("discount_factor")
     present_value: Decimal = shown_as("present_value")
 
@@ -85,21 +86,36 @@ class MakewholeQuote(Value):
     par_plus_accrued: Decimal = shown_as("par_plus_accrued")
     price: Decimal = shown_as("price")
     premium: Decimal = shown_as("premium")
+    definition: MakewholeTerms = MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")
+
+    @classmethod
+    def upgrade(cls, stored: dict) -> dict:
+        """Quotes stored by debtreg 0.1 were semi-annual on 30/360 at the 1995 agreement's 0.50%."""
+        return {**stored, "definition": stored.get("definition") or MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")}
 
 
-def months_to_nearest_twelfth(start: date, end: date) -> int:
-    """Whole months from ``start`` to ``end``: 30/360 days over 30, rounded half up."""
-    return int((Fraction(days_30_360(start, end), 30) + Fraction(1, 2)).__floor__())
+def years(definition: MakewholeTerms, start: date, end: date) -> Fraction:
+    """Years from ``start`` to ``end`` for the average life: exact, or to the nearest twelfth (months half up)."""
+    exact = convention(definition.day_count).fraction(start, end)
+    if definition.average_life == "exact":
+        return exact
+    return Fraction(int((exact * 12 + Fraction(1, 2)).__floor__()), 12)
 
 
-def treasury_constant_yield(curve: Sequence[CurvePoint], life: Fraction) -> tuple[Fraction, tuple[CurvePoint, ...]]:
-    """The yield for ``life`` years: an exact match, else interpolated between its neighbours."""
+def treasury_constant_yield(
+    curve: Sequence[CurvePoint], life: Fraction, outside_curve: str = "refuse", section: str | None = None
+) -> tuple[Fraction, tuple[CurvePoint, ...]]:
+    """The yield for ``life`` years: an exact match, else interpolated between its neighbours;
+    outside the curve, refused, or the nearest maturity's yield if the agreement says so."""
     points = sorted(curve, key=lambda p: p.years)
     for point in points:
         if Fraction(point.years) == life:
             return Fraction(point.yield_percent), (point,)
     shorter = [p for p in points if Fraction(p.years) < life]
     longer = [p for p in points if Fraction(p.years) > life]
+    if points and outside_curve == "nearest" and (not shorter or not longer):
+        nearest = longer[0] if not shorter else shorter[-1]
+        return Fraction(nearest.yield_percent), (nearest,)
     if not shorter or not longer:
         span = f"{points[0].years} to {points[-1].years} years" if len(points) > 1 else (
             f"only the {points[0].years}-year yield" if points else "no points"
@@ -107,7 +123,8 @@ def treasury_constant_yield(curve: Sequence[CurvePoint], life: Fraction) -> tupl
         raise InvalidCommand(
             f"the Treasury curve ({span}) must have maturities on both sides of the Weighted Average"
             f" Life to Maturity, {_decimal(life).quantize(Decimal('0.0001'))} years, to interpolate the Treasury"
-            " Constant Yield (Section 10.1)"
+            " Constant Yield",
+            section=section,
         )
     low, high = shorter[-1], longer[0]
     t1, t2, y1, y2 = (Fraction(x) for x in (low.years, high.years, low.yield_percent, high.yield_percent))
@@ -123,7 +140,7 @@ def quote_for(
     optional prepayment and checked against the register whenever it is replayed.
     """
     terms = state.series_state(series).terms
-    if terms.makewhole_spread is None:
+    if terms.makewhole is None:
         raise NotOnFile(f"the make-whole terms of the {series} notes are not on file")
     section = state.section("optional_prepayment")
     rules.check_multiple(amount, terms.optional_prepayment_multiple, section=section)
@@ -151,9 +168,9 @@ def quote_for(
         portions=rules.prepaid_portions(found.schedule, amount),
         coupons=found.coupon_dates or (),
         period_start=state.last_coupon(series, on),
-        rate_percent=terms.rate_percent,
-        spread_percent=terms.makewhole_spread,
+        series=terms,
         curve=curve,
+        section=state.section("makewhole"),
     )
 
 
@@ -165,9 +182,9 @@ def quote(
     portions: Sequence[ScheduledPayment],
     coupons: Sequence[date],
     period_start: date,
-    rate_percent: Decimal,
-    spread_percent: Decimal,
+    series: SeriesTerms,
     curve: Sequence[CurvePoint],
+    section: str | None = None,
 ) -> MakewholeQuote:
     """The Makewhole Price of prepaying ``amount`` of ``outstanding`` on ``prepay_on``.
 
@@ -175,40 +192,43 @@ def quote(
     prepayment date that it pays off (they sum to ``amount``), ``coupons`` the
     interest dates, ``period_start`` the interest date (or note date) before it.
     """
+    definition = series.makewhole
+    assert definition is not None
     if not portions:
         raise InvalidCommand(f"no scheduled payment of principal remains after {prepay_on}")
     shares = {p.due_on: p.amount for p in portions}
     dates = sorted(set(shares) | {c for c in coupons if c > prepay_on})
     unpaid, previous, payments = amount, period_start, []
     for due in dates:
-        coupon = interest(unpaid, rate_percent, days_30_360(previous, due)) if due in coupons else ZERO
+        coupon = interest_for(series, unpaid, previous, due) if due in coupons else ZERO
         principal = shares.get(due, ZERO)
         payments.append((due, principal, coupon))
         unpaid -= principal
         previous = due if due in coupons else previous
     dollar_years = sum(
-        (Fraction(principal) * Fraction(months_to_nearest_twelfth(prepay_on, due), 12) for due, principal, _ in payments),
-        Fraction(0),
+        (Fraction(principal) * years(definition, prepay_on, due) for due, principal, _ in payments), Fraction(0)
     )
     life = dollar_years / Fraction(amount)
-    treasury, used = treasury_constant_yield(curve, life)
+    treasury, used = treasury_constant_yield(curve, life, definition.outside_curve, section)
+    counted = convention(definition.day_count)
     with localcontext() as context:
         context.prec = 40
-        yearly = _decimal(treasury) + spread_percent
-        base = 1 + yearly / 200
+        yearly = _decimal(treasury) + definition.spread_percent
+        base = 1 + yearly / (100 * definition.per_year)
         lines = []
         for due, principal, coupon in payments:
-            periods = Decimal(days_30_360(prepay_on, due)) / 180
+            exact = counted.fraction(prepay_on, due) * definition.per_year
+            periods = Decimal(exact.numerator) / Decimal(exact.denominator)
             factor = base ** -periods
             value = (principal + coupon) * factor
             lines.append(
                 MakewholeLine(
-                    due, principal, coupon, months_to_nearest_twelfth(prepay_on, due),
+                    due, principal, coupon, int(years(definition, prepay_on, due) * 12),
                     periods, +factor, round_cents(value, ROUND_HALF_UP),
                 )
             )
     present_value = sum((line.present_value for line in lines), ZERO)
-    accrued = interest(amount, rate_percent, days_30_360(period_start, prepay_on))
+    accrued = interest_for(series, amount, period_start, prepay_on)
     par_plus_accrued = amount + accrued
     price = max(par_plus_accrued, present_value)
     return MakewholeQuote(
@@ -220,12 +240,13 @@ def quote(
         weighted_average_life=_decimal(life),
         treasury_points=used,
         treasury_yield=_decimal(treasury),
-        discount_rate=_decimal(treasury) + spread_percent,
+        discount_rate=_decimal(treasury) + definition.spread_percent,
         makewhole_price=present_value,
         accrued_interest=accrued,
         par_plus_accrued=par_plus_accrued,
         price=price,
         premium=price - par_plus_accrued,
+        definition=definition,
     )
 
 

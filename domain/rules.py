@@ -14,12 +14,15 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from domain.consent import parse_threshold
+from domain.daycount import ACTUAL_ACTUAL_ICMA, convention
 from domain.errors import (
     AllocationMismatch,
     BeforeIssuance,
     BelowMinimumDenomination,
     ConsentRefused,
     InvalidCommand,
+    InvalidTerms,
     NotAMultiple,
     NotesPaidOff,
     OverIssuance,
@@ -32,8 +35,8 @@ from domain.errors import (
     UnscheduledPayment,
 )
 from domain.money import ZERO, allocate, cents, format_amount, from_cents
-from domain.schedule import days_30_360
-from domain.values import Allocation, ScheduledPayment
+from domain.schedule import days_counted, interest_pattern
+from domain.values import AgreementTerms, Allocation, ScheduledPayment, SeriesTerms
 
 if TYPE_CHECKING:
     from domain.state import AgreementState, AmendmentOnFile, Coupon, GuarantyState, Note, SeriesState
@@ -89,6 +92,78 @@ def principal_schedule(
     return tuple(required) + ((ScheduledPayment(due_on=maturity, amount=balance),) if balance else ())
 
 
+# ------------------------------------------------------------------- the terms
+
+
+def check_terms(terms: AgreementTerms) -> None:
+    """An agreement's terms hang together where they are given: dates in order, every series sound."""
+    if terms.closing_on is not None and terms.closing_on < terms.dated_as_of:
+        raise InvalidTerms(
+            f"the closing, {terms.closing_on}, is before the agreement's date, {terms.dated_as_of}", field="closing_on"
+        )
+    if terms.amendment_threshold is not None:
+        parse_threshold(terms.amendment_threshold)
+    check_new_series(terms, terms.series, terms.dated_as_of)
+
+
+def check_new_series(terms: AgreementTerms, added: Sequence[SeriesTerms], on: date) -> None:
+    """Series added (at registration or by a supplement) have keys of their own and sound terms."""
+    keys = [s.key for s in terms.series]
+    for index, series in enumerate(added):
+        if keys.count(series.key) > 1:
+            raise InvalidTerms(f"two series are called {series.key!r}; each needs a key of its own", field=f"series.{index}.key")
+        check_series_terms(series, on, index)
+
+
+def check_series_terms(series: SeriesTerms, on: date, index: int) -> None:
+    """A series' terms hang together: principal, maturity after its date, schedule within them,
+    interest dates evenly spaced, a day count debtreg computes, rate steps inside its life."""
+    def refuse(message: str, name: str) -> InvalidTerms:
+        return InvalidTerms(f"the {series.key} notes: {message}", field=f"series.{index}.{name}")
+
+    if series.principal <= 0:
+        raise refuse("the principal must be positive", "principal")
+    if series.maturity <= on:
+        raise refuse(f"they mature on {series.maturity}, not after {on}, the date they are put on the registry", "maturity")
+    closing = series.closing_on
+    if closing is not None and not on <= closing < series.maturity:
+        raise refuse(f"their closing, {closing}, is not between {on} and maturity", "closing_on")
+    schedule = series.required_prepayments or ()
+    if any(not on < p.due_on < series.maturity or p.amount <= 0 for p in schedule):
+        raise refuse("every required prepayment is a positive amount due after the agreement's date and before maturity",
+                     "required_prepayments")
+    if list(schedule) != sorted(schedule, key=lambda p: p.due_on) or len({p.due_on for p in schedule}) < len(schedule):
+        raise refuse("required prepayments are in date order, one a date", "required_prepayments")
+    if sum((p.amount for p in schedule), ZERO) > series.principal:
+        raise refuse(f"required prepayments add up to more than the principal, ${format_amount(series.principal)}",
+                     "required_prepayments")
+    if series.interest_dates is not None:
+        try:
+            interest_pattern(series)
+        except InvalidTerms as error:
+            raise refuse(error.message, "interest_dates") from None
+    if series.day_count is not None:
+        try:
+            convention(series.day_count)
+        except InvalidTerms as error:
+            raise refuse(error.message, "day_count") from None
+    if any(not on < s.starts_on < series.maturity for s in series.rate_steps):
+        raise refuse("every rate step starts after the agreement's date and before maturity", "rate_steps")
+    for name, amount in (("min_denomination", series.min_denomination), ("optional_prepayment_multiple", series.optional_prepayment_multiple)):
+        if amount is not None and amount <= 0:
+            raise refuse(f"{name} must be positive", name)
+    makewhole = series.makewhole
+    if makewhole is not None:
+        known = (
+            makewhole.compounding in ("annual", "semi-annual", "quarterly", "monthly")
+            and makewhole.interpolation == "linear"
+            and makewhole.outside_curve in ("refuse", "nearest")
+            and makewhole.average_life in ("nearest twelfth", "exact")
+        )
+        if not known or convention(makewhole.day_count).name == ACTUAL_ACTUAL_ICMA:
+            raise refuse("the make-whole definition is not one debtreg computes; see `debtreg reference`", "makewhole")
+
+
 # ------------------------------------------------------------------- the notes
 
 
@@ -106,6 +181,29 @@ def check_within_principal(series: SeriesState, amount: Decimal, section: str | 
             f"issuing ${format_amount(amount)} of {series.terms.title} would bring the notes"
             f" issued to ${format_amount(issued)}, over the ${format_amount(series.terms.principal)}"
             " the agreement provides",
+            section=section,
+        )
+
+
+def check_issued_at_closing(series: SeriesState, closing: date | None, on: date, section: str | None) -> None:
+    """Notes are issued at their closing, when the closing date is on file (Section 1.2 of the 1995 agreement)."""
+    if closing is not None and on != closing:
+        raise InvalidCommand(
+            f"the {series.terms.key} notes are issued at the closing on {closing}, not on {on}", section=section
+        )
+
+
+def check_issued_in_full(series: SeriesState, amount: Decimal, section: str | None) -> None:
+    """A series is issued in full at its closing: the notes issued add up to its principal.
+
+    Notes sold at several closings are several series (a supplement adds them).
+    """
+    issued = series.total("issued") + amount
+    if issued != series.terms.principal:
+        raise InvalidCommand(
+            f"notes for ${format_amount(amount)} of the {series.terms.key} notes would leave"
+            f" ${format_amount(series.terms.principal - issued)} of its ${format_amount(series.terms.principal)}"
+            " unissued: a series is issued in full at its closing (a later closing is a supplement's series)",
             section=section,
         )
 
@@ -351,15 +449,15 @@ def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, 
     if amount != expected:
         raise UnscheduledPayment(
             f"the interest due {coupon.due_on} on ${format_amount(sum(coupon.principals.values(), ZERO))}"
-            f" of {series.terms.key} notes is ${format_amount(expected)} ({days_30_360(coupon.start, coupon.due_on)}"
-            f" days at {series.terms.rate_percent}%, 30/360), not ${format_amount(amount)}",
+            f" of {series.terms.key} notes is ${format_amount(expected)} ({days_counted(series.terms, coupon.start, coupon.due_on)}"
+            f" days at {series.terms.rate_on(coupon.start)}%, {series.terms.day_count}), not ${format_amount(amount)}",
             section=section,
         )
 
 
 def check_makewhole_given(series: SeriesState, kind: str, quoted: object | None, section: str | None) -> None:
     """An optional prepayment of notes with a make-whole records the quote its price came from."""
-    if kind == "optional" and series.terms.makewhole_spread is not None and quoted is None:
+    if kind == "optional" and series.terms.makewhole is not None and quoted is None:
         raise InvalidCommand(
             f"an optional prepayment of the {series.terms.key} notes is at the greater of par and the Makewhole Price;"
             " give the Treasury curve of the prepayment date",

@@ -1,73 +1,159 @@
-"""When payments fall due: coupons, instalments, day count and Business Days.
+"""When payments fall due and what interest they carry: interest dates, accrual, instalments, Business Days.
 
-Day count: the 1995 notes bear interest "computed on the basis of a 360-day
-year of twelve 30-day months" (Exhibit B). debtreg reads that as the 30/360
-Bond Basis (ISDA 2006 Definitions, Section 4.16(f)), the usual reading for
-United States corporate notes:
+Interest dates are given as month-days ("06-05", "12-05"), as evenly spaced
+through the year as the frequency implies (two a year six months apart, four
+three months apart...). With the end-of-month rule a day of 28 or more means
+the last day of its month (so "02-28" is February 29 in a leap year and
+"08-31" is August 31). A note pays interest on each such date after the date
+it bears interest from, and at maturity.
 
-    days = 360 (Y2 - Y1) + 30 (M2 - M1) + (D2 - D1)
-    where D1 = 30 if D1 is 31, and D2 = 30 if D2 is 31 and D1 is then 30.
+Interest for a period is the principal times the rate in force (rate steps
+split a period) times the day count fraction, rounded half up to the cent once
+per payment (``domain.daycount``).
 
-February gets no adjustment: from the 5th of December to the 28th of February
-is 83 days, and to the 1st of March 86. A full semi-annual period is 180 days.
-
-Business Day (Section 10.1): any day other than a Saturday, Sunday or a
-national, Connecticut or New York holiday. The holidays are passed in (the
-adapters take them from a maintained calendar); the domain only counts.
+Business Days are passed in as a set of holidays (the adapters take them from
+the maintained ``holidays`` calendars the agreement names); the domain only counts.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Container, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from domain.errors import NotOnFile
+from domain.daycount import ACTUAL_ACTUAL_ICMA, convention, interest_on
+from domain.errors import InvalidTerms, NotOnFile
 from domain.money import round_cents
 from domain.values import ScheduledPayment, SeriesTerms
 
-BOND_BASIS = "30/360"
+ROUNDINGS = {"half up": ROUND_HALF_UP, "down": ROUND_DOWN}
 
 
-def days_30_360(start: date, end: date) -> int:
-    d1 = 30 if start.day == 31 else start.day
-    d2 = 30 if end.day == 31 and d1 == 30 else end.day
-    return 360 * (end.year - start.year) + 30 * (end.month - start.month) + (d2 - d1)
+def parse_month_day(text: str, *, end_of_month: bool) -> tuple[int, int]:
+    """ "06-05" as (6, 5); refuses what is not a day of every year."""
+    parts = text.strip().split("-")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+        raise InvalidTerms(f"{text!r} is not a month-day; write interest dates as MM-DD, e.g. \"06-05\"")
+    month, day = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2001, month)[1]:
+        if month == 2 and day == 29:
+            raise InvalidTerms(
+                '"02-29" is not a day of every year; for the last day of February write "02-28" with end_of_month = true'
+            )
+        raise InvalidTerms(f"{text!r} is not a day of the year")
+    return month, (31 if end_of_month and day >= 28 else day)
 
 
-def interest(principal: Decimal, rate_percent: Decimal, days: int) -> Decimal:
-    """Interest on ``principal`` for ``days`` (30/360), rounded half up to the cent."""
-    return round_cents(principal * rate_percent * days / Decimal(36000), ROUND_HALF_UP)
+def interest_pattern(series: SeriesTerms) -> tuple[tuple[int, int], ...]:
+    """The series' interest dates as (month, day), checked to be evenly spaced through the year."""
+    if series.interest_dates is None:
+        raise NotOnFile(f"the interest payment dates of the {series.key} notes are not on file")
+    pattern = sorted(parse_month_day(md, end_of_month=series.end_of_month) for md in series.interest_dates)
+    count = len(pattern)
+    if count not in (1, 2, 3, 4, 6, 12) or len({day for _, day in pattern}) > 1 and not series.end_of_month:
+        raise InvalidTerms(
+            f"interest dates {', '.join(series.interest_dates)}: give 1, 2, 3, 4, 6 or 12 dates a year on the same"
+            " day of the month (or the end of the month, with end_of_month = true)"
+        )
+    months = [month for month, _ in pattern]
+    if any(b - a != 12 // count for a, b in zip(months, months[1:], strict=False)):
+        raise InvalidTerms(f"interest dates {', '.join(series.interest_dates)} are not evenly spaced through the year")
+    return tuple(pattern)
+
+
+def _on(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def pattern_dates(series: SeriesTerms, first_year: int, last_year: int) -> list[date]:
+    return [_on(y, m, d) for y in range(first_year, last_year + 1) for m, d in interest_pattern(series)]
 
 
 def coupon_dates(series: SeriesTerms, start: date) -> list[date]:
-    """Interest payment dates after ``start`` (the notes' date) up to maturity.
+    """Interest payment dates after ``start`` (the date the notes bear interest from), and maturity.
 
     "payable semi-annually on the fifth day of June and the fifth day of
     December ..., commencing with the payment date next succeeding the date of
-    the Note" (Section 1.1).
+    the Note" (Section 1.1 of the 1995 agreement).
     """
-    if series.interest_dates is None:
-        raise NotOnFile(f"the interest payment dates of the {series.key} notes are not on file")
-    days = sorted((int(md[:2]), int(md[3:])) for md in series.interest_dates)
-    found = []
-    for year in range(start.year, series.maturity.year + 1):
-        for month, day in days:
-            due = date(year, month, day)
-            if start < due <= series.maturity:
-                found.append(due)
+    found = [d for d in pattern_dates(series, start.year, series.maturity.year) if start < d <= series.maturity]
+    if series.maturity > start and (not found or found[-1] != series.maturity):
+        found.append(series.maturity)
     return found
 
 
-def equal_instalments(total: Decimal, due_dates: Sequence[date]) -> tuple[ScheduledPayment, ...]:
+def interest_date_on_or_before(series: SeriesTerms, day: date) -> date:
+    """The last interest date of the series' pattern on or before ``day`` (whether or not notes were out then)."""
+    return max(d for d in pattern_dates(series, day.year - 1, day.year) if d <= day)
+
+
+def per_year(series: SeriesTerms) -> int:
+    return len(interest_pattern(series))
+
+
+def require_day_count(series: SeriesTerms) -> None:
+    """Interest can be computed: the day count is on file, and one debtreg computes."""
+    if series.day_count is None:
+        raise NotOnFile(f"the day count of the {series.key} notes is not on file")
+    convention(series.day_count)
+
+
+def days_counted(series: SeriesTerms, start: date, end: date) -> int:
+    require_day_count(series)
+    assert series.day_count is not None
+    return convention(series.day_count).days(start, end)
+
+
+def accrual(series: SeriesTerms, start: date, end: date) -> Fraction:
+    """The fraction of a year from ``start`` to ``end`` under the series' day count.
+
+    Actual/Actual (ICMA) counts each piece against the interest period it falls
+    in, so an accrual across a period end is split there.
+    """
+    require_day_count(series)
+    assert series.day_count is not None
+    counted = convention(series.day_count)
+    if counted.name != ACTUAL_ACTUAL_ICMA:
+        return counted.fraction(start, end)
+    bounds = sorted({start, end, *(d for d in pattern_dates(series, start.year - 1, end.year + 1) if start < d < end)})
+    total = Fraction(0)
+    for piece_start, piece_end in zip(bounds, bounds[1:], strict=False):
+        period_end = min(d for d in pattern_dates(series, piece_start.year, piece_start.year + 1) if d > piece_start)
+        period_start = interest_date_on_or_before(series, piece_start)
+        total += counted.fraction(piece_start, piece_end, (period_start, period_end), per_year(series))
+    return total
+
+
+def interest_for(series: SeriesTerms, principal: Decimal, start: date, end: date) -> Decimal:
+    """Interest on ``principal`` from ``start`` to ``end``: the rate in force on each day, rounded once, half up."""
+    steps = sorted({start, end, *(s.starts_on for s in series.rate_steps if start < s.starts_on < end)})
+    exact = sum(
+        (Fraction(series.rate_on(a)) * accrual(series, a, b) for a, b in zip(steps, steps[1:], strict=False)),
+        Fraction(0),
+    )
+    return interest_on(principal, Decimal(1), exact)
+
+
+def equal_instalments(total: Decimal, due_dates: Sequence[date], rounding: str | None) -> tuple[ScheduledPayment, ...]:
     """``total`` in equal instalments on ``due_dates``; the last absorbs the rounding.
 
-    Each instalment but the last is ``total / n`` rounded down to the cent; the
-    last is what remains, so the instalments sum exactly to ``total``.
+    Each instalment but the last is ``total / n`` rounded to the cent as the
+    agreement says ("half up" or "down"); the last is what remains, so they sum
+    exactly to ``total``. An amount that does not divide evenly needs the rule.
     """
     if not due_dates:
         return ()
-    each = round_cents(total / len(due_dates), ROUND_DOWN)
+    share = total / len(due_dates)
+    if rounding is None:
+        if share != round_cents(share, ROUND_DOWN):
+            raise InvalidTerms(
+                f"${total:,} in {len(due_dates)} equal instalments does not divide evenly to the cent; say how"
+                ' each rounds: rounding = "half up" or "down" (the last instalment absorbs the difference)'
+            )
+        rounding = "down"
+    each = round_cents(share, ROUNDINGS[rounding])
     last = total - each * (len(due_dates) - 1)
     return tuple(ScheduledPayment(d, each) for d in due_dates[:-1]) + (ScheduledPayment(due_dates[-1], last),)
 
@@ -86,9 +172,11 @@ def business_days_after(day: date, count: int, holidays: Container[date]) -> dat
     return found
 
 
-def require_day_count(series: SeriesTerms) -> None:
-    if series.day_count is None:
-        raise NotOnFile(f"the day count of the {series.key} notes is not on file")
-    if series.day_count != BOND_BASIS:
-        raise NotOnFile(f"the {series.key} notes use {series.day_count}, which debtreg does not compute")
-
+def business_days_before(day: date, count: int, holidays: Container[date]) -> date:
+    """The ``count``-th Business Day before ``day``."""
+    found = day
+    while count:
+        found -= timedelta(days=1)
+        if is_business_day(found, holidays):
+            count -= 1
+    return found

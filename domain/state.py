@@ -17,7 +17,7 @@ from decimal import Decimal
 from domain.errors import UnknownSeries
 from domain.money import ZERO
 from domain.rules import pro_rata
-from domain.schedule import coupon_dates, days_30_360, interest, require_day_count
+from domain.schedule import coupon_dates, interest_date_on_or_before, interest_for, require_day_count
 from domain.text import Provision
 from domain.values import AgreementTerms, GuarantyTerms, InstrumentTerms, ScheduledPayment, SeriesTerms
 
@@ -85,16 +85,25 @@ class SeriesState:
     movements: list[Movement] = field(default_factory=list)
     schedule: tuple[ScheduledPayment, ...] | None = None
     first_on: date | None = None
+    accrues_from: date | None = None
     paid_off_on: date | None = None
     coupon_dates: tuple[date, ...] | None = None
 
     def total(self, kind: str) -> Decimal:
         return sum((m.amount for m in self.movements if m.kind == kind), ZERO)
 
-    def start(self, on: date) -> None:
-        """The series' first notes are on the register from ``on``: its coupons run from then."""
+    def start(self, on: date, *, issued: bool) -> None:
+        """The series' first notes are on the register from ``on``.
+
+        Notes issued then bear interest from that day; a register opened on
+        ``on`` for notes issued earlier finds them bearing interest from the
+        last interest date (their history before is not on file).
+        """
         self.first_on = on
+        self.accrues_from = on
         if self.terms.interest_dates is not None:
+            if not issued:
+                self.accrues_from = interest_date_on_or_before(self.terms, on)
             self.coupon_dates = tuple(coupon_dates(self.terms, on))
 
     def copy(self) -> SeriesState:
@@ -203,19 +212,17 @@ class AgreementState:
         return weights
 
     def last_coupon(self, series: str, on: date) -> date:
-        """The latest interest date on or before ``on``, or the notes' date before the first."""
+        """The latest interest date on or before ``on``, or the date the notes bear interest from before the first."""
         state = self.series_state(series)
-        assert state.first_on is not None
+        assert state.first_on is not None and state.accrues_from is not None
         passed = [d for d in state.coupon_dates or coupon_dates(state.terms, state.first_on) if d <= on]
-        return passed[-1] if passed else state.first_on
+        return passed[-1] if passed else state.accrues_from
 
     def coupon_interest(self, series: str, due_on: date) -> tuple[Decimal, dict[int, Decimal]]:
         """The interest due on a coupon date and each note's share of it, to the cent."""
         state = self.series_state(series)
-        require_day_count(state.terms)
         coupon = state.coupons[due_on]
-        owed = sum(coupon.principals.values(), ZERO)
-        total = interest(owed, state.terms.rate_percent, days_30_360(coupon.start, due_on))
+        total = interest_for(state.terms, sum(coupon.principals.values(), ZERO), coupon.start, due_on)
         return total, pro_rata(total, coupon.principals) if total else {}
 
     def interest_with_prepayment(self, series: str, amount: Decimal, on: date) -> Decimal | None:
@@ -224,7 +231,7 @@ class AgreementState:
         if terms.interest_dates is None or terms.day_count is None:
             return None
         require_day_count(terms)
-        return interest(amount, terms.rate_percent, days_30_360(self.last_coupon(series, on), on))
+        return interest_for(terms, amount, self.last_coupon(series, on), on)
 
 
 class GuarantyState:

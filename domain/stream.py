@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from uuid import UUID
 
-from domain.errors import ConflictingEntry
+from domain.errors import ConflictingEntry, UnknownAgreement
 from domain.events import CREATIONS, Event, stream_id
 from domain.state import State
 from domain.timeline import Timeline, in_force
@@ -43,10 +43,18 @@ class Stream:
         return len(self.events)
 
     @property
+    def withdrawn(self) -> bool:
+        """Whether the event that put the stream on the registry was reversed, leaving nothing in force."""
+        return self.timeline.final is None
+
+    @property
     def state(self) -> State:
         """The state after the whole timeline (shared: do not change it)."""
         state = self.timeline.final
-        assert state is not None, "a stream's first event puts it on the registry"
+        if state is None:
+            raise UnknownAgreement(
+                f"{self.key} was taken off the registry: the entry that put it on was reversed; register it again"
+            )
         return state
 
     @cached_property
@@ -72,7 +80,7 @@ class Stream:
             vars(extended)["entries"] = {**self.entries, **_entries(new)}
         if "last_number" in known:
             vars(extended)["last_number"] = max([self.last_number, *(c.number for e in new for c in e.certificates())])
-        if "holder_names" in known and not any(e.reverses() for e in new):
+        if "holder_names" in known and not any(e.rewrites_the_past() for e in new):
             names = (c.holder for e in new for c in e.certificates())
             vars(extended)["holder_names"] = tuple(dict.fromkeys((*self.holder_names, *names)))
         return extended

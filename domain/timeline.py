@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from domain.errors import BackdatingConflict, RegistryError
-from domain.events import Event
+from domain.events import Agreement, Event
 from domain.evolve import advance, evolve
 from domain.state import AgreementState, State
 
@@ -38,8 +39,17 @@ def in_force(events: Iterable[Event]) -> list[Event]:
 
 
 def business_order(events: Iterable[Event]) -> list[Event]:
-    """Events in force, by effective date, then recording position."""
-    return sorted(in_force(events), key=lambda e: (e.effective_on, e.originator_version))
+    """Events in force, by effective date, then recording position.
+
+    Corrected terms supersede the registration's: the stream is folded as if
+    it had been registered with the latest correction in force.
+    """
+    ordered = sorted(in_force(events), key=lambda e: (e.effective_on, e.originator_version))
+    corrections = [e for e in ordered if isinstance(e, Agreement.TermsCorrected)]
+    if corrections:
+        latest = max(corrections, key=lambda e: e.originator_version)
+        ordered = [replace(e, terms=latest.terms) if isinstance(e, Agreement.Registered) else e for e in ordered]
+    return ordered
 
 
 def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
@@ -86,7 +96,7 @@ class Timeline:
         events = self.events + tuple(new)
         first_new = new[0].originator_version if new else len(events) + 1
         latest = self._dates[-1] if self._dates else date.min
-        if all(e.effective_on >= latest and not e.reverses() for e in new):
+        if all(e.effective_on >= latest and not e.rewrites_the_past() for e in new):
             # Appended at the end of business time: nothing before changes, fold only the new events.
             state = self.final.copy() if self.final is not None else None
             appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))

@@ -92,11 +92,58 @@ class ScheduledPayment(Value):
 
 
 @dataclass(frozen=True)
+class RateStep(Value):
+    """The interest rate from a date on (a step-up or step-down the agreement provides)."""
+
+    starts_on: date
+    rate_percent: Decimal
+
+
+@dataclass(frozen=True)
+class NoticeTerms(Value):
+    """How far ahead an optional prepayment must be notified: at least ``min_business_days``
+    Business Days and at most ``max_days`` days before it."""
+
+    min_business_days: int | None = None
+    max_days: int | None = None
+
+
+@dataclass(frozen=True)
+class MakewholeTerms(Value):
+    """How the agreement defines the make-whole amount of an optional prepayment.
+
+    The remaining scheduled payments of the portion prepaid are discounted at
+    the Treasury yield for their weighted average life plus ``spread_percent``,
+    compounded ``compounding``, over periods counted by ``day_count``; the yield
+    is interpolated ``interpolation`` between the two nearest maturities, and a
+    life outside the curve is refused or takes the ``nearest`` maturity's yield;
+    the average life is in years to the ``nearest twelfth`` or ``exact``; the
+    price is never below par plus accrued interest.
+    """
+
+    spread_percent: Decimal
+    compounding: str
+    day_count: str
+    interpolation: str = "linear"
+    outside_curve: str = "refuse"
+    average_life: str = "nearest twelfth"
+    floor: str = "par plus accrued interest"
+
+    @property
+    def per_year(self) -> int:
+        return {"annual": 1, "semi-annual": 2, "quarterly": 4, "monthly": 12}[self.compounding]
+
+
+@dataclass(frozen=True)
 class SeriesTerms(Value):
     """One series of notes. ``None`` means the term is not on file.
 
-    ``overdue_rate`` holds each statement of the rate on overdue amounts as the
-    documents word it: where they disagree, all are kept and none is chosen.
+    ``required_prepayments`` are the scheduled payments of principal before
+    maturity: ``()`` for a bullet note, ``None`` when the schedule is not on file.
+    ``interest_dates`` are month-days ("06-05"); with ``end_of_month`` a day of
+    28 or more means the last day of its month. ``overdue_rate`` holds each
+    statement of the rate on overdue amounts as the documents word it: where
+    they disagree, all are kept and none is chosen.
     """
 
     key: str
@@ -110,20 +157,90 @@ class SeriesTerms(Value):
     required_prepayments: tuple[ScheduledPayment, ...] | None = None
     min_denomination: Decimal | None = None
     optional_prepayment_multiple: Decimal | None = None
-    makewhole_spread: Decimal | None = None
+    makewhole: MakewholeTerms | None = None
     overdue_rate: tuple[str, ...] = ()
+    end_of_month: bool = False
+    rate_steps: tuple[RateStep, ...] = ()
+    closing_on: date | None = None
+    prepayment_notice: NoticeTerms | None = None
+
+    @classmethod
+    def upgrade(cls, stored: dict[str, Any]) -> dict[str, Any]:
+        """Terms stored by debtreg 0.1 gave the make-whole as a spread alone, computed semi-annually on 30/360."""
+        stored = dict(stored)
+        spread = stored.pop("makewhole_spread", None)
+        if spread is not None:
+            stored["makewhole"] = MakewholeTerms(Decimal(spread), "semi-annual", "30/360")
+        return stored
+
+    def rate_on(self, day: date) -> Decimal:
+        """The rate in force on ``day``: the last step started by then, else the note rate."""
+        steps = [s for s in sorted(self.rate_steps, key=lambda s: s.starts_on) if s.starts_on <= day]
+        return steps[-1].rate_percent if steps else self.rate_percent
+
+
+@dataclass(frozen=True)
+class GraceTerms(Value):
+    """When an unpaid amount becomes an Event of Default: after ``days`` (Business Days if
+    ``business_days``) following its due date, under ``section``."""
+
+    days: int
+    business_days: bool
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class DefaultTerms(Value):
+    """The payment Events of Default the agreement defines: principal and interest, each with its grace."""
+
+    principal: GraceTerms | None = None
+    interest: GraceTerms | None = None
+
+
+@dataclass(frozen=True)
+class BusinessDayTerms(Value):
+    """What a Business Day is: not a Saturday or Sunday, nor a holiday of any of ``calendars``
+    ("US", "US-CT": a country, or a country and subdivision, of the maintained ``holidays`` calendars)."""
+
+    calendars: tuple[str, ...]
+    section: str | None = None
+
+
+RULE_SECTIONS = {
+    "issue": "notes issued and their principal",
+    "closing": "the closing",
+    "interest": "interest and its payment dates",
+    "required_prepayment": "required prepayments",
+    "schedule_after_optional": "how an optional prepayment reduces the schedule",
+    "optional_prepayment": "optional prepayments",
+    "notice": "notice of an optional prepayment",
+    "makewhole": "the make-whole amount",
+    "pro_rata": "allocation of partial payments",
+    "register": "the register and its holders",
+    "transfer": "transfers and exchanges of notes",
+    "replacement": "replacement of lost or mutilated notes",
+    "cancellation": "notes acquired by the Company",
+    "maturity": "payment at maturity",
+    "amendment": "amendments and waivers",
+    "events_of_default": "Events of Default",
+    "acceleration": "acceleration",
+    "rescission": "rescission of acceleration",
+    "definitions": "defined terms",
+    "business_day": "Business Days",
+}
 
 
 @dataclass(frozen=True)
 class AgreementTerms(Value):
     """An agreement's parties, dates and series.
 
-    ``sections`` maps a rule (``transfer``, ``pro_rata``, ...) to the section of
-    this agreement that states it, so a refusal cites the right section; a rule
-    whose section is not on file is absent. For amendments: ``voting`` is
-    "together" (all series one class) or "by series"; ``all_holders_for`` lists
-    the sections an amendment may change only with every holder's consent; the
-    issuer, guarantors and ``affiliates`` do not vote.
+    ``sections`` maps a rule (``transfer``, ``pro_rata``, ..., the keys of
+    ``RULE_SECTIONS``) to the section of this agreement that states it, so a
+    refusal cites the right section; a rule whose section is not on file is
+    absent. For amendments: ``voting`` is "together" (all series one class) or
+    "by series"; ``all_holders_for`` lists the sections an amendment may change
+    only with every holder's consent; the issuer, guarantors and ``affiliates``
+    do not vote. ``defaults`` and ``business_days`` are ``None`` when not on file.
     """
 
     key: str
@@ -139,9 +256,14 @@ class AgreementTerms(Value):
     voting: str = "together"
     all_holders_for: tuple[str, ...] = ()
     affiliates: tuple[str, ...] = ()
+    defaults: DefaultTerms | None = None
+    business_days: BusinessDayTerms | None = None
 
     def section(self, rule: str) -> str | None:
         return self.sections.get(rule)
+
+    def series_terms(self, key: str) -> SeriesTerms:
+        return next(s for s in self.series if s.key == key)
 
 
 @dataclass(frozen=True)

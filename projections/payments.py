@@ -2,25 +2,25 @@
 
 Derived from the agreement's terms and its recorded events; nothing is invented
 for a series whose interest dates or schedule are not on file. A scheduled
-payment not recorded as paid is flagged: principal from the day after it fell
-due (Section 9.1(a)), interest after the fifth Business Day following its due
-date (Section 9.1(b)), with the grace period shown until then.
+payment not recorded as paid is "unpaid"; it is called an Event of Default only
+under the agreement's own payment default terms, after their grace period (in
+days or Business Days of the agreement's calendar), citing their section.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.errors import NotOnFile
 from domain.money import ZERO
 from domain.rules import principal_schedule
-from domain.schedule import business_days_after, days_30_360, interest, require_day_count
+from domain.schedule import business_days_after, days_counted, interest_for, require_day_count
 from domain.state import AgreementState
 from domain.timeline import Timeline
-from domain.values import unshown
+from domain.values import GraceTerms, unshown
 from projections.register import SeriesOutstanding, outstanding_as_of
 
 INTEREST = "interest"
@@ -31,7 +31,8 @@ OPTIONAL = "optional prepayment"
 PAID = "paid"
 SCHEDULED = "scheduled"
 DUE = "due today"
-UNPAID = "unpaid, within grace"
+UNPAID = "unpaid"
+IN_GRACE = "unpaid, within grace"
 IN_DEFAULT = "unpaid: Event of Default"
 
 
@@ -102,10 +103,14 @@ class Accrued:
 
 
 def schedule_as_of(
-    key: str, timeline: Timeline, *, as_of: date, calendar: Container[date], series: str | None = None
+    key: str, timeline: Timeline, *, as_of: date, calendar: Container[date] | None, series: str | None = None
 ) -> Schedule:
-    """Every scheduled payment, paid or not, and what is not on file to schedule."""
+    """Every scheduled payment, paid or not, and what is not on file to schedule.
+
+    ``calendar`` is the agreement's Business Day holidays, ``None`` when its calendar is not on file.
+    """
     state = _state(timeline, as_of)
+    watch = _Watch(state, as_of, calendar)
     lines: list[Payment] = []
     gaps: list[str] = []
     for found in state.series.values():
@@ -115,18 +120,18 @@ def schedule_as_of(
         if found.first_on is None:
             gaps.append(f"{terms.key}: no notes issued by {as_of}")
             continue
+        if terms.required_prepayments is None:
+            gaps.append(f"{terms.key}: the schedule of required prepayments is not on file; all principal is shown at maturity")
+        lines += _principal(key, state, terms.key, watch)
         try:
             require_day_count(terms)
+            if found.coupon_dates is None:
+                raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
         except NotOnFile as gap:
-            gaps.append(f"{terms.key}: {gap.message}; no schedule is derived")
+            gaps.append(f"{terms.key}: {gap.message}; no interest is scheduled")
             continue
-        if found.coupon_dates is None:
-            gaps.append(f"{terms.key}: the interest payment dates of the {terms.key} notes are not on file; no schedule is derived")
-            continue
-        if terms.required_prepayments is None:
-            gaps.append(f"{terms.key}: the schedule of required prepayments is not on file")
-        lines += _principal(key, state, terms.key, as_of)
-        lines += _interest(key, state, terms.key, as_of, calendar)
+        lines += _interest(key, state, terms.key, watch)
+    gaps += watch.gaps()
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, MATURITY: 2}
     return Schedule(
         {s.key: s.overdue_rate for s in state.terms.series if len(s.overdue_rate) > 1},
@@ -137,7 +142,7 @@ def schedule_as_of(
     )
 
 
-def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Container[date]) -> Status:
+def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Container[date] | None) -> Status:
     """What is outstanding, what is overdue, and the next three payments."""
     owed = outstanding_as_of(key, timeline, as_of)
     planned = schedule_as_of(key, timeline, as_of=as_of, calendar=calendar)
@@ -162,9 +167,8 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
             raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
         require_day_count(terms)
         since = state.last_coupon(note.series, as_of)
-        days = days_30_360(since, as_of)
-        lines.append(Accrual(note.number, note.series, note.holder, note.principal, since, days,
-                             interest(note.principal, terms.rate_percent, days)))
+        lines.append(Accrual(note.number, note.series, note.holder, note.principal, since,
+                             days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of)))
     holders: dict[str, list[Accrual]] = {}
     for line in lines:
         holders.setdefault(line.holder, []).append(line)
@@ -186,7 +190,43 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
 
 
 def overdue(lines: Sequence[Payment]) -> list[Payment]:
-    return [p for p in lines if p.status in (UNPAID, IN_DEFAULT, DUE)]
+    return [p for p in lines if p.status in (UNPAID, IN_GRACE, IN_DEFAULT, DUE)]
+
+
+class _Watch:
+    """The status of a payment not recorded as paid, under the agreement's own default terms."""
+
+    def __init__(self, state: AgreementState, as_of: date, calendar: Container[date] | None) -> None:
+        self.as_of, self.calendar = as_of, calendar
+        self.defaults = state.terms.defaults
+        self.missing: set[str] = set()
+
+    def unpaid(self, series: str, kind: str, due_on: date, principal: Decimal, interest: Decimal) -> Payment:
+        if due_on > self.as_of:
+            return Payment(series, kind, due_on, principal, interest, SCHEDULED)
+        grace = None if self.defaults is None else self.defaults.interest if kind == INTEREST else self.defaults.principal
+        if grace is None:
+            self.missing.add(f"the agreement's Events of Default for unpaid {'interest' if kind == INTEREST else 'principal'}"
+                             " are not on file: an unpaid amount is not called a default")
+            return Payment(series, kind, due_on, principal, interest, DUE if due_on == self.as_of else UNPAID)
+        last_day = self._grace_ends(due_on, grace)
+        if last_day is None:
+            status = DUE if due_on == self.as_of else UNPAID
+        else:
+            status = IN_DEFAULT if self.as_of > last_day else DUE if self.as_of == due_on else IN_GRACE
+        return Payment(series, kind, due_on, principal, interest, status, default_on=last_day, section=grace.section)
+
+    def _grace_ends(self, due_on: date, grace: GraceTerms) -> date | None:
+        """The last day of grace; ``None`` if it is counted in Business Days and the calendar is not on file."""
+        if not grace.business_days:
+            return due_on + timedelta(days=grace.days)
+        if self.calendar is None:
+            self.missing.add("the agreement's Business Day calendar is not on file: grace periods in Business Days are not counted")
+            return None
+        return business_days_after(due_on, grace.days, self.calendar)
+
+    def gaps(self) -> list[str]:
+        return sorted(self.missing)
 
 
 def _state(timeline: Timeline, as_of: date) -> AgreementState:
@@ -199,7 +239,7 @@ def _state(timeline: Timeline, as_of: date) -> AgreementState:
     return state
 
 
-def _principal(key: str, state: AgreementState, series: str, as_of: date) -> list[Payment]:
+def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> list[Payment]:
     found = state.series[series]
     terms = found.terms
     lines = []
@@ -216,20 +256,16 @@ def _principal(key: str, state: AgreementState, series: str, as_of: date) -> lis
         remaining = ()
     for due in remaining:
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
-        if due.due_on > as_of:
-            lines.append(Payment(series, kind, due.due_on, due.amount, ZERO, SCHEDULED))
-        else:
-            status = DUE if due.due_on == as_of else IN_DEFAULT
-            lines.append(Payment(series, kind, due.due_on, due.amount, ZERO, status, default_on=due.due_on, section="9.1(a)"))
+        lines.append(watch.unpaid(series, kind, due.due_on, due.amount, ZERO))
     return lines
 
 
-def _interest(key: str, state: AgreementState, series: str, as_of: date, calendar: Container[date]) -> list[Payment]:
+def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> list[Payment]:
     found = state.series[series]
     terms = found.terms
     lines = []
     principal_left = state.outstanding(series)
-    previous = found.first_on
+    previous = found.accrues_from
     for due in found.coupon_dates or ():
         if found.paid_off_on is not None and due > found.paid_off_on:
             break
@@ -239,14 +275,10 @@ def _interest(key: str, state: AgreementState, series: str, as_of: date, calenda
             if coupon.paid_ref is not None:
                 lines.append(Payment(series, INTEREST, due, ZERO, amount, PAID, coupon.paid_on, f"{key}:{coupon.paid_ref}"))
             else:
-                grace = business_days_after(due, 5, calendar)
-                status = IN_DEFAULT if as_of > grace else DUE if as_of == due else UNPAID
-                lines.append(Payment(series, INTEREST, due, ZERO, amount, status, default_on=grace, section="9.1(b)"))
+                lines.append(watch.unpaid(series, INTEREST, due, ZERO, amount))
         else:
-            before = principal_left - sum((p.amount for p in found.schedule or () if as_of < p.due_on < due), ZERO)
+            before = principal_left - sum((p.amount for p in found.schedule or () if watch.as_of < p.due_on < due), ZERO)
             assert previous is not None
-            lines.append(
-                Payment(series, INTEREST, due, ZERO, interest(before, terms.rate_percent, days_30_360(previous, due)), SCHEDULED)
-            )
+            lines.append(Payment(series, INTEREST, due, ZERO, interest_for(terms, before, previous, due), SCHEDULED))
         previous = due
     return lines

@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 import pytest
 
-from adapters.calendar import BusinessCalendar
 from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
@@ -71,7 +70,7 @@ def loaded(loaded_url: str) -> Iterator[Registry]:
 @pytest.fixture
 def views(loaded: Registry) -> Queries:
     """The query service over the loaded registry."""
-    return Queries(loaded, BusinessCalendar())
+    return Queries(loaded)
 
 
 @pytest.fixture

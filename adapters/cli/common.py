@@ -23,7 +23,6 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.calendar import BusinessCalendar
 from adapters.encoding import to_json
 from adapters.queries import Queries
 from adapters.registry import Registry
@@ -139,7 +138,7 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool) -> Iterator[Regist
 def querying(ctx: typer.Context, fmt: str = "text") -> Iterator[Queries]:
     """The query service over the store; it creates nothing and changes nothing."""
     with guarded(ctx, fmt, read_only=True) as registry:
-        yield Queries(registry, BusinessCalendar())
+        yield Queries(registry)
 
 
 @contextmanager

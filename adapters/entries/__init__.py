@@ -27,11 +27,15 @@ from adapters.entries.register import (
     IssueEntry,
     OpeningRegisterEntry,
     RegisterEntry,
+    SupplementEntry,
+    TermsCorrectedEntry,
     TransferEntry,
 )
 
 Entry = Annotated[
     AgreementEntry
+    | TermsCorrectedEntry
+    | SupplementEntry
     | IssueEntry
     | OpeningRegisterEntry
     | TransferEntry
@@ -74,6 +78,8 @@ __all__ = [
     "RegisterEntry",
     "ReversalEntry",
     "Strict",
+    "SupplementEntry",
+    "TermsCorrectedEntry",
     "Text",
     "TextEntry",
     "TransferEntry",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Percent, Strict, Text
+from adapters.entries.base import NOT_APPLICABLE, EntryIn, Money, Strict, Text
+from adapters.entries.terms import AgreementTermsIn, SeriesIn
 from domain.commands import (
+    AddSeries,
     AttestRegister,
     CancelNote,
+    CorrectTerms,
     IssueNotes,
     NewNote,
     OpenRegister,
@@ -19,117 +21,41 @@ from domain.commands import (
     StatedHolding,
     TransferNotes,
 )
-from domain.schedule import equal_instalments
-from domain.values import AgreementTerms, ScheduledPayment, SeriesTerms
 
 
-class ScheduledIn(Strict):
-    due_on: Day
-    amount: Money
-
-
-class InstalmentsIn(Strict):
-    """Principal repaid in ``count`` equal instalments, every ``every_months`` from ``first_due``;
-    the last, at maturity, absorbs the rounding."""
-
-    count: int = Field(gt=0)
-    first_due: Day
-    every_months: int = Field(gt=0)
-
-    def due_dates(self) -> list[date]:
-        dates = []
-        for k in range(self.count):
-            month = self.first_due.month - 1 + k * self.every_months
-            dates.append(self.first_due.replace(year=self.first_due.year + month // 12, month=month % 12 + 1))
-        return dates
-
-
-class SeriesIn(Strict):
-    key: Text
-    title: Text
-    label: Text
-    principal: Money
-    rate: Percent
-    maturity: Day
-    interest_dates: tuple[str, ...] | None = None
-    day_count: str | None = None
-    required_prepayments: tuple[ScheduledIn, ...] | None = None
-    instalments: InstalmentsIn | None = None
-    min_denomination: Money | None = None
-    optional_prepayment_multiple: Money | None = None
-    makewhole_spread: Percent | None = None
-    overdue_rate: tuple[str, ...] = ()
-
-    @model_validator(mode="after")
-    def _one_schedule(self) -> SeriesIn:
-        if self.instalments is not None:
-            if self.required_prepayments is not None:
-                raise ValueError("give required_prepayments or instalments, not both")
-            if self.instalments.due_dates()[-1] != self.maturity:
-                raise ValueError(f"the last instalment falls on {self.instalments.due_dates()[-1]}, not at maturity {self.maturity}")
-        return self
-
-    def schedule(self) -> tuple[ScheduledPayment, ...] | None:
-        if self.instalments is not None:
-            return equal_instalments(self.principal, self.instalments.due_dates())[:-1]
-        if self.required_prepayments is None:
-            return None
-        return tuple(ScheduledPayment(p.due_on, p.amount) for p in self.required_prepayments)
-
-    def terms(self) -> SeriesTerms:
-        return SeriesTerms(
-            key=self.key,
-            title=self.title,
-            label=self.label,
-            principal=self.principal,
-            rate_percent=self.rate,
-            maturity=self.maturity,
-            interest_dates=self.interest_dates,
-            day_count=self.day_count,
-            required_prepayments=self.schedule(),
-            min_denomination=self.min_denomination,
-            optional_prepayment_multiple=self.optional_prepayment_multiple,
-            makewhole_spread=self.makewhole_spread,
-            overdue_rate=self.overdue_rate,
-        )
-
-
-class AgreementEntry(EntryIn):
-    """An agreement put on the registry with its terms."""
+class AgreementEntry(EntryIn, AgreementTermsIn):
+    """An agreement put on the registry with its terms. A registration made in error is reversed
+    while nothing rests on it, or superseded by a ``terms-corrected`` entry."""
 
     type: Literal["agreement"]
-    title: Text
-    issuer: Text
-    guarantors: tuple[str, ...] = ()
-    dated_as_of: Day
-    closing_on: Day | None = None
-    amendment_threshold: str | None = None
-    sections: dict[str, str] = {}
-    reacquired_notes_count_pro_rata: bool = False
-    voting: Literal["together", "by series"] = "together"
-    all_holders_for: tuple[str, ...] = ()
-    affiliates: tuple[str, ...] = ()
-    series: tuple[SeriesIn, ...] = Field(min_length=1)
-
-    def terms(self, key: str) -> AgreementTerms:
-        return AgreementTerms(
-            key=key,
-            title=self.title,
-            issuer=self.issuer,
-            guarantors=self.guarantors,
-            dated_as_of=self.dated_as_of,
-            closing_on=self.closing_on,
-            series=tuple(s.terms() for s in self.series),
-            amendment_threshold=self.amendment_threshold,
-            sections=dict(self.sections),
-            reacquired_notes_count_pro_rata=self.reacquired_notes_count_pro_rata,
-            voting=self.voting,
-            all_holders_for=self.all_holders_for,
-            affiliates=self.affiliates,
-        )
 
     def command(self, key: str) -> RegisterAgreement:
         return RegisterAgreement(**self.common(key), terms=self.terms(key))
+
+
+class TermsCorrectedEntry(EntryIn, AgreementTermsIn):
+    """The agreement's terms as they should have been registered, superseding the registration's.
+
+    Every entry of the agreement is checked again under the corrected terms; the
+    correction is refused if any would no longer hold.
+    """
+
+    type: Literal["terms-corrected"]
+    reason: Text = Field(description="What was wrong with the terms registered.")
+
+    def command(self, key: str) -> CorrectTerms:
+        return CorrectTerms(**self.common(key), terms=self.terms(key), reason=self.reason)
+
+
+class SupplementEntry(EntryIn):
+    """A supplement adding series to the agreement, from its date."""
+
+    type: Literal["supplement"]
+    name: Text = Field(description='The supplement as it names itself, e.g. "First Supplement".')
+    series: tuple[SeriesIn, ...] = Field(min_length=1, description="The series it adds, one table each.")
+
+    def command(self, key: str) -> AddSeries:
+        return AddSeries(**self.common(key), name=self.name, series=tuple(s.terms() for s in self.series))
 
 
 class NoteIn(Strict):

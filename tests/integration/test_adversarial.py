@@ -78,9 +78,10 @@ class Adversary(RuleBasedStateMachine):
         return max(e.effective_on for e in self.registry.agreement(self.key).events)
 
     def state(self, on: date) -> AgreementState:
-        state = self.registry.agreement(self.key).timeline.state_as_of(on)
-        assert isinstance(state, AgreementState)
-        return state
+        """The register as of ``on`` (empty once the registration itself was reversed)."""
+        stream = self.registry.agreement(self.key)
+        state = stream.timeline.state_as_of(on)
+        return state if isinstance(state, AgreementState) else AgreementState(stream.events[0].terms, on)
 
     def attempt(self, model, fields: dict, *, valid: bool = False) -> None:
         """Record an entry; a refusal must leave no trace, and a valid appended entry must be recorded."""
@@ -151,6 +152,9 @@ class Adversary(RuleBasedStateMachine):
         events = self.registry.agreement(self.key).events
         timeline = Timeline(events)
         reversed_positions = {p for e in events for p in e.reverses()}
+        if timeline.final is None:  # the registration was reversed, with nothing resting on it
+            assert all(e.originator_version in reversed_positions or e.reverses() for e in events)
+            return
         for on in (START, date(2003, 6, 1), date(2005, 1, 5), date(2008, 12, 31), date(2012, 1, 1)):
             state = timeline.state_as_of(on)
             assert isinstance(state, AgreementState)

@@ -5,7 +5,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from adapters.calendar import BusinessCalendar
 from adapters.entries import ReversalEntry, TransferEntry
 from adapters.journal import load
 from adapters.queries import Queries
@@ -35,7 +34,7 @@ def reverse(registry, target, reason="recorded in error"):
 
 
 def holdings(registry, on, known_at=None):
-    view = Queries(registry, BusinessCalendar()).register("barnes-1995", on, known_at)
+    view = Queries(registry).register("barnes-1995", on, known_at)
     return {h.holder: h.principal["7.13%"] for h in view.holders}
 
 
@@ -45,7 +44,7 @@ def test_a_backdated_entry_shows_only_in_views_known_after_it_was_recorded(store
     [event] = transfer(store, "2003-03-03", "ACE American", "Backdated Holder", "1,000,000").events
     assert "Backdated Holder" in holdings(store, date(2003, 4, 1))
     assert "Backdated Holder" not in holdings(store, date(2003, 4, 1), known_at=moment)
-    lines = Queries(store, BusinessCalendar()).history("barnes-1995")
+    lines = Queries(store).history("barnes-1995")
     line = next(found for found in lines if found.event == f"barnes-1995:{event.originator_version}")
     assert line.backdated and line.effective_on == date(2003, 3, 3) and line.recorded_at > moment
 
@@ -57,7 +56,7 @@ def test_a_reversed_entry_stays_in_the_history_and_leaves_the_views(store):
     assert "Wrong Holder" not in holdings(store, date(2003, 4, 1))
     assert holdings(store, date(2003, 4, 1))["Lincoln Investment Management, Inc."] == D(6150000)
     assert "Wrong Holder" in holdings(store, date(2003, 4, 1), known_at=before)
-    lines = {line.event: line for line in Queries(store, BusinessCalendar()).history("barnes-1995")}
+    lines = {line.event: line for line in Queries(store).history("barnes-1995")}
     assert lines[f"barnes-1995:{wrong.originator_version}"].reversed_by == f"barnes-1995:{reversal.originator_version}"
     assert lines[f"barnes-1995:{reversal.originator_version}"].summary.endswith("wrong transferee")
     assert store.verify().intact
@@ -82,9 +81,13 @@ def test_every_event_of_a_multi_note_transfer_is_reversed_together(store):
         reverse(store, staged.events[0].originator_version, "again")
 
 
-def test_the_first_event_and_reversals_cannot_be_reversed(store):
-    with pytest.raises(InvalidCommand, match="put barnes-1995 on the registry"):
+def test_a_registration_everything_rests_on_and_a_reversal_cannot_be_reversed(store):
+    with pytest.raises(BackdatingConflict, match=r"would invalidate barnes-1995:\d+ .*not yet in force"):
         reverse(store, 1)
+    [wrong] = transfer(store, "2003-03-03", "Lincoln", "Wrong Holder", "1,000,000").events
+    [reversal] = reverse(store, wrong.originator_version).events
+    with pytest.raises(InvalidCommand, match="is itself a reversal"):
+        reverse(store, reversal.originator_version)
 
 
 def test_the_same_request_twice_returns_the_first_result_and_records_nothing(store):

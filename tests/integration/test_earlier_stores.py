@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from adapters.audit import Digest
-from adapters.calendar import BusinessCalendar
 from adapters.entries import TransferEntry
 from adapters.queries import Queries
 from adapters.registry import Registry
@@ -35,7 +34,7 @@ def earlier(tmp_path: Path) -> str:
 def test_a_store_written_by_release_0_1_replays_its_register_history_and_reversal(earlier):
     registry = Registry(earlier, read_only=True)
     try:
-        views = Queries(registry, BusinessCalendar())
+        views = Queries(registry)
         assert [key for _, key in registry.listed()] == ["small-2001", "small-guaranty"]
         holders = {h.holder: h.principal["A"] for h in views.register("small-2001", date(2002, 6, 1)).holders}
         assert holders == {"Alpha Life": D(3500000), "Beta Mutual": D(3000000), "Gamma Re": D(2500000), "Wrong Holder": D(1000000)}
@@ -68,7 +67,7 @@ def test_a_reader_of_an_empty_store_says_so_and_creates_nothing(tmp_path):
     registry = Registry(f"sqlite:///{path}", read_only=True)
     try:
         with pytest.raises(UnknownAgreement, match="no agreement 'barnes-1995' is on the registry; agreements: none yet"):
-            Queries(registry, BusinessCalendar()).register("barnes-1995", date(2003, 2, 5))
+            Queries(registry).register("barnes-1995", date(2003, 2, 5))
         assert registry.listed() == [] and registry.verify().events == 0
     finally:
         registry.close()

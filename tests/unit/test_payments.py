@@ -10,12 +10,13 @@ import pytest
 from adapters.calendar import BusinessCalendar
 from adapters.entries import AgreementEntry, InterestEntry, PrepaymentEntry
 from adapters.queries import Queries
+from domain.daycount import convention
 from domain.errors import NotAMultiple, UnscheduledPayment
 from domain.makewhole import CurvePoint
-from domain.schedule import business_days_after, days_30_360, equal_instalments
-from projections.payments import IN_DEFAULT, UNPAID, overdue
+from domain.schedule import business_days_after, equal_instalments
+from projections.payments import IN_DEFAULT, IN_GRACE, overdue
 
-CALENDAR = BusinessCalendar()
+CALENDAR = BusinessCalendar(["US", "US-CT", "US-NY"])
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 
 
@@ -25,16 +26,16 @@ def record(registry, model, **fields):
 
 
 def schedule(registry, as_of, key="barnes-1995"):
-    view = Queries(registry, CALENDAR).schedule(key, as_of)
+    view = Queries(registry).schedule(key, as_of)
     return list(view.payments), list(view.not_on_file)
 
 
 def accrued(registry, as_of):
-    return Queries(registry, CALENDAR).accrued("barnes-1995", as_of).notes
+    return Queries(registry).accrued("barnes-1995", as_of).notes
 
 
 def quote(registry, on, amount, curve):
-    return Queries(registry, CALENDAR).makewhole("barnes-1995", on, amount, curve).quote
+    return Queries(registry).makewhole("barnes-1995", on, amount, curve).quote
 
 
 # ----------------------------------------------------------------- the schedule
@@ -76,17 +77,23 @@ def test_interest_is_on_the_principal_of_each_period(loaded):
 
 
 def test_no_schedule_is_invented_where_the_terms_are_not_on_file(loaded):
+    """Only what is on file: the principal due at maturity; no instalments, no interest."""
     lines, gaps = schedule(loaded, date(2003, 2, 5), "novascotia-1999")
-    assert lines == []
+    assert [(p.due_on, p.kind, p.principal, p.interest) for p in lines] == [
+        (date(2007, 11, 12), "maturity", D(24500000), D(0)),
+        (date(2010, 11, 12), "maturity", D(45500000), D(0)),
+    ]
     assert gaps == [
-        "7.66%: the day count of the 7.66% notes is not on file; no schedule is derived",
-        "7.80%: the day count of the 7.80% notes is not on file; no schedule is derived",
+        "7.66%: the schedule of required prepayments is not on file; all principal is shown at maturity",
+        "7.66%: the day count of the 7.66% notes is not on file; no interest is scheduled",
+        "7.80%: the schedule of required prepayments is not on file; all principal is shown at maturity",
+        "7.80%: the day count of the 7.80% notes is not on file; no interest is scheduled",
     ]
 
 
 def test_equal_instalments_sum_exactly_to_the_principal_the_last_absorbing_the_rounding():
     dates = [date(y, 11, 21) for y in range(2002, 2009)]
-    parts = equal_instalments(D("60000000.00"), dates)
+    parts = equal_instalments(D("60000000.00"), dates, "down")
     assert [p.amount for p in parts] == [D("8571428.57")] * 6 + [D("8571428.58")]
     assert sum(p.amount for p in parts) == D("60000000.00")
 
@@ -99,7 +106,7 @@ def test_a_journal_may_give_the_schedule_as_equal_instalments(registry):
             "series": [{
                 "key": "8.59%", "title": "8.59% Notes", "label": "8.59% Notes", "principal": "60,000,000",
                 "rate": "8.59%", "maturity": "2008-11-21",
-                "instalments": {"count": 7, "first_due": "2002-11-21", "every_months": 12},
+                "instalments": {"count": 7, "first_due": "2002-11-21", "every_months": 12, "rounding": "down"},
             }],
         }
     )
@@ -125,7 +132,7 @@ def test_a_journal_may_give_the_schedule_as_equal_instalments(registry):
     ],
 )
 def test_30_360_bond_basis_day_count(start, end, days):
-    assert days_30_360(start, end) == days
+    assert convention("30/360").days(start, end) == days
 
 
 def test_accrued_interest_on_february_28_2003_is_83_days_at_7_13_percent(loaded):
@@ -165,7 +172,7 @@ def test_the_december_2003_payment_is_flagged_until_it_is_recorded(loaded):
     record(loaded, InterestEntry, type="interest", effective_on="2003-06-05")
     late = overdue(schedule(loaded, date(2003, 12, 8))[0])
     assert [(p.due_on, p.kind, p.status) for p in late] == [
-        (date(2003, 12, 5), "interest", UNPAID),
+        (date(2003, 12, 5), "interest", IN_GRACE),
         (date(2003, 12, 5), "required prepayment", IN_DEFAULT),
     ]
     assert late[0].default_on == date(2003, 12, 12) and late[0].section == "9.1(b)"
