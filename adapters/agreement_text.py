@@ -23,7 +23,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.text import DEFINITIONS, Defect, Provision, definition_ref
+from domain.text import Defect, Provision, definition_ref
+
+DEFINITIONS = "10.1"  # the 1995 agreement's section of defined terms
 
 _TOC_ENTRY = re.compile(r"(SECTION (\d+)\. ([A-Z][A-Z ;,]+?)|(\d+\.\d+) ([A-Z][^0-9]*?)) \d+(?= |$)")
 _EXHIBIT_ENTRY = re.compile(r"(Exhibit [A-Z]|Schedule [A-Z0-9]+) - (.+?)(?= Exhibit [A-Z] - | Schedule [A-Z0-9]+ - |$)")
@@ -142,7 +144,7 @@ def _definitions(section: Provision, raw: str) -> list[Provision]:
     terms = []
     for index, (start, term) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(raw)
-        terms.append(Provision(definition_ref(term), "definition", term, clean(raw[start:end]), DEFINITIONS))
+        terms.append(Provision(definition_ref(DEFINITIONS, term), "definition", term, clean(raw[start:end]), DEFINITIONS))
     return [lead_in, *terms]
 
 

@@ -24,7 +24,7 @@ from domain.state import AgreementState
 from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
-from domain.values import AgreementTerms, shown_inline
+from domain.values import AgreementTerms, shown_inline, unshown
 from projections import amendments as amendment_views
 from projections.amendments import AmendmentStatus, Consents
 from projections.guaranties import Guaranties, guaranties_as_of
@@ -55,6 +55,7 @@ class SeriesSummary:
 class MakewholeNotice:
     """A make-whole quote for an agreement's notes, every step as Section 5.3's notice sets it out."""
 
+    sections: dict[str, str] = unshown()
     agreement: str
     quote: MakewholeQuote = shown_inline()
 
@@ -142,7 +143,9 @@ class Queries:
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
     ) -> MakewholeNotice:
         """What an optional prepayment would cost, step by step; records nothing."""
-        return MakewholeNotice(key, quote_makewhole(self.registry.agreement(key), on, amount, tuple(curve), series))
+        stream = self.registry.agreement(key)
+        terms = _terms(stream.timeline)
+        return MakewholeNotice(terms.sections, key, quote_makewhole(stream, on, amount, tuple(curve), series))
 
     # ------------------------------------------------------------- documents
 

@@ -14,13 +14,16 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from html import escape
+from typing import TYPE_CHECKING
 
-from domain.makewhole import MakewholeQuote
 from domain.money import cents, format_amount, from_cents
 from domain.values import NOT_ON_FILE
 from projections.payments import Accrued, Payment
 from projections.register import Annex1, Register
 from projections.text import Difference, ProvisionLine, Text
+
+if TYPE_CHECKING:
+    from adapters.queries import MakewholeNotice
 
 NAME_WIDTH = 49
 
@@ -254,15 +257,23 @@ def accrued_rows(view: Accrued, by: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def makewhole_text(key: str, quote: MakewholeQuote) -> str:
-    """The calculation as Section 5.3's notice must set it out, step by step."""
-    q = quote
+def makewhole_text(notice: MakewholeNotice) -> str:
+    """The calculation as an optional prepayment's notice sets it out, step by step, in the agreement's terms."""
+    q, key, definition = notice.quote, notice.agreement, notice.quote.definition
+
+    def cite(rule: str, text: str = "") -> str:
+        section = notice.sections.get(rule)
+        return f" ({text}{', ' if text and section else ''}{'Section ' + section if section else ''})" if text or section else ""
+
+    per_year = {"annual": "yearly", "semi-annual": "semi-annually", "quarterly": "quarterly", "monthly": "monthly"}
+    years = "years to the nearest twelfth" if definition.average_life == "nearest twelfth" else "exact years"
     lines = [
-        f"{key}: optional prepayment of ${format_amount(q.amount)} on {q.prepay_on} (Section 5.2)",
-        f"principal outstanding ${format_amount(q.outstanding)}; prepaid portion allocated pro rata to the remaining scheduled payments (5.1(b))",
+        f"{key}: optional prepayment of ${format_amount(q.amount)} on {q.prepay_on}{cite('optional_prepayment')}",
+        f"principal outstanding ${format_amount(q.outstanding)}; prepaid portion allocated pro rata to the remaining"
+        f" scheduled payments{cite('schedule_after_optional')}",
         "",
-        "1. Remaining scheduled payments of the portion prepaid (10.1, Makewhole Price):",
-        f"   {'due':<10}  {'principal':>14}  {'interest':>12}  {'months':>6}  {'half-years':>10}  {'discount factor':>16}  {'present value':>14}",
+        f"1. Remaining scheduled payments of the portion prepaid{cite('makewhole', 'make-whole')}:",
+        f"   {'due':<10}  {'principal':>14}  {'interest':>12}  {'months':>6}  {'periods':>10}  {'discount factor':>16}  {'present value':>14}",
     ]
     for line in q.lines:
         lines.append(
@@ -272,11 +283,12 @@ def makewhole_text(key: str, quote: MakewholeQuote) -> str:
         )
     lines += [
         "",
-        "2. Weighted Average Life to Maturity = Remaining Dollar-years / principal, years to the nearest twelfth:",
-        "   " + " + ".join(f"{format_amount(line.principal)} x {line.months}/12" for line in q.lines if line.principal) + f" over {format_amount(q.amount)}",
+        f"2. Weighted Average Life to Maturity = Remaining Dollar-years / principal, {years}:",
+        "   " + " + ".join(f"{format_amount(line.principal)} x {line.months}/12" for line in q.lines if line.principal)
+        + f" over {format_amount(q.amount)}",
         f"   = {q.weighted_average_life.quantize(Decimal('0.000001'))} years",
         "",
-        "3. Treasury Constant Yield (10.1): "
+        f"3. Treasury Constant Yield{cite('makewhole')}: "
         + (
             f"the {q.treasury_points[0].years}-year yield, {q.treasury_points[0].yield_percent}%"
             if len(q.treasury_points) == 1
@@ -286,11 +298,11 @@ def makewhole_text(key: str, quote: MakewholeQuote) -> str:
         f"   = {q.treasury_yield.quantize(Decimal('0.000001'))}%; curve given: "
         + ", ".join(f"{p.years}y={p.yield_percent}%" for p in q.curve),
         f"4. Discount rate = {q.treasury_yield.quantize(Decimal('0.000001'))}% + spread = {q.discount_rate.quantize(Decimal('0.000001'))}%,"
-        " compounded semi-annually; factor = (1 + rate/2) ^ -(30/360 days / 180)",
+        f" compounded {per_year[definition.compounding]}; factor = (1 + rate/{definition.per_year}) ^ -periods,"
+        f" periods counted {definition.day_count}",
         f"5. Makewhole Price (sum of present values)        ${format_amount(q.makewhole_price)}",
         f"6. Principal ${format_amount(q.amount)} + accrued interest ${format_amount(q.accrued_interest)} = ${format_amount(q.par_plus_accrued)}",
         f"7. Price, the greater of 5 and 6                    ${format_amount(q.price)}",
         f"   make-whole premium                               ${format_amount(q.premium)}",
     ]
     return "\n".join(lines)
-

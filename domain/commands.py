@@ -155,6 +155,7 @@ class ExecuteAmendment(Command):
     changes: tuple[TextChange, ...] = ()
     conditions: tuple[Condition, ...] = ()
     changes_payments: bool = False
+    consents_section: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

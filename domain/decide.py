@@ -397,6 +397,7 @@ def _execute_amendment(command: ExecuteAmendment, stream: Stream, draft: Draft) 
         changes=command.changes,
         conditions=command.conditions,
         changes_payments=command.changes_payments,
+        consents_section=command.consents_section,
     )
 
 

@@ -258,6 +258,7 @@ class Agreement:
         changes: tuple[TextChange, ...]
         conditions: tuple[Condition, ...]
         changes_payments: bool
+        consents_section: str | None = None
 
         def headline(self) -> str:
             return f"{self.name} executed, as of {self.effective_on}"

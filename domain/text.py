@@ -1,6 +1,7 @@
 """An agreement's text as data: provisions addressable by number, and how amendments change them.
 
-A provision is a section ("7.7"), a definition of Section 10.1 (``10.1 "Affiliate"``),
+A provision is a section ("7.7"), a definition in the agreement's definitions
+section (``10.1 "Affiliate"`` in the 1995 agreement),
 an exhibit ("Exhibit A") or a part such as the preamble. Clauses are addressed
 inside their section ("7.14(d)", "7.6(a)(vii)"): they are found in the
 section's text, lettered clauses in sequence and, within one, roman-numbered
@@ -24,7 +25,7 @@ RESTATE = "restate"
 ADD_DEFINITION = "add-definition"
 DELETE = "delete"
 INSERT = "insert"
-DEFINITIONS = "10.1"
+_DEFINITION_REF = re.compile(r'^[\w.()]+\s+"(?P<term>.+)"$')
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
@@ -71,8 +72,9 @@ class Defect(Value):
     note: str = ""
 
 
-def definition_ref(term: str) -> str:
-    return f'{DEFINITIONS} "{term}"'
+def definition_ref(section: str, term: str) -> str:
+    """How a defined term is addressed: its section and the term in quotes."""
+    return f'{section} "{term}"'
 
 
 def sort_key(term: str) -> str:
@@ -122,7 +124,8 @@ def find(provisions: Sequence[Provision], ref: str) -> Provision:
     for provision in provisions:
         if provision.ref.casefold() == wanted.casefold():
             return provision
-    term = wanted.removeprefix(DEFINITIONS).strip().strip('"')
+    named = _DEFINITION_REF.match(wanted)
+    term = named["term"] if named else wanted.strip('"')
     for provision in provisions:
         if provision.kind == "definition" and provision.title.strip('"').casefold() == term.casefold():
             return provision
@@ -146,7 +149,7 @@ def apply_change(provisions: Sequence[Provision], change: TextChange, *, on_file
     result = list(provisions)
     if change.action == ADD_DEFINITION:
         term = change.term or ""
-        new = Provision(definition_ref(term), "definition", term, change.text, change.target)
+        new = Provision(definition_ref(change.target, term), "definition", term, change.text, change.target)
         definitions = [i for i, p in enumerate(result) if p.kind == "definition" and p.parent == change.target]
         later = [i for i in definitions if sort_key(result[i].title) > sort_key(term)]
         if later:

@@ -162,7 +162,7 @@ def _executed(
     )
     shortfalls = []
     if not counted.met:
-        shortfalls.append(f"5(a) consents: {counted.shortfall()}")
+        shortfalls.append(f"{event.consents_section + ' ' if event.consents_section else ''}consents: {counted.shortfall()}")
     shortfalls += [f"{c.section} not met: {c.how}" for c in conditions if not c.met]
     state, reason = status(executed=True, lapsed=lapsed, consents_met=counted.met, shortfalls=shortfalls)
     return AmendmentStatus(

@@ -121,7 +121,7 @@ def text_as_of(
             continue
         for change in executed[state.number].changes:
             provisions = apply_change(provisions, change, on_file=original is not None)
-            ref = definition_ref(change.term or "") if change.action == ADD_DEFINITION else change.target
+            ref = definition_ref(change.target, change.term or "") if change.action == ADD_DEFINITION else change.target
             marks.setdefault(ref, []).append(Mark(state.name, state.as_of, change.describe()))
             section = re.match(r"^[\d.]+", ref)
             if section and section.group() != ref and original is not None:

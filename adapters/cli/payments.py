@@ -109,12 +109,12 @@ def makewhole_command(
     ctx: typer.Context,
     agreement: AgreementKey,
     on: On,
-    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to prepay, in multiples of $1,000,000.")],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to prepay, in the agreement's multiples.")],
     curve: Annotated[str, typer.Option("--treasury-curve", metavar="CURVE", help='Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".')],
     series: Series = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Quote an optional prepayment at the Makewhole Price (Sections 5.2, 10.1), step by step; records nothing."""
+    """Quote an optional prepayment with its make-whole amount, as the agreement defines it, step by step; records nothing."""
     with querying(ctx, fmt.value) as queries:
         try:
             given = PrepaymentEntry.model_validate(
@@ -128,4 +128,4 @@ def makewhole_command(
     if fmt is TextOrJson.json:
         emit_json(notice)
     else:
-        emit(render.makewhole_text(agreement, notice.quote))
+        emit(render.makewhole_text(notice))

@@ -150,7 +150,7 @@ def transfer(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a transfer: notes surrendered, new ones issued to the transferee (Section 6.2)."""
+    """Record a transfer: notes surrendered, new ones issued to the transferee (the agreement's exchange of notes)."""
     given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note}
     record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
@@ -162,7 +162,7 @@ def prepay(
     agreement: AgreementKey,
     on: On,
     amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal prepaid, e.g. 6,250,000.")],
-    kind: Annotated[Kind, typer.Option("--kind", help="required (Section 5.1) or optional (5.2).")],
+    kind: Annotated[Kind, typer.Option("--kind", help="required (on the schedule) or optional.")],
     series: Series = None,
     curve: Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For an optional prepayment with a make-whole: "1y=1.25,2y=1.60,...".')] = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
@@ -171,7 +171,7 @@ def prepay(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a prepayment, allocated pro rata to the notes' unpaid principal (Section 5.4)."""
+    """Record a prepayment, allocated pro rata to the notes' unpaid principal."""
     record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
 
@@ -181,7 +181,7 @@ def pay(
     ctx: typer.Context,
     agreement: AgreementKey,
     on: On,
-    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest (1.1), required prepayment (5.1) or maturity.")],
+    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest, a required prepayment, or payment at maturity.")],
     amount: Annotated[str | None, typer.Option("--amount", metavar="AMOUNT", help="Checked against what is due; computed if left out.")] = None,
     due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="For interest: the coupon date paid (default: the earliest unpaid).")] = None,
     series: Series = None,
@@ -191,7 +191,7 @@ def pay(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a scheduled payment, allocated to the holders of record pro rata (Section 5.4)."""
+    """Record a scheduled payment, allocated to the holders of record pro rata."""
     common = {"on": on, "evidence": evidence, "section": section, "recorded_by": recorded_by,
               "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
     if kind is PaymentKind.interest:
@@ -214,7 +214,7 @@ def cancel(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a note the Company acquired, cancelled and not reissued (Section 7.12)."""
+    """Record a note the Company acquired, cancelled and not reissued."""
     record(ctx, agreement, CancellationEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, note=note)
 
@@ -233,7 +233,7 @@ def consent(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a holder's written consent to an amendment (Section 11.5)."""
+    """Record a holder's written consent to an amendment."""
     record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
 

@@ -117,6 +117,7 @@ class AmendmentEntry(EntryIn):
     changes: tuple[ChangeIn, ...] = ()
     conditions: tuple[ConditionIn, ...] = ()
     changes_payments: bool = False
+    consents_section: str | None = None
 
     def command(self, key: str) -> ExecuteAmendment:
         return ExecuteAmendment(
@@ -126,6 +127,7 @@ class AmendmentEntry(EntryIn):
             changes=tuple(TextChange(c.action, c.target, c.text, c.title, c.term, c.after) for c in self.changes),
             conditions=tuple(Condition(c.section, c.text, c.kind, c.ref) for c in self.conditions),
             changes_payments=self.changes_payments,
+            consents_section=self.consents_section,
         )
 
 

@@ -113,7 +113,7 @@ def test_without_the_kar_guarantys_delivery_none_of_the_three_amendments_is_effe
 
 def test_an_amendment_signed_below_the_threshold_never_changes_the_text(loaded):
     record(
-        loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
+        loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3", consents_section="5(a)",
         changes=[{"action": "restate", "target": "7.8", "title": "Net Worth", "text": "Hypothetical."}],
     )
     record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder="Lincoln")
