@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from adapters.entries import Entry, Strict, Text
 from adapters.registry import Registry, Request, Staged, Workspace, provenance_of
@@ -30,18 +30,19 @@ from domain.errors import InvalidJournal, RegistryError
 class JournalHeader(Strict):
     """A journal's ``[journal]`` table: its id and the one stream its entries concern."""
 
-    id: Text
-    title: Text
-    agreement: str | None = None
-    guaranty: str | None = None
-    instrument: str | None = None
-    depends_on: tuple[str, ...] = ()
-    description: str | None = None
-    sources: tuple[str, ...] = ()
+    id: Text = Field(description="The journal's id: with each entry's id, what makes loading twice record once.")
+    title: Text = Field(description="What the journal is about.")
+    agreement: str | None = Field(None, description="The key of the agreement its entries concern, e.g. barnes-1995.")
+    guaranty: str | None = Field(None, description="Or the key of the guaranty.")
+    instrument: str | None = Field(None, description="Or the key of the instrument.")
+    holders: bool = Field(False, description="Or: a journal of holders, each entry naming its holder.")
+    depends_on: tuple[str, ...] = Field((), description="Ids of journals to load first (those the entries refer to).")
+    description: str | None = Field(None, description="Anything a reader should know.")
+    sources: tuple[str, ...] = Field((), description="The source documents, beside the journal.")
 
     @property
     def kind(self) -> str:
-        return "guaranty" if self.guaranty else "instrument" if self.instrument else "agreement"
+        return "guaranty" if self.guaranty else "instrument" if self.instrument else "holder" if self.holders else "agreement"
 
     @property
     def key(self) -> str | None:
@@ -49,8 +50,10 @@ class JournalHeader(Strict):
 
 
 class JournalFile(Strict):
-    journal: JournalHeader
-    entry: tuple[Entry, ...] = ()
+    """A journal: its ``[journal]`` table and its ``[[entry]]`` tables, in order."""
+
+    journal: JournalHeader = Field(description="The journal's id and the stream it concerns.")
+    entry: tuple[Entry, ...] = Field((), description="The entries, recorded in this order.")
 
     @model_validator(mode="after")
     def _entries_are_named_once(self) -> JournalFile:
@@ -61,9 +64,9 @@ class JournalFile(Strict):
             if entry.id in seen:
                 raise ValueError(f"entry id {entry.id!r} is used twice")
             seen.add(entry.id)
-        if sum(bool(k) for k in (self.journal.agreement, self.journal.guaranty, self.journal.instrument)) > 1:
-            raise ValueError("a journal concerns one agreement, guaranty or instrument")
-        if self.entry and self.journal.key is None:
+        if sum(bool(k) for k in (self.journal.agreement, self.journal.guaranty, self.journal.instrument, self.journal.holders)) > 1:
+            raise ValueError("a journal concerns one agreement, guaranty or instrument, or holders")
+        if self.entry and self.journal.key is None and not self.journal.holders:
             raise ValueError("the [journal] table must name the agreement (or guaranty) its entries concern")
         for entry in self.entry:
             if entry.stream_kind != self.journal.kind:
@@ -88,8 +91,12 @@ class Journal:
     def line_of(self, index: int) -> int:
         return self.entry_lines[index]
 
-    def where(self, index: int) -> str:
-        return f"{self.path}:{self.line_of(index)}"
+    def where(self, index: int, field: str | None = None) -> str:
+        """The file and line of an entry, or of one of its fields ("series.0.maturity")."""
+        if field is None:
+            return f"{self.path}:{self.line_of(index)}"
+        path = [int(part) if part.isdigit() else part for part in field.split(".")]
+        return f"{self.path}:{locate(self.text, ['entry', index, *path]) or self.line_of(index)}"
 
 
 def read_journal(path: Path) -> Journal:
@@ -161,18 +168,24 @@ def stage_journals(registry: Registry, journals: Sequence[Journal], recorded_by:
     workspace = Workspace()
     staged: list[Staged] = []
     for journal in in_dependency_order(journals):
-        key = journal.content.journal.key
-        assert key is not None or not journal.content.entry
         for index, entry in enumerate(journal.content.entry):
             request = Request(f"{journal.id}/{entry.id}", entry.fingerprint(), journal.where(index))
+            key = entry.stream_key(journal.content.journal.key)
+            assert key is not None
             try:
                 command = entry.command(key)
                 staged.append(registry.stage(command, provenance_of(command, recorded_by, request), workspace))
             except RegistryError as error:
                 raise type(error)(
-                    f"{journal.where(index)}: entry {entry.id!r}: {error.message}", section=error.section
+                    f"{journal.where(index, error.field)}: entry {entry.id!r}: {error.message}", section=error.section
                 ) from error
     return staged
+
+
+def check(registry: Registry, paths: Sequence[Path], recorded_by: str) -> list[Staged]:
+    """Read journals and check every entry against the registry as it would stand; record nothing."""
+    journals = [read_journal(path) for path in journal_paths(paths)]
+    return stage_journals(registry, journals, recorded_by)
 
 
 def load(
@@ -182,8 +195,7 @@ def load(
     progress: Callable[[int], Callable[[Staged], None]] | None = None,
 ) -> list[Staged]:
     """Read, check and record journals; ``progress(total)`` gives a callback for each entry recorded."""
-    journals = [read_journal(path) for path in journal_paths(paths)]
-    staged = stage_journals(registry, journals, recorded_by)
+    staged = check(registry, paths, recorded_by)
     registry.record_all(staged, progress(len(staged)) if progress else None)
     return staged
 

@@ -9,7 +9,7 @@ by then).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -29,14 +29,17 @@ from projections import amendments as amendment_views
 from projections.amendments import AmendmentStatus, Consents
 from projections.guaranties import Guaranties, guaranties_as_of
 from projections.history import HistoryLine, history
+from projections.holders import Holders, holders_as_of
 from projections.payments import Accrued, Schedule, Status, accrued_as_of, schedule_as_of, status_as_of
 from projections.register import (
     Annex1,
     Outstanding,
     Register,
+    TermsOnFile,
     annex1_as_of,
     outstanding_as_of,
     register_as_of,
+    terms_on_file,
 )
 from projections.text import Redline, Text, redline, text_as_of
 
@@ -114,10 +117,29 @@ class Queries:
         return register_as_of(key, self._timeline(key, known_at), as_of, known_at)
 
     def annex1(self, key: str, as_of: date, known_at: datetime | None = None) -> Annex1:
-        return annex1_as_of(key, self._timeline(key, known_at), as_of, known_at)
+        """Annex 1, each holder under its name on the date (a holder renamed since its notes were issued)."""
+        view = annex1_as_of(key, self._timeline(key, known_at), as_of, known_at)
+        directory = self.registry.directory()
+        lines = []
+        for line in view.holders:
+            identity = directory.find(line.holder)
+            lines.append(replace(line, holder=identity.name_on(as_of)) if identity else line)
+        return replace(view, holders=tuple(lines))
+
+    def holders(self, as_of: date, known_at: datetime | None = None) -> Holders:
+        """Each holder's positions in every agreement on the registry as of a date."""
+        registers = [
+            register_as_of(key, self._timeline(key, known_at), as_of, known_at)
+            for kind, key in self.registry.listed()
+            if kind == "agreement" and not self.registry.agreement(key).withdrawn
+        ]
+        return holders_as_of(as_of, registers, self.registry.directory())
 
     def outstanding(self, key: str, as_of: date, known_at: datetime | None = None) -> Outstanding:
         return outstanding_as_of(key, self._timeline(key, known_at), as_of)
+
+    def terms(self, key: str, known_at: datetime | None = None) -> TermsOnFile:
+        return terms_on_file(key, self._timeline(key, known_at))
 
     def history(self, key: str, known_at: datetime | None = None) -> list[HistoryLine]:
         """The history of any stream: an agreement, a guaranty or an instrument."""

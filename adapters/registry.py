@@ -43,7 +43,8 @@ from adapters.store import (
 from domain.commands import Command
 from domain.decide import decide
 from domain.errors import RegistryError, UnknownAgreement
-from domain.events import AGREEMENT, KINDS, Event, stream_id
+from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
+from domain.holders import Directory
 from domain.stream import Stream
 from domain.values import Provenance
 
@@ -197,6 +198,22 @@ class Registry(Application):
                 found[f"{kind}/{key}"] = stream.events
         return found
 
+    def directory(self, workspace: Workspace | None = None) -> Directory:
+        """Every holder on the registry: the names on every agreement's notes, and the holders' own streams."""
+        streams = {stream_id(kind, key): (kind, key) for kind, key in self.listed() if kind in (AGREEMENT, HOLDER)}
+        found = {sid: self.stream(kind, key) for sid, (kind, key) in streams.items()}
+        found.update((workspace or Workspace()).streams)
+        names: list[str] = []
+        declared = {}
+        for stream in found.values():
+            if stream is None or stream.withdrawn:
+                continue
+            if stream.kind == AGREEMENT:
+                names.extend(stream.holder_names)
+            elif stream.kind == HOLDER:
+                declared[stream.key] = stream.state.identity
+        return Directory.of(names, declared)
+
     def _created(self) -> Iterable[Stream]:
         """Streams found by their first events, for stores written before the list was kept."""
         for notification in self.notifications(CREATION_TOPICS + EARLIER_CREATION_TOPICS):
@@ -257,7 +274,8 @@ class Registry(Application):
         for kind, key in command.requires():
             if self._stream(kind, key, workspace) is None:
                 raise UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
-        decision = decide(command, stream, provenance, now=self.now())
+        directory = self.directory(workspace) if command.names_holders else None
+        decision = decide(command, stream, provenance, now=self.now(), directory=directory)
         workspace.streams[decision.stream.id] = decision.stream
         return Staged(command, provenance, decision.stream, decision.events)
 

@@ -17,9 +17,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from domain.money import cents, format_amount, from_cents
-from domain.values import NOT_ON_FILE
+from domain.values import NOT_ON_FILE, GraceTerms
 from projections.payments import Accrued, Payment
-from projections.register import Annex1, Register
+from projections.register import Annex1, Register, TermsOnFile
 from projections.text import Difference, ProvisionLine, Text
 
 if TYPE_CHECKING:
@@ -305,4 +305,60 @@ def makewhole_text(notice: MakewholeNotice) -> str:
         f"7. Price, the greater of 5 and 6                    ${format_amount(q.price)}",
         f"   make-whole premium                               ${format_amount(q.premium)}",
     ]
+    return "\n".join(lines)
+
+
+def terms_text(view: TermsOnFile) -> str:
+    """An agreement's terms, one line each, and what is not on file."""
+    t = view.terms
+
+    def grace(g: GraceTerms | None) -> str:
+        if g is None:
+            return NOT_ON_FILE
+        unit = "Business Days" if g.business_days else "days"
+        return f"{g.days} {unit} of grace" + (f" (Section {g.section})" if g.section else "")
+
+    voting = "all series together" if t.voting == "together" else "each series on its own"
+    lines = [
+        f"{view.agreement}: {t.title} dated as of {t.dated_as_of} (from {', '.join(view.events)})",
+        f"  issuer               {t.issuer}",
+        f"  guarantors           {'; '.join(t.guarantors) or 'none'}",
+        f"  closing              {t.closing_on or NOT_ON_FILE}",
+        f"  amendments           {t.amendment_threshold or NOT_ON_FILE} of the holders, {voting}"
+        + (f"; every holder for {', '.join(t.all_holders_for)}" if t.all_holders_for else ""),
+        f"  not voting           {'; '.join(t.affiliates) or 'none named'} (besides the issuer and guarantors)",
+        f"  unpaid principal     {grace(t.defaults.principal if t.defaults else None)}",
+        f"  unpaid interest      {grace(t.defaults.interest if t.defaults else None)}",
+        "  Business Days        " + (f"not weekends nor holidays of {', '.join(t.business_days.calendars)}"
+                                     + (f" (Section {t.business_days.section})" if t.business_days.section else "")
+                                     if t.business_days else NOT_ON_FILE),
+        f"  reacquired notes     {'count pro rata' if t.reacquired_notes_count_pro_rata else 'do not count pro rata'}",
+        "  sections             " + ("; ".join(f"{rule} {section}" for rule, section in sorted(t.sections.items())) or NOT_ON_FILE),
+    ]
+    for s in t.series:
+        schedule = s.required_prepayments
+        lines += [
+            "",
+            f"  series {s.key}: {s.title} ({s.label})",
+            f"    principal          ${format_amount(s.principal)}" + (f", closing {s.closing_on}" if s.closing_on else ""),
+            f"    rate               {s.rate_percent}% a year"
+            + "".join(f"; {r.rate_percent}% from {r.starts_on}" for r in s.rate_steps),
+            f"    maturity           {s.maturity}",
+            f"    interest dates     {', '.join(s.interest_dates) if s.interest_dates else NOT_ON_FILE}"
+            + (" (end of month)" if s.end_of_month else ""),
+            f"    day count          {s.day_count or NOT_ON_FILE}",
+            "    before maturity    " + (NOT_ON_FILE if schedule is None else "nothing (a bullet note)" if not schedule
+                                        else "; ".join(f"${format_amount(p.amount)} on {p.due_on}" for p in schedule)),
+            f"    denominations      {'$' + format_amount(s.min_denomination) + ' at least' if s.min_denomination else NOT_ON_FILE}",
+            "    optional multiple  " + (f"${format_amount(s.optional_prepayment_multiple)}" if s.optional_prepayment_multiple else NOT_ON_FILE),
+            "    notice             " + (
+                f"at least {s.prepayment_notice.min_business_days} Business Days, at most {s.prepayment_notice.max_days} days ahead"
+                if s.prepayment_notice else NOT_ON_FILE),
+            "    make-whole         " + (
+                f"Treasury + {s.makewhole.spread_percent}%, compounded {s.makewhole.compounding}, {s.makewhole.day_count},"
+                f" life to the {s.makewhole.average_life}, outside the curve: {s.makewhole.outside_curve}"
+                if s.makewhole else NOT_ON_FILE),
+        ]
+        lines += [f"    overdue rate       {reading}" for reading in s.overdue_rate]
+    lines += ["", "not on file: " + ("; ".join(view.not_on_file) or "nothing")]
     return "\n".join(lines)

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import ClassVar
 
 from domain.amendment import Condition
-from domain.events import AGREEMENT, GUARANTY, INSTRUMENT
+from domain.events import AGREEMENT, GUARANTY, HOLDER, INSTRUMENT
+from domain.holders import Alias
 from domain.makewhole import CurvePoint
 from domain.text import Defect, Provision, TextChange
 from domain.values import AgreementTerms, Assumption, Evidence, GuarantyTerms, InstrumentTerms, SeriesTerms
@@ -24,6 +25,7 @@ from domain.values import AgreementTerms, Assumption, Evidence, GuarantyTerms, I
 class Command:
     stream_kind: ClassVar[str] = AGREEMENT
     creates: ClassVar[bool] = False
+    names_holders: ClassVar[bool] = False  # decided against every holder on the registry
 
     key: str
     effective_on: date
@@ -93,9 +95,11 @@ class OpenRegister(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class TransferNotes(Command):
+    names_holders: ClassVar[bool] = True
     transferor: str
     transferee: str
     amount: Decimal
+    new_holder: bool = False
     series: str | None = None
     note: int | None = None
     registered_name: str | None = None
@@ -168,6 +172,7 @@ class NoteAmendment(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class GiveConsent(Command):
+    names_holders: ClassVar[bool] = True
     amendment: int
     holder: str
     signed_as: str | None = None
@@ -203,6 +208,33 @@ class DeliverInstrument(Command):
     stream_kind: ClassVar[str] = INSTRUMENT
     creates: ClassVar[bool] = True
     terms: InstrumentTerms
+
+
+# --------------------------------------------------------------------- holders
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentifyHolder(Command):
+    """A holder on the registry by its own entry: its name, aliases, and the look-alikes it is not."""
+
+    stream_kind: ClassVar[str] = HOLDER
+    creates: ClassVar[bool] = True
+    names_holders: ClassVar[bool] = True
+    name: str
+    aliases: tuple[Alias, ...] = ()
+    distinct_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameHolder(Command):
+    stream_kind: ClassVar[str] = HOLDER
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddAlias(Command):
+    stream_kind: ClassVar[str] = HOLDER
+    alias: Alias
 
 
 # ----------------------------------------------------------------- corrections

@@ -21,6 +21,7 @@ from typing import Any
 
 from domain import rules
 from domain.commands import (
+    AddAlias,
     AddSeries,
     AttestRegister,
     CancelNote,
@@ -30,6 +31,7 @@ from domain.commands import (
     DeliverInstrument,
     ExecuteAmendment,
     GiveConsent,
+    IdentifyHolder,
     IssueNotes,
     LapseAmendment,
     NewNote,
@@ -41,6 +43,7 @@ from domain.commands import (
     RecordText,
     RegisterAgreement,
     ReleaseGuaranty,
+    RenameHolder,
     Reverse,
     TransferNotes,
 )
@@ -52,11 +55,14 @@ from domain.errors import (
     NotOnFile,
     OverTransfer,
     UnknownAgreement,
+    UnknownHolder,
     UnknownNote,
     UnknownSection,
+    UnknownTransferee,
     UnscheduledPayment,
 )
-from domain.events import Agreement, Event, Guaranty, Instrument, Reversed, stream_id
+from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed, stream_id
+from domain.holders import Directory, HolderTerms
 from domain.makewhole import MakewholeQuote, quote_for
 from domain.money import ZERO, format_amount
 from domain.names import canonical_holder, holder_among, series_key
@@ -78,8 +84,11 @@ class Decision:
 class Draft:
     """New events of one command: numbered after the stream's last, stamped with one recording time."""
 
-    def __init__(self, command: Command, stream: Stream | None, provenance: Provenance, now: datetime) -> None:
+    def __init__(
+        self, command: Command, stream: Stream | None, provenance: Provenance, now: datetime, directory: Directory | None
+    ) -> None:
         self.command, self.provenance, self.now = command, provenance, now
+        self.directory = directory or Directory.of(stream.holder_names if stream else (), {})
         self.id = stream.id if stream is not None else stream_id(command.stream_kind, command.key)
         self.events: list[Event] = []
         self.next_version = (stream.version if stream is not None else 0) + 1
@@ -103,13 +112,16 @@ class Draft:
             self.provenance = replace(self.provenance, assumptions=self.provenance.assumptions + assumptions)
 
 
-def decide(command: Command, stream: Stream | None, provenance: Provenance, now: datetime) -> Decision:
+def decide(
+    command: Command, stream: Stream | None, provenance: Provenance, now: datetime, directory: Directory | None = None
+) -> Decision:
     """The events ``command`` records on ``stream`` (``None`` for a stream not yet on the registry).
 
-    A stream whose first event was reversed (put on the registry in error) may be put on it again.
+    ``directory`` is every holder on the registry (by default, those of ``stream``). A stream whose
+    first event was reversed (put on the registry in error) may be put on it again.
     """
     if command.creates and stream is not None and stream.withdrawn:
-        draft = Draft(command, stream, provenance, now)
+        draft = Draft(command, stream, provenance, now, directory)
         _DECIDERS[type(command)](command, stream, draft)
         return Decision(tuple(draft.events), stream.extended(tuple(draft.events)))
     if command.creates and stream is not None:
@@ -119,7 +131,7 @@ def decide(command: Command, stream: Stream | None, provenance: Provenance, now:
         )
     if not command.creates and stream is None:
         raise UnknownAgreement(f"no {command.stream_kind} {command.key!r} is on the registry; load its journal first")
-    draft = Draft(command, stream, provenance, now)
+    draft = Draft(command, stream, provenance, now, directory)
     _DECIDERS[type(command)](command, stream, draft)
     events = tuple(draft.events)
     if stream is None:
@@ -183,10 +195,8 @@ def _transfer(command: TransferNotes, stream: Stream, draft: Draft) -> None:
     if command.amount <= 0:
         raise InvalidAmount(f"a transfer must be of a positive amount, not ${format_amount(command.amount)}")
     holders = sorted({n.holder for n in state.live(key)})
-    giver = holder_among(holders, command.transferor, f"of {key} notes on {on}", terms.section("register"))
-    taker = canonical_holder(stream.holder_names, command.transferee)
-    if not taker:
-        raise InvalidCommand("name the transferee")
+    giver = _holder_named(draft.directory, holders, command.transferor, f"of {key} notes on {on}", terms.section("register"))
+    taker = _transferee(draft.directory, command.transferee, command.new_holder, on)
     rules.check_not_to_self(giver, taker)
     notes = [n for n in state.live(key) if n.holder == giver]
     if command.note is not None:
@@ -228,6 +238,7 @@ def _transfer(command: TransferNotes, stream: Stream, draft: Draft) -> None:
             transferee=taker,
             amount=given,
             issued=tuple(issued),
+            new_holder=draft.directory.find(taker) is None,
         )
 
 
@@ -411,8 +422,9 @@ def _consent(command: GiveConsent, stream: Stream, draft: Draft) -> None:
     executed = executed_amendment(stream, command.amendment)
     state = stream.timeline.state_as_of(executed.effective_on)
     holders = sorted(state.holders()) if isinstance(state, AgreementState) else []
-    named = holder_among(
-        holders, command.holder, f"on {executed.effective_on}, the date of {executed.name}", terms.section("register")
+    named = _holder_named(
+        draft.directory, holders, command.holder, f"on {executed.effective_on}, the date of {executed.name}",
+        terms.section("register"),
     )
     draft.add(Agreement.ConsentGiven, amendment=command.amendment, holder=named, signed_as=command.signed_as)
 
@@ -431,6 +443,61 @@ def executed_amendment(stream: Stream, number: int) -> Agreement.AmendmentExecut
             return event
     known = ", ".join(f"No. {e.number}" for e in executed) or "none"
     raise UnknownSection(f"{stream.key} has no Amendment No. {number} on file (amendments on file: {known})")
+
+
+# --------------------------------------------------------------------- holders
+
+
+def _identify_holder(command: IdentifyHolder, _: None, draft: Draft) -> None:
+    """A holder identified by its own entry; a look-alike of a known holder must say it is a different one."""
+    alike = [n for n in draft.directory.look_alikes(command.name) if n.casefold() != command.name.casefold()]
+    unacknowledged = [n for n in alike if n.casefold() not in {d.casefold() for d in command.distinct_from}]
+    if unacknowledged:
+        raise UnknownHolder(
+            f"{command.name!r} looks like {' and '.join(repr(n) for n in unacknowledged)}, already on the registry;"
+            " if it is a different holder, say so (distinct_from)"
+        )
+    draft.add(Holder.Identified, terms=HolderTerms(command.key, command.name.strip(), command.aliases))
+
+
+def _rename_holder(command: RenameHolder, stream: Stream, draft: Draft) -> None:
+    draft.add(Holder.Renamed, name=command.name.strip())
+
+
+def _add_alias(command: AddAlias, stream: Stream, draft: Draft) -> None:
+    draft.add(Holder.AliasAdded, alias=command.alias)
+
+
+def _holder_named(directory: Directory, holders: list[str], name: str, when: str, section: str | None) -> str:
+    """The holder a user names among ``holders``, by its name on the notes or any other it is known by."""
+    aliases = {}
+    for holder in holders:
+        identity = directory.find(holder)
+        aliases.update({known: holder for known in (identity.known_as() if identity else ())})
+    return holder_among(holders, name, when, section, aliases)
+
+
+def _transferee(directory: Directory, name: str, declared_new: bool, on: date) -> str:
+    """The holder receiving notes: one on the registry, or a new one the entry declares; never a look-alike."""
+    wanted = name.strip()
+    if not wanted:
+        raise InvalidCommand("name the transferee")
+    found = directory.find(wanted)
+    if found is not None:
+        return found.name_on(on)
+    alike = directory.look_alikes(wanted)
+    if not declared_new:
+        hint = f" (did you mean {' or '.join(repr(n) for n in alike)}?)" if alike else ""
+        raise UnknownTransferee(
+            f"{wanted!r} is not a holder on the registry{hint}; a transfer to a holder new to the registry"
+            " says so (new_holder = true, --new-holder)"
+        )
+    if alike:
+        raise UnknownTransferee(
+            f"{wanted!r} is declared a new holder but looks like {' and '.join(repr(n) for n in alike)}, already on the"
+            " registry: give that holder's name, or identify the new holder first with a holder entry (distinct_from)"
+        )
+    return wanted
 
 
 # ------------------------------------------------------- guaranties, corrections
@@ -548,4 +615,7 @@ _DECIDERS: dict[type[Command], Callable[[Any, Any, Draft], None]] = {
     LapseAmendment: _lapse,
     ReleaseGuaranty: _release,
     Reverse: _reverse,
+    IdentifyHolder: _identify_holder,
+    RenameHolder: _rename_holder,
+    AddAlias: _add_alias,
 }

@@ -43,6 +43,10 @@ class UnknownHolder(RegistryError):
     rule = "the holder must be on the register on that date"
 
 
+class UnknownTransferee(RegistryError):
+    rule = "a transferee is a holder on the registry, or declared new and unlike any holder there"
+
+
 class UnknownNote(RegistryError):
     rule = "the note must be outstanding on that date"
 

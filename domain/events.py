@@ -22,6 +22,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import DomainEvent
 
 from domain.amendment import Condition
+from domain.holders import Alias, HolderTerms
 from domain.makewhole import MakewholeQuote
 from domain.money import ZERO, format_amount
 from domain.text import Defect, Provision, TextChange
@@ -40,7 +41,8 @@ NAMESPACE = UUID("6b1f0c52-3f43-5a38-9d57-2a4c8e0f7d15")
 AGREEMENT = "agreement"
 GUARANTY = "guaranty"
 INSTRUMENT = "instrument"
-KINDS = (AGREEMENT, GUARANTY, INSTRUMENT)
+HOLDER = "holder"
+KINDS = (AGREEMENT, GUARANTY, INSTRUMENT, HOLDER)
 
 
 def stream_id(kind: str, key: str) -> UUID:
@@ -159,6 +161,7 @@ class Agreement:
         transferee: str
         amount: Decimal
         issued: tuple[NoteCertificate, ...]
+        new_holder: bool = False
 
         def certificates(self) -> Sequence[NoteCertificate]:
             return self.issued
@@ -322,10 +325,35 @@ class Instrument:
             return f"{self.terms.title} delivered"
 
 
+class Holder:
+    """The events of a holder's stream: who it is, what it is called from when, who signs for it."""
+
+    class Identified(Event):
+        terms: HolderTerms
+
+        def headline(self) -> str:
+            return f"holder {self.terms.name}" + (
+                f", also known as {'; '.join(f'{a.name} ({a.role})' for a in self.terms.aliases)}" if self.terms.aliases else ""
+            )
+
+    class Renamed(Event):
+        name: str
+
+        def headline(self) -> str:
+            return f"renamed {self.name}"
+
+    class AliasAdded(Event):
+        alias: Alias
+
+        def headline(self) -> str:
+            return f"also known as {self.alias.name} ({self.alias.role})"
+
+
 CREATIONS: dict[str, type[Event]] = {
     AGREEMENT: Agreement.Registered,
     GUARANTY: Guaranty.Delivered,
     INSTRUMENT: Instrument.Delivered,
+    HOLDER: Holder.Identified,
 }
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from domain import rules
 from domain.errors import InvalidCommand
-from domain.events import Agreement, Event, Guaranty, Instrument, Reversed
+from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed
 from domain.makewhole import quote_for
 from domain.money import ZERO, format_amount
 from domain.state import (
@@ -32,6 +32,7 @@ from domain.state import (
     AmendmentOnFile,
     Coupon,
     GuarantyState,
+    HolderState,
     Instalment,
     InstrumentState,
     Movement,
@@ -50,7 +51,7 @@ def evolve(state: State | None, event: Event) -> State | None:
     """
     if isinstance(event, Reversed):
         return state
-    if isinstance(event, (Agreement.Registered, Guaranty.Delivered, Instrument.Delivered)):
+    if isinstance(event, (Agreement.Registered, Guaranty.Delivered, Instrument.Delivered, Holder.Identified)):
         if state is not None:
             raise InvalidCommand("a stream is put on the registry once")
         if isinstance(event, Agreement.Registered):
@@ -338,6 +339,19 @@ def _release(state: GuarantyState, event: Guaranty.Released) -> None:
     state.covered = state.covered - set(event.agreements) if event.agreements else frozenset()
 
 
+# -------------------------------------------------------------------- holders
+
+
+def _rename(state: HolderState, event: Holder.Renamed) -> None:
+    rules.check_new_name(state, event.name, event.effective_on)
+    state.identity.names.append((event.effective_on, event.name))
+
+
+def _add_alias(state: HolderState, event: Holder.AliasAdded) -> None:
+    rules.check_new_name(state, event.alias.name, event.effective_on)
+    state.identity.aliases.append(event.alias)
+
+
 # -------------------------------------------------------------------- helpers
 
 
@@ -371,6 +385,7 @@ _CREATE: dict[type, Callable] = {
     Agreement.Registered: AgreementState,
     Guaranty.Delivered: GuarantyState,
     Instrument.Delivered: InstrumentState,
+    Holder.Identified: HolderState,
 }
 
 _TRANSITIONS: dict[type, Callable] = {
@@ -389,4 +404,6 @@ _TRANSITIONS: dict[type, Callable] = {
     Agreement.ConsentGiven: _consent,
     Agreement.AmendmentLapsed: _lapse,
     Guaranty.Released: _release,
+    Holder.Renamed: _rename,
+    Holder.AliasAdded: _add_alias,
 }

@@ -7,7 +7,7 @@ names as recorded, so replaying them never depends on how someone typed them.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from domain.errors import UnknownHolder, UnknownSeries
 from domain.values import AgreementTerms
@@ -27,13 +27,15 @@ def series_key(terms: AgreementTerms, given: str | None) -> str:
     raise UnknownSeries(f"{terms.key} has no series {given!r}; its series are {', '.join(s.key for s in series)}")
 
 
-def holder_among(holders: Sequence[str], name: str, when: str, section: str | None) -> str:
-    """The holder a user names: exactly, ignoring case, or by a unique part of the name."""
+def holder_among(
+    holders: Sequence[str], name: str, when: str, section: str | None, aliases: Mapping[str, str] | None = None
+) -> str:
+    """The holder a user names: exactly, ignoring case, or by a unique part of the name or of one of
+    its ``aliases`` (other name -> holder)."""
     wanted = name.strip().casefold()
-    for candidates in (
-        [h for h in holders if h.casefold() == wanted],
-        [h for h in holders if wanted and wanted in h.casefold()],
-    ):
+    known = {holder: holder for holder in holders} | dict(aliases or {})
+    for matches in (lambda n: n.casefold() == wanted, lambda n: bool(wanted) and wanted in n.casefold()):
+        candidates = sorted({known[n] for n in known if matches(n)})
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:

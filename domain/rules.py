@@ -39,7 +39,15 @@ from domain.schedule import days_counted, interest_pattern
 from domain.values import AgreementTerms, Allocation, ScheduledPayment, SeriesTerms
 
 if TYPE_CHECKING:
-    from domain.state import AgreementState, AmendmentOnFile, Coupon, GuarantyState, Note, SeriesState
+    from domain.state import (
+        AgreementState,
+        AmendmentOnFile,
+        Coupon,
+        GuarantyState,
+        HolderState,
+        Note,
+        SeriesState,
+    )
 
 
 # ----------------------------------------------------------------- arithmetic
@@ -528,6 +536,15 @@ def check_release(state: GuarantyState, agreements: Sequence[str], on: date, key
         raise InvalidCommand(f"{key} does not cover {', '.join(unknown)}; it covers {', '.join(state.terms.agreements())}")
     if not state.covered or (agreements and not set(agreements) & state.covered):
         raise NotesPaidOff(f"{key} no longer covers {', '.join(agreements) or 'anything'} on {on}")
+
+
+# --------------------------------------------------------------------- holders
+
+
+def check_new_name(state: HolderState, name: str, on: date) -> None:
+    """A holder's new name or alias is new for it."""
+    if name.casefold() in {known.casefold() for known in state.identity.known_as()}:
+        raise InvalidCommand(f"{state.identity.name_on(on)} is already known as {name!r}")
 
 
 def describe(amounts: Mapping[int, Decimal]) -> str:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.errors import UnknownSeries
+from domain.holders import HolderTerms, Identity
 from domain.money import ZERO
 from domain.rules import pro_rata
 from domain.schedule import coupon_dates, interest_date_on_or_before, interest_for, require_day_count
@@ -128,6 +129,7 @@ class AgreementState:
         self.terms = terms
         self.notes: dict[int, Note] = {}
         self.live_notes: dict[int, Note] = {}
+        self.holder_order: dict[str, None] = {}  # holders in the order they came on the register
         self.deemed: dict[int, tuple[str, Decimal]] = {}
         self.series: dict[str, SeriesState] = {s.key: SeriesState(terms=s) for s in terms.series}
         self.on_file_from: date | None = None
@@ -144,6 +146,7 @@ class AgreementState:
         twin.__dict__.update(self.__dict__)
         twin.notes = dict(self.notes)
         twin.live_notes = dict(self.live_notes)
+        twin.holder_order = dict(self.holder_order)
         twin.deemed = dict(self.deemed)
         twin.series = {key: state.copy() for key, state in self.series.items()}
         twin.amendments = dict(self.amendments)
@@ -158,6 +161,7 @@ class AgreementState:
         self.notes[note.number] = note
         if note.status == OUTSTANDING:
             self.live_notes[note.number] = note
+            self.holder_order.setdefault(note.holder)
         else:
             self.live_notes.pop(note.number, None)
 
@@ -180,14 +184,10 @@ class AgreementState:
         return totals
 
     def holders(self, series: str | None = None) -> list[str]:
-        """Holders in register order: the last attested order, then by lowest note."""
-        notes = self.live(series)
-        present = {note.holder for note in notes}
+        """Holders in a stable order: as the last schedule on file lists them, then as they came on the register."""
+        present = {note.holder for note in self.live(series)}
         ordered = [holder for holder in self.attested_order if holder in present]
-        for note in notes:
-            if note.holder not in ordered:
-                ordered.append(note.holder)
-        return ordered
+        return ordered + [holder for holder in self.holder_order if holder in present and holder not in ordered]
 
     def series_state(self, key: str) -> SeriesState:
         try:
@@ -249,6 +249,21 @@ class GuarantyState:
         return twin
 
 
+class HolderState:
+    """A holder as its own stream says: its names from their dates, and its aliases."""
+
+    def __init__(self, terms: HolderTerms, on: date) -> None:
+        self.terms = terms
+        self.date = on
+        self.identity = Identity(terms.key, [(None, terms.name)], list(terms.aliases))
+
+    def copy(self) -> HolderState:
+        twin = object.__new__(HolderState)
+        twin.__dict__.update(self.__dict__)
+        twin.identity = Identity(self.identity.key, list(self.identity.names), list(self.identity.aliases))
+        return twin
+
+
 class InstrumentState:
     """Another instrument, delivered."""
 
@@ -263,4 +278,4 @@ class InstrumentState:
         return twin
 
 
-State = AgreementState | GuarantyState | InstrumentState
+State = AgreementState | GuarantyState | InstrumentState | HolderState

@@ -13,7 +13,7 @@ from decimal import Decimal
 from domain.money import ZERO
 from domain.state import AgreementState
 from domain.timeline import Timeline
-from domain.values import SeriesTerms, shown_if_set, unshown
+from domain.values import AgreementTerms, SeriesTerms, shown_if_set, unshown
 
 
 @dataclass(frozen=True)
@@ -177,3 +177,38 @@ def _totals(notes: tuple[NoteLine, ...], series: tuple[SeriesTerms, ...]) -> dic
 
 def _sum(notes: tuple[NoteLine, ...], holder: str, series: str) -> Decimal:
     return sum((n.principal for n in notes if n.holder == holder and n.series == series), ZERO)
+
+
+@dataclass(frozen=True)
+class TermsOnFile:
+    """An agreement's terms as the registry holds them (corrections and supplements applied), and what is not on file."""
+
+    agreement: str
+    terms: AgreementTerms
+    not_on_file: tuple[str, ...]
+    events: tuple[str, ...]
+
+
+def terms_on_file(key: str, timeline: Timeline) -> TermsOnFile:
+    final = timeline.final
+    assert isinstance(final, AgreementState), "an agreement's first event registers it"
+    terms = final.terms
+    missing = [name for name, value in (("closing date", terms.closing_on), ("amendment threshold", terms.amendment_threshold),
+                                         ("Events of Default", terms.defaults), ("Business Day calendar", terms.business_days))
+               if value is None]
+    for series in terms.series:
+        missing += [
+            f"{series.key}: {name}"
+            for name, value in (
+                ("interest dates", series.interest_dates), ("day count", series.day_count),
+                ("required prepayments", series.required_prepayments), ("minimum denomination", series.min_denomination),
+                ("optional prepayment multiple", series.optional_prepayment_multiple),
+                ("prepayment notice", series.prepayment_notice), ("make-whole", series.makewhole),
+            )
+            if value is None
+        ]
+    events = tuple(
+        f"{key}:{e.originator_version}" for e in timeline.ordered
+        if type(e).__name__ in ("Registered", "TermsCorrected", "SeriesAdded")
+    )
+    return TermsOnFile(key, terms, tuple(missing), events)

@@ -57,6 +57,8 @@ class Book:
         return self.record(IssueNotes(key=self.key, effective_on=on, evidence=TREASURY, notes=notes))
 
     def transfer(self, on: date, giver: str, taker: str, amount: str | Decimal, **options: object) -> tuple[Event, ...]:
+        """A transfer; the transferee may be new to the registry unless ``new_holder=False`` is given."""
+        options.setdefault("new_holder", True)
         return self.record(TransferNotes(key=self.key, effective_on=on, evidence=TREASURY, transferor=giver,
                                          transferee=taker, amount=Decimal(amount), **options))
 

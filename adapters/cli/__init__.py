@@ -8,10 +8,10 @@ the SQLite file ``debtreg.sqlite`` in the working directory.
 
 Commands are grouped by who uses them: ``registers`` (auditors and counsel),
 ``documents`` (counsel), ``payments`` and ``recording`` (treasury),
-``integrity`` (auditors).
+``journals`` (whoever keeps the registry), ``integrity`` (auditors).
 """
 
-from adapters.cli import registers, documents, payments, recording, integrity  # noqa: F401, I001 - registers commands, in help order
+from adapters.cli import registers, documents, payments, recording, journals, integrity  # noqa: F401, I001 - registers commands, in help order
 from adapters.cli.common import app
 
 

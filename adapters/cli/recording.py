@@ -1,4 +1,4 @@
-"""For treasury: recording transfers, payments, cancellations, consents and reversals; loading journals.
+"""For treasury: recording transfers, payments, cancellations, consents and reversals.
 
 Each recording command is validated as the journal entry it amounts to, turned
 into the same command a journal would give, and recorded by the application,
@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import getpass
 import os
-import sys
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 from uuid import uuid4
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import Progress
 
 from adapters.cli.common import (
     AgreementKey,
@@ -32,9 +27,7 @@ from adapters.cli.common import (
     emit,
     emit_json,
     invalid,
-    out,
     recording,
-    table,
 )
 from adapters.entries import (
     CancellationEntry,
@@ -47,8 +40,6 @@ from adapters.entries import (
     ReversalEntry,
     TransferEntry,
 )
-from adapters.journal import load as load_journals
-from adapters.registry import Staged
 from domain.values import TREASURY_ENTRY
 
 EvidenceOption = Annotated[
@@ -139,8 +130,9 @@ def transfer(
     agreement: AgreementKey,
     on: On,
     transferor: Annotated[str, typer.Option("--from", metavar="HOLDER", help="The holder giving notes (full name or a unique part).")],
-    transferee: Annotated[str, typer.Option("--to", metavar="HOLDER", help="The holder receiving them.")],
+    transferee: Annotated[str, typer.Option("--to", metavar="HOLDER", help="The holder receiving them (on the registry, or new with --new-holder).")],
     amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to transfer, e.g. 1,000,000.")],
+    new_holder: Annotated[bool, typer.Option("--new-holder", help="The transferee is new to the registry.")] = False,
     series: Series = None,
     note: Annotated[int | None, typer.Option("--note", metavar="NUMBER", help="Surrender this note only.")] = None,
     registered_name: Annotated[str | None, typer.Option("--registered-name", metavar="NAME", help="Name to register the new note in.")] = None,
@@ -151,7 +143,7 @@ def transfer(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a transfer: notes surrendered, new ones issued to the transferee (the agreement's exchange of notes)."""
-    given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note}
+    given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note, "new_holder": new_holder}
     record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
 
@@ -236,57 +228,6 @@ def consent(
     """Record a holder's written consent to an amendment."""
     record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
-
-
-@app.command()
-def load(
-    ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Journal files, or directories of them.")],
-    recorded_by: RecordedBy = None,
-    fmt: Format2 = TextOrJson.text,
-) -> None:
-    """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
-    progress_console = Console(stderr=True)
-    with recording(ctx, fmt.value) as registry, Progress(console=progress_console, transient=True,
-                                                         disable=not sys.stderr.isatty()) as bar:
-
-        def progress(total: int) -> Callable[[Staged], None]:
-            task = bar.add_task("recording", total=total)
-            return lambda _: bar.advance(task)
-
-        staged = load_journals(registry, paths, recorded_by or actor(), progress)
-    summary = load_summary(staged)
-    if fmt is TextOrJson.json:
-        emit_json(summary)
-        return
-    rows = [[s.journal, s.agreement, str(s.entries), str(s.recorded), str(s.on_file), str(s.events)] for s in summary]
-    out.print(table("Journals loaded", ["Journal", "Key", "Entries", "Recorded", "Already on file", "Events"], rows, [2, 3, 4, 5]))
-
-
-@dataclass
-class Loaded:
-    """One journal's load: its entries, those recorded now, those on file already, events recorded."""
-
-    journal: str
-    agreement: str
-    entries: int = 0
-    recorded: int = 0
-    on_file: int = 0
-    events: int = 0
-
-
-def load_summary(staged: Sequence[Staged]) -> list[Loaded]:
-    by_source: dict[str, Loaded] = {}
-    for item in staged:
-        journal = (item.provenance.source or "").rsplit(":", 1)[0]
-        line = by_source.setdefault(journal, Loaded(journal, item.key))
-        line.entries += 1
-        if item.events:
-            line.recorded += 1
-        else:
-            line.on_file += 1
-        line.events += len(item.events)
-    return list(by_source.values())
 
 
 @app.command()

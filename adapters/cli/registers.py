@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Annotated
+
 import typer
 
 from adapters import render
@@ -24,6 +27,7 @@ from adapters.cli.common import (
     querying,
     table,
 )
+from domain.errors import UnknownHolder
 from domain.money import format_amount
 
 
@@ -41,6 +45,17 @@ def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
         for a in found
     ]
     out.print(table("Agreements", ["Agreement", "Issuer", "Title", "Dated as of", "Series"], rows))
+
+
+@app.command()
+def terms(ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None) -> None:
+    """The agreement's terms as on file (corrections and supplements applied), and what is not on file."""
+    with querying(ctx, fmt.value) as queries:
+        view = queries.terms(agreement, moment(known_at))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+    else:
+        emit(render.terms_text(view))
 
 
 @app.command()
@@ -105,6 +120,33 @@ def annex1(
         emit(render.annex1_csv(view).rstrip("\n"))
     else:
         emit(render.annex1_text(view))
+
+
+@app.command("holders")
+def holders_command(
+    ctx: typer.Context,
+    as_of: AsOf,
+    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="One holder, by any name it is known by.")] = None,
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Each holder's positions in every agreement on a date, however many agreements hold it."""
+    with querying(ctx, fmt.value) as queries:
+        view = queries.holders(day(as_of), moment(known_at))
+        if holder is not None:
+            found = queries.registry.directory().find(holder)
+            if found is None:
+                raise UnknownHolder(f"{holder!r} is not a holder on the registry; `debtreg holders --as-of DATE` lists them")
+            view = replace(view, holders=tuple(h for h in view.holders if h.holder == found.key))
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    rows = [
+        [h.name + "".join(f"\naka {other}" for other in h.also_known_as) if i == 0 else "", p.agreement, p.series,
+         format_amount(p.principal), ", ".join(f"No. {n}" for n in p.notes)]
+        for h in view.holders for i, p in enumerate(h.positions)
+    ]
+    out.print(table(f"Holders as of {view.as_of}", ["Holder", "Agreement", "Series", "Principal", "Notes"], rows, [3]))
 
 
 @app.command("history")

@@ -19,6 +19,7 @@ from adapters.entries.documents import (
     LapseEntry,
     TextEntry,
 )
+from adapters.entries.holders import HolderAliasEntry, HolderEntry, HolderRenamedEntry
 from adapters.entries.instruments import GuarantyEntry, GuarantyReleaseEntry, InstrumentEntry
 from adapters.entries.payments import InterestEntry, MaturityEntry, PrepaymentEntry
 from adapters.entries.register import (
@@ -52,6 +53,9 @@ Entry = Annotated[
     | GuarantyEntry
     | GuarantyReleaseEntry
     | InstrumentEntry
+    | HolderEntry
+    | HolderRenamedEntry
+    | HolderAliasEntry
     | ReversalEntry,
     Field(discriminator="type"),
 ]
@@ -68,6 +72,9 @@ __all__ = [
     "EvidenceIn",
     "GuarantyEntry",
     "GuarantyReleaseEntry",
+    "HolderAliasEntry",
+    "HolderEntry",
+    "HolderRenamedEntry",
     "InstrumentEntry",
     "InterestEntry",
     "IssueEntry",

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from domain.commands import Command
 from domain.errors import InvalidAmount
@@ -81,10 +81,24 @@ def _curve(value: Any) -> tuple[CurvePoint, ...]:
     return tuple(sorted(points, key=lambda p: p.years))
 
 
-Money = Annotated[Decimal, BeforeValidator(_money)]
-Curve = Annotated[tuple[CurvePoint, ...], BeforeValidator(_curve)]
-Percent = Annotated[Decimal, BeforeValidator(_percent)]
-Day = Annotated[date, BeforeValidator(_day)]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*(US)?\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?\s*$"},
+                              {"type": "integer", "minimum": 0}],
+                    "title": "amount", "examples": ["1,000,000", "2594625.00"]}),
+]
+Curve = Annotated[
+    tuple[CurvePoint, ...],
+    BeforeValidator(_curve),
+    WithJsonSchema({"type": "string", "title": "Treasury curve", "examples": ["6m=1.10, 1y=1.25, 2y=1.60"]}),
+]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "title": "percentage", "examples": ["7.13%"]}),
+]
+Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date", "title": "date"})]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -93,14 +107,18 @@ class Strict(BaseModel):
 
 
 class EvidenceIn(Strict):
-    document: Text
-    section: str | None = None
-    note: str | None = None
+    """The document that backs an entry."""
+
+    document: Text = Field(description='The document, e.g. "003_dd423827a16c28bb.txt" or "transfer request of 2003-02-28".')
+    section: str | None = Field(None, description='Where in it, e.g. "Annex 1" or "5.1(a)".')
+    note: str | None = Field(None, description="Anything a reader of the evidence should know.")
 
 
 class AssumedIn(Strict):
-    fact: Text
-    reason: Text
+    """A fact the evidence does not give, and why the entry relies on it anyway."""
+
+    fact: Text = Field(description='The fact assumed, e.g. "effective date 1998-01-02".')
+    reason: Text = Field(description="Why it is assumed, and on what ground.")
 
 
 class EntryIn(Strict):
@@ -112,10 +130,10 @@ class EntryIn(Strict):
 
     stream_kind: ClassVar[str] = AGREEMENT
 
-    id: str | None = None
-    effective_on: Day
-    evidence: EvidenceIn
-    assumed: tuple[AssumedIn, ...] = ()
+    id: str | None = Field(None, description="The entry's id in its journal, unique there; loading twice records it once.")
+    effective_on: Day = Field(description="The date it took effect (business time), YYYY-MM-DD.")
+    evidence: EvidenceIn = Field(description="The document and section that back it.")
+    assumed: tuple[AssumedIn, ...] = Field((), description="Facts the evidence does not give, each with its reason.")
 
     def resolve(self, directory: Path) -> EntryIn:
         """This entry with any file it names read in (from the journal's directory)."""
@@ -128,6 +146,10 @@ class EntryIn(Strict):
     def command(self, key: str) -> Command:
         """The command this entry asks of the stream called ``key``."""
         raise NotImplementedError
+
+    def stream_key(self, journal_key: str | None) -> str | None:
+        """The key of the stream this entry acts on: its journal's, unless the entry names its own."""
+        return journal_key
 
     def common(self, key: str) -> dict[str, Any]:
         """The fields every command takes, from this entry."""

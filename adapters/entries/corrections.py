@@ -18,10 +18,10 @@ class ReversalEntry(EntryIn):
     """
 
     type: Literal["reversal"]
-    effective_on: Day | None = None  # type: ignore[assignment]
-    target: int = Field(gt=0)
-    reason: Text
-    of: Literal["agreement", "guaranty", "instrument"] = "agreement"
+    effective_on: Day | None = Field(None, description="Not given: a reversal takes effect as of the entry it reverses.")  # type: ignore[assignment]
+    target: int = Field(gt=0, description="The recording position of one of the entry's events, as history shows it.")
+    reason: Text = Field(description="Why the entry was wrong.")
+    of: Literal["agreement", "guaranty", "instrument", "holder"] = Field("agreement", description="The kind of stream it is in.")
 
     @property
     def stream_kind(self) -> str:  # type: ignore[override]

@@ -16,42 +16,48 @@ from domain.text import Defect, Provision, TextChange
 
 
 class ProvisionIn(Strict):
-    ref: Text
-    kind: Text
-    title: str
-    text: str
-    parent: str | None = None
+    """One provision of the text: a section, a definition, an exhibit."""
+
+    ref: Text = Field(description='How it is addressed, e.g. "7.7" or \'10.1 "Affiliate"\'.')
+    kind: Text = Field(description='"article", "section", "definition", "exhibit", "part".')
+    title: str = Field(description="Its heading, or the term it defines.")
+    text: str = Field(description="Its words.")
+    parent: str | None = Field(None, description="The provision it sits in (a definition's section).")
 
 
 class DefectIn(Strict):
-    printed: Text
-    reading: Text
-    where: Text
-    note: str = ""
+    """A scanning error kept as printed."""
+
+    printed: Text = Field(description="What the source shows.")
+    reading: Text = Field(description="What it evidently means.")
+    where: Text = Field(description="Where it is.")
+    note: str = Field("", description="Anything more.")
 
 
 class TextHeader(Strict):
-    agreement: Text
-    source: Text
-    source_sha256: Text
-    cleaning: tuple[str, ...] = ()
-    not_on_file: tuple[str, ...] = ()
+    """Where the structured text comes from."""
+
+    agreement: Text = Field(description="The agreement's key.")
+    source: Text = Field(description="The source document.")
+    source_sha256: Text = Field(description="The SHA-256 of the source document.")
+    cleaning: tuple[str, ...] = Field((), description="What was cleaned out of the source (page markers, say).")
+    not_on_file: tuple[str, ...] = Field((), description="Provisions the source lists but does not contain.")
 
 
 class TextFile(Strict):
     """A structured text fixture, as written by ``adapters.agreement_text``."""
 
-    text: TextHeader
-    defect: tuple[DefectIn, ...] = ()
-    provision: tuple[ProvisionIn, ...] = Field(min_length=1)
+    text: TextHeader = Field(description="Where it comes from.")
+    defect: tuple[DefectIn, ...] = Field((), description="Scanning errors kept as printed.")
+    provision: tuple[ProvisionIn, ...] = Field(min_length=1, description="The provisions, in the document's order.")
 
 
 class TextEntry(EntryIn):
     """The agreement's original text on file, from a structured text fixture (``file``)."""
 
     type: Literal["text"]
-    file: str | None = None
-    content: TextFile | None = None
+    file: str | None = Field(None, description="A structured text file beside the journal (see adapters/agreement_text.py).")
+    content: TextFile | None = Field(None, description="The text itself, instead of a file.")
 
     def resolve(self, directory: Path) -> TextEntry:
         """This entry with its text file read and validated."""
@@ -89,19 +95,25 @@ class TextEntry(EntryIn):
 
 
 class ChangeIn(Strict):
-    action: Literal["restate", "add-definition", "delete", "insert"]
-    target: Text
-    text: str = ""
-    title: str | None = None
-    term: str | None = None
-    after: str | None = None
+    """One change an amendment makes to the text, as its words put it."""
+
+    action: Literal["restate", "add-definition", "delete", "insert"] = Field(
+        description='"restate" a section or clause in its entirety, "add-definition", "delete" or "insert" a provision.'
+    )
+    target: Text = Field(description='The section or clause ("7.7", "7.14(d)"), or the definitions section for a new term.')
+    text: str = Field("", description="The new words.")
+    title: str | None = Field(None, description="The heading of a restated or inserted section.")
+    term: str | None = Field(None, description="The term a definition defines.")
+    after: str | None = Field(None, description="The provision an inserted one follows.")
 
 
 class ConditionIn(Strict):
-    section: Text
-    text: Text
-    kind: Literal["delivered", "executed"]
-    ref: Text
+    """A condition precedent of an amendment: another instrument delivered, or another amendment executed."""
+
+    section: Text = Field(description='The amendment\'s section stating it, e.g. "5(b)".')
+    text: Text = Field(description="Its words.")
+    kind: Literal["delivered", "executed"] = Field(description='"delivered" (a guaranty, an instrument) or "executed" (an amendment).')
+    ref: Text = Field(description='What it waits on: "guaranty/kar-2003", "instrument/…", "agreement/barnes-2000/2".')
 
 
 class AmendmentEntry(EntryIn):
@@ -112,12 +124,12 @@ class AmendmentEntry(EntryIn):
     """
 
     type: Literal["amendment"]
-    number: int = Field(gt=0)
-    name: Text
-    changes: tuple[ChangeIn, ...] = ()
-    conditions: tuple[ConditionIn, ...] = ()
-    changes_payments: bool = False
-    consents_section: str | None = None
+    number: int = Field(gt=0, description="Its number.")
+    name: Text = Field(description='Its name, e.g. "Amendment No. 2 to Note Purchase Agreement".')
+    changes: tuple[ChangeIn, ...] = Field((), description="What it changes in the text, each as its words put it.")
+    conditions: tuple[ConditionIn, ...] = Field((), description="What must be delivered or executed before it takes effect.")
+    changes_payments: bool = Field(False, description="It changes payment amounts, times or rates (every holder must consent).")
+    consents_section: str | None = Field(None, description='The amendment\'s section requiring the holders\' consent, e.g. "5(a)".')
 
     def command(self, key: str) -> ExecuteAmendment:
         return ExecuteAmendment(
@@ -135,27 +147,31 @@ class AmendmentNotOnFileEntry(EntryIn):
     """An amendment a document on file refers to, whose date and content are not on file."""
 
     type: Literal["amendment-not-on-file"]
-    number: int = Field(gt=0)
-    name: Text
+    number: int = Field(gt=0, description="Its number.")
+    name: Text = Field(description="Its name, as the document referring to it gives it.")
 
     def command(self, key: str) -> NoteAmendment:
         return NoteAmendment(**self.common(key), number=self.number, name=self.name)
 
 
 class ConsentEntry(EntryIn):
+    """A holder's written consent to an amendment, dated on or after the amendment's date."""
+
     type: Literal["consent"]
-    amendment: int = Field(gt=0)
-    holder: Text
-    signed_as: str | None = None
+    amendment: int = Field(gt=0, description="The amendment's number.")
+    holder: Text = Field(description="The holder of record consenting: its name, or a unique part of it.")
+    signed_as: str | None = Field(None, description="The name on the signature page, if not the holder's.")
 
     def command(self, key: str) -> GiveConsent:
         return GiveConsent(**self.common(key), amendment=self.amendment, holder=self.holder, signed_as=self.signed_as)
 
 
 class LapseEntry(EntryIn):
+    """An amendment abandoned: it will never take effect."""
+
     type: Literal["amendment-lapsed"]
-    amendment: int = Field(gt=0)
-    reason: Text
+    amendment: int = Field(gt=0, description="The amendment's number.")
+    reason: Text = Field(description="Why.")
 
     def command(self, key: str) -> LapseAmendment:
         return LapseAmendment(**self.common(key), amendment=self.amendment, reason=self.reason)

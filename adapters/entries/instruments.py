@@ -13,8 +13,10 @@ from domain.values import GuarantyTerms, InstrumentTerms, Obligation
 
 
 class ObligationIn(Strict):
-    name: Text
-    agreement: str | None = None
+    """An obligation a guaranty covers: an agreement on the registry, or another by name."""
+
+    name: Text = Field(description="The obligation as the guaranty names it.")
+    agreement: str | None = Field(None, description="The agreement's key, if it is on the registry.")
 
 
 class GuarantyEntry(EntryIn):
@@ -23,11 +25,11 @@ class GuarantyEntry(EntryIn):
     stream_kind: ClassVar[str] = GUARANTY
 
     type: Literal["guaranty"]
-    title: Text
-    guarantor: Text
-    dated_as_of: Day
-    beneficiaries: tuple[str, ...] = ()
-    covers: tuple[ObligationIn, ...] = Field(min_length=1)
+    title: Text = Field(description="The guaranty as it names itself.")
+    guarantor: Text = Field(description="Who guaranties.")
+    dated_as_of: Day = Field(description="Its date.")
+    beneficiaries: tuple[str, ...] = Field((), description="Whom it is in favour of.")
+    covers: tuple[ObligationIn, ...] = Field(min_length=1, description="What it guaranties.")
 
     def command(self, key: str) -> DeliverGuaranty:
         terms = GuarantyTerms(
@@ -47,7 +49,7 @@ class GuarantyReleaseEntry(EntryIn):
     stream_kind: ClassVar[str] = GUARANTY
 
     type: Literal["guaranty-release"]
-    agreements: tuple[str, ...] = ()
+    agreements: tuple[str, ...] = Field((), description="The agreements released; all it covers if none are named.")
 
     def command(self, key: str) -> ReleaseGuaranty:
         return ReleaseGuaranty(**self.common(key), agreements=self.agreements)
@@ -59,9 +61,9 @@ class InstrumentEntry(EntryIn):
     stream_kind: ClassVar[str] = INSTRUMENT
 
     type: Literal["instrument"]
-    title: Text
-    parties: tuple[str, ...] = ()
-    dated_as_of: Day | None = None
+    title: Text = Field(description="The instrument as it names itself.")
+    parties: tuple[str, ...] = Field((), description="Its parties.")
+    dated_as_of: Day | None = Field(None, description="Its date, if on file.")
 
     def command(self, key: str) -> DeliverInstrument:
         return DeliverInstrument(

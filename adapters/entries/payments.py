@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from adapters.entries.base import Curve, Day, EntryIn, Money
 from domain.commands import PayAtMaturity, PayInterest, Prepay
 
@@ -13,19 +15,23 @@ class PrepaymentEntry(EntryIn):
     of notes with a make-whole gives the Treasury curve of its date."""
 
     type: Literal["prepayment"]
-    kind: Literal["required", "optional"]
-    amount: Money | None = None
-    series: str | None = None
-    treasury_curve: Curve | None = None
+    kind: Literal["required", "optional"] = Field(description="required (on the schedule) or optional.")
+    amount: Money | None = Field(None, description="The principal prepaid; a required one may leave it to the schedule.")
+    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    treasury_curve: Curve | None = Field(
+        None, description='Treasury yields by remaining life on the prepayment date, for a make-whole: "1y=1.25,2y=1.60".'
+    )
 
     def command(self, key: str) -> Prepay:
         return Prepay(**self.common(key), kind=self.kind, amount=self.amount, series=self.series, curve=self.treasury_curve)
 
 
 class MaturityEntry(EntryIn):
+    """The whole unpaid principal of a series, paid on or after maturity."""
+
     type: Literal["maturity"]
-    series: str | None = None
-    amount: Money | None = None
+    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    amount: Money | None = Field(None, description="Checked against the principal outstanding, if given.")
 
     def command(self, key: str) -> PayAtMaturity:
         return PayAtMaturity(**self.common(key), series=self.series, amount=self.amount)
@@ -35,9 +41,9 @@ class InterestEntry(EntryIn):
     """Interest paid on a coupon date (the earliest unpaid by default); the amount is checked."""
 
     type: Literal["interest"]
-    due_on: Day | None = None
-    amount: Money | None = None
-    series: str | None = None
+    due_on: Day | None = Field(None, description="The interest date paid; the earliest unpaid if left out.")
+    amount: Money | None = Field(None, description="Checked against the interest due, if given.")
+    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
 
     def command(self, key: str) -> PayInterest:
         return PayInterest(**self.common(key), series=self.series, due_on=self.due_on, amount=self.amount)

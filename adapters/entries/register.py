@@ -59,12 +59,14 @@ class SupplementEntry(EntryIn):
 
 
 class NoteIn(Strict):
-    holder: Text
-    principal: Money
-    series: str | None = None
-    registered_name: str | None = None
-    account: str | None = None
-    number: int | None = Field(default=None, gt=0)
+    """A note on the register."""
+
+    holder: Text = Field(description="Its holder, as the document names it.")
+    principal: Money = Field(description="Its principal.")
+    series: str | None = Field(None, description="Its series' key; may be left out when the agreement has one series.")
+    registered_name: str | None = Field(None, description='The name it is registered in, e.g. a nominee "CIG & Co.".')
+    account: str | None = Field(None, description='An account of the holder, e.g. "on behalf of one or more separate accounts".')
+    number: int | None = Field(default=None, gt=0, description="Its certificate number, if on file; the registry numbers it otherwise.")
 
     def new(self) -> NewNote:
         return NewNote(self.holder, self.principal, self.series, self.registered_name, self.account, self.number)
@@ -74,7 +76,7 @@ class IssueEntry(EntryIn):
     """Notes issued at a closing."""
 
     type: Literal["issue"]
-    notes: tuple[NoteIn, ...] = Field(min_length=1)
+    notes: tuple[NoteIn, ...] = Field(min_length=1, description="The notes issued, each series in full.")
 
     def command(self, key: str) -> IssueNotes:
         return IssueNotes(**self.common(key), notes=tuple(n.new() for n in self.notes))
@@ -84,20 +86,23 @@ class OpeningRegisterEntry(EntryIn):
     """The earliest register on file, for notes whose earlier history is not."""
 
     type: Literal["opening-register"]
-    notes: tuple[NoteIn, ...] = Field(min_length=1)
+    notes: tuple[NoteIn, ...] = Field(min_length=1, description="The notes outstanding on the date, and their holders.")
 
     def command(self, key: str) -> OpenRegister:
         return OpenRegister(**self.common(key), notes=tuple(n.new() for n in self.notes))
 
 
 class TransferEntry(EntryIn):
+    """Notes surrendered by a holder and new ones issued to the transferee (and to the holder for any remainder)."""
+
     type: Literal["transfer"]
-    from_: Text = Field(alias="from")
-    to: Text
-    amount: Money
-    series: str | None = None
-    note: int | None = Field(default=None, gt=0)
-    registered_name: str | None = None
+    from_: Text = Field(alias="from", description="The holder transferring: its name, or a unique part of it.")
+    to: Text = Field(description="The holder receiving: a holder on the registry, or a new one (say so with new_holder).")
+    amount: Money = Field(description="The principal transferred.")
+    new_holder: bool = Field(False, description="The transferee is not yet a holder on the registry.")
+    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    note: int | None = Field(default=None, gt=0, description="Surrender this note only (else the holder's notes in number order).")
+    registered_name: str | None = Field(None, description="The name to register the new note in.")
 
     def command(self, key: str) -> TransferNotes:
         return TransferNotes(
@@ -105,6 +110,7 @@ class TransferEntry(EntryIn):
             transferor=self.from_,
             transferee=self.to,
             amount=self.amount,
+            new_holder=self.new_holder,
             series=self.series,
             note=self.note,
             registered_name=self.registered_name,
@@ -112,8 +118,10 @@ class TransferEntry(EntryIn):
 
 
 class CancellationEntry(EntryIn):
+    """A note the Company acquired, cancelled and never reissued."""
+
     type: Literal["cancellation"]
-    note: int = Field(gt=0)
+    note: int = Field(gt=0, description="The note's number.")
 
     def command(self, key: str) -> CancelNote:
         return CancelNote(**self.common(key), note=self.note)
@@ -122,8 +130,10 @@ class CancellationEntry(EntryIn):
 class HolderIn(Strict):
     """A line of a schedule of holders: one amount, or one per series with "n/a"."""
 
-    holder: Text
-    principal: Money | dict[str, Money | Literal["n/a"]]
+    holder: Text = Field(description="The holder as the schedule names it.")
+    principal: Money | dict[str, Money | Literal["n/a"]] = Field(
+        description='One amount, or one per series by key with "n/a" where the holder has none.'
+    )
 
     def amounts(self) -> dict[str | None, Decimal]:
         amounts = self.principal if isinstance(self.principal, dict) else {None: self.principal}
@@ -134,9 +144,9 @@ class RegisterEntry(EntryIn):
     """A schedule of holders on file (an Annex 1): loading checks the register against it."""
 
     type: Literal["register"]
-    holders: tuple[HolderIn, ...]
-    total: Money | None = None
-    totals: dict[str, Money] | None = None
+    holders: tuple[HolderIn, ...] = Field(description="Each line of the schedule, in its order.")
+    total: Money | None = Field(None, description="The TOTAL line (one series); checked against the lines.")
+    totals: dict[str, Money] | None = Field(None, description="The TOTALS line by series key; checked against the lines.")
 
     @model_validator(mode="after")
     def _totals_add_up(self) -> RegisterEntry:

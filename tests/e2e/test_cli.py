@@ -106,13 +106,14 @@ def test_loading_again_records_nothing_new(db):
         (1, 0, 1),
         (1, 0, 1),
         (1, 0, 1),
+        (1, 0, 1),
     ]
 
 
 def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
     next_event = len(history(db)) + 1
     result = debtreg(
-        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC",
+        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--new-holder",
         "--amount", "1,000,000", "--evidence", "transfer request of 2003-02-28", db=db,
     )
     assert result.stdout.startswith(
@@ -129,7 +130,7 @@ def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
 def test_a_refused_transfer_exits_non_zero_names_the_rule_and_changes_nothing(db):
     before = history(db)
     result = installed(
-        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "ACE American", "--to", "X",
+        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "ACE American", "--to", "X", "--new-holder",
         "--amount", "2,550,000", db=db, check=False,
     )
     assert result.returncode == 1
@@ -162,9 +163,9 @@ def test_the_same_request_id_records_once(db):
     ("args", "message"),
     [
         (("annex1", "barnes-1996", "--as-of", "2003-02-05"), "no agreement 'barnes-1996' is on the registry"),
-        (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--amount", "1000000.005"), "amount: '1000000.005' is not an amount"),
-        (("transfer", "novascotia-1999", "--date", "2003-03-03", "--from", "Allstate Life", "--to", "X", "--amount", "1,000,000"), "has several series"),
-        (("transfer", "novascotia-1999", "--date", "2001-03-03", "--series", "7.80", "--from", "Nationwide", "--to", "X", "--amount", "1,000,000"), "on file only from 2003-02-05"),
+        (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder", "--amount", "1000000.005"), "amount: '1000000.005' is not an amount"),
+        (("transfer", "novascotia-1999", "--date", "2003-03-03", "--from", "Allstate Life", "--to", "X", "--new-holder", "--amount", "1,000,000"), "has several series"),
+        (("transfer", "novascotia-1999", "--date", "2001-03-03", "--series", "7.80", "--from", "Nationwide", "--to", "X", "--new-holder", "--amount", "1,000,000"), "on file only from 2003-02-05"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(db, args, message):
@@ -230,7 +231,7 @@ def test_amendments_consents_and_guaranties_for_counsel(db):
 
 def test_a_consent_is_recorded_from_the_command_line(db):
     debtreg(
-        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--amount", "1,000,000", db=db
+        "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--new-holder", "--amount", "1,000,000", db=db
     )
     result = debtreg("consent", "barnes-1995", "2", "--holder", "New Holder", "--date", "2003-03-03", db=db, check=False)
     assert result.returncode == 1
@@ -268,7 +269,7 @@ def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
 def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_path):
     digest = debtreg("digest", db=db).stdout.strip()
     assert digest.startswith("debtreg:v1:")
-    debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder", "--amount", "1,000,000", db=db)
+    debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder", "--new-holder", "--amount", "1,000,000", db=db)
     assert debtreg("verify", "--digest", digest, db=db).stdout.startswith("intact:")
     import sqlite3
 
@@ -281,7 +282,7 @@ def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_p
 
 
 def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):
-    recorded = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "Wrong Holder",
+    recorded = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "Wrong Holder", "--new-holder",
                        "--amount", "1,000,000", db=db).stdout
     event = recorded.split()[1].rstrip(":")
     moment = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)[-1]["recorded_at"]

@@ -107,7 +107,7 @@ class Adversary(RuleBasedStateMachine):
         amount = note.principal if hundreds == 0 else D(data.draw(st.integers(1, hundreds)) * 100_000)
         taker = data.draw(st.sampled_from([h for h in HOLDERS + ["Newco"] if h != note.holder]))
         self.attempt(TransferEntry, {"type": "transfer", "effective_on": on.isoformat(), "from": note.holder, "to": taker,
-                                     "amount": str(amount), "note": note.number}, valid=True)
+                                     "amount": str(amount), "note": note.number, "new_holder": True}, valid=True)
 
     @rule(data=st.data())
     def pay_what_is_due(self, data):
@@ -123,11 +123,11 @@ class Adversary(RuleBasedStateMachine):
 
     @rule(giver=st.sampled_from(HOLDERS + ["Nobody Ltd"]), taker=st.sampled_from(HOLDERS + ["Newco", "alpha life"]),
           amount=st.one_of(st.integers(1, 10**9).map(lambda c: f"{c // 100}.{c % 100:02d}"), st.sampled_from(MALFORMED)),
-          back=st.integers(-40, 3700), note=st.one_of(st.none(), st.integers(1, 40)))
-    def transfer_anything(self, giver, taker, amount, back, note):
+          back=st.integers(-40, 3700), note=st.one_of(st.none(), st.integers(1, 40)), new=st.booleans())
+    def transfer_anything(self, giver, taker, amount, back, note, new):
         on = START + timedelta(days=back)
         self.attempt(TransferEntry, {"type": "transfer", "effective_on": on.isoformat(), "from": giver, "to": taker,
-                                     "amount": amount, **({"note": note} if note else {})})
+                                     "amount": amount, "new_holder": new, **({"note": note} if note else {})})
 
     @rule(kind=st.sampled_from(["required", "optional"]), amount=st.one_of(st.none(), st.sampled_from(MALFORMED),
           st.integers(1, 30).map(lambda n: f"{n * 500_000:,}")), back=st.integers(-40, 3700))

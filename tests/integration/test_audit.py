@@ -31,7 +31,7 @@ def reopened(store_url: str) -> Registry:
 
 def transfer(registry: Registry, amount: str) -> None:
     entry = TransferEntry.model_validate(
-        {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"}, "from": "Lincoln", "to": "New Holder", "amount": amount}
+        {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"}, "from": "Lincoln", "to": "New Holder", "new_holder": True, "amount": amount}
     )
     registry.record("barnes-1995", entry, recorded_by="tests")
 

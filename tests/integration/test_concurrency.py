@@ -28,7 +28,7 @@ DEBTREG = str(Path(sys.executable).parent / "debtreg")
 def lincoln_sells_everything_to(taker: str) -> TransferEntry:
     return TransferEntry.model_validate(
         {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"},
-         "from": "Lincoln", "to": taker, "amount": "6,150,000"}
+         "from": "Lincoln", "to": taker, "new_holder": True, "amount": "6,150,000"}
     )
 
 
@@ -92,7 +92,7 @@ def test_two_debtreg_commands_at_once_one_records_and_one_is_refused(loaded_stor
     commands = [
         subprocess.Popen(
             [DEBTREG, "--db", loaded_store, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln",
-             "--to", taker, "--amount", "6,150,000"],
+             "--to", taker, "--new-holder", "--amount", "6,150,000"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
         )
         for taker in ("Buyer A", "Buyer B")

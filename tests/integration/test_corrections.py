@@ -23,7 +23,8 @@ def store(store_url):
 
 def transfer(registry, on, giver, taker, amount, request=None):
     entry = TransferEntry.model_validate(
-        {"type": "transfer", "effective_on": on, "evidence": {"document": "t"}, "from": giver, "to": taker, "amount": amount}
+        {"type": "transfer", "effective_on": on, "evidence": {"document": "t"}, "from": giver, "to": taker, "amount": amount,
+         "new_holder": True}
     )
     return registry.record("barnes-1995", entry, recorded_by="clerk", request_id=request or f"{on}/{taker}/{amount}")
 

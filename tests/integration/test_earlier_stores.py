@@ -52,7 +52,8 @@ def test_the_first_writer_lists_the_earlier_streams_and_records_on_top_of_them(e
     registry = Registry(earlier)
     try:
         entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2003-01-02", "evidence": {"document": "t"},
-                                              "from": "Gamma", "to": "Delta Life", "amount": "500,000"})
+                                              "from": "Gamma", "to": "Delta Life", "new_holder": True,
+                                              "amount": "500,000"})
         [event] = registry.record("small-2001", entry, recorded_by="tests").events
         assert event.originator_version == 7 and [c.number for c in event.issued] == [7, 8]
         assert registry.index.get_last() is not None

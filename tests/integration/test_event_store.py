@@ -23,6 +23,7 @@ def transfer_entry(amount: str) -> TransferEntry:
             "evidence": {"document": "treasury entry"},
             "from": "Lincoln",
             "to": "New Holder",
+            "new_holder": True,
             "amount": amount,
         }
     )

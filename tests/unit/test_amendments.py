@@ -139,7 +139,7 @@ def test_changing_section_9_needs_every_holder_under_section_11_5(loaded):
 
 
 def test_notes_held_by_the_company_do_not_vote(loaded):
-    record(loaded, "barnes-1995", TransferEntry, type="transfer", **{"from": "Lincoln", "to": "Barnes Group Inc."}, amount="6,150,000")
+    record(loaded, "barnes-1995", TransferEntry, type="transfer", **{"from": "Lincoln", "to": "Barnes Group Inc."}, new_holder=True, amount="6,150,000")
     record(
         loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
         changes=[{"action": "restate", "target": "7.8", "title": "Net Worth", "text": "Hypothetical."}],

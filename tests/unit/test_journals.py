@@ -24,6 +24,7 @@ effective_on = 2003-03-01
 evidence = { document = "treasury entry" }
 from = "Lincoln Investment Management, Inc."
 to = "New Holder"
+new_holder = true
 amount = "1,000,000"
 """
 
@@ -63,7 +64,7 @@ def test_a_journal_entry_is_recorded_with_its_source_line(loaded, tmp_path):
 
 def test_invalid_toml_is_refused_with_its_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER + 'amount = "2"\n')
-    with pytest.raises(InvalidJournal, match=r"not valid TOML: .*line 13"):
+    with pytest.raises(InvalidJournal, match=r"not valid TOML: .*line 14"):
         load(loaded, [path], "tests")
 
 
@@ -119,7 +120,7 @@ def test_a_refused_entry_refuses_the_whole_load_and_records_nothing(loaded, tmp_
     too_much = TRANSFER.replace('id = "t1"', 'id = "too-much"').replace('"1,000,000"', '"9,000,000"')
     path = journal(tmp_path, HEADER + good + too_much)
     before = stored(loaded)
-    with pytest.raises(Exception, match=rf"{path}:13: entry 'too-much': .*cannot transfer \$9,000,000.00"):
+    with pytest.raises(Exception, match=rf"{path}:14: entry 'too-much': .*cannot transfer \$9,000,000.00"):
         load(loaded, [path], "tests")
     assert stored(loaded) == before
 

@@ -142,7 +142,7 @@ def test_reversing_an_amendment_that_holders_consented_to_is_refused(loaded):
 def test_nothing_is_recorded_before_the_record_starts_nor_the_record_taken_away_under_what_rests_on_it(loaded):
     with pytest.raises(NotOnFile, match="on file only from 2003-02-05"):
         record(loaded, "novascotia-1999", TransferEntry, type="transfer", effective_on="2003-01-15", series="7.80%",
-               **{"from": "Nationwide", "to": "X"}, amount="1,000,000")
+               **{"from": "Nationwide", "to": "X"}, new_holder=True, amount="1,000,000")
     opening = position(loaded, "novascotia-1999", "RegisterOpened")
     before = stored(loaded)
     with pytest.raises(BackdatingConflict, match="schedule of holders"):

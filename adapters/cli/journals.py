@@ -1,0 +1,98 @@
+"""For whoever keeps the registry: journals checked, loaded, and the format they are written in."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, out, querying, recording, table
+from adapters.cli.recording import RecordedBy, actor
+from adapters.journal import check, load
+from adapters.reference import reference, schema_json
+from adapters.registry import Staged
+from adapters.template import TEMPLATE
+
+Paths = Annotated[list[Path], typer.Argument(metavar="PATH...", help="Journal files, or directories of them.")]
+
+
+@dataclass
+class Loaded:
+    """One journal's load: its entries, those recorded now, those on file already, events recorded."""
+
+    journal: str
+    agreement: str
+    entries: int = 0
+    recorded: int = 0
+    on_file: int = 0
+    events: int = 0
+
+
+def summary(staged: Sequence[Staged]) -> list[Loaded]:
+    by_source: dict[str, Loaded] = {}
+    for item in staged:
+        journal = (item.provenance.source or "").rsplit(":", 1)[0]
+        line = by_source.setdefault(journal, Loaded(journal, item.key))
+        line.entries += 1
+        if item.events:
+            line.recorded += 1
+        else:
+            line.on_file += 1
+        line.events += len(item.events)
+    return list(by_source.values())
+
+
+def _show(title: str, staged: Sequence[Staged], fmt: TextOrJson, *, recorded: str) -> None:
+    lines = summary(staged)
+    if fmt is TextOrJson.json:
+        emit_json(lines)
+        return
+    rows = [[s.journal, s.agreement, str(s.entries), str(s.recorded), str(s.on_file), str(s.events)] for s in lines]
+    out.print(table(title, ["Journal", "Key", "Entries", recorded, "Already on file", "Events"], rows, [2, 3, 4, 5]))
+
+
+@app.command("load")
+def load_command(ctx: typer.Context, paths: Paths, recorded_by: RecordedBy = None, fmt: Format2 = TextOrJson.text) -> None:
+    """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
+    progress_console = Console(stderr=True)
+    with recording(ctx, fmt.value) as registry, Progress(console=progress_console, transient=True,
+                                                         disable=not sys.stderr.isatty()) as bar:
+
+        def progress(total: int) -> Callable[[Staged], None]:
+            task = bar.add_task("recording", total=total)
+            return lambda _: bar.advance(task)
+
+        staged = load(registry, paths, recorded_by or actor(), progress)
+    _show("Journals loaded", staged, fmt, recorded="Recorded")
+
+
+@app.command("check")
+def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
+    """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
+    with querying(ctx, fmt.value) as queries:
+        staged = check(queries.registry, paths, actor())
+    _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the journal format as a JSON Schema (TOML dates as ISO strings)."""
+    emit(schema_json())
+
+
+@app.command("reference")
+def reference_command() -> None:
+    """Print the reference of every journal entry and field, in Markdown (as docs/journal.md)."""
+    emit(reference().rstrip("\n"))
+
+
+@app.command("template")
+def template_command() -> None:
+    """Print a journal to start from: a fresh agreement with every term it might give, explained."""
+    emit(TEMPLATE.rstrip("\n"))

@@ -1,0 +1,53 @@
+"""Each holder's positions in every agreement as of a date: one holder however many agreements hold it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from domain.holders import Directory, holder_key
+from projections.register import Register
+
+
+@dataclass(frozen=True)
+class Position:
+    agreement: str
+    series: str
+    principal: Decimal
+    notes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class HolderPositions:
+    """A holder (its stable key and its name on the date), the other names it is known by, and what it holds."""
+
+    holder: str
+    name: str
+    also_known_as: tuple[str, ...]
+    positions: tuple[Position, ...]
+
+
+@dataclass(frozen=True)
+class Holders:
+    as_of: date
+    holders: tuple[HolderPositions, ...]
+
+
+def holders_as_of(as_of: date, registers: list[Register], directory: Directory) -> Holders:
+    """Every holder of any agreement's notes on ``as_of``, by identity, in the order first met."""
+    found: dict[str, list[Position]] = {}
+    names: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for register in registers:
+        if register.not_on_file:
+            continue
+        for line in register.holders:
+            identity = directory.find(line.holder)
+            key = identity.key if identity else holder_key(line.holder)
+            name = identity.name_on(as_of) if identity else line.holder
+            others = tuple(n for n in (identity.known_as() if identity else ()) if n != name)
+            names.setdefault(key, (name, others))
+            for series, principal in line.principal.items():
+                notes = tuple(n for n in line.notes if any(note.number == n and note.series == series for note in register.notes))
+                found.setdefault(key, []).append(Position(register.agreement, series, principal, notes))
+    return Holders(as_of, tuple(HolderPositions(key, *names[key], tuple(positions)) for key, positions in found.items()))
