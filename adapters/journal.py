@@ -202,7 +202,7 @@ def load(
 
 # ------------------------------------------------------------ finding the line
 
-_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]", re.MULTILINE)
+_ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.MULTILINE)
 
 
 def _entry_lines(text: str) -> list[int]:

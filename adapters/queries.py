@@ -17,7 +17,6 @@ from adapters.audit import Digest, Verification
 from adapters.calendar import BusinessCalendar
 from adapters.registry import Registry
 from domain.decide import quote_makewhole
-from domain.events import Agreement
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import series_key
 from domain.state import AgreementState
@@ -93,11 +92,9 @@ class Queries:
         summaries = []
         for kind, key in self.registry.listed():
             stream = self.registry.stream(kind, key) if kind == "agreement" else None
-            if stream is None:
+            if stream is None or stream.withdrawn:
                 continue
-            first = stream.events[0]
-            assert isinstance(first, Agreement.Registered)
-            terms = first.terms
+            terms = _terms(stream.timeline)
             summaries.append(
                 AgreementSummary(
                     terms.key,
@@ -131,7 +128,7 @@ class Queries:
         registers = [
             register_as_of(key, self._timeline(key, known_at), as_of, known_at)
             for kind, key in self.registry.listed()
-            if kind == "agreement" and not self.registry.agreement(key).withdrawn
+            if kind == "agreement" and not self.registry.stream(kind, key).withdrawn
         ]
         return holders_as_of(as_of, registers, self.registry.directory())
 

@@ -175,6 +175,7 @@ class Registry(Application):
         if found is None:
             known = ", ".join(k for kind, k in self.listed() if kind == AGREEMENT) or "none yet (load a journal first)"
             raise UnknownAgreement(f"no agreement {key!r} is on the registry; agreements: {known}")
+        found.state  # noqa: B018 - refuses an agreement taken off the registry, saying so
         return found
 
     def named(self, key: str) -> Stream:

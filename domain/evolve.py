@@ -57,7 +57,7 @@ def evolve(state: State | None, event: Event) -> State | None:
         if isinstance(event, Agreement.Registered):
             rules.check_terms(event.terms)
         return _CREATE[type(event)](event.terms, event.effective_on)
-    rules.require_registered(state, event.effective_on)
+    rules.require_registered(state, event.effective_on, type(event).__qualname__.split(".")[0].lower())
     assert state is not None
     if isinstance(state, AgreementState):
         advance(state, event.effective_on)

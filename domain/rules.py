@@ -110,7 +110,10 @@ def check_terms(terms: AgreementTerms) -> None:
             f"the closing, {terms.closing_on}, is before the agreement's date, {terms.dated_as_of}", field="closing_on"
         )
     if terms.amendment_threshold is not None:
-        parse_threshold(terms.amendment_threshold)
+        try:
+            parse_threshold(terms.amendment_threshold)
+        except InvalidCommand as error:
+            raise InvalidTerms(error.message, field="amendment_threshold") from None
     check_new_series(terms, terms.series, terms.dated_as_of)
 
 
@@ -175,10 +178,10 @@ def check_series_terms(series: SeriesTerms, on: date, index: int) -> None:
 # ------------------------------------------------------------------- the notes
 
 
-def require_registered(state: object | None, on: date) -> None:
-    """Nothing happens under an agreement before it is on the registry."""
+def require_registered(state: object | None, on: date, kind: str = "agreement") -> None:
+    """Nothing happens to an agreement (a guaranty, a holder) before it takes effect on the registry."""
     if state is None:
-        raise BeforeIssuance(f"nothing can happen on {on}: the agreement is not yet in force then")
+        raise BeforeIssuance(f"nothing can happen on {on}: the {kind} is not yet in force then")
 
 
 def check_within_principal(series: SeriesState, amount: Decimal, section: str | None) -> None:

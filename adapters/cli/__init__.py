@@ -11,12 +11,22 @@ Commands are grouped by who uses them: ``registers`` (auditors and counsel),
 ``journals`` (whoever keeps the registry), ``integrity`` (auditors).
 """
 
+import sys
+
 from adapters.cli import registers, documents, payments, recording, journals, integrity  # noqa: F401, I001 - registers commands, in help order
 from adapters.cli.common import app
 
 
 def run() -> None:
-    app()
+    """The entry point: a failure debtreg did not foresee is still a message, never a traceback."""
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - the last line of defence, reported as a bug
+        sys.stderr.write(
+            f"debtreg: unexpected failure, a bug in debtreg ({type(error).__name__}: {error}); please report it"
+            " with the command you ran. Run `debtreg verify` to check the store.\n"
+        )
+        sys.exit(70)
 
 
 __all__ = ["app", "run"]

@@ -30,7 +30,7 @@ from adapters.cli.common import (
     table,
 )
 from adapters.entries import PrepaymentEntry
-from domain.money import format_amount
+from domain.money import ZERO, format_amount
 
 
 @app.command("schedule")
@@ -92,7 +92,7 @@ def status(
         emit_json(view)
         return
     for line in view.series:
-        shown = line.not_on_file or f"${format_amount(line.outstanding or 0)} outstanding"
+        shown = line.not_on_file or f"${format_amount(line.outstanding if line.outstanding is not None else ZERO)} outstanding"
         emit(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else ""))
     for gap in view.not_on_file:
         emit(f"not on file: {gap}")

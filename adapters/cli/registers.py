@@ -28,7 +28,7 @@ from adapters.cli.common import (
     table,
 )
 from domain.errors import UnknownHolder
-from domain.money import format_amount
+from domain.money import ZERO, format_amount
 
 
 @app.command()
@@ -103,7 +103,7 @@ def outstanding(
             sign = "" if m.kind in ("issued", "opened") else "-"
             rows.append([line.series, m.kind, m.event, m.on.isoformat(), sign + format_amount(m.amount)])
         paid = f" (paid off {line.paid_off_on})" if line.paid_off_on else ""
-        rows.append([line.series, f"outstanding{paid}", "", on.isoformat(), format_amount(line.outstanding or 0)])
+        rows.append([line.series, f"outstanding{paid}", "", on.isoformat(), format_amount(line.outstanding if line.outstanding is not None else ZERO)])
     out.print(table(f"{agreement} principal outstanding as of {on}", ["Series", "Movement", "Event", "Date", "Amount"], rows, [4]))
 
 

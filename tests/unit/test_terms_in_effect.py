@@ -1,0 +1,122 @@
+"""What the terms do once on file: accrual, defaults under the agreement's own sections, holders as identities,
+corrected and withdrawn registrations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from adapters.journal import load
+from adapters.queries import Queries
+from adapters.registry import Registry
+from adapters.template import TEMPLATE
+from domain.errors import BackdatingConflict, UnknownAgreement, UnknownTransferee
+from test_any_agreement import GOOD, OPENED, entries, entry
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Registry:
+    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    yield registry
+    registry.close()
+
+
+def loaded(store: Registry, tmp_path: Path, *texts: str) -> Queries:
+    for n, text in enumerate(texts):
+        path = tmp_path / f"journal-{n}.toml"
+        path.write_text(text)
+        load(store, [path], "tests")
+    return Queries(store)
+
+
+def test_a_register_opened_mid_period_accrues_from_the_last_interest_date(store, tmp_path):
+    """Opened on 2024-04-10; the June 30 coupon is for the whole period from December 31, 2023:
+    182 actual days at 5% on $3,000,000 over 360 = 75,833.33 (not the 81 days since the opening)."""
+    views = loaded(store, tmp_path, OPENED)
+    [coupon] = [p for p in views.schedule("bullet-2020", date(2024, 5, 1)).payments if p.due_on == date(2024, 6, 30)]
+    assert coupon.interest == D("75833.33")
+    [accrual] = views.accrued("bullet-2020", date(2024, 4, 10)).notes
+    assert (accrual.since, accrual.days) == (date(2023, 12, 31), 101)
+
+
+def test_a_fresh_agreement_without_events_of_default_on_file_is_never_called_in_default(store, tmp_path):
+    views = loaded(store, tmp_path, OPENED)
+    status = views.status("bullet-2020", date(2025, 1, 20))
+    assert [(p.due_on, p.status, p.section) for p in status.overdue] == [
+        (date(2024, 6, 30), "unpaid", None),
+        (date(2024, 12, 31), "unpaid", None),
+    ]
+    assert any("Events of Default for unpaid interest are not on file" in gap for gap in status.not_on_file)
+
+
+def test_an_agreement_with_events_of_default_uses_its_own_grace_calendar_and_sections(store, tmp_path):
+    """Acme: interest 5 Business Days (US and New York holidays) under Section 11(b), principal at once under 11(a).
+    The September 15, 2025 coupon: the fifth Business Day after is September 22."""
+    views = loaded(store, tmp_path, TEMPLATE)
+    late = {(p.due_on, p.kind): p for p in views.status("acme-2024", date(2027, 3, 16)).overdue}
+    september = late[(date(2025, 9, 15), "interest")]
+    assert (september.status, september.section, september.default_on) == ("unpaid: Event of Default", "11(b)", date(2025, 9, 22))
+    march = late[(date(2027, 3, 15), "interest")]
+    assert (march.status, march.default_on) == ("unpaid, within grace", date(2027, 3, 22))
+    instalment = late[(date(2027, 3, 15), "required prepayment")]
+    assert (instalment.status, instalment.section) == ("unpaid: Event of Default", "11(a)")
+
+
+def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
+    loaded(store, tmp_path, TEMPLATE)
+    transfer = 'from = "Example Life"\nto = "{to}"\namount = "1,000,000"\n{new}'
+    with pytest.raises(UnknownTransferee, match="'Example' is not a holder on the registry .did you mean 'Example Life"):
+        loaded(store, tmp_path, entries("t1", entry("transfer", "2024-06-03", transfer.format(to="Example", new=""))))
+    with pytest.raises(UnknownTransferee, match="looks like 'Example Mutual Insurance Company'"):
+        loaded(store, tmp_path, entries("t2", entry("transfer", "2024-06-03",
+                                                    transfer.format(to="Example Mutual Insurance Co", new="new_holder = true\n"))))
+    views = loaded(store, tmp_path, entries("t3", entry("transfer", "2024-06-03", transfer.format(to="example mutual insurance company", new=""))))
+    assert [h.holder for h in views.annex1("acme-2024", date(2024, 6, 3)).holders] == [
+        "Example Life Insurance Company", "Example Mutual Insurance Company"]
+
+
+def test_a_holder_is_one_identity_across_agreements_with_its_names_over_time_and_aliases(store, tmp_path):
+    views = loaded(store, tmp_path, TEMPLATE, GOOD["holder-renamed"].replace('depends_on = ["acme-2024"]', 'depends_on = []'))
+    loaded(store, tmp_path, entries("alias", entry("holder-alias", "2025-07-01",
+                                                   'holder = "Example Life Insurance Company"\nalias = { name = "Example Life (London)", role = "signatory" }\n'),
+                                    kind="holders"))
+    before, after = views.annex1("acme-2024", date(2025, 6, 30)), views.annex1("acme-2024", date(2025, 7, 1))
+    assert before.holders[0].holder == "Example Life Insurance Company"
+    assert after.holders[0].holder == "Exemplar Life Insurance Company"
+    [life] = [h for h in views.holders(date(2025, 7, 1)).holders if h.holder == "example-life-insurance-company"]
+    assert life.name == "Exemplar Life Insurance Company"
+    assert life.also_known_as == ("Example Life Insurance Company", "Example Life (London)")
+    assert [(p.agreement, p.principal) for p in life.positions] == [("acme-2024", D(6000000))]
+    loaded(store, tmp_path, entries("by-alias", entry("transfer", "2025-07-02",
+                                                      'from = "London"\nto = "Example Mutual Insurance Company"\namount = "1,000,000"\n')))
+    assert views.register("acme-2024", date(2025, 7, 2)).holders[0].principal == {"6.00%": D(5000000)}
+
+
+def test_annex_1_keeps_its_holder_order_between_dates(store, tmp_path):
+    """The first holder passes part of its note to a newcomer: the remainder has a higher number than
+    the second holder's note, but the first holder stays first."""
+    views = loaded(store, tmp_path, TEMPLATE, GOOD["transfer"])
+    order = [h.holder for h in views.annex1("acme-2024", date(2024, 6, 3)).holders]
+    assert order == ["Example Life Insurance Company", "Example Mutual Insurance Company", "New Life Co"]
+
+
+def test_corrected_terms_supersede_the_registration_and_every_entry_is_checked_again(store, tmp_path):
+    views = loaded(store, tmp_path, TEMPLATE, GOOD["terms-corrected"])
+    assert views.terms("acme-2024").terms.amendment_threshold == "66-2/3%"
+    wrong = GOOD["terms-corrected"].replace('principal = "10,000,000"', 'principal = "12,000,000"').replace('id = "c"', 'id = "c2"')
+    with pytest.raises(BackdatingConflict, match="unissued"):
+        loaded(store, tmp_path, wrong)
+
+
+def test_a_registration_made_in_error_is_reversed_while_nothing_rests_on_it_then_registered_again(store, tmp_path):
+    agreement_only = TEMPLATE.split('[[entry]]\nid = "closing"')[0]
+    views = loaded(store, tmp_path, agreement_only)
+    loaded(store, tmp_path, entries("withdraw", '[[entry]]\nid = "r"\ntype = "reversal"\nevidence = { document = "t" }\n'
+                                                'target = 1\nreason = "registered under the wrong key"\n'))
+    with pytest.raises(UnknownAgreement, match="taken off the registry"):
+        views.register("acme-2024", date(2024, 3, 15))
+    loaded(store, tmp_path, TEMPLATE.replace('id = "acme-2024"', 'id = "acme-2024-again"', 1))
+    assert views.register("acme-2024", date(2024, 3, 15)).totals == {"6.00%": D(10000000)}
