@@ -293,3 +293,12 @@ def test_a_curve_that_does_not_bracket_the_weighted_average_life_is_refused(load
 
     with pytest.raises(InvalidCommand, match=r"\(only the 1-year yield\) must have maturities on both sides .* 1.7500 years"):
         quote(loaded, date(2003, 3, 20), D(3000000), [CurvePoint(D(1), D("1.25"))])
+
+
+def test_a_make_whole_is_not_quoted_while_an_instalment_due_by_then_is_unrecorded(loaded):
+    """The make-whole is on the payments after the prepayment date; an instalment due before it and not
+    recorded as paid would be silently piled onto later dates, so the quote says so instead."""
+    from domain.errors import InvalidCommand
+
+    with pytest.raises(InvalidCommand, match=r"\$6,250,000.00 of principal due 2003-12-05 that is not recorded as paid"):
+        quote(loaded, date(2003, 12, 10), D(1000000), [CurvePoint(D(1), D("1.25")), CurvePoint(D(3), D("2.10"))])

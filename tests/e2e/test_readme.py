@@ -1,0 +1,47 @@
+"""The README's walks, run as a reader would type them: every command in order, in a fresh directory."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from conftest import ROOT
+
+
+def walk(name: str) -> list[str]:
+    """The commands between ``<!-- walk: name -->`` and ``<!-- /walk -->``, comments set aside."""
+    text = (ROOT / "README.md").read_text()
+    block = re.search(rf"<!-- walk: {name} -->(.*?)<!-- /walk -->", text, re.S)
+    assert block, f"the README has no walk called {name}"
+    joined = block[1].replace("\\\n", " ")
+    commands = [line.strip() for line in joined.splitlines() if line.strip().startswith("debtreg ")]
+    return [re.sub(r"\s+#.*$", "", command) for command in commands]
+
+
+def run(command: str, cwd: Path, db: str) -> str:
+    words = shlex.split(command)[1:]
+    target = None
+    if ">" in words:
+        at = words.index(">")
+        words, target = words[:at], words[at + 1]
+    result = CliRunner(env={"DEBTREG_ACTOR": "readme", "DEBTREG_DATABASE_URL": db}).invoke(app, words)
+    assert result.exit_code == 0, f"{command}\n{result.output}"
+    if target:
+        (cwd / target).write_text(result.stdout)
+    return result.stdout
+
+
+def test_the_onboarding_walk_runs_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = f"sqlite:///{tmp_path / 'debtreg.sqlite'}"
+    outputs = {command: run(command, tmp_path, db) for command in walk("onboarding")}
+    assert len(outputs) >= 8
+    assert "not on file: nothing" in outputs["debtreg terms acme-2024"]
+    transfer = next(out for command, out in outputs.items() if command.startswith("debtreg transfer"))
+    assert "to Example Re Insurance Company" in transfer
+    holders = outputs[next(c for c in outputs if c.startswith("debtreg holders"))]
+    assert "Example Re Insurance Company" in holders and "acme-2024" in holders
