@@ -11,10 +11,11 @@ Commands are grouped by who uses them: ``registers`` (auditors and counsel),
 ``journals`` (whoever keeps the registry), ``integrity`` (auditors).
 """
 
-import sys
+# The modules register their commands in the order --help lists them, so this order is deliberate.
+import sys  # noqa: I001
 
-from adapters.cli import registers, documents, payments, recording, journals, integrity  # noqa: F401, I001 - registers commands, in help order
 from adapters.cli.common import app
+from adapters.cli import registers, documents, payments, recording, journals, integrity  # noqa: F401
 
 
 def run() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import tomllib
-from pathlib import Path
 
 import jsonschema
 from typer.testing import CliRunner

@@ -8,13 +8,13 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from test_any_agreement import GOOD, OPENED, entries, entry
 
 from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
 from adapters.template import TEMPLATE
 from domain.errors import BackdatingConflict, UnknownAgreement, UnknownTransferee
-from test_any_agreement import GOOD, OPENED, entries, entry
 
 
 @pytest.fixture
