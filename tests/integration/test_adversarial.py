@@ -29,6 +29,7 @@ from adapters.entries import (
 )
 from adapters.registry import Registry
 from domain.errors import RegistryError
+from domain.events import AGREEMENT
 from domain.state import AgreementState
 from domain.timeline import Timeline
 
@@ -74,12 +75,16 @@ class Adversary(RuleBasedStateMachine):
     def stored(self) -> list:
         return self.registry.recorder.select_notifications(start=None, limit=1_000_000)
 
+    def stream(self):
+        """The agreement's stream as recorded, even once its registration was reversed."""
+        return self.registry.stream(AGREEMENT, self.key)
+
     def latest(self) -> date:
-        return max(e.effective_on for e in self.registry.agreement(self.key).events)
+        return max(e.effective_on for e in self.stream().events)
 
     def state(self, on: date) -> AgreementState:
         """The register as of ``on`` (empty once the registration itself was reversed)."""
-        stream = self.registry.agreement(self.key)
+        stream = self.stream()
         state = stream.timeline.state_as_of(on)
         return state if isinstance(state, AgreementState) else AgreementState(stream.events[0].terms, on)
 
@@ -144,12 +149,12 @@ class Adversary(RuleBasedStateMachine):
 
     @rule(back=st.integers(0, 12))
     def reverse_anything(self, back):
-        position = max(1, self.registry.agreement(self.key).version - back)
+        position = max(1, self.stream().version - back)
         self.attempt(ReversalEntry, {"type": "reversal", "target": position, "reason": "machine"})
 
     @invariant()
     def the_register_is_whole_on_every_date(self):
-        events = self.registry.agreement(self.key).events
+        events = self.stream().events
         timeline = Timeline(events)
         reversed_positions = {p for e in events for p in e.reverses()}
         if timeline.final is None:  # the registration was reversed, with nothing resting on it
