@@ -1,8 +1,8 @@
 """One JSON encoding for every read model: what machines read from the CLI and, later, the API.
 
 Read models are dataclasses; a field is written under its name (or the name it
-is ``shown_as``), left out if ``unshown``, left out when empty if
-``shown_if_set``, or replaced by its own fields if ``shown_inline``. Amounts are decimal strings exactly as held (whole cents),
+is ``shown_as``), left out if ``unshown``, left out when unset or
+empty if ``shown_if_set`` (``shown_if_any``), or replaced by its own fields if ``shown_inline``. Amounts are decimal strings exactly as held (whole cents),
 dates and times ISO 8601, tuples lists.
 """
 
@@ -24,7 +24,7 @@ def plain(value: Any) -> Any:
             if f.metadata.get("unshown"):
                 continue
             item = getattr(value, f.name)
-            if item is None and f.metadata.get("shown_if_set"):
+            if f.metadata.get("shown_if_set") and (item is None or (isinstance(item, (tuple, list, dict)) and not item)):
                 continue
             if f.metadata.get("shown_inline"):
                 data.update(plain(item))

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from adapters.audit import Digest, Verification
 from adapters.calendar import BusinessCalendar
 from adapters.registry import Registry
 from domain.decide import quote_makewhole
+from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement
+from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import series_key
 from domain.state import AgreementState
@@ -30,6 +32,7 @@ from projections.guaranties import Guaranties, guaranties_as_of
 from projections.history import HistoryLine, history
 from projections.holders import Holders, holders_as_of
 from projections.payments import Accrued, Schedule, Status, accrued_as_of, schedule_as_of, status_as_of
+from projections.record import Footnotes
 from projections.register import (
     Annex1,
     Outstanding,
@@ -41,6 +44,9 @@ from projections.register import (
     terms_on_file,
 )
 from projections.text import Redline, Text, redline, text_as_of
+
+KnownAt = datetime | str | None
+"""The second clock: a time, or an event ("barnes-1995:20") meaning the moment it was recorded."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +116,14 @@ class Queries:
             )
         return summaries
 
-    def register(self, key: str, as_of: date, known_at: datetime | None = None) -> Register:
-        return register_as_of(key, self._timeline(key, known_at), as_of, known_at)
+    def register(self, key: str, as_of: date, known_at: KnownAt = None) -> Register:
+        then = self._moment(known_at)
+        return register_as_of(key, self._timeline(key, then), as_of, then)
 
-    def annex1(self, key: str, as_of: date, known_at: datetime | None = None) -> Annex1:
+    def annex1(self, key: str, as_of: date, known_at: KnownAt = None) -> Annex1:
         """Annex 1, each holder under its name on the date (a holder renamed since its notes were issued)."""
-        view = annex1_as_of(key, self._timeline(key, known_at), as_of, known_at)
+        then = self._moment(known_at)
+        view = annex1_as_of(key, self._timeline(key, then), as_of, then)
         directory = self.registry.directory()
         lines = []
         for line in view.holders:
@@ -123,40 +131,53 @@ class Queries:
             lines.append(replace(line, holder=identity.name_on(as_of)) if identity else line)
         return replace(view, holders=tuple(lines))
 
-    def holders(self, as_of: date, known_at: datetime | None = None) -> Holders:
-        """Each holder's positions in every agreement on the registry as of a date."""
-        registers = [
-            register_as_of(key, self._timeline(key, known_at), as_of, known_at)
-            for kind, key in self.registry.listed()
-            if kind == "agreement" and not self.registry.stream(kind, key).withdrawn
-        ]
-        return holders_as_of(as_of, registers, self.registry.directory())
+    def holders(self, as_of: date, known_at: KnownAt = None) -> Holders:
+        """Each holder's positions in every agreement on the registry as of a date (recorded by then)."""
+        then = self._moment(known_at)
+        registers, cited, first = [], Footnotes(), None
+        for kind, key in self.registry.listed():
+            stream = self.registry.stream(kind, key) if kind == AGREEMENT else None
+            if stream is None or stream.withdrawn:
+                continue
+            first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
+            timeline = stream.timeline if then is None else Timeline(recorded_by_then(stream.events, then))
+            if timeline.final is not None:
+                registers.append(register_as_of(key, timeline, as_of, then, cited))
+        if then is not None and first is not None and then < first:
+            raise NotYetRecorded(
+                f"no agreement on the registry was recorded by {_utc(then)}; the first was recorded at {_utc(first)}:"
+                " ask for a time on or after that"
+            )
+        return holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
 
-    def outstanding(self, key: str, as_of: date, known_at: datetime | None = None) -> Outstanding:
-        return outstanding_as_of(key, self._timeline(key, known_at), as_of)
+    def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
+        return outstanding_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
 
-    def terms(self, key: str, known_at: datetime | None = None) -> TermsOnFile:
-        return terms_on_file(key, self._timeline(key, known_at))
+    def terms(self, key: str, known_at: KnownAt = None) -> TermsOnFile:
+        return terms_on_file(key, self._timeline(key, self._moment(known_at)))
 
-    def history(self, key: str, known_at: datetime | None = None) -> list[HistoryLine]:
+    def history(self, key: str, known_at: KnownAt = None) -> list[HistoryLine]:
         """The history of any stream: an agreement, a guaranty or an instrument."""
-        return history(key, self.registry.named(key).events, known_at)
+        then = self._moment(known_at)
+        stream = self.registry.named(key)
+        _require_recorded(stream, then)
+        return history(key, stream.events, then)
 
     # -------------------------------------------------------------- payments
 
     def schedule(
-        self, key: str, as_of: date, series: str | None = None, known_at: datetime | None = None
+        self, key: str, as_of: date, series: str | None = None, known_at: KnownAt = None
     ) -> Schedule:
-        timeline = self._timeline(key, known_at)
+        timeline = self._timeline(key, self._moment(known_at))
         chosen = series_key(_terms(timeline), series) if series else None
         return schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
 
-    def status(self, key: str, as_of: date, known_at: datetime | None = None) -> Status:
-        timeline = self._timeline(key, known_at)
+    def status(self, key: str, as_of: date, known_at: KnownAt = None) -> Status:
+        timeline = self._timeline(key, self._moment(known_at))
         return status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
 
-    def accrued(self, key: str, as_of: date, known_at: datetime | None = None) -> Accrued:
-        return accrued_as_of(key, self._timeline(key, known_at), as_of)
+    def accrued(self, key: str, as_of: date, known_at: KnownAt = None) -> Accrued:
+        return accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
 
     def makewhole(
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
@@ -168,35 +189,35 @@ class Queries:
 
     # ------------------------------------------------------------- documents
 
-    def text(self, key: str, as_of: date, section: str | None = None, known_at: datetime | None = None) -> Text:
-        self.registry.agreement(key)
-        streams = self.registry.streams()
-        states = amendment_views.amendments(key, streams, known_at)
-        return text_as_of(key, streams[f"agreement/{key}"], as_of, states, known_at).read(section)
+    def text(self, key: str, as_of: date, section: str | None = None, known_at: KnownAt = None) -> Text:
+        then = self._moment(known_at)
+        streams = self._streams(key, then)
+        states = amendment_views.amendments(key, streams, then)
+        return text_as_of(key, streams[f"agreement/{key}"], as_of, states, then).read(section)
 
     def redline(
-        self, key: str, start: date, end: date, section: str | None = None, known_at: datetime | None = None
+        self, key: str, start: date, end: date, section: str | None = None, known_at: KnownAt = None
     ) -> Redline:
-        self.registry.agreement(key)
-        streams = self.registry.streams()
-        states = amendment_views.amendments(key, streams, known_at)
+        then = self._moment(known_at)
+        streams = self._streams(key, then)
+        states = amendment_views.amendments(key, streams, then)
         events = streams[f"agreement/{key}"]
         differences = redline(
-            text_as_of(key, events, start, states, known_at), text_as_of(key, events, end, states, known_at), section
+            text_as_of(key, events, start, states, then), text_as_of(key, events, end, states, then), section
         )
         return Redline(key, start, end, tuple(differences))
 
-    def amendments(self, key: str, known_at: datetime | None = None) -> list[AmendmentStatus]:
-        self.registry.agreement(key)
-        return amendment_views.amendments(key, self.registry.streams(), known_at)
+    def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
+        then = self._moment(known_at)
+        return amendment_views.amendments(key, self._streams(key, then), then)
 
-    def consents(self, key: str, amendment: int, known_at: datetime | None = None) -> Consents:
-        self.registry.agreement(key)
-        return amendment_views.consents(key, amendment, self.registry.streams(), known_at)
+    def consents(self, key: str, amendment: int, known_at: KnownAt = None) -> Consents:
+        then = self._moment(known_at)
+        return amendment_views.consents(key, amendment, self._streams(key, then), then)
 
-    def guaranties(self, key: str, as_of: date, known_at: datetime | None = None) -> Guaranties:
-        self.registry.agreement(key)
-        return guaranties_as_of(key, self.registry.streams(), as_of, known_at)
+    def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:
+        then = self._moment(known_at)
+        return guaranties_as_of(key, self._streams(key, then), as_of, then)
 
     # ----------------------------------------------------------------- audit
 
@@ -206,9 +227,48 @@ class Queries:
 
     # --------------------------------------------------------------- helpers
 
+    def _moment(self, known_at: KnownAt) -> datetime | None:
+        """The second clock as a time: an event reference ("barnes-1995:20") is the moment it was recorded."""
+        if not isinstance(known_at, str):
+            return known_at
+        key, _, position = known_at.rpartition(":")
+        if not key or not position.isdigit():
+            raise InvalidCommand(f"{known_at!r} is neither a time nor an event; name an event as AGREEMENT:N, e.g. barnes-1995:20")
+        events = self.registry.named(key).events
+        if not 1 <= int(position) <= len(events):
+            raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {len(events)})")
+        return events[int(position) - 1].timestamp
+
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
+        """An agreement's timeline as recorded by ``known_at``; refused if nothing about it was recorded by then."""
         stream: Stream = self.registry.agreement(key)
-        return stream.timeline if known_at is None else Timeline(recorded_by_then(stream.events, known_at))
+        if known_at is None:
+            return stream.timeline
+        _require_recorded(stream, known_at)
+        return Timeline(recorded_by_then(stream.events, known_at))
+
+    def _streams(self, key: str, known_at: datetime | None) -> dict[str, tuple]:
+        """Every stream, for views that read across them, once the agreement is known to have been recorded."""
+        _require_recorded(self.registry.agreement(key), known_at)
+        return self.registry.streams()
+
+
+def _require_recorded(stream: Stream, known_at: datetime | None) -> None:
+    """A view as known at a time before a stream's first recording would show nothing as if it were fact: refused."""
+    if known_at is None:
+        return
+    first = stream.events[0].timestamp
+    if known_at < first:
+        raise NotYetRecorded(
+            f"nothing about {stream.key} was recorded by {_utc(known_at)}; its first entry was recorded at"
+            f" {_utc(first)}: ask for a time on or after that"
+        )
+    if Timeline(recorded_by_then(stream.events, known_at)).final is None:
+        raise UnknownAgreement(f"{stream.key} was off the registry at {_utc(known_at)}: the entry that put it on was reversed")
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _calendar(timeline: Timeline) -> BusinessCalendar | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from domain.money import cents, format_amount, from_cents
 from domain.values import NOT_ON_FILE, GraceTerms
 from projections.payments import Accrued, Payment
+from projections.record import AssumedFact, RecordEnds, union
 from projections.register import Annex1, Register, TermsOnFile
 from projections.text import Difference, ProvisionLine, Text
 
@@ -31,6 +32,30 @@ NAME_WIDTH = 49
 def amount(value: Decimal) -> str:
     """An amount of money for machines: exactly two decimals, never rounded."""
     return str(from_cents(cents(value)))
+
+
+# ----------------------------------------------------- what the record does not say
+
+
+def marks(rests_on: Sequence[str]) -> str:
+    """A figure's assumption numbers, as printed beside it."""
+    return " ".join(rests_on)
+
+
+def record_notes(record_ends: RecordEnds | None, assumptions: Sequence[AssumedFact]) -> list[str]:
+    """What goes beneath a view: where the record ends, and each assumption its figures rest on."""
+    lines = [f"note: {record_ends.describe()}"] if record_ends else []
+    if assumptions:
+        lines.append("figures marked A1, A2, ... rest on facts the documents do not give:")
+        lines += [f"  {a.id} ({a.event}) assumed {a.fact}: {a.reason}" for a in assumptions]
+    return lines
+
+
+def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:
+    """A table with an "Assumed" column, when any of its rows rests on an assumption."""
+    if not any(rests_on):
+        return header, rows
+    return [*header, "Assumed"], [[*row, marks(cited)] for row, cited in zip(rows, rests_on, strict=True)]
 
 
 # ------------------------------------------------------------------- Annex 1
@@ -61,6 +86,11 @@ def annex1_text(register: Annex1) -> str:
     ]
     if register.not_on_file:
         return "\n".join([*title, f"{register.agreement} as of {register.as_of}: {register.not_on_file}"])
+    return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends else []),
+                      *record_notes(register.record_ends, register.assumptions)])
+
+
+def _annex1_table(register: Annex1) -> list[str]:
     totals = register.totals
     figures = [v for line in register.holders for v in line.principal.values()] + list(totals.values())
     with_cents = any(v != v.to_integral_value() for v in figures)
@@ -71,8 +101,9 @@ def annex1_text(register: Annex1) -> str:
         money_width = max(money_width, *(len(s.label) for s in register.series_terms))
     cells = [money_width] + [money_width + 6] * (len(register.series) - 1)
 
-    def row(name: str, texts: Sequence[str]) -> str:
-        return (name.ljust(width) + "".join(t.rjust(w) for t, w in zip(texts, cells, strict=True))).rstrip()
+    def row(name: str, texts: Sequence[str], cited: Sequence[str] = ()) -> str:
+        line = name.ljust(width) + "".join(t.rjust(w) for t, w in zip(texts, cells, strict=True))
+        return (line + (f"  [{marks(cited)}]" if cited else "")).rstrip()
 
     def money(value: Decimal | None) -> str:
         if value is None:
@@ -80,7 +111,6 @@ def annex1_text(register: Annex1) -> str:
         return "$" + format_amount(value, with_cents=with_cents).rjust(money_width - 1)
 
     lines = [
-        *title,
         "Current Noteholders:".ljust(width) + "Outstanding Principal Amount of Notes",
         "--------------------".ljust(width) + "-------------------------------------",
     ]
@@ -88,9 +118,10 @@ def annex1_text(register: Annex1) -> str:
         labels = [s.label for s in register.series_terms]
         lines += ["", row("", labels), row("", ["-" * len(label) for label in labels])]
     for line in register.holders:
-        lines += ["", row(line.holder, [money(line.principal.get(k)) for k in register.series])]
-    lines += ["", row("TOTALS" if several else "TOTAL", [money(totals[k]) for k in register.series])]
-    return "\n".join(lines)
+        lines += ["", row(line.holder, [money(line.principal.get(k)) for k in register.series], line.rests_on)]
+    total_cited = union(*register.totals_rest_on.values())
+    lines += ["", row("TOTALS" if several else "TOTAL", [money(totals[k]) for k in register.series], total_cited)]
+    return lines
 
 
 # ------------------------------------------------------------------ register
@@ -139,7 +170,7 @@ def register_rows(register: Register, by: str) -> tuple[list[str], list[list[str
             for n in register.notes
         ]
         rows.append(["", "", "", "TOTAL", format_amount(sum(register.totals.values(), Decimal(0))), "", ""])
-        return header, rows
+        return with_marks(header, rows, [*(n.rests_on for n in register.notes), _totals_cited(register)])
     header = ["Holder", *register.series, "Notes"]
     rows = [
         [
@@ -150,7 +181,11 @@ def register_rows(register: Register, by: str) -> tuple[list[str], list[list[str
         for h in register.holders
     ]
     rows.append(["TOTAL", *(format_amount(v) for v in register.totals.values()), ""])
-    return header, rows
+    return with_marks(header, rows, [*(h.rests_on for h in register.holders), _totals_cited(register)])
+
+
+def _totals_cited(register: Register) -> tuple[str, ...]:
+    return union(*register.totals_rest_on.values())
 
 
 # ---------------------------------------------------------------------- text
@@ -233,6 +268,7 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
         state = p.status
         if p.status == "paid":
             state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > p.due_on else "")
+            state += f", assumed: {marks(p.rests_on)}" if p.rests_on else ""
         elif p.status != "scheduled":
             notes = [f"Section {p.section}"] if p.section else []
             notes += [f"default from {p.default_on}"] if p.default_on and p.default_on > p.due_on else []
@@ -250,11 +286,13 @@ def accrued_rows(view: Accrued, by: str) -> tuple[list[str], list[list[str]]]:
             [str(a.number), a.series, a.holder, format_amount(a.principal), a.since.isoformat(), str(a.days), format_amount(a.accrued)]
             for a in view.notes
         ]
+        cited = [a.rests_on for a in view.notes]
     else:
         header = ["Holder", "Principal", "Days", "Accrued"]
         rows = [[h.holder, format_amount(h.principal), h.days, format_amount(h.accrued)] for h in view.holders]
+        cited = [h.rests_on for h in view.holders]
     rows.append(["TOTAL", *[""] * (len(header) - 2), format_amount(view.total)])
-    return header, rows
+    return with_marks(header, rows, [*cited, union(*cited)])
 
 
 def makewhole_text(notice: MakewholeNotice) -> str:

@@ -115,6 +115,14 @@ class AttestRegister(Command):
     holdings: tuple[StatedHolding, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class SetRecordHorizon(Command):
+    """How far the evidence on file runs: ``None`` for a kind of fact kept current on the registry."""
+
+    register: date | None = None
+    payments: date | None = None
+
+
 # ------------------------------------------------------------------- payments
 
 

@@ -45,6 +45,7 @@ from domain.commands import (
     ReleaseGuaranty,
     RenameHolder,
     Reverse,
+    SetRecordHorizon,
     TransferNotes,
 )
 from domain.errors import (
@@ -257,6 +258,10 @@ def _attest(command: AttestRegister, stream: Stream, draft: Draft) -> None:
         for h in command.holdings
     )
     draft.add(Agreement.RegisterAttested, holdings=holdings)
+
+
+def _set_horizon(command: SetRecordHorizon, stream: Stream, draft: Draft) -> None:
+    draft.add(Agreement.RecordHorizonSet, register=command.register, payments=command.payments)
 
 
 # ------------------------------------------------------------------- payments
@@ -605,6 +610,7 @@ _DECIDERS: dict[type[Command], Callable[[Any, Any, Draft], None]] = {
     TransferNotes: _transfer,
     CancelNote: _cancel,
     AttestRegister: _attest,
+    SetRecordHorizon: _set_horizon,
     Prepay: _prepay,
     PayInterest: _pay_interest,
     PayAtMaturity: _pay_at_maturity,

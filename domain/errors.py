@@ -35,6 +35,10 @@ class UnknownAgreement(RegistryError):
     rule = "the agreement must be on the registry"
 
 
+class NotYetRecorded(RegistryError):
+    rule = "a view as known at a time shows only what was recorded by then"
+
+
 class UnknownSeries(RegistryError):
     rule = "the series must be one of the agreement's"
 

@@ -235,6 +235,19 @@ class Agreement:
         def details(self) -> str:
             return "; ".join(f"{h.holder} {h.series} ${format_amount(h.principal)}" for h in self.holdings)
 
+    class RecordHorizonSet(Event):
+        """How far the evidence on file runs, per kind of fact: the register (who holds what) and
+        payments. ``None`` for a kind of fact the registry is kept current for. The latest recorded wins."""
+
+        register: date | None
+        payments: date | None
+
+        def headline(self) -> str:
+            def runs(what: str, until: date | None) -> str:
+                return f"{what} to {until}" if until else f"{what} kept current"
+
+            return f"the record on file runs: {runs('register', self.register)}, {runs('payments', self.payments)}"
+
     class TextRecorded(Event):
         """The agreement's text on file, as imported from its source document."""
 

@@ -113,7 +113,7 @@ def _issue(state: AgreementState, event: Agreement.NotesIssued) -> None:
         rules.check_within_principal(series, amount, state.section("issue"))
         rules.check_issued_at_closing(series, series.terms.closing_on or state.terms.closing_on, on, state.section("closing"))
         rules.check_issued_in_full(series, amount, state.section("issue"))
-    _add_notes(state, event.notes, origin="issued", dated=on)
+    _add_notes(state, event.notes, origin="issued", dated=on, basis=(event.originator_version,))
     for key, amount in totals.items():
         series = state.series[key]
         series.movements.append(Movement(event.originator_version, on, "issued", amount))
@@ -131,7 +131,7 @@ def _open_register(state: AgreementState, event: Agreement.RegisterOpened) -> No
     totals = _by_series(event.notes)
     for key in totals:
         rules.check_register_not_started(state.series_state(key), on)
-    _add_notes(state, event.notes, origin="opening register", dated=None)
+    _add_notes(state, event.notes, origin="opening register", dated=None, basis=(event.originator_version,))
     for key, amount in totals.items():
         series = state.series[key]
         series.movements.append(Movement(event.originator_version, on, "opened", amount))
@@ -157,7 +157,10 @@ def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
     state.put(replace(note, status=SURRENDERED, closed_on=on))
     series = state.series[note.series]
     dated = state.last_coupon(note.series, on) if series.coupon_dates is not None else None
-    _add_notes(state, event.issued, origin=f"exchange of No. {note.number}", dated=dated)
+    _add_notes(
+        state, event.issued, origin=f"exchange of No. {note.number}", dated=dated,
+        basis=(*note.basis, event.originator_version),
+    )
 
 
 def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
@@ -173,13 +176,25 @@ def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
 
 
 def _attest(state: AgreementState, event: Agreement.RegisterAttested) -> None:
-    """A schedule of holders on file (an Annex 1) must match the register; it sets the holders' order."""
+    """A schedule of holders on file (an Annex 1) must match the register; it sets the holders' order.
+
+    It is evidence of every holding on its date: from then on, the notes' figures rest on it,
+    not on the entries (and their assumptions) before it.
+    """
     stated: dict[tuple[str, str], Decimal] = {}
     for holding in event.holdings:
         key = (holding.holder, holding.series)
         stated[key] = stated.get(key, ZERO) + holding.principal
     rules.check_register_matches(stated, state.holdings(), event.effective_on)
     state.attested_order = tuple(dict.fromkeys(h.holder for h in event.holdings))
+    state.attested = (event.effective_on, event.originator_version)
+    for note in state.live():
+        state.put(replace(note, basis=(event.originator_version,)))
+
+
+def _set_horizon(state: AgreementState, event: Agreement.RecordHorizonSet) -> None:
+    for until in (event.register, event.payments):
+        rules.check_horizon(state, until)
 
 
 # ------------------------------------------------------------------- payments
@@ -210,7 +225,7 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
         raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
     expected = state.interest_with_prepayment(key, amount, on)
     rules.check_prepayment_interest(expected, event.interest, amount, on, section)
-    _allocate(state, key, amount, event.allocations, on)
+    _allocate(state, key, amount, event.allocations, on, event.originator_version)
     series.movements.append(Movement(event.originator_version, on, f"{kind} prepayment", amount))
     _close_if_paid_off(state, series, on)
 
@@ -256,7 +271,9 @@ def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> 
     _close_if_paid_off(state, series, on)
 
 
-def _allocate(state: AgreementState, key: str, amount: Decimal, allocations: Iterable[Allocation], on: date) -> None:
+def _allocate(
+    state: AgreementState, key: str, amount: Decimal, allocations: Iterable[Allocation], on: date, ref: int
+) -> None:
     """A partial payment of principal, among the notes pro rata; reacquired notes take theirs without cash."""
     allocations = tuple(allocations)
     expected = rules.pro_rata(amount, state.pro_rata_weights(key))
@@ -274,7 +291,8 @@ def _allocate(state: AgreementState, key: str, amount: Decimal, allocations: Ite
             continue
         note = state.notes[allocation.note]
         principal = note.principal - allocation.amount
-        state.put(replace(note, principal=principal, **({"status": PAID, "closed_on": on} if principal == 0 else {})))
+        closed = {"status": PAID, "closed_on": on} if principal == 0 else {}
+        state.put(replace(note, principal=principal, basis=(*note.basis, ref), **closed))
 
 
 def _close_if_paid_off(state: AgreementState, series: SeriesState, on: date) -> None:
@@ -355,7 +373,14 @@ def _add_alias(state: HolderState, event: Holder.AliasAdded) -> None:
 # -------------------------------------------------------------------- helpers
 
 
-def _add_notes(state: AgreementState, certificates: Iterable[NoteCertificate], *, origin: str, dated: date | None) -> None:
+def _add_notes(
+    state: AgreementState,
+    certificates: Iterable[NoteCertificate],
+    *,
+    origin: str,
+    dated: date | None,
+    basis: tuple[int, ...],
+) -> None:
     for certificate in certificates:
         rules.check_new_certificate(state, certificate.number, certificate.principal)
         state.series_state(certificate.series)
@@ -370,6 +395,7 @@ def _add_notes(state: AgreementState, certificates: Iterable[NoteCertificate], *
                 dated=dated,
                 origin=origin,
                 status=OUTSTANDING,
+                basis=basis,
             )
         )
 
@@ -395,6 +421,7 @@ _TRANSITIONS: dict[type, Callable] = {
     Agreement.NoteTransferred: _transfer,
     Agreement.NoteCancelled: _cancel,
     Agreement.RegisterAttested: _attest,
+    Agreement.RecordHorizonSet: _set_horizon,
     Agreement.PrepaymentMade: _prepay,
     Agreement.InterestPaid: _pay_interest,
     Agreement.PaidAtMaturity: _pay_at_maturity,

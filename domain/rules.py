@@ -341,6 +341,12 @@ def check_register_matches(
     )
 
 
+def check_horizon(state: AgreementState, until: date | None) -> None:
+    """The record cannot run out before the agreement was made."""
+    if until is not None and until < state.terms.dated_as_of:
+        raise InvalidCommand(f"the record cannot end on {until}, before the agreement's date, {state.terms.dated_as_of}")
+
+
 # -------------------------------------------------------------------- payments
 
 

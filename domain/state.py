@@ -45,6 +45,7 @@ class Note:
     origin: str
     status: str = OUTSTANDING
     closed_on: date | None = None
+    basis: tuple[int, ...] = ()  # the events its holder and principal rest on (recording positions)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class AgreementState:
         self.series: dict[str, SeriesState] = {s.key: SeriesState(terms=s) for s in terms.series}
         self.on_file_from: date | None = None
         self.attested_order: tuple[str, ...] = ()
+        self.attested: tuple[date, int] | None = None  # the latest schedule of holders on file: its date and event
         self.date = on
         self.text: tuple[Provision, ...] = ()
         self.text_on_file = False
@@ -175,6 +177,15 @@ class AgreementState:
 
     def outstanding(self, series: str) -> Decimal:
         return sum((note.principal for note in self.live_notes.values() if note.series == series), ZERO)
+
+    def outstanding_basis(self, series: str) -> tuple[int, ...]:
+        """The events a series' outstanding principal rests on: its movements, or the last schedule of holders
+        on file and the movements since."""
+        movements = self.series_state(series).movements
+        if self.attested is None:
+            return tuple(m.ref for m in movements)
+        on, ref = self.attested
+        return (ref, *(m.ref for m in movements if m.on > on))
 
     def holdings(self) -> dict[tuple[str, str], Decimal]:
         totals: dict[tuple[str, str], Decimal] = {}

@@ -35,6 +35,11 @@ def shown_if_set(**kwargs: Any) -> Any:
     return field(default=None, metadata={"shown_if_set": True}, **kwargs)
 
 
+def shown_if_any(factory: Any = tuple) -> Any:
+    """A collection field (assumptions cited, say) that machine formats leave out when it is empty."""
+    return field(default_factory=factory, metadata={"shown_if_set": True})
+
+
 class Value:
     """A frozen value object of the registry's events; every subclass is stored by name."""
 

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from domain.holders import Directory, holder_key
+from domain.values import shown_if_any
+from projections.record import AssumedFact, RecordEnds, union
 from projections.register import Register
 
 
@@ -16,6 +18,7 @@ class Position:
     series: str
     principal: Decimal
     notes: tuple[int, ...]
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,13 @@ class HolderPositions:
 class Holders:
     as_of: date
     holders: tuple[HolderPositions, ...]
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    record_ends: dict[str, RecordEnds] = shown_if_any(dict)
 
 
-def holders_as_of(as_of: date, registers: list[Register], directory: Directory) -> Holders:
+def holders_as_of(
+    as_of: date, registers: list[Register], directory: Directory, assumptions: tuple[AssumedFact, ...] = ()
+) -> Holders:
     """Every holder of any agreement's notes on ``as_of``, by identity, in the order first met."""
     found: dict[str, list[Position]] = {}
     names: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -48,6 +55,14 @@ def holders_as_of(as_of: date, registers: list[Register], directory: Directory) 
             others = tuple(n for n in (identity.known_as() if identity else ()) if n != name)
             names.setdefault(key, (name, others))
             for series, principal in line.principal.items():
-                notes = tuple(n for n in line.notes if any(note.number == n and note.series == series for note in register.notes))
-                found.setdefault(key, []).append(Position(register.agreement, series, principal, notes))
-    return Holders(as_of, tuple(HolderPositions(key, *names[key], tuple(positions)) for key, positions in found.items()))
+                held = [note for note in register.notes if note.number in line.notes and note.series == series]
+                found.setdefault(key, []).append(
+                    Position(register.agreement, series, principal, tuple(n.number for n in held),
+                             union(*(n.rests_on for n in held)))
+                )
+    return Holders(
+        as_of,
+        tuple(HolderPositions(key, *names[key], tuple(positions)) for key, positions in found.items()),
+        assumptions,
+        {r.agreement: r.record_ends for r in registers if r.record_ends is not None},
+    )

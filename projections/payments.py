@@ -10,7 +10,7 @@ days or Business Days of the agreement's calendar), citing their section.
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -20,7 +20,17 @@ from domain.rules import principal_schedule
 from domain.schedule import business_days_after, days_counted, interest_for, require_day_count
 from domain.state import AgreementState
 from domain.timeline import Timeline
-from domain.values import GraceTerms, unshown
+from domain.values import GraceTerms, shown_if_any, shown_if_set, unshown
+from projections.record import (
+    PAYMENTS,
+    REGISTER,
+    AssumedFact,
+    Footnotes,
+    Horizon,
+    RecordEnds,
+    record_horizon,
+    union,
+)
 from projections.register import SeriesOutstanding, outstanding_as_of
 
 INTEREST = "interest"
@@ -34,6 +44,7 @@ DUE = "due today"
 UNPAID = "unpaid"
 IN_GRACE = "unpaid, within grace"
 IN_DEFAULT = "unpaid: Event of Default"
+NOT_RECORDED = "not recorded"
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,8 @@ class Payment:
     event: str | None = None
     default_on: date | None = None
     section: str | None = None
+    rests_on: tuple[str, ...] = shown_if_any()
+    basis: tuple[int, ...] = unshown(default=())  # the events a paid status rests on
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,8 @@ class Schedule:
     as_of: date
     not_on_file: tuple[str, ...]
     payments: tuple[Payment, ...]
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    record_ends: RecordEnds | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,10 @@ class Status:
     overdue: tuple[Payment, ...]
     next: tuple[Payment, ...]
     not_on_file: tuple[str, ...]
+    not_recorded: tuple[Payment, ...] = shown_if_any()
+    outstanding_rests_on: dict[str, tuple[str, ...]] = shown_if_any(dict)
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    record_ends: RecordEnds | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,7 @@ class Accrual:
     since: date
     days: int
     accrued: Decimal
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -91,6 +111,7 @@ class HolderAccrual:
     holder: str
     principal: Decimal
     accrued: Decimal
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -100,17 +121,26 @@ class Accrued:
     total: Decimal
     notes: tuple[Accrual, ...]
     holders: tuple[HolderAccrual, ...]
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    record_ends: RecordEnds | None = shown_if_set()
 
 
 def schedule_as_of(
-    key: str, timeline: Timeline, *, as_of: date, calendar: Container[date] | None, series: str | None = None
+    key: str,
+    timeline: Timeline,
+    *,
+    as_of: date,
+    calendar: Container[date] | None,
+    series: str | None = None,
 ) -> Schedule:
     """Every scheduled payment, paid or not, and what is not on file to schedule.
 
     ``calendar`` is the agreement's Business Day holidays, ``None`` when its calendar is not on file.
     """
     state = _state(timeline, as_of)
-    watch = _Watch(state, as_of, calendar)
+    horizon = record_horizon(key, timeline.events)
+    cited = Footnotes.of(key, timeline.events)
+    watch = _Watch(state, as_of, calendar, horizon)
     lines: list[Payment] = []
     gaps: list[str] = []
     for found in state.series.values():
@@ -138,7 +168,10 @@ def schedule_as_of(
         key,
         as_of,
         tuple(gaps),
-        tuple(sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind]))),
+        tuple(replace(p, rests_on=cited.cite(key, p.basis))
+              for p in sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind]))),
+        cited.listed(),
+        horizon.beyond(as_of, PAYMENTS),
     )
 
 
@@ -146,29 +179,39 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
     """What is outstanding, what is overdue, and the next three payments."""
     owed = outstanding_as_of(key, timeline, as_of)
     planned = schedule_as_of(key, timeline, as_of=as_of, calendar=calendar)
+    cited = Footnotes.of(key, timeline.events)  # only the outstanding figures: the payments shown are never paid ones
+    lines = tuple(replace(line, rests_on=cited.cite(key, line.basis)) for line in owed.series)
     return Status(
-        owed.series,
+        lines,
         key,
         as_of,
         {line.series: line.outstanding for line in owed.series},
         tuple(overdue(planned.payments)),
         tuple(p for p in planned.payments if p.status == SCHEDULED)[:3],
         planned.not_on_file,
+        tuple(p for p in planned.payments if p.status == NOT_RECORDED),
+        {line.series: line.rests_on for line in lines if line.rests_on},
+        cited.listed(),
+        record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS),
     )
 
 
 def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
     """Interest accrued on each outstanding note since its last interest date (30/360, to the cent)."""
     state = _state(timeline, as_of)
+    cited = Footnotes.of(key, timeline.events)
     lines = []
     for note in state.live():
-        terms = state.series[note.series].terms
+        found = state.series[note.series]
+        terms = found.terms
         if terms.interest_dates is None:
             raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
         require_day_count(terms)
         since = state.last_coupon(note.series, as_of)
+        paid = found.coupons[since].paid_ref if since in found.coupons else None  # accrual from it assumes it was paid
         lines.append(Accrual(note.number, note.series, note.holder, note.principal, since,
-                             days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of)))
+                             days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of),
+                             cited.cite(key, [*note.basis, *([paid] if paid else [])])))
     holders: dict[str, list[Accrual]] = {}
     for line in lines:
         holders.setdefault(line.holder, []).append(line)
@@ -183,9 +226,12 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
                 holder,
                 sum((a.principal for a in held), ZERO),
                 sum((a.accrued for a in held), ZERO),
+                union(*(a.rests_on for a in held)),
             )
             for holder, held in holders.items()
         ),
+        cited.listed(),
+        record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS),
     )
 
 
@@ -196,20 +242,23 @@ def overdue(lines: Sequence[Payment]) -> list[Payment]:
 class _Watch:
     """The status of a payment not recorded as paid, under the agreement's own default terms."""
 
-    def __init__(self, state: AgreementState, as_of: date, calendar: Container[date] | None) -> None:
-        self.as_of, self.calendar = as_of, calendar
+    def __init__(self, state: AgreementState, as_of: date, calendar: Container[date] | None, horizon: Horizon) -> None:
+        self.as_of, self.calendar, self.horizon = as_of, calendar, horizon
         self.defaults = state.terms.defaults
         self.missing: set[str] = set()
 
     def unpaid(self, series: str, kind: str, due_on: date, principal: Decimal, interest: Decimal) -> Payment:
+        """A payment not recorded as paid: scheduled, due, unpaid (in grace, in default), or past the record."""
         if due_on > self.as_of:
             return Payment(series, kind, due_on, principal, interest, SCHEDULED)
         grace = None if self.defaults is None else self.defaults.interest if kind == INTEREST else self.defaults.principal
+        last_day = self._grace_ends(due_on, grace) if grace is not None else None
+        if not self.horizon.recorded(last_day or due_on):
+            return Payment(series, kind, due_on, principal, interest, NOT_RECORDED)
         if grace is None:
             self.missing.add(f"the agreement's Events of Default for unpaid {'interest' if kind == INTEREST else 'principal'}"
                              " are not on file: an unpaid amount is not called a default")
             return Payment(series, kind, due_on, principal, interest, DUE if due_on == self.as_of else UNPAID)
-        last_day = self._grace_ends(due_on, grace)
         if last_day is None:
             status = DUE if due_on == self.as_of else UNPAID
         else:
@@ -245,10 +294,10 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
     lines = []
     for paid in found.paid:
         kind = MATURITY if paid.due_on == terms.maturity else REQUIRED
-        lines.append(Payment(series, kind, paid.due_on, paid.amount, ZERO, PAID, paid.paid_on, f"{key}:{paid.ref}"))
+        lines.append(Payment(series, kind, paid.due_on, paid.amount, ZERO, PAID, paid.paid_on, f"{key}:{paid.ref}", basis=(paid.ref,)))
     for movement in found.movements:
         if movement.kind == "optional prepayment":
-            lines.append(Payment(series, OPTIONAL, movement.on, movement.amount, ZERO, PAID, movement.on, f"{key}:{movement.ref}"))
+            lines.append(Payment(series, OPTIONAL, movement.on, movement.amount, ZERO, PAID, movement.on, f"{key}:{movement.ref}", basis=(movement.ref,)))
     remaining = found.schedule
     if remaining is None:
         remaining = principal_schedule((), state.outstanding(series), terms.maturity)
@@ -273,7 +322,7 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
         if coupon is not None:
             amount, _ = state.coupon_interest(series, due)
             if coupon.paid_ref is not None:
-                lines.append(Payment(series, INTEREST, due, ZERO, amount, PAID, coupon.paid_on, f"{key}:{coupon.paid_ref}"))
+                lines.append(Payment(series, INTEREST, due, ZERO, amount, PAID, coupon.paid_on, f"{key}:{coupon.paid_ref}", basis=(coupon.paid_ref,)))
             else:
                 lines.append(watch.unpaid(series, INTEREST, due, ZERO, amount))
         else:

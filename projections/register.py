@@ -13,7 +13,8 @@ from decimal import Decimal
 from domain.money import ZERO
 from domain.state import AgreementState
 from domain.timeline import Timeline
-from domain.values import AgreementTerms, SeriesTerms, shown_if_set, unshown
+from domain.values import AgreementTerms, SeriesTerms, shown_if_any, shown_if_set, unshown
+from projections.record import PAYMENTS, REGISTER, AssumedFact, Footnotes, RecordEnds, record_horizon, union
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class NoteLine:
     principal: Decimal
     dated: date | None
     origin: str
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,16 @@ class HolderLine:
     holder: str
     principal: dict[str, Decimal]
     notes: tuple[int, ...]
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
 class Register:
-    """Who held which notes on ``as_of``, by note and by holder; ``not_on_file`` says why it is unknown."""
+    """Who held which notes on ``as_of``, by note and by holder; ``not_on_file`` says why it is unknown.
+
+    ``rests_on`` lists the assumptions (numbered in ``assumptions``) each figure rests on;
+    ``record_ends`` says when the date is past the evidence on file.
+    """
 
     issuer: str = unshown()
     series_terms: tuple[SeriesTerms, ...] = unshown()
@@ -47,14 +54,18 @@ class Register:
     totals: dict[str, Decimal]
     notes: tuple[NoteLine, ...]
     holders: tuple[HolderLine, ...]
+    totals_rest_on: dict[str, tuple[str, ...]] = shown_if_any(dict)
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
     known_at: datetime | None = shown_if_set()
     not_on_file: str | None = shown_if_set()
+    record_ends: RecordEnds | None = shown_if_set()
 
 
 @dataclass(frozen=True)
 class AnnexLine:
     holder: str
     principal: dict[str, Decimal]
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,11 @@ class Annex1:
     series: tuple[str, ...]
     holders: tuple[AnnexLine, ...]
     totals: dict[str, Decimal]
+    totals_rest_on: dict[str, tuple[str, ...]] = shown_if_any(dict)
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
     known_at: datetime | None = shown_if_set()
     not_on_file: str | None = shown_if_set()
+    record_ends: RecordEnds | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,7 @@ class MovementLine:
     on: date
     kind: str
     amount: Decimal
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,9 @@ class SeriesOutstanding:
     outstanding: Decimal | None
     paid_off_on: date | None
     movements: tuple[MovementLine, ...]
+    rests_on: tuple[str, ...] = shown_if_any()
     not_on_file: str | None = shown_if_set()
+    basis: tuple[int, ...] = unshown(default=())  # the events the outstanding figure rests on
 
 
 @dataclass(frozen=True)
@@ -99,16 +116,23 @@ class Outstanding:
     agreement: str
     as_of: date
     series: tuple[SeriesOutstanding, ...]
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    record_ends: RecordEnds | None = shown_if_set()
 
 
-def register_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None) -> Register:
+def register_as_of(
+    key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None, cited: Footnotes | None = None
+) -> Register:
+    """The register by note and by holder; ``cited`` numbers its assumptions along with other registers'."""
     state, terms, gap = _state(timeline, as_of)
     common = {"issuer": terms.issuer, "series_terms": terms.series, "agreement": key, "as_of": as_of,
               "series": tuple(s.key for s in terms.series), "known_at": known_at}
     if gap:
         return Register(**common, totals={s.key: ZERO for s in terms.series}, notes=(), holders=(), not_on_file=gap)
+    notes_cited = (cited or Footnotes()).add(key, timeline.events)
     notes = tuple(
-        NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin)
+        NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin,
+                 notes_cited.cite(key, n.basis))
         for n in state.live()
     )
     holders = tuple(
@@ -116,10 +140,19 @@ def register_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime
             holder,
             {s.key: p for s in terms.series if (p := _sum(notes, holder, s.key))},
             tuple(n.number for n in notes if n.holder == holder),
+            union(*(n.rests_on for n in notes if n.holder == holder)),
         )
         for holder in state.holders()
     )
-    return Register(**common, totals=_totals(notes, terms.series), notes=notes, holders=holders)
+    return Register(
+        **common,
+        totals=_totals(notes, terms.series),
+        notes=notes,
+        holders=holders,
+        totals_rest_on={s.key: cited for s in terms.series if (cited := notes_cited.cite(key, state.outstanding_basis(s.key)))},
+        assumptions=notes_cited.listed(),
+        record_ends=record_horizon(key, timeline.events).beyond(as_of, REGISTER),
+    )
 
 
 def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None) -> Annex1:
@@ -130,35 +163,40 @@ def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime |
         agreement=key,
         as_of=as_of,
         series=register.series,
-        holders=tuple(AnnexLine(h.holder, h.principal) for h in register.holders),
+        holders=tuple(AnnexLine(h.holder, h.principal, h.rests_on) for h in register.holders),
         totals=register.totals,
+        totals_rest_on=register.totals_rest_on,
+        assumptions=register.assumptions,
         known_at=known_at,
         not_on_file=register.not_on_file,
+        record_ends=register.record_ends,
     )
 
 
 def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
     state, terms, gap = _state(timeline, as_of)
-    return Outstanding(
-        key,
-        as_of,
-        tuple(
+    cited = Footnotes.of(key, timeline.events)
+    lines = []
+    for series in terms.series:
+        if gap:
+            lines.append(SeriesOutstanding(series.key, series.title, None, None, (), (), gap))
+            continue
+        found = state.series[series.key]
+        movements = tuple(
+            MovementLine(f"{key}:{m.ref}", m.on, m.kind, m.amount, cited.cite(key, [m.ref])) for m in found.movements
+        )
+        lines.append(
             SeriesOutstanding(
-                series.key,
-                series.title,
-                None if gap else state.outstanding(series.key),
-                None if gap else state.series[series.key].paid_off_on,
-                () if gap else tuple(
-                    MovementLine(f"{key}:{m.ref}", m.on, m.kind, m.amount) for m in state.series[series.key].movements
-                ),
-                gap,
+                series.key, series.title, state.outstanding(series.key), found.paid_off_on, movements,
+                cited.cite(key, state.outstanding_basis(series.key)), basis=state.outstanding_basis(series.key),
             )
-            for series in terms.series
-        ),
+        )
+    return Outstanding(
+        key, as_of, tuple(lines), cited.listed(), record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS)
     )
 
 
-def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, object, str | None]:
+def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTerms, str | None]:
     """The state as of the date, the agreement's terms, and any gap in the record."""
     final = timeline.final
     assert isinstance(final, AgreementState), "an agreement's first event registers it"

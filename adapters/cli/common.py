@@ -7,6 +7,7 @@ tracebacks.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -68,17 +69,26 @@ def day(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def moment(value: str | None) -> datetime | None:
-    """``--known-at``: an ISO time (UTC unless it says otherwise), or a date meaning the end of that day."""
+def moment(value: str | None) -> datetime | str | None:
+    """``--known-at``: an ISO time (UTC unless it says otherwise), a date meaning the end of that day,
+    or an event ("barnes-1995:20") meaning the moment it was recorded."""
     if value is None:
         return None
+    text = value.strip()
+    if _EVENT_REF.fullmatch(text):
+        return text
     try:
-        if len(value.strip()) == 10:
-            return datetime.combine(date.fromisoformat(value), time.max, tzinfo=UTC)
-        found = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a time; write it as 2026-11-22T10:30:00Z or 2026-11-22") from None
+        raise typer.BadParameter(
+            f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20"
+        ) from None
     return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+_EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
 
 
 def _version(value: bool) -> None:
@@ -96,7 +106,12 @@ AgreementKey = Annotated[
 AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help="The business date to show, YYYY-MM-DD.")]
 KnownAt = Annotated[
     str | None,
-    typer.Option("--known-at", metavar="TIME", help="Show what the registry knew then: only entries recorded by this time (UTC)."),
+    typer.Option(
+        "--known-at",
+        metavar="TIME|EVENT",
+        help="Show what the registry knew then: only entries recorded by this time (UTC), or by the moment an event"
+        " such as barnes-1995:20 was recorded.",
+    ),
 ]
 Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
 Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
@@ -174,6 +189,11 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
 
 def emit(text: str) -> None:
     typer.echo(text)
+
+
+def emit_lines(lines: Sequence[str]) -> None:
+    for line in lines:
+        emit(line)
 
 
 def emit_json(value: Any) -> None:

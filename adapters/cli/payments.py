@@ -23,6 +23,7 @@ from adapters.cli.common import (
     day,
     emit,
     emit_json,
+    emit_lines,
     invalid,
     moment,
     out,
@@ -53,6 +54,7 @@ def schedule_command(
         emit(f"not on file: {gap}")
     if view.payments:
         out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
+    emit_lines(render.record_notes(view.record_ends, view.assumptions))
     for key, readings in view.overdue_rates.items():
         emit(f"overdue amounts ({key}): the documents disagree, and debtreg computes no overdue interest:")
         for reading in readings:
@@ -76,8 +78,9 @@ def accrued(
         emit_json(view)
         return
     header, rows = render.accrued_rows(view, by.value)
-    out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows,
-                    numeric=[len(header) - 1, len(header) - 3]))
+    numeric = [3, 6] if by is By.note else [1, 3]
+    out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
+    emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 
 @app.command()
@@ -93,15 +96,21 @@ def status(
         return
     for line in view.series:
         shown = line.not_on_file or f"${format_amount(line.outstanding if line.outstanding is not None else ZERO)} outstanding"
-        emit(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else ""))
+        emit(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else "")
+             + (f" [assumed: {render.marks(line.rests_on)}]" if line.rests_on else ""))
     for gap in view.not_on_file:
         emit(f"not on file: {gap}")
     if view.overdue:
         out.print(table(f"Overdue as of {on}", *render.payment_rows(view.overdue), numeric=[3, 4]))
     else:
-        emit(f"nothing overdue as of {on}" + (" (for the series whose schedule is on file)" if view.not_on_file else ""))
+        within = " within the record" if view.not_recorded else ""
+        emit(f"nothing overdue{within} as of {on}" + (" (for the series whose schedule is on file)" if view.not_on_file else ""))
+    if view.not_recorded:
+        out.print(table(f"Due after the record ends, not recorded (paid or not: not on file) as of {on}",
+                        *render.payment_rows(view.not_recorded), numeric=[3, 4]))
     if view.next:
         out.print(table("Next payments", *render.payment_rows(view.next), numeric=[3, 4]))
+    emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 
 @app.command("makewhole")

@@ -37,6 +37,7 @@ from adapters.entries import (
     InterestEntry,
     MaturityEntry,
     PrepaymentEntry,
+    RecordHorizonEntry,
     ReversalEntry,
     TransferEntry,
 )
@@ -228,6 +229,33 @@ def consent(
     """Record a holder's written consent to an amendment."""
     record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
            request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
+
+
+@app.command("record-horizon")
+def record_horizon(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    register: Annotated[str, typer.Option("--register", metavar="DATE|current",
+                                          help="The last date the register is evidenced, or current.")] = "current",
+    payments: Annotated[str, typer.Option("--payments", metavar="DATE|current",
+                                          help="The last date payments are evidenced, or current.")] = "current",
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record how far the evidence on file runs; beyond it views say so and payments are "not recorded", not unpaid.
+
+    "current" vouches that the registry is kept current for that kind of fact: every transfer (or payment)
+    since the last horizon is recorded. The latest horizon recorded wins.
+    """
+    def until(value: str) -> str | None:
+        return None if value.strip().casefold() == "current" else value
+
+    record(ctx, agreement, RecordHorizonEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, register=until(register), payments=until(payments))
 
 
 @app.command()

@@ -22,6 +22,7 @@ from adapters.cli.common import (
     day,
     emit,
     emit_json,
+    emit_lines,
     moment,
     out,
     querying,
@@ -81,6 +82,7 @@ def register(
         header, rows = render.register_rows(view, by.value)
         numeric = [4] if by is By.note else list(range(1, len(view.series) + 1))
         out.print(table(f"{agreement} register as of {on}, by {by.value}", header, rows, numeric))
+        emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 
 @app.command()
@@ -94,17 +96,22 @@ def outstanding(
     if fmt is TextOrJson.json:
         emit_json(view)
         return
-    rows = []
+    rows, cited = [], []
     for line in view.series:
         if line.not_on_file:
             rows.append([line.series, line.not_on_file, "", "", ""])
+            cited.append(())
             continue
         for m in line.movements:
             sign = "" if m.kind in ("issued", "opened") else "-"
             rows.append([line.series, m.kind, m.event, m.on.isoformat(), sign + format_amount(m.amount)])
+            cited.append(m.rests_on)
         paid = f" (paid off {line.paid_off_on})" if line.paid_off_on else ""
         rows.append([line.series, f"outstanding{paid}", "", on.isoformat(), format_amount(line.outstanding if line.outstanding is not None else ZERO)])
-    out.print(table(f"{agreement} principal outstanding as of {on}", ["Series", "Movement", "Event", "Date", "Amount"], rows, [4]))
+        cited.append(line.rests_on)
+    header, rows = render.with_marks(["Series", "Movement", "Event", "Date", "Amount"], rows, cited)
+    out.print(table(f"{agreement} principal outstanding as of {on}", header, rows, [4]))
+    emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 
 @app.command()
@@ -146,7 +153,12 @@ def holders_command(
          format_amount(p.principal), ", ".join(f"No. {n}" for n in p.notes)]
         for h in view.holders for i, p in enumerate(h.positions)
     ]
-    out.print(table(f"Holders as of {view.as_of}", ["Holder", "Agreement", "Series", "Principal", "Notes"], rows, [3]))
+    header, rows = render.with_marks(["Holder", "Agreement", "Series", "Principal", "Notes"], rows,
+                                     [p.rests_on for h in view.holders for p in h.positions])
+    out.print(table(f"Holders as of {view.as_of}", header, rows, [3]))
+    for agreement, ends in view.record_ends.items():
+        emit(f"note: {agreement}: {ends.describe()}")
+    emit_lines(render.record_notes(None, view.assumptions))
 
 
 @app.command("history")

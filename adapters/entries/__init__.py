@@ -27,6 +27,7 @@ from adapters.entries.register import (
     CancellationEntry,
     IssueEntry,
     OpeningRegisterEntry,
+    RecordHorizonEntry,
     RegisterEntry,
     SupplementEntry,
     TermsCorrectedEntry,
@@ -45,6 +46,7 @@ Entry = Annotated[
     | InterestEntry
     | CancellationEntry
     | RegisterEntry
+    | RecordHorizonEntry
     | TextEntry
     | AmendmentEntry
     | AmendmentNotOnFileEntry
@@ -82,6 +84,7 @@ __all__ = [
     "MaturityEntry",
     "OpeningRegisterEntry",
     "PrepaymentEntry",
+    "RecordHorizonEntry",
     "RegisterEntry",
     "ReversalEntry",
     "Strict",

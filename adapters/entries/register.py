@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from adapters.entries.base import NOT_APPLICABLE, EntryIn, Money, Strict, Text
+from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Strict, Text
 from adapters.entries.terms import AgreementTermsIn, SeriesIn
 from domain.commands import (
     AddSeries,
@@ -18,6 +18,7 @@ from domain.commands import (
     NewNote,
     OpenRegister,
     RegisterAgreement,
+    SetRecordHorizon,
     StatedHolding,
     TransferNotes,
 )
@@ -168,3 +169,21 @@ class RegisterEntry(EntryIn):
             StatedHolding(line.holder, amount, series) for line in self.holders for series, amount in line.amounts().items()
         )
         return AttestRegister(**self.common(key), holdings=holdings)
+
+
+class RecordHorizonEntry(EntryIn):
+    """How far the evidence on file runs, so that no view calls a payment unpaid, or a register current,
+    beyond it. Leave a kind of fact out when the registry is kept current for it; the latest entry wins."""
+
+    type: Literal["record-horizon"]
+    register_until: Day | None = Field(
+        None, alias="register",
+        description="The last date the register (who holds what) is evidenced, e.g. the date of the last Annex 1.",
+    )
+    payments_until: Day | None = Field(
+        None, alias="payments",
+        description="The last date the payments made are evidenced, e.g. a representation that none is in default.",
+    )
+
+    def command(self, key: str) -> SetRecordHorizon:
+        return SetRecordHorizon(**self.common(key), register=self.register_until, payments=self.payments_until)

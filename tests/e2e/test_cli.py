@@ -100,9 +100,9 @@ def test_annex_1_as_json_for_machines(db):
 def test_loading_again_records_nothing_new(db):
     result = debtreg("load", str(FIXTURES), "--format", "json", db=db)
     assert [(line["entries"], line["recorded"], line["on_file"]) for line in json.loads(result.stdout)] == [
-        (29, 0, 29),
-        (11, 0, 11),
-        (11, 0, 11),
+        (30, 0, 30),
+        (12, 0, 12),
+        (12, 0, 12),
         (1, 0, 1),
         (1, 0, 1),
         (1, 0, 1),
@@ -240,7 +240,14 @@ def test_a_consent_is_recorded_from_the_command_line(db):
 
 def test_treasury_records_the_december_2003_payments_and_the_status_clears(db):
     debtreg("pay", "barnes-1995", "--date", "2003-06-05", "--kind", "interest", db=db)
+    beyond = json.loads(debtreg("status", "barnes-1995", "--as-of", "2003-12-08", "--format", "json", db=db).stdout)
+    assert beyond["overdue"] == [] and beyond["record_ends"]["payments"] == "2003-02-05"
+    assert [(p["kind"], p["status"]) for p in beyond["not_recorded"]] == [("interest", "not recorded"), ("required prepayment", "not recorded")]
+    kept = debtreg("record-horizon", "barnes-1995", "--date", "2003-06-05", "--payments", "current", "--register", "current",
+                   "--evidence", "treasury keeps the register from here on", db=db)
+    assert "the record on file runs: register kept current, payments kept current" in kept.stdout
     before = json.loads(debtreg("status", "barnes-1995", "--as-of", "2003-12-08", "--format", "json", db=db).stdout)
+    assert "record_ends" not in before
     assert [(p["kind"], p["status"]) for p in before["overdue"]] == [
         ("interest", "unpaid, within grace"),
         ("required prepayment", "unpaid: Event of Default"),

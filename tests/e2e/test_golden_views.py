@@ -105,7 +105,7 @@ RECORDING: list[tuple[str, list[str]]] = [
     ("after-register", ["register", "barnes-1995", "--as-of", "2003-07-01"]),
     ("makewhole-after-prepayment-json", ["makewhole", "barnes-1995", "--date", "2003-08-14", "--amount", "2,000,000",
                                          "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10", "--format", "json"]),
-    ("record-reversal", ["reverse", "barnes-1995:32", "--reason", "recorded in error", "--request-id", "g-4"]),
+    ("record-reversal", ["reverse", "barnes-1995:33", "--reason", "recorded in error", "--request-id", "g-4"]),
     ("after-reversal-annex1", ["annex1", "barnes-1995", "--as-of", "2003-07-01"]),
     ("after-reversal-schedule-json", ["schedule", "barnes-1995", "--as-of", "2003-07-01", "--format", "json"]),
     ("after-reversal-history", ["history", "barnes-1995", "--known-at", "2100-01-01"]),

@@ -45,3 +45,16 @@ def test_the_onboarding_walk_runs_as_written(tmp_path, monkeypatch):
     assert "to Example Re Insurance Company" in transfer
     holders = outputs[next(c for c in outputs if c.startswith("debtreg holders"))]
     assert "Example Re Insurance Company" in holders and "acme-2024" in holders
+
+
+def test_the_auditor_walk_runs_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
+    db = f"sqlite:///{tmp_path / 'debtreg.sqlite'}"
+    outputs = [run(command, tmp_path, db) for command in walk("auditor")]
+    _, _, now, then, history = outputs
+    def lincoln(annex: str) -> str:
+        return next(line for line in annex.splitlines() if line.startswith("Lincoln")).split()[-1]
+
+    assert (lincoln(now), lincoln(then)) == ("5,150,000", "6,150,000")
+    assert "barnes-1995:30" in history and "barnes-1995:31" not in history

@@ -101,6 +101,7 @@ GOOD: dict[str, str] = {
     "register": entries("c", entry("register", "2024-04-01", 'holders = [ { holder = "Example Life Insurance Company", principal = "6,000,000" }, '
                                    '{ holder = "Example Mutual Insurance Company", principal = "4,000,000" } ]\ntotal = "10,000,000"\n')),
     "text": entries("c", entry("text", "2024-03-01", 'file = "text.toml"\n')),
+    "record-horizon": entries("c", entry("record-horizon", "2024-06-01", "register = 2024-06-01\npayments = 2024-06-01\n")),
     "amendment": entries("c", entry("text", "2024-03-01", 'file = "text.toml"\n', "text") + entry(
         "amendment", "2025-02-01",
         'number = 1\nname = "First Amendment"\nconsents_section = "3"\n'
@@ -148,6 +149,8 @@ BAD: dict[str, tuple[str, str, str, str]] = {
     "cancellation": ("cancellation", "note = 1", "note = 99", "no note No. 99"),
     "register": ("register", 'principal = "4,000,000" } ]\ntotal', 'principal = "4,000,001" } ]\ntotal', "TOTAL is 10000000.00"),
     "text": ("text", 'file = "text.toml"', 'file = "missing.toml"', "missing.toml"),
+    "record-horizon": ("record-horizon", "register = 2024-06-01", "register = 2023-06-01", "before the agreement's date"),
+    "record-horizon not a date": ("record-horizon", "payments = 2024-06-01", 'payments = "soon"', "is not a date"),
     "amendment": ("amendment", 'target = "10.4"', 'target = "10.5"', "no Section 10.5 in the text"),
     "amendment-not-on-file": ("amendment-not-on-file", "number = 1", "number = 0", "greater than 0"),
     "consent": ("consent", 'type = "consent"\neffective_on = 2025-02-03', 'type = "consent"\neffective_on = 2025-01-31', "no Amendment No. 1 on file by 2025-01-31"),
@@ -256,3 +259,13 @@ def _lines_of(text: str, value: str) -> set[int]:
     headers = [n for n, text_line in enumerate(lines[:line], 1) if text_line.strip().startswith("[[")]
     entries = [n for n in headers if lines[n - 1].strip() == "[[entry]]"]
     return {line, headers[-1], entries[-1]}
+
+
+def test_the_cases_cover_every_entry_type():
+    from typing import get_args
+
+    from adapters.entries import Entry
+
+    types = {model.model_fields["type"].annotation.__args__[0] for model in get_args(get_args(Entry)[0])}
+    covered = {found for text in GOOD.values() for found in re.findall(r'^type = "([\w-]+)"', text, re.M)}
+    assert types - covered == set()

@@ -8,13 +8,13 @@ from fractions import Fraction
 import pytest
 
 from adapters.calendar import BusinessCalendar
-from adapters.entries import AgreementEntry, InterestEntry, PrepaymentEntry
+from adapters.entries import AgreementEntry, InterestEntry, PrepaymentEntry, RecordHorizonEntry
 from adapters.queries import Queries
 from domain.daycount import convention
 from domain.errors import NotAMultiple, UnscheduledPayment
 from domain.makewhole import CurvePoint
 from domain.schedule import business_days_after, equal_instalments
-from projections.payments import IN_DEFAULT, IN_GRACE, overdue
+from projections.payments import IN_DEFAULT, IN_GRACE, NOT_RECORDED, overdue
 
 CALENDAR = BusinessCalendar(["US", "US-CT", "US-NY"])
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
@@ -168,7 +168,15 @@ def test_interest_is_paid_to_the_holders_of_record_pro_rata_and_checked(loaded):
         record(loaded, InterestEntry, type="interest", effective_on="2003-06-06", due_on="2003-06-05")
 
 
+def test_beyond_the_record_a_payment_not_recorded_is_not_called_unpaid(loaded):
+    view = schedule(loaded, date(2005, 12, 5))[0]
+    assert overdue(view) == []
+    assert {p.status for p in view if p.due_on > date(2003, 2, 5)} == {NOT_RECORDED}
+    assert [p.due_on for p in view if p.kind == "maturity"] == [date(2005, 12, 5)]
+
+
 def test_the_december_2003_payment_is_flagged_until_it_is_recorded(loaded):
+    record(loaded, RecordHorizonEntry, type="record-horizon", effective_on="2003-06-05")  # kept current from here
     record(loaded, InterestEntry, type="interest", effective_on="2003-06-05")
     late = overdue(schedule(loaded, date(2003, 12, 8))[0])
     assert [(p.due_on, p.kind, p.status) for p in late] == [

@@ -153,6 +153,7 @@ def test_history_lists_every_event_with_both_clocks_actor_and_evidence(views):
         "AmendmentNotOnFile",
         "AmendmentExecuted",
         *["ConsentGiven"] * 5,
+        "RecordHorizonSet",
     ]
     assert [line.effective_on for line in lines if line.kind == "InterestPaid"] == [
         date(y, m, 5) for y in range(1996, 2003) for m in (6, 12)

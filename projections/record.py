@@ -1,0 +1,120 @@
+"""What the record says and what it does not: how far the evidence runs, and what rests on assumptions.
+
+Every view built from an agreement's timeline carries two things from here:
+
+- the record horizon (``Horizon``): the last date the evidence on file covers
+  the register and the payments. Beyond it a view says so, and a payment due
+  after it that is not recorded is "not recorded", never "unpaid";
+- the assumptions its figures rest on (``Footnotes``): each figure names the
+  events it comes from, and each event's assumptions are listed once, numbered
+  A1, A2, ... in the order the view first cites them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from domain.events import Agreement, Event
+from domain.timeline import in_force
+from domain.values import Assumption
+
+REGISTER = "register"
+PAYMENTS = "payments"
+
+
+@dataclass(frozen=True)
+class RecordEnds:
+    """Where a view's date is past the evidence on file: the last date of each kind of fact, and the event saying so."""
+
+    register: date | None
+    payments: date | None
+    event: str
+
+    def describe(self) -> str:
+        ends = [f"the {kind} on {until}" for kind, until in ((REGISTER, self.register), (PAYMENTS, self.payments)) if until]
+        return (
+            f"the record on file ends: {' and '.join(ends)} ({self.event}); nothing after is on file unless recorded since"
+        )
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """How far the evidence on file runs for an agreement; ``None`` where it is kept current (or not said)."""
+
+    register: date | None = None
+    payments: date | None = None
+    event: str | None = None
+
+    def beyond(self, as_of: date, *kinds: str) -> RecordEnds | None:
+        """What a view as of ``as_of`` is past, for the kinds of fact it shows; ``None`` if within the record."""
+        past = {kind: until for kind, until in ((REGISTER, self.register), (PAYMENTS, self.payments))
+                if kind in kinds and until is not None and as_of > until}
+        if not past or self.event is None:
+            return None
+        return RecordEnds(past.get(REGISTER), past.get(PAYMENTS), self.event)
+
+    def recorded(self, due_on: date) -> bool:
+        """Whether a payment due on ``due_on`` falls within the record of payments (so its absence means unpaid)."""
+        return self.payments is None or due_on <= self.payments
+
+
+def record_horizon(key: str, events: Iterable[Event]) -> Horizon:
+    """The horizon the latest ``record-horizon`` entry in force sets (in recording order); none without one."""
+    latest = None
+    for event in in_force(events):
+        if isinstance(event, Agreement.RecordHorizonSet):
+            latest = event
+    if latest is None:
+        return Horizon()
+    return Horizon(latest.register, latest.payments, f"{key}:{latest.originator_version}")
+
+
+@dataclass(frozen=True)
+class AssumedFact:
+    """An assumption a figure rests on: its number in the view, the event that made it, the fact and why."""
+
+    id: str
+    event: str
+    fact: str
+    reason: str
+
+
+class Footnotes:
+    """The assumptions of the events a view's figures rest on, numbered in the order first cited."""
+
+    def __init__(self) -> None:
+        self._assumed: dict[tuple[str, int], tuple[Assumption, ...]] = {}
+        self._numbered: dict[tuple[str, int, Assumption], AssumedFact] = {}
+
+    @classmethod
+    def of(cls, key: str, events: Iterable[Event]) -> Footnotes:
+        return cls().add(key, events)
+
+    def add(self, key: str, events: Iterable[Event]) -> Footnotes:
+        """Know the assumptions of another stream's events (a view across agreements)."""
+        self._assumed.update(
+            {(key, e.originator_version): tuple(e.provenance.assumptions) for e in events if e.provenance.assumptions}
+        )
+        return self
+
+    def cite(self, key: str, refs: Iterable[int]) -> tuple[str, ...]:
+        """The numbers of the assumptions the events ``refs`` of stream ``key`` rest on."""
+        cited: list[str] = []
+        for ref in sorted(set(refs)):
+            for assumption in self._assumed.get((key, ref), ()):
+                found = self._numbered.get((key, ref, assumption))
+                if found is None:
+                    found = AssumedFact(f"A{len(self._numbered) + 1}", f"{key}:{ref}", assumption.fact, assumption.reason)
+                    self._numbered[(key, ref, assumption)] = found
+                cited.append(found.id)
+        return tuple(dict.fromkeys(cited))
+
+    def listed(self) -> tuple[AssumedFact, ...]:
+        return tuple(self._numbered.values())
+
+
+def union(*cited: Sequence[str]) -> tuple[str, ...]:
+    """Assumption numbers of several figures together, in number order."""
+    return tuple(sorted({n for ids in cited for n in ids}, key=lambda n: int(n[1:])))

@@ -1,0 +1,116 @@
+"""What the record says and what it does not, in every view: the second clock before anything was
+recorded, the record horizon of the fixtures, and the assumptions under the figures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+
+BEFORE_ANYTHING = "2003-04-02T17:00:00Z"
+
+# Every view that takes --known-at, on barnes-1995 (holders reads every agreement).
+KNOWN_AT_VIEWS = {
+    "register": ["register", "barnes-1995", "--as-of", "2003-03-31"],
+    "annex1": ["annex1", "barnes-1995", "--as-of", "2003-03-31"],
+    "outstanding": ["outstanding", "barnes-1995", "--as-of", "2003-03-31"],
+    "status": ["status", "barnes-1995", "--as-of", "2003-03-31"],
+    "schedule": ["schedule", "barnes-1995", "--as-of", "2003-03-31"],
+    "accrued": ["accrued", "barnes-1995", "--as-of", "2003-03-31"],
+    "terms": ["terms", "barnes-1995"],
+    "history": ["history", "barnes-1995"],
+    "text": ["text", "barnes-1995", "--as-of", "2003-03-31", "--section", "7.7"],
+    "redline": ["redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05"],
+    "amendments": ["amendments", "barnes-1995"],
+    "consents": ["consents", "barnes-1995", "2"],
+    "guaranties": ["guaranties", "barnes-1995", "--as-of", "2003-03-31"],
+    "holders": ["holders", "--as-of", "2003-03-31"],
+}
+
+# The views of the register and of payments, as of the 1995 notes' maturity: past the record.
+AT_MATURITY = {
+    "register": ["register", "barnes-1995", "--as-of", "2005-12-05"],
+    "annex1": ["annex1", "barnes-1995", "--as-of", "2005-12-05"],
+    "outstanding": ["outstanding", "barnes-1995", "--as-of", "2005-12-05"],
+    "status": ["status", "barnes-1995", "--as-of", "2005-12-05"],
+    "schedule": ["schedule", "barnes-1995", "--as-of", "2005-12-05"],
+    "accrued": ["accrued", "barnes-1995", "--as-of", "2005-12-05"],
+    "holders": ["holders", "--as-of", "2005-12-05"],
+}
+
+
+def run(db: str, *args: str):
+    result = CliRunner(env={"DEBTREG_ACTOR": "tests", "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.mark.parametrize("view", KNOWN_AT_VIEWS)
+def test_a_view_known_at_a_time_before_anything_was_recorded_says_so_and_shows_nothing(loaded_url, view):
+    result = run(loaded_url, *KNOWN_AT_VIEWS[view], "--known-at", BEFORE_ANYTHING)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "was recorded by 2003-04-02 17:00:00 UTC" in result.stderr
+    assert "first" in result.stderr and "recorded at" in result.stderr
+    assert "Traceback" not in result.stderr and "not in the text" not in result.stderr
+
+
+def test_known_at_an_event_shows_the_register_as_it_was_known_then(loaded_url):
+    transferred = run(loaded_url, "transfer", "barnes-1995", "--date", "2003-03-14", "--from", "Lincoln",
+                      "--to", "Connecticut General Life Insurance Company", "--amount", "1,000,000")
+    assert transferred.exit_code == 0, transferred.output
+    now = json.loads(run(loaded_url, "annex1", "barnes-1995", "--as-of", "2003-03-31", "--format", "json").stdout)
+    then = json.loads(run(loaded_url, "annex1", "barnes-1995", "--as-of", "2003-03-31", "--format", "json",
+                          "--known-at", "barnes-1995:30").stdout)
+    lincoln = "Lincoln Investment Management, Inc."
+    assert {h["holder"]: h["principal"]["7.13%"] for h in now["holders"]}[lincoln] == "5150000.00"
+    assert {h["holder"]: h["principal"]["7.13%"] for h in then["holders"]}[lincoln] == "6150000.00"
+    unknown = run(loaded_url, "register", "barnes-1995", "--as-of", "2003-03-31", "--known-at", "barnes-1995:99")
+    assert unknown.exit_code == 1 and "no event No. 99" in unknown.stderr
+
+
+@pytest.mark.parametrize("view", AT_MATURITY)
+def test_past_the_record_no_view_calls_the_1995_notes_in_default_and_every_view_says_where_the_record_ends(
+    loaded_url, view
+):
+    text = run(loaded_url, *AT_MATURITY[view])
+    assert text.exit_code == 0, text.output
+    assert "the record on file ends" in text.stdout and "2003-02-05" in text.stdout
+    shown = [line for line in text.stdout.splitlines() if not line.startswith("  A")]  # assumptions quote the documents
+    assert not any("Event of Default" in line or "unpaid" in line for line in shown)
+    data = json.loads(run(loaded_url, *AT_MATURITY[view], "--format", "json").stdout)
+    ends = data["record_ends"]["barnes-1995"] if view == "holders" else data["record_ends"]
+    assert "2003-02-05" in (ends["register"], ends["payments"]) and ends["event"] == "barnes-1995:30"
+
+
+def test_a_payment_due_after_the_record_ends_is_not_recorded_not_unpaid(loaded_url):
+    status = json.loads(run(loaded_url, "status", "barnes-1995", "--as-of", "2005-12-05", "--format", "json").stdout)
+    assert status["overdue"] == []
+    assert {(p["due_on"], p["kind"], p["status"]) for p in status["not_recorded"]} >= {
+        ("2005-12-05", "maturity", "not recorded"), ("2003-12-05", "required prepayment", "not recorded")
+    }
+    nova = json.loads(run(loaded_url, "status", "novascotia-1999", "--as-of", "2012-01-01", "--format", "json").stdout)
+    assert [(p["due_on"], p["status"]) for p in nova["not_recorded"]] == [("2007-11-12", "not recorded"), ("2010-11-12", "not recorded")]
+
+
+def test_figures_resting_on_assumptions_are_marked_and_the_assumptions_listed(loaded_url):
+    register = json.loads(run(loaded_url, "register", "barnes-1995", "--as-of", "2000-01-01", "--format", "json").stdout)
+    assumed = {a["id"]: a for a in register["assumptions"]}
+    lincoln = next(h for h in register["holders"] if h["holder"].startswith("Lincoln"))
+    facts = {assumed[n]["fact"] for n in lincoln["rests_on"]}
+    assert "effective date 1998-01-02" in facts
+    life = next(h for h in register["holders"] if h["holder"].startswith("Life Insurance"))
+    assert not any(assumed[n]["fact"].startswith("effective date") for n in life.get("rests_on", []))
+    # Annex 1 of Amendment No. 2 is evidence of every holding on its date: nothing before it is assumed for them.
+    annex = json.loads(run(loaded_url, "annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "json").stdout)
+    assert "assumptions" not in annex and all("rests_on" not in h for h in annex["holders"])
+    schedule = json.loads(run(loaded_url, "schedule", "barnes-1995", "--as-of", "2003-02-05", "--format", "json").stdout)
+    paid = [p for p in schedule["payments"] if p["status"] == "paid" and p["kind"] == "interest"]
+    assumed = {a["id"]: a["fact"] for a in schedule["assumptions"]}
+    assert len(paid) == 14 and all(assumed[p["rests_on"][0]] == "paid on its due date" for p in paid)
+    text = run(loaded_url, "schedule", "barnes-1995", "--as-of", "2003-02-05").stdout
+    assert "paid 1996-06-05 (barnes-1995:4), assumed: A1" in text
+    assert "A1 (barnes-1995:4) assumed paid on its due date: interest payments are not on file" in text
