@@ -49,6 +49,25 @@ NOTED_DEFECTS = (
         note="purchaser name on page 3 of 4; the signature page prints it in full",
     ),
     Defect(printed="((z) transfer", reading="(z) transfer", where="7.15", note="doubled parenthesis"),
+    Defect(
+        printed="or any Subsidiary, or (y) make loans",
+        reading="or any Subsidiary, (x) [not printed], or (y) make loans",
+        where="7.15",
+        note="clauses (w), (y) and (z) are printed; clause (x) is missing and its words are not on file",
+    ),
+    Defect(printed="including attorneys, fees, relating", reading="including attorneys' fees, relating", where="1.5",
+           note="comma for apostrophe"),
+    Defect(printed="reasonable attorneys, fees, incurred", reading="reasonable attorneys' fees, incurred", where="9.2",
+           note="comma for apostrophe"),
+    Defect(printed="Section 302 Of ERISA", reading="Section 302 of ERISA", where="7.9", note="capital O"),
+    Defect(printed="(i)in any Person", reading="(i) in any Person", where='10.1 "Investment"', note="missing space"),
+    Defect(
+        printed="Industrial Commercia Bank",
+        reading="Industrial [Revenue Bond] Comerica Bank",
+        where="Exhibit C",
+        note="the table's columns run together; the trustee of the Saline, MI revenue bond reads as Comerica Bank,"
+        " a reading the documents do not confirm",
+    ),
 )
 
 

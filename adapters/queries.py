@@ -202,10 +202,7 @@ class Queries:
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
         events = streams[f"agreement/{key}"]
-        differences = redline(
-            text_as_of(key, events, start, states, then), text_as_of(key, events, end, states, then), section
-        )
-        return Redline(key, start, end, tuple(differences))
+        return redline(text_as_of(key, events, start, states, then), text_as_of(key, events, end, states, then), section)
 
     def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
         then = self._moment(known_at)

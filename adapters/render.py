@@ -11,7 +11,6 @@ import csv
 import io
 import textwrap
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
@@ -21,7 +20,7 @@ from domain.values import NOT_ON_FILE, GraceTerms
 from projections.payments import Accrued, Payment
 from projections.record import AssumedFact, RecordEnds, union
 from projections.register import Annex1, Register, TermsOnFile
-from projections.text import Difference, ProvisionLine, Text
+from projections.text import ProvisionLine, Redline, Text
 
 if TYPE_CHECKING:
     from adapters.queries import MakewholeNotice
@@ -202,58 +201,70 @@ def heading(provision: ProvisionLine) -> str:
 def text_text(view: Text, width: int = 100) -> str:
     lines = [f"{view.agreement}: text as of {view.as_of}"]
     if view.source:
-        lines.append(f"source: {view.source}; scanning errors kept as printed:")
-        lines += [f'  "{d.printed}" ({d.where}) for "{d.reading}"' for d in view.defects_kept_as_printed]
+        defects = view.defects_kept_as_printed
+        lines.append(f"source: {view.source}" + ("; scanning errors kept as printed:" if defects else ""))
+        lines += [f'  "{d.printed}" ({d.where}) for "{d.reading}"' + (f" ({d.note})" if d.note else "") for d in defects]
     lines += [f"note: {caveat}" for caveat in view.caveats]
     for provision in view.provisions:
         lines.append("")
         lines.append(heading(provision))
         for mark in provision.amended_by:
-            lines.append(f"  [{mark.change} by {mark.amendment}, effective as of {mark.effective_on}]")
+            lines.append(f"  [{mark.describe()}]")
         if provision.text:
             lines += textwrap.wrap(provision.text, width=width, break_on_hyphens=False)
     return "\n".join(lines)
 
 
-def redline_text(key: str, start: date, end: date, differences: Sequence[Difference], width: int = 100) -> str:
-    lines = [f"{key}: changes from {start} to {end} ([-deleted-] {{+inserted+}})"]
-    if not differences:
+def redline_text(view: Redline, width: int = 100) -> str:
+    lines = [f"{view.agreement}: changes from {view.start} to {view.end} ([-deleted-] {{+inserted+}})"]
+    lines += [f"note: {caveat}" for caveat in view.caveats]
+    if not view.differences:
         lines.append("no changes")
-    for difference in differences:
+    for difference in view.differences:
         lines += ["", f"{difference.ref} {difference.title}".rstrip()]
-        lines += [f"  [{m.change} by {m.amendment}, effective as of {m.effective_on}]" for m in difference.marks]
+        lines += [f"  [{m.describe()}]" for m in difference.marks]
+        lines += [f"  [note: {difference.caveat}]"] if difference.caveat else []
         marked = " ".join(
             text if op == "equal" else f"[-{text}-]" if op == "delete" else f"{{+{text}+}}"
             for op, text in difference.words
         )
         lines += textwrap.wrap(marked, width=width, break_on_hyphens=False) or ["(no text)"]
+    if view.scanning_corrections:
+        lines += ["", "scanning errors of the original read as meant (corrections, not changes by any amendment):"]
+        lines += [f'  {c.ref}: "{c.printed}" read as "{c.reading}"' for c in view.scanning_corrections]
     return "\n".join(lines)
 
 
-def redline_html(key: str, start: date, end: date, differences: Sequence[Difference]) -> str:
+def redline_html(view: Redline) -> str:
     """A conformed-copy redline: deletions struck through, insertions underlined."""
+    key, start, end = view.agreement, view.start, view.end
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(key)}: changes from {start} to {end}</title>",
         "<style>body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;line-height:1.5}"
         "del{text-decoration:line-through;color:#a00}ins{text-decoration:underline;color:#060}"
-        ".mark{font-size:.85rem;color:#555}</style></head><body>",
+        ".mark,.note{font-size:.85rem;color:#555}</style></head><body>",
         f"<h1>{escape(key)}</h1><p>Changes from {start} to {end}: deletions struck through, insertions underlined.</p>",
     ]
-    if not differences:
+    parts += [f'<p class="note">Note: {escape(caveat)}</p>' for caveat in view.caveats]
+    if not view.differences:
         parts.append("<p>No changes.</p>")
-    for difference in differences:
+    for difference in view.differences:
         parts.append(f"<h2>{escape(difference.ref)} {escape(difference.title)}</h2>")
-        parts += [
-            f'<p class="mark">{escape(m.change)} by {escape(m.amendment)}, effective as of {m.effective_on}</p>'
-            for m in difference.marks
-        ]
+        parts += [f'<p class="mark">{escape(m.describe())}</p>' for m in difference.marks]
+        if difference.caveat:
+            parts.append(f'<p class="note">Note: {escape(difference.caveat)}</p>')
         words = " ".join(
             escape(text) if op == "equal" else f"<del>{escape(text)}</del>" if op == "delete" else f"<ins>{escape(text)}</ins>"
             for op, text in difference.words
         )
         parts.append(f"<p>{words}</p>")
+    if view.scanning_corrections:
+        parts.append("<h2>Scanning errors read as meant</h2><p class=\"note\">Corrections, not changes by any amendment.</p><ul>")
+        parts += [f"<li>{escape(c.ref)}: &ldquo;{escape(c.printed)}&rdquo; read as &ldquo;{escape(c.reading)}&rdquo;</li>"
+                  for c in view.scanning_corrections]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -47,6 +47,14 @@ def look_alike(name: str, other: str) -> bool:
     return difflib.SequenceMatcher(a=" ".join(mine), b=" ".join(theirs)).ratio() >= 0.92
 
 
+def signed_by_another(holder: str, signed_as: str | None) -> bool:
+    """Whether a signature page names someone other than the holder of record (a nominee in
+    parentheses, or the holder's name written differently, is the holder itself)."""
+    if not signed_as:
+        return False
+    return not look_alike(re.sub(r"\([^)]*\)", " ", signed_as), holder)
+
+
 @dataclass(frozen=True)
 class Alias(Value):
     """Another name the holder is known by: ``role`` says how ("signatory" for a party signing for

@@ -51,6 +51,7 @@ class TextChange(Value):
     title: str | None = None
     term: str | None = None
     after: str | None = None
+    where: str | None = None  # where the amendment makes it ("Exhibit A, paragraph 1")
 
     def describe(self) -> str:
         if self.action == ADD_DEFINITION:

@@ -328,13 +328,26 @@ class InstrumentTerms(Value):
 
 
 @dataclass(frozen=True)
+class Description(Value):
+    """How a document on file describes an instrument, in its own words (documents may disagree)."""
+
+    document: str
+    section: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class GuarantyTerms(Value):
+    """A guaranty: who gives it, to whom, and what it covers; ``descriptions`` keep each document's
+    own account of it where the guaranty itself is not on file and the accounts differ."""
+
     key: str
     title: str
     guarantor: str
     dated_as_of: date
     beneficiaries: tuple[str, ...]
     covers: tuple[Obligation, ...]
+    descriptions: tuple[Description, ...] = ()
 
     def agreements(self) -> tuple[str, ...]:
         return tuple(o.agreement for o in self.covers if o.agreement)

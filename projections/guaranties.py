@@ -10,6 +10,7 @@ from domain.events import Event, Guaranty
 from domain.state import GuarantyState
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
+from domain.values import Description, shown_if_any
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class GuarantyLine:
     beneficiaries: tuple[str, ...]
     covers: tuple[str, ...]
     evidence: str
+    descriptions: tuple[Description, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ def guaranties_as_of(
                 beneficiaries=tuple(terms.beneficiaries),
                 covers=tuple(o.name for o in terms.covers),
                 evidence=str(delivered.provenance.evidence),
+                descriptions=terms.descriptions,
             )
         )
     return Guaranties(agreement, as_of, tuple(lines))

@@ -21,15 +21,25 @@ from domain.events import Agreement, Event
 from domain.text import ADD_DEFINITION, Defect, Provision, apply_change, definition_ref, find
 from domain.timeline import in_force
 from domain.timeline import known_at as recorded_by_then
-from domain.values import unshown
+from domain.values import shown_if_any, shown_if_set, unshown
 from projections.amendments import AmendmentStatus
+
+_CLAUSE = re.compile(r"^(?P<section>\d+(?:\.\d+)*)\(")
 
 
 @dataclass(frozen=True)
 class Mark:
+    """An amendment's change to a provision: which amendment, from when, what it did and where it says so."""
+
     amendment: str
     effective_on: date
     change: str
+    where: str | None = shown_if_set()
+    event: str | None = shown_if_set()
+
+    def describe(self) -> str:
+        where = f", {self.where}" if self.where else ""
+        return f"{self.change} by {self.amendment}{where}, effective as of {self.effective_on}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,8 @@ class TextView:
         return find(self.provisions, ref)
 
     def marks_of(self, provision: Provision) -> tuple[Mark, ...]:
-        return self.marks.get(provision.ref, ()) or self.marks.get(provision.parent or "", ())
+        """The amendments that changed this provision itself (a section's mark covers its clauses' changes)."""
+        return self.marks.get(provision.ref, ())
 
     def read(self, section: str | None = None) -> Text:
         """The view as read: every provision, or the one a reader names."""
@@ -82,8 +93,14 @@ class TextView:
             self.source,
             self.caveats,
             tuple(ProvisionLine(p.ref, p.kind, p.title, p.text, self.marks_of(p), p.parent) for p in provisions),
-            self.defects,
+            tuple(d for d in self.defects if _still_printed(d, provisions)),
         )
+
+
+def _still_printed(defect: Defect, provisions: Sequence[Provision]) -> bool:
+    """Whether a scanning error is in the provisions shown (an amendment may have replaced its words)."""
+    heading = defect.where.removesuffix(" (its heading)")
+    return any(defect.printed in p.text or (p.ref == heading and heading != defect.where) for p in provisions)
 
 
 def text_as_of(
@@ -105,27 +122,26 @@ def text_as_of(
     elif original.not_on_file:
         caveats.append(f"not on file: {', '.join(original.not_on_file)}")
     executed = {e.number: e for e in events if isinstance(e, Agreement.AmendmentExecuted)}
-    for state in sorted(states, key=lambda s: (s.as_of, s.number)):
+    for state in sorted(states, key=lambda s: (s.in_force_by, s.number)):
         if state.status == NOT_ON_FILE:
-            when = (
-                "is in force"
-                if as_of >= state.as_of
-                else f"was in force by {state.as_of} and may already have been on {as_of}"
+            caveats.append(
+                f"{state.name} ({state.dated()}) amends the agreement, but its content is not on file:"
+                " the text is shown without its changes, so it is not a conformed copy"
             )
-            caveats.append(f"{state.name} {when}; its content is not on file: provisions it changed are shown without it")
             continue
-        if state.as_of > as_of:
+        if state.in_force_by > as_of:
             continue
         if state.status != EFFECTIVE:
-            caveats.append(f"{state.name} (as of {state.as_of}) is {state.status}: {state.reason}; its changes are not shown")
+            caveats.append(f"{state.name} ({state.dated()}) is {state.status}: {state.reason}; its changes are not shown")
             continue
         for change in executed[state.number].changes:
             provisions = apply_change(provisions, change, on_file=original is not None)
+            mark = Mark(state.name, state.in_force_by, change.describe(), change.where, state.event)
             ref = definition_ref(change.target, change.term or "") if change.action == ADD_DEFINITION else change.target
-            marks.setdefault(ref, []).append(Mark(state.name, state.as_of, change.describe()))
-            section = re.match(r"^[\d.]+", ref)
-            if section and section.group() != ref and original is not None:
-                marks.setdefault(section.group(), []).append(Mark(state.name, state.as_of, change.describe()))
+            marks.setdefault(ref, []).append(mark)
+            clause = _CLAUSE.match(ref) if change.action != ADD_DEFINITION else None
+            if clause and original is not None:  # a clause changed changes its section's text
+                marks.setdefault(clause["section"], []).append(mark)
     return TextView(
         key,
         as_of,
@@ -140,43 +156,79 @@ def text_as_of(
 
 @dataclass(frozen=True)
 class Difference:
+    """One provision's words changed between the two dates, and what changed it.
+
+    ``caveat`` says when the earlier words are not on file (a provision an amendment restated
+    in an agreement whose original text is not on file is shown as wholly inserted).
+    """
+
     ref: str
     title: str
     words: tuple[tuple[str, str], ...]  # ("equal" | "delete" | "insert", text)
     marks: tuple[Mark, ...]
+    caveat: str | None = shown_if_set()
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A scanning error in the original, read as meant where an amendment's words replace it: not a change."""
+
+    ref: str
+    printed: str
+    reading: str
 
 
 @dataclass(frozen=True)
 class Redline:
+    """Word-level changes between two dates; ``caveats`` say what the comparison cannot show."""
+
     agreement: str
     start: date
     end: date
     differences: tuple[Difference, ...]
+    caveats: tuple[str, ...] = shown_if_any()
+    scanning_corrections: tuple[Correction, ...] = shown_if_any()
 
 
-def redline(before: TextView, after: TextView, section: str | None = None) -> list[Difference]:
-    """Word-level differences from ``before`` to ``after``: one provision, or every changed one."""
+def redline(before: TextView, after: TextView, section: str | None = None) -> Redline:
+    """The changes from ``before`` to ``after``: one provision, or every changed one.
+
+    A scanning error kept as printed in the original that an amendment's words read as meant is
+    listed apart (``scanning_corrections``), not shown as the amendment's change.
+    """
     if section is not None:
         old, new = _lookup(before, section), _lookup(after, section)
         if old is None and new is None:
             raise UnknownSection(f"there is no {section!r} in the text on either date")
+        pairs = [(old, new)]
+    else:
+        old_by_ref = {p.ref: p for p in before.provisions}
+        new_by_ref = {p.ref: p for p in after.provisions}
+        refs = [p.ref for p in after.provisions] + [ref for ref in old_by_ref if ref not in new_by_ref]
+        pairs = [(old_by_ref.get(ref), new_by_ref.get(ref)) for ref in refs]
+    differences, corrections = [], []
+    for old, new in pairs:
         shown = new or old
         assert shown is not None
-        marks = after.marks_of(new) if new else ()
-        return [Difference(shown.ref, shown.title, _words(old.text if old else "", new.text if new else ""), marks)]
-    old_by_ref = {p.ref: p for p in before.provisions}
-    new_by_ref = {p.ref: p for p in after.provisions}
-    refs = [p.ref for p in after.provisions] + [ref for ref in old_by_ref if ref not in new_by_ref]
-    differences = []
-    for ref in refs:
-        old, new = old_by_ref.get(ref), new_by_ref.get(ref)
-        if old is not None and new is not None and old.text == new.text:
+        old_text, corrected = _read_as_meant(old.text if old else "", new.text if new else "", before.defects)
+        corrections += [Correction(shown.ref, d.printed, d.reading) for d in corrected]
+        if old is not None and new is not None and old_text == new.text and section is None:
             continue
-        shown = new or old
-        assert shown is not None
+        caveat = None
+        if old is None and not before.on_file:
+            caveat = f"the text of {shown.ref} before {after.as_of} is not on file: it is shown as wholly inserted"
         marks = after.marks_of(new) if new else ()
-        differences.append(Difference(ref, shown.title, _words(old.text if old else "", new.text if new else ""), marks))
-    return differences
+        differences.append(Difference(shown.ref, shown.title, _words(old_text, new.text if new else ""), marks, caveat))
+    caveats = tuple(dict.fromkeys((*before.caveats, *after.caveats)))
+    return Redline(before.agreement, before.as_of, after.as_of, tuple(differences), caveats, tuple(corrections))
+
+
+def _read_as_meant(old: str, new: str, defects: Sequence[Defect]) -> tuple[str, list[Defect]]:
+    """``old`` with each scanning error the new words read as meant corrected, and those corrections."""
+    corrected = [d for d in defects if d.printed in old and d.printed not in new and d.reading in new]
+    for defect in corrected:
+        old = old.replace(defect.printed, defect.reading)
+    return old, corrected
 
 
 def _lookup(view: TextView, ref: str) -> Provision | None:

@@ -18,6 +18,7 @@ from adapters.cli.common import (
     day,
     emit,
     emit_json,
+    emit_lines,
     moment,
     out,
     querying,
@@ -33,6 +34,7 @@ Section = Annotated[
 
 class RedlineFormat(str, Enum):
     text = "text"
+    json = "json"
     html = "html"
 
 
@@ -61,16 +63,18 @@ def redline_command(
     start: Annotated[str, typer.Option("--from", metavar="DATE", help="The earlier date.")],
     end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
     section: Annotated[str | None, typer.Option("--section", metavar="REF", help="Compare one provision only.")] = None,
-    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}) or html.")] = RedlineFormat.text,
+    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json or html.")] = RedlineFormat.text,
     known_at: KnownAt = None,
 ) -> None:
     """Word-level changes to the text between two dates, as a conformed copy shows them."""
-    with querying(ctx) as queries:
+    with querying(ctx, fmt.value) as queries:
         view = queries.redline(agreement, day(start), day(end), section, moment(known_at))
-    if fmt is RedlineFormat.html:
-        emit(render.redline_html(agreement, view.start, view.end, view.differences))
+    if fmt is RedlineFormat.json:
+        emit_json(view)
+    elif fmt is RedlineFormat.html:
+        emit(render.redline_html(view))
     else:
-        emit(render.redline_text(agreement, view.start, view.end, view.differences))
+        emit(render.redline_text(view))
 
 
 @app.command("amendments")
@@ -86,10 +90,19 @@ def amendments_command(
     rows = []
     for state in found:
         label = f"effective as of {state.as_of}" if state.status == "effective" else state.status
+        assumed = {a.id: a for a in state.assumptions}
         detail = [state.reason]
-        detail += [f"{'met' if c.met else 'NOT met'} {c.section}: {c.how}" for c in state.conditions]
-        rows.append([str(state.number), state.name, state.as_of.isoformat(), label, "\n".join(detail)])
+        for c in state.conditions:
+            met = "NOT met" if not c.met else "met" if not c.rests_on else "met (assumed: " + "; ".join(
+                f"{assumed[n].fact} ({assumed[n].event})" for n in c.rests_on) + ")"
+            detail.append(f"{met} {c.section}: {c.how}")
+        dated = state.as_of.isoformat() if state.as_of else f"before {state.before}\n(date not on file)"
+        rows.append([str(state.number), state.name, dated, label, "\n".join(detail)])
     out.print(table(f"{agreement} amendments", ["No.", "Amendment", "As of", "Status", "Why"], rows))
+    for state in found:
+        if state.assumptions:
+            emit(f"{state.name} rests on facts the documents do not give:")
+            emit_lines([f"  {a.id} ({a.event}) assumed {a.fact}: {a.reason}" for a in state.assumptions])
 
 
 @app.command("consents")
@@ -111,17 +124,29 @@ def consents_command(
         [
             v.holder,
             *(format_amount(v.principal[k]) if k in v.principal else "n/a" for k in series),
-            "excluded (Company or affiliate)" if v.excluded else "yes" if v.consented else "no",
+            "excluded (Company or affiliate)" if v.excluded else "no" if not v.consented
+            else "yes" + (f", signed by {v.signed_as}" if v.signed_by_another else ""),
         ]
         for v in view.holders
     ]
+    header, rows = render.with_marks(["Holder", *series, "Consented"], rows, [v.rests_on for v in view.holders])
     title = f"{view.name} ({agreement}), register as of {view.as_of}"
-    out.print(table(title, ["Holder", *series, "Consented"], rows, list(range(1, len(series) + 1))))
-    for c in view.classes:
-        emit(
-            f"{c.name}: ${format_amount(c.consenting_principal)} of ${format_amount(c.voting_principal)} consented"
-            f" ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}"
-        )
+    out.print(table(title, header, rows, list(range(1, len(series) + 1))))
+
+    def tally(classes: tuple, lead: str = "") -> None:
+        for c in classes:
+            emit(f"{lead}{c.name}: ${format_amount(c.consenting_principal)} of ${format_amount(c.voting_principal)}"
+                 f" consented ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}")
+
+    tally(view.classes)
+    if view.by_series:
+        emit("each series (for information; all series vote together):")
+        tally(view.by_series, "  ")
+    if view.without_other_signatories:
+        others = "; ".join(f"{v.holder} (signed by {v.signed_as})" for v in view.holders if v.signed_by_another)
+        emit(f"without the consents signed by someone other than the holder of record ({others}):")
+        tally(view.without_other_signatories, "  ")
+    emit_lines(render.record_notes(None, view.assumptions))
 
 
 @app.command("guaranties")
@@ -143,3 +168,7 @@ def guaranties_command(
         for g in view.guaranties
     ]
     out.print(table(f"{agreement} guaranties as of {on}", ["Guaranty", "Title", "Guarantor", "From", "Covers", "Evidence"], rows))
+    for g in view.guaranties:
+        if len(g.descriptions) > 1:
+            emit(f"{g.guaranty}: the documents describe what it guaranties differently (both kept, neither chosen):")
+        emit_lines([f"  {d.document} ({d.section}): {d.text}" for d in g.descriptions])

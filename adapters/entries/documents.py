@@ -105,6 +105,7 @@ class ChangeIn(Strict):
     title: str | None = Field(None, description="The heading of a restated or inserted section.")
     term: str | None = Field(None, description="The term a definition defines.")
     after: str | None = Field(None, description="The provision an inserted one follows.")
+    where: str | None = Field(None, description='Where the amendment makes it, e.g. "Exhibit A, paragraph 1".')
 
 
 class ConditionIn(Strict):
@@ -136,7 +137,7 @@ class AmendmentEntry(EntryIn):
             **self.common(key),
             number=self.number,
             name=self.name,
-            changes=tuple(TextChange(c.action, c.target, c.text, c.title, c.term, c.after) for c in self.changes),
+            changes=tuple(TextChange(c.action, c.target, c.text, c.title, c.term, c.after, c.where) for c in self.changes),
             conditions=tuple(Condition(c.section, c.text, c.kind, c.ref) for c in self.conditions),
             changes_payments=self.changes_payments,
             consents_section=self.consents_section,

@@ -9,7 +9,7 @@ from pydantic import Field
 from adapters.entries.base import Day, EntryIn, Strict, Text
 from domain.commands import DeliverGuaranty, DeliverInstrument, ReleaseGuaranty
 from domain.events import GUARANTY, INSTRUMENT
-from domain.values import GuarantyTerms, InstrumentTerms, Obligation
+from domain.values import Description, GuarantyTerms, InstrumentTerms, Obligation
 
 
 class ObligationIn(Strict):
@@ -17,6 +17,14 @@ class ObligationIn(Strict):
 
     name: Text = Field(description="The obligation as the guaranty names it.")
     agreement: str | None = Field(None, description="The agreement's key, if it is on the registry.")
+
+
+class DescriptionIn(Strict):
+    """A document's own description of the instrument."""
+
+    document: Text = Field(description="The document.")
+    section: str | None = Field(None, description="Where in it.")
+    text: Text = Field(description="Its words.")
 
 
 class GuarantyEntry(EntryIn):
@@ -30,6 +38,9 @@ class GuarantyEntry(EntryIn):
     dated_as_of: Day = Field(description="Its date.")
     beneficiaries: tuple[str, ...] = Field((), description="Whom it is in favour of.")
     covers: tuple[ObligationIn, ...] = Field(min_length=1, description="What it guaranties.")
+    descriptions: tuple[DescriptionIn, ...] = Field(
+        (), description="How each document on file describes it, in its words, where they differ."
+    )
 
     def command(self, key: str) -> DeliverGuaranty:
         terms = GuarantyTerms(
@@ -39,6 +50,7 @@ class GuarantyEntry(EntryIn):
             dated_as_of=self.dated_as_of,
             beneficiaries=self.beneficiaries,
             covers=tuple(Obligation(o.name, o.agreement) for o in self.covers),
+            descriptions=tuple(Description(d.document, d.section, d.text) for d in self.descriptions),
         )
         return DeliverGuaranty(**self.common(key), terms=terms)
 

@@ -114,3 +114,21 @@ def test_figures_resting_on_assumptions_are_marked_and_the_assumptions_listed(lo
     text = run(loaded_url, "schedule", "barnes-1995", "--as-of", "2003-02-05").stdout
     assert "paid 1996-06-05 (barnes-1995:4), assumed: A1" in text
     assert "A1 (barnes-1995:4) assumed paid on its due date: interest payments are not on file" in text
+
+
+def test_counsel_sees_what_the_amendments_rest_on(loaded_url):
+    amendments = run(loaded_url, "amendments", "barnes-1995").stdout
+    assert "before 2003-02-05" in amendments and "(date not on file)" in amendments
+    assert "met (assumed: delivered (kar-2003:1);" in amendments
+    second = json.loads(run(loaded_url, "amendments", "barnes-1995", "--format", "json").stdout)[1]
+    assumed = {a["id"]: a["fact"] for a in second["assumptions"]}
+    assert {c["section"]: [assumed[n] for n in c.get("rests_on", [])] for c in second["conditions"]}["5(d)"] == [
+        "delivered", "delivered on 2003-02-05"]
+    consents = run(loaded_url, "consents", "barnes-1995", "2").stdout
+    assert "yes, signed by THE LINCOLN NATIONAL LIFE INSURANCE C0OMPANY" in consents
+    assert "  all series: $12,600,000.00 of $18,750,000.00 consented (67.20%); threshold 66-2/3%: met" in consents
+    redline = run(loaded_url, "redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05").stdout
+    assert "so it is not a conformed copy" in redline
+    assert '  7.7: "Section 7,4" read as "Section 7.4"' in redline
+    guaranties = run(loaded_url, "guaranties", "novascotia-1999", "--as-of", "2003-02-05").stdout
+    assert "the documents describe what it guaranties differently" in guaranties

@@ -170,7 +170,8 @@ def test_amendments_not_on_file_are_listed_and_caveat_the_text(loaded):
     assert [(s.number, s.status) for s in states] == [(1, "not on file"), (2, "effective")]
     caveats = text_view(loaded, "barnes-2000", date(2003, 3, 1)).caveats
     assert caveats[0] == "the original text of barnes-2000 is not on file: shown are only the provisions amendments put in"
-    assert caveats[1].startswith("Amendment No. 1 to Note Agreement is in force; its content is not on file")
+    assert caveats[1].startswith("Amendment No. 1 to Note Agreement (before 2003-02-05, date not on file) amends the agreement,"
+                                 " but its content is not on file")
 
 
 def test_agreements_without_their_text_show_only_what_amendments_put_in(loaded):
@@ -183,13 +184,50 @@ def test_the_redline_strikes_what_was_deleted_and_underlines_what_was_inserted(l
     before = text_view(loaded, "barnes-1995", date(2003, 2, 4))
     after = text_view(loaded, "barnes-1995", date(2003, 2, 5))
     changed = redline(before, after)
-    assert [d.ref for d in changed] == ["7.7", "7.14", '10.1 "Kar Guaranty"']
-    [section_7_7] = redline(before, after, "7.7")
+    assert [d.ref for d in changed.differences] == ["7.7", "7.14", '10.1 "Kar Guaranty"']
+    [section_7_7] = redline(before, after, "7.7").differences
     assert ("delete", "$50 million;") in section_7_7.words
     assert ("insert", "$100 million (excluding the Kar Guaranty);") in section_7_7.words
-    html = render.redline_html("barnes-1995", date(2003, 2, 4), date(2003, 2, 5), changed)
+    html = render.redline_html(changed)
     assert "<del>$50 million;</del> <ins>$100 million (excluding the Kar Guaranty);</ins>" in html
     assert "del{text-decoration:line-through" in html and "ins{text-decoration:underline" in html
+
+
+def test_the_1995_redline_says_it_is_not_a_conformed_copy_and_keeps_scanning_corrections_apart(loaded):
+    changed = redline(text_view(loaded, "barnes-1995", date(2003, 2, 4)), text_view(loaded, "barnes-1995", date(2003, 2, 5)))
+    assert any(c.startswith("Amendment No. 1 to Note Purchase Agreement (before 2003-02-05, date not on file)")
+               and "not a conformed copy" in c for c in changed.caveats)
+    words = [text for difference in changed.differences for op, text in difference.words if op != "equal"]
+    assert not any("7,4" in text or "7.4(b)(4)" in text for text in words)  # "Section 7,4" read as meant, not a change
+    assert [(c.ref, c.printed, c.reading) for c in changed.scanning_corrections] == [("7.7", "Section 7,4", "Section 7.4")]
+    marks = {d.ref: [(m.amendment, m.where) for m in d.marks] for d in changed.differences}
+    assert marks["7.7"] == [("Amendment No. 2 to Note Purchase Agreement", "Exhibit A, paragraph 1")]
+    assert marks['10.1 "Kar Guaranty"'] == [("Amendment No. 2 to Note Purchase Agreement", "Exhibit A, paragraph 4")]
+
+
+def test_only_the_provisions_an_amendment_changed_carry_its_mark(loaded):
+    provisions = text_view(loaded, "barnes-1995", date(2003, 2, 5)).read().provisions
+    definitions = [p for p in provisions if p.kind == "definition"]
+    assert len(definitions) == 35
+    assert [p.title for p in definitions if p.amended_by] == ["Kar Guaranty"]
+    marked = {p.ref for p in provisions if p.amended_by}
+    assert marked == {"7.7", "7.14", '10.1 "Kar Guaranty"'}
+
+
+def test_a_restated_section_whose_earlier_text_is_not_on_file_says_so_in_the_redline(loaded):
+    changed = redline(text_view(loaded, "novascotia-1999", date(2003, 2, 4)), text_view(loaded, "novascotia-1999", date(2003, 2, 5)))
+    assert all(d.caveat == f"the text of {d.ref} before 2003-02-05 is not on file: it is shown as wholly inserted"
+               for d in changed.differences)
+    assert {op for d in changed.differences for op, _ in d.words} == {"insert"}
+
+
+def test_every_scanning_error_of_the_1995_text_is_listed_as_printed(loaded):
+    defects = text_view(loaded, "barnes-1995", date(1996, 1, 1)).defects
+    printed = {d.printed: d.where for d in defects}
+    assert printed["Section 302 Of ERISA"] == "7.9"
+    assert printed["including attorneys, fees, relating"] == "1.5" and printed["reasonable attorneys, fees, incurred"] == "9.2"
+    assert printed["or any Subsidiary, or (y) make loans"] == "7.15"
+    assert {"$25,OOO,OOO", "5.l", "7.1O", "Section 7,4", "((z) transfer", "(i)in any Person"} <= set(printed)
 
 
 def test_the_kar_guaranty_stands_behind_all_three_agreements_from_2003_02_05_and_none_before(loaded):
@@ -226,3 +264,37 @@ def test_voting_classes_are_a_term_all_series_together_or_each_on_its_own():
     ]
     assert not by_series.met
     assert by_series.shortfall() == "7.66%: 20.41% consented, 51% needed; 7.80%: 0.00% consented, 51% needed"
+
+
+def test_the_1995_consents_show_lincolns_signatory_and_the_tally_without_it(loaded):
+    from projections.amendments import consents
+
+    view = consents("barnes-1995", 2, loaded.streams())
+    lincoln = next(v for v in view.holders if v.holder == "Lincoln Investment Management, Inc.")
+    assert lincoln.signed_as == "THE LINCOLN NATIONAL LIFE INSURANCE C0OMPANY" and lincoln.signed_by_another
+    assert [v.holder for v in view.holders if v.signed_by_another] == ["Lincoln Investment Management, Inc."]
+    [without] = view.without_other_signatories
+    assert (without.consenting_principal, without.voting_principal, without.share) == (D("12600000"), D("18750000"), "67.20%")
+    assert view.met_without_other_signatories is True  # $100,000 above the 66-2/3% line of $12,500,000
+    facts = {a.id: a.fact for a in view.assumptions}
+    assert "signed for the holder" in [facts[n] for n in lincoln.rests_on]
+
+
+def test_a_nominee_on_the_signature_page_is_the_holder_itself(loaded):
+    from projections.amendments import consents
+
+    view = consents("novascotia-1999", 1, loaded.streams())
+    canada = next(v for v in view.holders if v.holder == "The Canada Life Assurance Company")
+    assert canada.signed_as and not canada.signed_by_another and view.without_other_signatories == ()
+    assert [(c.name, c.share) for c in view.by_series] == [("7.66%", "71.43%"), ("7.80%", "84.62%")]
+
+
+def test_the_amendments_view_marks_the_deliveries_it_assumes_and_dates_what_is_not_on_file(loaded):
+    states = amendments("barnes-1995", loaded.streams())
+    first, second = states
+    assert (first.as_of, first.before, first.dated()) == (None, date(2003, 2, 5), "before 2003-02-05, date not on file")
+    assumed = {a.id: (a.event, a.fact) for a in second.assumptions}
+    by_section = {c.section: [assumed[n] for n in c.rests_on] for c in second.conditions}
+    assert ("kar-2003:1", "delivered") in by_section["5(b)"]
+    assert ("credit-agreement-amendment-2003:1", "delivered") in by_section["5(d)"]
+    assert second.status == "effective" and "5(b), 5(d) are met only by assumption" in second.reason
