@@ -17,7 +17,7 @@ from adapters.audit import Digest, Verification
 from adapters.calendar import BusinessCalendar
 from adapters.registry import Registry
 from domain.decide import quote_makewhole
-from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement
+from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
 from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import series_key
@@ -29,7 +29,7 @@ from domain.values import AgreementTerms, shown_inline, unshown
 from projections import amendments as amendment_views
 from projections.amendments import AmendmentStatus, Consents
 from projections.guaranties import Guaranties, guaranties_as_of
-from projections.history import HistoryLine, history
+from projections.history import HistoryFilter, HistoryLine, event_fields, history
 from projections.holders import Holders, holders_as_of
 from projections.payments import Accrued, Schedule, Status, accrued_as_of, schedule_as_of, status_as_of
 from projections.record import Footnotes
@@ -66,6 +66,14 @@ class MakewholeNotice:
     sections: dict[str, str] = unshown()
     agreement: str
     quote: MakewholeQuote = shown_inline()
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    """One event as recorded, and the make-whole calculation stored with it, if any."""
+
+    event: HistoryLine = shown_inline()
+    makewhole: MakewholeNotice | None = unshown(default=None)  # JSON has it among the event's fields
 
 
 @dataclass(frozen=True)
@@ -156,12 +164,42 @@ class Queries:
     def terms(self, key: str, known_at: KnownAt = None) -> TermsOnFile:
         return terms_on_file(key, self._timeline(key, self._moment(known_at)))
 
-    def history(self, key: str, known_at: KnownAt = None) -> list[HistoryLine]:
-        """The history of any stream: an agreement, a guaranty or an instrument."""
+    def history(
+        self,
+        key: str,
+        known_at: KnownAt = None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        kinds: Sequence[str] = (),
+        holder: str | None = None,
+    ) -> list[HistoryLine]:
+        """The history of any stream (an agreement, a guaranty, an instrument, a holder), filtered by effective
+        date, kind of event, and holder (by any name it is known by)."""
         then = self._moment(known_at)
         stream = self.registry.named(key)
         _require_recorded(stream, then)
-        return history(key, stream.events, then)
+        names: tuple[str, ...] = ()
+        if holder is not None:
+            found = self.registry.directory().find(holder)
+            if found is None:
+                raise UnknownHolder(f"{holder!r} is not a holder on the registry; `debtreg holders --as-of DATE` lists them")
+            names = tuple(found.known_as())
+        return history(key, stream.events, then, HistoryFilter(since, until, tuple(kinds), names))
+
+    def event(self, ref: str) -> EventDetail:
+        """One event in full: every field, its evidence and assumptions, and a make-whole calculation recorded with it."""
+        key, _, position = ref.rpartition(":")
+        if not key or not position.isdigit():
+            raise InvalidCommand(f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
+        stream = self.registry.named(key)
+        if not 1 <= int(position) <= stream.version:
+            raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {stream.version})")
+        [line] = [h for h in history(key, stream.events) if h.event == ref]
+        line = replace(line, fields=event_fields(line.recorded, whole=True))
+        quote = getattr(line.recorded, "makewhole", None)
+        sections = _terms(stream.timeline).sections if stream.kind == AGREEMENT and not stream.withdrawn else {}
+        return EventDetail(line, MakewholeNotice(sections, key, quote) if quote is not None else None)
 
     # -------------------------------------------------------------- payments
 

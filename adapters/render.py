@@ -15,6 +15,7 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
+from adapters.encoding import to_json
 from domain.money import cents, format_amount, from_cents
 from domain.values import NOT_ON_FILE, GraceTerms
 from projections.payments import Accrued, Payment
@@ -23,7 +24,7 @@ from projections.register import Annex1, Register, TermsOnFile
 from projections.text import ProvisionLine, Redline, Text
 
 if TYPE_CHECKING:
-    from adapters.queries import MakewholeNotice
+    from adapters.queries import EventDetail, MakewholeNotice
 
 NAME_WIDTH = 49
 
@@ -354,6 +355,27 @@ def makewhole_text(notice: MakewholeNotice) -> str:
         f"7. Price, the greater of 5 and 6                    ${format_amount(q.price)}",
         f"   make-whole premium                               ${format_amount(q.premium)}",
     ]
+    return "\n".join(lines)
+
+
+def event_text(detail: EventDetail) -> str:
+    """An event as recorded: both clocks, who, the evidence and assumptions, then every field it holds."""
+    line = detail.event
+    evidence = line.evidence
+    lines = [
+        f"{line.event} {line.kind}: {line.summary}",
+        f"  effective        {line.effective_on}" + (" (backdated)" if line.backdated else ""),
+        f"  recorded         {line.recorded_at.strftime('%Y-%m-%d %H:%M:%S UTC')} by {line.recorded_by}"
+        + (f", entry {line.entry}" if line.entry else "") + (f" ({line.source})" if line.source else ""),
+        f"  evidence         {evidence.document}" + (f", section {evidence.section}" if evidence.section else ""),
+        *([f"  evidence note    {evidence.note}"] if evidence.note else []),
+        *[f"  assumed          {a.fact}: {a.reason}" for a in line.assumptions],
+        *([f"  REVERSED by      {line.reversed_by}"] if line.reversed_by else []),
+        "",
+        to_json(line.fields),
+    ]
+    if detail.makewhole is not None:
+        lines += ["", "make-whole calculation recorded with it:", makewhole_text(detail.makewhole)]
     return "\n".join(lines)
 
 

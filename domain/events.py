@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import DomainEvent
@@ -54,6 +55,7 @@ class Event(DomainEvent):
 
     effective_on: date
     provenance: Provenance
+    long_fields: ClassVar[tuple[str, ...]] = ()  # shown as a count in a history, whole when the event is shown alone
 
     def certificates(self) -> Sequence[NoteCertificate]:
         """Notes this event puts on the register (their numbers are never used again)."""
@@ -251,6 +253,7 @@ class Agreement:
     class TextRecorded(Event):
         """The agreement's text on file, as imported from its source document."""
 
+        long_fields: ClassVar[tuple[str, ...]] = ("provisions",)
         provisions: tuple[Provision, ...]
         source: str
         source_sha256: str

@@ -1,20 +1,26 @@
 """A stream's events as an auditor reads them: in the order they were recorded.
 
 Each line gives both clocks (when the event took effect, when it was recorded),
-who recorded it, the evidence, any assumptions, whether it was backdated
-(recorded after an event that takes effect later than it does) and whether a
-later entry reversed it.
+who recorded it, the evidence (document, section, note), any assumptions,
+whether it was backdated (recorded after an event that takes effect later than
+it does), whether a later entry reversed it, and every field the event holds:
+allocations to the cent, the make-whole calculation recorded with a prepayment,
+the terms registered. Filters narrow it by effective date, kind and holder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import Any
 
+from domain.errors import InvalidCommand
 from domain.events import Event
 from domain.timeline import known_at as recorded_by_then
-from domain.values import Assumption
+from domain.values import Assumption, Evidence, unshown
+
+_OWN = {"originator_id", "originator_version", "timestamp", "effective_on", "provenance"}
 
 
 @dataclass(frozen=True)
@@ -26,20 +32,54 @@ class HistoryLine:
     recorded_by: str
     backdated: bool
     summary: str
-    evidence: str
+    evidence: Evidence
     assumptions: tuple[Assumption, ...]
     entry: str | None
     source: str | None
     reversed_by: str | None = None
+    fields: dict[str, Any] | None = None
+    recorded: Event | None = unshown(default=None)  # the event itself, for views that show one in full
 
 
-def history(key: str, events: Sequence[Event], known_at: datetime | None = None) -> list[HistoryLine]:
-    """Every event recorded (by ``known_at``), reversed ones included and marked."""
+@dataclass(frozen=True)
+class HistoryFilter:
+    """Which events to show: effective between two dates, of some kinds, touching a holder (by any name)."""
+
+    since: date | None = None
+    until: date | None = None
+    kinds: Collection[str] = ()
+    holder_names: Collection[str] = ()
+
+    def keeps(self, event: Event, holder_notes: Collection[int]) -> bool:
+        if self.since is not None and event.effective_on < self.since:
+            return False
+        if self.until is not None and event.effective_on > self.until:
+            return False
+        if self.kinds and type(event).__name__.casefold() not in {k.casefold() for k in self.kinds}:
+            return False
+        return not self.holder_names or _touches(event, self.holder_names, holder_notes)
+
+
+def history(
+    key: str, events: Sequence[Event], known_at: datetime | None = None, only: HistoryFilter | None = None
+) -> list[HistoryLine]:
+    """Every event recorded (by ``known_at``), reversed ones included and marked, filtered by ``only``."""
     events = recorded_by_then(events, known_at)
+    only = only or HistoryFilter()
+    kinds = event_kinds()
+    unknown = sorted(k for k in only.kinds if k.casefold() not in {known.casefold() for known in kinds})
+    if unknown:
+        raise InvalidCommand(f"there is no kind of event {', '.join(map(repr, unknown))}; the kinds are {', '.join(kinds)}")
+    names = {n.casefold() for n in only.holder_names}
+    holder_notes = {c.number for e in events for c in e.certificates() if c.holder.casefold() in names}
     reversed_by = {target: e.originator_version for e in events for target in e.reverses()}
     lines: list[HistoryLine] = []
     latest: date | None = None
     for event in sorted(events, key=lambda e: e.originator_version):
+        backdated = latest is not None and event.effective_on < latest
+        latest = event.effective_on if latest is None else max(latest, event.effective_on)
+        if not only.keeps(event, holder_notes):
+            continue
         provenance = event.provenance
         lines.append(
             HistoryLine(
@@ -48,16 +88,48 @@ def history(key: str, events: Sequence[Event], known_at: datetime | None = None)
                 effective_on=event.effective_on,
                 recorded_at=event.timestamp,
                 recorded_by=provenance.recorded_by,
-                backdated=latest is not None and event.effective_on < latest,
+                backdated=backdated,
                 summary=event.summary(),
-                evidence=str(provenance.evidence),
+                evidence=provenance.evidence,
                 assumptions=tuple(provenance.assumptions),
                 entry=provenance.entry,
                 source=provenance.source,
                 reversed_by=(
                     f"{key}:{reversed_by[event.originator_version]}" if event.originator_version in reversed_by else None
                 ),
+                fields=event_fields(event),
+                recorded=event,
             )
         )
-        latest = event.effective_on if latest is None else max(latest, event.effective_on)
     return lines
+
+
+def event_fields(event: Event, *, whole: bool = False) -> dict[str, Any]:
+    """What the event itself holds, beyond the clocks and provenance every event has; a long field
+    (a text's provisions) is shown by its count unless the event is shown ``whole``."""
+    found = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in _OWN}
+    if not whole:
+        found.update({name: f"{len(found[name])} (shown whole by `debtreg event`)" for name in event.long_fields})
+    return found
+
+
+def event_kinds() -> list[str]:
+    """Every kind of event the registry records, by name."""
+    found, classes = set(), [Event]
+    while classes:
+        for sub in classes.pop().__subclasses__():
+            found.add(sub.__name__)
+            classes.append(sub)
+    return sorted(found)
+
+
+def _touches(event: Event, names: Collection[str], notes: Collection[int]) -> bool:
+    """Whether an event names one of a holder's names, or moves money on one of its notes."""
+    wanted = {n.casefold() for n in names}
+    said = [getattr(event, name, None) for name in ("transferor", "transferee", "holder", "acquired_from")]
+    said += [c.holder for c in event.certificates()]
+    said += [h.holder for h in getattr(event, "holdings", ())]
+    if any(isinstance(name, str) and name.casefold() in wanted for name in said):
+        return True
+    allocated = {a.note for a in getattr(event, "allocations", ())}
+    return bool(allocated & set(notes)) or getattr(event, "surrendered", None) in notes

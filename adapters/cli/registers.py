@@ -163,12 +163,20 @@ def holders_command(
 
 @app.command("history")
 def history_command(
-    ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    since: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Only events effective on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Only events effective on or before this date.")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help="Only events of this kind, e.g. NoteTransferred (repeatable).")] = None,
+    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="Only events touching this holder, by any name it is known by.")] = None,
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
 ) -> None:
-    """Every event of an agreement (or guaranty or instrument): when it took effect, when and by whom
-    it was recorded, on what evidence."""
+    """Every event of an agreement (or guaranty, instrument or holder): when it took effect, when and by whom
+    it was recorded, on what evidence and assumptions. `debtreg event REF` shows one in full."""
     with querying(ctx, fmt.value) as queries:
-        lines = queries.history(agreement, moment(known_at))
+        lines = queries.history(agreement, moment(known_at), since=day(since) if since else None,
+                                until=day(until) if until else None, kinds=kind or (), holder=holder)
     if fmt is TextOrJson.json:
         emit_json(lines)
         return
@@ -180,8 +188,24 @@ def history_command(
             + (f"\nREVERSED by {line.reversed_by}" if line.reversed_by else ""),
             line.recorded_at.strftime("%Y-%m-%d %H:%M:%S UTC") + f"\n{line.recorded_by}",
             line.summary,
-            line.evidence + "".join(f"\nassumed {a.fact}: {a.reason}" for a in line.assumptions),
+            str(line.evidence) + "".join(f"\nassumed {a.fact}: {a.reason}" for a in line.assumptions),
         ]
         for line in lines
     ]
     out.print(table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
+
+
+@app.command("event")
+def event_command(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """One event in full: every field it holds, its evidence and assumptions, and the make-whole
+    calculation recorded with an optional prepayment, step by step."""
+    with querying(ctx, fmt.value) as queries:
+        detail = queries.event(ref)
+    if fmt is TextOrJson.json:
+        emit_json(detail)
+        return
+    emit(render.event_text(detail))

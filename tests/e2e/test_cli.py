@@ -124,7 +124,7 @@ def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
     assert rows[0] == ["holder", "7.13%", "notes"]
     assert rows[-2:] == [["Lincoln Investment Management, Inc.", "5150000.00", "11"], ["New Holder LLC", "1000000.00", "10"]]
     last = history(db)[-1]
-    assert (last["recorded_by"], last["evidence"], last["effective_on"]) == ("e2e", "transfer request of 2003-02-28", "2003-03-03")
+    assert (last["recorded_by"], last["evidence"]["document"], last["effective_on"]) == ("e2e", "transfer request of 2003-02-28", "2003-03-03")
 
 
 def test_a_refused_transfer_exits_non_zero_names_the_rule_and_changes_nothing(db):

@@ -132,3 +132,38 @@ def test_counsel_sees_what_the_amendments_rest_on(loaded_url):
     assert '  7.7: "Section 7,4" read as "Section 7.4"' in redline
     guaranties = run(loaded_url, "guaranties", "novascotia-1999", "--as-of", "2003-02-05").stdout
     assert "the documents describe what it guaranties differently" in guaranties
+
+
+def test_history_reads_back_every_field_with_structured_evidence_and_filters(loaded_url):
+    lines = json.loads(run(loaded_url, "history", "barnes-1995", "--format", "json").stdout)
+    prepayment = next(line for line in lines if line["kind"] == "PrepaymentMade")
+    assert prepayment["evidence"] == {
+        "document": "003_dd423827a16c28bb.txt", "section": "5.1(a); 5.4",
+        "note": "Annex 1 of Amendment No. 2 (000_317ef8812732a978.txt) shows $18,750,000 outstanding on February 5, 2003",
+    }
+    assert prepayment["fields"]["amount"] == "6250000.00" and prepayment["fields"]["kind"] == "required"
+    assert sum(float(a["amount"]) for a in prepayment["fields"]["allocations"]) == 6250000
+    text = next(line for line in lines if line["kind"] == "TextRecorded")
+    assert text["fields"]["provisions"].startswith("123 ")
+    window = json.loads(run(loaded_url, "history", "barnes-1995", "--from", "1999-01-01", "--to", "1999-12-31",
+                            "--kind", "NoteTransferred", "--format", "json").stdout)
+    assert [line["event"] for line in window] == ["barnes-1995:12", "barnes-1995:13"]
+    lincoln = json.loads(run(loaded_url, "history", "barnes-1995", "--holder", "The Lincoln National Life Insurance Company",
+                             "--format", "json").stdout)
+    assert lincoln[0]["kind"] == "NoteTransferred" and {line["kind"] for line in lincoln} == {
+        "NoteTransferred", "InterestPaid", "PrepaymentMade", "RegisterAttested", "ConsentGiven"}
+    unknown = run(loaded_url, "history", "barnes-1995", "--kind", "Transfer")
+    assert unknown.exit_code == 1 and "there is no kind of event 'Transfer'" in unknown.stderr and "NoteTransferred" in unknown.stderr
+
+
+def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url):
+    paid = run(loaded_url, "prepay", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000", "--kind", "optional",
+               "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
+    assert paid.exit_code == 0, paid.output
+    ref = paid.stdout.split()[1].rstrip(":")
+    shown = run(loaded_url, "event", ref).stdout
+    assert "make-whole calculation recorded with it:" in shown
+    assert "make-whole premium                               $255,432.51" in shown
+    data = json.loads(run(loaded_url, "event", ref, "--format", "json").stdout)
+    assert data["fields"]["makewhole"]["premium"] == "255432.51"
+    assert data["fields"]["makewhole"]["weighted_average_life_years"].startswith("1.75")
