@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from adapters.audit import Digest, Verification
-from adapters.calendar import BusinessCalendar
 from adapters.registry import Registry
+from domain.calendar import BusinessCalendar
 from domain.decide import quote_makewhole
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
 from domain.events import AGREEMENT

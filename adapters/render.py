@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
 from domain.money import cents, format_amount, from_cents
-from domain.values import NOT_ON_FILE, GraceTerms
-from projections.payments import Accrued, Payment
+from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
+from projections.payments import Accrued, OverdueRate, Payment, Status
 from projections.record import AssumedFact, RecordEnds, union
 from projections.register import Annex1, Register, TermsOnFile
 from projections.text import ProvisionLine, Redline, Text
@@ -285,10 +285,43 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
             notes = [f"Section {p.section}"] if p.section else []
             notes += [f"default from {p.default_on}"] if p.default_on and p.default_on > p.due_on else []
             state += f" ({'; '.join(notes)})" if notes else ""
+        if p.makewhole_premium is not None:
+            state += f"; make-whole premium {format_amount(p.makewhole_premium)}"
         principal = format_amount(p.principal) if p.principal else ""
         interest = format_amount(p.interest) if p.interest else ""
         rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, state])
     return header, rows
+
+
+def overdue_rate_lines(rates: dict[str, OverdueRate]) -> list[str]:
+    """The rate on overdue amounts: the statement applied, or every statement where the documents disagree."""
+    lines = []
+    for key, rate in rates.items():
+        if rate.applied is not None:
+            lines.append(f"overdue amounts ({key}): {rate.applied}")
+            continue
+        lines.append(f"overdue amounts ({key}): {rate.why}:")
+        lines += [f"  - {statement}" for statement in rate.statements]
+    return lines
+
+
+def remedy_lines(view: Status) -> list[str]:
+    """The Events of Default and accelerations on file, a line each."""
+    lines = []
+    for d in view.events_of_default:
+        state = f"waived {d.waived_on} ({d.waived_by})" if d.waived_by else "continuing"
+        title = f" ({d.title})" if d.title else ""
+        lines.append(f"Event of Default {d.event} under {d.clause}{title} on {d.on}: {d.description}; {state}")
+    for a in view.accelerations:
+        how = "automatically" if a.automatic else f"declared by {'; '.join(a.declared_by)}"
+        premium = f" + make-whole premium ${format_amount(a.makewhole_premium)}" if a.makewhole_premium is not None else ""
+        state = f"; annulled {a.annulled_on} ({a.annulled_by})" if a.annulled_by else ""
+        lines.append(
+            f"acceleration {a.event} on {a.on} ({how}, on {a.default}): notes No. {', '.join(map(str, a.notes))} due,"
+            f" ${format_amount(a.principal)} principal + ${format_amount(a.interest)} interest{premium}"
+            f" = ${format_amount(a.due)}{state}"
+        )
+    return lines
 
 
 def accrued_rows(view: Accrued, by: str) -> tuple[list[str], list[list[str]]]:
@@ -379,6 +412,26 @@ def event_text(detail: EventDetail) -> str:
     return "\n".join(lines)
 
 
+def _remedy_lines(t: AgreementTerms) -> list[str]:
+    """The Events of Default and remedies, as the terms on file give them."""
+    d = t.defaults
+    events = "; ".join(f"{c.clause} {c.title}" for c in d.clauses) if d and d.clauses else NOT_ON_FILE
+    lines = [f"  Events of Default    {events}"]
+    if d is not None and (d.automatic or d.each_holder or d.acceleration_threshold):
+        lines.append("  acceleration         " + "; ".join(filter(None, [
+            f"automatic on {', '.join(d.automatic)}" if d.automatic else "",
+            f"each holder its own notes on {', '.join(d.each_holder)}" if d.each_holder else "",
+            f"holders of {d.acceleration_threshold} on any other" if d.acceleration_threshold else "",
+            "make-whole due" if d.makewhole_on_acceleration else "",
+        ])))
+    if d is not None and d.rescission_threshold:
+        lines.append(f"  annulment            holders of {d.rescission_threshold}"
+                     + (" (the Company's notes not counting)" if d.rescission_excludes_company else " of all notes"))
+    if t.each_holder_for:
+        lines.append(f"  as to each holder    amendments and waivers of {', '.join(t.each_holder_for)} bind only those who consent")
+    return lines
+
+
 def terms_text(view: TermsOnFile) -> str:
     """An agreement's terms, one line each, and what is not on file."""
     t = view.terms
@@ -400,6 +453,7 @@ def terms_text(view: TermsOnFile) -> str:
         f"  not voting           {'; '.join(t.affiliates) or 'none named'} (besides the issuer and guarantors)",
         f"  unpaid principal     {grace(t.defaults.principal if t.defaults else None)}",
         f"  unpaid interest      {grace(t.defaults.interest if t.defaults else None)}",
+        *_remedy_lines(t),
         "  Business Days        " + (f"not weekends nor holidays of {', '.join(t.business_days.calendars)}"
                                      + (f" (Section {t.business_days.section})" if t.business_days.section else "")
                                      if t.business_days else NOT_ON_FILE),

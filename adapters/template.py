@@ -27,9 +27,25 @@ dated_as_of = 2024-03-01
 closing_on = 2024-03-15               # notes are issued at the closing, each series in full
 amendment_threshold = "51%"           # leave out what the agreement does not say: it is then "not on file"
 # The section of the agreement behind each rule, so refusals cite it (see the reference for the rules).
-sections = { transfer = "13.2", pro_rata = "8.4", optional_prepayment = "8.2", required_prepayment = "8.1", events_of_default = "11" }
-defaults = { principal = { days = 0, section = "11(a)" }, interest = { days = 5, business_days = true, section = "11(b)" } }
+sections = { transfer = "13.2", pro_rata = "8.4", optional_prepayment = "8.2", notice = "8.3", required_prepayment = "8.1", events_of_default = "11", acceleration = "12", waiver = "17" }
 business_days = { calendars = ["US", "US-NY"], section = "Schedule A" }
+each_holder_for = ["1", "2"]          # sections an amendment or waiver changes only as to holders who consent
+
+# The Events of Default, and who may accelerate on which (leave out what the agreement does not give).
+[entry.defaults]
+principal = { days = 0, section = "11(a)" }                        # unpaid principal: no grace
+interest = { days = 5, business_days = true, section = "11(b)" }   # unpaid interest: 5 Business Days
+clauses = [
+  { clause = "11(a)", title = "Payment of principal" },
+  { clause = "11(b)", title = "Payment of interest" },
+  { clause = "11(c)", title = "Covenants" },
+  { clause = "11(g)", title = "Bankruptcy" },
+]
+automatic = ["11(g)"]                 # every note due at once, without notice
+each_holder = ["11(a)", "11(b)"]      # each holder may declare its own notes due
+acceleration_threshold = "51%"        # on any other, holders of this share may declare all notes due
+rescission_threshold = "51%"          # and holders of this share may annul the declaration
+makewhole_on_acceleration = true      # the greater of principal and interest and the make-whole becomes due
 
 [[entry.series]]
 key = "6.00%"

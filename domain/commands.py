@@ -116,6 +116,14 @@ class AttestRegister(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReplaceNote(Command):
+    """A new note of like tenor for one lost, stolen, destroyed or mutilated."""
+
+    note: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class SetRecordHorizon(Command):
     """How far the evidence on file runs: ``None`` for a kind of fact kept current on the registry."""
 
@@ -145,6 +153,53 @@ class PayInterest(Command):
 class PayAtMaturity(Command):
     series: str | None = None
     amount: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GivePrepaymentNotice(Command):
+    """Notice of an optional prepayment; ``effective_on`` is the day it is given."""
+
+    prepay_on: date
+    amount: Decimal
+    series: str | None = None
+
+
+# ----------------------------------------------------------------- remedies
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclareDefault(Command):
+    """An Event of Default; on an automatic clause the notes become due with it (``curve`` prices the make-whole)."""
+
+    clause: str
+    description: str
+    curve: tuple[CurvePoint, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Accelerate(Command):
+    """Holders declare notes due on a continuing Event of Default (the latest, unless ``default`` names one)."""
+
+    names_holders: ClassVar[bool] = True
+    declared_by: tuple[str, ...]
+    default: int | None = None
+    curve: tuple[CurvePoint, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RescindAcceleration(Command):
+    names_holders: ClassVar[bool] = True
+    declared_by: tuple[str, ...]
+    acceleration: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waive(Command):
+    names_holders: ClassVar[bool] = True
+    provisions: tuple[str, ...]
+    given_by: tuple[str, ...]
+    defaults: tuple[int, ...] = ()
+    payment_terms: bool = False
 
 
 # ------------------------------------------------------------------ documents

@@ -21,16 +21,19 @@ from typing import Any
 
 from domain import rules
 from domain.commands import (
+    Accelerate,
     AddAlias,
     AddSeries,
     AttestRegister,
     CancelNote,
     Command,
     CorrectTerms,
+    DeclareDefault,
     DeliverGuaranty,
     DeliverInstrument,
     ExecuteAmendment,
     GiveConsent,
+    GivePrepaymentNotice,
     IdentifyHolder,
     IssueNotes,
     LapseAmendment,
@@ -44,9 +47,12 @@ from domain.commands import (
     RegisterAgreement,
     ReleaseGuaranty,
     RenameHolder,
+    ReplaceNote,
+    RescindAcceleration,
     Reverse,
     SetRecordHorizon,
     TransferNotes,
+    Waive,
 )
 from domain.errors import (
     BeforeIssuance,
@@ -67,6 +73,7 @@ from domain.holders import Directory, HolderTerms
 from domain.makewhole import MakewholeQuote, quote_for
 from domain.money import ZERO, format_amount
 from domain.names import canonical_holder, holder_among, series_key
+from domain.remedies import acceleration_due
 from domain.schedule import require_day_count
 from domain.state import OPTIONAL, REQUIRED, AgreementState
 from domain.stream import Stream
@@ -388,6 +395,103 @@ def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, ser
     return quote_for(state, key, on, amount, curve)
 
 
+def _give_notice(command: GivePrepaymentNotice, stream: Stream, draft: Draft) -> None:
+    """Notice of an optional prepayment (Section 5.3), which the prepayment must follow."""
+    key = series_key(_terms(stream), command.series)
+    state = _register_on(stream, command.effective_on, key)
+    notice = state.series[key].terms.prepayment_notice
+    if notice is not None and notice.min_business_days and state.business_calendar() is None:
+        draft.assume(Assumption("notice period in Business Days", "the Business Day calendar is not on file, so the"
+                                " minimum notice in Business Days is not counted"))
+    draft.add(Agreement.PrepaymentNoticed, series=key, prepay_on=command.prepay_on, amount=command.amount)
+
+
+# ------------------------------------------------------------------- remedies
+
+
+def _declare_default(command: DeclareDefault, stream: Stream, draft: Draft) -> None:
+    """An Event of Default; on an automatic clause, every note becomes due with it (Section 9.2(a))."""
+    on, terms = command.effective_on, _terms(stream)
+    state = _register_on(stream, on)
+    rules.check_default_clause(terms, command.clause, terms.section("events_of_default"))
+    default = draft.next_version
+    draft.add(Agreement.DefaultOccurred, clause=command.clause, description=command.description)
+    if terms.defaults is not None and command.clause in terms.defaults.automatic:
+        notes = [note.number for note in state.live()]
+        _add_acceleration(state, draft, default, True, (), notes, command.curve)
+
+
+def _accelerate(command: Accelerate, stream: Stream, draft: Draft) -> None:
+    """Holders declare notes due on a continuing Event of Default (Section 9.2)."""
+    on, terms = command.effective_on, _terms(stream)
+    section = terms.section("acceleration")
+    state = _register_on(stream, on)
+    recorded = [d for d in state.defaults.values() if d.on <= on]
+    if command.default is None and not recorded:
+        raise InvalidCommand(f"no Event of Default is recorded by {on}; record it first", section=section)
+    continuing = state.continuing_defaults(on)
+    ref = command.default if command.default is not None else (continuing or recorded)[-1].ref
+    default = rules.require_continuing_default(state, ref, on, section)
+    declared_by = _holders_named(draft, state, command.declared_by, on, terms.section("register"))
+    notes = rules.notes_accelerated(state, default, False, declared_by, section)
+    _add_acceleration(state, draft, ref, False, declared_by, notes, command.curve)
+
+
+def _add_acceleration(
+    state: AgreementState, draft: Draft, default: int, automatic: bool, declared_by: tuple[str, ...],
+    notes: list[int], curve: tuple | None,
+) -> None:
+    """The acceleration and what it makes due; a make-whole the agreement adds needs the day's Treasury curve."""
+    terms = state.terms
+    priced = {state.live_notes[n].series for n in notes if state.series[state.live_notes[n].series].terms.makewhole}
+    if not curve and priced and terms.defaults is not None and terms.defaults.makewhole_on_acceleration:
+        raise InvalidCommand(
+            f"on acceleration the greater of principal and interest and the Makewhole Price of the {', '.join(sorted(priced))}"
+            " notes is due; give the Treasury curve of the date", section=terms.section("acceleration"),
+        )
+    due = acceleration_due(state, notes, draft.command.effective_on, curve)
+    draft.add(Agreement.NotesAccelerated, default=default, automatic=automatic, declared_by=declared_by,
+              notes=tuple(notes), principal=due.principal, interest=due.interest, makewhole=due.makewhole)
+
+
+def _rescind(command: RescindAcceleration, stream: Stream, draft: Draft) -> None:
+    """Holders annul a declaration (Section 9.3)."""
+    on, terms = command.effective_on, _terms(stream)
+    state = _register_on(stream, on)
+    active = state.active_accelerations()
+    if command.acceleration is None and not active:
+        raise InvalidCommand(f"no acceleration is in force on {on}", section=terms.section("rescission"))
+    ref = command.acceleration if command.acceleration is not None else active[-1].ref
+    declared_by = _holders_named(draft, state, command.declared_by, on, terms.section("register"))
+    draft.add(Agreement.AccelerationRescinded, acceleration=ref, declared_by=declared_by)
+
+
+def _waive(command: Waive, stream: Stream, draft: Draft) -> None:
+    """A waiver of provisions (and of the Events of Default it names) by holders (Section 11.5)."""
+    on, terms = command.effective_on, _terms(stream)
+    state = _register_on(stream, on)
+    given_by = _holders_named(draft, state, command.given_by, on, terms.section("register"))
+    as_to = rules.check_waiver(state, command.provisions, command.payment_terms, given_by,
+                               terms.section("waiver") or terms.section("amendment"))
+    draft.add(Agreement.WaiverGiven, provisions=command.provisions, defaults=command.defaults,
+              payment_terms=command.payment_terms, given_by=given_by, as_to=as_to)
+
+
+def _holders_named(draft: Draft, state: AgreementState, names: tuple[str, ...], on: date, section: str | None) -> tuple[str, ...]:
+    if not names:
+        raise InvalidCommand("name the holders who give it")
+    holders = sorted(state.holders())
+    return tuple(dict.fromkeys(_holder_named(draft.directory, holders, name, f"on {on}", section) for name in names))
+
+
+def _replace_note(command: ReplaceNote, stream: Stream, draft: Draft) -> None:
+    """A new note of like tenor, numbered after the highest used, for a lost, stolen, destroyed or mutilated one (6.3)."""
+    state = _register_on(stream, command.effective_on)
+    note = rules.require_live_note(state, command.note, command.effective_on)
+    issued = NoteCertificate(stream.last_number + 1, note.series, note.holder, note.principal, note.registered_name, note.account)
+    draft.add(Agreement.NoteReplaced, note=note.number, reason=command.reason, issued=issued)
+
+
 # ------------------------------------------------------------------ documents
 
 
@@ -611,6 +715,12 @@ _DECIDERS: dict[type[Command], Callable[[Any, Any, Draft], None]] = {
     CancelNote: _cancel,
     AttestRegister: _attest,
     SetRecordHorizon: _set_horizon,
+    ReplaceNote: _replace_note,
+    GivePrepaymentNotice: _give_notice,
+    DeclareDefault: _declare_default,
+    Accelerate: _accelerate,
+    RescindAcceleration: _rescind,
+    Waive: _waive,
     Prepay: _prepay,
     PayInterest: _pay_interest,
     PayAtMaturity: _pay_at_maturity,

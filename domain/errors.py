@@ -67,6 +67,10 @@ class ConsentRefused(RegistryError):
     rule = "consents come from holders of record on the amendment's date"
 
 
+class ShareNotMet(RegistryError):
+    rule = "a remedy or waiver needs holders of the share of principal the agreement sets"
+
+
 class BeforeIssuance(RegistryError):
     rule = "nothing happens to notes before they are issued"
 

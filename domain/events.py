@@ -237,6 +237,82 @@ class Agreement:
         def details(self) -> str:
             return "; ".join(f"{h.holder} {h.series} ${format_amount(h.principal)}" for h in self.holdings)
 
+    class DefaultOccurred(Event):
+        """An Event of Default, under the clause of the agreement that defines it, on the evidence given."""
+
+        clause: str
+        description: str
+
+        def headline(self) -> str:
+            return f"Event of Default under {self.clause}: {self.description}"
+
+    class NotesAccelerated(Event):
+        """Notes become due at once on an Event of Default (recorded at ``default``): declared by holders,
+        or automatically. What is due: ``principal``, ``interest`` accrued and, where the agreement
+        provides it and the Treasury curve was given, the make-whole quote of each series."""
+
+        default: int
+        automatic: bool
+        declared_by: tuple[str, ...]
+        notes: tuple[int, ...]
+        principal: Decimal
+        interest: Decimal
+        makewhole: tuple[MakewholeQuote, ...] = ()
+
+        def headline(self) -> str:
+            how = "automatically" if self.automatic else f"declared by {'; '.join(self.declared_by)}"
+            premium = sum((q.premium for q in self.makewhole), ZERO)
+            extra = f" and a ${format_amount(premium)} make-whole premium" if self.makewhole else ""
+            return (f"notes No. {', '.join(map(str, self.notes))} due at once ({how}): ${format_amount(self.principal)}"
+                    f" principal, ${format_amount(self.interest)} interest{extra}")
+
+    class AccelerationRescinded(Event):
+        """A declaration of acceleration (recorded at ``acceleration``) annulled by holders."""
+
+        acceleration: int
+        declared_by: tuple[str, ...]
+
+        def headline(self) -> str:
+            return f"acceleration No. {self.acceleration} annulled by {'; '.join(self.declared_by)}"
+
+    class WaiverGiven(Event):
+        """The observance of ``provisions`` waived (and the Events of Default at ``defaults`` with it) by the
+        holders ``given_by``; ``as_to`` lists the only holders it binds, when it binds only those who consent."""
+
+        provisions: tuple[str, ...]
+        defaults: tuple[int, ...]
+        payment_terms: bool
+        given_by: tuple[str, ...]
+        as_to: tuple[str, ...] = ()
+
+        def headline(self) -> str:
+            waived = ", ".join(self.provisions) + (" (payment terms)" if self.payment_terms else "")
+            bound = f", as to {'; '.join(self.as_to)} only" if self.as_to else ""
+            return f"waiver of {waived} by {'; '.join(self.given_by)}{bound}"
+
+    class PrepaymentNoticed(Event):
+        """Notice to the holders of an optional prepayment of ``amount`` of a series on ``prepay_on``."""
+
+        series: str
+        prepay_on: date
+        amount: Decimal
+
+        def headline(self) -> str:
+            return f"notice of an optional prepayment of ${format_amount(self.amount)} of the {self.series} notes on {self.prepay_on}"
+
+    class NoteReplaced(Event):
+        """A lost, stolen, destroyed or mutilated note replaced by a new note of like tenor."""
+
+        note: int
+        reason: str
+        issued: NoteCertificate
+
+        def certificates(self) -> Sequence[NoteCertificate]:
+            return (self.issued,)
+
+        def headline(self) -> str:
+            return f"note No. {self.note} ({self.reason}) replaced by {describe_certificate(self.issued)}"
+
     class RecordHorizonSet(Event):
         """How far the evidence on file runs, per kind of fact: the register (who holds what) and
         payments. ``None`` for a kind of fact the registry is kept current for. The latest recorded wins."""

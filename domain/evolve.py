@@ -21,22 +21,27 @@ from domain.errors import InvalidCommand
 from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed
 from domain.makewhole import quote_for
 from domain.money import ZERO, format_amount
+from domain.remedies import Due, acceleration_due
 from domain.state import (
     CANCELLED,
     OPTIONAL,
     OUTSTANDING,
     PAID,
+    REPLACED,
     REQUIRED,
     SURRENDERED,
+    AccelerationOnFile,
     AgreementState,
     AmendmentOnFile,
     Coupon,
+    DefaultOnFile,
     GuarantyState,
     HolderState,
     Instalment,
     InstrumentState,
     Movement,
     Note,
+    NoticeOnFile,
     SeriesState,
     State,
 )
@@ -161,6 +166,7 @@ def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
         state, event.issued, origin=f"exchange of No. {note.number}", dated=dated,
         basis=(*note.basis, event.originator_version),
     )
+    _carry_acceleration(state, note.number, [c.number for c in event.issued])
 
 
 def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
@@ -215,6 +221,9 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
         _pay_instalment(series, amount, on, event.originator_version, state.section("required_prepayment"))
     elif kind == OPTIONAL:
         rules.check_multiple(amount, series.terms.optional_prepayment_multiple, section=section)
+        notice = rules.require_notice(state, series, on, amount, state.section("notice"))
+        if notice is not None:
+            state.notices[notice.ref] = replace(notice, used_by=event.originator_version)
         rules.check_makewhole_given(series, kind, event.makewhole, section)
         if event.makewhole is not None:
             recomputed = quote_for(state, key, on, amount, event.makewhole.curve)
@@ -257,7 +266,9 @@ def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> 
     """The whole unpaid principal, on or after the maturity date."""
     on, key = event.effective_on, event.series
     series = rules.require_outstanding(state, key, on)
-    rules.check_at_maturity(series, on, state.section("maturity"))
+    live = {note.number for note in state.live(key)}
+    accelerated = [a.on for a in state.active_accelerations() if live <= set(a.notes)]
+    rules.check_at_maturity(series, on, state.section("maturity"), min(accelerated, default=None))
     rules.check_pays_in_full({note.number: note.principal for note in state.live(key)}, event.allocations, key)
     for allocation in event.allocations:
         note = state.notes[allocation.note]
@@ -298,6 +309,87 @@ def _allocate(
 def _close_if_paid_off(state: AgreementState, series: SeriesState, on: date) -> None:
     if not any(note.series == series.terms.key for note in state.live_notes.values()):
         series.paid_off_on = on
+
+
+# ------------------------------------------------------------------- remedies
+
+
+def _default(state: AgreementState, event: Agreement.DefaultOccurred) -> None:
+    rules.check_default_clause(state.terms, event.clause, state.section("events_of_default"))
+    state.defaults[event.originator_version] = DefaultOnFile(
+        event.originator_version, event.clause, event.description, event.effective_on
+    )
+
+
+def _accelerate(state: AgreementState, event: Agreement.NotesAccelerated) -> None:
+    """Notes due at once on a continuing Event of Default, as the agreement's remedies allow (Section 9.2)."""
+    on, section = event.effective_on, state.section("acceleration")
+    default = rules.require_continuing_default(state, event.default, on, section)
+    notes = rules.notes_accelerated(state, default, event.automatic, event.declared_by, section)
+    rules.check_not_accelerated(state, event.notes, section)
+    curve = event.makewhole[0].curve if event.makewhole else None
+    due = acceleration_due(state, notes, on, curve)
+    rules.check_acceleration(event.notes, notes, Due(event.principal, event.interest, tuple(event.makewhole)), due, section)
+    state.accelerations[event.originator_version] = AccelerationOnFile(
+        event.originator_version, on, event.default, event.automatic, tuple(event.declared_by), tuple(event.notes),
+        event.principal, event.interest, tuple(event.makewhole),
+    )
+
+
+def _rescind(state: AgreementState, event: Agreement.AccelerationRescinded) -> None:
+    """A declaration annulled by holders of the rescission threshold, once other sums due are paid (Section 9.3)."""
+    section = state.section("rescission")
+    found = rules.require_declared_acceleration(state, event.acceleration, section)
+    terms = state.terms.defaults
+    assert terms is not None  # an acceleration was recorded under them
+    threshold = rules.require_threshold(terms.rescission_threshold, "annul a declaration", section)
+    excluded = state.voters_excluded() if terms.rescission_excludes_company else []
+    rules.check_declared_by(state, event.declared_by, excluded, threshold, "annul the declaration", section)
+    rules.check_sums_paid(state, found.on, section)
+    state.accelerations[found.ref] = replace(found, rescinded_by=event.originator_version, rescinded_on=event.effective_on)
+
+
+def _waive(state: AgreementState, event: Agreement.WaiverGiven) -> None:
+    """A waiver given by the holders its provisions need (Section 11.5); it ends the Events of Default it names."""
+    section = state.section("waiver") or state.section("amendment")
+    as_to = rules.check_waiver(state, event.provisions, event.payment_terms, event.given_by, section)
+    if tuple(event.as_to) != as_to:
+        raise InvalidCommand("the holders the waiver binds no longer match the register as of its date", section=section)
+    for ref in event.defaults:
+        found = rules.require_continuing_default(state, ref, event.effective_on, section)
+        if as_to:
+            raise InvalidCommand("a waiver binding only the holders who give it cannot end an Event of Default",
+                                 section=section)
+        state.defaults[ref] = replace(found, waived_by=event.originator_version, waived_on=event.effective_on)
+
+
+def _notice(state: AgreementState, event: Agreement.PrepaymentNoticed) -> None:
+    """Notice of an optional prepayment, within the agreement's window before it (Section 5.3)."""
+    series = rules.require_outstanding(state, event.series, event.effective_on)
+    rules.check_notice(series.terms.prepayment_notice, state.business_calendar(), event.effective_on, event.prepay_on,
+                       state.section("notice"))
+    section = state.section("optional_prepayment")
+    rules.check_multiple(event.amount, series.terms.optional_prepayment_multiple, section=section)
+    outstanding = state.outstanding(event.series) + state.deemed_total(event.series)
+    rules.check_principal_payment(event.amount, outstanding, event.series, event.effective_on, section)
+    state.notices[event.originator_version] = NoticeOnFile(
+        event.originator_version, event.effective_on, event.series, event.prepay_on, event.amount
+    )
+
+
+def _replace_note(state: AgreementState, event: Agreement.NoteReplaced) -> None:
+    """A new note of like tenor for one lost, stolen, destroyed or mutilated, dated to the interest paid on it (6.3)."""
+    on, section = event.effective_on, state.section("replacement")
+    note = rules.require_live_note(state, event.note, on)
+    rules.check_replacement_reason(event.reason, section)
+    rules.check_replaces_note(note, [event.issued.principal], {event.issued.series}, on, section)
+    if event.issued.holder != note.holder:
+        raise InvalidCommand(f"a replacement note goes to the holder of note No. {note.number}, {note.holder}", section=section)
+    state.put(replace(note, status=REPLACED, closed_on=on))
+    paid = [c.due_on for c in state.series[note.series].coupons.values() if c.paid_ref is not None and c.due_on <= on]
+    _add_notes(state, (event.issued,), origin=f"replacement of No. {note.number}", dated=max(paid, default=note.dated),
+               basis=(*note.basis, event.originator_version))
+    _carry_acceleration(state, note.number, [event.issued.number])
 
 
 # ------------------------------------------------------------------ documents
@@ -400,6 +492,13 @@ def _add_notes(
         )
 
 
+def _carry_acceleration(state: AgreementState, old: int, new: list[int]) -> None:
+    """Notes issued for an accelerated note are due as it was."""
+    for ref, found in state.accelerations.items():
+        if found.rescinded_by is None and old in found.notes:
+            state.accelerations[ref] = replace(found, notes=(*found.notes, *new))
+
+
 def _by_series(certificates: Iterable[NoteCertificate]) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for certificate in certificates:
@@ -422,6 +521,12 @@ _TRANSITIONS: dict[type, Callable] = {
     Agreement.NoteCancelled: _cancel,
     Agreement.RegisterAttested: _attest,
     Agreement.RecordHorizonSet: _set_horizon,
+    Agreement.DefaultOccurred: _default,
+    Agreement.NotesAccelerated: _accelerate,
+    Agreement.AccelerationRescinded: _rescind,
+    Agreement.WaiverGiven: _waive,
+    Agreement.PrepaymentNoticed: _notice,
+    Agreement.NoteReplaced: _replace_note,
     Agreement.PrepaymentMade: _prepay,
     Agreement.InterestPaid: _pay_interest,
     Agreement.PaidAtMaturity: _pay_at_maturity,

@@ -87,6 +87,7 @@ class MakewholeQuote(Value):
     price: Decimal = shown_as("price")
     premium: Decimal = shown_as("premium")
     definition: MakewholeTerms = MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")
+    series: str | None = None  # the series quoted (not kept by debtreg 0.1)
 
     @classmethod
     def upgrade(cls, stored: dict) -> dict:
@@ -132,18 +133,20 @@ def treasury_constant_yield(
 
 
 def quote_for(
-    state: AgreementState, series: str, on: date, amount: Decimal, curve: Sequence[CurvePoint]
+    state: AgreementState, series: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], *, in_multiples: bool = True
 ) -> MakewholeQuote:
     """The make-whole quote for prepaying ``amount`` of a series on ``on``, from the register then.
 
     ``state`` is the register as of ``on``; the same quote is recorded with an
-    optional prepayment and checked against the register whenever it is replayed.
+    optional prepayment (in the agreement's multiples) or an acceleration (of
+    whatever is accelerated) and checked against the register whenever it is replayed.
     """
     terms = state.series_state(series).terms
     if terms.makewhole is None:
         raise NotOnFile(f"the make-whole terms of the {series} notes are not on file")
     section = state.section("optional_prepayment")
-    rules.check_multiple(amount, terms.optional_prepayment_multiple, section=section)
+    if in_multiples:
+        rules.check_multiple(amount, terms.optional_prepayment_multiple, section=section)
     found = rules.require_outstanding(state, series, on)
     outstanding = state.outstanding(series) + state.deemed_total(series)
     if not 0 < amount <= outstanding:
@@ -247,6 +250,7 @@ def quote(
         price=price,
         premium=price - par_plus_accrued,
         definition=definition,
+        series=series.key,
     )
 
 

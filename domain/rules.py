@@ -9,12 +9,12 @@ compute a command's events (the coupon a payment is for, the instalment due).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from domain.consent import parse_threshold
+from domain.consent import ALL_HOLDERS, format_share, parse_threshold, tally
 from domain.daycount import ACTUAL_ACTUAL_ICMA, convention
 from domain.errors import (
     AllocationMismatch,
@@ -25,27 +25,32 @@ from domain.errors import (
     InvalidTerms,
     NotAMultiple,
     NotesPaidOff,
+    NotOnFile,
     OverIssuance,
     OverPayment,
     OverTransfer,
     RegisterMismatch,
+    ShareNotMet,
     UnknownHolder,
     UnknownNote,
     UnknownSection,
     UnscheduledPayment,
 )
 from domain.money import ZERO, allocate, cents, format_amount, from_cents
-from domain.schedule import days_counted, interest_pattern
-from domain.values import AgreementTerms, Allocation, ScheduledPayment, SeriesTerms
+from domain.schedule import business_days_after, days_counted, interest_pattern
+from domain.values import AgreementTerms, Allocation, NoticeTerms, ScheduledPayment, SeriesTerms
 
 if TYPE_CHECKING:
     from domain.state import (
+        AccelerationOnFile,
         AgreementState,
         AmendmentOnFile,
         Coupon,
+        DefaultOnFile,
         GuarantyState,
         HolderState,
         Note,
+        NoticeOnFile,
         SeriesState,
     )
 
@@ -109,11 +114,23 @@ def check_terms(terms: AgreementTerms) -> None:
         raise InvalidTerms(
             f"the closing, {terms.closing_on}, is before the agreement's date, {terms.dated_as_of}", field="closing_on"
         )
-    if terms.amendment_threshold is not None:
-        try:
-            parse_threshold(terms.amendment_threshold)
-        except InvalidCommand as error:
-            raise InvalidTerms(error.message, field="amendment_threshold") from None
+    defaults = terms.defaults
+    thresholds = {"amendment_threshold": terms.amendment_threshold}
+    if defaults is not None:
+        thresholds |= {"defaults.acceleration_threshold": defaults.acceleration_threshold,
+                       "defaults.rescission_threshold": defaults.rescission_threshold}
+    for name, threshold in thresholds.items():
+        if threshold is not None:
+            try:
+                parse_threshold(threshold)
+            except InvalidCommand as error:
+                raise InvalidTerms(error.message, field=name) from None
+    if defaults is not None and defaults.clauses:
+        for name, listed in (("automatic", defaults.automatic), ("each_holder", defaults.each_holder)):
+            unknown = [c for c in listed if defaults.clause(c) is None]
+            if unknown:
+                raise InvalidTerms(f"{', '.join(unknown)} is not among the Events of Default on file"
+                                   f" ({', '.join(c.clause for c in defaults.clauses)})", field=f"defaults.{name}")
     check_new_series(terms, terms.series, terms.dated_as_of)
 
 
@@ -425,9 +442,9 @@ def check_pro_rata(
         )
 
 
-def check_at_maturity(series: SeriesState, on: date, section: str | None) -> None:
-    """Payment at maturity is made on or after the maturity date."""
-    if on < series.terms.maturity:
+def check_at_maturity(series: SeriesState, on: date, section: str | None, accelerated_on: date | None = None) -> None:
+    """Payment at maturity is made on or after the maturity date, or once the notes were accelerated."""
+    if on < series.terms.maturity and (accelerated_on is None or on < accelerated_on):
         raise UnscheduledPayment(
             f"the {series.terms.key} notes mature on {series.terms.maturity}; a payment on {on}"
             " is a prepayment, not payment at maturity",
@@ -491,6 +508,209 @@ def check_makewhole_matches(recorded: object, recomputed: object, section: str |
             f" its date the premium is ${format_amount(premium) if premium is not None else 'not computable'}",
             section=section,
         )
+
+
+# -------------------------------------------------------------------- remedies
+
+
+def check_default_clause(terms: AgreementTerms, clause: str, section: str | None) -> None:
+    """An Event of Default is one the agreement defines, when its list is on file."""
+    defaults = terms.defaults
+    if defaults is not None and defaults.clauses and defaults.clause(clause) is None:
+        raise InvalidCommand(
+            f"{clause!r} is not an Event of Default of the agreement; they are "
+            + ", ".join(f"{c.clause} ({c.title})" for c in defaults.clauses),
+            section=section,
+        )
+
+
+def require_continuing_default(state: AgreementState, ref: int, on: date, section: str | None) -> DefaultOnFile:
+    """A remedy rests on an Event of Default recorded by its date and not waived."""
+    found = state.defaults.get(ref)
+    if found is None or found.on > on:
+        known = ", ".join(f"No. {d.ref} ({d.clause}, {d.on})" for d in state.defaults.values()) or "none"
+        raise InvalidCommand(f"no Event of Default is recorded as No. {ref} by {on} (recorded: {known})", section=section)
+    if found.waived_by is not None:
+        raise InvalidCommand(f"the Event of Default No. {ref} ({found.clause}) was waived on {found.waived_on}", section=section)
+    return found
+
+
+def require_threshold(threshold: str | None, what: str, section: str | None) -> str:
+    """A remedy by a share of the holders needs that share on file."""
+    if threshold is None:
+        raise NotOnFile(f"the share of holders that may {what} is not on file in the agreement's terms", section=section)
+    return threshold
+
+
+def check_declared_by(
+    state: AgreementState, declared_by: Sequence[str], excluded: Sequence[str], threshold: str, what: str,
+    section: str | None,
+) -> None:
+    """Holders of record on the date, holding at least ``threshold`` of the principal that counts."""
+    check_holders_of_record(state, declared_by, section)
+    counted = tally(state.holdings(), declared_by, excluded, threshold=threshold)
+    if not counted.met:
+        [all_series] = counted.classes
+        needed = "every holder" if threshold == ALL_HOLDERS else f"holders of at least {threshold}"
+        raise ShareNotMet(
+            f"to {what} needs {needed} of the ${format_amount(all_series.voting)} that counts;"
+            f" {'; '.join(declared_by)} hold ${format_amount(all_series.consenting)} ({format_share(all_series.share)})",
+            section=section,
+        )
+
+
+def check_holders_of_record(state: AgreementState, names: Sequence[str], section: str | None) -> None:
+    """Who acts for the holders is a holder of record on the date."""
+    holders = state.holders()
+    for holder in names:
+        if holder not in holders:
+            raise UnknownHolder(f"{holder!r} is not a holder on {state.date}; the holders are: {'; '.join(holders)}",
+                                section=section)
+
+
+def check_acceleration(event_notes: Sequence[int], expected: Sequence[int], recorded: object, due: object,
+                       section: str | None) -> None:
+    """An acceleration covers the notes its grounds reach, and what it records as due is what they owe then."""
+    if sorted(event_notes) != sorted(expected):
+        raise InvalidCommand(
+            f"the acceleration covers notes {', '.join(map(str, sorted(event_notes)))}; on its grounds it covers"
+            f" {', '.join(map(str, sorted(expected))) or 'none'}", section=section,
+        )
+    if recorded != due:
+        raise AllocationMismatch("what the acceleration records as due no longer matches the register as of its date",
+                                 section=section)
+
+
+def notes_accelerated(
+    state: AgreementState, default: DefaultOnFile, automatic: bool, declared_by: Sequence[str], section: str | None
+) -> list[int]:
+    """The notes an Event of Default makes due (Section 9.2 of the 1995 agreement): every note, automatically,
+    on an automatic clause; a declaring holder's own notes on an each-holder clause; every note when holders
+    of the acceleration threshold declare it, on any other."""
+    terms = state.terms.defaults
+    if terms is None:
+        raise NotOnFile("the agreement's Events of Default and their remedies are not on file", section=section)
+    live = [note.number for note in state.live()]
+    if default.clause in terms.automatic:
+        return live
+    if automatic:
+        raise InvalidCommand(f"an Event of Default under {default.clause} does not make the notes due by itself;"
+                             " holders declare them due", section=section)
+    if default.clause in terms.each_holder:
+        check_holders_of_record(state, declared_by, section)
+        return [note.number for note in state.live() if note.holder in declared_by]
+    threshold = require_threshold(terms.acceleration_threshold, "declare the notes due", section)
+    check_declared_by(state, declared_by, state.voters_excluded(), threshold, "declare all the notes due", section)
+    return live
+
+
+def require_declared_acceleration(state: AgreementState, ref: int, section: str | None) -> AccelerationOnFile:
+    """Only a declaration still in force is annulled; notes due automatically are not declared."""
+    found = state.accelerations.get(ref)
+    if found is None:
+        raise InvalidCommand(f"no acceleration is recorded as No. {ref}", section=section)
+    if found.rescinded_by is not None:
+        raise InvalidCommand(f"the acceleration No. {ref} was annulled on {found.rescinded_on}", section=section)
+    if found.automatic:
+        raise InvalidCommand(f"the notes became due automatically on {found.on}; only a declaration is annulled",
+                             section=section)
+    return found
+
+
+def check_not_accelerated(state: AgreementState, notes: Sequence[int], section: str | None) -> None:
+    """A note already due by acceleration is not accelerated again."""
+    already = {n for a in state.active_accelerations() for n in a.notes} & set(notes)
+    if already:
+        raise InvalidCommand(f"notes No. {', '.join(map(str, sorted(already)))} are already accelerated", section=section)
+
+
+def check_sums_paid(state: AgreementState, before: date, section: str | None) -> None:
+    """An annulment needs every sum due other than by the declaration paid: no coupon or instalment
+    due before it unpaid (Section 9.3 of the 1995 agreement)."""
+    for series in state.series.values():
+        unpaid = [c.due_on for c in series.coupons.values() if c.paid_ref is None and c.due_on < before]
+        unpaid += [p.due_on for p in series.schedule or () if p.due_on < before]
+        if unpaid:
+            raise InvalidCommand(
+                f"the {series.terms.key} notes have a payment due {min(unpaid)} that is not recorded as paid;"
+                " an acceleration is annulled only once every sum due other than by the declaration is paid",
+                section=section,
+            )
+
+
+def check_waiver(
+    state: AgreementState, provisions: Sequence[str], payment_terms: bool, given_by: Sequence[str], section: str | None
+) -> tuple[str, ...]:
+    """The consent a waiver needs for what it waives (Section 11.5 of the 1995 agreement): every holder for
+    payment terms or a section reserved to all; for a section changed only as to consenting holders, it
+    binds just those; otherwise the amendment threshold. Returns the holders it binds only, if so."""
+    terms = state.terms
+    reserved = [p for p in provisions if any(_within(p, s) for s in terms.all_holders_for)]
+    own = [p for p in provisions if any(_within(p, s) for s in terms.each_holder_for)]
+    excluded = state.voters_excluded()
+    if payment_terms or reserved:
+        why = "payment terms" if payment_terms else f"Section {', '.join(reserved)}"
+        check_declared_by(state, given_by, excluded, ALL_HOLDERS, f"waive {why}", section)
+        return ()
+    if own and len(own) == len(provisions):
+        check_holders_of_record(state, given_by, section)
+        return tuple(given_by)
+    threshold = require_threshold(terms.amendment_threshold, "waive a provision", section)
+    check_declared_by(state, given_by, excluded, threshold, f"waive {', '.join(provisions)}", section)
+    return ()
+
+
+def _within(provision: str, section: str) -> bool:
+    return provision == section or provision.startswith((f"{section}.", f"{section}("))
+
+
+def check_notice(
+    notice: NoticeTerms | None, calendar: Container[date] | None, given_on: date, prepay_on: date, section: str | None
+) -> None:
+    """An optional prepayment is notified within the agreement's window: at least the minimum of Business
+    Days, at most the maximum of days before it."""
+    if notice is None:
+        return
+    if prepay_on <= given_on:
+        raise InvalidCommand(f"a notice given {given_on} is of a prepayment after it, not on {prepay_on}", section=section)
+    if notice.max_days is not None and (prepay_on - given_on).days > notice.max_days:
+        raise InvalidCommand(
+            f"notice given {given_on} is {(prepay_on - given_on).days} days before the prepayment on {prepay_on};"
+            f" it may be at most {notice.max_days} days before", section=section,
+        )
+    if notice.min_business_days is not None and calendar is not None:
+        earliest = business_days_after(given_on, notice.min_business_days, calendar)
+        if prepay_on < earliest:
+            raise InvalidCommand(
+                f"notice given {given_on} is too late for a prepayment on {prepay_on}: it must be at least"
+                f" {notice.min_business_days} Business Days before, so {earliest} at the earliest", section=section,
+            )
+
+
+def require_notice(state: AgreementState, series: SeriesState, on: date, amount: Decimal, section: str | None) -> NoticeOnFile | None:
+    """An optional prepayment follows a notice of it, for its date and amount, when the agreement requires one."""
+    if series.terms.prepayment_notice is None:
+        return None
+    for found in state.notices.values():
+        if found.series == series.terms.key and found.prepay_on == on and found.used_by is None:
+            if found.amount != amount:
+                raise InvalidCommand(
+                    f"the notice given {found.given_on} is of ${format_amount(found.amount)} on {on}, not"
+                    f" ${format_amount(amount)}", section=section,
+                )
+            return found
+    raise InvalidCommand(
+        f"an optional prepayment of the {series.terms.key} notes on {on} must follow a notice of it to the holders"
+        " (record the notice first: `debtreg notice`)", section=section,
+    )
+
+
+REPLACEMENT_REASONS = ("lost", "stolen", "destroyed", "mutilated")
+
+
+def check_replacement_reason(reason: str, section: str | None) -> None:
+    if reason not in REPLACEMENT_REASONS:
+        raise InvalidCommand(f"a note is replaced when {', '.join(REPLACEMENT_REASONS)}, not {reason!r}", section=section)
 
 
 # ------------------------------------------------------------------ documents

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from domain.calendar import BusinessCalendar
 from domain.errors import UnknownSeries
 from domain.holders import HolderTerms, Identity
+from domain.makewhole import MakewholeQuote
 from domain.money import ZERO
 from domain.rules import pro_rata
 from domain.schedule import coupon_dates, interest_date_on_or_before, interest_for, require_day_count
@@ -26,6 +28,7 @@ OUTSTANDING = "outstanding"
 SURRENDERED = "surrendered"
 PAID = "paid"
 CANCELLED = "cancelled"
+REPLACED = "replaced"
 
 REQUIRED = "required"
 OPTIONAL = "optional"
@@ -123,6 +126,47 @@ class AmendmentOnFile:
     ref: int
 
 
+@dataclass(frozen=True)
+class DefaultOnFile:
+    """An Event of Default recorded, and the waiver that ended it, if any."""
+
+    ref: int
+    clause: str
+    description: str
+    on: date
+    waived_by: int | None = None
+    waived_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AccelerationOnFile:
+    """Notes declared (or become) due at once, what became due, and the annulment, if any."""
+
+    ref: int
+    on: date
+    default: int
+    automatic: bool
+    declared_by: tuple[str, ...]
+    notes: tuple[int, ...]
+    principal: Decimal
+    interest: Decimal
+    makewhole: tuple[MakewholeQuote, ...]
+    rescinded_by: int | None = None
+    rescinded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class NoticeOnFile:
+    """A notice of optional prepayment given, and the prepayment that followed it, if any."""
+
+    ref: int
+    given_on: date
+    series: str
+    prepay_on: date
+    amount: Decimal
+    used_by: int | None = None
+
+
 class AgreementState:
     """An agreement after the events of its timeline folded so far."""
 
@@ -142,6 +186,10 @@ class AgreementState:
         self.amendments: dict[int, AmendmentOnFile] = {}
         self.consents: dict[int, frozenset[str]] = {}
         self.holders_of_record: dict[int, frozenset[str]] = {}
+        self.defaults: dict[int, DefaultOnFile] = {}
+        self.accelerations: dict[int, AccelerationOnFile] = {}
+        self.notices: dict[int, NoticeOnFile] = {}
+        self._calendar: BusinessCalendar | None = None
 
     def copy(self) -> AgreementState:
         twin = object.__new__(AgreementState)
@@ -154,6 +202,9 @@ class AgreementState:
         twin.amendments = dict(self.amendments)
         twin.consents = dict(self.consents)
         twin.holders_of_record = dict(self.holders_of_record)
+        twin.defaults = dict(self.defaults)
+        twin.accelerations = dict(self.accelerations)
+        twin.notices = dict(self.notices)
         return twin
 
     # ------------------------------------------------------------------ notes
@@ -210,6 +261,25 @@ class AgreementState:
 
     def section(self, rule: str) -> str | None:
         return self.terms.section(rule)
+
+    def business_calendar(self) -> BusinessCalendar | None:
+        """The agreement's Business Day holidays; ``None`` when its calendar is not on file."""
+        days = self.terms.business_days
+        if days is None:
+            return None
+        if self._calendar is None or self._calendar.names != tuple(days.calendars):
+            self._calendar = BusinessCalendar(days.calendars)
+        return self._calendar
+
+    def voters_excluded(self) -> list[str]:
+        """Who holds notes that do not vote: the Company, its guarantors and affiliates."""
+        return [self.terms.issuer, *self.terms.guarantors, *self.terms.affiliates]
+
+    def continuing_defaults(self, on: date) -> list[DefaultOnFile]:
+        return [d for d in self.defaults.values() if d.on <= on and d.waived_by is None]
+
+    def active_accelerations(self) -> list[AccelerationOnFile]:
+        return [a for a in self.accelerations.values() if a.rescinded_by is None]
 
     # --------------------------------------------------------------- payments
 

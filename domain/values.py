@@ -195,11 +195,40 @@ class GraceTerms(Value):
 
 
 @dataclass(frozen=True)
+class DefaultClause(Value):
+    """One Event of Default the agreement defines: its clause ("9.1(c)") and title."""
+
+    clause: str
+    title: str
+
+
+@dataclass(frozen=True)
 class DefaultTerms(Value):
-    """The payment Events of Default the agreement defines: principal and interest, each with its grace."""
+    """The agreement's Events of Default and the remedies for them.
+
+    ``principal`` and ``interest`` are the payment defaults with their grace. ``clauses`` are all
+    the Events of Default (none on file: any clause the evidence names is taken). On one of the
+    ``automatic`` clauses every note becomes due without notice; on one of the ``each_holder``
+    clauses each holder may declare its own notes due; on any other, holders of at least
+    ``acceleration_threshold`` of the principal (the Company, guarantors and affiliates not
+    counting) may declare all the notes due, and holders of ``rescission_threshold`` may annul
+    such a declaration (counting every note unless ``rescission_excludes_company``). With
+    ``makewhole_on_acceleration`` the greater of principal plus interest and the Makewhole Price
+    becomes due.
+    """
 
     principal: GraceTerms | None = None
     interest: GraceTerms | None = None
+    clauses: tuple[DefaultClause, ...] = ()
+    automatic: tuple[str, ...] = ()
+    each_holder: tuple[str, ...] = ()
+    acceleration_threshold: str | None = None
+    rescission_threshold: str | None = None
+    rescission_excludes_company: bool = False
+    makewhole_on_acceleration: bool = False
+
+    def clause(self, ref: str) -> DefaultClause | None:
+        return next((c for c in self.clauses if c.clause == ref), None)
 
 
 @dataclass(frozen=True)
@@ -230,6 +259,7 @@ RULE_SECTIONS = {
     "events_of_default": "Events of Default",
     "acceleration": "acceleration",
     "rescission": "rescission of acceleration",
+    "waiver": "waivers",
     "definitions": "defined terms",
     "business_day": "Business Days",
 }
@@ -244,8 +274,9 @@ class AgreementTerms(Value):
     refusal cites the right section; a rule whose section is not on file is
     absent. For amendments: ``voting`` is "together" (all series one class) or
     "by series"; ``all_holders_for`` lists the sections an amendment may change
-    only with every holder's consent; the issuer, guarantors and ``affiliates``
-    do not vote. ``defaults`` and ``business_days`` are ``None`` when not on file.
+    only with every holder's consent, and ``each_holder_for`` those an amendment
+    or waiver changes only as to the holders who consent; the issuer, guarantors
+    and ``affiliates`` do not vote. ``defaults`` and ``business_days`` are ``None`` when not on file.
     """
 
     key: str
@@ -263,6 +294,7 @@ class AgreementTerms(Value):
     affiliates: tuple[str, ...] = ()
     defaults: DefaultTerms | None = None
     business_days: BusinessDayTerms | None = None
+    each_holder_for: tuple[str, ...] = ()
 
     def section(self, rule: str) -> str | None:
         return self.sections.get(rule)

@@ -18,7 +18,7 @@ from domain.errors import NotOnFile
 from domain.money import ZERO
 from domain.rules import principal_schedule
 from domain.schedule import business_days_after, days_counted, interest_for, require_day_count
-from domain.state import AgreementState
+from domain.state import AccelerationOnFile, AgreementState
 from domain.timeline import Timeline
 from domain.values import GraceTerms, shown_if_any, shown_if_set, unshown
 from projections.record import (
@@ -37,6 +37,7 @@ INTEREST = "interest"
 REQUIRED = "required prepayment"
 MATURITY = "maturity"
 OPTIONAL = "optional prepayment"
+ACCELERATED = "accelerated"
 
 PAID = "paid"
 SCHEDULED = "scheduled"
@@ -63,17 +64,60 @@ class Payment:
     section: str | None = None
     rests_on: tuple[str, ...] = shown_if_any()
     basis: tuple[int, ...] = unshown(default=())  # the events a paid status rests on
+    makewhole_premium: Decimal | None = shown_if_set()
+
+
+@dataclass(frozen=True)
+class OverdueRate:
+    """The rate on overdue amounts as the documents state it; ``applied`` is the statement debtreg applies,
+    ``None`` where the documents disagree (every statement is kept, none chosen)."""
+
+    statements: tuple[str, ...]
+    applied: str | None
+    why: str
 
 
 @dataclass(frozen=True)
 class Schedule:
-    overdue_rates: dict[str, tuple[str, ...]] = unshown()
     agreement: str
     as_of: date
     not_on_file: tuple[str, ...]
     payments: tuple[Payment, ...]
+    overdue_rates: dict[str, OverdueRate] = shown_if_any(dict)
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
+
+
+@dataclass(frozen=True)
+class DefaultLine:
+    """An Event of Default recorded: continuing, or waived (and by which event), and any acceleration on it."""
+
+    event: str
+    on: date
+    clause: str
+    title: str | None
+    description: str
+    waived_by: str | None = shown_if_set()
+    waived_on: date | None = shown_if_set()
+    accelerations: tuple[str, ...] = shown_if_any()
+
+
+@dataclass(frozen=True)
+class AccelerationLine:
+    """Notes due at once: on what default, by whom, what became due, and any annulment."""
+
+    event: str
+    on: date
+    default: str
+    automatic: bool
+    declared_by: tuple[str, ...]
+    notes: tuple[int, ...]
+    principal: Decimal
+    interest: Decimal
+    makewhole_premium: Decimal | None
+    due: Decimal
+    annulled_by: str | None = shown_if_set()
+    annulled_on: date | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -89,6 +133,9 @@ class Status:
     not_on_file: tuple[str, ...]
     not_recorded: tuple[Payment, ...] = shown_if_any()
     outstanding_rests_on: dict[str, tuple[str, ...]] = shown_if_any(dict)
+    events_of_default: tuple[DefaultLine, ...] = shown_if_any()
+    accelerations: tuple[AccelerationLine, ...] = shown_if_any()
+    overdue_rates: dict[str, OverdueRate] = shown_if_any(dict)
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
 
@@ -162,14 +209,14 @@ def schedule_as_of(
             continue
         lines += _interest(key, state, terms.key, watch)
     gaps += watch.gaps()
-    order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, MATURITY: 2}
+    order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, ACCELERATED: 1, MATURITY: 2}
     return Schedule(
-        {s.key: s.overdue_rate for s in state.terms.series if len(s.overdue_rate) > 1},
         key,
         as_of,
         tuple(gaps),
         tuple(replace(p, rests_on=cited.cite(key, p.basis))
               for p in sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind]))),
+        overdue_rates(state),
         cited.listed(),
         horizon.beyond(as_of, PAYMENTS),
     )
@@ -191,6 +238,8 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
         planned.not_on_file,
         tuple(p for p in planned.payments if p.status == NOT_RECORDED),
         {line.series: line.rests_on for line in lines if line.rests_on},
+        *_remedies(key, _state(timeline, as_of)),
+        planned.overdue_rates if overdue(planned.payments) else {},
         cited.listed(),
         record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS),
     )
@@ -233,6 +282,49 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
         cited.listed(),
         record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS),
     )
+
+
+def overdue_rates(state: AgreementState) -> dict[str, OverdueRate]:
+    """Each series' rate on overdue amounts as the documents state it: one statement applies as given;
+    statements that disagree are all shown and none is applied."""
+    found = {}
+    for series in state.terms.series:
+        statements = tuple(series.overdue_rate)
+        if len(statements) == 1:
+            found[series.key] = OverdueRate(statements, statements[0], "the only statement on file")
+        elif statements:
+            found[series.key] = OverdueRate(statements, None, "the documents disagree: every statement is kept, none is"
+                                            " applied, and no overdue interest is computed")
+    return found
+
+
+def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...], tuple[AccelerationLine, ...]]:
+    """The Events of Default and accelerations on file as of the state's date."""
+    terms = state.terms.defaults
+    accelerations = tuple(
+        AccelerationLine(
+            f"{key}:{a.ref}", a.on, f"{key}:{a.default}", a.automatic, a.declared_by, a.notes, a.principal, a.interest,
+            sum((q.premium for q in a.makewhole), ZERO) if a.makewhole else None,
+            a.principal + a.interest + sum((q.premium for q in a.makewhole), ZERO),
+            f"{key}:{a.rescinded_by}" if a.rescinded_by else None, a.rescinded_on,
+        )
+        for a in state.accelerations.values()
+    )
+    defaults = tuple(
+        DefaultLine(
+            f"{key}:{d.ref}", d.on, d.clause, (c.title if (c := terms.clause(d.clause)) else None) if terms else None,
+            d.description, f"{key}:{d.waived_by}" if d.waived_by else None, d.waived_on,
+            tuple(f"{key}:{a.ref}" for a in state.accelerations.values() if a.default == d.ref),
+        )
+        for d in state.defaults.values()
+    )
+    return defaults, accelerations
+
+
+def _accelerated(state: AgreementState, series: str) -> AccelerationOnFile | None:
+    """The acceleration in force that made every note of a series due, if any."""
+    live = {note.number for note in state.live(series)}
+    return next((a for a in state.active_accelerations() if live and live <= set(a.notes)), None)
 
 
 def overdue(lines: Sequence[Payment]) -> list[Payment]:
@@ -303,6 +395,12 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
         remaining = principal_schedule((), state.outstanding(series), terms.maturity)
     if found.paid_off_on is not None:
         remaining = ()
+    accelerated = _accelerated(state, series)
+    if accelerated is not None and remaining:
+        interest = state.interest_with_prepayment(series, state.outstanding(series), accelerated.on) or ZERO
+        premium = sum((q.premium for q in accelerated.makewhole if q.series == series), ZERO)
+        due = watch.unpaid(series, ACCELERATED, accelerated.on, state.outstanding(series), interest)
+        return [*lines, replace(due, makewhole_premium=premium if accelerated.makewhole else None)]
     for due in remaining:
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
         lines.append(watch.unpaid(series, kind, due.due_on, due.amount, ZERO))
@@ -315,9 +413,12 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
     lines = []
     principal_left = state.outstanding(series)
     previous = found.accrues_from
+    accelerated = _accelerated(state, series)
     for due in found.coupon_dates or ():
         if found.paid_off_on is not None and due > found.paid_off_on:
             break
+        if accelerated is not None and due > accelerated.on:
+            break  # interest after it is part of what the acceleration made due
         coupon = found.coupons.get(due)
         if coupon is not None:
             amount, _ = state.coupon_interest(series, due)

@@ -142,3 +142,15 @@ def as_of_2003_then_lincoln_sells_out() -> Book:
     book = as_of_2003()
     book.transfer(date(2003, 6, 1), LINCOLN, "New Holder", "6150000")
     return book
+
+
+def give_notice(registry, key: str, prepay_on: str, amount: str, days_before: int = 21):  # noqa: ANN001, ANN201
+    """Notice of an optional prepayment three weeks ahead, inside the window the 1995 agreement's 5.3 sets."""
+    from datetime import timedelta
+
+    from adapters.entries import PrepaymentNoticeEntry
+
+    given = date.fromisoformat(prepay_on) - timedelta(days=days_before)
+    entry = PrepaymentNoticeEntry.model_validate({"type": "prepayment-notice", "effective_on": given.isoformat(),
+                                                  "evidence": {"document": "test"}, "prepay_on": prepay_on, "amount": amount})
+    return registry.record(key, entry, recorded_by="tests")

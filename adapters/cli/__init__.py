@@ -7,7 +7,8 @@ recorded. The database is ``--db URL``, else ``$DEBTREG_DATABASE_URL``, else
 the SQLite file ``debtreg.sqlite`` in the working directory.
 
 Commands are grouped by who uses them: ``registers`` (auditors and counsel),
-``documents`` (counsel), ``payments`` and ``recording`` (treasury),
+``documents`` (counsel), ``payments`` and ``recording`` (treasury), ``remedies``
+(counsel and treasury),
 ``journals`` (whoever keeps the registry), ``integrity`` (auditors).
 """
 
@@ -15,7 +16,7 @@ Commands are grouped by who uses them: ``registers`` (auditors and counsel),
 import sys  # noqa: I001
 
 from adapters.cli.common import app
-from adapters.cli import registers, documents, payments, recording, journals, integrity  # noqa: F401
+from adapters.cli import registers, documents, payments, recording, remedies, journals, integrity  # noqa: F401
 
 
 def run() -> None:

@@ -54,11 +54,8 @@ def schedule_command(
         emit(f"not on file: {gap}")
     if view.payments:
         out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
+    emit_lines(render.overdue_rate_lines(view.overdue_rates))
     emit_lines(render.record_notes(view.record_ends, view.assumptions))
-    for key, readings in view.overdue_rates.items():
-        emit(f"overdue amounts ({key}): the documents disagree, and debtreg computes no overdue interest:")
-        for reading in readings:
-            emit(f"  - {reading}")
 
 
 @app.command()
@@ -110,6 +107,8 @@ def status(
                         *render.payment_rows(view.not_recorded), numeric=[3, 4]))
     if view.next:
         out.print(table("Next payments", *render.payment_rows(view.next), numeric=[3, 4]))
+    emit_lines(render.remedy_lines(view))
+    emit_lines(render.overdue_rate_lines(view.overdue_rates))
     emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 

@@ -36,7 +36,9 @@ from adapters.entries import (
     EvidenceIn,
     InterestEntry,
     MaturityEntry,
+    NoteReplacementEntry,
     PrepaymentEntry,
+    PrepaymentNoticeEntry,
     RecordHorizonEntry,
     ReversalEntry,
     TransferEntry,
@@ -60,6 +62,13 @@ RequestId = Annotated[
 class Kind(str, Enum):
     required = "required"
     optional = "optional"
+
+
+class Reason(str, Enum):
+    lost = "lost"
+    stolen = "stolen"
+    destroyed = "destroyed"
+    mutilated = "mutilated"
 
 
 class PaymentKind(str, Enum):
@@ -193,6 +202,44 @@ def pay(
         record(ctx, agreement, PrepaymentEntry, kind="required", **common)
     else:
         record(ctx, agreement, MaturityEntry, **common)
+
+
+@app.command()
+def notice(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    prepay_on: Annotated[str, typer.Option("--prepay-on", metavar="DATE", help="The date fixed for the prepayment.")],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to be prepaid.")],
+    series: Series = None,
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record notice of an optional prepayment to the holders (--date is the day it is given); the
+    prepayment must follow it on the date and for the amount given."""
+    record(ctx, agreement, PrepaymentNoticeEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, prepay_on=prepay_on, amount=amount, series=series)
+
+
+@app.command("replace-note")
+def replace_note(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    note: Annotated[int, typer.Option("--note", metavar="NUMBER", help="The note replaced.")],
+    reason: Annotated[Reason, typer.Option("--reason", help="lost, stolen, destroyed or mutilated.")],
+    evidence: EvidenceOption = TREASURY_ENTRY,
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a new note of like tenor issued for a lost, stolen, destroyed or mutilated one."""
+    record(ctx, agreement, NoteReplacementEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, note=note, reason=reason.value)
 
 
 @app.command()

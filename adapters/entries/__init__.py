@@ -21,11 +21,12 @@ from adapters.entries.documents import (
 )
 from adapters.entries.holders import HolderAliasEntry, HolderEntry, HolderRenamedEntry
 from adapters.entries.instruments import GuarantyEntry, GuarantyReleaseEntry, InstrumentEntry
-from adapters.entries.payments import InterestEntry, MaturityEntry, PrepaymentEntry
+from adapters.entries.payments import InterestEntry, MaturityEntry, PrepaymentEntry, PrepaymentNoticeEntry
 from adapters.entries.register import (
     AgreementEntry,
     CancellationEntry,
     IssueEntry,
+    NoteReplacementEntry,
     OpeningRegisterEntry,
     RecordHorizonEntry,
     RegisterEntry,
@@ -33,6 +34,7 @@ from adapters.entries.register import (
     TermsCorrectedEntry,
     TransferEntry,
 )
+from adapters.entries.remedies import AccelerationEntry, EventOfDefaultEntry, RescissionEntry, WaiverEntry
 
 Entry = Annotated[
     AgreementEntry
@@ -41,10 +43,12 @@ Entry = Annotated[
     | IssueEntry
     | OpeningRegisterEntry
     | TransferEntry
+    | PrepaymentNoticeEntry
     | PrepaymentEntry
     | MaturityEntry
     | InterestEntry
     | CancellationEntry
+    | NoteReplacementEntry
     | RegisterEntry
     | RecordHorizonEntry
     | TextEntry
@@ -58,12 +62,22 @@ Entry = Annotated[
     | HolderEntry
     | HolderRenamedEntry
     | HolderAliasEntry
+    | EventOfDefaultEntry
+    | AccelerationEntry
+    | RescissionEntry
+    | WaiverEntry
     | ReversalEntry,
     Field(discriminator="type"),
 ]
 
 __all__ = [
     "NOT_APPLICABLE",
+    "AccelerationEntry",
+    "EventOfDefaultEntry",
+    "NoteReplacementEntry",
+    "PrepaymentNoticeEntry",
+    "RescissionEntry",
+    "WaiverEntry",
     "AgreementEntry",
     "AmendmentEntry",
     "AmendmentNotOnFileEntry",

@@ -1,4 +1,4 @@
-"""Entries about payments: prepayments, interest, payment at maturity."""
+"""Entries about payments: notices of prepayment, prepayments, interest, payment at maturity."""
 
 from __future__ import annotations
 
@@ -7,7 +7,20 @@ from typing import Literal
 from pydantic import Field
 
 from adapters.entries.base import Curve, Day, EntryIn, Money
-from domain.commands import PayAtMaturity, PayInterest, Prepay
+from domain.commands import GivePrepaymentNotice, PayAtMaturity, PayInterest, Prepay
+
+
+class PrepaymentNoticeEntry(EntryIn):
+    """Notice to the holders of an optional prepayment, given on ``effective_on``; the prepayment must follow it
+    on the date and for the amount noticed, and the notice must fall within the agreement's window."""
+
+    type: Literal["prepayment-notice"]
+    prepay_on: Day = Field(description="The date fixed for the prepayment.")
+    amount: Money = Field(description="The principal to be prepaid.")
+    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+
+    def command(self, key: str) -> GivePrepaymentNotice:
+        return GivePrepaymentNotice(**self.common(key), prepay_on=self.prepay_on, amount=self.amount, series=self.series)
 
 
 class PrepaymentEntry(EntryIn):

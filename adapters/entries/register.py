@@ -18,6 +18,7 @@ from domain.commands import (
     NewNote,
     OpenRegister,
     RegisterAgreement,
+    ReplaceNote,
     SetRecordHorizon,
     StatedHolding,
     TransferNotes,
@@ -126,6 +127,18 @@ class CancellationEntry(EntryIn):
 
     def command(self, key: str) -> CancelNote:
         return CancelNote(**self.common(key), note=self.note)
+
+
+class NoteReplacementEntry(EntryIn):
+    """A new note of like tenor for a lost, stolen, destroyed or mutilated one, on the evidence (and
+    indemnity) the agreement asks for."""
+
+    type: Literal["note-replacement"]
+    note: int = Field(gt=0, description="The note replaced.")
+    reason: Literal["lost", "stolen", "destroyed", "mutilated"] = Field(description="Why it is replaced.")
+
+    def command(self, key: str) -> ReplaceNote:
+        return ReplaceNote(**self.common(key), note=self.note, reason=self.reason)
 
 
 class HolderIn(Strict):

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from adapters.calendar import check_calendar
 from adapters.entries.base import Day, Money, Percent, Strict, Text
+from domain.calendar import check_calendar
 from domain.daycount import CONVENTIONS
 from domain.errors import RegistryError
 from domain.schedule import equal_instalments, parse_month_day
@@ -22,6 +22,7 @@ from domain.values import (
     RULE_SECTIONS,
     AgreementTerms,
     BusinessDayTerms,
+    DefaultClause,
     DefaultTerms,
     GraceTerms,
     MakewholeTerms,
@@ -192,11 +193,44 @@ class GraceIn(Strict):
     section: str | None = Field(None, description='The agreement\'s section, e.g. "9.1(b)".')
 
 
+class DefaultClauseIn(Strict):
+    """One Event of Default the agreement defines."""
+
+    clause: Text = Field(description='Its clause, e.g. "9.1(c)".')
+    title: Text = Field(description='Its title, e.g. "Financial Covenant Defaults".')
+
+
 class DefaultsIn(Strict):
-    """The payment Events of Default the agreement defines."""
+    """The Events of Default the agreement defines, and the remedies for them."""
 
     principal: GraceIn | None = Field(None, description="Principal (or make-whole) not paid when due.")
     interest: GraceIn | None = Field(None, description="Interest not paid when due.")
+    clauses: tuple[DefaultClauseIn, ...] = Field((), description="Every Event of Default, by clause. Not on file if left out.")
+    automatic: tuple[str, ...] = Field((), description="Clauses on which every note becomes due without notice (bankruptcy).")
+    each_holder: tuple[str, ...] = Field((), description="Clauses on which each holder may declare its own notes due.")
+    acceleration_threshold: str | None = Field(
+        None, description='The share of holders that may declare all notes due on any other clause, e.g. "51%".'
+    )
+    rescission_threshold: str | None = Field(None, description='The share of holders that may annul a declaration, e.g. "51%".')
+    rescission_excludes_company: bool = Field(
+        False, description="The Company's and its affiliates' notes do not count toward an annulment."
+    )
+    makewhole_on_acceleration: bool = Field(
+        False, description="On acceleration the greater of principal plus interest and the Makewhole Price is due."
+    )
+
+    def terms(self) -> DefaultTerms:
+        return DefaultTerms(
+            GraceTerms(**self.principal.model_dump()) if self.principal else None,
+            GraceTerms(**self.interest.model_dump()) if self.interest else None,
+            tuple(DefaultClause(c.clause, c.title) for c in self.clauses),
+            self.automatic,
+            self.each_holder,
+            self.acceleration_threshold,
+            self.rescission_threshold,
+            self.rescission_excludes_company,
+            self.makewhole_on_acceleration,
+        )
 
 
 class BusinessDaysIn(Strict):
@@ -237,8 +271,11 @@ class AgreementTermsIn(Strict):
     )
     voting: Literal["together", "by series"] = Field("together", description="How series vote on amendments.")
     all_holders_for: tuple[str, ...] = Field((), description="Sections an amendment may change only with every holder.")
+    each_holder_for: tuple[str, ...] = Field(
+        (), description="Sections an amendment or waiver changes only as to the holders who consent to it."
+    )
     affiliates: tuple[str, ...] = Field((), description="Affiliates of the Company, whose notes do not vote.")
-    defaults: DefaultsIn | None = Field(None, description="Payment Events of Default. Not on file if left out.")
+    defaults: DefaultsIn | None = Field(None, description="Events of Default and remedies. Not on file if left out.")
     business_days: BusinessDaysIn | None = Field(None, description="The Business Day calendar. Not on file if left out.")
     series: tuple[SeriesIn, ...] = Field(min_length=1, description="The series of notes, one table each.")
 
@@ -265,10 +302,8 @@ class AgreementTermsIn(Strict):
             voting=self.voting,
             all_holders_for=self.all_holders_for,
             affiliates=self.affiliates,
-            defaults=DefaultTerms(
-                GraceTerms(**self.defaults.principal.model_dump()) if self.defaults.principal else None,
-                GraceTerms(**self.defaults.interest.model_dump()) if self.defaults.interest else None,
-            ) if self.defaults else None,
+            defaults=self.defaults.terms() if self.defaults else None,
+            each_holder_for=self.each_holder_for,
             business_days=BusinessDayTerms(self.business_days.calendars, self.business_days.section)
             if self.business_days else None,
         )

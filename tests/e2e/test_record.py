@@ -157,6 +157,8 @@ def test_history_reads_back_every_field_with_structured_evidence_and_filters(loa
 
 
 def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url):
+    noticed = run(loaded_url, "notice", "barnes-1995", "--date", "2003-03-03", "--prepay-on", "2003-03-20", "--amount", "3,000,000")
+    assert noticed.exit_code == 0, noticed.output
     paid = run(loaded_url, "prepay", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000", "--kind", "optional",
                "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
     assert paid.exit_code == 0, paid.output
@@ -167,3 +169,21 @@ def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url
     data = json.loads(run(loaded_url, "event", ref, "--format", "json").stdout)
     assert data["fields"]["makewhole"]["premium"] == "255432.51"
     assert data["fields"]["makewhole"]["weighted_average_life_years"].startswith("1.75")
+
+
+def test_counsel_records_a_default_and_an_acceleration_from_the_command_line(loaded_url):
+    recorded = run(loaded_url, "default", "barnes-1995", "--date", "2003-03-03", "--clause", "9.1(c)",
+                   "--description", "Consolidated Net Worth below 7.7's floor", "--evidence", "compliance certificate")
+    assert recorded.exit_code == 0 and "Event of Default under 9.1(c)" in recorded.stdout
+    short = run(loaded_url, "accelerate", "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln",
+                "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
+    assert short.exit_code == 1 and short.stdout == ""
+    assert "needs holders of at least 51% of the $18,750,000.00 that counts" in short.stderr and "(Section 9.2)" in short.stderr
+    declared = run(loaded_url, "accelerate", "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln",
+                   "--by", "Life Insurance Company of North America", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
+    assert declared.exit_code == 0, declared.output
+    status = run(loaded_url, "status", "barnes-1995", "--as-of", "2003-03-31").stdout
+    assert "Event of Default barnes-1995:31 under 9.1(c) (Financial Covenant Defaults) on 2003-03-03" in status
+    assert "acceleration barnes-1995:32 on 2003-03-10" in status and "make-whole premium" in status
+    terms = run(loaded_url, "terms", "barnes-1995").stdout
+    assert "acceleration         automatic on 9.1(g), 9.1(h), 9.1(i)" in terms

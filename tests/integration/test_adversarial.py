@@ -19,13 +19,17 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from pydantic import ValidationError
 
 from adapters.entries import (
+    AccelerationEntry,
     AgreementEntry,
     CancellationEntry,
+    EventOfDefaultEntry,
     InterestEntry,
     IssueEntry,
     PrepaymentEntry,
+    RescissionEntry,
     ReversalEntry,
     TransferEntry,
+    WaiverEntry,
 )
 from adapters.registry import Registry
 from domain.errors import RegistryError
@@ -44,6 +48,8 @@ def agreement(key: str) -> list:
         AgreementEntry.model_validate({
             **common, "type": "agreement", "title": "Note Agreement", "issuer": "Issuer Inc.", "dated_as_of": START.isoformat(),
             "sections": {"transfer": "6.2", "pro_rata": "5.4"}, "reacquired_notes_count_pro_rata": True,
+            "amendment_threshold": "66-2/3%",
+            "defaults": {"acceleration_threshold": "51%", "rescission_threshold": "51%", "automatic": [], "each_holder": []},
             "series": [{
                 "key": "A", "title": "7% Notes", "label": "A Notes", "principal": "15,000,000", "rate": "7%",
                 "maturity": MATURITY.isoformat(), "interest_dates": ["01-05", "07-05"], "day_count": "30/360",
@@ -146,6 +152,22 @@ class Adversary(RuleBasedStateMachine):
     def cancel_anything(self, note, back):
         on = START + timedelta(days=back)
         self.attempt(CancellationEntry, {"type": "cancellation", "note": note, "effective_on": on.isoformat()})
+
+    @rule(back=st.integers(-40, 3700))
+    def default_anything(self, back):
+        on = START + timedelta(days=back)
+        self.attempt(EventOfDefaultEntry, {"type": "event-of-default", "effective_on": on.isoformat(), "clause": "7.7",
+                                           "description": "machine"})
+
+    @rule(by=st.lists(st.sampled_from(HOLDERS + ["Nobody Ltd"]), min_size=1, max_size=3, unique=True),
+          back=st.integers(-40, 3700), what=st.sampled_from(["acceleration", "rescission", "waiver"]))
+    def remedy_anything(self, by, back, what):
+        on = (START + timedelta(days=back)).isoformat()
+        if what == "waiver":
+            self.attempt(WaiverEntry, {"type": "waiver", "effective_on": on, "provisions": ["7.7"], "given_by": by})
+        else:
+            self.attempt(AccelerationEntry if what == "acceleration" else RescissionEntry,
+                         {"type": what, "effective_on": on, "declared_by": by})
 
     @rule(back=st.integers(0, 12))
     def reverse_anything(self, back):

@@ -93,8 +93,21 @@ GOOD: dict[str, str] = {
     "opening-register": OPENED,
     "required prepayment": entries("c", entry("interest", "2024-09-15", "", "i1") + entry("interest", "2025-03-15", "", "i2")
                                    + entry("prepayment", "2027-03-15", 'kind = "required"\n')),
-    "optional prepayment": entries("c", entry("prepayment", "2025-01-10",
-                                              'kind = "optional"\namount = "1,000,000"\ntreasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n')),
+    "optional prepayment": entries("c", entry("prepayment-notice", "2024-12-13", 'prepay_on = 2025-01-10\namount = "1000000"\n', "n")
+                                   + entry("prepayment", "2025-01-10",
+                                           'kind = "optional"\namount = "1,000,000"\ntreasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n')),
+    "prepayment-notice": entries("c", entry("prepayment-notice", "2024-12-13", 'prepay_on = 2025-01-10\namount = "1,000,000"\n')),
+    "event-of-default": entries("c", entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "leverage covenant breached"\n')),
+    "acceleration": entries("c", entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "covenant"\n', "d")
+                            + entry("acceleration", "2025-02-10", 'declared_by = ["Example Life Insurance Company"]\n'
+                                    'treasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n')),
+    "rescission": entries("c", entry("interest", "2024-09-15", "", "i") + entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "covenant"\n', "d")
+                          + entry("acceleration", "2025-02-10", 'declared_by = ["Example Life Insurance Company"]\n'
+                                  'treasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n', "a")
+                          + entry("rescission", "2025-03-01", 'declared_by = ["Example Life Insurance Company"]\n')),
+    "waiver": entries("c", entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "covenant"\n', "d")
+                      + entry("waiver", "2025-02-10", 'provisions = ["10.4"]\ngiven_by = ["Example Life Insurance Company"]\ndefaults = [4]\n')),
+    "note-replacement": entries("c", entry("note-replacement", "2024-06-01", 'note = 1\nreason = "lost"\n')),
     "interest": entries("c", entry("interest", "2024-09-15", "")),
     "maturity": OPENED + "\n" + entry("maturity", "2026-06-30", ""),
     "cancellation": entries("c", entry("cancellation", "2024-05-01", "note = 1\n")),
@@ -144,6 +157,19 @@ BAD: dict[str, tuple[str, str, str, str]] = {
     "opening-register": ("opening-register", 'principal = "3,000,000" } ]', 'principal = "3,000,000.005" } ]', "is not an amount"),
     "required prepayment": ("required prepayment", 'kind = "required"\n', 'kind = "required"\namount = "1,000,000"\n', "is $2,000,000.00, not $1,000,000.00"),
     "optional prepayment": ("optional prepayment", 'amount = "1,000,000"', 'amount = "1,050,000"', "multiple of $100,000.00"),
+    "optional prepayment without notice": ("optional prepayment", 'type = "prepayment"\neffective_on = 2025-01-10',
+                                           'type = "prepayment"\neffective_on = 2025-01-17', "must follow a notice of it"),
+    "prepayment-notice": ("prepayment-notice", 'type = "prepayment-notice"\neffective_on = 2024-12-13',
+                          'type = "prepayment-notice"\neffective_on = 2025-01-03', "at least 10 Business Days before"),
+    "event-of-default": ("event-of-default", 'clause = "11(c)"', 'clause = "11(z)"', "not an Event of Default"),
+    "acceleration": ("acceleration", 'declared_by = ["Example Life Insurance Company"]', 'declared_by = ["Example Mutual Insurance Company"]',
+                     "needs holders of at least 51%"),
+    "rescission": ("rescission", 'type = "rescission"\neffective_on = 2025-03-01\nevidence = { document = "t" }\ndeclared_by = ["Example Life Insurance Company"]',
+                   'type = "rescission"\neffective_on = 2025-03-01\nevidence = { document = "t" }\ndeclared_by = ["Example Mutual Insurance Company"]',
+                   "needs holders of at least 51%"),
+    "waiver": ("waiver", 'given_by = ["Example Life Insurance Company"]', 'given_by = ["Example Mutual Insurance Company"]',
+               "needs holders of at least 51%"),
+    "note-replacement": ("note-replacement", 'reason = "lost"', 'reason = "misplaced"', "reason"),
     "interest": ("interest", 'type = "interest"\neffective_on = 2024-09-15', 'type = "interest"\neffective_on = 2024-09-14', "no interest on the 6.00% notes is due by 2024-09-14"),
     "maturity": ("maturity", 'type = "maturity"\neffective_on = 2026-06-30', 'type = "maturity"\neffective_on = 2026-06-29', "mature on 2026-06-30"),
     "cancellation": ("cancellation", "note = 1", "note = 99", "no note No. 99"),

@@ -7,14 +7,15 @@ from fractions import Fraction
 
 import pytest
 
-from adapters.calendar import BusinessCalendar
 from adapters.entries import AgreementEntry, InterestEntry, PrepaymentEntry, RecordHorizonEntry
 from adapters.queries import Queries
+from domain.calendar import BusinessCalendar
 from domain.daycount import convention
 from domain.errors import NotAMultiple, UnscheduledPayment
 from domain.makewhole import CurvePoint
 from domain.schedule import business_days_after, equal_instalments
 from projections.payments import IN_DEFAULT, IN_GRACE, NOT_RECORDED, overdue
+from support import give_notice
 
 CALENDAR = BusinessCalendar(["US", "US-CT", "US-NY"])
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
@@ -276,6 +277,7 @@ def test_an_optional_prepayment_not_a_multiple_of_a_million_is_refused(loaded):
 
 
 def test_an_optional_prepayment_records_its_interest_and_premium_and_shrinks_the_schedule(loaded):
+    give_notice(loaded, "barnes-1995", "2003-03-20", "3,000,000")
     staged = record(loaded, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20", amount="3,000,000", treasury_curve=CURVE)
     [event] = staged.events
     assert event.interest == D("62387.50")  # 3,000,000 x 7.13% x 105/360

@@ -27,7 +27,7 @@ from domain.commands import RecordText
 from domain.errors import BackdatingConflict, InvalidCommand, NotOnFile
 from domain.rules import prepaid_portions
 from domain.timeline import Timeline
-from support import LINCOLN, TREASURY, as_of_2003
+from support import LINCOLN, TREASURY, as_of_2003, give_notice
 
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 
@@ -154,8 +154,10 @@ def test_nothing_is_recorded_before_the_record_starts_nor_the_record_taken_away_
 
 
 def test_a_backdated_optional_prepayment_that_would_change_a_recorded_make_whole_is_refused(loaded):
+    give_notice(loaded, "barnes-1995", "2003-07-01", "3,000,000")
     record(loaded, "barnes-1995", PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-07-01",
            amount="3,000,000", treasury_curve=CURVE)
+    give_notice(loaded, "barnes-1995", "2003-03-20", "1,000,000")
     before = stored(loaded)
     with pytest.raises(BackdatingConflict, match=r"optional prepayment of \$3,000,000.00.*make-whole recorded with this prepayment no longer matches"):
         record(loaded, "barnes-1995", PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20",
@@ -164,8 +166,10 @@ def test_a_backdated_optional_prepayment_that_would_change_a_recorded_make_whole
 
 
 def test_reversing_an_optional_prepayment_a_later_make_whole_rests_on_is_refused(loaded):
+    give_notice(loaded, "barnes-1995", "2003-03-20", "1,000,000")
     [first] = record(loaded, "barnes-1995", PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20",
                      amount="1,000,000", treasury_curve=CURVE).events
+    give_notice(loaded, "barnes-1995", "2003-07-01", "2,000,000")
     record(loaded, "barnes-1995", PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-07-01",
            amount="2,000,000", treasury_curve=CURVE)
     with pytest.raises(BackdatingConflict, match="make-whole recorded with this prepayment no longer matches"):
@@ -176,9 +180,11 @@ def test_reversing_an_optional_prepayment_a_later_make_whole_rests_on_is_refused
 def test_the_make_whole_prepays_exactly_the_schedule_reduction_the_register_records(loaded, amount):
     """Section 5.1(b) once: a prepayment that does not divide the instalments evenly leaves odd cents,
     and the quote's prepaid portions are the register's reductions, cent for cent."""
+    give_notice(loaded, "barnes-1995", "2003-03-20", "1,000,000")
     record(loaded, "barnes-1995", PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20",
            amount="1,000,000", treasury_curve=CURVE)
     before = loaded.agreement("barnes-1995").timeline.state_as_of(date(2003, 7, 1)).series["7.13%"].schedule
+    give_notice(loaded, "barnes-1995", "2003-07-01", amount)
     [event] = record(loaded, "barnes-1995", PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-07-01",
                      amount=amount, treasury_curve=CURVE).events
     after = loaded.agreement("barnes-1995").timeline.state_as_of(date(2003, 7, 1)).series["7.13%"].schedule

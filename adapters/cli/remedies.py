@@ -1,0 +1,96 @@
+"""For counsel and treasury: Events of Default and their remedies (acceleration, annulment, waivers).
+
+Each is recorded like any entry: checked against the register of its date and the
+agreement's terms (who may act, with what share of the principal), or refused
+with the rule and section it breaks, nothing recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app
+from adapters.cli.recording import EvidenceOption, RecordedBy, RequestId, SectionOption, record
+from adapters.entries import AccelerationEntry, EventOfDefaultEntry, RescissionEntry, WaiverEntry
+
+Holders = Annotated[list[str], typer.Option("--by", metavar="HOLDER", help="A holder acting (repeatable; full name or a unique part).")]
+Curve = Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For a make-whole: "1y=1.25,2y=1.60,...".')]
+
+
+@app.command("default")
+def default_command(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    clause: Annotated[str, typer.Option("--clause", metavar="CLAUSE", help='The clause defining it, e.g. "9.1(c)".')],
+    description: Annotated[str, typer.Option("--description", metavar="TEXT", help="What happened.")],
+    curve: Curve = None,
+    evidence: EvidenceOption = "treasury entry",
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record an Event of Default; on a clause that accelerates automatically, the notes become due with it."""
+    record(ctx, agreement, EventOfDefaultEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, clause=clause, description=description, treasury_curve=curve)
+
+
+@app.command()
+def accelerate(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    by: Holders,
+    default: Annotated[int | None, typer.Option("--default", metavar="N", help="The Event of Default's event number (default: the latest).")] = None,
+    curve: Curve = None,
+    evidence: EvidenceOption = "treasury entry",
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record holders declaring the notes due on a continuing Event of Default, tallied against the agreement's share."""
+    record(ctx, agreement, AccelerationEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, declared_by=by, default=default, treasury_curve=curve)
+
+
+@app.command()
+def rescind(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    by: Holders,
+    acceleration: Annotated[int | None, typer.Option("--acceleration", metavar="N", help="The acceleration's event number (default: the latest).")] = None,
+    evidence: EvidenceOption = "treasury entry",
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record holders annulling a declaration of acceleration."""
+    record(ctx, agreement, RescissionEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, declared_by=by, acceleration=acceleration)
+
+
+@app.command()
+def waive(
+    ctx: typer.Context,
+    agreement: AgreementKey,
+    on: On,
+    provision: Annotated[list[str], typer.Option("--provision", metavar="SECTION", help="A section waived (repeatable).")],
+    by: Holders,
+    default: Annotated[list[int] | None, typer.Option("--default", metavar="N", help="An Event of Default it ends (repeatable).")] = None,
+    payment_terms: Annotated[bool, typer.Option("--payment-terms", help="It changes the amount or time of a payment, or a rate.")] = False,
+    evidence: EvidenceOption = "treasury entry",
+    section: SectionOption = None,
+    recorded_by: RecordedBy = None,
+    request_id: RequestId = None,
+    fmt: Format2 = TextOrJson.text,
+) -> None:
+    """Record a waiver by holders, checked against the consent the provisions waived need."""
+    record(ctx, agreement, WaiverEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+           request_id=request_id, fmt=fmt, provisions=provision, given_by=by, defaults=default or [],
+           payment_terms=payment_terms)

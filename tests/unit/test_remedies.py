@@ -1,0 +1,335 @@
+"""The rest of the notes' life, in the 1995 agreement's own terms: Events of Default, acceleration by a
+share of the holders (or automatically), annulment, waivers by what they waive, notice of optional
+prepayment, replacement of lost notes, and notes the Company holds kept out of every vote."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from test_payments import independent_makewhole
+
+from adapters.entries import (
+    AccelerationEntry,
+    CancellationEntry,
+    EventOfDefaultEntry,
+    InterestEntry,
+    NoteReplacementEntry,
+    PrepaymentEntry,
+    PrepaymentNoticeEntry,
+    RescissionEntry,
+    TransferEntry,
+    WaiverEntry,
+)
+from adapters.journal import load
+from adapters.queries import Queries
+from adapters.registry import Registry
+from domain.errors import RegistryError, ShareNotMet
+
+CURVE = "1y=4.00,2y=4.20,3y=4.40,5y=4.60,7y=4.80,10y=5.00"
+
+# A $10,000,000 6.00% bullet note agreement written with the 1995 agreement's remedies, held 50.9% /
+# 0.1% / 49%: the first holder alone is just short of 51%, with the second just at it.
+SYNTHETIC = '''\
+[journal]
+id = "synthetic"
+agreement = "synthetic-2020"
+title = "a synthetic register"
+
+[[entry]]
+id = "agreement"
+type = "agreement"
+effective_on = 2020-06-01
+evidence = { document = "test" }
+title = "Note Purchase Agreement"
+issuer = "Synthetic Corp."
+affiliates = ["Synthetic Holdings LLC"]
+dated_as_of = 2020-06-01
+closing_on = 2020-06-15
+amendment_threshold = "66-2/3%"
+all_holders_for = ["9", "11.5"]
+each_holder_for = ["1", "2", "3", "4"]
+reacquired_notes_count_pro_rata = true
+sections = { notice = "5.3", optional_prepayment = "5.2", pro_rata = "5.4", replacement = "6.3", cancellation = "7.12", events_of_default = "9.1", acceleration = "9.2", rescission = "9.3", waiver = "11.5", amendment = "11.5" }
+business_days = { calendars = ["US", "US-NY"] }
+
+[entry.defaults]
+principal = { days = 0, section = "9.1(a)" }
+interest = { days = 5, business_days = true, section = "9.1(b)" }
+clauses = [
+  { clause = "9.1(a)", title = "Principal Payments" },
+  { clause = "9.1(b)", title = "Interest Payments" },
+  { clause = "9.1(c)", title = "Financial Covenant Defaults" },
+  { clause = "9.1(g)", title = "Involuntary Bankruptcy Proceedings" },
+]
+automatic = ["9.1(g)"]
+each_holder = ["9.1(a)", "9.1(b)"]
+acceleration_threshold = "51%"
+rescission_threshold = "51%"
+makewhole_on_acceleration = true
+
+[[entry.series]]
+key = "6.00%"
+title = "6.00% Senior Notes due June 15, 2030"
+label = "6.00% Notes"
+principal = "10,000,000"
+rate = "6.00%"
+maturity = 2030-06-15
+interest_dates = ["06-15", "12-15"]
+day_count = "30/360"
+required_prepayments = []
+optional_prepayment_multiple = "10,000"
+prepayment_notice = { min_business_days = 10, max_days = 60 }
+makewhole = { spread = "0.50%", compounding = "semi-annual", day_count = "30/360" }
+
+[[entry]]
+id = "closing"
+type = "issue"
+effective_on = 2020-06-15
+evidence = { document = "test" }
+notes = [
+  { holder = "Alpha Life", principal = "5,090,000" },
+  { holder = "Beta Mutual", principal = "10,000" },
+  { holder = "Gamma Assurance", principal = "4,900,000" },
+]
+'''
+
+KEY = "synthetic-2020"
+
+
+@pytest.fixture
+def book(tmp_path: Path):
+    (tmp_path / "synthetic.toml").write_text(SYNTHETIC)
+    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    load(registry, [tmp_path / "synthetic.toml"], "tests")
+    for due in ("2020-12-15", "2021-06-15", "2021-12-15", "2022-06-15", "2022-12-15", "2023-06-15", "2023-12-15",
+                "2024-06-15", "2024-12-15"):
+        record(registry, InterestEntry, type="interest", effective_on=due)
+    yield registry
+    registry.close()
+
+
+def record(registry, model, key=KEY, **fields):
+    return registry.record(key, model.model_validate({"evidence": {"document": "test"}, **fields}), recorded_by="tests")
+
+
+def stored(registry):
+    return registry.recorder.select_notifications(start=None, limit=100_000)
+
+
+def refused(registry, error, words, model, **fields):
+    """The entry is refused with ``words`` and the store is exactly as it was."""
+    before = stored(registry)
+    with pytest.raises(error, match=words) as raised:
+        record(registry, model, **fields)
+    assert stored(registry) == before
+    return raised.value
+
+
+def default(registry, clause="9.1(c)", on="2025-03-03", **fields):
+    [event, *rest] = record(registry, EventOfDefaultEntry, type="event-of-default", effective_on=on, clause=clause,
+                            description="covenant breached", **fields).events
+    return event.originator_version
+
+
+# ---------------------------------------------------------------- acceleration
+
+
+def test_acceleration_needs_51_percent_and_makes_principal_interest_and_the_make_whole_due(book):
+    default(book)
+    error = refused(book, ShareNotMet, r"at least 51% .* Alpha Life hold \$5,090,000.00 \(50.90%\)", AccelerationEntry,
+                    type="acceleration", effective_on="2025-03-10", declared_by=["Alpha Life"], treasury_curve=CURVE)
+    assert error.section == "9.2"
+    refused(book, RegistryError, "give the Treasury curve", AccelerationEntry, type="acceleration",
+            effective_on="2025-03-10", declared_by=["Alpha Life", "Beta Mutual"])
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    assert (event.principal, event.interest) == (D("10000000.00"), D("141666.67"))  # 6% on $10,000,000 for 85/360
+    [quote] = event.makewhole
+    assert quote.amount == D("10000000.00") and quote.premium > 0
+    assert quote.price == max(quote.makewhole_price, quote.par_plus_accrued)
+    status = Queries(book).status(KEY, date(2025, 4, 1))
+    [line] = status.overdue
+    assert (line.kind, line.principal, line.interest, line.makewhole_premium) == (
+        "accelerated", D("10000000.00"), D("141666.67"), quote.premium)
+    [accelerated] = status.accelerations
+    assert accelerated.due == D("10141666.67") + quote.premium
+    assert status.next == ()  # nothing more is scheduled: it is all due
+
+
+def test_the_1995_make_whole_on_acceleration_matches_section_10_1_worked_independently(loaded):
+    record(loaded, EventOfDefaultEntry, key="barnes-1995", type="event-of-default", effective_on="2003-03-03",
+           clause="9.1(c)", description="7.7 breached")
+    [event] = record(loaded, AccelerationEntry, key="barnes-1995", type="acceleration", effective_on="2003-03-20",
+                     declared_by=["Lincoln", "Life Insurance Company of North America"],
+                     treasury_curve="1y=1.25,2y=1.60,3y=2.10,5y=2.90").events
+    curve = [(Fraction(1), Fraction("1.25")), (Fraction(2), Fraction("1.60")), (Fraction(3), Fraction("2.10")),
+             (Fraction(5), Fraction("2.90"))]
+    remaining = [(date(y, 12, 5), D(6250000)) for y in (2003, 2004, 2005)]
+    coupons = [date(y, m, 5) for y in (2003, 2004, 2005) for m in (6, 12)]
+    life, _, value, accrued = independent_makewhole(D(18750000), date(2003, 3, 20), curve, remaining, coupons,
+                                                    date(2002, 12, 5), D("7.13"))
+    [quote] = event.makewhole
+    assert (quote.makewhole_price, quote.accrued_interest, event.interest) == (value, accrued, accrued)
+    assert quote.premium == value - D(18750000) - accrued
+
+
+def test_on_a_bankruptcy_default_every_note_is_due_automatically(book):
+    refused(book, RegistryError, "give the Treasury curve", EventOfDefaultEntry, type="event-of-default",
+            effective_on="2025-03-03", clause="9.1(g)", description="receiver appointed")
+    staged = record(book, EventOfDefaultEntry, type="event-of-default", effective_on="2025-03-03", clause="9.1(g)",
+                    description="receiver appointed", treasury_curve=CURVE)
+    occurred, accelerated = staged.events
+    assert accelerated.automatic and accelerated.default == occurred.originator_version and accelerated.declared_by == ()
+    assert sorted(accelerated.notes) == [1, 2, 3]
+    refused(book, RegistryError, "only a declaration is annulled", RescissionEntry, type="rescission",
+            effective_on="2025-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
+
+
+def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
+    default(book, "9.1(b)")
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
+    assert event.notes == (3,) and event.principal == D("4900000.00")
+    refused(book, RegistryError, "already accelerated", AccelerationEntry, type="acceleration", effective_on="2025-03-11",
+            declared_by=["Gamma Assurance", "Beta Mutual"], treasury_curve=CURVE)
+
+
+def test_an_unknown_clause_is_refused_naming_the_events_of_default(book):
+    error = refused(book, RegistryError, r"'9.1\(z\)' is not an Event of Default .* 9.1\(c\) \(Financial Covenant Defaults\)",
+                    EventOfDefaultEntry, type="event-of-default", effective_on="2025-03-03", clause="9.1(z)", description="x")
+    assert error.section == "9.1"
+
+
+# ------------------------------------------------------------------ annulment
+
+
+def test_holders_of_51_percent_annul_a_declaration_once_other_sums_are_paid(book):
+    default(book)
+    [accelerated] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                           declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    error = refused(book, ShareNotMet, "at least 51%", RescissionEntry, type="rescission", effective_on="2025-04-01",
+                    declared_by=["Gamma Assurance"])
+    assert error.section == "9.3"
+    [annulled] = record(book, RescissionEntry, type="rescission", effective_on="2025-04-01",
+                        declared_by=["Alpha Life", "Gamma Assurance"]).events
+    assert annulled.acceleration == accelerated.originator_version
+    status = Queries(book).status(KEY, date(2025, 4, 2))
+    assert status.overdue == () and status.accelerations[0].annulled_on == date(2025, 4, 1)
+    assert [p.kind for p in status.next][:1] == ["interest"]
+
+
+def test_an_annulment_waits_for_the_sums_due_before_the_declaration(tmp_path):
+    (tmp_path / "synthetic.toml").write_text(SYNTHETIC)
+    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    try:
+        load(registry, [tmp_path / "synthetic.toml"], "tests")  # no interest recorded: the December 2020 coupon is unpaid
+        default(registry, on="2021-03-01")
+        record(registry, AccelerationEntry, type="acceleration", effective_on="2021-03-10",
+               declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
+        refused(registry, RegistryError, "payment due 2020-12-15 that is not recorded as paid", RescissionEntry,
+                type="rescission", effective_on="2021-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
+    finally:
+        registry.close()
+
+
+# --------------------------------------------------------------------- waivers
+
+
+def test_a_waiver_needs_the_consent_of_what_it_waives(book):
+    ref = default(book)
+    refused(book, ShareNotMet, r"66-2/3%", WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["7.7"],
+            given_by=["Alpha Life", "Beta Mutual"], defaults=[ref])
+    refused(book, ShareNotMet, "every holder", WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["9.2"],
+            given_by=["Alpha Life", "Gamma Assurance"])
+    refused(book, ShareNotMet, "payment terms", WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["1.1"],
+            given_by=["Alpha Life", "Gamma Assurance"], payment_terms=True)
+    [as_to] = record(book, WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["2.3"],
+                     given_by=["Gamma Assurance"]).events
+    assert as_to.as_to == ("Gamma Assurance",)  # Sections 1-4: effective only as to who consents
+    [waiver] = record(book, WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["7.7"],
+                      given_by=["Alpha Life", "Gamma Assurance"], defaults=[ref]).events
+    refused(book, RegistryError, "was waived on 2025-03-05", AccelerationEntry, type="acceleration",
+            effective_on="2025-03-10", declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
+    [line] = Queries(book).status(KEY, date(2025, 3, 10)).events_of_default
+    assert line.waived_by == f"{KEY}:{waiver.originator_version}"
+
+
+# -------------------------------------------------------------------- notices
+
+
+def test_an_optional_prepayment_follows_a_notice_given_10_business_days_to_60_days_before(book):
+    prepay = {"type": "prepayment", "kind": "optional", "effective_on": "2025-04-15", "amount": "1,000,000",
+              "treasury_curve": CURVE}
+    error = refused(book, RegistryError, "must follow a notice", PrepaymentEntry, **prepay)
+    assert error.section == "5.3"
+    # 2025-04-02 is 9 Business Days before 2025-04-15 (Good Friday, 2025-04-18, is not in between)
+    error = refused(book, RegistryError, "at least 10 Business Days before, so 2025-04-16 at the earliest",
+                    PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-04-02", prepay_on="2025-04-15",
+                    amount="1,000,000")
+    assert error.section == "5.3"
+    refused(book, RegistryError, "at most 60 days before", PrepaymentNoticeEntry, type="prepayment-notice",
+            effective_on="2025-02-13", prepay_on="2025-04-15", amount="1,000,000")
+    record(book, PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-04-01", prepay_on="2025-04-15",
+           amount="1,000,000")
+    refused(book, RegistryError, r"notice given 2025-04-01 is of \$1,000,000.00 on 2025-04-15, not \$2,000,000.00",
+            PrepaymentEntry, **{**prepay, "amount": "2,000,000"})
+    [paid] = record(book, PrepaymentEntry, **prepay).events
+    assert paid.amount == D("1000000.00")
+    refused(book, RegistryError, "must follow a notice", PrepaymentEntry, **{**prepay, "effective_on": "2025-04-15"})
+
+
+# ---------------------------------------------------------------- replacement
+
+
+def test_a_lost_note_is_replaced_by_a_new_note_of_like_tenor(book):
+    refused(book, Exception, "reason", NoteReplacementEntry, type="note-replacement", effective_on="2025-03-01",
+            note=1, reason="misplaced")
+    [event] = record(book, NoteReplacementEntry, type="note-replacement", effective_on="2025-03-01", note=1,
+                     reason="lost").events
+    register = Queries(book).register(KEY, date(2025, 3, 1))
+    replacement = next(n for n in register.notes if n.number == event.issued.number)
+    assert (replacement.holder, replacement.principal, replacement.dated) == ("Alpha Life", D("5090000.00"), date(2024, 12, 15))
+    assert 1 not in [n.number for n in register.notes] and replacement.origin == "replacement of No. 1"
+    refused(book, RegistryError, r"does not hold note No. 1 on 2025-03-02; its 6.00% notes are No. 4", TransferEntry, type="transfer", effective_on="2025-03-02",
+            **{"from": "Alpha Life", "to": "Beta Mutual", "amount": "1,000,000", "note": 1})
+
+
+# ------------------------------------------------- notes the Company holds do not vote
+
+
+def test_notes_the_company_holds_or_cancelled_do_not_vote_and_cancelled_ones_count_pro_rata(book):
+    record(book, TransferEntry, type="transfer", effective_on="2025-01-10", new_holder=True,
+           **{"from": "Gamma Assurance", "to": "Synthetic Corp.", "amount": "4,900,000"})
+    default(book)
+    # Alpha Life's $5,090,000 is 99.8% of the $5,100,000 that votes: the Company's $4,900,000 does not.
+    [accelerated] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                           declared_by=["Alpha Life"], treasury_curve=CURVE).events
+    assert accelerated.principal == D("10000000.00")
+
+
+def test_a_cancelled_note_is_out_of_every_vote_and_still_takes_its_share_of_a_prepayment(book):
+    record(book, CancellationEntry, type="cancellation", effective_on="2025-01-10", note=3)
+    record(book, PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-01-15", prepay_on="2025-02-03",
+           amount="1,000,000")
+    [paid] = record(book, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2025-02-03",
+                    amount="1,000,000", treasury_curve=CURVE).events
+    assert {(a.note, a.amount, a.deemed) for a in paid.allocations} == {
+        (1, D("509000.00"), False), (2, D("1000.00"), False), (3, D("490000.00"), True)}
+    default(book)
+    [accelerated] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                           declared_by=["Alpha Life"], treasury_curve=CURVE).events
+    assert sorted(accelerated.notes) == [1, 2] and accelerated.principal == D("4590000.00")
+
+
+def test_notes_issued_for_an_accelerated_note_stay_due(book):
+    default(book)
+    record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+           declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
+    record(book, TransferEntry, type="transfer", effective_on="2025-03-12", new_holder=True,
+           **{"from": "Gamma Assurance", "to": "Delta Re", "amount": "900,000"})
+    [line] = Queries(book).status(KEY, date(2025, 4, 1)).overdue
+    assert (line.kind, line.principal) == ("accelerated", D("10000000.00"))
