@@ -11,6 +11,7 @@ from domain.state import GuarantyState
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
 from domain.values import Description, shown_if_any
+from projections.record import AssumedFact, Footnotes
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class GuarantyLine:
     covers: tuple[str, ...]
     evidence: str
     descriptions: tuple[Description, ...] = shown_if_any()
+    rests_on: tuple[str, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,13 @@ class Guaranties:
     agreement: str
     as_of: date
     guaranties: tuple[GuarantyLine, ...]
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
 
 
 def guaranties_as_of(
     agreement: str, streams: Mapping[str, Sequence[Event]], as_of: date, known_at: datetime | None = None
 ) -> Guaranties:
-    lines = []
+    lines, cited = [], Footnotes()
     for ref, events in sorted(streams.items()):
         if not ref.startswith("guaranty/"):
             continue
@@ -60,6 +63,7 @@ def guaranties_as_of(
                 covers=tuple(o.name for o in terms.covers),
                 evidence=str(delivered.provenance.evidence),
                 descriptions=terms.descriptions,
+                rests_on=cited.add(terms.key, [delivered]).cite(terms.key, [delivered.originator_version]),
             )
         )
-    return Guaranties(agreement, as_of, tuple(lines))
+    return Guaranties(agreement, as_of, tuple(lines), cited.listed())

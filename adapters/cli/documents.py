@@ -167,8 +167,11 @@ def guaranties_command(
         [g.guaranty, g.title, g.guarantor, g.delivered_on.isoformat(), "\n".join(g.covers), g.evidence]
         for g in view.guaranties
     ]
-    out.print(table(f"{agreement} guaranties as of {on}", ["Guaranty", "Title", "Guarantor", "From", "Covers", "Evidence"], rows))
+    header, rows = render.with_marks(["Guaranty", "Title", "Guarantor", "From", "Covers", "Evidence"], rows,
+                                     [g.rests_on for g in view.guaranties])
+    out.print(table(f"{agreement} guaranties as of {on}", header, rows))
     for g in view.guaranties:
         if len(g.descriptions) > 1:
             emit(f"{g.guaranty}: the documents describe what it guaranties differently (both kept, neither chosen):")
         emit_lines([f"  {d.document} ({d.section}): {d.text}" for d in g.descriptions])
+    emit_lines(render.record_notes(None, view.assumptions))
