@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +22,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, model_validator
 
 from adapters.entries import Entry, Strict, Text
+from adapters.entries.base import Key, Plain, parse_toml, read_text
 from adapters.registry import Registry, Request, Staged, Workspace, provenance_of
 from domain.errors import InvalidJournal, RegistryError
 
@@ -30,15 +30,15 @@ from domain.errors import InvalidJournal, RegistryError
 class JournalHeader(Strict):
     """A journal's ``[journal]`` table: its id and the one stream its entries concern."""
 
-    id: Text = Field(description="The journal's id: with each entry's id, what makes loading twice record once.")
+    id: Key = Field(description="The journal's id: with each entry's id, what makes loading twice record once.")
     title: Text = Field(description="What the journal is about.")
-    agreement: str | None = Field(None, description="The key of the agreement its entries concern, e.g. barnes-1995.")
-    guaranty: str | None = Field(None, description="Or the key of the guaranty.")
-    instrument: str | None = Field(None, description="Or the key of the instrument.")
+    agreement: Key | None = Field(None, description="The key of the agreement its entries concern, e.g. barnes-1995.")
+    guaranty: Key | None = Field(None, description="Or the key of the guaranty.")
+    instrument: Key | None = Field(None, description="Or the key of the instrument.")
     holders: bool = Field(False, description="Or: a journal of holders, each entry naming its holder.")
-    depends_on: tuple[str, ...] = Field((), description="Ids of journals to load first (those the entries refer to).")
-    description: str | None = Field(None, description="Anything a reader should know.")
-    sources: tuple[str, ...] = Field((), description="The source documents, beside the journal.")
+    depends_on: tuple[Key, ...] = Field((), description="Ids of journals to load first (those the entries refer to).")
+    description: Plain | None = Field(None, description="Anything a reader should know.")
+    sources: tuple[Plain, ...] = Field((), description="The source documents, beside the journal.")
 
     @property
     def kind(self) -> str:
@@ -100,14 +100,8 @@ class Journal:
 
 
 def read_journal(path: Path) -> Journal:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidJournal(f"{path}: cannot read it: {error.strerror}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidJournal(f"{path}: not valid TOML: {error}") from None
+    text = read_text(path, "journal")
+    data = parse_toml(text, path, "journal")
     try:
         content = JournalFile.model_validate(data)
     except ValidationError as error:

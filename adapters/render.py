@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
 from domain.money import cents, format_amount, from_cents
+from domain.names import unprintable
 from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
 from projections.payments import Accrued, OverdueRate, Payment, Status
 from projections.record import AssumedFact, RecordEnds, union
@@ -27,6 +28,13 @@ if TYPE_CHECKING:
     from adapters.queries import EventDetail, MakewholeNotice
 
 NAME_WIDTH = 49
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` with anything that is not text (controls, terminal escapes, zero-width and bidirectional
+    marks; line breaks too unless ``lines``) shown as an escape, so no name can forge or hide output."""
+    bad = set(unprintable(text, lines=lines))
+    return "".join(f"\\u{ord(c):04x}" if c in bad else c for c in text) if bad else text
 
 
 def amount(value: Decimal) -> str:
@@ -95,7 +103,7 @@ def _annex1_table(register: Annex1) -> list[str]:
     figures = [v for line in register.holders for v in line.principal.values()] + list(totals.values())
     with_cents = any(v != v.to_integral_value() for v in figures)
     several = len(register.series) > 1
-    width = max([NAME_WIDTH, *(len(line.holder) + 2 for line in register.holders)])
+    width = max([NAME_WIDTH, *(len(printable(line.holder)) + 2 for line in register.holders)])
     money_width = 2 + max(len(format_amount(v, with_cents=with_cents)) for v in figures)
     if several:
         money_width = max(money_width, *(len(s.label) for s in register.series_terms))
@@ -118,7 +126,7 @@ def _annex1_table(register: Annex1) -> list[str]:
         labels = [s.label for s in register.series_terms]
         lines += ["", row("", labels), row("", ["-" * len(label) for label in labels])]
     for line in register.holders:
-        lines += ["", row(line.holder, [money(line.principal.get(k)) for k in register.series], line.rests_on)]
+        lines += ["", row(printable(line.holder), [money(line.principal.get(k)) for k in register.series], line.rests_on)]
     total_cited = union(*register.totals_rest_on.values())
     lines += ["", row("TOTALS" if several else "TOTAL", [money(totals[k]) for k in register.series], total_cited)]
     return lines

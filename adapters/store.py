@@ -10,16 +10,21 @@ from __future__ import annotations
 import os
 from dataclasses import fields
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic, register_topic
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 import domain.text  # noqa: F401 - defines value types stored in events
+from domain.errors import RegistryError
 from domain.events import Agreement, Guaranty, Instrument, Reversed
 from domain.values import Value
 
 DEFAULT_URL = "sqlite:///debtreg.sqlite"
+SUPPORTED = ("sqlite://", "postgresql+psycopg://")
 URL_VARIABLE = "DEBTREG_DATABASE_URL"
 
 
@@ -35,7 +40,42 @@ def database_url(given: str | None = None) -> str:
             return "postgresql+psycopg://" + url[len(prefix) :]
     if "://" not in url:
         return f"sqlite:///{url}"
+    if not url.startswith(SUPPORTED):
+        raise UnsupportedStore(
+            f"{shown_url(url)} is not a store debtreg keeps: give an SQLite file (sqlite:///debtreg.sqlite, or a path)"
+            " or a PostgreSQL URL (postgresql://user@host:5432/db)"
+        )
     return url
+
+
+def shown_url(url: str) -> str:
+    """A URL as it may be shown: never with its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1] if "@" in url else url
+
+
+def without_secrets(message: str, url: str) -> str:
+    """An error message with the URL's password, if any, blanked out wherever it appears."""
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        return message
+    return message.replace(str(password), "***") if password else message
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL that names one that does not exist (a reader must not create it)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database.removeprefix("file:"))
+    return None if path.exists() else path
+
+
+class UnsupportedStore(RegistryError):
+    rule = "events are kept in SQLite or PostgreSQL"
 
 
 def persistence_env(url: str | None, *, create_tables: bool = True) -> dict[str, str]:

@@ -18,7 +18,7 @@ from domain.errors import InvalidAmount
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-_AMOUNT = re.compile(r"^(?:US)?\$?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$", re.ASCII)
 
 
 def parse_amount(value: object) -> Decimal:

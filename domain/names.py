@@ -7,10 +7,39 @@ names as recorded, so replaying them never depends on how someone typed them.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from domain.errors import UnknownHolder, UnknownSeries
 from domain.values import AgreementTerms
+
+IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
+
+
+def unprintable(text: str, *, lines: bool) -> list[str]:
+    """The characters of ``text`` that are not text: controls, format marks (zero-width, bidirectional),
+    unassigned or private code points; a line break too unless ``lines`` may span several."""
+    return [c for c in text if unicodedata.category(c)[0] == "C" and not (lines and c in "\n\t")]
+
+
+def clean(text: str, *, lines: bool = False) -> str:
+    """A name or text as the registry keeps it: Unicode NFC, stripped; anything that could forge or
+    hide a line of output refused (a ``ValueError`` naming the characters)."""
+    normal = unicodedata.normalize("NFC", text).strip()
+    bad = unprintable(normal, lines=lines)
+    if bad:
+        shown = ", ".join(sorted({f"U+{ord(c):04X} {unicodedata.name(c, 'control')}" for c in bad}))
+        raise ValueError(f"{text!r} holds characters that are not text ({shown}); names are plain text on one line"
+                         if not lines else f"{text!r} holds characters that are not text ({shown})")
+    return normal
+
+
+def identifier(text: str) -> str:
+    """An id or key (journal, entry, agreement): ASCII letters, digits, ".", "_" and "-", so two never collide."""
+    if not IDENTIFIER.fullmatch(text):
+        raise ValueError(f"{text!r} is not an id: use letters, digits, '.', '_' and '-', starting with a letter or digit")
+    return text
 
 
 def series_key(terms: AgreementTerms, given: str | None) -> str:

@@ -22,12 +22,14 @@ from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.encoding import to_json
 from adapters.queries import Queries
 from adapters.registry import Registry
-from adapters.store import URL_VARIABLE, database_url
+from adapters.render import printable
+from adapters.store import URL_VARIABLE, database_url, missing_sqlite_file, shown_url, without_secrets
 from domain.errors import InvalidCommand, RegistryError
 
 app = typer.Typer(
@@ -132,17 +134,31 @@ def main(
     ctx.obj = Settings(db=db)
 
 
+class NoStore(RegistryError):
+    rule = "a view reads a store that exists"
+
+
 @contextmanager
-def guarded(ctx: typer.Context, fmt: str, *, read_only: bool) -> Iterator[Registry]:
-    """The registry, closed afterwards; refusals and database faults become messages."""
+def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool = False) -> Iterator[Registry]:
+    """The registry, closed afterwards; refusals and database faults become messages. A reader never creates
+    a store: one that does not exist is refused, or (``missing_ok``) read as an empty one."""
     registry: Registry | None = None
+    url = ctx.obj.db or ""
     try:
-        registry = Registry(ctx.obj.db, read_only=read_only)
+        url = database_url(ctx.obj.db)
+        if read_only and (missing := missing_sqlite_file(url)) is not None:
+            if not missing_ok:
+                raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
+            url = "sqlite://"  # an empty store in memory
+        registry = Registry(url, read_only=read_only)
         yield registry
     except RegistryError as error:
         refuse(error, fmt)
     except (SQLAlchemyError, PersistenceError) as error:
-        typer.echo(f"debtreg: cannot use the database {database_url(ctx.obj.db)}: {error}", err=True)
+        typer.echo(f"debtreg: cannot use the database {shown_url(url)}: {without_secrets(str(error), url)}", err=True)
+        raise typer.Exit(2) from None
+    except ImportError as error:
+        typer.echo(f"debtreg: cannot use the database {shown_url(url)}: its driver is not installed ({error.name})", err=True)
         raise typer.Exit(2) from None
     finally:
         if registry is not None:
@@ -150,9 +166,9 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool) -> Iterator[Regist
 
 
 @contextmanager
-def querying(ctx: typer.Context, fmt: str = "text") -> Iterator[Queries]:
+def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False) -> Iterator[Queries]:
     """The query service over the store; it creates nothing and changes nothing."""
-    with guarded(ctx, fmt, read_only=True) as registry:
+    with guarded(ctx, fmt, read_only=True, missing_ok=missing_ok) as registry:
         yield Queries(registry)
 
 
@@ -171,24 +187,32 @@ def refuse(error: RegistryError, fmt: str) -> None:
     raise typer.Exit(1)
 
 
+OPTIONS = {"evidence.document": "--evidence", "evidence.section": "--section", "effective_on": "--date",
+           "declared_by": "--by", "given_by": "--by", "provisions": "--provision", "defaults": "--default",
+           "register": "--register", "payments": "--payments"}
+
+
 def invalid(error: ValidationError) -> InvalidCommand:
-    """The first problem pydantic found, as a refusal naming the field."""
+    """The first problem pydantic found, as a refusal naming the option the user typed."""
     first = error.errors()[0]
-    name = str(first["loc"][-1]) if first["loc"] else "input"
-    return InvalidCommand(f"{name}: {str(first['msg']).removeprefix('Value error, ')}")
+    path = ".".join(str(part) for part in first["loc"] if not isinstance(part, int))
+    option = OPTIONS.get(path) or (f"--{path.rsplit('.', 1)[-1].replace('_', '-')}" if path else "input")
+    return InvalidCommand(f"{option}: {str(first['msg']).removeprefix('Value error, ')}")
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:
-    found = Table(title=title, title_justify="left", show_lines=False)
+    """A table whose cells are shown as written: no markup read in them, nothing that is not text let through."""
+    found = Table(title=Text(printable(title)), title_justify="left", show_lines=False)
     for index, name in enumerate(header):
-        found.add_column(name, justify="right" if index in numeric else "left", overflow="fold")
+        found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold")
     for row in rows:
-        found.add_row(*row)
+        found.add_row(*(Text(printable(cell, lines=True)) for cell in row))
     return found
 
 
 def emit(text: str) -> None:
-    typer.echo(text)
+    """A line (or lines) of output; anything in it that is not text (a terminal escape, say) is shown escaped."""
+    typer.echo(printable(text, lines=True))
 
 
 def emit_lines(lines: Sequence[str]) -> None:

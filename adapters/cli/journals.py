@@ -75,7 +75,7 @@ def load_command(ctx: typer.Context, paths: Paths, recorded_by: RecordedBy = Non
 @app.command("check")
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
-    with querying(ctx, fmt.value) as queries:
+    with querying(ctx, fmt.value, missing_ok=True) as queries:
         staged = check(queries.registry, paths, actor())
     _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
 

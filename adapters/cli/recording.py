@@ -33,7 +33,6 @@ from adapters.entries import (
     CancellationEntry,
     ConsentEntry,
     EntryIn,
-    EvidenceIn,
     InterestEntry,
     MaturityEntry,
     NoteReplacementEntry,
@@ -110,8 +109,7 @@ def record(
     entry's events can be named (and reversed) together.
     """
     kind = model.model_fields["type"].annotation.__args__[0]
-    fields = {"type": kind, "effective_on": on, "evidence": EvidenceIn(document=evidence, section=section).model_dump(),
-              **given}
+    fields = {"type": kind, "effective_on": on, "evidence": {"document": evidence, "section": section}, **given}
     with recording(ctx, fmt.value) as registry:
         try:
             entry = model.model_validate({k: v for k, v in fields.items() if v is not None})

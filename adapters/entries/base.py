@@ -12,21 +12,38 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tomllib
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from domain.commands import Command
-from domain.errors import InvalidAmount
+from domain.errors import InvalidAmount, InvalidJournal
 from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint
 from domain.money import parse_amount
+from domain.names import clean, identifier
 from domain.values import Assumption, Evidence
 
 NOT_APPLICABLE = "n/a"
+
+
+def _plain(value: Any) -> Any:
+    return clean(value) if isinstance(value, str) else value
+
+
+def _prose(value: Any) -> Any:
+    return clean(value, lines=True) if isinstance(value, str) else value
 
 
 def _money(value: Any) -> Decimal:
@@ -40,6 +57,8 @@ def _percent(value: Any) -> Decimal:
     if not isinstance(value, str) or not value.strip().endswith("%"):
         raise ValueError(f"{value!r} is not a percentage; write it as a string such as \"7.13%\"")
     text = value.strip()[:-1]
+    if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", text, re.ASCII):
+        raise ValueError(f"{value!r} is not a percentage; write it with ASCII digits, e.g. \"7.13%\"")
     try:
         rate = Decimal(text)
     except ArithmeticError:
@@ -70,7 +89,7 @@ def _curve(value: Any) -> tuple[CurvePoint, ...]:
         raise ValueError('write the Treasury curve as "1y=1.25,2y=1.60,..." (remaining life = yield %)')
     points = []
     for part in filter(None, (p.strip() for p in value.split(","))):
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([ym]?)\s*=\s*(\d+(?:\.\d+)?)%?", part)
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([ym]?)\s*=\s*(\d+(?:\.\d+)?)%?", part, re.ASCII)
         if not match:
             raise ValueError(f"{part!r} is not a curve point; write it as 2y=1.60 or 6m=1.10")
         life, unit, rate = match.groups()
@@ -99,10 +118,17 @@ Percent = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "title": "percentage", "examples": ["7.13%"]}),
 ]
 Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date", "title": "date"})]
-Text = Annotated[str, Field(min_length=1)]
+Plain = Annotated[str, BeforeValidator(_plain)]
+"""A string from outside: Unicode NFC, on one line, nothing in it that is not text (see ``domain.names.clean``)."""
+Text = Annotated[str, BeforeValidator(_plain), Field(min_length=1)]
+Prose = Annotated[str, BeforeValidator(_prose)]
+"""Like ``Plain``, but lines may break (a provision's text)."""
+Key = Annotated[str, AfterValidator(identifier), Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
 class Strict(BaseModel):
+    """Input from outside: no unknown fields; strings are ``Plain``, ``Text`` or ``Prose``."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -110,8 +136,8 @@ class EvidenceIn(Strict):
     """The document that backs an entry."""
 
     document: Text = Field(description='The document, e.g. "003_dd423827a16c28bb.txt" or "transfer request of 2003-02-28".')
-    section: str | None = Field(None, description='Where in it, e.g. "Annex 1" or "5.1(a)".')
-    note: str | None = Field(None, description="Anything a reader of the evidence should know.")
+    section: Plain | None = Field(None, description='Where in it, e.g. "Annex 1" or "5.1(a)".')
+    note: Plain | None = Field(None, description="Anything a reader of the evidence should know.")
 
 
 class AssumedIn(Strict):
@@ -130,7 +156,7 @@ class EntryIn(Strict):
 
     stream_kind: ClassVar[str] = AGREEMENT
 
-    id: str | None = Field(None, description="The entry's id in its journal, unique there; loading twice records it once.")
+    id: Key | None = Field(None, description="The entry's id in its journal, unique there; loading twice records it once.")
     effective_on: Day = Field(description="The date it took effect (business time), YYYY-MM-DD.")
     evidence: EvidenceIn = Field(description="The document and section that back it.")
     assumed: tuple[AssumedIn, ...] = Field((), description="Facts the evidence does not give, each with its reason.")
@@ -159,6 +185,58 @@ class EntryIn(Strict):
             "evidence": Evidence(self.evidence.document, self.evidence.section, self.evidence.note),
             "assumptions": tuple(Assumption(a.fact, a.reason) for a in self.assumed),
         }
+
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_NESTING = 24
+
+
+def read_text(path: Path, what: str, *, beside: Path | None = None) -> str:
+    """A file a journal gives, read defensively: a regular file (beside ``beside``, if given), at most
+    32 MiB, UTF-8; refused naming the file otherwise."""
+    try:
+        if beside is not None:
+            if path.is_absolute() or not (beside / path).resolve().is_relative_to(beside.resolve()):
+                raise InvalidJournal(f"{what} {path}: a file named by a journal must be beside it, in {beside}")
+            path = beside / path
+        info = path.stat()
+        if not path.is_file():
+            raise InvalidJournal(f"{what} {path}: not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InvalidJournal(f"{what} {path}: {info.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a journal may have")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InvalidJournal(f"{what} {path}: cannot read it: {error.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidJournal(
+            f"{what} {path}: not UTF-8 text (byte {error.start} is {raw[error.start]:#04x}); save it as UTF-8"
+        ) from None
+
+
+def parse_toml(text: str, path: Path, what: str) -> dict[str, Any]:
+    """TOML no deeper than a journal ever is, refused naming the file otherwise."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidJournal(f"{what} {path}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise InvalidJournal(f"{what} {path}: nested too deeply to be a journal") from None
+    if _depth(data) > MAX_NESTING:
+        raise InvalidJournal(f"{what} {path}: nested more than {MAX_NESTING} levels deep; no journal needs that")
+    return data
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_NESTING:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 def digest(content: Any) -> str:

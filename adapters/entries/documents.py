@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from adapters.entries.base import EntryIn, Strict, Text, digest
+from adapters.entries.base import EntryIn, Plain, Prose, Strict, Text, digest, parse_toml, read_text
 from domain.amendment import Condition
 from domain.commands import ExecuteAmendment, GiveConsent, LapseAmendment, NoteAmendment, RecordText
 from domain.errors import InvalidCommand, InvalidJournal
@@ -20,9 +19,9 @@ class ProvisionIn(Strict):
 
     ref: Text = Field(description='How it is addressed, e.g. "7.7" or \'10.1 "Affiliate"\'.')
     kind: Text = Field(description='"article", "section", "definition", "exhibit", "part".')
-    title: str = Field(description="Its heading, or the term it defines.")
-    text: str = Field(description="Its words.")
-    parent: str | None = Field(None, description="The provision it sits in (a definition's section).")
+    title: Plain = Field(description="Its heading, or the term it defines.")
+    text: Prose = Field(description="Its words.")
+    parent: Plain | None = Field(None, description="The provision it sits in (a definition's section).")
 
 
 class DefectIn(Strict):
@@ -31,7 +30,7 @@ class DefectIn(Strict):
     printed: Text = Field(description="What the source shows.")
     reading: Text = Field(description="What it evidently means.")
     where: Text = Field(description="Where it is.")
-    note: str = Field("", description="Anything more.")
+    note: Plain = Field("", description="Anything more.")
 
 
 class TextHeader(Strict):
@@ -40,8 +39,8 @@ class TextHeader(Strict):
     agreement: Text = Field(description="The agreement's key.")
     source: Text = Field(description="The source document.")
     source_sha256: Text = Field(description="The SHA-256 of the source document.")
-    cleaning: tuple[str, ...] = Field((), description="What was cleaned out of the source (page markers, say).")
-    not_on_file: tuple[str, ...] = Field((), description="Provisions the source lists but does not contain.")
+    cleaning: tuple[Plain, ...] = Field((), description="What was cleaned out of the source (page markers, say).")
+    not_on_file: tuple[Plain, ...] = Field((), description="Provisions the source lists but does not contain.")
 
 
 class TextFile(Strict):
@@ -56,7 +55,7 @@ class TextEntry(EntryIn):
     """The agreement's original text on file, from a structured text fixture (``file``)."""
 
     type: Literal["text"]
-    file: str | None = Field(None, description="A structured text file beside the journal (see adapters/agreement_text.py).")
+    file: Plain | None = Field(None, description="A structured text file beside the journal (see adapters/agreement_text.py).")
     content: TextFile | None = Field(None, description="The text itself, instead of a file.")
 
     def resolve(self, directory: Path) -> TextEntry:
@@ -65,11 +64,8 @@ class TextEntry(EntryIn):
             return self
         path = directory / self.file
         try:
-            content = TextFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except OSError as error:
-            raise InvalidJournal(f"text file {path}: {error.strerror}") from None
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidJournal(f"text file {path}: not valid TOML: {error}") from None
+            given = Path(self.file)
+            content = TextFile.model_validate(parse_toml(read_text(given, "text file", beside=directory), given, "text file"))
         except ValidationError as error:
             first = error.errors()[0]
             place = ".".join(str(part) for part in first["loc"])
@@ -101,11 +97,11 @@ class ChangeIn(Strict):
         description='"restate" a section or clause in its entirety, "add-definition", "delete" or "insert" a provision.'
     )
     target: Text = Field(description='The section or clause ("7.7", "7.14(d)"), or the definitions section for a new term.')
-    text: str = Field("", description="The new words.")
-    title: str | None = Field(None, description="The heading of a restated or inserted section.")
-    term: str | None = Field(None, description="The term a definition defines.")
-    after: str | None = Field(None, description="The provision an inserted one follows.")
-    where: str | None = Field(None, description='Where the amendment makes it, e.g. "Exhibit A, paragraph 1".')
+    text: Prose = Field("", description="The new words.")
+    title: Plain | None = Field(None, description="The heading of a restated or inserted section.")
+    term: Plain | None = Field(None, description="The term a definition defines.")
+    after: Plain | None = Field(None, description="The provision an inserted one follows.")
+    where: Plain | None = Field(None, description='Where the amendment makes it, e.g. "Exhibit A, paragraph 1".')
 
 
 class ConditionIn(Strict):
@@ -130,7 +126,7 @@ class AmendmentEntry(EntryIn):
     changes: tuple[ChangeIn, ...] = Field((), description="What it changes in the text, each as its words put it.")
     conditions: tuple[ConditionIn, ...] = Field((), description="What must be delivered or executed before it takes effect.")
     changes_payments: bool = Field(False, description="It changes payment amounts, times or rates (every holder must consent).")
-    consents_section: str | None = Field(None, description='The amendment\'s section requiring the holders\' consent, e.g. "5(a)".')
+    consents_section: Plain | None = Field(None, description='The amendment\'s section requiring the holders\' consent, e.g. "5(a)".')
 
     def command(self, key: str) -> ExecuteAmendment:
         return ExecuteAmendment(
@@ -161,7 +157,7 @@ class ConsentEntry(EntryIn):
     type: Literal["consent"]
     amendment: int = Field(gt=0, description="The amendment's number.")
     holder: Text = Field(description="The holder of record consenting: its name, or a unique part of it.")
-    signed_as: str | None = Field(None, description="The name on the signature page, if not the holder's.")
+    signed_as: Plain | None = Field(None, description="The name on the signature page, if not the holder's.")
 
     def command(self, key: str) -> GiveConsent:
         return GiveConsent(**self.common(key), amendment=self.amendment, holder=self.holder, signed_as=self.signed_as)

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.entries.base import EntryIn, Strict, Text
+from adapters.entries.base import EntryIn, Plain, Strict, Text
 from domain.commands import AddAlias, IdentifyHolder, RenameHolder
 from domain.events import HOLDER
 from domain.holders import Alias, holder_key
@@ -22,7 +22,7 @@ class AliasIn(Strict):
     role: Literal["signatory", "former name", "other"] = Field(
         description='"signatory" (a party signing for the holder of record), "former name" or "other".'
     )
-    note: str | None = Field(None, description="Anything a reader should know.")
+    note: Plain | None = Field(None, description="Anything a reader should know.")
 
     def alias(self) -> Alias:
         return Alias(self.name, self.role, self.note)
@@ -37,7 +37,7 @@ class HolderEntry(EntryIn):
     type: Literal["holder"]
     name: Text = Field(description="The holder's name.")
     aliases: tuple[AliasIn, ...] = Field((), description="Other names it is known by.")
-    distinct_from: tuple[str, ...] = Field((), description="Holders on the registry whose names it looks like, but is not.")
+    distinct_from: tuple[Plain, ...] = Field((), description="Holders on the registry whose names it looks like, but is not.")
 
     def stream_key(self, journal_key: str | None) -> str:
         return holder_key(self.name)

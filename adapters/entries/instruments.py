@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.entries.base import Day, EntryIn, Strict, Text
+from adapters.entries.base import Day, EntryIn, Plain, Prose, Strict, Text
 from domain.commands import DeliverGuaranty, DeliverInstrument, ReleaseGuaranty
 from domain.events import GUARANTY, INSTRUMENT
 from domain.values import Description, GuarantyTerms, InstrumentTerms, Obligation
@@ -16,15 +16,15 @@ class ObligationIn(Strict):
     """An obligation a guaranty covers: an agreement on the registry, or another by name."""
 
     name: Text = Field(description="The obligation as the guaranty names it.")
-    agreement: str | None = Field(None, description="The agreement's key, if it is on the registry.")
+    agreement: Plain | None = Field(None, description="The agreement's key, if it is on the registry.")
 
 
 class DescriptionIn(Strict):
     """A document's own description of the instrument."""
 
     document: Text = Field(description="The document.")
-    section: str | None = Field(None, description="Where in it.")
-    text: Text = Field(description="Its words.")
+    section: Plain | None = Field(None, description="Where in it.")
+    text: Prose = Field(min_length=1, description="Its words.")
 
 
 class GuarantyEntry(EntryIn):
@@ -36,7 +36,7 @@ class GuarantyEntry(EntryIn):
     title: Text = Field(description="The guaranty as it names itself.")
     guarantor: Text = Field(description="Who guaranties.")
     dated_as_of: Day = Field(description="Its date.")
-    beneficiaries: tuple[str, ...] = Field((), description="Whom it is in favour of.")
+    beneficiaries: tuple[Plain, ...] = Field((), description="Whom it is in favour of.")
     covers: tuple[ObligationIn, ...] = Field(min_length=1, description="What it guaranties.")
     descriptions: tuple[DescriptionIn, ...] = Field(
         (), description="How each document on file describes it, in its words, where they differ."
@@ -61,7 +61,7 @@ class GuarantyReleaseEntry(EntryIn):
     stream_kind: ClassVar[str] = GUARANTY
 
     type: Literal["guaranty-release"]
-    agreements: tuple[str, ...] = Field((), description="The agreements released; all it covers if none are named.")
+    agreements: tuple[Plain, ...] = Field((), description="The agreements released; all it covers if none are named.")
 
     def command(self, key: str) -> ReleaseGuaranty:
         return ReleaseGuaranty(**self.common(key), agreements=self.agreements)
@@ -74,7 +74,7 @@ class InstrumentEntry(EntryIn):
 
     type: Literal["instrument"]
     title: Text = Field(description="The instrument as it names itself.")
-    parties: tuple[str, ...] = Field((), description="Its parties.")
+    parties: tuple[Plain, ...] = Field((), description="Its parties.")
     dated_as_of: Day | None = Field(None, description="Its date, if on file.")
 
     def command(self, key: str) -> DeliverInstrument:

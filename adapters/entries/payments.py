@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from adapters.entries.base import Curve, Day, EntryIn, Money
+from adapters.entries.base import Curve, Day, EntryIn, Money, Plain
 from domain.commands import GivePrepaymentNotice, PayAtMaturity, PayInterest, Prepay
 
 
@@ -17,7 +17,7 @@ class PrepaymentNoticeEntry(EntryIn):
     type: Literal["prepayment-notice"]
     prepay_on: Day = Field(description="The date fixed for the prepayment.")
     amount: Money = Field(description="The principal to be prepaid.")
-    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
 
     def command(self, key: str) -> GivePrepaymentNotice:
         return GivePrepaymentNotice(**self.common(key), prepay_on=self.prepay_on, amount=self.amount, series=self.series)
@@ -30,7 +30,7 @@ class PrepaymentEntry(EntryIn):
     type: Literal["prepayment"]
     kind: Literal["required", "optional"] = Field(description="required (on the schedule) or optional.")
     amount: Money | None = Field(None, description="The principal prepaid; a required one may leave it to the schedule.")
-    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
     treasury_curve: Curve | None = Field(
         None, description='Treasury yields by remaining life on the prepayment date, for a make-whole: "1y=1.25,2y=1.60".'
     )
@@ -43,7 +43,7 @@ class MaturityEntry(EntryIn):
     """The whole unpaid principal of a series, paid on or after maturity."""
 
     type: Literal["maturity"]
-    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
     amount: Money | None = Field(None, description="Checked against the principal outstanding, if given.")
 
     def command(self, key: str) -> PayAtMaturity:
@@ -56,7 +56,7 @@ class InterestEntry(EntryIn):
     type: Literal["interest"]
     due_on: Day | None = Field(None, description="The interest date paid; the earliest unpaid if left out.")
     amount: Money | None = Field(None, description="Checked against the interest due, if given.")
-    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
 
     def command(self, key: str) -> PayInterest:
         return PayInterest(**self.common(key), series=self.series, due_on=self.due_on, amount=self.amount)

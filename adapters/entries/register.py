@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Strict, Text
+from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Plain, Strict, Text
 from adapters.entries.terms import AgreementTermsIn, SeriesIn
 from domain.commands import (
     AddSeries,
@@ -65,9 +65,9 @@ class NoteIn(Strict):
 
     holder: Text = Field(description="Its holder, as the document names it.")
     principal: Money = Field(description="Its principal.")
-    series: str | None = Field(None, description="Its series' key; may be left out when the agreement has one series.")
-    registered_name: str | None = Field(None, description='The name it is registered in, e.g. a nominee "CIG & Co.".')
-    account: str | None = Field(None, description='An account of the holder, e.g. "on behalf of one or more separate accounts".')
+    series: Plain | None = Field(None, description="Its series' key; may be left out when the agreement has one series.")
+    registered_name: Plain | None = Field(None, description='The name it is registered in, e.g. a nominee "CIG & Co.".')
+    account: Plain | None = Field(None, description='An account of the holder, e.g. "on behalf of one or more separate accounts".')
     number: int | None = Field(default=None, gt=0, description="Its certificate number, if on file; the registry numbers it otherwise.")
 
     def new(self) -> NewNote:
@@ -102,9 +102,9 @@ class TransferEntry(EntryIn):
     to: Text = Field(description="The holder receiving: a holder on the registry, or a new one (say so with new_holder).")
     amount: Money = Field(description="The principal transferred.")
     new_holder: bool = Field(False, description="The transferee is not yet a holder on the registry.")
-    series: str | None = Field(None, description="The series; may be left out when the agreement has one.")
+    series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
     note: int | None = Field(default=None, gt=0, description="Surrender this note only (else the holder's notes in number order).")
-    registered_name: str | None = Field(None, description="The name to register the new note in.")
+    registered_name: Plain | None = Field(None, description="The name to register the new note in.")
 
     def command(self, key: str) -> TransferNotes:
         return TransferNotes(

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from adapters.entries.base import Day, Money, Percent, Strict, Text
+from adapters.entries.base import Day, Money, Percent, Plain, Strict, Text
 from domain.calendar import check_calendar
 from domain.daycount import CONVENTIONS
 from domain.errors import RegistryError
@@ -112,7 +112,7 @@ class SeriesIn(Strict):
     rate: Percent = Field(description='The interest rate a year, e.g. "7.13%".')
     maturity: Day = Field(description="The date the unpaid principal is due.")
     closing_on: Day | None = Field(None, description="The series' own closing, if not the agreement's.")
-    interest_dates: tuple[str, ...] | None = Field(
+    interest_dates: tuple[Plain, ...] | None = Field(
         None, description='Interest payment dates as month-days, evenly spaced, e.g. ["06-05", "12-05"]. Not on file if left out.'
     )
     end_of_month: bool = Field(False, description="A day of 28 or more in interest_dates means the last day of the month.")
@@ -128,7 +128,7 @@ class SeriesIn(Strict):
     optional_prepayment_multiple: Money | None = Field(None, description="Optional prepayments are multiples of this.")
     prepayment_notice: NoticeIn | None = Field(None, description="How far ahead an optional prepayment is notified.")
     makewhole: MakewholeIn | None = Field(None, description="The make-whole definition, if optional prepayments carry one.")
-    overdue_rate: tuple[str, ...] = Field(
+    overdue_rate: tuple[Plain, ...] = Field(
         (), description="Each statement of the rate on overdue amounts, as the documents word it (all are kept)."
     )
 
@@ -190,7 +190,7 @@ class GraceIn(Strict):
 
     days: int = Field(ge=0, description="Days of grace after the due date (0: the day after it is due).")
     business_days: bool = Field(False, description="The days of grace are Business Days.")
-    section: str | None = Field(None, description='The agreement\'s section, e.g. "9.1(b)".')
+    section: Plain | None = Field(None, description='The agreement\'s section, e.g. "9.1(b)".')
 
 
 class DefaultClauseIn(Strict):
@@ -206,12 +206,12 @@ class DefaultsIn(Strict):
     principal: GraceIn | None = Field(None, description="Principal (or make-whole) not paid when due.")
     interest: GraceIn | None = Field(None, description="Interest not paid when due.")
     clauses: tuple[DefaultClauseIn, ...] = Field((), description="Every Event of Default, by clause. Not on file if left out.")
-    automatic: tuple[str, ...] = Field((), description="Clauses on which every note becomes due without notice (bankruptcy).")
-    each_holder: tuple[str, ...] = Field((), description="Clauses on which each holder may declare its own notes due.")
-    acceleration_threshold: str | None = Field(
+    automatic: tuple[Plain, ...] = Field((), description="Clauses on which every note becomes due without notice (bankruptcy).")
+    each_holder: tuple[Plain, ...] = Field((), description="Clauses on which each holder may declare its own notes due.")
+    acceleration_threshold: Plain | None = Field(
         None, description='The share of holders that may declare all notes due on any other clause, e.g. "51%".'
     )
-    rescission_threshold: str | None = Field(None, description='The share of holders that may annul a declaration, e.g. "51%".')
+    rescission_threshold: Plain | None = Field(None, description='The share of holders that may annul a declaration, e.g. "51%".')
     rescission_excludes_company: bool = Field(
         False, description="The Company's and its affiliates' notes do not count toward an annulment."
     )
@@ -236,10 +236,10 @@ class DefaultsIn(Strict):
 class BusinessDaysIn(Strict):
     """What a Business Day is: not a weekend day nor a holiday of these calendars."""
 
-    calendars: tuple[str, ...] = Field(
+    calendars: tuple[Plain, ...] = Field(
         min_length=1, description='Holiday calendars: a country ("US") or a country and subdivision ("US-NY").'
     )
-    section: str | None = Field(None, description='The agreement\'s section defining Business Day, e.g. "10.1".')
+    section: Plain | None = Field(None, description='The agreement\'s section defining Business Day, e.g. "10.1".')
 
     @field_validator("calendars")
     @classmethod
@@ -257,24 +257,24 @@ class AgreementTermsIn(Strict):
 
     title: Text = Field(description='The agreement as it names itself, e.g. "Note Purchase Agreement".')
     issuer: Text = Field(description="The company that issues the notes.")
-    guarantors: tuple[str, ...] = Field((), description="Parties guarantying the notes within the agreement.")
+    guarantors: tuple[Plain, ...] = Field((), description="Parties guarantying the notes within the agreement.")
     dated_as_of: Day = Field(description="The date the agreement is dated as of.")
     closing_on: Day | None = Field(None, description="The closing, when the notes are issued. Not on file if left out.")
-    amendment_threshold: str | None = Field(
+    amendment_threshold: Plain | None = Field(
         None, description='The consent an amendment needs, e.g. "66-2/3%" or "all holders". Not on file if left out.'
     )
-    sections: dict[str, str] = Field(
+    sections: dict[str, Plain] = Field(
         {}, description="The section of the agreement stating each rule, by rule: " + ", ".join(sorted(RULE_SECTIONS)) + "."
     )
     reacquired_notes_count_pro_rata: bool = Field(
         False, description="Notes the Company reacquired still take their share of partial payments."
     )
     voting: Literal["together", "by series"] = Field("together", description="How series vote on amendments.")
-    all_holders_for: tuple[str, ...] = Field((), description="Sections an amendment may change only with every holder.")
-    each_holder_for: tuple[str, ...] = Field(
+    all_holders_for: tuple[Plain, ...] = Field((), description="Sections an amendment may change only with every holder.")
+    each_holder_for: tuple[Plain, ...] = Field(
         (), description="Sections an amendment or waiver changes only as to the holders who consent to it."
     )
-    affiliates: tuple[str, ...] = Field((), description="Affiliates of the Company, whose notes do not vote.")
+    affiliates: tuple[Plain, ...] = Field((), description="Affiliates of the Company, whose notes do not vote.")
     defaults: DefaultsIn | None = Field(None, description="Events of Default and remedies. Not on file if left out.")
     business_days: BusinessDaysIn | None = Field(None, description="The Business Day calendar. Not on file if left out.")
     series: tuple[SeriesIn, ...] = Field(min_length=1, description="The series of notes, one table each.")

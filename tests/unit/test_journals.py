@@ -1,5 +1,6 @@
 """Journals are refused whole, with the file and line at fault, or loaded exactly once."""
 
+import shutil
 from pathlib import Path
 from textwrap import dedent
 
@@ -36,7 +37,7 @@ def stored(registry):
 
 def journal(tmp_path: Path, text: str, name: str = "test.toml") -> Path:
     if not (tmp_path / "text").exists():
-        (tmp_path / "text").symlink_to(FIXTURES / "text")
+        shutil.copytree(FIXTURES / "text", tmp_path / "text")
     path = tmp_path / name
     path.write_text(dedent(text))
     return path
