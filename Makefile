@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
-## demo: load the fixtures into debtreg.sqlite and print the three Annex 1 registers as of 2003-02-05
+## demo: load the fixtures into debtreg.sqlite (as its first administrator, key in .debtreg/) and print the three Annex 1 registers as of 2003-02-05
 demo: $(STAMP)
+	$(BIN)/debtreg identity init "Demo Administrator"
 	$(BIN)/debtreg load fixtures/
 	@for agreement in barnes-1995 novascotia-1999 barnes-2000; do \
 		echo; $(BIN)/debtreg annex1 $$agreement --as-of $(AS_OF) || exit 1; \
@@ -29,4 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
 clean:
-	rm -rf $(VENV) debtreg.sqlite debtreg.sqlite-wal debtreg.sqlite-shm .pytest_cache .hypothesis
+	rm -rf $(VENV) debtreg.sqlite debtreg.sqlite-wal debtreg.sqlite-shm .debtreg .pytest_cache .hypothesis

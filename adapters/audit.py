@@ -1,4 +1,9 @@
-"""Tamper evidence: every recorded event chained to the one before it, and digests to keep.
+"""Tamper evidence as debtreg kept it before it signed its log (see ``adapters.ledger``): a hash chain.
+
+Stores written then still verify against their chain and against the digests
+auditors kept of them; the first write of a signing release seals them (checks
+the chain, then signs every stream as it stands), and the chain is kept, no
+longer extended, so the digests kept before still check.
 
 Each event, as stored (its position in the log, stream, version, topic and the
 exact bytes of its state), is hashed; each hash is chained to the previous
@@ -18,13 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, inspect, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 from domain.errors import RegistryError
 
@@ -92,24 +96,12 @@ class Chain:
         if create:
             self.table.create(engine, checkfirst=True)
 
-    def append(self, session: Session, notifications: Sequence) -> None:
-        """Chain newly inserted events, in the same transaction that inserts them."""
-        last = session.execute(
-            select(self.table.c.chain_hash).order_by(self.table.c.position.desc()).limit(1)
-        ).scalar()
-        previous = last or GENESIS
-        for n in sorted(notifications, key=lambda n: n.id):
-            entry = entry_hash(n.id, n.originator_id, n.originator_version, n.topic, n.state)
-            previous = chained(previous, entry)
-            session.execute(
-                self.table.insert().values(
-                    position=n.id,
-                    stream=_hex(n.originator_id),
-                    version=n.originator_version,
-                    entry_hash=entry,
-                    chain_hash=previous,
-                )
-            )
+    def exists(self) -> bool:
+        return inspect(self.engine).has_table(self.table.name)
+
+    def last_position(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(self.table.c.position))).scalar() or 0
 
     def rows(self) -> Iterator:
         with self.engine.connect() as connection:

@@ -157,7 +157,7 @@ def in_dependency_order(journals: Sequence[Journal]) -> list[Journal]:
     return ordered
 
 
-def stage_journals(registry: Registry, journals: Sequence[Journal], recorded_by: str) -> list[Staged]:
+def stage_journals(registry: Registry, journals: Sequence[Journal]) -> list[Staged]:
     """Check every entry of every journal, in order, without recording anything."""
     workspace = Workspace()
     staged: list[Staged] = []
@@ -168,7 +168,7 @@ def stage_journals(registry: Registry, journals: Sequence[Journal], recorded_by:
             assert key is not None
             try:
                 command = entry.command(key)
-                staged.append(registry.stage(command, provenance_of(command, recorded_by, request), workspace))
+                staged.append(registry.stage(command, provenance_of(command, registry.recorder_name, request), workspace))
             except RegistryError as error:
                 raise type(error)(
                     f"{journal.where(index, error.field)}: entry {entry.id!r}: {error.message}", section=error.section
@@ -176,20 +176,19 @@ def stage_journals(registry: Registry, journals: Sequence[Journal], recorded_by:
     return staged
 
 
-def check(registry: Registry, paths: Sequence[Path], recorded_by: str) -> list[Staged]:
+def check(registry: Registry, paths: Sequence[Path]) -> list[Staged]:
     """Read journals and check every entry against the registry as it would stand; record nothing."""
     journals = [read_journal(path) for path in journal_paths(paths)]
-    return stage_journals(registry, journals, recorded_by)
+    return stage_journals(registry, journals)
 
 
 def load(
-    registry: Registry,
-    paths: Sequence[Path],
-    recorded_by: str,
-    progress: Callable[[int], Callable[[Staged], None]] | None = None,
+    registry: Registry, paths: Sequence[Path], progress: Callable[[int], Callable[[Staged], None]] | None = None
 ) -> list[Staged]:
-    """Read, check and record journals; ``progress(total)`` gives a callback for each entry recorded."""
-    staged = check(registry, paths, recorded_by)
+    """Read, check and record journals as the registry's identity (an administrator); ``progress(total)`` gives
+    a callback for each entry recorded."""
+    registry.ledger.require(registry.identity, ("administrator",), "load journals")
+    staged = check(registry, paths)
     registry.record_all(staged, progress(len(staged)) if progress else None)
     return staged
 

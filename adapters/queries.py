@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from adapters.audit import Digest, Verification
+from adapters.audit import Digest
 from adapters.registry import Registry
 from domain.calendar import BusinessCalendar
 from domain.decide import quote_makewhole
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
-from domain.events import AGREEMENT
+from domain.events import AGREEMENT, stream_id
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import series_key
 from domain.state import AgreementState
@@ -78,12 +78,14 @@ class EventDetail:
 
 @dataclass(frozen=True)
 class Verified:
-    """Whether the log's hash chain holds, over how many events, and the digest to keep."""
+    """Whether the log holds, over how many events; the registry's root and head now, to keep."""
 
     intact: bool
     events: int
     problem: str | None
-    digest: str | None
+    root: str | None
+    note: str | None = None
+    head: dict | None = unshown(default=None)
 
 
 @dataclass(frozen=True)
@@ -256,9 +258,43 @@ class Queries:
 
     # ----------------------------------------------------------------- audit
 
-    def verify(self, kept: Digest | None = None) -> Verified:
-        result: Verification = self.registry.verify(kept)
-        return Verified(result.intact, result.events, result.problem, str(result.digest) if result.digest else None)
+    def verify(self, kept: dict | Digest | None = None, trusted: str | None = None) -> Verified:
+        """The whole log checked in one snapshot; the registry head now (with each stream's key), to keep."""
+        result = self.registry.verify(kept, trusted)
+        head = result.head
+        if head is not None:
+            keys = self.stream_keys()
+            head = {**head, "streams": [{**s, "key": keys.get(s["stream"])} for s in head["streams"]]}
+        return Verified(result.intact, result.events, result.problem, head["root"] if head else None, result.note, head)
+
+    def stream_keys(self) -> dict[str, str]:
+        """Each stream's id (hex) and the name users know it by ("agreement/barnes-1995")."""
+        keys = {stream_id(kind, key).hex: f"{kind}/{key}" for kind, key in self.registry.listed()}
+        return {**keys, stream_id("registry", "streams").hex: "registry/streams"}
+
+    def head(self, key: str) -> dict:
+        """An agreement's (guaranty's, holder's) latest signed tree head, with its signer's registration."""
+        stream = self.registry.named(key)
+        proof = self.registry.ledger.inclusion(stream.id, 1)
+        return {"format": "debtreg-head-v1", "head": {**proof["head"], "key": f"{stream.kind}/{key}"},
+                "identity": proof["identity"]}
+
+    def proof(self, ref: str, size: int | None = None) -> dict:
+        """An inclusion proof of one event, against its stream's latest signed head (or the head of ``size``)."""
+        key, _, position = ref.rpartition(":")
+        if not key or not position.isdigit():
+            raise InvalidCommand(f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
+        stream = self.registry.named(key)
+        bundle = self.registry.ledger.inclusion(stream.id, int(position), size)
+        bundle["head"]["key"] = f"{stream.kind}/{key}"
+        return bundle
+
+    def consistency(self, key: str, old_size: int, new_size: int | None = None) -> dict:
+        stream = self.registry.named(key)
+        bundle = self.registry.ledger.consistency(stream.id, old_size, new_size)
+        for side in ("old", "new"):
+            bundle[side]["key"] = f"{stream.kind}/{key}"
+        return bundle
 
     # --------------------------------------------------------------- helpers
 

@@ -25,13 +25,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, EventSourcedLog
-from eventsourcing.domain import DomainEvent, datetime_now_with_tzinfo
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.application import Application, EventSourcedLog
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 from sqlalchemy import inspect
 
-from adapters.audit import Chain, Digest, Verification, verify
+from adapters.audit import Chain, Digest, verify
 from adapters.entries import EntryIn
+from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
+from adapters.ledger import Checked, Ledger, Tampered
 from adapters.store import (
     CREATION_TOPICS,
     EARLIER_CREATION_TOPICS,
@@ -42,13 +44,19 @@ from adapters.store import (
 )
 from domain.commands import Command
 from domain.decide import decide
-from domain.errors import RegistryError, UnknownAgreement
+from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
 from domain.holders import Directory
 from domain.stream import Stream
 from domain.values import Provenance
 
 ATTEMPTS = 8
+UNSEALED = ("written before debtreg signed its log: its hash chain holds, but nothing binds its entries to who"
+            " recorded them until an administrator records (which seals it)")
+
+
+class LoadInterrupted(RegistryError):
+    rule = "a load records whole entries, in order; a rerun completes it"
 
 
 class Listed(DomainEvent):
@@ -97,23 +105,33 @@ class Registry(Application):
     name = "debtreg"
     log_section_size = 1000
 
-    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, identity: Signer | None = None, read_only: bool = False) -> None:
+        """The registry at ``url``, acting as ``identity`` (whose key signs what it records); a reader needs none."""
         register_earlier_topics()
-        super().__init__(env=persistence_env(url, create_tables=not read_only))
+        super().__init__(env=persistence_env(url, read_only=read_only))
         engine = self.factory.datastore.engine
-        self.chain = Chain(engine, self.recorder.events_table_name, create=not read_only)
+        if read_only:
+            self.factory.datastore.is_sqlite_wal_mode = True  # a reader never sets the file's journal mode
+        self.identity = identity
+        self.ledger = Ledger(engine, self.recorder.events_record_cls.__table__, create=not read_only)
+        self.legacy_chain = Chain(engine, self.recorder.events_table_name, create=False)
         self.index = EventSourcedLog(self.events, stream_id("registry", "streams"), Listed)
         self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
-        if not read_only and self.initialised:
-            self._index_earlier_streams()
+        self._cache: dict[UUID, Stream] = {}
+        self._prepared = False
 
     # ---------------------------------------------------------------- storage
 
-    def save(self, *objs: Any, **kwargs: Any) -> list:
-        """Save events and chain them, in one transaction (see ``adapters.audit``)."""
+    def save(self, *objs: Any, requests: Sequence[tuple[str, str]] = (), recorded_at: datetime | None = None,
+             **kwargs: Any) -> list:
+        """Save events, sign their streams' new tree heads and claim their request ids, in one transaction
+        (see ``adapters.ledger``)."""
+        assert self.identity is not None, "writes are checked for an identity before they are decided"
         with self.factory.datastore.transaction(commit=True) as session:
             recordings = super().save(*objs, session=session, **kwargs)
-            self.chain.append(session, [recording.notification for recording in recordings])
+            self.ledger.claim_requests(session, requests)
+            self.ledger.append(session, [r.notification for r in recordings], self.identity,
+                               recorded_at or self.ledger.store_time())
         return recordings
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -130,10 +148,27 @@ class Registry(Application):
                 return
             start = page[-1].id
 
-    def verify(self, kept: Digest | None = None) -> Verification:
+    def verify(self, kept: dict | Digest | None = None, trusted: str | None = None) -> Checked:
+        """The whole log checked in one snapshot (see ``Ledger.verify``). A store written before debtreg signed
+        its log is also checked against its hash chain (and a digest kept of it then), up to where it was sealed."""
         if not self.initialised:
-            return verify(iter(()), None, kept)
-        return verify(self.notifications(), self.chain, kept)
+            return Checked(0, None, None)
+        legacy_kept = kept if isinstance(kept, Digest) else None
+        if self.legacy_chain.exists():
+            last = self.legacy_chain.last_position()
+            legacy = verify((n for n in self.notifications() if n.id <= last), self.legacy_chain, legacy_kept)
+            if not self.ledger.sealed():
+                return Checked(legacy.events, legacy.problem, None, note=UNSEALED)
+            if legacy.problem:
+                return Checked(legacy.events, f"before the log was signed: {legacy.problem}", None)
+        elif legacy_kept is not None:
+            return Checked(0, "the digest given is of the form debtreg:v1 but this store has no hash chain of that"
+                              " form: it is not the store the digest was taken of", None)
+        try:
+            names = {stream_id(kind, key).hex: f"{kind} {key}" for kind, key in self.listed()}
+        except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
+            names = {}
+        return self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
 
     def construct_mapper(self) -> EventMapper:
         return EventMapper(transcoder=self.construct_transcoder())
@@ -158,16 +193,27 @@ class Registry(Application):
         return listed or [(s.kind, s.key) for s in self._created()]
 
     def stream(self, kind: str, key: str) -> Stream | None:
-        """The stream of that kind and key, as recorded now; ``None`` if it is not on the registry."""
+        """The stream of that kind and key, as recorded now and checked against its signed tree heads;
+        ``None`` if it is not on the registry. A stream that does not verify is refused, naming the problem."""
         if not self.initialised:
             return None
         found_id = stream_id(kind, key)
-        try:
-            found = self.repository.get(found_id, projector_func=_project, deepcopy_from_cache=False)
-        except AggregateNotFoundError:
+        rows = self.ledger.stream_rows(found_id, name=f"{kind} {key}")
+        if not rows:
             return None
+        cached = self._cache.get(found_id)
+        if cached is not None and cached.version == len(rows):
+            return cached
+        if cached is not None and cached.version < len(rows):
+            found = cached.extended(tuple(self._mapped(rows[cached.version:])))
+        else:
+            found = Stream.of(self._mapped(rows))
         self._remember([found])
         return found
+
+    def _mapped(self, rows: Sequence) -> list[Event]:
+        return [self.mapper.to_domain_event(StoredEvent(r.originator_id, r.originator_version, r.topic, r.state))
+                for r in rows]
 
     def agreement(self, key: str) -> Stream:
         """An agreement's stream; refused, with the agreements there are, if it is not on the registry."""
@@ -221,13 +267,26 @@ class Registry(Application):
             event = self.mapper.to_domain_event(notification)
             yield Stream.of([event])  # type: ignore[list-item]
 
-    def _index_earlier_streams(self) -> None:
-        """List the streams of a store written before the list was kept, once, in one transaction."""
+    def _prepare_to_write(self, roles: Sequence[str], what: str) -> None:
+        """Before a write: the identity may do it; a store written before debtreg signed its log is sealed
+        (its hash chain checked, then every stream signed as it stands) and its streams listed, once."""
+        self.ledger.require(self.identity, roles, what)
+        if self._prepared or not self.initialised:
+            self._prepared = True
+            return
+        if not self.ledger.sealed() and any(True for _ in self.notifications()):
+            legacy = verify(self.notifications(), self.legacy_chain) if self.legacy_chain.exists() else None
+            if legacy is not None and legacy.problem:
+                raise Tampered(f"this store was written before debtreg signed its log, and its hash chain does not hold:"
+                               f" {legacy.problem}; it is not sealed")
+            assert self.identity is not None
+            self.ledger.seal(self.identity, self.ledger.unverified_streams())
         if self.index.get_last() is None:
             earlier = list(self._created())
             if earlier:
                 with contextlib.suppress(IntegrityError):  # another writer listed them first
                     self.save(*self._listings([(s.kind, s.key) for s in earlier]))
+        self._prepared = True
 
     def _listings(self, streams: Sequence[tuple[str, str]]) -> list[Listed]:
         last = self.index.get_last()
@@ -239,9 +298,10 @@ class Registry(Application):
 
     # ---------------------------------------------------------------- writing
 
-    def execute(self, command: Command, *, recorded_by: str, request: Request | None = None) -> Staged:
-        """Decide and record one command; decided again on fresh state if another writer won."""
-        provenance = provenance_of(command, recorded_by, request or Request())
+    def execute(self, command: Command, *, request: Request | None = None) -> Staged:
+        """Decide and record one command as the registry's identity; decided again on fresh state if another writer won."""
+        self._prepare_to_write(RECORDERS, "record")
+        provenance = provenance_of(command, self.recorder_name, request or Request())
         for attempt in range(ATTEMPTS):
             staged = self.stage(command, provenance, Workspace())
             if not staged.events:
@@ -258,12 +318,15 @@ class Registry(Application):
             " recorded: run the command again"
         )
 
-    def record(
-        self, key: str, entry: EntryIn, *, recorded_by: str, request_id: str | None = None, source: str | None = None
-    ) -> Staged:
+    def record(self, key: str, entry: EntryIn, *, request_id: str | None = None, source: str | None = None) -> Staged:
         """Record an entry given from outside (the command line, the API, a test): its command, once per request id."""
         request = Request(request_id, entry.fingerprint() if request_id else None, source)
-        return self.execute(entry.command(key), recorded_by=recorded_by, request=request)
+        return self.execute(entry.command(key), request=request)
+
+    @property
+    def recorder_name(self) -> str:
+        """Who records: the registry's identity (``nobody`` for a registry that only checks)."""
+        return self.identity.name if self.identity is not None else "nobody"
 
     def stage(self, command: Command, provenance: Provenance, workspace: Workspace) -> Staged:
         """Decide a command against the workspace (streams as earlier staged commands leave them)."""
@@ -272,6 +335,11 @@ class Registry(Application):
             earlier = stream.recorded(provenance.entry, provenance.fingerprint)
             if earlier:
                 return Staged(command, provenance, stream, earlier=earlier)
+        if provenance.entry is not None:
+            owner = self.ledger.request_stream(provenance.entry)
+            if owner is not None and owner != stream_id(command.stream_kind, command.key).hex:
+                raise ConflictingEntry(f"request id {provenance.entry!r} was used already, for another stream;"
+                                       " request ids are unique across the registry: give another")
         for kind, key in command.requires():
             if self._stream(kind, key, workspace) is None:
                 raise UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
@@ -281,27 +349,38 @@ class Registry(Application):
         return Staged(command, provenance, decision.stream, decision.events)
 
     def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
-        """Save staged commands in order, each in its own transaction."""
-        for item in staged:
-            if item.events:
-                self._save_staged([item])
-            if progress is not None:
-                progress(item)
-        self._remember([item.stream for item in staged])
+        """Save staged commands (a load of journals) in order, each in its own transaction."""
+        self._prepare_to_write((ADMINISTRATOR,), "load journals")
+        done = 0
+        try:
+            for item in staged:
+                if item.events:
+                    self._save_staged([item])
+                done += 1
+                if progress is not None:
+                    progress(item)
+        except (KeyboardInterrupt, Exception) as error:
+            reason = "interrupted" if isinstance(error, KeyboardInterrupt) else getattr(error, "args", [""])[0] or type(error).__name__
+            raise LoadInterrupted(f"the load stopped after {done} of {len(staged)} entries ({reason}); the {done} entries"
+                                  " before it are recorded, whole, and loading the same journals again records the rest") from error
+        finally:
+            self._remember([item.stream for item in staged[:done]])
 
     def now(self) -> datetime:
-        return datetime_now_with_tzinfo()
+        """The recording time: the store's, never this machine's (see ``Ledger.store_time``)."""
+        return self.ledger.store_time()
 
     def _save_staged(self, staged: Sequence[Staged]) -> None:
         events: list[DomainEvent] = [e for item in staged for e in item.events]
         created = [(item.stream.kind, item.stream.key) for item in staged if item.command.creates and item.events]
-        self.save(*events, *(self._listings(created) if created else ()))
+        requests = [(item.provenance.entry, item.stream.id.hex) for item in staged if item.provenance.entry and item.events]
+        recorded_at = max((e.timestamp for e in events), default=None)
+        self.save(*events, *(self._listings(created) if created else ()), requests=requests, recorded_at=recorded_at)
 
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""
-        if self.repository.cache is not None:
-            for stream in streams:
-                self.repository.cache.put(stream.id, stream)
+        for stream in streams:
+            self._cache[stream.id] = stream
 
     def _stream(self, kind: str, key: str, workspace: Workspace) -> Stream | None:
         found_id = stream_id(kind, key)
@@ -322,11 +401,3 @@ def provenance_of(command: Command, recorded_by: str, request: Request) -> Prove
         fingerprint=request.fingerprint,
         source=request.source,
     )
-
-
-def _project(stream: Stream | None, events: Iterable[Event]) -> Stream | None:
-    """The repository's projector: a ``Stream`` from its events, or brought up to date with new ones."""
-    new = tuple(events)
-    if stream is None:
-        return Stream.of(new) if new else None
-    return stream.extended(new) if new else stream

@@ -12,6 +12,7 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic, register_topic
@@ -48,6 +49,21 @@ def database_url(given: str | None = None) -> str:
     return url
 
 
+def read_only_url(url: str) -> str:
+    """An SQLite file's URL opened read-only (SQLite refuses any write through it); other URLs as given
+    (on PostgreSQL, read-only is the role's: see the README)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    path = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not path or path == ":memory:" or path.startswith("file:"):
+        return url
+    if not Path(path).exists():
+        return url  # nothing to protect; the reader finds no agreements and creates no tables
+    return f"sqlite:///file:{quote(str(Path(path).resolve()))}?mode=ro&uri=true"
+
+
 def shown_url(url: str) -> str:
     """A URL as it may be shown: never with its password."""
     try:
@@ -78,18 +94,19 @@ class UnsupportedStore(RegistryError):
     rule = "events are kept in SQLite or PostgreSQL"
 
 
-def persistence_env(url: str | None, *, create_tables: bool = True) -> dict[str, str]:
+def persistence_env(url: str | None, *, read_only: bool = False) -> dict[str, str]:
     """The eventsourcing settings: SQLAlchemy persistence, and a cache of streams.
 
     The cache keeps recently read streams in memory; each read still fetches
     any events recorded since (by this or another process). Streams are values
     (``domain.stream.Stream``), so the cache hands them out without copying.
-    A reader that only queries creates no tables.
+    A reader that only queries creates no tables, and opens an SQLite file read-only.
     """
+    found = database_url(url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
-        "SQLALCHEMY_URL": database_url(url),
-        "CREATE_TABLE": "y" if create_tables else "n",
+        "SQLALCHEMY_URL": read_only_url(found) if read_only else found,
+        "CREATE_TABLE": "n" if read_only else "y",
         "AGGREGATE_CACHE_MAXSIZE": "256",
         "AGGREGATE_CACHE_FASTFORWARD": "y",
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from adapters.entries import AgreementEntry, IssueEntry, TransferEntry
+from adapters.identity import ADMINISTRATOR, Signer
 from adapters.queries import Queries
 from adapters.registry import Registry
 
@@ -97,16 +98,18 @@ def main() -> None:
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as scratch:
         url = args.db or f"sqlite:///{Path(scratch) / 'bench.sqlite'}"
-        registry = Registry(url)
+        bench = Signer.generate("bench")
+        registry = Registry(url, identity=bench)
+        registry.ledger.register(bench.name, ADMINISTRATOR, bench.public_key, bench)
         events = 0
         started = time.perf_counter()
         last_day = CLOSING
         for index in range(args.agreements):
             key = f"synthetic-{index}"
             for entry in [agreement_entry(index), issue_entry()]:
-                events += len(registry.record(key, entry, recorded_by="bench").events)
+                events += len(registry.record(key, entry).events)
             for entry, day in transfers(args.transfers, rng):
-                events += len(registry.record(key, entry, recorded_by="bench").events)
+                events += len(registry.record(key, entry).events)
                 last_day = max(last_day, day)
             elapsed = time.perf_counter() - started
             print(f"\r{index + 1}/{args.agreements} agreements, {events} events, {events / elapsed:,.0f} events/s", end="", flush=True)

@@ -17,9 +17,11 @@ from urllib.parse import quote
 
 import pytest
 
+from adapters.identity import ADMINISTRATOR
 from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
+from support import ADMIN, writer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -33,8 +35,9 @@ HOW_TO_ENABLE = (
 
 @pytest.fixture
 def registry() -> Iterator[Registry]:
-    """An empty registry in memory."""
-    registry = Registry("sqlite:///:memory:")
+    """An empty registry in memory, acting as the tests' administrator."""
+    registry = Registry("sqlite:///:memory:", identity=ADMIN)
+    registry.ledger.register(ADMIN.name, ADMINISTRATOR, ADMIN.public_key, ADMIN)
     yield registry
     registry.close()
 
@@ -43,9 +46,9 @@ def registry() -> Iterator[Registry]:
 def loaded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every fixture journal loaded once per session into an SQLite file; tests get copies."""
     path = tmp_path_factory.mktemp("loaded") / "debtreg.sqlite"
-    registry = Registry(f"sqlite:///{path}")
+    registry = writer(f"sqlite:///{path}")
     try:
-        load(registry, [FIXTURES], "tests")
+        load(registry, [FIXTURES])
     finally:
         registry.close()
     return path
@@ -61,8 +64,8 @@ def loaded_url(loaded_file: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def loaded(loaded_url: str) -> Iterator[Registry]:
-    """The registry with every fixture journal loaded."""
-    registry = Registry(loaded_url)
+    """The registry with every fixture journal loaded, acting as the tests' administrator."""
+    registry = Registry(loaded_url, identity=ADMIN)
     yield registry
     registry.close()
 
@@ -106,6 +109,17 @@ def postgres_url() -> Iterator[str]:
 def store_url(request: pytest.FixtureRequest) -> str:
     """Each database the registry supports, in turn."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def loaded_store(store_url: str) -> str:
+    """Each database in turn with every fixture journal loaded: its URL."""
+    registry = writer(store_url)
+    try:
+        load(registry, [FIXTURES])
+    finally:
+        registry.close()
+    return store_url
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from adapters.identity import ADMINISTRATOR, Signer
+from adapters.identity import TREASURY as TREASURY_ROLE
+from adapters.registry import Registry
 from domain.commands import (
     AttestRegister,
     CancelNote,
@@ -153,4 +161,57 @@ def give_notice(registry, key: str, prepay_on: str, amount: str, days_before: in
     given = date.fromisoformat(prepay_on) - timedelta(days=days_before)
     entry = PrepaymentNoticeEntry.model_validate({"type": "prepayment-notice", "effective_on": given.isoformat(),
                                                   "evidence": {"document": "test"}, "prepay_on": prepay_on, "amount": amount})
-    return registry.record(key, entry, recorded_by="tests")
+    return registry.record(key, entry)
+
+
+# ------------------------------------------------------------------ identities
+
+def signer(name: str, seed: int) -> Signer:
+    """A test identity with a fixed key (so stores built in one session agree)."""
+    return Signer(name, Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32))
+
+
+ADMIN = signer("tests", 1)
+CLERK = signer("Tom Treasurer", 2)
+AUDITOR = signer("Jane Roe, External Auditor", 3)
+
+
+def enrol(url: str, *others: tuple[Signer, str]) -> None:
+    """The store at ``url`` knows ADMIN as its first administrator, and each other identity in its role."""
+    registry = Registry(url)
+    try:
+        if not registry.ledger.identity_records():
+            registry.ledger.register(ADMIN.name, ADMINISTRATOR, ADMIN.public_key, ADMIN)
+        for other, role in others:
+            if registry.ledger.current(other.name) is None:
+                registry.ledger.register(other.name, role, other.public_key, ADMIN)
+    finally:
+        registry.close()
+
+
+def writer(url: str, identity: Signer = ADMIN) -> Registry:
+    """A registry acting as ``identity`` (ADMIN unless given), enrolled on the store first."""
+    enrol(url, *([] if identity.public_key == ADMIN.public_key else [(identity, TREASURY_ROLE)]))
+    return Registry(url, identity=identity)
+
+
+def key_file(identity: Signer, directory: Path) -> Path:
+    """``identity``'s key file in ``directory`` (for the command line's --identity)."""
+    path = directory / f"{identity.public_key[:12]}.key"
+    if not path.exists():
+        identity.save(path)
+    return path
+
+
+@cache
+def _keys() -> Path:
+    return Path(tempfile.mkdtemp(prefix="debtreg-keys-"))
+
+
+def key_of(identity: Signer) -> str:
+    """``identity``'s key file, written once per session, for the command line (DEBTREG_IDENTITY)."""
+    return str(key_file(identity, _keys()))
+
+
+def admin_key() -> str:
+    return key_of(ADMIN)

@@ -26,6 +26,7 @@ from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.encoding import to_json
+from adapters.identity import IDENTITY_VARIABLE, Signer, configured_signer
 from adapters.queries import Queries
 from adapters.registry import Registry
 from adapters.render import printable
@@ -62,6 +63,12 @@ class By(str, Enum):
 @dataclass(frozen=True)
 class Settings:
     db: str | None
+    identity: str | None = None
+
+    @property
+    def signer(self) -> Signer | None:
+        """The identity this command acts as (its key file read when a write needs it)."""
+        return configured_signer(self.identity)
 
 
 def day(value: str) -> date:
@@ -129,9 +136,14 @@ def main(
         str | None,
         typer.Option("--db", metavar="URL", envvar=URL_VARIABLE, help="Database URL (sqlite:///file or postgresql://...)."),
     ] = None,
+    identity: Annotated[
+        str | None,
+        typer.Option("--identity", metavar="KEYFILE", envvar=IDENTITY_VARIABLE,
+                     help="Act as this identity (its key file): needed to record, load and manage identities."),
+    ] = None,
     _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
-    ctx.obj = Settings(db=db)
+    ctx.obj = Settings(db=db, identity=identity)
 
 
 class NoStore(RegistryError):
@@ -139,9 +151,11 @@ class NoStore(RegistryError):
 
 
 @contextmanager
-def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool = False) -> Iterator[Registry]:
+def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool = False,
+            acting: bool = True) -> Iterator[Registry]:
     """The registry, closed afterwards; refusals and database faults become messages. A reader never creates
-    a store: one that does not exist is refused, or (``missing_ok``) read as an empty one."""
+    a store: one that does not exist is refused, or (``missing_ok``) read as an empty one. A writer acts as the
+    configured identity (unless not ``acting``: making the first identity)."""
     registry: Registry | None = None
     url = ctx.obj.db or ""
     try:
@@ -150,7 +164,8 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
             if not missing_ok:
                 raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
             url = "sqlite://"  # an empty store in memory
-        registry = Registry(url, read_only=read_only)
+        signer = ctx.obj.signer if acting and not read_only else None
+        registry = Registry(url, identity=signer, read_only=read_only)
         yield registry
     except RegistryError as error:
         refuse(error, fmt)

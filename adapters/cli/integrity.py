@@ -1,41 +1,215 @@
-"""For auditors: check the log's hash chain, and take a digest to keep elsewhere."""
+"""For auditors and administrators: check the log, keep its head, prove entries, manage identities.
+
+Each stream of the registry is a Merkle tree whose heads are signed by the
+identities that recorded them (``adapters.ledger``). ``verify`` checks all of it
+in one snapshot; ``digest`` prints the registry head to keep; ``proof`` and
+``consistency`` print what ``adapters/offline_verifier.py`` checks alone.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from adapters.audit import Digest
-from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, querying
+from adapters.audit import Digest, InvalidDigest
+from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, out, querying, table
+from adapters.identity import ADMINISTRATOR, DEFAULT_KEY_FILE, ROLES, Signer
+from domain.errors import InvalidCommand
+
+identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
+                           no_args_is_help=True)
+app.add_typer(identity_app, name="identity")
+
+Trust = Annotated[
+    str | None,
+    typer.Option("--trust", metavar="KEY", help="The administrator's public key you trust (64 hex digits, or a file)."),
+]
+
+
+def _kept(value: str | None) -> dict | Digest | None:
+    """A registry head kept earlier: a file, or the JSON itself; or a digest of the form debtreg:v1:... (kept of a
+    store written before debtreg signed its log)."""
+    if value is None:
+        return None
+    if value.startswith("debtreg:v1:"):
+        try:
+            return Digest.parse(value)
+        except InvalidDigest as error:
+            raise InvalidCommand(f"--digest: {error}") from None
+    text = value if value.lstrip().startswith("{") else _read(Path(value), "--digest")
+    try:
+        kept = json.loads(text)
+    except ValueError:
+        raise InvalidCommand("--digest: not a registry head (the JSON `debtreg digest` printed)") from None
+    if not isinstance(kept, dict) or kept.get("format") != "debtreg-registry-head-v1":
+        raise InvalidCommand("--digest: not a registry head (the JSON `debtreg digest` printed)")
+    return kept
+
+
+def _key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = (value if len(value.strip()) == 64 else _read(Path(value), "--trust")).strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise InvalidCommand("--trust: a public key is 64 hex digits (`debtreg identity list` shows them)")
+    return text
+
+
+def _read(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidCommand(f"{option}: cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
 
 
 @app.command("verify")
 def verify_command(
     ctx: typer.Context,
-    digest: Annotated[str | None, typer.Option("--digest", metavar="DIGEST", help="A digest kept earlier: the log must extend it.")] = None,
+    digest: Annotated[str | None, typer.Option("--digest", metavar="FILE", help="A registry head kept earlier (`debtreg digest`): the log must extend it.")] = None,
+    trust: Trust = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Recompute the hash chain of the whole log; report the first event that does not match."""
+    """Check the whole log in one snapshot: every event under a signed tree head, every head signed by a registered
+    recording identity, every identity registered by an administrator; report the first problem."""
     with querying(ctx, fmt.value) as queries:
-        result = queries.verify(Digest.parse(digest) if digest else None)
+        result = queries.verify(_kept(digest), _key(trust))
     if fmt is TextOrJson.json:
         emit_json(result)
     elif result.intact:
-        emit(f"intact: {result.events} events chained" + (", extending the digest given" if digest else "")
-             + (f"; digest now {result.digest}" if result.digest else ""))
+        emit(f"intact: {result.events} events" + (" under signed tree heads" if result.root else "")
+             + (", extending the head given" if digest else "") + (f"; registry root {result.root}" if result.root else "")
+             + (f"\nnote: {result.note}" if result.note else ""))
     else:
-        typer.echo(f"debtreg: NOT intact after {result.events} events: {result.problem}", err=True)
+        typer.echo(f"debtreg: NOT intact: {result.problem}", err=True)
     if not result.intact:
         raise typer.Exit(1)
 
 
 @app.command("digest")
 def digest_command(ctx: typer.Context) -> None:
-    """Print the digest of the log as it stands, for an auditor to keep (after verifying it)."""
+    """Print the registry head as it stands (after verifying the log): keep it elsewhere; `verify --digest` checks
+    a later log extends it."""
     with querying(ctx) as queries:
         result = queries.verify()
     if not result.intact:
-        typer.echo(f"debtreg: the log is not intact, no digest: {result.problem}", err=True)
+        typer.echo(f"debtreg: the log is not intact, no head to keep: {result.problem}", err=True)
         raise typer.Exit(1)
-    emit(result.digest or "the log is empty")
+    emit(json.dumps(result.head, indent=2) if result.head else "the log is empty")
+
+
+@app.command("head")
+def head_command(ctx: typer.Context, key: Annotated[str, typer.Argument(metavar="AGREEMENT")]) -> None:
+    """An agreement's latest signed tree head (JSON), with the registration of who signed it."""
+    with querying(ctx, "json") as queries:
+        emit(json.dumps(queries.head(key), indent=2))
+
+
+@app.command("proof")
+def proof_command(
+    ctx: typer.Context,
+    event: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
+    size: Annotated[int | None, typer.Option("--size", metavar="N", help="Against the signed head of N entries (default: the latest).")] = None,
+) -> None:
+    """An inclusion proof of one event (JSON), for `python adapters/offline_verifier.py proof.json --trust KEY`."""
+    with querying(ctx, "json") as queries:
+        emit(json.dumps(queries.proof(event, size), indent=2))
+
+
+@app.command("consistency")
+def consistency_command(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="AGREEMENT")],
+    from_size: Annotated[int, typer.Option("--from-size", metavar="N", help="The earlier signed head's size.")],
+    to_size: Annotated[int | None, typer.Option("--to-size", metavar="N", help="The later head's size (default: the latest).")] = None,
+) -> None:
+    """A consistency proof between two signed heads of an agreement (JSON), for the offline verifier."""
+    with querying(ctx, "json") as queries:
+        emit(json.dumps(queries.consistency(key, from_size, to_size), indent=2))
+
+
+# ------------------------------------------------------------------ identities
+
+KeyFile = Annotated[Path, typer.Option("--key-file", metavar="FILE", help="Where to write the new identity's private key, to hand to its holder (never overwritten).")]
+
+
+@identity_app.command("init")
+def identity_init(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The first administrator's name.")],
+    key_file: Annotated[Path, typer.Option("--key-file", metavar="FILE", help=f"The administrator's key file: written if it does not exist, else reused. Default {DEFAULT_KEY_FILE}, which commands use when no --identity is given.")] = DEFAULT_KEY_FILE,
+) -> None:
+    """Make the first identity of a new registry: an administrator registering itself. Run again, it changes
+    nothing (the key file is reused, never overwritten)."""
+    with guarded(ctx, "text", read_only=False, acting=False) as registry:
+        signer = Signer.load(key_file) if key_file.exists() else Signer.generate(_name(name))
+        records = registry.ledger.identity_records()
+        first = records[0] if records else None
+        if first is not None and first.public_key == signer.public_key:
+            emit(f"administrator {first.name} is this registry's first identity already (key file {key_file})")
+            return
+        if first is not None:
+            raise InvalidCommand("this registry has identities already: an administrator adds more with"
+                                 " `debtreg identity add`")
+        if not key_file.exists():
+            signer.save(key_file)
+        registry.ledger.register(signer.name, ADMINISTRATOR, signer.public_key, signer)
+    emit(f"administrator {signer.name} registered; key file {key_file} (keep it private); public key {signer.public_key}")
+
+
+@identity_app.command("add")
+def identity_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME")],
+    role: Annotated[str, typer.Option("--role", metavar="ROLE", help=f"One of {', '.join(ROLES)}.")],
+    key_file: KeyFile,
+) -> None:
+    """Add an identity (administrators only); its private key is written to FILE, to hand to its holder."""
+    if role not in ROLES:
+        raise typer.BadParameter(f"{role!r} is not a role; the roles are {', '.join(ROLES)}", param_hint="--role")
+    signer = Signer.generate(_name(name))
+    with guarded(ctx, "text", read_only=False) as registry:
+        admin = ctx.obj.signer
+        registry.ledger.require(admin, ("administrator",), "manage identities")
+        if registry.ledger.current(signer.name) is not None:
+            raise InvalidCommand(f"{signer.name} is an identity already; revoke it first to give it a new key")
+        signer.save(key_file)
+        registry.ledger.register(signer.name, role, signer.public_key, admin)
+    emit(f"{role} {signer.name} registered by {admin.name}; key written to {key_file}; public key {signer.public_key}")
+
+
+@identity_app.command("revoke")
+def identity_revoke(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]) -> None:
+    """Revoke an identity (administrators only): what it signed before stays valid, nothing after."""
+    with guarded(ctx, "text", read_only=False) as registry:
+        admin = ctx.obj.signer
+        registry.ledger.require(admin, ("administrator",), "manage identities")
+        found = registry.ledger.current(name)
+        if found is None:
+            raise InvalidCommand(f"{name!r} is not an identity of this registry")
+        registry.ledger.register(found.name, "revoked", found.public_key, admin)
+    emit(f"{found.name} revoked by {admin.name}")
+
+
+@identity_app.command("list")
+def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
+    """Every identity, its role now, its public key and who registered it."""
+    with querying(ctx, fmt.value) as queries:
+        records = queries.registry.ledger.identity_records()
+    current = {r.name: r for r in records}
+    if fmt is TextOrJson.json:
+        emit_json([r.as_dict() for r in current.values()])
+        return
+    rows = [[r.name, r.role, r.public_key, r.added_by, r.added_at] for r in current.values()]
+    out.print(table("Identities", ["Name", "Role", "Public key", "Registered by", "At"], rows))
+
+
+def _name(name: str) -> str:
+    from domain.names import clean
+
+    try:
+        return clean(name)
+    except ValueError as error:
+        raise InvalidCommand(f"NAME: {error}") from None

@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.progress import Progress
 
 from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, out, querying, recording, table
-from adapters.cli.recording import RecordedBy, actor
 from adapters.journal import check, load
 from adapters.reference import reference, schema_json
 from adapters.registry import Staged
@@ -58,7 +57,7 @@ def _show(title: str, staged: Sequence[Staged], fmt: TextOrJson, *, recorded: st
 
 
 @app.command("load")
-def load_command(ctx: typer.Context, paths: Paths, recorded_by: RecordedBy = None, fmt: Format2 = TextOrJson.text) -> None:
+def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
     progress_console = Console(stderr=True)
     with recording(ctx, fmt.value) as registry, Progress(console=progress_console, transient=True,
@@ -68,7 +67,7 @@ def load_command(ctx: typer.Context, paths: Paths, recorded_by: RecordedBy = Non
             task = bar.add_task("recording", total=total)
             return lambda _: bar.advance(task)
 
-        staged = load(registry, paths, recorded_by or actor(), progress)
+        staged = load(registry, paths, progress)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
 
 
@@ -76,7 +75,7 @@ def load_command(ctx: typer.Context, paths: Paths, recorded_by: RecordedBy = Non
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
     with querying(ctx, fmt.value, missing_ok=True) as queries:
-        staged = check(queries.registry, paths, actor())
+        staged = check(queries.registry, paths)
     _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
 
 

@@ -7,8 +7,6 @@ or refused with the rule and section it breaks (exit status 1, nothing recorded)
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
@@ -48,10 +46,6 @@ EvidenceOption = Annotated[
     str, typer.Option("--evidence", metavar="DOCUMENT", help="The document that backs this entry.", show_default=True)
 ]
 SectionOption = Annotated[str | None, typer.Option("--section", metavar="SECTION", help="Section or page of that document.")]
-RecordedBy = Annotated[
-    str | None,
-    typer.Option("--recorded-by", metavar="NAME", envvar="DEBTREG_ACTOR", help="Who records this (default: your user name)."),
-]
 RequestId = Annotated[
     str | None,
     typer.Option("--request-id", metavar="ID", help="An id for this request: repeating it records nothing twice."),
@@ -98,7 +92,6 @@ def record(
     on: str | None,
     evidence: str,
     section: str | None,
-    recorded_by: str | None,
     request_id: str | None,
     fmt: TextOrJson,
     **given: Any,
@@ -115,7 +108,7 @@ def record(
             entry = model.model_validate({k: v for k, v in fields.items() if v is not None})
         except ValidationError as error:
             raise invalid(error) from None
-        staged = registry.record(key, entry, recorded_by=recorded_by or actor(), request_id=request_id or f"cli/{uuid4().hex}")
+        staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
     lines = tuple(EventLine(staged.stream.ref(e), e.summary()) for e in staged.events or staged.earlier)
     if fmt is TextOrJson.json:
         emit_json(Recorded((), lines) if staged.earlier else Recorded(lines, ()))
@@ -126,10 +119,6 @@ def record(
             if staged.earlier
             else f"recorded {line.event}: {line.summary}"
         )
-
-
-def actor() -> str:
-    return os.environ.get("DEBTREG_ACTOR") or getpass.getuser()
 
 
 @app.command()
@@ -146,13 +135,12 @@ def transfer(
     registered_name: Annotated[str | None, typer.Option("--registered-name", metavar="NAME", help="Name to register the new note in.")] = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a transfer: notes surrendered, new ones issued to the transferee (the agreement's exchange of notes)."""
     given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note, "new_holder": new_holder}
-    record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
 
 
@@ -167,12 +155,11 @@ def prepay(
     curve: Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For an optional prepayment with a make-whole: "1y=1.25,2y=1.60,...".')] = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a prepayment, allocated pro rata to the notes' unpaid principal."""
-    record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
 
 
@@ -187,13 +174,11 @@ def pay(
     series: Series = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a scheduled payment, allocated to the holders of record pro rata."""
-    common = {"on": on, "evidence": evidence, "section": section, "recorded_by": recorded_by,
-              "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
+    common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
     if kind is PaymentKind.interest:
         record(ctx, agreement, InterestEntry, due_on=due, **common)
     elif kind is PaymentKind.required:
@@ -212,13 +197,12 @@ def notice(
     series: Series = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record notice of an optional prepayment to the holders (--date is the day it is given); the
     prepayment must follow it on the date and for the amount given."""
-    record(ctx, agreement, PrepaymentNoticeEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, PrepaymentNoticeEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, prepay_on=prepay_on, amount=amount, series=series)
 
 
@@ -231,12 +215,11 @@ def replace_note(
     reason: Annotated[Reason, typer.Option("--reason", help="lost, stolen, destroyed or mutilated.")],
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a new note of like tenor issued for a lost, stolen, destroyed or mutilated one."""
-    record(ctx, agreement, NoteReplacementEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, NoteReplacementEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, note=note, reason=reason.value)
 
 
@@ -248,12 +231,11 @@ def cancel(
     note: Annotated[int, typer.Option("--note", metavar="NUMBER", help="The note the Company acquired.")],
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a note the Company acquired, cancelled and not reissued."""
-    record(ctx, agreement, CancellationEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, CancellationEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, note=note)
 
 
@@ -267,12 +249,11 @@ def consent(
     signed_as: Annotated[str | None, typer.Option("--signed-as", metavar="NAME", help="The name on the signature page, if different.")] = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a holder's written consent to an amendment."""
-    record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
 
 
@@ -287,7 +268,6 @@ def record_horizon(
                                           help="The last date payments are evidenced, or current.")] = "current",
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
@@ -299,7 +279,7 @@ def record_horizon(
     def until(value: str) -> str | None:
         return None if value.strip().casefold() == "current" else value
 
-    record(ctx, agreement, RecordHorizonEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, RecordHorizonEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, register=until(register), payments=until(payments))
 
 
@@ -310,7 +290,6 @@ def reverse(
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why the entry was wrong.")],
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
@@ -323,5 +302,5 @@ def reverse(
         raise typer.BadParameter(f"{event!r} is not an event id; history shows them as barnes-1995:12")
     with recording(ctx, fmt.value) as registry:
         kind = registry.named(key).kind
-    record(ctx, key, ReversalEntry, on=None, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, key, ReversalEntry, on=None, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, target=int(position), reason=reason, of=kind)

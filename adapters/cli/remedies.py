@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app
-from adapters.cli.recording import EvidenceOption, RecordedBy, RequestId, SectionOption, record
+from adapters.cli.recording import EvidenceOption, RequestId, SectionOption, record
 from adapters.entries import AccelerationEntry, EventOfDefaultEntry, RescissionEntry, WaiverEntry
 
 Holders = Annotated[list[str], typer.Option("--by", metavar="HOLDER", help="A holder acting (repeatable; full name or a unique part).")]
@@ -29,12 +29,11 @@ def default_command(
     curve: Curve = None,
     evidence: EvidenceOption = "treasury entry",
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record an Event of Default; on a clause that accelerates automatically, the notes become due with it."""
-    record(ctx, agreement, EventOfDefaultEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, EventOfDefaultEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, clause=clause, description=description, treasury_curve=curve)
 
 
@@ -48,12 +47,11 @@ def accelerate(
     curve: Curve = None,
     evidence: EvidenceOption = "treasury entry",
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record holders declaring the notes due on a continuing Event of Default, tallied against the agreement's share."""
-    record(ctx, agreement, AccelerationEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, AccelerationEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, declared_by=by, default=default, treasury_curve=curve)
 
 
@@ -66,12 +64,11 @@ def rescind(
     acceleration: Annotated[int | None, typer.Option("--acceleration", metavar="N", help="The acceleration's event number (default: the latest).")] = None,
     evidence: EvidenceOption = "treasury entry",
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record holders annulling a declaration of acceleration."""
-    record(ctx, agreement, RescissionEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, RescissionEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, declared_by=by, acceleration=acceleration)
 
 
@@ -86,11 +83,10 @@ def waive(
     payment_terms: Annotated[bool, typer.Option("--payment-terms", help="It changes the amount or time of a payment, or a rate.")] = False,
     evidence: EvidenceOption = "treasury entry",
     section: SectionOption = None,
-    recorded_by: RecordedBy = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a waiver by holders, checked against the consent the provisions waived need."""
-    record(ctx, agreement, WaiverEntry, on=on, evidence=evidence, section=section, recorded_by=recorded_by,
+    record(ctx, agreement, WaiverEntry, on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, provisions=provision, given_by=by, defaults=default or [],
            payment_terms=payment_terms)

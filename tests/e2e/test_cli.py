@@ -15,7 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from adapters.identity import TREASURY
 from conftest import FIXTURES, ROOT
+from support import CLERK, admin_key, enrol, key_of
 
 DEBTREG = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or shutil.which("debtreg")
 
@@ -51,9 +53,9 @@ class Ran:
     stderr: str
 
 
-def debtreg(*args: str, db: str | None, check: bool = True) -> Ran:
-    """The command run in-process, as typer's runner runs it."""
-    runner = CliRunner(env={"DEBTREG_ACTOR": "e2e", "DEBTREG_DATABASE_URL": None})
+def debtreg(*args: str, db: str | None, check: bool = True, identity: str | None = None) -> Ran:
+    """The command run in-process, as typer's runner runs it (as the tests' administrator unless told)."""
+    runner = CliRunner(env={"DEBTREG_IDENTITY": identity or admin_key(), "DEBTREG_DATABASE_URL": None})
     result = runner.invoke(app, [*(("--db", db) if db else ()), *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -66,7 +68,7 @@ def debtreg(*args: str, db: str | None, check: bool = True) -> Ran:
 def installed(*args: str, db: str | None, check: bool = True) -> subprocess.CompletedProcess:
     """The installed entry point in a real process, as a shell runs it."""
     env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
-    env["DEBTREG_ACTOR"] = "e2e"
+    env["DEBTREG_IDENTITY"] = admin_key()
     command = [DEBTREG, *(("--db", db) if db else ()), *args]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     if check:
@@ -112,9 +114,10 @@ def test_loading_again_records_nothing_new(db):
 
 def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
     next_event = len(history(db)) + 1
+    enrol(db, (CLERK, TREASURY))
     result = debtreg(
         "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--new-holder",
-        "--amount", "1,000,000", "--evidence", "transfer request of 2003-02-28", db=db,
+        "--amount", "1,000,000", "--evidence", "transfer request of 2003-02-28", db=db, identity=key_of(CLERK),
     )
     assert result.stdout.startswith(
         f"recorded barnes-1995:{next_event}: transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC"
@@ -124,7 +127,7 @@ def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
     assert rows[0] == ["holder", "7.13%", "notes"]
     assert rows[-2:] == [["Lincoln Investment Management, Inc.", "5150000.00", "11"], ["New Holder LLC", "1000000.00", "10"]]
     last = history(db)[-1]
-    assert (last["recorded_by"], last["evidence"]["document"], last["effective_on"]) == ("e2e", "transfer request of 2003-02-28", "2003-03-03")
+    assert (last["recorded_by"], last["evidence"]["document"], last["effective_on"]) == ("Tom Treasurer", "transfer request of 2003-02-28", "2003-03-03")
 
 
 def test_a_refused_transfer_exits_non_zero_names_the_rule_and_changes_nothing(db):
@@ -180,8 +183,11 @@ def test_a_malformed_date_is_a_usage_error(db):
     assert "is not a date; write it as YYYY-MM-DD" in result.stderr
 
 
-def test_the_database_url_can_come_from_the_environment(sqlite_url):
-    env = {**os.environ, "DEBTREG_DATABASE_URL": sqlite_url}
+def test_the_database_url_and_the_identity_can_come_from_the_environment(sqlite_url, tmp_path):
+    key = tmp_path / "admin.key"
+    env = {**os.environ, "DEBTREG_DATABASE_URL": sqlite_url, "DEBTREG_IDENTITY": str(key)}
+    subprocess.run([DEBTREG, "identity", "init", "Ann Administrator", "--key-file", str(key)], check=True, capture_output=True, env=env)
+    assert oct(key.stat().st_mode & 0o777) == "0o600", "a key file is its owner's alone"
     subprocess.run([DEBTREG, "load", str(FIXTURES)], check=True, capture_output=True, env=env, cwd=ROOT)
     result = subprocess.run([DEBTREG, "agreements", "--format", "json"], check=True, capture_output=True, env=env, text=True)
     assert [a["agreement"] for a in json.loads(result.stdout)] == ["barnes-1995", "barnes-2000", "novascotia-1999"]
@@ -198,6 +204,8 @@ def test_every_command_explains_itself():
 
 
 def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url):
+    made = debtreg("identity", "init", "tests", "--key-file", admin_key(), db=postgres_url).stdout
+    assert made.startswith("administrator tests registered; key file"), "an existing key file is reused"
     debtreg("load", str(FIXTURES), db=postgres_url)
     assert debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=postgres_url).stdout == ANNEX_1995
 
@@ -275,10 +283,11 @@ def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
 
 
 def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_path):
-    digest = debtreg("digest", db=db).stdout.strip()
-    assert digest.startswith("debtreg:v1:")
+    kept = tmp_path / "head.json"
+    kept.write_text(debtreg("digest", db=db).stdout)
+    assert json.loads(kept.read_text())["format"] == "debtreg-registry-head-v1"
     debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder", "--new-holder", "--amount", "1,000,000", db=db)
-    assert debtreg("verify", "--digest", digest, db=db).stdout.startswith("intact:")
+    assert debtreg("verify", "--digest", str(kept), db=db).stdout.startswith("intact: ")
     import sqlite3
 
     path = db.removeprefix("sqlite:///")
@@ -286,7 +295,21 @@ def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_p
         connection.execute("UPDATE debtreg_events SET state = ? WHERE id = 3", (b'{"edited":1}',))
     result = debtreg("verify", db=db, check=False)
     assert result.returncode == 1
-    assert "NOT intact after 2 events: the event at position 3" in result.stderr
+    assert "NOT intact: event 2 of agreement barnes-1995 does not match the tree head signed by tests" in result.stderr
+
+
+def test_a_view_of_a_tampered_store_refuses_in_text_and_json_naming_the_event(db):
+    import sqlite3
+
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as connection:
+        connection.execute("UPDATE debtreg_events SET state = replace(state, '1800000.00', '1900000.00') WHERE id = 9")
+    text = debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=db, check=False)
+    data = debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "json", db=db, check=False)
+    assert (text.returncode, text.stdout, data.returncode) == (1, "", 1)
+    assert "event 8 of agreement barnes-1995 does not match the tree head" in text.stderr
+    error = json.loads(data.stdout)["error"]
+    assert error["type"] == "Tampered" and "event 8 of agreement barnes-1995" in error["message"]
+    assert "TOTAL" not in data.stdout + text.stderr
 
 
 def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):

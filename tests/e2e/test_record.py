@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from support import admin_key
 
 BEFORE_ANYTHING = "2003-04-02T17:00:00Z"
 
@@ -43,7 +44,7 @@ AT_MATURITY = {
 
 
 def run(db: str, *args: str):
-    result = CliRunner(env={"DEBTREG_ACTOR": "tests", "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
+    result = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     return result
 

@@ -31,11 +31,11 @@ from adapters.entries import (
     TransferEntry,
     WaiverEntry,
 )
-from adapters.registry import Registry
 from domain.errors import RegistryError
 from domain.events import AGREEMENT
 from domain.state import AgreementState
 from domain.timeline import Timeline
+from support import writer
 
 HOLDERS = ["Alpha Life", "Beta Mutual", "Gamma Insurance"]
 START, MATURITY = date(2000, 1, 5), date(2009, 1, 5)
@@ -68,10 +68,10 @@ class Adversary(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.registry = Registry(self.url)
+        self.registry = writer(self.url)
         self.key = f"machine-{uuid4().hex[:10]}"
         for entry in agreement(self.key):
-            self.registry.record(self.key, entry, recorded_by="machine")
+            self.registry.record(self.key, entry)
         self.valid = self.accepted = 0
 
     def teardown(self) -> None:
@@ -99,7 +99,7 @@ class Adversary(RuleBasedStateMachine):
         before = self.stored()
         try:
             entry = model.model_validate({"evidence": {"document": "machine"}, **fields})
-            self.registry.record(self.key, entry, recorded_by="machine")
+            self.registry.record(self.key, entry)
         except (RegistryError, ValidationError) as refusal:
             assert self.stored() == before, f"a refused {model.__name__} left a trace: {fields}"
             assert not valid, f"a valid {model.__name__} was refused: {fields}: {refusal}"
@@ -205,7 +205,7 @@ def run(url: str, examples: int) -> None:
     try:
         Adversary.TestCase().runTest()
     finally:
-        registry = Registry(url)
+        registry = writer(url)
         try:
             assert registry.verify().intact, "the log must verify after every run"
         finally:

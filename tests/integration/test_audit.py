@@ -1,21 +1,32 @@
-"""Tamper evidence on SQLite and PostgreSQL: edits, deletions and reorderings are caught."""
+"""Tamper evidence on SQLite and PostgreSQL: every edit, deletion, reordering and forged append is caught,
+by `verify` and by the views; proofs check alone; only a recording identity's key makes a log that verifies."""
 
-from uuid import UUID
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from adapters.audit import Digest, chained, entry_hash
 from adapters.entries import TransferEntry
+from adapters.identity import AUDITOR, TREASURY, NotAllowed, Signer
 from adapters.journal import load
+from adapters.ledger import Tampered, entry_bytes, head_message, leaf_hash
+from adapters.queries import Queries
 from adapters.registry import Registry
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
+from support import ADMIN, CLERK, signer, writer
+from support import AUDITOR as JANE
+
+VERIFIER = ROOT / "adapters" / "offline_verifier.py"
+BARNES = "agreement barnes-1995"
 
 
 @pytest.fixture
 def store(store_url):
-    registry = Registry(store_url)
-    load(registry, [FIXTURES], "tests")
+    registry = writer(store_url)
+    load(registry, [FIXTURES])
     yield registry
     registry.close()
 
@@ -25,82 +36,188 @@ def sql(registry: Registry, statement: str, **values) -> None:
         connection.execute(text(statement), values)
 
 
-def reopened(store_url: str) -> Registry:
-    return Registry(store_url)
+def barnes_ids(registry: Registry) -> list[int]:
+    """The row ids of barnes-1995's events, in the order of its stream."""
+    stream = registry.agreement("barnes-1995").id
+    with registry.factory.datastore.engine.connect() as connection:
+        table = registry.ledger.events_table
+        rows = connection.execute(table.select().where(table.c.originator_id == stream).order_by(table.c.originator_version))
+        return [r.id for r in rows]
 
 
-def transfer(registry: Registry, amount: str) -> None:
+def transfer(registry: Registry, amount: str, to: str = "New Holder") -> None:
     entry = TransferEntry.model_validate(
-        {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"}, "from": "Lincoln", "to": "New Holder", "new_holder": True, "amount": amount}
+        {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"}, "from": "Lincoln", "to": to,
+         "new_holder": True, "amount": amount}
     )
-    registry.record("barnes-1995", entry, recorded_by="tests")
+    registry.record("barnes-1995", entry)
 
 
-def test_a_log_written_by_debtreg_verifies(store):
+def refused_view(store_url: str) -> str:
+    """What a fresh reader's view of barnes-1995 says: it must refuse, naming the problem."""
+    reader = Registry(store_url, read_only=True)
+    try:
+        with pytest.raises(Tampered) as refused:
+            Queries(reader).register("barnes-1995", None)
+        return str(refused.value)
+    finally:
+        reader.close()
+
+
+def test_a_log_written_by_debtreg_verifies_with_a_head_per_stream(store):
     result = store.verify()
     assert result.intact and result.events == len(store.recorder.select_notifications(start=None, limit=10_000))
-    assert str(result.digest).startswith(f"debtreg:v1:{result.events}:")
+    head = result.head
+    assert head["format"] == "debtreg-registry-head-v1" and head["events"] == result.events
+    assert {s["signer"] for s in head["streams"]} == {"tests"}
 
 
-def test_an_edited_event_is_caught_at_its_position(store):
-    sql(store, "UPDATE debtreg_events SET state = :state WHERE id = 7", state=b'{"tampered":true}')
-    result = store.verify()
-    assert not result.intact and result.events == 6
-    assert "the event at position 7" in result.problem and "changed after it was recorded" in result.problem
+def test_an_edited_event_is_caught_by_verify_and_by_the_views(store, store_url):
+    sql(store, "UPDATE debtreg_events SET state = :state WHERE id = :id", state=b'{"tampered":true}', id=barnes_ids(store)[6])
+    problem = store.verify().problem
+    assert problem.startswith(f"event 7 of {BARNES} does not match the tree head signed by tests")
+    assert "event 7 of agreement barnes-1995 does not match" in refused_view(store_url)
 
 
-def test_a_deleted_event_is_caught(store):
-    sql(store, "DELETE FROM debtreg_events WHERE id = 9")
-    assert store.verify().problem == "the event at position 9 is missing (deleted?)"
+def test_a_deleted_event_is_caught(store, store_url):
+    sql(store, "DELETE FROM debtreg_events WHERE id = :id", id=barnes_ids(store)[8])
+    assert store.verify().problem == f"event 9 of {BARNES} is missing (deleted?)"
+    assert "event 9 of agreement barnes-1995 is missing" in refused_view(store_url)
 
 
-def test_an_event_deleted_with_its_chain_entry_breaks_the_chain_at_the_next(store):
-    sql(store, "DELETE FROM debtreg_events WHERE id = 9")
-    sql(store, "DELETE FROM debtreg_chain WHERE position = 9")
-    assert store.verify().problem.startswith("the chain breaks at position 10")
+def test_the_last_event_deleted_with_its_head_passes_alone_but_not_against_the_head_kept(store):
+    kept = store.verify().head
+    last = barnes_ids(store)[-1]
+    stream = store.agreement("barnes-1995").id.hex
+    sql(store, "DELETE FROM debtreg_events WHERE id = :id", id=last)
+    sql(store, "DELETE FROM debtreg_heads WHERE stream = :s AND size = (SELECT MAX(size) FROM debtreg_heads WHERE stream = :s)", s=stream)
+    assert store.verify().intact, "a truncation that removes its head too verifies on its own"
+    assert store.verify(kept).problem == f"{BARNES} had 30 events in the head kept; it has 29: events were removed"
 
 
 def test_reordered_events_are_caught(store):
-    sql(store, "UPDATE debtreg_events SET id = 1000 WHERE id = 11")
-    sql(store, "UPDATE debtreg_events SET id = 11 WHERE id = 12")
-    sql(store, "UPDATE debtreg_events SET id = 12 WHERE id = 1000")
-    result = store.verify()
-    assert not result.intact and "position 11" in result.problem
-
-
-def test_a_truncated_log_passes_alone_but_not_against_the_digest_kept(store):
-    kept = store.verify().digest
-    last = kept.position
-    sql(store, "DELETE FROM debtreg_events WHERE id = :id", id=last)
-    sql(store, "DELETE FROM debtreg_chain WHERE position = :id", id=last)
-    assert store.verify().intact
-    assert store.verify(kept).problem == f"the log ends before position {last} of the digest kept: events were removed"
-
-
-def test_a_later_log_extends_the_digest_kept(store, store_url):
-    kept = store.verify().digest
-    transfer(store, "1,000,000")
-    later = reopened(store_url)
-    try:
-        result = later.verify(Digest.parse(str(kept)))
-        assert result.intact and result.digest.position > kept.position
-    finally:
-        later.close()
-
-
-def test_a_chain_rewritten_to_cover_an_edit_still_fails_the_digest_kept(store):
-    kept = store.verify().digest
-    sql(store, "UPDATE debtreg_events SET state = :state WHERE id = 5", state=b'{"rewritten":true}')
+    first, second = barnes_ids(store)[10:12]
     with store.factory.datastore.engine.begin() as connection:
-        rows = connection.execute(text("SELECT id, originator_id, originator_version, topic, state FROM debtreg_events ORDER BY id")).all()
-        previous = "0" * 64
-        for row in rows:
-            stream = UUID(bytes=row.originator_id) if isinstance(row.originator_id, bytes) else UUID(str(row.originator_id))
-            entry = entry_hash(row.id, stream, row.originator_version, row.topic, row.state)
-            previous = chained(previous, entry)
-            connection.execute(
-                text("UPDATE debtreg_chain SET entry_hash = :e, chain_hash = :c WHERE position = :p"),
-                {"e": entry, "c": previous, "p": row.id},
-            )
-    assert store.verify().intact, "a full rewrite verifies on its own"
-    assert "has been rewritten" in store.verify(kept).problem
+        states = dict(connection.execute(text("SELECT id, state FROM debtreg_events WHERE id IN (:a, :b)"), {"a": first, "b": second}).all())
+        topics = dict(connection.execute(text("SELECT id, topic FROM debtreg_events WHERE id IN (:a, :b)"), {"a": first, "b": second}).all())
+        for here, there in ((first, second), (second, first)):
+            connection.execute(text("UPDATE debtreg_events SET state = :s, topic = :t WHERE id = :id"),
+                               {"s": states[there], "t": topics[there], "id": here})
+    assert "event 11 of agreement barnes-1995 does not match" in store.verify().problem
+
+
+def forge(registry: Registry, identity: Signer) -> None:
+    """An append made with table access alone: a copy of the last event as the next, under a new head signed by
+    ``identity``'s key and recomputed exactly as debtreg would."""
+    stream = registry.agreement("barnes-1995")
+    ledger = registry.ledger
+    with ledger.engine.begin() as connection:
+        table = ledger.events_table
+        last = connection.execute(table.select().where(table.c.originator_id == stream.id)
+                                  .order_by(table.c.originator_version.desc()).limit(1)).one()
+        connection.execute(table.insert().values(originator_id=stream.id, originator_version=last.originator_version + 1,
+                                                 topic=last.topic, state=last.state))
+        old = connection.execute(ledger.heads.select().where(ledger.heads.c.stream == stream.id.hex)
+                                 .order_by(ledger.heads.c.size.desc()).limit(1)).one()
+        from adapters.ledger import _frontier, _frontier_root, _push
+
+        frontier = _push(_frontier(old.frontier), leaf_hash(entry_bytes(stream.id.hex, old.size + 1, last.topic, bytes(last.state))))
+        head = {"stream": stream.id.hex, "size": old.size + 1, "root": _frontier_root(frontier).hex(),
+                "recorded_at": old.recorded_at, "signer": identity.name, "public_key": identity.public_key}
+        connection.execute(ledger.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
+                                                        signature=identity.sign(head_message(head))))
+
+
+def test_a_forged_append_with_a_recomputed_head_fails_without_a_registered_key(store, store_url):
+    forge(store, signer("tests", 99))  # the administrator's name, another key
+    problem = store.verify().problem
+    assert problem == f"the tree head of {BARNES} at 31 events is not signed by a recording identity an administrator registered: forged?"
+    assert "forged?" in refused_view(store_url)
+
+
+def test_a_forger_who_also_registers_a_key_of_their_own_is_caught(store):
+    mallory = signer("Mallory", 98)
+    record = {"name": "Mallory", "role": TREASURY, "public_key": mallory.public_key, "added_at": "2003-01-01T00:00:00+00:00",
+              "added_by": "tests", "signed_by": mallory.public_key}
+    from adapters.ledger import identity_message
+
+    with store.ledger.engine.begin() as connection:
+        connection.execute(store.ledger.identities.insert().values(**record, signature=mallory.sign(identity_message(record))))
+    forge(store, mallory)
+    assert store.verify().problem == "Mallory was registered by tests, who was not then an administrator"
+
+
+def test_an_auditor_reads_and_verifies_but_cannot_record_and_treasury_can(store, store_url):
+    store.ledger.register(JANE.name, AUDITOR, JANE.public_key, ADMIN)
+    store.ledger.register(CLERK.name, TREASURY, CLERK.public_key, ADMIN)
+    auditor = Registry(store_url, identity=JANE)
+    try:
+        before = auditor.verify().head
+        with pytest.raises(NotAllowed, match="Jane Roe, External Auditor is registered as auditor; to record needs the role treasury or administrator"):
+            transfer(auditor, "1,000,000")
+        with pytest.raises(NotAllowed, match="load journals needs the role administrator"):
+            load(auditor, [FIXTURES])
+        assert auditor.verify().head == before, "nothing was recorded"
+    finally:
+        auditor.close()
+    clerk = Registry(store_url, identity=CLERK)
+    try:
+        transfer(clerk, "1,000,000")
+        assert clerk.verify().intact
+        assert Queries(clerk).history("barnes-1995")[-1].recorded_by == "Tom Treasurer"
+    finally:
+        clerk.close()
+
+
+def test_a_revoked_identity_records_nothing_more_and_what_it_signed_still_verifies(store, store_url):
+    store.ledger.register(CLERK.name, TREASURY, CLERK.public_key, ADMIN)
+    clerk = Registry(store_url, identity=CLERK)
+    try:
+        transfer(clerk, "1,000,000")
+        store.ledger.register(CLERK.name, "revoked", CLERK.public_key, ADMIN)
+        with pytest.raises(NotAllowed, match="registered as revoked"):
+            transfer(clerk, "1,000,000", to="Another Holder")
+        assert clerk.verify().intact
+    finally:
+        clerk.close()
+
+
+def offline(bundle: dict, trusted: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """The standalone verifier, run as an auditor would: a copy of the file alone, a bare Python."""
+    alone = tmp_path / "alone"
+    alone.mkdir(exist_ok=True)
+    (alone / "offline_verifier.py").write_bytes(VERIFIER.read_bytes())
+    (alone / "bundle.json").write_text(json.dumps(bundle))
+    return subprocess.run([sys.executable, "-I", "offline_verifier.py", "bundle.json", "--trust", trusted],
+                          capture_output=True, text=True, cwd=alone, timeout=60)
+
+
+def test_an_entry_is_proved_alone_and_a_later_head_is_consistent_with_the_one_published(store, tmp_path):
+    views = Queries(store)
+    published = views.head("barnes-1995")["head"]
+    proof = views.proof("barnes-1995:21")
+    assert proof["entry"]["version"] == 21 and proof["head"]["root"] == published["root"]
+    checked = offline(proof, ADMIN.public_key, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    other = {s["stream"] for s in store.verify().head["streams"]} - {proof["entry"]["stream"]}
+    assert not any(stream in json.dumps(proof) for stream in other), "the proof shows no other agreement's data"
+
+    transfer(store, "1,000,000")
+    later = views.consistency("barnes-1995", published["size"])
+    assert (later["old"]["root"], later["new"]["size"]) == (published["root"], published["size"] + 1)
+    checked = offline(later, ADMIN.public_key, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    proof["entry"]["state"] = proof["entry"]["state"][:-4] + "AAAA"
+    assert offline(proof, ADMIN.public_key, tmp_path).returncode == 1, "an altered entry does not prove"
+    assert offline(later, signer("someone else", 97).public_key, tmp_path).returncode == 1, "nor a key not trusted"
+
+
+def test_identities_replaced_wholesale_are_caught_by_the_key_trusted(store):
+    trusted = ADMIN.public_key
+    assert store.verify(trusted=trusted).intact
+    impostor = signer("tests", 96)
+    with store.ledger.engine.begin() as connection:
+        connection.execute(store.ledger.identities.delete())
+    store.ledger.register(impostor.name, "administrator", impostor.public_key, impostor)
+    assert store.verify(trusted=trusted).problem.startswith("the registry's first administrator is not the key trusted")

@@ -12,15 +12,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from adapters.entries import TransferEntry
-from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
 from domain.errors import RegistryError
+from support import ADMIN, admin_key, writer
 
 DEBTREG = str(Path(sys.executable).parent / "debtreg")
 
@@ -46,22 +45,14 @@ def clerk(url: str, taker: str, barrier, results) -> None:
                 barrier.wait(timeout=60)
             return staged
 
-    registry = Racing(url)
+    registry = Racing(url, identity=ADMIN)
     try:
-        staged = registry.record("barnes-1995", lincoln_sells_everything_to(taker), recorded_by=taker)
+        staged = registry.record("barnes-1995", lincoln_sells_everything_to(taker))
         results.put((taker, "recorded", staged.refs))
     except RegistryError as error:
         results.put((taker, type(error).__name__, str(error)))
     finally:
         registry.close()
-
-
-@pytest.fixture
-def loaded_store(store_url):
-    registry = Registry(store_url)
-    load(registry, [FIXTURES], "tests")
-    registry.close()
-    return store_url
 
 
 def test_two_processes_checking_the_same_holding_cannot_both_transfer_it(loaded_store):
@@ -76,7 +67,7 @@ def test_two_processes_checking_the_same_holding_cannot_both_transfer_it(loaded_
     assert sorted(kind for _, kind, _ in outcomes) == ["UnknownHolder", "recorded"]
     [(loser, _, message)] = [o for o in outcomes if o[1] != "recorded"]
     assert "'Lincoln' is not a holder of 7.13% notes on 2003-03-03" in message
-    registry = Registry(loaded_store)
+    registry = writer(loaded_store)
     try:
         view = Queries(registry).register("barnes-1995", date(2003, 3, 3))
         holders = {h.holder: h.principal["7.13%"] for h in view.holders}
@@ -88,7 +79,7 @@ def test_two_processes_checking_the_same_holding_cannot_both_transfer_it(loaded_
 
 
 def test_two_debtreg_commands_at_once_one_records_and_one_is_refused(loaded_store):
-    env = {**os.environ, "DEBTREG_ACTOR": "clerk"}
+    env = {**os.environ, "DEBTREG_IDENTITY": admin_key()}
     commands = [
         subprocess.Popen(
             [DEBTREG, "--db", loaded_store, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln",
@@ -128,7 +119,7 @@ def synthetic_journal(path: Path, transfers: int) -> None:
 
 
 def count_events(url: str) -> int:
-    registry = Registry(url)
+    registry = writer(url)
     try:
         with registry.factory.datastore.engine.connect() as connection:
             return connection.execute(text("SELECT COUNT(*) FROM debtreg_events")).scalar()
@@ -140,14 +131,15 @@ def test_a_load_killed_part_way_leaves_whole_entries_and_a_rerun_completes_it(st
     journal = tmp_path / "crash.toml"
     synthetic_journal(journal, 1500)
     count_events(store_url)  # creates the tables before the race starts
-    process = subprocess.Popen([DEBTREG, "--db", store_url, "load", str(journal)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    env = {**os.environ, "DEBTREG_IDENTITY": admin_key()}
+    process = subprocess.Popen([DEBTREG, "--db", store_url, "load", str(journal)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env)
     deadline = time.monotonic() + 120
     while count_events(store_url) < 300 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL, "the load finished before it could be killed"
-    partial = Registry(store_url)
+    partial = writer(store_url)
     try:
         by_entry: dict[str, int] = {}
         for event in partial.agreement("crash-test").events:
@@ -157,8 +149,8 @@ def test_a_load_killed_part_way_leaves_whole_entries_and_a_rerun_completes_it(st
     finally:
         partial.close()
     assert 300 <= recorded < 1500
-    subprocess.run([DEBTREG, "--db", store_url, "load", str(journal)], check=True, capture_output=True, cwd=ROOT)
-    complete = Registry(store_url)
+    subprocess.run([DEBTREG, "--db", store_url, "load", str(journal)], check=True, capture_output=True, cwd=ROOT, env=env)
+    complete = writer(store_url)
     try:
         final: dict[str, int] = {}
         for event in complete.agreement("crash-test").events:

@@ -8,15 +8,15 @@ import pytest
 from adapters.entries import ReversalEntry, TransferEntry
 from adapters.journal import load
 from adapters.queries import Queries
-from adapters.registry import Registry
 from conftest import FIXTURES
 from domain.errors import BackdatingConflict, ConflictingEntry, InvalidCommand
+from support import writer
 
 
 @pytest.fixture
 def store(store_url):
-    registry = Registry(store_url)
-    load(registry, [FIXTURES], "tests")
+    registry = writer(store_url)
+    load(registry, [FIXTURES])
     yield registry
     registry.close()
 
@@ -26,12 +26,12 @@ def transfer(registry, on, giver, taker, amount, request=None):
         {"type": "transfer", "effective_on": on, "evidence": {"document": "t"}, "from": giver, "to": taker, "amount": amount,
          "new_holder": True}
     )
-    return registry.record("barnes-1995", entry, recorded_by="clerk", request_id=request or f"{on}/{taker}/{amount}")
+    return registry.record("barnes-1995", entry, request_id=request or f"{on}/{taker}/{amount}")
 
 
 def reverse(registry, target, reason="recorded in error"):
     entry = ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "target": target, "reason": reason})
-    return registry.record("barnes-1995", entry, recorded_by="controller", request_id=f"reverse/{target}")
+    return registry.record("barnes-1995", entry, request_id=f"reverse/{target}")
 
 
 def holdings(registry, on, known_at=None):

@@ -19,6 +19,7 @@ from adapters.entries import TransferEntry
 from adapters.queries import Queries
 from adapters.registry import Registry
 from domain.errors import UnknownAgreement
+from support import writer
 
 DATA = Path(__file__).parent / "data"
 DIGEST_BY_0_1 = Digest.parse("debtreg:v1:7:cf2a69cf3c81afd4ebeb9b1820dd61f29c081bee3862afa12eb66578bceac8d0")
@@ -49,12 +50,12 @@ def test_a_store_written_by_release_0_1_replays_its_register_history_and_reversa
 
 
 def test_the_first_writer_lists_the_earlier_streams_and_records_on_top_of_them(earlier):
-    registry = Registry(earlier)
+    registry = writer(earlier)
     try:
         entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2003-01-02", "evidence": {"document": "t"},
                                               "from": "Gamma", "to": "Delta Life", "new_holder": True,
                                               "amount": "500,000"})
-        [event] = registry.record("small-2001", entry, recorded_by="tests").events
+        [event] = registry.record("small-2001", entry).events
         assert event.originator_version == 7 and [c.number for c in event.issued] == [7, 8]
         assert registry.index.get_last() is not None
         result = registry.verify(DIGEST_BY_0_1)

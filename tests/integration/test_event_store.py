@@ -13,6 +13,7 @@ from adapters.queries import Queries
 from adapters.registry import Registry, Request, Workspace, provenance_of
 from conftest import FIXTURES
 from domain.errors import OverTransfer, UnknownHolder
+from support import writer
 
 
 def transfer_entry(amount: str) -> TransferEntry:
@@ -35,14 +36,14 @@ def everything(registry: Registry):
 
 @pytest.fixture
 def store(store_url):
-    registry = Registry(store_url)
-    load(registry, [FIXTURES], "tests")
+    registry = writer(store_url)
+    load(registry, [FIXTURES])
     yield registry
     registry.close()
 
 
 def test_a_reopened_store_replays_to_the_seed_registers(store, store_url):
-    reopened = Registry(store_url)
+    reopened = writer(store_url)
     try:
         for key, total in [("barnes-1995", "18750000"), ("novascotia-1999", "70000000"), ("barnes-2000", "60000000")]:
             view = Queries(reopened).register(key, date(2003, 2, 5))
@@ -64,13 +65,13 @@ def test_amounts_are_stored_as_decimal_strings_and_dates_as_iso_text(store):
 def test_a_refused_command_leaves_the_store_exactly_as_it_was(store):
     before = everything(store)
     with pytest.raises(OverTransfer):
-        store.record("barnes-1995", transfer_entry("7,000,000"), recorded_by="tests")
+        store.record("barnes-1995", transfer_entry("7,000,000"))
     assert everything(store) == before
 
 
 def test_a_recorded_transfer_is_read_back_by_another_connection(store, store_url):
-    staged = store.record("barnes-1995", transfer_entry("1,000,000"), recorded_by="tests")
-    other = Registry(store_url)
+    staged = store.record("barnes-1995", transfer_entry("1,000,000"))
+    other = writer(store_url)
     try:
         view = Queries(other).register("barnes-1995", date(2003, 3, 1))
         assert {h.holder: h.principal["7.13%"] for h in view.holders}["New Holder"] == D(1000000)
@@ -80,14 +81,14 @@ def test_a_recorded_transfer_is_read_back_by_another_connection(store, store_url
 
 
 def test_two_writers_on_stale_state_cannot_both_save(store, store_url):
-    other = Registry(store_url)
+    other = writer(store_url)
     try:
         command = transfer_entry("6,150,000").command("barnes-1995")
         stale = other.stage(command, provenance_of(command, "clerk two", Request()), Workspace())
-        store.record("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk one")
+        store.record("barnes-1995", transfer_entry("6,150,000"))
         with pytest.raises(IntegrityError):
             other.save(*stale.events)
         with pytest.raises(UnknownHolder, match="'Lincoln' is not a holder of 7.13% notes on 2003-03-01"):
-            other.record("barnes-1995", transfer_entry("6,150,000"), recorded_by="clerk two")
+            other.record("barnes-1995", transfer_entry("6,150,000"))
     finally:
         other.close()

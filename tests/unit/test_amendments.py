@@ -38,7 +38,7 @@ def text_view(registry: Registry, key: str, day: date):
 
 def record(registry, key, model, **fields):
     entry = model.model_validate({"effective_on": "2003-06-02", "evidence": {"document": "test"}, **fields})
-    return registry.record(key, entry, recorded_by="tests")
+    return registry.record(key, entry)
 
 
 def test_section_7_7_is_the_seeds_original_until_2003_02_04_and_exhibit_a_from_2003_02_05(loaded):
@@ -103,7 +103,7 @@ def test_all_three_amendments_are_effective_as_of_2003_02_05(loaded):
 
 
 def test_without_the_kar_guarantys_delivery_none_of_the_three_amendments_is_effective(registry):
-    load(registry, [p for p in sorted(FIXTURES.glob("*.toml")) if p.name != "kar-guaranty.toml"], "tests")
+    load(registry, [p for p in sorted(FIXTURES.glob("*.toml")) if p.name != "kar-guaranty.toml"])
     for key in ("barnes-1995", "novascotia-1999", "barnes-2000"):
         [state] = [s for s in amendments(key, registry.streams()) if s.status != "not on file"]
         assert state.status == "pending"
@@ -244,7 +244,7 @@ def test_a_released_guaranty_no_longer_stands_behind_the_released_agreement(load
     entry = GuarantyReleaseEntry.model_validate(
         {"type": "guaranty-release", "effective_on": "2004-01-01", "evidence": {"document": "test"}, "agreements": ["barnes-2000"]}
     )
-    loaded.record("kar-2003", entry, recorded_by="tests")
+    loaded.record("kar-2003", entry)
     streams = loaded.streams()
     assert "kar-2003" not in [g.guaranty for g in guaranties_as_of("barnes-2000", streams, date(2004, 1, 1)).guaranties]
     assert "kar-2003" in [g.guaranty for g in guaranties_as_of("barnes-2000", streams, date(2003, 12, 31)).guaranties]

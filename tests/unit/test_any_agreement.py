@@ -13,6 +13,7 @@ from adapters.journal import load
 from adapters.registry import Registry
 from adapters.template import TEMPLATE
 from domain.errors import RegistryError
+from support import writer
 
 ACME = TEMPLATE  # a fresh $10,000,000 6.00% agreement: notes 1 and 2, interest on March 15 and September 15
 
@@ -221,8 +222,8 @@ def stored(registry: Registry) -> list:
 def acme(tmp_path: Path) -> Registry:
     (tmp_path / "acme.toml").write_text(ACME)
     (tmp_path / "text.toml").write_text(TEXT)
-    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    load(registry, [tmp_path / "acme.toml"], "tests")
+    registry = writer(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    load(registry, [tmp_path / "acme.toml"])
     yield registry
     registry.close()
 
@@ -232,7 +233,7 @@ def test_every_entry_type_loads_from_a_journal(acme, tmp_path, case):
     path = tmp_path / "case.toml"
     path.write_text(GOOD[case])
     before = len(stored(acme))
-    staged = load(acme, [path], "tests")
+    staged = load(acme, [path])
     assert all(item.events for item in staged) and len(stored(acme)) > before
 
 
@@ -245,7 +246,7 @@ def test_every_entry_type_refuses_a_bad_value_at_its_line_and_records_nothing(ac
     path.write_text(text.replace(value, spoiled, 1))
     before = stored(acme)
     with pytest.raises(RegistryError) as refused:
-        load(acme, [path], "tests")
+        load(acme, [path])
     assert words in str(refused.value)
     assert _refused_at(path, refused.value) in _lines_of(text, value), str(refused.value)
     assert stored(acme) == before
@@ -260,10 +261,10 @@ def test_every_term_refuses_a_bad_value_at_its_line_and_records_nothing(tmp_path
     assert value in text
     path = tmp_path / "acme.toml"
     path.write_text(text.replace(value, spoiled, 1))
-    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    registry = writer(f"sqlite:///{tmp_path / 'store.sqlite'}")
     try:
         with pytest.raises(RegistryError) as refused:
-            load(registry, [path], "tests")
+            load(registry, [path])
         assert words in str(refused.value)
         assert _refused_at(path, refused.value) in _lines_of(text, value), str(refused.value)
         assert stored(registry) == []

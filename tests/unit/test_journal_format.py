@@ -13,6 +13,7 @@ from adapters.cli import app
 from adapters.reference import reference, schema
 from adapters.template import TEMPLATE
 from conftest import FIXTURES, ROOT
+from support import admin_key, enrol
 
 
 def as_json(value):
@@ -64,8 +65,9 @@ def test_the_schema_refuses_what_loading_refuses():
 
 def test_the_template_checks_then_loads_and_shows_its_terms(tmp_path):
     path = tmp_path / "acme-2024.toml"
-    runner = CliRunner(env={"DEBTREG_ACTOR": "tests"})
+    runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key()})
     db = ["--db", f"sqlite:///{tmp_path / 'store.sqlite'}"]
+    enrol(db[1])
     path.write_text(runner.invoke(app, ["template"]).stdout)
     checked = runner.invoke(app, [*db, "check", str(path), "--format", "json"])
     assert checked.exit_code == 0, checked.output

@@ -49,7 +49,7 @@ def line_of(path: Path, fragment: str) -> int:
 
 def test_loading_the_fixtures_twice_records_nothing_the_second_time(loaded):
     before = stored(loaded)
-    staged = load(loaded, [FIXTURES], "tests")
+    staged = load(loaded, [FIXTURES])
     assert all(not item.events for item in staged)
     assert stored(loaded) == before
 
@@ -57,7 +57,7 @@ def test_loading_the_fixtures_twice_records_nothing_the_second_time(loaded):
 def test_a_journal_entry_is_recorded_with_its_source_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER)
     next_event = loaded.agreement("barnes-1995").version + 1
-    [staged] = load(loaded, [path], "tests")
+    [staged] = load(loaded, [path])
     assert staged.refs == [f"barnes-1995:{next_event}"]
     assert staged.provenance.source == f"{path}:5"
     assert staged.provenance.entry == "test/t1"
@@ -66,14 +66,14 @@ def test_a_journal_entry_is_recorded_with_its_source_line(loaded, tmp_path):
 def test_invalid_toml_is_refused_with_its_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER + 'amount = "2"\n')
     with pytest.raises(InvalidJournal, match=r"not valid TOML: .*line 14"):
-        load(loaded, [path], "tests")
+        load(loaded, [path])
 
 
 def test_a_float_for_money_is_refused_at_its_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER.replace('amount = "1,000,000"', "amount = 1000000.0"))
     before = stored(loaded)
     with pytest.raises(InvalidJournal) as refused:
-        load(loaded, [path], "tests")
+        load(loaded, [path])
     assert str(refused.value).startswith(f"{path}:{line_of(path, 'amount =')}: entry.0.transfer.amount:")
     assert "is a float; write money as a string" in str(refused.value)
     assert stored(loaded) == before
@@ -82,20 +82,20 @@ def test_a_float_for_money_is_refused_at_its_line(loaded, tmp_path):
 def test_an_unknown_field_is_refused_at_its_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER.replace("amount =", "ammount ="))
     with pytest.raises(InvalidJournal, match=r"ammount: is not a field this entry has; did you mean 'amount'\?") as refused:
-        load(loaded, [path], "tests")
+        load(loaded, [path])
     assert str(refused.value).startswith(f"{path}:{line_of(path, 'ammount')}:")
 
 
 def test_an_entry_without_evidence_is_refused_at_the_entry(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER.replace('evidence = { document = "treasury entry" }\n', ""))
     with pytest.raises(InvalidJournal, match=r"test.toml:5: entry.0.transfer.evidence: is required"):
-        load(loaded, [path], "tests")
+        load(loaded, [path])
 
 
 def test_entries_need_ids_that_are_unique(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER + TRANSFER.replace("2003-03-01", "2003-03-02"))
     with pytest.raises(InvalidJournal, match="entry id 't1' is used twice"):
-        load(loaded, [path], "tests")
+        load(loaded, [path])
 
 
 def test_a_total_row_that_does_not_add_up_is_refused(loaded, tmp_path):
@@ -122,7 +122,7 @@ def test_a_refused_entry_refuses_the_whole_load_and_records_nothing(loaded, tmp_
     path = journal(tmp_path, HEADER + good + too_much)
     before = stored(loaded)
     with pytest.raises(Exception, match=rf"{path}:14: entry 'too-much': .*cannot transfer \$9,000,000.00"):
-        load(loaded, [path], "tests")
+        load(loaded, [path])
     assert stored(loaded) == before
 
 
@@ -131,29 +131,29 @@ def test_a_schedule_of_holders_that_disagrees_with_the_replay_fails_the_load(reg
     text = text.replace('total = "18,750,000"', 'total = "18,750,001"')
     path = journal(tmp_path, text, "barnes-1995.toml")
     with pytest.raises(RegisterMismatch, match=r"Lincoln Investment Management, Inc. 7.13%: register \$6,150,000.00, schedule \$6,150,001.00"):
-        load(registry, [path], "tests")
+        load(registry, [path])
     assert stored(registry) == []
 
 
 def test_the_same_entry_id_with_other_content_is_refused(loaded, tmp_path):
-    load(loaded, [journal(tmp_path, HEADER + TRANSFER)], "tests")
+    load(loaded, [journal(tmp_path, HEADER + TRANSFER)])
     changed = journal(tmp_path, HEADER + TRANSFER.replace('"1,000,000"', '"2,000,000"'), "changed.toml")
     before = stored(loaded)
     with pytest.raises(ConflictingEntry, match="entry 'test/t1' is already recorded"):
-        load(loaded, [changed], "tests")
+        load(loaded, [changed])
     assert stored(loaded) == before
 
 
 def test_entries_for_an_agreement_not_on_the_registry_are_refused(registry, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER)
     with pytest.raises(UnknownAgreement, match="no agreement 'barnes-1995'"):
-        load(registry, [path], "tests")
+        load(registry, [path])
 
 
 def test_journals_load_after_the_journals_they_depend_on(registry, tmp_path):
     journal(tmp_path, (FIXTURES / "barnes-1995.toml").read_text(), "barnes-1995.toml")
     journal(tmp_path, HEADER.replace('title =', 'depends_on = ["barnes-1995"]\ntitle =') + TRANSFER, "a-first-by-name.toml")
-    staged = load(registry, [tmp_path], "tests")
+    staged = load(registry, [tmp_path])
     assert [item.provenance.entry for item in staged][-1] == "test/t1"
 
 

@@ -23,7 +23,7 @@ CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 
 def record(registry, model, **fields):
     entry = model.model_validate({"evidence": {"document": "test"}, **fields})
-    return registry.record("barnes-1995", entry, recorded_by="tests")
+    return registry.record("barnes-1995", entry)
 
 
 def schedule(registry, as_of, key="barnes-1995"):

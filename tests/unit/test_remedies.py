@@ -26,8 +26,8 @@ from adapters.entries import (
 )
 from adapters.journal import load
 from adapters.queries import Queries
-from adapters.registry import Registry
 from domain.errors import RegistryError, ShareNotMet
+from support import writer
 
 CURVE = "1y=4.00,2y=4.20,3y=4.40,5y=4.60,7y=4.80,10y=5.00"
 
@@ -103,8 +103,8 @@ KEY = "synthetic-2020"
 @pytest.fixture
 def book(tmp_path: Path):
     (tmp_path / "synthetic.toml").write_text(SYNTHETIC)
-    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    load(registry, [tmp_path / "synthetic.toml"], "tests")
+    registry = writer(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    load(registry, [tmp_path / "synthetic.toml"])
     for due in ("2020-12-15", "2021-06-15", "2021-12-15", "2022-06-15", "2022-12-15", "2023-06-15", "2023-12-15",
                 "2024-06-15", "2024-12-15"):
         record(registry, InterestEntry, type="interest", effective_on=due)
@@ -113,7 +113,7 @@ def book(tmp_path: Path):
 
 
 def record(registry, model, key=KEY, **fields):
-    return registry.record(key, model.model_validate({"evidence": {"document": "test"}, **fields}), recorded_by="tests")
+    return registry.record(key, model.model_validate({"evidence": {"document": "test"}, **fields}))
 
 
 def stored(registry):
@@ -224,9 +224,9 @@ def test_holders_of_51_percent_annul_a_declaration_once_other_sums_are_paid(book
 
 def test_an_annulment_waits_for_the_sums_due_before_the_declaration(tmp_path):
     (tmp_path / "synthetic.toml").write_text(SYNTHETIC)
-    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    registry = writer(f"sqlite:///{tmp_path / 'store.sqlite'}")
     try:
-        load(registry, [tmp_path / "synthetic.toml"], "tests")  # no interest recorded: the December 2020 coupon is unpaid
+        load(registry, [tmp_path / "synthetic.toml"])  # no interest recorded: the December 2020 coupon is unpaid
         default(registry, on="2021-03-01")
         record(registry, AccelerationEntry, type="acceleration", effective_on="2021-03-10",
                declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)

@@ -34,7 +34,7 @@ CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 
 def record(registry, key, model, **fields):
     entry = model.model_validate({"evidence": {"document": "test"}, **fields})
-    return registry.record(key, entry, recorded_by="tests")
+    return registry.record(key, entry)
 
 
 def stored(registry):
@@ -116,7 +116,7 @@ def test_a_second_text_is_refused_dated_after_or_backdated_before_the_first(load
     text = {"type": "text", "file": "text/barnes-1995.toml"}
     entry = TextEntry.model_validate({"evidence": {"document": "test"}, "effective_on": "1995-12-02", **text}).resolve(FIXTURES)
     with pytest.raises(InvalidCommand, match="the text of barnes-1995 is already on file"):
-        loaded.record("barnes-1995", entry, recorded_by="tests")
+        loaded.record("barnes-1995", entry)
     book = as_of_2003()
     book.record(RecordText(key=book.key, effective_on=date(1996, 1, 2), evidence=TREASURY, provisions=(), source="a", source_sha256="0"))
     with pytest.raises(BackdatingConflict, match=r"would invalidate barnes-1995:7 \(text on file.*already on file"):

@@ -15,11 +15,12 @@ from adapters.queries import Queries
 from adapters.registry import Registry
 from adapters.template import TEMPLATE
 from domain.errors import BackdatingConflict, UnknownAgreement, UnknownTransferee
+from support import writer
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Registry:
-    registry = Registry(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    registry = writer(f"sqlite:///{tmp_path / 'store.sqlite'}")
     yield registry
     registry.close()
 
@@ -28,7 +29,7 @@ def loaded(store: Registry, tmp_path: Path, *texts: str) -> Queries:
     for n, text in enumerate(texts):
         path = tmp_path / f"journal-{n}.toml"
         path.write_text(text)
-        load(store, [path], "tests")
+        load(store, [path])
     return Queries(store)
 
 

@@ -1,0 +1,98 @@
+"""Who records: named identities with a role and an Ed25519 key.
+
+An identity's private key lives in a key file on its holder's machine, never in
+the store; the store keeps its public key, registered (and signed) by an
+administrator. Every recorded batch is signed with the recording identity's key,
+so whoever can write the tables but holds no key cannot append an entry that
+verifies. Roles: an auditor reads; treasury records; an administrator also loads
+journals and manages identities.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from domain.errors import RegistryError
+
+AUDITOR, TREASURY, ADMINISTRATOR, REVOKED = "auditor", "treasury", "administrator", "revoked"
+ROLES = (AUDITOR, TREASURY, ADMINISTRATOR)
+RECORDERS = (TREASURY, ADMINISTRATOR)
+IDENTITY_VARIABLE = "DEBTREG_IDENTITY"
+DEFAULT_KEY_FILE = Path(".debtreg") / "identity.key"  # beside the default store, ./debtreg.sqlite
+
+
+class NotAllowed(RegistryError):
+    rule = "an identity does only what its role allows"
+
+
+class BadKeyFile(RegistryError):
+    rule = "a key file is the one debtreg wrote for an identity"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """An identity able to sign: its name and private key (from its key file)."""
+
+    name: str
+    key: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls, name: str) -> Signer:
+        return cls(name, Ed25519PrivateKey.generate())
+
+    @property
+    def public_key(self) -> str:
+        raw = self.key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return raw.hex()
+
+    def sign(self, message: bytes) -> str:
+        return self.key.sign(message).hex()
+
+    def save(self, path: Path) -> None:
+        """Write the key file, readable by its owner only; an existing file is never overwritten."""
+        seed = self.key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                      serialization.NoEncryption())
+        content = json.dumps({"debtreg_identity": 1, "name": self.name, "private_key": seed.hex()}, indent=2)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise BadKeyFile(f"{path} exists already; a key file is never overwritten: choose another path") from None
+        except OSError as error:
+            raise BadKeyFile(f"cannot write the key file {path}: {error.strerror}") from None
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(content + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Signer:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(data["name"], Ed25519PrivateKey.from_private_bytes(bytes.fromhex(data["private_key"])))
+        except OSError as error:
+            raise BadKeyFile(f"cannot read the key file {path}: {error.strerror}") from None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise BadKeyFile(f"{path} is not a debtreg key file (made by `debtreg identity add`)") from None
+
+
+def signed_by(public_key: str, message: bytes, signature: str) -> bool:
+    """Whether ``signature`` (hex) is ``public_key``'s (hex) Ed25519 signature of ``message``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key)).verify(bytes.fromhex(signature), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def configured_signer(path: str | None) -> Signer | None:
+    """The identity the command line acts as: ``--identity`` (or ``$DEBTREG_IDENTITY``), else the key file
+    ``debtreg identity init`` writes by default, if there is one; else none."""
+    if path:
+        return Signer.load(Path(path).expanduser())
+    return Signer.load(DEFAULT_KEY_FILE) if DEFAULT_KEY_FILE.exists() else None

@@ -1,0 +1,565 @@
+"""Tamper evidence: each stream's entries as a Merkle tree, every batch signed by who recorded it.
+
+Every save appends its events to their streams' trees (RFC 6962, as in
+Certificate Transparency) and writes, in the same transaction, one signed tree
+head per stream: its size, root and the recording time, signed with the
+recording identity's Ed25519 key. Streams never wait on one another: there is
+no global chain head. The registry's root is the Merkle root of every stream's
+latest head; it is what an auditor keeps (``debtreg digest``).
+
+Reading checks what is read, in one snapshot of the store: a stream's events
+rebuild its tree, and every signed head must match it and be signed by a
+recording identity an administrator registered. An edited, deleted, inserted
+or reordered event, and an event appended without a signature, are named, never
+shown as if they held. The proofs an auditor checks alone are made here too
+(``adapters.offline_verifier`` checks them).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from adapters.identity import ADMINISTRATOR, RECORDERS, REVOKED, ROLES, NotAllowed, Signer, signed_by
+from adapters.offline_verifier import (
+    consistency_proof,
+    entry_bytes,
+    head_message,
+    identity_message,
+    inclusion_path,
+    leaf_hash,
+    node_hash,
+    root,
+)
+from domain.errors import RegistryError
+
+PAGE = 2000
+
+
+class Tampered(RegistryError):
+    rule = "the log must verify: every event as recorded, under a signed tree head"
+
+
+class UnknownIdentity(RegistryError):
+    rule = "identities are registered by an administrator"
+
+
+@dataclass(frozen=True)
+class Head:
+    """A signed tree head: a stream's log of ``size`` entries has ``root``, said by ``signer`` at ``recorded_at``."""
+
+    stream: str
+    size: int
+    root: str
+    recorded_at: str
+    signer: str
+    public_key: str
+    signature: str
+
+    def as_dict(self, key: str | None = None) -> dict:
+        found = {"stream": self.stream, "size": self.size, "root": self.root, "recorded_at": self.recorded_at,
+                 "signer": self.signer, "public_key": self.public_key, "signature": self.signature}
+        return {**found, "key": key} if key else found
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    seq: int
+    name: str
+    role: str
+    public_key: str
+    added_at: str
+    added_by: str
+    signed_by: str
+    signature: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "public_key": self.public_key, "added_at": self.added_at,
+                "added_by": self.added_by, "signed_by": self.signed_by, "signature": self.signature}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking the log: how many events, the first problem, the registry head now."""
+
+    events: int
+    problem: str | None
+    head: dict | None
+    note: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+class Ledger:
+    """The tables beside the event table: signed tree heads, identities, request ids."""
+
+    def __init__(self, engine: Engine, events_table: Table, *, create: bool = True) -> None:
+        self.engine, self.events_table = engine, events_table
+        prefix = events_table.name.removesuffix("_events")
+        metadata = MetaData()
+        self.heads = Table(
+            f"{prefix}_heads", metadata,
+            Column("stream", String(32), primary_key=True),
+            Column("size", Integer, primary_key=True),
+            Column("root", String(64), nullable=False),
+            Column("frontier", Text, nullable=False),
+            Column("recorded_at", String(40), nullable=False),
+            Column("signer", String(200), nullable=False),
+            Column("public_key", String(64), nullable=False),
+            Column("signature", String(128), nullable=False),
+        )
+        self.identities = Table(
+            f"{prefix}_identities", metadata,
+            Column("seq", Integer, primary_key=True, autoincrement=True),
+            Column("name", String(200), nullable=False),
+            Column("role", String(20), nullable=False),
+            Column("public_key", String(64), nullable=False),
+            Column("added_at", String(40), nullable=False),
+            Column("added_by", String(200), nullable=False),
+            Column("signed_by", String(64), nullable=False),
+            Column("signature", String(128), nullable=False),
+        )
+        self.requests = Table(
+            f"{prefix}_requests", metadata,
+            Column("request", String(500), primary_key=True),
+            Column("stream", String(32), nullable=False),
+        )
+        if create:
+            metadata.create_all(engine, checkfirst=True)
+        self._present = create
+
+    @property
+    def present(self) -> bool:
+        """Whether the ledger's tables exist (a store opened read-only may predate them)."""
+        if not self._present:
+            self._present = inspect(self.engine).has_table(self.heads.name)
+        return self._present
+
+    # ---------------------------------------------------------------- writing
+
+    def append(self, session: Session, notifications: Sequence, signer: Signer, recorded_at: datetime) -> None:
+        """Extend each stream's tree with its new events and sign the new head, in the saving transaction."""
+        by_stream: dict[str, list] = {}
+        for n in sorted(notifications, key=lambda n: (stream_hex(n.originator_id), n.originator_version)):
+            by_stream.setdefault(stream_hex(n.originator_id), []).append(n)
+        when = recorded_at.astimezone(UTC).isoformat()
+        for stream, items in by_stream.items():
+            last = session.execute(
+                select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)
+            ).first()
+            size = last.size if last else 0
+            frontier = _frontier(last.frontier) if last else []
+            if items[0].originator_version != size + 1:
+                raise Tampered(f"the log of stream {stream[:8]} has a signed head of {size} events but the next event"
+                               f" recorded is No. {items[0].originator_version}: run `debtreg verify`")
+            for n in items:
+                frontier = _push(frontier, leaf_hash(entry_bytes(stream, n.originator_version, n.topic, _bytes(n.state))))
+            size += len(items)
+            head = {"stream": stream, "size": size, "root": _frontier_root(frontier).hex(), "recorded_at": when,
+                    "signer": signer.name, "public_key": signer.public_key}
+            session.execute(self.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
+                                                       signature=signer.sign(head_message(head))))
+
+    def claim_requests(self, session: Session, requests: Sequence[tuple[str, str]]) -> None:
+        """Request ids are unique across the registry: each is claimed by one stream, in the saving transaction."""
+        for request, stream in requests:
+            session.execute(self.requests.insert().values(request=request, stream=stream))
+
+    def request_stream(self, request: str) -> str | None:
+        if not self.present:
+            return None
+        with self.engine.connect() as connection:
+            return connection.execute(select(self.requests.c.stream).where(self.requests.c.request == request)).scalar()
+
+    def store_time(self) -> datetime:
+        """Recorded time from the store, never a workstation's clock: PostgreSQL's clock; for an SQLite file, the
+        writing machine's clock but never before the latest time already recorded (one sequence all writers share)."""
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "postgresql":
+                return connection.execute(text("select clock_timestamp()")).scalar_one().astimezone(UTC)
+            recorded = [connection.execute(select(func.max(self.heads.c.recorded_at))).scalar(),
+                        connection.execute(select(func.max(self.identities.c.added_at))).scalar()]
+        now = datetime.now(UTC)
+        latest = max((datetime.fromisoformat(t) for t in recorded if t), default=None)
+        return latest + timedelta(microseconds=1) if latest is not None and latest >= now else now
+
+    # ------------------------------------------------------------- identities
+
+    def identity_records(self, connection: Connection | None = None) -> list[IdentityRecord]:
+        if not self.present:
+            return []
+        if connection is None:
+            with self.engine.connect() as fresh:
+                return self.identity_records(fresh)
+        rows = connection.execute(select(self.identities).order_by(self.identities.c.seq)).all()
+        return [IdentityRecord(**row._mapping) for row in rows]
+
+    def current(self, name: str) -> IdentityRecord | None:
+        found = [r for r in self.identity_records() if r.name.casefold() == name.casefold()]
+        return found[-1] if found else None
+
+    def register(self, name: str, role: str, public_key: str, by: Signer) -> IdentityRecord:
+        """An identity added (or its role changed, or revoked) by an administrator; the first administrator
+        registers itself. Rows are only ever added."""
+        records = self.identity_records()
+        if role not in (*ROLES, REVOKED):
+            raise NotAllowed(f"{role!r} is not a role; the roles are {', '.join(ROLES)}")
+        if records:
+            admin = _current_of(records, by.name)
+            if admin is None or admin.role != ADMINISTRATOR or admin.public_key != by.public_key:
+                raise NotAllowed(f"{by.name} is not an administrator of this registry: only an administrator manages identities")
+        elif not (name == by.name and role == ADMINISTRATOR and public_key == by.public_key):
+            raise NotAllowed("this registry has no identities yet: its first is an administrator registering itself")
+        if any(r.public_key == public_key and r.name != name for r in records):
+            raise NotAllowed("that key is another identity's")
+        record = {"name": name, "role": role, "public_key": public_key, "added_at": self.store_time().isoformat(),
+                  "added_by": by.name, "signed_by": by.public_key}
+        with self.engine.begin() as connection:
+            connection.execute(self.identities.insert().values(**record, signature=by.sign(identity_message(record))))
+        found = self.current(name)
+        assert found is not None
+        return found
+
+    def require(self, signer: Signer | None, roles: Sequence[str], what: str) -> None:
+        """The acting identity is registered, with this key, in one of ``roles``."""
+        if signer is None:
+            raise NotAllowed(f"to {what} needs an identity: give --identity KEYFILE (or set DEBTREG_IDENTITY);"
+                             " an administrator makes one with `debtreg identity add`")
+        record = self.current(signer.name)
+        if record is None or record.public_key != signer.public_key:
+            raise UnknownIdentity(f"{signer.name} is not an identity of this registry (or its key file is not the one"
+                                  " registered): ask an administrator to add it")
+        if record.role not in roles:
+            raise NotAllowed(f"{signer.name} is registered as {record.role}; to {what} needs the role"
+                             f" {' or '.join(roles)}")
+
+    # ---------------------------------------------------------------- reading
+
+    def stream_rows(self, stream_id: UUID, *, verify: bool = True, name: str | None = None) -> list:
+        """A stream's stored events, checked against its latest signed head in the same snapshot of the store
+        (``name`` is what the stream is called in a problem): every event shown is one its recorder signed."""
+        stream = stream_hex(stream_id)
+        with snapshot(self.engine) as connection:
+            events = self.events_table
+            rows = connection.execute(
+                select(events).where(events.c.originator_id == stream_id).order_by(events.c.originator_version)
+            ).all()
+            if not verify or not self.present:
+                return rows
+            # the latest head alone binds every event shown; `verify` checks the earlier heads too
+            heads = [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in connection.execute(
+                select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)).all()]
+            sealed = bool(heads) or connection.execute(select(self.heads.c.stream).limit(1)).first() is not None
+            identities = self.identity_records(connection) if heads else []
+        problem = check_stream(name or f"stream {stream[:8]}", rows, heads, identities, sealed=sealed)
+        if problem and heads:  # find the first event that differs, against every head
+            with snapshot(self.engine) as connection:
+                every = [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in connection.execute(
+                    select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size)).all()]
+            problem = check_stream(name or f"stream {stream[:8]}", rows, every, identities, sealed=sealed) or problem
+        if problem:
+            raise Tampered(f"{problem}; the store does not verify (run `debtreg verify`)")
+        return rows
+
+    def latest_heads(self, connection: Connection) -> dict[str, Head]:
+        if not self.present:
+            return {}
+        latest = select(self.heads.c.stream, func.max(self.heads.c.size).label("size")).group_by(self.heads.c.stream).subquery()
+        rows = connection.execute(
+            select(self.heads).join(latest, (self.heads.c.stream == latest.c.stream) & (self.heads.c.size == latest.c.size))
+        ).all()
+        return {r.stream: Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in rows}
+
+    def heads_of(self, stream_id: UUID) -> list[Head]:
+        if not self.present:
+            return []
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(self.heads).where(self.heads.c.stream == stream_hex(stream_id)).order_by(self.heads.c.size)
+            ).all()
+        return [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in rows]
+
+    # ------------------------------------------------------------------ proofs
+
+    def inclusion(self, stream_id: UUID, version: int, size: int | None = None) -> dict:
+        """An inclusion proof of one entry against a signed head of its stream (the latest, or that of ``size``)."""
+        rows = self.stream_rows(stream_id)
+        heads = self.heads_of(stream_id)
+        head = _head_of(heads, size)
+        if not 1 <= version <= head.size:
+            raise RegistryError(f"the signed head of {head.size} entries does not cover entry {version}")
+        leaves = [_leaf(r) for r in rows[: head.size]]
+        row = rows[version - 1]
+        return {
+            "format": "debtreg-inclusion-v1",
+            "entry": {"stream": stream_hex(stream_id), "version": version, "topic": row.topic,
+                      "state": base64.b64encode(_bytes(row.state)).decode()},
+            "head": head.as_dict(),
+            "audit_path": [h.hex() for h in inclusion_path(version - 1, leaves)],
+            "identity": self._registration(head),
+        }
+
+    def consistency(self, stream_id: UUID, old_size: int, new_size: int | None = None) -> dict:
+        """A consistency proof between two signed heads of a stream."""
+        rows = self.stream_rows(stream_id)
+        heads = self.heads_of(stream_id)
+        old, new = _head_of(heads, old_size), _head_of(heads, new_size)
+        if old.size > new.size:
+            raise RegistryError(f"the head of {old.size} entries is later than the head of {new.size}")
+        leaves = [_leaf(r) for r in rows[: new.size]]
+        return {
+            "format": "debtreg-consistency-v1",
+            "old": old.as_dict(), "new": new.as_dict(),
+            "proof": [h.hex() for h in consistency_proof(old.size, leaves)],
+            "old_identity": self._registration(old), "new_identity": self._registration(new),
+        }
+
+    def _registration(self, head: Head) -> dict | None:
+        records = [r for r in self.identity_records() if r.name == head.signer and r.public_key == head.public_key]
+        return records[-1].as_dict() if records else None
+
+    # ----------------------------------------------------------------- verify
+
+    def verify(self, kept: dict | None = None, trusted: str | None = None, names: dict[str, str] | None = None) -> Checked:
+        """Everything, in one snapshot: identities registered by administrators (the first by the key
+        ``trusted``, if given), every stream's events under its signed heads, and a kept registry head extended.
+        ``names`` are what streams are called in a problem, by their hex id."""
+        def called(stream: str) -> str:
+            return (names or {}).get(stream) or f"stream {stream[:8]}"
+
+        with snapshot(self.engine) as connection:
+            identities = self.identity_records(connection)
+            problem = check_identities(identities, trusted)
+            heads: dict[str, list[Head]] = {}
+            for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
+                heads.setdefault(r.stream, []).append(Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}))
+            count, seen = 0, set()
+            for stream, rows in self._streams(connection):
+                seen.add(stream)
+                count += len(rows)
+                problem = problem or check_stream(called(stream), rows, heads.get(stream, []), identities, sealed=True)
+                if kept and not problem:
+                    problem = check_kept(called(stream), stream, rows, kept)
+            for stream in sorted(set(heads) - seen):
+                problem = problem or f"{called(stream)} has signed heads but no events: its events were deleted"
+            for stream in sorted({s["stream"] for s in (kept or {}).get("streams", [])} - seen):
+                problem = problem or f"{called(stream)} of the registry head kept has no events now: they were deleted"
+            latest = self.latest_heads(connection)
+        return Checked(count, problem, registry_head(latest) if latest else None)
+
+    def _streams(self, connection: Connection) -> Iterator[tuple[str, list]]:
+        """Every stream's stored events, a stream at a time, in one snapshot."""
+        events = self.events_table
+        current, rows, start = None, [], (UUID(int=0), 0)
+        while True:
+            page = connection.execute(
+                select(events).where(
+                    (events.c.originator_id > start[0])
+                    | ((events.c.originator_id == start[0]) & (events.c.originator_version > start[1]))
+                ).order_by(events.c.originator_id, events.c.originator_version).limit(PAGE)
+            ).all()
+            for row in page:
+                stream = stream_hex(row.originator_id)
+                if stream != current:
+                    if current is not None:
+                        yield current, rows
+                    current, rows = stream, []
+                rows.append(row)
+            if len(page) < PAGE:
+                break
+            start = (page[-1].originator_id, page[-1].originator_version)
+        if current is not None:
+            yield current, rows
+
+    def seal(self, signer: Signer, rows_by_stream: Iterator[tuple[str, list]]) -> int:
+        """Sign a head for every stream of a store written before debtreg signed its log (once, checked first)."""
+        sealed = 0
+        now = self.store_time().isoformat()
+        with self.engine.begin() as connection:
+            for stream, rows in rows_by_stream:
+                frontier: list = []
+                for row in rows:
+                    frontier = _push(frontier, _leaf(row))
+                head = {"stream": stream, "size": len(rows), "root": _frontier_root(frontier).hex(), "recorded_at": now,
+                        "signer": signer.name, "public_key": signer.public_key}
+                connection.execute(self.heads.insert().values(
+                    **head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]), signature=signer.sign(head_message(head))))
+                sealed += len(rows)
+        return sealed
+
+    def unverified_streams(self) -> list[tuple[str, list]]:
+        """Every stream's stored events as they stand (for sealing a store written before signatures)."""
+        with snapshot(self.engine) as connection:
+            return list(self._streams(connection))
+
+    def sealed(self) -> bool:
+        if not self.present:
+            return False
+        with self.engine.connect() as connection:
+            return connection.execute(select(self.heads.c.stream).limit(1)).first() is not None
+
+
+# ------------------------------------------------------------------- the checks
+
+
+def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: Sequence[IdentityRecord],
+                 *, sealed: bool) -> str | None:
+    """The first problem with the stream ``name``'s events and signed heads, in words; ``None`` if they hold."""
+    for expected, row in enumerate(rows, start=1):
+        if row.originator_version != expected:
+            return f"event {expected} of {name} is missing (deleted?)"
+    if not heads:
+        return f"{name} has {len(rows)} events and no signed tree head: written outside debtreg" if sealed and rows else None
+    frontier: list = []
+    done = 0
+    for head in heads:
+        if head.size > len(rows):
+            return f"a signed head of {name} covers {head.size} events but only {len(rows)} are in the store: events were deleted"
+        for row in rows[done: head.size]:
+            frontier = _push(frontier, _leaf(row))
+        if _frontier_root(frontier).hex() != head.root:
+            return (f"{_events(done + 1, head.size)} of {name} {'does' if head.size == done + 1 else 'do'} not match the tree head signed by {head.signer} at"
+                    f" {head.recorded_at}: changed, removed or reordered after they were recorded")
+        signer = _registered(identities, head)
+        if signer is None or not signed_by(head.public_key, head_message(head.as_dict()), head.signature):
+            return (f"the tree head of {name} at {head.size} events is not signed by a recording identity"
+                    " an administrator registered: forged?")
+        done = head.size
+    if len(rows) > done:
+        return f"{_events(done + 1, len(rows))} of {name} {'is' if len(rows) == done + 1 else 'are'} under no signed tree head: written outside debtreg"
+    return None
+
+
+def check_identities(records: Sequence[IdentityRecord], trusted: str | None) -> str | None:
+    """Every identity registered by an administrator registered before it (the first by itself; by the key
+    ``trusted``, if given)."""
+    admins: dict[str, str] = {}
+    for index, record in enumerate(records):
+        if not signed_by(record.signed_by, identity_message(record.as_dict()), record.signature):
+            return f"the registration of {record.name} is not signed by the key it names: forged?"
+        if index == 0:
+            if record.signed_by != record.public_key or record.role != ADMINISTRATOR:
+                return "the first identity is not an administrator registering itself"
+            if trusted and record.public_key != trusted:
+                return "the registry's first administrator is not the key trusted: the identities were replaced"
+        elif admins.get(record.added_by) != record.signed_by:
+            return f"{record.name} was registered by {record.added_by}, who was not then an administrator"
+        if record.role == ADMINISTRATOR:
+            admins[record.name] = record.public_key
+        else:
+            admins.pop(record.name, None)
+    return None
+
+
+def check_kept(name: str, stream: str, rows: Sequence, kept: dict) -> str | None:
+    """The log extends the registry head kept: each stream's first ``size`` events still give its root."""
+    for head in kept.get("streams", []):
+        if head["stream"] == stream:
+            if head["size"] > len(rows):
+                return f"{name} had {head['size']} events in the head kept; it has {len(rows)}: events were removed"
+            if root([_leaf(r) for r in rows[: head["size"]]]).hex() != head["root"]:
+                return f"{name} no longer extends the head kept: its first {head['size']} events were rewritten"
+    return None
+
+
+def registry_head(latest: dict[str, Head], keys: dict[str, str] | None = None) -> dict:
+    """The registry's root over every stream's latest signed head, with the heads: what an auditor keeps."""
+    ordered = [latest[s] for s in sorted(latest)]
+    leaves = [leaf_hash(f"debtreg-head-ref\0{h.stream}\0{h.size}\0{h.root}".encode()) for h in ordered]
+    return {"format": "debtreg-registry-head-v1", "root": root(leaves).hex(), "events": sum(h.size for h in ordered),
+            "streams": [h.as_dict((keys or {}).get(h.stream)) for h in ordered]}
+
+
+def _events(first: int, last: int) -> str:
+    return f"event {first}" if first == last else f"events {first}-{last}"
+
+
+def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:
+    """The identity that signed a head, in a recording role when it did (registrations before it count)."""
+    found = None
+    for record in identities:
+        if datetime.fromisoformat(record.added_at) > datetime.fromisoformat(head.recorded_at):
+            break
+        if record.name == head.signer:
+            found = record
+    if found is None or found.public_key != head.public_key or found.role not in RECORDERS:
+        return None
+    return found
+
+
+def _current_of(records: Sequence[IdentityRecord], name: str) -> IdentityRecord | None:
+    found = [r for r in records if r.name.casefold() == name.casefold()]
+    return found[-1] if found else None
+
+
+def _head_of(heads: Sequence[Head], size: int | None) -> Head:
+    if not heads:
+        raise RegistryError("this stream has no signed tree head")
+    if size is None:
+        return heads[-1]
+    for head in heads:
+        if head.size == size:
+            return head
+    raise RegistryError(f"no tree head of {size} entries was signed; the heads are of {', '.join(str(h.size) for h in heads)}")
+
+
+def _leaf(row) -> bytes:
+    return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, _bytes(row.state)))
+
+
+def _push(frontier: list, leaf: bytes) -> list:
+    """The frontier of perfect subtrees (size, root) after one more leaf: how a root is kept without the leaves."""
+    found = [*frontier, (1, leaf)]
+    while len(found) > 1 and found[-1][0] == found[-2][0]:
+        (size, left), (_, right) = found[-2], found[-1]
+        found[-2:] = [(size * 2, node_hash(left, right))]
+    return found
+
+
+def _frontier_root(frontier: Sequence) -> bytes:
+    if not frontier:
+        return root([])
+    acc = frontier[-1][1]
+    for _, subtree in reversed(frontier[:-1]):
+        acc = node_hash(subtree, acc)
+    return acc
+
+
+def _frontier(stored: str) -> list:
+    return [(size, bytes.fromhex(h)) for size, h in json.loads(stored)]
+
+
+def _bytes(state: object) -> bytes:
+    return state.encode() if isinstance(state, str) else bytes(state)  # a row edited by hand may hold text
+
+
+def stream_hex(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """One consistent view of the store for every read inside: a repeatable-read transaction on PostgreSQL,
+    a read transaction (one snapshot of the write-ahead log) on SQLite. Nothing is written."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                yield connection
+            return
+        connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.rollback()

@@ -1,0 +1,132 @@
+"""Hostile input, as an attacker or a tired clerk would type it: a clear message, never a traceback, and the
+store's head unchanged."""
+
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from adapters.registry import Registry
+from conftest import FIXTURES
+from support import admin_key, enrol
+
+LINCOLN = "Lincoln Investment Management, Inc."
+
+
+def head(url: str):
+    reader = Registry(url, read_only=True)
+    try:
+        return reader.verify().head
+    finally:
+        reader.close()
+
+
+def refused(url: str, *args: str, identity: str | None = "admin") -> str:
+    """Run a command that must be refused: exit 1 or 2, no traceback, the store's head as it was; its message."""
+    before = head(url)
+    env = {"DEBTREG_IDENTITY": admin_key() if identity == "admin" else identity, "DEBTREG_DATABASE_URL": None}
+    result = CliRunner(env=env).invoke(app, ["--db", url, *args])
+    assert result.exit_code in (1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert head(url) == before, "a refused command changed the store"
+    return result.stderr
+
+
+def transfer(to: str, amount: str = "100,000", *extra: str) -> list[str]:
+    return ["transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", to, "--amount", amount, *extra]
+
+
+@pytest.mark.parametrize(("name", "what"), [
+    ("Evil Co\nTOTAL                                            $ 99,000,000", "U+000A"),
+    ("Lincoln Investment Management, Inc.\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("\x1b[8mHidden Holder\x1b[0m", "U+001B"),
+    ("Acme \u202eeR yhsaB", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+])
+def test_a_name_that_could_forge_output_is_refused(loaded_url, name, what):
+    message = refused(loaded_url, *transfer(name, "100,000", "--new-holder"))
+    assert "--to" in message and what in message
+
+
+def test_a_look_alike_of_a_holder_is_refused_with_the_candidates(loaded_url):
+    message = refused(loaded_url, *transfer("Lincoln Investment Management Inc", "100,000", "--new-holder"))
+    assert LINCOLN in message
+
+
+@pytest.mark.parametrize("amount", ["١٠٠٬٠٠٠", "１００,０００", "100,000\u200b"])
+def test_money_only_in_ascii_digits(loaded_url, amount):
+    assert "--amount" in refused(loaded_url, *transfer("Connecticut General Life", amount))
+
+
+def test_empty_evidence_is_refused_naming_the_option(loaded_url):
+    assert "--evidence" in refused(loaded_url, *transfer("Connecticut General Life", "100,000", "--evidence", ""))
+
+
+def test_recording_without_an_identity_says_how_to_get_one(loaded_url):
+    message = refused(loaded_url, *transfer("Connecticut General Life"), identity=None)
+    assert "--identity" in message and "debtreg identity add" in message
+
+
+HEADER = b'[journal]\nid = "%s"\nagreement = "%s"\ntitle = "t"\n'
+ENTRY = b'[[entry]]\nid = "%s"\ntype = "record-horizon"\neffective_on = 2003-02-05\nevidence = { document = "x" }\n'
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"title = \"caf\xe9\"\n", "UTF-8"),
+    (b"a = " + b"[" * 200 + b"]" * 200 + b"\n", "nested"),
+    (HEADER % (b"a", b"barnes-1995") + ENTRY % b"b/c", "b/c"),
+    (HEADER % (b"a", b"") + ENTRY % b"x", "agreement"),
+])
+def test_a_hostile_journal_is_refused_naming_the_file(loaded_url, tmp_path, content, expected):
+    journal = tmp_path / "a.toml"
+    journal.write_bytes(content)
+    message = refused(loaded_url, "load", str(journal))
+    assert "a.toml" in message and expected in message
+
+
+def test_a_text_entry_may_not_name_a_device_or_a_file_elsewhere(loaded_url, tmp_path):
+    text = (FIXTURES / "barnes-1995.toml").read_text()
+    for elsewhere in ("/dev/zero", "../../etc/passwd"):
+        journal = tmp_path / "barnes-1995.toml"
+        journal.write_text(text.replace('file = "text/barnes-1995.toml"', f'file = "{elsewhere}"'))
+        message = refused(loaded_url, "load", str(journal))
+        assert "entry 'text'" in message and "be beside it" in message
+
+
+def test_a_database_password_never_appears(tmp_path):
+    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
+        app, ["--db", "postgresql://clerk:s3cret-pw@127.0.0.1:1/registry", "annex1", "barnes-1995", "--as-of", "2003-02-05"])
+    assert result.exit_code == 2 and "s3cret-pw" not in result.output and "***" in result.stderr
+
+
+def test_an_unsupported_store_or_a_missing_driver_is_a_message(monkeypatch):
+    runner = CliRunner(env={"DEBTREG_DATABASE_URL": None})
+    result = runner.invoke(app, ["--db", "mysql://u@h/db", "agreements"])
+    assert result.exit_code != 0 and "SQLite" in result.stderr and "Traceback" not in result.output
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    result = runner.invoke(app, ["--db", "postgresql://u@127.0.0.1:1/db", "agreements"])
+    assert result.exit_code == 2 and "driver is not installed (psycopg)" in result.stderr
+
+
+def test_an_interrupted_load_says_how_much_was_recorded_and_a_rerun_completes_it(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    enrol(url)
+    saved = Registry._save_staged
+    calls = []
+
+    def interrupted(self, staged):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return saved(self, staged)
+
+    monkeypatch.setattr(Registry, "_save_staged", interrupted)
+    runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
+    result = runner.invoke(app, ["--db", url, "load", str(FIXTURES)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "the load stopped after 4 of" in result.stderr and "loading the same journals again records the rest" in result.stderr
+    assert head(url)["events"] >= 4
+    monkeypatch.setattr(Registry, "_save_staged", saved)
+    assert runner.invoke(app, ["--db", url, "load", str(FIXTURES)]).exit_code == 0
+    assert head(url)["events"] == 65

@@ -1,0 +1,156 @@
+"""Trust under load and at the database: verify is exact while 8 writers record, recorded time is the store's,
+and an auditor's connection cannot write."""
+
+import multiprocessing
+import os
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+import adapters.ledger
+from adapters.cli import app
+from adapters.entries import TransferEntry
+from adapters.journal import load
+from adapters.queries import Queries
+from adapters.registry import Registry
+from conftest import FIXTURES, ROOT
+from domain.errors import RegistryError
+from support import ADMIN, admin_key, writer
+
+WRITERS = 8
+SOAK_SECONDS = 8
+
+
+def move(registry: Registry, giver: str, taker: str):
+    return registry.record("barnes-1995", TransferEntry.model_validate(
+        {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "soak"}, "from": giver, "to": taker,
+         "new_holder": True, "amount": "100,000"}))
+
+
+def soak_writer(url: str, number: int, until: float, results) -> None:
+    """A writer's process: move $100,000 from Connecticut General to a holder of its own and back, until told."""
+    registry = Registry(url, identity=ADMIN)
+    own, recorded, refused = f"Soak Holder {number}", 0, 0
+    try:
+        while time.time() < until:
+            for giver, taker in (("Connecticut General", own), (own, "Connecticut General")):
+                try:
+                    recorded += len(move(registry, giver, taker).events)
+                except RegistryError:
+                    refused += 1
+    finally:
+        registry.close()
+        results.put((number, recorded, refused))
+
+
+def test_verify_alongside_eight_writers_never_cries_wolf(loaded_store):
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    until = time.time() + SOAK_SECONDS + 5  # the writers' start-up included
+    writers = [context.Process(target=soak_writer, args=(loaded_store, n, until, results)) for n in range(WRITERS)]
+    checker = Registry(loaded_store, read_only=True)
+    initial = checker.verify().events
+    for process in writers:
+        process.start()
+    checks, alarms, sizes = 0, [], []
+    try:
+        while time.time() < until:
+            result = checker.verify()
+            checks += 1
+            sizes.append(result.events)
+            if not result.intact:
+                alarms.append(result.problem)
+    finally:
+        outcomes = [results.get(timeout=120) for _ in writers]
+        for process in writers:
+            process.join(timeout=60)
+    try:
+        final = checker.verify()
+    finally:
+        checker.close()
+    recorded = sum(r for _, r, _ in outcomes)
+    assert alarms == [], f"{len(alarms)} false alarms in {checks} checks: {alarms[:3]}"
+    assert recorded >= WRITERS and checks >= 5 and len(set(sizes)) > 1, "verify ran while the log grew"
+    assert final.intact and final.events == initial + recorded
+    print(f"\nsoak on {checker.ledger.engine.dialect.name}: {WRITERS} writers recorded {recorded} events;"
+          f" {checks} checks alongside, {len(alarms)} alarms")
+
+
+class SlowClock:
+    """A workstation whose clock is three days slow (the rest of ``datetime`` as it is)."""
+
+    fromisoformat = staticmethod(datetime.fromisoformat)
+
+    @staticmethod
+    def now(tz=None):
+        return datetime.now(tz) - timedelta(days=3)
+
+
+def test_a_writer_with_a_slow_clock_records_at_the_stores_time(loaded_store, monkeypatch):
+    registry = Registry(loaded_store, identity=ADMIN)
+    try:
+        before = max(line.recorded_at for line in Queries(registry).history("barnes-1995"))
+        monkeypatch.setattr(adapters.ledger, "datetime", SlowClock)
+        move(registry, "Connecticut General", "New Holder")
+        monkeypatch.undo()
+        recorded = Queries(registry).history("barnes-1995")[-1].recorded_at
+        assert recorded > before, "never before what the store recorded already"
+        assert abs(recorded - datetime.now(UTC)) < timedelta(minutes=5) or registry.ledger.engine.dialect.name == "sqlite"
+        known = Queries(registry).register("barnes-1995", date(2003, 3, 3), known_at=before)
+        assert "New Holder" not in {h.holder for h in known.holders}, "a slow clock does not backdate what was known"
+        assert registry.verify().intact
+    finally:
+        registry.close()
+
+
+def test_a_read_only_sqlite_store_is_viewed_and_verified_and_refuses_a_write(loaded_url):
+    reader = Registry(loaded_url, read_only=True)
+    try:
+        assert Queries(reader).annex1("barnes-1995", date(2003, 2, 5)).totals["7.13%"] == 18_750_000
+        assert reader.verify().intact
+        with pytest.raises(Exception, match="readonly"), reader.ledger.engine.begin() as connection:
+            connection.execute(text("DELETE FROM debtreg_events"))
+    finally:
+        reader.close()
+
+
+README_GRANT = "GRANT SELECT ON ALL TABLES IN SCHEMA"
+
+
+@pytest.mark.postgres
+def test_a_select_only_postgres_role_views_and_verifies_but_cannot_write(postgres_url):
+    import psycopg
+
+    registry = writer(postgres_url)
+    load(registry, [FIXTURES])
+    registry.close()
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("<!-- sql: auditor role -->"):readme.index("<!-- /sql -->")]
+    schema = postgres_url.split("search_path%3D")[-1]
+    role = f"debtreg_auditor_{uuid.uuid4().hex[:8]}"
+    statements = [line.strip() for line in block.splitlines() if line.strip().endswith(";")]
+    assert any(README_GRANT in s for s in statements)
+    plain = os.environ["DEBTREG_TEST_POSTGRES_URL"]
+    with psycopg.connect(plain, autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement.replace("debtreg_auditor", role).replace("SCHEMA public", f'SCHEMA "{schema}"'))
+    auditor_url = postgres_url.replace("postgresql://postgres@", f"postgresql://{role}@")
+    try:
+        runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
+        annex = runner.invoke(app, ["--db", auditor_url, "annex1", "barnes-1995", "--as-of", "2003-02-05"])
+        assert annex.exit_code == 0 and "TOTAL" in annex.stdout, annex.output
+        assert runner.invoke(app, ["--db", auditor_url, "verify"]).stdout.startswith("intact: 65 events")
+        written = runner.invoke(app, ["--db", auditor_url, "transfer", "barnes-1995", "--date", "2003-03-03", "--from",
+                                      "Lincoln", "--to", "X", "--new-holder", "--amount", "100,000"])
+        assert written.exit_code != 0 and "permission denied" in written.stderr and "Traceback" not in written.output
+        with psycopg.connect(auditor_url.replace("postgresql+psycopg://", "postgresql://")) as connection, \
+                pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("DELETE FROM debtreg_events")
+    finally:
+        with psycopg.connect(plain, autocommit=True) as admin:
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')
