@@ -10,6 +10,8 @@ journals and manages identities.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -79,6 +81,14 @@ class Signer:
             raise BadKeyFile(f"cannot read the key file {path}: {error.strerror}") from None
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise BadKeyFile(f"{path} is not a debtreg key file (made by `debtreg identity add`)") from None
+
+
+def token_of(signer: Signer) -> str:
+    """The API bearer token standing for ``signer``: derived from its private key (so only its key file's holder,
+    and a server given that key file, can make it), revealing nothing of the key."""
+    seed = signer.key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                    serialization.NoEncryption())
+    return hmac.new(seed, b"debtreg-api-token-v1", hashlib.sha256).hexdigest()
 
 
 def signed_by(public_key: str, message: bytes, signature: str) -> bool:

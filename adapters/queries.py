@@ -8,9 +8,10 @@ by then).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from adapters.audit import Digest
@@ -46,6 +47,45 @@ from projections.register import (
 from projections.text import Redline, Text, redline, text_as_of
 
 KnownAt = datetime | str | None
+_EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
+
+
+def known_at(value: str | None) -> KnownAt:
+    """The second clock as given: an ISO time (UTC unless it says otherwise), a date meaning the end of that day,
+    or an event ("barnes-1995:20") meaning the moment it was recorded."""
+    if value is None:
+        return None
+    text = value.strip()
+    if _EVENT_REF.fullmatch(text):
+        return text
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidCommand(
+            f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20"
+        ) from None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class EventLine:
+    event: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a recording did: the events it recorded, or those its request recorded before."""
+
+    recorded: tuple[EventLine, ...]
+    already_recorded: tuple[EventLine, ...]
+
+    @classmethod
+    def of(cls, staged) -> Recorded:  # noqa: ANN001 - a registry.Staged
+        lines = tuple(EventLine(staged.stream.ref(e), e.summary()) for e in staged.events or staged.earlier)
+        return cls((), lines) if staged.earlier else cls(lines, ())
 """The second clock: a time, or an event ("barnes-1995:20") meaning the moment it was recorded."""
 
 

@@ -46,11 +46,7 @@ def registry() -> Iterator[Registry]:
 def loaded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every fixture journal loaded once per session into an SQLite file; tests get copies."""
     path = tmp_path_factory.mktemp("loaded") / "debtreg.sqlite"
-    registry = writer(f"sqlite:///{path}")
-    try:
-        load(registry, [FIXTURES])
-    finally:
-        registry.close()
+    _loaded(f"sqlite:///{path}")
     return path
 
 
@@ -111,15 +107,25 @@ def store_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
-@pytest.fixture
-def loaded_store(store_url: str) -> str:
-    """Each database in turn with every fixture journal loaded: its URL."""
-    registry = writer(store_url)
+def _loaded(url: str) -> str:
+    registry = writer(url)
     try:
         load(registry, [FIXTURES])
     finally:
         registry.close()
-    return store_url
+    return url
+
+
+@pytest.fixture
+def loaded_store(store_url: str) -> str:
+    """Each database in turn with every fixture journal loaded: its URL."""
+    return _loaded(store_url)
+
+
+@pytest.fixture
+def loaded_postgres(postgres_url: str) -> str:
+    """PostgreSQL with every fixture journal loaded: its URL."""
+    return _loaded(postgres_url)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001

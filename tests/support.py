@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -215,3 +218,26 @@ def key_of(identity: Signer) -> str:
 
 def admin_key() -> str:
     return key_of(ADMIN)
+
+
+@contextmanager
+def select_only_role(postgres_url: str) -> Iterator[str]:
+    """The URL of a PostgreSQL role made by the README's SQL for an auditor (SELECT only), dropped afterwards."""
+    import psycopg
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme[readme.index("<!-- sql: auditor role -->"):readme.index("<!-- /sql -->")]
+    statements = [line.strip() for line in block.splitlines() if line.strip().endswith(";")]
+    assert any("GRANT SELECT ON ALL TABLES IN SCHEMA" in s for s in statements)
+    schema = postgres_url.split("search_path%3D")[-1]
+    role = f"debtreg_auditor_{uuid.uuid4().hex[:8]}"
+    plain = postgres_url.split("?")[0]
+    with psycopg.connect(plain, autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement.replace("debtreg_auditor", role).replace("SCHEMA public", f'SCHEMA "{schema}"'))
+    try:
+        yield postgres_url.replace("postgresql://postgres@", f"postgresql://{role}@")
+    finally:
+        with psycopg.connect(plain, autocommit=True) as admin:
+            admin.execute(f'DROP OWNED BY "{role}"')
+            admin.execute(f'DROP ROLE "{role}"')

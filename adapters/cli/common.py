@@ -7,12 +7,11 @@ tracebacks.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
@@ -27,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.encoding import to_json
 from adapters.identity import IDENTITY_VARIABLE, Signer, configured_signer
-from adapters.queries import Queries
+from adapters.queries import Queries, known_at
 from adapters.registry import Registry
 from adapters.render import printable
 from adapters.store import URL_VARIABLE, database_url, missing_sqlite_file, shown_url, without_secrets
@@ -79,25 +78,11 @@ def day(value: str) -> date:
 
 
 def moment(value: str | None) -> datetime | str | None:
-    """``--known-at``: an ISO time (UTC unless it says otherwise), a date meaning the end of that day,
-    or an event ("barnes-1995:20") meaning the moment it was recorded."""
-    if value is None:
-        return None
-    text = value.strip()
-    if _EVENT_REF.fullmatch(text):
-        return text
+    """``--known-at`` (see ``adapters.queries.known_at``)."""
     try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
-        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20"
-        ) from None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
-
-
-_EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
+        return known_at(value)
+    except InvalidCommand as error:
+        raise typer.BadParameter(error.message) from None
 
 
 def _version(value: bool) -> None:

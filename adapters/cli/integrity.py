@@ -16,7 +16,7 @@ import typer
 
 from adapters.audit import Digest, InvalidDigest
 from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, out, querying, table
-from adapters.identity import ADMINISTRATOR, DEFAULT_KEY_FILE, ROLES, Signer
+from adapters.identity import ADMINISTRATOR, DEFAULT_KEY_FILE, ROLES, Signer, token_of
 from domain.errors import InvalidCommand
 
 identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
@@ -191,6 +191,16 @@ def identity_revoke(ctx: typer.Context, name: Annotated[str, typer.Argument(meta
             raise InvalidCommand(f"{name!r} is not an identity of this registry")
         registry.ledger.register(found.name, "revoked", found.public_key, admin)
     emit(f"{found.name} revoked by {admin.name}")
+
+
+@identity_app.command("token")
+def identity_token(ctx: typer.Context) -> None:
+    """Print the API bearer token of the identity this command acts as (--identity): the server given its key
+    file accepts it (`debtreg serve --key-file`)."""
+    signer = ctx.obj.signer
+    if signer is None:
+        raise typer.BadParameter("give the identity's key file", param_hint="--identity")
+    emit(token_of(signer))
 
 
 @identity_app.command("list")

@@ -7,7 +7,6 @@ or refused with the rule and section it breaks (exit status 1, nothing recorded)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 from uuid import uuid4
@@ -40,6 +39,7 @@ from adapters.entries import (
     ReversalEntry,
     TransferEntry,
 )
+from adapters.queries import Recorded
 from domain.values import TREASURY_ENTRY
 
 EvidenceOption = Annotated[
@@ -70,20 +70,6 @@ class PaymentKind(str, Enum):
     maturity = "maturity"
 
 
-@dataclass(frozen=True)
-class EventLine:
-    event: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What a recording command did: the events it recorded, or those its request recorded before."""
-
-    recorded: tuple[EventLine, ...]
-    already_recorded: tuple[EventLine, ...]
-
-
 def record(
     ctx: typer.Context,
     key: str,
@@ -109,11 +95,11 @@ def record(
         except ValidationError as error:
             raise invalid(error) from None
         staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
-    lines = tuple(EventLine(staged.stream.ref(e), e.summary()) for e in staged.events or staged.earlier)
+    result = Recorded.of(staged)
     if fmt is TextOrJson.json:
-        emit_json(Recorded((), lines) if staged.earlier else Recorded(lines, ()))
+        emit_json(result)
         return
-    for line in lines:
+    for line in result.recorded or result.already_recorded:
         emit(
             f"already recorded (request {request_id!r}), nothing new: {line.event}: {line.summary}"
             if staged.earlier

@@ -63,7 +63,8 @@ def test_empty_evidence_is_refused_naming_the_option(loaded_url):
     assert "--evidence" in refused(loaded_url, *transfer("Connecticut General Life", "100,000", "--evidence", ""))
 
 
-def test_recording_without_an_identity_says_how_to_get_one(loaded_url):
+def test_recording_without_an_identity_says_how_to_get_one(loaded_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no .debtreg/identity.key here (make demo leaves one in the repository)
     message = refused(loaded_url, *transfer("Connecticut General Life"), identity=None)
     assert "--identity" in message and "debtreg identity add" in message
 

@@ -2,9 +2,7 @@
 and an auditor's connection cannot write."""
 
 import multiprocessing
-import os
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,12 +12,10 @@ from typer.testing import CliRunner
 import adapters.ledger
 from adapters.cli import app
 from adapters.entries import TransferEntry
-from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
-from conftest import FIXTURES, ROOT
 from domain.errors import RegistryError
-from support import ADMIN, admin_key, writer
+from support import ADMIN, admin_key, select_only_role
 
 WRITERS = 8
 SOAK_SECONDS = 8
@@ -118,28 +114,11 @@ def test_a_read_only_sqlite_store_is_viewed_and_verified_and_refuses_a_write(loa
         reader.close()
 
 
-README_GRANT = "GRANT SELECT ON ALL TABLES IN SCHEMA"
-
-
 @pytest.mark.postgres
-def test_a_select_only_postgres_role_views_and_verifies_but_cannot_write(postgres_url):
+def test_a_select_only_postgres_role_views_and_verifies_but_cannot_write(loaded_postgres):
     import psycopg
 
-    registry = writer(postgres_url)
-    load(registry, [FIXTURES])
-    registry.close()
-    readme = (ROOT / "README.md").read_text()
-    block = readme[readme.index("<!-- sql: auditor role -->"):readme.index("<!-- /sql -->")]
-    schema = postgres_url.split("search_path%3D")[-1]
-    role = f"debtreg_auditor_{uuid.uuid4().hex[:8]}"
-    statements = [line.strip() for line in block.splitlines() if line.strip().endswith(";")]
-    assert any(README_GRANT in s for s in statements)
-    plain = os.environ["DEBTREG_TEST_POSTGRES_URL"]
-    with psycopg.connect(plain, autocommit=True) as admin:
-        for statement in statements:
-            admin.execute(statement.replace("debtreg_auditor", role).replace("SCHEMA public", f'SCHEMA "{schema}"'))
-    auditor_url = postgres_url.replace("postgresql://postgres@", f"postgresql://{role}@")
-    try:
+    with select_only_role(loaded_postgres) as auditor_url:
         runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
         annex = runner.invoke(app, ["--db", auditor_url, "annex1", "barnes-1995", "--as-of", "2003-02-05"])
         assert annex.exit_code == 0 and "TOTAL" in annex.stdout, annex.output
@@ -150,7 +129,3 @@ def test_a_select_only_postgres_role_views_and_verifies_but_cannot_write(postgre
         with psycopg.connect(auditor_url.replace("postgresql+psycopg://", "postgresql://")) as connection, \
                 pytest.raises(psycopg.errors.InsufficientPrivilege):
             connection.execute("DELETE FROM debtreg_events")
-    finally:
-        with psycopg.connect(plain, autocommit=True) as admin:
-            admin.execute(f'DROP OWNED BY "{role}"')
-            admin.execute(f'DROP ROLE "{role}"')

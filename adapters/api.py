@@ -1,0 +1,178 @@
+"""The HTTP API: the same queries and commands as the command line, for programs and browsers.
+
+Every view is a GET taking ``as_of`` and ``known_at`` as the CLI's ``--as-of`` and ``--known-at``; every
+recording is a POST of one journal entry (the format of ``docs/journal.md``) under an ``Idempotency-Key``
+(the same key records once, across the registry). Amounts are decimal strings; refusals are RFC 9457
+problem details naming the rule and the agreement's section.
+
+Callers authenticate with a bearer token (``debtreg identity token``) standing for an identity whose key
+file the server was given; what it may do is its role in the store, read at each request (so a revocation
+takes effect at once). Reads, and everything an auditor does, go through a read-only connection: an SQLite
+file opened read-only, or on PostgreSQL the URL given as ``read_url`` (a role granted SELECT only).
+"""
+
+
+import re
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from adapters.encoding import plain
+from adapters.entries import Entry, TextEntry
+from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
+from adapters.ledger import Tampered
+from adapters.queries import Queries, Recorded, known_at
+from adapters.registry import Registry
+from adapters.store import shown_url, without_secrets
+from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
+
+PROBLEM = "application/problem+json"
+ENTRIES = TypeAdapter(Entry)
+
+
+class Unauthenticated(RegistryError):
+    rule = "every request names its identity: Authorization: Bearer TOKEN (debtreg identity token)"
+
+
+STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
+
+
+def problem(status: int, error: RegistryError | None = None, *, title: str | None = None, detail: str | None = None) -> JSONResponse:
+    """An RFC 9457 problem: its type names the kind of refusal, its title the rule broken."""
+    kind = type(error).__name__ if error is not None else "Invalid"
+    body = {
+        "type": f"/problems/{re.sub(r'(?<!^)(?=[A-Z])', '-', kind).lower()}",
+        "title": title or (error.rule if error is not None else "the request is malformed"),
+        "status": status,
+        "detail": detail or (error.message if error is not None else None),
+    }
+    if error is not None and error.section:
+        body["section"] = error.section
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = None) -> FastAPI:
+    """The API over the store at ``url``, acting for the identities whose keys are ``signers``."""
+    tokens = {token_of(s): s for s in signers}
+    reader = Registry(read_url or url, read_only=True)
+    writers: dict[str, Registry] = {}
+    lock = threading.Lock()  # one request at a time against a registry and its stream cache
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        reader.close()
+        for registry in writers.values():
+            registry.close()
+
+    app = FastAPI(title="debtreg", version="1", description=__doc__, lifespan=lifespan)
+
+    @app.exception_handler(RegistryError)
+    def refused(_: Request, error: RegistryError) -> JSONResponse:
+        return problem(STATUS.get(type(error), 422), error)
+
+    @app.exception_handler(SQLAlchemyError)
+    def database(_: Request, error: SQLAlchemyError) -> JSONResponse:
+        message = without_secrets(str(getattr(error, "orig", error)).strip().splitlines()[0], url)
+        status = 403 if "permission denied" in message or "readonly" in message else 503
+        return problem(status, title="the store refused the request", detail=f"{shown_url(url)}: {message}")
+
+    @app.exception_handler(ValidationError)
+    def malformed(_: Request, error: ValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return problem(422, title="the entry is malformed", detail=f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(_: Request, error: Exception) -> JSONResponse:
+        first = error.errors()[0]  # type: ignore[attr-defined]
+        where = ".".join(str(p) for p in first["loc"][1:]) or "request"
+        return problem(422, title="the request is malformed", detail=f"{where}: {first['msg']}")
+
+    def identity(authorization: Annotated[str | None, Header()] = None) -> Signer:
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        found = tokens.get(token)
+        if found is None:
+            raise Unauthenticated("no identity this server acts for has that token" if token else "no bearer token given")
+        return found
+
+    def role(signer: Signer) -> str:
+        record = reader.ledger.current(signer.name)
+        if record is None or record.public_key != signer.public_key or record.role not in ROLES:
+            raise NotAllowed(f"{signer.name} is not (or no longer) an identity of this registry")
+        return record.role
+
+    @contextmanager
+    def reading(signer: Signer) -> Iterator[Queries]:
+        with lock:
+            role(signer)
+            yield Queries(reader)
+
+    Who = Annotated[Signer, Depends(identity)]
+
+    def view(path: str, call: Callable[..., Any], summary: str) -> None:
+        """A GET of one query, its JSON the CLI's ``--format json``."""
+
+        def endpoint(signer: Who, request: Request, key: str | None = None) -> Any:
+            params = dict(request.query_params)
+            moment = known_at(params.pop("known_at", None))
+            with reading(signer) as queries:
+                return plain(call(queries, key, params, moment))
+
+        app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
+
+    def as_of(params: dict) -> date:
+        given = params.get("as_of")
+        if given is None:
+            raise InvalidCommand("as_of: give the business date, YYYY-MM-DD")
+        try:
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", given):
+                return date.fromisoformat(given)
+        except ValueError:
+            pass
+        raise InvalidCommand(f"as_of: {given!r} is not a date; write it as YYYY-MM-DD")
+
+    view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
+    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m), "Every holder's positions as of a date")
+    for name in ("register", "annex1", "outstanding", "status", "accrued", "guaranties"):
+        view(f"/agreements/{{key}}/{name}", lambda q, k, p, m, name=name: getattr(q, name)(k, as_of(p), m),
+             f"{name} as of a date (as known at a time)")
+    view("/agreements/{key}/schedule", lambda q, k, p, m: q.schedule(k, as_of(p), p.get("series"), m), "The payment schedule")
+    view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file")
+    view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status")
+    view("/agreements/{key}/history", lambda q, k, _p, m: q.history(k, m), "Every event, with both clocks and evidence")
+    view("/agreements/{key}/text", lambda q, k, p, m: q.text(k, as_of(p), p.get("section"), m), "The text as of a date")
+    view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
+    view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
+    view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")
+
+    @app.post("/agreements/{key}/entries", status_code=201, summary="Record one journal entry")
+    def record(key: str, body: dict, signer: Who,
+               idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> Any:
+        if not idempotency_key:
+            raise InvalidCommand("Idempotency-Key: give each request an id; sending it again records nothing twice")
+        entry = ENTRIES.validate_python(body)
+        if isinstance(entry, TextEntry):
+            raise NotAllowed("a text entry names a file: an administrator loads it with its journal (debtreg load)")
+        with lock:
+            needed = (ADMINISTRATOR,) if entry.command(key).creates else RECORDERS
+            if role(signer) not in needed:
+                raise NotAllowed(f"{signer.name} is registered as {role(signer)}; to record this needs the role"
+                                 f" {' or '.join(needed)}")
+            registry = writers.get(signer.public_key)
+            if registry is None:
+                registry = writers[signer.public_key] = Registry(url, identity=signer)
+            staged = registry.record(key, entry, request_id=f"api/{idempotency_key}", source="api")
+        result = Recorded.of(staged)
+        return JSONResponse(plain(result), status_code=200 if staged.earlier else 201)
+
+    return app
+

@@ -1,0 +1,169 @@
+"""The HTTP API, in-process and once through a real uvicorn: the CLI's figures, roles by token, requests
+recorded once, every refusal a problem document that changes nothing."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from adapters.api import create_app
+from adapters.encoding import plain
+from adapters.identity import AUDITOR, TREASURY, token_of
+from adapters.queries import Queries
+from adapters.registry import Registry
+from support import ADMIN, CLERK, enrol, key_of, select_only_role
+from support import AUDITOR as JANE
+
+DEBTREG = str(Path(sys.executable).parent / "debtreg")
+TRANSFER = {"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "transfer request"},
+            "from": "Lincoln", "to": "New Holder LLC", "new_holder": True, "amount": "1,000,000"}
+
+
+def as_(identity) -> dict:
+    return {"Authorization": f"Bearer {token_of(identity)}"}
+
+
+def head(url: str) -> dict:
+    reader = Registry(url, read_only=True)
+    try:
+        return reader.verify().head
+    finally:
+        reader.close()
+
+
+@pytest.fixture
+def api(loaded_url):
+    enrol(loaded_url, (CLERK, TREASURY), (JANE, AUDITOR))
+    with TestClient(create_app(loaded_url, [ADMIN, CLERK, JANE])) as client:
+        yield client
+
+
+def refused(api, url: str, status: int, kind: str, method: str, path: str, **request) -> dict:
+    """A call that must be refused with this status and kind of problem, the store unchanged."""
+    before = head(url)
+    response = api.request(method, path, **request)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    found = response.json()
+    assert found["type"] == f"/problems/{kind}" and found["status"] == status and found["title"] and found["detail"]
+    assert head(url) == before
+    return found
+
+
+def test_every_view_equals_the_cli_json(api, loaded_url):
+    reader = Registry(loaded_url, read_only=True)
+    try:
+        queries = Queries(reader)
+        annex = api.get("/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05"}, headers=as_(JANE)).json()
+        assert annex == plain(queries.annex1("barnes-1995", date(2003, 2, 5)))
+        assert annex["totals"] == {"7.13%": "18750000.00"}, "amounts are decimal strings"
+        then = api.get("/agreements/barnes-1995/register", params={"as_of": "2003-02-05", "known_at": "barnes-1995:8"},
+                       headers=as_(JANE)).json()
+        assert "Lincoln Investment Management, Inc." in {h["holder"] for h in then["holders"]}
+    finally:
+        reader.close()
+    for path in ("/agreements", "/agreements/barnes-1995/history", "/agreements/barnes-1995/terms", "/verify",
+                 "/agreements/barnes-1995/amendments", "/events/barnes-1995:21", "/digest"):
+        assert api.get(path, headers=as_(JANE)).status_code == 200, path
+    for view in ("status", "outstanding", "accrued", "schedule", "guaranties", "text"):
+        assert api.get(f"/agreements/barnes-1995/{view}", params={"as_of": "2003-02-05"}, headers=as_(JANE)).status_code == 200
+    assert "/agreements/{key}/entries" in api.get("/openapi.json").json()["paths"]
+
+
+def test_treasury_records_once_per_idempotency_key(api, loaded_url):
+    first = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "t-1"})
+    assert first.status_code == 201, first.text
+    [line] = first.json()["recorded"]
+    assert line["summary"].startswith("transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC")
+    again = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "t-1"})
+    assert again.status_code == 200 and again.json()["already_recorded"] == [line]
+    history = api.get("/agreements/barnes-1995/history", headers=as_(JANE)).json()
+    assert history[-1]["recorded_by"] == "Tom Treasurer" and history[-1]["event"] == line["event"]
+    changed = {**TRANSFER, "amount": "2,000,000"}
+    refused(api, loaded_url, 422, "conflicting-entry", "POST", "/agreements/barnes-1995/entries", json=changed,
+            headers={**as_(CLERK), "Idempotency-Key": "t-1"})
+
+
+def test_an_auditor_reads_and_can_never_write(api, loaded_url):
+    problem = refused(api, loaded_url, 403, "not-allowed", "POST", "/agreements/barnes-1995/entries", json=TRANSFER,
+                      headers={**as_(JANE), "Idempotency-Key": "j-1"})
+    assert "registered as auditor" in problem["detail"]
+
+
+def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url):
+    post = {"method": "POST", "path": "/agreements/barnes-1995/entries"}
+    refused(api, loaded_url, 401, "unauthenticated", "GET", "/agreements")
+    refused(api, loaded_url, 401, "unauthenticated", "GET", "/agreements", headers={"Authorization": "Bearer nope"})
+    too_much = refused(api, loaded_url, 422, "over-transfer", **post, json={**TRANSFER, "amount": "7,000,000"},
+                       headers={**as_(CLERK), "Idempotency-Key": "o-1"})
+    assert too_much["title"] and "6,150,000" in too_much["detail"]
+    refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "amount": "seven"}, headers={**as_(CLERK), "Idempotency-Key": "m-1"})
+    refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER, headers=as_(CLERK))
+    new_stream = {"type": "holder", "effective_on": "2003-02-05", "evidence": {"document": "x"}, "name": "Fresh Holder"}
+    needs = refused(api, loaded_url, 403, "not-allowed", "POST", "/agreements/fresh-holder/entries", json=new_stream,
+                    headers={**as_(CLERK), "Idempotency-Key": "h-1"})
+    assert "needs the role administrator" in needs["detail"]
+    refused(api, loaded_url, 404, "unknown-agreement", "GET", "/agreements/nope/annex1", params={"as_of": "2003-02-05"}, headers=as_(JANE))
+    refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "20030205"}, headers=as_(JANE))
+    refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
+
+
+def test_a_tampered_store_is_refused_by_the_api(api, loaded_url):
+    import sqlite3
+
+    with sqlite3.connect(loaded_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("UPDATE debtreg_events SET state = replace(state, '1800000.00', '1900000.00') WHERE id = 9")
+    problem = refused(api, loaded_url, 409, "tampered", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05"}, headers=as_(JANE))
+    assert "event 8 of agreement barnes-1995" in problem["detail"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_reads_go_through_a_select_only_role(loaded_postgres):
+    enrol(loaded_postgres, (CLERK, TREASURY))
+    with select_only_role(loaded_postgres) as read_url, \
+            TestClient(create_app(loaded_postgres, [CLERK], read_url=read_url)) as api:
+        annex = api.get("/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05"}, headers=as_(CLERK))
+        assert annex.status_code == 200 and annex.json()["totals"] == {"7.13%": "18750000.00"}
+        written = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "pg-1"})
+        assert written.status_code == 201, written.text
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_debtreg_serve_answers_over_http(loaded_url):
+    enrol(loaded_url, (JANE, AUDITOR))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBTREG_DATABASE_URL", "DEBTREG_IDENTITY")}
+    token = subprocess.run([DEBTREG, "--identity", key_of(JANE), "identity", "token"], capture_output=True, text=True,
+                           env=env, check=True).stdout.strip()
+    assert token == token_of(JANE)
+    server = subprocess.Popen([DEBTREG, "--db", loaded_url, "serve", "--key-file", key_of(JANE), "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/agreements/barnes-1995/annex1?as_of=2003-02-05",
+                                         headers={"Authorization": f"Bearer {token}"})
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    body = json.loads(response.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"debtreg serve did not answer: {server.stderr.read() if server.poll() is not None else ''}")
+        assert body["totals"] == {"7.13%": "18750000.00"}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
