@@ -18,23 +18,27 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Cookie, Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from adapters import page as pages
 from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered
-from adapters.queries import Queries, Recorded, known_at
+from adapters.queries import Queries, Recorded, parsed_date
+from adapters.queries import known_at as known_at_of
 from adapters.registry import Registry
 from adapters.store import shown_url, without_secrets
 from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
 
 PROBLEM = "application/problem+json"
+COOKIE = "debtreg_token"
 ENTRIES = TypeAdapter(Entry)
 
 
@@ -97,8 +101,9 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         where = ".".join(str(p) for p in first["loc"][1:]) or "request"
         return problem(422, title="the request is malformed", detail=f"{where}: {first['msg']}")
 
-    def identity(authorization: Annotated[str | None, Header()] = None) -> Signer:
-        token = (authorization or "").removeprefix("Bearer ").strip()
+    def identity(authorization: Annotated[str | None, Header()] = None,
+                 debtreg_token: Annotated[str | None, Cookie()] = None) -> Signer:
+        token = (authorization or "").removeprefix("Bearer ").strip() or (debtreg_token or "")
         found = tokens.get(token)
         if found is None:
             raise Unauthenticated("no identity this server acts for has that token" if token else "no bearer token given")
@@ -123,22 +128,14 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
         def endpoint(signer: Who, request: Request, key: str | None = None) -> Any:
             params = dict(request.query_params)
-            moment = known_at(params.pop("known_at", None))
+            moment = known_at_of(params.pop("known_at", None))
             with reading(signer) as queries:
                 return plain(call(queries, key, params, moment))
 
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
 
     def as_of(params: dict) -> date:
-        given = params.get("as_of")
-        if given is None:
-            raise InvalidCommand("as_of: give the business date, YYYY-MM-DD")
-        try:
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", given):
-                return date.fromisoformat(given)
-        except ValueError:
-            pass
-        raise InvalidCommand(f"as_of: {given!r} is not a date; write it as YYYY-MM-DD")
+        return parsed_date(params.get("as_of"), "as_of")
 
     view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
     view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m), "Every holder's positions as of a date")
@@ -153,6 +150,53 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")
+
+    def page(render: Callable[[Queries], str], request: Request) -> HTMLResponse:
+        """An HTML page for a signed-in browser; a refusal is a page too, never a traceback."""
+        try:
+            signer = identity(None, request.cookies.get(COOKIE))
+        except Unauthenticated:
+            return RedirectResponse("/login", status_code=303)  # type: ignore[return-value]
+        try:
+            with reading(signer) as queries:
+                return HTMLResponse(render(queries))
+        except RegistryError as error:
+            status = STATUS.get(type(error), 422)
+            return HTMLResponse(pages.error_page(str(error), status), status_code=status)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/page", status_code=303)
+
+    @app.get("/login", include_in_schema=False)
+    def login_form() -> HTMLResponse:
+        return HTMLResponse(pages.login_page())
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        token = parse_qs((await request.body()).decode("utf-8", "replace")).get("token", [""])[0].strip()
+        if token not in tokens:
+            return HTMLResponse(pages.login_page("that token is not one this server accepts"), status_code=401)
+        response = RedirectResponse("/page", status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    @app.get("/page", include_in_schema=False)
+    def agreement_page(request: Request, key: str | None = None, as_of: str | None = None, known_at: str = "",
+                       since: str | None = None) -> HTMLResponse:
+        def render(queries: Queries) -> str:
+            if not key:
+                return pages.html_page("debtreg", "<h1>debtreg</h1>" + pages.picker(
+                    [a.agreement for a in queries.agreements()], None, as_of or "", known_at))
+            moment = known_at_of(known_at or None)
+            return pages.agreement_page(queries, key, parsed_date(as_of, "as_of"), moment, known_at,
+                                        parsed_date(since, "since") if since else None)
+
+        return page(render, request)
+
+    @app.get("/page/event/{ref}", include_in_schema=False)
+    def event_page(request: Request, ref: str) -> HTMLResponse:
+        return page(lambda queries: pages.event_page(queries, ref), request)
 
     @app.post("/agreements/{key}/entries", status_code=201, summary="Record one journal entry")
     def record(key: str, body: dict, signer: Who,

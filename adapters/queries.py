@@ -50,6 +50,19 @@ KnownAt = datetime | str | None
 _EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
 
 
+def parsed_date(given: str | None, name: str) -> date:
+    """A business date as given by a user, strictly YYYY-MM-DD; refused naming the field ``name``."""
+    prefix = f"{name}: " if name else ""
+    if not given:
+        raise InvalidCommand(f"{prefix}give the business date, YYYY-MM-DD")
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", given):
+        try:
+            return date.fromisoformat(given)
+        except ValueError:
+            pass
+    raise InvalidCommand(f"{prefix}{given!r} is not a date; write it as YYYY-MM-DD")
+
+
 def known_at(value: str | None) -> KnownAt:
     """The second clock as given: an ISO time (UTC unless it says otherwise), a date meaning the end of that day,
     or an event ("barnes-1995:20") meaning the moment it was recorded."""

@@ -1,4 +1,4 @@
-"""Read models as text for people, and CSV for spreadsheets (JSON is ``adapters.encoding``).
+"""Read models as text for people (JSON is ``adapters.encoding``, files ``adapters.exports``).
 
 Annex 1 text follows the seeds' layout: holder names as recorded, one amount
 column per series with "n/a" where a holder has none, and a TOTAL (or TOTALS)
@@ -7,8 +7,6 @@ row. Amounts show cents only when some amount in the table has them.
 
 from __future__ import annotations
 
-import csv
-import io
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
@@ -69,17 +67,6 @@ def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequ
 # ------------------------------------------------------------------- Annex 1
 
 
-def annex1_csv(register: Annex1) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["holder", *register.series])
-    for line in register.holders:
-        writer.writerow([line.holder, *(amount(line.principal[k]) if k in line.principal else "n/a" for k in register.series)])
-    total_label = "TOTALS" if len(register.series) > 1 else "TOTAL"
-    writer.writerow([total_label, *(amount(v) for v in register.totals.values())])
-    return out.getvalue()
-
-
 def annex1_text(register: Annex1) -> str:
     """Annex 1 laid out as the amendments print it, under a line naming the notes."""
     notes = " and ".join(s.title for s in register.series_terms)
@@ -133,33 +120,6 @@ def _annex1_table(register: Annex1) -> list[str]:
 
 
 # ------------------------------------------------------------------ register
-
-
-def register_csv(register: Register, by: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if by == "note":
-        writer.writerow(["number", "series", "registered_name", "holder", "account", "principal", "dated", "origin"])
-        for n in register.notes:
-            writer.writerow(
-                [
-                    n.number,
-                    n.series,
-                    n.registered_name or NOT_ON_FILE,
-                    n.holder,
-                    n.account or "",
-                    amount(n.principal),
-                    n.dated.isoformat() if n.dated else NOT_ON_FILE,
-                    n.origin,
-                ]
-            )
-    else:
-        writer.writerow(["holder", *register.series, "notes"])
-        for h in register.holders:
-            writer.writerow(
-                [h.holder, *(amount(h.principal.get(k, Decimal(0))) for k in register.series), " ".join(map(str, h.notes))]
-            )
-    return out.getvalue()
 
 
 def register_rows(register: Register, by: str) -> tuple[list[str], list[list[str]]]:
@@ -254,8 +214,16 @@ def redline_html(view: Redline) -> str:
         "<style>body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;line-height:1.5}"
         "del{text-decoration:line-through;color:#a00}ins{text-decoration:underline;color:#060}"
         ".mark,.note{font-size:.85rem;color:#555}</style></head><body>",
-        f"<h1>{escape(key)}</h1><p>Changes from {start} to {end}: deletions struck through, insertions underlined.</p>",
+        f"<h1>{escape(key)}</h1>",
+        redline_body(view),
+        "</body></html>",
     ]
+    return "\n".join(parts)
+
+
+def redline_body(view: Redline) -> str:
+    """The redline itself, for a page of its own or the auditor's page."""
+    parts = [f"<p>Changes from {view.start} to {view.end}: deletions struck through, insertions underlined.</p>"]
     parts += [f'<p class="note">Note: {escape(caveat)}</p>' for caveat in view.caveats]
     if not view.differences:
         parts.append("<p>No changes.</p>")
@@ -274,7 +242,6 @@ def redline_html(view: Redline) -> str:
         parts += [f"<li>{escape(c.ref)}: &ldquo;{escape(c.printed)}&rdquo; read as &ldquo;{escape(c.reading)}&rdquo;</li>"
                   for c in view.scanning_corrections]
         parts.append("</ul>")
-    parts.append("</body></html>")
     return "\n".join(parts)
 
 

@@ -129,11 +129,11 @@ def loaded_postgres(postgres_url: str) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if "PostgreSQL" in str(getattr(report, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_sep("=", f"{len(skipped)} PostgreSQL tests were skipped", yellow=True)
-        terminalreporter.write_line(HOW_TO_ENABLE)
+    """Say plainly which tests were skipped for want of a server or a browser, and how to run them."""
+    reasons = [str(getattr(report, "longrepr", "")) for report in terminalreporter.stats.get("skipped", [])]
+    for what, how in (("PostgreSQL", HOW_TO_ENABLE), ("browser", "browser tests skipped: install Debian's chromium"
+                                                                  " (apt-get install chromium); .ci/run does")):
+        skipped = sum(what in reason for reason in reasons)
+        if skipped:
+            terminalreporter.write_sep("=", f"{skipped} {what} tests were skipped", yellow=True)
+            terminalreporter.write_line(how)

@@ -16,7 +16,7 @@ Commands are grouped by who uses them: ``registers`` (auditors and counsel),
 import sys  # noqa: I001
 
 from adapters.cli.common import app
-from adapters.cli import registers, documents, payments, recording, remedies, journals, integrity, serve  # noqa: F401
+from adapters.cli import registers, documents, payments, recording, remedies, journals, integrity, exports, serve  # noqa: F401
 
 
 def run() -> None:

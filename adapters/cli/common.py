@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.encoding import to_json
 from adapters.identity import IDENTITY_VARIABLE, Signer, configured_signer
-from adapters.queries import Queries, known_at
+from adapters.queries import Queries, known_at, parsed_date
 from adapters.registry import Registry
 from adapters.render import printable
 from adapters.store import URL_VARIABLE, database_url, missing_sqlite_file, shown_url, without_secrets
@@ -71,9 +71,10 @@ class Settings:
 
 
 def day(value: str) -> date:
+    """A date as the help says: strictly YYYY-MM-DD (not 20030205, nor a week date)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parsed_date(value, "")
+    except InvalidCommand:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 

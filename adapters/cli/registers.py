@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from adapters import render
+from adapters import exports, render
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -75,7 +75,7 @@ def register(
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
-        emit(render.register_csv(view, by.value).rstrip("\n"))
+        emit(exports.to_csv(exports.register_sheet(view, by.value)).decode().rstrip("\n"))
     elif view.not_on_file:
         emit(f"{agreement} register as of {on}: {view.not_on_file}")
     else:
@@ -124,7 +124,7 @@ def annex1(
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
-        emit(render.annex1_csv(view).rstrip("\n"))
+        emit(exports.to_csv(exports.annex1_sheet(view)).decode().rstrip("\n"))
     else:
         emit(render.annex1_text(view))
 

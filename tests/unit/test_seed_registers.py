@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from adapters import render
+from adapters import exports, render
 from adapters.encoding import plain
 from conftest import FIXTURES
 
@@ -130,12 +130,14 @@ def test_annex_1_json_has_the_agreed_shape(views):
     assert data["totals"] == {"7.66%": "24500000.00", "7.80%": "45500000.00"}
 
 
-def test_annex_1_csv_marks_series_not_held_as_n_a(views):
+def test_annex_1_csv_is_data_only_an_empty_cell_where_a_series_is_not_held(views):
     view = views.annex1("novascotia-1999", date(2003, 2, 5))
-    lines = render.annex1_csv(view).splitlines()
+    lines = exports.to_csv(exports.annex1_sheet(view)).decode().splitlines()
     assert lines[0] == "holder,7.66%,7.80%"
-    assert lines[1] == "Allstate Insurance Company,5000000.00,n/a"
-    assert lines[-1] == "TOTALS,24500000.00,45500000.00"
+    assert lines[1] == "Allstate Insurance Company,5000000.00,"
+    assert len(lines) == 1 + len(view.holders), "no TOTALS row to be summed twice"
+    columns = list(zip(*[line.split(",")[1:] for line in lines[1:]], strict=True))
+    assert [sum(D(c) for c in column if c) for column in columns] == [D("24500000"), D("45500000")]
 
 
 def test_history_lists_every_event_with_both_clocks_actor_and_evidence(views):

@@ -1,0 +1,73 @@
+"""Views as files: CSV and Excel for spreadsheets, Word for the Annex 1 an amendment carries."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adapters import exports
+from adapters.cli.common import AgreementKey, By, ByOption, KnownAt, app, day, emit, moment, querying
+from domain.errors import InvalidCommand
+
+
+class View(str, Enum):
+    annex1 = "annex1"
+    register = "register"
+    outstanding = "outstanding"
+    schedule = "schedule"
+    accrued = "accrued"
+    history = "history"
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    view: Annotated[View, typer.Argument(help="annex1, register, outstanding, schedule, accrued or history.")],
+    agreement: AgreementKey,
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="FILE.csv, FILE.xlsx or FILE.docx (annex1); - for CSV on standard output.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="The business date, YYYY-MM-DD (all views but history).")] = None,
+    by: ByOption = By.holder,
+    known_at: KnownAt = None,
+) -> None:
+    """Write a view to a file: numbers as numbers, totals apart from the data, the view's notes beneath it."""
+    kind = "csv" if output == "-" else Path(output).suffix.lower().lstrip(".")
+    if kind not in exports.FORMATS:
+        raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx or .docx file (or - for CSV)", param_hint="--output")
+    if kind == "docx" and view is not View.annex1:
+        raise typer.BadParameter("Word exports are of Annex 1; use .xlsx or .csv for this view", param_hint="--output")
+    if view is not View.history and as_of is None:
+        raise typer.BadParameter("give the business date, YYYY-MM-DD", param_hint="--as-of")
+    then = moment(known_at)
+    with querying(ctx, "text") as queries:
+        on = day(as_of) if as_of else None
+        if view is View.annex1:
+            found = queries.annex1(agreement, on, then)
+            if kind == "docx":
+                return _write(output, exports.annex1_docx(found))
+            sheet = exports.annex1_sheet(found)
+        elif view is View.register:
+            sheet = exports.register_sheet(queries.register(agreement, on, then), by.value)
+        elif view is View.outstanding:
+            sheet = exports.outstanding_sheet(queries.outstanding(agreement, on, then))
+        elif view is View.schedule:
+            sheet = exports.schedule_sheet(queries.schedule(agreement, on, known_at=then))
+        elif view is View.accrued:
+            sheet = exports.accrued_sheet(queries.accrued(agreement, on, then))
+        else:
+            sheet = exports.history_sheet(agreement, queries.history(agreement, then))
+        _write(output, exports.to_csv(sheet) if kind == "csv" else exports.to_xlsx(sheet))
+
+
+def _write(output: str, content: bytes) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        return
+    try:
+        Path(output).write_bytes(content)
+    except OSError as error:
+        raise InvalidCommand(f"--output: cannot write {output}: {error.strerror}") from None
+    emit(f"wrote {output}")

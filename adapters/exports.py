@@ -1,0 +1,197 @@
+"""Views as files for the tools counsel, treasury and auditors work in: CSV, Excel and Word.
+
+Every export is first a ``Sheet``: a header, data rows whose amounts stay ``Decimal`` (a number in every
+spreadsheet, "n/a" never in a number column: an empty cell where a holder has no notes of a series), totals
+kept apart from the data (so summing a column never counts them twice) and the notes the view prints
+beneath it (where the record ends, what is assumed). CSV carries the data rows only; Excel puts the
+totals under a blank row and the notes below; Word lays Annex 1 out as the seeds' amendments print it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from adapters.render import marks, record_notes
+from domain.values import NOT_ON_FILE
+from projections.history import HistoryLine
+from projections.payments import Accrued, Schedule
+from projections.register import Annex1, Outstanding, Register
+
+Cell = str | int | Decimal | date | datetime | None
+FORMATS = ("csv", "xlsx", "docx")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    totals: tuple[tuple[Cell, ...], ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def _notes(view: object) -> tuple[str, ...]:
+    return tuple(record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ())))
+
+
+def annex1_sheet(view: Annex1) -> Sheet:
+    assumed = any(line.rests_on for line in view.holders)
+    header = ("holder", *view.series, *(("assumed",) if assumed else ()))
+    rows = tuple((line.holder, *(line.principal.get(k) for k in view.series), *((marks(line.rests_on),) if assumed else ()))
+                 for line in view.holders)
+    label = "TOTALS" if len(view.series) > 1 else "TOTAL"
+    return Sheet(f"{view.agreement} Annex 1 as of {view.as_of}", header, rows,
+                 ((label, *(view.totals[k] for k in view.series)),), _notes(view))
+
+
+def register_sheet(view: Register, by: str) -> Sheet:
+    title = f"{view.agreement} register as of {view.as_of}, by {by}"
+    if by == "note":
+        rows = tuple((n.number, n.series, n.registered_name or NOT_ON_FILE, n.holder, n.account, n.principal,
+                      n.dated or NOT_ON_FILE, n.origin) for n in view.notes)
+        header = ("number", "series", "registered_name", "holder", "account", "principal", "dated", "origin")
+        return Sheet(title, header, rows, (("TOTAL", None, None, None, None, sum(view.totals.values(), Decimal(0))),), _notes(view))
+    rows = tuple((h.holder, *(h.principal.get(k) for k in view.series), " ".join(map(str, h.notes))) for h in view.holders)
+    return Sheet(title, ("holder", *view.series, "notes"), rows, (("TOTAL", *(view.totals[k] for k in view.series)),), _notes(view))
+
+
+def outstanding_sheet(view: Outstanding) -> Sheet:
+    rows = tuple((s.series, m.event, m.on, m.kind, m.amount) for s in view.series for m in s.movements)
+    totals = tuple((f"outstanding {s.series}", None, view.as_of, None, s.outstanding) for s in view.series)
+    return Sheet(f"{view.agreement} principal outstanding as of {view.as_of}", ("series", "event", "on", "kind", "amount"),
+                 rows, totals, _notes(view))
+
+
+def schedule_sheet(view: Schedule) -> Sheet:
+    rows = tuple((p.series, p.kind, p.due_on, p.principal, p.interest, p.status, p.paid_on, p.event, p.section)
+                 for p in view.payments)
+    return Sheet(f"{view.agreement} payment schedule as of {view.as_of}",
+                 ("series", "kind", "due_on", "principal", "interest", "status", "paid_on", "event", "section"),
+                 rows, notes=(*view.not_on_file, *_notes(view)))
+
+
+def accrued_sheet(view: Accrued) -> Sheet:
+    rows = tuple((a.number, a.series, a.holder, a.principal, a.since, a.days, a.accrued) for a in view.notes)
+    return Sheet(f"{view.agreement} interest accrued as of {view.as_of}",
+                 ("number", "series", "holder", "principal", "since", "days", "accrued"), rows,
+                 (("TOTAL", None, None, None, None, None, view.total),), _notes(view))
+
+
+def history_sheet(key: str, lines: Sequence[HistoryLine]) -> Sheet:
+    rows = tuple((h.event, h.kind, h.effective_on, h.recorded_at, h.recorded_by, h.summary, h.evidence.document,
+                  h.evidence.section, "; ".join(f"{a.fact}: {a.reason}" for a in h.assumptions), h.reversed_by)
+                 for h in lines)
+    return Sheet(f"{key} history", ("event", "kind", "effective_on", "recorded_at", "recorded_by", "summary",
+                                    "document", "section", "assumed", "reversed_by"), rows)
+
+
+# ---------------------------------------------------------------------- writers
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return str(cell.quantize(Decimal("0.01")))
+    if isinstance(cell, (date, datetime)):
+        return cell.isoformat()
+    return str(cell)
+
+
+def to_csv(sheet: Sheet) -> bytes:
+    """The data rows under their header: every row a record, amounts plain decimals, nothing else."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(sheet.header)
+    writer.writerows([_text(c) for c in row] for row in sheet.rows)
+    return out.getvalue().encode()
+
+
+def to_xlsx(sheet: Sheet) -> bytes:
+    """One worksheet: title, header, data, a blank row, totals, a blank row, notes. Amounts are numeric cells
+    holding the exact decimal, shown to the cent; dates are dates; recorded times are UTC."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    page = book.active
+    page.title = "debtreg"
+    _append(page, (sheet.title,), bold=True)
+    _append(page, sheet.header, bold=True)
+    for row in sheet.rows:
+        _append(page, row)
+    if sheet.totals:
+        page.append([])
+        for row in sheet.totals:
+            _append(page, row, bold=True)
+    if sheet.notes:
+        page.append([])
+        for note in sheet.notes:
+            page.append([note])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX_FORMATS = ((Decimal, "#,##0.00"), (datetime, "yyyy-mm-dd hh:mm:ss"), (date, "yyyy-mm-dd"))
+
+
+def _append(page, cells: Sequence[Cell], *, bold: bool = False) -> None:  # noqa: ANN001 - an openpyxl worksheet
+    from openpyxl.styles import Font
+
+    page.append([c.replace(tzinfo=None) if isinstance(c, datetime) else c for c in cells])
+    for cell, given in zip(page[page.max_row], cells, strict=False):
+        found = next((f for kind, f in XLSX_FORMATS if isinstance(given, kind)), None)
+        if found:
+            cell.number_format = found
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def annex1_docx(view: Annex1) -> bytes:
+    """Annex 1 as the amendments print it: the headings, then holders and amounts in a two-or-more-column table."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = Document()
+    for text in ("ANNEX 1", "CURRENT NOTEHOLDERS AND", "CURRENT OUTSTANDING PRINCIPAL AMOUNT"):
+        heading = document.add_paragraph()
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        heading.add_run(text).bold = True
+    notes = " and ".join(s.title for s in view.series_terms)
+    document.add_paragraph(f"{view.issuer} {notes}, as of {view.as_of}").runs[0].font.size = Pt(9)
+    several = len(view.series) > 1
+    table = document.add_table(rows=1, cols=1 + len(view.series))
+    table.rows[0].cells[0].text = "Current Noteholders:"
+    for index, s in enumerate(view.series_terms, start=1):
+        table.rows[0].cells[index].text = s.label if several else "Outstanding Principal Amount of Notes"
+    for line in view.holders:
+        cells = table.add_row().cells
+        cells[0].text = line.holder
+        for index, key in enumerate(view.series, start=1):
+            cells[index].text = _money(line.principal.get(key))
+    cells = table.add_row().cells
+    cells[0].text = "TOTALS" if several else "TOTAL"
+    for index, key in enumerate(view.series, start=1):
+        cells[index].text = _money(view.totals[key])
+    for row in table.rows:
+        for cell in row.cells[1:]:
+            for paragraph in cell.paragraphs:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for note in _notes(view):
+        document.add_paragraph(note).runs[0].font.size = Pt(8)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _money(value: Decimal | None) -> str:
+    if value is None:
+        return "n/a"
+    whole = value == value.to_integral_value()
+    return f"${value:,.0f}" if whole else f"${value:,.2f}"

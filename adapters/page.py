@@ -1,0 +1,231 @@
+"""The auditor's page: server-rendered HTML over the same queries as the CLI and the API, no scripts.
+
+Pick an agreement, a business date and optionally a known-at time; the page shows Annex 1, the register
+by note, principal outstanding over time (an SVG chart), the timeline of events with both clocks, evidence
+and assumptions, the text as of the date with its marks, a redline between two dates, the amendments'
+consent tallies, guaranties, the payment schedule and default watch, and the registry head with how to
+verify it. Every amount carries its exact decimal (``data-amount``), the figure the JSON gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from html import escape
+from urllib.parse import urlencode
+
+from adapters.queries import KnownAt, Queries
+from domain.money import format_amount
+from projections.register import Outstanding
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
+table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left;vertical-align:top}
+td.amount,th.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
+ins{background:#dfd}del{background:#fdd}pre{white-space:pre-wrap}
+"""
+
+
+def html_page(title: str, body: str) -> str:
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body>{body}</body></html>")
+
+
+def money(value: Decimal | None) -> str:
+    if value is None:
+        return "<td class='amount'>n/a</td>"
+    return f"<td class='amount' data-amount='{value:.2f}'>${format_amount(value, with_cents=True)}</td>"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, id: str | None = None, numeric: Sequence[int] = ()) -> str:  # noqa: A002
+    """Rows of ready cells (``<td>``...) under an escaped header."""
+    heads = "".join(f"<th class='{'amount' if i in numeric else ''}'>{escape(h)}</th>" for i, h in enumerate(header))
+    body = "".join(f"<tr>{''.join(row)}</tr>" for row in rows)
+    return f"<table{f' id={id!r}' if id else ''}><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def cell(text: object) -> str:
+    return f"<td>{escape('' if text is None else str(text))}</td>"
+
+
+def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str) -> str:
+    options = "".join(f"<option{' selected' if a == key else ''}>{escape(a)}</option>" for a in agreements)
+    return (
+        "<form method='get' action='/page'><label>Agreement <select name='key'>" + options + "</select></label> "
+        f"<label>As of <input name='as_of' type='date' value='{escape(as_of)}' required></label> "
+        f"<label>Known at <input name='known_at' value='{escape(known_at)}' placeholder='2003-04-02T17:00:00Z or barnes-1995:30'></label> "
+        "<button type='submit'>Show</button></form>"
+    )
+
+
+def chart(view: Outstanding) -> str:
+    """Principal outstanding over time, a step line per series, as SVG."""
+    parts, width, height = [], 640, 200
+    for s in view.series:
+        points, level = [], Decimal(0)
+        for m in s.movements:
+            level += m.amount if m.kind == "issued" else -m.amount
+            points.append((m.on, level))
+        if not points:
+            continue
+        points.append((view.as_of, level))
+        first, last = points[0][0].toordinal(), max(points[-1][0].toordinal(), points[0][0].toordinal() + 1)
+        top = max(p[1] for p in points) or Decimal(1)
+
+        def x(day: date, first: int = first, last: int = last) -> float:
+            return 40 + (day.toordinal() - first) / (last - first) * (width - 60)
+
+        def y(amount: Decimal, top: Decimal = top) -> float:
+            return height - 20 - float(amount / top) * (height - 40)
+
+        path = f"M{x(points[0][0]):.1f},{y(Decimal(0)):.1f}"
+        for (day, amount), previous in zip(points, [Decimal(0), *(p[1] for p in points)], strict=False):
+            path += f" L{x(day):.1f},{y(previous):.1f} L{x(day):.1f},{y(amount):.1f}"
+        labels = "".join(f"<text x='{x(d):.1f}' y='{y(a) - 4:.1f}' font-size='10' text-anchor="
+                         f"'{'end' if x(d) > width / 2 else 'start'}'>{escape(format_amount(a))}</text>" for d, a in points[:-1])
+        parts.append(
+            f"<figure><figcaption>{escape(s.title)}: principal outstanding</figcaption>"
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img' "
+            f"aria-label='principal outstanding of {escape(s.series)}'>"
+            f"<path d='{path}' fill='none' stroke='#1f5fa8' stroke-width='2'/>{labels}"
+            f"<text x='40' y='{height - 4}' font-size='10'>{points[0][0]}</text>"
+            f"<text x='{width - 80}' y='{height - 4}' font-size='10'>{view.as_of}</text></svg></figure>"
+        )
+    return "".join(parts)
+
+
+def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,
+                   start: date | None) -> str:
+    """Every view of one agreement as of a date (as known at a time)."""
+    agreements = [a.agreement for a in queries.agreements()]
+    annex = queries.annex1(key, as_of, known_at)
+    register = queries.register(key, as_of, known_at)
+    outstanding = queries.outstanding(key, as_of, known_at)
+    status = queries.status(key, as_of, known_at)
+    schedule = queries.schedule(key, as_of, known_at=known_at)
+    history = queries.history(key, known_at)
+    amendments = queries.amendments(key, known_at)
+    guaranties = queries.guaranties(key, as_of, known_at)
+    text = queries.text(key, as_of, None, known_at)
+    verified = queries.verify()
+    query = urlencode({"key": key, "as_of": as_of.isoformat(), "known_at": given_known_at})
+    sections = [
+        f"<h1>{escape(key)} as of {as_of}</h1>",
+        picker(agreements, key, as_of.isoformat(), given_known_at),
+        "<nav>" + "".join(f"<a href='#{a}'>{t}</a>" for a, t in (("annex1", "Annex 1"), ("register", "Register"),
+                          ("outstanding", "Outstanding"), ("timeline", "Timeline"), ("schedule", "Schedule"),
+                          ("amendments", "Amendments"), ("guaranties", "Guaranties"), ("text", "Text"),
+                          ("redline", "Redline"), ("digest", "Digest"))) + "</nav>",
+        "<h2 id='annex1-heading'>Annex 1: current noteholders</h2>",
+        table(["Holder", *annex.series], [[cell(h.holder), *(money(h.principal.get(s)) for s in annex.series)]
+                                           for h in annex.holders]
+              + [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]],
+              id="annex1", numeric=range(1, 1 + len(annex.series))),
+        notes(annex),
+        "<h2 id='register'>Register by note</h2>",
+        table(["No.", "Series", "Registered name", "Holder", "Principal", "Dated", "Origin"],
+              [[cell(n.number), cell(n.series), cell(n.registered_name or "not on file"), cell(n.holder), money(n.principal),
+                cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes], id="notes", numeric=[4]),
+        "<h2 id='outstanding'>Principal outstanding</h2>",
+        table(["Series", "Outstanding"], [[cell(s.series), money(s.outstanding)] for s in outstanding.series], id="outstanding-table", numeric=[1]),
+        chart(outstanding),
+        "<h2 id='timeline'>Timeline</h2>",
+        table(["Event", "Effective", "Recorded (UTC)", "By", "What", "Evidence", "Assumed"],
+              [[f"<td><a href='/page/event/{escape(h.event)}'>{escape(h.event)}</a></td>", cell(h.effective_on),
+                cell(h.recorded_at.strftime("%Y-%m-%d %H:%M:%S")), cell(h.recorded_by),
+                cell(h.summary + (f" (REVERSED by {h.reversed_by})" if h.reversed_by else "")),
+                cell(evidence(h.evidence)), cell("; ".join(f"{a.fact}: {a.reason}" for a in h.assumptions))] for h in history],
+              id="history"),
+        "<h2 id='schedule'>Payment schedule and default watch</h2>",
+        table(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
+              [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
+               for p in schedule.payments], id="schedule-table", numeric=[3, 4]),
+        f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
+        "<h2 id='amendments'>Amendments and consents</h2>",
+        table(["Amendment", "Event", "Status", "Consents (threshold: share by class)"],
+              [[cell(a.name), cell(a.event), cell(f"{a.status}: {a.reason}"), cell(tally(a.consents))] for a in amendments],
+              id="amendments-table"),
+        "<h2 id='guaranties'>Guaranties</h2>",
+        table(["Guaranty", "Guarantor", "Delivered", "Covers", "Evidence"],
+              [[cell(g.guaranty), cell(g.guarantor), cell(g.delivered_on), cell("; ".join(g.covers)), cell(g.evidence)]
+               for g in guaranties.guaranties], id="guaranties-table"),
+        "<h2 id='text'>Text as of the date</h2>",
+        f"<pre id='agreement-text'>{escape(text_lines(text))}</pre>",
+        "<h2 id='redline'>Redline</h2>",
+        redline_form(key, as_of, start, given_known_at),
+        redline(queries, key, start, as_of, known_at) if start else "",
+        "<h2 id='digest'>Registry head</h2>",
+        f"<p id='root'>{'intact' if verified.intact else 'NOT intact: ' + escape(verified.problem or '')}; root "
+        f"<code>{escape(verified.root or '')}</code></p>",
+        "<p class='note'>Keep it: <code>debtreg digest &gt; head.json</code>; later <code>debtreg verify --digest head.json"
+        "</code>. One entry alone: <code>debtreg proof AGREEMENT:N &gt; proof.json</code>, then <code>python "
+        "offline_verifier.py proof.json --trust KEY</code>.</p>",
+        f"<p class='note'>JSON of this view: <a href='/agreements/{escape(key)}/annex1?{query}'>Annex 1</a></p>",
+    ]
+    return html_page(f"{key} as of {as_of}", "".join(sections))
+
+
+def evidence(found: object) -> str:
+    parts = [getattr(found, "document", None), getattr(found, "section", None)]
+    return ", ".join(str(p) for p in parts if p)
+
+
+def tally(consents: object) -> str:
+    if consents is None:
+        return "none needed or none on file"
+    shares = ", ".join(f"{c.name} {c.share}" for c in consents.classes)  # type: ignore[attr-defined]
+    return f"{consents.threshold}: {shares} ({'met' if consents.met else 'not met'})"  # type: ignore[attr-defined]
+
+
+def notes(view: object) -> str:
+    ends = getattr(view, "record_ends", None)
+    found = [f"<p class='note'>{escape(ends.describe())}</p>"] if ends else []
+    found += [f"<p class='note'>{escape(a.id)} ({escape(a.event)}) assumed {escape(a.fact)}: {escape(a.reason)}</p>"
+              for a in getattr(view, "assumptions", ())]
+    return "".join(found)
+
+
+def text_lines(text: object) -> str:
+    from adapters.render import text_text
+
+    return text_text(text)  # type: ignore[arg-type]
+
+
+def redline_form(key: str, as_of: date, start: date | None, known_at: str) -> str:
+    return (f"<form method='get' action='/page'><input type='hidden' name='key' value='{escape(key)}'>"
+            f"<input type='hidden' name='known_at' value='{escape(known_at)}'>"
+            f"<label>From <input name='since' type='date' value='{start or ''}'></label> "
+            f"<label>to <input name='as_of' type='date' value='{as_of}'></label> <button>Redline</button></form>")
+
+
+def redline(queries: Queries, key: str, start: date, end: date, known_at: KnownAt) -> str:
+    from adapters.render import redline_body
+
+    return redline_body(queries.redline(key, start, end, None, known_at))
+
+
+def event_page(queries: Queries, ref: str) -> str:
+    line = queries.event(ref).event
+    rows = [[cell("Effective"), cell(line.effective_on)], [cell("Recorded (UTC)"), cell(line.recorded_at)],
+            [cell("Recorded by"), cell(line.recorded_by)], [cell("What"), cell(line.summary)],
+            [cell("Document"), cell(line.evidence.document)], [cell("Section"), cell(line.evidence.section)],
+            [cell("Note"), cell(line.evidence.note)]]
+    rows += [[cell("Assumed"), cell(f"{a.fact}: {a.reason}")] for a in line.assumptions]
+    rows += [[cell(name), cell(value)] for name, value in (line.fields or {}).items()]
+    return html_page(ref, f"<h1>{escape(ref)}</h1>" + table(["", ""], rows, id="evidence")
+                     + "<p><a href='javascript:history.back()'>back</a></p>")
+
+
+def login_page(problem: str | None = None) -> str:
+    said = f"<p class='refused' id='problem'>{escape(problem)}</p>" if problem else ""
+    return html_page("debtreg: sign in", "<h1>debtreg</h1>" + said + "<form method='post' action='/login'>"
+                     "<label>Token <input name='token' type='password' autocomplete='off' required></label> "
+                     "<button type='submit'>Sign in</button></form><p class='note'>Your token: "
+                     "<code>debtreg --identity YOUR.key identity token</code>.</p>")
+
+
+def error_page(message: str, status: int) -> str:
+    return html_page("refused", f"<h1 class='refused'>Refused ({status})</h1><p id='problem'>{escape(message)}</p>"
+                     "<p><a href='/page'>Start again</a></p>")

@@ -1,0 +1,84 @@
+"""Exports opened back with their own libraries: the figures are the JSON's, numbers are numbers, totals apart."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from adapters.cli import app
+
+
+def run(db: str, *args: str):
+    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def annex_json(db: str, key: str) -> dict:
+    return json.loads(run(db, "annex1", key, "--as-of", "2003-02-05", "--format", "json").stdout)
+
+
+def rows_of(path) -> list[tuple]:
+    return list(load_workbook(path).active.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("key", ["barnes-1995", "novascotia-1999"])
+def test_annex_1_in_excel_has_the_json_figures_as_numbers_and_totals_apart(loaded_url, tmp_path, key):
+    path = tmp_path / "annex1.xlsx"
+    assert run(loaded_url, "export", "annex1", key, "--as-of", "2003-02-05", "-o", str(path)).exit_code == 0
+    data = annex_json(loaded_url, key)
+    rows = rows_of(path)
+    assert rows[1] == ("holder", *data["series"])
+    holders = rows[2:2 + len(data["holders"])]
+    for row, line in zip(holders, data["holders"], strict=True):
+        assert row[0] == line["holder"]
+        assert [Decimal(str(v)) if v is not None else None for v in row[1:]] == \
+               [Decimal(line["principal"][s]) if s in line["principal"] else None for s in data["series"]]
+    assert rows[2 + len(data["holders"])] == (None,) * len(rows[1]), "a blank row before the totals"
+    total = rows[3 + len(data["holders"])]
+    assert total[0].startswith("TOTAL") and [Decimal(str(v)) for v in total[1:]] == [Decimal(v) for v in data["totals"].values()]
+    assert all(isinstance(v, (int, float)) or v is None for row in holders for v in row[1:]), "never n/a in a number column"
+    assert load_workbook(path).active.cell(3, 2).number_format == "#,##0.00"
+
+
+def test_annex_1_in_word_reads_as_the_seed_prints_it(loaded_url, tmp_path):
+    path = tmp_path / "annex1.docx"
+    run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", str(path))
+    document = Document(path)
+    assert [p.text for p in document.paragraphs[:3]] == ["ANNEX 1", "CURRENT NOTEHOLDERS AND", "CURRENT OUTSTANDING PRINCIPAL AMOUNT"]
+    cells = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert cells[0] == ["Current Noteholders:", "Outstanding Principal Amount of Notes"]
+    assert cells[-1] == ["TOTAL", "$18,750,000"]
+    assert ["Lincoln Investment Management, Inc.", "$6,150,000"] in cells
+    data = annex_json(loaded_url, "barnes-1995")
+    assert [row[0] for row in cells[1:-1]] == [h["holder"] for h in data["holders"]]
+
+
+@pytest.mark.parametrize(("view", "extra"), [("register", ["--by", "note"]), ("outstanding", []), ("schedule", []),
+                                             ("accrued", []), ("history", [])])
+def test_every_view_exports_to_excel_and_csv_with_numeric_amounts(loaded_url, tmp_path, view, extra):
+    dated = [] if view == "history" else ["--as-of", "2003-02-05"]
+    xlsx, text = tmp_path / f"{view}.xlsx", tmp_path / f"{view}.csv"
+    for path in (xlsx, text):
+        result = run(loaded_url, "export", view, "barnes-1995", *dated, *extra, "-o", str(path))
+        assert result.exit_code == 0, result.output
+    records = list(csv.reader(io.StringIO(text.read_text())))
+    assert rows_of(xlsx)[1] == tuple(records[0]), "the same columns"
+    assert len(records) > 1 and not any(r[0].startswith("TOTAL") for r in records), "CSV holds data rows only"
+    for name in ("principal", "amount", "accrued", "interest"):
+        if name in records[0]:
+            column = records[0].index(name)
+            assert all(r[column] == "" or Decimal(r[column]) >= 0 for r in records[1:])
+            assert all(isinstance(row[column], (int, float)) for row in rows_of(xlsx)[2:2 + len(records) - 1])
+
+
+def test_an_export_is_refused_in_words_for_a_wrong_file_or_view(loaded_url, tmp_path):
+    assert "--output" in run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "x.pdf").output
+    assert "Word exports are of Annex 1" in run(loaded_url, "export", "history", "barnes-1995", "-o", str(tmp_path / "h.docx")).output
+    assert "--as-of" in run(loaded_url, "export", "register", "barnes-1995", "-o", str(tmp_path / "r.csv")).output
+    assert "cannot write" in run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "/nonexistent/a.xlsx").stderr

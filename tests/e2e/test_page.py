@@ -1,0 +1,103 @@
+"""The auditor's page in a real headless Chromium, served by a real `debtreg serve`: sign in, choose
+barnes-1995 as of 2003-02-05, read Annex 1 off the page, follow an event to its evidence."""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from test_api import DEBTREG, free_port
+from typer.testing import CliRunner
+
+from adapters.cli import app
+from adapters.identity import AUDITOR, token_of
+from support import AUDITOR as JANE
+from support import enrol, key_of
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_REQUIRED = os.environ.get("DEBTREG_REQUIRE_BROWSER") == "1"
+HOW_TO_ENABLE = "browser tests skipped: install Debian's chromium (apt-get install chromium) and the test extra (playwright)"
+
+
+@pytest.fixture
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if CHROMIUM is None or sync_playwright is None:
+        if BROWSER_REQUIRED:
+            pytest.fail(f"DEBTREG_REQUIRE_BROWSER=1 but {HOW_TO_ENABLE}")
+        pytest.skip(HOW_TO_ENABLE)
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    with sync_playwright() as playwright:
+        found = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield found
+        found.close()
+
+
+@pytest.fixture
+def served(loaded_url):
+    enrol(loaded_url, (JANE, AUDITOR))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBTREG_DATABASE_URL", "DEBTREG_IDENTITY")}
+    server = subprocess.Popen([DEBTREG, "--db", loaded_url, "serve", "--key-file", key_of(JANE), "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail(f"debtreg serve did not start: {server.stderr.read()}")
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_an_auditor_reads_annex_1_off_the_page_and_follows_an_event_to_its_evidence(browser, served, loaded_url, tmp_path):
+    page = browser.new_page()
+    page.goto(served)
+    assert page.url.endswith("/login"), "the page asks who you are"
+    page.fill("input[name=token]", token_of(JANE))
+    page.click("button[type=submit]")
+    page.select_option("select[name=key]", "barnes-1995")
+    page.fill("input[name=as_of]", "2003-02-05")
+    page.click("form[action='/page'] button[type=submit]")
+    assert page.title() == "barnes-1995 as of 2003-02-05"
+
+    rows = page.locator("#annex1 tbody tr")
+    shown = {rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).locator("td").nth(1).get_attribute("data-amount")
+             for i in range(rows.count())}
+    cli = json.loads(CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
+        app, ["--db", loaded_url, "annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "json"]).stdout)
+    assert {h["holder"]: h["principal"]["7.13%"] for h in cli["holders"]} == {k: v for k, v in shown.items() if k != "TOTAL"}
+    assert Decimal(shown["TOTAL"]) == Decimal(cli["totals"]["7.13%"]) == Decimal("18750000")
+    assert page.locator("svg[aria-label^='principal outstanding']").count() == 1
+    assert "intact" in page.locator("#root").inner_text()
+
+    page.click("a[href='/page/event/barnes-1995:21']")
+    evidence = page.locator("#evidence").inner_text()
+    assert "required prepayment" in evidence.lower() or "prepay" in evidence.lower()
+    assert "Document" in evidence and "Recorded by" in evidence
+    page.screenshot(path=str(tmp_path / "event.png"))
+    assert (tmp_path / "event.png").stat().st_size > 1000
+
+
+def test_a_wrong_token_or_agreement_is_a_page_that_says_so(browser, served):
+    page = browser.new_page()
+    page.goto(f"{served}/login")
+    page.fill("input[name=token]", "not-a-token")
+    page.click("button[type=submit]")
+    assert "not one this server accepts" in page.locator("#problem").inner_text()
+    page.fill("input[name=token]", token_of(JANE))
+    page.click("button[type=submit]")
+    response = page.goto(f"{served}/page?key=nope&as_of=2003-02-05")
+    assert response.status == 404 and "no agreement 'nope'" in page.locator("#problem").inner_text()
