@@ -31,8 +31,9 @@ from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered
-from adapters.queries import Queries, Recorded, parsed_date
-from adapters.queries import known_at as known_at_of
+from adapters.moments import known_at as known_at_of
+from adapters.moments import parsed_date
+from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
 from adapters.store import shown_url, without_secrets
 from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder

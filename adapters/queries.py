@@ -8,13 +8,13 @@ by then).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from adapters.audit import Digest
+from adapters.moments import KnownAt
 from adapters.registry import Registry
 from domain.calendar import BusinessCalendar
 from domain.decide import quote_makewhole
@@ -45,41 +45,6 @@ from projections.register import (
     terms_on_file,
 )
 from projections.text import Redline, Text, redline, text_as_of
-
-KnownAt = datetime | str | None
-_EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
-
-
-def parsed_date(given: str | None, name: str) -> date:
-    """A business date as given by a user, strictly YYYY-MM-DD; refused naming the field ``name``."""
-    prefix = f"{name}: " if name else ""
-    if not given:
-        raise InvalidCommand(f"{prefix}give the business date, YYYY-MM-DD")
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", given):
-        try:
-            return date.fromisoformat(given)
-        except ValueError:
-            pass
-    raise InvalidCommand(f"{prefix}{given!r} is not a date; write it as YYYY-MM-DD")
-
-
-def known_at(value: str | None) -> KnownAt:
-    """The second clock as given: an ISO time (UTC unless it says otherwise), a date meaning the end of that day,
-    or an event ("barnes-1995:20") meaning the moment it was recorded."""
-    if value is None:
-        return None
-    text = value.strip()
-    if _EVENT_REF.fullmatch(text):
-        return text
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
-        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidCommand(
-            f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20"
-        ) from None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

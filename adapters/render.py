@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
 from domain.money import cents, format_amount, from_cents
-from domain.names import unprintable
+from domain.names import printable, unprintable  # noqa: F401 - printable: rendering escapes names
 from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
 from projections.payments import Accrued, OverdueRate, Payment, Status
 from projections.record import AssumedFact, RecordEnds, union
@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     from adapters.queries import EventDetail, MakewholeNotice
 
 NAME_WIDTH = 49
-
-
-def printable(text: str, *, lines: bool = False) -> str:
-    """``text`` with anything that is not text (controls, terminal escapes, zero-width and bidirectional
-    marks; line breaks too unless ``lines``) shown as an escape, so no name can forge or hide output."""
-    bad = set(unprintable(text, lines=lines))
-    return "".join(f"\\u{ord(c):04x}" if c in bad else c for c in text) if bad else text
 
 
 def amount(value: Decimal) -> str:

@@ -20,13 +20,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 import domain.text  # noqa: F401 - defines value types stored in events
+from adapters.settings import DEFAULT_URL, URL_VARIABLE
 from domain.errors import RegistryError
 from domain.events import Agreement, Guaranty, Instrument, Reversed
 from domain.values import Value
 
-DEFAULT_URL = "sqlite:///debtreg.sqlite"
 SUPPORTED = ("sqlite://", "postgresql+psycopg://")
-URL_VARIABLE = "DEBTREG_DATABASE_URL"
 
 
 def database_url(given: str | None = None) -> str:

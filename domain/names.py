@@ -81,3 +81,10 @@ def canonical_holder(known: Iterable[str], name: str) -> str:
     """A known holder's name as first recorded, if ``name`` differs from it only in case."""
     wanted = name.strip()
     return next((holder for holder in known if holder.casefold() == wanted.casefold()), wanted)
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` with anything that is not text (controls, terminal escapes, zero-width and bidirectional
+    marks; line breaks too unless ``lines``) shown as an escape, so no name can forge or hide output."""
+    bad = set(unprintable(text, lines=lines))
+    return "".join(f"\\u{ord(c):04x}" if c in bad else c for c in text) if bad else text

@@ -7,6 +7,7 @@ tracebacks.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,23 +15,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from eventsourcing.persistence import PersistenceError
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.encoding import to_json
-from adapters.identity import IDENTITY_VARIABLE, Signer, configured_signer
-from adapters.queries import Queries, known_at, parsed_date
-from adapters.registry import Registry
-from adapters.render import printable
-from adapters.store import URL_VARIABLE, database_url, missing_sqlite_file, shown_url, without_secrets
+from adapters.moments import known_at, parsed_date
+from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
+from domain.names import printable
+
+if TYPE_CHECKING:  # the store and its libraries are imported when a command runs, so --help is quick
+    from pydantic import ValidationError
+
+    from adapters.identity import Signer
+    from adapters.queries import Queries
+    from adapters.registry import Registry
 
 app = typer.Typer(
     name="debtreg",
@@ -40,7 +43,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+def _width() -> int | None:
+    """COLUMNS if set (a terminal or a pipe alike); else the terminal's width; else, piped, 160."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) >= 40:
+        return int(given)
+    return None if sys.stdout.isatty() else 160
+
+
+out = Console(highlight=False, soft_wrap=False, width=_width())
 
 
 class TextOrJson(str, Enum):
@@ -67,6 +78,8 @@ class Settings:
     @property
     def signer(self) -> Signer | None:
         """The identity this command acts as (its key file read when a write needs it)."""
+        from adapters.identity import configured_signer
+
         return configured_signer(self.identity)
 
 
@@ -132,6 +145,23 @@ def main(
     ctx.obj = Settings(db=db, identity=identity)
 
 
+class _Lazy:
+    """A module imported when first used: the command line loads the store's libraries only for a command
+    that needs them, so --help and a refusal of bad options are quick."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+def lazy(name: str) -> Any:
+    return _Lazy(name)
+
+
 class NoStore(RegistryError):
     rule = "a view reads a store that exists"
 
@@ -142,6 +172,12 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     """The registry, closed afterwards; refusals and database faults become messages. A reader never creates
     a store: one that does not exist is refused, or (``missing_ok``) read as an empty one. A writer acts as the
     configured identity (unless not ``acting``: making the first identity)."""
+    from eventsourcing.persistence import PersistenceError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from adapters.registry import Registry
+    from adapters.store import database_url, missing_sqlite_file, shown_url, without_secrets
+
     registry: Registry | None = None
     url = ctx.obj.db or ""
     try:
@@ -169,6 +205,8 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
 @contextmanager
 def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False) -> Iterator[Queries]:
     """The query service over the store; it creates nothing and changes nothing."""
+    from adapters.queries import Queries
+
     with guarded(ctx, fmt, read_only=True, missing_ok=missing_ok) as registry:
         yield Queries(registry)
 
@@ -205,7 +243,9 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
     """A table whose cells are shown as written: no markup read in them, nothing that is not text let through."""
     found = Table(title=Text(printable(title)), title_justify="left", show_lines=False)
     for index, name in enumerate(header):
-        found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold")
+        # amounts, dates and ids (cells without a space) are never split; names fold
+        whole = index in numeric or all(" " not in str(row[index]) for row in rows if index < len(row))
+        found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold", no_wrap=whole)
     for row in rows:
         found.add_row(*(Text(printable(cell, lines=True)) for cell in row))
     return found

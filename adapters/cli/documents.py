@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from adapters import render
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -19,12 +18,15 @@ from adapters.cli.common import (
     emit,
     emit_json,
     emit_lines,
+    lazy,
     moment,
     out,
     querying,
     table,
 )
 from domain.money import format_amount
+
+render = lazy("adapters.render")
 
 Section = Annotated[
     str | None,

@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
-from adapters import exports
-from adapters.cli.common import AgreementKey, By, ByOption, KnownAt, app, day, emit, moment, querying
+from adapters.cli.common import AgreementKey, By, ByOption, KnownAt, app, day, emit, lazy, moment, querying
 from domain.errors import InvalidCommand
+
+exports = lazy("adapters.exports")
 
 
 class View(str, Enum):
@@ -35,7 +36,7 @@ def export_command(
 ) -> None:
     """Write a view to a file: numbers as numbers, totals apart from the data, the view's notes beneath it."""
     kind = "csv" if output == "-" else Path(output).suffix.lower().lstrip(".")
-    if kind not in exports.FORMATS:
+    if kind not in ("csv", "xlsx", "docx"):
         raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx or .docx file (or - for CSV)", param_hint="--output")
     if kind == "docx" and view is not View.annex1:
         raise typer.BadParameter("Word exports are of Annex 1; use .xlsx or .csv for this view", param_hint="--output")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from adapters.audit import Digest, InvalidDigest
 from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, out, querying, table
 from adapters.identity import ADMINISTRATOR, DEFAULT_KEY_FILE, ROLES, Signer, token_of
 from domain.errors import InvalidCommand
@@ -29,11 +28,13 @@ Trust = Annotated[
 ]
 
 
-def _kept(value: str | None) -> dict | Digest | None:
+def _kept(value: str | None) -> dict | Any | None:
     """A registry head kept earlier: a file, or the JSON itself; or a digest of the form debtreg:v1:... (kept of a
     store written before debtreg signed its log)."""
     if value is None:
         return None
+    from adapters.audit import Digest, InvalidDigest
+
     if value.startswith("debtreg:v1:"):
         try:
             return Digest.parse(value)

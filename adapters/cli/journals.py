@@ -6,17 +6,29 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, out, querying, recording, table
-from adapters.journal import check, load
-from adapters.reference import reference, schema_json
-from adapters.registry import Staged
-from adapters.template import TEMPLATE
+from adapters.cli.common import (
+    Format2,
+    TextOrJson,
+    app,
+    emit,
+    emit_json,
+    lazy,
+    out,
+    querying,
+    recording,
+    table,
+)
+
+if TYPE_CHECKING:
+    from adapters.registry import Staged
+
+journal, documentation = lazy("adapters.journal"), lazy("adapters.reference")
 
 Paths = Annotated[list[Path], typer.Argument(metavar="PATH...", help="Journal files, or directories of them.")]
 
@@ -67,7 +79,7 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
             task = bar.add_task("recording", total=total)
             return lambda _: bar.advance(task)
 
-        staged = load(registry, paths, progress)
+        staged = journal.load(registry, paths, progress)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
 
 
@@ -75,23 +87,25 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
     with querying(ctx, fmt.value, missing_ok=True) as queries:
-        staged = check(queries.registry, paths)
+        staged = journal.check(queries.registry, paths)
     _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
 
 
 @app.command("schema")
 def schema_command() -> None:
     """Print the journal format as a JSON Schema (TOML dates as ISO strings)."""
-    emit(schema_json())
+    emit(documentation.schema_json())
 
 
 @app.command("reference")
 def reference_command() -> None:
     """Print the reference of every journal entry and field, in Markdown (as docs/journal.md)."""
-    emit(reference().rstrip("\n"))
+    emit(documentation.reference().rstrip("\n"))
 
 
 @app.command("template")
 def template_command() -> None:
     """Print a journal to start from: a fresh agreement with every term it might give, explained."""
+    from adapters.template import TEMPLATE
+
     emit(TEMPLATE.rstrip("\n"))

@@ -6,9 +6,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from adapters import render
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -25,13 +23,15 @@ from adapters.cli.common import (
     emit_json,
     emit_lines,
     invalid,
+    lazy,
     moment,
     out,
     querying,
     table,
 )
-from adapters.entries import PrepaymentEntry
 from domain.money import ZERO, format_amount
+
+render, entries, pydantic = lazy("adapters.render"), lazy("adapters.entries"), lazy("pydantic")
 
 
 @app.command("schedule")
@@ -125,11 +125,11 @@ def makewhole_command(
     """Quote an optional prepayment with its make-whole amount, as the agreement defines it, step by step; records nothing."""
     with querying(ctx, fmt.value) as queries:
         try:
-            given = PrepaymentEntry.model_validate(
+            given = entries.PrepaymentEntry.model_validate(
                 {"type": "prepayment", "kind": "optional", "effective_on": on, "evidence": {"document": "quote"},
                  "amount": amount, "series": series, "treasury_curve": curve}
             )
-        except ValidationError as error:
+        except pydantic.ValidationError as error:
             raise invalid(error) from None
         assert given.amount is not None and given.treasury_curve is not None
         notice = queries.makewhole(agreement, given.effective_on, given.amount, given.treasury_curve, series)

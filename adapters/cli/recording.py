@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from uuid import uuid4
 
 import typer
-from pydantic import ValidationError
 
 from adapters.cli.common import (
     AgreementKey,
@@ -24,23 +23,12 @@ from adapters.cli.common import (
     emit,
     emit_json,
     invalid,
+    lazy,
     recording,
 )
-from adapters.entries import (
-    CancellationEntry,
-    ConsentEntry,
-    EntryIn,
-    InterestEntry,
-    MaturityEntry,
-    NoteReplacementEntry,
-    PrepaymentEntry,
-    PrepaymentNoticeEntry,
-    RecordHorizonEntry,
-    ReversalEntry,
-    TransferEntry,
-)
-from adapters.queries import Recorded
 from domain.values import TREASURY_ENTRY
+
+entries, queries, pydantic = lazy("adapters.entries"), lazy("adapters.queries"), lazy("pydantic")
 
 EvidenceOption = Annotated[
     str, typer.Option("--evidence", metavar="DOCUMENT", help="The document that backs this entry.", show_default=True)
@@ -73,7 +61,7 @@ class PaymentKind(str, Enum):
 def record(
     ctx: typer.Context,
     key: str,
-    model: type[EntryIn],
+    model_name: str,
     *,
     on: str | None,
     evidence: str,
@@ -87,15 +75,16 @@ def record(
     Without ``--request-id`` the command gets an id of its own, so that every
     entry's events can be named (and reversed) together.
     """
+    model = getattr(entries, model_name)
     kind = model.model_fields["type"].annotation.__args__[0]
     fields = {"type": kind, "effective_on": on, "evidence": {"document": evidence, "section": section}, **given}
     with recording(ctx, fmt.value) as registry:
         try:
             entry = model.model_validate({k: v for k, v in fields.items() if v is not None})
-        except ValidationError as error:
+        except pydantic.ValidationError as error:
             raise invalid(error) from None
         staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
-    result = Recorded.of(staged)
+    result = queries.Recorded.of(staged)
     if fmt is TextOrJson.json:
         emit_json(result)
         return
@@ -126,7 +115,7 @@ def transfer(
 ) -> None:
     """Record a transfer: notes surrendered, new ones issued to the transferee (the agreement's exchange of notes)."""
     given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note, "new_holder": new_holder}
-    record(ctx, agreement, TransferEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "TransferEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
 
 
@@ -145,7 +134,7 @@ def prepay(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a prepayment, allocated pro rata to the notes' unpaid principal."""
-    record(ctx, agreement, PrepaymentEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "PrepaymentEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
 
 
@@ -166,11 +155,11 @@ def pay(
     """Record a scheduled payment, allocated to the holders of record pro rata."""
     common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
     if kind is PaymentKind.interest:
-        record(ctx, agreement, InterestEntry, due_on=due, **common)
+        record(ctx, agreement, "InterestEntry", due_on=due, **common)
     elif kind is PaymentKind.required:
-        record(ctx, agreement, PrepaymentEntry, kind="required", **common)
+        record(ctx, agreement, "PrepaymentEntry", kind="required", **common)
     else:
-        record(ctx, agreement, MaturityEntry, **common)
+        record(ctx, agreement, "MaturityEntry", **common)
 
 
 @app.command()
@@ -188,7 +177,7 @@ def notice(
 ) -> None:
     """Record notice of an optional prepayment to the holders (--date is the day it is given); the
     prepayment must follow it on the date and for the amount given."""
-    record(ctx, agreement, PrepaymentNoticeEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "PrepaymentNoticeEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, prepay_on=prepay_on, amount=amount, series=series)
 
 
@@ -205,7 +194,7 @@ def replace_note(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a new note of like tenor issued for a lost, stolen, destroyed or mutilated one."""
-    record(ctx, agreement, NoteReplacementEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "NoteReplacementEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, note=note, reason=reason.value)
 
 
@@ -221,7 +210,7 @@ def cancel(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a note the Company acquired, cancelled and not reissued."""
-    record(ctx, agreement, CancellationEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "CancellationEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, note=note)
 
 
@@ -239,7 +228,7 @@ def consent(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a holder's written consent to an amendment."""
-    record(ctx, agreement, ConsentEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "ConsentEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
 
 
@@ -265,7 +254,7 @@ def record_horizon(
     def until(value: str) -> str | None:
         return None if value.strip().casefold() == "current" else value
 
-    record(ctx, agreement, RecordHorizonEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "RecordHorizonEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, register=until(register), payments=until(payments))
 
 
@@ -288,5 +277,5 @@ def reverse(
         raise typer.BadParameter(f"{event!r} is not an event id; history shows them as barnes-1995:12")
     with recording(ctx, fmt.value) as registry:
         kind = registry.named(key).kind
-    record(ctx, key, ReversalEntry, on=None, evidence=evidence, section=section,
+    record(ctx, key, "ReversalEntry", on=None, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, target=int(position), reason=reason, of=kind)

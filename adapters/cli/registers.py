@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from adapters import exports, render
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -23,6 +22,7 @@ from adapters.cli.common import (
     emit,
     emit_json,
     emit_lines,
+    lazy,
     moment,
     out,
     querying,
@@ -30,6 +30,8 @@ from adapters.cli.common import (
 )
 from domain.errors import UnknownHolder
 from domain.money import ZERO, format_amount
+
+exports, render = lazy("adapters.exports"), lazy("adapters.render")
 
 
 @app.command()

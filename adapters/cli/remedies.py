@@ -13,7 +13,6 @@ import typer
 
 from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app
 from adapters.cli.recording import EvidenceOption, RequestId, SectionOption, record
-from adapters.entries import AccelerationEntry, EventOfDefaultEntry, RescissionEntry, WaiverEntry
 
 Holders = Annotated[list[str], typer.Option("--by", metavar="HOLDER", help="A holder acting (repeatable; full name or a unique part).")]
 Curve = Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For a make-whole: "1y=1.25,2y=1.60,...".')]
@@ -33,7 +32,7 @@ def default_command(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record an Event of Default; on a clause that accelerates automatically, the notes become due with it."""
-    record(ctx, agreement, EventOfDefaultEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "EventOfDefaultEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, clause=clause, description=description, treasury_curve=curve)
 
 
@@ -51,7 +50,7 @@ def accelerate(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record holders declaring the notes due on a continuing Event of Default, tallied against the agreement's share."""
-    record(ctx, agreement, AccelerationEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "AccelerationEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, declared_by=by, default=default, treasury_curve=curve)
 
 
@@ -68,7 +67,7 @@ def rescind(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record holders annulling a declaration of acceleration."""
-    record(ctx, agreement, RescissionEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "RescissionEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, declared_by=by, acceleration=acceleration)
 
 
@@ -87,6 +86,6 @@ def waive(
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a waiver by holders, checked against the consent the provisions waived need."""
-    record(ctx, agreement, WaiverEntry, on=on, evidence=evidence, section=section,
+    record(ctx, agreement, "WaiverEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, provisions=provision, given_by=by, defaults=default or [],
            payment_terms=payment_terms)

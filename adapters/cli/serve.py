@@ -9,7 +9,6 @@ import typer
 
 from adapters.cli.common import app, refuse
 from adapters.identity import Signer
-from adapters.store import database_url
 from domain.errors import RegistryError
 
 
@@ -23,11 +22,13 @@ def serve_command(
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs): every view as a GET, every entry as a POST, roles by bearer token."""
     try:
-        signers = [Signer.load(path) for path in key_files]
-        url = database_url(ctx.obj.db)
         import uvicorn
 
         from adapters.api import create_app
+        from adapters.store import database_url
+
+        signers = [Signer.load(path) for path in key_files]
+        url = database_url(ctx.obj.db)
 
         application = create_app(url, signers, read_url=database_url(read_url) if read_url else None)
     except RegistryError as error:

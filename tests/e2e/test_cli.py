@@ -326,3 +326,16 @@ def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):
     lines = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)
     assert next(line for line in lines if line["event"] == event)["reversed_by"] == lines[-1]["event"]
     assert "REVERSED by" in debtreg("history", "barnes-1995", db=db).stdout
+
+
+def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    for view in (["schedule", "barnes-1995", "--as-of", "2003-02-05"], ["register", "barnes-1995", "--as-of", "2003-02-05"],
+                 ["history", "barnes-1995"]):
+        result = subprocess.run([DEBTREG, "--db", db, *view], capture_output=True, text=True, env={**env, "COLUMNS": "80"},
+                                timeout=120, check=True)
+        table = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+        assert table and max(len(line) for line in table) <= 80, view
+        cells = [cell.strip() for line in table for cell in line.split("│")]
+        assert "6,250,000.00" in cells or view[0] != "schedule", "an amount is whole on its line"
+        assert "barnes-1995:21" in cells or view[0] != "history", "an event id is whole on its line"
