@@ -20,6 +20,7 @@ demo: $(STAMP)
 	@for agreement in barnes-1995 novascotia-1999 barnes-2000; do \
 		echo; $(BIN)/debtreg annex1 $$agreement --as-of $(AS_OF) || exit 1; \
 	done
+	@echo; echo "debtreg is $(BIN)/debtreg: run 'source $(BIN)/activate' to type debtreg (the README's tour starts there)"
 
 ## test: the whole suite (PostgreSQL tests need DEBTREG_TEST_POSTGRES_URL; see README)
 test: $(STAMP)

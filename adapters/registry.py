@@ -50,7 +50,7 @@ from domain.holders import Directory
 from domain.stream import Stream
 from domain.values import Provenance
 
-ATTEMPTS = 8
+PATIENCE = 30.0  # seconds a command keeps deciding again while other writers win the race for its stream
 UNSEALED = ("written before debtreg signed its log: its hash chain holds, but nothing binds its entries to who"
             " recorded them until an administrator records (which seals it)")
 
@@ -302,20 +302,26 @@ class Registry(Application):
         """Decide and record one command as the registry's identity; decided again on fresh state if another writer won."""
         self._prepare_to_write(RECORDERS, "record")
         provenance = provenance_of(command, self.recorder_name, request or Request())
-        for attempt in range(ATTEMPTS):
+        deadline = time.monotonic() + PATIENCE
+        attempt = 0
+        while True:
             staged = self.stage(command, provenance, Workspace())
             if not staged.events:
                 return staged
             try:
                 self._save_staged([staged])
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.01 * 2**attempt))  # jitter, so racing writers do not retry in step
+                attempt += 1
+                if time.monotonic() >= deadline:
+                    break
+                # back off with jitter, so racing writers do not retry in step
+                time.sleep(random.uniform(0, min(0.5, 0.005 * 2**attempt)))
                 continue
             self._remember([staged.stream])
             return staged
         raise RegistryError(
-            f"other writers kept changing {command.key} while this entry was checked; nothing was"
-            " recorded: run the command again"
+            f"other writers kept changing {command.key} while this entry was checked ({attempt} tries in"
+            f" {PATIENCE:.0f} s); nothing was recorded: run the command again"
         )
 
     def record(self, key: str, entry: EntryIn, *, request_id: str | None = None, source: str | None = None) -> Staged:

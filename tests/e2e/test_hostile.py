@@ -7,9 +7,11 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from adapters.identity import AUDITOR
 from adapters.registry import Registry
 from conftest import FIXTURES
-from support import admin_key, enrol
+from support import AUDITOR as JANE
+from support import admin_key, enrol, key_of
 
 LINCOLN = "Lincoln Investment Management, Inc."
 
@@ -131,3 +133,9 @@ def test_an_interrupted_load_says_how_much_was_recorded_and_a_rerun_completes_it
     monkeypatch.setattr(Registry, "_save_staged", saved)
     assert runner.invoke(app, ["--db", url, "load", str(FIXTURES)]).exit_code == 0
     assert head(url)["events"] == 65
+
+
+def test_an_auditor_cannot_record_through_the_command_line(loaded_url):
+    enrol(loaded_url, (JANE, AUDITOR))
+    message = refused(loaded_url, *transfer("Connecticut General Life"), identity=key_of(JANE))
+    assert "Jane Roe, External Auditor is registered as auditor; to record needs the role treasury or administrator" in message

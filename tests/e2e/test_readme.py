@@ -58,3 +58,19 @@ def test_the_auditor_walk_runs_as_written(tmp_path, monkeypatch):
 
     assert (lincoln(now), lincoln(then)) == ("5,150,000", "6,150,000")
     assert "barnes-1995:30" in history and "barnes-1995:31" not in history
+
+
+def test_the_tour_runs_as_written_on_the_demo_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
+    db = f"sqlite:///{tmp_path / 'debtreg.sqlite'}"
+    for command in ('debtreg identity init "Demo Administrator"', "debtreg load fixtures/"):  # what make demo does
+        run(command, tmp_path, db)
+    commands = walk("tour")
+    assert len(commands) >= 30 and not any("..." in c for c in commands)
+    outputs = {command: run(command, tmp_path, db) for command in commands}
+    paid = [out for command, out in outputs.items() if command.startswith("debtreg pay barnes-1995 --date 2003-12-05 --kind interest")]
+    assert paid and "due 2003-12-05" in paid[0], "the December coupon is paid once June's is"
+    rescinded = next(out for command, out in outputs.items() if command.startswith("debtreg rescind"))
+    assert rescinded.startswith("recorded barnes-1995:"), "the remedies walk ends with the acceleration annulled"
+    assert not (ROOT / "redline.html").exists(), "the tour leaves nothing in the repository"
