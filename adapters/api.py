@@ -127,9 +127,10 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def view(path: str, call: Callable[..., Any], summary: str) -> None:
         """A GET of one query, its JSON the CLI's ``--format json``."""
 
-        def endpoint(signer: Who, request: Request, key: str | None = None) -> Any:
-            params = dict(request.query_params)
-            moment = known_at_of(params.pop("known_at", None))
+        def endpoint(signer: Who, key: str | None = None, as_of: str | None = None, known_at: str | None = None,
+                     section: str | None = None, series: str | None = None) -> Any:
+            params = {k: v for k, v in (("as_of", as_of), ("section", section), ("series", series)) if v is not None}
+            moment = known_at_of(known_at)
             with reading(signer) as queries:
                 return plain(call(queries, key, params, moment))
 

@@ -21,9 +21,9 @@ from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
 from projections.payments import Accrued, Schedule
 from projections.register import Annex1, Outstanding, Register
+from projections.text import Redline
 
 Cell = str | int | Decimal | date | datetime | None
-FORMATS = ("csv", "xlsx", "docx")
 
 
 @dataclass(frozen=True)
@@ -195,3 +195,43 @@ def _money(value: Decimal | None) -> str:
         return "n/a"
     whole = value == value.to_integral_value()
     return f"${value:,.0f}" if whole else f"${value:,.2f}"
+
+
+def redline_docx(view: Redline) -> bytes:
+    """The redline as counsel marks one up: deletions struck through, insertions underlined, each provision under
+    its heading with what changed it; the caveats and scanning corrections as the text view gives them."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"{view.agreement}: changes from {view.start} to {view.end}", level=1)
+    for caveat in view.caveats:
+        document.add_paragraph(f"Note: {caveat}").runs[0].italic = True
+    if not view.differences:
+        document.add_paragraph("No changes.")
+    for difference in view.differences:
+        document.add_heading(f"{difference.ref} {difference.title}", level=2)
+        for mark in difference.marks:
+            document.add_paragraph(mark.describe()).runs[0].italic = True
+        if difference.caveat:
+            document.add_paragraph(f"Note: {difference.caveat}").runs[0].italic = True
+        paragraph = document.add_paragraph()
+        for index, (op, text) in enumerate(difference.words):
+            run = paragraph.add_run(("" if index == 0 else " ") + text)
+            run.font.strike = op == "delete"
+            run.underline = op == "insert"
+    if view.scanning_corrections:
+        document.add_heading("Scanning errors read as meant (corrections, not changes by any amendment)", level=2)
+        for c in view.scanning_corrections:
+            document.add_paragraph(f"{c.ref}: \u201c{c.printed}\u201d read as \u201c{c.reading}\u201d", style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def outstanding_svg(view: Outstanding) -> bytes:
+    """Principal outstanding over time, as the auditor's page draws it, as a standalone SVG file."""
+    from adapters.page import chart
+
+    figures = chart(view)
+    start, end = figures.find("<svg"), figures.rfind("</svg>") + len("</svg>")
+    return (figures[start:end] if start >= 0 else "<svg xmlns='http://www.w3.org/2000/svg'/>").encode()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -222,8 +223,23 @@ def refuse(error: RegistryError, fmt: str) -> None:
     if fmt == "json":
         emit(to_json({"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message,
                                 "section": error.section}}))
+    if isinstance(error, Malformed):
+        typer.echo(f"debtreg: {error}", err=True)
+        raise typer.Exit(2)
     typer.echo(f"debtreg: refused: {error}\nrule: {error.rule}", err=True)
     raise typer.Exit(1)
+
+
+def write_file(output: str, content: bytes) -> None:
+    """Write an export to ``output`` (``-``: standard output), or refuse naming --output."""
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        return
+    try:
+        Path(output).write_bytes(content)
+    except OSError as error:
+        raise InvalidCommand(f"--output: cannot write {output}: {error.strerror}") from None
+    emit(f"wrote {output}")
 
 
 OPTIONS = {"evidence.document": "--evidence", "evidence.section": "--section", "effective_on": "--date",
@@ -231,12 +247,19 @@ OPTIONS = {"evidence.document": "--evidence", "evidence.section": "--section", "
            "register": "--register", "payments": "--payments"}
 
 
-def invalid(error: ValidationError) -> InvalidCommand:
-    """The first problem pydantic found, as a refusal naming the option the user typed."""
+class Malformed(InvalidCommand):
+    """An option the user typed is malformed: a usage error (exit status 2, as for a view's options), not a
+    refusal by a rule (1)."""
+
+    rule = "every option is well-formed"
+
+
+def invalid(error: ValidationError) -> Malformed:
+    """The first problem pydantic found, as a usage error naming the option the user typed."""
     first = error.errors()[0]
     path = ".".join(str(part) for part in first["loc"] if not isinstance(part, int))
     option = OPTIONS.get(path) or (f"--{path.rsplit('.', 1)[-1].replace('_', '-')}" if path else "input")
-    return InvalidCommand(f"{option}: {str(first['msg']).removeprefix('Value error, ')}")
+    return Malformed(f"{option}: {str(first['msg']).removeprefix('Value error, ')}")
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:

@@ -23,10 +23,12 @@ from adapters.cli.common import (
     out,
     querying,
     table,
+    write_file,
 )
+from adapters.encoding import to_json
 from domain.money import format_amount
 
-render = lazy("adapters.render")
+render, exports = lazy("adapters.render"), lazy("adapters.exports")
 
 Section = Annotated[
     str | None,
@@ -38,6 +40,7 @@ class RedlineFormat(str, Enum):
     text = "text"
     json = "json"
     html = "html"
+    docx = "docx"
 
 
 @app.command("text")
@@ -65,12 +68,19 @@ def redline_command(
     start: Annotated[str, typer.Option("--from", metavar="DATE", help="The earlier date.")],
     end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
     section: Annotated[str | None, typer.Option("--section", metavar="REF", help="Compare one provision only.")] = None,
-    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json or html.")] = RedlineFormat.text,
+    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json, html, or docx (with --output).")] = RedlineFormat.text,
     known_at: KnownAt = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the redline to FILE (docx needs it).")] = None,
 ) -> None:
     """Word-level changes to the text between two dates, as a conformed copy shows them."""
-    with querying(ctx, fmt.value) as queries:
+    if fmt is RedlineFormat.docx and not output:
+        raise typer.BadParameter("a Word redline is written to a file: give --output FILE.docx", param_hint="--output")
+    with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value) as queries:
         view = queries.redline(agreement, day(start), day(end), section, moment(known_at))
+        if output:
+            written = {RedlineFormat.docx: exports.redline_docx, RedlineFormat.html: lambda v: render.redline_html(v).encode(),
+                       RedlineFormat.json: lambda v: to_json(v).encode(), RedlineFormat.text: lambda v: render.redline_text(v).encode()}
+            return write_file(output, written[fmt](view))
     if fmt is RedlineFormat.json:
         emit_json(view)
     elif fmt is RedlineFormat.html:

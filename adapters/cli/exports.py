@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from adapters.cli.common import AgreementKey, By, ByOption, KnownAt, app, day, emit, lazy, moment, querying
-from domain.errors import InvalidCommand
+from adapters.cli.common import (
+    AgreementKey,
+    By,
+    ByOption,
+    KnownAt,
+    app,
+    day,
+    lazy,
+    moment,
+    querying,
+    write_file,
+)
 
 exports = lazy("adapters.exports")
 
@@ -36,10 +45,13 @@ def export_command(
 ) -> None:
     """Write a view to a file: numbers as numbers, totals apart from the data, the view's notes beneath it."""
     kind = "csv" if output == "-" else Path(output).suffix.lower().lstrip(".")
-    if kind not in ("csv", "xlsx", "docx"):
-        raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx or .docx file (or - for CSV)", param_hint="--output")
+    if kind not in ("csv", "xlsx", "docx", "svg"):
+        raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx, .docx (annex1) or .svg (outstanding) file, or - for CSV",
+                                 param_hint="--output")
     if kind == "docx" and view is not View.annex1:
         raise typer.BadParameter("Word exports are of Annex 1; use .xlsx or .csv for this view", param_hint="--output")
+    if kind == "svg" and view is not View.outstanding:
+        raise typer.BadParameter("the chart (.svg) is of principal outstanding: export outstanding", param_hint="--output")
     if view is not View.history and as_of is None:
         raise typer.BadParameter("give the business date, YYYY-MM-DD", param_hint="--as-of")
     then = moment(known_at)
@@ -48,27 +60,19 @@ def export_command(
         if view is View.annex1:
             found = queries.annex1(agreement, on, then)
             if kind == "docx":
-                return _write(output, exports.annex1_docx(found))
+                return write_file(output, exports.annex1_docx(found))
             sheet = exports.annex1_sheet(found)
         elif view is View.register:
             sheet = exports.register_sheet(queries.register(agreement, on, then), by.value)
         elif view is View.outstanding:
-            sheet = exports.outstanding_sheet(queries.outstanding(agreement, on, then))
+            found = queries.outstanding(agreement, on, then)
+            if kind == "svg":
+                return write_file(output, exports.outstanding_svg(found))
+            sheet = exports.outstanding_sheet(found)
         elif view is View.schedule:
             sheet = exports.schedule_sheet(queries.schedule(agreement, on, known_at=then))
         elif view is View.accrued:
             sheet = exports.accrued_sheet(queries.accrued(agreement, on, then))
         else:
             sheet = exports.history_sheet(agreement, queries.history(agreement, then))
-        _write(output, exports.to_csv(sheet) if kind == "csv" else exports.to_xlsx(sheet))
-
-
-def _write(output: str, content: bytes) -> None:
-    if output == "-":
-        sys.stdout.buffer.write(content)
-        return
-    try:
-        Path(output).write_bytes(content)
-    except OSError as error:
-        raise InvalidCommand(f"--output: cannot write {output}: {error.strerror}") from None
-    emit(f"wrote {output}")
+        write_file(output, exports.to_csv(sheet) if kind == "csv" else exports.to_xlsx(sheet))

@@ -167,3 +167,33 @@ def test_debtreg_serve_answers_over_http(loaded_url):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_schema_driven_fuzz_finds_no_server_error_and_no_refusal_that_writes(loaded_url):
+    """schemathesis generates requests from the OpenAPI document, bounded in examples; as an auditor and as
+    treasury: no 5xx, and every refused request leaves the store's head as it was."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    enrol(loaded_url, (CLERK, TREASURY), (JANE, AUDITOR))
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(loaded_url, [CLERK, JANE]))
+    failures = []
+    def fuzz(operation) -> None:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+        def call(case):
+            for who in (JANE, CLERK):
+                before = head(loaded_url)
+                response = case.call(headers={**as_(who), "Idempotency-Key": f"fuzz-{who.name}"})
+                if response.status_code >= 500:
+                    failures.append(f"{operation.label} -> {response.status_code}: {response.text[:200]}")
+                if response.status_code >= 400 and head(loaded_url) != before:
+                    failures.append(f"{operation.label} refused ({response.status_code}) but changed the store")
+
+        call()
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in operations:
+        fuzz(operation)
+    assert len(operations) >= 17
+    assert failures == []

@@ -163,18 +163,20 @@ def test_the_same_request_id_records_once(db):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "status"),
     [
-        (("annex1", "barnes-1996", "--as-of", "2003-02-05"), "no agreement 'barnes-1996' is on the registry"),
-        (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder", "--amount", "1000000.005"), "amount: '1000000.005' is not an amount"),
-        (("transfer", "novascotia-1999", "--date", "2003-03-03", "--from", "Allstate Life", "--to", "X", "--new-holder", "--amount", "1,000,000"), "has several series"),
-        (("transfer", "novascotia-1999", "--date", "2001-03-03", "--series", "7.80", "--from", "Nationwide", "--to", "X", "--new-holder", "--amount", "1,000,000"), "on file only from 2003-02-05"),
+        (("annex1", "barnes-1996", "--as-of", "2003-02-05"), "no agreement 'barnes-1996' is on the registry", 1),
+        (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder", "--amount", "1000000.005"), "--amount: '1000000.005' is not an amount", 2),
+        (("transfer", "barnes-1995", "--date", "2003-3-3", "--from", "Lincoln", "--to", "X", "--new-holder", "--amount", "1,000,000"), "--date: ", 2),
+        (("annex1", "barnes-1995", "--as-of", "20030205"), "'20030205' is not a date; write it as YYYY-MM-DD", 2),
+        (("transfer", "novascotia-1999", "--date", "2003-03-03", "--from", "Allstate Life", "--to", "X", "--new-holder", "--amount", "1,000,000"), "has several series", 1),
+        (("transfer", "novascotia-1999", "--date", "2001-03-03", "--series", "7.80", "--from", "Nationwide", "--to", "X", "--new-holder", "--amount", "1,000,000"), "on file only from 2003-02-05", 1),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message(db, args, message):
+def test_malformed_input_is_a_usage_error_and_a_broken_rule_a_refusal(db, args, message, status):
     result = debtreg(*args, db=db, check=False)
-    assert result.returncode == 1
-    assert message in result.stderr
+    assert result.returncode == status
+    assert message in result.stderr and "Value error" not in result.stderr and "effective_on" not in result.stderr
 
 
 def test_a_malformed_date_is_a_usage_error(db):

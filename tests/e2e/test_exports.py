@@ -82,3 +82,28 @@ def test_an_export_is_refused_in_words_for_a_wrong_file_or_view(loaded_url, tmp_
     assert "Word exports are of Annex 1" in run(loaded_url, "export", "history", "barnes-1995", "-o", str(tmp_path / "h.docx")).output
     assert "--as-of" in run(loaded_url, "export", "register", "barnes-1995", "-o", str(tmp_path / "r.csv")).output
     assert "cannot write" in run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "/nonexistent/a.xlsx").stderr
+
+
+def test_the_redline_in_word_strikes_what_is_deleted_and_underlines_what_is_inserted(loaded_url, tmp_path):
+    path = tmp_path / "redline.docx"
+    dates = ["--from", "2003-02-04", "--to", "2003-02-05"]
+    assert run(loaded_url, "redline", "barnes-1995", *dates, "--format", "docx", "-o", str(path)).exit_code == 0
+    data = json.loads(run(loaded_url, "redline", "barnes-1995", *dates, "--format", "json").stdout)
+    runs = [r for p in Document(path).paragraphs for r in p.runs]
+    struck = [r.text.strip() for r in runs if r.font.strike]
+    underlined = [r.text.strip() for r in runs if r.underline]
+    words = [w for d in data["differences"] for w in d["words"]]
+    assert struck == [text for op, text in words if op == "delete"] and struck
+    assert underlined == [text for op, text in words if op == "insert"] and underlined
+    assert "a Word redline is written to a file" in run(loaded_url, "redline", "barnes-1995", *dates, "--format", "docx").output
+
+
+def test_the_outstanding_chart_is_an_svg_file(loaded_url, tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    path = tmp_path / "chart.svg"
+    assert run(loaded_url, "export", "outstanding", "barnes-1995", "--as-of", "2003-02-05", "-o", str(path)).exit_code == 0
+    svg = ElementTree.parse(path).getroot()
+    assert svg.tag.endswith("svg") and svg.find("{http://www.w3.org/2000/svg}path") is not None
+    labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "25,000,000.00" in labels and "18,750,000.00" in labels and "2003-02-05" in labels
