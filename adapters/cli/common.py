@@ -40,7 +40,7 @@ app = typer.Typer(
     name="debtreg",
     help="An event-sourced registry of privately placed notes: registers, Annex 1 and history as of any date.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 

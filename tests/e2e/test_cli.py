@@ -341,3 +341,8 @@ def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
         cells = [cell.strip() for line in table for cell in line.split("│")]
         assert "6,250,000.00" in cells or view[0] != "schedule", "an amount is whole on its line"
         assert "barnes-1995:21" in cells or view[0] != "history", "an event id is whole on its line"
+
+
+def test_shell_completion_is_offered():
+    script = installed("--show-completion", "bash", db=None).stdout
+    assert "_DEBTREG_COMPLETE" in script and "complete" in script
