@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import Application, EventSourcedLog
@@ -31,7 +31,6 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEven
 from sqlalchemy import inspect
 
 from adapters.audit import Chain, Digest, verify
-from adapters.entries import EntryIn
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
 from adapters.store import (
@@ -49,6 +48,9 @@ from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
 from domain.holders import Directory
 from domain.stream import Stream
 from domain.values import Provenance
+
+if TYPE_CHECKING:  # the journal's models are loaded by whoever reads journals; a view needs none of them
+    from adapters.entries import EntryIn
 
 PATIENCE = 30.0  # seconds a command keeps deciding again while other writers win the race for its stream
 UNSEALED = ("written before debtreg signed its log: its hash chain holds, but nothing binds its entries to who"
