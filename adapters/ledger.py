@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -43,6 +44,7 @@ from adapters.offline_verifier import (
 from domain.errors import RegistryError
 
 PAGE = 2000
+RECHECK = 60.0  # seconds a process trusts what it verified before checking a stream in full again
 
 
 class Tampered(RegistryError):
@@ -101,6 +103,22 @@ class Checked:
         return self.problem is None
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A stream as this process verified it: its first ``size`` events, their tree's frontier, and the
+    signature of the head they matched."""
+
+    size: int
+    frontier: list
+    rows: list
+    signature: str
+    checked_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def fresh(self) -> bool:
+        return time.monotonic() - self.checked_at < RECHECK
+
+
 class Ledger:
     """The tables beside the event table: signed tree heads, identities, request ids."""
 
@@ -138,6 +156,7 @@ class Ledger:
         if create:
             metadata.create_all(engine, checkfirst=True)
         self._present = create
+        self._checkpoints: dict[str, Checkpoint] = {}
 
     @property
     def present(self) -> bool:
@@ -248,13 +267,21 @@ class Ledger:
 
     def stream_rows(self, stream_id: UUID, *, verify: bool = True, name: str | None = None) -> list:
         """A stream's stored events, checked against its latest signed head in the same snapshot of the store
-        (``name`` is what the stream is called in a problem): every event shown is one its recorder signed."""
+        (``name`` is what the stream is called in a problem): every event shown is one its recorder signed.
+
+        What this process verified already is a checkpoint (the events, and the frontier of their tree): a later
+        read fetches and hashes only the events recorded since, and every ``RECHECK`` seconds everything again
+        (so a long-running server notices an old event edited). ``verify`` checks every head and event, every time."""
         stream = stream_hex(stream_id)
+        checkpoint = self._checkpoints.get(stream) if verify else None
+        checkpoint = checkpoint if checkpoint is not None and checkpoint.fresh else None
+        known = checkpoint.rows if checkpoint else []
         with snapshot(self.engine) as connection:
             events = self.events_table
-            rows = connection.execute(
-                select(events).where(events.c.originator_id == stream_id).order_by(events.c.originator_version)
-            ).all()
+            rows = [*known, *connection.execute(
+                select(events).where((events.c.originator_id == stream_id) & (events.c.originator_version > len(known)))
+                .order_by(events.c.originator_version)
+            ).all()]
             if not verify or not self.present:
                 return rows
             # the latest head alone binds every event shown; `verify` checks the earlier heads too
@@ -262,14 +289,33 @@ class Ledger:
                 select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)).all()]
             sealed = bool(heads) or connection.execute(select(self.heads.c.stream).limit(1)).first() is not None
             identities = self.identity_records(connection) if heads else []
-        problem = check_stream(name or f"stream {stream[:8]}", rows, heads, identities, sealed=sealed)
+        called = name or f"stream {stream[:8]}"
+        if checkpoint and heads and heads[0].size >= checkpoint.size and len(rows) == heads[0].size:
+            frontier = checkpoint.frontier
+            for row in rows[checkpoint.size:]:
+                frontier = _push(frontier, _leaf(row))
+            if heads[0].size == checkpoint.size and heads[0].signature == checkpoint.signature:
+                return rows
+            if (_frontier_root(frontier).hex() == heads[0].root and _registered(identities, heads[0]) is not None
+                    and signed_by(heads[0].public_key, head_message(heads[0].as_dict()), heads[0].signature)):
+                self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature, checkpoint.checked_at)
+                return rows
+        self._checkpoints.pop(stream, None)
+        if checkpoint:  # check everything afresh: what was verified may since have changed
+            return self.stream_rows(stream_id, verify=True, name=name)
+        problem = check_stream(called, rows, heads, identities, sealed=sealed)
         if problem and heads:  # find the first event that differs, against every head
             with snapshot(self.engine) as connection:
                 every = [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in connection.execute(
                     select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size)).all()]
-            problem = check_stream(name or f"stream {stream[:8]}", rows, every, identities, sealed=sealed) or problem
+            problem = check_stream(called, rows, every, identities, sealed=sealed) or problem
         if problem:
             raise Tampered(f"{problem}; the store does not verify (run `debtreg verify`)")
+        if heads:
+            frontier = []
+            for row in rows:
+                frontier = _push(frontier, _leaf(row))
+            self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature)
         return rows
 
     def latest_heads(self, connection: Connection) -> dict[str, Head]:

@@ -4,6 +4,7 @@ by `verify` and by the views; proofs check alone; only a recording identity's ke
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from conftest import FIXTURES, ROOT
 from support import ADMIN, CLERK, signer, writer
 from support import AUDITOR as JANE
 
+MARCH = date(2003, 3, 3)
 VERIFIER = ROOT / "adapters" / "offline_verifier.py"
 BARNES = "agreement barnes-1995"
 
@@ -221,3 +223,30 @@ def test_identities_replaced_wholesale_are_caught_by_the_key_trusted(store):
         connection.execute(store.ledger.identities.delete())
     store.ledger.register(impostor.name, "administrator", impostor.public_key, impostor)
     assert store.verify(trusted=trusted).problem.startswith("the registry's first administrator is not the key trusted")
+
+
+def test_a_long_running_reader_checks_what_is_new_at_once_and_everything_again_in_time(store, store_url, monkeypatch):
+    import adapters.ledger
+
+    reader = Registry(store_url, read_only=True)
+    try:
+        Queries(reader).register("barnes-1995", MARCH)  # verified in full: now a checkpoint
+        transfer(store, "1,000,000")
+        assert "New Holder" in {h.holder for h in Queries(reader).register("barnes-1995", MARCH).holders}, "new events read"
+        sql(store, "UPDATE debtreg_events SET state = :state WHERE id = :id", state=b'{"tampered":true}', id=barnes_ids(store)[6])
+        monkeypatch.setattr(adapters.ledger, "RECHECK", 0.0)
+        with pytest.raises(Tampered, match="event 7 of agreement barnes-1995 does not match"):
+            Queries(reader).register("barnes-1995", MARCH)
+    finally:
+        reader.close()
+
+
+def test_a_forged_append_is_caught_by_a_reader_that_verified_the_stream_before(store, store_url):
+    reader = Registry(store_url, read_only=True)
+    try:
+        Queries(reader).register("barnes-1995", MARCH)
+        forge(store, signer("tests", 99))
+        with pytest.raises(Tampered, match="forged"):
+            Queries(reader).register("barnes-1995", MARCH)
+    finally:
+        reader.close()
