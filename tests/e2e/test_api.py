@@ -197,3 +197,10 @@ def test_a_schema_driven_fuzz_finds_no_server_error_and_no_refusal_that_writes(l
         fuzz(operation)
     assert len(operations) >= 17
     assert failures == []
+
+
+def test_the_pages_cookie_reads_but_never_records(api, loaded_url):
+    api.cookies.set("debtreg_token", token_of(CLERK))
+    assert api.get("/agreements").status_code == 200
+    refused(api, loaded_url, 401, "unauthenticated", "POST", "/agreements/barnes-1995/entries", json=TRANSFER,
+            headers={"Idempotency-Key": "c-1"})
