@@ -187,7 +187,7 @@ def load(
 ) -> list[Staged]:
     """Read, check and record journals as the registry's identity (an administrator); ``progress(total)`` gives
     a callback for each entry recorded."""
-    registry.ledger.require(registry.identity, ("administrator",), "load journals")
+    registry.authorise_load()  # before the entries are decided, so they are stamped after their recorder exists
     staged = check(registry, paths)
     registry.record_all(staged, progress(len(staged)) if progress else None)
     return staged

@@ -250,11 +250,22 @@ class Ledger:
         assert found is not None
         return found
 
+    def enrol_first(self, signer: Signer) -> bool:
+        """A registry with no identities yet takes ``signer`` as its first administrator, registering itself (what
+        ``debtreg identity init`` does); whether it did."""
+        if self.identity_records():
+            return False
+        self.register(signer.name, ADMINISTRATOR, signer.public_key, signer)
+        return True
+
     def require(self, signer: Signer | None, roles: Sequence[str], what: str) -> None:
         """The acting identity is registered, with this key, in one of ``roles``."""
         if signer is None:
             raise NotAllowed(f"to {what} needs an identity: give --identity KEYFILE (or set DEBTREG_IDENTITY);"
                              " an administrator makes one with `debtreg identity add`")
+        if not self.identity_records():
+            raise UnknownIdentity("this registry has no identities yet: its first administrator makes itself one with"
+                                  " `debtreg identity init NAME` (loading journals with a key file does it too)")
         record = self.current(signer.name)
         if record is None or record.public_key != signer.public_key:
             raise UnknownIdentity(f"{signer.name} is not an identity of this registry (or its key file is not the one"

@@ -121,19 +121,20 @@ class Registry(Application):
         self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
         self._cache: dict[UUID, Stream] = {}
         self._prepared = False
+        self.enrolled_first = False  # this registry's first administrator was made by this process's load
 
     # ---------------------------------------------------------------- storage
 
-    def save(self, *objs: Any, requests: Sequence[tuple[str, str]] = (), recorded_at: datetime | None = None,
-             **kwargs: Any) -> list:
+    def save(self, *objs: Any, requests: Sequence[tuple[str, str]] = (), **kwargs: Any) -> list:
         """Save events, sign their streams' new tree heads and claim their request ids, in one transaction
         (see ``adapters.ledger``)."""
         assert self.identity is not None, "writes are checked for an identity before they are decided"
+        signed_at = self.ledger.store_time()  # after the events were decided; read outside the saving transaction
         with self.factory.datastore.transaction(commit=True) as session:
             recordings = super().save(*objs, session=session, **kwargs)
             self.ledger.claim_requests(session, requests)
             self.ledger.append(session, [r.notification for r in recordings], self.identity,
-                               recorded_at or self.ledger.store_time())
+                               signed_at)
         return recordings
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -269,9 +270,12 @@ class Registry(Application):
             event = self.mapper.to_domain_event(notification)
             yield Stream.of([event])  # type: ignore[list-item]
 
-    def _prepare_to_write(self, roles: Sequence[str], what: str) -> None:
-        """Before a write: the identity may do it; a store written before debtreg signed its log is sealed
-        (its hash chain checked, then every stream signed as it stands) and its streams listed, once."""
+    def _prepare_to_write(self, roles: Sequence[str], what: str, *, first_administrator: bool = False) -> None:
+        """Before a write: the identity may do it (on a registry with no identities yet, one that may be its
+        ``first_administrator`` becomes it); a store written before debtreg signed its log is sealed (its hash
+        chain checked, then every stream signed as it stands) and its streams listed, once."""
+        if first_administrator and self.identity is not None and self.ledger.enrol_first(self.identity):
+            self.enrolled_first = True
         self.ledger.require(self.identity, roles, what)
         if self._prepared or not self.initialised:
             self._prepared = True
@@ -289,6 +293,10 @@ class Registry(Application):
                 with contextlib.suppress(IntegrityError):  # another writer listed them first
                     self.save(*self._listings([(s.kind, s.key) for s in earlier]))
         self._prepared = True
+
+    def authorise_load(self) -> None:
+        """The identity may load journals: an administrator, or the first identity of a registry without any."""
+        self._prepare_to_write((ADMINISTRATOR,), "load journals", first_administrator=True)
 
     def _listings(self, streams: Sequence[tuple[str, str]]) -> list[Listed]:
         last = self.index.get_last()
@@ -358,7 +366,7 @@ class Registry(Application):
 
     def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
         """Save staged commands (a load of journals) in order, each in its own transaction."""
-        self._prepare_to_write((ADMINISTRATOR,), "load journals")
+        self.authorise_load()
         done = 0
         try:
             for item in staged:
@@ -382,8 +390,7 @@ class Registry(Application):
         events: list[DomainEvent] = [e for item in staged for e in item.events]
         created = [(item.stream.kind, item.stream.key) for item in staged if item.command.creates and item.events]
         requests = [(item.provenance.entry, item.stream.id.hex) for item in staged if item.provenance.entry and item.events]
-        recorded_at = max((e.timestamp for e in events), default=None)
-        self.save(*events, *(self._listings(created) if created else ()), requests=requests, recorded_at=recorded_at)
+        self.save(*events, *(self._listings(created) if created else ()), requests=requests)
 
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""

@@ -81,6 +81,9 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
 
         staged = journal.load(registry, paths, progress)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
+    if registry.enrolled_first:
+        typer.echo(f"note: the registry had no identities: {registry.recorder_name} is now its first administrator",
+                   err=True)
 
 
 @app.command("check")

@@ -346,3 +346,17 @@ def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
 def test_shell_completion_is_offered():
     script = installed("--show-completion", "bash", db=None).stdout
     assert "_DEBTREG_COMPLETE" in script and "complete" in script
+
+
+def test_loading_a_fresh_store_with_a_key_file_makes_it_the_first_administrator(sqlite_url):
+    loaded = debtreg("load", str(FIXTURES), db=sqlite_url)
+    assert "tests is now its first administrator" in loaded.stderr
+    assert "tests is now" not in debtreg("load", str(FIXTURES), db=sqlite_url).stderr, "once only"
+    other = debtreg("load", str(FIXTURES), db=sqlite_url, identity=key_of(CLERK), check=False)
+    assert other.returncode == 1 and "Tom Treasurer is not an identity of this registry" in other.stderr
+
+
+def test_recording_on_a_store_without_identities_says_how_to_start(sqlite_url):
+    result = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder",
+                     "--amount", "100,000", db=sqlite_url, check=False)
+    assert result.returncode == 1 and "no identities yet" in result.stderr and "debtreg identity init NAME" in result.stderr
