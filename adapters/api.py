@@ -30,7 +30,7 @@ from adapters import page as pages
 from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
-from adapters.ledger import Tampered
+from adapters.ledger import Tampered, UnknownIdentity
 from adapters.moments import known_at as known_at_of
 from adapters.moments import parsed_date
 from adapters.queries import Queries, Recorded
@@ -47,7 +47,7 @@ class Unauthenticated(RegistryError):
     rule = "every request names its identity: Authorization: Bearer TOKEN (debtreg identity token)"
 
 
-STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
+STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
 
 
 def problem(status: int, error: RegistryError | None = None, *, title: str | None = None, detail: str | None = None) -> JSONResponse:
@@ -110,16 +110,10 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             raise Unauthenticated("no identity this server acts for has that token" if token else "no bearer token given")
         return found
 
-    def role(signer: Signer) -> str:
-        record = reader.ledger.current(signer.name)
-        if record is None or record.public_key != signer.public_key or record.role not in ROLES:
-            raise NotAllowed(f"{signer.name} is not (or no longer) an identity of this registry")
-        return record.role
-
     @contextmanager
     def reading(signer: Signer) -> Iterator[Queries]:
         with lock:
-            role(signer)
+            reader.ledger.require(signer, ROLES, "read")  # its role now: a revocation takes effect at once
             yield Queries(reader)
 
     Who = Annotated[Signer, Depends(identity)]
@@ -210,10 +204,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         if isinstance(entry, TextEntry):
             raise NotAllowed("a text entry names a file: an administrator loads it with its journal (debtreg load)")
         with lock:
-            needed = (ADMINISTRATOR,) if entry.command(key).creates else RECORDERS
-            if role(signer) not in needed:
-                raise NotAllowed(f"{signer.name} is registered as {role(signer)}; to record this needs the role"
-                                 f" {' or '.join(needed)}")
+            reader.ledger.require(signer, (ADMINISTRATOR,) if entry.command(key).creates else RECORDERS, "record this")
             registry = writers.get(signer.public_key)
             if registry is None:
                 registry = writers[signer.public_key] = Registry(url, identity=signer)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from adapters.render import marks, record_notes
+from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
 from projections.payments import Accrued, Schedule
@@ -193,8 +194,7 @@ def annex1_docx(view: Annex1) -> bytes:
 def _money(value: Decimal | None) -> str:
     if value is None:
         return "n/a"
-    whole = value == value.to_integral_value()
-    return f"${value:,.0f}" if whole else f"${value:,.2f}"
+    return "$" + format_amount(value, with_cents=value != value.to_integral_value())
 
 
 def redline_docx(view: Redline) -> bytes:

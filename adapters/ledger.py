@@ -182,13 +182,15 @@ class Ledger:
             if items[0].originator_version != size + 1:
                 raise Tampered(f"the log of stream {stream[:8]} has a signed head of {size} events but the next event"
                                f" recorded is No. {items[0].originator_version}: run `debtreg verify`")
-            for n in items:
-                frontier = _push(frontier, leaf_hash(entry_bytes(stream, n.originator_version, n.topic, _bytes(n.state))))
-            size += len(items)
-            head = {"stream": stream, "size": size, "root": _frontier_root(frontier).hex(), "recorded_at": when,
-                    "signer": signer.name, "public_key": signer.public_key}
-            session.execute(self.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
-                                                       signature=signer.sign(head_message(head))))
+            self._sign_head(session, stream, size + len(items), _frontier_of(items, frontier), when, signer)
+
+    def _sign_head(self, connection: Connection | Session, stream: str, size: int, frontier: list, when: str,
+                   signer: Signer) -> None:
+        """Write a stream's tree head of ``size`` events, signed by ``signer``, with the frontier to extend it."""
+        head = {"stream": stream, "size": size, "root": _frontier_root(frontier).hex(), "recorded_at": when,
+                "signer": signer.name, "public_key": signer.public_key}
+        connection.execute(self.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
+                                                      signature=signer.sign(head_message(head))))
 
     def claim_requests(self, session: Session, requests: Sequence[tuple[str, str]]) -> None:
         """Request ids are unique across the registry: each is claimed by one stream, in the saving transaction."""
@@ -225,8 +227,7 @@ class Ledger:
         return [IdentityRecord(**row._mapping) for row in rows]
 
     def current(self, name: str) -> IdentityRecord | None:
-        found = [r for r in self.identity_records() if r.name.casefold() == name.casefold()]
-        return found[-1] if found else None
+        return _current_of(self.identity_records(), name)
 
     def register(self, name: str, role: str, public_key: str, by: Signer) -> IdentityRecord:
         """An identity added (or its role changed, or revoked) by an administrator; the first administrator
@@ -296,19 +297,16 @@ class Ledger:
             if not verify or not self.present:
                 return rows
             # the latest head alone binds every event shown; `verify` checks the earlier heads too
-            heads = [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in connection.execute(
+            heads = [_head(r) for r in connection.execute(
                 select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)).all()]
             sealed = bool(heads) or connection.execute(select(self.heads.c.stream).limit(1)).first() is not None
             identities = self.identity_records(connection) if heads else []
         called = name or f"stream {stream[:8]}"
         if checkpoint and heads and heads[0].size >= checkpoint.size and len(rows) == heads[0].size:
-            frontier = checkpoint.frontier
-            for row in rows[checkpoint.size:]:
-                frontier = _push(frontier, _leaf(row))
+            frontier = _frontier_of(rows[checkpoint.size:], checkpoint.frontier)
             if heads[0].size == checkpoint.size and heads[0].signature == checkpoint.signature:
                 return rows
-            if (_frontier_root(frontier).hex() == heads[0].root and _registered(identities, heads[0]) is not None
-                    and signed_by(heads[0].public_key, head_message(heads[0].as_dict()), heads[0].signature)):
+            if _frontier_root(frontier).hex() == heads[0].root and _signed(heads[0], identities):
                 self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature, checkpoint.checked_at)
                 return rows
         self._checkpoints.pop(stream, None)
@@ -316,17 +314,11 @@ class Ledger:
             return self.stream_rows(stream_id, verify=True, name=name)
         problem = check_stream(called, rows, heads, identities, sealed=sealed)
         if problem and heads:  # find the first event that differs, against every head
-            with snapshot(self.engine) as connection:
-                every = [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in connection.execute(
-                    select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size)).all()]
-            problem = check_stream(called, rows, every, identities, sealed=sealed) or problem
+            problem = check_stream(called, rows, self.heads_of(stream_id), identities, sealed=sealed) or problem
         if problem:
             raise Tampered(f"{problem}; the store does not verify (run `debtreg verify`)")
         if heads:
-            frontier = []
-            for row in rows:
-                frontier = _push(frontier, _leaf(row))
-            self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature)
+            self._checkpoints[stream] = Checkpoint(len(rows), _frontier_of(rows), rows, heads[0].signature)
         return rows
 
     def latest_heads(self, connection: Connection) -> dict[str, Head]:
@@ -336,7 +328,7 @@ class Ledger:
         rows = connection.execute(
             select(self.heads).join(latest, (self.heads.c.stream == latest.c.stream) & (self.heads.c.size == latest.c.size))
         ).all()
-        return {r.stream: Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in rows}
+        return {r.stream: _head(r) for r in rows}
 
     def heads_of(self, stream_id: UUID) -> list[Head]:
         if not self.present:
@@ -345,7 +337,7 @@ class Ledger:
             rows = connection.execute(
                 select(self.heads).where(self.heads.c.stream == stream_hex(stream_id)).order_by(self.heads.c.size)
             ).all()
-        return [Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}) for r in rows]
+        return [_head(r) for r in rows]
 
     # ------------------------------------------------------------------ proofs
 
@@ -400,7 +392,7 @@ class Ledger:
             problem = check_identities(identities, trusted)
             heads: dict[str, list[Head]] = {}
             for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
-                heads.setdefault(r.stream, []).append(Head(**{k: v for k, v in r._mapping.items() if k != "frontier"}))
+                heads.setdefault(r.stream, []).append(_head(r))
             count, seen = 0, set()
             for stream, rows in self._streams(connection):
                 seen.add(stream)
@@ -445,13 +437,7 @@ class Ledger:
         now = self.store_time().isoformat()
         with self.engine.begin() as connection:
             for stream, rows in rows_by_stream:
-                frontier: list = []
-                for row in rows:
-                    frontier = _push(frontier, _leaf(row))
-                head = {"stream": stream, "size": len(rows), "root": _frontier_root(frontier).hex(), "recorded_at": now,
-                        "signer": signer.name, "public_key": signer.public_key}
-                connection.execute(self.heads.insert().values(
-                    **head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]), signature=signer.sign(head_message(head))))
+                self._sign_head(connection, stream, len(rows), _frontier_of(rows), now, signer)
                 sealed += len(rows)
         return sealed
 
@@ -483,13 +469,11 @@ def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: S
     for head in heads:
         if head.size > len(rows):
             return f"a signed head of {name} covers {head.size} events but only {len(rows)} are in the store: events were deleted"
-        for row in rows[done: head.size]:
-            frontier = _push(frontier, _leaf(row))
+        frontier = _frontier_of(rows[done: head.size], frontier)
         if _frontier_root(frontier).hex() != head.root:
             return (f"{_events(done + 1, head.size)} of {name} {'does' if head.size == done + 1 else 'do'} not match the tree head signed by {head.signer} at"
                     f" {head.recorded_at}: changed, removed or reordered after they were recorded")
-        signer = _registered(identities, head)
-        if signer is None or not signed_by(head.public_key, head_message(head.as_dict()), head.signature):
+        if not _signed(head, identities):
             return (f"the tree head of {name} at {head.size} events is not signed by a recording identity"
                     " an administrator registered: forged?")
         done = head.size
@@ -542,6 +526,12 @@ def _events(first: int, last: int) -> str:
     return f"event {first}" if first == last else f"events {first}-{last}"
 
 
+def _signed(head: Head, identities: Sequence[IdentityRecord]) -> bool:
+    """The head is signed by the key of an identity registered, in a recording role, when it was signed."""
+    return _registered(identities, head) is not None and signed_by(head.public_key, head_message(head.as_dict()),
+                                                                   head.signature)
+
+
 def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:
     """The identity that signed a head, in a recording role when it did (registrations before it count)."""
     found = None
@@ -573,6 +563,18 @@ def _head_of(heads: Sequence[Head], size: int | None) -> Head:
 
 def _leaf(row) -> bytes:
     return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, _bytes(row.state)))
+
+
+def _head(row) -> Head:  # noqa: ANN001 - a row of the heads table
+    return Head(**{k: v for k, v in row._mapping.items() if k != "frontier"})
+
+
+def _frontier_of(rows: Sequence, frontier: Sequence = ()) -> list:
+    """The frontier after ``rows`` (stored events or notifications) are added to a tree with ``frontier``."""
+    found = list(frontier)
+    for row in rows:
+        found = _push(found, _leaf(row))
+    return found
 
 
 def _push(frontier: list, leaf: bytes) -> list:

@@ -180,11 +180,11 @@ def tally(consents: object) -> str:
 
 
 def notes(view: object) -> str:
-    ends = getattr(view, "record_ends", None)
-    found = [f"<p class='note'>{escape(ends.describe())}</p>"] if ends else []
-    found += [f"<p class='note'>{escape(a.id)} ({escape(a.event)}) assumed {escape(a.fact)}: {escape(a.reason)}</p>"
-              for a in getattr(view, "assumptions", ())]
-    return "".join(found)
+    """What the CLI prints beneath a view (where the record ends, what is assumed), as the page's notes."""
+    from adapters.render import record_notes
+
+    lines = record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ()))
+    return "".join(f"<p class='note'>{escape(line)}</p>" for line in lines)
 
 
 def text_lines(text: object) -> str:

@@ -19,7 +19,7 @@ from adapters.registry import Registry
 from domain.calendar import BusinessCalendar
 from domain.decide import quote_makewhole
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
-from domain.events import AGREEMENT, stream_id
+from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import series_key
 from domain.state import AgreementState
@@ -287,8 +287,7 @@ class Queries:
 
     def stream_keys(self) -> dict[str, str]:
         """Each stream's id (hex) and the name users know it by ("agreement/barnes-1995")."""
-        keys = {stream_id(kind, key).hex: f"{kind}/{key}" for kind, key in self.registry.listed()}
-        return {**keys, stream_id("registry", "streams").hex: "registry/streams"}
+        return {hex_id: f"{kind}/{key}" for hex_id, (kind, key) in self.registry.stream_names().items()}
 
     def head(self, key: str) -> dict:
         """An agreement's (guaranty's, holder's) latest signed tree head, with its signer's registration."""

@@ -133,8 +133,7 @@ class Registry(Application):
         with self.factory.datastore.transaction(commit=True) as session:
             recordings = super().save(*objs, session=session, **kwargs)
             self.ledger.claim_requests(session, requests)
-            self.ledger.append(session, [r.notification for r in recordings], self.identity,
-                               signed_at)
+            self.ledger.append(session, [r.notification for r in recordings], self.identity, signed_at)
         return recordings
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -168,10 +167,15 @@ class Registry(Application):
             return Checked(0, "the digest given is of the form debtreg:v1 but this store has no hash chain of that"
                               " form: it is not the store the digest was taken of", None)
         try:
-            names = {stream_id(kind, key).hex: f"{kind} {key}" for kind, key in self.listed()}
+            names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.stream_names().items()}
         except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
             names = {}
         return self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
+
+    def stream_names(self) -> dict[str, tuple[str, str]]:
+        """Each stream's id (hex), as the log and its proofs name it, and its (kind, key), as users do."""
+        found = {stream_id(kind, key).hex: (kind, key) for kind, key in self.listed()}
+        return {**found, self.index.originator_id.hex: ("registry", "streams")}
 
     def construct_mapper(self) -> EventMapper:
         return EventMapper(transcoder=self.construct_transcoder())

@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 import pytest
 
-from adapters.identity import ADMINISTRATOR
 from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
@@ -37,7 +36,7 @@ HOW_TO_ENABLE = (
 def registry() -> Iterator[Registry]:
     """An empty registry in memory, acting as the tests' administrator."""
     registry = Registry("sqlite:///:memory:", identity=ADMIN)
-    registry.ledger.register(ADMIN.name, ADMINISTRATOR, ADMIN.public_key, ADMIN)
+    registry.ledger.enrol_first(ADMIN)
     yield registry
     registry.close()
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from adapters.identity import ADMINISTRATOR, Signer
 from adapters.identity import TREASURY as TREASURY_ROLE
+from adapters.identity import Signer
 from adapters.registry import Registry
 from domain.commands import (
     AttestRegister,
@@ -183,8 +183,7 @@ def enrol(url: str, *others: tuple[Signer, str]) -> None:
     """The store at ``url`` knows ADMIN as its first administrator, and each other identity in its role."""
     registry = Registry(url)
     try:
-        if not registry.ledger.identity_records():
-            registry.ledger.register(ADMIN.name, ADMINISTRATOR, ADMIN.public_key, ADMIN)
+        registry.ledger.enrol_first(ADMIN)
         for other, role in others:
             if registry.ledger.current(other.name) is None:
                 registry.ledger.register(other.name, role, other.public_key, ADMIN)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, out, querying, table
-from adapters.identity import ADMINISTRATOR, DEFAULT_KEY_FILE, ROLES, Signer, token_of
+from adapters.identity import DEFAULT_KEY_FILE, ROLES, Signer, token_of
 from domain.errors import InvalidCommand
 
 identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
@@ -156,7 +156,7 @@ def identity_init(
                                  " `debtreg identity add`")
         if not key_file.exists():
             signer.save(key_file)
-        registry.ledger.register(signer.name, ADMINISTRATOR, signer.public_key, signer)
+        registry.ledger.enrol_first(signer)
     emit(f"administrator {signer.name} registered; key file {key_file} (keep it private); public key {signer.public_key}")
 
 

@@ -13,6 +13,7 @@ import typer
 
 from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app
 from adapters.cli.recording import EvidenceOption, RequestId, SectionOption, record
+from domain.values import TREASURY_ENTRY
 
 Holders = Annotated[list[str], typer.Option("--by", metavar="HOLDER", help="A holder acting (repeatable; full name or a unique part).")]
 Curve = Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For a make-whole: "1y=1.25,2y=1.60,...".')]
@@ -26,7 +27,7 @@ def default_command(
     clause: Annotated[str, typer.Option("--clause", metavar="CLAUSE", help='The clause defining it, e.g. "9.1(c)".')],
     description: Annotated[str, typer.Option("--description", metavar="TEXT", help="What happened.")],
     curve: Curve = None,
-    evidence: EvidenceOption = "treasury entry",
+    evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
@@ -44,7 +45,7 @@ def accelerate(
     by: Holders,
     default: Annotated[int | None, typer.Option("--default", metavar="N", help="The Event of Default's event number (default: the latest).")] = None,
     curve: Curve = None,
-    evidence: EvidenceOption = "treasury entry",
+    evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
@@ -61,7 +62,7 @@ def rescind(
     on: On,
     by: Holders,
     acceleration: Annotated[int | None, typer.Option("--acceleration", metavar="N", help="The acceleration's event number (default: the latest).")] = None,
-    evidence: EvidenceOption = "treasury entry",
+    evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
@@ -80,7 +81,7 @@ def waive(
     by: Holders,
     default: Annotated[list[int] | None, typer.Option("--default", metavar="N", help="An Event of Default it ends (repeatable).")] = None,
     payment_terms: Annotated[bool, typer.Option("--payment-terms", help="It changes the amount or time of a payment, or a rate.")] = False,
-    evidence: EvidenceOption = "treasury entry",
+    evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
