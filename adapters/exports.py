@@ -226,12 +226,3 @@ def redline_docx(view: Redline) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def outstanding_svg(view: Outstanding) -> bytes:
-    """Principal outstanding over time, as the auditor's page draws it, as a standalone SVG file."""
-    from adapters.page import chart
-
-    figures = chart(view)
-    start, end = figures.find("<svg"), figures.rfind("</svg>") + len("</svg>")
-    return (figures[start:end] if start >= 0 else "<svg xmlns='http://www.w3.org/2000/svg'/>").encode()

@@ -15,9 +15,9 @@ from decimal import Decimal
 from html import escape
 from urllib.parse import urlencode
 
+from adapters import chart
 from adapters.queries import KnownAt, Queries
 from domain.money import format_amount
-from projections.register import Outstanding
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
@@ -60,42 +60,6 @@ def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str
     )
 
 
-def chart(view: Outstanding) -> str:
-    """Principal outstanding over time, a step line per series, as SVG."""
-    parts, width, height = [], 640, 200
-    for s in view.series:
-        points, level = [], Decimal(0)
-        for m in s.movements:
-            level += m.amount if m.kind == "issued" else -m.amount
-            points.append((m.on, level))
-        if not points:
-            continue
-        points.append((view.as_of, level))
-        first, last = points[0][0].toordinal(), max(points[-1][0].toordinal(), points[0][0].toordinal() + 1)
-        top = max(p[1] for p in points) or Decimal(1)
-
-        def x(day: date, first: int = first, last: int = last) -> float:
-            return 40 + (day.toordinal() - first) / (last - first) * (width - 60)
-
-        def y(amount: Decimal, top: Decimal = top) -> float:
-            return height - 20 - float(amount / top) * (height - 40)
-
-        path = f"M{x(points[0][0]):.1f},{y(Decimal(0)):.1f}"
-        for (day, amount), previous in zip(points, [Decimal(0), *(p[1] for p in points)], strict=False):
-            path += f" L{x(day):.1f},{y(previous):.1f} L{x(day):.1f},{y(amount):.1f}"
-        labels = "".join(f"<text x='{x(d):.1f}' y='{y(a) - 4:.1f}' font-size='10' text-anchor="
-                         f"'{'end' if x(d) > width / 2 else 'start'}'>{escape(format_amount(a))}</text>" for d, a in points[:-1])
-        parts.append(
-            f"<figure><figcaption>{escape(s.title)}: principal outstanding</figcaption>"
-            f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' role='img' "
-            f"aria-label='principal outstanding of {escape(s.series)}'>"
-            f"<path d='{path}' fill='none' stroke='#1f5fa8' stroke-width='2'/>{labels}"
-            f"<text x='40' y='{height - 4}' font-size='10'>{points[0][0]}</text>"
-            f"<text x='{width - 80}' y='{height - 4}' font-size='10'>{view.as_of}</text></svg></figure>"
-        )
-    return "".join(parts)
-
-
 def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,
                    start: date | None) -> str:
     """Every view of one agreement as of a date (as known at a time)."""
@@ -130,7 +94,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
                 cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes], id="notes", numeric=[4]),
         "<h2 id='outstanding'>Principal outstanding</h2>",
         table(["Series", "Outstanding"], [[cell(s.series), money(s.outstanding)] for s in outstanding.series], id="outstanding-table", numeric=[1]),
-        chart(outstanding),
+        chart.figures(outstanding),
         "<h2 id='timeline'>Timeline</h2>",
         table(["Event", "Effective", "Recorded (UTC)", "By", "What", "Evidence", "Assumed"],
               [[f"<td><a href='/page/event/{escape(h.event)}'>{escape(h.event)}</a></td>", cell(h.effective_on),

@@ -36,8 +36,38 @@ if TYPE_CHECKING:  # the store and its libraries are imported when a command run
     from adapters.queries import Queries
     from adapters.registry import Registry
 
+GLOBAL_OPTIONS = ("--db", "--identity")
+
+
+def hoisted(args: Sequence[str]) -> list[str]:
+    """The arguments with ``--db URL`` and ``--identity KEYFILE`` moved before the command, wherever they were
+    typed (``debtreg annex1 barnes-1995 --db x.sqlite``), since the options before the command are read first.
+    Nothing after ``--`` is moved."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            front.extend(args[index:index + 2])
+            index += 2
+            continue
+        (front if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg else rest).append(arg)
+        index += 1
+    return front + rest
+
+
+class _Group(typer.core.TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoisted(args))
+
+
 app = typer.Typer(
     name="debtreg",
+    cls=_Group,
     help="An event-sourced registry of privately placed notes: registers, Annex 1 and history as of any date.",
     no_args_is_help=True,
     add_completion=True,
@@ -134,7 +164,7 @@ def main(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", metavar="URL", envvar=URL_VARIABLE, help="Database URL (sqlite:///file or postgresql://...)."),
+        typer.Option("--db", metavar="URL", envvar=URL_VARIABLE, help="Database URL (sqlite:///file or postgresql://...); also accepted after the command."),
     ] = None,
     identity: Annotated[
         str | None,

@@ -22,6 +22,7 @@ from adapters.cli.common import (
 )
 
 exports = lazy("adapters.exports")
+chart = lazy("adapters.chart")
 
 
 class View(str, Enum):
@@ -38,20 +39,20 @@ def export_command(
     ctx: typer.Context,
     view: Annotated[View, typer.Argument(help="annex1, register, outstanding, schedule, accrued or history.")],
     agreement: AgreementKey,
-    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="FILE.csv, FILE.xlsx or FILE.docx (annex1); - for CSV on standard output.")],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="FILE.csv, FILE.xlsx, FILE.docx (annex1), FILE.svg or FILE.png (outstanding's chart); - for CSV on standard output.")],
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="The business date, YYYY-MM-DD (all views but history).")] = None,
     by: ByOption = By.holder,
     known_at: KnownAt = None,
 ) -> None:
     """Write a view to a file: numbers as numbers, totals apart from the data, the view's notes beneath it."""
     kind = "csv" if output == "-" else Path(output).suffix.lower().lstrip(".")
-    if kind not in ("csv", "xlsx", "docx", "svg"):
-        raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx, .docx (annex1) or .svg (outstanding) file, or - for CSV",
-                                 param_hint="--output")
+    if kind not in ("csv", "xlsx", "docx", "svg", "png"):
+        raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx, .docx (annex1), .svg or .png (outstanding) file, or -"
+                                 " for CSV", param_hint="--output")
     if kind == "docx" and view is not View.annex1:
         raise typer.BadParameter("Word exports are of Annex 1; use .xlsx or .csv for this view", param_hint="--output")
-    if kind == "svg" and view is not View.outstanding:
-        raise typer.BadParameter("the chart (.svg) is of principal outstanding: export outstanding", param_hint="--output")
+    if kind in ("svg", "png") and view is not View.outstanding:
+        raise typer.BadParameter(f"the chart (.{kind}) is of principal outstanding: export outstanding", param_hint="--output")
     if view is not View.history and as_of is None:
         raise typer.BadParameter("give the business date, YYYY-MM-DD", param_hint="--as-of")
     then = moment(known_at)
@@ -66,8 +67,8 @@ def export_command(
             sheet = exports.register_sheet(queries.register(agreement, on, then), by.value)
         elif view is View.outstanding:
             found = queries.outstanding(agreement, on, then)
-            if kind == "svg":
-                return write_file(output, exports.outstanding_svg(found))
+            if kind in ("svg", "png"):
+                return write_file(output, chart.to_svg(found) if kind == "svg" else chart.to_png(found))
             sheet = exports.outstanding_sheet(found)
         elif view is View.schedule:
             sheet = exports.schedule_sheet(queries.schedule(agreement, on, known_at=then))

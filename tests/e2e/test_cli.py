@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app
+from adapters.cli.common import hoisted
 from adapters.identity import TREASURY
 from conftest import FIXTURES, ROOT
 from support import CLERK, admin_key, enrol, key_of
@@ -193,6 +194,16 @@ def test_the_database_url_and_the_identity_can_come_from_the_environment(sqlite_
     subprocess.run([DEBTREG, "load", str(FIXTURES)], check=True, capture_output=True, env=env, cwd=ROOT)
     result = subprocess.run([DEBTREG, "agreements", "--format", "json"], check=True, capture_output=True, env=env, text=True)
     assert [a["agreement"] for a in json.loads(result.stdout)] == ["barnes-1995", "barnes-2000", "novascotia-1999"]
+
+
+def test_the_database_and_the_identity_may_be_given_after_the_command(db, tmp_path):
+    first = debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", "--db", db, db=None)
+    assert first.stdout == ANNEX_1995
+    assert debtreg("annex1", "--db=" + db, "barnes-1995", "--as-of", "2003-02-05", db=None).stdout == ANNEX_1995
+    missing = debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", "--db", str(tmp_path / "none.sqlite"), db=None, check=False)
+    assert missing.returncode == 1 and "there is no store at" in missing.stderr, "the --db after the command is the one read"
+    assert "Usage: debtreg annex1" in installed("annex1", "--help", "--db", db, db=None).stdout
+    assert hoisted(["history", "x", "--", "--db", "y"]) == ["history", "x", "--", "--db", "y"], "nothing after -- moves"
 
 
 def test_every_command_explains_itself():

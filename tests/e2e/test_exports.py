@@ -98,12 +98,35 @@ def test_the_redline_in_word_strikes_what_is_deleted_and_underlines_what_is_inse
     assert "a Word redline is written to a file" in run(loaded_url, "redline", "barnes-1995", *dates, "--format", "docx").output
 
 
-def test_the_outstanding_chart_is_an_svg_file(loaded_url, tmp_path):
+def test_the_outstanding_chart_is_an_svg_and_a_png_file_labelled_with_the_json_figures(loaded_url, tmp_path):
     import xml.etree.ElementTree as ElementTree
 
+    from PIL import Image
+
+    data = json.loads(run(loaded_url, "outstanding", "barnes-1995", "--as-of", "2003-02-05", "--format", "json").stdout)
+    series = data["series"][0]
+    figures = [f"{Decimal(series['movements'][0]['amount']):,.2f}", f"{Decimal(series['outstanding']):,.2f}"]
     path = tmp_path / "chart.svg"
     assert run(loaded_url, "export", "outstanding", "barnes-1995", "--as-of", "2003-02-05", "-o", str(path)).exit_code == 0
     svg = ElementTree.parse(path).getroot()
-    assert svg.tag.endswith("svg") and svg.find("{http://www.w3.org/2000/svg}path") is not None
+    assert svg.tag.endswith("svg") and next(svg.iter("{http://www.w3.org/2000/svg}path"), None) is not None
     labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert "25,000,000.00" in labels and "18,750,000.00" in labels and "2003-02-05" in labels
+    assert figures == ["25,000,000.00", "18,750,000.00"]
+    assert set(figures) <= set(labels) and "2003-02-05" in labels
+    png = tmp_path / "chart.png"
+    assert run(loaded_url, "export", "outstanding", "barnes-1995", "--as-of", "2003-02-05", "-o", str(png)).exit_code == 0
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size == (640, 220)
+        assert (31, 95, 168) in {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}  # the line is drawn
+    refused = run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", str(tmp_path / "a.png"))
+    assert refused.exit_code == 2 and "the chart (.png) is of principal outstanding" in refused.output
+
+
+def test_a_chart_of_notes_opened_on_the_registry_rises_to_what_was_opened(loaded_url, tmp_path):
+    """barnes-2000's notes were opened on the registry as Annex 1 lists them, not issued: the line rises to them."""
+    import xml.etree.ElementTree as ElementTree
+
+    path = tmp_path / "chart.svg"
+    assert run(loaded_url, "export", "outstanding", "barnes-2000", "--as-of", "2003-02-05", "-o", str(path)).exit_code == 0
+    labels = [t.text for t in ElementTree.parse(path).getroot().iter("{http://www.w3.org/2000/svg}text")]
+    assert "60,000,000.00" in labels and not any(label.startswith("-") for label in labels)

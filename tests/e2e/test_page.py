@@ -101,3 +101,42 @@ def test_a_wrong_token_or_agreement_is_a_page_that_says_so(browser, served):
     page.click("button[type=submit]")
     response = page.goto(f"{served}/page?key=nope&as_of=2003-02-05")
     assert response.status == 404 and "no agreement 'nope'" in page.locator("#problem").inner_text()
+
+
+def cli_json(url: str, *args: str) -> object:
+    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", url, *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def cells(page, table: str, *columns: int, amount: int | None = None) -> list[tuple]:  # noqa: ANN001 - a Playwright page
+    """Each row of a table on the page: the text of some columns, then the exact amount of another (data-amount)."""
+    rows = page.locator(f"#{table} tbody tr")
+    found = []
+    for i in range(rows.count()):
+        row = rows.nth(i).locator("td")
+        found.append((*(row.nth(c).inner_text() for c in columns),
+                       *((row.nth(amount).get_attribute("data-amount"),) if amount is not None else ())))
+    return found
+
+
+def test_every_table_on_the_page_shows_the_figures_of_the_cli_json(browser, served, loaded_url):
+    page = browser.new_page()
+    page.goto(f"{served}/login")
+    page.fill("input[name=token]", token_of(JANE))
+    page.click("button[type=submit]")
+    page.goto(f"{served}/page?key=barnes-1995&as_of=2003-02-05")
+
+    register = cli_json(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--by", "note")
+    assert cells(page, "notes", 0, 3, amount=4) == [(str(n["number"]), n["holder"], n["principal"]) for n in register["notes"]]
+    outstanding = cli_json(loaded_url, "outstanding", "barnes-1995", "--as-of", "2003-02-05")
+    assert cells(page, "outstanding-table", 0, amount=1) == [(s["series"], s["outstanding"]) for s in outstanding["series"]]
+    schedule = cli_json(loaded_url, "schedule", "barnes-1995", "--as-of", "2003-02-05")
+    shown = [(*row, page.locator("#schedule-table tbody tr").nth(i).locator("td").nth(4).get_attribute("data-amount"))
+             for i, row in enumerate(cells(page, "schedule-table", 1, 2, 5, amount=3))]
+    assert shown == [(p["kind"], p["due_on"], p["status"], p["principal"], p["interest"]) for p in schedule["payments"]]
+    assert len(shown) > 10
+    history = cli_json(loaded_url, "history", "barnes-1995")
+    assert cells(page, "history", 0, 1) == [(h["event"], h["effective_on"]) for h in history]
+    chart_labels = page.locator("svg[aria-label^='principal outstanding'] text").evaluate_all("found => found.map(t => t.textContent)")
+    assert f"{Decimal(outstanding['series'][0]['outstanding']):,.2f}" in chart_labels
