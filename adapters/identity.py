@@ -21,13 +21,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from adapters.settings import IDENTITY_VARIABLE  # noqa: F401 - where the command line looks
+from adapters.settings import DEFAULT_KEY_FILE, IDENTITY_VARIABLE, ROLES  # noqa: F401 - where the command line looks
 from domain.errors import RegistryError
 
 AUDITOR, TREASURY, ADMINISTRATOR, REVOKED = "auditor", "treasury", "administrator", "revoked"
-ROLES = (AUDITOR, TREASURY, ADMINISTRATOR)
 RECORDERS = (TREASURY, ADMINISTRATOR)
-DEFAULT_KEY_FILE = Path(".debtreg") / "identity.key"  # beside the default store, ./debtreg.sqlite
+assert ROLES == (AUDITOR, TREASURY, ADMINISTRATOR)
 
 
 class NotAllowed(RegistryError):

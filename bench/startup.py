@@ -1,5 +1,6 @@
 """Command-line start-up: median wall time of `debtreg --help`, of a view on the fixtures, and of a bare
-interpreter and the four main libraries' import for scale. Figures, not a test.
+interpreter, typer alone and the main libraries' import for scale, each as a ratio to typer's import
+(issue 13's goal: --help within 1.5x of importing typer). Figures, not a test.
 
     python bench/startup.py [--runs 15]
 """
@@ -38,13 +39,16 @@ def main() -> None:
         subprocess.run([DEBTREG, "--db", db, "--identity", key, "load", str(ROOT / "fixtures")], capture_output=True, check=True)
         figures = {
             "python -c pass": [sys.executable, "-c", "pass"],
+            "import typer": [sys.executable, "-c", "import typer"],
             "import typer, sqlalchemy, eventsourcing, pydantic, rich": [
                 sys.executable, "-c", "import typer, sqlalchemy, eventsourcing.application, pydantic, rich.table"],
             "debtreg --help": [DEBTREG, "--help"],
             "debtreg annex1 barnes-1995 --as-of 2003-02-05": [DEBTREG, "--db", db, "annex1", "barnes-1995", "--as-of", "2003-02-05"],
         }
-        for name, command in figures.items():
-            print(f"{name}: median {median_seconds(command, args.runs) * 1000:,.0f} ms over {args.runs} runs")
+        measured = {name: median_seconds(command, args.runs) for name, command in figures.items()}
+        for name, seconds in measured.items():
+            ratio = seconds / measured["import typer"]
+            print(f"{name}: median {seconds * 1000:,.0f} ms over {args.runs} runs ({ratio:.2f}x import typer)")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,12 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from domain.errors import UnknownHolder, UnknownSeries
-from domain.values import AgreementTerms
+
+if TYPE_CHECKING:
+    from domain.values import AgreementTerms
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
 

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-TREASURY_ENTRY = "treasury entry"
 NOT_ON_FILE = "not on file"
 
 

@@ -14,14 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from adapters.encoding import to_json
 from adapters.moments import known_at, parsed_date
@@ -31,6 +27,7 @@ from domain.names import printable
 
 if TYPE_CHECKING:  # the store and its libraries are imported when a command runs, so --help is quick
     from pydantic import ValidationError
+    from rich.table import Table
 
     from adapters.identity import Signer
     from adapters.queries import Queries
@@ -71,6 +68,7 @@ app = typer.Typer(
     help="An event-sourced registry of privately placed notes: registers, Annex 1 and history as of any date.",
     no_args_is_help=True,
     add_completion=True,
+    rich_markup_mode=None,  # plain help and usage errors: typer's rich help costs 90 ms of imports on every command
     pretty_exceptions_enable=False,
 )
 
@@ -82,7 +80,20 @@ def _width() -> int | None:
     return None if sys.stdout.isatty() else 160
 
 
-out = Console(highlight=False, soft_wrap=False, width=_width())
+class _Console:
+    """The console tables print on, made when a command first prints one: rich is not imported for --help."""
+
+    _made: Any = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        if _Console._made is None:
+            from rich.console import Console
+
+            _Console._made = Console(highlight=False, soft_wrap=False, width=_width())
+        return getattr(_Console._made, attribute)
+
+
+out = _Console()
 
 
 class TextOrJson(str, Enum):
@@ -131,6 +142,8 @@ def moment(value: str | None) -> datetime | str | None:
 
 
 def _version(value: bool) -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
     if value:
         try:
             typer.echo(f"debtreg {version('debtreg')}")
@@ -294,6 +307,9 @@ def invalid(error: ValidationError) -> Malformed:
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:
     """A table whose cells are shown as written: no markup read in them, nothing that is not text let through."""
+    from rich.table import Table
+    from rich.text import Text
+
     found = Table(title=Text(printable(title)), title_justify="left", show_lines=False)
     for index, name in enumerate(header):
         # amounts, dates and ids (cells without a space) are never split; names fold

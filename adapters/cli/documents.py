@@ -1,7 +1,5 @@
 """For counsel: the agreement's text as amended, redlines, amendments, consents and guaranties."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated
 

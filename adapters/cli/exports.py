@@ -1,7 +1,5 @@
 """Views as files: CSV and Excel for spreadsheets, Word for the Annex 1 an amendment carries."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated

@@ -6,20 +6,19 @@ in one snapshot; ``digest`` prints the registry head to keep; ``proof`` and
 ``consistency`` print what ``adapters/offline_verifier.py`` checks alone.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, out, querying, table
-from adapters.identity import DEFAULT_KEY_FILE, ROLES, Signer, token_of
+from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, lazy, out, querying, table
+from adapters.settings import DEFAULT_KEY_FILE, ROLES
 from domain.errors import InvalidCommand
 
+identities = lazy("adapters.identity")
 identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
-                           no_args_is_help=True)
+                           no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(identity_app, name="identity")
 
 Trust = Annotated[
@@ -145,7 +144,7 @@ def identity_init(
     """Make the first identity of a new registry: an administrator registering itself. Run again, it changes
     nothing (the key file is reused, never overwritten)."""
     with guarded(ctx, "text", read_only=False, acting=False) as registry:
-        signer = Signer.load(key_file) if key_file.exists() else Signer.generate(_name(name))
+        signer = identities.Signer.load(key_file) if key_file.exists() else identities.Signer.generate(_name(name))
         records = registry.ledger.identity_records()
         first = records[0] if records else None
         if first is not None and first.public_key == signer.public_key:
@@ -170,7 +169,7 @@ def identity_add(
     """Add an identity (administrators only); its private key is written to FILE, to hand to its holder."""
     if role not in ROLES:
         raise typer.BadParameter(f"{role!r} is not a role; the roles are {', '.join(ROLES)}", param_hint="--role")
-    signer = Signer.generate(_name(name))
+    signer = identities.Signer.generate(_name(name))
     with guarded(ctx, "text", read_only=False) as registry:
         admin = ctx.obj.signer
         registry.ledger.require(admin, ("administrator",), "manage identities")
@@ -201,7 +200,7 @@ def identity_token(ctx: typer.Context) -> None:
     signer = ctx.obj.signer
     if signer is None:
         raise typer.BadParameter("give the identity's key file", param_hint="--identity")
-    emit(token_of(signer))
+    emit(identities.token_of(signer))
 
 
 @identity_app.command("list")

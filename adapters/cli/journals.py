@@ -1,7 +1,5 @@
 """For whoever keeps the registry: journals checked, loaded, and the format they are written in."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -9,8 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 from adapters.cli.common import (
     Format2,
@@ -45,7 +41,7 @@ class Loaded:
     events: int = 0
 
 
-def summary(staged: Sequence[Staged]) -> list[Loaded]:
+def summary(staged: "Sequence[Staged]") -> list[Loaded]:
     by_source: dict[str, Loaded] = {}
     for item in staged:
         journal = (item.provenance.source or "").rsplit(":", 1)[0]
@@ -59,7 +55,7 @@ def summary(staged: Sequence[Staged]) -> list[Loaded]:
     return list(by_source.values())
 
 
-def _show(title: str, staged: Sequence[Staged], fmt: TextOrJson, *, recorded: str) -> None:
+def _show(title: str, staged: "Sequence[Staged]", fmt: TextOrJson, *, recorded: str) -> None:
     lines = summary(staged)
     if fmt is TextOrJson.json:
         emit_json(lines)
@@ -71,11 +67,14 @@ def _show(title: str, staged: Sequence[Staged], fmt: TextOrJson, *, recorded: st
 @app.command("load")
 def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
+    from rich.console import Console
+    from rich.progress import Progress
+
     progress_console = Console(stderr=True)
     with recording(ctx, fmt.value) as registry, Progress(console=progress_console, transient=True,
                                                          disable=not sys.stderr.isatty()) as bar:
 
-        def progress(total: int) -> Callable[[Staged], None]:
+        def progress(total: int) -> "Callable[[Staged], None]":
             task = bar.add_task("recording", total=total)
             return lambda _: bar.advance(task)
 

@@ -1,7 +1,5 @@
 """For treasury: the payment schedule, status and default watch, accrued interest, make-whole quotes."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 

@@ -5,8 +5,6 @@ into the same command a journal would give, and recorded by the application,
 or refused with the rule and section it breaks (exit status 1, nothing recorded).
 """
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated, Any
 from uuid import uuid4
@@ -26,7 +24,7 @@ from adapters.cli.common import (
     lazy,
     recording,
 )
-from domain.values import TREASURY_ENTRY
+from adapters.settings import TREASURY_ENTRY
 
 entries, queries, pydantic = lazy("adapters.entries"), lazy("adapters.queries"), lazy("pydantic")
 

@@ -1,7 +1,5 @@
 """For auditors and counsel: the agreements, the register, Annex 1, principal outstanding, history."""
 
-from __future__ import annotations
-
 from dataclasses import replace
 from typing import Annotated
 

@@ -5,15 +5,13 @@ agreement's terms (who may act, with what share of the principal), or refused
 with the rule and section it breaks, nothing recorded.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
 from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app
 from adapters.cli.recording import EvidenceOption, RequestId, SectionOption, record
-from domain.values import TREASURY_ENTRY
+from adapters.settings import TREASURY_ENTRY
 
 Holders = Annotated[list[str], typer.Option("--by", metavar="HOLDER", help="A holder acting (repeatable; full name or a unique part).")]
 Curve = Annotated[str | None, typer.Option("--treasury-curve", metavar="CURVE", help='For a make-whole: "1y=1.25,2y=1.60,...".')]

@@ -1,14 +1,11 @@
 """Beyond the terminal: the HTTP API on the same store (see ``adapters.api``)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from adapters.cli.common import app, refuse
-from adapters.identity import Signer
 from domain.errors import RegistryError
 
 
@@ -25,6 +22,7 @@ def serve_command(
         import uvicorn
 
         from adapters.api import create_app
+        from adapters.identity import Signer
         from adapters.store import database_url
 
         signers = [Signer.load(path) for path in key_files]
