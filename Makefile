@@ -26,9 +26,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
-## bench: a synthetic history, events recorded per second and register latency
+## bench: what a history's length costs (load, views, one command, verify) and how fast the command line starts, each beside its reference
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) debtreg.sqlite debtreg.sqlite-wal debtreg.sqlite-shm .debtreg .pytest_cache .hypothesis

@@ -161,6 +161,7 @@ def stage_journals(registry: Registry, journals: Sequence[Journal]) -> list[Stag
     """Check every entry of every journal, in order, without recording anything."""
     workspace = Workspace()
     staged: list[Staged] = []
+    latest: dict[object, int] = {}  # each stream's latest staged command, by the stream's id
     for journal in in_dependency_order(journals):
         for index, entry in enumerate(journal.content.entry):
             request = Request(f"{journal.id}/{entry.id}", entry.fingerprint(), journal.where(index))
@@ -168,7 +169,11 @@ def stage_journals(registry: Registry, journals: Sequence[Journal]) -> list[Stag
             assert key is not None
             try:
                 command = entry.command(key)
-                staged.append(registry.stage(command, provenance_of(command, registry.recorder_name, request), workspace))
+                item = registry.stage(command, provenance_of(command, registry.recorder_name, request), workspace)
+                if (earlier := latest.get(item.stream.id)) is not None:
+                    staged[earlier] = staged[earlier].superseded()
+                latest[item.stream.id] = len(staged)
+                staged.append(item)
             except RegistryError as error:
                 raise type(error)(
                     f"{journal.where(index, error.field)}: entry {entry.id!r}: {error.message}", section=error.section

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, inspect, select, text
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -153,8 +153,10 @@ class Ledger:
             Column("request", String(500), primary_key=True),
             Column("stream", String(32), nullable=False),
         )
+        recorded = Index(f"{prefix}_heads_recorded_at", self.heads.c.recorded_at)  # the latest time, found at once
         if create:
             metadata.create_all(engine, checkfirst=True)
+            recorded.create(engine, checkfirst=True)  # a store made before the index was kept gets it too
         self._present = create
         self._checkpoints: dict[str, Checkpoint] = {}
 
@@ -167,35 +169,33 @@ class Ledger:
 
     # ---------------------------------------------------------------- writing
 
-    def append(self, session: Session, notifications: Sequence, signer: Signer, recorded_at: datetime) -> None:
-        """Extend each stream's tree with its new events and sign the new head, in the saving transaction."""
-        by_stream: dict[str, list] = {}
-        for n in sorted(notifications, key=lambda n: (stream_hex(n.originator_id), n.originator_version)):
-            by_stream.setdefault(stream_hex(n.originator_id), []).append(n)
+    def append(self, session: Session, entries: Sequence[Sequence], signer: Signer, recorded_at: datetime) -> None:
+        """Extend each stream's tree with its new events and sign a new head after each entry's events (the
+        notifications of one entry on one stream, in order), in the saving transaction."""
         when = recorded_at.astimezone(UTC).isoformat()
-        for stream, items in by_stream.items():
-            last = session.execute(
-                select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)
-            ).first()
-            size = last.size if last else 0
-            frontier = _frontier(last.frontier) if last else []
+        tips: dict[str, tuple[int, list]] = {}
+        heads = []
+        for items in entries:
+            stream = stream_hex(items[0].originator_id)
+            if stream not in tips:
+                last = session.execute(
+                    select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)
+                ).first()
+                tips[stream] = (last.size, _frontier(last.frontier)) if last else (0, [])
+            size, frontier = tips[stream]
             if items[0].originator_version != size + 1:
                 raise Tampered(f"the log of stream {stream[:8]} has a signed head of {size} events but the next event"
                                f" recorded is No. {items[0].originator_version}: run `debtreg verify`")
-            self._sign_head(session, stream, size + len(items), _frontier_of(items, frontier), when, signer)
-
-    def _sign_head(self, connection: Connection | Session, stream: str, size: int, frontier: list, when: str,
-                   signer: Signer) -> None:
-        """Write a stream's tree head of ``size`` events, signed by ``signer``, with the frontier to extend it."""
-        head = {"stream": stream, "size": size, "root": _frontier_root(frontier).hex(), "recorded_at": when,
-                "signer": signer.name, "public_key": signer.public_key}
-        connection.execute(self.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
-                                                      signature=signer.sign(head_message(head))))
+            frontier = _frontier_of(items, frontier)
+            heads.append(signed_head(stream, size + len(items), frontier, when, signer))
+            tips[stream] = (size + len(items), frontier)
+        if heads:
+            session.execute(self.heads.insert(), heads)  # one statement for all of them
 
     def claim_requests(self, session: Session, requests: Sequence[tuple[str, str]]) -> None:
         """Request ids are unique across the registry: each is claimed by one stream, in the saving transaction."""
-        for request, stream in requests:
-            session.execute(self.requests.insert().values(request=request, stream=stream))
+        if requests:
+            session.execute(self.requests.insert(), [{"request": request, "stream": stream} for request, stream in requests])
 
     def request_stream(self, request: str) -> str | None:
         if not self.present:
@@ -353,7 +353,7 @@ class Ledger:
         return {
             "format": "debtreg-inclusion-v1",
             "entry": {"stream": stream_hex(stream_id), "version": version, "topic": row.topic,
-                      "state": base64.b64encode(_bytes(row.state)).decode()},
+                      "state": base64.b64encode(stored_bytes(row.state)).decode()},
             "head": head.as_dict(),
             "audit_path": [h.hex() for h in inclusion_path(version - 1, leaves)],
             "identity": self._registration(head),
@@ -437,7 +437,7 @@ class Ledger:
         now = self.store_time().isoformat()
         with self.engine.begin() as connection:
             for stream, rows in rows_by_stream:
-                self._sign_head(connection, stream, len(rows), _frontier_of(rows), now, signer)
+                connection.execute(self.heads.insert().values(signed_head(stream, len(rows), _frontier_of(rows), now, signer)))
                 sealed += len(rows)
         return sealed
 
@@ -561,8 +561,16 @@ def _head_of(heads: Sequence[Head], size: int | None) -> Head:
     raise RegistryError(f"no tree head of {size} entries was signed; the heads are of {', '.join(str(h.size) for h in heads)}")
 
 
+def signed_head(stream: str, size: int, frontier: list, when: str, signer: Signer) -> dict:
+    """A row of the heads table: a stream's tree head of ``size`` events, signed by ``signer``, with the frontier
+    to extend it."""
+    head = {"stream": stream, "size": size, "root": _frontier_root(frontier).hex(), "recorded_at": when,
+            "signer": signer.name, "public_key": signer.public_key}
+    return {**head, "frontier": json.dumps([[s, h.hex()] for s, h in frontier]), "signature": signer.sign(head_message(head))}
+
+
 def _leaf(row) -> bytes:
-    return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, _bytes(row.state)))
+    return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, stored_bytes(row.state)))
 
 
 def _head(row) -> Head:  # noqa: ANN001 - a row of the heads table
@@ -599,8 +607,9 @@ def _frontier(stored: str) -> list:
     return [(size, bytes.fromhex(h)) for size, h in json.loads(stored)]
 
 
-def _bytes(state: object) -> bytes:
-    return state.encode() if isinstance(state, str) else bytes(state)  # a row edited by hand may hold text
+def stored_bytes(state: object) -> bytes:
+    """An event's stored state as bytes: a row edited by hand may hold text, and hashes and reads the same."""
+    return state.encode() if isinstance(state, str) else bytes(state)
 
 
 def stream_hex(originator_id: UUID | str) -> str:

@@ -20,7 +20,7 @@ import contextlib
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -32,7 +32,7 @@ from sqlalchemy import inspect
 
 from adapters.audit import Chain, Digest, verify
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
-from adapters.ledger import Checked, Ledger, Tampered
+from adapters.ledger import Checked, Ledger, Tampered, stored_bytes
 from adapters.store import (
     CREATION_TOPICS,
     EARLIER_CREATION_TOPICS,
@@ -47,12 +47,14 @@ from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
 from domain.holders import Directory
 from domain.stream import Stream
+from domain.timeline import Timeline
 from domain.values import Provenance
 
 if TYPE_CHECKING:  # the journal's models are loaded by whoever reads journals; a view needs none of them
     from adapters.entries import EntryIn
 
 PATIENCE = 30.0  # seconds a command keeps deciding again while other writers win the race for its stream
+BATCH = 500  # events a load saves in one transaction (each entry's tree head still signed apart)
 UNSEALED = ("written before debtreg signed its log: its hash chain holds, but nothing binds its entries to who"
             " recorded them until an administrator records (which seals it)")
 
@@ -95,12 +97,20 @@ class Staged:
     def refs(self) -> list[str]:
         return [self.stream.ref(e) for e in self.events]
 
+    def superseded(self) -> Staged:
+        """This command without the stream as it left it, once a later command's stream supersedes that: a load
+        of n entries keeps one stream per agreement, not n of them (each with its own state)."""
+        return replace(self, stream=Stream(self.stream.kind, self.stream.key, Timeline(())))
+
 
 @dataclass
 class Workspace:
-    """Streams as the commands staged so far leave them, before anything is saved."""
+    """Streams as the commands staged so far leave them, before anything is saved; the registry's list of
+    streams and the recording time, read once for all the commands staged together (a journal load)."""
 
     streams: dict[UUID, Stream] = field(default_factory=dict)
+    listed: list[tuple[str, str]] | None = None
+    now: datetime | None = None
 
 
 class Registry(Application):
@@ -133,7 +143,7 @@ class Registry(Application):
         with self.factory.datastore.transaction(commit=True) as session:
             recordings = super().save(*objs, session=session, **kwargs)
             self.ledger.claim_requests(session, requests)
-            self.ledger.append(session, [r.notification for r in recordings], self.identity, signed_at)
+            self.ledger.append(session, by_entry(recordings), self.identity, signed_at)
         return recordings
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -219,7 +229,7 @@ class Registry(Application):
         return found
 
     def _mapped(self, rows: Sequence) -> list[Event]:
-        return [self.mapper.to_domain_event(StoredEvent(r.originator_id, r.originator_version, r.topic, r.state))
+        return [self.mapper.to_domain_event(StoredEvent(r.originator_id, r.originator_version, r.topic, stored_bytes(r.state)))
                 for r in rows]
 
     def agreement(self, key: str) -> Stream:
@@ -254,9 +264,12 @@ class Registry(Application):
 
     def directory(self, workspace: Workspace | None = None) -> Directory:
         """Every holder on the registry: the names on every agreement's notes, and the holders' own streams."""
-        streams = {stream_id(kind, key): (kind, key) for kind, key in self.listed() if kind in (AGREEMENT, HOLDER)}
-        found = {sid: self.stream(kind, key) for sid, (kind, key) in streams.items()}
-        found.update((workspace or Workspace()).streams)
+        workspace = workspace or Workspace()
+        if workspace.listed is None:
+            workspace.listed = self.listed()
+        streams = {stream_id(kind, key): (kind, key) for kind, key in workspace.listed if kind in (AGREEMENT, HOLDER)}
+        found = {sid: workspace.streams.get(sid) or self.stream(kind, key) for sid, (kind, key) in streams.items()}
+        found.update(workspace.streams)
         names: list[str] = []
         declared = {}
         for stream in found.values():
@@ -364,27 +377,30 @@ class Registry(Application):
             if self._stream(kind, key, workspace) is None:
                 raise UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
         directory = self.directory(workspace) if command.names_holders else None
-        decision = decide(command, stream, provenance, now=self.now(), directory=directory)
+        if workspace.now is None:
+            workspace.now = self.now()
+        decision = decide(command, stream, provenance, now=workspace.now, directory=directory)
         workspace.streams[decision.stream.id] = decision.stream
         return Staged(command, provenance, decision.stream, decision.events)
 
     def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
-        """Save staged commands (a load of journals) in order, each in its own transaction."""
+        """Save staged commands (a load of journals) in order, whole commands in batches of about ``BATCH``
+        events, each batch in its own transaction."""
         self.authorise_load()
         done = 0
         try:
-            for item in staged:
-                if item.events:
-                    self._save_staged([item])
-                done += 1
-                if progress is not None:
+            for batch in batches(staged, BATCH):
+                if any(item.events for item in batch):
+                    self._save_staged([item for item in batch if item.events])
+                done += len(batch)
+                for item in batch if progress is not None else ():
                     progress(item)
         except (KeyboardInterrupt, Exception) as error:
             reason = "interrupted" if isinstance(error, KeyboardInterrupt) else getattr(error, "args", [""])[0] or type(error).__name__
             raise LoadInterrupted(f"the load stopped after {done} of {len(staged)} entries ({reason}); the {done} entries"
                                   " before it are recorded, whole, and loading the same journals again records the rest") from error
         finally:
-            self._remember([item.stream for item in staged[:done]])
+            self._remember([item.stream for item in staged[:done] if item.stream.version])
 
     def now(self) -> datetime:
         """The recording time: the store's, never this machine's (see ``Ledger.store_time``)."""
@@ -409,6 +425,36 @@ class Registry(Application):
                 return None
             workspace.streams[found_id] = found
         return workspace.streams[found_id]
+
+
+def by_entry(recordings: Sequence[Any]) -> list[list]:
+    """Saved events' notifications, each entry's events on a stream together, sorted by stream and position: a
+    load saves many entries at once, yet every entry gets its own signed head, so `verify` still names the entry
+    an edit touched."""
+    groups: list[list] = []
+    last = None
+    for recording in sorted(recordings, key=lambda r: (r.notification.originator_id.hex, r.notification.originator_version)):
+        provenance = getattr(recording.domain_event, "provenance", None)
+        key = (recording.notification.originator_id, getattr(provenance, "entry", None))
+        if key != last or not groups:
+            groups.append([])
+            last = key
+        groups[-1].append(recording.notification)
+    return groups
+
+
+def batches(staged: Sequence[Staged], size: int) -> Iterator[list[Staged]]:
+    """Staged commands in order, in runs of whole commands holding at least ``size`` events (the last, fewer)."""
+    batch: list[Staged] = []
+    events = 0
+    for item in staged:
+        batch.append(item)
+        events += len(item.events)
+        if events >= size:
+            yield batch
+            batch, events = [], 0
+    if batch:
+        yield batch
 
 
 def provenance_of(command: Command, recorded_by: str, request: Request) -> Provenance:

@@ -1,136 +1,154 @@
-"""Benchmark: record a synthetic history, then time register-as-of queries.
+"""Benchmark: what a history's length costs, each figure beside a reference measured in the same run.
 
-Builds AGREEMENTS agreements, each with one series issued to twenty holders,
-then records TRANSFERS transfers per agreement through the same path as the
-command line (validate the entry, check the agreement's whole timeline, save in
-one transaction). Reports events recorded per second, and the latency of
-``register_as_of`` for random dates (events read from the store and replayed).
+For each size, one agreement's synthetic journal (bench/history.py: coupons, transfers, backdated entries,
+pro rata prepayments) is loaded into a new SQLite file through the registry's own path, then timed:
 
-    python bench/bench.py [--db URL] [--agreements 40] [--transfers 500] [--queries 200]
+- the load: entries checked in memory, then saved in batches with their signed heads; beside it, the raw
+  rate of an eventsourcing application saving as many events to another file, 100 per save;
+- the register as of a late and an early date in a warm process (medians);
+- one transfer appended at the end, and one register view, each in a fresh process (`debtreg ...`);
+- `verify` beside a raw scan of the events table and a raw recomputation of the same hashes.
+
+The figures to compare are the ratios: a bigger history should not cost more per command or per view.
+
+    python bench/bench.py [--sizes 1000,10000] [--queries 21]
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from adapters.entries import AgreementEntry, IssueEntry, TransferEntry
-from adapters.identity import ADMINISTRATOR, Signer
-from adapters.queries import Queries
-from adapters.registry import Registry
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-HOLDERS = [f"Holder {n:02d} Life Insurance Company" for n in range(20)]
-CLOSING = date(2000, 1, 3)
+import history  # noqa: E402 - beside this file
+from eventsourcing.application import Application  # noqa: E402
 
+from adapters import journal  # noqa: E402
+from adapters.identity import ADMINISTRATOR, Signer  # noqa: E402
+from adapters.offline_verifier import entry_bytes, leaf_hash, root  # noqa: E402
+from adapters.queries import Queries  # noqa: E402
+from adapters.registry import Registry  # noqa: E402
 
-def agreement_entry(index: int) -> AgreementEntry:
-    return AgreementEntry.model_validate(
-        {
-            "type": "agreement",
-            "effective_on": CLOSING,
-            "evidence": {"document": "synthetic"},
-            "title": f"Synthetic Note Agreement {index}",
-            "issuer": "Synthetic Issuer Inc.",
-            "dated_as_of": CLOSING,
-            "sections": {"transfer": "6.2", "pro_rata": "5.4"},
-            "series": [
-                {
-                    "key": "A",
-                    "title": "7.00% Senior Notes due 2030",
-                    "label": "A Notes",
-                    "principal": "100,000,000",
-                    "rate": "7.00%",
-                    "maturity": "2030-01-03",
-                    "min_denomination": "100,000",
-                }
-            ],
-        }
-    )
+DEBTREG = str(Path(sys.executable).parent / "debtreg")
+KEY = "synthetic"
 
 
-def issue_entry() -> IssueEntry:
-    return IssueEntry.model_validate(
-        {
-            "type": "issue",
-            "effective_on": CLOSING,
-            "evidence": {"document": "synthetic"},
-            "notes": [{"holder": h, "principal": "5,000,000"} for h in HOLDERS],
-        }
-    )
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
 
 
-def transfers(count: int, rng: random.Random):
-    """Valid transfers: whole multiples of $100,000 from holders who have them."""
-    holdings = {h: 5_000_000 for h in HOLDERS}
-    day = CLOSING
-    for _ in range(count):
-        day += timedelta(days=1)
-        giver = rng.choice([h for h, amount in holdings.items() if amount >= 100_000])
-        taker = rng.choice([h for h in HOLDERS if h != giver])
-        amount = rng.randint(1, min(holdings[giver] // 100_000, 20)) * 100_000
-        holdings[giver] -= amount
-        holdings[taker] += amount
-        yield TransferEntry.model_validate(
-            {
-                "type": "transfer",
-                "effective_on": day,
-                "evidence": {"document": "synthetic"},
-                "from": giver,
-                "to": taker,
-                "amount": str(amount),
-            }
-        ), day
+def raw_rate(path: Path, events: list) -> float:
+    """Events per second eventsourcing saves the same events to another SQLite file, 100 a save, through the
+    same persistence (eventsourcing-sqlalchemy, the same transcoder): the store's own rate, without debtreg's
+    checks, signed heads or request ids."""
+    raw = Registry(f"sqlite:///{path}")
+    started = time.perf_counter()
+    for start in range(0, len(events), 100):
+        Application.save(raw, *events[start:start + 100])
+    elapsed = time.perf_counter() - started
+    raw.close()
+    return len(events) / elapsed
+
+
+def raw_scan_and_hash(path: Path, table: str) -> tuple[float, float]:
+    """Seconds to read every stored event with the driver alone, and to recompute their Merkle root too."""
+    started = time.perf_counter()
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(f"select originator_id, originator_version, topic, state from {table}"
+                                  " order by originator_id, originator_version").fetchall()
+    scanned = time.perf_counter() - started
+    leaves = [leaf_hash(entry_bytes(str(oid).replace("-", ""), version, topic, bytes(state)))
+              for oid, version, topic, state in rows]
+    root(leaves)
+    return scanned, time.perf_counter() - started
+
+
+def fresh(*args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([DEBTREG, *args], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
+    path = scratch / f"history-{entries}.sqlite"
+    url = f"sqlite:///{path}"
+    key_file = scratch / f"admin-{entries}.key"
+    journal_file = scratch / f"history-{entries}.toml"
+    journal_file.write_text(history.journal(KEY, entries))
+    admin = Signer.generate("bench")
+    admin.save(key_file)
+    registry = Registry(url, identity=admin)
+    registry.ledger.register(admin.name, ADMINISTRATOR, admin.public_key, admin)
+    started = time.perf_counter()
+    staged = journal.check(registry, [journal_file])
+    checked = time.perf_counter()
+    registry.record_all(staged)
+    saved = time.perf_counter()
+    events = sum(len(s.events) for s in staged)
+    figures = {"events": events, "check/s": events / (checked - started), "save/s": events / (saved - checked),
+               "load/s": events / (saved - started), "raw save/s": raw_rate(scratch / f"raw-{entries}.sqlite", [e for s in staged for e in s.events])}
+
+    views = Queries(registry)
+    late, early = date(2029, 6, 1), date(2001, 6, 1)
+    views.register(KEY, late)  # the first view reads and verifies the stream; the rest are warm
+    figures["register late (warm) ms"] = median_ms(lambda: views.register(KEY, late), queries)
+    figures["register early (warm) ms"] = median_ms(lambda: views.register(KEY, early), queries)
+    register = views.register(KEY, date(2029, 12, 15), None)
+    holding: dict[str, object] = {}
+    for n in register.notes:
+        holding[n.holder] = holding.get(n.holder, 0) + n.principal
+    giver = max(holding, key=holding.get)
+    taker = next(h for h in history.HOLDERS if h not in holding)
+    started = time.perf_counter()
+    checked_log = registry.verify()
+    figures["verify s"] = time.perf_counter() - started
+    assert checked_log.intact, checked_log.problem
+    registry.close()
+    figures["raw scan s"], figures["raw scan+hash s"] = raw_scan_and_hash(path, "debtreg_events")
+    figures["register (fresh process) s"] = fresh("--db", url, "register", KEY, "--as-of", "2020-06-01", "--format", "json")
+    figures["transfer at the end (fresh process) s"] = fresh(
+        "--db", url, "--identity", str(key_file), "transfer", KEY, "--from", giver, "--to", taker,
+        "--amount", str(holding[giver]), "--date", "2029-12-15", "--evidence", "bench")
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="database URL (default: a new SQLite file in a temporary directory)")
-    parser.add_argument("--agreements", type=int, default=40)
-    parser.add_argument("--transfers", type=int, default=500, help="transfers per agreement")
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1995)
+    parser.add_argument("--sizes", default="1000,10000", help="journal entries per history, comma-separated")
+    parser.add_argument("--queries", type=int, default=21)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results = {}
     with tempfile.TemporaryDirectory() as scratch:
-        url = args.db or f"sqlite:///{Path(scratch) / 'bench.sqlite'}"
-        bench = Signer.generate("bench")
-        registry = Registry(url, identity=bench)
-        registry.ledger.register(bench.name, ADMINISTRATOR, bench.public_key, bench)
-        events = 0
-        started = time.perf_counter()
-        last_day = CLOSING
-        for index in range(args.agreements):
-            key = f"synthetic-{index}"
-            for entry in [agreement_entry(index), issue_entry()]:
-                events += len(registry.record(key, entry).events)
-            for entry, day in transfers(args.transfers, rng):
-                events += len(registry.record(key, entry).events)
-                last_day = max(last_day, day)
-            elapsed = time.perf_counter() - started
-            print(f"\r{index + 1}/{args.agreements} agreements, {events} events, {events / elapsed:,.0f} events/s", end="", flush=True)
-        recording = time.perf_counter() - started
-        print()
-        latencies = []
-        queries = Queries(registry)
-        for _ in range(args.queries):
-            key = f"synthetic-{rng.randrange(args.agreements)}"
-            day = CLOSING + timedelta(days=rng.randrange((last_day - CLOSING).days + 1))
-            begun = time.perf_counter()
-            queries.register(key, day)
-            latencies.append((time.perf_counter() - begun) * 1000)
-        registry.close()
-    latencies.sort()
-    print(f"database: {url.split('://')[0]}")
-    print(f"recorded {events} events ({args.agreements} agreements x {args.transfers + 2} entries) in {recording:.1f} s:"
-          f" {events / recording:,.0f} events/s")
-    print(f"register as of a random date ({args.queries} queries, {events // args.agreements} events per agreement):"
-          f" median {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * len(latencies)) - 1]:.1f} ms,"
-          f" max {latencies[-1]:.1f} ms")
+        for size in sizes:
+            print(f"measuring a history of {size:,} entries ...", file=sys.stderr, flush=True)
+            results[size] = measure(size, args.queries, Path(scratch))
+    names = list(results[sizes[0]])
+    print("| figure | " + " | ".join(f"{results[s]['events']:,} events" for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} |")
+    print("|---|" + "---|" * (len(sizes) + 1))
+    for name in names[1:]:
+        cells = [results[s][name] for s in sizes]
+        print(f"| {name} | " + " | ".join(f"{c:,.0f}" if c >= 100 else f"{c:,.2f}" for c in cells)
+              + f" | {cells[-1] / cells[0]:.2f}x |")
+    last = results[sizes[-1]]
+    print(f"\nload rate / raw batched save rate: {last['load/s'] / last['raw save/s']:.2f}"
+          f" (save phase alone: {last['save/s'] / last['raw save/s']:.2f})")
+    print(f"verify / raw scan: {last['verify s'] / last['raw scan s']:.1f}x;"
+          f" verify / raw scan and hash: {last['verify s'] / last['raw scan+hash s']:.1f}x")
 
 
 if __name__ == "__main__":

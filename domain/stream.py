@@ -40,7 +40,7 @@ class Stream:
 
     @property
     def version(self) -> int:
-        return len(self.events)
+        return len(self.timeline)
 
     @property
     def withdrawn(self) -> bool:

@@ -15,10 +15,12 @@ refused; if the step that breaks is an existing event, the refusal says which
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TypeVar
 
 from domain.errors import BackdatingConflict, RegistryError
 from domain.events import Agreement, Event
@@ -59,57 +61,187 @@ def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
     return state
 
 
+_T = TypeVar("_T")
+CHECKPOINTS = 32  # states a timeline keeps along business time, at most (and at least every MIN_SPACING events)
+MIN_SPACING = 256
+
+
+class _Tail:
+    """An append-only list that timelines share, each seeing its first ``n`` items: a timeline extended at the
+    end appends to the list when it is the longest view of it, so recording an entry copies nothing; if another
+    timeline extended the same one first, it copies its own part and appends to that."""
+
+    def __init__(self, items: Iterable = ()) -> None:
+        self.items = list(items)
+        self._lock = threading.Lock()
+
+    def extended(self, n: int, new: Sequence) -> _Tail:
+        with self._lock:
+            if len(self.items) == n:
+                self.items.extend(new)
+                return self
+        fork = _Tail(self.items[:n])
+        fork.items.extend(new)
+        return fork
+
+
 class Timeline:
     """One stream's recorded events, and its state at any date of business time.
 
-    ``events`` are in recording order. States are folded on demand; the state
-    after the whole timeline is kept. States handed out are copies, free to change.
+    ``events`` are in recording order. States are folded on demand; the state after the whole timeline is
+    kept, and so are checkpoints: the state after every ``spacing`` events in business order, so a state as of
+    a date, or a backdated entry's check, folds from the checkpoint before its date rather than from the first
+    event. States handed out are copies, free to change. Timelines extended one from another share their lists
+    of events (see ``_Tail``), so a stream of n events costs memory in n, not in the n timelines it went through.
     """
 
-    def __init__(
-        self, events: Sequence[Event], final: State | None = None, ordered: list[Event] | None = None
-    ) -> None:
-        self.events = tuple(events)
-        self.ordered = business_order(self.events) if ordered is None else ordered
-        self._dates = [e.effective_on for e in self.ordered]
+    def __init__(self, events: Sequence[Event], final: State | None = None) -> None:
+        ordered = business_order(events)
+        self._share(_Tail(events), len(events), _Tail(ordered), _Tail(e.effective_on for e in ordered), len(ordered),
+                    final, {})
+
+    def _share(self, events: _Tail, count: int, ordered: _Tail, dates: _Tail, in_force: int, final: State | None,
+               checkpoints: dict[int, State]) -> Timeline:
+        self._events, self._count = events, count
+        self._ordered, self._dates, self._in_force = ordered, dates, in_force
         self._final = final
+        self._checkpoints = checkpoints
+        self._remembered: dict[str, object] = {}
+        return self
+
+    @classmethod
+    def _made(cls, events: _Tail, count: int, ordered: _Tail, dates: _Tail, in_force: int,
+              checkpoints: dict[int, State]) -> Timeline:
+        return object.__new__(cls)._share(events, count, ordered, dates, in_force, None, checkpoints)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events in recording order."""
+        return self.remembered("events", lambda: tuple(self._events.items[: self._count]))
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def ordered(self) -> list[Event]:
+        """The events in force, in business order."""
+        return self._ordered.items[: self._in_force]
+
+    def remembered(self, name: str, compute: Callable[[], _T]) -> _T:
+        """What is derived from the whole timeline (its events as a tuple, a view's footnotes, its record
+        horizon), worked out once: a timeline never changes."""
+        if name not in self._remembered:
+            self._remembered[name] = compute()
+        return self._remembered[name]  # type: ignore[return-value]
+
+    @property
+    def spacing(self) -> int:
+        """Events between checkpoints: enough that a timeline keeps at most CHECKPOINTS states."""
+        spacing = MIN_SPACING
+        while self._in_force > spacing * CHECKPOINTS:
+            spacing *= 2
+        return spacing
 
     @property
     def final(self) -> State | None:
         """The state after every event in force (shared: do not change it)."""
-        if self._final is None and self.ordered:
-            self._final = fold(self.ordered)
+        if self._final is None and self._in_force:
+            try:
+                self._final = self._fold_from(0)
+            except _Broken as broken:
+                raise broken.error from None
         return self._final
+
+    def _position(self, day: date) -> int:
+        """How many events in force take effect by ``day``."""
+        return bisect_right(self._dates.items, day, 0, self._in_force)
 
     def state_as_of(self, day: date) -> State | None:
         """The state after every event effective by ``day``, interest dates up to it noted."""
-        if self._dates and day >= self._dates[-1]:
+        if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
         else:
-            state = fold(self.ordered[: bisect_right(self._dates, day)])
+            self.final  # noqa: B018 - the first fold keeps the checkpoints
+            end = self._position(day)
+            start, state = self._checkpoint_before(end)
+            state = fold(self._ordered.items[start:end], state.copy() if state is not None else None)
         if isinstance(state, AgreementState):
             advance(state, day)
         return state
 
     def extended(self, new: Sequence[Event], key: str) -> Timeline:
-        """This timeline with ``new`` events in place, refused if any step of it breaks a rule."""
-        events = self.events + tuple(new)
-        first_new = new[0].originator_version if new else len(events) + 1
-        latest = self._dates[-1] if self._dates else date.min
-        if all(e.effective_on >= latest and not e.rewrites_the_past() for e in new):
+        """This timeline with ``new`` events in place, refused if any step of it breaks a rule.
+
+        An entry at the end of business time folds only itself; a backdated one folds from the checkpoint
+        before its date, and every later event again, to check nothing after it breaks; a reversal or corrected
+        terms change how everything folds, so the whole timeline is folded again."""
+        appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))
+        if any(e.rewrites_the_past() for e in new):
+            timeline = Timeline((*self.events, *new))
+            timeline._final = timeline._checked(0, None, key, new)
+            return timeline
+        events = self._events.extended(self._count, new)
+        count = self._count + len(new)
+        final = self.final  # the first fold keeps the checkpoints
+        latest = self._dates.items[self._in_force - 1] if self._in_force else date.min
+        if all(e.effective_on >= latest for e in new):
             # Appended at the end of business time: nothing before changes, fold only the new events.
-            state = self.final.copy() if self.final is not None else None
-            appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))
-            return Timeline(events, fold(appended, state), self.ordered + appended)
-        state = None
-        for event in business_order(events):
+            ordered = self._ordered.extended(self._in_force, appended)
+            dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
+            timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
+            timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
+            return timeline
+        ordered, dates = self.ordered, self._dates.items[: self._in_force]
+        for event in appended:  # each new event has the latest recording position: it goes last on its date
+            at = bisect_right(dates, event.effective_on)
+            ordered.insert(at, event)
+            dates.insert(at, event.effective_on)
+        start, state = self._checkpoint_before(min(self._position(e.effective_on) for e in appended))
+        kept = {at: found for at, found in self._checkpoints.items() if at <= start}
+        timeline = Timeline._made(events, count, _Tail(ordered), _Tail(dates), len(ordered), kept)
+        timeline._final = timeline._checked(start, state.copy() if state is not None else None, key, new)
+        return timeline
+
+    def _checked(self, start: int, state: State | None, key: str, new: Sequence[Event]) -> State | None:
+        """This timeline folded from position ``start`` (``state`` is the state before it), keeping checkpoints;
+        a step that breaks a rule refuses the new events, naming the recorded event they would invalidate."""
+        first_new = min((e.originator_version for e in new), default=self._count + 1)
+        try:
+            return self._fold_from(start, state)
+        except _Broken as broken:
+            event, error = broken.event, broken.error
+            if event.originator_version >= first_new:
+                raise error from None
+            raise BackdatingConflict(
+                f"this entry would invalidate {key}:{event.originator_version} ({event.headline()},"
+                f" effective {event.effective_on}): {error}"
+            ) from error
+
+    def _fold_from(self, start: int, state: State | None = None) -> State | None:
+        """The state after the whole timeline, folded from position ``start`` (``state`` is the state before
+        it), a copy kept every ``spacing`` events; a step that breaks a rule is raised as ``_Broken``."""
+        spacing, ordered = self.spacing, self._ordered.items
+        for position in range(start, self._in_force):
+            if position and position % spacing == 0 and state is not None:
+                self._checkpoints[position] = state.copy()
+            event = ordered[position]
             try:
                 state = evolve(state, event)
             except RegistryError as error:
-                if event.originator_version >= first_new:
-                    raise
-                raise BackdatingConflict(
-                    f"this entry would invalidate {key}:{event.originator_version} ({event.headline()},"
-                    f" effective {event.effective_on}): {error}"
-                ) from error
-        return Timeline(events, state)
+                raise _Broken(event, error) from error
+        for at in [at for at in self._checkpoints if at % spacing]:
+            del self._checkpoints[at]  # the timeline grew: keep every other one
+        return state
+
+    def _checkpoint_before(self, position: int) -> tuple[int, State | None]:
+        """The latest checkpoint at or before ``position`` (the state after that many events), or the start."""
+        at = max((at for at in self._checkpoints if at <= position), default=0)
+        return at, self._checkpoints.get(at)
+
+
+class _Broken(Exception):
+    """A step of a fold broke a rule: which event, and the refusal."""
+
+    def __init__(self, event: Event, error: RegistryError) -> None:
+        super().__init__(str(error))
+        self.event, self.error = event, error

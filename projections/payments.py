@@ -28,7 +28,7 @@ from projections.record import (
     Footnotes,
     Horizon,
     RecordEnds,
-    record_horizon,
+    horizon_of,
     union,
 )
 from projections.register import SeriesOutstanding, outstanding_as_of
@@ -185,8 +185,8 @@ def schedule_as_of(
     ``calendar`` is the agreement's Business Day holidays, ``None`` when its calendar is not on file.
     """
     state = _state(timeline, as_of)
-    horizon = record_horizon(key, timeline.events)
-    cited = Footnotes.of(key, timeline.events)
+    horizon = horizon_of(key, timeline)
+    cited = Footnotes().add_timeline(key, timeline)
     watch = _Watch(state, as_of, calendar, horizon)
     lines: list[Payment] = []
     gaps: list[str] = []
@@ -226,7 +226,7 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
     """What is outstanding, what is overdue, and the next three payments."""
     owed = outstanding_as_of(key, timeline, as_of)
     planned = schedule_as_of(key, timeline, as_of=as_of, calendar=calendar)
-    cited = Footnotes.of(key, timeline.events)  # only the outstanding figures: the payments shown are never paid ones
+    cited = Footnotes().add_timeline(key, timeline)  # only the outstanding figures: the payments shown are never paid ones
     lines = tuple(replace(line, rests_on=cited.cite(key, line.basis)) for line in owed.series)
     return Status(
         lines,
@@ -241,14 +241,14 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
         *_remedies(key, _state(timeline, as_of)),
         planned.overdue_rates if overdue(planned.payments) else {},
         cited.listed(),
-        record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS),
+        horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
     )
 
 
 def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
     """Interest accrued on each outstanding note since its last interest date (30/360, to the cent)."""
     state = _state(timeline, as_of)
-    cited = Footnotes.of(key, timeline.events)
+    cited = Footnotes().add_timeline(key, timeline)
     lines = []
     for note in state.live():
         found = state.series[note.series]
@@ -280,7 +280,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
             for holder, held in holders.items()
         ),
         cited.listed(),
-        record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS),
+        horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.events import Agreement, Event
-from domain.timeline import in_force
+from domain.timeline import Timeline, in_force
 from domain.values import Assumption
 
 REGISTER = "register"
@@ -71,6 +71,11 @@ def record_horizon(key: str, events: Iterable[Event]) -> Horizon:
     return Horizon(latest.register, latest.payments, f"{key}:{latest.originator_version}")
 
 
+def horizon_of(key: str, timeline: Timeline) -> Horizon:
+    """``record_horizon`` of a timeline's events, worked out once per timeline."""
+    return timeline.remembered("horizon", lambda: record_horizon(key, timeline.events))
+
+
 @dataclass(frozen=True)
 class AssumedFact:
     """An assumption a figure rests on: its number in the view, the event that made it, the fact and why."""
@@ -97,6 +102,11 @@ class Footnotes:
         self._assumed.update(
             {(key, e.originator_version): tuple(e.provenance.assumptions) for e in events if e.provenance.assumptions}
         )
+        return self
+
+    def add_timeline(self, key: str, timeline: Timeline) -> Footnotes:
+        """``add`` a timeline's events, their assumptions gathered once per timeline."""
+        self._assumed.update(timeline.remembered("assumed", lambda: Footnotes.of(key, timeline.events)._assumed))
         return self
 
     def cite(self, key: str, refs: Iterable[int]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from domain.money import ZERO
 from domain.state import AgreementState
 from domain.timeline import Timeline
 from domain.values import AgreementTerms, SeriesTerms, shown_if_any, shown_if_set, unshown
-from projections.record import PAYMENTS, REGISTER, AssumedFact, Footnotes, RecordEnds, record_horizon, union
+from projections.record import PAYMENTS, REGISTER, AssumedFact, Footnotes, RecordEnds, horizon_of, union
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def register_as_of(
               "series": tuple(s.key for s in terms.series), "known_at": known_at}
     if gap:
         return Register(**common, totals={s.key: ZERO for s in terms.series}, notes=(), holders=(), not_on_file=gap)
-    notes_cited = (cited or Footnotes()).add(key, timeline.events)
+    notes_cited = (cited or Footnotes()).add_timeline(key, timeline)
     notes = tuple(
         NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin,
                  notes_cited.cite(key, n.basis))
@@ -151,7 +151,7 @@ def register_as_of(
         holders=holders,
         totals_rest_on={s.key: cited for s in terms.series if (cited := notes_cited.cite(key, state.outstanding_basis(s.key)))},
         assumptions=notes_cited.listed(),
-        record_ends=record_horizon(key, timeline.events).beyond(as_of, REGISTER),
+        record_ends=horizon_of(key, timeline).beyond(as_of, REGISTER),
     )
 
 
@@ -175,7 +175,7 @@ def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime |
 
 def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
     state, terms, gap = _state(timeline, as_of)
-    cited = Footnotes.of(key, timeline.events)
+    cited = Footnotes().add_timeline(key, timeline)
     lines = []
     for series in terms.series:
         if gap:
@@ -192,7 +192,7 @@ def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
             )
         )
     return Outstanding(
-        key, as_of, tuple(lines), cited.listed(), record_horizon(key, timeline.events).beyond(as_of, REGISTER, PAYMENTS)
+        key, as_of, tuple(lines), cited.listed(), horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS)
     )
 
 

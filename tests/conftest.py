@@ -41,6 +41,15 @@ def registry() -> Iterator[Registry]:
     registry.close()
 
 
+@pytest.fixture(params=["checkpoints as kept", "a checkpoint after every event"])
+def checkpoint_spacing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run a test twice: with the timeline's checkpoints as debtreg keeps them, and with one after every event
+    (so every fold starts from a checkpoint): no figure and no refusal may differ."""
+    if request.param == "a checkpoint after every event":
+        monkeypatch.setattr("domain.timeline.MIN_SPACING", 1)
+        monkeypatch.setattr("domain.timeline.CHECKPOINTS", 100_000)
+
+
 @pytest.fixture(scope="session")
 def loaded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every fixture journal loaded once per session into an SQLite file; tests get copies."""

@@ -19,6 +19,7 @@ from adapters.encoding import plain
 from adapters.identity import AUDITOR, TREASURY, token_of
 from adapters.queries import Queries
 from adapters.registry import Registry
+from domain.events import stream_id
 from support import ADMIN, CLERK, enrol, key_of, select_only_role
 from support import AUDITOR as JANE
 
@@ -120,7 +121,8 @@ def test_a_tampered_store_is_refused_by_the_api(api, loaded_url):
     import sqlite3
 
     with sqlite3.connect(loaded_url.removeprefix("sqlite:///")) as connection:
-        connection.execute("UPDATE debtreg_events SET state = replace(state, '1800000.00', '1900000.00') WHERE id = 9")
+        connection.execute("UPDATE debtreg_events SET state = replace(state, '1800000.00', '1900000.00')"
+                           " WHERE hex(originator_id) = ? AND originator_version = 8", (stream_id("agreement", "barnes-1995").hex.upper(),))
     problem = refused(api, loaded_url, 409, "tampered", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05"}, headers=as_(JANE))
     assert "event 8 of agreement barnes-1995" in problem["detail"]
 

@@ -18,8 +18,10 @@ from adapters.cli import app
 from adapters.cli.common import hoisted
 from adapters.identity import TREASURY
 from conftest import FIXTURES, ROOT
+from domain.events import stream_id
 from support import CLERK, admin_key, enrol, key_of
 
+BARNES_1995 = stream_id("agreement", "barnes-1995").hex.upper()  # its events' originator id, as SQLite shows it
 DEBTREG = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or shutil.which("debtreg")
 
 ANNEX_1995 = """\
@@ -305,7 +307,8 @@ def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_p
 
     path = db.removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE debtreg_events SET state = ? WHERE id = 3", (b'{"edited":1}',))
+        connection.execute("UPDATE debtreg_events SET state = ? WHERE hex(originator_id) = ? AND originator_version = 2",
+                           (b'{"edited":1}', BARNES_1995))
     result = debtreg("verify", db=db, check=False)
     assert result.returncode == 1
     assert "NOT intact: event 2 of agreement barnes-1995 does not match the tree head signed by tests" in result.stderr
@@ -315,7 +318,8 @@ def test_a_view_of_a_tampered_store_refuses_in_text_and_json_naming_the_event(db
     import sqlite3
 
     with sqlite3.connect(db.removeprefix("sqlite:///")) as connection:
-        connection.execute("UPDATE debtreg_events SET state = replace(state, '1800000.00', '1900000.00') WHERE id = 9")
+        connection.execute("UPDATE debtreg_events SET state = replace(state, '1800000.00', '1900000.00')"
+                           " WHERE hex(originator_id) = ? AND originator_version = 8", (BARNES_1995,))
     text = debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=db, check=False)
     data = debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "json", db=db, check=False)
     assert (text.returncode, text.stdout, data.returncode) == (1, "", 1)

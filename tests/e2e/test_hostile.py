@@ -125,6 +125,7 @@ def test_an_interrupted_load_says_how_much_was_recorded_and_a_rerun_completes_it
         return saved(self, staged)
 
     monkeypatch.setattr(Registry, "_save_staged", interrupted)
+    monkeypatch.setattr("adapters.registry.BATCH", 1)  # an entry a transaction, so the fifth save is the fifth entry
     runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
     result = runner.invoke(app, ["--db", url, "load", str(FIXTURES)])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -139,3 +140,29 @@ def test_an_auditor_cannot_record_through_the_command_line(loaded_url):
     enrol(loaded_url, (JANE, AUDITOR))
     message = refused(loaded_url, *transfer("Connecticut General Life"), identity=key_of(JANE))
     assert "Jane Roe, External Auditor is registered as auditor; to record needs the role treasury or administrator" in message
+
+
+def test_a_load_saves_whole_entries_in_batches_and_an_interrupted_one_counts_the_batches_saved(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    enrol(url)
+    saved = Registry._save_staged
+    batches: list[int] = []
+
+    def second_batch_fails(self, staged):
+        batches.append(len(staged))
+        if len(batches) == 2:
+            raise KeyboardInterrupt
+        return saved(self, staged)
+
+    monkeypatch.setattr(Registry, "_save_staged", second_batch_fails)
+    monkeypatch.setattr("adapters.registry.BATCH", 20)
+    runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
+    result = runner.invoke(app, ["--db", url, "load", str(FIXTURES)])
+    assert result.exit_code == 1 and f"the load stopped after {batches[0]} of" in result.stderr
+    assert batches[0] > 1, "a batch holds many entries: about BATCH events, whole entries"
+    reader = Registry(url, read_only=True)
+    try:
+        checked = reader.verify()
+        assert checked.intact and checked.head["events"] >= 20, "the first batch is recorded, signed entry by entry"
+    finally:
+        reader.close()

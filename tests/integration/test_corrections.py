@@ -12,6 +12,8 @@ from conftest import FIXTURES
 from domain.errors import BackdatingConflict, ConflictingEntry, InvalidCommand
 from support import writer
 
+pytestmark = pytest.mark.usefixtures("checkpoint_spacing")  # every test twice: checkpoints as kept, and after every event
+
 
 @pytest.fixture
 def store(store_url):

@@ -17,6 +17,8 @@ from domain.schedule import business_days_after, equal_instalments
 from projections.payments import IN_DEFAULT, IN_GRACE, NOT_RECORDED, overdue
 from support import give_notice
 
+pytestmark = pytest.mark.usefixtures("checkpoint_spacing")  # every test twice: checkpoints as kept, and after every event
+
 CALENDAR = BusinessCalendar(["US", "US-CT", "US-NY"])
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 

@@ -29,6 +29,8 @@ from domain.rules import prepaid_portions
 from domain.timeline import Timeline
 from support import LINCOLN, TREASURY, as_of_2003, give_notice
 
+pytestmark = pytest.mark.usefixtures("checkpoint_spacing")  # every test twice: checkpoints as kept, and after every event
+
 CURVE = "1y=1.25, 2y=1.60, 3y=2.10, 5y=2.90"
 
 

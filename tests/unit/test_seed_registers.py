@@ -10,6 +10,8 @@ from adapters import exports, render
 from adapters.encoding import plain
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.usefixtures("checkpoint_spacing")  # every test twice: checkpoints as kept, and after every event
+
 SEEDS = FIXTURES / "sources"
 
 # Each seed's Annex 1, transcribed: (holder, {series: amount}), then the totals.

@@ -1,0 +1,111 @@
+"""Checkpoints along business time change no figure, only how far back a fold starts.
+
+A timeline keeps the state after every ``spacing`` events in business order. A state as of a date, or the
+check of a backdated entry, folds from the checkpoint before its date; the result must be the state a fold
+from the first event gives, whatever the spacing, and a backdated entry must still be refused when it would
+invalidate a later event.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+
+import domain.timeline as timeline_module
+from domain.errors import BackdatingConflict
+from domain.timeline import Timeline
+from projections.register import outstanding_as_of, register_as_of
+from support import CG, LINCOLN, as_of_2003
+
+
+@pytest.fixture
+def every_event(monkeypatch):
+    """A checkpoint after every event (as many as a timeline keeps)."""
+    monkeypatch.setattr(timeline_module, "MIN_SPACING", 1)
+    monkeypatch.setattr(timeline_module, "CHECKPOINTS", 1_000)
+
+
+def dates_of(events):
+    days = sorted({e.effective_on for e in events})
+    return sorted({d + timedelta(days=shift) for d in days for shift in (-1, 0, 1)})
+
+
+def test_a_register_as_of_any_date_is_the_same_from_a_checkpoint_as_from_the_first_event(every_event):
+    events = as_of_2003().events
+    checkpointed = Timeline(events)
+    assert checkpointed.final is not None and len(checkpointed._checkpoints) == len(events) - 1
+    for day in dates_of(events):
+        plain = Timeline(events)
+        plain._checkpoints = _NoCheckpoints()
+        assert register_as_of("barnes-1995", checkpointed, day) == register_as_of("barnes-1995", plain, day), day
+        assert outstanding_as_of("barnes-1995", checkpointed, day) == outstanding_as_of("barnes-1995", plain, day), day
+
+
+def test_a_backdated_entry_folds_from_the_checkpoint_before_its_date(every_event, monkeypatch):
+    book = as_of_2003()
+    book.stream.timeline.final  # noqa: B018 - folded once, with its checkpoints
+    folded = []
+    real = timeline_module.evolve
+    monkeypatch.setattr(timeline_module, "evolve", lambda state, event: folded.append(event) or real(state, event))
+    book.transfer(date(2002, 12, 6), LINCOLN, "New Holder", "1000000")  # at the end of business time
+    assert [type(e).__name__ for e in folded] == ["NoteTransferred"], "only the new event is folded"
+    book.transfer(date(2002, 12, 7), LINCOLN, "Another Holder", "1000000")
+    book.transfer(date(2002, 12, 8), LINCOLN, "A Third Holder", "1000000")
+
+    folded.clear()
+    book.transfer(date(2002, 12, 6), CG, "A Fourth Holder", "100000")  # backdated two days, from another holder
+    assert len(book.events) == 10, "six events before its date were not folded again"
+    assert [e.effective_on for e in folded] == [date(2002, 12, 6), date(2002, 12, 7), date(2002, 12, 8)], (
+        "the new event and every event after its date, nothing before")
+    plain = Timeline(book.events)
+    plain._checkpoints = _NoCheckpoints()
+    for day in dates_of(book.events):
+        assert register_as_of("barnes-1995", book.stream.timeline, day) == register_as_of("barnes-1995", plain, day)
+
+
+def test_a_backdated_entry_that_breaks_a_later_event_is_refused_from_a_checkpoint_too(every_event):
+    book = as_of_2003()
+    book.transfer(date(2003, 6, 1), LINCOLN, "New Holder", "6150000")
+    before = book.stream
+    with pytest.raises(BackdatingConflict, match=r"would invalidate barnes-1995:7 \(transfer of \$6,150,000.00"):
+        book.prepay(date(2003, 3, 1), "1000000", "optional")
+    assert book.stream is before
+
+
+def test_a_long_timeline_keeps_a_bounded_number_of_checkpoints(monkeypatch):
+    monkeypatch.setattr(timeline_module, "MIN_SPACING", 1)
+    monkeypatch.setattr(timeline_module, "CHECKPOINTS", 4)
+    book = as_of_2003()
+    for n in range(12):
+        book.transfer(date(2003, 1, 1 + n), LINCOLN, f"Holder {chr(65 + n) * 3} Insurance Company", "100000")
+    timeline = Timeline(book.events)
+    timeline.final  # noqa: B018
+    assert 0 < len(timeline._checkpoints) <= 4
+    assert all(at % timeline.spacing == 0 for at in timeline._checkpoints)
+
+
+class _NoCheckpoints(dict):
+    """A timeline's checkpoints, never kept: every fold starts from the first event."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def test_two_entries_decided_on_the_same_stream_each_see_only_their_own_events():
+    """Timelines extended from one another share their lists of events; a stream extended twice (a command
+    decided again after another writer won, or a refusal followed by another entry) must not see the other's."""
+    book = as_of_2003()
+    before = book.stream
+    book.transfer(date(2003, 6, 1), LINCOLN, "New Holder", "1000000")
+    first = book.stream
+    book.stream = before
+    book.transfer(date(2003, 6, 1), LINCOLN, "Other Holder", "2000000")
+    second = book.stream
+    assert len(before.events) == len(before.timeline) == len(first.events) - 1 == len(second.events) - 1
+    assert first.events[-1].transferee == "New Holder" and second.events[-1].transferee == "Other Holder"
+    assert first.timeline.ordered[-1] is first.events[-1] and second.timeline.ordered[-1] is second.events[-1]
+    holders = {n.holder for n in second.timeline.state_as_of(date(2003, 6, 2)).live()}
+    assert "Other Holder" in holders and "New Holder" not in holders
+    book.stream = first
+    book.transfer(date(2003, 6, 2), "New Holder", "A Third Holder", "500000")  # the first goes on, on its own lists
+    assert [e.transferee for e in book.events[-2:]] == ["New Holder", "A Third Holder"]
+    assert second.events[-1].transferee == "Other Holder" and len(second.events) == len(first.events)
