@@ -7,8 +7,11 @@ folding its timeline (``Timeline.extended``).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice, takewhile
 from uuid import UUID
 
 from domain.errors import ConflictingEntry, UnknownAgreement
@@ -58,9 +61,9 @@ class Stream:
         return state
 
     @cached_property
-    def entries(self) -> dict[str, str | None]:
+    def entries(self) -> EntryLog:
         """The fingerprint of each entry (journal entry or request) recorded in this stream."""
-        return _entries(self.events)
+        return EntryLog(self.events)
 
     @cached_property
     def last_number(self) -> int:
@@ -77,7 +80,7 @@ class Stream:
         extended = Stream(self.kind, self.key, self.timeline.extended(new, self.key))
         known = vars(self)
         if "entries" in known:
-            vars(extended)["entries"] = {**self.entries, **_entries(new)}
+            vars(extended)["entries"] = self.entries.extended(self.version, new)
         if "last_number" in known:
             vars(extended)["last_number"] = max([self.last_number, *(c.number for e in new for c in e.certificates())])
         if "holder_names" in known and not any(e.rewrites_the_past() for e in new):
@@ -87,19 +90,49 @@ class Stream:
 
     def recorded(self, entry: str | None, fingerprint: str | None) -> tuple[Event, ...]:
         """The events an entry already on file recorded (none if it is new); other content under its id is refused."""
-        if entry is None or entry not in self.entries:
+        found = self.entries.find(entry, self.version) if entry is not None else None
+        if found is None:
             return ()
-        if self.entries[entry] != fingerprint:
+        if found[0] != fingerprint:
             raise ConflictingEntry(
                 f"entry {entry!r} is already recorded for {self.key} with different"
                 " content; a recorded entry is never changed: record a correction as a new entry"
             )
-        return tuple(e for e in self.events if e.provenance.entry == entry)
+        return tuple(takewhile(lambda e: e.provenance.entry == entry, islice(self.events, found[1] - 1, None)))
 
     def ref(self, event: Event) -> str:
         """How an event is named to users: the stream's key and recording position."""
         return f"{self.key}:{event.originator_version}"
 
 
-def _entries(events: tuple[Event, ...]) -> dict[str, str | None]:
-    return {e.provenance.entry: e.provenance.fingerprint for e in events if e.provenance.entry is not None}
+class EntryLog:
+    """Each entry's fingerprint and the position of its first event, shared by the streams extended one from
+    another (as their timelines share their events): a stream sees the entries within its first ``version``
+    events, and recording one more copies nothing unless another stream was extended from the same one first."""
+
+    def __init__(self, events: Iterable[Event], found: dict[str, tuple[str | None, int]] | None = None) -> None:
+        self._found: dict[str, tuple[str | None, int]] = {} if found is None else found
+        self._tip = 0
+        self._lock = threading.Lock()
+        self._add(events)
+
+    def _add(self, events: Iterable[Event]) -> None:
+        for event in events:
+            if event.provenance.entry is not None:
+                self._found.setdefault(event.provenance.entry, (event.provenance.fingerprint, event.originator_version))
+            self._tip = max(self._tip, event.originator_version)
+
+    def find(self, entry: str, version: int) -> tuple[str | None, int] | None:
+        """``entry``'s fingerprint and first position, if it is within the first ``version`` events."""
+        found = self._found.get(entry)
+        return found if found is not None and found[1] <= version else None
+
+    def extended(self, version: int, new: Iterable[Event]) -> EntryLog:
+        with self._lock:
+            if self._tip == version:
+                self._add(new)
+                return self
+        fork = EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= version})
+        fork._tip = version
+        fork._add(new)
+        return fork

@@ -64,6 +64,7 @@ def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
 _T = TypeVar("_T")
 CHECKPOINTS = 32  # states a timeline keeps along business time, at most (and at least every MIN_SPACING events)
 MIN_SPACING = 256
+RECENT = 8  # and among its latest RECENT * MIN_SPACING events, one every MIN_SPACING: where backdated entries land
 
 
 class _Tail:
@@ -89,9 +90,9 @@ class Timeline:
     """One stream's recorded events, and its state at any date of business time.
 
     ``events`` are in recording order. States are folded on demand; the state after the whole timeline is
-    kept, and so are checkpoints: the state after every ``spacing`` events in business order, so a state as of
-    a date, or a backdated entry's check, folds from the checkpoint before its date rather than from the first
-    event. States handed out are copies, free to change. Timelines extended one from another share their lists
+    kept, and so are checkpoints: the state after every ``spacing`` events in business order, and after every
+    MIN_SPACING among the latest, so a state as of a date, or a backdated entry's check, folds from the
+    checkpoint before its date rather than from the first event. States handed out are copies, free to change. Timelines extended one from another share their lists
     of events (see ``_Tail``), so a stream of n events costs memory in n, not in the n timelines it went through.
     """
 
@@ -222,16 +223,21 @@ class Timeline:
         it), a copy kept every ``spacing`` events; a step that breaks a rule is raised as ``_Broken``."""
         spacing, ordered = self.spacing, self._ordered.items
         for position in range(start, self._in_force):
-            if position and position % spacing == 0 and state is not None:
+            if position and state is not None and self._keeps(position, spacing):
                 self._checkpoints[position] = state.copy()
             event = ordered[position]
             try:
                 state = evolve(state, event)
             except RegistryError as error:
                 raise _Broken(event, error) from error
-        for at in [at for at in self._checkpoints if at % spacing]:
-            del self._checkpoints[at]  # the timeline grew: keep every other one
+        for at in [at for at in self._checkpoints if not self._keeps(at, spacing)]:
+            del self._checkpoints[at]  # the timeline grew: fewer far back
         return state
+
+    def _keeps(self, position: int, spacing: int) -> bool:
+        """Whether the state after ``position`` events is kept: every ``spacing`` events, and every MIN_SPACING
+        events among the latest ones, so an entry backdated a little folds a few hundred events at most."""
+        return position % spacing == 0 or (position % MIN_SPACING == 0 and self._in_force - position <= RECENT * MIN_SPACING)
 
     def _checkpoint_before(self, position: int) -> tuple[int, State | None]:
         """The latest checkpoint at or before ``position`` (the state after that many events), or the start."""
