@@ -321,6 +321,16 @@ class Ledger:
             self._checkpoints[stream] = Checkpoint(len(rows), _frontier_of(rows), rows, heads[0].signature)
         return rows
 
+    def changed_since(self, seen: int) -> tuple[int, set[str]]:
+        """The log's latest position and the streams (hex ids) that recorded anything after position ``seen``:
+        one indexed query, however many streams there are."""
+        events = self.events_table
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(events.c.originator_id, func.max(events.c.id)).where(events.c.id > seen).group_by(events.c.originator_id)
+            ).all()
+        return max((r[1] for r in rows), default=seen), {stream_hex(r[0]) for r in rows}
+
     def latest_heads(self, connection: Connection) -> dict[str, Head]:
         if not self.present:
             return {}

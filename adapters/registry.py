@@ -130,6 +130,7 @@ class Registry(Application):
         self.index = EventSourcedLog(self.events, stream_id("registry", "streams"), Listed)
         self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
         self._cache: dict[UUID, Stream] = {}
+        self._names_seen = 0  # the log's position up to which the cached streams hold every holder's name
         self._prepared = False
         self.enrolled_first = False  # this registry's first administrator was made by this process's load
 
@@ -268,7 +269,11 @@ class Registry(Application):
         if workspace.listed is None:
             workspace.listed = self.listed()
         streams = {stream_id(kind, key): (kind, key) for kind, key in workspace.listed if kind in (AGREEMENT, HOLDER)}
-        found = {sid: workspace.streams.get(sid) or self.stream(kind, key) for sid, (kind, key) in streams.items()}
+        # only streams recorded in since the last look are read again: one query, however many agreements
+        seen, changed = self.ledger.changed_since(self._names_seen) if self.initialised else (0, set())
+        found = {sid: workspace.streams.get(sid) or self._unchanged(sid, changed) or self.stream(kind, key)
+                 for sid, (kind, key) in streams.items()}
+        self._names_seen = seen
         found.update(workspace.streams)
         names: list[str] = []
         declared = {}
@@ -280,6 +285,10 @@ class Registry(Application):
             elif stream.kind == HOLDER:
                 declared[stream.key] = stream.state.identity
         return Directory.of(names, declared)
+
+    def _unchanged(self, sid: UUID, changed: set[str]) -> Stream | None:
+        """A stream as this process last read it, if nothing was recorded in it since (see ``directory``)."""
+        return self._cache.get(sid) if sid.hex not in changed else None
 
     def _created(self) -> Iterable[Stream]:
         """Streams found by their first events, for stores written before the list was kept."""

@@ -12,6 +12,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from adapters.entries import TransferEntry
@@ -161,3 +162,23 @@ def test_a_load_killed_part_way_leaves_whole_entries_and_a_rerun_completes_it(st
     finally:
         complete.close()
     assert any(count == 2 for count in final.values()), "some entries span two notes"
+
+
+def test_a_holder_named_by_another_writer_on_another_agreement_is_known_to_the_next_command(loaded_store):
+    """Each command resolves names against every holder on the registry, re-reading only the streams recorded in
+    since it last looked: a name another process just recorded, on another agreement, is seen."""
+    first, second = writer(loaded_store), writer(loaded_store)
+    try:
+        first.directory()  # reads every agreement once
+        entry = {"type": "transfer", "effective_on": "2003-03-01", "evidence": {"document": "test"}, "amount": "1,000,000"}
+        second.record("barnes-2000", TransferEntry.model_validate(
+            {**entry, "from": "Prudential", "to": "Zephyr Mutual Life Insurance Company", "new_holder": True}))
+        with pytest.raises(RegistryError, match="looks like 'Zephyr Mutual Life Insurance Company'"):
+            first.record("barnes-1995", TransferEntry.model_validate(
+                {**entry, "from": "Lincoln", "to": "Zephyr Mutual Life Insurance Co", "new_holder": True}))
+        recorded = first.record("barnes-1995", TransferEntry.model_validate(
+            {**entry, "from": "Lincoln", "to": "Zephyr Mutual Life Insurance Company"}))
+        assert recorded.events[-1].transferee == "Zephyr Mutual Life Insurance Company"
+    finally:
+        first.close()
+        second.close()
