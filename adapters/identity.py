@@ -99,6 +99,16 @@ def signed_by(public_key: str, message: bytes, signature: str) -> bool:
     return True
 
 
+def first_administrator() -> Signer:
+    """The identity a registry's first load acts as when none is given: named after the login running it, its
+    key written to the default key file (so the next command acts as it too)."""
+    import getpass
+
+    signer = Signer.generate(getpass.getuser() or "administrator")
+    signer.save(DEFAULT_KEY_FILE)
+    return signer
+
+
 def configured_signer(path: str | None) -> Signer | None:
     """The identity the command line acts as: ``--identity`` (or ``$DEBTREG_IDENTITY``), else the key file
     ``debtreg identity init`` writes by default, if there is one; else none."""

@@ -263,7 +263,9 @@ class Ledger:
         """The acting identity is registered, with this key, in one of ``roles``."""
         if signer is None:
             raise NotAllowed(f"to {what} needs an identity: give --identity KEYFILE (or set DEBTREG_IDENTITY);"
-                             " an administrator makes one with `debtreg identity add`")
+                             " an administrator makes one with `debtreg identity add`" if self.identity_records() else
+                             f"to {what} needs an identity, and this registry has none yet: its first administrator"
+                             " makes itself one with `debtreg identity init NAME`")
         if not self.identity_records():
             raise UnknownIdentity("this registry has no identities yet: its first administrator makes itself one with"
                                   " `debtreg identity init NAME` (loading journals with a key file does it too)")

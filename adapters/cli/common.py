@@ -212,10 +212,12 @@ class NoStore(RegistryError):
 
 @contextmanager
 def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool = False,
-            acting: bool = True) -> Iterator[Registry]:
+            acting: bool = True, first: bool = False) -> Iterator[Registry]:
     """The registry, closed afterwards; refusals and database faults become messages. A reader never creates
     a store: one that does not exist is refused, or (``missing_ok``) read as an empty one. A writer acts as the
-    configured identity (unless not ``acting``: making the first identity)."""
+    configured identity (unless not ``acting``: making the first identity); with ``first`` (a load), on a
+    registry with no identities and none configured, as a new first administrator (see
+    ``adapters.identity.first_administrator``)."""
     from eventsourcing.persistence import PersistenceError
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -232,6 +234,15 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
             url = "sqlite://"  # an empty store in memory
         signer = ctx.obj.signer if acting and not read_only else None
         registry = Registry(url, identity=signer, read_only=read_only)
+        if first and signer is None and not registry.ledger.identity_records():
+            from adapters.identity import DEFAULT_KEY_FILE, first_administrator
+
+            registry.identity = first_administrator()
+            ctx.meta["first administrator made"] = True
+            typer.echo(f"note: no identity was given and the registry has none: acting as {registry.identity.name!r}"
+                       f" (your login), its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later"
+                       " commands use it). `debtreg identity init NAME` before the first load chooses the name.",
+                       err=True)
         yield registry
     except RegistryError as error:
         refuse(error, fmt)
@@ -256,9 +267,9 @@ def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False)
 
 
 @contextmanager
-def recording(ctx: typer.Context, fmt: str = "text") -> Iterator[Registry]:
-    """The application, to record commands."""
-    with guarded(ctx, fmt, read_only=False) as registry:
+def recording(ctx: typer.Context, fmt: str = "text", *, first: bool = False) -> Iterator[Registry]:
+    """The application, to record commands (``first``: see ``guarded``)."""
+    with guarded(ctx, fmt, read_only=False, first=first) as registry:
         yield registry
 
 

@@ -71,7 +71,7 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
     from rich.progress import Progress
 
     progress_console = Console(stderr=True)
-    with recording(ctx, fmt.value) as registry, Progress(console=progress_console, transient=True,
+    with recording(ctx, fmt.value, first=True) as registry, Progress(console=progress_console, transient=True,
                                                          disable=not sys.stderr.isatty()) as bar:
 
         def progress(total: int) -> "Callable[[Staged], None]":
@@ -80,7 +80,7 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
 
         staged = journal.load(registry, paths, progress)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
-    if registry.enrolled_first:
+    if registry.enrolled_first and not ctx.meta.get("first administrator made"):  # else said when it was made
         typer.echo(f"note: the registry had no identities: {registry.recorder_name} is now its first administrator",
                    err=True)
 

@@ -371,6 +371,25 @@ def test_loading_a_fresh_store_with_a_key_file_makes_it_the_first_administrator(
     assert other.returncode == 1 and "Tom Treasurer is not an identity of this registry" in other.stderr
 
 
+def test_loading_a_fresh_store_with_no_identity_at_all_makes_the_login_its_first_administrator(tmp_path):
+    """`debtreg load fixtures/` in an empty directory, nothing configured: it loads, acting as a new first
+    administrator named after the login, whose key file later commands use; nothing is asked first."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBTREG_DATABASE_URL", "DEBTREG_IDENTITY")}
+    loaded = subprocess.run([DEBTREG, "load", str(FIXTURES)], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "its first administrator; key file .debtreg/identity.key" in loaded.stderr
+    assert oct((tmp_path / ".debtreg" / "identity.key").stat().st_mode & 0o777) == "0o600"
+    annex = subprocess.run([DEBTREG, "annex1", "barnes-1995", "--as-of", "2003-02-05"], capture_output=True, text=True,
+                           cwd=tmp_path, env=env, timeout=120)
+    assert annex.stdout == ANNEX_1995
+    again = subprocess.run([DEBTREG, "load", str(FIXTURES)], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert again.returncode == 0 and "first administrator" not in again.stderr, "the key file made then is used now"
+    transfer = subprocess.run([DEBTREG, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X",
+                               "--new-holder", "--amount", "100,000"], capture_output=True, text=True, cwd=tmp_path, env=env,
+                              timeout=120)
+    assert transfer.returncode == 0, transfer.stderr
+
+
 def test_recording_on_a_store_without_identities_says_how_to_start(sqlite_url):
     result = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder",
                      "--amount", "100,000", db=sqlite_url, check=False)
