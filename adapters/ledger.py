@@ -261,14 +261,12 @@ class Ledger:
 
     def require(self, signer: Signer | None, roles: Sequence[str], what: str) -> None:
         """The acting identity is registered, with this key, in one of ``roles``."""
+        if not self.identity_records():
+            raise UnknownIdentity(f"to {what}: this registry has no identities yet: its first administrator makes"
+                                  " itself one with `debtreg identity init NAME` (a first load does it too)")
         if signer is None:
             raise NotAllowed(f"to {what} needs an identity: give --identity KEYFILE (or set DEBTREG_IDENTITY);"
-                             " an administrator makes one with `debtreg identity add`" if self.identity_records() else
-                             f"to {what} needs an identity, and this registry has none yet: its first administrator"
-                             " makes itself one with `debtreg identity init NAME`")
-        if not self.identity_records():
-            raise UnknownIdentity("this registry has no identities yet: its first administrator makes itself one with"
-                                  " `debtreg identity init NAME` (loading journals with a key file does it too)")
+                             " an administrator makes one with `debtreg identity add`")
         record = self.current(signer.name)
         if record is None or record.public_key != signer.public_key:
             raise UnknownIdentity(f"{signer.name} is not an identity of this registry (or its key file is not the one"

@@ -33,7 +33,7 @@ import history  # noqa: E402 - beside this file
 from eventsourcing.application import Application  # noqa: E402
 
 from adapters import journal  # noqa: E402
-from adapters.identity import ADMINISTRATOR, Signer  # noqa: E402
+from adapters.identity import Signer  # noqa: E402
 from adapters.offline_verifier import entry_bytes, leaf_hash, root  # noqa: E402
 from adapters.queries import Queries  # noqa: E402
 from adapters.registry import Registry  # noqa: E402
@@ -92,7 +92,7 @@ def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
     admin = Signer.generate("bench")
     admin.save(key_file)
     registry = Registry(url, identity=admin)
-    registry.ledger.register(admin.name, ADMINISTRATOR, admin.public_key, admin)
+    registry.ledger.enrol_first(admin)
     started = time.perf_counter()
     staged = journal.check(registry, [journal_file])
     checked = time.perf_counter()

@@ -25,7 +25,7 @@ import history  # noqa: E402 - beside this file
 
 from adapters import journal  # noqa: E402
 from adapters.entries import TransferEntry  # noqa: E402
-from adapters.identity import ADMINISTRATOR, Signer  # noqa: E402
+from adapters.identity import Signer  # noqa: E402
 from adapters.registry import Registry  # noqa: E402
 
 
@@ -61,7 +61,7 @@ def main() -> None:
     try:
         admin = Signer.generate("bench")
         registry = Registry(url, identity=admin)
-        registry.ledger.register(admin.name, ADMINISTRATOR, admin.public_key, admin)
+        registry.ledger.enrol_first(admin)
         counts_by_writers = [int(n) for n in args.writers.split(",")]
         scratch = Path(f"/tmp/{schema}")
         scratch.mkdir()

@@ -7,8 +7,7 @@ folding its timeline (``Timeline.extended``).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice, takewhile
@@ -17,7 +16,7 @@ from uuid import UUID
 from domain.errors import ConflictingEntry, UnknownAgreement
 from domain.events import CREATIONS, Event, stream_id
 from domain.state import State
-from domain.timeline import Timeline, in_force
+from domain.timeline import Shared, Timeline, in_force
 
 
 @dataclass(frozen=True)
@@ -105,19 +104,26 @@ class Stream:
         return f"{self.key}:{event.originator_version}"
 
 
-class EntryLog:
+class EntryLog(Shared):
     """Each entry's fingerprint and the position of its first event, shared by the streams extended one from
-    another (as their timelines share their events): a stream sees the entries within its first ``version``
-    events, and recording one more copies nothing unless another stream was extended from the same one first."""
+    another as their timelines share their events (see ``Shared``): a stream sees the entries within its first
+    ``version`` events."""
 
-    def __init__(self, events: Iterable[Event], found: dict[str, tuple[str | None, int]] | None = None) -> None:
+    def __init__(self, events: Sequence[Event], found: dict[str, tuple[str | None, int]] | None = None,
+                 tip: int = 0) -> None:
+        super().__init__()
         self._found: dict[str, tuple[str | None, int]] = {} if found is None else found
-        self._tip = 0
-        self._lock = threading.Lock()
-        self._add(events)
+        self._tip = tip
+        self.add(events)
 
-    def _add(self, events: Iterable[Event]) -> None:
-        for event in events:
+    def size(self) -> int:
+        return self._tip
+
+    def upto(self, n: int) -> EntryLog:
+        return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n)
+
+    def add(self, new: Sequence[Event]) -> None:
+        for event in new:
             if event.provenance.entry is not None:
                 self._found.setdefault(event.provenance.entry, (event.provenance.fingerprint, event.originator_version))
             self._tip = max(self._tip, event.originator_version)
@@ -126,13 +132,3 @@ class EntryLog:
         """``entry``'s fingerprint and first position, if it is within the first ``version`` events."""
         found = self._found.get(entry)
         return found if found is not None and found[1] <= version else None
-
-    def extended(self, version: int, new: Iterable[Event]) -> EntryLog:
-        with self._lock:
-            if self._tip == version:
-                self._add(new)
-                return self
-        fork = EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= version})
-        fork._tip = version
-        fork._add(new)
-        return fork

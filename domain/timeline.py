@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from domain.errors import BackdatingConflict, RegistryError
 from domain.events import Agreement, Event
@@ -67,23 +67,49 @@ MIN_SPACING = 256
 RECENT = 8  # and among its latest RECENT * MIN_SPACING events, one every MIN_SPACING: where backdated entries land
 
 
-class _Tail:
-    """An append-only list that timelines share, each seeing its first ``n`` items: a timeline extended at the
-    end appends to the list when it is the longest view of it, so recording an entry copies nothing; if another
-    timeline extended the same one first, it copies its own part and appends to that."""
+class Shared:
+    """Something append-only that the values extended one from another share, each seeing its first ``n``
+    items: a value extended at the end appends to it when it is the longest view of it, so recording an entry
+    copies nothing of the history; if another value was extended from the same one first, it copies its own
+    part (``upto``) and appends to that."""
 
-    def __init__(self, items: Iterable = ()) -> None:
-        self.items = list(items)
+    def __init__(self) -> None:
         self._lock = threading.Lock()
 
-    def extended(self, n: int, new: Sequence) -> _Tail:
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def upto(self, n: int) -> Self:
+        raise NotImplementedError
+
+    def add(self, new: Sequence) -> None:
+        raise NotImplementedError
+
+    def extended(self, n: int, new: Sequence) -> Self:
         with self._lock:
-            if len(self.items) == n:
-                self.items.extend(new)
+            if self.size() == n:
+                self.add(new)
                 return self
-        fork = _Tail(self.items[:n])
-        fork.items.extend(new)
+        fork = self.upto(n)
+        fork.add(new)
         return fork
+
+
+class _Tail(Shared):
+    """A list of a timeline's events (or their dates) that the timelines extended from it share."""
+
+    def __init__(self, items: Iterable = ()) -> None:
+        super().__init__()
+        self.items = list(items)
+
+    def size(self) -> int:
+        return len(self.items)
+
+    def upto(self, n: int) -> _Tail:
+        return _Tail(self.items[:n])
+
+    def add(self, new: Sequence) -> None:
+        self.items.extend(new)
 
 
 class Timeline:
