@@ -11,8 +11,8 @@ Reading checks what is read, in one snapshot of the store: a stream's events
 rebuild its tree, and every signed head must match it and be signed by a
 recording identity an administrator registered. An edited, deleted, inserted
 or reordered event, and an event appended without a signature, are named, never
-shown as if they held. The proofs an auditor checks alone are made here too
-(``adapters.offline_verifier`` checks them).
+shown as if they held (the checks are ``adapters.heads``'s, shared with a view's reader). The proofs an
+auditor checks alone are made here too (``adapters.offline_verifier`` checks them).
 """
 
 from __future__ import annotations
@@ -30,15 +30,28 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, fu
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from adapters.identity import ADMINISTRATOR, RECORDERS, REVOKED, ROLES, NotAllowed, Signer, signed_by
+from adapters.heads import (
+    Head,
+    IdentityRecord,
+    Tampered,
+    check_stream,
+    frontier_of,
+    frontier_root,
+    head_of_row,
+    leaf,
+    parse_frontier,
+    signed,
+    stored_bytes,
+    stream_hex,
+    verified,
+)
+from adapters.identity import ADMINISTRATOR, REVOKED, ROLES, NotAllowed, Signer, signed_by
 from adapters.offline_verifier import (
     consistency_proof,
-    entry_bytes,
     head_message,
     identity_message,
     inclusion_path,
     leaf_hash,
-    node_hash,
     root,
 )
 from domain.errors import RegistryError
@@ -47,46 +60,8 @@ PAGE = 2000
 RECHECK = 60.0  # seconds a process trusts what it verified before checking a stream in full again
 
 
-class Tampered(RegistryError):
-    rule = "the log must verify: every event as recorded, under a signed tree head"
-
-
 class UnknownIdentity(RegistryError):
     rule = "identities are registered by an administrator"
-
-
-@dataclass(frozen=True)
-class Head:
-    """A signed tree head: a stream's log of ``size`` entries has ``root``, said by ``signer`` at ``recorded_at``."""
-
-    stream: str
-    size: int
-    root: str
-    recorded_at: str
-    signer: str
-    public_key: str
-    signature: str
-
-    def as_dict(self, key: str | None = None) -> dict:
-        found = {"stream": self.stream, "size": self.size, "root": self.root, "recorded_at": self.recorded_at,
-                 "signer": self.signer, "public_key": self.public_key, "signature": self.signature}
-        return {**found, "key": key} if key else found
-
-
-@dataclass(frozen=True)
-class IdentityRecord:
-    seq: int
-    name: str
-    role: str
-    public_key: str
-    added_at: str
-    added_by: str
-    signed_by: str
-    signature: str
-
-    def as_dict(self) -> dict:
-        return {"name": self.name, "role": self.role, "public_key": self.public_key, "added_at": self.added_at,
-                "added_by": self.added_by, "signed_by": self.signed_by, "signature": self.signature}
 
 
 @dataclass(frozen=True)
@@ -181,12 +156,12 @@ class Ledger:
                 last = session.execute(
                     select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)
                 ).first()
-                tips[stream] = (last.size, _frontier(last.frontier)) if last else (0, [])
+                tips[stream] = (last.size, parse_frontier(last.frontier)) if last else (0, [])
             size, frontier = tips[stream]
             if items[0].originator_version != size + 1:
                 raise Tampered(f"the log of stream {stream[:8]} has a signed head of {size} events but the next event"
                                f" recorded is No. {items[0].originator_version}: run `debtreg verify`")
-            frontier = _frontier_of(items, frontier)
+            frontier = frontier_of(items, frontier)
             heads.append(signed_head(stream, size + len(items), frontier, when, signer))
             tips[stream] = (size + len(items), frontier)
         if heads:
@@ -297,28 +272,24 @@ class Ledger:
             if not verify or not self.present:
                 return rows
             # the latest head alone binds every event shown; `verify` checks the earlier heads too
-            heads = [_head(r) for r in connection.execute(
+            heads = [head_of_row(r._mapping) for r in connection.execute(
                 select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)).all()]
             sealed = bool(heads) or connection.execute(select(self.heads.c.stream).limit(1)).first() is not None
             identities = self.identity_records(connection) if heads else []
         called = name or f"stream {stream[:8]}"
         if checkpoint and heads and heads[0].size >= checkpoint.size and len(rows) == heads[0].size:
-            frontier = _frontier_of(rows[checkpoint.size:], checkpoint.frontier)
+            frontier = frontier_of(rows[checkpoint.size:], checkpoint.frontier)
             if heads[0].size == checkpoint.size and heads[0].signature == checkpoint.signature:
                 return rows
-            if _frontier_root(frontier).hex() == heads[0].root and _signed(heads[0], identities):
+            if frontier_root(frontier).hex() == heads[0].root and signed(heads[0], identities):
                 self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature, checkpoint.checked_at)
                 return rows
         self._checkpoints.pop(stream, None)
         if checkpoint:  # check everything afresh: what was verified may since have changed
             return self.stream_rows(stream_id, verify=True, name=name)
-        problem = check_stream(called, rows, heads, identities, sealed=sealed)
-        if problem and heads:  # find the first event that differs, against every head
-            problem = check_stream(called, rows, self.heads_of(stream_id), identities, sealed=sealed) or problem
-        if problem:
-            raise Tampered(f"{problem}; the store does not verify (run `debtreg verify`)")
+        verified(called, rows, heads, identities, sealed=sealed, every_head=lambda: self.heads_of(stream_id))
         if heads:
-            self._checkpoints[stream] = Checkpoint(len(rows), _frontier_of(rows), rows, heads[0].signature)
+            self._checkpoints[stream] = Checkpoint(len(rows), frontier_of(rows), rows, heads[0].signature)
         return rows
 
     def changed_since(self, seen: int) -> tuple[int, set[str]]:
@@ -338,7 +309,7 @@ class Ledger:
         rows = connection.execute(
             select(self.heads).join(latest, (self.heads.c.stream == latest.c.stream) & (self.heads.c.size == latest.c.size))
         ).all()
-        return {r.stream: _head(r) for r in rows}
+        return {r.stream: head_of_row(r._mapping) for r in rows}
 
     def heads_of(self, stream_id: UUID) -> list[Head]:
         if not self.present:
@@ -347,7 +318,7 @@ class Ledger:
             rows = connection.execute(
                 select(self.heads).where(self.heads.c.stream == stream_hex(stream_id)).order_by(self.heads.c.size)
             ).all()
-        return [_head(r) for r in rows]
+        return [head_of_row(r._mapping) for r in rows]
 
     # ------------------------------------------------------------------ proofs
 
@@ -358,7 +329,7 @@ class Ledger:
         head = _head_of(heads, size)
         if not 1 <= version <= head.size:
             raise RegistryError(f"the signed head of {head.size} entries does not cover entry {version}")
-        leaves = [_leaf(r) for r in rows[: head.size]]
+        leaves = [leaf(r) for r in rows[: head.size]]
         row = rows[version - 1]
         return {
             "format": "debtreg-inclusion-v1",
@@ -376,7 +347,7 @@ class Ledger:
         old, new = _head_of(heads, old_size), _head_of(heads, new_size)
         if old.size > new.size:
             raise RegistryError(f"the head of {old.size} entries is later than the head of {new.size}")
-        leaves = [_leaf(r) for r in rows[: new.size]]
+        leaves = [leaf(r) for r in rows[: new.size]]
         return {
             "format": "debtreg-consistency-v1",
             "old": old.as_dict(), "new": new.as_dict(),
@@ -402,7 +373,7 @@ class Ledger:
             problem = check_identities(identities, trusted)
             heads: dict[str, list[Head]] = {}
             for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
-                heads.setdefault(r.stream, []).append(_head(r))
+                heads.setdefault(r.stream, []).append(head_of_row(r._mapping))
             count, seen = 0, set()
             for stream, rows in self._streams(connection):
                 seen.add(stream)
@@ -447,7 +418,7 @@ class Ledger:
         now = self.store_time().isoformat()
         with self.engine.begin() as connection:
             for stream, rows in rows_by_stream:
-                connection.execute(self.heads.insert().values(signed_head(stream, len(rows), _frontier_of(rows), now, signer)))
+                connection.execute(self.heads.insert().values(signed_head(stream, len(rows), frontier_of(rows), now, signer)))
                 sealed += len(rows)
         return sealed
 
@@ -464,32 +435,6 @@ class Ledger:
 
 
 # ------------------------------------------------------------------- the checks
-
-
-def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: Sequence[IdentityRecord],
-                 *, sealed: bool) -> str | None:
-    """The first problem with the stream ``name``'s events and signed heads, in words; ``None`` if they hold."""
-    for expected, row in enumerate(rows, start=1):
-        if row.originator_version != expected:
-            return f"event {expected} of {name} is missing (deleted?)"
-    if not heads:
-        return f"{name} has {len(rows)} events and no signed tree head: written outside debtreg" if sealed and rows else None
-    frontier: list = []
-    done = 0
-    for head in heads:
-        if head.size > len(rows):
-            return f"a signed head of {name} covers {head.size} events but only {len(rows)} are in the store: events were deleted"
-        frontier = _frontier_of(rows[done: head.size], frontier)
-        if _frontier_root(frontier).hex() != head.root:
-            return (f"{_events(done + 1, head.size)} of {name} {'does' if head.size == done + 1 else 'do'} not match the tree head signed by {head.signer} at"
-                    f" {head.recorded_at}: changed, removed or reordered after they were recorded")
-        if not _signed(head, identities):
-            return (f"the tree head of {name} at {head.size} events is not signed by a recording identity"
-                    " an administrator registered: forged?")
-        done = head.size
-    if len(rows) > done:
-        return f"{_events(done + 1, len(rows))} of {name} {'is' if len(rows) == done + 1 else 'are'} under no signed tree head: written outside debtreg"
-    return None
 
 
 def check_identities(records: Sequence[IdentityRecord], trusted: str | None) -> str | None:
@@ -519,7 +464,7 @@ def check_kept(name: str, stream: str, rows: Sequence, kept: dict) -> str | None
         if head["stream"] == stream:
             if head["size"] > len(rows):
                 return f"{name} had {head['size']} events in the head kept; it has {len(rows)}: events were removed"
-            if root([_leaf(r) for r in rows[: head["size"]]]).hex() != head["root"]:
+            if root([leaf(r) for r in rows[: head["size"]]]).hex() != head["root"]:
                 return f"{name} no longer extends the head kept: its first {head['size']} events were rewritten"
     return None
 
@@ -530,29 +475,6 @@ def registry_head(latest: dict[str, Head], keys: dict[str, str] | None = None) -
     leaves = [leaf_hash(f"debtreg-head-ref\0{h.stream}\0{h.size}\0{h.root}".encode()) for h in ordered]
     return {"format": "debtreg-registry-head-v1", "root": root(leaves).hex(), "events": sum(h.size for h in ordered),
             "streams": [h.as_dict((keys or {}).get(h.stream)) for h in ordered]}
-
-
-def _events(first: int, last: int) -> str:
-    return f"event {first}" if first == last else f"events {first}-{last}"
-
-
-def _signed(head: Head, identities: Sequence[IdentityRecord]) -> bool:
-    """The head is signed by the key of an identity registered, in a recording role, when it was signed."""
-    return _registered(identities, head) is not None and signed_by(head.public_key, head_message(head.as_dict()),
-                                                                   head.signature)
-
-
-def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:
-    """The identity that signed a head, in a recording role when it did (registrations before it count)."""
-    found = None
-    for record in identities:
-        if datetime.fromisoformat(record.added_at) > datetime.fromisoformat(head.recorded_at):
-            break
-        if record.name == head.signer:
-            found = record
-    if found is None or found.public_key != head.public_key or found.role not in RECORDERS:
-        return None
-    return found
 
 
 def _current_of(records: Sequence[IdentityRecord], name: str) -> IdentityRecord | None:
@@ -574,56 +496,9 @@ def _head_of(heads: Sequence[Head], size: int | None) -> Head:
 def signed_head(stream: str, size: int, frontier: list, when: str, signer: Signer) -> dict:
     """A row of the heads table: a stream's tree head of ``size`` events, signed by ``signer``, with the frontier
     to extend it."""
-    head = {"stream": stream, "size": size, "root": _frontier_root(frontier).hex(), "recorded_at": when,
+    head = {"stream": stream, "size": size, "root": frontier_root(frontier).hex(), "recorded_at": when,
             "signer": signer.name, "public_key": signer.public_key}
     return {**head, "frontier": json.dumps([[s, h.hex()] for s, h in frontier]), "signature": signer.sign(head_message(head))}
-
-
-def _leaf(row) -> bytes:
-    return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, stored_bytes(row.state)))
-
-
-def _head(row) -> Head:  # noqa: ANN001 - a row of the heads table
-    return Head(**{k: v for k, v in row._mapping.items() if k != "frontier"})
-
-
-def _frontier_of(rows: Sequence, frontier: Sequence = ()) -> list:
-    """The frontier after ``rows`` (stored events or notifications) are added to a tree with ``frontier``."""
-    found = list(frontier)
-    for row in rows:
-        found = _push(found, _leaf(row))
-    return found
-
-
-def _push(frontier: list, leaf: bytes) -> list:
-    """The frontier of perfect subtrees (size, root) after one more leaf: how a root is kept without the leaves."""
-    found = [*frontier, (1, leaf)]
-    while len(found) > 1 and found[-1][0] == found[-2][0]:
-        (size, left), (_, right) = found[-2], found[-1]
-        found[-2:] = [(size * 2, node_hash(left, right))]
-    return found
-
-
-def _frontier_root(frontier: Sequence) -> bytes:
-    if not frontier:
-        return root([])
-    acc = frontier[-1][1]
-    for _, subtree in reversed(frontier[:-1]):
-        acc = node_hash(subtree, acc)
-    return acc
-
-
-def _frontier(stored: str) -> list:
-    return [(size, bytes.fromhex(h)) for size, h in json.loads(stored)]
-
-
-def stored_bytes(state: object) -> bytes:
-    """An event's stored state as bytes: a row edited by hand may hold text, and hashes and reads the same."""
-    return state.encode() if isinstance(state, str) else bytes(state)
-
-
-def stream_hex(originator_id: UUID | str) -> str:
-    return originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
 
 
 @contextmanager

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from adapters.audit import Digest
 from adapters.moments import KnownAt
-from adapters.registry import Registry
+from adapters.reading import Reading
 from domain.calendar import BusinessCalendar
-from domain.decide import quote_makewhole
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
 from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint, MakewholeQuote
@@ -27,12 +26,7 @@ from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
 from domain.values import AgreementTerms, shown_inline, unshown
-from projections import amendments as amendment_views
-from projections.amendments import AmendmentStatus, Consents
-from projections.guaranties import Guaranties, guaranties_as_of
-from projections.history import HistoryFilter, HistoryLine, event_fields, history
-from projections.holders import Holders, holders_as_of
-from projections.payments import Accrued, Schedule, Status, accrued_as_of, schedule_as_of, status_as_of
+from projections.history import HistoryLine
 from projections.record import Footnotes
 from projections.register import (
     Annex1,
@@ -44,7 +38,15 @@ from projections.register import (
     register_as_of,
     terms_on_file,
 )
-from projections.text import Redline, Text, redline, text_as_of
+
+if TYPE_CHECKING:  # each view imports the projection it reads when it runs: a command line view loads its own alone
+    from adapters.audit import Digest
+    from adapters.registry import Registry
+    from projections.amendments import AmendmentStatus, Consents
+    from projections.guaranties import Guaranties
+    from projections.holders import Holders
+    from projections.payments import Accrued, Schedule, Status
+    from projections.text import Redline, Text
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,10 @@ class AgreementSummary:
 
 
 class Queries:
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
+    def __init__(self, registry: Registry | Reading) -> None:
+        """Over the registry, or over a view's reader (``adapters.reader``), which has no ledger: the audit
+        methods (verify, head, proofs) need the registry."""
+        self.registry: Any = registry
 
     # ------------------------------------------------------------- the notes
 
@@ -161,6 +165,8 @@ class Queries:
 
     def holders(self, as_of: date, known_at: KnownAt = None) -> Holders:
         """Each holder's positions in every agreement on the registry as of a date (recorded by then)."""
+        from projections.holders import holders_as_of
+
         then = self._moment(known_at)
         registers, cited, first = [], Footnotes(), None
         for kind, key in self.registry.listed():
@@ -196,6 +202,8 @@ class Queries:
     ) -> list[HistoryLine]:
         """The history of any stream (an agreement, a guaranty, an instrument, a holder), filtered by effective
         date, kind of event, and holder (by any name it is known by)."""
+        from projections.history import HistoryFilter, history
+
         then = self._moment(known_at)
         stream = self.registry.named(key)
         _require_recorded(stream, then)
@@ -209,6 +217,8 @@ class Queries:
 
     def event(self, ref: str) -> EventDetail:
         """One event in full: every field, its evidence and assumptions, and a make-whole calculation recorded with it."""
+        from projections.history import event_fields, history
+
         key, _, position = ref.rpartition(":")
         if not key or not position.isdigit():
             raise InvalidCommand(f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
@@ -226,21 +236,29 @@ class Queries:
     def schedule(
         self, key: str, as_of: date, series: str | None = None, known_at: KnownAt = None
     ) -> Schedule:
+        from projections.payments import schedule_as_of
+
         timeline = self._timeline(key, self._moment(known_at))
         chosen = series_key(_terms(timeline), series) if series else None
         return schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
 
     def status(self, key: str, as_of: date, known_at: KnownAt = None) -> Status:
+        from projections.payments import status_as_of
+
         timeline = self._timeline(key, self._moment(known_at))
         return status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
 
     def accrued(self, key: str, as_of: date, known_at: KnownAt = None) -> Accrued:
+        from projections.payments import accrued_as_of
+
         return accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
 
     def makewhole(
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
     ) -> MakewholeNotice:
         """What an optional prepayment would cost, step by step; records nothing."""
+        from domain.decide import quote_makewhole
+
         stream = self.registry.agreement(key)
         terms = _terms(stream.timeline)
         return MakewholeNotice(terms.sections, key, quote_makewhole(stream, on, amount, tuple(curve), series))
@@ -248,6 +266,9 @@ class Queries:
     # ------------------------------------------------------------- documents
 
     def text(self, key: str, as_of: date, section: str | None = None, known_at: KnownAt = None) -> Text:
+        from projections import amendments as amendment_views
+        from projections.text import text_as_of
+
         then = self._moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
@@ -256,6 +277,9 @@ class Queries:
     def redline(
         self, key: str, start: date, end: date, section: str | None = None, known_at: KnownAt = None
     ) -> Redline:
+        from projections import amendments as amendment_views
+        from projections.text import redline, text_as_of
+
         then = self._moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
@@ -263,14 +287,20 @@ class Queries:
         return redline(text_as_of(key, events, start, states, then), text_as_of(key, events, end, states, then), section)
 
     def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
+        from projections import amendments as amendment_views
+
         then = self._moment(known_at)
         return amendment_views.amendments(key, self._streams(key, then), then)
 
     def consents(self, key: str, amendment: int, known_at: KnownAt = None) -> Consents:
+        from projections import amendments as amendment_views
+
         then = self._moment(known_at)
         return amendment_views.consents(key, amendment, self._streams(key, then), then)
 
     def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:
+        from projections.guaranties import guaranties_as_of
+
         then = self._moment(known_at)
         return guaranties_as_of(key, self._streams(key, then), as_of, then)
 

@@ -27,24 +27,20 @@ from uuid import UUID
 
 from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
+from eventsourcing.persistence import IntegrityError
 from sqlalchemy import inspect
 
 from adapters.audit import Chain, Digest, verify
+from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
-from adapters.ledger import Checked, Ledger, Tampered, stored_bytes
-from adapters.store import (
-    CREATION_TOPICS,
-    EARLIER_CREATION_TOPICS,
-    EventMapper,
-    persistence_env,
-    register_earlier_topics,
-    register_transcodings,
-)
+from adapters.ledger import Checked, Ledger, Tampered
+from adapters.reading import Listed, Reading, directory_of
+from adapters.settings import TABLES
+from adapters.store import persistence_env
 from domain.commands import Command
 from domain.decide import decide
 from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
-from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
+from domain.events import AGREEMENT, HOLDER, Event, stream_id
 from domain.holders import Directory
 from domain.stream import Stream
 from domain.timeline import Timeline
@@ -61,13 +57,6 @@ UNSEALED = ("written before debtreg signed its log: its hash chain holds, but no
 
 class LoadInterrupted(RegistryError):
     rule = "a load records whole entries, in order; a rerun completes it"
-
-
-class Listed(DomainEvent):
-    """A stream put on the registry: the registry's list of streams is a log of these."""
-
-    kind: str
-    key: str
 
 
 @dataclass(frozen=True)
@@ -113,13 +102,12 @@ class Workspace:
     now: datetime | None = None
 
 
-class Registry(Application):
-    name = "debtreg"
+class Registry(Application, Reading):
+    name = TABLES
     log_section_size = 1000
 
     def __init__(self, url: str | None = None, *, identity: Signer | None = None, read_only: bool = False) -> None:
         """The registry at ``url``, acting as ``identity`` (whose key signs what it records); a reader needs none."""
-        register_earlier_topics()
         super().__init__(env=persistence_env(url, read_only=read_only))
         engine = self.factory.datastore.engine
         if read_only:
@@ -189,11 +177,7 @@ class Registry(Application):
         return {**found, self.index.originator_id.hex: ("registry", "streams")}
 
     def construct_mapper(self) -> EventMapper:
-        return EventMapper(transcoder=self.construct_transcoder())
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
+        return event_mapper()
 
     def close(self) -> None:
         super().close()
@@ -204,15 +188,13 @@ class Registry(Application):
     # ---------------------------------------------------------------- reading
 
     def listed(self) -> list[tuple[str, str]]:
-        """Every stream on the registry as (kind, key), in the order they were put on it."""
         if not self.initialised:
             return []
         listed = [(e.kind, e.key) for e in self.index.get()]
         return listed or [(s.kind, s.key) for s in self._created()]
 
     def stream(self, kind: str, key: str) -> Stream | None:
-        """The stream of that kind and key, as recorded now and checked against its signed tree heads;
-        ``None`` if it is not on the registry. A stream that does not verify is refused, naming the problem."""
+        """The stream as recorded now (see ``Reading.stream``), read again only from where this process last read it."""
         if not self.initialised:
             return None
         found_id = stream_id(kind, key)
@@ -223,48 +205,14 @@ class Registry(Application):
         if cached is not None and cached.version == len(rows):
             return cached
         if cached is not None and cached.version < len(rows):
-            found = cached.extended(tuple(self._mapped(rows[cached.version:])))
+            found = cached.extended(tuple(self.decoded(rows[cached.version:])))
         else:
-            found = Stream.of(self._mapped(rows))
+            found = Stream.of(self.decoded(rows))
         self._remember([found])
         return found
 
-    def _mapped(self, rows: Sequence) -> list[Event]:
-        return [self.mapper.to_domain_event(StoredEvent(r.originator_id, r.originator_version, r.topic, stored_bytes(r.state)))
-                for r in rows]
-
-    def agreement(self, key: str) -> Stream:
-        """An agreement's stream; refused, with the agreements there are, if it is not on the registry."""
-        found = self.stream(AGREEMENT, key)
-        if found is None:
-            known = ", ".join(k for kind, k in self.listed() if kind == AGREEMENT) or "none yet (load a journal first)"
-            raise UnknownAgreement(f"no agreement {key!r} is on the registry; agreements: {known}")
-        found.state  # noqa: B018 - refuses an agreement taken off the registry, saying so
-        return found
-
-    def named(self, key: str) -> Stream:
-        """The agreement, guaranty or instrument called ``key``."""
-        for kind in KINDS:
-            found = self.stream(kind, key)
-            if found is not None:
-                return found
-        known = ", ".join(k for _, k in self.listed()) or "nothing yet (load a journal first)"
-        raise UnknownAgreement(f"nothing on the registry is called {key!r}; on the registry: {known}")
-
-    def streams(self) -> dict[str, tuple[Event, ...]]:
-        """Every stream's events by reference ("agreement/barnes-1995", "guaranty/kar-2003", ...).
-
-        Amendments' conditions and guaranties span streams, so their views read them all.
-        """
-        found = {}
-        for kind, key in self.listed():
-            stream = self.stream(kind, key)
-            if stream is not None:
-                found[f"{kind}/{key}"] = stream.events
-        return found
-
     def directory(self, workspace: Workspace | None = None) -> Directory:
-        """Every holder on the registry: the names on every agreement's notes, and the holders' own streams."""
+        """Every holder on the registry (see ``Reading.directory``), with the streams staged in ``workspace``."""
         workspace = workspace or Workspace()
         if workspace.listed is None:
             workspace.listed = self.listed()
@@ -275,16 +223,7 @@ class Registry(Application):
                  for sid, (kind, key) in streams.items()}
         self._names_seen = seen
         found.update(workspace.streams)
-        names: list[str] = []
-        declared = {}
-        for stream in found.values():
-            if stream is None or stream.withdrawn:
-                continue
-            if stream.kind == AGREEMENT:
-                names.extend(stream.holder_names)
-            elif stream.kind == HOLDER:
-                declared[stream.key] = stream.state.identity
-        return Directory.of(names, declared)
+        return directory_of(found.values())
 
     def _unchanged(self, sid: UUID, changed: set[str]) -> Stream | None:
         """A stream as this process last read it, if nothing was recorded in it since (see ``directory``)."""

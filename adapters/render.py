@@ -17,13 +17,13 @@ from adapters.encoding import to_json
 from domain.money import cents, format_amount, from_cents
 from domain.names import printable, unprintable  # noqa: F401 - printable: rendering escapes names
 from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
-from projections.payments import Accrued, OverdueRate, Payment, Status
 from projections.record import AssumedFact, RecordEnds, union
-from projections.register import Annex1, Register, TermsOnFile
-from projections.text import ProvisionLine, Redline, Text
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
     from adapters.queries import EventDetail, MakewholeNotice
+    from projections.payments import Accrued, OverdueRate, Payment, Status
+    from projections.register import Annex1, Register, TermsOnFile
+    from projections.text import ProvisionLine, Redline, Text
 
 NAME_WIDTH = 49
 

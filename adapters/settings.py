@@ -7,5 +7,6 @@ DEFAULT_URL = "sqlite:///debtreg.sqlite"
 URL_VARIABLE = "DEBTREG_DATABASE_URL"
 IDENTITY_VARIABLE = "DEBTREG_IDENTITY"
 DEFAULT_KEY_FILE = Path(".debtreg") / "identity.key"  # beside the default store, ./debtreg.sqlite
+TABLES = "debtreg"  # the store's tables: debtreg_events, debtreg_heads, debtreg_identities, debtreg_requests
 ROLES = ("auditor", "treasury", "administrator")
 TREASURY_ENTRY = "treasury entry"  # the evidence a recording command cites when not given one

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-
-import holidays
+from types import ModuleType
 
 from domain.errors import InvalidTerms
 
@@ -19,7 +18,7 @@ from domain.errors import InvalidTerms
 def check_calendar(name: str) -> tuple[str, str | None]:
     """ "US-CT" as ("US", "CT"); refused if the maintained calendars do not have it."""
     country, _, subdivision = name.partition("-")
-    supported = holidays.list_supported_countries()
+    supported = _holidays().list_supported_countries()
     if country not in supported:
         raise InvalidTerms(f"{name!r} is not a holiday calendar: give a country code such as \"US\" or \"GB\"")
     if subdivision and subdivision not in supported[country]:
@@ -32,10 +31,17 @@ class BusinessCalendar:
 
     def __init__(self, calendars: Sequence[str]) -> None:
         self.names = tuple(calendars)
-        self._calendars = [holidays.country_holidays(c, subdiv=s) for c, s in map(check_calendar, calendars)]
+        self._calendars = [_holidays().country_holidays(c, subdiv=s) for c, s in map(check_calendar, calendars)]
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and any(day in calendar for calendar in self._calendars)
 
     def name(self, day: date) -> str | None:
         return next((calendar.get(day) for calendar in self._calendars if day in calendar), None)
+
+
+def _holidays() -> ModuleType:
+    """The maintained calendars, imported when a Business Day is first counted (a view of holdings never does)."""
+    import holidays
+
+    return holidays

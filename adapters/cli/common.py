@@ -142,9 +142,9 @@ def moment(value: str | None) -> datetime | str | None:
 
 
 def _version(value: bool) -> None:
-    from importlib.metadata import PackageNotFoundError, version
-
     if value:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             typer.echo(f"debtreg {version('debtreg')}")
         except PackageNotFoundError:
@@ -212,44 +212,35 @@ class NoStore(RegistryError):
 
 @contextmanager
 def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool = False,
-            acting: bool = True, first: bool = False) -> Iterator[Registry]:
+            acting: bool = True, first: bool = False, view: bool = False) -> Iterator[Any]:
     """The registry, closed afterwards; refusals and database faults become messages. A reader never creates
     a store: one that does not exist is refused, or (``missing_ok``) read as an empty one. A writer acts as the
     configured identity (unless not ``acting``: making the first identity); with ``first`` (a load), on a
     registry with no identities and none configured, as a new first administrator (see
-    ``adapters.identity.first_administrator``)."""
-    from eventsourcing.persistence import PersistenceError
-    from sqlalchemy.exc import SQLAlchemyError
+    ``adapters.identity.first_administrator``). A ``view`` of an SQLite file is read through the standard
+    library (``adapters.reader``), the store's libraries not imported at all, when the file allows."""
+    from adapters.store import database_url, sqlite_file
 
-    from adapters.registry import Registry
-    from adapters.store import database_url, missing_sqlite_file, shown_url, without_secrets
-
-    registry: Registry | None = None
+    registry: Any = None
     url = ctx.obj.db or ""
     try:
         url = database_url(ctx.obj.db)
-        if read_only and (missing := missing_sqlite_file(url)) is not None:
-            if not missing_ok:
-                raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
-            url = "sqlite://"  # an empty store in memory
-        signer = ctx.obj.signer if acting and not read_only else None
-        registry = Registry(url, identity=signer, read_only=read_only)
-        if first and signer is None and not registry.ledger.identity_records():
-            from adapters.identity import DEFAULT_KEY_FILE, first_administrator
+        if view and (path := sqlite_file(url)) is not None and path.is_file():
+            from adapters.reader import FileReader
 
-            registry.identity = first_administrator()
-            ctx.meta["first administrator made"] = True
-            typer.echo(f"note: no identity was given and the registry has none: acting as {registry.identity.name!r}"
-                       f" (your login), its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later"
-                       " commands use it). `debtreg identity init NAME` before the first load chooses the name.",
-                       err=True)
+            registry = FileReader.open(path)
+        registry = registry or _registry(ctx, url, read_only=read_only, missing_ok=missing_ok, acting=acting, first=first)
         yield registry
     except RegistryError as error:
         refuse(error, fmt)
-    except (SQLAlchemyError, PersistenceError) as error:
+    except _store_errors() as error:
+        from adapters.store import shown_url, without_secrets
+
         typer.echo(f"debtreg: cannot use the database {shown_url(url)}: {without_secrets(str(error), url)}", err=True)
         raise typer.Exit(2) from None
     except ImportError as error:
+        from adapters.store import shown_url
+
         typer.echo(f"debtreg: cannot use the database {shown_url(url)}: its driver is not installed ({error.name})", err=True)
         raise typer.Exit(2) from None
     finally:
@@ -257,12 +248,46 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
             registry.close()
 
 
+def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool, acting: bool, first: bool) -> Registry:
+    """The registry at ``url`` (see ``guarded``)."""
+    from adapters.registry import Registry
+    from adapters.store import missing_sqlite_file
+
+    if read_only and (missing := missing_sqlite_file(url)) is not None:
+        if not missing_ok:
+            raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
+        url = "sqlite://"  # an empty store in memory
+    signer = ctx.obj.signer if acting and not read_only else None
+    registry = Registry(url, identity=signer, read_only=read_only)
+    if first and signer is None and not registry.ledger.identity_records():
+        from adapters.identity import DEFAULT_KEY_FILE, first_administrator
+
+        registry.identity = first_administrator()
+        ctx.meta["first administrator made"] = True
+        typer.echo(f"note: no identity was given and the registry has none: acting as {registry.identity.name!r}"
+                   f" (your login), its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later"
+                   " commands use it). `debtreg identity init NAME` before the first load chooses the name.",
+                   err=True)
+    return registry
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    """What a database fault raises (imported when one is being handled, not before)."""
+    import sqlite3
+
+    from eventsourcing.persistence import PersistenceError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError, PersistenceError, sqlite3.Error
+
+
 @contextmanager
-def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False) -> Iterator[Queries]:
-    """The query service over the store; it creates nothing and changes nothing."""
+def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False, full: bool = False) -> Iterator[Queries]:
+    """The query service over the store; it creates nothing and changes nothing. A view reads streams alone; the
+    log's checks, proofs and identities, and checking journals, need the ``full`` registry."""
     from adapters.queries import Queries
 
-    with guarded(ctx, fmt, read_only=True, missing_ok=missing_ok) as registry:
+    with guarded(ctx, fmt, read_only=True, missing_ok=missing_ok, view=not full) as registry:
         yield Queries(registry)
 
 

@@ -74,7 +74,7 @@ def verify_command(
 ) -> None:
     """Check the whole log in one snapshot: every event under a signed tree head, every head signed by a registered
     recording identity, every identity registered by an administrator; report the first problem."""
-    with querying(ctx, fmt.value) as queries:
+    with querying(ctx, fmt.value, full=True) as queries:
         result = queries.verify(_kept(digest), _key(trust))
     if fmt is TextOrJson.json:
         emit_json(result)
@@ -92,7 +92,7 @@ def verify_command(
 def digest_command(ctx: typer.Context) -> None:
     """Print the registry head as it stands (after verifying the log): keep it elsewhere; `verify --digest` checks
     a later log extends it."""
-    with querying(ctx) as queries:
+    with querying(ctx, full=True) as queries:
         result = queries.verify()
     if not result.intact:
         typer.echo(f"debtreg: the log is not intact, no head to keep: {result.problem}", err=True)
@@ -103,7 +103,7 @@ def digest_command(ctx: typer.Context) -> None:
 @app.command("head")
 def head_command(ctx: typer.Context, key: Annotated[str, typer.Argument(metavar="AGREEMENT")]) -> None:
     """An agreement's latest signed tree head (JSON), with the registration of who signed it."""
-    with querying(ctx, "json") as queries:
+    with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.head(key), indent=2))
 
 
@@ -114,7 +114,7 @@ def proof_command(
     size: Annotated[int | None, typer.Option("--size", metavar="N", help="Against the signed head of N entries (default: the latest).")] = None,
 ) -> None:
     """An inclusion proof of one event (JSON), for `python adapters/offline_verifier.py proof.json --trust KEY`."""
-    with querying(ctx, "json") as queries:
+    with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.proof(event, size), indent=2))
 
 
@@ -126,7 +126,7 @@ def consistency_command(
     to_size: Annotated[int | None, typer.Option("--to-size", metavar="N", help="The later head's size (default: the latest).")] = None,
 ) -> None:
     """A consistency proof between two signed heads of an agreement (JSON), for the offline verifier."""
-    with querying(ctx, "json") as queries:
+    with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.consistency(key, from_size, to_size), indent=2))
 
 
@@ -206,7 +206,7 @@ def identity_token(ctx: typer.Context) -> None:
 @identity_app.command("list")
 def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
     """Every identity, its role now, its public key and who registered it."""
-    with querying(ctx, fmt.value) as queries:
+    with querying(ctx, fmt.value, full=True) as queries:
         records = queries.registry.ledger.identity_records()
     current = {r.name: r for r in records}
     if fmt is TextOrJson.json:

@@ -88,7 +88,7 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
 @app.command("check")
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
-    with querying(ctx, fmt.value, missing_ok=True) as queries:
+    with querying(ctx, fmt.value, missing_ok=True, full=True) as queries:
         staged = journal.check(queries.registry, paths)
     _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
 

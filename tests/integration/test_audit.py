@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from adapters.entries import TransferEntry
+from adapters.heads import Tampered
 from adapters.identity import AUDITOR, TREASURY, NotAllowed, Signer
 from adapters.journal import load
-from adapters.ledger import Tampered, entry_bytes, head_message, leaf_hash
+from adapters.offline_verifier import entry_bytes, head_message, leaf_hash
 from adapters.queries import Queries
 from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
@@ -121,10 +122,10 @@ def forge(registry: Registry, identity: Signer) -> None:
                                                  topic=last.topic, state=last.state))
         old = connection.execute(ledger.heads.select().where(ledger.heads.c.stream == stream.id.hex)
                                  .order_by(ledger.heads.c.size.desc()).limit(1)).one()
-        from adapters.ledger import _frontier, _frontier_root, _push
+        from adapters.heads import frontier_root, parse_frontier, push
 
-        frontier = _push(_frontier(old.frontier), leaf_hash(entry_bytes(stream.id.hex, old.size + 1, last.topic, bytes(last.state))))
-        head = {"stream": stream.id.hex, "size": old.size + 1, "root": _frontier_root(frontier).hex(),
+        frontier = push(parse_frontier(old.frontier), leaf_hash(entry_bytes(stream.id.hex, old.size + 1, last.topic, bytes(last.state))))
+        head = {"stream": stream.id.hex, "size": old.size + 1, "root": frontier_root(frontier).hex(),
                 "recorded_at": old.recorded_at, "signer": identity.name, "public_key": identity.public_key}
         connection.execute(ledger.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
                                                         signature=identity.sign(head_message(head))))
@@ -141,7 +142,7 @@ def test_a_forger_who_also_registers_a_key_of_their_own_is_caught(store):
     mallory = signer("Mallory", 98)
     record = {"name": "Mallory", "role": TREASURY, "public_key": mallory.public_key, "added_at": "2003-01-01T00:00:00+00:00",
               "added_by": "tests", "signed_by": mallory.public_key}
-    from adapters.ledger import identity_message
+    from adapters.offline_verifier import identity_message
 
     with store.ledger.engine.begin() as connection:
         connection.execute(store.ledger.identities.insert().values(**record, signature=mallory.sign(identity_message(record))))

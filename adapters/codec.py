@@ -1,0 +1,99 @@
+"""How events are stored: as JSON, dates as ISO text, amounts as decimal strings, value objects as dicts of
+their fields; and the names earlier versions stored them under. No database here: the registry and a view's
+reader (``adapters.reader``) decode stored events with the same mapper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Mapper,
+    StoredEvent,
+    Transcoding,
+    UUIDAsHex,
+)
+from eventsourcing.utils import get_topic, register_topic
+
+import domain.text  # noqa: F401 - defines value types stored in events
+from domain.events import Agreement, Guaranty, Instrument, Reversed
+from domain.values import Value
+
+
+def register_earlier_topics() -> None:
+    """Stores written by debtreg 0.1 name their events after the aggregate classes of the time;
+    they are read as the same events today, unchanged, so no recorded history is lost."""
+    for name in [n for n, v in vars(Agreement).items() if isinstance(v, type)]:
+        register_topic(f"domain.agreement:Agreement.{name}", getattr(Agreement, name))
+    for module, stream in [("domain.stream", "Stream"), ("domain.agreement", "Agreement"), ("domain.guaranty", "Guaranty"),
+                           ("domain.instrument", "Instrument")]:
+        register_topic(f"{module}:{stream}.Reversed", Reversed)
+    register_topic("domain.guaranty:Guaranty.Delivered", Guaranty.Delivered)
+    register_topic("domain.guaranty:Guaranty.Released", Guaranty.Released)
+    register_topic("domain.instrument:Instrument.Delivered", Instrument.Delivered)
+
+
+EARLIER_CREATION_TOPICS = (
+    "domain.agreement:Agreement.Registered",
+    "domain.guaranty:Guaranty.Delivered",
+    "domain.instrument:Instrument.Delivered",
+)
+CREATION_TOPICS = tuple(get_topic(c) for c in (Agreement.Registered, Guaranty.Delivered, Instrument.Delivered))
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ValueAsDict(Transcoding):
+    """A frozen dataclass as the dict of its fields, under its class name.
+
+    JSON gives sequences back as lists; they become tuples again, so a value
+    read from the store equals the value that was written.
+    """
+
+    def __init__(self, cls: type) -> None:
+        self.type = cls
+        self.name = cls.__name__
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        upgrade = getattr(self.type, "upgrade", None)
+        data = upgrade(data) if upgrade is not None else data
+        return self.type(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def event_mapper() -> EventMapper:
+    """The mapper of stored events: eventsourcing's own transcodings (UUIDs, decimals, times) and ours."""
+    register_earlier_topics()
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), DateAsISO()):
+        transcoder.register(transcoding)
+    for cls in Value.kinds.values():
+        transcoder.register(ValueAsDict(cls))
+    return EventMapper(transcoder=transcoder)
+
+
+class EventMapper(Mapper):
+    """Stored events back to domain events, with their sequences as tuples again."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        event = super().to_domain_event(stored_event)
+        for name, value in vars(event).items():
+            if isinstance(value, list):
+                vars(event)[name] = tuple(value)
+        return event

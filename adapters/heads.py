@@ -1,0 +1,169 @@
+"""Signed tree heads, and the checks of what a store gave: pure functions over its rows, no database here, so
+whatever reads a stream (the registry through SQLAlchemy, or a view through the standard library's sqlite3)
+checks it the same way, in one place.
+
+A stream's events are the leaves of a Merkle tree (RFC 6962); a head is its size and root, signed by the
+recording identity. The frontier (the roots of the tree's perfect subtrees) extends a tree without its leaves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from adapters.identity import RECORDERS, signed_by
+from adapters.offline_verifier import entry_bytes, head_message, leaf_hash, node_hash, root
+from domain.errors import RegistryError
+
+
+class Tampered(RegistryError):
+    rule = "the log must verify: every event as recorded, under a signed tree head"
+
+
+
+
+@dataclass(frozen=True)
+class Head:
+    """A signed tree head: a stream's log of ``size`` entries has ``root``, said by ``signer`` at ``recorded_at``."""
+
+    stream: str
+    size: int
+    root: str
+    recorded_at: str
+    signer: str
+    public_key: str
+    signature: str
+
+    def as_dict(self, key: str | None = None) -> dict:
+        found = {"stream": self.stream, "size": self.size, "root": self.root, "recorded_at": self.recorded_at,
+                 "signer": self.signer, "public_key": self.public_key, "signature": self.signature}
+        return {**found, "key": key} if key else found
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    seq: int
+    name: str
+    role: str
+    public_key: str
+    added_at: str
+    added_by: str
+    signed_by: str
+    signature: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "public_key": self.public_key, "added_at": self.added_at,
+                "added_by": self.added_by, "signed_by": self.signed_by, "signature": self.signature}
+
+
+
+def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: Sequence[IdentityRecord],
+                 *, sealed: bool) -> str | None:
+    """The first problem with the stream ``name``'s events and signed heads, in words; ``None`` if they hold."""
+    for expected, row in enumerate(rows, start=1):
+        if row.originator_version != expected:
+            return f"event {expected} of {name} is missing (deleted?)"
+    if not heads:
+        return f"{name} has {len(rows)} events and no signed tree head: written outside debtreg" if sealed and rows else None
+    frontier: list = []
+    done = 0
+    for head in heads:
+        if head.size > len(rows):
+            return f"a signed head of {name} covers {head.size} events but only {len(rows)} are in the store: events were deleted"
+        frontier = frontier_of(rows[done: head.size], frontier)
+        if frontier_root(frontier).hex() != head.root:
+            return (f"{_events(done + 1, head.size)} of {name} {'does' if head.size == done + 1 else 'do'} not match the tree head signed by {head.signer} at"
+                    f" {head.recorded_at}: changed, removed or reordered after they were recorded")
+        if not signed(head, identities):
+            return (f"the tree head of {name} at {head.size} events is not signed by a recording identity"
+                    " an administrator registered: forged?")
+        done = head.size
+    if len(rows) > done:
+        return f"{_events(done + 1, len(rows))} of {name} {'is' if len(rows) == done + 1 else 'are'} under no signed tree head: written outside debtreg"
+    return None
+
+
+def verified(name: str, rows: Sequence, latest: Sequence[Head], identities: Sequence[IdentityRecord], *, sealed: bool,
+             every_head: Callable[[], Sequence[Head]]) -> Sequence:
+    """A stream's rows, once its latest signed head (``latest``: none or one) binds them all; else refused, naming the
+    first event that differs against ``every_head`` of the stream (read only then)."""
+    problem = check_stream(name, rows, latest, identities, sealed=sealed)
+    if problem and latest:
+        problem = check_stream(name, rows, every_head(), identities, sealed=sealed) or problem
+    if problem:
+        raise Tampered(f"{problem}; the store does not verify (run `debtreg verify`)")
+    return rows
+
+
+def _events(first: int, last: int) -> str:
+    return f"event {first}" if first == last else f"events {first}-{last}"
+
+
+def signed(head: Head, identities: Sequence[IdentityRecord]) -> bool:
+    """The head is signed by the key of an identity registered, in a recording role, when it was signed."""
+    return _registered(identities, head) is not None and signed_by(head.public_key, head_message(head.as_dict()),
+                                                                   head.signature)
+
+
+def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:
+    """The identity that signed a head, in a recording role when it did (registrations before it count)."""
+    found = None
+    for record in identities:
+        if datetime.fromisoformat(record.added_at) > datetime.fromisoformat(head.recorded_at):
+            break
+        if record.name == head.signer:
+            found = record
+    if found is None or found.public_key != head.public_key or found.role not in RECORDERS:
+        return None
+    return found
+
+
+def leaf(row) -> bytes:
+    return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, stored_bytes(row.state)))
+
+
+def head_of_row(row: Mapping) -> Head:
+    """A row of the heads table (as a mapping of its columns) as a head."""
+    return Head(**{k: v for k, v in row.items() if k != "frontier"})
+
+
+def frontier_of(rows: Sequence, frontier: Sequence = ()) -> list:
+    """The frontier after ``rows`` (stored events or notifications) are added to a tree with ``frontier``."""
+    found = list(frontier)
+    for row in rows:
+        found = push(found, leaf(row))
+    return found
+
+
+def push(frontier: list, hashed: bytes) -> list:
+    """The frontier of perfect subtrees (size, root) after one more leaf: how a root is kept without the leaves."""
+    found = [*frontier, (1, hashed)]
+    while len(found) > 1 and found[-1][0] == found[-2][0]:
+        (size, left), (_, right) = found[-2], found[-1]
+        found[-2:] = [(size * 2, node_hash(left, right))]
+    return found
+
+
+def frontier_root(frontier: Sequence) -> bytes:
+    if not frontier:
+        return root([])
+    acc = frontier[-1][1]
+    for _, subtree in reversed(frontier[:-1]):
+        acc = node_hash(subtree, acc)
+    return acc
+
+
+def parse_frontier(stored: str) -> list:
+    return [(size, bytes.fromhex(h)) for size, h in json.loads(stored)]
+
+
+def stored_bytes(state: object) -> bytes:
+    """An event's stored state as bytes: a row edited by hand may hold text, and hashes and reads the same."""
+    return state.encode() if isinstance(state, str) else bytes(state)
+
+
+def stream_hex(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex

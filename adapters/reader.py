@@ -1,0 +1,98 @@
+"""A view's reader of an SQLite file, through the standard library's sqlite3.
+
+A view needs neither SQLAlchemy nor an eventsourcing application, and importing them costs more than the
+whole view (see ``bench/startup.py``). This reader opens the file read-only, reads the tables the registry
+writes in one read transaction (one snapshot), and checks every stream against its latest signed head as the
+registry does (``adapters.heads``). A store it does not know how to read (one from before the log was
+signed or its streams listed, or without the tables) is left to the registry: ``open`` returns ``None``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
+from uuid import UUID
+
+from adapters.codec import event_mapper
+from adapters.heads import Head, IdentityRecord, head_of_row, verified
+from adapters.reading import Reading
+from adapters.settings import TABLES
+from domain.events import stream_id
+from domain.stream import Stream
+
+REGISTRY_INDEX = stream_id("registry", "streams")
+
+
+class Row(NamedTuple):
+    """A stored event, as the registry's rows give it."""
+
+    id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class FileReader(Reading):
+    """The registry in an SQLite file, read-only, for views."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.mapper = event_mapper()
+        self._streams: dict[UUID, Stream | None] = {}
+        self._identities: list[IdentityRecord] | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> FileReader | None:
+        """The file's reader, or ``None`` if the registry must read it (see the module's docstring)."""
+        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {f"{TABLES}_events", f"{TABLES}_heads", f"{TABLES}_identities"} <= tables or f"{TABLES}_chain" in tables:
+            connection.close()
+            return None
+        connection.execute("BEGIN")  # every read below sees one snapshot of the file
+        reader = cls(connection)
+        if not reader.listed():
+            reader.close()
+            return None
+        return reader
+
+    def close(self) -> None:
+        self.connection.rollback()
+        self.connection.close()
+
+    def listed(self) -> list[tuple[str, str]]:
+        return [(e.kind, e.key) for e in self.decoded(self._rows(REGISTRY_INDEX))]
+
+    def stream(self, kind: str, key: str) -> Stream | None:
+        found_id = stream_id(kind, key)
+        if found_id not in self._streams:
+            rows = self._rows(found_id)
+            if rows:
+                latest = self._heads(found_id, latest=True)
+                sealed = bool(latest) or self.connection.execute(f"SELECT 1 FROM {TABLES}_heads LIMIT 1").fetchone() is not None
+                verified(f"{kind} {key}", rows, latest, self.identities() if latest else [], sealed=sealed,
+                         every_head=lambda: self._heads(found_id))
+            self._streams[found_id] = Stream.of(self.decoded(rows)) if rows else None
+        return self._streams[found_id]
+
+    def identities(self) -> list[IdentityRecord]:
+        if self._identities is None:
+            rows = self.connection.execute(f"SELECT * FROM {TABLES}_identities ORDER BY seq")
+            self._identities = [IdentityRecord(**dict(row)) for row in rows]
+        return self._identities
+
+    def _rows(self, found_id: UUID) -> list[Row]:
+        rows = self.connection.execute(
+            f"SELECT id, originator_id, originator_version, topic, state FROM {TABLES}_events"
+            " WHERE originator_id = ? ORDER BY originator_version", (found_id.bytes,))
+        return [Row(r[0], UUID(bytes=r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def _heads(self, found_id: UUID, *, latest: bool = False) -> list[Head]:
+        rows = self.connection.execute(
+            f"SELECT * FROM {TABLES}_heads WHERE stream = ? ORDER BY size {'DESC LIMIT 1' if latest else ''}",
+            (found_id.hex,))
+        return [head_of_row(dict(row)) for row in rows]
