@@ -207,7 +207,7 @@ def lazy(name: str) -> Any:
 
 
 class NoStore(RegistryError):
-    rule = "a view reads a store that exists"
+    rule = "a view or a recording uses a store that exists; only a load or `identity init` makes one"
 
 
 @contextmanager
@@ -253,8 +253,9 @@ def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool
     from adapters.registry import Registry
     from adapters.store import missing_sqlite_file
 
-    if read_only and (missing := missing_sqlite_file(url)) is not None:
-        if not missing_ok:
+    makes_store = not read_only and (first or not acting)  # only a load or `identity init` makes a new store
+    if not makes_store and (missing := missing_sqlite_file(url)) is not None:
+        if not (read_only and missing_ok):
             raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
         url = "sqlite://"  # an empty store in memory
     signer = ctx.obj.signer if acting and not read_only else None

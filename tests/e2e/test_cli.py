@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from adapters.cli import app
 from adapters.cli.common import hoisted
 from adapters.identity import TREASURY
+from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
 from support import CLERK, admin_key, enrol, key_of
@@ -391,6 +392,21 @@ def test_loading_a_fresh_store_with_no_identity_at_all_makes_the_login_its_first
 
 
 def test_recording_on_a_store_without_identities_says_how_to_start(sqlite_url):
+    Registry(sqlite_url).close()  # a store, its tables made, no identity registered
     result = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder",
                      "--amount", "100,000", db=sqlite_url, check=False)
     assert result.returncode == 1 and "no identities yet" in result.stderr and "debtreg identity init NAME" in result.stderr
+
+
+def test_recording_or_managing_identities_on_a_store_that_does_not_exist_is_refused_and_makes_no_file(tmp_path):
+    missing = tmp_path / "typo.sqlite"
+    for args in (["transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder",
+                  "--amount", "100,000"],
+                 ["identity", "add", "Tom Treasurer", "--role", "treasury", "--key-file", str(tmp_path / "tom.key")],
+                 ["identity", "revoke", "Tom Treasurer"]):
+        result = debtreg(*args, db=str(missing), check=False)
+        assert result.returncode == 1, args
+        assert f"there is no store at {missing}: load journals into it first" in result.stderr, args
+        assert not missing.exists() and not (tmp_path / "tom.key").exists(), args
+    made = debtreg("identity", "init", "First Administrator", "--key-file", str(tmp_path / "admin.key"), db=str(missing))
+    assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"
