@@ -26,9 +26,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
-## bench: what a history's length costs (load, views, one command, verify) and how fast the command line starts, each beside its reference
+## bench: what a history's length and a registry's size cost (load, views, one command, verify) and how fast the command line starts, each beside its reference
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/startup.py
 
 clean:

@@ -26,7 +26,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, func, inspect, select, text
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -54,6 +67,7 @@ from adapters.offline_verifier import (
     leaf_hash,
     root,
 )
+from adapters.reading import KeptNames, fresh_names
 from domain.errors import RegistryError
 
 PAGE = 2000
@@ -128,6 +142,13 @@ class Ledger:
             Column("request", String(500), primary_key=True),
             Column("stream", String(32), nullable=False),
         )
+        # a read model, not the record: each agreement's holder names as its last save left them (see ``kept_names``)
+        self.names = Table(
+            f"{prefix}_holder_names", metadata,
+            Column("stream", String(32), primary_key=True),
+            Column("version", Integer, nullable=False),
+            Column("names", Text, nullable=False),
+        )
         recorded = Index(f"{prefix}_heads_recorded_at", self.heads.c.recorded_at)  # the latest time, found at once
         if create:
             metadata.create_all(engine, checkfirst=True)
@@ -171,6 +192,22 @@ class Ledger:
         """Request ids are unique across the registry: each is claimed by one stream, in the saving transaction."""
         if requests:
             session.execute(self.requests.insert(), [{"request": request, "stream": stream} for request, stream in requests])
+
+    def keep_names(self, session: Session, kept: Sequence[KeptNames]) -> None:
+        """Each saved agreement's holder names in force, replacing what was kept for it, in the saving transaction."""
+        if kept:
+            session.execute(delete(self.names).where(self.names.c.stream.in_([k.stream for k in kept])))
+            session.execute(self.names.insert(), [k.row() for k in kept])
+
+    def kept_names(self) -> dict[str, KeptNames]:
+        """The holder names kept for each agreement whose row is as recent as its latest signed head (see
+        ``adapters.reading.fresh_names``); none on a store from before they were kept."""
+        if not self.present or not inspect(self.engine).has_table(self.names.name):
+            return {}
+        with snapshot(self.engine) as connection:
+            rows = connection.execute(select(self.names.c.stream, self.names.c.version, self.names.c.names)).all()
+            sizes = connection.execute(select(self.heads.c.stream, func.max(self.heads.c.size)).group_by(self.heads.c.stream)).all()
+        return fresh_names(rows, dict(sizes))
 
     def request_stream(self, request: str) -> str | None:
         if not self.present:

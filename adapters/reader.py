@@ -17,7 +17,7 @@ from uuid import UUID
 
 from adapters.codec import event_mapper
 from adapters.heads import Head, IdentityRecord, head_of_row, verified
-from adapters.reading import Reading
+from adapters.reading import KeptNames, Reading, fresh_names
 from adapters.settings import TABLES
 from domain.events import stream_id
 from domain.stream import Stream
@@ -78,6 +78,14 @@ class FileReader(Reading):
                          every_head=lambda: self._heads(found_id))
             self._streams[found_id] = Stream.of(self.decoded(rows)) if rows else None
         return self._streams[found_id]
+
+    def kept_names(self) -> dict[str, KeptNames]:
+        tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if f"{TABLES}_holder_names" not in tables:
+            return {}
+        rows = self.connection.execute(f"SELECT stream, version, names FROM {TABLES}_holder_names")
+        sizes = self.connection.execute(f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream")
+        return fresh_names(rows, dict(sizes.fetchall()))
 
     def identities(self) -> list[IdentityRecord]:
         if self._identities is None:

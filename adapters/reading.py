@@ -7,17 +7,20 @@ registry (``adapters.registry``, through eventsourcing and SQLAlchemy) and a vie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Mapper, StoredEvent
-from eventsourcing.utils import register_topic
+from eventsourcing.utils import register_topic, resolve_topic
 
 from adapters.heads import stored_bytes
 from domain.errors import UnknownAgreement
-from domain.events import AGREEMENT, HOLDER, KINDS, Event
+from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
 from domain.holders import Directory
-from domain.stream import Stream
+from domain.stream import Stream, names_on_notes
 
 
 class Listed(DomainEvent):
@@ -79,20 +82,74 @@ class Reading:
                 found[f"{kind}/{key}"] = stream.events
         return found
 
+    def kept_names(self) -> dict[str, KeptNames]:
+        """Each agreement's holder names as the read model keeps them, by stream (hex id), where it is as recent as
+        the stream; an agreement not in it is read."""
+        return {}
+
+    def names_of(self, rows: Sequence) -> tuple[str, ...]:
+        """The holder names on notes in force after these stored events of an agreement (none if it was taken off
+        the registry), decoding only the events that name holders or reverse others (not the coupons)."""
+        events = self.decoded(r for r in rows if r.originator_version == 1 or names_holders(r.topic))
+        if any(events[0].originator_version in e.reverses() for e in events):  # its registration reversed: fold
+            return KeptNames.of(Stream.of(self.decoded(rows))).names
+        return names_on_notes(events)
+
     def directory(self) -> Directory:
-        """Every holder on the registry: the names on every agreement's notes, and the holders' own streams."""
-        return directory_of(self.stream(kind, key) for kind, key in self.listed() if kind in (AGREEMENT, HOLDER))
+        """Every holder on the registry: the names on every agreement's notes (kept apart, so a registry of a
+        thousand agreements is not read whole to resolve a name), and the holders' own streams."""
+        kept = self.kept_names()
+        return directory_of(
+            kept[sid.hex].names if kind == AGREEMENT and (sid := stream_id(kind, key)).hex in kept else self.stream(kind, key)
+            for kind, key in self.listed() if kind in (AGREEMENT, HOLDER)
+        )
 
 
-def directory_of(streams: Iterable[Stream | None]) -> Directory:
-    """The holders named in these streams: on agreements' notes, and declared in holders' own streams."""
+@dataclass(frozen=True)
+class KeptNames:
+    """An agreement's holder names in force after its first ``version`` events (none once it is withdrawn): the
+    row of the read model its save writes, beside the events."""
+
+    stream: str
+    version: int
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, stream: Stream) -> KeptNames:
+        return cls(stream.id.hex, stream.version, () if stream.withdrawn else stream.holder_names)
+
+    def row(self) -> dict:
+        return {"stream": self.stream, "version": self.version, "names": json.dumps(list(self.names))}
+
+
+def fresh_names(rows: Iterable[Sequence], sizes: Mapping[str, int]) -> dict[str, KeptNames]:
+    """The kept names (rows of stream, version, names) of the agreements whose latest signed head (``sizes``)
+    covers exactly the events they were kept after: anything else (a store written by an earlier release, or an
+    entry recorded since by one) is read from the stream instead."""
+    return {stream: KeptNames(stream, version, tuple(json.loads(names)))
+            for stream, version, names in rows if sizes.get(stream) == version}
+
+
+@cache
+def names_holders(topic: str) -> bool:
+    """Whether events stored under ``topic`` put notes on the register or reverse others: the only events the
+    holder names on an agreement's notes depend on."""
+    kind = resolve_topic(topic)
+    return kind.certificates is not Event.certificates or kind.reverses is not Event.reverses
+
+
+def directory_of(sources: Iterable[Stream | tuple[str, ...] | None]) -> Directory:
+    """The holders named on agreements' notes (their streams, or their names as kept) and declared in holders'
+    own streams."""
     names: list[str] = []
     declared = {}
-    for stream in streams:
-        if stream is None or stream.withdrawn:
+    for source in sources:
+        if isinstance(source, tuple):
+            names.extend(source)
+        elif source is None or source.withdrawn:
             continue
-        if stream.kind == AGREEMENT:
-            names.extend(stream.holder_names)
-        elif stream.kind == HOLDER:
-            declared[stream.key] = stream.state.identity
+        elif source.kind == AGREEMENT:
+            names.extend(source.holder_names)
+        elif source.kind == HOLDER:
+            declared[source.key] = source.state.identity
     return Directory.of(names, declared)

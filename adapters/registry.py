@@ -34,7 +34,7 @@ from adapters.audit import Chain, Digest, verify
 from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
-from adapters.reading import Listed, Reading, directory_of
+from adapters.reading import KeptNames, Listed, Reading, directory_of
 from adapters.settings import TABLES
 from adapters.store import persistence_env
 from domain.commands import Command
@@ -119,19 +119,22 @@ class Registry(Application, Reading):
         self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
         self._cache: dict[UUID, Stream] = {}
         self._names_seen = 0  # the log's position up to which the cached streams hold every holder's name
+        self._kept: dict[str, tuple[str, ...]] = {}  # agreements' holder names as kept, read up to there too
         self._prepared = False
         self.enrolled_first = False  # this registry's first administrator was made by this process's load
 
     # ---------------------------------------------------------------- storage
 
-    def save(self, *objs: Any, requests: Sequence[tuple[str, str]] = (), **kwargs: Any) -> list:
-        """Save events, sign their streams' new tree heads and claim their request ids, in one transaction
-        (see ``adapters.ledger``)."""
+    def save(self, *objs: Any, requests: Sequence[tuple[str, str]] = (), names: Sequence[KeptNames] = (),
+             **kwargs: Any) -> list:
+        """Save events, sign their streams' new tree heads, claim their request ids and keep the holder names of
+        the agreements saved, in one transaction (see ``adapters.ledger``)."""
         assert self.identity is not None, "writes are checked for an identity before they are decided"
         signed_at = self.ledger.store_time()  # after the events were decided; read outside the saving transaction
         with self.factory.datastore.transaction(commit=True) as session:
             recordings = super().save(*objs, session=session, **kwargs)
             self.ledger.claim_requests(session, requests)
+            self.ledger.keep_names(session, names)
             self.ledger.append(session, by_entry(recordings), self.identity, signed_at)
         return recordings
 
@@ -169,7 +172,21 @@ class Registry(Application, Reading):
             names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.stream_names().items()}
         except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
             names = {}
-        return self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
+        checked = self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
+        problem = None if checked.problem else self._kept_names_problem()
+        return replace(checked, problem=problem) if problem else checked
+
+    def _kept_names_problem(self) -> str | None:
+        """The holder names kept beside the events, checked against them: they decide no figure, but they name
+        holders (and tell a new holder from a look-alike), so a name edited there is reported too."""
+        listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
+        for hex_id, kept in self.ledger.kept_names().items():
+            rows = self.ledger.stream_rows(UUID(hex_id), verify=False)[:kept.version] if hex_id in listed else []
+            if not rows or kept.names != self.names_of(rows):
+                called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
+                return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
+                        " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
+        return None
 
     def stream_names(self) -> dict[str, tuple[str, str]]:
         """Each stream's id (hex), as the log and its proofs name it, and its (kind, key), as users do."""
@@ -219,15 +236,22 @@ class Registry(Application, Reading):
         streams = {stream_id(kind, key): (kind, key) for kind, key in workspace.listed if kind in (AGREEMENT, HOLDER)}
         # only streams recorded in since the last look are read again: one query, however many agreements
         seen, changed = self.ledger.changed_since(self._names_seen) if self.initialised else (0, set())
-        found = {sid: workspace.streams.get(sid) or self._unchanged(sid, changed) or self.stream(kind, key)
-                 for sid, (kind, key) in streams.items()}
+        for hex_id in changed:
+            self._kept.pop(hex_id, None)
+        found = {sid: self._at_hand(sid, workspace, changed) for sid in streams}
+        if any(names is None for names in found.values()):  # agreements' names as kept beside their events: one query
+            self._kept.update((hex_id, kept.names) for hex_id, kept in self.ledger.kept_names().items())
+            found = {sid: self._kept.get(sid.hex) if names is None else names for sid, names in found.items()}
+        found = {sid: self.stream(*streams[sid]) if names is None else names for sid, names in found.items()}
         self._names_seen = seen
         found.update(workspace.streams)
         return directory_of(found.values())
 
-    def _unchanged(self, sid: UUID, changed: set[str]) -> Stream | None:
-        """A stream as this process last read it, if nothing was recorded in it since (see ``directory``)."""
-        return self._cache.get(sid) if sid.hex not in changed else None
+    def _at_hand(self, sid: UUID, workspace: Workspace, changed: set[str]) -> Stream | tuple[str, ...] | None:
+        """A stream staged in the workspace; else as this process last read it, or its names as last kept, if
+        nothing was recorded in it since (see ``directory``)."""
+        found = workspace.streams.get(sid) or (self._cache.get(sid) if sid.hex not in changed else None)
+        return found if found is not None else self._kept.get(sid.hex)
 
     def _created(self) -> Iterable[Stream]:
         """Streams found by their first events, for stores written before the list was kept."""
@@ -358,7 +382,9 @@ class Registry(Application, Reading):
         events: list[DomainEvent] = [e for item in staged for e in item.events]
         created = [(item.stream.kind, item.stream.key) for item in staged if item.command.creates and item.events]
         requests = [(item.provenance.entry, item.stream.id.hex) for item in staged if item.provenance.entry and item.events]
-        self.save(*events, *(self._listings(created) if created else ()), requests=requests)
+        latest = {item.stream.id: item.stream for item in staged if item.events and item.stream.version}
+        names = [KeptNames.of(stream) for stream in latest.values() if stream.kind == AGREEMENT]
+        self.save(*events, *(self._listings(created) if created else ()), requests=requests, names=names)
 
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""

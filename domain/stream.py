@@ -72,7 +72,7 @@ class Stream:
     @cached_property
     def holder_names(self) -> tuple[str, ...]:
         """Every holder name on a certificate in force, in the order first recorded."""
-        return tuple(dict.fromkeys(c.holder for e in in_force(self.events) for c in e.certificates()))
+        return names_on_notes(self.events)
 
     def extended(self, new: tuple[Event, ...]) -> Stream:
         """This stream with ``new`` events recorded, refused if its timeline no longer folds."""
@@ -132,3 +132,9 @@ class EntryLog(Shared):
         """``entry``'s fingerprint and first position, if it is within the first ``version`` events."""
         found = self._found.get(entry)
         return found if found is not None and found[1] <= version else None
+
+
+def names_on_notes(events: Sequence[Event]) -> tuple[str, ...]:
+    """Every holder name on a certificate in force among ``events`` (which must include every reversal among
+    them), in the order first recorded."""
+    return tuple(dict.fromkeys(c.holder for e in in_force(events) for c in e.certificates()))

@@ -15,6 +15,7 @@ from adapters.queries import Queries
 from adapters.registry import Registry
 from adapters.template import TEMPLATE
 from domain.errors import BackdatingConflict, UnknownAgreement, UnknownTransferee
+from domain.events import AGREEMENT, stream_id
 from support import writer
 
 
@@ -119,5 +120,7 @@ def test_a_registration_made_in_error_is_reversed_while_nothing_rests_on_it_then
                                                 'target = 1\nreason = "registered under the wrong key"\n'))
     with pytest.raises(UnknownAgreement, match="taken off the registry"):
         views.register("acme-2024", date(2024, 3, 15))
+    assert store.ledger.kept_names()[stream_id(AGREEMENT, "acme-2024").hex].names == (), "it names no holder now"
+    assert views.verify().intact, "the names kept for it (none) hold against its events, reversal and all"
     loaded(store, tmp_path, TEMPLATE.replace('id = "acme-2024"', 'id = "acme-2024-again"', 1))
     assert views.register("acme-2024", date(2024, 3, 15)).totals == {"6.00%": D(10000000)}

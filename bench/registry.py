@@ -1,0 +1,83 @@
+"""Benchmark: what the number of agreements on a registry costs, each figure beside the same on a registry of one.
+
+A registry of N agreements (each bench/history.py's synthetic journal of about E entries, the same twenty
+insurers holding notes of every issuer) is loaded into one SQLite file through the registry's own path, then
+timed, each in a fresh process as a user runs it: one agreement's register (it reads that agreement's stream),
+its Annex 1 (it also reads every holder's names, on every agreement), `holders` (every agreement), one transfer
+recorded at the end of one agreement's history, and `verify`, beside a raw scan and hash of the same table.
+
+    python bench/registry.py [--agreements 1,1000] [--entries 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import history  # noqa: E402 - beside this file
+
+from adapters import journal  # noqa: E402
+from adapters.identity import Signer  # noqa: E402
+from adapters.registry import Registry  # noqa: E402
+from bench import fresh, raw_scan_and_hash  # noqa: E402
+
+AS_OF = "2019-12-15"
+
+
+def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
+    folder = scratch / f"registry-{agreements}"
+    folder.mkdir()
+    keys = [f"synthetic-{n:04d}" for n in range(agreements)]
+    for key in keys:
+        (folder / f"{key}.toml").write_text(history.journal(key, entries))
+    path = scratch / f"registry-{agreements}.sqlite"
+    url = f"sqlite:///{path}"
+    admin = Signer.generate("bench")
+    admin.save(key_file := scratch / f"admin-{agreements}.key")
+    registry = Registry(url, identity=admin)
+    registry.ledger.enrol_first(admin)
+    started = time.perf_counter()
+    staged = journal.load(registry, [folder])
+    loaded = time.perf_counter() - started
+    events = sum(len(s.events) for s in staged)
+    registry.close()
+    first = keys[0]
+    figures = {"events": events, "load/s": events / loaded}
+    figures["register, one agreement s"] = fresh("--db", url, "register", first, "--as-of", AS_OF, "--format", "json")
+    figures["annex1, one agreement s"] = fresh("--db", url, "annex1", first, "--as-of", AS_OF, "--format", "json")
+    figures["holders, every agreement s"] = fresh("--db", url, "holders", "--as-of", AS_OF, "--format", "json")
+    figures["transfer at the end s"] = fresh(
+        "--db", url, "--identity", str(key_file), "transfer", first, "--from", history.RESERVE[0], "--to",
+        history.RESERVE[1], "--amount", "100,000", "--date", "2029-12-15", "--evidence", "bench")
+    figures["verify s"] = fresh("--db", url, "verify")
+    figures["raw scan+hash s"] = raw_scan_and_hash(path, "debtreg_events")[1]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agreements", default="1,1000", help="registry sizes, comma-separated")
+    parser.add_argument("--entries", type=int, default=30, help="journal entries per agreement")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.agreements.split(",")]
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in sizes:
+            print(f"measuring a registry of {size:,} agreements ...", file=sys.stderr, flush=True)
+            results[size] = measure(size, args.entries, Path(scratch))
+    print("| figure | " + " | ".join(f"{s:,} agreements ({results[s]['events']:,} events)" for s in sizes)
+          + f" | {sizes[-1]:,} / {sizes[0]:,} |")
+    print("|---|" + "---|" * (len(sizes) + 1))
+    for name in list(results[sizes[0]])[1:]:
+        cells = [results[s][name] for s in sizes]
+        print(f"| {name} | " + " | ".join(f"{c:,.0f}" if c >= 100 else f"{c:,.2f}" for c in cells)
+              + f" | {cells[-1] / cells[0]:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()

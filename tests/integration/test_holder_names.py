@@ -1,0 +1,126 @@
+"""Each agreement's holder names are kept beside its events (a read model written in the same transaction), so
+resolving a holder's name does not read every agreement on the registry; the streams stay the reference.
+bench/registry.py measures what this saves on a registry of 1,000 agreements."""
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from adapters.entries import TransferEntry
+from adapters.queries import Queries
+from adapters.reader import FileReader
+from adapters.reading import Reading
+from adapters.registry import Registry
+from domain.events import AGREEMENT, HOLDER, stream_id
+from support import writer
+
+AGREEMENTS = ("barnes-1995", "novascotia-1999", "barnes-2000")
+
+
+def path_of(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def shown(directory) -> list:  # noqa: ANN001 - a Directory
+    return sorted((i.key, tuple(i.names), tuple(i.aliases)) for i in directory.identities.values())
+
+
+def kept_rows(url: str) -> dict[str, tuple[int, str]]:
+    with sqlite3.connect(path_of(url)) as connection:
+        return {s: (v, n) for s, v, n in connection.execute("SELECT stream, version, names FROM debtreg_holder_names")}
+
+
+def transfer_to_a_new_holder(url: str) -> None:
+    recording = writer(url)
+    entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2004-01-02", "evidence": {"document": "t"},
+                                          "from": "Lincoln Investment Management, Inc.", "to": "Quince Mutual Life",
+                                          "new_holder": True, "amount": "1,000,000"})
+    recording.record("barnes-1995", entry)
+    recording.close()
+
+
+def test_every_agreements_holder_names_are_kept_as_its_stream_has_them(loaded: Registry):
+    kept = {stream: k.names for stream, k in loaded.ledger.kept_names().items()}
+    assert kept == {loaded.agreement(key).id.hex: loaded.agreement(key).holder_names for key in AGREEMENTS}
+    assert "Lincoln Investment Management, Inc." in kept[stream_id(AGREEMENT, "barnes-1995").hex]
+
+
+@pytest.mark.parametrize("reading", ["registry", "reader"])
+def test_the_directory_from_kept_names_is_the_directory_from_the_streams(loaded_url, reading, monkeypatch):
+    opened: Reading = Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
+    try:
+        with_kept = shown(opened.directory())
+        monkeypatch.setattr(type(opened.ledger) if reading == "registry" else FileReader, "kept_names", lambda self: {})
+        opened = Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
+        assert shown(opened.directory()) == with_kept
+        assert len(with_kept) > 10
+    finally:
+        opened.close()
+
+
+def test_annex_1_reads_its_own_agreement_and_the_holders_streams_not_every_agreement(loaded_url, monkeypatch):
+    read: list[tuple[str, str]] = []
+    original = FileReader.stream
+    monkeypatch.setattr(FileReader, "stream", lambda self, kind, key: read.append((kind, key)) or original(self, kind, key))
+    reader = FileReader.open(path_of(loaded_url))
+    annex = Queries(reader).annex1("barnes-1995", date(2003, 2, 5))
+    reader.close()
+    assert annex.totals == {"7.13%": 18750000}
+    assert {key for kind, key in read if kind == AGREEMENT} == {"barnes-1995"}
+    assert {kind for kind, _ in read} <= {AGREEMENT, HOLDER}
+
+
+def test_a_transfer_decides_on_its_own_agreement_and_the_holders_streams_alone(loaded_url, monkeypatch):
+    read: list[tuple[str, str]] = []
+    original = Registry.stream
+    monkeypatch.setattr(Registry, "stream", lambda self, kind, key: read.append((kind, key)) or original(self, kind, key))
+    transfer_to_a_new_holder(loaded_url)
+    assert {key for kind, key in read if kind == AGREEMENT} == {"barnes-1995"}
+
+
+def test_an_entry_rewrites_its_agreements_names_and_no_other(loaded_url):
+    before = kept_rows(loaded_url)
+    transfer_to_a_new_holder(loaded_url)
+    after = kept_rows(loaded_url)
+    barnes = stream_id(AGREEMENT, "barnes-1995").hex
+    assert after[barnes][0] == before[barnes][0] + 1 and "Quince Mutual Life" in after[barnes][1]
+    assert {s: r for s, r in after.items() if s != barnes} == {s: r for s, r in before.items() if s != barnes}
+    reader = FileReader.open(path_of(loaded_url))
+    assert reader.directory().find("Quince Mutual Life") is not None
+    reader.close()
+
+
+def test_names_kept_before_the_stream_moved_on_are_not_used(loaded_url):
+    barnes = stream_id(AGREEMENT, "barnes-1995").hex
+    with sqlite3.connect(path_of(loaded_url)) as connection:
+        connection.execute("UPDATE debtreg_holder_names SET version = version - 1, names = '[\"Stale Name\"]' WHERE stream = ?", (barnes,))
+    reader = FileReader.open(path_of(loaded_url))
+    assert barnes not in reader.kept_names()
+    assert reader.directory().find("Stale Name") is None and reader.directory().find("Lincoln Investment Management, Inc.")
+    reader.close()
+
+
+def test_a_name_edited_in_the_kept_names_is_reported_by_verify(loaded_url):
+    with sqlite3.connect(path_of(loaded_url)) as connection:
+        connection.execute("UPDATE debtreg_holder_names SET names = replace(names, 'Lincoln', 'Lincoin') WHERE stream = ?",
+                           (stream_id(AGREEMENT, "barnes-1995").hex,))
+    registry = Registry(loaded_url, read_only=True)
+    problem = Queries(registry).verify().problem
+    registry.close()
+    assert problem is not None and problem.startswith("the holder names kept for agreement barnes-1995")
+
+
+def test_a_store_from_before_names_were_kept_reads_the_streams_and_keeps_them_from_its_next_entry(loaded_url):
+    reader = FileReader.open(path_of(loaded_url))
+    annex = Queries(reader).annex1("barnes-1995", date(2003, 2, 5))
+    reader.close()
+    with sqlite3.connect(path_of(loaded_url)) as connection:
+        connection.execute("DROP TABLE debtreg_holder_names")
+    reader = FileReader.open(path_of(loaded_url))
+    assert reader.kept_names() == {}
+    assert Queries(reader).annex1("barnes-1995", date(2003, 2, 5)) == annex
+    reader.close()
+    transfer_to_a_new_holder(loaded_url)
+    assert list(kept_rows(loaded_url)) == [stream_id(AGREEMENT, "barnes-1995").hex]
