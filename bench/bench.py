@@ -126,24 +126,36 @@ def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
     return figures
 
 
+def measured(sizes: list[int], what: str, measure: Callable[[int, Path], dict[str, float]]) -> dict[int, dict[str, float]]:
+    """Each size's figures, measured in a scratch directory removed afterwards; ``what`` names a size."""
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in sizes:
+            print(f"measuring {what.format(size)} ...", file=sys.stderr, flush=True)
+            results[size] = measure(size, Path(scratch))
+    return results
+
+
+def print_table(results: dict[int, dict[str, float]], heading: Callable[[int], str]) -> None:
+    """The figures (after the first, the event count) as a Markdown table, a column per size under ``heading``,
+    and the largest over the smallest."""
+    sizes = list(results)
+    print("| figure | " + " | ".join(heading(s) for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} |")
+    print("|---|" + "---|" * (len(sizes) + 1))
+    for name in list(results[sizes[0]])[1:]:
+        cells = [results[s][name] for s in sizes]
+        print(f"| {name} | " + " | ".join(f"{c:,.0f}" if c >= 100 else f"{c:,.2f}" for c in cells)
+              + f" | {cells[-1] / cells[0]:.2f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="journal entries per history, comma-separated")
     parser.add_argument("--queries", type=int, default=21)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    results = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        for size in sizes:
-            print(f"measuring a history of {size:,} entries ...", file=sys.stderr, flush=True)
-            results[size] = measure(size, args.queries, Path(scratch))
-    names = list(results[sizes[0]])
-    print("| figure | " + " | ".join(f"{results[s]['events']:,} events" for s in sizes) + f" | {sizes[-1]:,} / {sizes[0]:,} |")
-    print("|---|" + "---|" * (len(sizes) + 1))
-    for name in names[1:]:
-        cells = [results[s][name] for s in sizes]
-        print(f"| {name} | " + " | ".join(f"{c:,.0f}" if c >= 100 else f"{c:,.2f}" for c in cells)
-              + f" | {cells[-1] / cells[0]:.2f}x |")
+    results = measured(sizes, "a history of {:,} entries", lambda size, scratch: measure(size, args.queries, scratch))
+    print_table(results, lambda size: f"{results[size]['events']:,} events")
     last = results[sizes[-1]]
     print(f"\nload rate / raw batched save rate: {last['load/s'] / last['raw save/s']:.2f}"
           f" (save phase alone: {last['save/s'] / last['raw save/s']:.2f})")

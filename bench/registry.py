@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import history  # noqa: E402 - beside this file
 from adapters import journal  # noqa: E402
 from adapters.identity import Signer  # noqa: E402
 from adapters.registry import Registry  # noqa: E402
-from bench import fresh, raw_scan_and_hash  # noqa: E402
+from bench import fresh, measured, print_table, raw_scan_and_hash  # noqa: E402
 
 AS_OF = "2019-12-15"
 
@@ -65,18 +64,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=30, help="journal entries per agreement")
     args = parser.parse_args()
     sizes = [int(size) for size in args.agreements.split(",")]
-    results = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        for size in sizes:
-            print(f"measuring a registry of {size:,} agreements ...", file=sys.stderr, flush=True)
-            results[size] = measure(size, args.entries, Path(scratch))
-    print("| figure | " + " | ".join(f"{s:,} agreements ({results[s]['events']:,} events)" for s in sizes)
-          + f" | {sizes[-1]:,} / {sizes[0]:,} |")
-    print("|---|" + "---|" * (len(sizes) + 1))
-    for name in list(results[sizes[0]])[1:]:
-        cells = [results[s][name] for s in sizes]
-        print(f"| {name} | " + " | ".join(f"{c:,.0f}" if c >= 100 else f"{c:,.2f}" for c in cells)
-              + f" | {cells[-1] / cells[0]:.1f}x |")
+    results = measured(sizes, "a registry of {:,} agreements", lambda size, scratch: measure(size, args.entries, scratch))
+    print_table(results, lambda size: f"{size:,} agreements ({results[size]['events']:,} events)")
 
 
 if __name__ == "__main__":
