@@ -26,7 +26,6 @@ from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
 from domain.values import AgreementTerms, shown_inline, unshown
-from projections.history import HistoryLine
 from projections.record import Footnotes
 from projections.register import (
     Annex1,
@@ -44,6 +43,7 @@ if TYPE_CHECKING:  # each view imports the projection it reads when it runs: a c
     from adapters.registry import Registry
     from projections.amendments import AmendmentStatus, Consents
     from projections.guaranties import Guaranties
+    from projections.history import HistoryLine
     from projections.holders import Holders
     from projections.payments import Accrued, Schedule, Status
     from projections.text import Redline, Text
