@@ -38,8 +38,8 @@ class Row(NamedTuple):
 class FileReader(Reading):
     """The registry in an SQLite file, read-only, for views."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: sqlite3.Connection, tables: set[str]) -> None:
+        self.connection, self.tables = connection, tables
         self.mapper = event_mapper()
         self._streams: dict[UUID, Stream | None] = {}
         self._identities: list[IdentityRecord] | None = None
@@ -54,7 +54,7 @@ class FileReader(Reading):
             connection.close()
             return None
         connection.execute("BEGIN")  # every read below sees one snapshot of the file
-        reader = cls(connection)
+        reader = cls(connection, tables)
         if not reader.listed():
             reader.close()
             return None
@@ -80,8 +80,7 @@ class FileReader(Reading):
         return self._streams[found_id]
 
     def kept_names(self) -> dict[str, KeptNames]:
-        tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if f"{TABLES}_holder_names" not in tables:
+        if f"{TABLES}_holder_names" not in self.tables:
             return {}
         rows = self.connection.execute(f"SELECT stream, version, names FROM {TABLES}_holder_names")
         sizes = self.connection.execute(f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream")
