@@ -398,7 +398,7 @@ def test_recording_on_a_store_without_identities_says_how_to_start(sqlite_url):
     assert result.returncode == 1 and "no identities yet" in result.stderr and "debtreg identity init NAME" in result.stderr
 
 
-def test_recording_or_managing_identities_on_a_store_that_does_not_exist_is_refused_and_makes_no_file(tmp_path):
+def test_recording_on_a_store_that_does_not_exist_or_a_directory_is_refused_and_makes_no_file(tmp_path):
     missing = tmp_path / "typo.sqlite"
     for args in (["transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder",
                   "--amount", "100,000"],
@@ -408,5 +408,8 @@ def test_recording_or_managing_identities_on_a_store_that_does_not_exist_is_refu
         assert result.returncode == 1, args
         assert f"there is no store at {missing}: load journals into it first" in result.stderr, args
         assert not missing.exists() and not (tmp_path / "tom.key").exists(), args
+    for args in (["annex1", "barnes-1995", "--as-of", "2003-02-05"], ["load", str(FIXTURES)]):
+        directory = debtreg(*args, db=str(tmp_path), check=False)
+        assert directory.returncode == 1 and f"{tmp_path} is a directory, not a store: give --db the store's file" in directory.stderr
     made = debtreg("identity", "init", "First Administrator", "--key-file", str(tmp_path / "admin.key"), db=str(missing))
     assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"
