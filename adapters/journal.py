@@ -159,10 +159,11 @@ def in_dependency_order(journals: Sequence[Journal]) -> list[Journal]:
 
 def stage_journals(registry: Registry, journals: Sequence[Journal]) -> list[Staged]:
     """Check every entry of every journal, in order, without recording anything."""
-    workspace = Workspace()
+    ordered = in_dependency_order(journals)
+    workspace = Workspace(requests=registry.ledger.request_streams([f"{j.id}/{e.id}" for j in ordered for e in j.content.entry]))
     staged: list[Staged] = []
     latest: dict[object, int] = {}  # each stream's latest staged command, by the stream's id
-    for journal in in_dependency_order(journals):
+    for journal in ordered:
         for index, entry in enumerate(journal.content.entry):
             request = Request(f"{journal.id}/{entry.id}", entry.fingerprint(), journal.where(index))
             key = entry.stream_key(journal.content.journal.key)

@@ -210,10 +210,19 @@ class Ledger:
         return fresh_names(rows, dict(sizes))
 
     def request_stream(self, request: str) -> str | None:
+        return self.request_streams([request]).get(request)
+
+    def request_streams(self, requests: Sequence[str]) -> dict[str, str]:
+        """The streams (hex ids) that claimed any of ``requests`` already: a load asks for all its entries at once."""
         if not self.present:
-            return None
+            return {}
+        found: dict[str, str] = {}
         with self.engine.connect() as connection:
-            return connection.execute(select(self.requests.c.stream).where(self.requests.c.request == request)).scalar()
+            for start in range(0, len(requests), PAGE):
+                chunk = requests[start:start + PAGE]
+                found.update(connection.execute(select(self.requests.c.request, self.requests.c.stream)
+                                                .where(self.requests.c.request.in_(chunk))).all())
+        return found
 
     def store_time(self) -> datetime:
         """Recorded time from the store, never a workstation's clock: PostgreSQL's clock; for an SQLite file, the

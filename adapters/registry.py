@@ -100,6 +100,9 @@ class Workspace:
     streams: dict[UUID, Stream] = field(default_factory=dict)
     listed: list[tuple[str, str]] | None = None
     now: datetime | None = None
+    requests: dict[str, str] | None = None  # request ids claimed already and their streams, read once for a load
+    names: dict[UUID, Stream | tuple[str, ...]] | None = None  # the holders on the registry, as first read
+    directory: tuple[tuple, Directory] | None = None  # the directory last made, and what it was made of
 
 
 class Registry(Application, Reading):
@@ -229,8 +232,20 @@ class Registry(Application, Reading):
         return found
 
     def directory(self, workspace: Workspace | None = None) -> Directory:
-        """Every holder on the registry (see ``Reading.directory``), with the streams staged in ``workspace``."""
+        """Every holder on the registry (see ``Reading.directory``), with the streams staged in ``workspace``:
+        the registry's are read once for all the commands staged together, and the directory is made again only
+        when a staged command changed the names it is made of."""
         workspace = workspace or Workspace()
+        if workspace.names is None:
+            workspace.names = self._names_on_registry(workspace)
+        found = {**workspace.names, **workspace.streams}
+        made_of = tuple(map(_names_given, found.values()))
+        if workspace.directory is None or workspace.directory[0] != made_of:
+            workspace.directory = (made_of, directory_of(found.values()))
+        return workspace.directory[1]
+
+    def _names_on_registry(self, workspace: Workspace) -> dict[UUID, Stream | tuple[str, ...]]:
+        """Every agreement and holder on the registry: a stream, or an agreement's names as kept beside its events."""
         if workspace.listed is None:
             workspace.listed = self.listed()
         streams = {stream_id(kind, key): (kind, key) for kind, key in workspace.listed if kind in (AGREEMENT, HOLDER)}
@@ -244,8 +259,7 @@ class Registry(Application, Reading):
             found = {sid: self._kept.get(sid.hex) if names is None else names for sid, names in found.items()}
         found = {sid: self.stream(*streams[sid]) if names is None else names for sid, names in found.items()}
         self._names_seen = seen
-        found.update(workspace.streams)
-        return directory_of(found.values())
+        return found
 
     def _at_hand(self, sid: UUID, workspace: Workspace, changed: set[str]) -> Stream | tuple[str, ...] | None:
         """A stream staged in the workspace; else as this process last read it, or its names as last kept, if
@@ -341,7 +355,8 @@ class Registry(Application, Reading):
             if earlier:
                 return Staged(command, provenance, stream, earlier=earlier)
         if provenance.entry is not None:
-            owner = self.ledger.request_stream(provenance.entry)
+            claimed = workspace.requests
+            owner = claimed.get(provenance.entry) if claimed is not None else self.ledger.request_stream(provenance.entry)
             if owner is not None and owner != stream_id(command.stream_kind, command.key).hex:
                 raise ConflictingEntry(f"request id {provenance.entry!r} was used already, for another stream;"
                                        " request ids are unique across the registry: give another")
@@ -399,6 +414,15 @@ class Registry(Application, Reading):
                 return None
             workspace.streams[found_id] = found
         return workspace.streams[found_id]
+
+
+def _names_given(source: Stream | tuple[str, ...] | None) -> object:
+    """What a source gives a directory (see ``adapters.reading.directory_of``): equal for equal directories."""
+    if source is None or isinstance(source, tuple):
+        return source
+    if source.kind == AGREEMENT:
+        return source.kind, source.withdrawn or source.holder_names
+    return source.kind, source.key, source.version
 
 
 def by_entry(recordings: Sequence[Any]) -> list[list]:

@@ -144,6 +144,21 @@ def test_the_same_entry_id_with_other_content_is_refused(loaded, tmp_path):
     assert stored(loaded) == before
 
 
+def test_an_entry_id_another_agreement_recorded_under_is_refused_in_a_load_and_in_a_command(loaded, tmp_path):
+    """Request ids are unique across the registry: a load reads those its entries would claim in one query, a
+    single command asks for its own; both refuse the same way."""
+    load(loaded, [journal(tmp_path, HEADER + TRANSFER)])
+    elsewhere = journal(tmp_path, HEADER.replace('"barnes-1995"', '"novascotia-1999"') + TRANSFER.replace(
+        "Lincoln Investment Management, Inc.", "The Prudential Insurance Company of America"), "elsewhere.toml")
+    before = stored(loaded)
+    with pytest.raises(ConflictingEntry, match="request id 'test/t1' was used already, for another stream"):
+        load(loaded, [elsewhere])
+    entry = read_journal(elsewhere).content.entry[0]
+    with pytest.raises(ConflictingEntry, match="request id 'test/t1' was used already, for another stream"):
+        loaded.record("novascotia-1999", entry, request_id="test/t1")
+    assert stored(loaded) == before
+
+
 def test_entries_for_an_agreement_not_on_the_registry_are_refused(registry, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER)
     with pytest.raises(UnknownAgreement, match="no agreement 'barnes-1995'"):
