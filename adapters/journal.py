@@ -88,6 +88,10 @@ class Journal:
     def entry_lines(self) -> list[int]:
         return _entry_lines(self.text)
 
+    def request_id(self, entry: Entry) -> str:
+        """The request id an entry is recorded under, once across the registry: "journal/entry"."""
+        return f"{self.id}/{entry.id}"
+
     def line_of(self, index: int) -> int:
         return self.entry_lines[index]
 
@@ -160,12 +164,12 @@ def in_dependency_order(journals: Sequence[Journal]) -> list[Journal]:
 def stage_journals(registry: Registry, journals: Sequence[Journal]) -> list[Staged]:
     """Check every entry of every journal, in order, without recording anything."""
     ordered = in_dependency_order(journals)
-    workspace = Workspace(requests=registry.ledger.request_streams([f"{j.id}/{e.id}" for j in ordered for e in j.content.entry]))
+    workspace = Workspace(requests=registry.ledger.request_streams([j.request_id(e) for j in ordered for e in j.content.entry]))
     staged: list[Staged] = []
     latest: dict[object, int] = {}  # each stream's latest staged command, by the stream's id
     for journal in ordered:
         for index, entry in enumerate(journal.content.entry):
-            request = Request(f"{journal.id}/{entry.id}", entry.fingerprint(), journal.where(index))
+            request = Request(journal.request_id(entry), entry.fingerprint(), journal.where(index))
             key = entry.stream_key(journal.content.journal.key)
             assert key is not None
             try:

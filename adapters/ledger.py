@@ -206,8 +206,8 @@ class Ledger:
             return {}
         with snapshot(self.engine) as connection:
             rows = connection.execute(select(self.names.c.stream, self.names.c.version, self.names.c.names)).all()
-            sizes = connection.execute(select(self.heads.c.stream, func.max(self.heads.c.size)).group_by(self.heads.c.stream)).all()
-        return fresh_names(rows, dict(sizes))
+            latest = self.latest_heads(connection)
+        return fresh_names(rows, {stream: head.size for stream, head in latest.items()})
 
     def request_stream(self, request: str) -> str | None:
         return self.request_streams([request]).get(request)

@@ -31,12 +31,14 @@ def database_url(given: str | None = None) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     if "://" not in url:
-        return f"sqlite:///{url}"
+        url = f"sqlite:///{url}"
     if not url.startswith(SUPPORTED):
         raise UnsupportedStore(
             f"{shown_url(url)} is not a store debtreg keeps: give an SQLite file (sqlite:///debtreg.sqlite, or a path)"
             " or a PostgreSQL URL (postgresql://user@host:5432/db)"
         )
+    if (path := sqlite_file(url)) is not None and path.is_dir():
+        raise UnsupportedStore(f"{path} is a directory, not a store: give --db the store's file (e.g. {path / 'debtreg.sqlite'})")
     return url
 
 

@@ -225,9 +225,7 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     url = ctx.obj.db or ""
     try:
         url = database_url(ctx.obj.db)
-        if (path := sqlite_file(url)) is not None and path.is_dir():
-            raise NoStore(f"{path} is a directory, not a store: give --db the store's file (e.g. {path / 'debtreg.sqlite'})")
-        if view and path is not None and path.is_file():
+        if view and (path := sqlite_file(url)) is not None and path.is_file():
             from adapters.reader import FileReader
 
             registry = FileReader.open(path)
