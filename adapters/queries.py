@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from adapters.lazy import lazy
 from adapters.moments import KnownAt
 from adapters.reading import Reading
 from domain.calendar import BusinessCalendar
@@ -38,7 +39,12 @@ from projections.register import (
     terms_on_file,
 )
 
-if TYPE_CHECKING:  # each view imports the projection it reads when it runs: a command line view loads its own alone
+# each view imports the projection it reads when it runs: a command line view loads its own alone
+amendment_views, guaranty_views, history_views = lazy("projections.amendments"), lazy("projections.guaranties"), lazy("projections.history")
+holder_views, payments, texts = lazy("projections.holders"), lazy("projections.payments"), lazy("projections.text")
+decisions = lazy("domain.decide")
+
+if TYPE_CHECKING:
     from adapters.audit import Digest
     from adapters.registry import Registry
     from projections.amendments import AmendmentStatus, Consents
@@ -165,8 +171,6 @@ class Queries:
 
     def holders(self, as_of: date, known_at: KnownAt = None) -> Holders:
         """Each holder's positions in every agreement on the registry as of a date (recorded by then)."""
-        from projections.holders import holders_as_of
-
         then = self._moment(known_at)
         registers, cited, first = [], Footnotes(), None
         for kind, key in self.registry.listed():
@@ -182,7 +186,7 @@ class Queries:
                 f"no agreement on the registry was recorded by {_utc(then)}; the first was recorded at {_utc(first)}:"
                 " ask for a time on or after that"
             )
-        return holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
+        return holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
 
     def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
         return outstanding_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
@@ -202,8 +206,6 @@ class Queries:
     ) -> list[HistoryLine]:
         """The history of any stream (an agreement, a guaranty, an instrument, a holder), filtered by effective
         date, kind of event, and holder (by any name it is known by)."""
-        from projections.history import HistoryFilter, history
-
         then = self._moment(known_at)
         stream = self.registry.named(key)
         _require_recorded(stream, then)
@@ -213,20 +215,18 @@ class Queries:
             if found is None:
                 raise UnknownHolder(f"{holder!r} is not a holder on the registry; `debtreg holders --as-of DATE` lists them")
             names = tuple(found.known_as())
-        return history(key, stream.events, then, HistoryFilter(since, until, tuple(kinds), names))
+        return history_views.history(key, stream.events, then, history_views.HistoryFilter(since, until, tuple(kinds), names))
 
     def event(self, ref: str) -> EventDetail:
         """One event in full: every field, its evidence and assumptions, and a make-whole calculation recorded with it."""
-        from projections.history import event_fields, history
-
         key, _, position = ref.rpartition(":")
         if not key or not position.isdigit():
             raise InvalidCommand(f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
         stream = self.registry.named(key)
         if not 1 <= int(position) <= stream.version:
             raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {stream.version})")
-        [line] = [h for h in history(key, stream.events) if h.event == ref]
-        line = replace(line, fields=event_fields(line.recorded, whole=True))
+        [line] = [h for h in history_views.history(key, stream.events) if h.event == ref]
+        line = replace(line, fields=history_views.event_fields(line.recorded, whole=True))
         quote = getattr(line.recorded, "makewhole", None)
         sections = _terms(stream.timeline).sections if stream.kind == AGREEMENT and not stream.withdrawn else {}
         return EventDetail(line, MakewholeNotice(sections, key, quote) if quote is not None else None)
@@ -236,73 +236,53 @@ class Queries:
     def schedule(
         self, key: str, as_of: date, series: str | None = None, known_at: KnownAt = None
     ) -> Schedule:
-        from projections.payments import schedule_as_of
-
         timeline = self._timeline(key, self._moment(known_at))
         chosen = series_key(_terms(timeline), series) if series else None
-        return schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
+        return payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
 
     def status(self, key: str, as_of: date, known_at: KnownAt = None) -> Status:
-        from projections.payments import status_as_of
-
         timeline = self._timeline(key, self._moment(known_at))
-        return status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
+        return payments.status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
 
     def accrued(self, key: str, as_of: date, known_at: KnownAt = None) -> Accrued:
-        from projections.payments import accrued_as_of
-
-        return accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
+        return payments.accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
 
     def makewhole(
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
     ) -> MakewholeNotice:
         """What an optional prepayment would cost, step by step; records nothing."""
-        from domain.decide import quote_makewhole
-
         stream = self.registry.agreement(key)
         terms = _terms(stream.timeline)
-        return MakewholeNotice(terms.sections, key, quote_makewhole(stream, on, amount, tuple(curve), series))
+        return MakewholeNotice(terms.sections, key, decisions.quote_makewhole(stream, on, amount, tuple(curve), series))
 
     # ------------------------------------------------------------- documents
 
     def text(self, key: str, as_of: date, section: str | None = None, known_at: KnownAt = None) -> Text:
-        from projections import amendments as amendment_views
-        from projections.text import text_as_of
-
         then = self._moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
-        return text_as_of(key, streams[f"agreement/{key}"], as_of, states, then).read(section)
+        return texts.text_as_of(key, streams[f"agreement/{key}"], as_of, states, then).read(section)
 
     def redline(
         self, key: str, start: date, end: date, section: str | None = None, known_at: KnownAt = None
     ) -> Redline:
-        from projections import amendments as amendment_views
-        from projections.text import redline, text_as_of
-
         then = self._moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
         events = streams[f"agreement/{key}"]
-        return redline(text_as_of(key, events, start, states, then), text_as_of(key, events, end, states, then), section)
+        return texts.redline(texts.text_as_of(key, events, start, states, then), texts.text_as_of(key, events, end, states, then), section)
 
     def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
-        from projections import amendments as amendment_views
-
         then = self._moment(known_at)
         return amendment_views.amendments(key, self._streams(key, then), then)
 
     def consents(self, key: str, amendment: int, known_at: KnownAt = None) -> Consents:
-        from projections import amendments as amendment_views
-
         then = self._moment(known_at)
         return amendment_views.consents(key, amendment, self._streams(key, then), then)
 
     def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:
-        from projections.guaranties import guaranties_as_of
-
         then = self._moment(known_at)
-        return guaranties_as_of(key, self._streams(key, then), as_of, then)
+        return guaranty_views.guaranties_as_of(key, self._streams(key, then), as_of, then)
 
     # ----------------------------------------------------------------- audit
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from adapters.encoding import to_json
+from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
 from adapters.moments import known_at, parsed_date
 from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
@@ -187,23 +188,6 @@ def main(
     _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     ctx.obj = Settings(db=db, identity=identity)
-
-
-class _Lazy:
-    """A module imported when first used: the command line loads the store's libraries only for a command
-    that needs them, so --help and a refusal of bad options are quick."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attribute: str) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(self._name), attribute)
-
-
-def lazy(name: str) -> Any:
-    return _Lazy(name)
 
 
 class NoStore(RegistryError):
