@@ -253,7 +253,7 @@ def _transfer(command: TransferNotes, stream: Stream, draft: Draft) -> None:
 def _cancel(command: CancelNote, stream: Stream, draft: Draft) -> None:
     """A note the Company acquired, cancelled and never reissued (Section 7.12)."""
     state = _register_on(stream, command.effective_on)
-    held = state.notes.get(command.note)
+    held = state.note(command.note)
     draft.add(Agreement.NoteCancelled, note=command.note, acquired_from=held.holder if held else "nobody")
 
 

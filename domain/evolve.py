@@ -33,6 +33,7 @@ from domain.state import (
     AccelerationOnFile,
     AgreementState,
     AmendmentOnFile,
+    Basis,
     Coupon,
     DefaultOnFile,
     GuarantyState,
@@ -118,7 +119,7 @@ def _issue(state: AgreementState, event: Agreement.NotesIssued) -> None:
         rules.check_within_principal(series, amount, state.section("issue"))
         rules.check_issued_at_closing(series, series.terms.closing_on or state.terms.closing_on, on, state.section("closing"))
         rules.check_issued_in_full(series, amount, state.section("issue"))
-    _add_notes(state, event.notes, origin="issued", dated=on, basis=(event.originator_version,))
+    _add_notes(state, event.notes, origin="issued", dated=on, basis=Basis(event))
     for key, amount in totals.items():
         series = state.series[key]
         series.movements.append(Movement(event.originator_version, on, "issued", amount))
@@ -136,7 +137,7 @@ def _open_register(state: AgreementState, event: Agreement.RegisterOpened) -> No
     totals = _by_series(event.notes)
     for key in totals:
         rules.check_register_not_started(state.series_state(key), on)
-    _add_notes(state, event.notes, origin="opening register", dated=None, basis=(event.originator_version,))
+    _add_notes(state, event.notes, origin="opening register", dated=None, basis=Basis(event))
     for key, amount in totals.items():
         series = state.series[key]
         series.movements.append(Movement(event.originator_version, on, "opened", amount))
@@ -164,7 +165,7 @@ def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
     dated = state.last_coupon(note.series, on) if series.coupon_dates is not None else None
     _add_notes(
         state, event.issued, origin=f"exchange of No. {note.number}", dated=dated,
-        basis=(*note.basis, event.originator_version),
+        basis=note.basis.then(event),
     )
     _carry_acceleration(state, note.number, [c.number for c in event.issued])
 
@@ -195,7 +196,7 @@ def _attest(state: AgreementState, event: Agreement.RegisterAttested) -> None:
     state.attested_order = tuple(dict.fromkeys(h.holder for h in event.holdings))
     state.attested = (event.effective_on, event.originator_version)
     for note in state.live():
-        state.put(replace(note, basis=(event.originator_version,)))
+        state.put(replace(note, basis=Basis(event)))
 
 
 def _set_horizon(state: AgreementState, event: Agreement.RecordHorizonSet) -> None:
@@ -234,7 +235,7 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
         raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
     expected = state.interest_with_prepayment(key, amount, on)
     rules.check_prepayment_interest(expected, event.interest, amount, on, section)
-    _allocate(state, key, amount, event.allocations, on, event.originator_version)
+    _allocate(state, key, amount, event.allocations, on, event)
     series.movements.append(Movement(event.originator_version, on, f"{kind} prepayment", amount))
     _close_if_paid_off(state, series, on)
 
@@ -271,7 +272,7 @@ def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> 
     rules.check_at_maturity(series, on, state.section("maturity"), min(accelerated, default=None))
     rules.check_pays_in_full({note.number: note.principal for note in state.live(key)}, event.allocations, key)
     for allocation in event.allocations:
-        note = state.notes[allocation.note]
+        note = state.live_notes[allocation.note]
         state.put(replace(note, principal=note.principal - allocation.amount, status=PAID, closed_on=on))
     for number in [n for n, (s, _) in state.deemed.items() if s == key]:
         del state.deemed[number]
@@ -283,7 +284,7 @@ def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> 
 
 
 def _allocate(
-    state: AgreementState, key: str, amount: Decimal, allocations: Iterable[Allocation], on: date, ref: int
+    state: AgreementState, key: str, amount: Decimal, allocations: Iterable[Allocation], on: date, by: Event
 ) -> None:
     """A partial payment of principal, among the notes pro rata; reacquired notes take theirs without cash."""
     allocations = tuple(allocations)
@@ -300,10 +301,10 @@ def _allocate(
             series, left = state.deemed[allocation.note]
             state.deemed[allocation.note] = (series, left - allocation.amount)
             continue
-        note = state.notes[allocation.note]
+        note = state.live_notes[allocation.note]
         principal = note.principal - allocation.amount
         closed = {"status": PAID, "closed_on": on} if principal == 0 else {}
-        state.put(replace(note, principal=principal, basis=(*note.basis, ref), **closed))
+        state.put(replace(note, principal=principal, basis=note.basis.then(by), **closed))
 
 
 def _close_if_paid_off(state: AgreementState, series: SeriesState, on: date) -> None:
@@ -388,7 +389,7 @@ def _replace_note(state: AgreementState, event: Agreement.NoteReplaced) -> None:
     state.put(replace(note, status=REPLACED, closed_on=on))
     paid = [c.due_on for c in state.series[note.series].coupons.values() if c.paid_ref is not None and c.due_on <= on]
     _add_notes(state, (event.issued,), origin=f"replacement of No. {note.number}", dated=max(paid, default=note.dated),
-               basis=(*note.basis, event.originator_version))
+               basis=note.basis.then(event))
     _carry_acceleration(state, note.number, [event.issued.number])
 
 
@@ -471,7 +472,7 @@ def _add_notes(
     *,
     origin: str,
     dated: date | None,
-    basis: tuple[int, ...],
+    basis: Basis,
 ) -> None:
     for certificate in certificates:
         rules.check_new_certificate(state, certificate.number, certificate.principal)

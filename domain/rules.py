@@ -247,7 +247,7 @@ def check_register_not_started(series: SeriesState, on: date) -> None:
 
 def check_new_certificate(state: AgreementState, number: int, principal: Decimal) -> None:
     """Note numbers are never reused, and every note has a principal."""
-    if number in state.notes:
+    if state.note(number) is not None:
         raise InvalidCommand(f"note number {number} is already used; numbers are never reused")
     if principal <= 0:
         raise InvalidCommand(f"note No. {number} must have a positive principal")
@@ -273,7 +273,7 @@ def require_outstanding(state: AgreementState, series: str, on: date) -> SeriesS
 
 def require_live_note(state: AgreementState, number: int, on: date) -> Note:
     """A note acted on is on the register and outstanding on the date."""
-    note = state.notes.get(number)
+    note = state.note(number)
     if note is None:
         raise UnknownNote(f"there is no note No. {number} on the register on {on}")
     if number not in state.live_notes:

@@ -5,14 +5,18 @@ due) and its documents (text, amendments, consents) after the events folded so
 far; ``GuarantyState`` and ``InstrumentState`` the same for the other streams.
 The states answer questions (who holds what, what is owed); only ``evolve``
 changes them. Notes and payment records are frozen and replaced when they
-change, so ``copy()`` is shallow and cheap.
+change, so ``copy()`` is shallow; notes off the register never change again and
+are shared by the states folded one from another (``ClosedNotes``), so a copy
+costs the notes outstanding, not every note ever issued.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from domain.calendar import BusinessCalendar
 from domain.errors import UnknownSeries
@@ -21,8 +25,12 @@ from domain.makewhole import MakewholeQuote
 from domain.money import ZERO
 from domain.rules import pro_rata
 from domain.schedule import coupon_dates, interest_date_on_or_before, interest_for, require_day_count
+from domain.shared import Shared
 from domain.text import Provision
 from domain.values import AgreementTerms, GuarantyTerms, InstrumentTerms, ScheduledPayment, SeriesTerms
+
+if TYPE_CHECKING:
+    from domain.events import Event
 
 OUTSTANDING = "outstanding"
 SURRENDERED = "surrendered"
@@ -32,6 +40,48 @@ REPLACED = "replaced"
 
 REQUIRED = "required"
 OPTIONAL = "optional"
+
+
+class Basis:
+    """The events a note's holder and principal rest on (recording positions), oldest first.
+
+    A note issued in exchange for another rests on what its predecessor rested on and one event more: the
+    basis links to the one before instead of copying it, so a note transferred n times costs one link per
+    transfer, not n copies of a growing list (which made memory grow with the square of the history).
+    ``assumed`` keeps the few among them that rest on assumptions, all a view cites (``Footnotes.cite``), so
+    citing a note does not walk its history either.
+    """
+
+    __slots__ = ("_before", "_ref", "_length", "assumed")
+
+    def __init__(self, event: Event, before: Basis | None = None) -> None:
+        self._before, self._ref = before, event.originator_version
+        self._length = 1 + (len(before) if before is not None else 0)
+        self.assumed: tuple[int, ...] = before.assumed if before is not None else ()
+        if event.provenance.assumptions:
+            self.assumed = (*self.assumed, event.originator_version)
+
+    def then(self, event: Event) -> Basis:
+        return Basis(event, self)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[int]:
+        refs, link = [], self
+        while link is not None:
+            refs.append(link._ref)
+            link = link._before
+        return reversed(refs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Basis) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Basis{tuple(self)}"
 
 
 @dataclass(frozen=True)
@@ -46,9 +96,58 @@ class Note:
     account: str | None
     dated: date | None
     origin: str
+    basis: Basis  # the events its holder and principal rest on
     status: str = OUTSTANDING
     closed_on: date | None = None
-    basis: tuple[int, ...] = ()  # the events its holder and principal rest on (recording positions)
+
+
+class ClosedNotes(Shared):
+    """Notes taken off the register (surrendered, paid, cancelled, replaced), which never change again.
+
+    The states folded one from another share one (see ``Shared``), each seeing the notes it closed itself or
+    inherited: the first ``n`` closed. A state forked from an earlier one (a view as of a date, a backdated
+    entry) starts a layer on top of the notes it sees rather than copying them; a chain of layers deeper
+    than ``MAX_DEPTH`` is flattened into one.
+    """
+
+    MAX_DEPTH = 8
+
+    def __init__(self, below: ClosedNotes | None = None, seen_below: int = 0) -> None:
+        super().__init__()
+        self._below, self._seen_below = below, seen_below
+        self._depth = below._depth + 1 if below is not None else 0
+        self._own: dict[int, tuple[int, Note]] = {}  # number: (order closed, note)
+        self._size = seen_below
+
+    def size(self) -> int:
+        return self._size
+
+    def upto(self, n: int) -> ClosedNotes:
+        if self._depth < self.MAX_DEPTH:
+            return ClosedNotes(self, n)
+        flat = ClosedNotes()
+        flat.add([note for _, note in sorted(self._seen(n))])
+        return flat
+
+    def add(self, new: Sequence[Note]) -> None:
+        for note in new:
+            self._own[note.number] = (self._size, note)
+            self._size += 1
+
+    def get(self, number: int, n: int) -> Note | None:
+        """Note No. ``number`` if it is among the first ``n`` closed."""
+        layer: ClosedNotes | None = self
+        while layer is not None:
+            found = layer._own.get(number)
+            if found is not None and found[0] < n:
+                return found[1]
+            n = min(n, layer._seen_below)
+            layer = layer._below
+        return None
+
+    def _seen(self, n: int) -> list[tuple[int, Note]]:
+        below = self._below._seen(min(n, self._seen_below)) if self._below is not None else []
+        return below + [found for found in self._own.values() if found[0] < n]
 
 
 @dataclass(frozen=True)
@@ -172,8 +271,9 @@ class AgreementState:
 
     def __init__(self, terms: AgreementTerms, on: date) -> None:
         self.terms = terms
-        self.notes: dict[int, Note] = {}
         self.live_notes: dict[int, Note] = {}
+        self.closed_notes = ClosedNotes()
+        self.closed_count = 0  # how many of ``closed_notes`` this state sees
         self.holder_order: dict[str, None] = {}  # holders in the order they came on the register
         self.deemed: dict[int, tuple[str, Decimal]] = {}
         self.series: dict[str, SeriesState] = {s.key: SeriesState(terms=s) for s in terms.series}
@@ -194,7 +294,6 @@ class AgreementState:
     def copy(self) -> AgreementState:
         twin = object.__new__(AgreementState)
         twin.__dict__.update(self.__dict__)
-        twin.notes = dict(self.notes)
         twin.live_notes = dict(self.live_notes)
         twin.holder_order = dict(self.holder_order)
         twin.deemed = dict(self.deemed)
@@ -210,13 +309,20 @@ class AgreementState:
     # ------------------------------------------------------------------ notes
 
     def put(self, note: Note) -> None:
-        """A note added or changed: live while outstanding, on the register for good."""
-        self.notes[note.number] = note
+        """A note added or changed: live while outstanding, then closed for good (a note is closed once)."""
         if note.status == OUTSTANDING:
             self.live_notes[note.number] = note
             self.holder_order.setdefault(note.holder)
-        else:
-            self.live_notes.pop(note.number, None)
+            return
+        if self.live_notes.pop(note.number, None) is None:
+            raise AssertionError(f"note No. {note.number} closed but not outstanding: evolve closes live notes only")
+        self.closed_notes = self.closed_notes.extended(self.closed_count, [note])
+        self.closed_count += 1
+
+    def note(self, number: int) -> Note | None:
+        """Note No. ``number`` as it stands, outstanding or closed; ``None`` if it was never on the register."""
+        found = self.live_notes.get(number)
+        return found if found is not None else self.closed_notes.get(number, self.closed_count)
 
     def live(self, series: str | None = None) -> list[Note]:
         """Outstanding notes in note-number order."""

@@ -15,8 +15,9 @@ from uuid import UUID
 
 from domain.errors import ConflictingEntry, UnknownAgreement
 from domain.events import CREATIONS, Event, stream_id
+from domain.shared import Shared
 from domain.state import State
-from domain.timeline import Shared, Timeline, in_force
+from domain.timeline import Timeline, in_force
 
 
 @dataclass(frozen=True)

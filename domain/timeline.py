@@ -15,16 +15,16 @@ refused; if the step that breaks is an existing event, the refusal says which
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Self, TypeVar
+from typing import TypeVar
 
 from domain.errors import BackdatingConflict, RegistryError
 from domain.events import Agreement, Event
 from domain.evolve import advance, evolve
+from domain.shared import Shared
 from domain.state import AgreementState, State
 
 
@@ -62,37 +62,12 @@ def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
 
 
 _T = TypeVar("_T")
-CHECKPOINTS = 32  # states a timeline keeps along business time, at most (and at least every MIN_SPACING events)
+# States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
+# outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
+# backdated entry folds at most MIN_SPACING events from the checkpoint before its date.
+CHECKPOINTS = 1024
 MIN_SPACING = 256
 RECENT = 8  # and among its latest RECENT * MIN_SPACING events, one every MIN_SPACING: where backdated entries land
-
-
-class Shared:
-    """Something append-only that the values extended one from another share, each seeing its first ``n``
-    items: a value extended at the end appends to it when it is the longest view of it, so recording an entry
-    copies nothing of the history; if another value was extended from the same one first, it copies its own
-    part (``upto``) and appends to that."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def size(self) -> int:
-        raise NotImplementedError
-
-    def upto(self, n: int) -> Self:
-        raise NotImplementedError
-
-    def add(self, new: Sequence) -> None:
-        raise NotImplementedError
-
-    def extended(self, n: int, new: Sequence) -> Self:
-        with self._lock:
-            if self.size() == n:
-                self.add(new)
-                return self
-        fork = self.upto(n)
-        fork.add(new)
-        return fork
 
 
 class _Tail(Shared):
@@ -256,8 +231,9 @@ class Timeline:
                 state = evolve(state, event)
             except RegistryError as error:
                 raise _Broken(event, error) from error
-        for at in [at for at in self._checkpoints if not self._keeps(at, spacing)]:
-            del self._checkpoints[at]  # the timeline grew: fewer far back
+        if spacing > MIN_SPACING:  # the timeline grew past CHECKPOINTS: fewer far back
+            for at in [at for at in self._checkpoints if not self._keeps(at, spacing)]:
+                del self._checkpoints[at]
         return state
 
     def _keeps(self, position: int, spacing: int) -> bool:

@@ -260,7 +260,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
         paid = found.coupons[since].paid_ref if since in found.coupons else None  # accrual from it assumes it was paid
         lines.append(Accrual(note.number, note.series, note.holder, note.principal, since,
                              days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of),
-                             cited.cite(key, [*note.basis, *([paid] if paid else [])])))
+                             cited.cite(key, [*note.basis.assumed, *([paid] if paid else [])])))
     holders: dict[str, list[Accrual]] = {}
     for line in lines:
         holders.setdefault(line.holder, []).append(line)

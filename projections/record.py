@@ -112,7 +112,7 @@ class Footnotes:
     def cite(self, key: str, refs: Iterable[int]) -> tuple[str, ...]:
         """The numbers of the assumptions the events ``refs`` of stream ``key`` rest on."""
         cited: list[str] = []
-        for ref in sorted(set(refs)):
+        for ref in sorted({ref for ref in refs if (key, ref) in self._assumed}):
             for assumption in self._assumed.get((key, ref), ()):
                 found = self._numbered.get((key, ref, assumption))
                 if found is None:

@@ -132,7 +132,7 @@ def register_as_of(
     notes_cited = (cited or Footnotes()).add_timeline(key, timeline)
     notes = tuple(
         NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin,
-                 notes_cited.cite(key, n.basis))
+                 notes_cited.cite(key, n.basis.assumed))
         for n in state.live()
     )
     holders = tuple(

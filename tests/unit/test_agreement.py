@@ -54,8 +54,8 @@ def test_a_partial_transfer_surrenders_the_note_and_issues_the_transferee_and_a_
         (5, LINCOLN, D(8200000)),
         (6, CG, D(1800000)),
     ]
-    assert book.state().notes[1].status == "surrendered"
-    assert book.state().notes[6].registered_name == "CIG & Co."
+    assert book.state().note(1).status == "surrendered"
+    assert book.state().note(6).registered_name == "CIG & Co."
 
 
 def test_a_transfer_larger_than_one_note_takes_the_holders_notes_in_number_order():

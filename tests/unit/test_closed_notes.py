@@ -1,0 +1,69 @@
+"""Closed notes are shared by the states folded one from another, and each state still sees exactly its own.
+
+A state copied for a checkpoint, a view as of a date or a backdated entry shares the notes already closed
+(``ClosedNotes``) instead of copying them; notes it closes afterwards must stay invisible to every other
+state, however states fork and extend one another, and however deep the layers get before they flatten.
+"""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.state import CANCELLED, SURRENDERED, ClosedNotes, Note
+from support import as_of_2003
+
+
+def note(number: int) -> Note:
+    return Note(number, "A", f"Holder {number}", Decimal("100000.00"), None, None, None, "issued", None,
+                status=SURRENDERED, closed_on=date(2000, 1, 1))
+
+
+# Each step: fork a new state from state i (a copy), or close a new note in state i.
+steps = st.lists(st.tuples(st.sampled_from(["fork", "close"]), st.integers(min_value=0, max_value=1_000)), max_size=60)
+
+
+@pytest.mark.parametrize("max_depth", [1, 3, ClosedNotes.MAX_DEPTH])
+@settings(max_examples=150, deadline=None)
+@given(steps=steps)
+def test_each_state_sees_the_notes_it_closed_and_inherited_and_no_others(max_depth, steps):
+    with mock.patch.object(ClosedNotes, "MAX_DEPTH", max_depth):
+        states = [(ClosedNotes(), 0)]  # (shared store, how many of it the state sees)
+        model: list[dict[int, Note]] = [{}]
+        number = 0
+        for action, pick in steps:
+            i = pick % len(states)
+            store, seen = states[i]
+            if action == "fork":
+                states.append((store, seen))
+                model.append(dict(model[i]))
+            else:
+                number += 1
+                states[i] = (store.extended(seen, [note(number)]), seen + 1)
+                model[i][number] = note(number)
+        for (store, seen), expected in zip(states, model, strict=True):
+            assert {n: store.get(n, seen) for n in range(1, number + 1)} == {
+                n: expected.get(n) for n in range(1, number + 1)}
+
+
+def test_a_copied_state_shares_the_closed_notes_and_closing_one_in_the_copy_leaves_the_original_unchanged():
+    state = as_of_2003().state()
+    closed = state.closed_count
+    assert closed > 0 and state.note(1).status == SURRENDERED
+    twin = state.copy()
+    assert twin.closed_notes is state.closed_notes, "a copy shares the closed notes, it does not copy them"
+    live = min(twin.live_notes)
+    twin.put(replace(twin.live_notes[live], status=CANCELLED, closed_on=date(2003, 2, 5)))
+    assert twin.note(live).status == CANCELLED and live not in twin.live_notes
+    assert state.note(live).status == "outstanding" and state.closed_count == closed
+    assert state.note(10_000) is None
+
+
+def test_a_note_is_closed_once():
+    state = as_of_2003().state().copy()
+    with pytest.raises(AssertionError, match="note No. 1 closed but not outstanding"):
+        state.put(state.note(1))
