@@ -106,28 +106,38 @@ class ClosedNotes(Shared):
 
     The states folded one from another share one (see ``Shared``), each seeing the notes it closed itself or
     inherited: the first ``n`` closed. A state forked from an earlier one (a view as of a date, a backdated
-    entry) starts a layer on top of the notes it sees rather than copying them; a chain of layers deeper
-    than ``MAX_DEPTH`` is flattened into one.
+    entry) starts a layer on top of the notes it sees rather than copying them. Like a binary counter, it
+    takes in (copies) the layers above the deepest one holding no more than twice all those above it, so each
+    layer holds more than twice all those above: a lookup walks at most log2(n) layers, and a note is copied
+    O(log n) times over a history.
     """
-
-    MAX_DEPTH = 8
 
     def __init__(self, below: ClosedNotes | None = None, seen_below: int = 0) -> None:
         super().__init__()
         self._below, self._seen_below = below, seen_below
-        self._depth = below._depth + 1 if below is not None else 0
-        self._own: dict[int, tuple[int, Note]] = {}  # number: (order closed, note)
+        self._own: dict[int, tuple[int, Note]] = {}  # number: (order closed, note), in the order closed
         self._size = seen_below
 
     def size(self) -> int:
         return self._size
 
     def upto(self, n: int) -> ClosedNotes:
-        if self._depth < self.MAX_DEPTH:
-            return ClosedNotes(self, n)
-        flat = ClosedNotes()
-        flat.add([note for _, note in sorted(self._seen(n))])
-        return flat
+        seen: list[tuple[ClosedNotes, int]] = []  # the layers the first n notes are in, top first, each with its limit
+        layer: ClosedNotes | None = self
+        while layer is not None:
+            if n > layer._seen_below or layer._below is None:
+                seen.append((layer, n))
+            n = min(n, layer._seen_below)
+            layer = layer._below
+        above = taken = 0
+        for depth, (layer, limit) in enumerate(seen):
+            own = limit - layer._seen_below
+            if own <= 2 * above:  # no bigger than twice the layers above it (with the new, empty one): take it in
+                taken = depth + 1
+            above += own
+        fork = ClosedNotes(*seen[taken]) if taken < len(seen) else ClosedNotes()
+        fork.add([note for layer, limit in reversed(seen[:taken]) for order, note in layer._own.values() if order < limit])
+        return fork
 
     def add(self, new: Sequence[Note]) -> None:
         for note in new:
@@ -144,10 +154,6 @@ class ClosedNotes(Shared):
             n = min(n, layer._seen_below)
             layer = layer._below
         return None
-
-    def _seen(self, n: int) -> list[tuple[int, Note]]:
-        below = self._below._seen(min(n, self._seen_below)) if self._below is not None else []
-        return below + [found for found in self._own.values() if found[0] < n]
 
 
 @dataclass(frozen=True)

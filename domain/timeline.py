@@ -65,8 +65,8 @@ _T = TypeVar("_T")
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
 # backdated entry folds at most MIN_SPACING events from the checkpoint before its date.
-CHECKPOINTS = 1024
-MIN_SPACING = 256
+CHECKPOINTS = 4096
+MIN_SPACING = 64
 RECENT = 8  # and among its latest RECENT * MIN_SPACING events, one every MIN_SPACING: where backdated entries land
 
 

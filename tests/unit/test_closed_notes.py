@@ -27,27 +27,51 @@ def note(number: int) -> Note:
 steps = st.lists(st.tuples(st.sampled_from(["fork", "close"]), st.integers(min_value=0, max_value=1_000)), max_size=60)
 
 
-@pytest.mark.parametrize("max_depth", [1, 3, ClosedNotes.MAX_DEPTH])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(steps=steps)
-def test_each_state_sees_the_notes_it_closed_and_inherited_and_no_others(max_depth, steps):
-    with mock.patch.object(ClosedNotes, "MAX_DEPTH", max_depth):
-        states = [(ClosedNotes(), 0)]  # (shared store, how many of it the state sees)
-        model: list[dict[int, Note]] = [{}]
-        number = 0
-        for action, pick in steps:
-            i = pick % len(states)
-            store, seen = states[i]
-            if action == "fork":
-                states.append((store, seen))
-                model.append(dict(model[i]))
-            else:
+def test_each_state_sees_the_notes_it_closed_and_inherited_and_no_others(steps):
+    states = [(ClosedNotes(), 0)]  # (shared store, how many of it the state sees)
+    model: list[dict[int, Note]] = [{}]
+    number = 0
+    for action, pick in steps:
+        i = pick % len(states)
+        store, seen = states[i]
+        if action == "fork":
+            states.append((store, seen))
+            model.append(dict(model[i]))
+        else:
+            number += 1
+            states[i] = (store.extended(seen, [note(number)]), seen + 1)
+            model[i][number] = note(number)
+    for (store, seen), expected in zip(states, model, strict=True):
+        assert {n: store.get(n, seen) for n in range(1, number + 1)} == {n: expected.get(n) for n in range(1, number + 1)}
+
+
+def layers(store: ClosedNotes) -> int:
+    return 1 + (layers(store._below) if store._below is not None else 0)
+
+
+def test_a_long_run_of_backdated_entries_keeps_few_layers_and_copies_few_notes():
+    """Each backdated entry forks the state before its date and closes notes after it, as a load of a long
+    history with backdated transfers does: the layers stay logarithmic in the notes closed, and so do copies."""
+    store, seen, number = ClosedNotes(), 0, 0
+    copied = 0
+    real_add = ClosedNotes.add
+
+    def counting_add(self, new):
+        nonlocal copied
+        copied += len(new)
+        real_add(self, new)
+
+    with mock.patch.object(ClosedNotes, "add", counting_add):
+        for _ in range(2_000):
+            store, seen = store.extended(seen - min(seen, 3), []), seen - min(seen, 3)  # back to before its date
+            for _ in range(10):  # and every later event again
                 number += 1
-                states[i] = (store.extended(seen, [note(number)]), seen + 1)
-                model[i][number] = note(number)
-        for (store, seen), expected in zip(states, model, strict=True):
-            assert {n: store.get(n, seen) for n in range(1, number + 1)} == {
-                n: expected.get(n) for n in range(1, number + 1)}
+                store, seen = store.extended(seen, [note(number)]), seen + 1
+    assert layers(store) <= 2 * seen.bit_length(), layers(store)
+    assert copied <= 2 * seen * seen.bit_length(), copied
+    assert store.get(number, seen) is not None and store.get(1, seen) is not None
 
 
 def test_a_copied_state_shares_the_closed_notes_and_closing_one_in_the_copy_leaves_the_original_unchanged():
