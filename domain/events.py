@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import ClassVar
 from uuid import UUID, uuid5
 
@@ -46,7 +47,10 @@ HOLDER = "holder"
 KINDS = (AGREEMENT, GUARANTY, INSTRUMENT, HOLDER)
 
 
+@cache
 def stream_id(kind: str, key: str) -> UUID:
+    """A stream's id, the same for the same kind and key on every registry (worked out once per process: a
+    load asks for it several times per entry)."""
     return uuid5(NAMESPACE, f"{kind}/{key}")
 
 

@@ -107,9 +107,9 @@ class ClosedNotes(Shared):
     The states folded one from another share one (see ``Shared``), each seeing the notes it closed itself or
     inherited: the first ``n`` closed. A state forked from an earlier one (a view as of a date, a backdated
     entry) starts a layer on top of the notes it sees rather than copying them. Like a binary counter, it
-    takes in (copies) the layers above the deepest one holding no more than twice all those above it, so each
-    layer holds more than twice all those above: a lookup walks at most log2(n) layers, and a note is copied
-    O(log n) times over a history.
+    takes in (copies) every layer down to the deepest one holding no more than twice all those above it, so
+    each layer holds more than twice all those above: a lookup walks at most log2(n) layers, and a note is
+    copied O(log n) times over a history.
     """
 
     def __init__(self, below: ClosedNotes | None = None, seen_below: int = 0) -> None:
@@ -136,7 +136,9 @@ class ClosedNotes(Shared):
                 taken = depth + 1
             above += own
         fork = ClosedNotes(*seen[taken]) if taken < len(seen) else ClosedNotes()
-        fork.add([note for layer, limit in reversed(seen[:taken]) for order, note in layer._own.values() if order < limit])
+        for layer, limit in reversed(seen[:taken]):
+            with layer._lock:  # another thread may be closing notes in it (see ``Shared.extended``)
+                fork.add([note for order, note in layer._own.values() if order < limit])
         return fork
 
     def add(self, new: Sequence[Note]) -> None:

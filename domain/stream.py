@@ -121,7 +121,8 @@ class EntryLog(Shared):
         return self._tip
 
     def upto(self, n: int) -> EntryLog:
-        return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n)
+        with self._lock:  # another thread may be adding to it (see ``Shared.extended``)
+            return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n)
 
     def add(self, new: Sequence[Event]) -> None:
         for event in new:

@@ -5,6 +5,7 @@ A state copied for a checkpoint, a view as of a date or a backdated entry shares
 state, however states fork and extend one another, and however deep the layers get before they flatten.
 """
 
+import threading
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -91,3 +92,35 @@ def test_a_note_is_closed_once():
     state = as_of_2003().state().copy()
     with pytest.raises(AssertionError, match="note No. 1 closed but not outstanding"):
         state.put(state.note(1))
+
+
+def test_a_state_forked_while_another_thread_closes_notes_in_a_layer_it_copies_sees_its_own():
+    """The API serves views and records in threads that share a timeline: a fork may copy a layer in which
+    another lineage is closing notes at the same time."""
+    base = ClosedNotes().extended(0, [note(n) for n in range(1, 4_001)])
+    middle = base.extended(3_990, [note(n) for n in range(10_001, 10_201)])  # a backdated entry's lineage
+    top = middle.extended(4_100, [note(n) for n in range(30_001, 30_501)])  # and another, forked from it
+    assert top is not middle and middle.size() == 4_190
+    stop, errors = threading.Event(), []
+
+    def close_more_in_middle():
+        number = 20_000
+        while not stop.is_set():
+            number += 1
+            middle.extended(middle.size(), [note(number)])
+
+    closer = threading.Thread(target=close_more_in_middle)
+    closer.start()
+    try:
+        for _ in range(300):
+            try:
+                fork = top.extended(4_599, [])  # before top's last: takes in the top layer and the middle one
+            except RuntimeError as error:  # a dict changed size during iteration
+                errors.append(error)
+                break
+            assert fork.get(10_110, 4_599) is not None and fork.get(10_111, 4_599) is None
+            assert fork.get(30_499, 4_599) is not None and fork.get(30_500, 4_599) is None and fork.get(20_001, 4_599) is None
+    finally:
+        stop.set()
+        closer.join()
+    assert not errors
