@@ -52,20 +52,16 @@ class Basis:
     citing a note does not walk its history either.
     """
 
-    __slots__ = ("_before", "_ref", "_length", "assumed")
+    __slots__ = ("_before", "_ref", "assumed")
 
     def __init__(self, event: Event, before: Basis | None = None) -> None:
         self._before, self._ref = before, event.originator_version
-        self._length = 1 + (len(before) if before is not None else 0)
         self.assumed: tuple[int, ...] = before.assumed if before is not None else ()
         if event.provenance.assumptions:
             self.assumed = (*self.assumed, event.originator_version)
 
     def then(self, event: Event) -> Basis:
         return Basis(event, self)
-
-    def __len__(self) -> int:
-        return self._length
 
     def __iter__(self) -> Iterator[int]:
         refs, link = [], self
