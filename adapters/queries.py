@@ -179,7 +179,7 @@ class Queries:
                 continue
             first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
             timeline = stream.timeline if then is None else Timeline(recorded_by_then(stream.events, then))
-            if timeline.final is not None:
+            if not timeline.empty:
                 registers.append(register_as_of(key, timeline, as_of, then, cited))
         if then is not None and first is not None and then < first:
             raise NotYetRecorded(

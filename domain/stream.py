@@ -48,7 +48,7 @@ class Stream:
     @property
     def withdrawn(self) -> bool:
         """Whether the event that put the stream on the registry was reversed, leaving nothing in force."""
-        return self.timeline.final is None
+        return self.timeline.empty
 
     @property
     def state(self) -> State:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from domain.errors import BackdatingConflict, RegistryError
-from domain.events import Agreement, Event
+from domain.events import CREATIONS, Agreement, Event
 from domain.evolve import advance, evolve
 from domain.shared import Shared
 from domain.state import AgreementState, State
@@ -62,6 +62,7 @@ def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
 
 
 _T = TypeVar("_T")
+CREATION_TYPES = tuple(CREATIONS.values())
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
 # backdated entry folds at most MIN_SPACING events from the checkpoint before its date.
@@ -145,11 +146,24 @@ class Timeline:
         return spacing
 
     @property
+    def empty(self) -> bool:
+        """Whether the timeline folds to nothing (``final`` is None): no event that puts a stream on the registry
+        is in force. Known without folding, so a view across agreements can skip the withdrawn ones and fold
+        each other one once, to its date."""
+        return not any(isinstance(event, CREATION_TYPES) for event in self.ordered)
+
+    @property
     def final(self) -> State | None:
         """The state after every event in force (shared: do not change it)."""
+        return self._folded()
+
+    def _folded(self, also_at: int | None = None) -> State | None:
+        """``final``, folded the first time it is needed, keeping the checkpoints; and the state after
+        ``also_at`` events too, so a view of a timeline not yet folded folds it once, not whole and then again
+        up to its date (a view of a short stream, with no checkpoint before its date, did)."""
         if self._final is None and self._in_force:
             try:
-                self._final = self._fold_from(0)
+                self._final = self._fold_from(0, also_at=also_at)
             except _Broken as broken:
                 raise broken.error from None
         return self._final
@@ -163,8 +177,8 @@ class Timeline:
         if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
         else:
-            self.final  # noqa: B018 - the first fold keeps the checkpoints
             end = self._position(day)
+            self._folded(also_at=end)  # the first fold keeps the checkpoints, and the state at ``end``
             start, state = self._checkpoint_before(end)
             state = fold(self._ordered.items[start:end], state.copy() if state is not None else None)
         if isinstance(state, AgreementState):
@@ -219,12 +233,13 @@ class Timeline:
                 f" effective {event.effective_on}): {error}"
             ) from error
 
-    def _fold_from(self, start: int, state: State | None = None) -> State | None:
+    def _fold_from(self, start: int, state: State | None = None, also_at: int | None = None) -> State | None:
         """The state after the whole timeline, folded from position ``start`` (``state`` is the state before
-        it), a copy kept every ``spacing`` events; a step that breaks a rule is raised as ``_Broken``."""
+        it), a copy kept every ``spacing`` events and after ``also_at``; a step that breaks a rule is raised as
+        ``_Broken``."""
         spacing, ordered = self.spacing, self._ordered.items
         for position in range(start, self._in_force):
-            if position and state is not None and self._keeps(position, spacing):
+            if position and state is not None and (self._keeps(position, spacing) or position == also_at):
                 self._checkpoints[position] = state.copy()
             event = ordered[position]
             try:

@@ -198,11 +198,11 @@ def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
 
 def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTerms, str | None]:
     """The state as of the date, the agreement's terms, and any gap in the record."""
+    state = timeline.state_as_of(as_of)  # first: a timeline not folded yet is folded once, keeping this state
     final = timeline.final
     assert isinstance(final, AgreementState), "an agreement's first event registers it"
     if final.on_file_from is not None and as_of < final.on_file_from:
         return final, final.terms, f"not on file: the earliest register on file is as of {final.on_file_from}"
-    state = timeline.state_as_of(as_of)
     if state is None:
         state = AgreementState(final.terms, as_of)
     assert isinstance(state, AgreementState)

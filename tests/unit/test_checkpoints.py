@@ -84,6 +84,26 @@ def test_a_long_timeline_keeps_a_bounded_number_of_checkpoints(monkeypatch):
     assert far_back and all(at % timeline.spacing == 0 for at in far_back) and timeline.spacing > 1
 
 
+def test_a_view_of_a_timeline_not_yet_folded_folds_each_event_once(monkeypatch):
+    """A view as of a date before the last event, on a stream too short to have a checkpoint before it (most
+    streams: `holders` folds every agreement), folds the whole timeline once and keeps the state at its date
+    on the way, rather than folding the whole and then again from the first event up to the date."""
+    events = as_of_2003().events
+    folded = []
+    real = timeline_module.evolve
+    monkeypatch.setattr(timeline_module, "evolve", lambda state, event: folded.append(event) or real(state, event))
+    for day in dates_of(events):
+        folded.clear()
+        timeline = Timeline(events)
+        state = timeline.state_as_of(day)
+        assert len(folded) == len(timeline.ordered), day
+        plain = Timeline(events)
+        plain._checkpoints = _NoCheckpoints()
+        assert register_as_of("barnes-1995", Timeline(events), day) == register_as_of("barnes-1995", plain, day), day
+        expected = plain.state_as_of(day)
+        assert (state and state.holdings()) == (expected and expected.holdings()), day
+
+
 class _NoCheckpoints(dict):
     """A timeline's checkpoints, never kept: every fold starts from the first event."""
 
