@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from itertools import islice
 from typing import TypeVar
 
 from domain.errors import BackdatingConflict, RegistryError
@@ -150,7 +151,7 @@ class Timeline:
         """Whether the timeline folds to nothing (``final`` is None): no event that puts a stream on the registry
         is in force. Known without folding, so a view across agreements can skip the withdrawn ones and fold
         each other one once, to its date."""
-        return not any(isinstance(event, CREATION_TYPES) for event in self.ordered)
+        return not any(isinstance(event, CREATION_TYPES) for event in islice(self._ordered.items, self._in_force))
 
     @property
     def final(self) -> State | None:

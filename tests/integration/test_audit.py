@@ -251,3 +251,30 @@ def test_a_forged_append_is_caught_by_a_reader_that_verified_the_stream_before(s
             Queries(reader).register("barnes-1995", MARCH)
     finally:
         reader.close()
+
+
+def head_sizes(registry: Registry) -> list[int]:
+    stream = registry.agreement("barnes-1995").id.hex
+    with registry.factory.datastore.engine.connect() as connection:
+        return [size for (size,) in connection.execute(
+            text("SELECT size FROM debtreg_heads WHERE stream = :s ORDER BY size"), {"s": stream})]
+
+
+@pytest.mark.parametrize("forged_first", [True, False])
+def test_heads_checked_on_every_core_name_the_same_first_problem_as_one_by_one(store, monkeypatch, forged_first):
+    """A long log's signatures are checked in threads; the problem named must still be the first one a check
+    head by head meets: a forged head before an edited event, or the edited event before a forged head."""
+    sizes = head_sizes(store)
+    forged, edited = (sizes[2], sizes[6]) if forged_first else (sizes[6], sizes[2])
+    stream = store.agreement("barnes-1995").id.hex
+    sql(store, "UPDATE debtreg_heads SET signature = :sig WHERE stream = :s AND size = :n", sig="00" * 64, s=stream, n=forged)
+    sql(store, "UPDATE debtreg_events SET state = :state WHERE id = :id", state=b'{"edited": true}', id=barnes_ids(store)[edited - 1])
+    monkeypatch.setattr("adapters.heads.PARALLEL_FROM", 10**9)
+    one_by_one = store.verify().problem
+    monkeypatch.setattr("adapters.heads.PARALLEL_FROM", 1)
+    in_threads = store.verify().problem
+    assert in_threads == one_by_one
+    if forged_first:
+        assert f"the tree head of {BARNES} at {forged} events is not signed" in in_threads
+    else:
+        assert f"event {edited} of {BARNES} does not match" in in_threads

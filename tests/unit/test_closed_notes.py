@@ -2,7 +2,7 @@
 
 A state copied for a checkpoint, a view as of a date or a backdated entry shares the notes already closed
 (``ClosedNotes``) instead of copying them; notes it closes afterwards must stay invisible to every other
-state, however states fork and extend one another, and however deep the layers get before they flatten.
+state, however states fork and extend one another, while the layers stay few and the copies cheap.
 """
 
 import threading
@@ -20,6 +20,7 @@ from support import as_of_2003
 
 
 def note(number: int) -> Note:
+    """A closed note (its basis is not looked at here)."""
     return Note(number, "A", f"Holder {number}", Decimal("100000.00"), None, None, None, "issued", None,
                 status=SURRENDERED, closed_on=date(2000, 1, 1))
 
