@@ -311,10 +311,11 @@ class Ledger:
         known = checkpoint.rows if checkpoint else []
         with snapshot(self.engine) as connection:
             events = self.events_table
-            rows = [*known, *connection.execute(
+            new = connection.execute(
                 select(events).where((events.c.originator_id == stream_id) & (events.c.originator_version > len(known)))
                 .order_by(events.c.originator_version)
-            ).all()]
+            ).all()
+            rows = [*known, *new] if new else known  # not copied when nothing is new: a long stream's list is long
             if not verify or not self.present:
                 return rows
             # the latest head alone binds every event shown; `verify` checks the earlier heads too
