@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -117,6 +116,9 @@ def signatures_hold(heads: Sequence[Head], identities: Sequence[IdentityRecord])
     entry is most of `verify`'s time, and the library releases the GIL while it checks."""
     if len(heads) < PARALLEL_FROM:
         return [signed(head, identities) for head in heads]
+    # imported here: a view checks one head, and does not need it
+    from concurrent.futures import ThreadPoolExecutor
+
     workers = max(2, min(os.cpu_count() or 2, 8))
     size = -(-len(heads) // workers)
     parts = [heads[start: start + size] for start in range(0, len(heads), size)]
