@@ -133,7 +133,7 @@ class ClosedNotes(Shared):
             above += own
         fork = ClosedNotes(*seen[taken]) if taken < len(seen) else ClosedNotes()
         for layer, limit in reversed(seen[:taken]):
-            with layer._lock:  # another thread may be closing notes in it (see ``Shared.extended``)
+            with layer._lock:  # the layers below this one may be closing notes in another thread too
                 fork.add([note for order, note in layer._own.values() if order < limit])
         return fork
 

@@ -121,8 +121,7 @@ class EntryLog(Shared):
         return self._tip
 
     def upto(self, n: int) -> EntryLog:
-        with self._lock:  # another thread may be adding to it (see ``Shared.extended``)
-            return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n)
+        return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n)
 
     def add(self, new: Sequence[Event]) -> None:
         for event in new:

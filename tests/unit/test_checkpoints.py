@@ -6,12 +6,15 @@ from the first event gives, whatever the spacing, and a backdated entry must sti
 invalidate a later event.
 """
 
+import threading
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 import domain.timeline as timeline_module
 from domain.errors import BackdatingConflict
+from domain.stream import EntryLog
 from domain.timeline import Timeline
 from projections.register import outstanding_as_of, register_as_of
 from support import CG, LINCOLN, as_of_2003
@@ -130,3 +133,37 @@ def test_two_entries_decided_on_the_same_stream_each_see_only_their_own_events()
     book.transfer(date(2003, 6, 2), "New Holder", "A Third Holder", "500000")  # the first goes on, on its own lists
     assert [e.transferee for e in book.events[-2:]] == ["New Holder", "A Third Holder"]
     assert second.events[-1].transferee == "Other Holder" and len(second.events) == len(first.events)
+
+
+def test_an_entry_log_forked_while_another_thread_appends_to_it_sees_its_own_entries():
+    """Streams extended from one another share their entry log (``Shared``); a fork copies it under its lock,
+    so another thread appending in place (the API records and serves in threads) cannot break the copy."""
+    last = as_of_2003().events[-1]
+    events = [replace(last, originator_version=n, provenance=replace(last.provenance, entry=f"entry-{n}"))
+              for n in range(1, 5_001)]  # long enough that a copy and an append overlap
+    log = EntryLog(events)
+    size = log.size()
+    stop, errors = threading.Event(), []
+
+    def append_more():
+        position = size
+        while not stop.is_set():
+            position += 1
+            log.extended(position - 1, [replace(events[-1], originator_version=position,
+                                                provenance=replace(events[-1].provenance, entry=f"more-{position}"))])
+
+    appender = threading.Thread(target=append_more)
+    appender.start()
+    try:
+        for _ in range(300):
+            try:
+                fork = log.extended(size - 1, [])
+            except RuntimeError as error:  # a dict changed size during iteration
+                errors.append(error)
+                break
+            assert fork.size() == size - 1 and fork.find("entry-1", size - 1) is not None
+            assert fork.find(f"entry-{size}", size) is None and fork.find(f"more-{size + 1}", size) is None
+    finally:
+        stop.set()
+        appender.join()
+    assert not errors
