@@ -126,10 +126,11 @@ def signatures_hold(heads: Sequence[Head], identities: Sequence[IdentityRecord])
         return [holds for part in pool.map(lambda part: [signed(head, identities) for head in part], parts) for holds in part]
 
 
-def signed(head: Head, identities: Sequence[IdentityRecord]) -> bool:
-    """The head is signed by the key of an identity registered, in a recording role, when it was signed."""
-    return _registered(identities, head) is not None and signed_by(head.public_key, head_message(head.as_dict()),
-                                                                   head.signature)
+def signed(head: Head, identities: Sequence[IdentityRecord], message: bytes | None = None) -> bool:
+    """The head (or anything signed as one is: a signer, key, time and signature) is signed by the key of an
+    identity registered, in a recording role, when it was signed; over ``message``, or the head's own."""
+    message = head_message(head.as_dict()) if message is None else message
+    return _registered(identities, head) is not None and signed_by(head.public_key, message, head.signature)
 
 
 def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:

@@ -22,11 +22,13 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Index,
     Integer,
@@ -68,6 +70,7 @@ from adapters.offline_verifier import (
     root,
 )
 from adapters.reading import KeptNames, fresh_names
+from adapters.snapshots import Snapshot, schema
 from domain.errors import RegistryError
 
 PAGE = 2000
@@ -149,10 +152,30 @@ class Ledger:
             Column("version", Integer, nullable=False),
             Column("names", Text, nullable=False),
         )
-        recorded = Index(f"{prefix}_heads_recorded_at", self.heads.c.recorded_at)  # the latest time, found at once
+        # a read model too: each agreement's state after its latest save, signed (see ``adapters.snapshots``)
+        self.snapshots = Table(
+            f"{prefix}_snapshots", metadata,
+            Column("stream", String(32), primary_key=True),
+            Column("size", Integer, nullable=False),
+            Column("in_force", Integer, nullable=False),
+            Column("latest", String(10), nullable=False),
+            Column("closed", Integer, nullable=False),
+            Column("last_number", Integer, nullable=False),
+            Column("names", Text, nullable=False),
+            Column("state", Text, nullable=False),
+            Column("schema", String(64), nullable=False),
+            Column("claimed", Boolean, nullable=False),
+            Column("recorded_at", String(40), nullable=False),
+            Column("signer", String(200), nullable=False),
+            Column("public_key", String(64), nullable=False),
+            Column("signature", String(128), nullable=False),
+        )
+        indexes = [Index(f"{prefix}_heads_recorded_at", self.heads.c.recorded_at),  # the latest time, found at once
+                   Index(f"{prefix}_requests_stream", self.requests.c.stream)]  # a stream's claims, counted at once
         if create:
             metadata.create_all(engine, checkfirst=True)
-            recorded.create(engine, checkfirst=True)  # a store made before the index was kept gets it too
+            for index in indexes:  # a store made before an index was kept gets it too
+                index.create(engine, checkfirst=True)
         self._present = create
         self._checkpoints: dict[str, Checkpoint] = {}
 
@@ -165,9 +188,11 @@ class Ledger:
 
     # ---------------------------------------------------------------- writing
 
-    def append(self, session: Session, entries: Sequence[Sequence], signer: Signer, recorded_at: datetime) -> None:
+    def append(self, session: Session, entries: Sequence[Sequence], signer: Signer,
+               recorded_at: datetime) -> dict[str, tuple[int, list]]:
         """Extend each stream's tree with its new events and sign a new head after each entry's events (the
-        notifications of one entry on one stream, in order), in the saving transaction."""
+        notifications of one entry on one stream, in order), in the saving transaction; each stream's new size
+        and frontier."""
         when = recorded_at.astimezone(UTC).isoformat()
         tips: dict[str, tuple[int, list]] = {}
         heads = []
@@ -187,6 +212,27 @@ class Ledger:
             tips[stream] = (size + len(items), frontier)
         if heads:
             session.execute(self.heads.insert(), heads)  # one statement for all of them
+        return tips
+
+    def keep_snapshots(self, session: Session, snapshots: Sequence[Snapshot], tips: dict[str, tuple[int, list]],
+                       signer: Signer, recorded_at: datetime) -> None:
+        """Each agreement's snapshot, replacing the one kept for it, signed and bound to the tree head of its size
+        (``tips``, as ``append`` just signed them), in the saving transaction."""
+        when = recorded_at.astimezone(UTC).isoformat()
+        rows = []
+        for snapshot in snapshots:
+            size, frontier = tips.get(snapshot.stream, (None, []))
+            if size != snapshot.size:
+                continue
+            previous = session.execute(select(self.snapshots.c.claimed).where(self.snapshots.c.stream == snapshot.stream)).first()
+            claimed = bool(previous and previous.claimed) or snapshot.entries == session.execute(
+                select(func.count()).select_from(self.requests).where(self.requests.c.stream == snapshot.stream)).scalar()
+            snapshot = replace(snapshot, claimed=claimed)
+            rows.append({**snapshot.row(), "recorded_at": when, "signer": signer.name, "public_key": signer.public_key,
+                         "signature": signer.sign(snapshot.message(frontier_root(frontier).hex()))})
+        if rows:
+            session.execute(delete(self.snapshots).where(self.snapshots.c.stream.in_([r["stream"] for r in rows])))
+            session.execute(self.snapshots.insert(), rows)
 
     def claim_requests(self, session: Session, requests: Sequence[tuple[str, str]]) -> None:
         """Request ids are unique across the registry: each is claimed by one stream, in the saving transaction."""
@@ -338,6 +384,56 @@ class Ledger:
         if heads:
             self._checkpoints[stream] = Checkpoint(len(rows), frontier_of(rows), rows, heads[0].signature)
         return rows
+
+    def resume(self, stream_id: UUID) -> tuple[Snapshot, list] | None:
+        """A stream's snapshot and the events recorded after it, in one snapshot of the store, if they hold: the
+        snapshot signed by a recording identity over the root of its stream's tree head of the same size, folded
+        by this code, and the events after it extending that tree to the latest signed head. Else ``None``: the
+        stream is read whole (``stream_rows``), which names whatever does not hold."""
+        stream = stream_hex(stream_id)
+        if not self.present or not inspect(self.engine).has_table(self.snapshots.name):
+            return None
+        with snapshot(self.engine) as connection:
+            kept = connection.execute(select(self.snapshots).where(self.snapshots.c.stream == stream)).first()
+            if kept is None or kept.schema != schema():
+                return None
+            heads = {r.size: r for r in connection.execute(select(self.heads).where(
+                (self.heads.c.stream == stream) & ((self.heads.c.size == kept.size) | (self.heads.c.size == select(
+                    func.max(self.heads.c.size)).where(self.heads.c.stream == stream).scalar_subquery())))).all()}
+            events = self.events_table
+            tail = connection.execute(
+                select(events).where((events.c.originator_id == stream_id) & (events.c.originator_version > kept.size))
+                .order_by(events.c.originator_version)).all()
+            identities = self.identity_records(connection)
+        at, latest = heads.get(kept.size), heads.get(max(heads, default=0))
+        if at is None or latest is None or latest.size != kept.size + len(tail) or not snapshot_signed(kept, at, identities):
+            return None
+        frontier = parse_frontier(at.frontier)
+        if (any(row.originator_version != kept.size + n for n, row in enumerate(tail, start=1))
+                or frontier_root(frontier_of(tail, frontier)).hex() != latest.root
+                or not signed(head_of_row(latest._mapping), identities)):
+            return None
+        return Snapshot.of_row(kept), tail
+
+    def snapshot_problems(self) -> Iterator[tuple[Snapshot, str | None]]:
+        """Each snapshot kept by this code (see ``adapters.snapshots.schema``), and what is wrong with its signature
+        or its binding to its stream's tree head, if anything."""
+        if not self.present or not inspect(self.engine).has_table(self.snapshots.name):
+            return
+        with snapshot(self.engine) as connection:
+            kept = connection.execute(select(self.snapshots).where(self.snapshots.c.schema == schema())).all()
+            identities = self.identity_records(connection)
+            heads = {(r.stream, r.size): r for r in connection.execute(select(self.heads).join(
+                self.snapshots, (self.heads.c.stream == self.snapshots.c.stream) & (self.heads.c.size == self.snapshots.c.size)))}
+        for row in kept:
+            at = heads.get((row.stream, row.size))
+            if at is None:
+                problem = f"is of {row.size} events, but no tree head of {row.size} events is signed: events removed?"
+            elif not snapshot_signed(row, at, identities):
+                problem = "is not signed by a recording identity over its stream's tree head of the same size"
+            else:
+                problem = None
+            yield Snapshot.of_row(row), problem
 
     def changed_since(self, seen: int) -> tuple[int, set[str]]:
         """The log's latest position and the streams (hex ids) that recorded anything after position ``seen``:
@@ -503,6 +599,13 @@ def check_identities(records: Sequence[IdentityRecord], trusted: str | None) -> 
         else:
             admins.pop(record.name, None)
     return None
+
+
+def snapshot_signed(kept: Any, at: Any, identities: Sequence[IdentityRecord]) -> bool:
+    """A row of the snapshots table is signed by a recording identity, over the root of ``at``, the row of its
+    stream's tree head of the same size (whose frontier gives that root)."""
+    return (frontier_root(parse_frontier(at.frontier)).hex() == at.root
+            and signed(kept, identities, Snapshot.of_row(kept).message(at.root)))
 
 
 def check_kept(name: str, stream: str, rows: Sequence, kept: dict) -> str | None:

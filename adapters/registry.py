@@ -6,7 +6,9 @@ already on file, decide the command (``domain.decide``: the events, checked by
 folding the timeline with them in place), and save them with their hash chain
 entries in one transaction. If another writer saved to the same stream first,
 the save fails on the stream's version and the command is decided again on
-fresh state, after a short random wait.
+fresh state, after a short random wait. A command reads its agreement from the
+snapshot its last save kept and the events recorded since (``adapters.snapshots``),
+so its cost does not grow with the agreement's history.
 
 Streams are read through eventsourcing's repository with a projector that
 makes a ``Stream`` value of the events, kept in the repository's cache and
@@ -19,9 +21,10 @@ from __future__ import annotations
 import contextlib
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -36,13 +39,15 @@ from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
 from adapters.reading import KeptNames, Listed, Reading, directory_of
 from adapters.settings import TABLES
+from adapters.snapshots import Snapshot, decode_state
 from adapters.store import persistence_env
 from domain.commands import Command
 from domain.decide import decide
 from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, Event, stream_id
 from domain.holders import Directory
-from domain.stream import Stream
+from domain.state import AgreementState, ClosedNotes
+from domain.stream import EntryLog, Stream
 from domain.timeline import Timeline
 from domain.values import Provenance
 
@@ -129,16 +134,17 @@ class Registry(Application, Reading):
     # ---------------------------------------------------------------- storage
 
     def save(self, *objs: Any, requests: Sequence[tuple[str, str]] = (), names: Sequence[KeptNames] = (),
-             **kwargs: Any) -> list:
-        """Save events, sign their streams' new tree heads, claim their request ids and keep the holder names of
-        the agreements saved, in one transaction (see ``adapters.ledger``)."""
+             snapshots: Sequence[Snapshot] = (), **kwargs: Any) -> list:
+        """Save events, sign their streams' new tree heads, claim their request ids and keep the holder names and
+        snapshots of the agreements saved, in one transaction (see ``adapters.ledger``)."""
         assert self.identity is not None, "writes are checked for an identity before they are decided"
         signed_at = self.ledger.store_time()  # after the events were decided; read outside the saving transaction
         with self.factory.datastore.transaction(commit=True) as session:
             recordings = super().save(*objs, session=session, **kwargs)
             self.ledger.claim_requests(session, requests)
             self.ledger.keep_names(session, names)
-            self.ledger.append(session, by_entry(recordings), self.identity, signed_at)
+            tips = self.ledger.append(session, by_entry(recordings), self.identity, signed_at)
+            self.ledger.keep_snapshots(session, snapshots, tips, self.identity, signed_at)
         return recordings
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -176,7 +182,7 @@ class Registry(Application, Reading):
         except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
             names = {}
         checked = self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
-        problem = None if checked.problem else self._kept_names_problem()
+        problem = None if checked.problem else self._kept_names_problem() or self._snapshots_problem(names)
         return replace(checked, problem=problem) if problem else checked
 
     def _kept_names_problem(self) -> str | None:
@@ -189,6 +195,21 @@ class Registry(Application, Reading):
                 called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
                 return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
                         " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
+        return None
+
+    def _snapshots_problem(self, names: dict[str, str]) -> str | None:
+        """The snapshots kept beside the events, checked against them: each signed over its stream's tree head, and
+        the state its events fold to. A command starts from one, so one edited is reported, as the events would be."""
+        for kept, problem in self.ledger.snapshot_problems():
+            if problem is None:
+                rows = self.ledger.stream_rows(UUID(kept.stream), verify=False)[: kept.size]
+                folded = Snapshot.of(Stream.of(self.decoded(rows))) if len(rows) == kept.size else None
+                same = folded is not None and replace(folded, entries=None, claimed=kept.claimed) == kept
+                problem = None if same else "does not hold the state its events fold to"
+            if problem:
+                return (f"the snapshot of {names.get(kept.stream) or f'stream {kept.stream[:8]}'} (the read model a"
+                        f" command starts from) {problem}: edited outside debtreg? It is not used, and is written again"
+                        " when its next entry is recorded")
         return None
 
     def stream_names(self) -> dict[str, tuple[str, str]]:
@@ -213,11 +234,16 @@ class Registry(Application, Reading):
         listed = [(e.kind, e.key) for e in self.index.get()]
         return listed or [(s.kind, s.key) for s in self._created()]
 
-    def stream(self, kind: str, key: str) -> Stream | None:
-        """The stream as recorded now (see ``Reading.stream``), read again only from where this process last read it."""
+    def stream(self, kind: str, key: str, *, resume: bool = False) -> Stream | None:
+        """The stream as recorded now (see ``Reading.stream``), read again only from where this process last read it.
+        To ``resume`` is to start from the agreement's snapshot, if it holds, and read only the events after it:
+        what a command needs (see ``Timeline.resumed``); the events before it are read if the command asks for them."""
         if not self.initialised:
             return None
         found_id = stream_id(kind, key)
+        resumed = self.ledger.resume(found_id) if resume and kind == AGREEMENT else None
+        if resumed is not None:
+            return self._resumed(kind, key, *resumed)
         rows = self.ledger.stream_rows(found_id, name=f"{kind} {key}")
         if not rows:
             return None
@@ -230,6 +256,42 @@ class Registry(Application, Reading):
             found = Stream.of(self.decoded(rows))
         self._remember([found])
         return found
+
+    def _resumed(self, kind: str, key: str, snapshot: Snapshot, tail: Sequence) -> Stream:
+        """The stream from its snapshot and the events after it (see ``stream``); as cached, if it is as recent."""
+        found_id, size = stream_id(kind, key), snapshot.size + len(tail)
+        cached = self._cache.get(found_id)
+        if cached is not None and snapshot.size <= cached.version <= size:
+            found = cached.extended(tuple(self.decoded(tail[cached.version - snapshot.size:]))) if cached.version < size else cached
+        else:
+            found = self._from_snapshot(kind, key, snapshot)
+            found = found.extended(tuple(self.decoded(tail))) if tail else found
+        self._remember([found])
+        return found
+
+    def _from_snapshot(self, kind: str, key: str, snapshot: Snapshot) -> Stream:
+        """A stream resumed from ``snapshot``: its earlier events read, once, only when something asks for them."""
+        found_id = stream_id(kind, key)
+
+        @cache
+        def earlier() -> list[Event]:
+            return self.decoded(self.ledger.stream_rows(found_id, name=f"{kind} {key}")[: snapshot.size])
+
+        def closed() -> dict:
+            final = Timeline(earlier()).final
+            assert isinstance(final, AgreementState)
+            return final.closed_notes.numbered(final.closed_count)
+
+        def earlier_entry(entry: str) -> tuple[str | None, int] | None:
+            if snapshot.claimed and self.ledger.request_stream(entry) != found_id.hex:
+                return None  # every entry before the snapshot claimed its request id: this one is not among them
+            return EntryLog(earlier()).find(entry, snapshot.size)
+
+        state = decode_state(snapshot.state, ClosedNotes.earlier(snapshot.closed, snapshot.last_number, closed),
+                             snapshot.closed)
+        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier)
+        return Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
+                              earlier_entry=earlier_entry)
 
     def directory(self, workspace: Workspace | None = None) -> Directory:
         """Every holder on the registry (see ``Reading.directory``), with the streams staged in ``workspace``:
@@ -322,7 +384,7 @@ class Registry(Application, Reading):
             if not staged.events:
                 return staged
             try:
-                self._save_staged([staged])
+                self._save_staged([staged], snapshot={staged.stream.id})
             except IntegrityError:
                 attempt += 1
                 if time.monotonic() >= deadline:
@@ -372,13 +434,15 @@ class Registry(Application, Reading):
 
     def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
         """Save staged commands (a load of journals) in order, whole commands in batches of about ``BATCH``
-        events, each batch in its own transaction."""
+        events, each batch in its own transaction; an agreement's snapshot with its last batch."""
         self.authorise_load()
         done = 0
+        last = {item.stream.id: at for at, item in enumerate(staged) if item.events}
         try:
             for batch in batches(staged, BATCH):
                 if any(item.events for item in batch):
-                    self._save_staged([item for item in batch if item.events])
+                    ends = {sid for sid, at in last.items() if done <= at < done + len(batch)}
+                    self._save_staged([item for item in batch if item.events], snapshot=ends)
                 done += len(batch)
                 for item in batch if progress is not None else ():
                     progress(item)
@@ -393,13 +457,17 @@ class Registry(Application, Reading):
         """The recording time: the store's, never this machine's (see ``Ledger.store_time``)."""
         return self.ledger.store_time()
 
-    def _save_staged(self, staged: Sequence[Staged]) -> None:
+    def _save_staged(self, staged: Sequence[Staged], snapshot: Collection[UUID] = ()) -> None:
+        """Save staged commands in one transaction, with the snapshots of the agreements in ``snapshot``."""
         events: list[DomainEvent] = [e for item in staged for e in item.events]
         created = [(item.stream.kind, item.stream.key) for item in staged if item.command.creates and item.events]
         requests = [(item.provenance.entry, item.stream.id.hex) for item in staged if item.provenance.entry and item.events]
         latest = {item.stream.id: item.stream for item in staged if item.events and item.stream.version}
-        names = [KeptNames.of(stream) for stream in latest.values() if stream.kind == AGREEMENT]
-        self.save(*events, *(self._listings(created) if created else ()), requests=requests, names=names)
+        agreements = [stream for stream in latest.values() if stream.kind == AGREEMENT]
+        names = [KeptNames.of(stream) for stream in agreements]
+        snapshots = [found for stream in agreements if stream.id in snapshot and (found := Snapshot.of(stream))]
+        self.save(*events, *(self._listings(created) if created else ()), requests=requests, names=names,
+                  snapshots=snapshots)
 
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""
@@ -409,7 +477,7 @@ class Registry(Application, Reading):
     def _stream(self, kind: str, key: str, workspace: Workspace) -> Stream | None:
         found_id = stream_id(kind, key)
         if found_id not in workspace.streams:
-            found = self.stream(kind, key)
+            found = self.stream(kind, key, resume=True)
             if found is None:
                 return None
             workspace.streams[found_id] = found

@@ -12,7 +12,8 @@ costs the notes outstanding, not every note ever issued.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -62,6 +63,18 @@ class Basis:
 
     def then(self, event: Event) -> Basis:
         return Basis(event, self)
+
+    @classmethod
+    def kept(cls, ref: int, assumed: Sequence[int]) -> Basis:
+        """A basis as a snapshot keeps it (``adapters.snapshots``): its latest event and those that rest on
+        assumptions, all that a command or a view asks of it; the chain before is on file, in the events."""
+        found = object.__new__(cls)
+        found._before, found._ref, found.assumed = None, ref, tuple(assumed)
+        return found
+
+    @property
+    def latest(self) -> int:
+        return self._ref
 
     def __iter__(self) -> Iterator[int]:
         refs, link = [], self
@@ -142,6 +155,25 @@ class ClosedNotes(Shared):
             self._own[note.number] = (self._size, note)
             self._size += 1
 
+    @classmethod
+    def earlier(cls, count: int, highest: int, load: Callable[[], dict[int, tuple[int, Note]]]) -> ClosedNotes:
+        """The first ``count`` notes closed, not in memory: a state resumed from a snapshot has its live notes only.
+        They are loaded (``load``: by number, the order each closed and the note) the first time a number up to
+        ``highest`` (the highest among them) is looked up; a new note's number, above every one used, never is."""
+        found = cls()
+        found._own, found._size = _EarlierClosed(highest, load), count
+        return found
+
+    def numbered(self, n: int) -> dict[int, tuple[int, Note]]:
+        """The first ``n`` notes closed, by number, with the order each closed in."""
+        found: dict[int, tuple[int, Note]] = {}
+        layer: ClosedNotes | None = self
+        while layer is not None:
+            found.update((number, closed) for number, closed in layer._own.items() if closed[0] < n)
+            n = min(n, layer._seen_below)
+            layer = layer._below
+        return found
+
     def get(self, number: int, n: int) -> Note | None:
         """Note No. ``number`` if it is among the first ``n`` closed."""
         layer: ClosedNotes | None = self
@@ -152,6 +184,32 @@ class ClosedNotes(Shared):
             n = min(n, layer._seen_below)
             layer = layer._below
         return None
+
+
+class _EarlierClosed(dict):
+    """The notes a resumed state closed before its snapshot (see ``ClosedNotes.earlier``), and those closed since."""
+
+    def __init__(self, highest: int, load: Callable[[], dict[int, tuple[int, Note]]]) -> None:
+        super().__init__()
+        self._highest, self._load, self._lock = highest, load, threading.Lock()
+
+    def _loaded(self) -> _EarlierClosed:
+        if self._load is not None:
+            with self._lock:
+                if self._load is not None:
+                    for number, closed in self._load().items():
+                        self.setdefault(number, closed)
+                    self._load = None
+        return self
+
+    def get(self, number: int, default: object = None) -> object:
+        return dict.get(self._loaded() if number <= self._highest else self, number, default)
+
+    def items(self):  # type: ignore[override]
+        return dict.items(self._loaded())
+
+    def values(self):  # type: ignore[override]
+        return dict.values(self._loaded())
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ folding its timeline (``Timeline.extended``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice, takewhile
@@ -32,6 +32,17 @@ class Stream:
         first = events[0]
         kind = next(kind for kind, created in CREATIONS.items() if isinstance(first, created))
         return cls(kind, first.terms.key, Timeline(events))  # type: ignore[attr-defined]
+
+    @classmethod
+    def resumed(cls, kind: str, key: str, timeline: Timeline, *, last_number: int, holder_names: Sequence[str],
+                earlier_entry: Callable[[str], tuple[str | None, int] | None]) -> Stream:
+        """A stream known by a snapshot (see ``Timeline.resumed``): what a command asks of its history (the highest
+        note number used, the holder names, whether an entry is on file already, by ``earlier_entry``) is given,
+        not worked out from its events."""
+        stream = cls(kind, key, timeline)
+        vars(stream).update(last_number=last_number, holder_names=tuple(holder_names),
+                            entries=EntryLog((), tip=len(timeline), earlier=earlier_entry))
+        return stream
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -111,17 +122,18 @@ class EntryLog(Shared):
     ``version`` events."""
 
     def __init__(self, events: Sequence[Event], found: dict[str, tuple[str | None, int]] | None = None,
-                 tip: int = 0) -> None:
+                 tip: int = 0, earlier: Callable[[str], tuple[str | None, int] | None] | None = None) -> None:
         super().__init__()
         self._found: dict[str, tuple[str | None, int]] = {} if found is None else found
         self._tip = tip
+        self._earlier = earlier  # a resumed stream's: the entries among the events its snapshot stands for
         self.add(events)
 
     def size(self) -> int:
         return self._tip
 
     def upto(self, n: int) -> EntryLog:
-        return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n)
+        return EntryLog((), {entry: found for entry, found in self._found.items() if found[1] <= n}, n, self._earlier)
 
     def add(self, new: Sequence[Event]) -> None:
         for event in new:
@@ -129,9 +141,15 @@ class EntryLog(Shared):
                 self._found.setdefault(event.provenance.entry, (event.provenance.fingerprint, event.originator_version))
             self._tip = max(self._tip, event.originator_version)
 
+    def count(self, version: int) -> int | None:
+        """How many entries the first ``version`` events record; ``None`` for a resumed stream's, not all in hand."""
+        return None if self._earlier is not None else sum(1 for found in self._found.values() if found[1] <= version)
+
     def find(self, entry: str, version: int) -> tuple[str | None, int] | None:
         """``entry``'s fingerprint and first position, if it is within the first ``version`` events."""
         found = self._found.get(entry)
+        if found is None and self._earlier is not None:
+            found = self._earlier(entry)
         return found if found is not None and found[1] <= version else None
 
 

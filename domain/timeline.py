@@ -111,7 +111,28 @@ class Timeline:
         self._final = final
         self._checkpoints = checkpoints
         self._remembered: dict[str, object] = {}
+        self._earlier: Callable[[], Sequence[Event]] | None = None  # a resumed timeline's first events, read on demand
         return self
+
+    @classmethod
+    def resumed(cls, count: int, in_force: int, latest: date, final: State,
+                earlier: Callable[[], Sequence[Event]]) -> Timeline:
+        """A timeline of ``count`` events known by a snapshot of its ``final`` state (``in_force`` of them in force,
+        the latest effective on ``latest``), not by its events: an entry appended at the end is checked against
+        ``final`` alone, so its cost does not grow with the history. Whatever needs the events themselves (a
+        backdated entry, a reversal, a view of an earlier date, the list of events) reads them with ``earlier``
+        first, and from then on the timeline is the one its events make, folded again."""
+        timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
+                             in_force, {})
+        timeline._final, timeline._earlier = final, earlier
+        return timeline
+
+    def _read_earlier(self) -> None:
+        """A resumed timeline made whole: its first events read, its states to be folded from them (the reference)."""
+        if self._earlier is not None:
+            earlier = self._earlier()
+            whole = Timeline([*earlier, *self._events.items[len(earlier): self._count]])
+            self._share(whole._events, whole._count, whole._ordered, whole._dates, whole._in_force, None, {})
 
     @classmethod
     def _made(cls, events: _Tail, count: int, ordered: _Tail, dates: _Tail, in_force: int,
@@ -121,6 +142,7 @@ class Timeline:
     @property
     def events(self) -> tuple[Event, ...]:
         """The events in recording order."""
+        self._read_earlier()
         return self.remembered("events", lambda: tuple(self._events.items[: self._count]))
 
     def __len__(self) -> int:
@@ -129,7 +151,18 @@ class Timeline:
     @property
     def ordered(self) -> list[Event]:
         """The events in force, in business order."""
+        self._read_earlier()
         return self._ordered.items[: self._in_force]
+
+    @property
+    def in_force(self) -> int:
+        """How many events are in force (not reversed)."""
+        return self._in_force
+
+    @property
+    def latest(self) -> date | None:
+        """The latest effective date among the events in force."""
+        return self._dates.items[self._in_force - 1] if self._in_force else None
 
     def remembered(self, name: str, compute: Callable[[], _T]) -> _T:
         """What is derived from the whole timeline (its events as a tuple, a view's footnotes, its record
@@ -151,6 +184,8 @@ class Timeline:
         """Whether the timeline folds to nothing (``final`` is None): no event that puts a stream on the registry
         is in force. Known without folding, so a view across agreements can skip the withdrawn ones and fold
         each other one once, to its date."""
+        if self._earlier is not None:
+            return self.final is None
         return not any(isinstance(event, CREATION_TYPES) for event in islice(self._ordered.items, self._in_force))
 
     @property
@@ -178,6 +213,7 @@ class Timeline:
         if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
         else:
+            self._read_earlier()
             end = self._position(day)
             self._folded(also_at=end)  # the first fold keeps the checkpoints, and the state at ``end``
             start, state = self._checkpoint_before(end)
@@ -206,8 +242,10 @@ class Timeline:
             ordered = self._ordered.extended(self._in_force, appended)
             dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
             timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
+            timeline._earlier = self._earlier
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
+        self._read_earlier()
         ordered, dates = self.ordered, self._dates.items[: self._in_force]
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)

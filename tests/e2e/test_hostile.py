@@ -118,11 +118,11 @@ def test_an_interrupted_load_says_how_much_was_recorded_and_a_rerun_completes_it
     saved = Registry._save_staged
     calls = []
 
-    def interrupted(self, staged):
+    def interrupted(self, staged, **options):
         calls.append(1)
         if len(calls) == 5:
             raise KeyboardInterrupt
-        return saved(self, staged)
+        return saved(self, staged, **options)
 
     monkeypatch.setattr(Registry, "_save_staged", interrupted)
     monkeypatch.setattr("adapters.registry.BATCH", 1)  # an entry a transaction, so the fifth save is the fifth entry
@@ -148,11 +148,11 @@ def test_a_load_saves_whole_entries_in_batches_and_an_interrupted_one_counts_the
     saved = Registry._save_staged
     batches: list[int] = []
 
-    def second_batch_fails(self, staged):
+    def second_batch_fails(self, staged, **options):
         batches.append(len(staged))
         if len(batches) == 2:
             raise KeyboardInterrupt
-        return saved(self, staged)
+        return saved(self, staged, **options)
 
     monkeypatch.setattr(Registry, "_save_staged", second_batch_fails)
     monkeypatch.setattr("adapters.registry.BATCH", 20)

@@ -63,7 +63,7 @@ def test_the_directory_from_kept_names_is_the_directory_from_the_streams(loaded_
 def test_annex_1_reads_its_own_agreement_and_the_holders_streams_not_every_agreement(loaded_url, monkeypatch):
     read: list[tuple[str, str]] = []
     original = FileReader.stream
-    monkeypatch.setattr(FileReader, "stream", lambda self, kind, key: read.append((kind, key)) or original(self, kind, key))
+    monkeypatch.setattr(FileReader, "stream", lambda self, kind, key, **options: read.append((kind, key)) or original(self, kind, key, **options))
     reader = FileReader.open(path_of(loaded_url))
     annex = Queries(reader).annex1("barnes-1995", date(2003, 2, 5))
     reader.close()
@@ -75,7 +75,7 @@ def test_annex_1_reads_its_own_agreement_and_the_holders_streams_not_every_agree
 def test_a_transfer_decides_on_its_own_agreement_and_the_holders_streams_alone(loaded_url, monkeypatch):
     read: list[tuple[str, str]] = []
     original = Registry.stream
-    monkeypatch.setattr(Registry, "stream", lambda self, kind, key: read.append((kind, key)) or original(self, kind, key))
+    monkeypatch.setattr(Registry, "stream", lambda self, kind, key, **options: read.append((kind, key)) or original(self, kind, key, **options))
     transfer_to_a_new_holder(loaded_url)
     assert {key for kind, key in read if kind == AGREEMENT} == {"barnes-1995"}
 

@@ -1,0 +1,162 @@
+"""Snapshots: a command appended at the end of a long history starts from the agreement's state as its last save
+kept it, and records exactly what reading and folding the whole stream would have, refusals included."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from adapters.entries import CancellationEntry, ReversalEntry, TransferEntry
+from adapters.registry import Registry
+from adapters.snapshots import Snapshot, decode_state, encode_state
+from domain.errors import RegistryError
+from domain.events import AGREEMENT, stream_id
+from domain.state import ClosedNotes
+from domain.stream import Stream
+from support import ADMIN
+
+KEY = "barnes-1995"
+LINCOLN = "Lincoln Investment Management, Inc."
+
+
+def transfer(on: str, giver: str, taker: str, amount: str, **more: object) -> TransferEntry:
+    return TransferEntry.model_validate({"type": "transfer", "effective_on": on, "evidence": {"document": "t"},
+                                         "from": giver, "to": taker, "amount": amount, **more})
+
+
+def reversal(target: int) -> ReversalEntry:
+    return ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "target": target,
+                                         "reason": "recorded in error"})
+
+
+def kept(url: str) -> dict[str, Snapshot]:
+    registry = Registry(url, read_only=True)
+    try:
+        with registry.ledger.engine.connect() as connection:
+            return {row.stream: Snapshot.of_row(row) for row in connection.execute(registry.ledger.snapshots.select())}
+    finally:
+        registry.close()
+
+
+def whole(registry: Registry, key: str = KEY) -> Stream:
+    """The stream read and folded whole: the reference."""
+    return Stream.of(registry.decoded(registry.ledger.stream_rows(stream_id(AGREEMENT, key))))
+
+
+def outcome(url: str, entry: object, request: str) -> tuple:
+    """What recording ``entry`` in a fresh registry does: the events' content (not their recording time), or the
+    refusal; and how many of the agreement's stored events it decoded."""
+    registry = Registry(url, identity=ADMIN)
+    decoded: list = []
+    original, agreement = registry.decoded, stream_id(AGREEMENT, KEY)
+
+    def counted(rows: Iterable) -> list:
+        rows = list(rows)
+        decoded.extend(row for row in rows if row.originator_id == agreement)
+        return original(rows)
+
+    registry.decoded = counted  # type: ignore[method-assign]
+    try:
+        staged = registry.record(KEY, entry, request_id=request)  # type: ignore[arg-type]
+        events = tuple(replace(e, timestamp=None, provenance=None) for e in staged.events or staged.earlier)
+        return ("recorded", events), len(decoded)
+    except RegistryError as refused:
+        return ("refused", type(refused).__name__, str(refused)), len(decoded)
+    finally:
+        registry.close()
+
+
+@pytest.fixture
+def without_snapshots(loaded_file: Path, tmp_path: Path) -> str:
+    copy = tmp_path / "whole.sqlite"
+    copy.write_bytes(loaded_file.read_bytes())
+    with sqlite3.connect(copy) as connection:
+        connection.execute("delete from debtreg_snapshots")
+    return f"sqlite:///{copy}"
+
+
+def test_every_agreement_loaded_has_a_snapshot_equal_to_its_fold(loaded: Registry) -> None:
+    snapshots = kept(str(loaded.factory.datastore.engine.url))
+    agreements = [key for kind, key in loaded.listed() if kind == AGREEMENT]
+    assert agreements and {stream_id(AGREEMENT, key).hex for key in agreements} <= set(snapshots)
+    for key in agreements:
+        reference = Snapshot.of(whole(loaded, key))
+        assert reference is not None
+        assert replace(snapshots[reference.stream], entries=None, claimed=False) == replace(reference, entries=None)
+        assert snapshots[reference.stream].claimed, "every entry loaded claimed its request id"
+
+
+def test_a_state_read_back_from_its_snapshot_writes_the_same_snapshot(loaded: Registry) -> None:
+    stream = whole(loaded)
+    state = stream.state
+    text = encode_state(state)
+    again = decode_state(text, ClosedNotes.earlier(state.closed_count, stream.last_number, dict), state.closed_count)
+    assert encode_state(again) == text
+    assert again.holdings() == state.holdings() and again.live() != []
+
+
+COMMANDS = {
+    "a transfer at the end": (transfer("2003-06-02", LINCOLN, "A New Holder", "1,000,000", new_holder=True), True),
+    "a backdated transfer": (transfer("2001-06-01", LINCOLN, "A New Holder", "1,000,000", new_holder=True), False),
+    "an over-transfer": (transfer("2003-06-02", LINCOLN, "A New Holder", "900,000,000", new_holder=True), True),
+    "a cancellation of a note surrendered long ago": (CancellationEntry.model_validate(
+        {"type": "cancellation", "effective_on": "2003-06-02", "evidence": {"document": "t"}, "note": 1}), None),
+    "an unknown holder": (transfer("2003-06-02", "Nobody Inc.", "A New Holder", "1,000,000", new_holder=True), True),
+    "a reversal": (reversal(5), False),
+}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_resumed_from_a_snapshot_does_what_the_whole_stream_would(
+        name: str, loaded_url: str, without_snapshots: str) -> None:
+    entry, at_the_end = COMMANDS[name]
+    resumed, decoded = outcome(loaded_url, entry, f"snapshots/{name}")
+    reference, decoded_whole = outcome(without_snapshots, entry, f"snapshots/{name}")
+    assert resumed == reference
+    assert decoded_whole >= 20  # barnes-1995 read whole: every event it has
+    if at_the_end:  # nothing before the snapshot is read: the events after it, none here
+        assert decoded == 0
+    elif at_the_end is False:  # a backdated entry or a reversal reads the history it changes
+        assert decoded >= decoded_whole
+
+
+def test_a_request_recorded_before_the_snapshot_is_recorded_once(loaded_url: str) -> None:
+    first, _ = outcome(loaded_url, transfer("2003-06-02", LINCOLN, "A New Holder", "1,000,000", new_holder=True), "once")
+    outcome(loaded_url, transfer("2003-06-03", LINCOLN, "A New Holder", "1,000,000"), "after")  # a snapshot after it
+    again, _ = outcome(loaded_url, transfer("2003-06-02", LINCOLN, "A New Holder", "1,000,000", new_holder=True), "once")
+    assert again == first and first[0] == "recorded"
+    changed, _ = outcome(loaded_url, transfer("2003-06-02", LINCOLN, "A New Holder", "2,000,000", new_holder=True), "once")
+    assert changed[:2] == ("refused", "ConflictingEntry")
+
+
+def _edit(url: str, sql: str) -> None:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+        connection.execute(sql)
+
+
+@pytest.mark.parametrize("edit", [
+    "update debtreg_snapshots set state = replace(state, '\"$d\":\"', '\"$d\":\"1')",
+    "update debtreg_snapshots set last_number = 2",
+    "update debtreg_snapshots set schema = 'other code'",
+    "update debtreg_snapshots set size = size - 1",
+])
+def test_a_snapshot_that_does_not_hold_is_not_used(edit: str, loaded_url: str, without_snapshots: str) -> None:
+    _edit(loaded_url, edit)
+    entry = transfer("2003-06-02", LINCOLN, "A New Holder", "1,000,000", new_holder=True)
+    resumed, decoded = outcome(loaded_url, entry, "edited")
+    assert resumed == outcome(without_snapshots, entry, "edited")[0]
+    assert decoded >= 20
+
+
+def test_verify_names_a_snapshot_edited_outside_debtreg(loaded_url: str) -> None:
+    _edit(loaded_url, "update debtreg_snapshots set state = replace(state, '\"$d\":\"', '\"$d\":\"1')")
+    registry = Registry(loaded_url, read_only=True)
+    try:
+        checked = registry.verify()
+    finally:
+        registry.close()
+    assert not checked.intact and "snapshot" in checked.problem and "barnes" in checked.problem
