@@ -415,9 +415,9 @@ class Ledger:
             return None
         return Snapshot.of_row(kept), tail
 
-    def snapshot_problems(self) -> Iterator[tuple[Snapshot, str | None]]:
-        """Each snapshot kept by this code (see ``adapters.snapshots.schema``), and what is wrong with its signature
-        or its binding to its stream's tree head, if anything."""
+    def snapshot_problems(self) -> Iterator[tuple[Any, str | None]]:
+        """Each snapshot kept by this code (see ``adapters.snapshots.schema``), as its row, and what is wrong with
+        its signature or its binding to its stream's tree head, if anything."""
         if not self.present or not inspect(self.engine).has_table(self.snapshots.name):
             return
         with snapshot(self.engine) as connection:
@@ -433,7 +433,7 @@ class Ledger:
                 problem = "is not signed by a recording identity over its stream's tree head of the same size"
             else:
                 problem = None
-            yield Snapshot.of_row(row), problem
+            yield row, problem
 
     def changed_since(self, seen: int) -> tuple[int, set[str]]:
         """The log's latest position and the streams (hex ids) that recorded anything after position ``seen``:
@@ -604,8 +604,11 @@ def check_identities(records: Sequence[IdentityRecord], trusted: str | None) -> 
 def snapshot_signed(kept: Any, at: Any, identities: Sequence[IdentityRecord]) -> bool:
     """A row of the snapshots table is signed by a recording identity, over the root of ``at``, the row of its
     stream's tree head of the same size (whose frontier gives that root)."""
-    return (frontier_root(parse_frontier(at.frontier)).hex() == at.root
-            and signed(kept, identities, Snapshot.of_row(kept).message(at.root)))
+    try:
+        message = Snapshot.of_row(kept).message(at.root)
+    except (ValueError, TypeError):  # a row edited into something that is not a snapshot
+        return False
+    return frontier_root(parse_frontier(at.frontier)).hex() == at.root and signed(kept, identities, message)
 
 
 def check_kept(name: str, stream: str, rows: Sequence, kept: dict) -> str | None:

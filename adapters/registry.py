@@ -204,7 +204,7 @@ class Registry(Application, Reading):
             if problem is None:
                 rows = self.ledger.stream_rows(UUID(kept.stream), verify=False)[: kept.size]
                 folded = Snapshot.of(Stream.of(self.decoded(rows))) if len(rows) == kept.size else None
-                same = folded is not None and replace(folded, entries=None, claimed=kept.claimed) == kept
+                same = folded is not None and replace(folded, claimed=bool(kept.claimed), entries=None) == Snapshot.of_row(kept)
                 problem = None if same else "does not hold the state its events fold to"
             if problem:
                 return (f"the snapshot of {names.get(kept.stream) or f'stream {kept.stream[:8]}'} (the read model a"
@@ -242,8 +242,9 @@ class Registry(Application, Reading):
             return None
         found_id = stream_id(kind, key)
         resumed = self.ledger.resume(found_id) if resume and kind == AGREEMENT else None
-        if resumed is not None:
-            return self._resumed(kind, key, *resumed)
+        found = self._resumed(kind, key, *resumed) if resumed is not None else None
+        if found is not None:
+            return found
         rows = self.ledger.stream_rows(found_id, name=f"{kind} {key}")
         if not rows:
             return None
@@ -257,14 +258,17 @@ class Registry(Application, Reading):
         self._remember([found])
         return found
 
-    def _resumed(self, kind: str, key: str, snapshot: Snapshot, tail: Sequence) -> Stream:
+    def _resumed(self, kind: str, key: str, snapshot: Snapshot, tail: Sequence) -> Stream | None:
         """The stream from its snapshot and the events after it (see ``stream``); as cached, if it is as recent."""
         found_id, size = stream_id(kind, key), snapshot.size + len(tail)
         cached = self._cache.get(found_id)
         if cached is not None and snapshot.size <= cached.version <= size:
             found = cached.extended(tuple(self.decoded(tail[cached.version - snapshot.size:]))) if cached.version < size else cached
         else:
-            found = self._from_snapshot(kind, key, snapshot)
+            try:
+                found = self._from_snapshot(kind, key, snapshot)
+            except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not a state this code reads
+                return None
             found = found.extended(tuple(self.decoded(tail))) if tail else found
         self._remember([found])
         return found

@@ -159,7 +159,8 @@ class ClosedNotes(Shared):
     def earlier(cls, count: int, highest: int, load: Callable[[], dict[int, tuple[int, Note]]]) -> ClosedNotes:
         """The first ``count`` notes closed, not in memory: a state resumed from a snapshot has its live notes only.
         They are loaded (``load``: by number, the order each closed and the note) the first time a number up to
-        ``highest`` (the highest among them) is looked up; a new note's number, above every one used, never is."""
+        ``highest`` (none of them is above it: the highest number ever used) is looked up; a new note's number,
+        above every one used, never is."""
         found = cls()
         found._own, found._size = _EarlierClosed(highest, load), count
         return found

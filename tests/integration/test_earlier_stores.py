@@ -23,6 +23,8 @@ from domain.errors import ConflictingEntry, UnknownAgreement
 from support import writer
 
 DATA = Path(__file__).parent / "data"
+GAMMA_SELLS = TransferEntry.model_validate({"type": "transfer", "effective_on": "2003-01-02", "evidence": {"document": "t"},
+                                            "from": "Gamma", "to": "Delta Life", "new_holder": True, "amount": "500,000"})
 DIGEST_BY_0_1 = Digest.parse("debtreg:v1:7:cf2a69cf3c81afd4ebeb9b1820dd61f29c081bee3862afa12eb66578bceac8d0")
 
 
@@ -53,10 +55,7 @@ def test_a_store_written_by_release_0_1_replays_its_register_history_and_reversa
 def test_the_first_writer_lists_the_earlier_streams_and_records_on_top_of_them(earlier):
     registry = writer(earlier)
     try:
-        entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2003-01-02", "evidence": {"document": "t"},
-                                              "from": "Gamma", "to": "Delta Life", "new_holder": True,
-                                              "amount": "500,000"})
-        [event] = registry.record("small-2001", entry).events
+        [event] = registry.record("small-2001", GAMMA_SELLS).events
         assert event.originator_version == 7 and [c.number for c in event.issued] == [7, 8]
         assert registry.index.get_last() is not None
         result = registry.verify(DIGEST_BY_0_1)
@@ -81,10 +80,7 @@ def test_a_reader_of_an_empty_store_says_so_and_creates_nothing(tmp_path):
 def test_entries_recorded_before_request_ids_were_claimed_are_still_found_once_a_snapshot_is_kept(earlier):
     registry = writer(earlier)
     try:
-        entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2003-01-02", "evidence": {"document": "t"},
-                                              "from": "Gamma", "to": "Delta Life", "new_holder": True,
-                                              "amount": "500,000"})
-        registry.record("small-2001", entry, request_id="after-0.1")
+        registry.record("small-2001", GAMMA_SELLS, request_id="after-0.1")
     finally:
         registry.close()
     with sqlite3.connect(earlier.removeprefix("sqlite:///")) as connection:

@@ -143,6 +143,7 @@ def _edit(url: str, sql: str) -> None:
     "update debtreg_snapshots set last_number = 2",
     "update debtreg_snapshots set schema = 'other code'",
     "update debtreg_snapshots set size = size - 1",
+    "update debtreg_snapshots set state = '[1]'",
 ])
 def test_a_snapshot_that_does_not_hold_is_not_used(edit: str, loaded_url: str, without_snapshots: str) -> None:
     _edit(loaded_url, edit)
@@ -160,3 +161,14 @@ def test_verify_names_a_snapshot_edited_outside_debtreg(loaded_url: str) -> None
     finally:
         registry.close()
     assert not checked.intact and "snapshot" in checked.problem and "barnes" in checked.problem
+
+
+def test_a_snapshot_row_edited_into_nonsense_is_not_used_and_named_by_verify(loaded_url: str, without_snapshots: str) -> None:
+    _edit(loaded_url, "update debtreg_snapshots set latest = 'not a date', names = '{'")
+    entry = transfer("2003-06-02", LINCOLN, "A New Holder", "1,000,000", new_holder=True)
+    assert outcome(loaded_url, entry, "nonsense")[0] == outcome(without_snapshots, entry, "nonsense")[0]
+    registry = Registry(loaded_url, read_only=True)
+    try:
+        assert "is not signed by a recording identity" in registry.verify().problem
+    finally:
+        registry.close()
