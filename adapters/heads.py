@@ -133,6 +133,14 @@ def signed(head: Head, identities: Sequence[IdentityRecord], message: bytes | No
     return _registered(identities, head) is not None and signed_by(head.public_key, message, head.signature)
 
 
+def extends(frontier: Sequence, rows: Sequence, head: Head, identities: Sequence[IdentityRecord]) -> list | None:
+    """The frontier of a tree with ``frontier`` once ``rows`` are added, if it gives the root of ``head`` and
+    ``head`` is ``signed``; else ``None``: how what was verified once (a checkpoint, a snapshot's tree head) is
+    brought up to date by hashing only the events since."""
+    found = frontier_of(rows, frontier)
+    return found if frontier_root(found).hex() == head.root and signed(head, identities) else None
+
+
 def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:
     """The identity that signed a head, in a recording role when it did (registrations before it count)."""
     found = None

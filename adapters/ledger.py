@@ -50,6 +50,7 @@ from adapters.heads import (
     IdentityRecord,
     Tampered,
     check_stream,
+    extends,
     frontier_of,
     frontier_root,
     head_of_row,
@@ -186,6 +187,10 @@ class Ledger:
             self._present = inspect(self.engine).has_table(self.heads.name)
         return self._present
 
+    def _has(self, table: Table) -> bool:
+        """Whether a table beside the log exists: a store written by an earlier release may lack the newer ones."""
+        return self.present and inspect(self.engine).has_table(table.name)
+
     # ---------------------------------------------------------------- writing
 
     def append(self, session: Session, entries: Sequence[Sequence], signer: Signer,
@@ -248,7 +253,7 @@ class Ledger:
     def kept_names(self) -> dict[str, KeptNames]:
         """The holder names kept for each agreement whose row is as recent as its latest signed head (see
         ``adapters.reading.fresh_names``); none on a store from before they were kept."""
-        if not self.present or not inspect(self.engine).has_table(self.names.name):
+        if not self._has(self.names):
             return {}
         with snapshot(self.engine) as connection:
             rows = connection.execute(select(self.names.c.stream, self.names.c.version, self.names.c.names)).all()
@@ -371,10 +376,10 @@ class Ledger:
             identities = self.identity_records(connection) if heads else []
         called = name or f"stream {stream[:8]}"
         if checkpoint and heads and heads[0].size >= checkpoint.size and len(rows) == heads[0].size:
-            frontier = frontier_of(rows[checkpoint.size:], checkpoint.frontier)
             if heads[0].size == checkpoint.size and heads[0].signature == checkpoint.signature:
                 return rows
-            if frontier_root(frontier).hex() == heads[0].root and signed(heads[0], identities):
+            frontier = extends(checkpoint.frontier, rows[checkpoint.size:], heads[0], identities)
+            if frontier is not None:
                 self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature, checkpoint.checked_at)
                 return rows
         self._checkpoints.pop(stream, None)
@@ -391,7 +396,7 @@ class Ledger:
         by this code, and the events after it extending that tree to the latest signed head. Else ``None``: the
         stream is read whole (``stream_rows``), which names whatever does not hold."""
         stream = stream_hex(stream_id)
-        if not self.present or not inspect(self.engine).has_table(self.snapshots.name):
+        if not self._has(self.snapshots):
             return None
         with snapshot(self.engine) as connection:
             kept = connection.execute(select(self.snapshots).where(self.snapshots.c.stream == stream)).first()
@@ -406,19 +411,15 @@ class Ledger:
                 .order_by(events.c.originator_version)).all()
             identities = self.identity_records(connection)
         at, latest = heads.get(kept.size), heads.get(max(heads, default=0))
-        if at is None or latest is None or latest.size != kept.size + len(tail) or not snapshot_signed(kept, at, identities):
-            return None
-        frontier = parse_frontier(at.frontier)
-        if (any(row.originator_version != kept.size + n for n, row in enumerate(tail, start=1))
-                or frontier_root(frontier_of(tail, frontier)).hex() != latest.root
-                or not signed(head_of_row(latest._mapping), identities)):
-            return None
+        if (at is None or latest is None or latest.size != kept.size + len(tail) or not snapshot_signed(kept, at, identities)
+                or extends(parse_frontier(at.frontier), tail, head_of_row(latest._mapping), identities) is None):
+            return None  # (each event's position is in its leaf: events out of place would not give the root)
         return Snapshot.of_row(kept), tail
 
     def snapshot_problems(self) -> Iterator[tuple[Any, str | None]]:
         """Each snapshot kept by this code (see ``adapters.snapshots.schema``), as its row, and what is wrong with
         its signature or its binding to its stream's tree head, if anything."""
-        if not self.present or not inspect(self.engine).has_table(self.snapshots.name):
+        if not self._has(self.snapshots):
             return
         with snapshot(self.engine) as connection:
             kept = connection.execute(select(self.snapshots).where(self.snapshots.c.schema == schema())).all()

@@ -28,7 +28,8 @@ from domain.state import AgreementState, Basis, ClosedNotes
 from domain.stream import Stream
 
 FORMAT = "debtreg-snapshot-v1"
-LEFT_OUT = ("closed_notes", "_calendar")  # an AgreementState's: the notes off the register, and a cache
+LEFT_OUT = ("closed_notes", "_calendar")
+STORED = ("stream", "size", "in_force", "latest", "closed", "last_number", "names", "state", "schema", "claimed")  # an AgreementState's: the notes off the register, and a cache
 
 
 @cache
@@ -71,22 +72,22 @@ class Snapshot:
     def digest(self) -> str:
         return hashlib.sha256(self.state.encode()).hexdigest()
 
-    def message(self, root: str) -> bytes:
-        """What the recording identity signs: the snapshot, bound to the tree head of its size by its root."""
-        fields = (FORMAT, self.stream, str(self.size), root, str(self.in_force), self.latest.isoformat(),
-                  str(self.closed), str(self.last_number), json.dumps(self.names), self.schema, str(self.claimed),
-                  self.digest())
-        return "\0".join(fields).encode()
-
     def row(self) -> dict:
-        return {"stream": self.stream, "size": self.size, "in_force": self.in_force, "latest": self.latest.isoformat(),
-                "closed": self.closed, "last_number": self.last_number,
-                "names": json.dumps(list(self.names)), "state": self.state, "schema": self.schema, "claimed": self.claimed}
+        """Its row of the snapshots table, without the signature."""
+        return {**{name: getattr(self, name) for name in STORED}, "latest": self.latest.isoformat(),
+                "names": json.dumps(list(self.names))}
+
+    def message(self, root: str) -> bytes:
+        """What the recording identity signs: the row (the state by its digest), bound to the tree head of its size
+        by its root."""
+        row = {**self.row(), "state": self.digest()}
+        return "\0".join([FORMAT, root, *(str(row[name]) for name in STORED)]).encode()
 
     @classmethod
     def of_row(cls, row: Any) -> Snapshot:
-        return cls(row.stream, row.size, row.in_force, date.fromisoformat(row.latest), row.closed, row.last_number,
-                   tuple(json.loads(row.names)), row.state, row.schema, bool(row.claimed))
+        stored = {name: getattr(row, name) for name in STORED}
+        return cls(**{**stored, "latest": date.fromisoformat(row.latest), "names": tuple(json.loads(row.names)),
+                      "claimed": bool(row.claimed)})
 
 
 # --------------------------------------------------------------------- the state as JSON
