@@ -56,7 +56,6 @@ from adapters.heads import (
     head_of_row,
     leaf,
     parse_frontier,
-    signed,
     stored_bytes,
     stream_hex,
     verified,
@@ -71,7 +70,7 @@ from adapters.offline_verifier import (
     root,
 )
 from adapters.reading import KeptNames, fresh_names
-from adapters.snapshots import Snapshot, schema
+from adapters.snapshots import Snapshot, holding, schema, snapshot_signed
 from domain.errors import RegistryError
 
 PAGE = 2000
@@ -390,11 +389,12 @@ class Ledger:
             self._checkpoints[stream] = Checkpoint(len(rows), frontier_of(rows), rows, heads[0].signature)
         return rows
 
-    def resume(self, stream_id: UUID) -> tuple[Snapshot, list] | None:
+    def resume(self, stream_id: UUID, rows: Sequence | None = None) -> tuple[Snapshot, Sequence] | None:
         """A stream's snapshot and the events recorded after it, in one snapshot of the store, if they hold: the
         snapshot signed by a recording identity over the root of its stream's tree head of the same size, folded
         by this code, and the events after it extending that tree to the latest signed head. Else ``None``: the
-        stream is read whole (``stream_rows``), which names whatever does not hold."""
+        stream is read whole (``stream_rows``), which names whatever does not hold. Given the stream's ``rows``
+        (read and checked), the events after it are those."""
         stream = stream_hex(stream_id)
         if not self._has(self.snapshots):
             return None
@@ -406,15 +406,13 @@ class Ledger:
                 (self.heads.c.stream == stream) & ((self.heads.c.size == kept.size) | (self.heads.c.size == select(
                     func.max(self.heads.c.size)).where(self.heads.c.stream == stream).scalar_subquery())))).all()}
             events = self.events_table
-            tail = connection.execute(
+            tail = rows[kept.size:] if rows is not None else connection.execute(
                 select(events).where((events.c.originator_id == stream_id) & (events.c.originator_version > kept.size))
                 .order_by(events.c.originator_version)).all()
             identities = self.identity_records(connection)
-        at, latest = heads.get(kept.size), heads.get(max(heads, default=0))
-        if (at is None or latest is None or latest.size != kept.size + len(tail) or not snapshot_signed(kept, at, identities)
-                or extends(parse_frontier(at.frontier), tail, head_of_row(latest._mapping), identities) is None):
-            return None  # (each event's position is in its leaf: events out of place would not give the root)
-        return Snapshot.of_row(kept), tail
+        latest = heads.get(max(heads, default=0))
+        found = holding(kept, heads.get(kept.size), head_of_row(latest._mapping) if latest else None, tail, identities)
+        return (found, tail) if found is not None else None
 
     def snapshot_problems(self) -> Iterator[tuple[Any, str | None]]:
         """Each snapshot kept by this code (see ``adapters.snapshots.schema``), as its row, and what is wrong with
@@ -600,16 +598,6 @@ def check_identities(records: Sequence[IdentityRecord], trusted: str | None) -> 
         else:
             admins.pop(record.name, None)
     return None
-
-
-def snapshot_signed(kept: Any, at: Any, identities: Sequence[IdentityRecord]) -> bool:
-    """A row of the snapshots table is signed by a recording identity, over the root of ``at``, the row of its
-    stream's tree head of the same size (whose frontier gives that root)."""
-    try:
-        message = Snapshot.of_row(kept).message(at.root)
-    except (ValueError, TypeError):  # a row edited into something that is not a snapshot
-        return False
-    return frontier_root(parse_frontier(at.frontier)).hex() == at.root and signed(kept, identities, message)
 
 
 def check_kept(name: str, stream: str, rows: Sequence, kept: dict) -> str | None:

@@ -10,7 +10,9 @@ signed or its streams listed, or without the tables) is left to the registry: ``
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 from urllib.parse import quote
 from uuid import UUID
@@ -19,7 +21,8 @@ from adapters.codec import event_mapper
 from adapters.heads import Head, IdentityRecord, head_of_row, verified
 from adapters.reading import KeptNames, Reading, fresh_names
 from adapters.settings import TABLES
-from domain.events import stream_id
+from adapters.snapshots import Snapshot, holding
+from domain.events import AGREEMENT, stream_id
 from domain.stream import Stream
 
 REGISTRY_INDEX = stream_id("registry", "streams")
@@ -76,8 +79,23 @@ class FileReader(Reading):
                 sealed = bool(latest) or self.connection.execute(f"SELECT 1 FROM {TABLES}_heads LIMIT 1").fetchone() is not None
                 verified(f"{kind} {key}", rows, latest, self.identities() if latest else [], sealed=sealed,
                          every_head=lambda: self._heads(found_id))
-            self._streams[found_id] = Stream.of(self.decoded(rows)) if rows else None
+            resumed = self._snapshot(found_id, rows, latest) if rows and latest and kind == AGREEMENT else None
+            found = resumed and self.from_snapshot(kind, key, resumed, rows[resumed.size:], lambda: rows)
+            self._streams[found_id] = found or (Stream.of(self.decoded(rows)) if rows else None)
         return self._streams[found_id]
+
+    def _snapshot(self, found_id: UUID, rows: Sequence[Row], latest: Sequence[Head]) -> Snapshot | None:
+        """The agreement's snapshot, if it holds for these rows (checked against the ``latest`` head), as the
+        registry's ``Ledger.resume``."""
+        if f"{TABLES}_snapshots" not in self.tables:
+            return None
+        kept = self.connection.execute(f"SELECT * FROM {TABLES}_snapshots WHERE stream = ?", (found_id.hex,)).fetchone()
+        if kept is None:
+            return None
+        kept = SimpleNamespace(**dict(kept))
+        at = self.connection.execute(f"SELECT * FROM {TABLES}_heads WHERE stream = ? AND size = ?",
+                                     (found_id.hex, kept.size)).fetchone()
+        return holding(kept, at and SimpleNamespace(**dict(at)), latest[0], rows[kept.size:], self.identities())
 
     def kept_names(self) -> dict[str, KeptNames]:
         if f"{TABLES}_holder_names" not in self.tables:
@@ -94,9 +112,9 @@ class FileReader(Reading):
 
     def _rows(self, found_id: UUID) -> list[Row]:
         rows = self.connection.execute(
-            f"SELECT id, originator_id, originator_version, topic, state FROM {TABLES}_events"
+            f"SELECT id, originator_version, topic, state FROM {TABLES}_events"
             " WHERE originator_id = ? ORDER BY originator_version", (found_id.bytes,))
-        return [Row(r[0], UUID(bytes=r[1]), r[2], r[3], r[4]) for r in rows]
+        return [Row(r[0], found_id, r[1], r[2], r[3]) for r in rows]  # every row's is the one asked for
 
     def _heads(self, found_id: UUID, *, latest: bool = False) -> list[Head]:
         rows = self.connection.execute(

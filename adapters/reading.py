@@ -8,7 +8,7 @@ registry (``adapters.registry``, through eventsourcing and SQLAlchemy) and a vie
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,10 +17,13 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import register_topic, resolve_topic
 
 from adapters.heads import stored_bytes
+from adapters.snapshots import Snapshot, decode_state
 from domain.errors import UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
 from domain.holders import Directory
-from domain.stream import Stream, names_on_notes
+from domain.state import AgreementState, ClosedNotes
+from domain.stream import EntryLog, Stream, names_on_notes
+from domain.timeline import Timeline
 
 
 class Listed(DomainEvent):
@@ -44,7 +47,9 @@ class Reading:
 
     def stream(self, kind: str, key: str) -> Stream | None:
         """The stream of that kind and key, checked against its signed tree heads; ``None`` if it is not on the
-        registry. A stream that does not verify is refused, naming the problem."""
+        registry. A stream that does not verify is refused, naming the problem. An agreement is folded from its
+        snapshot, if one holds (``from_snapshot``): its events are decoded and folded only when a view asks for
+        them (an earlier date, its history), so a view of its latest state costs a check of its rows, not a fold."""
         raise NotImplementedError
 
     def decoded(self, rows: Iterable) -> list[Event]:
@@ -60,6 +65,38 @@ class Reading:
             raise UnknownAgreement(f"no agreement {key!r} is on the registry; agreements: {known}")
         found.state  # noqa: B018 - refuses an agreement taken off the registry, saying so
         return found
+
+    def from_snapshot(self, kind: str, key: str, snapshot: Snapshot, tail: Sequence, rows: Callable[[], Sequence],
+                      claimed_by: Callable[[str], str | None] | None = None) -> Stream | None:
+        """A stream resumed from ``snapshot`` (``adapters.snapshots.holding``) and the events after it (``tail``): its
+        earlier events, from its ``rows`` checked, are read once, only when something asks for them (see
+        ``Timeline.resumed``). ``claimed_by`` gives the stream that claimed a request id, where the store keeps
+        them. ``None`` if the snapshot, though signed, holds no state this code reads."""
+        found_id = stream_id(kind, key)
+
+        @cache
+        def earlier() -> list[Event]:
+            return self.decoded(rows()[: snapshot.size])
+
+        def closed() -> dict:
+            final = Timeline(earlier()).final
+            assert isinstance(final, AgreementState)
+            return final.closed_notes.numbered(final.closed_count)
+
+        def earlier_entry(entry: str) -> tuple[str | None, int] | None:
+            if snapshot.claimed and claimed_by is not None and claimed_by(entry) != found_id.hex:
+                return None  # every entry before the snapshot claimed its request id: this one is not among them
+            return EntryLog(earlier()).find(entry, snapshot.size)
+
+        try:
+            state, kept = decode_state(snapshot.state, ClosedNotes.earlier(snapshot.closed, snapshot.last_number, closed),
+                                       snapshot.closed)
+        except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not a state this code reads
+            return None
+        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept)
+        found = Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
+                               earlier_entry=earlier_entry)
+        return found.extended(tuple(self.decoded(tail))) if tail else found
 
     def named(self, key: str) -> Stream:
         """The agreement, guaranty or instrument called ``key``."""

@@ -8,7 +8,9 @@ entries in one transaction. If another writer saved to the same stream first,
 the save fails on the stream's version and the command is decided again on
 fresh state, after a short random wait. A command reads its agreement from the
 snapshot its last save kept and the events recorded since (``adapters.snapshots``),
-so its cost does not grow with the agreement's history.
+so its cost does not grow with the agreement's history. A view reads and checks
+every event, as ever, but starts from the snapshot too: it decodes and folds the
+events only if it asks for a date before the latest, or for the events themselves.
 
 Streams are read through eventsourcing's repository with a projector that
 makes a ``Stream`` value of the events, kept in the repository's cache and
@@ -24,7 +26,6 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -39,15 +40,14 @@ from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
 from adapters.reading import KeptNames, Listed, Reading, directory_of
 from adapters.settings import TABLES
-from adapters.snapshots import Snapshot, decode_state
+from adapters.snapshots import Snapshot
 from adapters.store import persistence_env
 from domain.commands import Command
 from domain.decide import decide
 from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, Event, stream_id
 from domain.holders import Directory
-from domain.state import AgreementState, ClosedNotes
-from domain.stream import EntryLog, Stream
+from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.values import Provenance
 
@@ -254,7 +254,9 @@ class Registry(Application, Reading):
         if cached is not None and cached.version < len(rows):
             found = cached.extended(tuple(self.decoded(rows[cached.version:])))
         else:
-            found = Stream.of(self.decoded(rows))
+            resumed = self.ledger.resume(found_id, rows) if kind == AGREEMENT else None
+            found = (resumed and self.from_snapshot(kind, key, *resumed, lambda: rows, self.ledger.request_stream)
+                     or Stream.of(self.decoded(rows)))
         self._remember([found])
         return found
 
@@ -265,37 +267,12 @@ class Registry(Application, Reading):
         if cached is not None and snapshot.size <= cached.version <= size:
             found = cached.extended(tuple(self.decoded(tail[cached.version - snapshot.size:]))) if cached.version < size else cached
         else:
-            try:
-                found = self._from_snapshot(kind, key, snapshot)
-            except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not a state this code reads
+            found = self.from_snapshot(kind, key, snapshot, tail, lambda: self.ledger.stream_rows(found_id, name=f"{kind} {key}"),
+                                       self.ledger.request_stream)
+            if found is None:
                 return None
-            found = found.extended(tuple(self.decoded(tail))) if tail else found
         self._remember([found])
         return found
-
-    def _from_snapshot(self, kind: str, key: str, snapshot: Snapshot) -> Stream:
-        """A stream resumed from ``snapshot``: its earlier events read, once, only when something asks for them."""
-        found_id = stream_id(kind, key)
-
-        @cache
-        def earlier() -> list[Event]:
-            return self.decoded(self.ledger.stream_rows(found_id, name=f"{kind} {key}")[: snapshot.size])
-
-        def closed() -> dict:
-            final = Timeline(earlier()).final
-            assert isinstance(final, AgreementState)
-            return final.closed_notes.numbered(final.closed_count)
-
-        def earlier_entry(entry: str) -> tuple[str | None, int] | None:
-            if snapshot.claimed and self.ledger.request_stream(entry) != found_id.hex:
-                return None  # every entry before the snapshot claimed its request id: this one is not among them
-            return EntryLog(earlier()).find(entry, snapshot.size)
-
-        state = decode_state(snapshot.state, ClosedNotes.earlier(snapshot.closed, snapshot.last_number, closed),
-                             snapshot.closed)
-        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier)
-        return Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
-                              earlier_entry=earlier_entry)
 
     def directory(self, workspace: Workspace | None = None) -> Directory:
         """Every holder on the registry (see ``Reading.directory``), with the streams staged in ``workspace``:

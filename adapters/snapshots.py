@@ -1,9 +1,12 @@
 """Snapshots: an agreement's state after its first ``size`` events, kept beside them, so a command appended at the
-end of a long history starts from it instead of reading and folding every event (``Timeline.resumed``).
+end of a long history starts from it instead of reading and folding every event (``Timeline.resumed``), and a view
+of a date on or after the latest starts from it instead of decoding and folding them (it still checks them all).
+Beside the state it keeps what views derive from the whole history: the record's horizon and the events'
+assumptions (``derived``), brought up to date from the events since.
 
 A snapshot is a read model, never the record: it is written, signed by the recording identity, in the transaction
 that saves the events it follows, bound to the signed tree head of the same size (its root is in what is signed),
-and to the code that folded it (``SCHEMA``, a digest of the domain's source: a release that folds differently
+and to the code that folded it (``schema``, a digest of the domain's source: a release that folds differently
 ignores the snapshots of another). One that does not hold is not used: the stream is read and folded whole, the
 reference. The state is written as JSON a person can read: the live notes only (notes off the register are
 looked up in the events when a command asks for one), each note's basis as the event it rests on last and those
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,8 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import domain
+from adapters.heads import Head, IdentityRecord, extends, frontier_root, parse_frontier, signed
 from domain.state import AgreementState, Basis, ClosedNotes
 from domain.stream import Stream
+from domain.timeline import Timeline
+from projections import record
+from projections.record import ASSUMED, HORIZON, Footnotes, Horizon, horizon_of
 
 FORMAT = "debtreg-snapshot-v1"
 LEFT_OUT = ("closed_notes", "_calendar")
@@ -34,9 +42,10 @@ STORED = ("stream", "size", "in_force", "latest", "closed", "last_number", "name
 
 @cache
 def schema() -> str:
-    """A digest of the domain's source: the code a state was folded by. Snapshots of other code are not used."""
+    """A digest of the code a state was folded by (the domain's source) and what is kept beside it derived by
+    (``projections.record``). Snapshots of other code are not used."""
     digest = hashlib.sha256()
-    for path in sorted(Path(domain.__file__).parent.glob("*.py")):
+    for path in [*sorted(Path(domain.__file__).parent.glob("*.py")), Path(record.__file__)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -66,7 +75,7 @@ class Snapshot:
         if not isinstance(state, AgreementState) or timeline.latest is None:
             return None
         return cls(stream.id.hex, stream.version, timeline.in_force, timeline.latest, state.closed_count,
-                   stream.last_number, stream.holder_names, encode_state(state), schema(),
+                   stream.last_number, stream.holder_names, encode_state(state, derived(stream.key, timeline)), schema(),
                    entries=stream.entries.count(stream.version))
 
     def digest(self) -> str:
@@ -90,21 +99,55 @@ class Snapshot:
                       "claimed": bool(row.claimed)})
 
 
+def derived(key: str, timeline: Timeline) -> dict[str, object]:
+    """What views derive from the whole timeline besides its state (``Timeline.kept_since``): the record's
+    horizon, and the assumptions of its events by position."""
+    return {HORIZON: horizon_of(key, timeline), ASSUMED: Footnotes().add_timeline(key, timeline)._assumed}
+
+
+def holding(kept: Any, at: Any, latest: Head | None, tail: Sequence, identities: Sequence[IdentityRecord]) -> Snapshot | None:
+    """The snapshot in row ``kept`` (of the snapshots table) if it holds: folded by this code, signed by a recording
+    identity over the root of ``at`` (the row of its stream's tree head of the same size), and the events after it
+    (``tail``) extending that tree to the ``latest`` signed head. Else ``None``: the stream is to be read whole, the
+    reference, which names whatever does not hold."""
+    if (kept is None or kept.schema != schema() or at is None or latest is None or latest.size != kept.size + len(tail)
+            or not snapshot_signed(kept, at, identities)
+            or extends(parse_frontier(at.frontier), tail, latest, identities) is None):
+        return None  # (each event's position is in its leaf: events out of place would not give the root)
+    return Snapshot.of_row(kept)
+
+
+def snapshot_signed(kept: Any, at: Any, identities: Sequence[IdentityRecord]) -> bool:
+    """A row of the snapshots table is signed by a recording identity, over the root of ``at``, the row of its
+    stream's tree head of the same size (whose frontier gives that root)."""
+    try:
+        message = Snapshot.of_row(kept).message(at.root)
+    except (ValueError, TypeError):  # a row edited into something that is not a snapshot
+        return False
+    return frontier_root(parse_frontier(at.frontier)).hex() == at.root and signed(kept, identities, message)
+
+
 # --------------------------------------------------------------------- the state as JSON
 
 
-def encode_state(state: AgreementState) -> str:
-    """An agreement's state as JSON, without its closed notes (see ``decode_state``)."""
+def encode_state(state: AgreementState, kept: Mapping[str, object]) -> str:
+    """An agreement's state as JSON, without its closed notes, and what views keep beside it (``kept``; see
+    ``decode_state``)."""
     fields = {name: value for name, value in vars(state).items() if name not in LEFT_OUT}
-    return json.dumps(_plain(fields), separators=(",", ":"))
+    horizon = kept[HORIZON]
+    assert isinstance(horizon, Horizon)
+    return json.dumps({"state": _plain(fields), HORIZON: _plain((horizon.register, horizon.payments, horizon.event)),
+                       ASSUMED: _plain(kept[ASSUMED])}, separators=(",", ":"))
 
 
-def decode_state(text: str, closed: ClosedNotes, closed_count: int) -> AgreementState:
-    """The state ``encode_state`` wrote, its closed notes ``closed`` (see ``ClosedNotes.earlier``)."""
+def decode_state(text: str, closed: ClosedNotes, closed_count: int) -> tuple[AgreementState, dict[str, object]]:
+    """The state ``encode_state`` wrote, its closed notes ``closed`` (see ``ClosedNotes.earlier``), and what was kept
+    beside it."""
+    found = json.loads(text)
     state = object.__new__(AgreementState)
-    state.__dict__.update(_built(json.loads(text)))
+    state.__dict__.update(_built(found["state"]))
     state.closed_notes, state.closed_count, state._calendar = closed, closed_count, None
-    return state
+    return state, {HORIZON: Horizon(*_built(found[HORIZON])), ASSUMED: _built(found[ASSUMED])}
 
 
 def _plain(value: Any) -> Any:

@@ -16,7 +16,7 @@ refused; if the step that breaks is an existing event, the refusal says which
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from itertools import islice
@@ -112,20 +112,31 @@ class Timeline:
         self._checkpoints = checkpoints
         self._remembered: dict[str, object] = {}
         self._earlier: Callable[[], Sequence[Event]] | None = None  # a resumed timeline's first events, read on demand
+        self._kept: tuple[Mapping[str, object], int] | None = None  # what its snapshot kept, and of how many events
         return self
 
     @classmethod
     def resumed(cls, count: int, in_force: int, latest: date, final: State,
-                earlier: Callable[[], Sequence[Event]]) -> Timeline:
+                earlier: Callable[[], Sequence[Event]], kept: Mapping[str, object] | None = None) -> Timeline:
         """A timeline of ``count`` events known by a snapshot of its ``final`` state (``in_force`` of them in force,
         the latest effective on ``latest``), not by its events: an entry appended at the end is checked against
         ``final`` alone, so its cost does not grow with the history. Whatever needs the events themselves (a
         backdated entry, a reversal, a view of an earlier date, the list of events) reads them with ``earlier``
-        first, and from then on the timeline is the one its events make, folded again."""
+        first, and from then on the timeline is the one its events make, folded again. ``kept`` is what the
+        snapshot kept of what views derive from the whole timeline besides (see ``kept_since``)."""
         timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
                              in_force, {})
-        timeline._final, timeline._earlier = final, earlier
+        timeline._final, timeline._earlier, timeline._kept = final, earlier, (kept or {}, count)
         return timeline
+
+    def kept_since(self) -> tuple[Mapping[str, object], tuple[Event, ...]] | None:
+        """While a resumed timeline's first events are unread: what its snapshot kept (``remembered`` values of
+        those events, by name) and the events recorded after them, from which a view brings those values up to
+        date instead of reading the whole history; ``None`` once the events are read (derive from ``events``)."""
+        if self._earlier is None or self._kept is None:
+            return None
+        kept, size = self._kept
+        return kept, tuple(self._events.items[size: self._count])
 
     def _read_earlier(self) -> None:
         """A resumed timeline made whole: its first events read, its states to be folded from them (the reference)."""
@@ -242,7 +253,7 @@ class Timeline:
             ordered = self._ordered.extended(self._in_force, appended)
             dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
             timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
-            timeline._earlier = self._earlier
+            timeline._earlier, timeline._kept = self._earlier, self._kept
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
         self._read_earlier()

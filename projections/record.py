@@ -60,20 +60,32 @@ class Horizon:
         return self.payments is None or due_on <= self.payments
 
 
-def record_horizon(key: str, events: Iterable[Event]) -> Horizon:
-    """The horizon the latest ``record-horizon`` entry in force sets (in recording order); none without one."""
+# what a view derives from a whole timeline, remembered by it (``Timeline.remembered``) and kept by its snapshot
+HORIZON, ASSUMED = "horizon", "assumed"
+
+
+def record_horizon(key: str, events: Iterable[Event], before: Horizon | None = None) -> Horizon:
+    """The horizon the latest ``record-horizon`` entry in force sets (in recording order); ``before`` (none) without
+    one: the horizon of the events before these, where none of these reverses one of them."""
     latest = None
     for event in in_force(events):
         if isinstance(event, Agreement.RecordHorizonSet):
             latest = event
     if latest is None:
-        return Horizon()
+        return before or Horizon()
     return Horizon(latest.register, latest.payments, f"{key}:{latest.originator_version}")
 
 
 def horizon_of(key: str, timeline: Timeline) -> Horizon:
-    """``record_horizon`` of a timeline's events, worked out once per timeline."""
-    return timeline.remembered("horizon", lambda: record_horizon(key, timeline.events))
+    """``record_horizon`` of a timeline's events, worked out once per timeline; for one resumed from a snapshot,
+    from the horizon it kept and the events since (none reverses an earlier one: a reversal reads them all)."""
+    def horizon() -> Horizon:
+        resumed = timeline.kept_since()
+        if resumed is None or HORIZON not in resumed[0]:
+            return record_horizon(key, timeline.events)
+        kept, since = resumed
+        return record_horizon(key, since, kept[HORIZON])  # type: ignore[arg-type]
+    return timeline.remembered(HORIZON, horizon)
 
 
 @dataclass(frozen=True)
@@ -105,8 +117,15 @@ class Footnotes:
         return self
 
     def add_timeline(self, key: str, timeline: Timeline) -> Footnotes:
-        """``add`` a timeline's events, their assumptions gathered once per timeline."""
-        self._assumed.update(timeline.remembered("assumed", lambda: Footnotes.of(key, timeline.events)._assumed))
+        """``add`` a timeline's events, their assumptions gathered once per timeline (for one resumed from a
+        snapshot, those it kept and the events' since)."""
+        def assumed() -> dict[tuple[str, int], tuple[Assumption, ...]]:
+            resumed = timeline.kept_since()
+            if resumed is None or ASSUMED not in resumed[0]:
+                return Footnotes.of(key, timeline.events)._assumed
+            kept, since = resumed
+            return {**kept[ASSUMED], **Footnotes.of(key, since)._assumed}  # type: ignore[dict-item]
+        self._assumed.update(timeline.remembered(ASSUMED, assumed))
         return self
 
     def cite(self, key: str, refs: Iterable[int]) -> tuple[str, ...]:

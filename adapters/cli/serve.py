@@ -1,5 +1,6 @@
 """Beyond the terminal: the HTTP API on the same store (see ``adapters.api``)."""
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -32,4 +33,5 @@ def serve_command(
     except RegistryError as error:
         refuse(error, "text")
         return
+    gc.enable()  # a server's garbage is collected (one command runs without the collector: see ``adapters.cli.run``)
     uvicorn.run(application, host=host, port=port, log_level="warning")

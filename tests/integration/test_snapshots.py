@@ -6,17 +6,22 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from adapters.encoding import to_json
 from adapters.entries import CancellationEntry, ReversalEntry, TransferEntry
+from adapters.queries import Queries
+from adapters.reader import FileReader
 from adapters.registry import Registry
-from adapters.snapshots import Snapshot, decode_state, encode_state
+from adapters.snapshots import Snapshot, decode_state, derived, encode_state
 from domain.errors import RegistryError
 from domain.events import AGREEMENT, stream_id
 from domain.state import ClosedNotes
 from domain.stream import Stream
+from projections.record import ASSUMED
 from support import ADMIN
 
 KEY = "barnes-1995"
@@ -93,10 +98,11 @@ def test_every_agreement_loaded_has_a_snapshot_equal_to_its_fold(loaded: Registr
 def test_a_state_read_back_from_its_snapshot_writes_the_same_snapshot(loaded: Registry) -> None:
     stream = whole(loaded)
     state = stream.state
-    text = encode_state(state)
-    again = decode_state(text, ClosedNotes.earlier(state.closed_count, stream.last_number, dict), state.closed_count)
-    assert encode_state(again) == text
+    text = encode_state(state, derived(stream.key, stream.timeline))
+    again, kept_again = decode_state(text, ClosedNotes.earlier(state.closed_count, stream.last_number, dict), state.closed_count)
+    assert encode_state(again, kept_again) == text
     assert again.holdings() == state.holdings() and again.live() != []
+    assert kept_again[ASSUMED] and kept_again == derived(stream.key, stream.timeline)
 
 
 COMMANDS = {
@@ -172,3 +178,60 @@ def test_a_snapshot_row_edited_into_nonsense_is_not_used_and_named_by_verify(loa
         assert "is not signed by a recording identity" in registry.verify().problem
     finally:
         registry.close()
+
+
+AGREEMENTS = ("barnes-1995", "novascotia-1999", "barnes-2000")
+VIEWS = ("register", "annex1", "outstanding", "status", "accrued", "schedule")
+
+
+def _views(queries: Queries, key: str, days: Iterable[date]) -> list[str]:
+    """Each view of ``key`` on each day (latest first: resumed, then read whole), as a user sees it."""
+    seen = []
+    for day in days:
+        for view in VIEWS:
+            try:
+                seen.append(to_json(getattr(queries, view)(key, day)))
+            except RegistryError as refused:
+                seen.append(f"refused: {refused}")
+    return seen
+
+
+def _counting(reading: Registry | FileReader, stream: str) -> list:
+    """The rows of ``stream`` ``reading`` decodes from now on."""
+    decoded: list = []
+    original = reading.decoded
+
+    def counted(rows: Iterable) -> list:
+        rows = list(rows)
+        decoded.extend(row for row in rows if row.originator_id == stream_id(AGREEMENT, stream))
+        return original(rows)
+
+    reading.decoded = counted  # type: ignore[method-assign]
+    return decoded
+
+
+@pytest.mark.parametrize("reader", ["the command line's file reader", "the registry"])
+@pytest.mark.parametrize("key", AGREEMENTS)
+def test_a_view_resumed_from_a_snapshot_is_the_whole_streams(reader: str, key: str, loaded_url: str,
+                                                               without_snapshots: str) -> None:
+    """On or after the latest date an agreement's events take effect, a view starts from its snapshot and reads
+    none of its events; before it, it reads them all: either way, what the whole stream gives, figure for figure."""
+    def opened(url: str) -> Registry | FileReader:
+        found = FileReader.open(Path(url.removeprefix("sqlite:///"))) if reader.startswith("the command") else Registry(url, read_only=True)
+        assert found is not None
+        return found
+
+    reference = opened(without_snapshots)
+    latest = Queries(reference).history(key)[-1].effective_on  # the last recorded; not always the latest in effect
+    days = sorted({d for d in (*(line.effective_on for line in Queries(reference).history(key)), latest, date(2040, 1, 1))},
+                  reverse=True)[:3] + [date(1990, 1, 1)]
+    resumed = opened(loaded_url)
+    decoded = _counting(resumed, key)
+    try:
+        assert _views(Queries(resumed), key, days[:1]) == _views(Queries(reference), key, days[:1])
+        assert decoded == [], "a view after the latest date decodes none of the agreement's events"
+        assert _views(Queries(resumed), key, days) == _views(Queries(reference), key, days)
+        assert len(decoded) == reference.agreement(key).version, "a view of an earlier date reads them all, once"
+    finally:
+        reference.close()
+        resumed.close()
