@@ -177,8 +177,11 @@ class Queries:
             stream = self.registry.stream(kind, key) if kind == AGREEMENT else None
             if stream is None or stream.withdrawn:
                 continue
-            first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
-            timeline = stream.timeline if then is None else Timeline(recorded_by_then(stream.events, then))
+            if then is None:  # as recorded now: each agreement from its snapshot, its events not read unless needed
+                timeline = stream.timeline
+            else:
+                first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
+                timeline = Timeline(recorded_by_then(stream.events, then))
             if not timeline.empty:
                 registers.append(register_as_of(key, timeline, as_of, then, cited))
         if then is not None and first is not None and then < first:

@@ -182,34 +182,44 @@ class Registry(Application, Reading):
         except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
             names = {}
         checked = self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
-        problem = None if checked.problem else self._kept_names_problem() or self._snapshots_problem(names)
+        problem = None if checked.problem else self._read_models_problem(names)
         return replace(checked, problem=problem) if problem else checked
 
-    def _kept_names_problem(self) -> str | None:
-        """The holder names kept beside the events, checked against them: they decide no figure, but they name
-        holders (and tell a new holder from a look-alike), so a name edited there is reported too."""
+    def _read_models_problem(self, names: dict[str, str]) -> str | None:
+        """The read models kept beside the events, checked against them, each stream's events read and decoded
+        once for both: the holder names (they decide no figure, but name holders and tell a new holder from a
+        look-alike) and the snapshots (signed over their stream's tree head, and holding the state its events fold
+        to: commands and views start from one). One edited outside debtreg is reported, as an event would be."""
         listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
-        for hex_id, kept in self.ledger.kept_names().items():
-            rows = self.ledger.stream_rows(UUID(hex_id), verify=False)[:kept.version] if hex_id in listed else []
-            if not rows or kept.names != self.names_of(rows):
-                called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
-                return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
-                        " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
-        return None
+        kept_names = self.ledger.kept_names()
+        snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
+        for hex_id in dict.fromkeys([*kept_names, *snapshots]):
+            rows = self.ledger.stream_rows(UUID(hex_id), verify=False)
+            folded: dict[int, Stream] = {}
 
-    def _snapshots_problem(self, names: dict[str, str]) -> str | None:
-        """The snapshots kept beside the events, checked against them: each signed over its stream's tree head, and
-        the state its events fold to. A command starts from one, so one edited is reported, as the events would be."""
-        for kept, problem in self.ledger.snapshot_problems():
-            if problem is None:
-                rows = self.ledger.stream_rows(UUID(kept.stream), verify=False)[: kept.size]
-                folded = Snapshot.of(Stream.of(self.decoded(rows))) if len(rows) == kept.size else None
-                same = folded is not None and replace(folded, claimed=bool(kept.claimed), entries=None) == Snapshot.of_row(kept)
-                problem = None if same else "does not hold the state its events fold to"
-            if problem:
-                return (f"the snapshot of {names.get(kept.stream) or f'stream {kept.stream[:8]}'} (the read model a"
-                        f" command starts from) {problem}: edited outside debtreg? It is not used, and is written again"
-                        " when its next entry is recorded")
+            def fold(size: int, rows: list = rows, folded: dict = folded) -> Stream:
+                if size not in folded:
+                    folded[size] = Stream.of(self.decoded(rows[:size]))
+                return folded[size]
+
+            kept, snapshot = kept_names.get(hex_id), snapshots.get(hex_id)
+            if snapshot is not None:
+                row, problem = snapshot
+                if problem is None:
+                    same = len(rows) >= row.size and replace(
+                        Snapshot.of(fold(row.size)), claimed=bool(row.claimed), entries=None) == Snapshot.of_row(row)  # type: ignore[arg-type]
+                    problem = None if same else "does not hold the state its events fold to"
+                if problem:
+                    return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} (the read model a command or"
+                            f" view starts from) {problem}: edited outside debtreg? It is not used, and is written again"
+                            " when its next entry is recorded")
+            if kept is not None:
+                found = (KeptNames.of(fold(kept.version)).names if kept.version in folded else self.names_of(rows[:kept.version])
+                         ) if hex_id in listed and 0 < kept.version <= len(rows) else None
+                if found != kept.names:
+                    called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
+                    return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
+                            " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
         return None
 
     def stream_names(self) -> dict[str, tuple[str, str]]:

@@ -94,8 +94,8 @@ def test_the_last_event_deleted_with_its_head_passes_alone_but_not_against_the_h
     stream = store.agreement("barnes-1995").id.hex
     sql(store, "DELETE FROM debtreg_events WHERE id = :id", id=last)
     sql(store, "DELETE FROM debtreg_heads WHERE stream = :s AND size = (SELECT MAX(size) FROM debtreg_heads WHERE stream = :s)", s=stream)
-    assert "snapshot of agreement barnes-1995 (the read model a command starts from) is of 30 events, but no tree head of" \
-        " 30 events is signed: events removed?" in store.verify().problem
+    assert "snapshot of agreement barnes-1995 (the read model a command or view starts from) is of 30 events, but" \
+        " no tree head of 30 events is signed: events removed?" in store.verify().problem
     sql(store, "DELETE FROM debtreg_snapshots WHERE stream = :s", s=stream)
     assert store.verify().intact, "a truncation that removes its head and snapshot too verifies on its own"
     assert store.verify(kept).problem == f"{BARNES} had 30 events in the head kept; it has 29: events were removed"

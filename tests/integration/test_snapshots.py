@@ -4,6 +4,7 @@ kept it, and records exactly what reading and folding the whole stream would hav
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -196,14 +197,14 @@ def _views(queries: Queries, key: str, days: Iterable[date]) -> list[str]:
     return seen
 
 
-def _counting(reading: Registry | FileReader, stream: str) -> list:
-    """The rows of ``stream`` ``reading`` decodes from now on."""
+def _counting(reading: Registry | FileReader, *agreements: str) -> list:
+    """The rows of these ``agreements`` ``reading`` decodes from now on."""
     decoded: list = []
-    original = reading.decoded
+    original, ids = reading.decoded, {stream_id(AGREEMENT, key) for key in agreements}
 
     def counted(rows: Iterable) -> list:
         rows = list(rows)
-        decoded.extend(row for row in rows if row.originator_id == stream_id(AGREEMENT, stream))
+        decoded.extend(row for row in rows if row.originator_id in ids)
         return original(rows)
 
     reading.decoded = counted  # type: ignore[method-assign]
@@ -235,3 +236,24 @@ def test_a_view_resumed_from_a_snapshot_is_the_whole_streams(reader: str, key: s
     finally:
         reference.close()
         resumed.close()
+
+
+def test_holders_across_agreements_after_their_latest_dates_decode_none_of_their_events(loaded_url: str,
+                                                                                      without_snapshots: str) -> None:
+    reference, resumed = (FileReader.open(Path(url.removeprefix("sqlite:///"))) for url in (without_snapshots, loaded_url))
+    assert reference is not None and resumed is not None
+    decoded = _counting(resumed, *AGREEMENTS)
+    try:
+        assert to_json(Queries(resumed).holders(date(2040, 1, 1))) == to_json(Queries(reference).holders(date(2040, 1, 1)))
+        assert decoded == []
+        assert to_json(Queries(resumed).holders(date(2003, 2, 5))) == to_json(Queries(reference).holders(date(2003, 2, 5)))
+    finally:
+        reference.close()
+        resumed.close()
+
+
+def test_verify_decodes_each_agreements_events_once_to_check_its_read_models(loaded: Registry) -> None:
+    decoded = _counting(loaded, *AGREEMENTS)
+    assert loaded.verify().intact
+    times = Counter((row.originator_id, row.originator_version) for row in decoded)
+    assert len(times) == sum(loaded.agreement(key).version for key in AGREEMENTS) and set(times.values()) == {1}
