@@ -6,12 +6,12 @@ assumptions (``derived``), brought up to date from the events since.
 
 A snapshot is a read model, never the record: it is written, signed by the recording identity, in the transaction
 that saves the events it follows, bound to the signed tree head of the same size (its root is in what is signed),
-and to the code that folded it (``schema``, a digest of the domain's source: a release that folds differently
-ignores the snapshots of another). One that does not hold is not used: the stream is read and folded whole, the
-reference. The state is written as JSON a person can read: the live notes only (notes off the register are
-looked up in the events when a command asks for one), each note's basis as the event it rests on last and those
-that carry assumptions (``Basis.kept``: the chain before is in the events); objects are rebuilt only as classes
-of the domain, so reading a snapshot runs no code it names.
+and to the code that folded it (``schema``, a digest of the domain's source and ``projections.record``: a release
+that folds differently ignores the snapshots of another). One that does not hold is not used: the stream is read
+and folded whole, the reference. The state is written as JSON a person can read: the live notes only (notes off
+the register are looked up in the events when a command asks for one), each note's basis as the event it rests on
+last and those that carry assumptions (``Basis.kept``: the chain before is in the events); objects are rebuilt
+only as classes of the domain, so reading a snapshot runs no code it names.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from domain.state import AgreementState, Basis, ClosedNotes
 from domain.stream import Stream
 from domain.timeline import Timeline
 from projections import record
-from projections.record import ASSUMED, HORIZON, Footnotes, Horizon, horizon_of
+from projections.record import ASSUMED, HORIZON, Horizon, assumptions_of, horizon_of
 
 FORMAT = "debtreg-snapshot-v1"
 LEFT_OUT = ("closed_notes", "_calendar")
@@ -102,7 +102,7 @@ class Snapshot:
 def derived(key: str, timeline: Timeline) -> dict[str, object]:
     """What views derive from the whole timeline besides its state (``Timeline.kept_since``): the record's
     horizon, and the assumptions of its events by position."""
-    return {HORIZON: horizon_of(key, timeline), ASSUMED: Footnotes().add_timeline(key, timeline)._assumed}
+    return {HORIZON: horizon_of(key, timeline), ASSUMED: assumptions_of(key, timeline)}
 
 
 def holding(kept: Any, at: Any, latest: Head | None, tail: Sequence, identities: Sequence[IdentityRecord]) -> Snapshot | None:

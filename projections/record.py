@@ -117,15 +117,8 @@ class Footnotes:
         return self
 
     def add_timeline(self, key: str, timeline: Timeline) -> Footnotes:
-        """``add`` a timeline's events, their assumptions gathered once per timeline (for one resumed from a
-        snapshot, those it kept and the events' since)."""
-        def assumed() -> dict[tuple[str, int], tuple[Assumption, ...]]:
-            resumed = timeline.kept_since()
-            if resumed is None or ASSUMED not in resumed[0]:
-                return Footnotes.of(key, timeline.events)._assumed
-            kept, since = resumed
-            return {**kept[ASSUMED], **Footnotes.of(key, since)._assumed}  # type: ignore[dict-item]
-        self._assumed.update(timeline.remembered(ASSUMED, assumed))
+        """``add`` a timeline's events, their assumptions gathered once per timeline (``assumptions_of``)."""
+        self._assumed.update(assumptions_of(key, timeline))
         return self
 
     def cite(self, key: str, refs: Iterable[int]) -> tuple[str, ...]:
@@ -142,6 +135,18 @@ class Footnotes:
 
     def listed(self) -> tuple[AssumedFact, ...]:
         return tuple(self._numbered.values())
+
+
+def assumptions_of(key: str, timeline: Timeline) -> dict[tuple[str, int], tuple[Assumption, ...]]:
+    """The assumptions of a timeline's events by (stream, position), worked out once per timeline; for one resumed
+    from a snapshot, those it kept and the events' since."""
+    def assumed() -> dict[tuple[str, int], tuple[Assumption, ...]]:
+        resumed = timeline.kept_since()
+        if resumed is None or ASSUMED not in resumed[0]:
+            return Footnotes.of(key, timeline.events)._assumed
+        kept, since = resumed
+        return {**kept[ASSUMED], **Footnotes.of(key, since)._assumed}  # type: ignore[dict-item]
+    return timeline.remembered(ASSUMED, assumed)
 
 
 def union(*cited: Sequence[str]) -> tuple[str, ...]:
