@@ -154,8 +154,10 @@ def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRec
     return found
 
 
-def leaf(row) -> bytes:
-    return leaf_hash(entry_bytes(stream_hex(row.originator_id), row.originator_version, row.topic, stored_bytes(row.state)))
+def leaf(row, stream: str | None = None) -> bytes:
+    """The leaf hash of a stored event; ``stream`` is its stream's id in hex, where the caller knows it already."""
+    stream = stream or stream_hex(row.originator_id)
+    return leaf_hash(entry_bytes(stream, row.originator_version, row.topic, stored_bytes(row.state)))
 
 
 def head_of_row(row: Mapping) -> Head:
@@ -165,19 +167,21 @@ def head_of_row(row: Mapping) -> Head:
 
 def frontier_of(rows: Sequence, frontier: Sequence = ()) -> list:
     """The frontier after ``rows`` (stored events or notifications) are added to a tree with ``frontier``."""
-    found = list(frontier)
-    for row in rows:
-        found = push(found, leaf(row))
+    found, streams = list(frontier), {}
+    for row in rows:  # a stream's hex id worked out once, not per row: a long stream's rows are read by every view
+        oid = row.originator_id
+        stream = streams.get(oid) or streams.setdefault(oid, stream_hex(oid))
+        push(found, leaf(row, stream))
     return found
 
 
-def push(frontier: list, hashed: bytes) -> list:
-    """The frontier of perfect subtrees (size, root) after one more leaf: how a root is kept without the leaves."""
-    found = [*frontier, (1, hashed)]
-    while len(found) > 1 and found[-1][0] == found[-2][0]:
-        (size, left), (_, right) = found[-2], found[-1]
-        found[-2:] = [(size * 2, node_hash(left, right))]
-    return found
+def push(frontier: list, hashed: bytes) -> None:
+    """One more leaf added to a frontier of perfect subtrees (size, root), in place: how a root is kept without the
+    leaves."""
+    frontier.append((1, hashed))
+    while len(frontier) > 1 and frontier[-1][0] == frontier[-2][0]:
+        (size, left), (_, right) = frontier[-2], frontier[-1]
+        frontier[-2:] = [(size * 2, node_hash(left, right))]
 
 
 def frontier_root(frontier: Sequence) -> bytes:

@@ -127,7 +127,8 @@ def forge(registry: Registry, identity: Signer) -> None:
                                  .order_by(ledger.heads.c.size.desc()).limit(1)).one()
         from adapters.heads import frontier_root, parse_frontier, push
 
-        frontier = push(parse_frontier(old.frontier), leaf_hash(entry_bytes(stream.id.hex, old.size + 1, last.topic, bytes(last.state))))
+        frontier = parse_frontier(old.frontier)
+        push(frontier, leaf_hash(entry_bytes(stream.id.hex, old.size + 1, last.topic, bytes(last.state))))
         head = {"stream": stream.id.hex, "size": old.size + 1, "root": frontier_root(frontier).hex(),
                 "recorded_at": old.recorded_at, "signer": identity.name, "public_key": identity.public_key}
         connection.execute(ledger.heads.insert().values(**head, frontier=json.dumps([[s, h.hex()] for s, h in frontier]),
