@@ -70,6 +70,7 @@ CREATION_TYPES = tuple(CREATIONS.values())
 CHECKPOINTS = 4096
 MIN_SPACING = 64
 RECENT = 8  # and among its latest RECENT * MIN_SPACING events, one every MIN_SPACING: where backdated entries land
+VIEWED = 8  # and the states as of the latest dates viewed, before their interest dates are noted: a view asked again folds nothing
 
 
 class _Tail(Shared):
@@ -95,7 +96,8 @@ class Timeline:
     ``events`` are in recording order. States are folded on demand; the state after the whole timeline is
     kept, and so are checkpoints: the state after every ``spacing`` events in business order, and after every
     MIN_SPACING among the latest, so a state as of a date, or a backdated entry's check, folds from the
-    checkpoint before its date rather than from the first event. States handed out are copies, free to change. Timelines extended one from another share their lists
+    checkpoint before its date rather than from the first event; the states the latest views folded to count as
+    checkpoints too. States handed out are copies, free to change. Timelines extended one from another share their lists
     of events (see ``_Tail``), so a stream of n events costs memory in n, not in the n timelines it went through.
     """
 
@@ -110,6 +112,7 @@ class Timeline:
         self._ordered, self._dates, self._in_force = ordered, dates, in_force
         self._final = final
         self._checkpoints = checkpoints
+        self._viewed: dict[int, State] = {}  # replaced, never changed: timelines are read from many threads
         self._remembered: dict[str, object] = {}
         self._earlier: Callable[[], Sequence[Event]] | None = None  # a resumed timeline's first events, read on demand
         self._kept: tuple[Mapping[str, object], int] | None = None  # what its snapshot kept, and of how many events
@@ -229,6 +232,8 @@ class Timeline:
             self._folded(also_at=end)  # the first fold keeps the checkpoints, and the state at ``end``
             start, state = self._checkpoint_before(end)
             state = fold(self._ordered.items[start:end], state.copy() if state is not None else None)
+            if start < end and state is not None:
+                self._viewed = dict([*self._viewed.items(), (end, state.copy())][-VIEWED:])
         if isinstance(state, AgreementState):
             advance(state, day)
         return state
@@ -307,9 +312,11 @@ class Timeline:
         return position % spacing == 0 or (position % MIN_SPACING == 0 and self._in_force - position <= RECENT * MIN_SPACING)
 
     def _checkpoint_before(self, position: int) -> tuple[int, State | None]:
-        """The latest checkpoint at or before ``position`` (the state after that many events), or the start."""
-        at = max((at for at in self._checkpoints if at <= position), default=0)
-        return at, self._checkpoints.get(at)
+        """The latest checkpoint at or before ``position`` (the state after that many events), or the start; a state
+        a view folded to lately counts as one."""
+        viewed = self._viewed
+        at = max((at for at in (*self._checkpoints, *viewed) if at <= position), default=0)
+        return at, self._checkpoints[at] if at in self._checkpoints else viewed.get(at)
 
 
 class _Broken(Exception):

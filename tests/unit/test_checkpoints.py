@@ -100,11 +100,41 @@ def test_a_view_of_a_timeline_not_yet_folded_folds_each_event_once(monkeypatch):
         timeline = Timeline(events)
         state = timeline.state_as_of(day)
         assert len(folded) == len(timeline.ordered), day
-        plain = Timeline(events)
-        plain._checkpoints = _NoCheckpoints()
-        assert register_as_of("barnes-1995", Timeline(events), day) == register_as_of("barnes-1995", plain, day), day
-        expected = plain.state_as_of(day)
+        assert register_as_of("barnes-1995", Timeline(events), day) == register_as_of("barnes-1995", _plain(events), day), day
+        expected = _plain(events).state_as_of(day)
         assert (state and state.holdings()) == (expected and expected.holdings()), day
+
+
+def test_a_view_asked_again_starts_from_the_state_the_last_one_folded_to(monkeypatch):
+    """A warm process asked for the same date again (a server's "as of today") folds nothing, and a later date
+    folds only the events between; the states are those a fold from the first event gives. Only the latest
+    VIEWED such states are kept."""
+    events = as_of_2003().events
+    timeline = Timeline(events)
+    timeline.final  # noqa: B018 - folded once, with its checkpoints (none: the stream is short)
+    folded = []
+    real = timeline_module.evolve
+    monkeypatch.setattr(timeline_module, "evolve", lambda state, event: folded.append(event) or real(state, event))
+    days = [day for day in dates_of(events) if day < max(e.effective_on for e in events)]
+    first = timeline.state_as_of(days[-2])
+    assert folded, "the first view of a date folds up to it"
+    folded.clear()
+    again = timeline.state_as_of(days[-2])
+    assert folded == [] and again.holdings() == first.holdings()
+    later = timeline.state_as_of(days[-1])
+    assert len(folded) == len([e for e in timeline.ordered if days[-2] < e.effective_on <= days[-1]])
+    assert later.holdings() == _plain(events).state_as_of(days[-1]).holdings()
+    for day in days:
+        found, expected = timeline.state_as_of(day), _plain(events).state_as_of(day)
+        assert (found and found.holdings()) == (expected and expected.holdings()), day
+    assert 0 < len(timeline._viewed) <= timeline_module.VIEWED
+
+
+def _plain(events):
+    """A timeline that keeps no checkpoint: every fold starts from the first event."""
+    plain = Timeline(events)
+    plain._checkpoints = _NoCheckpoints()
+    return plain
 
 
 class _NoCheckpoints(dict):
