@@ -111,6 +111,12 @@ class Checkpoint:
         return time.monotonic() - self.checked_at < RECHECK
 
 
+def signature_columns() -> list[Column]:
+    """When, by whom and with which key a row was signed, and the signature: a tree head's, a snapshot's."""
+    return [Column("recorded_at", String(40), nullable=False), Column("signer", String(200), nullable=False),
+            Column("public_key", String(64), nullable=False), Column("signature", String(128), nullable=False)]
+
+
 class Ledger:
     """The tables beside the event table: signed tree heads, identities, request ids."""
 
@@ -124,10 +130,7 @@ class Ledger:
             Column("size", Integer, primary_key=True),
             Column("root", String(64), nullable=False),
             Column("frontier", Text, nullable=False),
-            Column("recorded_at", String(40), nullable=False),
-            Column("signer", String(200), nullable=False),
-            Column("public_key", String(64), nullable=False),
-            Column("signature", String(128), nullable=False),
+            *signature_columns(),
         )
         self.identities = Table(
             f"{prefix}_identities", metadata,
@@ -165,10 +168,7 @@ class Ledger:
             Column("state", Text, nullable=False),
             Column("schema", String(64), nullable=False),
             Column("claimed", Boolean, nullable=False),
-            Column("recorded_at", String(40), nullable=False),
-            Column("signer", String(200), nullable=False),
-            Column("public_key", String(64), nullable=False),
-            Column("signature", String(128), nullable=False),
+            *signature_columns(),
         )
         indexes = [Index(f"{prefix}_heads_recorded_at", self.heads.c.recorded_at),  # the latest time, found at once
                    Index(f"{prefix}_requests_stream", self.requests.c.stream)]  # a stream's claims, counted at once

@@ -195,31 +195,31 @@ class Registry(Application, Reading):
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
         for hex_id in dict.fromkeys([*kept_names, *snapshots]):
             rows = self.ledger.stream_rows(UUID(hex_id), verify=False)
-            folded: dict[int, Stream] = {}
-
-            def fold(size: int, rows: list = rows, folded: dict = folded) -> Stream:
-                if size not in folded:
-                    folded[size] = Stream.of(self.decoded(rows[:size]))
-                return folded[size]
-
-            kept, snapshot = kept_names.get(hex_id), snapshots.get(hex_id)
-            if snapshot is not None:
-                row, problem = snapshot
+            folded = None  # the stream folded to its snapshot's size, once, for both checks
+            if hex_id in snapshots:
+                row, problem = snapshots[hex_id]
                 if problem is None:
-                    same = len(rows) >= row.size and replace(
-                        Snapshot.of(fold(row.size)), claimed=bool(row.claimed), entries=None) == Snapshot.of_row(row)  # type: ignore[arg-type]
+                    folded = Stream.of(self.decoded(rows[: row.size])) if len(rows) >= row.size else None
+                    same = folded is not None and replace(
+                        Snapshot.of(folded), claimed=bool(row.claimed), entries=None) == Snapshot.of_row(row)  # type: ignore[arg-type]
                     problem = None if same else "does not hold the state its events fold to"
                 if problem:
                     return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} (the read model a command or"
                             f" view starts from) {problem}: edited outside debtreg? It is not used, and is written again"
                             " when its next entry is recorded")
-            if kept is not None:
-                found = (KeptNames.of(fold(kept.version)).names if kept.version in folded else self.names_of(rows[:kept.version])
-                         ) if hex_id in listed and 0 < kept.version <= len(rows) else None
-                if found != kept.names:
-                    called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
-                    return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
-                            " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
+            kept = kept_names.get(hex_id)
+            if kept is None:
+                continue
+            if hex_id not in listed or not 0 < kept.version <= len(rows):
+                found = None
+            elif folded is not None and folded.version == kept.version:
+                found = KeptNames.of(folded).names
+            else:
+                found = self.names_of(rows[: kept.version])
+            if found != kept.names:
+                called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
+                return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
+                        " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
         return None
 
     def stream_names(self) -> dict[str, tuple[str, str]]:

@@ -57,15 +57,7 @@ def outcome(url: str, entry: object, request: str) -> tuple:
     """What recording ``entry`` in a fresh registry does: the events' content (not their recording time), or the
     refusal; and how many of the agreement's stored events it decoded."""
     registry = Registry(url, identity=ADMIN)
-    decoded: list = []
-    original, agreement = registry.decoded, stream_id(AGREEMENT, KEY)
-
-    def counted(rows: Iterable) -> list:
-        rows = list(rows)
-        decoded.extend(row for row in rows if row.originator_id == agreement)
-        return original(rows)
-
-    registry.decoded = counted  # type: ignore[method-assign]
+    decoded = _counting(registry, KEY)
     try:
         staged = registry.record(KEY, entry, request_id=request)  # type: ignore[arg-type]
         events = tuple(replace(e, timestamp=None, provenance=None) for e in staged.events or staged.earlier)
