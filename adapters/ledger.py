@@ -41,6 +41,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    true,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -170,10 +171,31 @@ class Ledger:
             Column("claimed", Boolean, nullable=False),
             *signature_columns(),
         )
+        # and the states along business time each snapshot lists by digest (see ``along_business_time``)
+        self.dated = Table(
+            f"{prefix}_dated", metadata,
+            Column("stream", String(32), primary_key=True),
+            Column("position", Integer, primary_key=True),
+            Column("segment", Text, nullable=False),
+            Column("state", Text, nullable=False),
+        )
+        # each stream's size, as its latest save left it: what a process asks of the others' writes (``tips``)
+        self.tips = Table(
+            f"{prefix}_tips", metadata,
+            Column("stream", String(32), primary_key=True),
+            Column("size", Integer, nullable=False),
+        )
         indexes = [Index(f"{prefix}_heads_recorded_at", self.heads.c.recorded_at),  # the latest time, found at once
                    Index(f"{prefix}_requests_stream", self.requests.c.stream)]  # a stream's claims, counted at once
         if create:
+            new_tips = not inspect(engine).has_table(self.tips.name)
             metadata.create_all(engine, checkfirst=True)
+            if new_tips:  # a store written before the sizes were kept: taken from its heads, once
+                with engine.begin() as connection:
+                    connection.execute(_insert(engine, self.tips).from_select(
+                        ["stream", "size"],  # (SQLite reads ON CONFLICT after a SELECT without WHERE as a join's)
+                        select(self.heads.c.stream, func.max(self.heads.c.size)).where(true()).group_by(self.heads.c.stream),
+                    ).on_conflict_do_nothing())
             for index in indexes:  # a store made before an index was kept gets it too
                 index.create(engine, checkfirst=True)
         self._present = create
@@ -203,10 +225,7 @@ class Ledger:
         for items in entries:
             stream = stream_hex(items[0].originator_id)
             if stream not in tips:
-                last = session.execute(
-                    select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)
-                ).first()
-                tips[stream] = (last.size, parse_frontier(last.frontier)) if last else (0, [])
+                tips[stream] = self.tip(session, stream)
             size, frontier = tips[stream]
             if items[0].originator_version != size + 1:
                 raise Tampered(f"the log of stream {stream[:8]} has a signed head of {size} events but the next event"
@@ -216,12 +235,23 @@ class Ledger:
             tips[stream] = (size + len(items), frontier)
         if heads:
             session.execute(self.heads.insert(), heads)  # one statement for all of them
+            for stream in sorted(tips):  # in one order, so two saves of the same streams never wait on each other in turn
+                upsert = _insert(session.get_bind(), self.tips).values(stream=stream, size=tips[stream][0])
+                session.execute(upsert.on_conflict_do_update(index_elements=["stream"], set_={"size": upsert.excluded.size}))
         return tips
 
+    def tip(self, session: Session, stream: str) -> tuple[int, list]:
+        """A stream's size and tree frontier as its latest signed head has them, in the writing transaction."""
+        last = session.execute(
+            select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)
+        ).first()
+        return (last.size, parse_frontier(last.frontier)) if last else (0, [])
+
     def keep_snapshots(self, session: Session, snapshots: Sequence[Snapshot], tips: dict[str, tuple[int, list]],
-                       signer: Signer, recorded_at: datetime) -> None:
+                       signer: Signer, recorded_at: datetime) -> list[str]:
         """Each agreement's snapshot, replacing the one kept for it, signed and bound to the tree head of its size
-        (``tips``, as ``append`` just signed them), in the saving transaction."""
+        (``tips``, as ``append`` just signed them), in the saving transaction; the streams whose snapshot it wrote
+        (not one whose head is not of its size)."""
         when = recorded_at.astimezone(UTC).isoformat()
         rows = []
         for snapshot in snapshots:
@@ -234,9 +264,25 @@ class Ledger:
             snapshot = replace(snapshot, claimed=claimed)
             rows.append({**snapshot.row(), "recorded_at": when, "signer": signer.name, "public_key": signer.public_key,
                          "signature": signer.sign(snapshot.message(frontier_root(frontier).hex()))})
+            session.execute(delete(self.dated).where((self.dated.c.stream == snapshot.stream)
+                                                     & (self.dated.c.position > snapshot.rewrite_from)))
+            if snapshot.rows:
+                session.execute(self.dated.insert(), [{"stream": snapshot.stream, "position": position, "segment": segment,
+                                                       "state": state} for position, segment, state in snapshot.rows])
         if rows:
             session.execute(delete(self.snapshots).where(self.snapshots.c.stream.in_([r["stream"] for r in rows])))
             session.execute(self.snapshots.insert(), rows)
+        return [row["stream"] for row in rows]
+
+    def dated_rows(self, stream: str, positions: Sequence[int] | None = None) -> dict[int, tuple[str, str]]:
+        """A stream's rows of states along business time (at ``positions``, or all), as (segment, state) by position."""
+        if not positions and positions is not None or not self._has(self.dated):
+            return {}
+        query = select(self.dated).where(self.dated.c.stream == stream)
+        if positions is not None:
+            query = query.where(self.dated.c.position.in_(positions))
+        with snapshot(self.engine) as connection:
+            return {row.position: (row.segment, row.state) for row in connection.execute(query)}
 
     def claim_requests(self, session: Session, requests: Sequence[tuple[str, str]]) -> None:
         """Request ids are unique across the registry: each is claimed by one stream, in the saving transaction."""
@@ -434,15 +480,15 @@ class Ledger:
                 problem = None
             yield row, problem
 
-    def changed_since(self, seen: int) -> tuple[int, set[str]]:
-        """The log's latest position and the streams (hex ids) that recorded anything after position ``seen``:
-        one indexed query, however many streams there are."""
-        events = self.events_table
+    def sizes(self) -> dict[str, int]:
+        """Each stream's size (hex id: events), as its latest save left it: one row a stream, however long their
+        histories. A store whose sizes are not kept (opened read-only, written before they were) gives its heads'."""
+        if not self.present:
+            return {}
+        query = (select(self.tips.c.stream, self.tips.c.size) if self._has(self.tips)
+                 else select(self.heads.c.stream, func.max(self.heads.c.size)).group_by(self.heads.c.stream))
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(events.c.originator_id, func.max(events.c.id)).where(events.c.id > seen).group_by(events.c.originator_id)
-            ).all()
-        return max((r[1] for r in rows), default=seen), {stream_hex(r[0]) for r in rows}
+            return dict(connection.execute(query).all())  # type: ignore[arg-type]
 
     def latest_heads(self, connection: Connection) -> dict[str, Head]:
         if not self.present:
@@ -577,6 +623,15 @@ class Ledger:
 
 
 # ------------------------------------------------------------------- the checks
+
+
+def _insert(bind: Any, table: Table) -> Any:
+    """An INSERT that can say what to do when the row is there (PostgreSQL's and SQLite's ON CONFLICT)."""
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def check_identities(records: Sequence[IdentityRecord], trusted: str | None) -> str | None:

@@ -27,7 +27,7 @@ from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
 from domain.values import AgreementTerms, shown_inline, unshown
-from projections.record import Footnotes
+from projections.record import Footnotes, last_recorded
 from projections.register import (
     Annex1,
     Outstanding,
@@ -177,7 +177,7 @@ class Queries:
             stream = self.registry.stream(kind, key) if kind == AGREEMENT else None
             if stream is None or stream.withdrawn:
                 continue
-            if then is None:  # as recorded now: each agreement from its snapshot, its events not read unless needed
+            if then is None or then >= (last_recorded(stream.timeline) or then):  # as recorded now: from its snapshot
                 timeline = stream.timeline
             else:
                 first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
@@ -342,11 +342,7 @@ class Queries:
 
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
         """An agreement's timeline as recorded by ``known_at``; refused if nothing about it was recorded by then."""
-        stream: Stream = self.registry.agreement(key)
-        if known_at is None:
-            return stream.timeline
-        _require_recorded(stream, known_at)
-        return Timeline(recorded_by_then(stream.events, known_at))
+        return _require_recorded(self.registry.agreement(key), known_at)
 
     def _streams(self, key: str, known_at: datetime | None) -> dict[str, tuple]:
         """Every stream, for views that read across them, once the agreement is known to have been recorded."""
@@ -354,18 +350,22 @@ class Queries:
         return self.registry.streams()
 
 
-def _require_recorded(stream: Stream, known_at: datetime | None) -> None:
-    """A view as known at a time before a stream's first recording would show nothing as if it were fact: refused."""
-    if known_at is None:
-        return
+def _require_recorded(stream: Stream, known_at: datetime | None) -> Timeline:
+    """A stream's timeline as recorded by ``known_at``: as it stands if nothing was recorded after that (its
+    events read only if a view needs them). A view as known at a time before a stream's first recording would
+    show nothing as if it were fact: refused."""
+    if known_at is None or known_at >= (last_recorded(stream.timeline) or known_at) and not stream.withdrawn:
+        return stream.timeline
     first = stream.events[0].timestamp
     if known_at < first:
         raise NotYetRecorded(
             f"nothing about {stream.key} was recorded by {_utc(known_at)}; its first entry was recorded at"
             f" {_utc(first)}: ask for a time on or after that"
         )
-    if Timeline(recorded_by_then(stream.events, known_at)).final is None:
+    timeline = Timeline(recorded_by_then(stream.events, known_at))
+    if timeline.final is None:
         raise UnknownAgreement(f"{stream.key} was off the registry at {_utc(known_at)}: the entry that put it on was reversed")
+    return timeline
 
 
 def _utc(moment: datetime) -> str:

@@ -97,6 +97,13 @@ class FileReader(Reading):
                                      (found_id.hex, kept.size)).fetchone()
         return holding(kept, at and SimpleNamespace(**dict(at)), latest[0], rows[kept.size:], self.identities())
 
+    def dated_rows(self, stream: str, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
+        if f"{TABLES}_dated" not in self.tables or not positions:
+            return {}
+        rows = self.connection.execute(f"SELECT position, segment, state FROM {TABLES}_dated WHERE stream = ? AND position IN"
+                                       f" ({', '.join('?' * len(positions))})", (stream, *positions))
+        return {position: (segment, state) for position, segment, state in rows}
+
     def kept_names(self) -> dict[str, KeptNames]:
         if f"{TABLES}_holder_names" not in self.tables:
             return {}

@@ -8,8 +8,10 @@ registry (``adapters.registry``, through eventsourcing and SQLAlchemy) and a vie
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from eventsourcing.domain import DomainEvent
@@ -17,13 +19,13 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import register_topic, resolve_topic
 
 from adapters.heads import stored_bytes
-from adapters.snapshots import Snapshot, decode_state
+from adapters.snapshots import CORRECTED, DATED, ORDER, Snapshot, dated_digest, decode_dated, decode_state
 from domain.errors import UnknownAgreement
-from domain.events import AGREEMENT, HOLDER, KINDS, Event, stream_id
+from domain.events import AGREEMENT, HOLDER, KINDS, Agreement, Event, stream_id
 from domain.holders import Directory
-from domain.state import AgreementState, ClosedNotes
+from domain.state import AgreementState, ClosedNotes, State
 from domain.stream import EntryLog, Stream, names_on_notes
-from domain.timeline import Timeline
+from domain.timeline import Dated, Timeline, corrected, fold
 
 
 class Listed(DomainEvent):
@@ -93,10 +95,69 @@ class Reading:
                                        snapshot.closed)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not a state this code reads
             return None
-        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept)
+        dated = None if tail else self._dated(found_id.hex, kept, rows, earlier)
+        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept, dated)
         found = Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
                                earlier_entry=earlier_entry)
         return found.extended(tuple(self.decoded(tail))) if tail else found
+
+    def dated_rows(self, stream: str, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """The rows of states along business time kept for ``stream`` (hex id) at these positions, as (segment,
+        state) by position (see ``adapters.snapshots.along_business_time``); none where the store keeps none."""
+        return {}
+
+    def _dated(self, stream: str, kept: Mapping[str, object], rows: Callable[[], Sequence],
+               earlier: Callable[[], list[Event]]) -> Dated | None:
+        """An agreement's state as of an earlier date from the states its snapshot lists along business time (see
+        ``Timeline.resumed``): the latest kept by that date, and the events after it up to the date, decoded from
+        the agreement's checked ``rows``. ``None`` (read and fold the events) where a row is missing, or is not
+        the one the signed snapshot lists by its digest. What is read is kept for the next view."""
+        listed, order, corrected_by = kept.get(DATED), kept.get(ORDER), kept.get(CORRECTED)
+        if not isinstance(listed, list) or not isinstance(order, list):
+            return None
+        throughs = [entry[1] for entry in listed]
+        segments: dict[int, list] = {}
+        states: dict[int, AgreementState] = {}
+        events: dict[int, Event] = {}
+
+        def closed_after(start: int) -> Callable[[int, int], ClosedNotes]:
+            def load() -> dict:
+                state = fold(Timeline(earlier()).ordered[:start])
+                assert isinstance(state, AgreementState)
+                return state.closed_notes.numbered(state.closed_count)
+            return lambda count, highest: ClosedNotes.earlier(count, highest, load)
+
+        def read(before: list | None, after: list | None) -> bool:
+            """The state listed ``before`` and the segment listed ``after``, if they are as listed."""
+            wanted = [entry for entry, known in ((before, states), (after, segments)) if entry and entry[0] not in known]
+            found = self.dated_rows(stream, [entry[0] for entry in wanted])
+            if any(entry[0] not in found or dated_digest(*found[entry[0]]) != entry[2] for entry in wanted):
+                return False
+            if before and before in wanted:
+                states[before[0]] = decode_dated(found[before[0]][1], closed_after(before[0]))
+            if after and after in wanted:
+                segments[after[0]] = json.loads(found[after[0]][0])
+            return True
+
+        def decoded(versions: list[int]) -> list[Event]:
+            stored = rows()
+            events.update((e.originator_version, e) for e in self.decoded([stored[v - 1] for v in versions if v not in events]))
+            return [events[version] for version in versions]
+
+        def dated(day: date) -> tuple[State | None, Sequence[Event]] | None:
+            at = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
+            before, after = (listed[at - 1] if at else None), (listed[at] if at < len(listed) else None)
+            start = before[0] if before else 0
+            if not read(before, after):
+                return None
+            segment = segments[after[0]] if after else order[1]
+            if (after[0] - len(segment) if after else order[0]) != start:
+                return None  # the rows listed do not follow on: one was not in hand when it was written
+            found = decoded([version for version, on in segment if on <= day.isoformat()])
+            if corrected_by is not None and any(isinstance(e, Agreement.Registered) for e in found):
+                found = corrected(found, decoded([corrected_by])[0])  # type: ignore[list-item]
+            return (states[start].copy() if before else None), found
+        return dated
 
     def named(self, key: str) -> Stream:
         """The agreement, guaranty or instrument called ``key``."""

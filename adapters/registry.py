@@ -40,7 +40,7 @@ from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
 from adapters.reading import KeptNames, Listed, Reading, directory_of
 from adapters.settings import TABLES
-from adapters.snapshots import Snapshot
+from adapters.snapshots import Snapshot, dated_problem
 from adapters.store import persistence_env
 from domain.commands import Command
 from domain.decide import decide
@@ -126,7 +126,7 @@ class Registry(Application, Reading):
         self.index = EventSourcedLog(self.events, stream_id("registry", "streams"), Listed)
         self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
         self._cache: dict[UUID, Stream] = {}
-        self._names_seen = 0  # the log's position up to which the cached streams hold every holder's name
+        self._names_seen: dict[str, int] = {}  # each stream's size when the cached streams last held every holder's name
         self._kept: dict[str, tuple[str, ...]] = {}  # agreements' holder names as kept, read up to there too
         self._prepared = False
         self.enrolled_first = False  # this registry's first administrator was made by this process's load
@@ -146,6 +146,27 @@ class Registry(Application, Reading):
             tips = self.ledger.append(session, by_entry(recordings), self.identity, signed_at)
             self.ledger.keep_snapshots(session, snapshots, tips, self.identity, signed_at)
         return recordings
+
+    def rewrite_snapshots(self, progress: Callable[[str], None] | None = None) -> list[str]:
+        """Each agreement's snapshot and states along business time written again from its events (read whole and
+        checked against its signed heads), signed by this identity over its latest head: after an upgrade whose
+        code folds differently (until then its commands and views read and fold the whole history), or after
+        verify names one edited. Nothing is recorded. The agreements written; one saved meanwhile keeps the
+        snapshot its save wrote."""
+        self._prepare_to_write(RECORDERS, "write snapshots")
+        assert self.identity is not None, "checked by _prepare_to_write"
+        written = []
+        for key in [key for kind, key in self.listed() if kind == AGREEMENT]:
+            found = Snapshot.of(Stream.of(self.decoded(self.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
+            if found is not None:  # (none for an agreement taken off the registry)
+                signed_at = self.ledger.store_time()
+                with self.factory.datastore.transaction(commit=True) as session:
+                    tips = {found.stream: self.ledger.tip(session, found.stream)}
+                    if self.ledger.keep_snapshots(session, [found], tips, self.identity, signed_at):
+                        written.append(key)
+            if progress is not None:
+                progress(key)
+        return written
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
         """Stored events (of the given topics), in the order of the log, a page at a time."""
@@ -200,9 +221,14 @@ class Registry(Application, Reading):
                 row, problem = snapshots[hex_id]
                 if problem is None:
                     folded = Stream.of(self.decoded(rows[: row.size])) if len(rows) >= row.size else None
-                    same = folded is not None and replace(
-                        Snapshot.of(folded), claimed=bool(row.claimed), entries=None) == Snapshot.of_row(row)  # type: ignore[arg-type]
+                    expected, stored = folded and Snapshot.of(folded), Snapshot.of_row(row)
+                    same = expected is not None and stored.folds_as(replace(expected, claimed=bool(row.claimed), entries=None))
                     problem = None if same else "does not hold the state its events fold to"
+                    dated = dated_problem(stored, self.ledger.dated_rows(hex_id)) if same else None
+                    if dated:
+                        return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} {dated} (the read model"
+                                " a view of an earlier date starts from): edited outside debtreg? It is not used: views"
+                                " of the dates it serves read and fold the events instead")
                 if problem:
                     return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} (the read model a command or"
                             f" view starts from) {problem}: edited outside debtreg? It is not used, and is written again"
@@ -270,6 +296,9 @@ class Registry(Application, Reading):
         self._remember([found])
         return found
 
+    def dated_rows(self, stream: str, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
+        return self.ledger.dated_rows(stream, positions)
+
     def _resumed(self, kind: str, key: str, snapshot: Snapshot, tail: Sequence) -> Stream | None:
         """The stream from its snapshot and the events after it (see ``stream``); as cached, if it is as recent."""
         found_id, size = stream_id(kind, key), snapshot.size + len(tail)
@@ -303,7 +332,8 @@ class Registry(Application, Reading):
             workspace.listed = self.listed()
         streams = {stream_id(kind, key): (kind, key) for kind, key in workspace.listed if kind in (AGREEMENT, HOLDER)}
         # only streams recorded in since the last look are read again: one query, however many agreements
-        seen, changed = self.ledger.changed_since(self._names_seen) if self.initialised else (0, set())
+        seen = self.ledger.sizes() if self.initialised else {}
+        changed = {hex_id for hex_id, size in seen.items() if self._names_seen.get(hex_id) != size}
         for hex_id in changed:
             self._kept.pop(hex_id, None)
         found = {sid: self._at_hand(sid, workspace, changed) for sid in streams}
@@ -456,9 +486,12 @@ class Registry(Application, Reading):
         latest = {item.stream.id: item.stream for item in staged if item.events and item.stream.version}
         agreements = [stream for stream in latest.values() if stream.kind == AGREEMENT]
         names = [KeptNames.of(stream) for stream in agreements]
-        snapshots = [found for stream in agreements if stream.id in snapshot and (found := Snapshot.of(stream))]
+        snapshots = {stream.id.hex: found for stream in agreements if stream.id in snapshot and (found := Snapshot.of(stream))}
         self.save(*events, *(self._listings(created) if created else ()), requests=requests, names=names,
-                  snapshots=snapshots)
+                  snapshots=list(snapshots.values()))
+        for stream in agreements:  # what the next save keeps of it, and writes again, starts from what this one kept
+            if stream.id.hex in snapshots:
+                stream.timeline.keep(snapshots[stream.id.hex].values)
 
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""

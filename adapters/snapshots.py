@@ -19,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -29,13 +29,22 @@ from typing import Any
 
 import domain
 from adapters.heads import Head, IdentityRecord, extends, frontier_root, parse_frontier, signed
+from domain.events import Agreement
 from domain.state import AgreementState, Basis, ClosedNotes
 from domain.stream import Stream
 from domain.timeline import Timeline
 from projections import record
-from projections.record import ASSUMED, HORIZON, Horizon, assumptions_of, horizon_of
+from projections.record import ASSUMED, HORIZON, RECORDED, Horizon, assumptions_of, horizon_of, last_recorded
 
 FORMAT = "debtreg-snapshot-v1"
+# Events in business order between the states a snapshot keeps along business time (rows of their own, each listed
+# by its digest in the snapshot): a view of an earlier date folds at most this many events from the one before it.
+# A multiple of the timeline's checkpoint spacing, so a save has the states it writes in hand.
+DATED_EVERY = 1024
+# what a snapshot keeps of the states along business time (plain JSON): [position, date of the last event in, digest]
+# of each row; [position, [[version, date], ...]] of the events in force after the last row; the latest terms
+# corrected in force (its version), which supersede the registration's
+DATED, ORDER, CORRECTED = "dated", "order", "corrected"
 LEFT_OUT = ("closed_notes", "_calendar")
 STORED = ("stream", "size", "in_force", "latest", "closed", "last_number", "names", "state", "schema", "claimed")  # an AgreementState's: the notes off the register, and a cache
 
@@ -67,6 +76,10 @@ class Snapshot:
     # claimed for this stream is not among them: not so in a store written before request ids were claimed
     claimed: bool = False
     entries: int | None = None  # how many entries its events record, where the stream at hand knows
+    # the states along business time to write with it: rows after ``rewrite_from`` are replaced by ``rows``
+    rewrite_from: int = field(default=0, compare=False)
+    rows: tuple[tuple[int, str, str], ...] = field(default=(), compare=False)  # (position, segment, state)
+    values: Mapping[str, object] = field(default_factory=dict, compare=False)  # all it keeps beside the state
 
     @classmethod
     def of(cls, stream: Stream) -> Snapshot | None:
@@ -74,9 +87,20 @@ class Snapshot:
         timeline, state = stream.timeline, stream.timeline.final
         if not isinstance(state, AgreementState) or timeline.latest is None:
             return None
+        dated, rewrite_from, rows = along_business_time(timeline)
+        values = {**derived(stream.key, timeline), **dated}
         return cls(stream.id.hex, stream.version, timeline.in_force, timeline.latest, state.closed_count,
-                   stream.last_number, stream.holder_names, encode_state(state, derived(stream.key, timeline)), schema(),
-                   entries=stream.entries.count(stream.version))
+                   stream.last_number, stream.holder_names, encode_state(state, values), schema(),
+                   entries=stream.entries.count(stream.version), rewrite_from=rewrite_from, rows=rows, values=values)
+
+    def folds_as(self, expected: Snapshot) -> bool:
+        """Whether this (stored) snapshot is the ``expected`` one, the fold's: the same in all but the states along
+        business time, and each state it lists one the fold lists too (a store may list fewer: those its saves
+        had in hand)."""
+        mine, theirs = json.loads(self.state), json.loads(expected.state)
+        listed, known = mine.pop(DATED, []), theirs.pop(DATED, [])
+        return (mine == theirs and all(entry in known for entry in listed)
+                and replace(self, state="") == replace(expected, state=""))
 
     def digest(self) -> str:
         return hashlib.sha256(self.state.encode()).hexdigest()
@@ -101,8 +125,72 @@ class Snapshot:
 
 def derived(key: str, timeline: Timeline) -> dict[str, object]:
     """What views derive from the whole timeline besides its state (``Timeline.kept_since``): the record's
-    horizon, and the assumptions of its events by position."""
-    return {HORIZON: horizon_of(key, timeline), ASSUMED: assumptions_of(key, timeline)}
+    horizon, the assumptions of its events by position, and when the latest was recorded."""
+    return {HORIZON: horizon_of(key, timeline), ASSUMED: assumptions_of(key, timeline), RECORDED: last_recorded(timeline)}
+
+
+def along_business_time(timeline: Timeline) -> tuple[dict[str, object], int, tuple[tuple[int, str, str], ...]]:
+    """What a snapshot of ``timeline`` keeps of its states along business time (``DATED``, ``ORDER``, ``CORRECTED``),
+    the position after which its rows are written again, and those rows (position, segment, state): the states after
+    every DATED_EVERY events in business order, each with the events before it back to the one before (its segment).
+
+    Rows the snapshot it was resumed from listed are kept where nothing recorded since changed them (an entry
+    appended at the end changes none); the others are written from the states the last folds kept. A state or
+    an event's place not in hand (a snapshot of an earlier release, say) is left out: a view of a date it would
+    have served reads and folds the events, the reference."""
+    in_force, (previous, size) = timeline.in_force, timeline.kept or ({}, 0)
+    listed: Any = previous.get(DATED)
+    start = 0 if listed is None else timeline.changed_from(size)
+    kept_rows, corrected_by = [entry for entry in listed or () if entry[0] <= start], previous.get(CORRECTED)
+    if start == 0:  # everything written again: the timeline is in hand (else nothing is known of its order)
+        corrections = [e for e in timeline.ordered_from(0) if isinstance(e, Agreement.TermsCorrected)]
+        corrected_by = max((e.originator_version for e in corrections), default=None)
+    base = start - start % DATED_EVERY
+    keys = _keys(timeline, base, previous.get(ORDER))
+    if keys is None:
+        return {DATED: kept_rows, CORRECTED: corrected_by}, start, ()
+    rows, found = [], list(kept_rows)
+    for position in range(base + DATED_EVERY, in_force + 1, DATED_EVERY):
+        state = timeline.state_after(position)
+        if not isinstance(state, AgreementState):
+            continue
+        segment = keys[position - DATED_EVERY - base: position - base]
+        row = (position, json.dumps(segment, separators=(",", ":")),
+               json.dumps(_plain(_fields(state)), separators=(",", ":")))
+        rows.append(row)
+        found.append([position, segment[-1][1], dated_digest(*row[1:])])
+    tail = in_force - in_force % DATED_EVERY
+    return {DATED: found, ORDER: [tail, keys[tail - base:]], CORRECTED: corrected_by}, start, tuple(rows)
+
+
+def dated_problem(snapshot: Snapshot, rows: Mapping[int, tuple[str, str]]) -> str | None:
+    """What is wrong with the rows of states along business time a snapshot lists (``rows``: as the store keeps
+    them, by position), if anything: each must be there, as the snapshot's digest of it says."""
+    for position, _, digest in json.loads(snapshot.state).get(DATED, []):
+        if position not in rows or dated_digest(*rows[position]) != digest:
+            return (f"lists a state after {position} events in business order that is"
+                    f" {'missing' if position not in rows else 'not the one it lists'}")
+    return None
+
+
+def dated_digest(segment: str, state: str) -> str:
+    """What a snapshot lists of a row of states along business time: the digest of its segment and state."""
+    return hashlib.sha256(segment.encode() + b"\n" + state.encode()).hexdigest()
+
+
+def _keys(timeline: Timeline, start: int, order: Any) -> list[list] | None:
+    """[version, effective date] of each event in force from position ``start`` in business order, those of a
+    resumed timeline's first events from what its snapshot kept (``order``); ``None`` if one is not known."""
+    first, pairs = order if order is not None else (0, [])
+    found = []
+    for position, event in enumerate(timeline.ordered_from(start), start):
+        if event is not None:
+            found.append([event.originator_version, event.effective_on.isoformat()])
+        elif first <= position < first + len(pairs):
+            found.append(pairs[position - first])
+        else:
+            return None
+    return found
 
 
 def holding(kept: Any, at: Any, latest: Head | None, tail: Sequence, identities: Sequence[IdentityRecord]) -> Snapshot | None:
@@ -133,21 +221,37 @@ def snapshot_signed(kept: Any, at: Any, identities: Sequence[IdentityRecord]) ->
 def encode_state(state: AgreementState, kept: Mapping[str, object]) -> str:
     """An agreement's state as JSON, without its closed notes, and what views keep beside it (``kept``; see
     ``decode_state``)."""
-    fields = {name: value for name, value in vars(state).items() if name not in LEFT_OUT}
     horizon = kept[HORIZON]
     assert isinstance(horizon, Horizon)
-    return json.dumps({"state": _plain(fields), HORIZON: _plain((horizon.register, horizon.payments, horizon.event)),
-                       ASSUMED: _plain(kept[ASSUMED])}, separators=(",", ":"))
+    return json.dumps({"state": _plain(_fields(state)), HORIZON: _plain((horizon.register, horizon.payments, horizon.event)),
+                       **{name: _plain(value) for name, value in kept.items() if name != HORIZON}}, separators=(",", ":"))
 
 
 def decode_state(text: str, closed: ClosedNotes, closed_count: int) -> tuple[AgreementState, dict[str, object]]:
     """The state ``encode_state`` wrote, its closed notes ``closed`` (see ``ClosedNotes.earlier``), and what was kept
     beside it."""
     found = json.loads(text)
+    state = _state(_built(found["state"]), closed, closed_count)
+    return state, {**{name: _built(value) for name, value in found.items() if name != "state"},
+                   HORIZON: Horizon(*_built(found[HORIZON]))}
+
+
+def decode_dated(text: str, closed: Callable[[int, int], ClosedNotes]) -> AgreementState:
+    """A state kept along business time (in a row ``along_business_time`` wrote), its closed notes
+    ``closed(count, highest)`` (see ``ClosedNotes.earlier``)."""
+    fields = _built(json.loads(text))
+    return _state(fields, closed(fields["closed_count"], fields["highest_closed"]), fields["closed_count"])
+
+
+def _fields(state: AgreementState) -> dict[str, Any]:
+    return {name: value for name, value in vars(state).items() if name not in LEFT_OUT}
+
+
+def _state(fields: dict[str, Any], closed: ClosedNotes, closed_count: int) -> AgreementState:
     state = object.__new__(AgreementState)
-    state.__dict__.update(_built(found["state"]))
+    state.__dict__.update(fields)
     state.closed_notes, state.closed_count, state._calendar = closed, closed_count, None
-    return state, {HORIZON: Horizon(*_built(found[HORIZON])), ASSUMED: _built(found[ASSUMED])}
+    return state
 
 
 def _plain(value: Any) -> Any:

@@ -112,7 +112,7 @@ def persistence_env(url: str | None, *, read_only: bool = False) -> dict[str, st
     """
     found = database_url(url)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+        "PERSISTENCE_MODULE": "adapters.recording:Factory",  # eventsourcing-sqlalchemy's, writers not serialised
         "SQLALCHEMY_URL": read_only_url(found) if read_only else found,
         "CREATE_TABLE": "n" if read_only else "y",
         "AGGREGATE_CACHE_MAXSIZE": "256",

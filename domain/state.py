@@ -337,6 +337,7 @@ class AgreementState:
         self.live_notes: dict[int, Note] = {}
         self.closed_notes = ClosedNotes()
         self.closed_count = 0  # how many of ``closed_notes`` this state sees
+        self.highest_closed = 0  # the highest number among them: no higher one is looked up in them
         self.holder_order: dict[str, None] = {}  # holders in the order they came on the register
         self.deemed: dict[int, tuple[str, Decimal]] = {}
         self.series: dict[str, SeriesState] = {s.key: SeriesState(terms=s) for s in terms.series}
@@ -381,6 +382,7 @@ class AgreementState:
             raise AssertionError(f"note No. {note.number} closed but not outstanding: evolve closes live notes only")
         self.closed_notes = self.closed_notes.extended(self.closed_count, [note])
         self.closed_count += 1
+        self.highest_closed = max(self.highest_closed, note.number)
 
     def note(self, number: int) -> Note | None:
         """Note No. ``number`` as it stands, outstanding or closed; ``None`` if it was never on the register."""

@@ -49,10 +49,14 @@ def business_order(events: Iterable[Event]) -> list[Event]:
     """
     ordered = sorted(in_force(events), key=lambda e: (e.effective_on, e.originator_version))
     corrections = [e for e in ordered if isinstance(e, Agreement.TermsCorrected)]
-    if corrections:
-        latest = max(corrections, key=lambda e: e.originator_version)
-        ordered = [replace(e, terms=latest.terms) if isinstance(e, Agreement.Registered) else e for e in ordered]
-    return ordered
+    return corrected(ordered, max(corrections, key=lambda e: e.originator_version) if corrections else None)
+
+
+def corrected(ordered: list[Event], correction: Event | None) -> list[Event]:
+    """Events with the registration's terms superseded by ``correction`` (the latest terms corrected in force)."""
+    if correction is None:
+        return ordered
+    return [replace(e, terms=correction.terms) if isinstance(e, Agreement.Registered) else e for e in ordered]  # type: ignore[attr-defined]
 
 
 def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
@@ -63,6 +67,8 @@ def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
 
 
 _T = TypeVar("_T")
+# the state as of a date from a read model (see ``Timeline.resumed``): a kept state and the events after it to fold
+Dated = Callable[[date], "tuple[State | None, Sequence[Event]] | None"]
 CREATION_TYPES = tuple(CREATIONS.values())
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
@@ -116,21 +122,34 @@ class Timeline:
         self._remembered: dict[str, object] = {}
         self._earlier: Callable[[], Sequence[Event]] | None = None  # a resumed timeline's first events, read on demand
         self._kept: tuple[Mapping[str, object], int] | None = None  # what its snapshot kept, and of how many events
+        self._dated: Dated | None = None  # a resumed timeline's states as of earlier dates, from a read model
         return self
 
     @classmethod
     def resumed(cls, count: int, in_force: int, latest: date, final: State,
-                earlier: Callable[[], Sequence[Event]], kept: Mapping[str, object] | None = None) -> Timeline:
+                earlier: Callable[[], Sequence[Event]], kept: Mapping[str, object] | None = None,
+                dated: Dated | None = None) -> Timeline:
         """A timeline of ``count`` events known by a snapshot of its ``final`` state (``in_force`` of them in force,
         the latest effective on ``latest``), not by its events: an entry appended at the end is checked against
         ``final`` alone, so its cost does not grow with the history. Whatever needs the events themselves (a
-        backdated entry, a reversal, a view of an earlier date, the list of events) reads them with ``earlier``
-        first, and from then on the timeline is the one its events make, folded again. ``kept`` is what the
-        snapshot kept of what views derive from the whole timeline besides (see ``kept_since``)."""
+        backdated entry, a reversal, the list of events) reads them with ``earlier`` first, and from then on the
+        timeline is the one its events make, folded again. ``kept`` is what the snapshot kept of what views derive
+        from the whole timeline besides (see ``kept_since``). ``dated`` gives the state as of an earlier date
+        from a read model, if it can: a kept state and the few events after it (else the events are read)."""
         timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
                              in_force, {})
-        timeline._final, timeline._earlier, timeline._kept = final, earlier, (kept or {}, count)
+        timeline._final, timeline._earlier, timeline._kept, timeline._dated = final, earlier, (kept or {}, count), dated
         return timeline
+
+    @property
+    def kept(self) -> tuple[Mapping[str, object], int] | None:
+        """What the snapshot this timeline was resumed from kept, and after how many events: still so once its
+        events are read, and in the timelines extended from it (a read model's bookkeeping of what it wrote)."""
+        return self._kept
+
+    def keep(self, kept: Mapping[str, object]) -> None:
+        """Note what a snapshot just saved of this timeline keeps (see ``kept``); its events and states are unchanged."""
+        self._kept = (kept, self._count)
 
     def kept_since(self) -> tuple[Mapping[str, object], tuple[Event, ...]] | None:
         """While a resumed timeline's first events are unread: what its snapshot kept (``remembered`` values of
@@ -144,9 +163,10 @@ class Timeline:
     def _read_earlier(self) -> None:
         """A resumed timeline made whole: its first events read, its states to be folded from them (the reference)."""
         if self._earlier is not None:
-            earlier = self._earlier()
+            earlier, kept = self._earlier(), self._kept
             whole = Timeline([*earlier, *self._events.items[len(earlier): self._count]])
             self._share(whole._events, whole._count, whole._ordered, whole._dates, whole._in_force, None, {})
+            self._kept = kept
 
     @classmethod
     def _made(cls, events: _Tail, count: int, ordered: _Tail, dates: _Tail, in_force: int,
@@ -226,6 +246,8 @@ class Timeline:
         """The state after every event effective by ``day``, interest dates up to it noted."""
         if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
+        elif self._dated is not None and self._earlier is not None and (dated := self._dated(day)) is not None:
+            state = fold(dated[1], dated[0])  # a kept state before the date, and the events after it up to the date
         else:
             self._read_earlier()
             end = self._position(day)
@@ -247,6 +269,7 @@ class Timeline:
         appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))
         if any(e.rewrites_the_past() for e in new):
             timeline = Timeline((*self.events, *new))
+            timeline._kept = self._kept
             timeline._final = timeline._checked(0, None, key, new)
             return timeline
         events = self._events.extended(self._count, new)
@@ -270,8 +293,38 @@ class Timeline:
         start, state = self._checkpoint_before(min(self._position(e.effective_on) for e in appended))
         kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         timeline = Timeline._made(events, count, _Tail(ordered), _Tail(dates), len(ordered), kept)
+        timeline._kept = self._kept
         timeline._final = timeline._checked(start, state.copy() if state is not None else None, key, new)
         return timeline
+
+    def changed_from(self, size: int) -> int:
+        """The first position in business order the events recorded after the first ``size`` may have changed the
+        state after: where a read model kept along business time is out of date (all of it, after a reversal or
+        corrected terms)."""
+        since = self._events.items[size: self._count]
+        if any(e is None or e.rewrites_the_past() for e in since):
+            return 0
+        versions, first = {e.originator_version for e in since}, self._in_force
+        for position in range(self._in_force - 1, -1, -1):  # from the end: entries are mostly appended there
+            if not versions:
+                break
+            event = self._ordered.items[position]
+            if event is None:  # a resumed timeline's first events: none is among those recorded since
+                break
+            if event.originator_version in versions:
+                versions.discard(event.originator_version)
+                first = position
+        return first
+
+    def ordered_from(self, start: int) -> list[Event | None]:
+        """The events in force from position ``start`` in business order, without reading a resumed timeline's
+        first events: ``None`` stands for each of those."""
+        return self._ordered.items[start: self._in_force]
+
+    def state_after(self, position: int) -> State | None:
+        """The state after the first ``position`` events in business order, if this timeline keeps it (the last
+        folds' checkpoints, or its final state), without folding; shared: do not change it."""
+        return self.final if position == self._in_force else self._checkpoints.get(position)
 
     def _checked(self, start: int, state: State | None, key: str, new: Sequence[Event]) -> State | None:
         """This timeline folded from position ``start`` (``state`` is the state before it), keeping checkpoints;

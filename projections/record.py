@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from domain.events import Agreement, Event
 from domain.timeline import Timeline, in_force
@@ -61,7 +61,7 @@ class Horizon:
 
 
 # what a view derives from a whole timeline, remembered by it (``Timeline.remembered``) and kept by its snapshot
-HORIZON, ASSUMED = "horizon", "assumed"
+HORIZON, ASSUMED, RECORDED = "horizon", "assumed", "recorded"
 
 
 def record_horizon(key: str, events: Iterable[Event], before: Horizon | None = None) -> Horizon:
@@ -152,3 +152,15 @@ def assumptions_of(key: str, timeline: Timeline) -> dict[tuple[str, int], tuple[
 def union(*cited: Sequence[str]) -> tuple[str, ...]:
     """Assumption numbers of several figures together, in number order."""
     return tuple(sorted({n for ids in cited for n in ids}, key=lambda n: int(n[1:])))
+
+
+def last_recorded(timeline: Timeline) -> datetime | None:
+    """When the latest of a timeline's events was recorded: a view "as known at" that moment or later is the view
+    as recorded now. For a timeline resumed from a snapshot, from the moment it kept and the events since."""
+    def last() -> datetime | None:
+        resumed = timeline.kept_since()
+        if resumed is None or RECORDED not in resumed[0]:
+            return max((e.timestamp for e in timeline.events), default=None)
+        kept, since = resumed
+        return max([kept[RECORDED], *(e.timestamp for e in since)])  # type: ignore[type-var]
+    return timeline.remembered(RECORDED, last)

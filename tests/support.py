@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -240,3 +240,34 @@ def select_only_role(postgres_url: str) -> Iterator[str]:
         with psycopg.connect(plain, autocommit=True) as admin:
             admin.execute(f'DROP OWNED BY "{role}"')
             admin.execute(f'DROP ROLE "{role}"')
+
+
+def views_seen(queries: object, key: str, days: Iterable[date], views: Sequence[str]) -> list[str]:
+    """Each of ``views`` (Queries methods taking key and date) of ``key`` on each day, as JSON, or the refusal."""
+    from adapters.encoding import to_json
+    from domain.errors import RegistryError
+
+    seen = []
+    for day in days:
+        for view in views:
+            try:
+                seen.append(to_json(getattr(queries, view)(key, day)))
+            except RegistryError as refused:
+                seen.append(f"refused: {refused}")
+    return seen
+
+
+def counting_decoded(reading: object, *agreements: str) -> list:
+    """The stored rows of these ``agreements`` ``reading`` (a registry or a file reader) decodes from now on."""
+    from domain.events import AGREEMENT, stream_id
+
+    decoded: list = []
+    original, ids = reading.decoded, {stream_id(AGREEMENT, key) for key in agreements}  # type: ignore[attr-defined]
+
+    def counted(rows: Iterable) -> list:
+        rows = list(rows)
+        decoded.extend(row for row in rows if row.originator_id in ids)
+        return original(rows)
+
+    reading.decoded = counted  # type: ignore[attr-defined]
+    return decoded

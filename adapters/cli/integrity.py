@@ -88,6 +88,21 @@ def verify_command(
         raise typer.Exit(1)
 
 
+@app.command("snapshots")
+def snapshots_command(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
+    """Write every agreement's snapshot again from its events (recorders): after an upgrade whose code folds
+    differently, views and commands read and fold each agreement's whole history until its next entry is recorded,
+    and after verify names a snapshot edited outside debtreg. Each agreement's events are read and checked first;
+    nothing is recorded."""
+    with guarded(ctx, fmt.value, read_only=False) as registry:
+        written = registry.rewrite_snapshots()
+    if fmt is TextOrJson.json:
+        emit_json({"written": written})
+    else:
+        emit(f"wrote the snapshots of {len(written)} agreement{'s' if len(written) != 1 else ''}"
+             + (f": {', '.join(written)}" if written else ""))
+
+
 @app.command("digest")
 def digest_command(ctx: typer.Context) -> None:
     """Print the registry head as it stands (after verifying the log): keep it elsewhere; `verify --digest` checks

@@ -20,6 +20,7 @@ from adapters.identity import TREASURY
 from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
+from support import AUDITOR as JANE
 from support import CLERK, admin_key, enrol, key_of
 
 BARNES_1995 = stream_id("agreement", "barnes-1995").hex.upper()  # its events' originator id, as SQLite shows it
@@ -413,3 +414,30 @@ def test_recording_on_a_store_that_does_not_exist_or_a_directory_is_refused_and_
         assert directory.returncode == 1 and f"{tmp_path} is a directory, not a store: give --db the store's file" in directory.stderr
     made = debtreg("identity", "init", "First Administrator", "--key-file", str(tmp_path / "admin.key"), db=str(missing))
     assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"
+
+
+def test_snapshots_written_again_after_an_upgrade_are_what_the_events_fold_to(db):
+    """After an upgrade whose code folds differently, every agreement's snapshot is stale (views and commands fold
+    the whole history); a recorder writes them again, from the events, and verify finds them as the fold gives."""
+    import sqlite3
+
+    from adapters.identity import AUDITOR
+
+    path = db.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        before = connection.execute("select stream, state from debtreg_snapshots order by stream").fetchall()
+        connection.execute("update debtreg_snapshots set schema = 'the release before'")
+    enrol(db, (JANE, AUDITOR))
+    refused = debtreg("snapshots", db=db, identity=key_of(JANE), check=False)
+    assert refused.returncode == 1 and "to write snapshots needs the role treasury or administrator" in refused.stderr
+    with sqlite3.connect(path) as connection:
+        assert {schema for schema, in connection.execute("select schema from debtreg_snapshots")} == {"the release before"}
+    ran = debtreg("snapshots", "--format", "json", db=db)
+    written = json.loads(ran.stdout)["written"]
+    assert sorted(written) == ["barnes-1995", "barnes-2000", "novascotia-1999"]
+    with sqlite3.connect(path) as connection:
+        after = connection.execute("select stream, state from debtreg_snapshots order by stream").fetchall()
+        assert {schema for schema, in connection.execute("select schema from debtreg_snapshots")} != {"the release before"}
+    assert after == before, "the state each agreement's events fold to, as its last save wrote it"
+    assert debtreg("verify", db=db).stdout.startswith("intact")
+    assert "wrote the snapshots of 3 agreements: " in debtreg("snapshots", db=db).stdout

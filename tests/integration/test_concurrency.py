@@ -182,3 +182,51 @@ def test_a_holder_named_by_another_writer_on_another_agreement_is_known_to_the_n
     finally:
         first.close()
         second.close()
+
+
+def test_writers_on_different_agreements_do_not_wait_on_one_another(loaded_postgres):
+    """A save on one agreement whose transaction is still open holds up no command on another agreement: no lock
+    on the whole log, no registry-wide chain head (each stream has its own)."""
+    import threading
+
+    held, release = threading.Event(), threading.Event()
+    slow, quick = writer(loaded_postgres), writer(loaded_postgres)
+    append = slow.ledger.append
+
+    def append_and_wait(*args, **kwargs):  # inside the saving transaction, its events inserted
+        tips = append(*args, **kwargs)
+        held.set()
+        release.wait(timeout=60)
+        return tips
+
+    slow.ledger.append = append_and_wait
+    entry = {"type": "transfer", "effective_on": "2003-03-01", "evidence": {"document": "test"}, "amount": "1,000,000"}
+    outcomes: dict[str, object] = {}
+
+    def record(name, registry, key, giver):
+        try:
+            outcomes[name] = registry.record(key, TransferEntry.model_validate(
+                {**entry, "from": giver, "to": f"{name.title()} Mutual Life", "new_holder": True}))
+        except Exception as error:  # noqa: BLE001 - reported by the assertions below
+            outcomes[name] = error
+
+    first = threading.Thread(target=record, args=("slow", slow, "barnes-1995", "Lincoln"))
+    second = threading.Thread(target=record, args=("quick", quick, "barnes-2000", "Prudential"))
+    try:
+        first.start()
+        assert held.wait(timeout=60), outcomes
+        second.start()
+        second.join(timeout=20)
+        finished_while_held = not second.is_alive()
+        release.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+        assert finished_while_held, "the command on barnes-2000 waited for the open save on barnes-1995"
+        assert not isinstance(outcomes["quick"], Exception) and not isinstance(outcomes["slow"], Exception), outcomes
+        views = Queries(quick)
+        assert views.register("barnes-1995", date(2003, 3, 2)).holders != views.register("barnes-1995", date(2003, 2, 28)).holders
+        assert quick.verify().intact
+    finally:
+        release.set()
+        slow.close()
+        quick.close()

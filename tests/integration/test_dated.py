@@ -1,0 +1,244 @@
+"""States kept along business time: a view of an earlier date, in a fresh reader, starts from the state its
+agreement's snapshot keeps before that date and folds only the events after it up to the date. Whatever was
+recorded since the history was loaded (entries at the end, backdated ones, reversals), every view on every date
+is what folding the whole stream gives, figure for figure; a row edited outside debtreg is not used, and
+verify names it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import sys
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters import journal
+from adapters.encoding import to_json
+from adapters.entries import ReversalEntry, TransferEntry
+from adapters.queries import Queries
+from adapters.reader import FileReader
+from adapters.registry import Registry
+from adapters.snapshots import DATED
+from support import ADMIN, counting_decoded, views_seen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import history  # noqa: E402 - the benchmarks' synthetic journals
+
+KEY = "synthetic"
+EVERY = 64  # a state kept every 64 events here (1024 in use), so a short history has several
+VIEWS = ("register", "annex1", "outstanding", "status", "accrued")
+DAYS = [date(1999, 6, 1), date(2000, 1, 3), date(2000, 2, 1), date(2001, 7, 3), date(2003, 3, 17), date(2006, 8, 1),
+        date(2009, 1, 2), date(2012, 5, 5), date(2015, 10, 1), date(2019, 12, 1), date(2020, 1, 3), date(2024, 7, 3),
+        date(2029, 7, 2)]
+
+
+@pytest.fixture(autouse=True)
+def every_64(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("adapters.snapshots.DATED_EVERY", EVERY)
+
+
+@pytest.fixture(scope="module")
+def synthetic_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic history of a few hundred events (coupons, transfers, backdated ones, prepayments), loaded once."""
+    folder = tmp_path_factory.mktemp("dated")
+    path, journal_file = folder / "synthetic.sqlite", folder / "synthetic.toml"
+    journal_file.write_text(history.journal(KEY, 320))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("adapters.snapshots.DATED_EVERY", EVERY)
+        registry = Registry(f"sqlite:///{path}", identity=ADMIN)
+        registry.ledger.enrol_first(ADMIN)
+        registry.record_all(journal.check(registry, [journal_file]))
+        registry.close()
+    return path
+
+
+@pytest.fixture
+def store(synthetic_file: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "store.sqlite"
+    shutil.copyfile(synthetic_file, copy)
+    return copy
+
+
+def transfer(on: str, giver: str, taker: str, amount: str) -> TransferEntry:
+    return TransferEntry.model_validate({"type": "transfer", "effective_on": on, "evidence": {"document": "t"},
+                                         "from": giver, "to": taker, "amount": amount})
+
+
+def record(path: Path, *entries: object) -> None:
+    """Each entry recorded in turn by one registry process (so all but the first start from the stream it cached)."""
+    registry = Registry(f"sqlite:///{path}", identity=ADMIN)
+    try:
+        for entry in entries:
+            if isinstance(entry, str):  # a backdated transfer of what a holder held on that date
+                line = next(h for h in Queries(registry).register(KEY, date(2029, 8, 1)).holders if h.holder not in RESERVE)
+                entry = transfer("2029-08-01", line.holder, RESERVE[0], str(line.principal["A"]))
+            registry.record(KEY, entry)  # type: ignore[arg-type]
+    finally:
+        registry.close()
+
+
+def whole_copy(path: Path, tmp_path: Path) -> Path:
+    """The same store without its snapshots or states along business time: every view reads and folds the stream."""
+    copy = tmp_path / "whole.sqlite"
+    shutil.copyfile(path, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("delete from debtreg_snapshots")
+        connection.execute("delete from debtreg_dated")
+    return copy
+
+
+def views(reading: Registry | FileReader, days: list[date] = DAYS) -> list[str]:
+    return views_seen(Queries(reading), KEY, days, VIEWS)
+
+
+def listed(path: Path) -> list[list]:
+    """The states along business time the agreement's snapshot lists: every EVERY events in force, none left out."""
+    with sqlite3.connect(path) as connection:
+        state, in_force = connection.execute("select state, in_force from debtreg_snapshots").fetchone()
+    found = json.loads(state)[DATED]
+    assert [entry[0] for entry in found] == list(range(EVERY, in_force + 1, EVERY))
+    return found
+
+
+def opened(path: Path, reader: str) -> Registry | FileReader:
+    if reader == "the registry":
+        return Registry(f"sqlite:///{path}", read_only=True)
+    found = FileReader.open(path)
+    assert found is not None
+    return found
+
+
+LATE, RESERVE = "2029-12-01", history.RESERVE
+
+
+def at_the_end(n: int) -> list[TransferEntry]:
+    """n transfers between the reserve holders after every other entry, back and forth (an event each)."""
+    return [transfer(f"2029-12-{1 + i // 8:02d}", *(RESERVE if i % 2 == 0 else RESERVE[::-1]), "100,000") for i in range(n)]
+
+
+SCENARIOS = {
+    "as loaded": [],
+    "entries at the end, past the next state kept": at_the_end(EVERY + 6),
+    # after the last coupon (a transfer before a coupon paid would change its allocation: refused), before the rest
+    "a backdated entry": [*at_the_end(EVERY + 6), "a holder's notes, transferred whole on 2029-08-01"],
+    "a reversal": [ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "target": 41,
+                                                 "reason": "recorded in error"})],  # a coupon paid in 2003
+}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("reader", ["the command line's file reader", "the registry"])
+def test_a_view_of_any_date_is_the_whole_streams(scenario: str, reader: str, store: Path, tmp_path: Path) -> None:
+    record(store, *SCENARIOS[scenario])
+    assert len(listed(store)) >= 4, "the history is long enough to keep several states along it"
+    reference, resumed = opened(whole_copy(store, tmp_path), reader), opened(store, reader)
+    try:
+        decoded = counting_decoded(resumed, KEY)
+        assert views(resumed) == views(reference)
+        times = Counter(row.originator_version for row in decoded)
+        assert set(times.values()) == {1}, "each event folded is decoded once"
+    finally:
+        reference.close()
+        resumed.close()
+    registry = Registry(f"sqlite:///{store}", read_only=True)
+    try:
+        assert registry.verify().intact
+    finally:
+        registry.close()
+
+
+def test_an_early_view_folds_at_most_the_events_between_two_states_kept(store: Path) -> None:
+    reader = opened(store, "the command line's file reader")
+    try:
+        decoded = counting_decoded(reader, KEY)
+        Queries(reader).register(KEY, date(2006, 8, 1))
+        assert 0 < len(decoded) <= EVERY
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("edit", [
+    "update debtreg_dated set state = replace(state, '\"$d\":\"', '\"$d\":\"1') where position = 128",
+    "update debtreg_dated set segment = '[]' where position = 128",
+    "delete from debtreg_dated where position = 128",
+])
+def test_a_state_kept_along_business_time_edited_is_not_used_and_named_by_verify(edit: str, store: Path,
+                                                                                 tmp_path: Path) -> None:
+    with sqlite3.connect(store) as connection:
+        connection.execute(edit)
+    reference, resumed = opened(whole_copy(store, tmp_path), "the registry"), opened(store, "the registry")
+    try:
+        assert views(resumed) == views(reference)
+        checked = resumed.verify()
+        assert not checked.intact and "after 128 events" in checked.problem and KEY in checked.problem
+    finally:
+        reference.close()
+        resumed.close()
+
+
+def test_a_view_as_known_after_the_last_entry_is_the_view_as_recorded_now(store: Path, tmp_path: Path) -> None:
+    """"As known at" a moment after the agreement's last entry was recorded is the view as recorded now: it starts
+    from the snapshot too; a moment before it still reads the events recorded by then and folds them."""
+    record(store, *at_the_end(2))
+    reference, resumed = opened(whole_copy(store, tmp_path), "the registry"), opened(store, "the registry")
+    size = reference.agreement(KEY).version
+    later, between = datetime(2100, 1, 1, tzinfo=UTC), f"{KEY}:{size - 2}"  # before the last two were recorded
+    try:
+        decoded = counting_decoded(resumed, KEY)
+        for day, known_at in ((date(2029, 12, 15), later), (date(2020, 6, 1), later), (date(2020, 6, 1), between)):
+            if known_at is between:
+                assert len(decoded) <= EVERY, "as known after the last entry: no more than a view as recorded now"
+            for view in VIEWS:
+                assert to_json(getattr(Queries(resumed), view)(KEY, day, known_at)) == to_json(
+                    getattr(Queries(reference), view)(KEY, day, known_at))
+        assert len({row.originator_version for row in decoded}) == size, "as known before the last entry: the events recorded by then, folded"
+    finally:
+        reference.close()
+        resumed.close()
+
+
+def test_states_along_business_time_on_every_store(store_url: str, synthetic_file: Path, tmp_path: Path) -> None:
+    """The same history loaded into each database the registry supports: its states along business time written
+    and read back there give every view the whole stream gives."""
+    journal_file = tmp_path / "synthetic.toml"
+    journal_file.write_text(history.journal(KEY, 320))
+    registry = Registry(store_url, identity=ADMIN)
+    try:
+        registry.ledger.enrol_first(ADMIN)
+        registry.record_all(journal.check(registry, [journal_file]))
+    finally:
+        registry.close()
+    reference, resumed = opened(whole_copy(synthetic_file, tmp_path), "the registry"), Registry(store_url, read_only=True)
+    try:
+        decoded = counting_decoded(resumed, KEY)
+        assert views(resumed, DAYS[::3]) == views(reference, DAYS[::3])
+        assert 0 < len(decoded) < reference.agreement(KEY).version / 2
+        assert resumed.verify().intact
+    finally:
+        reference.close()
+        resumed.close()
+
+
+def test_states_along_business_time_written_again_serve_views_as_before(store: Path, tmp_path: Path) -> None:
+    """A store whose snapshots and states along business time are gone (or another release's) is read whole until
+    a recorder writes them again; then a view of an earlier date starts from them again."""
+    reference = whole_copy(store, tmp_path)
+    shutil.copyfile(reference, store)
+    registry = Registry(f"sqlite:///{store}", identity=ADMIN)
+    try:
+        assert registry.rewrite_snapshots() == [KEY]
+    finally:
+        registry.close()
+    listed(store)
+    resumed, whole = opened(store, "the command line's file reader"), opened(reference, "the command line's file reader")
+    try:
+        decoded = counting_decoded(resumed, KEY)
+        assert views(resumed, [date(2006, 8, 1)]) == views(whole, [date(2006, 8, 1)])
+        assert 0 < len(decoded) <= EVERY
+    finally:
+        resumed.close()
+        whole.close()
