@@ -147,7 +147,7 @@ class Registry(Application, Reading):
             self.ledger.keep_snapshots(session, snapshots, tips, self.identity, signed_at)
         return recordings
 
-    def rewrite_snapshots(self, progress: Callable[[str], None] | None = None) -> list[str]:
+    def rewrite_snapshots(self) -> list[str]:
         """Each agreement's snapshot and states along business time written again from its events (read whole and
         checked against its signed heads), signed by this identity over its latest head: after an upgrade whose
         code folds differently (until then its commands and views read and fold the whole history), or after
@@ -164,8 +164,6 @@ class Registry(Application, Reading):
                     tips = {found.stream: self.ledger.tip(session, found.stream)}
                     if self.ledger.keep_snapshots(session, [found], tips, self.identity, signed_at):
                         written.append(key)
-            if progress is not None:
-                progress(key)
         return written
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -228,11 +226,12 @@ class Registry(Application, Reading):
                     if dated:
                         return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} {dated} (the read model"
                                 " a view of an earlier date starts from): edited outside debtreg? It is not used: views"
-                                " of the dates it serves read and fold the events instead")
+                                " of the dates it serves read and fold the events instead until `debtreg snapshots`"
+                                " writes it again")
                 if problem:
                     return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} (the read model a command or"
                             f" view starts from) {problem}: edited outside debtreg? It is not used, and is written again"
-                            " when its next entry is recorded")
+                            " when its next entry is recorded, or by `debtreg snapshots`")
             kept = kept_names.get(hex_id)
             if kept is None:
                 continue
