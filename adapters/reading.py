@@ -127,16 +127,18 @@ class Reading:
                 return state.closed_notes.numbered(state.closed_count)
             return lambda count, highest: ClosedNotes.earlier(count, highest, load)
 
-        def read(before: list | None, after: list | None) -> bool:
-            """The state listed ``before`` and the segment listed ``after``, if they are as listed."""
-            wanted = [entry for entry, known in ((before, states), (after, segments)) if entry and entry[0] not in known]
+        def read(before: list | None, after: list[list]) -> bool:
+            """The state listed ``before`` and the segments listed ``after``, if they are as listed."""
+            wanted = [entry for entry, known in ((before, states), *((entry, segments) for entry in after))
+                      if entry and entry[0] not in known]
             found = self.dated_rows(stream, [entry[0] for entry in wanted])
             if any(entry[0] not in found or dated_digest(*found[entry[0]]) != entry[2] for entry in wanted):
                 return False
-            if before and before in wanted:
-                states[before[0]] = decode_dated(found[before[0]][1], closed_after(before[0]))
-            if after and after in wanted:
-                segments[after[0]] = json.loads(found[after[0]][0])
+            for entry in wanted:
+                if entry is before:
+                    states[entry[0]] = decode_dated(found[entry[0]][1], closed_after(entry[0]))
+                else:
+                    segments[entry[0]] = json.loads(found[entry[0]][0])
             return True
 
         def decoded(versions: list[int]) -> list[Event]:
@@ -144,19 +146,25 @@ class Reading:
             events.update((e.originator_version, e) for e in self.decoded([stored[v - 1] for v in versions if v not in events]))
             return [events[version] for version in versions]
 
-        def dated(day: date) -> tuple[State | None, Sequence[Event]] | None:
+        def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
             at = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
-            before, after = (listed[at - 1] if at else None), (listed[at] if at < len(listed) else None)
-            start = before[0] if before else 0
+            before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: at + 1])
+            start = position = before[0] if before else 0
             if not read(before, after):
                 return None
-            segment = segments[after[0]] if after else order[1]
-            if (after[0] - len(segment) if after else order[0]) != start:
-                return None  # the rows listed do not follow on: one was not in hand when it was written
-            found = decoded([version for version, on in segment if on <= day.isoformat()])
+            segment: list = []
+            for entry in after:  # the events after the state: the segments of the rows after it, in turn
+                if entry[0] - len(segments[entry[0]]) != position:
+                    return None  # the rows listed do not follow on: one was not in hand when it was written
+                segment, position = segment + segments[entry[0]], entry[0]
+            if to_end or not after:  # and those after the last row
+                if order[0] != position:
+                    return None
+                segment = segment + order[1]
+            found = decoded([version for version, on in segment if to_end or on <= day.isoformat()])
             if corrected_by is not None and any(isinstance(e, Agreement.Registered) for e in found):
                 found = corrected(found, decoded([corrected_by])[0])  # type: ignore[list-item]
-            return (states[start].copy() if before else None), found
+            return start, (states[start].copy() if before else None), found
         return dated
 
     def named(self, key: str) -> Stream:

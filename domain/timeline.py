@@ -67,8 +67,9 @@ def fold(ordered: Iterable[Event], state: State | None = None) -> State | None:
 
 
 _T = TypeVar("_T")
-# the state as of a date from a read model (see ``Timeline.resumed``): a kept state and the events after it to fold
-Dated = Callable[[date], "tuple[State | None, Sequence[Event]] | None"]
+# a resumed timeline's state as of a date from a read model (see ``Timeline.resumed``): the position of a state kept
+# before the date, that state, and the events in force after it up to the date (or, asked ``to_end``, all of them)
+Dated = Callable[[date, bool], "tuple[int, State | None, Sequence[Event]] | None"]
 CREATION_TYPES = tuple(CREATIONS.values())
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
@@ -135,7 +136,8 @@ class Timeline:
         backdated entry, a reversal, the list of events) reads them with ``earlier`` first, and from then on the
         timeline is the one its events make, folded again. ``kept`` is what the snapshot kept of what views derive
         from the whole timeline besides (see ``kept_since``). ``dated`` gives the state as of an earlier date
-        from a read model, if it can: a kept state and the few events after it (else the events are read)."""
+        from a read model, if it can: a kept state and the few events after it (else the events are read); an
+        entry backdated to that date is checked from there too, reading only the events after it."""
         timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
                              in_force, {})
         timeline._final, timeline._earlier, timeline._kept, timeline._dated = final, earlier, (kept or {}, count), dated
@@ -246,8 +248,8 @@ class Timeline:
         """The state after every event effective by ``day``, interest dates up to it noted."""
         if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
-        elif self._dated is not None and self._earlier is not None and (dated := self._dated(day)) is not None:
-            state = fold(dated[1], dated[0])  # a kept state before the date, and the events after it up to the date
+        elif self._dated is not None and self._earlier is not None and (dated := self._dated(day, False)) is not None:
+            state = fold(dated[2], dated[1])  # a kept state before the date, and the events after it up to the date
         else:
             self._read_earlier()
             end = self._position(day)
@@ -284,16 +286,23 @@ class Timeline:
             timeline._earlier, timeline._kept = self._earlier, self._kept
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
-        self._read_earlier()
-        ordered, dates = self.ordered, self._dates.items[: self._in_force]
+        dated = self._dated(appended[0].effective_on, True) if self._dated is not None and self._earlier is not None else None
+        if dated is not None and dated[0] + len(dated[2]) == self._in_force:
+            # a resumed timeline: from the state kept before the entry's date, the events after it read, not the rest
+            start, state, after = dated
+            ordered, dates = [None] * start + list(after), [date.min] * start + [e.effective_on for e in after]
+            kept = {start: state.copy()} if start and state is not None else {}
+        else:
+            self._read_earlier()
+            ordered, dates = self.ordered, self._dates.items[: self._in_force]
+            start, state = self._checkpoint_before(min(self._position(e.effective_on) for e in appended))
+            kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)
             ordered.insert(at, event)
             dates.insert(at, event.effective_on)
-        start, state = self._checkpoint_before(min(self._position(e.effective_on) for e in appended))
-        kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         timeline = Timeline._made(events, count, _Tail(ordered), _Tail(dates), len(ordered), kept)
-        timeline._kept = self._kept
+        timeline._earlier, timeline._kept = self._earlier, self._kept  # (read, unless it started from a kept state)
         timeline._final = timeline._checked(start, state.copy() if state is not None else None, key, new)
         return timeline
 

@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
 from adapters.snapshots import DATED
+from domain.errors import RegistryError
 from support import ADMIN, counting_decoded, views_seen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -239,6 +241,46 @@ def test_states_along_business_time_written_again_serve_views_as_before(store: P
         decoded = counting_decoded(resumed, KEY)
         assert views(resumed, [date(2006, 8, 1)]) == views(whole, [date(2006, 8, 1)])
         assert 0 < len(decoded) <= EVERY
+    finally:
+        resumed.close()
+        whole.close()
+
+
+def _outcome(path: Path, entry: object) -> tuple[tuple, int]:
+    """What recording ``entry`` in a fresh registry does (the events' content, or the refusal), and how many of
+    the agreement's stored events it decoded."""
+    registry = Registry(f"sqlite:///{path}", identity=ADMIN)
+    decoded = counting_decoded(registry, KEY)
+    try:
+        staged = registry.record(KEY, entry)  # type: ignore[arg-type]
+        return ("recorded", tuple(replace(e, timestamp=None, provenance=None) for e in staged.events)), len(decoded)
+    except RegistryError as refused:
+        return ("refused", type(refused).__name__, str(refused)), len(decoded)
+    finally:
+        registry.close()
+
+
+def test_a_backdated_entry_is_checked_from_the_state_kept_before_its_date(store: Path, tmp_path: Path) -> None:
+    """An entry backdated into a long history, in a fresh process, starts from the state kept before its date and
+    reads only the events after it: it records, or is refused, exactly as when the whole stream is read."""
+    record(store, *at_the_end(EVERY + 6))
+    reference = whole_copy(store, tmp_path)
+    size = opened(reference, "the registry").agreement(KEY).version
+    refused = transfer("2006-08-01", *RESERVE, "100,000")  # before coupons paid since: it would change them
+    assert _outcome(store, refused)[0] == _outcome(reference, refused)[0]
+    assert _outcome(store, refused)[0][:2] == ("refused", "BackdatingConflict")
+    registry = Registry(f"sqlite:///{reference}", read_only=True)
+    line = next(h for h in Queries(registry).register(KEY, date(2029, 8, 1)).holders if h.holder not in RESERVE)
+    registry.close()
+    backdated = transfer("2029-08-01", line.holder, RESERVE[0], str(line.principal["A"]))
+    (recorded, decoded), (expected, _) = _outcome(store, backdated), _outcome(reference, backdated)
+    assert recorded == expected and recorded[0] == "recorded"
+    assert 0 < decoded < size / 3, "the events after the state kept before its date, not the whole history"
+    listed(store)
+    resumed, whole = opened(store, "the registry"), opened(reference, "the registry")
+    try:
+        assert views(resumed) == views(whole)
+        assert resumed.verify().intact
     finally:
         resumed.close()
         whole.close()
