@@ -141,9 +141,12 @@ class Reading:
                     segments[entry[0]] = json.loads(found[entry[0]][0])
             return True
 
+        @cache
+        def stored() -> Sequence:  # the agreement's rows, read (and checked) once
+            return rows()
+
         def decoded(versions: list[int]) -> list[Event]:
-            stored = rows()
-            events.update((e.originator_version, e) for e in self.decoded([stored[v - 1] for v in versions if v not in events]))
+            events.update((e.originator_version, e) for e in self.decoded([stored()[v - 1] for v in versions if v not in events]))
             return [events[version] for version in versions]
 
         def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
