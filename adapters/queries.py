@@ -177,7 +177,7 @@ class Queries:
             stream = self.registry.stream(kind, key) if kind == AGREEMENT else None
             if stream is None or stream.withdrawn:
                 continue
-            if then is None or then >= (last_recorded(stream.timeline) or then):  # as recorded now: from its snapshot
+            if _as_recorded_now(stream, then):  # each agreement from its snapshot, its events not read unless needed
                 timeline = stream.timeline
             else:
                 first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
@@ -211,7 +211,7 @@ class Queries:
         date, kind of event, and holder (by any name it is known by)."""
         then = self._moment(known_at)
         stream = self.registry.named(key)
-        _require_recorded(stream, then)
+        _recorded_by(stream, then)
         names: tuple[str, ...] = ()
         if holder is not None:
             found = self.registry.directory().find(holder)
@@ -342,20 +342,27 @@ class Queries:
 
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
         """An agreement's timeline as recorded by ``known_at``; refused if nothing about it was recorded by then."""
-        return _require_recorded(self.registry.agreement(key), known_at)
+        return _recorded_by(self.registry.agreement(key), known_at)
 
     def _streams(self, key: str, known_at: datetime | None) -> dict[str, tuple]:
         """Every stream, for views that read across them, once the agreement is known to have been recorded."""
-        _require_recorded(self.registry.agreement(key), known_at)
+        _recorded_by(self.registry.agreement(key), known_at)
         return self.registry.streams()
 
 
-def _require_recorded(stream: Stream, known_at: datetime | None) -> Timeline:
+def _as_recorded_now(stream: Stream, known_at: datetime | None) -> bool:
+    """Whether the view as known at ``known_at`` is the view as recorded now: nothing about the stream was recorded
+    after it (one taken off the registry is read as it stood then)."""
+    return known_at is None or not stream.withdrawn and known_at >= (last_recorded(stream.timeline) or known_at)
+
+
+def _recorded_by(stream: Stream, known_at: datetime | None) -> Timeline:
     """A stream's timeline as recorded by ``known_at``: as it stands if nothing was recorded after that (its
     events read only if a view needs them). A view as known at a time before a stream's first recording would
     show nothing as if it were fact: refused."""
-    if known_at is None or known_at >= (last_recorded(stream.timeline) or known_at) and not stream.withdrawn:
+    if _as_recorded_now(stream, known_at):
         return stream.timeline
+    assert known_at is not None
     first = stream.events[0].timestamp
     if known_at < first:
         raise NotYetRecorded(

@@ -152,18 +152,15 @@ class Reading:
         def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
             at = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
             before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: at + 1])
-            start = position = before[0] if before else 0
+            start = before[0] if before else 0
             if not read(before, after):
                 return None
-            segment: list = []
-            for entry in after:  # the events after the state: the segments of the rows after it, in turn
-                if entry[0] - len(segments[entry[0]]) != position:
+            segment: list = []  # the events after the state: the segments of the rows after it, in turn
+            for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in after),
+                                *([order] if to_end or not after else [])]:  # and those after the last row
+                if first != start + len(segment):
                     return None  # the rows listed do not follow on: one was not in hand when it was written
-                segment, position = segment + segments[entry[0]], entry[0]
-            if to_end or not after:  # and those after the last row
-                if order[0] != position:
-                    return None
-                segment = segment + order[1]
+                segment.extend(part)
             found = decoded([version for version, on in segment if to_end or on <= day.isoformat()])
             if corrected_by is not None and any(isinstance(e, Agreement.Registered) for e in found):
                 found = corrected(found, decoded([corrected_by])[0])  # type: ignore[list-item]
