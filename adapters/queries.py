@@ -180,8 +180,9 @@ class Queries:
             if _as_recorded_now(stream, then):  # each agreement from its snapshot, its events not read unless needed
                 timeline = stream.timeline
             else:
-                first = min(first or stream.events[0].timestamp, stream.events[0].timestamp)
-                timeline = Timeline(recorded_by_then(stream.events, then))
+                assert then is not None
+                recorded, timeline = _known_at(stream, then)
+                first = min(first or recorded, recorded)
             if not timeline.empty:
                 registers.append(register_as_of(key, timeline, as_of, then, cited))
         if then is not None and first is not None and then < first:
@@ -335,10 +336,10 @@ class Queries:
         key, _, position = known_at.rpartition(":")
         if not key or not position.isdigit():
             raise InvalidCommand(f"{known_at!r} is neither a time nor an event; name an event as AGREEMENT:N, e.g. barnes-1995:20")
-        events = self.registry.named(key).events
-        if not 1 <= int(position) <= len(events):
-            raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {len(events)})")
-        return events[int(position) - 1].timestamp
+        stream = self.registry.named(key)
+        if not 1 <= int(position) <= stream.version:
+            raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {stream.version})")
+        return stream.timeline.event(int(position)).timestamp
 
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
         """An agreement's timeline as recorded by ``known_at``; refused if nothing about it was recorded by then."""
@@ -363,16 +364,24 @@ def _recorded_by(stream: Stream, known_at: datetime | None) -> Timeline:
     if _as_recorded_now(stream, known_at):
         return stream.timeline
     assert known_at is not None
-    first = stream.events[0].timestamp
+    first, timeline = _known_at(stream, known_at)
     if known_at < first:
         raise NotYetRecorded(
             f"nothing about {stream.key} was recorded by {_utc(known_at)}; its first entry was recorded at"
             f" {_utc(first)}: ask for a time on or after that"
         )
-    timeline = Timeline(recorded_by_then(stream.events, known_at))
     if timeline.final is None:
         raise UnknownAgreement(f"{stream.key} was off the registry at {_utc(known_at)}: the entry that put it on was reversed")
     return timeline
+
+
+def _known_at(stream: Stream, moment: datetime) -> tuple[datetime, Timeline]:
+    """When a stream's first event was recorded, and its timeline of the events recorded by ``moment`` (empty if
+    none was): from the states its read model keeps, where it can (``Timeline.recorded_by``), else its events."""
+    found = stream.timeline.recorded_by(moment)
+    if found is not None:
+        return found[0], found[1] or Timeline(())
+    return stream.events[0].timestamp, Timeline(recorded_by_then(stream.events, moment))
 
 
 def _utc(moment: datetime) -> str:

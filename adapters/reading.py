@@ -11,7 +11,7 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from eventsourcing.domain import DomainEvent
@@ -25,7 +25,8 @@ from domain.events import AGREEMENT, HOLDER, KINDS, Agreement, Event, stream_id
 from domain.holders import Directory
 from domain.state import AgreementState, ClosedNotes, State
 from domain.stream import EntryLog, Stream, names_on_notes
-from domain.timeline import Dated, Timeline, corrected, fold
+from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at
+from projections.record import ASSUMED, HORIZON, RECORDED, record_horizon
 
 
 class Listed(DomainEvent):
@@ -95,8 +96,9 @@ class Reading:
                                        snapshot.closed)
         except (ValueError, TypeError, KeyError, AttributeError):  # signed, yet not a state this code reads
             return None
-        dated = None if tail else self._dated(found_id.hex, kept, rows, earlier)
-        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept, dated)
+        dated, known = (None if tail else self._along_business_time(key, found_id.hex, kept, rows, earlier)) or (None, None)
+        timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept, dated, known,
+                                    lambda version: self.decoded([rows()[version - 1]])[0])
         found = Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
                                earlier_entry=earlier_entry)
         return found.extended(tuple(self.decoded(tail))) if tail else found
@@ -106,16 +108,17 @@ class Reading:
         state) by position (see ``adapters.snapshots.along_business_time``); none where the store keeps none."""
         return {}
 
-    def _dated(self, stream: str, kept: Mapping[str, object], rows: Callable[[], Sequence],
-               earlier: Callable[[], list[Event]]) -> Dated | None:
-        """An agreement's state as of an earlier date from the states its snapshot lists along business time (see
-        ``Timeline.resumed``): the latest kept by that date, and the events after it up to the date, decoded from
-        the agreement's checked ``rows``. ``None`` (read and fold the events) where a row is missing, or is not
-        the one the signed snapshot lists by its digest. What is read is kept for the next view."""
+    def _along_business_time(self, key: str, stream: str, kept: Mapping[str, object], rows: Callable[[], Sequence],
+                             earlier: Callable[[], list[Event]]) -> tuple[Dated, Known] | None:
+        """An agreement's states as of earlier dates, and as known at earlier moments, from the states its snapshot
+        lists along business time (see ``Timeline.resumed``): the latest kept before the date, and the events
+        after it up to the date, decoded from the agreement's checked ``rows``. Either gives ``None`` (read and
+        fold the events) where a row is missing, or is not the one the signed snapshot lists by its digest. What
+        is read is kept for the next view."""
         listed, order, corrected_by = kept.get(DATED), kept.get(ORDER), kept.get(CORRECTED)
         if not isinstance(listed, list) or not isinstance(order, list):
             return None
-        throughs = [entry[1] for entry in listed]
+        throughs, positions = [entry[1] for entry in listed], [entry[0] for entry in listed]
         segments: dict[int, list] = {}
         states: dict[int, AgreementState] = {}
         events: dict[int, Event] = {}
@@ -149,23 +152,68 @@ class Reading:
             events.update((e.originator_version, e) for e in self.decoded([stored()[v - 1] for v in versions if v not in events]))
             return [events[version] for version in versions]
 
-        def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
-            at = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
-            before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: at + 1])
+        def within(day: date, to_end: bool, usable: int, recorded: Callable[[int], bool]
+                   ) -> tuple[int, State | None, Sequence[Event]] | None:
+            """``dated`` from the first ``usable`` rows listed, of the events ``recorded``."""
+            end = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
+            at = min(end, usable)
+            before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: end + 1])
             start = before[0] if before else 0
             if not read(before, after):
                 return None
             segment: list = []  # the events after the state: the segments of the rows after it, in turn
             for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in after),
-                                *([order] if to_end or not after else [])]:  # and those after the last row
+                                *([order] if to_end or end == len(listed) else [])]:  # and those after the last row
                 if first != start + len(segment):
                     return None  # the rows listed do not follow on: one was not in hand when it was written
                 segment.extend(part)
-            found = decoded([version for version, on in segment if to_end or on <= day.isoformat()])
+            found = decoded([entry[0] for entry in segment if (to_end or entry[1] <= day.isoformat()) and recorded(entry[0])])
             if corrected_by is not None and any(isinstance(e, Agreement.Registered) for e in found):
                 found = corrected(found, decoded([corrected_by])[0])  # type: ignore[list-item]
             return start, (states[start].copy() if before else None), found
-        return dated
+
+        def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
+            return within(day, to_end, len(listed), lambda version: True)
+
+        def known(moment: datetime) -> tuple[datetime, Timeline | None] | None:
+            """When the agreement's first event was recorded, and its timeline as known at ``moment``: the rows
+            before the first place in business order an event recorded after it takes serve it, unless one of
+            those rewrites the past (a reversal, corrected terms). ``None``: read the events."""
+            if not read(None, listed):
+                return None
+            places: list = []  # [version, date, recorded] of every event in force, in business order
+            for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in listed), order]:
+                if first != len(places) or any(len(place) != 3 for place in part):
+                    return None  # a row not in hand when it was written, or written before rows kept recording times
+                places.extend(part)
+            recorded = {version: datetime.fromisoformat(at) for version, _, at in places}
+            recorded.update((e.originator_version, e.timestamp)  # the events reversed, not in business order: few
+                            for e in decoded([v for v in range(1, len(stored()) + 1) if v not in recorded]))
+            later = {version for version, at in recorded.items() if at > moment}
+            if any(rewrites_the_past(stored()[version - 1].topic) for version in later):
+                return None
+            if len(later) == len(recorded):
+                return recorded[1], None
+            changed = next((position for position, place in enumerate(places) if place[0] in later), len(places))
+            usable = bisect_right(positions, changed)
+
+            def known_then(version: int) -> bool:
+                return version not in later
+
+            found = within(date.max, True, usable, known_then)
+            if found is None:
+                return None
+            start, state, after = found
+            in_force = [place for place in places if place[0] not in later]
+            then = sorted(version for version in recorded if version not in later)
+            values = {HORIZON: record_horizon(key, decoded([v for v in then if sets_horizon(stored()[v - 1].topic)])),
+                      ASSUMED: {ref: found for ref, found in kept.get(ASSUMED, {}).items() if ref[1] not in later},  # type: ignore[attr-defined]
+                      RECORDED: max(recorded[version] for version in then)}
+            timeline = Timeline.resumed(
+                len(then), len(in_force), date.fromisoformat(max(place[1] for place in in_force)), fold(after, state),
+                lambda: known_at(earlier(), moment), values, lambda day, to_end: within(day, to_end, usable, known_then))
+            return recorded[1], timeline
+        return dated, known
 
     def named(self, key: str) -> Stream:
         """The agreement, guaranty or instrument called ``key``."""
@@ -234,6 +282,20 @@ def fresh_names(rows: Iterable[Sequence], sizes: Mapping[str, int]) -> dict[str,
     entry recorded since by one) is read from the stream instead."""
     return {stream: KeptNames(stream, version, tuple(json.loads(names)))
             for stream, version, names in rows if sizes.get(stream) == version}
+
+
+@cache
+def rewrites_the_past(topic: str) -> bool:
+    """Whether events stored under ``topic`` may change how earlier events fold (see ``Event.rewrites_the_past``)."""
+    kind = resolve_topic(topic)
+    return kind.rewrites_the_past is not Event.rewrites_the_past or kind.reverses is not Event.reverses
+
+
+@cache
+def sets_horizon(topic: str) -> bool:
+    """Whether events stored under ``topic`` set the record's horizon, or reverse others (see ``record_horizon``)."""
+    kind = resolve_topic(topic)
+    return kind is Agreement.RecordHorizonSet or kind.reverses is not Event.reverses
 
 
 @cache

@@ -42,8 +42,9 @@ FORMAT = "debtreg-snapshot-v1"
 # A multiple of the timeline's checkpoint spacing, so a save has the states it writes in hand.
 DATED_EVERY = 1024
 # what a snapshot keeps of the states along business time (plain JSON): [position, date of the last event in, digest]
-# of each row; [position, [[version, date], ...]] of the events in force after the last row; the latest terms
-# corrected in force (its version), which supersede the registration's
+# of each row; [position, [[version, date, recorded], ...]] of the events in force after the last row (each row's
+# segment lists the events before it alike); the latest terms corrected in force (its version), which supersede the
+# registration's
 DATED, ORDER, CORRECTED = "dated", "order", "corrected"
 LEFT_OUT = ("closed_notes", "_calendar")
 STORED = ("stream", "size", "in_force", "latest", "closed", "last_number", "names", "state", "schema", "claimed")  # an AgreementState's: the notes off the register, and a cache
@@ -51,10 +52,10 @@ STORED = ("stream", "size", "in_force", "latest", "closed", "last_number", "name
 
 @cache
 def schema() -> str:
-    """A digest of the code a state was folded by (the domain's source) and what is kept beside it derived by
-    (``projections.record``). Snapshots of other code are not used."""
+    """A digest of the code a state was folded by (the domain's source), what is kept beside it derived by
+    (``projections.record``) and this module, which writes them. Snapshots of other code are not used."""
     digest = hashlib.sha256()
-    for path in [*sorted(Path(domain.__file__).parent.glob("*.py")), Path(record.__file__)]:
+    for path in [*sorted(Path(domain.__file__).parent.glob("*.py")), Path(record.__file__), Path(__file__)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -179,13 +180,14 @@ def dated_digest(segment: str, state: str) -> str:
 
 
 def _keys(timeline: Timeline, start: int, order: Any) -> list[list] | None:
-    """[version, effective date] of each event in force from position ``start`` in business order, those of a
-    resumed timeline's first events from what its snapshot kept (``order``); ``None`` if one is not known."""
+    """[version, effective date, recording time] of each event in force from position ``start`` in business order,
+    those of a resumed timeline's first events from what its snapshot kept (``order``); ``None`` if one is not
+    known. With the recording times, a view as known at an earlier moment starts from a kept state too."""
     first, pairs = order if order is not None else (0, [])
     found = []
     for position, event in enumerate(timeline.ordered_from(start), start):
         if event is not None:
-            found.append([event.originator_version, event.effective_on.isoformat()])
+            found.append([event.originator_version, event.effective_on.isoformat(), event.timestamp.isoformat()])
         elif first <= position < first + len(pairs):
             found.append(pairs[position - first])
         else:

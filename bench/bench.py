@@ -7,8 +7,9 @@ pro rata prepayments) is loaded into a new SQLite file through the registry's ow
   rate of an eventsourcing application saving as many events to another file, 100 per save;
 - the register as of a late and an early date in a warm process (medians; the same date each time, as a server
   asked "as of today" is, and a date not asked before each time);
-- one transfer appended at the end, and the register after the latest date (from the snapshot) and in 2020 (a
-  fold of the history), each in a fresh process (`debtreg ...`);
+- one transfer appended at the end, and the register after the latest date (from the snapshot) and in 2020 (from
+  the state kept before that date), each in a fresh process (`debtreg ...`); then the register in 2020 as known
+  before that transfer was recorded (from the states kept before the place it takes in business time);
 - `verify` beside a raw scan of the events table and a raw recomputation of the same hashes.
 
 The figures to compare are the ratios: a bigger history should not cost more per command or per view.
@@ -119,6 +120,7 @@ def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
         holding[n.holder] = holding.get(n.holder, 0) + n.principal
     giver = max(holding, key=holding.get)
     taker = next(h for h in history.HOLDERS if h not in holding)
+    loaded = registry.agreement(KEY).version
     started = time.perf_counter()
     checked_log = registry.verify()
     figures["verify s"] = time.perf_counter() - started
@@ -130,6 +132,8 @@ def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
     figures["transfer at the end (fresh process) s"] = fresh(
         "--db", url, "--identity", str(key_file), "transfer", KEY, "--from", giver, "--to", taker,
         "--amount", str(holding[giver]), "--date", "2029-12-15", "--evidence", "bench")
+    figures["register in 2020 as known before the transfer (fresh process) s"] = fresh(
+        "--db", url, "register", KEY, "--as-of", "2020-06-01", "--known-at", f"{KEY}:{loaded}", "--format", "json")
     return figures
 
 

@@ -70,6 +70,9 @@ _T = TypeVar("_T")
 # a resumed timeline's state as of a date from a read model (see ``Timeline.resumed``): the position of a state kept
 # before the date, that state, and the events in force after it up to the date (or, asked ``to_end``, all of them)
 Dated = Callable[[date, bool], "tuple[int, State | None, Sequence[Event]] | None"]
+# a resumed timeline as known at an earlier moment from a read model (see ``Timeline.recorded_by``): when its first
+# event was recorded, and the timeline of the events recorded by then (``None`` if none was)
+Known = Callable[[datetime], "tuple[datetime, Timeline | None] | None"]
 CREATION_TYPES = tuple(CREATIONS.values())
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
@@ -124,12 +127,15 @@ class Timeline:
         self._earlier: Callable[[], Sequence[Event]] | None = None  # a resumed timeline's first events, read on demand
         self._kept: tuple[Mapping[str, object], int] | None = None  # what its snapshot kept, and of how many events
         self._dated: Dated | None = None  # a resumed timeline's states as of earlier dates, from a read model
+        self._known: Known | None = None  # and as known at earlier moments
+        self._one: Callable[[int], Event] | None = None  # a resumed timeline's event at a position, read alone
         return self
 
     @classmethod
     def resumed(cls, count: int, in_force: int, latest: date, final: State,
                 earlier: Callable[[], Sequence[Event]], kept: Mapping[str, object] | None = None,
-                dated: Dated | None = None) -> Timeline:
+                dated: Dated | None = None, known: Known | None = None,
+                one: Callable[[int], Event] | None = None) -> Timeline:
         """A timeline of ``count`` events known by a snapshot of its ``final`` state (``in_force`` of them in force,
         the latest effective on ``latest``), not by its events: an entry appended at the end is checked against
         ``final`` alone, so its cost does not grow with the history. Whatever needs the events themselves (a
@@ -137,11 +143,31 @@ class Timeline:
         timeline is the one its events make, folded again. ``kept`` is what the snapshot kept of what views derive
         from the whole timeline besides (see ``kept_since``). ``dated`` gives the state as of an earlier date
         from a read model, if it can: a kept state and the few events after it (else the events are read); an
-        entry backdated to that date is checked from there too, reading only the events after it."""
+        entry backdated to that date is checked from there too, reading only the events after it. ``known`` gives
+        it as known at an earlier moment from the same read model, if it can (see ``recorded_by``); ``one`` reads
+        the event at a position alone (see ``event``)."""
         timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
                              in_force, {})
         timeline._final, timeline._earlier, timeline._kept, timeline._dated = final, earlier, (kept or {}, count), dated
+        timeline._known, timeline._one = known, one
         return timeline
+
+    def event(self, version: int) -> Event:
+        """The event at recording position ``version`` (from 1): a resumed timeline's read alone, not with the rest
+        (when it was recorded is the moment a view "as known at" it names)."""
+        if self._one is not None and self._earlier is not None and version <= self._kept_size():
+            return self._one(version)
+        return self.events[version - 1]
+
+    def _kept_size(self) -> int:
+        return self._kept[1] if self._kept is not None else 0
+
+    def recorded_by(self, moment: datetime) -> tuple[datetime, Timeline | None] | None:
+        """For a resumed timeline whose first events are unread, from its read model if it can: when its first
+        event was recorded, and the timeline of the events recorded by ``moment`` (``None`` if none was), resumed
+        from the state kept before the first place in business order an event recorded later takes. ``None``:
+        filter and fold the events (``known_at``), the reference."""
+        return self._known(moment) if self._known is not None and self._earlier is not None else None
 
     @property
     def kept(self) -> tuple[Mapping[str, object], int] | None:

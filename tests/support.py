@@ -242,8 +242,9 @@ def select_only_role(postgres_url: str) -> Iterator[str]:
             admin.execute(f'DROP ROLE "{role}"')
 
 
-def views_seen(queries: object, key: str, days: Iterable[date], views: Sequence[str]) -> list[str]:
-    """Each of ``views`` (Queries methods taking key and date) of ``key`` on each day, as JSON, or the refusal."""
+def views_seen(queries: object, key: str, days: Iterable[date], views: Sequence[str], known_at: object = None) -> list[str]:
+    """Each of ``views`` (Queries methods taking key, date and the moment known at) of ``key`` on each day, as
+    JSON, or the refusal."""
     from adapters.encoding import to_json
     from domain.errors import RegistryError
 
@@ -251,7 +252,7 @@ def views_seen(queries: object, key: str, days: Iterable[date], views: Sequence[
     for day in days:
         for view in views:
             try:
-                seen.append(to_json(getattr(queries, view)(key, day)))
+                seen.append(to_json(getattr(queries, view)(key, day, known_at=known_at)))
             except RegistryError as refused:
                 seen.append(f"refused: {refused}")
     return seen
