@@ -207,7 +207,7 @@ class Reading:
             in_force = [place for place in places if place[0] not in later]
             then = sorted(version for version in recorded if version not in later)
             values = {HORIZON: record_horizon(key, decoded([v for v in then if sets_horizon(stored()[v - 1].topic)])),
-                      ASSUMED: {ref: found for ref, found in kept.get(ASSUMED, {}).items() if ref[1] not in later},  # type: ignore[attr-defined]
+                      ASSUMED: {ref: facts for ref, facts in kept.get(ASSUMED, {}).items() if ref[1] not in later},  # type: ignore[attr-defined]
                       RECORDED: max(recorded[version] for version in then)}
             timeline = Timeline.resumed(
                 len(then), len(in_force), date.fromisoformat(max(place[1] for place in in_force)), fold(after, state),

@@ -155,12 +155,9 @@ class Timeline:
     def event(self, version: int) -> Event:
         """The event at recording position ``version`` (from 1): a resumed timeline's read alone, not with the rest
         (when it was recorded is the moment a view "as known at" it names)."""
-        if self._one is not None and self._earlier is not None and version <= self._kept_size():
+        if self._one is not None and self._earlier is not None and version <= self._count:
             return self._one(version)
         return self.events[version - 1]
-
-    def _kept_size(self) -> int:
-        return self._kept[1] if self._kept is not None else 0
 
     def recorded_by(self, moment: datetime) -> tuple[datetime, Timeline | None] | None:
         """For a resumed timeline whose first events are unread, from its read model if it can: when its first
