@@ -36,7 +36,7 @@ from domain.timeline import Timeline
 from projections import record
 from projections.record import ASSUMED, HORIZON, RECORDED, Horizon, assumptions_of, horizon_of, last_recorded
 
-FORMAT = "debtreg-snapshot-v1"
+FORMAT = "debtreg-snapshot-v2"  # v2: the events listed along business time with their recording times
 # Events in business order between the states a snapshot keeps along business time (rows of their own, each listed
 # by its digest in the snapshot): a view of an earlier date folds at most this many events from the one before it.
 # A multiple of the timeline's checkpoint spacing, so a save has the states it writes in hand.
@@ -53,9 +53,9 @@ STORED = ("stream", "size", "in_force", "latest", "closed", "last_number", "name
 @cache
 def schema() -> str:
     """A digest of the code a state was folded by (the domain's source), what is kept beside it derived by
-    (``projections.record``) and this module, which writes them. Snapshots of other code are not used."""
-    digest = hashlib.sha256()
-    for path in [*sorted(Path(domain.__file__).parent.glob("*.py")), Path(record.__file__), Path(__file__)]:
+    (``projections.record``), and the layout they are written in (``FORMAT``). Snapshots of other code are not used."""
+    digest = hashlib.sha256(FORMAT.encode() + b"\0")
+    for path in [*sorted(Path(domain.__file__).parent.glob("*.py")), Path(record.__file__)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -232,16 +232,15 @@ def encode_state(state: AgreementState, kept: Mapping[str, object]) -> str:
 def decode_state(text: str, closed: ClosedNotes, closed_count: int) -> tuple[AgreementState, dict[str, object]]:
     """The state ``encode_state`` wrote, its closed notes ``closed`` (see ``ClosedNotes.earlier``), and what was kept
     beside it."""
-    found = json.loads(text)
-    state = _state(_built(found["state"]), closed, closed_count)
-    return state, {**{name: _built(value) for name, value in found.items() if name != "state"},
-                   HORIZON: Horizon(*_built(found[HORIZON]))}
+    found = _loads(text)
+    state = _state(found["state"], closed, closed_count)
+    return state, {**{name: value for name, value in found.items() if name != "state"}, HORIZON: Horizon(*found[HORIZON])}
 
 
 def decode_dated(text: str, closed: Callable[[int, int], ClosedNotes]) -> AgreementState:
     """A state kept along business time (in a row ``along_business_time`` wrote), its closed notes
     ``closed(count, highest)`` (see ``ClosedNotes.earlier``)."""
-    fields = _built(json.loads(text))
+    fields = _loads(text)
     return _state(fields, closed(fields["closed_count"], fields["highest_closed"]), fields["closed_count"])
 
 
@@ -282,12 +281,17 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"a snapshot cannot hold a {kind.__name__}")
 
 
-def _built(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_built(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    (tag, inner), = value.items()
+def _loads(text: str) -> Any:
+    """What ``_plain`` wrote, each tagged value built as the JSON is parsed (innermost first)."""
+    return json.loads(text, object_hook=_built)
+
+
+def _built(found: dict) -> Any:
+    """A JSON object parsed, its values built already: a tagged value (a one-key object whose key starts with
+    ``$``) as what it stands for; any other (a domain object's fields) as it is."""
+    if len(found) != 1:
+        return found
+    (tag, inner), = found.items()
     if tag == "$d":
         return Decimal(inner)
     if tag == "$t":
@@ -295,21 +299,24 @@ def _built(value: Any) -> Any:
     if tag == "$dt":
         return datetime.fromisoformat(inner)
     if tag == "$tu":
-        return tuple(_built(v) for v in inner)
+        return tuple(inner)
     if tag == "$fs":
-        return frozenset(_built(v) for v in inner)
+        return frozenset(inner)
     if tag == "$m":
-        return {_built(k): _built(v) for k, v in inner}
+        return {key: value for key, value in inner}
     if tag == "$b":
         return Basis.kept(inner[0], inner[1])
     if tag == "$o":
         name, fields = inner
-        found = object.__new__(_domain_class(name))
-        found.__dict__.update({k: _built(v) for k, v in fields.items()})
-        return found
-    raise ValueError(f"a snapshot holds {tag!r}, which is not a value it writes")
+        made = object.__new__(_domain_class(name))
+        made.__dict__.update(fields)
+        return made
+    if tag.startswith("$"):
+        raise ValueError(f"a snapshot holds {tag!r}, which is not a value it writes")
+    return found
 
 
+@cache
 def _domain_class(name: str) -> type:
     """A class of the domain by its name; nothing else is ever made from a snapshot."""
     module, _, qualname = name.partition(":")
