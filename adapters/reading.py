@@ -152,66 +152,73 @@ class Reading:
             events.update((e.originator_version, e) for e in self.decoded([stored()[v - 1] for v in versions if v not in events]))
             return [events[version] for version in versions]
 
-        def within(day: date, to_end: bool, usable: int, recorded: Callable[[int], bool]
-                   ) -> tuple[int, State | None, Sequence[Event]] | None:
-            """``dated`` from the first ``usable`` rows listed, of the events ``recorded``."""
-            end = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
-            at = min(end, usable)
-            before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: end + 1])
+        def from_row(at: int, versions: list[int]) -> tuple[int, State | None, Sequence[Event]]:
+            """The state the ``at``-th row listed holds (none before the first) and the events ``versions`` after
+            it, decoded, the latest terms corrected in force in place of the registration's."""
+            before = listed[at - 1] if at else None
+            found = decoded(versions)
+            if corrected_by is not None and any(isinstance(e, Agreement.Registered) for e in found):
+                found = corrected(found, decoded([corrected_by])[0])  # type: ignore[list-item]
+            return (before[0] if before else 0), (states[before[0]].copy() if before else None), found
+
+        def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
+            at = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
+            before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: at + 1])
             start = before[0] if before else 0
             if not read(before, after):
                 return None
             segment: list = []  # the events after the state: the segments of the rows after it, in turn
             for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in after),
-                                *([order] if to_end or end == len(listed) else [])]:  # and those after the last row
+                                *([order] if to_end or not after else [])]:  # and those after the last row
                 if first != start + len(segment):
                     return None  # the rows listed do not follow on: one was not in hand when it was written
                 segment.extend(part)
-            found = decoded([entry[0] for entry in segment if (to_end or entry[1] <= day.isoformat()) and recorded(entry[0])])
-            if corrected_by is not None and any(isinstance(e, Agreement.Registered) for e in found):
-                found = corrected(found, decoded([corrected_by])[0])  # type: ignore[list-item]
-            return start, (states[start].copy() if before else None), found
-
-        def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
-            return within(day, to_end, len(listed), lambda version: True)
+            return from_row(at, [entry[0] for entry in segment if to_end or entry[1] <= day.isoformat()])
 
         def known(moment: datetime) -> tuple[datetime, Timeline | None] | None:
-            """When the agreement's first event was recorded, and its timeline as known at ``moment``: the rows
-            before the first place in business order an event recorded after it takes serve it, unless one of
-            those rewrites the past (a reversal, corrected terms). ``None``: read the events."""
+            """When the agreement's first event was recorded, and its timeline as known at ``moment``: its events
+            recorded by then in business order (less those their reversals take out) are the events the rows
+            list up to the first place where the two differ, so the rows up to there serve it. ``None`` (read the
+            events) if terms corrected since change how every state folds, or a row is not as listed."""
             if not read(None, listed):
                 return None
-            places: list = []  # [version, date, recorded] of every event in force, in business order
+            places: list = []  # [version, date, recorded] of every event in force now, in business order
             for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in listed), order]:
                 if first != len(places) or any(len(place) != 3 for place in part):
                     return None  # a row not in hand when it was written, or written before rows kept recording times
                 places.extend(part)
+            in_force = {place[0] for place in places}
+            taken_out = decoded([v for v in range(1, len(stored()) + 1) if v not in in_force])  # by reversals: few
             recorded = {version: datetime.fromisoformat(at) for version, _, at in places}
-            recorded.update((e.originator_version, e.timestamp)  # the events reversed, not in business order: few
-                            for e in decoded([v for v in range(1, len(stored()) + 1) if v not in recorded]))
-            later = {version for version, at in recorded.items() if at > moment}
-            if any(rewrites_the_past(stored()[version - 1].topic) for version in later):
-                return None
-            if len(later) == len(recorded):
+            recorded.update((e.originator_version, e.timestamp) for e in taken_out)
+            dates = {version: on for version, on, _ in places}
+            dates.update((e.originator_version, e.effective_on.isoformat()) for e in taken_out)
+            then = sorted(version for version, at in recorded.items() if at <= moment)
+            if not then:
                 return recorded[1], None
-            changed = next((position for position, place in enumerate(places) if place[0] in later), len(places))
-            usable = bisect_right(positions, changed)
+            reversed_then = {p for e in decoded([v for v in then if reverses(stored()[v - 1].topic)]) for p in e.reverses()}
+            ordered = sorted((v for v in then if v not in reversed_then), key=lambda v: (dates[v], v))
+            if not ordered or max((v for v in ordered if corrects_terms(stored()[v - 1].topic)), default=None) != corrected_by:
+                return None  # taken off the registry then, or terms corrected (or a correction reversed) since
+            same = next((n for n, (place, version) in enumerate(zip(places, ordered, strict=False)) if place[0] != version),
+                        min(len(places), len(ordered)))
+            usable = bisect_right(positions, same)  # the rows listed up to there
 
-            def known_then(version: int) -> bool:
-                return version not in later
+            def dated_then(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
+                at = min(bisect_right(throughs, day.isoformat()), usable)
+                start = listed[at - 1][0] if at else 0
+                if not read(listed[at - 1] if at else None, []):
+                    return None
+                return from_row(at, [v for v in ordered[start:] if to_end or dates[v] <= day.isoformat()])
 
-            found = within(date.max, True, usable, known_then)
+            found = dated_then(date.max, True)
             if found is None:
                 return None
-            start, state, after = found
-            in_force = [place for place in places if place[0] not in later]
-            then = sorted(version for version in recorded if version not in later)
             values = {HORIZON: record_horizon(key, decoded([v for v in then if sets_horizon(stored()[v - 1].topic)])),
-                      ASSUMED: {ref: facts for ref, facts in kept.get(ASSUMED, {}).items() if ref[1] not in later},  # type: ignore[attr-defined]
+                      ASSUMED: {ref: facts for ref, facts in kept.get(ASSUMED, {}).items() if recorded[ref[1]] <= moment},  # type: ignore[attr-defined]
                       RECORDED: max(recorded[version] for version in then)}
-            timeline = Timeline.resumed(
-                len(then), len(in_force), date.fromisoformat(max(place[1] for place in in_force)), fold(after, state),
-                lambda: known_at(earlier(), moment), values, lambda day, to_end: within(day, to_end, usable, known_then))
+            timeline = Timeline.resumed(len(then), len(ordered), date.fromisoformat(dates[ordered[-1]]),
+                                        fold(found[2], found[1]), lambda: known_at(earlier(), moment), values, dated_then)
             return recorded[1], timeline
         return dated, known
 
@@ -285,17 +292,21 @@ def fresh_names(rows: Iterable[Sequence], sizes: Mapping[str, int]) -> dict[str,
 
 
 @cache
-def rewrites_the_past(topic: str) -> bool:
-    """Whether events stored under ``topic`` may change how earlier events fold (see ``Event.rewrites_the_past``)."""
-    kind = resolve_topic(topic)
-    return kind.rewrites_the_past is not Event.rewrites_the_past or kind.reverses is not Event.reverses
+def reverses(topic: str) -> bool:
+    """Whether events stored under ``topic`` take others out of the timeline (a reversal's)."""
+    return resolve_topic(topic).reverses is not Event.reverses
+
+
+@cache
+def corrects_terms(topic: str) -> bool:
+    """Whether events stored under ``topic`` correct the agreement's terms (see ``timeline.corrected``)."""
+    return resolve_topic(topic) is Agreement.TermsCorrected
 
 
 @cache
 def sets_horizon(topic: str) -> bool:
     """Whether events stored under ``topic`` set the record's horizon, or reverse others (see ``record_horizon``)."""
-    kind = resolve_topic(topic)
-    return kind is Agreement.RecordHorizonSet or kind.reverses is not Event.reverses
+    return resolve_topic(topic) is Agreement.RecordHorizonSet or reverses(topic)
 
 
 @cache

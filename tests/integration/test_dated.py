@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 import sys
+import tomllib
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +20,7 @@ import pytest
 
 from adapters import journal
 from adapters.encoding import to_json
-from adapters.entries import RecordHorizonEntry, ReversalEntry, TransferEntry
+from adapters.entries import RecordHorizonEntry, ReversalEntry, TermsCorrectedEntry, TransferEntry
 from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
@@ -75,7 +76,10 @@ def record(path: Path, *entries: object) -> None:
     registry = Registry(f"sqlite:///{path}", identity=ADMIN)
     try:
         for entry in entries:
-            if isinstance(entry, str):  # a backdated transfer of what a holder held on that date
+            if entry == LAST_REVERSED:
+                entry = ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "reason": "in error",
+                                                      "target": registry.agreement(KEY).version})
+            elif isinstance(entry, str):  # a backdated transfer of what a holder held on that date
                 line = next(h for h in Queries(registry).register(KEY, date(2029, 8, 1)).holders if h.holder not in RESERVE)
                 entry = transfer("2029-08-01", line.holder, RESERVE[0], str(line.principal["A"]))
             registry.record(KEY, entry)  # type: ignore[arg-type]
@@ -115,6 +119,7 @@ def opened(path: Path, reader: str) -> Registry | FileReader:
 
 
 LATE, RESERVE = "2029-12-01", history.RESERVE
+LAST_REVERSED = "the agreement's last event, reversed"
 
 
 def at_the_end(n: int) -> list[TransferEntry]:
@@ -129,6 +134,7 @@ SCENARIOS = {
     "a backdated entry": [*at_the_end(EVERY + 6), "a holder's notes, transferred whole on 2029-08-01"],
     "a reversal": [ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "target": 41,
                                                  "reason": "recorded in error"})],  # a coupon paid in 2003
+    "the last entry reversed": [*at_the_end(3), LAST_REVERSED],
 }
 
 
@@ -207,9 +213,10 @@ def test_a_view_as_known_after_the_last_entry_is_the_view_as_recorded_now(store:
 @pytest.mark.parametrize("reader", ["the command line's file reader", "the registry"])
 def test_a_view_as_known_at_any_moment_is_the_whole_streams(scenario: str, reader: str, store: Path, tmp_path: Path) -> None:
     """As known at a moment before the agreement's last entry, every view of every date is what the events
-    recorded by then fold to, figure for figure, and a moment before its first is refused alike. Unless an entry
-    recorded later rewrites the past (a reversal), the view starts from the state kept before the first place in
-    business order an entry recorded later takes, and does not read the history."""
+    recorded by then fold to, figure for figure, and a moment before its first is refused alike. The view starts
+    from the state kept before the first place in business order where the events recorded by then differ from
+    those in force now (where an entry recorded later goes, or one reversed since was), and does not read the
+    history, unless that place is early (the reversal of a coupon paid in 2003)."""
     record(store, *SCENARIOS[scenario])
     reference, resumed = opened(whole_copy(store, tmp_path), reader), opened(store, reader)
     try:
@@ -240,7 +247,26 @@ def test_a_view_as_known_before_the_record_horizon_was_set_does_not_show_it(stor
         loaded = reference.agreement(KEY).events[0].timestamp
         day = [date(2029, 12, 15)]
         assert views(resumed, day, loaded) == views(reference, day, loaded)
-        assert views(resumed, day, loaded) != views(resumed, day), "the horizon recorded since shows in the view now"
+        ends = [Queries(resumed).register(KEY, day[0], known_at).record_ends for known_at in (loaded, None)]
+        assert ends[0] is None and ends[1] is not None, "the horizon recorded since shows in the view now, not then"
+    finally:
+        reference.close()
+        resumed.close()
+
+
+def test_a_view_as_known_before_the_terms_were_corrected_has_the_terms_then(store: Path, tmp_path: Path) -> None:
+    """Corrected terms change how every event folds: as known before they were recorded, a view has the terms
+    registered then, figure for figure with the events recorded by then folded."""
+    registered = tomllib.loads(history.journal(KEY, 1))["entry"][0]
+    series = [{**registered["series"][0], "title": "7.00% Senior Notes due 2030"}]
+    record(store, TermsCorrectedEntry.model_validate({**registered, "type": "terms-corrected", "id": "corrected",
+                                                      "reason": "series misnamed", "series": series}))
+    reference, resumed = opened(whole_copy(store, tmp_path), "the registry"), opened(store, "the registry")
+    try:
+        loaded = reference.agreement(KEY).events[0].timestamp
+        assert views(resumed, DAYS[::4], loaded) == views(reference, DAYS[::4], loaded)
+        titles = [Queries(resumed).outstanding(KEY, date(2020, 6, 1), known_at).series[0].title for known_at in (loaded, None)]
+        assert titles == [registered["series"][0]["title"], "7.00% Senior Notes due 2030"]
     finally:
         reference.close()
         resumed.close()
