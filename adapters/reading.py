@@ -313,8 +313,7 @@ def sets_horizon(topic: str) -> bool:
 def names_holders(topic: str) -> bool:
     """Whether events stored under ``topic`` put notes on the register or reverse others: the only events the
     holder names on an agreement's notes depend on."""
-    kind = resolve_topic(topic)
-    return kind.certificates is not Event.certificates or kind.reverses is not Event.reverses
+    return resolve_topic(topic).certificates is not Event.certificates or reverses(topic)
 
 
 def directory_of(sources: Iterable[Stream | tuple[str, ...] | None]) -> Directory:
