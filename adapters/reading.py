@@ -25,7 +25,7 @@ from domain.events import AGREEMENT, HOLDER, KINDS, Agreement, Event, stream_id
 from domain.holders import Directory
 from domain.state import AgreementState, ClosedNotes, State
 from domain.stream import EntryLog, Stream, names_on_notes
-from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at
+from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at, latest_correction
 from projections.record import ASSUMED, HORIZON, RECORDED, record_horizon
 
 
@@ -152,6 +152,18 @@ class Reading:
             events.update((e.originator_version, e) for e in self.decoded([stored()[v - 1] for v in versions if v not in events]))
             return [events[version] for version in versions]
 
+        def following(start: int, after: list[list], tail: bool) -> list | None:
+            """The places of the events after position ``start``: the segments of the rows listed ``after`` (read),
+            in turn, and, with ``tail``, those after the last row; ``None`` if they do not follow on (a row was
+            not in hand when it was written)."""
+            found: list = []
+            for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in after),
+                                *([order] if tail else [])]:
+                if first != start + len(found):
+                    return None
+                found.extend(part)
+            return found
+
         def from_row(at: int, versions: list[int]) -> tuple[int, State | None, Sequence[Event]]:
             """The state the ``at``-th row listed holds (none before the first) and the events ``versions`` after
             it, decoded, the latest terms corrected in force in place of the registration's."""
@@ -164,15 +176,11 @@ class Reading:
         def dated(day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
             at = bisect_right(throughs, day.isoformat())  # the rows listed before it take in no event after the date
             before, after = (listed[at - 1] if at else None), (listed[at:] if to_end else listed[at: at + 1])
-            start = before[0] if before else 0
             if not read(before, after):
                 return None
-            segment: list = []  # the events after the state: the segments of the rows after it, in turn
-            for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in after),
-                                *([order] if to_end or not after else [])]:  # and those after the last row
-                if first != start + len(segment):
-                    return None  # the rows listed do not follow on: one was not in hand when it was written
-                segment.extend(part)
+            segment = following(before[0] if before else 0, after, to_end or not after)
+            if segment is None:
+                return None
             return from_row(at, [entry[0] for entry in segment if to_end or entry[1] <= day.isoformat()])
 
         def known(moment: datetime) -> tuple[datetime, Timeline | None] | None:
@@ -182,11 +190,9 @@ class Reading:
             events) if terms corrected since change how every state folds, or a row is not as listed."""
             if not read(None, listed):
                 return None
-            places: list = []  # [version, date, recorded] of every event in force now, in business order
-            for first, part in [*((entry[0] - len(segments[entry[0]]), segments[entry[0]]) for entry in listed), order]:
-                if first != len(places) or any(len(place) != 3 for place in part):
-                    return None  # a row not in hand when it was written, or written before rows kept recording times
-                places.extend(part)
+            places = following(0, listed, True)  # [version, date, recorded] of every event in force now, in order
+            if places is None or any(len(place) != 3 for place in places):
+                return None  # (rows written before they kept recording times)
             in_force = {place[0] for place in places}
             taken_out = decoded([v for v in range(1, len(stored()) + 1) if v not in in_force])  # by reversals: few
             recorded = {version: datetime.fromisoformat(at) for version, _, at in places}
@@ -198,7 +204,8 @@ class Reading:
                 return recorded[1], None
             reversed_then = {p for e in decoded([v for v in then if reverses(stored()[v - 1].topic)]) for p in e.reverses()}
             ordered = sorted((v for v in then if v not in reversed_then), key=lambda v: (dates[v], v))
-            if not ordered or max((v for v in ordered if corrects_terms(stored()[v - 1].topic)), default=None) != corrected_by:
+            correction = latest_correction(decoded([v for v in ordered if corrects_terms(stored()[v - 1].topic)]))
+            if not ordered or (correction.originator_version if correction is not None else None) != corrected_by:
                 return None  # taken off the registry then, or terms corrected (or a correction reversed) since
             same = next((n for n, (place, version) in enumerate(zip(places, ordered, strict=False)) if place[0] != version),
                         min(len(places), len(ordered)))

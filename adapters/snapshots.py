@@ -29,10 +29,9 @@ from typing import Any
 
 import domain
 from adapters.heads import Head, IdentityRecord, extends, frontier_root, parse_frontier, signed
-from domain.events import Agreement
 from domain.state import AgreementState, Basis, ClosedNotes
 from domain.stream import Stream
-from domain.timeline import Timeline
+from domain.timeline import Timeline, latest_correction
 from projections import record
 from projections.record import ASSUMED, HORIZON, RECORDED, Horizon, assumptions_of, horizon_of, last_recorded
 
@@ -144,8 +143,8 @@ def along_business_time(timeline: Timeline) -> tuple[dict[str, object], int, tup
     start = 0 if listed is None else timeline.changed_from(size)
     kept_rows, corrected_by = [entry for entry in listed or () if entry[0] <= start], previous.get(CORRECTED)
     if start == 0:  # everything written again: the timeline is in hand (else nothing is known of its order)
-        corrections = [e for e in timeline.ordered_from(0) if isinstance(e, Agreement.TermsCorrected)]
-        corrected_by = max((e.originator_version for e in corrections), default=None)
+        correction = latest_correction(timeline.ordered_from(0))
+        corrected_by = correction.originator_version if correction is not None else None
     base = start - start % DATED_EVERY
     keys = _keys(timeline, base, previous.get(ORDER))
     if keys is None:

@@ -48,8 +48,13 @@ def business_order(events: Iterable[Event]) -> list[Event]:
     it had been registered with the latest correction in force.
     """
     ordered = sorted(in_force(events), key=lambda e: (e.effective_on, e.originator_version))
-    corrections = [e for e in ordered if isinstance(e, Agreement.TermsCorrected)]
-    return corrected(ordered, max(corrections, key=lambda e: e.originator_version) if corrections else None)
+    return corrected(ordered, latest_correction(ordered))
+
+
+def latest_correction(events: Iterable[Event | None]) -> Event | None:
+    """The latest terms corrected (by recording position) among events in force: the terms in force."""
+    corrections = [e for e in events if isinstance(e, Agreement.TermsCorrected)]
+    return max(corrections, key=lambda e: e.originator_version) if corrections else None
 
 
 def corrected(ordered: list[Event], correction: Event | None) -> list[Event]:
