@@ -24,7 +24,7 @@ from domain.errors import UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, KINDS, Agreement, Event, stream_id
 from domain.holders import Directory
 from domain.state import AgreementState, ClosedNotes, State
-from domain.stream import EntryLog, Stream, names_on_notes
+from domain.stream import NAMED, EntryLog, Stream, names_on_notes
 from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at, latest_correction
 from projections.record import ASSUMED, HORIZON, RECORDED, record_horizon
 
@@ -76,6 +76,7 @@ class Reading:
         ``Timeline.resumed``). ``claimed_by`` gives the stream that claimed a request id, where the store keeps
         them. ``None`` if the snapshot, though signed, holds no state this code reads."""
         found_id = stream_id(kind, key)
+        rows = cache(rows)  # read (and checked) once, when first asked for
 
         @cache
         def earlier() -> list[Event]:
@@ -100,7 +101,7 @@ class Reading:
         timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept, dated, known,
                                     lambda version: self.decoded([rows()[version - 1]])[0])
         found = Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
-                               earlier_entry=earlier_entry)
+                               earlier_entry=earlier_entry, named=kept.get(NAMED))
         return found.extended(tuple(self.decoded(tail))) if tail else found
 
     def dated_rows(self, stream: str, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -144,12 +145,8 @@ class Reading:
                     segments[entry[0]] = json.loads(found[entry[0]][0])
             return True
 
-        @cache
-        def stored() -> Sequence:  # the agreement's rows, read (and checked) once
-            return rows()
-
         def decoded(versions: list[int]) -> list[Event]:
-            events.update((e.originator_version, e) for e in self.decoded([stored()[v - 1] for v in versions if v not in events]))
+            events.update((e.originator_version, e) for e in self.decoded([rows()[v - 1] for v in versions if v not in events]))
             return [events[version] for version in versions]
 
         def following(start: int, after: list[list], tail: bool) -> list | None:
@@ -194,7 +191,7 @@ class Reading:
             if places is None or any(len(place) != 3 for place in places):
                 return None  # (rows written before they kept recording times)
             in_force = {place[0] for place in places}
-            taken_out = decoded([v for v in range(1, len(stored()) + 1) if v not in in_force])  # by reversals: few
+            taken_out = decoded([v for v in range(1, len(rows()) + 1) if v not in in_force])  # by reversals: few
             recorded = {version: datetime.fromisoformat(at) for version, _, at in places}
             recorded.update((e.originator_version, e.timestamp) for e in taken_out)
             dates = {version: on for version, on, _ in places}
@@ -202,9 +199,9 @@ class Reading:
             then = sorted(version for version, at in recorded.items() if at <= moment)
             if not then:
                 return recorded[1], None
-            reversed_then = {p for e in decoded([v for v in then if reverses(stored()[v - 1].topic)]) for p in e.reverses()}
+            reversed_then = {p for e in decoded([v for v in then if reverses(rows()[v - 1].topic)]) for p in e.reverses()}
             ordered = sorted((v for v in then if v not in reversed_then), key=lambda v: (dates[v], v))
-            correction = latest_correction(decoded([v for v in ordered if corrects_terms(stored()[v - 1].topic)]))
+            correction = latest_correction(decoded([v for v in ordered if corrects_terms(rows()[v - 1].topic)]))
             if not ordered or (correction.originator_version if correction is not None else None) != corrected_by:
                 return None  # taken off the registry then, or terms corrected (or a correction reversed) since
             same = next((n for n, (place, version) in enumerate(zip(places, ordered, strict=False)) if place[0] != version),
@@ -221,7 +218,7 @@ class Reading:
             found = dated_then(date.max, True)
             if found is None:
                 return None
-            values = {HORIZON: record_horizon(key, decoded([v for v in then if sets_horizon(stored()[v - 1].topic)])),
+            values = {HORIZON: record_horizon(key, decoded([v for v in then if sets_horizon(rows()[v - 1].topic)])),
                       ASSUMED: {ref: facts for ref, facts in kept.get(ASSUMED, {}).items() if recorded[ref[1]] <= moment},  # type: ignore[attr-defined]
                       RECORDED: max(recorded[version] for version in then)}
             timeline = Timeline.resumed(len(then), len(ordered), date.fromisoformat(dates[ordered[-1]]),
@@ -235,8 +232,19 @@ class Reading:
             found = self.stream(kind, key)
             if found is not None:
                 return found
+        raise self._not_on_registry(key)
+
+    def kind_of(self, key: str) -> str:
+        """What the stream called ``key`` is (an agreement, a guaranty, ...), from the registry's list: without
+        reading it, for a command that reads it next."""
+        kind = next((kind for kind, listed in self.listed() if listed == key), None)
+        if kind is None:
+            raise self._not_on_registry(key)
+        return kind
+
+    def _not_on_registry(self, key: str) -> UnknownAgreement:
         known = ", ".join(k for _, k in self.listed()) or "nothing yet (load a journal first)"
-        raise UnknownAgreement(f"nothing on the registry is called {key!r}; on the registry: {known}")
+        return UnknownAgreement(f"nothing on the registry is called {key!r}; on the registry: {known}")
 
     def streams(self) -> dict[str, tuple[Event, ...]]:
         """Every stream's events by reference ("agreement/barnes-1995", "guaranty/kar-2003", ...).

@@ -30,12 +30,13 @@ from typing import Any
 import domain
 from adapters.heads import Head, IdentityRecord, extends, frontier_root, parse_frontier, signed
 from domain.state import AgreementState, Basis, ClosedNotes
-from domain.stream import Stream
-from domain.timeline import Timeline, latest_correction
+from domain.stream import NAMED, Stream
+from domain.timeline import TAKEN_OUT, Timeline, latest_correction
 from projections import record
 from projections.record import ASSUMED, HORIZON, RECORDED, Horizon, assumptions_of, horizon_of, last_recorded
 
-FORMAT = "debtreg-snapshot-v2"  # v2: the events listed along business time with their recording times
+FORMAT = "debtreg-snapshot-v3"  # v2: the events listed along business time with their recording times; v3: the
+# positions reversals took out, and how many notes name each holder
 # Events in business order between the states a snapshot keeps along business time (rows of their own, each listed
 # by its digest in the snapshot): a view of an earlier date folds at most this many events from the one before it.
 # A multiple of the timeline's checkpoint spacing, so a save has the states it writes in hand.
@@ -88,7 +89,8 @@ class Snapshot:
         if not isinstance(state, AgreementState) or timeline.latest is None:
             return None
         dated, rewrite_from, rows = along_business_time(timeline)
-        values = {**derived(stream.key, timeline), **dated}
+        named = [[name, *stream.named[name]] for name in stream.holder_names]
+        values = {**derived(stream.key, timeline), **dated, NAMED: named}
         return cls(stream.id.hex, stream.version, timeline.in_force, timeline.latest, state.closed_count,
                    stream.last_number, stream.holder_names, encode_state(state, values), schema(),
                    entries=stream.entries.count(stream.version), rewrite_from=rewrite_from, rows=rows, values=values)
@@ -124,9 +126,11 @@ class Snapshot:
 
 
 def derived(key: str, timeline: Timeline) -> dict[str, object]:
-    """What views derive from the whole timeline besides its state (``Timeline.kept_since``): the record's
-    horizon, the assumptions of its events by position, and when the latest was recorded."""
-    return {HORIZON: horizon_of(key, timeline), ASSUMED: assumptions_of(key, timeline), RECORDED: last_recorded(timeline)}
+    """What views and commands derive from the whole timeline besides its state (``Timeline.kept_since``): the
+    record's horizon, the assumptions of its events by position, when the latest was recorded, and the positions
+    reversals took out."""
+    return {HORIZON: horizon_of(key, timeline), ASSUMED: assumptions_of(key, timeline), RECORDED: last_recorded(timeline),
+            TAKEN_OUT: sorted(timeline.taken_out())}
 
 
 def along_business_time(timeline: Timeline) -> tuple[dict[str, object], int, tuple[tuple[int, str, str], ...]]:

@@ -625,24 +625,30 @@ def _reverse(command: Reverse, stream: Stream, draft: Draft) -> None:
     themselves cannot be reversed.
     """
     targets = reversal_targets(stream, command.target)
-    on = min(e.effective_on for e in stream.events if e.originator_version in targets)
+    on = min(stream.timeline.event(target).effective_on for target in targets)
     draft.add(Reversed, effective_on=on, targets=targets, reason=command.reason)
 
 
 def reversal_targets(stream: Stream, target: int) -> tuple[int, ...]:
-    """The recording positions a reversal of ``target`` takes out: every event of its entry."""
-    events = stream.events
-    if not 1 <= target <= len(events):
-        raise InvalidCommand(f"{stream.key} has no event No. {target} (its events are 1 to {len(events)})")
-    event = events[target - 1]
-    if event.reverses():
-        raise InvalidCommand(f"{stream.ref(event)} is itself a reversal; record the entry again instead")
-    if any(target in e.reverses() for e in events):
-        raise InvalidCommand(f"{stream.ref(event)} is already reversed")
-    entry = event.provenance.entry
+    """The recording positions a reversal of ``target`` takes out: every event of its entry (an entry's events
+    are recorded together, so they are the target's neighbours with its entry id), each read alone."""
+    event, size = stream.timeline.event, stream.version
+    if not 1 <= target <= size:
+        raise InvalidCommand(f"{stream.key} has no event No. {target} (its events are 1 to {size})")
+    found = event(target)
+    if found.reverses():
+        raise InvalidCommand(f"{stream.ref(found)} is itself a reversal; record the entry again instead")
+    if target in stream.timeline.taken_out():
+        raise InvalidCommand(f"{stream.ref(found)} is already reversed")
+    entry = found.provenance.entry
     if entry is None:
         return (target,)
-    return tuple(e.originator_version for e in events if e.provenance.entry == entry and not e.reverses())
+    first, last = target, target
+    while first > 1 and event(first - 1).provenance.entry == entry:
+        first -= 1
+    while last < size and event(last + 1).provenance.entry == entry:
+        last += 1
+    return tuple(v for v in range(first, last + 1) if not event(v).reverses())
 
 
 # -------------------------------------------------------------------- helpers

@@ -19,6 +19,8 @@ from domain.shared import Shared
 from domain.state import State
 from domain.timeline import Timeline, in_force
 
+NAMED = "named"  # what a snapshot keeps of ``Stream.named``: [name, first position, certificates] of each
+
 
 @dataclass(frozen=True)
 class Stream:
@@ -35,13 +37,15 @@ class Stream:
 
     @classmethod
     def resumed(cls, kind: str, key: str, timeline: Timeline, *, last_number: int, holder_names: Sequence[str],
-                earlier_entry: Callable[[str], tuple[str | None, int] | None]) -> Stream:
+                earlier_entry: Callable[[str], tuple[str | None, int] | None], named: object = None) -> Stream:
         """A stream known by a snapshot (see ``Timeline.resumed``): what a command asks of its history (the highest
-        note number used, the holder names, whether an entry is on file already, by ``earlier_entry``) is given,
-        not worked out from its events."""
+        note number used, the holder names and ``named``, whether an entry is on file already, by ``earlier_entry``)
+        is given, not worked out from its events."""
         stream = cls(kind, key, timeline)
         vars(stream).update(last_number=last_number, holder_names=tuple(holder_names),
                             entries=EntryLog((), tip=len(timeline), earlier=earlier_entry))
+        if isinstance(named, list):  # as ``NAMED`` keeps it
+            vars(stream)["named"] = {name: (first, count) for name, first, count in named}
         return stream
 
     @property
@@ -86,6 +90,17 @@ class Stream:
         """Every holder name on a certificate in force, in the order first recorded."""
         return names_on_notes(self.events)
 
+    @cached_property
+    def named(self) -> dict[str, tuple[int, int]]:
+        """For each of ``holder_names``: the position of the first event in force naming it, and how many
+        certificates in force name it; so a reversal knows the names it leaves on no note without the other events."""
+        named: dict[str, tuple[int, int]] = {}
+        for event in in_force(self.events):
+            for certificate in event.certificates():
+                first, count = named.get(certificate.holder, (event.originator_version, 0))
+                named[certificate.holder] = (first, count + 1)
+        return named
+
     def extended(self, new: tuple[Event, ...]) -> Stream:
         """This stream with ``new`` events recorded, refused if its timeline no longer folds."""
         extended = Stream(self.kind, self.key, self.timeline.extended(new, self.key))
@@ -94,9 +109,10 @@ class Stream:
             vars(extended)["entries"] = self.entries.extended(self.version, new)
         if "last_number" in known:
             vars(extended)["last_number"] = max([self.last_number, *(c.number for e in new for c in e.certificates())])
-        if "holder_names" in known and not any(e.rewrites_the_past() for e in new):
-            names = (c.holder for e in new for c in e.certificates())
-            vars(extended)["holder_names"] = tuple(dict.fromkeys((*self.holder_names, *names)))
+        if "holder_names" in known:  # (and ``named``, worked out now if it is not yet)
+            after = names_after(self.holder_names, self.named, new, self.timeline.event)
+            if after is not None:
+                vars(extended)["holder_names"], vars(extended)["named"] = after
         return extended
 
     def recorded(self, entry: str | None, fingerprint: str | None) -> tuple[Event, ...]:
@@ -151,6 +167,33 @@ class EntryLog(Shared):
         if found is None and self._earlier is not None:
             found = self._earlier(entry)
         return found if found is not None and found[1] <= version else None
+
+
+def names_after(names: tuple[str, ...], named: dict[str, tuple[int, int]], new: Sequence[Event],
+                event: Callable[[int], Event]) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]] | None:
+    """``Stream.holder_names`` and ``Stream.named`` once ``new`` events are recorded, from theirs before and the
+    events a reversal among them takes out (read by ``event``); ``None`` where the other events are needed: a
+    reversal takes out the first note naming a holder that a later note names too (its place in the order moves)."""
+    names, named = list(names), dict(named)
+    for recorded in new:
+        for position in recorded.reverses():
+            gone = [c.holder for c in event(position).certificates()]
+            for holder in gone:
+                first, count = named.get(holder, (position, 0))
+                named[holder] = (first, count - 1)
+            for holder in dict.fromkeys(gone):
+                first, count = named[holder]
+                if count > 0 and first == position or count < 0 or holder not in names:
+                    return None
+                if count == 0:
+                    del named[holder]
+                    names.remove(holder)
+        for certificate in recorded.certificates():
+            first, count = named.get(certificate.holder, (recorded.originator_version, 0))
+            named[certificate.holder] = (first, count + 1)
+            if not count:
+                names.append(certificate.holder)
+    return tuple(names), named
 
 
 def names_on_notes(events: Sequence[Event]) -> tuple[str, ...]:

@@ -15,10 +15,10 @@ refused; if the step that breaks is an existing event, the refusal says which
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import TypeVar
 
@@ -79,6 +79,10 @@ Dated = Callable[[date, bool], "tuple[int, State | None, Sequence[Event]] | None
 # event was recorded, and the timeline of the events recorded by then (``None`` if none was)
 Known = Callable[[datetime], "tuple[datetime, Timeline | None] | None"]
 CREATION_TYPES = tuple(CREATIONS.values())
+# events a reversal of which changes more than the states from their date on: how every event folds (the
+# registration, corrected terms) or what views derive from the whole history (the record horizon)
+FOLDS_ALL = (*CREATION_TYPES, Agreement.TermsCorrected, Agreement.RecordHorizonSet)
+TAKEN_OUT = "taken_out"  # what a snapshot keeps of the positions reversals took out (see ``Timeline.taken_out``)
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
 # backdated entry folds at most MIN_SPACING events from the checkpoint before its date.
@@ -160,8 +164,8 @@ class Timeline:
     def event(self, version: int) -> Event:
         """The event at recording position ``version`` (from 1): a resumed timeline's read alone, not with the rest
         (when it was recorded is the moment a view "as known at" it names)."""
-        if self._one is not None and self._earlier is not None and version <= self._count:
-            return self._one(version)
+        if self._one is not None and self._earlier is not None and 1 <= version <= self._count:
+            return self._events.items[version - 1] or self._one(version)
         return self.events[version - 1]
 
     def recorded_by(self, moment: datetime) -> tuple[datetime, Timeline | None] | None:
@@ -294,33 +298,38 @@ class Timeline:
         """This timeline with ``new`` events in place, refused if any step of it breaks a rule.
 
         An entry at the end of business time folds only itself; a backdated one folds from the checkpoint
-        before its date, and every later event again, to check nothing after it breaks; a reversal or corrected
-        terms change how everything folds, so the whole timeline is folded again."""
+        before its date, and every later event again, to check nothing after it breaks; a reversal likewise from
+        the checkpoint before the first event it takes out. Corrected terms change how everything folds, and so
+        does a reversal of them or of the registration, so the whole timeline is folded again."""
         appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))
-        if any(e.rewrites_the_past() for e in new):
+        taken = {position for e in new for position in e.reverses()}
+        corrects = any(isinstance(e, Agreement.TermsCorrected) for e in new)
+        events, count = self._events.extended(self._count, new), self._count + len(new)
+        latest = self._dates.items[self._in_force - 1] if self._in_force else date.min
+        if not corrects and not taken and all(e.effective_on >= latest for e in new):
+            # Appended at the end of business time: nothing before changes, fold only the new events.
+            final = self.final  # the first fold keeps the checkpoints
+            ordered = self._ordered.extended(self._in_force, appended)
+            dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
+            timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
+            timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
+            timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
+            return timeline
+        dated = None if corrects else self._dated_before(appended[0].effective_on, taken)
+        if (corrects or taken) and dated is None:
             timeline = Timeline((*self.events, *new))
             timeline._kept = self._kept
             timeline._final = timeline._checked(0, None, key, new)
             return timeline
-        events = self._events.extended(self._count, new)
-        count = self._count + len(new)
-        final = self.final  # the first fold keeps the checkpoints
-        latest = self._dates.items[self._in_force - 1] if self._in_force else date.min
-        if all(e.effective_on >= latest for e in new):
-            # Appended at the end of business time: nothing before changes, fold only the new events.
-            ordered = self._ordered.extended(self._in_force, appended)
-            dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
-            timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
-            timeline._earlier, timeline._kept = self._earlier, self._kept
-            timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
-            return timeline
-        dated = self._dated(appended[0].effective_on, True) if self._dated is not None and self._earlier is not None else None
-        if dated is not None and dated[0] + len(dated[2]) == self._in_force:
-            # a resumed timeline: from the state kept before the entry's date, the events after it read, not the rest
+        if dated is not None:
+            # a resumed timeline: from the state kept before the entry's date, the events after it read (less those a
+            # reversal takes out), not the rest
             start, state, after = dated
-            ordered, dates = [None] * start + list(after), [date.min] * start + [e.effective_on for e in after]
+            after = [e for e in after if e.originator_version not in taken]
+            ordered, dates = [None] * start + after, [date.min] * start + [e.effective_on for e in after]
             kept = {start: state.copy()} if start and state is not None else {}
         else:
+            self.final  # noqa: B018 - the first fold keeps the checkpoints
             self._read_earlier()
             ordered, dates = self.ordered, self._dates.items[: self._in_force]
             start, state = self._checkpoint_before(min(self._position(e.effective_on) for e in appended))
@@ -330,18 +339,51 @@ class Timeline:
             ordered.insert(at, event)
             dates.insert(at, event.effective_on)
         timeline = Timeline._made(events, count, _Tail(ordered), _Tail(dates), len(ordered), kept)
-        timeline._earlier, timeline._kept = self._earlier, self._kept  # (read, unless it started from a kept state)
+        # (read, unless it started from a kept state)
+        timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
         timeline._final = timeline._checked(start, state.copy() if state is not None else None, key, new)
         return timeline
+
+    def _dated_before(self, day: date, taken: set[int]) -> tuple[int, State | None, Sequence[Event]] | None:
+        """For a resumed timeline whose first events are unread, from its read model if it can: the state kept
+        before ``day`` and every event in force after it, to check an entry effective on ``day`` from there. With
+        a reversal (of the events at positions ``taken``, effective on the earliest's date), before the day before,
+        so all it takes out is after; ``None`` (read the events) where taking them out changes how every event
+        folds or what views derive from the whole history (``FOLDS_ALL``)."""
+        if self._dated is None or self._earlier is None:
+            return None
+        if taken and (day == date.min or any(isinstance(self.event(p), FOLDS_ALL) for p in taken)):
+            return None
+        dated = self._dated(day - timedelta(days=1) if taken else day, True)
+        if dated is None or dated[0] + len(dated[2]) != self._in_force:
+            return None
+        return dated
+
+    def taken_out(self) -> frozenset[int]:
+        """The recording positions reversals took out; for a resumed timeline whose first events are unread, from
+        what its snapshot kept (``TAKEN_OUT``) and the events since."""
+        def found() -> frozenset[int]:
+            resumed = self.kept_since()
+            if resumed is None or not isinstance(resumed[0].get(TAKEN_OUT), list):
+                return frozenset(p for e in self.events for p in e.reverses())
+            kept, since = resumed
+            return frozenset([*kept[TAKEN_OUT], *(p for e in since for p in e.reverses())])  # type: ignore[misc]
+        return self.remembered(TAKEN_OUT, found)
 
     def changed_from(self, size: int) -> int:
         """The first position in business order the events recorded after the first ``size`` may have changed the
         state after: where a read model kept along business time is out of date (all of it, after a reversal or
-        corrected terms)."""
+        corrected terms, or a reversal of the registration or of terms corrected; after another reversal, from
+        the first event in force on or after its date)."""
         since = self._events.items[size: self._count]
-        if any(e is None or e.rewrites_the_past() for e in since):
+        if any(e is None or isinstance(e, Agreement.TermsCorrected) for e in since):
             return 0
-        versions, first = {e.originator_version for e in since}, self._in_force
+        taken = [p for e in since for p in e.reverses()]  # type: ignore[union-attr]
+        if any(isinstance(self.event(p), FOLDS_ALL) for p in taken):
+            return 0
+        reversals = [e.effective_on for e in since if e.reverses()]  # type: ignore[union-attr]
+        first = bisect_left(self._dates.items, min(reversals), 0, self._in_force) if reversals else self._in_force
+        versions = {e.originator_version for e in since}  # type: ignore[union-attr]
         for position in range(self._in_force - 1, -1, -1):  # from the end: entries are mostly appended there
             if not versions:
                 break
@@ -350,7 +392,7 @@ class Timeline:
                 break
             if event.originator_version in versions:
                 versions.discard(event.originator_version)
-                first = position
+                first = min(first, position)
         return first
 
     def ordered_from(self, start: int) -> list[Event | None]:

@@ -78,7 +78,8 @@ def record_horizon(key: str, events: Iterable[Event], before: Horizon | None = N
 
 def horizon_of(key: str, timeline: Timeline) -> Horizon:
     """``record_horizon`` of a timeline's events, worked out once per timeline; for one resumed from a snapshot,
-    from the horizon it kept and the events since (none reverses an earlier one: a reversal reads them all)."""
+    from the horizon it kept and the events since (none reverses an earlier horizon entry: a reversal of one reads
+    them all, see ``domain.timeline.FOLDS_ALL``)."""
     def horizon() -> Horizon:
         resumed = timeline.kept_since()
         if resumed is None or HORIZON not in resumed[0]:

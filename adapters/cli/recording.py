@@ -274,6 +274,6 @@ def reverse(
     if not key or not position.isdigit():
         raise typer.BadParameter(f"{event!r} is not an event id; history shows them as barnes-1995:12")
     with recording(ctx, fmt.value) as registry:
-        kind = registry.named(key).kind
+        kind = registry.kind_of(key)
     record(ctx, key, "ReversalEntry", on=None, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, target=int(position), reason=reason, of=kind)

@@ -345,6 +345,11 @@ def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):
     lines = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)
     assert next(line for line in lines if line["event"] == event)["reversed_by"] == lines[-1]["event"]
     assert "REVERSED by" in debtreg("history", "barnes-1995", db=db).stdout
+    before = debtreg("history", "barnes-1995", "--format", "json", db=db).stdout
+    unknown = debtreg("reverse", "barnes-1959:3", "--reason", "a typo", db=db, check=False)
+    assert (unknown.returncode, unknown.stdout) == (1, "")
+    assert "nothing on the registry is called 'barnes-1959'; on the registry: barnes-1995" in unknown.stderr
+    assert debtreg("history", "barnes-1995", "--format", "json", db=db).stdout == before
 
 
 def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):

@@ -74,14 +74,15 @@ def test_a_reversal_that_would_leave_the_timeline_invalid_is_refused(store):
     assert store.recorder.select_notifications(start=None, limit=10_000) == before
 
 
-def test_every_event_of_a_multi_note_transfer_is_reversed_together(store):
+@pytest.mark.parametrize("named", [0, -1], ids=["its first event named", "its last event named"])
+def test_every_event_of_a_multi_note_transfer_is_reversed_together(store, named):
     staged = transfer(store, "2003-03-03", "Connecticut General", "Buyer", "5,000,000")
     assert len(staged.events) == 2
-    [reversal] = reverse(store, staged.events[1].originator_version).events
+    [reversal] = reverse(store, staged.events[named].originator_version).events
     assert reversal.targets == tuple(e.originator_version for e in staged.events)
     assert holdings(store, date(2003, 4, 1))["Connecticut General Life Insurance Company"] == D(5100000)
     with pytest.raises(InvalidCommand, match="already reversed"):
-        reverse(store, staged.events[0].originator_version, "again")
+        reverse(store, staged.events[-1 - named].originator_version, "again")
 
 
 def test_a_registration_everything_rests_on_and_a_reversal_cannot_be_reversed(store):

@@ -382,3 +382,73 @@ def test_a_backdated_entry_is_checked_from_the_state_kept_before_its_date(store:
     finally:
         resumed.close()
         whole.close()
+
+
+def _in_turn(path: Path, entries: list, versions: list[int]) -> tuple[list[tuple], int, tuple[str, ...]]:
+    """What recording ``entries`` in turn in a fresh registry does (each one's events, or its refusal; "reverse N"
+    reverses the events the N-th entry recorded, its position noted in ``versions``), how many of the agreement's
+    stored events the last decoded, and the holder names the registry knows after them."""
+    registry = Registry(f"sqlite:///{path}", identity=ADMIN)
+    outcomes: list[tuple] = []
+    try:
+        for entry in entries:
+            decoded = counting_decoded(registry, KEY)
+            if isinstance(entry, str):
+                entry = ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"},
+                                                      "reason": "in error", "target": versions[int(entry.split()[1]) - 1]})
+            try:
+                staged = registry.record(KEY, entry)
+                outcomes.append(("recorded", tuple(replace(e, timestamp=None, provenance=None) for e in staged.events)))
+                versions.append(staged.events[0].originator_version)
+            except RegistryError as refused:
+                outcomes.append(("refused", type(refused).__name__, str(refused)))
+                versions.append(0)
+        return outcomes, len(decoded), registry.agreement(KEY).holder_names
+    finally:
+        registry.close()
+
+
+NEWCOMER = "Zelkova Trust Company"  # a holder new to the registry
+AFTER = "2029-12-15"  # after the entries at the end
+HORIZON = RecordHorizonEntry.model_validate({"type": "record-horizon", "effective_on": AFTER,
+                                             "evidence": {"document": "t"}, "register": "2025-01-03"})
+# (entries recorded in turn, the last in a fresh registry; whether it is checked from the state kept before its date)
+REVERSALS = {
+    "the last entry, between holders on the registry": ([transfer(AFTER, *RESERVE, "100,000"), "reverse 1"], True),
+    "a transfer to a holder new to the registry, who holds nothing else": (
+        [transfer(AFTER, RESERVE[0], NEWCOMER, "100,000").model_copy(update={"new_holder": True}), "reverse 1"], True),
+    "a holder's first notes, when later notes name the holder too": (
+        [transfer(AFTER, RESERVE[0], NEWCOMER, "100,000").model_copy(update={"new_holder": True}),
+         transfer(AFTER, RESERVE[1], NEWCOMER, "100,000"), "reverse 1"], False),
+    "a record horizon, which views derive from the whole history": ([HORIZON, "reverse 1"], False),
+    "an entry already reversed": ([transfer(AFTER, *RESERVE, "100,000"), "reverse 1", "reverse 1"], True),
+    "a reversal": ([transfer(AFTER, *RESERVE, "100,000"), "reverse 1", "reverse 2"], True),
+}
+
+
+@pytest.mark.parametrize("case", REVERSALS)
+def test_a_reversal_is_checked_from_the_state_kept_before_what_it_takes_out(case: str, store: Path, tmp_path: Path) -> None:
+    """A reversal in a fresh process starts from the state kept before the date of the first event it takes out
+    and reads only the events after it, and the few it takes out: it records, or is refused, exactly as when the
+    whole stream is read, and leaves the same holder names, snapshot and views. What it cannot know so (where a
+    holder's first notes go when later ones name it too, the horizon before a horizon entry) it reads whole."""
+    entries, bounded = REVERSALS[case]
+    record(store, *at_the_end(EVERY + 6))
+    reference = whole_copy(store, tmp_path)
+    size = opened(reference, "the registry").agreement(KEY).version
+    versions: list[int] = []
+    _in_turn(store, entries[:-1], versions)
+    _in_turn(reference, entries[:-1], [])
+    (tmp_path / "again").mkdir()
+    reference = whole_copy(reference, tmp_path / "again")  # read whole for the last entry too
+    outcomes, decoded, names = _in_turn(store, entries[-1:], list(versions))
+    expected, _, expected_names = _in_turn(reference, entries[-1:], list(versions))
+    assert outcomes == expected and names == expected_names
+    assert (0 < decoded < size / 3) if bounded else decoded > size / 2
+    resumed, whole = opened(store, "the registry"), opened(reference, "the registry")
+    try:
+        assert views(resumed, DAYS[-4:]) == views(whole, DAYS[-4:])
+        assert resumed.verify().intact, "the snapshot and the states kept are the fold's"
+    finally:
+        resumed.close()
+        whole.close()

@@ -197,3 +197,42 @@ def test_an_entry_log_forked_while_another_thread_appends_to_it_sees_its_own_ent
         stop.set()
         appender.join()
     assert not errors
+
+
+def test_a_reversal_changes_the_states_from_the_first_event_it_takes_out():
+    """A read model kept along business time is out of date from the first event a reversal takes out: its place
+    in business order, not the reversal's (last on that date), when a later event on the same date stays."""
+    book = as_of_2003()
+    taken = book.transfer(date(2002, 12, 6), LINCOLN, "New Holder", "1000000")[0]
+    book.transfer(date(2002, 12, 6), CG, "Another Holder", "1000000")
+    before = book.stream.timeline
+    place = before.ordered.index(taken)
+    assert before.ordered[place + 1].effective_on == taken.effective_on, "a later event on the same date stays"
+    book.reverse(taken.originator_version)
+    after = book.stream.timeline
+    assert after.ordered[:place] == before.ordered[:place] and after.ordered[place] != taken
+    assert after.changed_from(len(before)) == place
+
+
+def test_a_reversal_checked_from_a_kept_state_starts_before_the_first_event_it_takes_out(every_event):
+    """A resumed timeline checks a reversal from a state kept along business time (``dated``): the one before the
+    date of the first event it takes out, not one after it on that date; the state it reaches is the whole fold's."""
+    book = as_of_2003()
+    taken = book.transfer(date(2002, 12, 6), LINCOLN, "New Holder", "1000000")[0]
+    book.transfer(date(2002, 12, 6), CG, "Another Holder", "1000000")
+    book.transfer(date(2002, 12, 7), CG, "A Third Holder", "1000000")
+    events, whole = book.events, book.stream.timeline
+    assert whole.final is not None
+
+    def dated(day, to_end):  # the state kept after every event effective by ``day`` (one is kept after each)
+        at = whole._position(day)
+        return at, whole.state_after(at).copy(), whole.ordered[at:] if to_end else ()
+
+    read = []
+    resumed = Timeline.resumed(len(events), whole.in_force, whole.latest, whole.final.copy(),
+                               lambda: read.append("all") or events, None, dated, None, lambda v: events[v - 1])
+    reversal = book.reverse(taken.originator_version)
+    bounded = resumed.extended(reversal, book.key)
+    assert not read, "checked from the state kept, the events before it not read"
+    assert bounded.final.holdings() == book.stream.timeline.final.holdings()
+    assert ("New Holder", "7.13%") in whole.final.holdings()
