@@ -9,7 +9,8 @@ pro rata prepayments) is loaded into a new SQLite file through the registry's ow
   asked "as of today" is, and a date not asked before each time);
 - one transfer appended at the end, and the register after the latest date (from the snapshot) and in 2020 (from
   the state kept before that date), each in a fresh process (`debtreg ...`); then the register in 2020 as known
-  before that transfer was recorded (from the states kept before the place it takes in business time);
+  before that transfer was recorded (from the states kept before the place it takes in business time), and the
+  transfer's reversal (checked from the state kept before the transfer's date);
 - `verify` beside a raw scan of the events table and a raw recomputation of the same hashes.
 
 The figures to compare are the ratios: a bigger history should not cost more per command or per view.
@@ -134,6 +135,8 @@ def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
         "--amount", str(holding[giver]), "--date", "2029-12-15", "--evidence", "bench")
     figures["register in 2020 as known before the transfer (fresh process) s"] = fresh(
         "--db", url, "register", KEY, "--as-of", "2020-06-01", "--known-at", f"{KEY}:{loaded}", "--format", "json")
+    figures["reversal of that transfer (fresh process) s"] = fresh(
+        "--db", url, "--identity", str(key_file), "reverse", f"{KEY}:{loaded + 1}", "--reason", "bench", "--evidence", "bench")
     return figures
 
 
