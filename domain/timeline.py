@@ -79,9 +79,7 @@ Dated = Callable[[date, bool], "tuple[int, State | None, Sequence[Event]] | None
 # event was recorded, and the timeline of the events recorded by then (``None`` if none was)
 Known = Callable[[datetime], "tuple[datetime, Timeline | None] | None"]
 CREATION_TYPES = tuple(CREATIONS.values())
-# events a reversal of which changes more than the states from their date on: how every event folds (the
-# registration, corrected terms) or what views derive from the whole history (the record horizon)
-FOLDS_ALL = (*CREATION_TYPES, Agreement.TermsCorrected, Agreement.RecordHorizonSet)
+FOLDS_ALL = (*CREATION_TYPES, Agreement.TermsCorrected)  # events a reversal of which changes how every event folds
 TAKEN_OUT = "taken_out"  # what a snapshot keeps of the positions reversals took out (see ``Timeline.taken_out``)
 # States a timeline keeps along business time, at most (and at least every MIN_SPACING events): a state costs its
 # outstanding notes and coupons, not the notes ever issued (``ClosedNotes``), so up to 262,144 events a view or a
@@ -299,28 +297,28 @@ class Timeline:
 
         An entry at the end of business time folds only itself; a backdated one folds from the checkpoint
         before its date, and every later event again, to check nothing after it breaks; a reversal likewise from
-        the checkpoint before the first event it takes out. Corrected terms change how everything folds, and so
-        does a reversal of them or of the registration, so the whole timeline is folded again."""
+        the checkpoint before the date of the first event it takes out. Corrected terms change how everything
+        folds, and so does a reversal of them or of the registration: the whole timeline is folded again."""
         appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))
         taken = {position for e in new for position in e.reverses()}
-        corrects = any(isinstance(e, Agreement.TermsCorrected) for e in new)
-        events, count = self._events.extended(self._count, new), self._count + len(new)
+        if any(isinstance(e, Agreement.TermsCorrected) for e in new) or any(isinstance(self.event(p), FOLDS_ALL) for p in taken):
+            timeline = Timeline((*self.events, *new))
+            timeline._kept = self._kept
+            timeline._final = timeline._checked(0, None, key, new)
+            return timeline
         latest = self._dates.items[self._in_force - 1] if self._in_force else date.min
-        if not corrects and not taken and all(e.effective_on >= latest for e in new):
+        if not taken and all(e.effective_on >= latest for e in new):
             # Appended at the end of business time: nothing before changes, fold only the new events.
             final = self.final  # the first fold keeps the checkpoints
+            events, count = self._events.extended(self._count, new), self._count + len(new)
             ordered = self._ordered.extended(self._in_force, appended)
             dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
             timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
             timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
-        dated = None if corrects else self._dated_before(appended[0].effective_on, taken)
-        if (corrects or taken) and dated is None:
-            timeline = Timeline((*self.events, *new))
-            timeline._kept = self._kept
-            timeline._final = timeline._checked(0, None, key, new)
-            return timeline
+        first = appended[0].effective_on
+        dated = self._dated_before(first, taken)
         if dated is not None:
             # a resumed timeline: from the state kept before the entry's date, the events after it read (less those a
             # reversal takes out), not the rest
@@ -331,13 +329,17 @@ class Timeline:
         else:
             self.final  # noqa: B018 - the first fold keeps the checkpoints
             self._read_earlier()
-            ordered, dates = self.ordered, self._dates.items[: self._in_force]
-            start, state = self._checkpoint_before(min(self._position(e.effective_on) for e in appended))
+            # a reversal from before the first event on its date (it may take that one out), else after the last
+            end = bisect_left(self._dates.items, first, 0, self._in_force) if taken else self._position(first)
+            start, state = self._checkpoint_before(end)
+            ordered = [e for e in self.ordered if e.originator_version not in taken]
+            dates = [e.effective_on for e in ordered]
             kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)
             ordered.insert(at, event)
             dates.insert(at, event.effective_on)
+        events, count = self._events.extended(self._count, new), self._count + len(new)  # (those read, if they were)
         timeline = Timeline._made(events, count, _Tail(ordered), _Tail(dates), len(ordered), kept)
         # (read, unless it started from a kept state)
         timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
@@ -348,11 +350,11 @@ class Timeline:
         """For a resumed timeline whose first events are unread, from its read model if it can: the state kept
         before ``day`` and every event in force after it, to check an entry effective on ``day`` from there. With
         a reversal (of the events at positions ``taken``, effective on the earliest's date), before the day before,
-        so all it takes out is after; ``None`` (read the events) where taking them out changes how every event
-        folds or what views derive from the whole history (``FOLDS_ALL``)."""
+        so all it takes out is after; ``None`` (read the events) where it takes out a record horizon, which views
+        derive from the whole history (the snapshot keeps it, and the events since cannot take it back)."""
         if self._dated is None or self._earlier is None:
             return None
-        if taken and (day == date.min or any(isinstance(self.event(p), FOLDS_ALL) for p in taken)):
+        if taken and (day == date.min or any(isinstance(self.event(p), Agreement.RecordHorizonSet) for p in taken)):
             return None
         dated = self._dated(day - timedelta(days=1) if taken else day, True)
         if dated is None or dated[0] + len(dated[2]) != self._in_force:
@@ -372,9 +374,9 @@ class Timeline:
 
     def changed_from(self, size: int) -> int:
         """The first position in business order the events recorded after the first ``size`` may have changed the
-        state after: where a read model kept along business time is out of date (all of it, after a reversal or
-        corrected terms, or a reversal of the registration or of terms corrected; after another reversal, from
-        the first event in force on or after its date)."""
+        state after: where a read model kept along business time is out of date (all of it after corrected terms,
+        or a reversal of them or of the registration; after another reversal, from the first event in force on or
+        after its date)."""
         since = self._events.items[size: self._count]
         if any(e is None or isinstance(e, Agreement.TermsCorrected) for e in since):
             return 0

@@ -236,3 +236,22 @@ def test_a_reversal_checked_from_a_kept_state_starts_before_the_first_event_it_t
     assert not read, "checked from the state kept, the events before it not read"
     assert bounded.final.holdings() == book.stream.timeline.final.holdings()
     assert ("New Holder", "7.13%") in whole.final.holdings()
+
+
+def test_a_reversal_folds_from_the_checkpoint_before_the_first_event_it_takes_out(every_event, monkeypatch):
+    """A timeline whose events are in hand (a load, a server) checks a reversal from its checkpoint before the
+    date of the first event taken out, not from the first event; the state it reaches is the whole fold's."""
+    book = as_of_2003()
+    taken = book.transfer(date(2002, 12, 6), LINCOLN, "New Holder", "1000000")[0]
+    book.transfer(date(2002, 12, 6), CG, "Another Holder", "1000000")
+    book.transfer(date(2002, 12, 7), CG, "A Third Holder", "1000000")
+    book.stream.timeline.final  # noqa: B018 - folded once, with its checkpoints
+    folded = []
+    real = timeline_module.evolve
+    monkeypatch.setattr(timeline_module, "evolve", lambda state, event: folded.append(event) or real(state, event))
+    book.reverse(taken.originator_version)
+    assert [e.effective_on for e in folded] == [date(2002, 12, 6)] * 2 + [date(2002, 12, 7)], (
+        "the events from the reversal's date on, less the one it takes out, and the reversal itself")
+    monkeypatch.setattr(timeline_module, "evolve", real)
+    assert book.stream.timeline.final.holdings() == Timeline(book.events).final.holdings()
+    assert ("New Holder", "7.13%") not in book.stream.timeline.final.holdings()
