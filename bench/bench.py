@@ -11,6 +11,7 @@ pro rata prepayments) is loaded into a new SQLite file through the registry's ow
   the state kept before that date), each in a fresh process (`debtreg ...`); then the register in 2020 as known
   before that transfer was recorded (from the states kept before the place it takes in business time), and the
   transfer's reversal (checked from the state kept before the transfer's date);
+- in the same process, a transfer at the end and its reversal, as a server records them;
 - `verify` beside a raw scan of the events table and a raw recomputation of the same hashes.
 
 The figures to compare are the ratios: a bigger history should not cost more per command or per view.
@@ -38,6 +39,7 @@ import history  # noqa: E402 - beside this file
 from eventsourcing.application import Application  # noqa: E402
 
 from adapters import journal  # noqa: E402
+from adapters.entries import ReversalEntry, TransferEntry  # noqa: E402
 from adapters.identity import Signer  # noqa: E402
 from adapters.offline_verifier import entry_bytes, leaf_hash, root  # noqa: E402
 from adapters.queries import Queries  # noqa: E402
@@ -121,6 +123,20 @@ def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
         holding[n.holder] = holding.get(n.holder, 0) + n.principal
     giver = max(holding, key=holding.get)
     taker = next(h for h in history.HOLDERS if h not in holding)
+    # a server's commands: the same process records a transfer at the end, then reverses it (medians of 5 pairs)
+    transfer = TransferEntry.model_validate({"type": "transfer", "effective_on": "2029-12-15", "evidence": {"document": "bench"},
+                                             "from": giver, "to": taker, "amount": str(holding[giver])})
+    transfers, reversals = [], []
+    for n in range(5):
+        started = time.perf_counter()
+        target = registry.record(KEY, transfer, request_id=f"bench/{n}").events[0].originator_version
+        transfers.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        registry.record(KEY, ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "bench"},
+                                                           "reason": "bench", "target": target}), request_id=f"bench/{n}/undo")
+        reversals.append(time.perf_counter() - started)
+    figures["transfer at the end (warm) ms"] = statistics.median(transfers) * 1000
+    figures["its reversal (warm) ms"] = statistics.median(reversals) * 1000
     loaded = registry.agreement(KEY).version
     started = time.perf_counter()
     checked_log = registry.verify()

@@ -134,6 +134,7 @@ class Timeline:
         self._earlier: Callable[[], Sequence[Event]] | None = None  # a resumed timeline's first events, read on demand
         self._kept: tuple[Mapping[str, object], int] | None = None  # what its snapshot kept, and of how many events
         self._dated: Dated | None = None  # a resumed timeline's states as of earlier dates, from a read model
+        self._dated_in_force = 0  # (of its events in force when resumed: those after were appended at the end since)
         self._known: Known | None = None  # and as known at earlier moments
         self._one: Callable[[int], Event] | None = None  # a resumed timeline's event at a position, read alone
         return self
@@ -156,6 +157,7 @@ class Timeline:
         timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
                              in_force, {})
         timeline._final, timeline._earlier, timeline._kept, timeline._dated = final, earlier, (kept or {}, count), dated
+        timeline._dated_in_force = in_force
         timeline._known, timeline._one = known, one
         return timeline
 
@@ -184,13 +186,17 @@ class Timeline:
         self._kept = (kept, self._count)
 
     def kept_since(self) -> tuple[Mapping[str, object], tuple[Event, ...]] | None:
-        """While a resumed timeline's first events are unread: what its snapshot kept (``remembered`` values of
-        those events, by name) and the events recorded after them, from which a view brings those values up to
-        date instead of reading the whole history; ``None`` once the events are read (derive from ``events``)."""
-        if self._earlier is None or self._kept is None:
+        """What the snapshot this timeline was resumed from, or its last save, kept (``remembered`` values of the
+        events before it, by name) and the events recorded after them, from which a view or a save brings those
+        values up to date instead of going through the whole history, read or not; ``None`` without a snapshot,
+        or where an event since takes out a record horizon it kept (derive from ``events``)."""
+        if self._kept is None:
             return None
         kept, size = self._kept
-        return kept, tuple(self._events.items[size: self._count])
+        since = tuple(self._events.items[size: self._count])
+        if any(isinstance(self.event(p), Agreement.RecordHorizonSet) for e in since for p in e.reverses()):
+            return None
+        return kept, since
 
     def _read_earlier(self) -> None:
         """A resumed timeline made whole: its first events read, its states to be folded from them (the reference)."""
@@ -278,7 +284,7 @@ class Timeline:
         """The state after every event effective by ``day``, interest dates up to it noted."""
         if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
-        elif self._dated is not None and self._earlier is not None and (dated := self._dated(day, False)) is not None:
+        elif (dated := self._from_rows(day, False)) is not None:
             state = fold(dated[2], dated[1])  # a kept state before the date, and the events after it up to the date
         else:
             self._read_earlier()
@@ -315,6 +321,7 @@ class Timeline:
             dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
             timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
             timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
+            timeline._dated, timeline._dated_in_force = self._dated, self._dated_in_force  # the rows still hold
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
         first = appended[0].effective_on
@@ -352,14 +359,21 @@ class Timeline:
         a reversal (of the events at positions ``taken``, effective on the earliest's date), before the day before,
         so all it takes out is after; ``None`` (read the events) where it takes out a record horizon, which views
         derive from the whole history (the snapshot keeps it, and the events since cannot take it back)."""
-        if self._dated is None or self._earlier is None:
-            return None
         if taken and (day == date.min or any(isinstance(self.event(p), Agreement.RecordHorizonSet) for p in taken)):
             return None
-        dated = self._dated(day - timedelta(days=1) if taken else day, True)
-        if dated is None or dated[0] + len(dated[2]) != self._in_force:
+        return self._from_rows(day - timedelta(days=1) if taken else day, True)
+
+    def _from_rows(self, day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
+        """For a resumed timeline whose first events are unread, from its read model (``dated``) if it can: the
+        state kept before ``day`` and the events in force after it, up to the day or (``to_end``) all of them:
+        those the read model lists, then those appended at the end of business time since (in hand)."""
+        if self._dated is None or self._earlier is None or (dated := self._dated(day, to_end)) is None:
             return None
-        return dated
+        start, state, after = dated
+        if to_end and start + len(after) != self._dated_in_force:
+            return None
+        appended = self._ordered.items[self._dated_in_force: self._in_force]
+        return start, state, [*after, *(e for e in appended if to_end or e.effective_on <= day)]
 
     def taken_out(self) -> frozenset[int]:
         """The recording positions reversals took out; for a resumed timeline whose first events are unread, from

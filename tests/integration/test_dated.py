@@ -23,6 +23,7 @@ from adapters.encoding import to_json
 from adapters.entries import RecordHorizonEntry, ReversalEntry, TermsCorrectedEntry, TransferEntry
 from adapters.queries import Queries
 from adapters.reader import FileReader
+from adapters.reading import Reading
 from adapters.registry import Registry
 from adapters.snapshots import DATED
 from domain.errors import RegistryError
@@ -452,3 +453,38 @@ def test_a_reversal_is_checked_from_the_state_kept_before_what_it_takes_out(case
     finally:
         resumed.close()
         whole.close()
+
+
+def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states_kept(store: Path, tmp_path: Path,
+                                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server resumes an agreement from its snapshot and records entries at the end of its history: a view of an
+    earlier date and a reversal after them still start from the states kept along business time and the entries
+    since (in hand), not from the whole stream; what they show and record is the whole stream's."""
+    registry = Registry(f"sqlite:///{store}", identity=ADMIN)
+    try:
+        size = registry.agreement(KEY).version
+        for entry in at_the_end(3):
+            registry.record(KEY, entry)
+        decoded = counting_decoded(registry, KEY)
+        seen = views(registry, [date(2029, 7, 2), date(2029, 12, 2)])
+        with monkeypatch.context() as whole_stream:  # the same store, each stream read and folded whole
+            whole_stream.setattr(Reading, "from_snapshot", lambda *_, **__: None)
+            reference = opened(store, "the registry")
+            assert seen == views(reference, [date(2029, 7, 2), date(2029, 12, 2)])
+            reference.close()
+        registry.record(KEY, _reversal(registry.agreement(KEY).version))
+        assert 0 < len(decoded) < size / 3
+    finally:
+        registry.close()
+    resumed, whole = opened(store, "the registry"), opened(whole_copy(store, tmp_path), "the registry")
+    try:
+        assert views(resumed, DAYS[-4:]) == views(whole, DAYS[-4:])
+        assert resumed.verify().intact
+    finally:
+        resumed.close()
+        whole.close()
+
+
+def _reversal(target: int) -> ReversalEntry:
+    return ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "reason": "in error",
+                                         "target": target})
