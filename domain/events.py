@@ -69,10 +69,6 @@ class Event(DomainEvent):
         """The recording positions this event takes out of the timeline (a reversal's)."""
         return ()
 
-    def rewrites_the_past(self) -> bool:
-        """Whether this event changes how earlier events fold (a reversal, corrected terms)."""
-        return bool(self.reverses())
-
     def headline(self) -> str:
         raise NotImplementedError
 
@@ -119,9 +115,6 @@ class Agreement:
 
         terms: AgreementTerms
         reason: str
-
-        def rewrites_the_past(self) -> bool:
-            return True
 
         def headline(self) -> str:
             return f"terms corrected: {self.reason}"

@@ -159,7 +159,9 @@ class EntryLog(Shared):
 
     def count(self, version: int) -> int | None:
         """How many entries the first ``version`` events record; ``None`` for a resumed stream's, not all in hand."""
-        return None if self._earlier is not None else sum(1 for found in self._found.values() if found[1] <= version)
+        if self._earlier is not None:
+            return None
+        return len(self._found) if version >= self._tip else sum(1 for found in self._found.values() if found[1] <= version)
 
     def find(self, entry: str, version: int) -> tuple[str | None, int] | None:
         """``entry``'s fingerprint and first position, if it is within the first ``version`` events."""

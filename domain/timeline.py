@@ -339,8 +339,10 @@ class Timeline:
             # a reversal from before the first event on its date (it may take that one out), else after the last
             end = bisect_left(self._dates.items, first, 0, self._in_force) if taken else self._position(first)
             start, state = self._checkpoint_before(end)
-            ordered = [e for e in self.ordered if e.originator_version not in taken]
-            dates = [e.effective_on for e in ordered]
+            ordered, dates = self.ordered, self._dates.items[: self._in_force]
+            if taken:
+                ordered = [e for e in ordered if e.originator_version not in taken]
+                dates = [e.effective_on for e in ordered]
             kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)
