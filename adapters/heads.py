@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from adapters.identity import RECORDERS, signed_by
@@ -195,6 +196,16 @@ def frontier_root(frontier: Sequence) -> bytes:
 
 def parse_frontier(stored: str) -> list:
     return [(size, bytes.fromhex(h)) for size, h in json.loads(stored)]
+
+
+class Row(NamedTuple):
+    """A stored event, as a stream's rows are read: its stream's id given, not converted row by row."""
+
+    id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
 
 
 def stored_bytes(state: object) -> bytes:

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 from adapters.heads import (
     Head,
     IdentityRecord,
+    Row,
     Tampered,
     check_stream,
     extends,
@@ -407,16 +408,17 @@ class Ledger:
         known = checkpoint.rows if checkpoint else []
         with snapshot(self.engine) as connection:
             events = self.events_table
-            new = connection.execute(
-                select(events).where((events.c.originator_id == stream_id) & (events.c.originator_version > len(known)))
-                .order_by(events.c.originator_version)
-            ).all()
+            new = [Row(r[0], stream_id, r[1], r[2], r[3]) for r in connection.execute(
+                select(events.c.id, events.c.originator_version, events.c.topic, events.c.state)
+                .where((events.c.originator_id == stream_id) & (events.c.originator_version > len(known)))
+                .order_by(events.c.originator_version))]
             rows = [*known, *new] if new else known  # not copied when nothing is new: a long stream's list is long
             if not verify or not self.present:
                 return rows
             # the latest head alone binds every event shown; `verify` checks the earlier heads too
-            heads = [head_of_row(r._mapping) for r in connection.execute(
-                select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)).all()]
+            latest = connection.execute(
+                select(self.heads).where(self.heads.c.stream == stream).order_by(self.heads.c.size.desc()).limit(1)).all()
+            heads = [head_of_row(r._mapping) for r in latest]
             sealed = bool(heads) or connection.execute(select(self.heads.c.stream).limit(1)).first() is not None
             identities = self.identity_records(connection) if heads else []
         called = name or f"stream {stream[:8]}"
@@ -431,8 +433,10 @@ class Ledger:
         if checkpoint:  # check everything afresh: what was verified may since have changed
             return self.stream_rows(stream_id, verify=True, name=name)
         verified(called, rows, heads, identities, sealed=sealed, every_head=lambda: self.heads_of(stream_id))
-        if heads:
-            self._checkpoints[stream] = Checkpoint(len(rows), frontier_of(rows), rows, heads[0].signature)
+        if heads:  # the frontier the rows were just checked to make: as the head keeps it, if its root is the same
+            kept = parse_frontier(latest[0].frontier)
+            frontier = kept if frontier_root(kept).hex() == heads[0].root else frontier_of(rows)
+            self._checkpoints[stream] = Checkpoint(len(rows), frontier, rows, heads[0].signature)
         return rows
 
     def resume(self, stream_id: UUID, rows: Sequence | None = None) -> tuple[Snapshot, Sequence] | None:

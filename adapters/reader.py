@@ -13,12 +13,11 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import NamedTuple
 from urllib.parse import quote
 from uuid import UUID
 
 from adapters.codec import event_mapper
-from adapters.heads import Head, IdentityRecord, head_of_row, verified
+from adapters.heads import Head, IdentityRecord, Row, head_of_row, verified
 from adapters.reading import KeptNames, Reading, fresh_names
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, holding
@@ -26,16 +25,6 @@ from domain.events import AGREEMENT, stream_id
 from domain.stream import Stream
 
 REGISTRY_INDEX = stream_id("registry", "streams")
-
-
-class Row(NamedTuple):
-    """A stored event, as the registry's rows give it."""
-
-    id: int
-    originator_id: UUID
-    originator_version: int
-    topic: str
-    state: bytes
 
 
 class FileReader(Reading):
