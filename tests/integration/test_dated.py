@@ -73,14 +73,18 @@ def transfer(on: str, giver: str, taker: str, amount: str) -> TransferEntry:
                                          "from": giver, "to": taker, "amount": amount})
 
 
+def reversal(target: int) -> ReversalEntry:
+    return ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "reason": "in error",
+                                         "target": target})
+
+
 def record(path: Path, *entries: object) -> None:
     """Each entry recorded in turn by one registry process (so all but the first start from the stream it cached)."""
     registry = Registry(f"sqlite:///{path}", identity=ADMIN)
     try:
         for entry in entries:
             if entry == LAST_REVERSED:
-                entry = ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "reason": "in error",
-                                                      "target": registry.agreement(KEY).version})
+                entry = reversal(registry.agreement(KEY).version)
             elif isinstance(entry, str):  # a backdated transfer of what a holder held on that date
                 line = next(h for h in Queries(registry).register(KEY, date(2029, 8, 1)).holders if h.holder not in RESERVE)
                 entry = transfer("2029-08-01", line.holder, RESERVE[0], str(line.principal["A"]))
@@ -395,8 +399,7 @@ def _in_turn(path: Path, entries: list, versions: list[int]) -> tuple[list[tuple
         for entry in entries:
             decoded = counting_decoded(registry, KEY)
             if isinstance(entry, str):
-                entry = ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"},
-                                                      "reason": "in error", "target": versions[int(entry.split()[1]) - 1]})
+                entry = reversal(versions[int(entry.split()[1]) - 1])
             try:
                 staged = registry.record(KEY, entry)
                 outcomes.append(("recorded", tuple(replace(e, timestamp=None, provenance=None) for e in staged.events)))
@@ -472,7 +475,7 @@ def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states
             reference = opened(store, "the registry")
             assert seen == views(reference, [date(2029, 7, 2), date(2029, 12, 2)])
             reference.close()
-        registry.record(KEY, _reversal(registry.agreement(KEY).version))
+        registry.record(KEY, reversal(registry.agreement(KEY).version))
         assert 0 < len(decoded) < size / 3
     finally:
         registry.close()
@@ -483,8 +486,3 @@ def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states
     finally:
         resumed.close()
         whole.close()
-
-
-def _reversal(target: int) -> ReversalEntry:
-    return ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"}, "reason": "in error",
-                                         "target": target})
