@@ -99,8 +99,13 @@ def snapshots_command(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> Non
     if fmt is TextOrJson.json:
         emit_json({"written": written})
     else:
-        emit(f"wrote the snapshots of {len(written)} agreement{'s' if len(written) != 1 else ''}"
-             + (f": {', '.join(written)}" if written else ""))
+        shown = ", ".join(written[:LISTED]) + (f" and {len(written) - LISTED:,} more (--format json lists them all)"
+                                               if len(written) > LISTED else "")
+        emit(f"wrote the snapshots of {len(written):,} agreement{'s' if len(written) != 1 else ''}"
+             + (f": {shown}" if written else ""))
+
+
+LISTED = 10  # agreements a line names; a registry of a thousand is counted, not listed
 
 
 @app.command("digest")

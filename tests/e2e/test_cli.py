@@ -421,7 +421,7 @@ def test_recording_on_a_store_that_does_not_exist_or_a_directory_is_refused_and_
     assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"
 
 
-def test_snapshots_written_again_after_an_upgrade_are_what_the_events_fold_to(db):
+def test_snapshots_written_again_after_an_upgrade_are_what_the_events_fold_to(db, monkeypatch):
     """After an upgrade whose code folds differently, every agreement's snapshot is stale (views and commands fold
     the whole history); a recorder writes them again, from the events, and verify finds them as the fold gives."""
     import sqlite3
@@ -446,3 +446,6 @@ def test_snapshots_written_again_after_an_upgrade_are_what_the_events_fold_to(db
     assert after == before, "the state each agreement's events fold to, as its last save wrote it"
     assert debtreg("verify", db=db).stdout.startswith("intact")
     assert "wrote the snapshots of 3 agreements: " in debtreg("snapshots", db=db).stdout
+    monkeypatch.setattr("adapters.cli.integrity.LISTED", 2)  # a registry of many agreements: counted, a few named
+    assert debtreg("snapshots", db=db).stdout == (
+        "wrote the snapshots of 3 agreements: barnes-1995, barnes-2000 and 1 more (--format json lists them all)\n")
