@@ -147,16 +147,18 @@ class Registry(Application, Reading):
             self.ledger.keep_snapshots(session, snapshots, tips, self.identity, signed_at)
         return recordings
 
-    def rewrite_snapshots(self) -> list[str]:
+    def rewrite_snapshots(self, progress: Callable[[int], Callable[[str], None]] | None = None) -> list[str]:
         """Each agreement's snapshot and states along business time written again from its events (read whole and
         checked against its signed heads), signed by this identity over its latest head: after an upgrade whose
         code folds differently (until then its commands and views read and fold the whole history), or after
         verify names one edited. Nothing is recorded. The agreements written; one saved meanwhile keeps the
-        snapshot its save wrote."""
+        snapshot its save wrote. ``progress``, given how many agreements there are, is what to call after each."""
         self._prepare_to_write(RECORDERS, "write snapshots")
         assert self.identity is not None, "checked by _prepare_to_write"
         written = []
-        for key in [key for kind, key in self.listed() if kind == AGREEMENT]:
+        keys = [key for kind, key in self.listed() if kind == AGREEMENT]
+        done = progress(len(keys)) if progress is not None else None
+        for key in keys:
             found = Snapshot.of(Stream.of(self.decoded(self.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
             if found is not None:  # (none for an agreement taken off the registry)
                 signed_at = self.ledger.store_time()
@@ -164,6 +166,8 @@ class Registry(Application, Reading):
                     tips = {found.stream: self.ledger.tip(session, found.stream)}
                     if self.ledger.keep_snapshots(session, [found], tips, self.identity, signed_at):
                         written.append(key)
+            if done is not None:
+                done(key)
         return written
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -339,6 +339,22 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
     for row in rows:
         found.add_row(*(Text(printable(cell, lines=True)) for cell in row))
     return found
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int], Callable[[object], None]]]:
+    """A bar on stderr for long work, shown only on a terminal (so output piped or captured stays clean): given
+    how many steps there are, what to call after each."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+
+        def start(total: int) -> Callable[[object], None]:
+            task = bar.add_task(label, total=total)
+            return lambda _: bar.advance(task)
+
+        yield start
 
 
 def emit(text: str) -> None:

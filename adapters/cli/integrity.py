@@ -12,7 +12,19 @@ from typing import Annotated, Any
 
 import typer
 
-from adapters.cli.common import Format2, TextOrJson, app, emit, emit_json, guarded, lazy, out, querying, table
+from adapters.cli.common import (
+    Format2,
+    TextOrJson,
+    app,
+    emit,
+    emit_json,
+    guarded,
+    lazy,
+    out,
+    progress_bar,
+    querying,
+    table,
+)
 from adapters.settings import DEFAULT_KEY_FILE, ROLES
 from domain.errors import InvalidCommand
 
@@ -94,8 +106,8 @@ def snapshots_command(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> Non
     differently, views and commands read and fold each agreement's whole history until its next entry is recorded,
     and after verify names a snapshot edited outside debtreg. Each agreement's events are read and checked first;
     nothing is recorded."""
-    with guarded(ctx, fmt.value, read_only=False) as registry:
-        written = registry.rewrite_snapshots()
+    with guarded(ctx, fmt.value, read_only=False) as registry, progress_bar("writing snapshots") as progress:
+        written = registry.rewrite_snapshots(progress)
     if fmt is TextOrJson.json:
         emit_json({"written": written})
     else:

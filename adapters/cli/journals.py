@@ -1,7 +1,6 @@
 """For whoever keeps the registry: journals checked, loaded, and the format they are written in."""
 
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,6 +15,7 @@ from adapters.cli.common import (
     emit_json,
     lazy,
     out,
+    progress_bar,
     querying,
     recording,
     table,
@@ -67,17 +67,7 @@ def _show(title: str, staged: "Sequence[Staged]", fmt: TextOrJson, *, recorded: 
 @app.command("load")
 def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
-    from rich.console import Console
-    from rich.progress import Progress
-
-    progress_console = Console(stderr=True)
-    with recording(ctx, fmt.value, first=True) as registry, Progress(console=progress_console, transient=True,
-                                                         disable=not sys.stderr.isatty()) as bar:
-
-        def progress(total: int) -> "Callable[[Staged], None]":
-            task = bar.add_task("recording", total=total)
-            return lambda _: bar.advance(task)
-
+    with recording(ctx, fmt.value, first=True) as registry, progress_bar("recording") as progress:
         staged = journal.load(registry, paths, progress)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
     if registry.enrolled_first and not ctx.meta.get("first administrator made"):  # else said when it was made
