@@ -336,10 +336,7 @@ class Queries:
         key, _, position = known_at.rpartition(":")
         if not key or not position.isdigit():
             raise InvalidCommand(f"{known_at!r} is neither a time nor an event; name an event as AGREEMENT:N, e.g. barnes-1995:20")
-        stream = self.registry.named(key)
-        if not 1 <= int(position) <= stream.version:
-            raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {stream.version})")
-        return stream.timeline.event(int(position)).timestamp
+        return self.registry.named(key).event(int(position)).timestamp
 
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
         """An agreement's timeline as recorded by ``known_at``; refused if nothing about it was recorded by then."""

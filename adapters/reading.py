@@ -25,7 +25,7 @@ from domain.events import AGREEMENT, HOLDER, KINDS, Agreement, Event, stream_id
 from domain.holders import Directory
 from domain.state import AgreementState, ClosedNotes, State
 from domain.stream import NAMED, EntryLog, Stream, names_on_notes
-from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at, latest_correction
+from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at, latest_correction, taken_by
 from projections.record import ASSUMED, HORIZON, RECORDED, record_horizon
 
 
@@ -199,7 +199,7 @@ class Reading:
             then = sorted(version for version, at in recorded.items() if at <= moment)
             if not then:
                 return recorded[1], None
-            reversed_then = {p for e in decoded([v for v in then if reverses(rows()[v - 1].topic)]) for p in e.reverses()}
+            reversed_then = taken_by(decoded([v for v in then if reverses(rows()[v - 1].topic)]))
             ordered = sorted((v for v in then if v not in reversed_then), key=lambda v: (dates[v], v))
             correction = latest_correction(decoded([v for v in ordered if corrects_terms(rows()[v - 1].topic)]))
             if not ordered or (correction.originator_version if correction is not None else None) != corrected_by:

@@ -625,7 +625,7 @@ def _reverse(command: Reverse, stream: Stream, draft: Draft) -> None:
     themselves cannot be reversed.
     """
     targets = reversal_targets(stream, command.target)
-    on = min(stream.timeline.event(target).effective_on for target in targets)
+    on = min(stream.event(target).effective_on for target in targets)
     draft.add(Reversed, effective_on=on, targets=targets, reason=command.reason)
 
 
@@ -633,9 +633,7 @@ def reversal_targets(stream: Stream, target: int) -> tuple[int, ...]:
     """The recording positions a reversal of ``target`` takes out: every event of its entry (an entry's events
     are recorded together, so they are the target's neighbours with its entry id), each read alone."""
     event, size = stream.timeline.event, stream.version
-    if not 1 <= target <= size:
-        raise InvalidCommand(f"{stream.key} has no event No. {target} (its events are 1 to {size})")
-    found = event(target)
+    found = stream.event(target)
     if found.reverses():
         raise InvalidCommand(f"{stream.ref(found)} is itself a reversal; record the entry again instead")
     if target in stream.timeline.taken_out():

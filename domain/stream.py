@@ -13,7 +13,7 @@ from functools import cached_property
 from itertools import islice, takewhile
 from uuid import UUID
 
-from domain.errors import ConflictingEntry, UnknownAgreement
+from domain.errors import ConflictingEntry, InvalidCommand, UnknownAgreement
 from domain.events import CREATIONS, Event, stream_id
 from domain.shared import Shared
 from domain.state import State
@@ -51,6 +51,12 @@ class Stream:
     @property
     def events(self) -> tuple[Event, ...]:
         return self.timeline.events
+
+    def event(self, version: int) -> Event:
+        """The event at recording position ``version`` (from 1), read alone where it can be; refused if none is."""
+        if not 1 <= version <= self.version:
+            raise InvalidCommand(f"{self.key} has no event No. {version} (its events are 1 to {self.version})")
+        return self.timeline.event(version)
 
     @property
     def id(self) -> UUID:
@@ -92,14 +98,10 @@ class Stream:
 
     @cached_property
     def named(self) -> dict[str, tuple[int, int]]:
-        """For each of ``holder_names``: the position of the first event in force naming it, and how many
-        certificates in force name it; so a reversal knows the names it leaves on no note without the other events."""
-        named: dict[str, tuple[int, int]] = {}
-        for event in in_force(self.events):
-            for certificate in event.certificates():
-                first, count = named.get(certificate.holder, (event.originator_version, 0))
-                named[certificate.holder] = (first, count + 1)
-        return named
+        """For each of ``holder_names``, in their order: the position of the first event in force naming it, and how
+        many certificates in force name it; so a reversal knows the names it leaves on no note without the other
+        events."""
+        return notes_naming(self.events)
 
     def extended(self, new: tuple[Event, ...]) -> Stream:
         """This stream with ``new`` events recorded, refused if its timeline no longer folds."""
@@ -110,9 +112,9 @@ class Stream:
         if "last_number" in known:
             vars(extended)["last_number"] = max([self.last_number, *(c.number for e in new for c in e.certificates())])
         if "holder_names" in known:  # (and ``named``, worked out now if it is not yet)
-            after = names_after(self.holder_names, self.named, new, self.timeline.event)
+            after = named_after(self.named, new, self.timeline.event)
             if after is not None:
-                vars(extended)["holder_names"], vars(extended)["named"] = after
+                vars(extended)["holder_names"], vars(extended)["named"] = tuple(after), after
         return extended
 
     def recorded(self, entry: str | None, fingerprint: str | None) -> tuple[Event, ...]:
@@ -171,12 +173,12 @@ class EntryLog(Shared):
         return found if found is not None and found[1] <= version else None
 
 
-def names_after(names: tuple[str, ...], named: dict[str, tuple[int, int]], new: Sequence[Event],
-                event: Callable[[int], Event]) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]] | None:
-    """``Stream.holder_names`` and ``Stream.named`` once ``new`` events are recorded, from theirs before and the
-    events a reversal among them takes out (read by ``event``); ``None`` where the other events are needed: a
-    reversal takes out the first note naming a holder that a later note names too (its place in the order moves)."""
-    names, named = list(names), dict(named)
+def named_after(named: dict[str, tuple[int, int]], new: Sequence[Event],
+                event: Callable[[int], Event]) -> dict[str, tuple[int, int]] | None:
+    """``Stream.named`` once ``new`` events are recorded, from what it was before and the events a reversal among
+    them takes out (read by ``event``); ``None`` where the other events are needed: a reversal takes out the first
+    note naming a holder that a later note names too (its place in the order moves)."""
+    named = dict(named)
     for recorded in new:
         for position in recorded.reverses():
             gone = [c.holder for c in event(position).certificates()]
@@ -185,20 +187,30 @@ def names_after(names: tuple[str, ...], named: dict[str, tuple[int, int]], new: 
                 named[holder] = (first, count - 1)
             for holder in dict.fromkeys(gone):
                 first, count = named[holder]
-                if count > 0 and first == position or count < 0 or holder not in names:
+                if count > 0 and first == position or count < 0:
                     return None
                 if count == 0:
                     del named[holder]
-                    names.remove(holder)
-        for certificate in recorded.certificates():
-            first, count = named.get(certificate.holder, (recorded.originator_version, 0))
-            named[certificate.holder] = (first, count + 1)
-            if not count:
-                names.append(certificate.holder)
-    return tuple(names), named
+        _count(named, recorded)
+    return named
+
+
+def notes_naming(events: Sequence[Event]) -> dict[str, tuple[int, int]]:
+    """Each holder name on a certificate in force among ``events`` (which must include every reversal among
+    them), in the order first recorded: the position of the first event naming it, and how many certificates do."""
+    named: dict[str, tuple[int, int]] = {}
+    for event in in_force(events):
+        _count(named, event)
+    return named
+
+
+def _count(named: dict[str, tuple[int, int]], event: Event) -> None:
+    for certificate in event.certificates():
+        first, count = named.get(certificate.holder, (event.originator_version, 0))
+        named[certificate.holder] = (first, count + 1)
 
 
 def names_on_notes(events: Sequence[Event]) -> tuple[str, ...]:
     """Every holder name on a certificate in force among ``events`` (which must include every reversal among
     them), in the order first recorded."""
-    return tuple(dict.fromkeys(c.holder for e in in_force(events) for c in e.certificates()))
+    return tuple(notes_naming(events))

@@ -34,11 +34,16 @@ def known_at(events: Iterable[Event], moment: datetime | None) -> list[Event]:
     return [event for event in events if moment is None or event.timestamp <= moment]
 
 
+def taken_by(events: Iterable[Event | None]) -> frozenset[int]:
+    """The recording positions the reversals among ``events`` take out."""
+    return frozenset(position for event in events if event is not None for position in event.reverses())
+
+
 def in_force(events: Iterable[Event]) -> list[Event]:
     """A stream's events without those a reversal took out (the reversals stay)."""
     events = list(events)
-    reversed_positions = {position for event in events for position in event.reverses()}
-    return [event for event in events if event.originator_version not in reversed_positions]
+    taken = taken_by(events)
+    return [event for event in events if event.originator_version not in taken]
 
 
 def business_order(events: Iterable[Event]) -> list[Event]:
@@ -194,7 +199,7 @@ class Timeline:
             return None
         kept, size = self._kept
         since = tuple(self._events.items[size: self._count])
-        if any(isinstance(self.event(p), Agreement.RecordHorizonSet) for e in since for p in e.reverses()):
+        if any(isinstance(self.event(p), Agreement.RecordHorizonSet) for p in taken_by(since)):
             return None
         return kept, since
 
@@ -306,8 +311,8 @@ class Timeline:
         the checkpoint before the date of the first event it takes out. Corrected terms change how everything
         folds, and so does a reversal of them or of the registration: the whole timeline is folded again."""
         appended = sorted(new, key=lambda e: (e.effective_on, e.originator_version))
-        taken = {position for e in new for position in e.reverses()}
-        if any(isinstance(e, Agreement.TermsCorrected) for e in new) or any(isinstance(self.event(p), FOLDS_ALL) for p in taken):
+        taken = taken_by(new)
+        if self._refolds_all(new):
             timeline = Timeline((*self.events, *new))
             timeline._kept = self._kept
             timeline._final = timeline._checked(0, None, key, new)
@@ -325,7 +330,8 @@ class Timeline:
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
         first = appended[0].effective_on
-        dated = self._dated_before(first, taken)
+        # from the read model: for a reversal, the state kept before the day before, so all it takes out is after
+        dated = None if taken and first == date.min else self._from_rows(first - timedelta(days=1) if taken else first, True)
         if dated is not None:
             # a resumed timeline: from the state kept before the entry's date, the events after it read (less those a
             # reversal takes out), not the rest
@@ -355,15 +361,12 @@ class Timeline:
         timeline._final = timeline._checked(start, state.copy() if state is not None else None, key, new)
         return timeline
 
-    def _dated_before(self, day: date, taken: set[int]) -> tuple[int, State | None, Sequence[Event]] | None:
-        """For a resumed timeline whose first events are unread, from its read model if it can: the state kept
-        before ``day`` and every event in force after it, to check an entry effective on ``day`` from there. With
-        a reversal (of the events at positions ``taken``, effective on the earliest's date), before the day before,
-        so all it takes out is after; ``None`` (read the events) where it takes out a record horizon, which views
-        derive from the whole history (the snapshot keeps it, and the events since cannot take it back)."""
-        if taken and (day == date.min or any(isinstance(self.event(p), Agreement.RecordHorizonSet) for p in taken)):
-            return None
-        return self._from_rows(day - timedelta(days=1) if taken else day, True)
+    def _refolds_all(self, events: Iterable[Event | None]) -> bool:
+        """Whether ``events`` change how every event of the timeline folds: corrected terms, or a reversal of them
+        or of the registration (``FOLDS_ALL``)."""
+        events = list(events)
+        return (any(isinstance(e, Agreement.TermsCorrected) for e in events)
+                or any(isinstance(self.event(p), FOLDS_ALL) for p in taken_by(events)))
 
     def _from_rows(self, day: date, to_end: bool) -> tuple[int, State | None, Sequence[Event]] | None:
         """For a resumed timeline whose first events are unread, from its read model (``dated``) if it can: the
@@ -378,14 +381,14 @@ class Timeline:
         return start, state, [*after, *(e for e in appended if to_end or e.effective_on <= day)]
 
     def taken_out(self) -> frozenset[int]:
-        """The recording positions reversals took out; for a resumed timeline whose first events are unread, from
-        what its snapshot kept (``TAKEN_OUT``) and the events since."""
+        """The recording positions reversals took out: from what its snapshot kept (``TAKEN_OUT``) and the events
+        since (``kept_since``), where it has one, so a resumed timeline's first events need not be read."""
         def found() -> frozenset[int]:
             resumed = self.kept_since()
             if resumed is None or not isinstance(resumed[0].get(TAKEN_OUT), list):
-                return frozenset(p for e in self.events for p in e.reverses())
+                return taken_by(self.events)
             kept, since = resumed
-            return frozenset([*kept[TAKEN_OUT], *(p for e in since for p in e.reverses())])  # type: ignore[misc]
+            return frozenset(kept[TAKEN_OUT]) | taken_by(since)  # type: ignore[arg-type]
         return self.remembered(TAKEN_OUT, found)
 
     def changed_from(self, size: int) -> int:
@@ -394,10 +397,7 @@ class Timeline:
         or a reversal of them or of the registration; after another reversal, from the first event in force on or
         after its date)."""
         since = self._events.items[size: self._count]
-        if any(e is None or isinstance(e, Agreement.TermsCorrected) for e in since):
-            return 0
-        taken = [p for e in since for p in e.reverses()]  # type: ignore[union-attr]
-        if any(isinstance(self.event(p), FOLDS_ALL) for p in taken):
+        if None in since or self._refolds_all(since):
             return 0
         reversals = [e.effective_on for e in since if e.reverses()]  # type: ignore[union-attr]
         first = bisect_left(self._dates.items, min(reversals), 0, self._in_force) if reversals else self._in_force

@@ -78,8 +78,8 @@ def record_horizon(key: str, events: Iterable[Event], before: Horizon | None = N
 
 def horizon_of(key: str, timeline: Timeline) -> Horizon:
     """``record_horizon`` of a timeline's events, worked out once per timeline; for one resumed from a snapshot,
-    from the horizon it kept and the events since (none reverses an earlier horizon entry: a reversal of one reads
-    them all, see ``Timeline._dated_before``)."""
+    from the horizon it kept and the events since (from all the events where one since takes out a horizon entry it
+    kept: see ``Timeline.kept_since``)."""
     def horizon() -> Horizon:
         resumed = timeline.kept_since()
         if resumed is None or HORIZON not in resumed[0]:

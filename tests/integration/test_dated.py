@@ -125,6 +125,10 @@ def opened(path: Path, reader: str) -> Registry | FileReader:
 
 
 LATE, RESERVE = "2029-12-01", history.RESERVE
+REGISTERED = tomllib.loads(history.journal(KEY, 1))["entry"][0]
+CORRECTED = TermsCorrectedEntry.model_validate({**REGISTERED, "type": "terms-corrected", "id": "corrected",
+                                                "reason": "series misnamed",
+                                                "series": [{**REGISTERED["series"][0], "title": "7.00% Senior Notes due 2030"}]})
 LAST_REVERSED = "the agreement's last event, reversed"
 
 
@@ -263,16 +267,13 @@ def test_a_view_as_known_before_the_record_horizon_was_set_does_not_show_it(stor
 def test_a_view_as_known_before_the_terms_were_corrected_has_the_terms_then(store: Path, tmp_path: Path) -> None:
     """Corrected terms change how every event folds: as known before they were recorded, a view has the terms
     registered then, figure for figure with the events recorded by then folded."""
-    registered = tomllib.loads(history.journal(KEY, 1))["entry"][0]
-    series = [{**registered["series"][0], "title": "7.00% Senior Notes due 2030"}]
-    record(store, TermsCorrectedEntry.model_validate({**registered, "type": "terms-corrected", "id": "corrected",
-                                                      "reason": "series misnamed", "series": series}))
+    record(store, CORRECTED)
     reference, resumed = opened(whole_copy(store, tmp_path), "the registry"), opened(store, "the registry")
     try:
         loaded = reference.agreement(KEY).events[0].timestamp
         assert views(resumed, DAYS[::4], loaded) == views(reference, DAYS[::4], loaded)
         titles = [Queries(resumed).outstanding(KEY, date(2020, 6, 1), known_at).series[0].title for known_at in (loaded, None)]
-        assert titles == [registered["series"][0]["title"], "7.00% Senior Notes due 2030"]
+        assert titles == [REGISTERED["series"][0]["title"], "7.00% Senior Notes due 2030"]
     finally:
         reference.close()
         resumed.close()
@@ -427,6 +428,7 @@ REVERSALS = {
         [transfer(AFTER, RESERVE[0], NEWCOMER, "100,000").model_copy(update={"new_holder": True}),
          transfer(AFTER, RESERVE[1], NEWCOMER, "100,000"), "reverse 1"], False),
     "a record horizon, which views derive from the whole history": ([HORIZON, "reverse 1"], False),
+    "corrected terms, which change how every event folds": ([CORRECTED, "reverse 1"], False),
     "an entry already reversed": ([transfer(AFTER, *RESERVE, "100,000"), "reverse 1", "reverse 1"], True),
     "a reversal": ([transfer(AFTER, *RESERVE, "100,000"), "reverse 1", "reverse 2"], True),
 }
