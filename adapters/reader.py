@@ -18,7 +18,7 @@ from uuid import UUID
 
 from adapters.codec import event_mapper
 from adapters.heads import Head, IdentityRecord, Row, head_of_row, verified
-from adapters.reading import KeptNames, Reading, fresh_names
+from adapters.reading import KeptNames, Reading, Recent, fresh_names
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, holding
 from domain.events import AGREEMENT, stream_id
@@ -33,7 +33,7 @@ class FileReader(Reading):
     def __init__(self, connection: sqlite3.Connection, tables: set[str]) -> None:
         self.connection, self.tables = connection, tables
         self.mapper = event_mapper()
-        self._streams: dict[UUID, Stream | None] = {}
+        self._streams = Recent()
         self._identities: list[IdentityRecord] | None = None
 
     @classmethod
@@ -70,8 +70,8 @@ class FileReader(Reading):
                          every_head=lambda: self._heads(found_id))
             resumed = self._snapshot(found_id, rows, latest) if rows and latest and kind == AGREEMENT else None
             found = resumed and self.from_snapshot(kind, key, resumed, rows[resumed.size:], lambda: rows)
-            self._streams[found_id] = found or (Stream.of(self.decoded(rows)) if rows else None)
-        return self._streams[found_id]
+            self._streams.put(found_id, found or (Stream.of(self.decoded(rows)) if rows else None))
+        return self._streams.get(found_id)
 
     def _snapshot(self, found_id: UUID, rows: Sequence[Row], latest: Sequence[Head]) -> Snapshot | None:
         """The agreement's snapshot, if it holds for these rows (checked against the ``latest`` head), as the

@@ -38,7 +38,7 @@ from adapters.audit import Chain, Digest, verify
 from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
-from adapters.reading import KeptNames, Listed, Reading, directory_of
+from adapters.reading import KeptNames, Listed, Reading, Recent, directory_of
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, dated_problem
 from adapters.store import persistence_env
@@ -125,7 +125,7 @@ class Registry(Application, Reading):
         self.legacy_chain = Chain(engine, self.recorder.events_table_name, create=False)
         self.index = EventSourcedLog(self.events, stream_id("registry", "streams"), Listed)
         self.initialised = inspect(engine).has_table(self.recorder.events_table_name)
-        self._cache: dict[UUID, Stream] = {}
+        self._cache = Recent()
         self._names_seen: dict[str, int] = {}  # each stream's size when the cached streams last held every holder's name
         self._kept: dict[str, tuple[str, ...]] = {}  # agreements' holder names as kept, read up to there too
         self._prepared = False
@@ -499,7 +499,7 @@ class Registry(Application, Reading):
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""
         for stream in streams:
-            self._cache[stream.id] = stream
+            self._cache.put(stream.id, stream)
 
     def _stream(self, kind: str, key: str, workspace: Workspace) -> Stream | None:
         found_id = stream_id(kind, key)

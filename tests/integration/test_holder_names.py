@@ -124,3 +124,40 @@ def test_a_store_from_before_names_were_kept_reads_the_streams_and_keeps_them_fr
     reader.close()
     transfer_to_a_new_holder(loaded_url)
     assert list(kept_rows(loaded_url)) == [stream_id(AGREEMENT, "barnes-1995").hex]
+
+
+@pytest.mark.parametrize("reading", ["registry", "reader"])
+def test_a_process_keeps_the_streams_it_read_last_not_the_whole_registry(loaded_url, reading, monkeypatch):
+    """A stream holds its events and state; a process that read every agreement keeps a few of them (here one),
+    reads one it let go again when asked, and shows and records exactly what it would keeping them all."""
+    def opened() -> Reading:
+        return Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
+
+    def views(read: Reading) -> list:
+        queries = Queries(read)
+        return [queries.holders(date(2003, 2, 5)), queries.holders(date(2030, 1, 1)),
+                *(queries.annex1(key, date(2003, 2, 5)) for key in AGREEMENTS), queries.holders(date(2003, 2, 5))]
+
+    whole = opened()
+    expected = views(whole)
+    whole.close()
+    monkeypatch.setattr("adapters.reading.KEPT_STREAMS", 1)
+    few = opened()
+    assert views(few) == expected
+    assert len(getattr(few, "_cache" if reading == "registry" else "_streams")._kept) == 1
+    few.close()
+
+
+def test_a_registry_keeping_one_stream_records_on_agreements_in_turn(loaded_url, monkeypatch):
+    monkeypatch.setattr("adapters.reading.KEPT_STREAMS", 1)
+    recording = writer(loaded_url)
+    for key, holder in [("barnes-1995", "Lincoln Investment Management, Inc."), ("barnes-2000", None), ("barnes-1995", None)]:
+        holder = holder or recording.agreement(key).holder_names[0]
+        before = recording.agreement(key).version
+        entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2004-01-02", "evidence": {"document": "t"},
+                                              "from": holder, "to": "Quince Mutual Life", "new_holder": True,
+                                              "amount": "100,000"})
+        recording.record(key, entry)
+        assert recording.agreement(key).version > before
+    assert recording.verify().problem is None
+    recording.close()
