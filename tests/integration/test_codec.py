@@ -1,0 +1,41 @@
+"""Stored events decode to the events that were recorded: every value object in them as its constructor makes it,
+though the decoder sets a value's fields without calling it (``adapters.codec.ValueAsDict``)."""
+
+import sqlite3
+from dataclasses import fields
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+
+from adapters.codec import ValueAsDict, event_mapper
+from domain.values import Evidence, Value
+
+
+def rebuilt(value: object) -> object:
+    """``value`` made again through its constructor, and every value in it, sequences as tuples."""
+    if isinstance(value, tuple | list):
+        return tuple(rebuilt(v) for v in value)
+    if isinstance(value, Value):
+        return type(value)(**{f.name: rebuilt(getattr(value, f.name)) for f in fields(value)})  # type: ignore[arg-type]
+    return value
+
+
+def test_every_stored_event_decodes_to_values_as_their_constructors_make_them(loaded_file: Path):
+    mapper = event_mapper()
+    with sqlite3.connect(loaded_file) as connection:
+        rows = connection.execute("SELECT originator_id, originator_version, topic, state FROM debtreg_events").fetchall()
+    values = 0
+    for originator_id, version, topic, state in rows:
+        event = mapper.to_domain_event(StoredEvent(UUID(bytes=originator_id), version, topic, state))
+        for name, value in vars(event).items():
+            assert repr(rebuilt(value)) == repr(value), (topic, name)  # the same values, of the same types
+            values += isinstance(value, Value) or (isinstance(value, tuple) and any(isinstance(v, Value) for v in value))
+    assert len(rows) > 60 and values > 90, values
+
+
+def test_a_value_stored_before_a_field_was_added_takes_its_default():
+    decode = ValueAsDict(Evidence).decode
+    assert decode({"document": "Note Purchase Agreement"}) == Evidence("Note Purchase Agreement", None, None)
+    assert decode({"document": "d", "section": "5.4", "note": "n"}).note == "n"
+    assert vars(decode({"document": "d"})) == vars(Evidence("d")) == {"document": "d", "section": None, "note": None}
