@@ -71,7 +71,7 @@ from adapters.offline_verifier import (
     leaf_hash,
     root,
 )
-from adapters.reading import KeptNames, fresh_names
+from adapters.reading import KeptNames, Progress, advancing, fresh_names
 from adapters.snapshots import Snapshot, holding, schema, snapshot_signed
 from domain.errors import RegistryError
 
@@ -553,10 +553,12 @@ class Ledger:
 
     # ----------------------------------------------------------------- verify
 
-    def verify(self, kept: dict | None = None, trusted: str | None = None, names: dict[str, str] | None = None) -> Checked:
+    def verify(self, kept: dict | None = None, trusted: str | None = None, names: dict[str, str] | None = None,
+               progress: Progress | None = None) -> Checked:
         """Everything, in one snapshot: identities registered by administrators (the first by the key
         ``trusted``, if given), every stream's events under its signed heads, and a kept registry head extended.
-        ``names`` are what streams are called in a problem, by their hex id."""
+        ``names`` are what streams are called in a problem, by their hex id; ``progress``, given how many streams
+        have signed heads, is what to call after each stream."""
         def called(stream: str) -> str:
             return (names or {}).get(stream) or f"stream {stream[:8]}"
 
@@ -567,7 +569,7 @@ class Ledger:
             for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
                 heads.setdefault(r.stream, []).append(head_of_row(r._mapping))
             count, seen = 0, set()
-            for stream, rows in self._streams(connection):
+            for stream, rows in advancing(self._streams(connection), len(heads), progress):
                 seen.add(stream)
                 count += len(rows)
                 problem = problem or check_stream(called(stream), rows, heads.get(stream, []), identities, sealed=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
@@ -30,7 +31,18 @@ from domain.stream import NAMED, EntryLog, Stream, names_on_notes
 from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at, latest_correction, taken_by
 from projections.record import ASSUMED, HORIZON, RECORDED, record_horizon
 
+T = TypeVar("T")
 KEPT_STREAMS = 64
+Progress = Callable[[int], Callable[[object], None]]  # given how many steps there are, what to call after each
+
+
+def advancing(steps: Iterable[T], total: int, progress: Progress | None) -> Iterator[T]:
+    """``steps``, ``progress`` told after each (and first, of their ``total``)."""
+    done = progress(total) if progress is not None else None
+    for step in steps:
+        yield step
+        if done is not None:
+            done(step)
 
 
 class Recent:

@@ -38,7 +38,7 @@ from adapters.audit import Chain, Digest, verify
 from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
-from adapters.reading import KeptNames, Listed, Reading, Recent, directory_of
+from adapters.reading import KeptNames, Listed, Progress, Reading, Recent, advancing, directory_of
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, dated_problem
 from adapters.store import persistence_env
@@ -147,7 +147,7 @@ class Registry(Application, Reading):
             self.ledger.keep_snapshots(session, snapshots, tips, self.identity, signed_at)
         return recordings
 
-    def rewrite_snapshots(self, progress: Callable[[int], Callable[[str], None]] | None = None) -> list[str]:
+    def rewrite_snapshots(self, progress: Progress | None = None) -> list[str]:
         """Each agreement's snapshot and states along business time written again from its events (read whole and
         checked against its signed heads), signed by this identity over its latest head: after an upgrade whose
         code folds differently (until then its commands and views read and fold the whole history), or after
@@ -157,8 +157,7 @@ class Registry(Application, Reading):
         assert self.identity is not None, "checked by _prepare_to_write"
         written = []
         keys = [key for kind, key in self.listed() if kind == AGREEMENT]
-        done = progress(len(keys)) if progress is not None else None
-        for key in keys:
+        for key in advancing(keys, len(keys), progress):
             found = Snapshot.of(Stream.of(self.decoded(self.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
             if found is not None:  # (none for an agreement taken off the registry)
                 signed_at = self.ledger.store_time()
@@ -166,8 +165,6 @@ class Registry(Application, Reading):
                     tips = {found.stream: self.ledger.tip(session, found.stream)}
                     if self.ledger.keep_snapshots(session, [found], tips, self.identity, signed_at):
                         written.append(key)
-            if done is not None:
-                done(key)
         return written
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -184,9 +181,11 @@ class Registry(Application, Reading):
                 return
             start = page[-1].id
 
-    def verify(self, kept: dict | Digest | None = None, trusted: str | None = None) -> Checked:
+    def verify(self, kept: dict | Digest | None = None, trusted: str | None = None,
+               progress: Callable[[int, str], Callable[[object], None]] | None = None) -> Checked:
         """The whole log checked in one snapshot (see ``Ledger.verify``). A store written before debtreg signed
-        its log is also checked against its hash chain (and a digest kept of it then), up to where it was sealed."""
+        its log is also checked against its hash chain (and a digest kept of it then), up to where it was sealed.
+        ``progress``, given how many streams, then read models, there are to check, is what to call after each."""
         if not self.initialised:
             return Checked(0, None, None)
         legacy_kept = kept if isinstance(kept, Digest) else None
@@ -204,11 +203,12 @@ class Registry(Application, Reading):
             names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.stream_names().items()}
         except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
             names = {}
-        checked = self.ledger.verify(None if legacy_kept else kept, trusted, names)  # type: ignore[arg-type]
-        problem = None if checked.problem else self._read_models_problem(names)
+        checked = self.ledger.verify(None if legacy_kept else kept, trusted, names,  # type: ignore[arg-type]
+                                     (lambda total: progress(total, "the log")) if progress else None)
+        problem = None if checked.problem else self._read_models_problem(names, progress)
         return replace(checked, problem=problem) if problem else checked
 
-    def _read_models_problem(self, names: dict[str, str]) -> str | None:
+    def _read_models_problem(self, names: dict[str, str], progress: Callable[[int, str], Callable[[object], None]] | None) -> str | None:
         """The read models kept beside the events, checked against them, each stream's events read and decoded
         once for both: the holder names (they decide no figure, but name holders and tell a new holder from a
         look-alike) and the snapshots (signed over their stream's tree head, and holding the state its events fold
@@ -216,7 +216,8 @@ class Registry(Application, Reading):
         listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
         kept_names = self.ledger.kept_names()
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
-        for hex_id in dict.fromkeys([*kept_names, *snapshots]):
+        checked = list(dict.fromkeys([*kept_names, *snapshots]))
+        for hex_id in advancing(checked, len(checked), progress and (lambda total: progress(total, "the read models"))):
             rows = self.ledger.stream_rows(UUID(hex_id), verify=False)
             folded = None  # the stream folded to its snapshot's size, once, for both checks
             if hex_id in snapshots:

@@ -342,16 +342,16 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int], Callable[[object], None]]]:
+def progress_bar(label: str) -> Iterator[Callable[..., Callable[[object], None]]]:
     """A bar on stderr for long work, shown only on a terminal (so output piped or captured stays clean): given
-    how many steps there are, what to call after each."""
+    how many steps there are (and what they are, for work in parts), what to call after each."""
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
 
-        def start(total: int) -> Callable[[object], None]:
-            task = bar.add_task(label, total=total)
+        def start(total: int, part: str | None = None) -> Callable[[object], None]:
+            task = bar.add_task(f"{label}: {part}" if part else label, total=total)
             return lambda _: bar.advance(task)
 
         yield start

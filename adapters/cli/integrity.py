@@ -86,8 +86,8 @@ def verify_command(
 ) -> None:
     """Check the whole log in one snapshot: every event under a signed tree head, every head signed by a registered
     recording identity, every identity registered by an administrator; report the first problem."""
-    with querying(ctx, fmt.value, full=True) as queries:
-        result = queries.verify(_kept(digest), _key(trust))
+    with querying(ctx, fmt.value, full=True) as queries, progress_bar("verifying") as progress:
+        result = queries.verify(_kept(digest), _key(trust), progress)
     if fmt is TextOrJson.json:
         emit_json(result)
     elif result.intact:

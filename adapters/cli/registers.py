@@ -23,6 +23,7 @@ from adapters.cli.common import (
     lazy,
     moment,
     out,
+    progress_bar,
     querying,
     table,
 )
@@ -138,8 +139,8 @@ def holders_command(
     known_at: KnownAt = None,
 ) -> None:
     """Each holder's positions in every agreement on a date, however many agreements hold it."""
-    with querying(ctx, fmt.value) as queries:
-        view = queries.holders(day(as_of), moment(known_at))
+    with querying(ctx, fmt.value) as queries, progress_bar("reading agreements") as progress:
+        view = queries.holders(day(as_of), moment(known_at), progress)
         if holder is not None:
             found = queries.registry.directory().find(holder)
             if found is None:

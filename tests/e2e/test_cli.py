@@ -449,3 +449,29 @@ def test_snapshots_written_again_after_an_upgrade_are_what_the_events_fold_to(db
     monkeypatch.setattr("adapters.cli.integrity.LISTED", 2)  # a registry of many agreements: counted, a few named
     assert debtreg("snapshots", db=db).stdout == (
         "wrote the snapshots of 3 agreements: barnes-1995, barnes-2000 and 1 more (--format json lists them all)\n")
+
+
+@pytest.mark.parametrize(("args", "bar"), [(("verify",), "verifying: the log"), (("holders", "--as-of", "2003-02-05"), "reading agreements"),
+                                           (("snapshots",), "writing snapshots")])
+def test_long_work_shows_a_bar_on_a_terminal_and_nothing_when_captured(db, args, bar):
+    """On a terminal the bar is drawn on stderr (and cleared); piped or captured, stderr stays empty."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**{k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}, "DEBTREG_IDENTITY": admin_key(), "COLUMNS": "100"}
+    with subprocess.Popen([DEBTREG, "--db", db, *args], stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, env=env) as run:
+        os.close(follower)
+        drawn = b""
+        while chunk := _read_pty(leader):
+            drawn += chunk
+        assert run.wait(timeout=120) == 0, drawn
+    os.close(leader)
+    assert bar.encode() in drawn
+    assert installed(*args, db=db).stderr == ""
+
+
+def _read_pty(leader: int) -> bytes:
+    try:
+        return os.read(leader, 4096)
+    except OSError:  # the process closed the terminal
+        return b""

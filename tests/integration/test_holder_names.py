@@ -161,3 +161,23 @@ def test_a_registry_keeping_one_stream_records_on_agreements_in_turn(loaded_url,
         assert recording.agreement(key).version > before
     assert recording.verify().problem is None
     recording.close()
+
+
+@pytest.mark.parametrize("reading", ["registry", "reader"])
+def test_holders_across_the_registry_tells_its_progress_after_each_agreement(loaded_url, reading):
+    opened: Reading = Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
+    steps: list = []
+    try:
+        told = Queries(opened).holders(date(2003, 2, 5), progress=lambda total: steps.append(total) or steps.append)
+        assert told == Queries(opened).holders(date(2003, 2, 5))
+    finally:
+        opened.close()
+    assert steps == [3, "barnes-1995", "barnes-2000", "novascotia-1999"]  # in the order they were put on the registry
+
+
+def test_verify_tells_its_progress_through_the_log_then_the_read_models(loaded: Registry):
+    steps: list = []
+    result = loaded.verify(progress=lambda total, part: steps.append((part, total)) or steps.append)
+    assert result.problem is None
+    log, models = steps.index(("the log", len(loaded.stream_names()))), steps.index(("the read models", len(AGREEMENTS)))
+    assert log == 0 and models == len(loaded.stream_names()) + 1 and len(steps) == models + 1 + len(AGREEMENTS)
