@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sqlite3
 import statistics
 import subprocess
@@ -88,6 +89,17 @@ def fresh(*args: str) -> float:
     started = time.perf_counter()
     subprocess.run([DEBTREG, *args], check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def fresh_peak(*args: str) -> tuple[float, float]:
+    """Seconds, as ``fresh``, and the process's peak resident memory in MB (Linux counts it in KB)."""
+    started = time.perf_counter()
+    run = subprocess.Popen([DEBTREG, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(run.pid, 0)
+    run.returncode = os.waitstatus_to_exitcode(status)
+    if run.returncode:
+        raise subprocess.CalledProcessError(run.returncode, args)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:

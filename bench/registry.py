@@ -25,7 +25,7 @@ import history  # noqa: E402 - beside this file
 from adapters import journal  # noqa: E402
 from adapters.identity import Signer  # noqa: E402
 from adapters.registry import Registry  # noqa: E402
-from bench import fresh, measured, print_table, raw_scan_and_hash  # noqa: E402
+from bench import fresh, fresh_peak, measured, print_table, raw_scan_and_hash  # noqa: E402
 
 AS_OF = "2019-12-15"
 
@@ -51,7 +51,8 @@ def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
     figures = {"events": events, "load/s": events / loaded}
     figures["register, one agreement s"] = fresh("--db", url, "register", first, "--as-of", AS_OF, "--format", "json")
     figures["annex1, one agreement s"] = fresh("--db", url, "annex1", first, "--as-of", AS_OF, "--format", "json")
-    figures["holders, every agreement s"] = fresh("--db", url, "holders", "--as-of", AS_OF, "--format", "json")
+    figures["holders, every agreement s"], figures["holders, every agreement: peak MB"] = fresh_peak(
+        "--db", url, "holders", "--as-of", AS_OF, "--format", "json")
     figures["holders after every latest date s"] = fresh("--db", url, "holders", "--as-of", "2029-12-15", "--format", "json")
     figures["transfer at the end s"] = fresh(
         "--db", url, "--identity", str(key_file), "transfer", first, "--from", history.RESERVE[0], "--to",
