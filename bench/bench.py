@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sqlite3
 import statistics
 import subprocess
@@ -91,15 +90,21 @@ def fresh(*args: str) -> float:
     return time.perf_counter() - started
 
 
+# Started by a small process: Linux counts, in a process's peak memory, that of the process it was forked from
+# (here the benchmark, which holds the registry it loaded).
+PEAK = ("import os, subprocess, sys, time; started = time.perf_counter();"
+        " run = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+        " _, status, usage = os.wait4(run.pid, 0);"
+        " print(os.waitstatus_to_exitcode(status), time.perf_counter() - started, usage.ru_maxrss)")
+
+
 def fresh_peak(*args: str) -> tuple[float, float]:
     """Seconds, as ``fresh``, and the process's peak resident memory in MB (Linux counts it in KB)."""
-    started = time.perf_counter()
-    run = subprocess.Popen([DEBTREG, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(run.pid, 0)
-    run.returncode = os.waitstatus_to_exitcode(status)
-    if run.returncode:
-        raise subprocess.CalledProcessError(run.returncode, args)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    code, seconds, peak = subprocess.run([sys.executable, "-c", PEAK, DEBTREG, *args], check=True, capture_output=True,
+                                         text=True).stdout.split()
+    if int(code):
+        raise subprocess.CalledProcessError(int(code), args)
+    return float(seconds), int(peak) / 1024
 
 
 def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:

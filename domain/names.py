@@ -20,14 +20,10 @@ if TYPE_CHECKING:
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
 
 
-NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e]")  # ASCII's printable characters are text: only the others are looked up
-
-
 def unprintable(text: str, *, lines: bool) -> list[str]:
     """The characters of ``text`` that are not text: controls, format marks (zero-width, bidirectional),
-    unassigned or private code points; a line break too unless ``lines`` may span several. (Every view's output
-    goes through this: a registry-wide view's JSON is megabytes, looked up a character at a time before.)"""
-    return [c for c in NOT_PLAIN_ASCII.findall(text) if unicodedata.category(c)[0] == "C" and not (lines and c in "\n\t")]
+    unassigned or private code points; a line break too unless ``lines`` may span several."""
+    return [c for c in text if unicodedata.category(c)[0] == "C" and not (lines and c in "\n\t")]
 
 
 def clean(text: str, *, lines: bool = False) -> str:

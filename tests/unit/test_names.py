@@ -1,10 +1,12 @@
 """Names are data: anything in a name or in output that is not text is found, whatever script the text is in."""
 
 import unicodedata
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.cli.common import emit
 from domain.names import printable, unprintable
 
 
@@ -18,3 +20,10 @@ def test_output_with_a_terminal_escape_or_a_direction_mark_among_names_in_any_sc
     text = 'Zürich Versicherung, 東京海上, "Ωmega"\x1b[2J\u202e\u200b\nnext line\tcell'
     assert printable(text, lines=True) == 'Zürich Versicherung, 東京海上, "Ωmega"\\u001b[2J\\u202e\\u200b\nnext line\tcell'
     assert printable(text) == 'Zürich Versicherung, 東京海上, "Ωmega"\\u001b[2J\\u202e\\u200b\\u000anext line\\u0009cell'
+
+
+@given(st.text() | st.text(st.characters(max_codepoint=0x7f)))
+def test_output_is_escaped_as_printable_escapes_it_plain_ascii_included(text):
+    with mock.patch("adapters.cli.common.typer.echo") as echo:
+        emit(text)
+    assert echo.call_args.args == (printable(text, lines=True),)
