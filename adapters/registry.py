@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import Application, EventSourcedLog
 from eventsourcing.domain import DomainEvent
@@ -399,9 +399,14 @@ class Registry(Application, Reading):
     # ---------------------------------------------------------------- writing
 
     def execute(self, command: Command, *, request: Request | None = None) -> Staged:
-        """Decide and record one command as the registry's identity; decided again on fresh state if another writer won."""
+        """Decide and record one command as the registry's identity; decided again on fresh state if another writer won.
+        A command given no request id gets one of its own (``local/...``), as the command line's do: an entry's
+        events are found together by their id, so a reversal of one of them takes them all."""
         self._prepare_to_write(RECORDERS, "record")
-        provenance = provenance_of(command, self.recorder_name, request or Request())
+        request = request or Request()
+        if request.entry is None:
+            request = replace(request, entry=f"local/{uuid4().hex}")
+        provenance = provenance_of(command, self.recorder_name, request)
         deadline = time.monotonic() + PATIENCE
         attempt = 0
         while True:

@@ -85,6 +85,18 @@ def test_every_event_of_a_multi_note_transfer_is_reversed_together(store, named)
         reverse(store, staged.events[-1 - named].originator_version, "again")
 
 
+def test_a_command_given_no_request_id_gets_its_own_so_its_events_are_reversed_together(store):
+    entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2003-03-03", "evidence": {"document": "t"},
+                                          "from": "Connecticut General", "to": "Buyer", "new_holder": True, "amount": "5,000,000"})
+    staged = store.record("barnes-1995", entry)  # in process, as a script or a test records
+    [entry_id] = {e.provenance.entry for e in staged.events}
+    assert len(staged.events) == 2 and entry_id.startswith("local/")
+    [reversal] = reverse(store, staged.events[-1].originator_version).events
+    assert reversal.targets == tuple(e.originator_version for e in staged.events)
+    again = store.record("barnes-1995", entry)
+    assert again.events[0].provenance.entry not in {entry_id, None}
+
+
 def test_a_registration_everything_rests_on_and_a_reversal_cannot_be_reversed(store):
     with pytest.raises(BackdatingConflict, match=r"would invalidate barnes-1995:\d+ .*not yet in force"):
         reverse(store, 1)
