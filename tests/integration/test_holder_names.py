@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.entries import TransferEntry
+from adapters.entries import ReversalEntry, TransferEntry
 from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.reading import Reading
@@ -181,3 +181,20 @@ def test_verify_tells_its_progress_through_the_log_then_the_read_models(loaded: 
     assert result.problem is None
     log, models = steps.index(("the log", len(loaded.stream_names()))), steps.index(("the read models", len(AGREEMENTS)))
     assert log == 0 and models == len(loaded.stream_names()) + 1 and len(steps) == models + 1 + len(AGREEMENTS)
+
+
+def test_a_command_that_names_no_holder_is_decided_without_a_directory_of_them(loaded_url, monkeypatch):
+    """Resolving names needs every holder on the registry; a coupon, a prepayment or a reversal names none, and
+    making a directory for each was a seventh of loading a registry of short agreements."""
+    import adapters.registry
+
+    given: list = []
+    original = adapters.registry.decide
+    monkeypatch.setattr(adapters.registry, "decide", lambda *args, **options: given.append(options["directory"]) or original(*args, **options))
+    transfer_to_a_new_holder(loaded_url)
+    recording = writer(loaded_url)
+    transferred = recording.agreement("barnes-1995").version
+    recording.record("barnes-1995", ReversalEntry.model_validate({"type": "reversal", "evidence": {"document": "t"},
+                                                                  "target": transferred, "reason": "recorded in error"}))
+    recording.close()
+    assert len(given) == 2 and len(given[0].identities) > 10 and given[1].identities == {}
