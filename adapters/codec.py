@@ -67,11 +67,12 @@ class ValueAsDict(Transcoding):
     def __init__(self, cls: type) -> None:
         self.type = cls
         self.name = cls.__name__
-        self.fields = frozenset(f.name for f in fields(cls))
+        self.names = tuple(f.name for f in fields(cls))  # in order: the stored JSON lists them so
+        self.fields = frozenset(self.names)
         self.upgrade = getattr(cls, "upgrade", None)
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in fields(obj)}
+        return {name: getattr(obj, name) for name in self.names}
 
     def decode(self, data: dict[str, Any]) -> Any:
         """The value again. With every field stored, as this release writes them, its fields are set without
