@@ -8,7 +8,7 @@ by then).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.lazy import lazy
 from adapters.moments import KnownAt
-from adapters.reading import Progress, Reading, advancing
+from adapters.reading import PartsProgress, Progress, Reading, advancing
 from domain.calendar import BusinessCalendar
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
 from domain.events import AGREEMENT
@@ -169,8 +169,7 @@ class Queries:
             lines.append(replace(line, holder=identity.name_on(as_of)) if identity else line)
         return replace(view, holders=tuple(lines))
 
-    def holders(self, as_of: date, known_at: KnownAt = None,
-                progress: Progress | None = None) -> Holders:
+    def holders(self, as_of: date, known_at: KnownAt = None, progress: Progress | None = None) -> Holders:
         """Each holder's positions in every agreement on the registry as of a date (recorded by then); ``progress``,
         given how many agreements there are, is what to call after each."""
         then = self._moment(known_at)
@@ -294,7 +293,7 @@ class Queries:
     # ----------------------------------------------------------------- audit
 
     def verify(self, kept: dict | Digest | None = None, trusted: str | None = None,
-               progress: Callable[[int, str], Callable[[object], None]] | None = None) -> Verified:
+               progress: PartsProgress | None = None) -> Verified:
         """The whole log checked in one snapshot; the registry head now (with each stream's key), to keep;
         ``progress`` as ``Registry.verify``."""
         result = self.registry.verify(kept, trusted, progress)

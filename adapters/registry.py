@@ -38,7 +38,16 @@ from adapters.audit import Chain, Digest, verify
 from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
-from adapters.reading import KeptNames, Listed, Progress, Reading, Recent, advancing, directory_of
+from adapters.reading import (
+    KeptNames,
+    Listed,
+    PartsProgress,
+    Progress,
+    Reading,
+    Recent,
+    advancing,
+    directory_of,
+)
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, dated_problem
 from adapters.store import persistence_env
@@ -182,7 +191,7 @@ class Registry(Application, Reading):
             start = page[-1].id
 
     def verify(self, kept: dict | Digest | None = None, trusted: str | None = None,
-               progress: Callable[[int, str], Callable[[object], None]] | None = None) -> Checked:
+               progress: PartsProgress | None = None) -> Checked:
         """The whole log checked in one snapshot (see ``Ledger.verify``). A store written before debtreg signed
         its log is also checked against its hash chain (and a digest kept of it then), up to where it was sealed.
         ``progress``, given how many streams, then read models, there are to check, is what to call after each."""
@@ -208,7 +217,7 @@ class Registry(Application, Reading):
         problem = None if checked.problem else self._read_models_problem(names, progress)
         return replace(checked, problem=problem) if problem else checked
 
-    def _read_models_problem(self, names: dict[str, str], progress: Callable[[int, str], Callable[[object], None]] | None) -> str | None:
+    def _read_models_problem(self, names: dict[str, str], progress: PartsProgress | None) -> str | None:
         """The read models kept beside the events, checked against them, each stream's events read and decoded
         once for both: the holder names (they decide no figure, but name holders and tell a new holder from a
         look-alike) and the snapshots (signed over their stream's tree head, and holding the state its events fold

@@ -4,7 +4,7 @@ A registry of N agreements (each bench/history.py's synthetic journal of about E
 insurers holding notes of every issuer) is loaded into one SQLite file through the registry's own path, then
 timed, each in a fresh process as a user runs it: one agreement's register (it reads that agreement's stream),
 its Annex 1 (it also reads every holder's names, on every agreement), `holders` (every agreement: as of 2019,
-before each one's latest date, and after them all, from each one's snapshot), one transfer
+before each one's latest date, with its peak memory, and after them all, from each one's snapshot), one transfer
 recorded at the end of one agreement's history, and `verify`, beside a raw scan and hash of the same table.
 
     python bench/registry.py [--agreements 1,1000] [--entries 30]
