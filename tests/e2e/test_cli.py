@@ -459,7 +459,7 @@ def test_long_work_shows_a_bar_on_a_terminal_and_nothing_when_captured(db, args,
 
     leader, follower = pty.openpty()
     env = {**{k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}, "DEBTREG_IDENTITY": admin_key(), "COLUMNS": "100"}
-    with subprocess.Popen([DEBTREG, "--db", db, *args], stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, env=env) as run:
+    with subprocess.Popen([DEBTREG, "--db", db, *args], stdout=subprocess.DEVNULL, stderr=follower, cwd=ROOT, env=env) as run:
         os.close(follower)
         drawn = b""
         while chunk := _read_pty(leader):
