@@ -99,12 +99,12 @@ PEAK = ("import os, subprocess, sys, time; started = time.perf_counter();"
 
 
 def fresh_peak(*args: str) -> tuple[float, float]:
-    """Seconds, as ``fresh``, and the process's peak resident memory in MB (Linux counts it in KB)."""
+    """Seconds, as ``fresh``, and the process's peak resident memory in MB (Linux counts it in KB, macOS in bytes)."""
     code, seconds, peak = subprocess.run([sys.executable, "-c", PEAK, DEBTREG, *args], check=True, capture_output=True,
                                          text=True).stdout.split()
     if int(code):
         raise subprocess.CalledProcessError(int(code), args)
-    return float(seconds), int(peak) / 1024
+    return float(seconds), int(peak) / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def measure(entries: int, queries: int, scratch: Path) -> dict[str, float]:
