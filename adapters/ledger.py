@@ -569,7 +569,7 @@ class Ledger:
             for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
                 heads.setdefault(r.stream, []).append(head_of_row(r._mapping))
             count, seen = 0, set()
-            for stream, rows in advancing(self._streams(connection), len(heads), progress):
+            for stream, rows in advancing(self._streams(connection), progress, total=len(heads)):
                 seen.add(stream)
                 count += len(rows)
                 problem = problem or check_stream(called(stream), rows, heads.get(stream, []), identities, sealed=True)

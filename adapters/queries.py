@@ -175,7 +175,7 @@ class Queries:
         then = self._moment(known_at)
         registers, cited, first = [], Footnotes(), None
         agreements = [key for kind, key in self.registry.listed() if kind == AGREEMENT]
-        for key in advancing(agreements, len(agreements), progress):
+        for key in advancing(agreements, progress):
             stream = self.registry.stream(AGREEMENT, key)
             if stream is None or stream.withdrawn:
                 continue

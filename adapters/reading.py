@@ -37,13 +37,19 @@ Progress = Callable[[int], Callable[[object], None]]  # given how many steps the
 PartsProgress = Callable[[int, str], Callable[[object], None]]  # the same, for each part of the work, named
 
 
-def advancing(steps: Iterable[T], total: int, progress: Progress | None) -> Iterator[T]:
-    """``steps``, ``progress`` told after each (and first, of their ``total``)."""
-    done = progress(total) if progress is not None else None
+def advancing(steps: Sequence[T] | Iterable[T], progress: Progress | None, total: int | None = None) -> Iterator[T]:
+    """``steps``, ``progress`` told after each (and first, how many there are: ``total`` where ``steps`` is not a
+    sequence)."""
+    done = progress(len(steps) if total is None else total) if progress is not None else None  # type: ignore[arg-type]
     for step in steps:
         yield step
         if done is not None:
             done(step)
+
+
+def in_part(progress: PartsProgress | None, part: str) -> Progress | None:
+    """``progress`` told of one part of the work, by name."""
+    return (lambda total: progress(total, part)) if progress is not None else None
 
 
 class Recent:

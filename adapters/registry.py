@@ -47,6 +47,7 @@ from adapters.reading import (
     Recent,
     advancing,
     directory_of,
+    in_part,
 )
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, dated_problem
@@ -166,7 +167,7 @@ class Registry(Application, Reading):
         assert self.identity is not None, "checked by _prepare_to_write"
         written = []
         keys = [key for kind, key in self.listed() if kind == AGREEMENT]
-        for key in advancing(keys, len(keys), progress):
+        for key in advancing(keys, progress):
             found = Snapshot.of(Stream.of(self.decoded(self.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
             if found is not None:  # (none for an agreement taken off the registry)
                 signed_at = self.ledger.store_time()
@@ -213,7 +214,7 @@ class Registry(Application, Reading):
         except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
             names = {}
         checked = self.ledger.verify(None if legacy_kept else kept, trusted, names,  # type: ignore[arg-type]
-                                     (lambda total: progress(total, "the log")) if progress else None)
+                                     in_part(progress, "the log"))
         problem = None if checked.problem else self._read_models_problem(names, progress)
         return replace(checked, problem=problem) if problem else checked
 
@@ -225,8 +226,7 @@ class Registry(Application, Reading):
         listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
         kept_names = self.ledger.kept_names()
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
-        checked = list(dict.fromkeys([*kept_names, *snapshots]))
-        for hex_id in advancing(checked, len(checked), progress and (lambda total: progress(total, "the read models"))):
+        for hex_id in advancing(list(dict.fromkeys([*kept_names, *snapshots])), in_part(progress, "the read models")):
             rows = self.ledger.stream_rows(UUID(hex_id), verify=False)
             folded = None  # the stream folded to its snapshot's size, once, for both checks
             if hex_id in snapshots:

@@ -23,6 +23,11 @@ def path_of(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
+def opened(url: str, reading: str) -> Reading:
+    """The store at ``url`` read by the registry, or by the command line's file reader."""
+    return Registry(url, read_only=True) if reading == "registry" else FileReader.open(path_of(url))
+
+
 def shown(directory) -> list:  # noqa: ANN001 - a Directory
     return sorted((i.key, tuple(i.names), tuple(i.aliases)) for i in directory.identities.values())
 
@@ -49,15 +54,16 @@ def test_every_agreements_holder_names_are_kept_as_its_stream_has_them(loaded: R
 
 @pytest.mark.parametrize("reading", ["registry", "reader"])
 def test_the_directory_from_kept_names_is_the_directory_from_the_streams(loaded_url, reading, monkeypatch):
-    opened: Reading = Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
+    read = opened(loaded_url, reading)
     try:
-        with_kept = shown(opened.directory())
-        monkeypatch.setattr(type(opened.ledger) if reading == "registry" else FileReader, "kept_names", lambda self: {})
-        opened = Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
-        assert shown(opened.directory()) == with_kept
+        with_kept = shown(read.directory())
+        monkeypatch.setattr(type(read.ledger) if reading == "registry" else FileReader, "kept_names", lambda self: {})
+        read.close()
+        read = opened(loaded_url, reading)
+        assert shown(read.directory()) == with_kept
         assert len(with_kept) > 10
     finally:
-        opened.close()
+        read.close()
 
 
 def test_annex_1_reads_its_own_agreement_and_the_holders_streams_not_every_agreement(loaded_url, monkeypatch):
@@ -130,19 +136,16 @@ def test_a_store_from_before_names_were_kept_reads_the_streams_and_keeps_them_fr
 def test_a_process_keeps_the_streams_it_read_last_not_the_whole_registry(loaded_url, reading, monkeypatch):
     """A stream holds its events and state; a process that read every agreement keeps a few of them (here one),
     reads one it let go again when asked, and shows and records exactly what it would keeping them all."""
-    def opened() -> Reading:
-        return Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
-
     def views(read: Reading) -> list:
         queries = Queries(read)
         return [queries.holders(date(2003, 2, 5)), queries.holders(date(2030, 1, 1)),
                 *(queries.annex1(key, date(2003, 2, 5)) for key in AGREEMENTS), queries.holders(date(2003, 2, 5))]
 
-    whole = opened()
+    whole = opened(loaded_url, reading)
     expected = views(whole)
     whole.close()
     monkeypatch.setattr("adapters.reading.KEPT_STREAMS", 1)
-    few = opened()
+    few = opened(loaded_url, reading)
     assert views(few) == expected
     assert len(getattr(few, "_cache" if reading == "registry" else "_streams")._kept) == 1
     few.close()
@@ -165,13 +168,13 @@ def test_a_registry_keeping_one_stream_records_on_agreements_in_turn(loaded_url,
 
 @pytest.mark.parametrize("reading", ["registry", "reader"])
 def test_holders_across_the_registry_tells_its_progress_after_each_agreement(loaded_url, reading):
-    opened: Reading = Registry(loaded_url, read_only=True) if reading == "registry" else FileReader.open(path_of(loaded_url))
+    read = opened(loaded_url, reading)
     steps: list = []
     try:
-        told = Queries(opened).holders(date(2003, 2, 5), progress=lambda total: steps.append(total) or steps.append)
-        assert told == Queries(opened).holders(date(2003, 2, 5))
+        told = Queries(read).holders(date(2003, 2, 5), progress=lambda total: steps.append(total) or steps.append)
+        assert told == Queries(read).holders(date(2003, 2, 5))
     finally:
-        opened.close()
+        read.close()
     assert steps == [3, "barnes-1995", "barnes-2000", "novascotia-1999"]  # in the order they were put on the registry
 
 
