@@ -52,6 +52,7 @@ from adapters.reading import (
 from adapters.settings import TABLES
 from adapters.snapshots import Snapshot, dated_problem
 from adapters.store import persistence_env
+from adapters.workers import in_order
 from domain.commands import Command
 from domain.decide import decide
 from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
@@ -131,6 +132,7 @@ class Registry(Application, Reading):
         if read_only:
             self.factory.datastore.is_sqlite_wal_mode = True  # a reader never sets the file's journal mode
         self.identity = identity
+        self.url = url  # what a worker process opens (``adapters.workers``)
         self.ledger = Ledger(engine, self.recorder.events_record_cls.__table__, create=not read_only)
         self.legacy_chain = Chain(engine, self.recorder.events_table_name, create=False)
         self.index = EventSourcedLog(self.events, stream_id("registry", "streams"), Listed)
@@ -219,46 +221,20 @@ class Registry(Application, Reading):
         return replace(checked, problem=problem) if problem else checked
 
     def _read_models_problem(self, names: dict[str, str], progress: PartsProgress | None) -> str | None:
-        """The read models kept beside the events, checked against them, each stream's events read and decoded
-        once for both: the holder names (they decide no figure, but name holders and tell a new holder from a
-        look-alike) and the snapshots (signed over their stream's tree head, and holding the state its events fold
-        to: commands and views start from one). One edited outside debtreg is reported, as an event would be."""
+        """The read models kept beside the events, checked against them (``read_models_problem``), stream by stream
+        in order, spread over worker processes when there are many events to fold (``adapters.workers``)."""
         listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
         kept_names = self.ledger.kept_names()
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
-        for hex_id in advancing(list(dict.fromkeys([*kept_names, *snapshots])), in_part(progress, "the read models")):
-            rows = self.ledger.stream_rows(UUID(hex_id), verify=False)
-            folded = None  # the stream folded to its snapshot's size, once, for both checks
-            if hex_id in snapshots:
-                row, problem = snapshots[hex_id]
-                if problem is None:
-                    folded = Stream.of(self.decoded(rows[: row.size])) if len(rows) >= row.size else None
-                    expected, stored = folded and Snapshot.of(folded), Snapshot.of_row(row)
-                    same = expected is not None and stored.folds_as(replace(expected, claimed=bool(row.claimed), entries=None))
-                    problem = None if same else "does not hold the state its events fold to"
-                    dated = dated_problem(stored, self.ledger.dated_rows(hex_id)) if same else None
-                    if dated:
-                        return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} {dated} (the read model"
-                                " a view of an earlier date starts from): edited outside debtreg? It is not used: views"
-                                " of the dates it serves read and fold the events instead until `debtreg snapshots`"
-                                " writes it again")
+        checks = [ReadModels(hex_id, names.get(hex_id) or f"stream {hex_id[:8]}", listed.get(hex_id),
+                             kept_names.get(hex_id), *_stored(snapshots.get(hex_id)))
+                  for hex_id in dict.fromkeys([*kept_names, *snapshots])]
+        events = sum(check.stored.size if check.stored else check.kept.version if check.kept else 0 for check in checks)
+        found = in_order(read_models_problem, checks, self, events=events, opener=open_reader, url=self.url)
+        with contextlib.closing(found):
+            for problem in advancing(found, in_part(progress, "the read models"), total=len(checks)):
                 if problem:
-                    return (f"the snapshot of {names.get(hex_id) or f'stream {hex_id[:8]}'} (the read model a command or"
-                            f" view starts from) {problem}: edited outside debtreg? It is not used, and is written again"
-                            " when its next entry is recorded, or by `debtreg snapshots`")
-            kept = kept_names.get(hex_id)
-            if kept is None:
-                continue
-            if hex_id not in listed or not 0 < kept.version <= len(rows):
-                found = None
-            elif folded is not None and folded.version == kept.version:
-                found = KeptNames.of(folded).names
-            else:
-                found = self.names_of(rows[: kept.version])
-            if found != kept.names:
-                called = f"agreement {listed[hex_id]}" if hex_id in listed else f"stream {hex_id[:8]}, which is not an agreement on the registry,"
-                return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
-                        " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
+                    return problem
         return None
 
     def stream_names(self) -> dict[str, tuple[str, str]]:
@@ -579,3 +555,67 @@ def provenance_of(command: Command, recorded_by: str, request: Request) -> Prove
         fingerprint=request.fingerprint,
         source=request.source,
     )
+
+
+@dataclass(frozen=True)
+class ReadModels:
+    """What verify checks of one stream's read models (``read_models_problem``), as read with the registry's list
+    of streams: plain values, so that a worker process can be handed it."""
+
+    stream: str  # its id, hex
+    name: str  # as a problem names it
+    agreement: str | None  # its key, if it is an agreement on the registry
+    kept: KeptNames | None  # its holder names as kept
+    stored: Snapshot | None = None  # its snapshot, whose signature and binding to its tree head hold
+    snapshot_problem: str | None = None  # or what is wrong with them
+
+
+def _stored(found: tuple[Any, str | None] | None) -> tuple[Snapshot | None, str | None]:
+    """A snapshot's row and the problem with its signature, if any, as ``ReadModels`` keeps them."""
+    if found is None:
+        return None, None
+    row, problem = found
+    return (None, problem) if problem else (Snapshot.of_row(row), None)
+
+
+def read_models_problem(registry: Registry, check: ReadModels) -> str | None:
+    """What is wrong with one stream's read models kept beside its events, in words; ``None`` if they hold. Its events
+    are read and decoded once for both: the holder names (they decide no figure, but name holders and tell a new
+    holder from a look-alike) and the snapshot (signed over its stream's tree head, and holding the state its events
+    fold to: commands and views start from one). One edited outside debtreg is reported, as an event would be."""
+    rows = registry.ledger.stream_rows(UUID(check.stream), verify=False)
+    folded = None  # the stream folded to its snapshot's size, once, for both checks
+    problem, stored = check.snapshot_problem, check.stored
+    if stored is not None:
+        folded = Stream.of(registry.decoded(rows[: stored.size])) if len(rows) >= stored.size else None
+        expected = folded and Snapshot.of(folded)
+        same = expected is not None and stored.folds_as(replace(expected, claimed=stored.claimed, entries=None))
+        problem = None if same else "does not hold the state its events fold to"
+        dated = dated_problem(stored, registry.ledger.dated_rows(check.stream)) if same else None
+        if dated:
+            return (f"the snapshot of {check.name} {dated} (the read model a view of an earlier date starts from):"
+                    " edited outside debtreg? It is not used: views of the dates it serves read and fold the events"
+                    " instead until `debtreg snapshots` writes it again")
+    if problem:
+        return (f"the snapshot of {check.name} (the read model a command or view starts from) {problem}: edited"
+                " outside debtreg? It is not used, and is written again when its next entry is recorded, or by"
+                " `debtreg snapshots`")
+    kept = check.kept
+    if kept is None:
+        return None
+    if check.agreement is None or not 0 < kept.version <= len(rows):
+        found = None
+    elif folded is not None and folded.version == kept.version:
+        found = KeptNames.of(folded).names
+    else:
+        found = registry.names_of(rows[: kept.version])
+    if found != kept.names:
+        called = f"agreement {check.agreement}" if check.agreement else f"stream {check.stream[:8]}, which is not an agreement on the registry,"
+        return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
+                " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
+    return None
+
+
+def open_reader(url: str | None) -> Registry:
+    """The registry at ``url``, to read (a worker process's: see ``adapters.workers``)."""
+    return Registry(url, read_only=True)

@@ -99,6 +99,8 @@ class Snapshot:
         """Whether this (stored) snapshot is the ``expected`` one, the fold's: the same in all but the states along
         business time, and each state it lists one the fold lists too (a store may list fewer: those its saves
         had in hand)."""
+        if self.state == expected.state:  # as a store written by a save of the same events keeps it
+            return replace(self, state="") == replace(expected, state="")
         mine, theirs = json.loads(self.state), json.loads(expected.state)
         listed, known = mine.pop(DATED, []), theirs.pop(DATED, [])
         return (mine == theirs and all(entry in known for entry in listed)

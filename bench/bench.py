@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sqlite3
 import statistics
 import subprocess
@@ -84,9 +85,10 @@ def raw_scan_and_hash(path: Path, table: str) -> tuple[float, float]:
     return scanned, time.perf_counter() - started
 
 
-def fresh(*args: str) -> float:
+def fresh(*args: str, env: dict[str, str] | None = None) -> float:
+    """Seconds the command line takes to run ``args`` in a new process (with ``env`` added to the environment)."""
     started = time.perf_counter()
-    subprocess.run([DEBTREG, *args], check=True, capture_output=True)
+    subprocess.run([DEBTREG, *args], check=True, capture_output=True, env={**os.environ, **env} if env else None)
     return time.perf_counter() - started
 
 

@@ -5,7 +5,8 @@ insurers holding notes of every issuer) is loaded into one SQLite file through t
 timed, each in a fresh process as a user runs it: one agreement's register (it reads that agreement's stream),
 its Annex 1 (it also reads every holder's names, on every agreement), `holders` (every agreement: as of 2019,
 before each one's latest date, with its peak memory, and after them all, from each one's snapshot), one transfer
-recorded at the end of one agreement's history, and `verify`, beside a raw scan and hash of the same table.
+recorded at the end of one agreement's history, and `verify` (its read models checked in a process a core, and in one
+process: ``DEBTREG_WORKERS=1``), beside a raw scan and hash of the same table.
 
     python bench/registry.py [--agreements 1,1000] [--entries 30]
 """
@@ -58,6 +59,7 @@ def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
         "--db", url, "--identity", str(key_file), "transfer", first, "--from", history.RESERVE[0], "--to",
         history.RESERVE[1], "--amount", "100,000", "--date", "2029-12-15", "--evidence", "bench")
     figures["verify s"] = fresh("--db", url, "verify")
+    figures["verify in one process s"] = fresh("--db", url, "verify", env={"DEBTREG_WORKERS": "1"})
     figures["raw scan+hash s"] = raw_scan_and_hash(path, "debtreg_events")[1]
     return figures
 

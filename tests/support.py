@@ -272,3 +272,22 @@ def counting_decoded(reading: object, *agreements: str) -> list:
 
     reading.decoded = counted  # type: ignore[attr-defined]
     return decoded
+
+
+def where_run(reader: object, item: int) -> tuple[object, int, int]:
+    """A worker's task for ``adapters.workers`` (importable by a worker process): what it ran with, and where."""
+    import os
+
+    return reader, item, os.getpid()
+
+
+def fails_in_a_worker(reader: object, item: int) -> int:
+    """A worker's task that fails in a worker process (whose reader is a URL) and not in the test's."""
+    if isinstance(reader, str):
+        raise ValueError(f"item {item} failed in a worker")
+    return item
+
+
+def opened_as(url: str | None) -> str | None:
+    """A worker's ``opener`` that opens nothing: its reader is the URL it was given."""
+    return url

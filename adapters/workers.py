@@ -1,0 +1,87 @@
+"""Checks spread over processes, one a core: folding many agreements is Python, which runs on one core a process.
+
+Each worker process opens its own reader of the store once (``opener(url)``) and is handed items in turn; the
+results come back in the order of the items, so what a check reports first is what one process would have
+reported first. Starting the processes costs about half a second of each core (its imports), so a check spreads
+only when it has at least ``SPREAD_FROM`` events to fold. ``DEBTREG_WORKERS`` caps the processes (1: none).
+
+A worker process is started afresh ("spawn", as on macOS and Windows: a fork would share the parent's database
+connections), and imports what its work needs alone: not the caller's script, which a worker started the usual
+way runs again, and without an ``if __name__ == "__main__"`` guard, would do all its work again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+SPREAD_FROM = 20_000  # events to fold: below, one process finishes before others have started
+WORKERS = "DEBTREG_WORKERS"
+
+_reader: Any = None  # in a worker process: the reader its opener gave
+
+
+def cores() -> int:
+    """The processes worth starting: the cores this process may run on, or fewer if ``DEBTREG_WORKERS`` says so."""
+    try:
+        found = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        found = os.cpu_count() or 1
+    capped = os.environ.get(WORKERS, "").strip()
+    return max(1, min(found, int(capped))) if capped.isdigit() else found
+
+
+def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Any, *, events: int,
+             opener: Callable[[str | None], Any], url: str | None) -> Iterator[R]:
+    """``work(reader, item)`` for each item, in order: here with ``reader``, or in worker processes, each with a
+    reader of its own (``opener(url)``) when there are ``events`` enough to fold and cores to fold them on.
+
+    A worker that fails (an error, or a process lost) hands its item and those after it back to this process,
+    where the same error, if any, is raised as one process would have raised it."""
+    workers = min(cores(), len(items))
+    if workers < 2 or events < SPREAD_FROM:
+        yield from (work(reader, item) for item in items)
+        return
+    done = 0
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_open, initargs=(opener, url))
+    try:
+        with _script_hidden():  # the processes start as the work is handed out, here
+            results = pool.map(partial(_run, work), items, chunksize=max(1, len(items) // (workers * 8)))
+        for result in results:
+            yield result
+            done += 1
+    except Exception:  # noqa: BLE001 - done again here, where an error is raised as it would be without workers
+        yield from (work(reader, item) for item in items[done:])
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def _script_hidden() -> Iterator[None]:
+    """The caller's script (``__main__``) out of sight of the processes started meanwhile, which would import it."""
+    script = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = script
+
+
+def _open(opener: Callable[[str | None], Any], url: str | None) -> None:
+    global _reader
+    _reader = opener(url)
+
+
+def _run(work: Callable[[Any, T], R], item: T) -> R:
+    return work(_reader, item)
