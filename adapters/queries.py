@@ -8,7 +8,8 @@ by then).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,7 +20,7 @@ from adapters.moments import KnownAt
 from adapters.reading import PartsProgress, Progress, Reading, advancing
 from domain.calendar import BusinessCalendar
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
-from domain.events import AGREEMENT
+from domain.events import AGREEMENT, stream_id
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import series_key
 from domain.state import AgreementState
@@ -175,24 +176,34 @@ class Queries:
         then = self._moment(known_at)
         registers, cited, first = [], Footnotes(), None
         agreements = [key for kind, key in self.registry.listed() if kind == AGREEMENT]
-        for key in advancing(agreements, progress):
-            stream = self.registry.stream(AGREEMENT, key)
-            if stream is None or stream.withdrawn:
-                continue
-            if _as_recorded_now(stream, then):  # each agreement from its snapshot, its events not read unless needed
-                timeline = stream.timeline
-            else:
-                assert then is not None
-                recorded, timeline = _known_at(stream, then)
-                first = min(first or recorded, recorded)
-            if not timeline.empty:
-                registers.append(register_as_of(key, timeline, as_of, then, cited))
+        found = self._spread_registers(agreements, as_of, then)
+        with contextlib.closing(found):
+            for key, done in zip(advancing(agreements, progress), found, strict=True):
+                register, recorded = done or _register_among(self.registry.stream(AGREEMENT, key), key, as_of, then, cited)
+                first = min(first or recorded, recorded) if recorded else first
+                if register is not None:
+                    registers.append(register)
         if then is not None and first is not None and then < first:
             raise NotYetRecorded(
                 f"no agreement on the registry was recorded by {_utc(then)}; the first was recorded at {_utc(first)}:"
                 " ask for a time on or after that"
             )
         return holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
+
+    def _spread_registers(self, agreements: Sequence[str], as_of: date, then: datetime | None) -> Iterator[Any]:
+        """Each agreement's register for ``holders`` and when it was first recorded, worked out in worker processes
+        when there are many events to fold (``adapters.workers``); ``None`` for one this process works out itself:
+        every one when not spread, one a worker saw at another size than this reader does (recorded since it
+        looked: a view is of one moment), and one citing assumptions (numbered here, with the other registers')."""
+        from adapters.workers import cores, in_order
+
+        reopened = self.registry.reopened()
+        if reopened is None or len(agreements) < 2 or cores() < 2:
+            return (None for _ in agreements)
+        sizes = self.registry.sizes()
+        tasks = [(key, sizes.get(stream_id(AGREEMENT, key).hex, 0), as_of, then) for key in agreements]
+        return in_order(register_in_worker, tasks, self.registry, events=sum(task[1] for task in tasks),
+                        opener=reopened[0], url=reopened[1], here=_left_here)
 
     def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
         return outstanding_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
@@ -356,6 +367,38 @@ def _as_recorded_now(stream: Stream, known_at: datetime | None) -> bool:
     """Whether the view as known at ``known_at`` is the view as recorded now: nothing about the stream was recorded
     after it (one taken off the registry is read as it stood then)."""
     return known_at is None or not stream.withdrawn and known_at >= (last_recorded(stream.timeline) or known_at)
+
+
+def _register_among(stream: Stream | None, key: str, as_of: date, then: datetime | None,
+                    cited: Footnotes) -> tuple[Register | None, datetime | None]:
+    """An agreement's register as of a date among others' (``holders``: ``cited`` numbers their assumptions
+    together), none if it holds nothing then; and when it was first recorded, for a view as known at a moment."""
+    if stream is None or stream.withdrawn:
+        return None, None
+    recorded = None
+    if _as_recorded_now(stream, then):  # each agreement from its snapshot, its events not read unless needed
+        timeline = stream.timeline
+    else:
+        assert then is not None
+        recorded, timeline = _known_at(stream, then)
+    return (None if timeline.empty else register_as_of(key, timeline, as_of, then, cited)), recorded
+
+
+def register_in_worker(reading: Reading, task: tuple[str, int, date, datetime | None]) -> Any:
+    """``holders``' work on one agreement in a worker process (``Queries._spread_registers``), or ``None`` to leave
+    it to the process that asked: the agreement is not at the size that process sees, or its register cites
+    assumptions, which are numbered across every register in order."""
+    key, size, as_of, then = task
+    stream = reading.stream(AGREEMENT, key)
+    if stream is None or stream.version != size:
+        return None
+    register, recorded = _register_among(stream, key, as_of, then, Footnotes())
+    return None if register is not None and register.assumptions else (register, recorded)
+
+
+def _left_here(reading: Reading, task: object) -> None:  # noqa: ARG001 - in_order's signature
+    """Each agreement left to the process that asked, when the work is not spread."""
+    return None
 
 
 def _recorded_by(stream: Stream, known_at: datetime | None) -> Timeline:

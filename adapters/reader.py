@@ -10,7 +10,7 @@ signed or its streams listed, or without the tables) is left to the registry: ``
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -30,8 +30,8 @@ REGISTRY_INDEX = stream_id("registry", "streams")
 class FileReader(Reading):
     """The registry in an SQLite file, read-only, for views."""
 
-    def __init__(self, connection: sqlite3.Connection, tables: set[str]) -> None:
-        self.connection, self.tables = connection, tables
+    def __init__(self, connection: sqlite3.Connection, tables: set[str], path: Path | None = None) -> None:
+        self.connection, self.tables, self.path = connection, tables, path
         self.mapper = event_mapper()
         self._streams = Recent()
         self._identities: list[IdentityRecord] | None = None
@@ -46,7 +46,7 @@ class FileReader(Reading):
             connection.close()
             return None
         connection.execute("BEGIN")  # every read below sees one snapshot of the file
-        reader = cls(connection, tables)
+        reader = cls(connection, tables, path)
         if not reader.listed():
             reader.close()
             return None
@@ -93,6 +93,12 @@ class FileReader(Reading):
                                        f" ({', '.join('?' * len(positions))})", (stream, *positions))
         return {position: (segment, state) for position, segment, state in rows}
 
+    def sizes(self) -> dict[str, int]:
+        return dict(self.connection.execute(f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream").fetchall())
+
+    def reopened(self) -> tuple[Callable[[str | None], FileReader | None], str | None] | None:
+        return (open_file, str(self.path)) if self.path is not None else None
+
     def kept_names(self) -> dict[str, KeptNames]:
         if f"{TABLES}_holder_names" not in self.tables:
             return {}
@@ -117,3 +123,8 @@ class FileReader(Reading):
             f"SELECT * FROM {TABLES}_heads WHERE stream = ? ORDER BY size {'DESC LIMIT 1' if latest else ''}",
             (found_id.hex,))
         return [head_of_row(dict(row)) for row in rows]
+
+
+def open_file(path: str | None) -> FileReader | None:
+    """The reader of the SQLite file at ``path`` (a worker process's: see ``adapters.workers``)."""
+    return FileReader.open(Path(path)) if path else None

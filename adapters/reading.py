@@ -102,6 +102,15 @@ class Reading:
         them (an earlier date, its history), so a view of its latest state costs a check of its rows, not a fold."""
         raise NotImplementedError
 
+    def sizes(self) -> dict[str, int]:
+        """Each stream's size (by its id, hex) as this reader sees the store: its latest signed head's."""
+        raise NotImplementedError
+
+    def reopened(self) -> tuple[Callable[[str | None], Reading | None], str | None] | None:
+        """How a worker process opens a reader of the same store (``adapters.workers``): a function importable there
+        and what to give it; ``None`` if it cannot."""
+        return None
+
     def decoded(self, rows: Iterable) -> list[Event]:
         """Stored events (rows of the events table) as domain events."""
         return [self.mapper.to_domain_event(StoredEvent(r.originator_id, r.originator_version, r.topic, stored_bytes(r.state)))

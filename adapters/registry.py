@@ -38,6 +38,7 @@ from adapters.audit import Chain, Digest, verify
 from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
+from adapters.ledger import snapshot as one_snapshot
 from adapters.reading import (
     KeptNames,
     Listed,
@@ -236,6 +237,13 @@ class Registry(Application, Reading):
                 if problem:
                     return problem
         return None
+
+    def sizes(self) -> dict[str, int]:
+        with one_snapshot(self.ledger.engine) as connection:
+            return {stream: head.size for stream, head in self.ledger.latest_heads(connection).items()}
+
+    def reopened(self) -> tuple[Callable[[str | None], Registry], str | None]:
+        return open_reader, self.url
 
     def stream_names(self) -> dict[str, tuple[str, str]]:
         """Each stream's id (hex), as the log and its proofs name it, and its (kind, key), as users do."""

@@ -42,15 +42,18 @@ def cores() -> int:
 
 
 def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Any, *, events: int,
-             opener: Callable[[str | None], Any], url: str | None) -> Iterator[R]:
-    """``work(reader, item)`` for each item, in order: here with ``reader``, or in worker processes, each with a
-    reader of its own (``opener(url)``) when there are ``events`` enough to fold and cores to fold them on.
+             opener: Callable[[str | None], Any], url: str | None,
+             here: Callable[[Any, T], R] | None = None) -> Iterator[R]:
+    """``work(reader, item)`` for each item, in order: in worker processes, each with a reader of its own
+    (``opener(url)``), when there are ``events`` enough to fold and cores to fold them on; else in this process,
+    with ``reader``, as ``here`` does it (``work`` unless given: a caller may do it with what a worker lacks).
 
     A worker that fails (an error, or a process lost) hands its item and those after it back to this process,
     where the same error, if any, is raised as one process would have raised it."""
+    here = here or work
     workers = min(cores(), len(items))
     if workers < 2 or events < SPREAD_FROM:
-        yield from (work(reader, item) for item in items)
+        yield from (here(reader, item) for item in items)
         return
     done = 0
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
@@ -62,7 +65,7 @@ def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Any, *, ev
             yield result
             done += 1
     except Exception:  # noqa: BLE001 - done again here, where an error is raised as it would be without workers
-        yield from (work(reader, item) for item in items[done:])
+        yield from (here(reader, item) for item in items[done:])
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -1,20 +1,32 @@
-"""Verify's read models checked in worker processes, one a core (``adapters.workers``): the same result, and the
-same first problem, as one process checking them in turn, on every database."""
+"""Work spread over worker processes, one a core (``adapters.workers``): verify's read models, with the same result
+and the same first problem as one process checking them in turn, on every database; and `holders` across many
+agreements, the same view, of the same moment, as one process gives."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from adapters import workers
+from adapters import journal, queries, workers
+from adapters.encoding import to_json
+from adapters.entries import TransferEntry
+from adapters.queries import Queries
+from adapters.reader import FileReader
 from adapters.registry import Registry
 from domain.events import AGREEMENT, stream_id
-from support import fails_in_a_worker, opened_as, where_run
+from support import fails_in_a_worker, opened_as, where_run, writer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+import history  # noqa: E402 - the benchmarks' synthetic journals
+
+SYNTHETIC = ("synthetic-a", "synthetic-b")
 
 
 def checked(url: str, monkeypatch: pytest.MonkeyPatch, *, spread: bool) -> tuple:
@@ -106,3 +118,79 @@ print(sorted({{reader for reader, _, _ in found}}))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "['there']", "")
     assert ran.read_text() == "ran\n", "the script ran once, its work in the workers"
+
+
+@pytest.fixture(scope="module")
+def many_file(loaded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixtures (whose registers cite assumptions) and two synthetic agreements (whose registers cite none)."""
+    folder = tmp_path_factory.mktemp("many")
+    path = folder / "many.sqlite"
+    shutil.copyfile(loaded_file, path)
+    for key in SYNTHETIC:
+        (folder / f"{key}.toml").write_text(history.journal(key, 24))
+    registry = writer(f"sqlite:///{path}")
+    try:
+        journal.load(registry, [folder])
+    finally:
+        registry.close()
+    return path
+
+
+def spread(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Work spread from now on, whatever its size; the agreements whose registers this process works out itself."""
+    here, among = [], queries._register_among
+
+    def counted(stream, key, *args):  # noqa: ANN001, ANN202
+        here.append(key)
+        return among(stream, key, *args)
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "SPREAD_FROM", 0)
+    monkeypatch.setattr(queries, "_register_among", counted)
+    return here
+
+
+def opened(path: Path, reading: str):  # noqa: ANN201 - a Reading
+    return Registry(f"sqlite:///{path}", read_only=True) if reading == "registry" else FileReader.open(path)
+
+
+@pytest.mark.parametrize("reading", ["file reader", "registry"])
+def test_holders_across_agreements_in_worker_processes_are_one_process_holders(many_file, reading, monkeypatch):
+    reader = opened(many_file, reading)
+    moments = [(date(1996, 1, 2), None), (date(2003, 2, 5), None), (date(2019, 12, 15), None), (date(2029, 12, 15), None),
+               (date(2019, 12, 15), datetime.now(UTC)), (date(2003, 2, 5), "synthetic-a:3")]
+    try:
+        alone = [to_json(Queries(reader).holders(day, known_at)) for day, known_at in moments]
+        here = spread(monkeypatch)
+        assert [to_json(Queries(reader).holders(day, known_at)) for day, known_at in moments] == alone
+    finally:
+        reader.close()
+    assert here and not set(SYNTHETIC) & set(here), "the synthetic agreements in workers, those citing assumptions here"
+    assert '"rests_on"' in alone[0] and "synthetic-a" in alone[2]
+
+
+def test_holders_in_worker_processes_are_of_the_moment_the_reader_sees(many_file, tmp_path, monkeypatch):
+    """A file reader sees the store as it was when opened; a worker opens it later. An agreement recorded on since
+    is worked out by the reader's own process, as it was."""
+    path = tmp_path / "store.sqlite"
+    shutil.copyfile(many_file, path)
+    reader, day = FileReader.open(path), date(2029, 12, 15)
+    try:
+        before = to_json(Queries(reader).holders(day))
+        registry = writer(f"sqlite:///{path}")
+        try:
+            registry.record("synthetic-a", TransferEntry.model_validate({
+                "type": "transfer", "effective_on": "2029-12-15", "evidence": {"document": "t"},
+                "from": history.RESERVE[0], "to": history.RESERVE[1], "amount": "100,000"}), request_id="later")
+        finally:
+            registry.close()
+        here = spread(monkeypatch)
+        assert to_json(Queries(reader).holders(day)) == before
+        assert "synthetic-a" in here and "synthetic-b" not in here
+    finally:
+        reader.close()
+    fresh = FileReader.open(path)
+    try:
+        assert to_json(Queries(fresh).holders(day)) != before, "the transfer shows to a reader opened after it"
+    finally:
+        fresh.close()
