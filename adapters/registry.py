@@ -165,19 +165,21 @@ class Registry(Application, Reading):
         checked against its signed heads), signed by this identity over its latest head: after an upgrade whose
         code folds differently (until then its commands and views read and fold the whole history), or after
         verify names one edited. Nothing is recorded. The agreements written; one saved meanwhile keeps the
-        snapshot its save wrote. ``progress``, given how many agreements there are, is what to call after each."""
+        snapshot its save wrote. ``progress``, given how many agreements there are, is what to call after each.
+        Agreements are folded in worker processes when there are many events to fold (``adapters.workers``)."""
         self._prepare_to_write(RECORDERS, "write snapshots")
         assert self.identity is not None, "checked by _prepare_to_write"
         written = []
         keys = [key for kind, key in self.listed() if kind == AGREEMENT]
-        for key in advancing(keys, progress):
-            found = Snapshot.of(Stream.of(self.decoded(self.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
-            if found is not None:  # (none for an agreement taken off the registry)
-                signed_at = self.ledger.store_time()
-                with self.factory.datastore.transaction(commit=True) as session:
-                    tips = {found.stream: self.ledger.tip(session, found.stream)}
-                    if self.ledger.keep_snapshots(session, [found], tips, self.identity, signed_at):
-                        written.append(key)
+        folded = in_order(snapshot_of, keys, self, events=sum(self.sizes().values()), opener=open_reader, url=self.url)
+        with contextlib.closing(folded):
+            for key, found in zip(advancing(keys, progress), folded, strict=True):
+                if found is not None:  # (none for an agreement taken off the registry)
+                    signed_at = self.ledger.store_time()
+                    with self.factory.datastore.transaction(commit=True) as session:
+                        tips = {found.stream: self.ledger.tip(session, found.stream)}
+                        if self.ledger.keep_snapshots(session, [found], tips, self.identity, signed_at):
+                            written.append(key)
         return written
 
     def notifications(self, topics: Sequence[str] = ()) -> Iterator:
@@ -622,6 +624,11 @@ def read_models_problem(registry: Registry, check: ReadModels) -> str | None:
         return (f"the holder names kept for {called} (the read model that resolves holder names) do not match"
                 " its events: edited outside debtreg? They are rewritten when its next entry is recorded")
     return None
+
+
+def snapshot_of(registry: Registry, key: str) -> Snapshot | None:
+    """An agreement's snapshot, from its events read whole and checked against its signed heads."""
+    return Snapshot.of(Stream.of(registry.decoded(registry.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
 
 
 def open_reader(url: str | None) -> Registry:

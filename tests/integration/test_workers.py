@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,26 +31,18 @@ import history  # noqa: E402 - the benchmarks' synthetic journals
 SYNTHETIC = ("synthetic-a", "synthetic-b")
 
 
-def checked(url: str, monkeypatch: pytest.MonkeyPatch, *, spread: bool) -> tuple:
+def checked(url: str, monkeypatch: pytest.MonkeyPatch, *, spread_out: bool) -> tuple:
     """What verify finds on the store at ``url``, its read models checked in worker processes or in this one; and
     how many pools of workers it started."""
-    started = []
-
-    class Counted(workers.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs) -> None:
-            started.append(args)
-            super().__init__(*args, **kwargs)
-
     with monkeypatch.context() as patched:
-        patched.setattr(workers, "ProcessPoolExecutor", Counted)
-        patched.setattr(workers, "cores", lambda: 2)
-        patched.setattr(workers, "SPREAD_FROM", 0 if spread else 10**9)
+        pools = spread(patched).pools if spread_out else []
+        patched.setattr(workers, "SPREAD_FROM", 0 if spread_out else 10**9)
         registry = Registry(url, read_only=True)
         try:
             result = registry.verify()
         finally:
             registry.close()
-    return (result.intact, result.events, result.problem, result.head), len(started)
+    return (result.intact, result.events, result.problem, result.head), len(pools)
 
 
 def edit(url: str, statement: str, **values: object) -> None:
@@ -61,19 +55,19 @@ def edit(url: str, statement: str, **values: object) -> None:
 
 
 def test_verify_in_worker_processes_finds_what_one_process_finds(loaded_store: str, monkeypatch: pytest.MonkeyPatch):
-    alone, spread = checked(loaded_store, monkeypatch, spread=False), checked(loaded_store, monkeypatch, spread=True)
-    assert alone == (spread[0], 0) and spread[1] == 1 and spread[0][0], "intact either way, the same head"
+    alone, apart = checked(loaded_store, monkeypatch, spread_out=False), checked(loaded_store, monkeypatch, spread_out=True)
+    assert alone == (apart[0], 0) and apart[1] == 1 and apart[0][0], "intact either way, the same head"
 
     for key in ("barnes-2000", "barnes-1995"):  # two problems: the one a single process meets first is reported
         edit(loaded_store, "UPDATE debtreg_holder_names SET names = replace(names, 'Lincoln', 'Lincoin') WHERE stream = :s",
              s=stream_id(AGREEMENT, key).hex)
-    alone, spread = checked(loaded_store, monkeypatch, spread=False), checked(loaded_store, monkeypatch, spread=True)
-    assert alone[0] == spread[0] and spread[1] == 1
+    alone, apart = checked(loaded_store, monkeypatch, spread_out=False), checked(loaded_store, monkeypatch, spread_out=True)
+    assert alone[0] == apart[0] and apart[1] == 1
     assert alone[0][2].startswith("the holder names kept for agreement barnes-")
 
     edit(loaded_store, "UPDATE debtreg_snapshots SET last_number = 2")
-    alone, spread = checked(loaded_store, monkeypatch, spread=False), checked(loaded_store, monkeypatch, spread=True)
-    assert alone[0] == spread[0] and "the snapshot of agreement" in alone[0][2] and "edited outside debtreg" in alone[0][2]
+    alone, apart = checked(loaded_store, monkeypatch, spread_out=False), checked(loaded_store, monkeypatch, spread_out=True)
+    assert alone[0] == apart[0] and "the snapshot of agreement" in alone[0][2] and "edited outside debtreg" in alone[0][2]
 
 
 def test_work_is_spread_over_processes_and_comes_back_in_order(monkeypatch: pytest.MonkeyPatch):
@@ -136,18 +130,31 @@ def many_file(loaded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return path
 
 
-def spread(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Work spread from now on, whatever its size; the agreements whose registers this process works out itself."""
-    here, among = [], queries._register_among
+@dataclass
+class Spread:
+    here: list[str] = field(default_factory=list)  # the agreements whose registers the asking process works out
+    pools: list[int] = field(default_factory=list)  # the pools of worker processes started, by size
+
+
+def spread(monkeypatch: pytest.MonkeyPatch) -> Spread:
+    """Work spread over two processes from now on, whatever its size: what this process does itself, and the pools
+    of workers started."""
+    seen, among = Spread(), queries._register_among
 
     def counted(stream, key, *args):  # noqa: ANN001, ANN202
-        here.append(key)
+        seen.here.append(key)
         return among(stream, key, *args)
+
+    class Counted(workers.ProcessPoolExecutor):
+        def __init__(self, size: int, **kwargs) -> None:
+            seen.pools.append(size)
+            super().__init__(size, **kwargs)
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
     monkeypatch.setattr(workers, "SPREAD_FROM", 0)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(queries, "_register_among", counted)
-    return here
+    return seen
 
 
 def opened(path: Path, reading: str):  # noqa: ANN201 - a Reading
@@ -161,11 +168,12 @@ def test_holders_across_agreements_in_worker_processes_are_one_process_holders(m
                (date(2019, 12, 15), datetime.now(UTC)), (date(2003, 2, 5), "synthetic-a:3")]
     try:
         alone = [to_json(Queries(reader).holders(day, known_at)) for day, known_at in moments]
-        here = spread(monkeypatch)
+        seen = spread(monkeypatch)
         assert [to_json(Queries(reader).holders(day, known_at)) for day, known_at in moments] == alone
     finally:
         reader.close()
-    assert here and not set(SYNTHETIC) & set(here), "the synthetic agreements in workers, those citing assumptions here"
+    assert seen.pools == [2] * len(moments)
+    assert seen.here and not set(SYNTHETIC) & set(seen.here), "the synthetic agreements in workers, those citing assumptions here"
     assert '"rests_on"' in alone[0] and "synthetic-a" in alone[2]
 
 
@@ -184,9 +192,9 @@ def test_holders_in_worker_processes_are_of_the_moment_the_reader_sees(many_file
                 "from": history.RESERVE[0], "to": history.RESERVE[1], "amount": "100,000"}), request_id="later")
         finally:
             registry.close()
-        here = spread(monkeypatch)
+        seen = spread(monkeypatch)
         assert to_json(Queries(reader).holders(day)) == before
-        assert "synthetic-a" in here and "synthetic-b" not in here
+        assert seen.pools == [2] and "synthetic-a" in seen.here and "synthetic-b" not in seen.here
     finally:
         reader.close()
     fresh = FileReader.open(path)
@@ -194,3 +202,30 @@ def test_holders_in_worker_processes_are_of_the_moment_the_reader_sees(many_file
         assert to_json(Queries(fresh).holders(day)) != before, "the transfer shows to a reader opened after it"
     finally:
         fresh.close()
+
+
+def test_snapshots_written_from_worker_processes_are_those_one_process_writes(many_file, tmp_path, monkeypatch):
+    def rewritten(path: Path) -> tuple[list, list]:
+        """The store's snapshots and states along business time once `debtreg snapshots` has written them again."""
+        with sqlite3.connect(path) as connection:
+            connection.execute("DELETE FROM debtreg_snapshots")
+            connection.execute("DELETE FROM debtreg_dated")
+        registry = writer(f"sqlite:///{path}")
+        try:
+            assert len(registry.rewrite_snapshots()) == 5
+            assert registry.verify().intact
+        finally:
+            registry.close()
+        with sqlite3.connect(path) as connection:
+            connection.row_factory = sqlite3.Row
+            kept = [{k: row[k] for k in row.keys() if k not in ("signature", "recorded_at")}
+                    for row in connection.execute("SELECT * FROM debtreg_snapshots ORDER BY stream")]
+            return kept, connection.execute("SELECT * FROM debtreg_dated ORDER BY stream, position").fetchall()
+
+    alone, spread_out = tmp_path / "alone.sqlite", tmp_path / "spread.sqlite"
+    for path in (alone, spread_out):
+        shutil.copyfile(many_file, path)
+    expected = rewritten(alone)
+    seen = spread(monkeypatch)
+    assert rewritten(spread_out) == expected and len(expected[0]) == 5
+    assert seen.pools == [2, 2], "the snapshots folded in workers, then verify's check of them"
