@@ -235,7 +235,7 @@ class Registry(Application, Reading):
         events = sum(check.stored.size if check.stored else check.kept.version if check.kept else 0 for check in checks)
         found = in_order(read_models_problem, checks, self, events=events, opener=open_reader, url=self.url)
         with contextlib.closing(found):
-            for problem in advancing(found, in_part(progress, "the read models"), total=len(checks)):
+            for _, problem in zip(advancing(checks, in_part(progress, "the read models")), found, strict=True):
                 if problem:
                     return problem
         return None

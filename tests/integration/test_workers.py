@@ -1,6 +1,6 @@
 """Work spread over worker processes, one a core (``adapters.workers``): verify's read models, with the same result
-and the same first problem as one process checking them in turn, on every database; and `holders` across many
-agreements, the same view, of the same moment, as one process gives."""
+and the same first problem as one process checking them in turn, on every database; `holders` across many
+agreements, the same view, of the same moment, as one process gives; and `debtreg snapshots`, the same snapshots."""
 
 from __future__ import annotations
 
