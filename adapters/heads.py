@@ -65,8 +65,9 @@ class IdentityRecord:
 
 
 def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: Sequence[IdentityRecord],
-                 *, sealed: bool) -> str | None:
-    """The first problem with the stream ``name``'s events and signed heads, in words; ``None`` if they hold."""
+                 *, sealed: bool, signatures: Mapping[tuple[str, int], bool] | None = None) -> str | None:
+    """The first problem with the stream ``name``'s events and signed heads, in words; ``None`` if they hold.
+    ``signatures``: whether each head (by stream and size) is ``signed``, where checked already."""
     for expected, row in enumerate(rows, start=1):
         if row.originator_version != expected:
             return f"event {expected} of {name} is missing (deleted?)"
@@ -85,7 +86,8 @@ def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: S
             break
         matched.append(head)
         done = head.size
-    for head, holds in zip(matched, signatures_hold(matched, identities), strict=True):
+    held = [signatures[head.stream, head.size] for head in matched] if signatures is not None else None
+    for head, holds in zip(matched, held or signatures_hold(matched, identities), strict=True):
         if not holds:  # before any later head's problem, as a check head by head would find it
             return (f"the tree head of {name} at {head.size} events is not signed by a recording identity"
                     " an administrator registered: forged?")

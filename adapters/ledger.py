@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -58,6 +59,7 @@ from adapters.heads import (
     head_of_row,
     leaf,
     parse_frontier,
+    signatures_hold,
     stored_bytes,
     stream_hex,
     verified,
@@ -568,11 +570,20 @@ class Ledger:
             heads: dict[str, list[Head]] = {}
             for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
                 heads.setdefault(r.stream, []).append(head_of_row(r._mapping))
+            every = [head for listed in heads.values() for head in listed]
+
+            @cache
+            def signatures() -> dict[tuple[str, int], bool]:
+                """Every head's signature checked at once, on every core (many short agreements have too few heads
+                each to share out), when first asked for: once the progress is shown."""
+                return {(h.stream, h.size): holds for h, holds in zip(every, signatures_hold(every, identities), strict=True)}
+
             count, seen = 0, set()
             for stream, rows in advancing(self._streams(connection), progress, total=len(heads)):
                 seen.add(stream)
                 count += len(rows)
-                problem = problem or check_stream(called(stream), rows, heads.get(stream, []), identities, sealed=True)
+                problem = problem or check_stream(called(stream), rows, heads.get(stream, []), identities, sealed=True,
+                                                  signatures=signatures())
                 if kept and not problem:
                     problem = check_kept(called(stream), stream, rows, kept)
             for stream in sorted(set(heads) - seen):
