@@ -56,8 +56,12 @@ def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Any, *, ev
         yield from (here(reader, item) for item in items)
         return
     done = 0
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_open, initargs=(opener, url))
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_open, initargs=(opener, url))
+    except (OSError, NotImplementedError, ImportError):  # no processes to be had here (a sandbox without semaphores)
+        yield from (here(reader, item) for item in items)
+        return
     try:
         with _script_hidden():  # the processes start as the work is handed out, here
             results = pool.map(partial(_run, work), items, chunksize=max(1, len(items) // (workers * 8)))

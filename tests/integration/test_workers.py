@@ -86,6 +86,16 @@ def test_what_fails_in_a_worker_is_done_again_here(monkeypatch: pytest.MonkeyPat
     assert list(found) == list(range(10))
 
 
+def test_where_no_process_can_be_started_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch):
+    def refused(*args, **kwargs) -> None:
+        raise OSError(38, "Function not implemented")  # as sem_open answers in some sandboxes
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", refused)
+    found = workers.in_order(where_run, range(5), "here", events=workers.SPREAD_FROM, opener=opened_as, url="there")
+    assert list(found) == [("here", item, os.getpid()) for item in range(5)]
+
+
 @pytest.mark.parametrize(("setting", "expected"), [("1", 1), ("3", 3), ("", None), ("many", None), ("0", 1)])
 def test_debtreg_workers_caps_the_processes(setting: str, expected: int | None, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(workers.WORKERS, setting)
