@@ -239,3 +239,35 @@ def test_snapshots_written_from_worker_processes_are_those_one_process_writes(ma
     seen = spread(monkeypatch)
     assert rewritten(spread_out) == expected and len(expected[0]) == 5
     assert seen.pools == [2, 2], "the snapshots folded in workers, then verify's check of them"
+
+
+@pytest.mark.parametrize("command", [["verify"], ["holders", "--as-of", "1996-01-02", "--format", "json"],
+                                     ["holders", "--as-of", "2019-12-15"]])
+def test_the_command_line_spreads_its_work_and_says_what_one_process_says(many_file, tmp_path, command):
+    """The command line in a real process, its work spread over workers (a script shaped as the installed
+    `debtreg` is, with every piece of work spread), says byte for byte what it says in one process."""
+    marks, script = tmp_path / "pools.txt", tmp_path / "debtreg_spread.py"
+    script.write_text(f"""
+import sys
+from adapters import workers
+from adapters.cli import run
+
+class Counted(workers.ProcessPoolExecutor):
+    def __init__(self, size, **kwargs):
+        with open({str(marks)!r}, "a") as mark:
+            mark.write(f"{{size}}\\n")
+        super().__init__(size, **kwargs)
+
+workers.SPREAD_FROM, workers.cores, workers.ProcessPoolExecutor = 0, lambda: 2, Counted
+sys.argv[0] = "debtreg"
+run()
+""")
+    store = ["--db", f"sqlite:///{many_file}"]
+    debtreg = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or "debtreg"
+    env = {**os.environ, "COLUMNS": "120"}  # the same width for both, whatever the test's own terminal
+    alone = subprocess.run([debtreg, *store, *command], capture_output=True, text=True, timeout=120,
+                           env={**env, workers.WORKERS: "1"})
+    apart = subprocess.run([sys.executable, str(script), *store, *command], capture_output=True, text=True, timeout=120,
+                           env=env)
+    assert (apart.returncode, apart.stdout, apart.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert alone.returncode == 0 and alone.stdout and marks.read_text() == "2\n"
