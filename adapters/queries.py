@@ -198,7 +198,7 @@ class Queries:
         from adapters.workers import cores, in_order
 
         reopened = self.registry.reopened()
-        if reopened is None or len(agreements) < 2 or cores() < 2:
+        if cores() < 2 or reopened is None or len(agreements) < 2:
             return (None for _ in agreements)
         sizes = self.registry.sizes()
         tasks = [(key, sizes.get(stream_id(AGREEMENT, key).hex, 0), as_of, then) for key in agreements]

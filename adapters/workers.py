@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
+from domain.errors import InvalidCommand
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -31,6 +33,10 @@ WORKERS = "DEBTREG_WORKERS"
 _reader: Any = None  # in a worker process: the reader its opener gave
 
 
+class BadWorkers(InvalidCommand):
+    rule = "DEBTREG_WORKERS is a whole number of worker processes"
+
+
 def cores() -> int:
     """The processes worth starting: the cores this process may run on, or fewer if ``DEBTREG_WORKERS`` says so."""
     try:
@@ -38,7 +44,10 @@ def cores() -> int:
     except AttributeError:  # macOS, Windows
         found = os.cpu_count() or 1
     capped = os.environ.get(WORKERS, "").strip()
-    return max(1, min(found, int(capped))) if capped.isdigit() else found
+    if capped and not capped.isdigit():
+        raise BadWorkers(f"{WORKERS} is {capped!r}: set it to a whole number of worker processes (1: none), or unset"
+                         " it to use every core")
+    return max(1, min(found, int(capped))) if capped else found
 
 
 def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Any, *, events: int,

@@ -96,11 +96,24 @@ def test_where_no_process_can_be_started_the_work_is_done_here(monkeypatch: pyte
     assert list(found) == [("here", item, os.getpid()) for item in range(5)]
 
 
-@pytest.mark.parametrize(("setting", "expected"), [("1", 1), ("3", 3), ("", None), ("many", None), ("0", 1)])
+@pytest.mark.parametrize(("setting", "expected"), [("1", 1), ("3", 3), ("", None), (" 2 ", 2), ("0", 1), ("12", 8)])
 def test_debtreg_workers_caps_the_processes(setting: str, expected: int | None, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(workers.WORKERS, setting)
     monkeypatch.setattr(workers.os, "sched_getaffinity", lambda _: set(range(8)), raising=False)
     assert workers.cores() == (expected or 8)
+
+
+@pytest.mark.parametrize("setting", ["many", "-1", "1.5", "2\x1b[31m"])
+def test_a_debtreg_workers_that_is_not_a_number_is_refused_by_name(setting: str, loaded_file: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    monkeypatch.setenv(workers.WORKERS, setting)
+    ran = CliRunner().invoke(app, ["--db", f"sqlite:///{loaded_file}", "verify"])
+    assert ran.exit_code == 1 and ran.stdout == "" and "\x1b" not in ran.stderr
+    assert ran.stderr.startswith(f"debtreg: refused: DEBTREG_WORKERS is {setting!r}: set it to a whole number")
 
 
 def test_a_script_without_a_main_guard_runs_once(tmp_path: Path):
