@@ -44,7 +44,7 @@ def cores() -> int:
     except AttributeError:  # macOS, Windows
         found = os.cpu_count() or 1
     capped = os.environ.get(WORKERS, "").strip()
-    if capped and not capped.isdigit():
+    if capped and not capped.isdecimal():  # (int() reads every decimal digit, not superscripts)
         raise BadWorkers(f"{WORKERS} is {capped!r}: set it to a whole number of worker processes (1: none), or unset"
                          " it to use every core")
     return max(1, min(found, int(capped))) if capped else found

@@ -103,7 +103,7 @@ def test_debtreg_workers_caps_the_processes(setting: str, expected: int | None, 
     assert workers.cores() == (expected or 8)
 
 
-@pytest.mark.parametrize("setting", ["many", "-1", "1.5", "2\x1b[31m"])
+@pytest.mark.parametrize("setting", ["many", "-1", "1.5", "\u00b2", "2\x1b[31m"])
 def test_a_debtreg_workers_that_is_not_a_number_is_refused_by_name(setting: str, loaded_file: Path,
                                                                   monkeypatch: pytest.MonkeyPatch):
     from typer.testing import CliRunner
