@@ -86,8 +86,9 @@ def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: S
             break
         matched.append(head)
         done = head.size
-    held = [signatures[head.stream, head.size] for head in matched] if signatures is not None else None
-    for head, holds in zip(matched, held or signatures_hold(matched, identities), strict=True):
+    held = ([signatures[head.stream, head.size] for head in matched] if signatures is not None
+            else signatures_hold(matched, identities))
+    for head, holds in zip(matched, held, strict=True):
         if not holds:  # before any later head's problem, as a check head by head would find it
             return (f"the tree head of {name} at {head.size} events is not signed by a recording identity"
                     " an administrator registered: forged?")

@@ -197,13 +197,11 @@ class Queries:
         looked: a view is of one moment), and one citing assumptions (numbered here, with the other registers')."""
         from adapters.workers import cores, in_order
 
-        reopened = self.registry.reopened()
-        if cores() < 2 or reopened is None or len(agreements) < 2:
+        if cores() < 2 or len(agreements) < 2:  # (nothing to spread: the sizes not read)
             return (None for _ in agreements)
         sizes = self.registry.sizes()
         tasks = [(key, sizes.get(stream_id(AGREEMENT, key).hex, 0), as_of, then) for key in agreements]
-        return in_order(register_in_worker, tasks, self.registry, events=sum(task[1] for task in tasks),
-                        opener=reopened[0], url=reopened[1], here=_left_here)
+        return in_order(register_in_worker, tasks, self.registry, events=sum(task[1] for task in tasks), here=_left_here)
 
     def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
         return outstanding_as_of(key, self._timeline(key, self._moment(known_at)), as_of)

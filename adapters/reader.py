@@ -30,7 +30,7 @@ REGISTRY_INDEX = stream_id("registry", "streams")
 class FileReader(Reading):
     """The registry in an SQLite file, read-only, for views."""
 
-    def __init__(self, connection: sqlite3.Connection, tables: set[str], path: Path | None = None) -> None:
+    def __init__(self, connection: sqlite3.Connection, tables: set[str], path: Path) -> None:
         self.connection, self.tables, self.path = connection, tables, path
         self.mapper = event_mapper()
         self._streams = Recent()
@@ -96,8 +96,8 @@ class FileReader(Reading):
     def sizes(self) -> dict[str, int]:
         return dict(self.connection.execute(f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream").fetchall())
 
-    def reopened(self) -> tuple[Callable[[str | None], FileReader | None], str | None] | None:
-        return (open_file, str(self.path)) if self.path is not None else None
+    def reopened(self) -> tuple[Callable[[str], FileReader | None], str]:
+        return open_file, str(self.path)
 
     def kept_names(self) -> dict[str, KeptNames]:
         if f"{TABLES}_holder_names" not in self.tables:
@@ -125,6 +125,6 @@ class FileReader(Reading):
         return [head_of_row(dict(row)) for row in rows]
 
 
-def open_file(path: str | None) -> FileReader | None:
+def open_file(path: str) -> FileReader | None:
     """The reader of the SQLite file at ``path`` (a worker process's: see ``adapters.workers``)."""
-    return FileReader.open(Path(path)) if path else None
+    return FileReader.open(Path(path))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
@@ -106,7 +106,7 @@ class Reading:
         """Each stream's size (by its id, hex) as this reader sees the store: its latest signed head's."""
         raise NotImplementedError
 
-    def reopened(self) -> tuple[Callable[[str | None], Reading | None], str | None] | None:
+    def reopened(self) -> tuple[Callable[[Any], Reading | None], Any] | None:
         """How a worker process opens a reader of the same store (``adapters.workers``): a function importable there
         and what to give it; ``None`` if it cannot."""
         return None

@@ -171,7 +171,7 @@ class Registry(Application, Reading):
         assert self.identity is not None, "checked by _prepare_to_write"
         written = []
         keys = [key for kind, key in self.listed() if kind == AGREEMENT]
-        folded = in_order(snapshot_of, keys, self, events=sum(self.sizes().values()), opener=open_reader, url=self.url)
+        folded = in_order(snapshot_of, keys, self, events=sum(self.sizes().values()))
         with contextlib.closing(folded):
             for key, found in zip(advancing(keys, progress), folded, strict=True):
                 if found is not None:  # (none for an agreement taken off the registry)
@@ -233,7 +233,7 @@ class Registry(Application, Reading):
                              kept_names.get(hex_id), *_stored(snapshots.get(hex_id)))
                   for hex_id in dict.fromkeys([*kept_names, *snapshots])]
         events = sum(check.stored.size if check.stored else check.kept.version if check.kept else 0 for check in checks)
-        found = in_order(read_models_problem, checks, self, events=events, opener=open_reader, url=self.url)
+        found = in_order(read_models_problem, checks, self, events=events)
         with contextlib.closing(found):
             for _, problem in zip(advancing(checks, in_part(progress, "the read models")), found, strict=True):
                 if problem:

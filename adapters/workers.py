@@ -1,8 +1,8 @@
 """Checks spread over processes, one a core: folding many agreements is Python, which runs on one core a process.
 
-Each worker process opens its own reader of the store once (``opener(url)``) and is handed items in turn; the
-results come back in the order of the items, so what a check reports first is what one process would have
-reported first. Starting the processes costs about half a second of each core (its imports), so a check spreads
+Each worker process opens its own reader of the store once (as the asking reader's ``reopened`` says) and is
+handed items in turn; the results come back in the order of the items, so what a check reports first is what one
+process would have reported first. Starting the processes costs about half a second of each core (its imports), so a check spreads
 only when it has at least ``SPREAD_FROM`` events to fold. ``DEBTREG_WORKERS`` caps the processes (1: none).
 
 A worker process is started afresh ("spawn", as on macOS and Windows: a fork would share the parent's database
@@ -20,9 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.errors import InvalidCommand
+
+if TYPE_CHECKING:
+    from adapters.reading import Reading
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,24 +53,25 @@ def cores() -> int:
     return max(1, min(found, int(capped))) if capped else found
 
 
-def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Any, *, events: int,
-             opener: Callable[[str | None], Any], url: str | None,
+def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Reading, *, events: int,
              here: Callable[[Any, T], R] | None = None) -> Iterator[R]:
-    """``work(reader, item)`` for each item, in order: in worker processes, each with a reader of its own
-    (``opener(url)``), when there are ``events`` enough to fold and cores to fold them on; else in this process,
-    with ``reader``, as ``here`` does it (``work`` unless given: a caller may do it with what a worker lacks).
+    """``work(reader, item)`` for each item, in order: in worker processes, each with a reader of its own (opened
+    as ``reader.reopened()`` says), when there are ``events`` enough to fold and cores to fold them on; else in this
+    process, with ``reader``, as ``here`` does it (``work`` unless given: a caller may do it with what a worker
+    lacks).
 
     A worker that fails (an error, or a process lost) hands its item and those after it back to this process,
     where the same error, if any, is raised as one process would have raised it."""
     here = here or work
     workers = min(cores(), len(items))
-    if workers < 2 or events < SPREAD_FROM:
+    reopened = reader.reopened() if workers >= 2 and events >= SPREAD_FROM else None
+    if reopened is None:
         yield from (here(reader, item) for item in items)
         return
     done = 0
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_open, initargs=(opener, url))
+                                   initializer=_open, initargs=reopened)
     except (OSError, NotImplementedError, ImportError):  # no processes to be had here (a sandbox without semaphores)
         yield from (here(reader, item) for item in items)
         return
@@ -94,9 +98,9 @@ def _script_hidden() -> Iterator[None]:
         sys.modules["__main__"] = script
 
 
-def _open(opener: Callable[[str | None], Any], url: str | None) -> None:
+def _open(opener: Callable[[Any], Any], where: Any) -> None:
     global _reader
-    _reader = opener(url)
+    _reader = opener(where)
 
 
 def _run(work: Callable[[Any, T], R], item: T) -> R:

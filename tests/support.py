@@ -282,12 +282,22 @@ def where_run(reader: object, item: int) -> tuple[object, int, int]:
 
 
 def fails_in_a_worker(reader: object, item: int) -> int:
-    """A worker's task that fails in a worker process (whose reader is a URL) and not in the test's."""
-    if isinstance(reader, str):
+    """A worker's task that fails in a worker process (whose reader is "there") and not in the test's."""
+    if reader == "there":
         raise ValueError(f"item {item} failed in a worker")
     return item
 
 
 def opened_as(url: str | None) -> str | None:
-    """A worker's ``opener`` that opens nothing: its reader is the URL it was given."""
+    """A worker's opener that opens nothing: its reader is what it was given."""
     return url
+
+
+class Here(str):
+    """A reader for ``adapters.workers``' tests: this process's is "here"; a worker reopens it as "there"."""
+
+    def reopened(self) -> tuple:
+        return opened_as, "there"
+
+
+HERE = Here("here")

@@ -23,7 +23,7 @@ from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
 from domain.events import AGREEMENT, stream_id
-from support import fails_in_a_worker, opened_as, where_run, writer
+from support import HERE, fails_in_a_worker, where_run, writer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import history  # noqa: E402 - the benchmarks' synthetic journals
@@ -72,17 +72,17 @@ def test_verify_in_worker_processes_finds_what_one_process_finds(loaded_store: s
 
 def test_work_is_spread_over_processes_and_comes_back_in_order(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(workers, "cores", lambda: 2)
-    found = list(workers.in_order(where_run, range(40), "here", events=workers.SPREAD_FROM, opener=opened_as, url="there"))
+    found = list(workers.in_order(where_run, range(40), HERE, events=workers.SPREAD_FROM))
     assert [item for _, item, _ in found] == list(range(40))
     assert {reader for reader, _, _ in found} == {"there"} and os.getpid() not in {pid for *_, pid in found}
 
-    alone = list(workers.in_order(where_run, range(3), "here", events=workers.SPREAD_FROM - 1, opener=opened_as, url="there"))
+    alone = list(workers.in_order(where_run, range(3), HERE, events=workers.SPREAD_FROM - 1))
     assert alone == [("here", item, os.getpid()) for item in range(3)], "too little to fold: done here"
 
 
 def test_what_fails_in_a_worker_is_done_again_here(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(workers, "cores", lambda: 2)
-    found = workers.in_order(fails_in_a_worker, range(10), None, events=workers.SPREAD_FROM, opener=opened_as, url="there")
+    found = workers.in_order(fails_in_a_worker, range(10), HERE, events=workers.SPREAD_FROM)
     assert list(found) == list(range(10))
 
 
@@ -92,7 +92,7 @@ def test_where_no_process_can_be_started_the_work_is_done_here(monkeypatch: pyte
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
     monkeypatch.setattr(workers, "ProcessPoolExecutor", refused)
-    found = workers.in_order(where_run, range(5), "here", events=workers.SPREAD_FROM, opener=opened_as, url="there")
+    found = workers.in_order(where_run, range(5), HERE, events=workers.SPREAD_FROM)
     assert list(found) == [("here", item, os.getpid()) for item in range(5)]
 
 
@@ -125,11 +125,11 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path):
 import sys
 sys.path[:0] = [{str(tests.parent)!r}, {str(tests)!r}]
 from adapters import workers
-from support import opened_as, where_run
+from support import HERE, where_run
 with open({str(ran)!r}, "a") as mark:
     mark.write("ran\\n")
 workers.cores = lambda: 2
-found = workers.in_order(where_run, range(8), "here", events=workers.SPREAD_FROM, opener=opened_as, url="there")
+found = workers.in_order(where_run, range(8), HERE, events=workers.SPREAD_FROM)
 print(sorted({{reader for reader, _, _ in found}}))
 """)
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
