@@ -242,6 +242,18 @@ def select_only_role(postgres_url: str) -> Iterator[str]:
             admin.execute(f'DROP ROLE "{role}"')
 
 
+def path_of(url: str) -> Path:
+    """The SQLite file a URL names."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def opened(url: str, reading: str):  # noqa: ANN201 - a Reading
+    """The store at ``url`` read by the registry, or (``reader``) by the command line's file reader."""
+    from adapters.reader import FileReader
+
+    return Registry(url, read_only=True) if reading == "registry" else FileReader.open(path_of(url))
+
+
 def views_seen(queries: object, key: str, days: Iterable[date], views: Sequence[str], known_at: object = None) -> list[str]:
     """Each of ``views`` (Queries methods taking key, date and the moment known at) of ``key`` on each day, as
     JSON, or the refusal."""

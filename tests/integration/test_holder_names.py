@@ -4,7 +4,6 @@ bench/registry.py measures what this saves on a registry of 1,000 agreements."""
 
 import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,9 @@ from adapters.reader import FileReader
 from adapters.reading import Reading
 from adapters.registry import Registry
 from domain.events import AGREEMENT, HOLDER, stream_id
-from support import writer
+from support import opened, path_of, writer
 
 AGREEMENTS = ("barnes-1995", "novascotia-1999", "barnes-2000")
-
-
-def path_of(url: str) -> Path:
-    return Path(url.removeprefix("sqlite:///"))
-
-
-def opened(url: str, reading: str) -> Reading:
-    """The store at ``url`` read by the registry, or by the command line's file reader."""
-    return Registry(url, read_only=True) if reading == "registry" else FileReader.open(path_of(url))
 
 
 def shown(directory) -> list:  # noqa: ANN001 - a Directory

@@ -20,14 +20,10 @@ from adapters.reader import FileReader
 from adapters.registry import Registry
 from domain.errors import RegistryError
 from domain.events import stream_id
-from support import writer
+from support import path_of, writer
 
 AGREEMENTS = ("barnes-1995", "novascotia-1999", "barnes-2000")
 DATA = Path(__file__).parent / "data"
-
-
-def path_of(url: str) -> Path:
-    return Path(url.removeprefix("sqlite:///"))
 
 
 @pytest.fixture

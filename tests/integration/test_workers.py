@@ -23,7 +23,7 @@ from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
 from domain.events import AGREEMENT, stream_id
-from support import HERE, fails_in_a_worker, where_run, writer
+from support import HERE, fails_in_a_worker, opened, where_run, writer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import history  # noqa: E402 - the benchmarks' synthetic journals
@@ -180,13 +180,9 @@ def spread(monkeypatch: pytest.MonkeyPatch) -> Spread:
     return seen
 
 
-def opened(path: Path, reading: str):  # noqa: ANN201 - a Reading
-    return Registry(f"sqlite:///{path}", read_only=True) if reading == "registry" else FileReader.open(path)
-
-
-@pytest.mark.parametrize("reading", ["file reader", "registry"])
+@pytest.mark.parametrize("reading", ["reader", "registry"])
 def test_holders_across_agreements_in_worker_processes_are_one_process_holders(many_file, reading, monkeypatch):
-    reader = opened(many_file, reading)
+    reader = opened(f"sqlite:///{many_file}", reading)
     moments = [(date(1996, 1, 2), None), (date(2003, 2, 5), None), (date(2019, 12, 15), None), (date(2029, 12, 15), None),
                (date(2019, 12, 15), datetime.now(UTC)), (date(2003, 2, 5), "synthetic-a:3")]
     try:
