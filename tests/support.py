@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -240,6 +242,10 @@ def select_only_role(postgres_url: str) -> Iterator[str]:
         with psycopg.connect(plain, autocommit=True) as admin:
             admin.execute(f'DROP OWNED BY "{role}"')
             admin.execute(f'DROP ROLE "{role}"')
+
+
+# the installed command line, beside the interpreter running the tests (as `make test` installs it)
+DEBTREG = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or shutil.which("debtreg")
 
 
 def path_of(url: str) -> Path:

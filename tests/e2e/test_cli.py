@@ -5,11 +5,8 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -21,10 +18,9 @@ from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
 from support import AUDITOR as JANE
-from support import CLERK, admin_key, enrol, key_of
+from support import CLERK, DEBTREG, admin_key, enrol, key_of
 
 BARNES_1995 = stream_id("agreement", "barnes-1995").hex.upper()  # its events' originator id, as SQLite shows it
-DEBTREG = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or shutil.which("debtreg")
 
 ANNEX_1995 = """\
 barnes-1995: Barnes Group Inc. 7.13% Senior Notes due December 5, 2005, as of 2003-02-05

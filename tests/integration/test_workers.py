@@ -23,7 +23,7 @@ from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
 from domain.events import AGREEMENT, stream_id
-from support import HERE, fails_in_a_worker, opened, where_run, writer
+from support import DEBTREG, HERE, fails_in_a_worker, opened, where_run, writer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import history  # noqa: E402 - the benchmarks' synthetic journals
@@ -272,9 +272,8 @@ sys.argv[0] = "debtreg"
 run()
 """)
     store = ["--db", f"sqlite:///{many_file}"]
-    debtreg = shutil.which("debtreg", path=str(Path(sys.executable).parent)) or "debtreg"
     env = {**os.environ, "COLUMNS": "120"}  # the same width for both, whatever the test's own terminal
-    alone = subprocess.run([debtreg, *store, *command], capture_output=True, text=True, timeout=120,
+    alone = subprocess.run([DEBTREG, *store, *command], capture_output=True, text=True, timeout=120,
                            env={**env, workers.WORKERS: "1"})
     apart = subprocess.run([sys.executable, str(script), *store, *command], capture_output=True, text=True, timeout=120,
                            env=env)
