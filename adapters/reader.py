@@ -103,8 +103,7 @@ class FileReader(Reading):
         if f"{TABLES}_holder_names" not in self.tables:
             return {}
         rows = self.connection.execute(f"SELECT stream, version, names FROM {TABLES}_holder_names")
-        sizes = self.connection.execute(f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream")
-        return fresh_names(rows, dict(sizes.fetchall()))
+        return fresh_names(rows, self.sizes())
 
     def identities(self) -> list[IdentityRecord]:
         if self._identities is None:

@@ -103,7 +103,7 @@ class Reading:
         raise NotImplementedError
 
     def sizes(self) -> dict[str, int]:
-        """Each stream's size (by its id, hex) as this reader sees the store: its latest signed head's."""
+        """Each stream's size (by its id, hex) as this reader sees the store, as its latest save left it."""
         raise NotImplementedError
 
     def reopened(self) -> tuple[Callable[[Any], Reading | None], Any] | None:

@@ -38,7 +38,6 @@ from adapters.audit import Chain, Digest, verify
 from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper, event_mapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
-from adapters.ledger import snapshot as one_snapshot
 from adapters.reading import (
     KeptNames,
     Listed,
@@ -241,8 +240,7 @@ class Registry(Application, Reading):
         return None
 
     def sizes(self) -> dict[str, int]:
-        with one_snapshot(self.ledger.engine) as connection:
-            return {stream: head.size for stream, head in self.ledger.latest_heads(connection).items()}
+        return self.ledger.sizes()
 
     def reopened(self) -> tuple[Callable[[str | None], Registry], str | None]:
         return open_reader, self.url
