@@ -153,7 +153,8 @@ class Timeline:
         the latest effective on ``latest``), not by its events: an entry appended at the end is checked against
         ``final`` alone, so its cost does not grow with the history. Whatever needs the events themselves (a
         backdated entry, a reversal, the list of events) reads them with ``earlier`` first, and from then on the
-        timeline is the one its events make, folded again. ``kept`` is what the snapshot kept of what views derive
+        timeline is the one its events make, folded again; unless it lies after events and states in hand (see
+        ``_in_hand``). ``kept`` is what the snapshot kept of what views derive
         from the whole timeline besides (see ``kept_since``). ``dated`` gives the state as of an earlier date
         from a read model, if it can: a kept state and the few events after it (else the events are read); an
         entry backdated to that date is checked from there too, reading only the events after it. ``known`` gives
@@ -292,8 +293,10 @@ class Timeline:
         elif (dated := self._from_rows(day, False)) is not None:
             state = fold(dated[2], dated[1])  # a kept state before the date, and the events after it up to the date
         else:
-            self._read_earlier()
             end = self._position(day)
+            if self._earlier is not None and not self._in_hand(self._checkpoint_before(end)[0], end):
+                self._read_earlier()  # (the whole timeline, folded again)
+                end = self._position(day)
             self._folded(also_at=end)  # the first fold keeps the checkpoints, and the state at ``end``
             start, state = self._checkpoint_before(end)
             state = fold(self._ordered.items[start:end], state.copy() if state is not None else None)
@@ -341,14 +344,14 @@ class Timeline:
             kept = {start: state.copy()} if start and state is not None else {}
         else:
             self.final  # noqa: B018 - the first fold keeps the checkpoints
-            self._read_earlier()
-            # a reversal from before the first event on its date (it may take that one out), else after the last
-            end = bisect_left(self._dates.items, first, 0, self._in_force) if taken else self._position(first)
-            start, state = self._checkpoint_before(end)
-            ordered, dates = self.ordered, self._dates.items[: self._in_force]
-            if taken:
-                ordered = [e for e in ordered if e.originator_version not in taken]
-                dates = [e.effective_on for e in ordered]
+            end, start, state = self._place(first, taken)
+            if self._earlier is not None and not self._in_hand(start, end):  # the events themselves are needed
+                self._read_earlier()  # (the whole timeline, folded again below)
+                end, start, state = self._place(first, taken)
+            ordered, dates = self._ordered.items[: self._in_force], self._dates.items[: self._in_force]
+            if taken:  # (all after ``end``: a reversal takes effect on the date of the first event it takes out)
+                places = [at for at, e in enumerate(ordered) if e is None or e.originator_version not in taken]
+                ordered, dates = [ordered[at] for at in places], [dates[at] for at in places]
             kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)
@@ -360,6 +363,22 @@ class Timeline:
         timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
         timeline._final = timeline._checked(start, state.copy() if state is not None else None, key, new)
         return timeline
+
+    def _place(self, first: date, taken: frozenset[int]) -> tuple[int, int, State | None]:
+        """Where an entry effective on ``first`` goes in business order (a reversal, before the first event on its
+        date, which it may take out; another entry, after the last), and the checkpoint before it (see
+        ``_checkpoint_before``)."""
+        end = bisect_left(self._dates.items, first, 0, self._in_force) if taken else self._position(first)
+        return end, *self._checkpoint_before(end)
+
+    def _in_hand(self, start: int, end: int) -> bool:
+        """Whether what lies at ``end`` in business order folds from checkpoint ``start`` without a resumed
+        timeline's unread first events: every event in force from ``start`` on is in hand, and ``end``, found from
+        their dates, lies after the last one unread. So it is in a timeline extended by a reversal or a backdated
+        entry from a state the store kept: it holds the events after that state, and the states its fold kept."""
+        items = self._ordered.items
+        unread = next((at + 1 for at in range(self._in_force - 1, -1, -1) if items[at] is None), 0)
+        return unread <= start and unread < end
 
     def _refolds_all(self, events: Iterable[Event | None]) -> bool:
         """Whether ``events`` change how every event of the timeline folds: corrected terms, or a reversal of them
