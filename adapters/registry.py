@@ -448,9 +448,8 @@ class Registry(Application, Reading):
         for kind, key in command.requires():
             if self._stream(kind, key, workspace) is None:
                 raise UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
-        # a command that names no holder (a coupon, a prepayment) is decided without a directory: decide() would
-        # otherwise make one of its stream's holders for each (14% of loading a registry of short agreements)
-        directory = self.directory(workspace) if command.names_holders else NAMES_NO_HOLDER
+        # a command that names no holder (a coupon, a prepayment) is decided without the registry's directory
+        directory = self.directory(workspace) if command.names_holders else None
         if workspace.now is None:
             workspace.now = self.now()
         decision = decide(command, stream, provenance, now=workspace.now, directory=directory)
@@ -510,9 +509,6 @@ class Registry(Application, Reading):
                 return None
             workspace.streams[found_id] = found
         return workspace.streams[found_id]
-
-
-NAMES_NO_HOLDER = Directory(())
 
 
 def _names_given(source: Stream | tuple[str, ...] | None) -> object:

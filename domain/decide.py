@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from domain import rules
@@ -96,10 +97,15 @@ class Draft:
         self, command: Command, stream: Stream | None, provenance: Provenance, now: datetime, directory: Directory | None
     ) -> None:
         self.command, self.provenance, self.now = command, provenance, now
-        self.directory = directory or Directory.of(stream.holder_names if stream else (), {})
+        self._given, self._names = directory, stream.holder_names if stream is not None else ()
         self.id = stream.id if stream is not None else stream_id(command.stream_kind, command.key)
         self.events: list[Event] = []
         self.next_version = (stream.version if stream is not None else 0) + 1
+
+    @cached_property
+    def directory(self) -> Directory:
+        """The directory given, else the stream's holders: made when a command names a holder, not for a coupon."""
+        return self._given or Directory.of(self._names, {})
 
     def add(self, cls: type[Event], *, effective_on: date | None = None, **fields: Any) -> None:
         self.events.append(

@@ -220,3 +220,19 @@ def test_a_series_is_named_by_key_rate_or_label():
     assert series_key(TERMS, None) == series_key(TERMS, "7.13") == series_key(TERMS, "7.13% notes") == "7.13%"
     with pytest.raises(UnknownSeries):
         series_key(TERMS, "8.59%")
+
+
+def test_a_directory_of_holders_is_made_only_for_a_command_that_names_one(monkeypatch):
+    """Deciding a payment makes no directory of holders (it cost 14% of loading a registry of short agreements);
+    a transfer, which names its holders, makes one, and finds them in it."""
+    from domain.holders import Directory
+
+    made = []
+    real = Directory.of.__func__
+    monkeypatch.setattr(Directory, "of", classmethod(lambda cls, *args: made.append(args) or real(cls, *args)))
+    book, paid = as_of_2003(), as_of_2003()
+    made.clear()
+    paid.pay_at_maturity(date(2005, 12, 5))
+    assert made == []
+    book.transfer(date(2003, 6, 1), LINCOLN, "New Holder", "1000000")
+    assert len(made) == 1 and book.holdings()["New Holder"] == D("1000000")

@@ -22,6 +22,14 @@ def test_output_with_a_terminal_escape_or_a_direction_mark_among_names_in_any_sc
     assert printable(text) == 'Zürich Versicherung, 東京海上, "Ωmega"\\u001b[2J\\u202e\\u200b\\u000anext line\\u0009cell'
 
 
+@given(st.text() | st.text(st.characters(max_codepoint=0x7f)), st.booleans())
+def test_printable_escapes_each_character_that_is_not_text_plain_ascii_included(text, lines):
+    """(Plain ASCII is returned as it is, without looking at each character: the same answer.)"""
+    escaped = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c)[0] == "C" and not (lines and c in "\n\t") else c
+                      for c in text)
+    assert printable(text, lines=lines) == escaped
+
+
 @given(st.text() | st.text(st.characters(max_codepoint=0x7f)))
 def test_output_is_escaped_as_printable_escapes_it_plain_ascii_included(text):
     with mock.patch("adapters.cli.common.typer.echo") as echo:
