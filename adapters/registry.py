@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
@@ -59,7 +60,7 @@ from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, Event, stream_id
 from domain.holders import Directory
 from domain.stream import Stream
-from domain.timeline import Timeline
+from domain.timeline import Dated, Known, Timeline
 from domain.values import Provenance
 
 if TYPE_CHECKING:  # the journal's models are loaded by whoever reads journals; a view needs none of them
@@ -494,7 +495,15 @@ class Registry(Application, Reading):
                   snapshots=list(snapshots.values()))
         for stream in agreements:  # what the next save keeps of it, and writes again, starts from what this one kept
             if stream.id.hex in snapshots:
-                stream.timeline.keep(snapshots[stream.id.hex].values)
+                stream.timeline.keep(snapshots[stream.id.hex].values, self._saved_along(stream, snapshots[stream.id.hex]))
+
+    def _saved_along(self, stream: Stream, snapshot: Snapshot) -> tuple[Dated, Known] | None:
+        """How a stream just saved finds its states as of earlier dates, and as known at earlier moments, from the
+        states the save wrote along business time (``Reading._along_business_time``), its events read (and checked)
+        only when a view or a command asks for one of them."""
+        rows = cache(lambda: self.ledger.stream_rows(stream.id, name=f"{stream.kind} {stream.key}"))
+        return self._along_business_time(stream.key, stream.id.hex, snapshot.values, rows,
+                                         lambda: self.decoded(rows()[: snapshot.size]))
 
     def _remember(self, streams: Iterable[Stream]) -> None:
         """Cache streams as saved; only after their events are saved, so the cache never runs ahead of the store."""

@@ -187,9 +187,14 @@ class Timeline:
         events are read, and in the timelines extended from it (a read model's bookkeeping of what it wrote)."""
         return self._kept
 
-    def keep(self, kept: Mapping[str, object]) -> None:
-        """Note what a snapshot just saved of this timeline keeps (see ``kept``); its events and states are unchanged."""
+    def keep(self, kept: Mapping[str, object], along: tuple[Dated, Known] | None = None) -> None:
+        """Note what a snapshot just saved of this timeline keeps (see ``kept``), and ``along``, how to find its states
+        as of earlier dates and as known at earlier moments from the states the save wrote along business time (see
+        ``resumed``): a timeline whose first events are unread folds from them rather than from its first event.
+        Its events and states are unchanged."""
         self._kept = (kept, self._count)
+        if along is not None:
+            (self._dated, self._known), self._dated_in_force = along, self._in_force
 
     def kept_since(self) -> tuple[Mapping[str, object], tuple[Event, ...]] | None:
         """What the snapshot this timeline was resumed from, or its last save, kept (``remembered`` values of the
@@ -290,13 +295,10 @@ class Timeline:
         """The state after every event effective by ``day``, interest dates up to it noted."""
         if self._in_force and day >= self._dates.items[self._in_force - 1]:
             state = self.final.copy() if self.final is not None else None  # nothing later: start from the end
-        elif (dated := self._from_rows(day, False)) is not None:
+        elif (dated := self._dated_before(day)) is not None:
             state = fold(dated[2], dated[1])  # a kept state before the date, and the events after it up to the date
         else:
             end = self._position(day)
-            if self._earlier is not None and not self._in_hand(self._checkpoint_before(end)[0], end):
-                self._read_earlier()  # (the whole timeline, folded again)
-                end = self._position(day)
             self._folded(also_at=end)  # the first fold keeps the checkpoints, and the state at ``end``
             start, state = self._checkpoint_before(end)
             state = fold(self._ordered.items[start:end], state.copy() if state is not None else None)
@@ -305,6 +307,18 @@ class Timeline:
         if isinstance(state, AgreementState):
             advance(state, day)
         return state
+
+    def _dated_before(self, day: date) -> tuple[int, State | None, Sequence[Event]] | None:
+        """For a view as of ``day`` inside the history: ``None`` where it folds from a checkpoint in hand (see
+        ``_in_hand``), else from the read model if it can (see ``_from_rows``), else ``None`` once the whole
+        timeline is read."""
+        end = self._position(day)
+        if self._in_hand(self._checkpoint_before(end)[0], end):
+            return None
+        dated = self._from_rows(day, False)
+        if dated is None:
+            self._read_earlier()  # (the whole timeline, folded again)
+        return dated
 
     def extended(self, new: Sequence[Event], key: str) -> Timeline:
         """This timeline with ``new`` events in place, refused if any step of it breaks a rule.
@@ -333,8 +347,12 @@ class Timeline:
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
             return timeline
         first = appended[0].effective_on
-        # from the read model: for a reversal, the state kept before the day before, so all it takes out is after
-        dated = None if taken and first == date.min else self._from_rows(first - timedelta(days=1) if taken else first, True)
+        self.final  # noqa: B018 - the first fold keeps the checkpoints
+        end, start, state = self._place(first, taken)
+        in_hand = self._in_hand(start, end)
+        # else from the read model: for a reversal, the state kept before the day before, so all it takes out is after
+        dated = None if in_hand or taken and first == date.min else self._from_rows(
+            first - timedelta(days=1) if taken else first, True)
         if dated is not None:
             # a resumed timeline: from the state kept before the entry's date, the events after it read (less those a
             # reversal takes out), not the rest
@@ -343,9 +361,7 @@ class Timeline:
             ordered, dates = [None] * start + after, [date.min] * start + [e.effective_on for e in after]
             kept = {start: state.copy()} if start and state is not None else {}
         else:
-            self.final  # noqa: B018 - the first fold keeps the checkpoints
-            end, start, state = self._place(first, taken)
-            if self._earlier is not None and not self._in_hand(start, end):  # the events themselves are needed
+            if not in_hand:  # the events themselves are needed
                 self._read_earlier()  # (the whole timeline, folded again below)
                 end, start, state = self._place(first, taken)
             ordered, dates = self._ordered.items[: self._in_force], self._dates.items[: self._in_force]
@@ -373,9 +389,12 @@ class Timeline:
 
     def _in_hand(self, start: int, end: int) -> bool:
         """Whether what lies at ``end`` in business order folds from checkpoint ``start`` without a resumed
-        timeline's unread first events: every event in force from ``start`` on is in hand, and ``end``, found from
-        their dates, lies after the last one unread. So it is in a timeline extended by a reversal or a backdated
+        timeline's unread first events (tried before its read model, which reads the rows): every event in force
+        from ``start`` on is in hand, and ``end``, found from their dates, lies after the last one unread. So it is
+        after the entries appended to a resumed timeline, and in a timeline extended by a reversal or a backdated
         entry from a state the store kept: it holds the events after that state, and the states its fold kept."""
+        if self._earlier is None:  # every event read
+            return True
         items = self._ordered.items
         unread = next((at + 1 for at in range(self._in_force - 1, -1, -1) if items[at] is None), 0)
         return unread <= start and unread < end
