@@ -105,6 +105,10 @@ class Stream:
 
     def extended(self, new: tuple[Event, ...]) -> Stream:
         """This stream with ``new`` events recorded, refused if its timeline no longer folds."""
+        versions = {e.originator_version for e in new}
+        at = next((i for i, e in enumerate(new) if versions.intersection(e.reverses())), None)
+        if at:  # a reversal of an event recorded with it (caught up on from the store): the events before it first
+            return self.extended(new[:at]).extended(new[at:])
         extended = Stream(self.kind, self.key, self.timeline.extended(new, self.key))
         known = vars(self)
         if "entries" in known:

@@ -602,3 +602,21 @@ def test_a_process_that_recorded_a_reversal_views_earlier_dates_from_the_states_
         assert seen == (views(whole, early), views(whole, early, known_at=before))
     finally:
         whole.close()
+
+
+def test_a_process_catches_up_on_a_transfer_and_its_reversal_recorded_by_another(store: Path, tmp_path: Path) -> None:
+    """A process (a server) that holds an agreement reads what another recorded since as one batch of events: a
+    transfer and its reversal among them are taken in turn (the reversal's target was looked for among the events
+    held before, and the view failed with an IndexError), and every view shows what a fresh reader shows."""
+    server = Registry(f"sqlite:///{store}", identity=ADMIN)
+    try:
+        views(server, DAYS[-2:])  # the agreement read, and held
+        record(store, transfer(AFTER, *RESERVE, "100,000"), LAST_REVERSED, transfer(AFTER, *RESERVE[::-1], "100,000"))
+        seen = views(server, DAYS[-4:] + [date(2029, 12, 20)])
+    finally:
+        server.close()
+    fresh = opened(store, "the file reader")
+    try:
+        assert seen == views(fresh, DAYS[-4:] + [date(2029, 12, 20)])
+    finally:
+        fresh.close()
