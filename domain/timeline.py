@@ -365,9 +365,9 @@ class Timeline:
                 self._read_earlier()  # (the whole timeline, folded again below)
                 end, start, state = self._place(first, taken)
             ordered, dates = self._ordered.items[: self._in_force], self._dates.items[: self._in_force]
-            if taken:  # (all after ``end``: a reversal takes effect on the date of the first event it takes out)
-                places = [at for at, e in enumerate(ordered) if e is None or e.originator_version not in taken]
-                ordered, dates = [ordered[at] for at in places], [dates[at] for at in places]
+            if taken:  # all from ``end`` (in hand): a reversal takes effect on the date of the first event it takes out
+                places = [at for at in range(end, len(ordered)) if ordered[at].originator_version not in taken]
+                ordered, dates = ordered[:end] + [ordered[at] for at in places], dates[:end] + [dates[at] for at in places]
             kept = {at: found for at, found in self._checkpoints.items() if at <= start}
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)
