@@ -107,6 +107,18 @@ def views(reading: Registry | FileReader, days: list[date] = DAYS, known_at: dat
     return views_seen(Queries(reading), KEY, days, VIEWS, known_at)
 
 
+def assert_as_whole(store: Path, whole: Path) -> None:
+    """The store's views of the last days are those of ``whole`` (the same history, read and folded whole), and it
+    verifies: its snapshot and the states it keeps along business time are the fold's."""
+    resumed, reference = opened(store, "the registry"), opened(whole, "the registry")
+    try:
+        assert views(resumed, DAYS[-4:]) == views(reference, DAYS[-4:])
+        assert resumed.verify().intact, "the snapshot and the states kept are the fold's"
+    finally:
+        resumed.close()
+        reference.close()
+
+
 def listed(path: Path) -> list[list]:
     """The states along business time the agreement's snapshot lists: every EVERY events in force, none left out."""
     with sqlite3.connect(path) as connection:
@@ -458,13 +470,7 @@ def test_a_reversal_is_checked_from_the_state_kept_before_what_it_takes_out(case
     expected, _, expected_names = _in_turn(reference, entries[-1:], list(versions))
     assert outcomes == expected and names == expected_names
     assert (0 < decoded < size / 3) if bounded else decoded > size / 2
-    resumed, whole = opened(store, "the registry"), opened(reference, "the registry")
-    try:
-        assert views(resumed, DAYS[-4:]) == views(whole, DAYS[-4:])
-        assert resumed.verify().intact, "the snapshot and the states kept are the fold's"
-    finally:
-        resumed.close()
-        whole.close()
+    assert_as_whole(store, reference)
 
 
 def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states_kept(store: Path, tmp_path: Path,
@@ -488,13 +494,7 @@ def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states
         assert 0 < len(decoded) < size / 3
     finally:
         registry.close()
-    resumed, whole = opened(store, "the registry"), opened(whole_copy(store, tmp_path), "the registry")
-    try:
-        assert views(resumed, DAYS[-4:]) == views(whole, DAYS[-4:])
-        assert resumed.verify().intact
-    finally:
-        resumed.close()
-        whole.close()
+    assert_as_whole(store, whole_copy(store, tmp_path))
 
 
 # (entries recorded in turn by one process, a server's say: after a reversal it no longer holds the states the store
@@ -526,13 +526,7 @@ def test_a_process_that_reversed_an_entry_checks_the_next_from_the_states_its_fo
     assert outcomes == expected and names == expected_names and outcomes[-1][0] == ("refused" if before else "recorded")
     assert decoded > size / 2 if before else decoded == 0
     (tmp_path / "again").mkdir()
-    resumed, whole = opened(store, "the registry"), opened(whole_copy(reference, tmp_path / "again"), "the registry")
-    try:
-        assert views(resumed, DAYS[-4:]) == views(whole, DAYS[-4:])
-        assert resumed.verify().intact, "the snapshot and the states kept are the fold's"
-    finally:
-        resumed.close()
-        whole.close()
+    assert_as_whole(store, whole_copy(reference, tmp_path / "again"))
 
 
 def _mixed(seed: int) -> list:
@@ -569,13 +563,7 @@ def test_entries_and_reversals_recorded_in_turn_by_one_process_are_the_whole_str
     assert {"recorded", "refused"} <= {outcome[0] for outcome in outcomes}
     assert any(o[0] == "recorded" and o[1][0].reverses() for o in outcomes), "a reversal among them"
     (tmp_path / "last").mkdir()
-    resumed, whole = opened(store, "the registry"), opened(whole_copy(reference, tmp_path / "last"), "the registry")
-    try:
-        assert views(resumed, DAYS[-4:]) == views(whole, DAYS[-4:])
-        assert resumed.verify().intact, "the snapshot and the states kept are the fold's"
-    finally:
-        resumed.close()
-        whole.close()
+    assert_as_whole(store, whole_copy(reference, tmp_path / "last"))
 
 
 @pytest.mark.parametrize("entry", ["a reversal", "a backdated entry"])
