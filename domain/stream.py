@@ -104,11 +104,17 @@ class Stream:
         return notes_naming(self.events)
 
     def extended(self, new: tuple[Event, ...]) -> Stream:
-        """This stream with ``new`` events recorded, refused if its timeline no longer folds."""
-        versions = {e.originator_version for e in new}
-        at = next((i for i, e in enumerate(new) if versions.intersection(e.reverses())), None)
-        if at:  # a reversal of an event recorded with it (caught up on from the store): the events before it first
-            return self.extended(new[:at]).extended(new[at:])
+        """This stream with ``new`` events recorded, refused if its timeline no longer folds. Events caught up on
+        from the store may hold a reversal of an event among them: those before it are recorded first."""
+        stream, run, versions = self, [], set()
+        for event in new:
+            if versions.intersection(event.reverses()):
+                stream, run, versions = stream._extended(tuple(run)), [], set()
+            run.append(event)
+            versions.add(event.originator_version)
+        return stream._extended(tuple(run))
+
+    def _extended(self, new: tuple[Event, ...]) -> Stream:
         extended = Stream(self.kind, self.key, self.timeline.extended(new, self.key))
         known = vars(self)
         if "entries" in known:
