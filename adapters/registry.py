@@ -286,13 +286,20 @@ class Registry(Application, Reading):
         if cached is not None and cached.version == len(rows):
             return cached
         if cached is not None and cached.version < len(rows):
-            found = cached.extended(tuple(self.decoded(rows[cached.version:])))
+            new = tuple(self.decoded(rows[cached.version:]))
+            # what others recorded at the end of business time extends what this process holds; what they recorded
+            # before it is taken up from the snapshot they wrote, with its states along business time, if it holds
+            if cached.timeline.appends(new) or (found := self._from_store(kind, key, found_id, rows)) is None:
+                found = cached.extended(new)
         else:
-            resumed = self.ledger.resume(found_id, rows) if kind == AGREEMENT else None
-            found = (resumed and self.from_snapshot(kind, key, *resumed, lambda: rows, self.ledger.request_stream)
-                     or Stream.of(self.decoded(rows)))
+            found = self._from_store(kind, key, found_id, rows) or Stream.of(self.decoded(rows))
         self._remember([found])
         return found
+
+    def _from_store(self, kind: str, key: str, found_id: UUID, rows: Sequence) -> Stream | None:
+        """An agreement from its snapshot and the events after it among its ``rows`` (read and checked), if it holds."""
+        resumed = self.ledger.resume(found_id, rows) if kind == AGREEMENT else None
+        return resumed and self.from_snapshot(kind, key, *resumed, lambda: rows, self.ledger.request_stream)
 
     def dated_rows(self, stream: str, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
         return self.ledger.dated_rows(stream, positions)

@@ -334,9 +334,7 @@ class Timeline:
             timeline._kept = self._kept
             timeline._final = timeline._checked(0, None, key, new)
             return timeline
-        latest = self._dates.items[self._in_force - 1] if self._in_force else date.min
-        if not taken and all(e.effective_on >= latest for e in new):
-            # Appended at the end of business time: nothing before changes, fold only the new events.
+        if self.appends(new):  # nothing before changes: fold only the new events
             final = self.final  # the first fold keeps the checkpoints
             events, count = self._events.extended(self._count, new), self._count + len(new)
             ordered = self._ordered.extended(self._in_force, appended)
@@ -398,6 +396,12 @@ class Timeline:
         items = self._ordered.items
         unread = next((at + 1 for at in range(self._in_force - 1, -1, -1) if items[at] is None), 0)
         return unread <= start and unread < end
+
+    def appends(self, new: Sequence[Event]) -> bool:
+        """Whether ``new`` events go at the end of business time, changing no state before them: none takes events
+        out, and none takes effect before the latest."""
+        latest = self._dates.items[self._in_force - 1] if self._in_force else date.min
+        return not taken_by(new) and all(e.effective_on >= latest for e in new)
 
     def _refolds_all(self, events: Iterable[Event | None]) -> bool:
         """Whether ``events`` change how every event of the timeline folds: corrected terms, or a reversal of them

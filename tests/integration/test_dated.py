@@ -592,10 +592,15 @@ def test_a_process_that_recorded_a_reversal_views_earlier_dates_from_the_states_
         whole.close()
 
 
-def test_a_process_catches_up_on_a_transfer_and_its_reversal_recorded_by_another(store: Path, tmp_path: Path) -> None:
-    """A process (a server) that holds an agreement reads what another recorded since as one batch of events: a
-    transfer and its reversal among them are taken in turn (the reversal's target was looked for among the events
-    held before, and the view failed with an IndexError), and every view shows what a fresh reader shows."""
+@pytest.mark.parametrize("taken_up", ["from the snapshot written", "by extending what it holds"])
+def test_a_process_catches_up_on_a_transfer_and_its_reversal_recorded_by_another(taken_up: str, store: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process (a server) that holds an agreement reads what another recorded since: the agreement is taken up from
+    the snapshot that process wrote or, where none holds, extended with the events as one batch, a transfer and its
+    reversal among them taken in turn (the reversal's target was looked for among the events held before, and the
+    view failed with an IndexError). Every view shows what a fresh reader shows."""
+    if taken_up != "from the snapshot written":
+        monkeypatch.setattr(Registry, "_from_store", lambda *_: None)
     server = Registry(f"sqlite:///{store}", identity=ADMIN)
     try:
         views(server, DAYS[-2:])  # the agreement read, and held
@@ -606,5 +611,30 @@ def test_a_process_catches_up_on_a_transfer_and_its_reversal_recorded_by_another
     fresh = opened(store, "the file reader")
     try:
         assert seen == views(fresh, DAYS[-4:] + [date(2029, 12, 20)])
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize("entry", ["a reversal", "a backdated entry"])
+def test_a_process_views_earlier_dates_after_another_recorded_a_reversal_from_the_states_it_wrote(
+        entry: str, store: Path, tmp_path: Path) -> None:
+    """A server holds an agreement while another process records a reversal or a backdated entry: the server takes
+    the agreement up from the snapshot that process wrote, so a view of an earlier date starts from the states it
+    wrote along business time and decodes a few events, not the whole history, and shows what a fresh reader shows."""
+    early = [date(2003, 3, 17), date(2012, 5, 5)]
+    server = Registry(f"sqlite:///{store}", identity=ADMIN)
+    try:
+        size = server.agreement(KEY).version
+        record(store, transfer(AFTER, *RESERVE, "100,000"))
+        views(server, [date(2029, 12, 20)])  # the agreement read, and held, with that transfer
+        record(store, LAST_REVERSED if entry == "a reversal" else transfer("2029-12-10", *RESERVE[::-1], "100,000"))
+        decoded = counting_decoded(server, KEY)
+        seen = views(server, early + [date(2029, 12, 20)])
+        assert len(decoded) < size / 3
+    finally:
+        server.close()
+    fresh = opened(store, "the file reader")
+    try:
+        assert seen == views(fresh, early + [date(2029, 12, 20)])
     finally:
         fresh.close()
