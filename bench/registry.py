@@ -1,12 +1,13 @@
 """Benchmark: what the number of agreements on a registry costs, each figure beside the same on a registry of one.
 
 A registry of N agreements (each bench/history.py's synthetic journal of about E entries, the same twenty
-insurers holding notes of every issuer) is loaded into one SQLite file through the registry's own path, then
-timed, each in a fresh process as a user runs it: one agreement's register (it reads that agreement's stream),
-its Annex 1 (it also reads every holder's names, on every agreement), `holders` (every agreement: as of 2019,
-before each one's latest date, with its peak memory, and in one process, ``DEBTREG_WORKERS=1``; and after them
-all, from each one's snapshot), one transfer recorded at the end of one agreement's history, and `verify` (its read
-models checked in a process a core, and in one process), beside a raw scan and hash of the same table.
+insurers holding notes of every issuer) is loaded into one SQLite file through the registry's own path (with this
+process's peak memory after it), then timed, each in a fresh process as a user runs it: one agreement's register
+(it reads that agreement's stream), its Annex 1 (it also reads every holder's names, on every agreement), `holders`
+(every agreement: as of 2019, before each one's latest date, with its peak memory, and in one process,
+``DEBTREG_WORKERS=1``; and after them all, from each one's snapshot), one transfer recorded at the end of one
+agreement's history, and `verify` (its read models checked in a process a core, and in one process), beside a raw
+scan and hash of the same table.
 
     python bench/registry.py [--agreements 1,1000] [--entries 30]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import resource
 import sys
 import time
 from pathlib import Path
@@ -49,7 +51,7 @@ def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
     events = sum(len(s.events) for s in staged)
     registry.close()
     first = keys[0]
-    figures = {"events": events, "load/s": events / loaded}
+    figures = {"events": events, "load/s": events / loaded, "load: peak MB (so far in this process)": peak_mb()}
     figures["register, one agreement s"] = fresh("--db", url, "register", first, "--as-of", AS_OF, "--format", "json")
     figures["annex1, one agreement s"] = fresh("--db", url, "annex1", first, "--as-of", AS_OF, "--format", "json")
     figures["holders, every agreement s"], figures["holders, every agreement: peak MB"] = fresh_peak(
@@ -64,6 +66,12 @@ def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
     figures["verify in one process s"] = fresh("--db", url, "verify", env={"DEBTREG_WORKERS": "1"})
     figures["raw scan+hash s"] = raw_scan_and_hash(path, "debtreg_events")[1]
     return figures
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux counts it in KB, macOS in bytes): a load holds every
+    agreement it checks until it has saved them all, so a registry of many costs memory in all of them."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def main() -> None:
