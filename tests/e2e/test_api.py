@@ -206,3 +206,23 @@ def test_the_pages_cookie_reads_but_never_records(api, loaded_url):
     assert api.get("/agreements").status_code == 200
     refused(api, loaded_url, 401, "unauthenticated", "POST", "/agreements/barnes-1995/entries", json=TRANSFER,
             headers={"Idempotency-Key": "c-1"})
+
+
+def test_a_view_after_a_transfer_and_its_reversal_recorded_through_the_api_is_a_fresh_readers(api, loaded_url):
+    """The server reads through one registry and records through another: a view after a transfer and its reversal
+    takes both up at once (it failed with a server error: the reversal's target was looked for among the events the
+    reader held), and shows what a fresh reader shows."""
+    view = ("/agreements/barnes-1995/annex1", {"as_of": "2003-03-03"})
+    assert api.get(view[0], params=view[1], headers=as_(JANE)).status_code == 200  # the reader holds the agreement
+    recorded = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "t-1"})
+    target = int(recorded.json()["recorded"][0]["event"].split(":")[1])
+    reversal = {"type": "reversal", "evidence": {"document": "t"}, "reason": "recorded in error", "target": target}
+    assert api.post("/agreements/barnes-1995/entries", json=reversal, headers={**as_(CLERK), "Idempotency-Key": "t-2"}).status_code == 201
+    shown = api.get(view[0], params=view[1], headers=as_(JANE))
+    assert shown.status_code == 200, shown.text
+    reader = Registry(loaded_url, read_only=True)
+    try:
+        assert shown.json() == plain(Queries(reader).annex1("barnes-1995", date(2003, 3, 3)))
+        assert "New Holder LLC" not in {h["holder"] for h in shown.json()["holders"]}
+    finally:
+        reader.close()
