@@ -195,9 +195,9 @@ class Queries:
         when there are many events to fold (``adapters.workers``); ``None`` for one this process works out itself:
         every one when not spread, one a worker saw at another size than this reader does (recorded since it
         looked: a view is of one moment), and one citing assumptions (numbered here, with the other registers')."""
-        from adapters.workers import cores, in_order
+        from adapters.workers import in_order, workers_for
 
-        if cores() < 2 or len(agreements) < 2:  # (nothing to spread: the sizes not read)
+        if workers_for(len(agreements)) < 2:  # (nothing to spread: the sizes not read)
             return (None for _ in agreements)
         sizes = self.registry.sizes()
         tasks = [(key, sizes.get(stream_id(AGREEMENT, key).hex, 0), as_of, then) for key in agreements]

@@ -94,7 +94,10 @@ class FileReader(Reading):
         return {position: (segment, state) for position, segment, state in rows}
 
     def sizes(self) -> dict[str, int]:
-        return dict(self.connection.execute(f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream").fetchall())
+        """As the registry's (``Ledger.sizes``): the sizes its saves keep, one row a stream, else its heads'."""
+        kept = f"{TABLES}_tips" in self.tables
+        query = f"SELECT stream, size FROM {TABLES}_tips" if kept else f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream"
+        return dict(self.connection.execute(query).fetchall())
 
     def reopened(self) -> tuple[Callable[[str], FileReader | None], str]:
         return open_file, str(self.path)

@@ -53,6 +53,11 @@ def cores() -> int:
     return max(1, min(found, int(capped))) if capped else found
 
 
+def workers_for(items: int) -> int:
+    """The processes work on ``items`` would go to: one an item at most, one a core (``cores``); under two, none."""
+    return min(cores(), items)
+
+
 def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Reading, *, events: int,
              here: Callable[[Any, T], R] | None = None) -> Iterator[R]:
     """``work(reader, item)`` for each item, in order: in worker processes, each with a reader of its own (opened
@@ -63,7 +68,7 @@ def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Reading, *
     A worker that fails (an error, or a process lost) hands its item and those after it back to this process,
     where the same error, if any, is raised as one process would have raised it."""
     here = here or work
-    workers = min(cores(), len(items))
+    workers = workers_for(len(items))
     reopened = reader.reopened() if workers >= 2 and events >= SPREAD_FROM else None
     if reopened is None:
         yield from (here(reader, item) for item in items)
