@@ -313,8 +313,9 @@ class Queries:
         return Verified(result.intact, result.events, result.problem, head["root"] if head else None, result.note, head)
 
     def stream_keys(self) -> dict[str, str]:
-        """Each stream's id (hex) and the name users know it by ("agreement/barnes-1995")."""
-        return {hex_id: f"{kind}/{key}" for hex_id, (kind, key) in self.registry.stream_names().items()}
+        """Each stream's id (hex) and the name users know it by ("agreement/barnes-1995"), as far as the registry's
+        list of streams reads (a head is given of a log that does not verify too)."""
+        return {hex_id: f"{kind}/{key}" for hex_id, (kind, key) in self.registry.names_as_read().items()}
 
     def head(self, key: str) -> dict:
         """An agreement's (guaranty's, holder's) latest signed tree head, with its signer's registration."""

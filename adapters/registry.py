@@ -214,10 +214,7 @@ class Registry(Application, Reading):
         elif legacy_kept is not None:
             return Checked(0, "the digest given is of the form debtreg:v1 but this store has no hash chain of that"
                               " form: it is not the store the digest was taken of", None)
-        try:
-            names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.stream_names().items()}
-        except Exception:  # noqa: BLE001 - a tampered list of streams is reported by the check itself
-            names = {}
+        names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.names_as_read().items()}
         checked = self.ledger.verify(None if legacy_kept else kept, trusted, names,  # type: ignore[arg-type]
                                      in_part(progress, "the log"))
         problem = None if checked.problem else self._read_models_problem(names, progress)
@@ -250,6 +247,14 @@ class Registry(Application, Reading):
         """Each stream's id (hex), as the log and its proofs name it, and its (kind, key), as users do."""
         found = {stream_id(kind, key).hex: (kind, key) for kind, key in self.listed()}
         return {**found, self.index.originator_id.hex: ("registry", "streams")}
+
+    def names_as_read(self) -> dict[str, tuple[str, str]]:
+        """``stream_names``, as far as the registry's list of streams reads: what verify names streams by, and the
+        head it gives, on a store whose list was edited (its check says so; the other streams go by their ids)."""
+        try:
+            return self.stream_names()
+        except Exception:  # noqa: BLE001 - an edited event of the list decodes as anything, or as nothing
+            return {self.index.originator_id.hex: ("registry", "streams")}
 
     def construct_mapper(self) -> EventMapper:
         return event_mapper()

@@ -82,6 +82,26 @@ def test_an_edited_event_is_caught_by_verify_and_by_the_views(store, store_url):
     assert "event 7 of agreement barnes-1995 does not match" in refused_view(store_url)
 
 
+def test_an_edited_event_of_the_registrys_list_of_streams_is_named_by_verify_at_the_command_line(store, store_url):
+    """The list's events are what names the streams: verify says which of them was edited, in the text and the JSON
+    it gives (it said the command had failed, "a bug in debtreg", before)."""
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    events, listing = store.ledger.events_table, store.index.originator_id
+    with store.ledger.engine.begin() as connection:
+        connection.execute(events.update().values(state=b'{"edited": true}').where(
+            (events.c.originator_id == listing) & (events.c.originator_version == 1)))
+    said = "events 1-7 of registry streams do not match the tree head signed by tests"  # (the load listed 7 at once)
+    assert Queries(store).verify().problem.startswith(said)
+    runner = CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": None})
+    text_out = runner.invoke(app, ["--db", store_url, "verify"])
+    assert text_out.exit_code == 1 and text_out.stderr.startswith(f"debtreg: NOT intact: {said}")
+    json_out = runner.invoke(app, ["--db", store_url, "verify", "--format", "json"])
+    assert json_out.exit_code == 1 and json.loads(json_out.stdout)["problem"].startswith(said)
+
+
 def test_a_deleted_event_is_caught(store, store_url):
     sql(store, "DELETE FROM debtreg_events WHERE id = :id", id=barnes_ids(store)[8])
     assert store.verify().problem == f"event 9 of {BARNES} is missing (deleted?)"
