@@ -215,14 +215,23 @@ class Registry(Application, Reading):
             return Checked(0, "the digest given is of the form debtreg:v1 but this store has no hash chain of that"
                               " form: it is not the store the digest was taken of", None)
         names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.names_as_read().items()}
-        checked = self.ledger.verify(None if legacy_kept else kept, trusted, names,  # type: ignore[arg-type]
-                                     in_part(progress, "the log"))
-        problem = None if checked.problem else self._read_models_problem(names, progress)
+        try:  # their folds started now, in worker processes beside the log's check, where worth it
+            read_models = self._read_models(names)
+        except Exception:  # noqa: BLE001 - a store whose list of streams does not read: the log's check says why
+            read_models = None
+        try:
+            checked = self.ledger.verify(None if legacy_kept else kept, trusted, names,  # type: ignore[arg-type]
+                                         in_part(progress, "the log"))
+            problem = None if checked.problem else self._first_problem(*(read_models or self._read_models(names)), progress)
+        finally:
+            if read_models:
+                read_models[1].close()
         return replace(checked, problem=problem) if problem else checked
 
-    def _read_models_problem(self, names: dict[str, str], progress: PartsProgress | None) -> str | None:
-        """The read models kept beside the events, checked against them (``read_models_problem``), stream by stream
-        in order, spread over worker processes when there are many events to fold (``adapters.workers``)."""
+    def _read_models(self, names: dict[str, str]) -> tuple[list[ReadModels], Iterator[str | None]]:
+        """The read models kept beside the events, to check against them (``read_models_problem``), and what each
+        check finds, stream by stream in order: worked out in worker processes, handed the work at once, when there
+        are many events to fold (``adapters.workers``); else here, as each is asked for."""
         listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
         kept_names = self.ledger.kept_names()
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
@@ -230,7 +239,10 @@ class Registry(Application, Reading):
                              kept_names.get(hex_id), *_stored(snapshots.get(hex_id)))
                   for hex_id in dict.fromkeys([*kept_names, *snapshots])]
         events = sum(check.stored.size if check.stored else check.kept.version if check.kept else 0 for check in checks)
-        found = in_order(read_models_problem, checks, self, events=events)
+        return checks, in_order(read_models_problem, checks, self, events=events, beside=True)
+
+    @staticmethod
+    def _first_problem(checks: list[ReadModels], found: Iterator[str | None], progress: PartsProgress | None) -> str | None:
         with contextlib.closing(found):
             for _, problem in zip(advancing(checks, in_part(progress, "the read models")), found, strict=True):
                 if problem:

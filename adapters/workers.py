@@ -12,6 +12,7 @@ way runs again, and without an ``if __name__ == "__main__"`` guard, would do all
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -59,37 +60,70 @@ def workers_for(items: int) -> int:
 
 
 def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Reading, *, events: int,
-             here: Callable[[Any, T], R] | None = None) -> Iterator[R]:
+             here: Callable[[Any, T], R] | None = None, beside: bool = False) -> Iterator[R]:
     """``work(reader, item)`` for each item, in order: in worker processes, each with a reader of its own (opened
     as ``reader.reopened()`` says), when there are ``events`` enough to fold and cores to fold them on; else in this
     process, with ``reader``, as ``here`` does it (``work`` unless given: a caller may do it with what a worker
-    lacks).
+    lacks), as the results are asked for. Worker processes are handed all the work at once; closing what this
+    returns stops them, even in the middle of an item.
+
+    ``beside``: the caller works on something of its own meanwhile (verify checks the log while the read models are
+    folded), so even one item is worth a worker.
 
     A worker that fails (an error, or a process lost) hands its item and those after it back to this process,
     where the same error, if any, is raised as one process would have raised it."""
     here = here or work
     workers = workers_for(len(items))
-    reopened = reader.reopened() if workers >= 2 and events >= SPREAD_FROM else None
-    if reopened is None:
-        yield from (here(reader, item) for item in items)
-        return
-    done = 0
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_open, initargs=reopened)
-    except (OSError, NotImplementedError, ImportError):  # no processes to be had here (a sandbox without semaphores)
-        yield from (here(reader, item) for item in items)
-        return
+    worth = workers >= 2 or (beside and workers == 1 and cores() >= 2)
+    reopened = reader.reopened() if worth and events >= SPREAD_FROM else None
+    pool = None
+    if reopened is not None:
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_open, initargs=reopened)
+        except (OSError, NotImplementedError, ImportError):  # no processes to be had here (a sandbox without semaphores)
+            pool = None
+    if pool is None:
+        return (here(reader, item) for item in items)
     try:
         with _script_hidden():  # the processes start as the work is handed out, here
             results = pool.map(partial(_run, work), items, chunksize=max(1, len(items) // (workers * 8)))
-        for result in results:
-            yield result
-            done += 1
-    except Exception:  # noqa: BLE001 - done again here, where an error is raised as it would be without workers
-        yield from (here(reader, item) for item in items[done:])
-    finally:
+    except Exception:  # noqa: BLE001 - done here instead, where an error is raised as it would be without workers
         pool.shutdown(wait=False, cancel_futures=True)
+        return (here(reader, item) for item in items)
+    return _Collected(pool, results, lambda done: (here(reader, item) for item in items[done:]))
+
+
+class _Collected(Iterator[R]):
+    """The workers' results in order, then (if a worker fails) ``rest(done)``: the items from the one it failed on,
+    done here."""
+
+    def __init__(self, pool: ProcessPoolExecutor, results: Iterator[R], rest: Callable[[int], Iterator[R]]) -> None:
+        self._pool, self._results = pool, self._in_order(results, rest)
+
+    def _in_order(self, results: Iterator[R], rest: Callable[[int], Iterator[R]]) -> Iterator[R]:
+        done = 0
+        try:
+            for result in results:
+                yield result
+                done += 1
+        except Exception:  # noqa: BLE001 - done again here, where an error is raised as it would be without workers
+            yield from rest(done)
+        finally:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def __next__(self) -> R:
+        return next(self._results)
+
+    def close(self) -> None:
+        """Stop, whether or not a result was asked for: the work not started dropped, and the processes stopped in
+        the middle of an item, so a caller that stops asking (verify, having found a problem) does not wait at its
+        exit for folds no one will read."""
+        working = list((getattr(self._pool, "_processes", None) or {}).values())  # none once every result is in
+        self._results.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in working:
+            process.terminate()
 
 
 @contextmanager
@@ -104,7 +138,10 @@ def _script_hidden() -> Iterator[None]:
 
 
 def _open(opener: Callable[[Any], Any], where: Any) -> None:
+    """A worker's start: its reader, and the cycle collector paused, as a command's is (``adapters.cli.run``): a
+    worker folds what one request hands it, and ends with it."""
     global _reader
+    gc.disable()
     _reader = opener(where)
 
 

@@ -306,6 +306,23 @@ def fails_in_a_worker(reader: object, item: int) -> int:
     return item
 
 
+def collects(reader: object, item: int) -> bool:
+    """A worker's task: whether the cycle collector runs where it runs."""
+    import gc
+
+    return gc.isenabled()
+
+
+def waits(reader: object, item: int) -> int:
+    """A worker's task that takes a minute in a worker process (but for item 0), and none in the test's: what a
+    long fold is."""
+    import time
+
+    if reader == "there" and item:
+        time.sleep(60)
+    return item
+
+
 def opened_as(url: str | None) -> str | None:
     """A worker's opener that opens nothing: its reader is what it was given."""
     return url

@@ -4,11 +4,13 @@ agreements, the same view, of the same moment, as one process gives; and `debtre
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
 from domain.events import AGREEMENT, stream_id
-from support import DEBTREG, HERE, fails_in_a_worker, opened, where_run, writer
+from support import DEBTREG, HERE, collects, fails_in_a_worker, opened, waits, where_run, writer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import history  # noqa: E402 - the benchmarks' synthetic journals
@@ -69,6 +71,19 @@ def test_verify_in_worker_processes_finds_what_one_process_finds(loaded_store: s
     alone, apart = checked(loaded_store, monkeypatch, spread_out=False), checked(loaded_store, monkeypatch, spread_out=True)
     assert alone[0] == apart[0] and "the snapshot of agreement" in alone[0][2] and "edited outside debtreg" in alone[0][2]
 
+    # an event edited: the log's problem, whatever the read models' (their workers started beside the log's check)
+    registry = Registry(loaded_store, read_only=False)
+    try:
+        events = registry.ledger.events_table
+        with registry.ledger.engine.begin() as connection:
+            connection.execute(events.update().values(state=b'{"edited": true}').where(
+                (events.c.originator_id == stream_id(AGREEMENT, "barnes-1995")) & (events.c.originator_version == 3)))
+    finally:
+        registry.close()
+    alone, apart = checked(loaded_store, monkeypatch, spread_out=False), checked(loaded_store, monkeypatch, spread_out=True)
+    assert alone[0] == apart[0] and apart[1] == 1
+    assert alone[0][2].startswith("event 3 of agreement barnes-1995 does not match the tree head signed by")
+
 
 def test_work_is_spread_over_processes_and_comes_back_in_order(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(workers, "cores", lambda: 2)
@@ -78,6 +93,42 @@ def test_work_is_spread_over_processes_and_comes_back_in_order(monkeypatch: pyte
 
     alone = list(workers.in_order(where_run, range(3), HERE, events=workers.SPREAD_FROM - 1))
     assert alone == [("here", item, os.getpid()) for item in range(3)], "too little to fold: done here"
+
+
+def test_work_done_beside_the_callers_own_goes_to_a_worker_at_once(monkeypatch: pytest.MonkeyPatch):
+    """Verify folds the read models while it checks the log: even one item is worth a worker then, and the work is
+    handed out before a result is asked for."""
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    assert list(workers.in_order(where_run, [7], HERE, events=workers.SPREAD_FROM))[0][0] == "here"
+    before = set(multiprocessing.active_children())
+    beside = workers.in_order(where_run, [7], HERE, events=workers.SPREAD_FROM, beside=True)
+    assert len(set(multiprocessing.active_children()) - before) == 1, "started before the first result is asked for"
+    assert [(reader, item) for reader, item, _ in beside] == [("there", 7)]
+    monkeypatch.setattr(workers, "cores", lambda: 1)
+    assert list(workers.in_order(where_run, [7], HERE, events=workers.SPREAD_FROM, beside=True))[0][0] == "here"
+
+
+@pytest.mark.parametrize("asked", [0, 1])
+def test_work_no_longer_asked_for_is_stopped_in_the_middle(asked: int, monkeypatch: pytest.MonkeyPatch):
+    """A caller that stops asking (verify, the log found broken) does not wait for its workers to finish."""
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    before = set(multiprocessing.active_children())
+    found = workers.in_order(waits, [0, 1, 2], HERE, events=workers.SPREAD_FROM, beside=True)
+    started = set(multiprocessing.active_children()) - before
+    assert len(started) == 2
+    assert [next(found) for _ in range(asked)] == list(range(asked))
+    found.close()
+    deadline = time.monotonic() + 10  # (polled: the pool's own thread may reap them first)
+    while any(process.is_alive() for process in started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(process.is_alive() for process in started), "stopped in the middle of their minute"
+
+
+def test_a_worker_folds_without_the_cycle_collector_as_a_command_does(monkeypatch: pytest.MonkeyPatch):
+    """Its full collections walk every object a long fold keeps (a third of the fold's time, in a command); a
+    worker's objects last as long as the request that started it."""
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    assert list(workers.in_order(collects, range(4), HERE, events=workers.SPREAD_FROM)) == [False] * 4
 
 
 def test_what_fails_in_a_worker_is_done_again_here(monkeypatch: pytest.MonkeyPatch):
