@@ -296,7 +296,7 @@ class Registry(Application, Reading):
         found = self._resumed(kind, key, *resumed) if resumed is not None else None
         if found is not None:
             return found
-        rows = self.ledger.stream_rows(found_id, name=f"{kind} {key}")
+        rows = self.rows_of(kind, key)
         if not rows:
             return None
         cached = self._cache.get(found_id)
@@ -313,6 +313,11 @@ class Registry(Application, Reading):
         self._remember([found])
         return found
 
+    def rows_of(self, kind: str, key: str) -> list:
+        """A stream's stored events, checked against its signed head (``Ledger.stream_rows``); a problem names the
+        stream as users do ("agreement barnes-1995")."""
+        return self.ledger.stream_rows(stream_id(kind, key), name=f"{kind} {key}")
+
     def _from_store(self, kind: str, key: str, found_id: UUID, rows: Sequence) -> Stream | None:
         """An agreement from its snapshot and the events after it among its ``rows`` (read and checked), if it holds."""
         resumed = self.ledger.resume(found_id, rows) if kind == AGREEMENT else None
@@ -328,7 +333,7 @@ class Registry(Application, Reading):
         if cached is not None and snapshot.size <= cached.version <= size:
             found = cached.extended(tuple(self.decoded(tail[cached.version - snapshot.size:]))) if cached.version < size else cached
         else:
-            found = self.from_snapshot(kind, key, snapshot, tail, lambda: self.ledger.stream_rows(found_id, name=f"{kind} {key}"),
+            found = self.from_snapshot(kind, key, snapshot, tail, lambda: self.rows_of(kind, key),
                                        self.ledger.request_stream)
             if found is None:
                 return None
@@ -525,7 +530,7 @@ class Registry(Application, Reading):
         """How a stream just saved finds its states as of earlier dates, and as known at earlier moments, from the
         states the save wrote along business time (``Reading._along_business_time``), its events read (and checked)
         only when a view or a command asks for one of them."""
-        rows = cache(lambda: self.ledger.stream_rows(stream.id, name=f"{stream.kind} {stream.key}"))
+        rows = cache(lambda: self.rows_of(stream.kind, stream.key))
         return self._along_business_time(stream.key, stream.id.hex, snapshot.values, rows,
                                          lambda: self.decoded(rows()[: snapshot.size]))
 
@@ -655,7 +660,7 @@ def read_models_problem(registry: Registry, check: ReadModels) -> str | None:
 
 def snapshot_of(registry: Registry, key: str) -> Snapshot | None:
     """An agreement's snapshot, from its events read whole and checked against its signed heads."""
-    return Snapshot.of(Stream.of(registry.decoded(registry.ledger.stream_rows(stream_id(AGREEMENT, key), name=key))))
+    return Snapshot.of(Stream.of(registry.decoded(registry.rows_of(AGREEMENT, key))))
 
 
 def open_reader(url: str | None) -> Registry:

@@ -102,6 +102,17 @@ def test_an_edited_event_of_the_registrys_list_of_streams_is_named_by_verify_at_
     assert json_out.exit_code == 1 and json.loads(json_out.stdout)["problem"].startswith(said)
 
 
+def test_snapshots_written_again_refuse_an_edited_event_naming_its_agreement_as_views_do(store, store_url):
+    sql(store, "UPDATE debtreg_events SET state = :state WHERE id = :id", state=b'{"tampered":true}', id=barnes_ids(store)[6])
+    fresh = writer(store_url)
+    try:
+        with pytest.raises(Tampered) as refused:
+            fresh.rewrite_snapshots()
+    finally:
+        fresh.close()
+    assert str(refused.value).startswith(f"event 7 of {BARNES} does not match the tree head signed by tests")
+
+
 def test_a_deleted_event_is_caught(store, store_url):
     sql(store, "DELETE FROM debtreg_events WHERE id = :id", id=barnes_ids(store)[8])
     assert store.verify().problem == f"event 9 of {BARNES} is missing (deleted?)"
