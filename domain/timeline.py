@@ -16,7 +16,7 @@ refused; if the step that breaks is an existing event, the refusal says which
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -92,6 +92,7 @@ TAKEN_OUT = "taken_out"  # what a snapshot keeps of the positions reversals took
 CHECKPOINTS = 4096
 MIN_SPACING = 64
 RECENT = 8  # and among its latest RECENT * MIN_SPACING events, one every MIN_SPACING: where backdated entries land
+SHARE_EVERY = 64  # states a timeline keeps of its own before they join those it shares with the timelines extended from it
 VIEWED = 8  # and the states as of the latest dates viewed, before their interest dates are noted: a view asked again folds nothing
 
 
@@ -112,6 +113,59 @@ class _Tail(Shared):
         self.items.extend(new)
 
 
+class _Checkpoints:
+    """The states a timeline keeps along business time, by position (the state after that many events in business
+    order). Those kept longest are in a mapping that timelines extended one from another share and never change,
+    the latest in one of the timeline's own, taken into a new shared one every SHARE_EVERY: so extending a timeline
+    copies a few, not one every MIN_SPACING events of its history, and the one before a position is found by
+    bisection, not by looking at every one."""
+
+    def __init__(self, shared: tuple[dict[int, State], list[int]] | None = None, own: dict[int, State] | None = None) -> None:
+        self._shared = ({}, []) if shared is None else shared  # (the states, their positions in order)
+        self._own = {} if own is None else own
+
+    @classmethod
+    def of(cls, states: Mapping[int, State]) -> _Checkpoints:
+        return cls((dict(states), sorted(states)))
+
+    def copied(self) -> _Checkpoints:
+        """The same states, for a timeline extended from this one: what either keeps after is its own."""
+        own = dict(self._own)
+        if len(own) < SHARE_EVERY:
+            return _Checkpoints(self._shared, own)
+        return _Checkpoints.of({**self._shared[0], **own})
+
+    def get(self, position: int) -> State | None:
+        found = self._own.get(position)
+        return found if found is not None else self._shared[0].get(position)
+
+    def __setitem__(self, position: int, state: State) -> None:
+        self._own[position] = state
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._positions())
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+    def _positions(self) -> list[int]:
+        return [*self._shared[1], *(at for at in list(self._own) if at not in self._shared[0])]
+
+    def items(self) -> list[tuple[int, State]]:
+        return [(at, found) for at in self if (found := self.get(at)) is not None]
+
+    def keeping(self, keeps: Callable[[int], bool]) -> None:
+        """Only the states at the positions ``keeps`` says (the shared ones left as they are, for the others)."""
+        self._shared = _Checkpoints.of({at: found for at, found in self.items() if keeps(at)})._shared
+        self._own = {}
+
+    def before(self, position: int) -> int:
+        """The latest position at or before ``position`` a state is kept at; 0 if none."""
+        shared = self._shared[1]
+        at = bisect_right(shared, position)
+        return max([shared[at - 1] if at else 0, *(at for at in list(self._own) if at <= position)])
+
+
 class Timeline:
     """One stream's recorded events, and its state at any date of business time.
 
@@ -126,10 +180,10 @@ class Timeline:
     def __init__(self, events: Sequence[Event], final: State | None = None) -> None:
         ordered = business_order(events)
         self._share(_Tail(events), len(events), _Tail(ordered), _Tail(e.effective_on for e in ordered), len(ordered),
-                    final, {})
+                    final, _Checkpoints())
 
     def _share(self, events: _Tail, count: int, ordered: _Tail, dates: _Tail, in_force: int, final: State | None,
-               checkpoints: dict[int, State]) -> Timeline:
+               checkpoints: _Checkpoints) -> Timeline:
         self._events, self._count = events, count
         self._ordered, self._dates, self._in_force = ordered, dates, in_force
         self._final = final
@@ -161,7 +215,7 @@ class Timeline:
         it as known at an earlier moment from the same read model, if it can (see ``recorded_by``); ``one`` reads
         the event at a position alone (see ``event``)."""
         timeline = cls._made(_Tail([None] * count), count, _Tail([None] * in_force), _Tail([latest] * in_force),
-                             in_force, {})
+                             in_force, _Checkpoints())
         timeline._final, timeline._earlier, timeline._kept, timeline._dated = final, earlier, (kept or {}, count), dated
         timeline._dated_in_force = in_force
         timeline._known, timeline._one = known, one
@@ -214,12 +268,12 @@ class Timeline:
         if self._earlier is not None:
             earlier, kept = self._earlier(), self._kept
             whole = Timeline([*earlier, *self._events.items[len(earlier): self._count]])
-            self._share(whole._events, whole._count, whole._ordered, whole._dates, whole._in_force, None, {})
+            self._share(whole._events, whole._count, whole._ordered, whole._dates, whole._in_force, None, _Checkpoints())
             self._kept = kept
 
     @classmethod
     def _made(cls, events: _Tail, count: int, ordered: _Tail, dates: _Tail, in_force: int,
-              checkpoints: dict[int, State]) -> Timeline:
+              checkpoints: _Checkpoints) -> Timeline:
         return object.__new__(cls)._share(events, count, ordered, dates, in_force, None, checkpoints)
 
     @property
@@ -339,7 +393,7 @@ class Timeline:
             events, count = self._events.extended(self._count, new), self._count + len(new)
             ordered = self._ordered.extended(self._in_force, appended)
             dates = self._dates.extended(self._in_force, [e.effective_on for e in appended])
-            timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), dict(self._checkpoints))
+            timeline = Timeline._made(events, count, ordered, dates, self._in_force + len(new), self._checkpoints.copied())
             timeline._earlier, timeline._kept, timeline._one = self._earlier, self._kept, self._one
             timeline._dated, timeline._dated_in_force = self._dated, self._dated_in_force  # the rows still hold
             timeline._final = timeline._checked(self._in_force, final.copy() if final is not None else None, key, new)
@@ -357,7 +411,7 @@ class Timeline:
             start, state, after = dated
             after = [e for e in after if e.originator_version not in taken]
             ordered, dates = [None] * start + after, [date.min] * start + [e.effective_on for e in after]
-            kept = {start: state.copy()} if start and state is not None else {}
+            kept = _Checkpoints.of({start: state.copy()} if start and state is not None else {})
         else:
             if not in_hand:  # the events themselves are needed
                 self._read_earlier()  # (the whole timeline, folded again below)
@@ -366,7 +420,7 @@ class Timeline:
             if taken:  # all from ``end`` (in hand): a reversal takes effect on the date of the first event it takes out
                 places = [at for at in range(end, len(ordered)) if ordered[at].originator_version not in taken]
                 ordered, dates = ordered[:end] + [ordered[at] for at in places], dates[:end] + [dates[at] for at in places]
-            kept = {at: found for at, found in self._checkpoints.items() if at <= start}
+            kept = _Checkpoints.of({at: found for at, found in self._checkpoints.items() if at <= start})
         for event in appended:  # each new event has the latest recording position: it goes last on its date
             at = bisect_right(dates, event.effective_on)
             ordered.insert(at, event)
@@ -494,8 +548,7 @@ class Timeline:
             except RegistryError as error:
                 raise _Broken(event, error) from error
         if spacing > MIN_SPACING:  # the timeline grew past CHECKPOINTS: fewer far back
-            for at in [at for at in self._checkpoints if not self._keeps(at, spacing)]:
-                del self._checkpoints[at]
+            self._checkpoints.keeping(lambda at: self._keeps(at, spacing))
         return state
 
     def _keeps(self, position: int, spacing: int) -> bool:
@@ -507,8 +560,9 @@ class Timeline:
         """The latest checkpoint at or before ``position`` (the state after that many events), or the start; a state
         a view folded to lately counts as one."""
         viewed = self._viewed
-        at = max((at for at in (*self._checkpoints, *viewed) if at <= position), default=0)
-        return at, self._checkpoints[at] if at in self._checkpoints else viewed.get(at)
+        at = max([self._checkpoints.before(position), *(at for at in viewed if at <= position)])
+        kept = self._checkpoints.get(at)
+        return at, kept if kept is not None else viewed.get(at)
 
 
 class _Broken(Exception):

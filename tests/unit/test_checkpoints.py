@@ -74,6 +74,27 @@ def test_a_backdated_entry_that_breaks_a_later_event_is_refused_from_a_checkpoin
     assert book.stream is before
 
 
+def test_timelines_extended_from_one_another_share_older_checkpoints_and_keep_their_own(every_event, monkeypatch):
+    """Extending a timeline copies the few states it kept last, not one every MIN_SPACING events of its history; two
+    timelines extended from one (a command decided again, or after a refusal) never see each other's states."""
+    monkeypatch.setattr(timeline_module, "SHARE_EVERY", 3)
+    book = as_of_2003()
+    base = book.stream
+    lines = {}
+    for line in ("Holder", "Fund"):
+        book.stream = base
+        for n in range(8):  # each a checkpoint of its own, in a line of timelines extended one from another
+            book.transfer(date(2003, 1, 1 + n), LINCOLN, f"{line} {chr(65 + n) * 3} Insurance Company", "100000")
+        assert len(book.stream.timeline._checkpoints._own) <= 3, "older states shared, not copied entry by entry"
+        book.transfer(date(2003, 1, 4), CG, f"{line} ZZZ Backdated", "100000")  # folds from a checkpoint before its date
+        lines[line] = book.stream
+    for stream in lines.values():
+        for day in dates_of(stream.events):
+            assert register_as_of("barnes-1995", stream.timeline, day) == register_as_of("barnes-1995", _plain(stream.events), day), day
+    assert not any(n.holder.startswith("Fund") for n in lines["Holder"].timeline.final.live())
+    assert not any(n.holder.startswith("Holder") for n in lines["Fund"].timeline.final.live())
+
+
 def test_a_long_timeline_keeps_a_bounded_number_of_checkpoints(monkeypatch):
     monkeypatch.setattr(timeline_module, "MIN_SPACING", 1)
     monkeypatch.setattr(timeline_module, "CHECKPOINTS", 4)
@@ -137,7 +158,7 @@ def _plain(events):
     return plain
 
 
-class _NoCheckpoints(dict):
+class _NoCheckpoints(timeline_module._Checkpoints):
     """A timeline's checkpoints, never kept: every fold starts from the first event."""
 
     def __setitem__(self, key, value) -> None:
