@@ -26,7 +26,26 @@ PARALLEL_FROM = 64  # heads: fewer are checked one after another
 class Tampered(RegistryError):
     rule = "the log must verify: every event as recorded, under a signed tree head"
 
+    @property
+    def problem(self) -> str:
+        """What is wrong, as verify reports it (without a view's advice to run verify)."""
+        return self.message.removesuffix(RUN_VERIFY)
 
+
+RUN_VERIFY = "; the store does not verify (run `debtreg verify`)"
+
+
+
+
+def _malformed(row: object, table: str) -> Tampered:
+    """A row whose fields are not of their kinds (a whole number, or text): one edited outside debtreg, named as
+    such, not met later as a failure of debtreg's own."""
+    for name, kind in type(row).__annotations__.items():
+        value = getattr(row, name)
+        if type(value) is not (int if kind == "int" else str):
+            return Tampered(f"a row of {table} has {value!r:.40} for its {name}, not"
+                            f" {'a whole number' if kind == 'int' else 'text'}: edited outside debtreg{RUN_VERIFY}")
+    raise AssertionError("a row found malformed is well formed")
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,11 @@ class Head:
     signer: str
     public_key: str
     signature: str
+
+    def __post_init__(self) -> None:
+        if type(self.size) is not int or any(type(v) is not str for v in (self.stream, self.root, self.recorded_at, self.signer,
+                                                                          self.public_key, self.signature)):
+            raise _malformed(self, "the signed tree heads")
 
     def as_dict(self, key: str | None = None) -> dict:
         found = {"stream": self.stream, "size": self.size, "root": self.root, "recorded_at": self.recorded_at,
@@ -57,6 +81,11 @@ class IdentityRecord:
     added_by: str
     signed_by: str
     signature: str
+
+    def __post_init__(self) -> None:
+        if type(self.seq) is not int or any(type(v) is not str for v in (self.name, self.role, self.public_key, self.added_at,
+                                                                         self.added_by, self.signed_by, self.signature)):
+            raise _malformed(self, "the registered identities")
 
     def as_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "public_key": self.public_key, "added_at": self.added_at,
@@ -107,7 +136,7 @@ def verified(name: str, rows: Sequence, latest: Sequence[Head], identities: Sequ
     if problem and latest:
         problem = check_stream(name, rows, every_head(), identities, sealed=sealed) or problem
     if problem:
-        raise Tampered(f"{problem}; the store does not verify (run `debtreg verify`)")
+        raise Tampered(f"{problem}{RUN_VERIFY}")
     return rows
 
 
@@ -147,15 +176,25 @@ def extends(frontier: Sequence, rows: Sequence, head: Head, identities: Sequence
 
 def _registered(identities: Sequence[IdentityRecord], head: Head) -> IdentityRecord | None:
     """The identity that signed a head, in a recording role when it did (registrations before it count)."""
-    found = None
+    found, signed_at = None, _moment(head.recorded_at)
     for record in identities:
-        if datetime.fromisoformat(record.added_at) > datetime.fromisoformat(head.recorded_at):
+        added_at = _moment(record.added_at)
+        if signed_at is None or added_at is None or added_at > signed_at:
             break
         if record.name == head.signer:
             found = record
     if found is None or found.public_key != head.public_key or found.role not in RECORDERS:
         return None
     return found
+
+
+def _moment(text: str) -> datetime | None:
+    """A recording time as stored (ISO 8601, with its offset); ``None`` for anything else, which no signature holds."""
+    try:
+        found = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return found if found.tzinfo is not None else None
 
 
 def leaf(row, stream: str | None = None) -> bytes:
@@ -212,8 +251,11 @@ class Row(NamedTuple):
 
 
 def stored_bytes(state: object) -> bytes:
-    """An event's stored state as bytes: a row edited by hand may hold text, and hashes and reads the same."""
-    return state.encode() if isinstance(state, str) else bytes(state)
+    """An event's stored state as bytes: a row edited by hand may hold text, and hashes and reads the same; or
+    anything else, which hashes as its text (and matches no signed head)."""
+    if isinstance(state, bytes | bytearray | memoryview):
+        return bytes(state)
+    return (state if isinstance(state, str) else repr(state)).encode()
 
 
 def stream_hex(originator_id: UUID | str) -> str:

@@ -74,7 +74,7 @@ from adapters.offline_verifier import (
     root,
 )
 from adapters.reading import KeptNames, Progress, advancing, fresh_names
-from adapters.snapshots import Snapshot, holding, schema, snapshot_signed
+from adapters.snapshots import Snapshot, holding, schema, snapshot_signed, well_formed
 from domain.errors import RegistryError
 
 PAGE = 2000
@@ -298,15 +298,15 @@ class Ledger:
             session.execute(delete(self.names).where(self.names.c.stream.in_([k.stream for k in kept])))
             session.execute(self.names.insert(), [k.row() for k in kept])
 
-    def kept_names(self) -> dict[str, KeptNames]:
+    def kept_names(self, unreadable: bool = False) -> dict[str, KeptNames]:
         """The holder names kept for each agreement whose row is as recent as its latest signed head (see
-        ``adapters.reading.fresh_names``); none on a store from before they were kept."""
+        ``adapters.reading.fresh_names``, and for ``unreadable``); none on a store from before they were kept."""
         if not self._has(self.names):
             return {}
         with snapshot(self.engine) as connection:
             rows = connection.execute(select(self.names.c.stream, self.names.c.version, self.names.c.names)).all()
             latest = self.latest_heads(connection)
-        return fresh_names(rows, {stream: head.size for stream, head in latest.items()})
+        return fresh_names(rows, {stream: head.size for stream, head in latest.items()}, unreadable)
 
     def request_stream(self, request: str) -> str | None:
         return self.request_streams([request]).get(request)
@@ -452,7 +452,7 @@ class Ledger:
             return None
         with snapshot(self.engine) as connection:
             kept = connection.execute(select(self.snapshots).where(self.snapshots.c.stream == stream)).first()
-            if kept is None or kept.schema != schema():
+            if kept is None or not well_formed(kept) or kept.schema != schema():
                 return None
             heads = {r.size: r for r in connection.execute(select(self.heads).where(
                 (self.heads.c.stream == stream) & ((self.heads.c.size == kept.size) | (self.heads.c.size == select(
@@ -478,7 +478,9 @@ class Ledger:
                 self.snapshots, (self.heads.c.stream == self.snapshots.c.stream) & (self.heads.c.size == self.snapshots.c.size)))}
         for row in kept:
             at = heads.get((row.stream, row.size))
-            if at is None:
+            if not well_formed(row):
+                problem = "is malformed (a value not of its column's kind)"
+            elif at is None:
                 problem = f"is of {row.size} events, but no tree head of {row.size} events is signed: events removed?"
             elif not snapshot_signed(row, at, identities):
                 problem = "is not signed by a recording identity over its stream's tree head of the same size"
@@ -561,6 +563,13 @@ class Ledger:
         ``trusted``, if given), every stream's events under its signed heads, and a kept registry head extended.
         ``names`` are what streams are called in a problem, by their hex id; ``progress``, given how many streams
         have signed heads, is what to call after each stream."""
+        try:
+            return self._verify(kept, trusted, names, progress)
+        except Tampered as malformed:  # a row of the heads, the identities or the events not of its kind
+            return Checked(0, malformed.problem, None)
+
+    def _verify(self, kept: dict | None, trusted: str | None, names: dict[str, str] | None,
+                progress: Progress | None) -> Checked:
         def called(stream: str) -> str:
             return (names or {}).get(stream) or f"stream {stream[:8]}"
 
@@ -598,12 +607,16 @@ class Ledger:
         events = self.events_table
         current, rows, start = None, [], (UUID(int=0), 0)
         while True:
-            page = connection.execute(
-                select(events).where(
-                    (events.c.originator_id > start[0])
-                    | ((events.c.originator_id == start[0]) & (events.c.originator_version > start[1]))
-                ).order_by(events.c.originator_id, events.c.originator_version).limit(PAGE)
-            ).all()
+            try:
+                page = connection.execute(
+                    select(events).where(
+                        (events.c.originator_id > start[0])
+                        | ((events.c.originator_id == start[0]) & (events.c.originator_version > start[1]))
+                    ).order_by(events.c.originator_id, events.c.originator_version).limit(PAGE)
+                ).all()
+            except (TypeError, ValueError) as error:  # (the driver's conversion of a stream id that is not one)
+                raise Tampered(f"a row of the events has a stream id that is not one ({error}): edited outside"
+                               " debtreg") from None
             for row in page:
                 stream = stream_hex(row.originator_id)
                 if stream != current:

@@ -20,7 +20,7 @@ from adapters.codec import event_mapper
 from adapters.heads import Head, IdentityRecord, Row, head_of_row, verified
 from adapters.reading import KeptNames, Reading, Recent, fresh_names
 from adapters.settings import TABLES
-from adapters.snapshots import Snapshot, holding
+from adapters.snapshots import Snapshot, holding, well_formed
 from domain.events import AGREEMENT, stream_id
 from domain.stream import Stream
 
@@ -82,6 +82,8 @@ class FileReader(Reading):
         if kept is None:
             return None
         kept = SimpleNamespace(**dict(kept))
+        if not well_formed(kept):
+            return None
         at = self.connection.execute(f"SELECT * FROM {TABLES}_heads WHERE stream = ? AND size = ?",
                                      (found_id.hex, kept.size)).fetchone()
         return holding(kept, at and SimpleNamespace(**dict(at)), latest[0], rows[kept.size:], self.identities())

@@ -354,12 +354,29 @@ class KeptNames:
         return {"stream": self.stream, "version": self.version, "names": json.dumps(list(self.names))}
 
 
-def fresh_names(rows: Iterable[Sequence], sizes: Mapping[str, int]) -> dict[str, KeptNames]:
+UNREADABLE = (None,)  # the names of a row that is not a list of names, as verify compares them: no agreement's
+
+
+def fresh_names(rows: Iterable[Sequence], sizes: Mapping[str, int], unreadable: bool = False) -> dict[str, KeptNames]:
     """The kept names (rows of stream, version, names) of the agreements whose latest signed head (``sizes``)
     covers exactly the events they were kept after: anything else (a store written by an earlier release, or an
-    entry recorded since by one) is read from the stream instead."""
-    return {stream: KeptNames(stream, version, tuple(json.loads(names)))
-            for stream, version, names in rows if sizes.get(stream) == version}
+    entry recorded since by one) is read from the stream instead; so is a row edited into something that is not
+    a list of names (or, ``unreadable``, it is given as ``UNREADABLE``, for verify to name)."""
+    found = {}
+    for stream, version, text in rows:
+        if sizes.get(stream) == version:
+            names = _names(text)
+            if names is not None or unreadable:
+                found[stream] = KeptNames(stream, version, UNREADABLE if names is None else names)  # type: ignore[arg-type]
+    return found
+
+
+def _names(text: object) -> tuple[str, ...] | None:
+    try:
+        names = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return tuple(names) if isinstance(names, list) and all(isinstance(n, str) for n in names) else None
 
 
 @cache

@@ -233,7 +233,7 @@ class Registry(Application, Reading):
         check finds, stream by stream in order: worked out in worker processes, handed the work at once, when there
         are many events to fold (``adapters.workers``); else here, as each is asked for."""
         listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
-        kept_names = self.ledger.kept_names()
+        kept_names = self.ledger.kept_names(unreadable=True)
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
         checks = [ReadModels(hex_id, names.get(hex_id) or f"stream {hex_id[:8]}", listed.get(hex_id),
                              kept_names.get(hex_id), *_stored(snapshots.get(hex_id)))
@@ -625,7 +625,7 @@ def read_models_problem(registry: Registry, check: ReadModels) -> str | None:
     are read and decoded once for both: the holder names (they decide no figure, but name holders and tell a new
     holder from a look-alike) and the snapshot (signed over its stream's tree head, and holding the state its events
     fold to: commands and views start from one). One edited outside debtreg is reported, as an event would be."""
-    rows = registry.ledger.stream_rows(UUID(check.stream), verify=False)
+    rows = registry.ledger.stream_rows(UUID(check.stream), verify=False) if not check.snapshot_problem else []
     folded = None  # the stream folded to its snapshot's size, once, for both checks
     problem, stored = check.snapshot_problem, check.stored
     if stored is not None:

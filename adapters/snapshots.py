@@ -200,12 +200,23 @@ def _keys(timeline: Timeline, start: int, order: Any) -> list[list] | None:
     return found
 
 
+WHOLE = ("size", "in_force", "closed", "last_number")  # a snapshot row's whole numbers; the rest but ``claimed`` text
+
+
+def well_formed(kept: Any) -> bool:
+    """Whether a row of the snapshots table holds values of its columns' kinds: one edited outside debtreg into
+    something else is not used, and verify names it."""
+    texts = [name for name in (*STORED, "recorded_at", "signer", "public_key", "signature") if name not in (*WHOLE, "claimed")]
+    return (all(type(getattr(kept, name, None)) is int for name in WHOLE)
+            and all(type(getattr(kept, name, None)) is str for name in texts))
+
+
 def holding(kept: Any, at: Any, latest: Head | None, tail: Sequence, identities: Sequence[IdentityRecord]) -> Snapshot | None:
     """The snapshot in row ``kept`` (of the snapshots table) if it holds: folded by this code, signed by a recording
     identity over the root of ``at`` (the row of its stream's tree head of the same size), and the events after it
     (``tail``) extending that tree to the ``latest`` signed head. Else ``None``: the stream is to be read whole, the
     reference, which names whatever does not hold."""
-    if (kept is None or kept.schema != schema() or at is None or latest is None or latest.size != kept.size + len(tail)
+    if (kept is None or not well_formed(kept) or kept.schema != schema() or at is None or latest is None or latest.size != kept.size + len(tail)
             or not snapshot_signed(kept, at, identities)
             or extends(parse_frontier(at.frontier), tail, latest, identities) is None):
         return None  # (each event's position is in its leaf: events out of place would not give the root)

@@ -2,6 +2,7 @@
 by `verify` and by the views; proofs check alone; only a recording identity's key makes a log that verifies."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -111,6 +112,38 @@ def test_snapshots_written_again_refuse_an_edited_event_naming_its_agreement_as_
     finally:
         fresh.close()
     assert str(refused.value).startswith(f"event 7 of {BARNES} does not match the tree head signed by tests")
+
+
+@pytest.mark.parametrize(("table", "column", "value", "said"), [
+    ("heads", "size", "x", "a row of the signed tree heads has 'x' for its size, not a whole number: edited outside debtreg"),
+    ("heads", "recorded_at", b"{}", "a row of the signed tree heads has b'{}' for its recorded_at, not text"),
+    ("identities", "role", b"{}", "a row of the registered identities has b'{}' for its role, not text"),
+    ("identities", "added_at", "x", "is not signed by the key it names: forged?"),
+    ("snapshots", "size", "x", "is malformed (a value not of its column's kind): edited outside debtreg?"),
+    ("snapshots", "stream", "x\nintact", "the snapshot of stream x\\u000aintact (the read model"),
+    ("holder_names", "names", "x", "(the read model that resolves holder names) do not match its events"),
+    ("events", "state", -1, "does not match the tree head signed by tests"),
+    ("events", "originator_id", b"{}", "a row of the events has a stream id that is not one"),
+])
+def test_a_row_edited_into_a_value_not_of_its_kind_is_named_by_verify_and_never_met_as_a_bug(
+        loaded_url, table, column, value, said):
+    """An SQLite file takes any value in any column. verify names the row (escaped: it is the store's text, not
+    debtreg's), and no view meets it as a failure of debtreg's own (each said "a bug in debtreg" before)."""
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    with sqlite3.connect(loaded_url.removeprefix("sqlite:///")) as connection:
+        rows = [row for row, in connection.execute(f"SELECT rowid FROM debtreg_{table} ORDER BY rowid")]
+        connection.execute(f"UPDATE debtreg_{table} SET {column} = ? WHERE rowid = ?", (value, rows[len(rows) // 2]))
+    runner = CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": None})
+    for view in (["register", "barnes-1995", "--as-of", "2003-02-05"], ["annex1", "barnes-2000", "--as-of", "2003-02-05"],
+                 ["holders", "--as-of", "2003-02-05"], ["history", "novascotia-1999"]):
+        seen = runner.invoke(app, ["--db", loaded_url, *view])
+        assert seen.exit_code in (0, 1) and isinstance(seen.exception, SystemExit | None), (view, seen.exception)
+    verify = runner.invoke(app, ["--db", loaded_url, "verify"])
+    assert verify.exit_code == 1 and verify.stdout == "" and verify.stderr.startswith("debtreg: NOT intact: ")
+    assert said in verify.stderr and verify.stderr.count("\n") == 1, verify.stderr
 
 
 def test_a_deleted_event_is_caught(store, store_url):
