@@ -297,7 +297,7 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
     weights = state.pro_rata_weights(key)
     shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
     allocations = tuple(
-        Allocation(number, share, deemed=number in state.deemed) for number, share in shares.items() if share
+        Allocation.of(number, share, number in state.deemed) for number, share in shares.items() if share
     )
     series = state.series[key].terms
     if kind == REQUIRED and series.required_prepayments is None:
@@ -372,7 +372,7 @@ def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
         series=key,
         due_on=due_on,
         amount=expected if command.amount is None else command.amount,
-        allocations=tuple(Allocation(number, share) for number, share in shares.items() if share),
+        allocations=tuple(Allocation.of(number, share) for number, share in shares.items() if share),
     )
 
 
@@ -381,7 +381,7 @@ def _pay_at_maturity(command: PayAtMaturity, stream: Stream, draft: Draft) -> No
     on, terms = command.effective_on, _terms(stream)
     key = series_key(terms, command.series)
     state = _register_on(stream, on, key)
-    allocations = tuple(Allocation(n.number, n.principal) for n in state.live(key))
+    allocations = tuple(Allocation.of(n.number, n.principal) for n in state.live(key))
     owed = sum((a.amount for a in allocations), ZERO)
     if command.amount is not None and command.amount != owed:
         raise UnscheduledPayment(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
+from functools import lru_cache
 
 from domain.errors import InvalidAmount
 
@@ -60,6 +61,7 @@ def cents(amount: Decimal) -> int:
     return int(scaled)
 
 
+@lru_cache(maxsize=65536)
 def from_cents(count: int) -> Decimal:
     """Dollars with exactly two decimal places, from whole cents."""
     return Decimal(count).scaleb(-2)

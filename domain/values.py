@@ -331,6 +331,23 @@ class Allocation(Value):
     amount: Decimal
     deemed: bool = False
 
+    @classmethod
+    def of(cls, note: int, amount: Decimal, deemed: bool = False) -> Allocation:
+        """The allocation, one object for the same values, written alike (``Decimal("1.0") == Decimal("1.00")``,
+        and an amount is stored as written): the coupons a load records pay the same notes the same shares, again
+        and again, and held an allocation each (README, Memory)."""
+        key = (note, amount, amount.as_tuple().exponent, deemed)
+        found = _ALLOCATIONS.get(key)
+        if found is None:
+            if len(_ALLOCATIONS) >= KEPT_ALLOCATIONS:
+                _ALLOCATIONS.clear()
+            found = _ALLOCATIONS[key] = cls(note, amount, deemed)
+        return found
+
+
+KEPT_ALLOCATIONS = 65_536
+_ALLOCATIONS: dict[tuple[int, Decimal, int | str, bool], Allocation] = {}
+
 
 @dataclass(frozen=True)
 class Holding(Value):

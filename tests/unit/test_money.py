@@ -72,3 +72,20 @@ def test_an_allocation_sums_exactly_and_never_gives_a_note_more_than_its_princip
     assert sum(parts) == total_amount
     assert all(Decimal(0) <= part <= weight for part, weight in zip(parts, weights, strict=True))
     assert all(part == part.quantize(Decimal("0.01")) for part in parts)
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=-10**12, max_value=10**12),
+       st.integers(min_value=-4, max_value=0), st.booleans())
+def test_an_allocation_made_again_is_the_same_object_with_its_amount_as_written(note, units, places, deemed):
+    """Coupons pay the same notes the same shares again and again: one allocation object each (a load's memory),
+    but never one whose amount is written otherwise (``Decimal("5.0") == Decimal("5.00")``: a figure is shown,
+    and stored, as written)."""
+    from domain.money import from_cents
+    from domain.values import Allocation
+
+    amount = Decimal(units).scaleb(places)
+    other = Decimal(units).scaleb(places - 1) * 10  # equal, one more place written
+    first = Allocation.of(note, amount, deemed)
+    assert Allocation.of(note, Decimal(str(amount)), deemed) is first
+    assert str(Allocation.of(note, other, deemed).amount) == str(other) and (first.note, first.deemed) == (note, deemed)
+    assert str(first.amount) == str(amount) and from_cents(units) is from_cents(units)
