@@ -35,17 +35,21 @@ class Tampered(RegistryError):
 RUN_VERIFY = "; the store does not verify (run `debtreg verify`)"
 
 
+def misfit(row: object, kinds: Mapping[str, type]) -> str | None:
+    """The first of ``row``'s fields not of its kind in ``kinds`` (a whole number, or text), in words; ``None`` if
+    each is: a row edited outside debtreg into something else is named as such, not met later as a failure of
+    debtreg's own."""
+    for name, kind in kinds.items():
+        value = getattr(row, name, None)
+        if type(value) is not kind:
+            return f"has {value!r:.40} for its {name}, not {'a whole number' if kind is int else 'text'}"
+    return None
 
 
-def _malformed(row: object, table: str) -> Tampered:
-    """A row whose fields are not of their kinds (a whole number, or text): one edited outside debtreg, named as
-    such, not met later as a failure of debtreg's own."""
-    for name, kind in type(row).__annotations__.items():
-        value = getattr(row, name)
-        if type(value) is not (int if kind == "int" else str):
-            return Tampered(f"a row of {table} has {value!r:.40} for its {name}, not"
-                            f" {'a whole number' if kind == 'int' else 'text'}: edited outside debtreg{RUN_VERIFY}")
-    raise AssertionError("a row found malformed is well formed")
+def _refused_if_misfit(row: object, table: str) -> None:
+    found = misfit(row, _KINDS[type(row)])
+    if found:
+        raise Tampered(f"a row of {table} {found}: edited outside debtreg{RUN_VERIFY}")
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,7 @@ class Head:
     signature: str
 
     def __post_init__(self) -> None:
-        if type(self.size) is not int or any(type(v) is not str for v in (self.stream, self.root, self.recorded_at, self.signer,
-                                                                          self.public_key, self.signature)):
-            raise _malformed(self, "the signed tree heads")
+        _refused_if_misfit(self, "the signed tree heads")
 
     def as_dict(self, key: str | None = None) -> dict:
         found = {"stream": self.stream, "size": self.size, "root": self.root, "recorded_at": self.recorded_at,
@@ -83,14 +85,17 @@ class IdentityRecord:
     signature: str
 
     def __post_init__(self) -> None:
-        if type(self.seq) is not int or any(type(v) is not str for v in (self.name, self.role, self.public_key, self.added_at,
-                                                                         self.added_by, self.signed_by, self.signature)):
-            raise _malformed(self, "the registered identities")
+        _refused_if_misfit(self, "the registered identities")
 
     def as_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "public_key": self.public_key, "added_at": self.added_at,
                 "added_by": self.added_by, "signed_by": self.signed_by, "signature": self.signature}
 
+
+
+# each row class's fields and their kinds, from its annotations: whole numbers, or text
+_KINDS = {cls: {name: int if kind == "int" else str for name, kind in cls.__annotations__.items()}
+          for cls in (Head, IdentityRecord)}
 
 
 def check_stream(name: str, rows: Sequence, heads: Sequence[Head], identities: Sequence[IdentityRecord],

@@ -214,28 +214,31 @@ class Registry(Application, Reading):
         elif legacy_kept is not None:
             return Checked(0, "the digest given is of the form debtreg:v1 but this store has no hash chain of that"
                               " form: it is not the store the digest was taken of", None)
-        names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in self.names_as_read().items()}
+        streams = self.names_as_read()
+        names = {hex_id: f"{kind} {key}" for hex_id, (kind, key) in streams.items()}
+        agreements = {hex_id: key for hex_id, (kind, key) in streams.items() if kind == AGREEMENT}
         try:  # their folds started now, in worker processes beside the log's check, where worth it
-            read_models = self._read_models(names)
-        except Exception:  # noqa: BLE001 - a store whose list of streams does not read: the log's check says why
+            read_models = self._read_models(names, agreements)
+        except Tampered:  # a row of the heads or identities not of its kinds: the log's check names it
             read_models = None
         try:
             checked = self.ledger.verify(None if legacy_kept else kept, trusted, names,  # type: ignore[arg-type]
                                          in_part(progress, "the log"))
-            problem = None if checked.problem else self._first_problem(*(read_models or self._read_models(names)), progress)
+            problem = None if checked.problem else self._first_problem(
+                *(read_models or self._read_models(names, agreements)), progress)
         finally:
             if read_models:
                 read_models[1].close()
         return replace(checked, problem=problem) if problem else checked
 
-    def _read_models(self, names: dict[str, str]) -> tuple[list[ReadModels], Iterator[str | None]]:
+    def _read_models(self, names: dict[str, str], agreements: dict[str, str]) -> tuple[list[ReadModels], Iterator[str | None]]:
         """The read models kept beside the events, to check against them (``read_models_problem``), and what each
         check finds, stream by stream in order: worked out in worker processes, handed the work at once, when there
-        are many events to fold (``adapters.workers``); else here, as each is asked for."""
-        listed = {stream_id(kind, key).hex: key for kind, key in self.listed() if kind == AGREEMENT}
+        are many events to fold (``adapters.workers``); else here, as each is asked for. ``names``: what each stream
+        is called; ``agreements``: the key of each on the registry, by hex id."""
         kept_names = self.ledger.kept_names(unreadable=True)
         snapshots = {row.stream: (row, problem) for row, problem in self.ledger.snapshot_problems()}
-        checks = [ReadModels(hex_id, names.get(hex_id) or f"stream {hex_id[:8]}", listed.get(hex_id),
+        checks = [ReadModels(hex_id, names.get(hex_id) or f"stream {hex_id[:8]}", agreements.get(hex_id),
                              kept_names.get(hex_id), *_stored(snapshots.get(hex_id)))
                   for hex_id in dict.fromkeys([*kept_names, *snapshots])]
         events = sum(check.stored.size if check.stored else check.kept.version if check.kept else 0 for check in checks)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import domain
-from adapters.heads import Head, IdentityRecord, extends, frontier_root, parse_frontier, signed
+from adapters.heads import Head, IdentityRecord, extends, frontier_root, misfit, parse_frontier, signed
 from domain.state import AgreementState, Basis, ClosedNotes
 from domain.stream import NAMED, Stream
 from domain.timeline import TAKEN_OUT, Timeline, latest_correction
@@ -201,14 +201,14 @@ def _keys(timeline: Timeline, start: int, order: Any) -> list[list] | None:
 
 
 WHOLE = ("size", "in_force", "closed", "last_number")  # a snapshot row's whole numbers; the rest but ``claimed`` text
+KINDS = {name: int if name in WHOLE else str
+         for name in (*STORED, "recorded_at", "signer", "public_key", "signature") if name != "claimed"}
 
 
 def well_formed(kept: Any) -> bool:
-    """Whether a row of the snapshots table holds values of its columns' kinds: one edited outside debtreg into
-    something else is not used, and verify names it."""
-    texts = [name for name in (*STORED, "recorded_at", "signer", "public_key", "signature") if name not in (*WHOLE, "claimed")]
-    return (all(type(getattr(kept, name, None)) is int for name in WHOLE)
-            and all(type(getattr(kept, name, None)) is str for name in texts))
+    """Whether a row of the snapshots table holds values of its columns' kinds (``misfit``): one edited outside
+    debtreg into something else is not used, and verify names it."""
+    return misfit(kept, KINDS) is None
 
 
 def holding(kept: Any, at: Any, latest: Head | None, tail: Sequence, identities: Sequence[IdentityRecord]) -> Snapshot | None:

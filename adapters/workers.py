@@ -55,7 +55,8 @@ def cores() -> int:
 
 
 def workers_for(items: int) -> int:
-    """The processes work on ``items`` would go to: one an item at most, one a core (``cores``); under two, none."""
+    """The processes work on ``items`` would go to: one an item at most, one a core (``cores``). Under two are not
+    worth starting, unless the asking process has work of its own meanwhile (``in_order``'s ``beside``)."""
     return min(cores(), items)
 
 
@@ -73,25 +74,27 @@ def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Reading, *
     A worker that fails (an error, or a process lost) hands its item and those after it back to this process,
     where the same error, if any, is raised as one process would have raised it."""
     here = here or work
+
+    def rest(done: int = 0) -> Iterator[R]:  # the items from ``done`` on, in this process
+        return (here(reader, item) for item in items[done:])
+
     workers = workers_for(len(items))
     worth = workers >= 2 or (beside and workers == 1 and cores() >= 2)
     reopened = reader.reopened() if worth and events >= SPREAD_FROM else None
-    pool = None
-    if reopened is not None:
-        try:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_open, initargs=reopened)
-        except (OSError, NotImplementedError, ImportError):  # no processes to be had here (a sandbox without semaphores)
-            pool = None
-    if pool is None:
-        return (here(reader, item) for item in items)
+    if reopened is None:
+        return rest()
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_open, initargs=reopened)
+    except (OSError, NotImplementedError, ImportError):  # no processes to be had here (a sandbox without semaphores)
+        return rest()
     try:
         with _script_hidden():  # the processes start as the work is handed out, here
             results = pool.map(partial(_run, work), items, chunksize=max(1, len(items) // (workers * 8)))
     except Exception:  # noqa: BLE001 - done here instead, where an error is raised as it would be without workers
         pool.shutdown(wait=False, cancel_futures=True)
-        return (here(reader, item) for item in items)
-    return _Collected(pool, results, lambda done: (here(reader, item) for item in items[done:]))
+        return rest()
+    return _Collected(pool, results, rest)
 
 
 class _Collected(Iterator[R]):

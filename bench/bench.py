@@ -95,17 +95,14 @@ def raw_signatures(path: Path, table: str) -> float:
 
     started = time.perf_counter()
     with sqlite3.connect(path) as connection:
-        heads = connection.execute(f"select stream, size, root, recorded_at, signer, public_key, signature from {table}").fetchall()
-    signed = [(bytes.fromhex(row[-1]) + head_message(dict(zip(HEAD, row[:-1], strict=True))), bytes.fromhex(row[5]))
-              for row in heads]
+        connection.row_factory = sqlite3.Row
+        heads = [dict(row) for row in connection.execute(f"select * from {table}")]
+    signed = [(bytes.fromhex(head["signature"]) + head_message(head), bytes.fromhex(head["public_key"])) for head in heads]
     cores = os.cpu_count() or 1
     with ThreadPoolExecutor(cores) as pool:
         list(pool.map(lambda part: [crypto_sign_open(message, key) for message, key in part],
                       [signed[start::cores] for start in range(cores)]))
     return time.perf_counter() - started
-
-
-HEAD = ("stream", "size", "root", "recorded_at", "signer", "public_key")
 
 
 def fresh(*args: str, env: dict[str, str] | None = None) -> float:

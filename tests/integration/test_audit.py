@@ -83,23 +83,27 @@ def test_an_edited_event_is_caught_by_verify_and_by_the_views(store, store_url):
     assert "event 7 of agreement barnes-1995 does not match" in refused_view(store_url)
 
 
-def test_an_edited_event_of_the_registrys_list_of_streams_is_named_by_verify_at_the_command_line(store, store_url):
-    """The list's events are what names the streams: verify says which of them was edited, in the text and the JSON
-    it gives (it said the command had failed, "a bug in debtreg", before)."""
+def command_line(url: str, *args: str):  # noqa: ANN201 - typer's Result
+    """``debtreg --db URL ARGS`` run in this process, as no identity."""
     from typer.testing import CliRunner
 
     from adapters.cli import app
 
+    return CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": None}).invoke(app, ["--db", url, *args])
+
+
+def test_an_edited_event_of_the_registrys_list_of_streams_is_named_by_verify_at_the_command_line(store, store_url):
+    """The list's events are what names the streams: verify says which of them was edited, in the text and the JSON
+    it gives (it said the command had failed, "a bug in debtreg", before)."""
     events, listing = store.ledger.events_table, store.index.originator_id
     with store.ledger.engine.begin() as connection:
         connection.execute(events.update().values(state=b'{"edited": true}').where(
             (events.c.originator_id == listing) & (events.c.originator_version == 1)))
     said = "events 1-7 of registry streams do not match the tree head signed by tests"  # (the load listed 7 at once)
     assert Queries(store).verify().problem.startswith(said)
-    runner = CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": None})
-    text_out = runner.invoke(app, ["--db", store_url, "verify"])
+    text_out = command_line(store_url, "verify")
     assert text_out.exit_code == 1 and text_out.stderr.startswith(f"debtreg: NOT intact: {said}")
-    json_out = runner.invoke(app, ["--db", store_url, "verify", "--format", "json"])
+    json_out = command_line(store_url, "verify", "--format", "json")
     assert json_out.exit_code == 1 and json.loads(json_out.stdout)["problem"].startswith(said)
 
 
@@ -129,19 +133,14 @@ def test_a_row_edited_into_a_value_not_of_its_kind_is_named_by_verify_and_never_
         loaded_url, table, column, value, said):
     """An SQLite file takes any value in any column. verify names the row (escaped: it is the store's text, not
     debtreg's), and no view meets it as a failure of debtreg's own (each said "a bug in debtreg" before)."""
-    from typer.testing import CliRunner
-
-    from adapters.cli import app
-
     with sqlite3.connect(loaded_url.removeprefix("sqlite:///")) as connection:
         rows = [row for row, in connection.execute(f"SELECT rowid FROM debtreg_{table} ORDER BY rowid")]
         connection.execute(f"UPDATE debtreg_{table} SET {column} = ? WHERE rowid = ?", (value, rows[len(rows) // 2]))
-    runner = CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": None})
     for view in (["register", "barnes-1995", "--as-of", "2003-02-05"], ["annex1", "barnes-2000", "--as-of", "2003-02-05"],
                  ["holders", "--as-of", "2003-02-05"], ["history", "novascotia-1999"]):
-        seen = runner.invoke(app, ["--db", loaded_url, *view])
+        seen = command_line(loaded_url, *view)
         assert seen.exit_code in (0, 1) and isinstance(seen.exception, SystemExit | None), (view, seen.exception)
-    verify = runner.invoke(app, ["--db", loaded_url, "verify"])
+    verify = command_line(loaded_url, "verify")
     assert verify.exit_code == 1 and verify.stdout == "" and verify.stderr.startswith("debtreg: NOT intact: ")
     assert said in verify.stderr and verify.stderr.count("\n") == 1, verify.stderr
 
