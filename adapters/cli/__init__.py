@@ -32,8 +32,10 @@ def run() -> None:
     try:
         app()
     except Exception as error:  # noqa: BLE001 - the last line of defence, reported as a bug
+        from domain.names import printable
+
         sys.stderr.write(
-            f"debtreg: unexpected failure, a bug in debtreg ({type(error).__name__}: {error}); please report it"
+            f"debtreg: unexpected failure, a bug in debtreg ({type(error).__name__}: {printable(str(error))}); please report it"
             " with the command you ran. Run `debtreg verify` to check the store.\n"
         )
         sys.exit(70)

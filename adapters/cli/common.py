@@ -220,12 +220,12 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     except _store_errors() as error:
         from adapters.store import shown_url, without_secrets
 
-        typer.echo(f"debtreg: cannot use the database {shown_url(url)}: {without_secrets(str(error), url)}", err=True)
+        complain(f"debtreg: cannot use the database {shown_url(url)}: {' '.join(without_secrets(str(error), url).split())}")
         raise typer.Exit(2) from None
     except ImportError as error:
         from adapters.store import shown_url
 
-        typer.echo(f"debtreg: cannot use the database {shown_url(url)}: its driver is not installed ({error.name})", err=True)
+        complain(f"debtreg: cannot use the database {shown_url(url)}: its driver is not installed ({error.name})")
         raise typer.Exit(2) from None
     finally:
         if registry is not None:
@@ -249,10 +249,9 @@ def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool
 
         registry.identity = first_administrator()
         ctx.meta["first administrator made"] = True
-        typer.echo(f"note: no identity was given and the registry has none: acting as {registry.identity.name!r}"
-                   f" (your login), its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later"
-                   " commands use it). `debtreg identity init NAME` before the first load chooses the name.",
-                   err=True)
+        complain(f"note: no identity was given and the registry has none: acting as {registry.identity.name!r}"
+                 f" (your login), its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later"
+                 " commands use it). `debtreg identity init NAME` before the first load chooses the name.")
     return registry
 
 
@@ -288,9 +287,9 @@ def refuse(error: RegistryError, fmt: str) -> None:
         emit(to_json({"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message,
                                 "section": error.section}}))
     if isinstance(error, Malformed):
-        typer.echo(f"debtreg: {error}", err=True)
+        complain(f"debtreg: {error}")
         raise typer.Exit(2)
-    typer.echo(f"debtreg: refused: {error}\nrule: {error.rule}", err=True)
+    complain(f"debtreg: refused: {error}", f"rule: {error.rule}")
     raise typer.Exit(1)
 
 
@@ -303,7 +302,7 @@ def write_file(output: str, content: bytes) -> None:
         Path(output).write_bytes(content)
     except OSError as error:
         raise InvalidCommand(f"--output: cannot write {output}: {error.strerror}") from None
-    emit(f"wrote {output}")
+    emit(f"wrote {printable(output)}")
 
 
 OPTIONS = {"evidence.document": "--evidence", "evidence.section": "--section", "effective_on": "--date",
@@ -360,6 +359,12 @@ def progress_bar(label: str) -> Iterator[Callable[..., Callable[[object], None]]
 def emit(text: str) -> None:
     """A line (or lines) of output; anything in it that is not text (a terminal escape, say) is shown escaped."""
     typer.echo(printable(text, lines=True))
+
+
+def complain(*lines: str) -> None:
+    """A message on standard error, a line each: a refusal quotes what the user typed (a path, a URL), so a line
+    break or a terminal escape in it is shown escaped, never a line of its own."""
+    typer.echo("\n".join(printable(line) for line in lines), err=True)
 
 
 def emit_lines(lines: Sequence[str]) -> None:

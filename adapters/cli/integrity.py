@@ -16,6 +16,7 @@ from adapters.cli.common import (
     Format2,
     TextOrJson,
     app,
+    complain,
     emit,
     emit_json,
     guarded,
@@ -27,7 +28,6 @@ from adapters.cli.common import (
 )
 from adapters.settings import DEFAULT_KEY_FILE, ROLES
 from domain.errors import InvalidCommand
-from domain.names import printable
 
 identities = lazy("adapters.identity")
 identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
@@ -96,7 +96,7 @@ def verify_command(
              + (", extending the head given" if digest else "") + (f"; registry root {result.root}" if result.root else "")
              + (f"\nnote: {result.note}" if result.note else ""))
     else:
-        typer.echo(f"debtreg: NOT intact: {printable(result.problem or '')}", err=True)  # (it quotes the store)
+        complain(f"debtreg: NOT intact: {result.problem or ''}")  # (it quotes the store)
     if not result.intact:
         raise typer.Exit(1)
 
@@ -128,7 +128,7 @@ def digest_command(ctx: typer.Context) -> None:
     with querying(ctx, full=True) as queries:
         result = queries.verify()
     if not result.intact:
-        typer.echo(f"debtreg: the log is not intact, no head to keep: {printable(result.problem or '')}", err=True)
+        complain(f"debtreg: the log is not intact, no head to keep: {result.problem or ''}")
         raise typer.Exit(1)
     emit(json.dumps(result.head, indent=2) if result.head else "the log is empty")
 

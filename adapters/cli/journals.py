@@ -11,6 +11,7 @@ from adapters.cli.common import (
     Format2,
     TextOrJson,
     app,
+    complain,
     emit,
     emit_json,
     lazy,
@@ -71,8 +72,7 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
         staged = journal.load(registry, paths, progress)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
     if registry.enrolled_first and not ctx.meta.get("first administrator made"):  # else said when it was made
-        typer.echo(f"note: the registry had no identities: {registry.recorder_name} is now its first administrator",
-                   err=True)
+        complain(f"note: the registry had no identities: {registry.recorder_name} is now its first administrator")
 
 
 @app.command("check")

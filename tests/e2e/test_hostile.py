@@ -97,6 +97,30 @@ def test_a_text_entry_may_not_name_a_device_or_a_file_elsewhere(loaded_url, tmp_
         assert "entry 'text'" in message and "be beside it" in message
 
 
+FORGED = "x\nTOTAL $ 99,000,000\u202e"  # a line break and a right-to-left override in what the user typed
+
+
+@pytest.mark.parametrize("command", [
+    lambda url, tmp: ["--db", f"sqlite:///{tmp}/{FORGED}/registry.sqlite", "agreements"],  # no store there
+    lambda url, tmp: ["--db", f"postgresql://u@127.0.0.1:1/{FORGED}", "agreements"],  # no database there
+    lambda url, tmp: ["--db", url, "check", f"{tmp}/{FORGED}.toml"],  # no such journal
+    lambda url, tmp: ["--db", url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05",
+                      "-o", f"{tmp}/{FORGED}/annex1.csv"],  # no such folder
+])
+def test_a_refusal_quoting_what_was_typed_shows_its_line_breaks_escaped(loaded_url, tmp_path, command):
+    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(app, command(loaded_url, tmp_path))
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    assert "x\\u000aTOTAL $ 99,000,000\\u202e" in result.stderr
+    assert not any(line.startswith("TOTAL") for line in result.stderr.splitlines()), result.stderr
+
+
+def test_an_export_names_the_file_it_wrote_with_its_line_breaks_escaped(loaded_url, tmp_path):
+    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
+        app, ["--db", loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", f"{tmp_path}/{FORGED}.csv"])
+    assert result.exit_code == 0 and (tmp_path / f"{FORGED}.csv").is_file()
+    assert result.stdout == f"wrote {tmp_path}/x\\u000aTOTAL $ 99,000,000\\u202e.csv\n"
+
+
 def test_a_database_password_never_appears(tmp_path):
     result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
         app, ["--db", "postgresql://clerk:s3cret-pw@127.0.0.1:1/registry", "annex1", "barnes-1995", "--as-of", "2003-02-05"])
