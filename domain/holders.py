@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -97,6 +97,8 @@ class Directory:
         self._by_name = {
             name.casefold(): identity for identity in self.identities.values() for name in identity.known_as()
         }
+        self._aliases: dict[str, dict[str, str]] = {}
+        self._folded: dict[str, str] = {}
 
     @classmethod
     def of(cls, recorded: Iterable[str], declared: Mapping[str, Identity]) -> Directory:
@@ -113,6 +115,29 @@ class Directory:
         """The holder ``name`` names exactly (any case), by a name, an alias or its key."""
         wanted = name.strip()
         return self._by_name.get(wanted.casefold()) or self.identities.get(wanted)
+
+    def among(self, holders: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """The other names and aliases ``holders`` are known by (-> the holder as on the notes), and every name of
+        theirs in any case (-> the holders it names); each holder's own looked up once for all the entries that
+        name it (a load's transfers name the same holders entry after entry)."""
+        aliases: dict[str, str] = {}
+        for holder in holders:
+            aliases.update(self._aliases_of(holder))
+        exactly: dict[str, set[str]] = {}
+        for known, holder in ({holder: holder for holder in holders} | aliases).items():
+            exactly.setdefault(self._casefolded(known), set()).add(holder)
+        return aliases, exactly
+
+    def _aliases_of(self, holder: str) -> dict[str, str]:
+        if holder not in self._aliases:
+            identity = self.find(holder)
+            self._aliases[holder] = {known: holder for known in (identity.known_as() if identity else ())}
+        return self._aliases[holder]
+
+    def _casefolded(self, name: str) -> str:
+        if name not in self._folded:
+            self._folded[name] = name.casefold()
+        return self._folded[name]
 
     def look_alikes(self, name: str) -> list[str]:
         """Names of holders that ``name`` only looks like: the candidates a new name is refused for."""

@@ -32,6 +32,8 @@ def unprintable(text: str, *, lines: bool) -> list[str]:
 def clean(text: str, *, lines: bool = False) -> str:
     """A name or text as the registry keeps it: Unicode NFC, stripped; anything that could forge or
     hide a line of output refused (a ``ValueError`` naming the characters)."""
+    if (PLAIN_LINES if lines else PLAIN).fullmatch(text):  # printable ASCII: NFC leaves it be, nothing to refuse
+        return text.strip()
     normal = unicodedata.normalize("NFC", text).strip()
     bad = unprintable(normal, lines=lines)
     if bad:

@@ -3,11 +3,15 @@
 import unicodedata
 from unittest import mock
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from adapters.cli.common import emit
-from domain.names import printable, unprintable
+from domain.decide import _holder_named
+from domain.errors import UnknownHolder
+from domain.holders import Alias, Directory, Identity
+from domain.names import clean, holder_among, printable, unprintable
 
 
 @given(st.text(), st.booleans())
@@ -35,3 +39,47 @@ def test_output_is_escaped_as_printable_escapes_it_plain_ascii_included(text):
     with mock.patch("adapters.cli.common.typer.echo") as echo:
         emit(text)
     assert echo.call_args.args == (printable(text, lines=True),)
+
+
+@given(st.text() | st.text(st.characters(max_codepoint=0x7f)), st.booleans())
+@example("Evil Co\nTOTAL $ 99,000,000", False)
+@example("  Acme Life  ", False)
+@example("line one\n\tline two", True)
+def test_a_name_is_kept_in_nfc_stripped_and_refused_for_anything_not_text_plain_ascii_included(text, lines):
+    """(Plain ASCII is stripped without normalising it or looking at each character: the same answer.)"""
+    normal = unicodedata.normalize("NFC", text).strip()
+    if unprintable(normal, lines=lines):
+        with pytest.raises(ValueError):
+            clean(text, lines=lines)
+    else:
+        assert clean(text, lines=lines) == normal
+
+
+IDENTITIES = [
+    Identity("acme", [(None, "Acme Life Insurance Co"), (None, "Acme Mutual")], [Alias("ACME NOMINEES", "signatory")]),
+    Identity("acme-re", [(None, "Acme Re")]),
+    Identity("baltic", [(None, "Baltic Trust")], [Alias("acme mutual", "other")]),
+    Identity("zeta", [(None, "Zeta Fund")]),
+]
+NAMES = [name for identity in IDENTITIES for name in identity.known_as()]
+
+
+def as_found(find, *args):
+    try:
+        return find(*args)
+    except UnknownHolder as error:
+        return error.message
+
+
+@given(st.lists(st.tuples(st.sets(st.sampled_from([i.names[0][1] for i in IDENTITIES])),
+                          st.sampled_from(NAMES + ["acme", "ACME", "mutual", "re", "Trust", "nobody", ""])
+                          .flatmap(lambda n: st.sampled_from([n, n.upper(), n.casefold(), f" {n} "]))), max_size=8))
+def test_a_holder_is_named_by_any_of_its_names_in_any_case_whichever_holders_were_named_before(asked):
+    """One directory asked in turn about other holders, as a load's entries ask it: each answer (or refusal) is
+    the holder named exactly or by a unique part, among that entry's holders and their other names."""
+    directory = Directory(IDENTITIES)
+    for holders, name in asked:
+        holders = sorted(holders)
+        aliases = {known: holder for holder in holders for known in directory.find(holder).known_as()}
+        assert as_found(_holder_named, directory, holders, name, "then", None) == \
+            as_found(holder_among, holders, name, "then", None, aliases)
