@@ -217,6 +217,16 @@ def key_of(identity: Signer) -> str:
     return str(key_file(identity, _keys()))
 
 
+def command_line(url: str, *args: str, identity: str | None = None):  # noqa: ANN201 - typer's Result
+    """``debtreg --db URL ARGS`` run in this process (typer's runner), as the identity whose key file ``identity``
+    names (none if not given), whatever the environment names."""
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    return CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": identity}).invoke(app, ["--db", url, *args])
+
+
 def admin_key() -> str:
     return key_of(ADMIN)
 

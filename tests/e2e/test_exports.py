@@ -8,13 +8,12 @@ from decimal import Decimal
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from adapters.cli import app
+from support import command_line
 
 
 def run(db: str, *args: str):
-    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
+    result = command_line(db, *args)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
 

@@ -15,11 +15,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from adapters.cli import app
 from conftest import FIXTURES, ROOT
-from support import admin_key, enrol
+from support import admin_key, command_line, enrol
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DEBTREG_UPDATE_GOLDEN") == "1"
@@ -124,7 +122,7 @@ def normalised(text: str) -> str:
 
 
 def run(db: str, args: list[str]) -> str:
-    result = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
+    result = command_line(db, *args, identity=admin_key())
     return normalised(f"exit {result.exit_code}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}")
 
 
@@ -141,7 +139,7 @@ def check(name: str, output: str) -> None:
 def golden_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("golden") / "debtreg.sqlite"
     enrol(f"sqlite:///{path}")
-    result = CliRunner(env={"DEBTREG_IDENTITY": admin_key()}).invoke(app, ["--db", f"sqlite:///{path}", "load", str(FIXTURES)])
+    result = command_line(f"sqlite:///{path}", "load", str(FIXTURES), identity=admin_key())
     assert result.exit_code == 0, result.output
     return path
 

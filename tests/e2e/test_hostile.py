@@ -4,14 +4,12 @@ store's head unchanged."""
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from adapters.cli import app
 from adapters.identity import AUDITOR
 from adapters.registry import Registry
 from conftest import FIXTURES
 from support import AUDITOR as JANE
-from support import admin_key, enrol, key_of
+from support import admin_key, command_line, enrol, key_of
 
 LINCOLN = "Lincoln Investment Management, Inc."
 
@@ -27,8 +25,7 @@ def head(url: str):
 def refused(url: str, *args: str, identity: str | None = "admin") -> str:
     """Run a command that must be refused: exit 1 or 2, no traceback, the store's head as it was; its message."""
     before = head(url)
-    env = {"DEBTREG_IDENTITY": admin_key() if identity == "admin" else identity, "DEBTREG_DATABASE_URL": None}
-    result = CliRunner(env=env).invoke(app, ["--db", url, *args])
+    result = command_line(url, *args, identity=admin_key() if identity == "admin" else identity)
     assert result.exit_code in (1, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
@@ -108,31 +105,28 @@ FORGED = "x\nTOTAL $ 99,000,000\u202e"  # a line break and a right-to-left overr
                       "-o", f"{tmp}/{FORGED}/annex1.csv"],  # no such folder
 ])
 def test_a_refusal_quoting_what_was_typed_shows_its_line_breaks_escaped(loaded_url, tmp_path, command):
-    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(app, command(loaded_url, tmp_path))
+    result = command_line(*command(loaded_url, tmp_path)[1:])
     assert result.exit_code in (1, 2) and "Traceback" not in result.output
     assert "x\\u000aTOTAL $ 99,000,000\\u202e" in result.stderr
     assert not any(line.startswith("TOTAL") for line in result.stderr.splitlines()), result.stderr
 
 
 def test_an_export_names_the_file_it_wrote_with_its_line_breaks_escaped(loaded_url, tmp_path):
-    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
-        app, ["--db", loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", f"{tmp_path}/{FORGED}.csv"])
+    result = command_line(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", f"{tmp_path}/{FORGED}.csv")
     assert result.exit_code == 0 and (tmp_path / f"{FORGED}.csv").is_file()
     assert result.stdout == f"wrote {tmp_path}/x\\u000aTOTAL $ 99,000,000\\u202e.csv\n"
 
 
 def test_a_database_password_never_appears(tmp_path):
-    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
-        app, ["--db", "postgresql://clerk:s3cret-pw@127.0.0.1:1/registry", "annex1", "barnes-1995", "--as-of", "2003-02-05"])
+    result = command_line("postgresql://clerk:s3cret-pw@127.0.0.1:1/registry", "annex1", "barnes-1995", "--as-of", "2003-02-05")
     assert result.exit_code == 2 and "s3cret-pw" not in result.output and "***" in result.stderr
 
 
 def test_an_unsupported_store_or_a_missing_driver_is_a_message(monkeypatch):
-    runner = CliRunner(env={"DEBTREG_DATABASE_URL": None})
-    result = runner.invoke(app, ["--db", "mysql://u@h/db", "agreements"])
+    result = command_line("mysql://u@h/db", "agreements")
     assert result.exit_code != 0 and "SQLite" in result.stderr and "Traceback" not in result.output
     monkeypatch.setitem(sys.modules, "psycopg", None)
-    result = runner.invoke(app, ["--db", "postgresql://u@127.0.0.1:1/db", "agreements"])
+    result = command_line("postgresql://u@127.0.0.1:1/db", "agreements")
     assert result.exit_code == 2 and "driver is not installed (psycopg)" in result.stderr
 
 
@@ -150,13 +144,12 @@ def test_an_interrupted_load_says_how_much_was_recorded_and_a_rerun_completes_it
 
     monkeypatch.setattr(Registry, "_save_staged", interrupted)
     monkeypatch.setattr("adapters.registry.BATCH", 1)  # an entry a transaction, so the fifth save is the fifth entry
-    runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
-    result = runner.invoke(app, ["--db", url, "load", str(FIXTURES)])
+    result = command_line(url, "load", str(FIXTURES), identity=admin_key())
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "the load stopped after 4 of" in result.stderr and "loading the same journals again records the rest" in result.stderr
     assert head(url)["events"] >= 4
     monkeypatch.setattr(Registry, "_save_staged", saved)
-    assert runner.invoke(app, ["--db", url, "load", str(FIXTURES)]).exit_code == 0
+    assert command_line(url, "load", str(FIXTURES), identity=admin_key()).exit_code == 0
     assert head(url)["events"] == 65
 
 
@@ -180,8 +173,7 @@ def test_a_load_saves_whole_entries_in_batches_and_an_interrupted_one_counts_the
 
     monkeypatch.setattr(Registry, "_save_staged", second_batch_fails)
     monkeypatch.setattr("adapters.registry.BATCH", 20)
-    runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
-    result = runner.invoke(app, ["--db", url, "load", str(FIXTURES)])
+    result = command_line(url, "load", str(FIXTURES), identity=admin_key())
     assert result.exit_code == 1 and f"the load stopped after {batches[0]} of" in result.stderr
     assert batches[0] > 1, "a batch holds many entries: about BATCH events, whole entries"
     reader = Registry(url, read_only=True)

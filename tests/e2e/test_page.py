@@ -11,12 +11,10 @@ from decimal import Decimal
 
 import pytest
 from test_api import DEBTREG, free_port
-from typer.testing import CliRunner
 
-from adapters.cli import app
 from adapters.identity import AUDITOR, token_of
 from support import AUDITOR as JANE
-from support import enrol, key_of
+from support import command_line, enrol, key_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_REQUIRED = os.environ.get("DEBTREG_REQUIRE_BROWSER") == "1"
@@ -76,8 +74,7 @@ def test_an_auditor_reads_annex_1_off_the_page_and_follows_an_event_to_its_evide
     rows = page.locator("#annex1 tbody tr")
     shown = {rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).locator("td").nth(1).get_attribute("data-amount")
              for i in range(rows.count())}
-    cli = json.loads(CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(
-        app, ["--db", loaded_url, "annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "json"]).stdout)
+    cli = json.loads(command_line(loaded_url, "annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "json").stdout)
     assert {h["holder"]: h["principal"]["7.13%"] for h in cli["holders"]} == {k: v for k, v in shown.items() if k != "TOTAL"}
     assert Decimal(shown["TOTAL"]) == Decimal(cli["totals"]["7.13%"]) == Decimal("18750000")
     assert page.locator("svg[aria-label^='principal outstanding']").count() == 1
@@ -104,7 +101,7 @@ def test_a_wrong_token_or_agreement_is_a_page_that_says_so(browser, served):
 
 
 def cli_json(url: str, *args: str) -> object:
-    result = CliRunner(env={"DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", url, *args, "--format", "json"])
+    result = command_line(url, *args, "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 

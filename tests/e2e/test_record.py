@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from adapters.cli import app
-from support import admin_key
+from support import admin_key, command_line
 
 BEFORE_ANYTHING = "2003-04-02T17:00:00Z"
 
@@ -44,7 +42,7 @@ AT_MATURITY = {
 
 
 def run(db: str, *args: str):
-    result = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", db, *args])
+    result = command_line(db, *args, identity=admin_key())
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     return result
 

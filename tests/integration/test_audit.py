@@ -19,7 +19,7 @@ from adapters.offline_verifier import entry_bytes, head_message, leaf_hash
 from adapters.queries import Queries
 from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
-from support import ADMIN, CLERK, signer, writer
+from support import ADMIN, CLERK, command_line, signer, writer
 from support import AUDITOR as JANE
 
 MARCH = date(2003, 3, 3)
@@ -81,15 +81,6 @@ def test_an_edited_event_is_caught_by_verify_and_by_the_views(store, store_url):
     problem = store.verify().problem
     assert problem.startswith(f"event 7 of {BARNES} does not match the tree head signed by tests")
     assert "event 7 of agreement barnes-1995 does not match" in refused_view(store_url)
-
-
-def command_line(url: str, *args: str):  # noqa: ANN201 - typer's Result
-    """``debtreg --db URL ARGS`` run in this process, as no identity."""
-    from typer.testing import CliRunner
-
-    from adapters.cli import app
-
-    return CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": None}).invoke(app, ["--db", url, *args])
 
 
 def test_an_edited_event_of_the_registrys_list_of_streams_is_named_by_verify_at_the_command_line(store, store_url):

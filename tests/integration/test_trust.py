@@ -7,15 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 import adapters.ledger
-from adapters.cli import app
 from adapters.entries import TransferEntry
 from adapters.queries import Queries
 from adapters.registry import Registry
 from domain.errors import RegistryError
-from support import ADMIN, admin_key, select_only_role
+from support import ADMIN, admin_key, command_line, select_only_role
 
 WRITERS = 8
 SOAK_SECONDS = 8
@@ -130,12 +128,11 @@ def test_a_select_only_postgres_role_views_and_verifies_but_cannot_write(loaded_
     import psycopg
 
     with select_only_role(loaded_postgres) as auditor_url:
-        runner = CliRunner(env={"DEBTREG_IDENTITY": admin_key(), "DEBTREG_DATABASE_URL": None})
-        annex = runner.invoke(app, ["--db", auditor_url, "annex1", "barnes-1995", "--as-of", "2003-02-05"])
+        annex = command_line(auditor_url, "annex1", "barnes-1995", "--as-of", "2003-02-05")
         assert annex.exit_code == 0 and "TOTAL" in annex.stdout, annex.output
-        assert runner.invoke(app, ["--db", auditor_url, "verify"]).stdout.startswith("intact: 65 events")
-        written = runner.invoke(app, ["--db", auditor_url, "transfer", "barnes-1995", "--date", "2003-03-03", "--from",
-                                      "Lincoln", "--to", "X", "--new-holder", "--amount", "100,000"])
+        assert command_line(auditor_url, "verify").stdout.startswith("intact: 65 events")
+        written = command_line(auditor_url, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln",
+                               "--to", "X", "--new-holder", "--amount", "100,000", identity=admin_key())
         assert written.exit_code != 0 and "permission denied" in written.stderr and "Traceback" not in written.output
         with psycopg.connect(auditor_url.replace("postgresql+psycopg://", "postgresql://")) as connection, \
                 pytest.raises(psycopg.errors.InsufficientPrivilege):
