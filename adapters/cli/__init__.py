@@ -27,7 +27,7 @@ def run() -> None:
     A command builds many objects that live to its end (a long history's decoded events and states); each full
     collection walks all of them, which cost a third of a fresh process's fold of 100,000 events and a quarter
     of loading them. They are freed by reference counting, not the collector: loading those 100,000 events
-    took 821 MB at most without it, 804 MB with it (README, Benchmarks)."""
+    took 821 MB at most without it, 804 MB with it (bench/RESULTS.md)."""
     gc.disable()
     try:
         app()
