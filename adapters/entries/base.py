@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
+import tomli
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -219,8 +219,8 @@ def read_text(path: Path, what: str, *, beside: Path | None = None) -> str:
 def parse_toml(text: str, path: Path, what: str) -> dict[str, Any]:
     """TOML no deeper than a journal ever is, refused naming the file otherwise."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise InvalidJournal(f"{what} {path}: not valid TOML: {error}") from None
     except RecursionError:
         raise InvalidJournal(f"{what} {path}: nested too deeply to be a journal") from None

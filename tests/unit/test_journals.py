@@ -199,3 +199,22 @@ def test_an_error_in_a_series_table_points_at_its_line(registry, tmp_path):
     with pytest.raises(InvalidJournal, match=r"entry.0.agreement.series.0.rate: 7.13 is not a percentage") as refused:
         read_journal(path)
     assert str(refused.value).startswith(f"{path}:{line_of(path, 'rate = 7.13')}:")
+
+
+@pytest.mark.parametrize("line", [
+    'evidence = { document = "Note Purchase Agreement", }',  # a trailing comma in an inline table
+    'evidence = {\n  document = "Note Purchase Agreement" }',  # a line break in one
+    'note = "\\e[31m"',  # an escape TOML 1.1 added
+    'effective_on = 1995-11-21T09:30',  # a time without its seconds
+])
+def test_a_journal_is_toml_1_0_refused_as_pythons_own_reader_refuses_it(tmp_path, line):
+    """The journal parser is faster than the standard library's (tomli's compiled wheels) but reads the same TOML."""
+    import tomllib
+
+    text = f'[journal]\nid = "a"\nkey = "barnes-1995"\n\n[[entry]]\nid = "x"\n{line}\n'
+    (tmp_path / "a.toml").write_text(text)
+    with pytest.raises(tomllib.TOMLDecodeError) as expected:
+        tomllib.loads(text)
+    with pytest.raises(InvalidJournal) as refused:
+        read_journal(tmp_path / "a.toml")
+    assert refused.value.message == f"journal {tmp_path / 'a.toml'}: not valid TOML: {expected.value}"
