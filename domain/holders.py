@@ -97,8 +97,7 @@ class Directory:
         self._by_name = {
             name.casefold(): identity for identity in self.identities.values() for name in identity.known_as()
         }
-        self._aliases: dict[str, dict[str, str]] = {}
-        self._folded: dict[str, str] = {}
+        self._aliases: dict[str, dict[str, str]] = {}  # each holder's other names, as ``among`` gives them
 
     @classmethod
     def of(cls, recorded: Iterable[str], declared: Mapping[str, Identity]) -> Directory:
@@ -125,7 +124,7 @@ class Directory:
             aliases.update(self._aliases_of(holder))
         exactly: dict[str, set[str]] = {}
         for known, holder in ({holder: holder for holder in holders} | aliases).items():
-            exactly.setdefault(self._casefolded(known), set()).add(holder)
+            exactly.setdefault(known.casefold(), set()).add(holder)
         return aliases, exactly
 
     def _aliases_of(self, holder: str) -> dict[str, str]:
@@ -133,11 +132,6 @@ class Directory:
             identity = self.find(holder)
             self._aliases[holder] = {known: holder for known in (identity.known_as() if identity else ())}
         return self._aliases[holder]
-
-    def _casefolded(self, name: str) -> str:
-        if name not in self._folded:
-            self._folded[name] = name.casefold()
-        return self._folded[name]
 
     def look_alikes(self, name: str) -> list[str]:
         """Names of holders that ``name`` only looks like: the candidates a new name is refused for."""
