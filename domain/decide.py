@@ -585,11 +585,7 @@ def _add_alias(command: AddAlias, stream: Stream, draft: Draft) -> None:
 
 def _holder_named(directory: Directory, holders: list[str], name: str, when: str, section: str | None) -> str:
     """The holder a user names among ``holders``, by its name on the notes or any other it is known by."""
-    aliases, exactly = directory.among(holders)
-    named = exactly.get(name.strip().casefold(), ())
-    if len(named) == 1:  # the first of holder_among's rules, without going through every name
-        return next(iter(named))
-    return holder_among(holders, name, when, section, aliases)
+    return holder_among(holders, name, when, section, directory.among(holders))
 
 
 def _transferee(directory: Directory, name: str, declared_new: bool, on: date) -> str:

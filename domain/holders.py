@@ -115,17 +115,14 @@ class Directory:
         wanted = name.strip()
         return self._by_name.get(wanted.casefold()) or self.identities.get(wanted)
 
-    def among(self, holders: Sequence[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
-        """The other names and aliases ``holders`` are known by (-> the holder as on the notes), and every name of
-        theirs in any case (-> the holders it names); each holder's own looked up once for all the entries that
-        name it (a load's transfers name the same holders entry after entry)."""
+    def among(self, holders: Sequence[str]) -> dict[str, str]:
+        """The other names and aliases ``holders`` are known by (-> the holder as on the notes; see
+        ``names.holder_among``), each holder's looked up once for all the entries that name it (a load's transfers
+        name the same holders entry after entry)."""
         aliases: dict[str, str] = {}
         for holder in holders:
             aliases.update(self._aliases_of(holder))
-        exactly: dict[str, set[str]] = {}
-        for known, holder in ({holder: holder for holder in holders} | aliases).items():
-            exactly.setdefault(known.casefold(), set()).add(holder)
-        return aliases, exactly
+        return aliases
 
     def _aliases_of(self, holder: str) -> dict[str, str]:
         if holder not in self._aliases:

@@ -70,9 +70,9 @@ def holder_among(
     """The holder a user names: exactly, ignoring case, or by a unique part of the name or of one of
     its ``aliases`` (other name -> holder)."""
     wanted = name.strip().casefold()
-    known = {holder: holder for holder in holders} | dict(aliases or {})
-    for matches in (lambda n: n.casefold() == wanted, lambda n: bool(wanted) and wanted in n.casefold()):
-        candidates = sorted({known[n] for n in known if matches(n)})
+    known = [(n.casefold(), holder) for n, holder in ({holder: holder for holder in holders} | dict(aliases or {})).items()]
+    for matches in (wanted.__eq__, lambda n: bool(wanted) and wanted in n):
+        candidates = sorted({holder for n, holder in known if matches(n)})
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
