@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from adapters.identity import RECORDERS, signed_by
@@ -26,10 +26,10 @@ PARALLEL_FROM = 64  # heads: fewer are checked one after another
 class Tampered(RegistryError):
     rule = "the log must verify: every event as recorded, under a signed tree head"
 
-    @property
-    def problem(self) -> str:
-        """What is wrong, as verify reports it (without a view's advice to run verify)."""
-        return self.message.removesuffix(RUN_VERIFY)
+    def __init__(self, problem: str, *, advice: str = "", **details: Any) -> None:
+        """``problem``: what is wrong, as verify reports it; ``advice``: what a view's refusal adds (``RUN_VERIFY``)."""
+        super().__init__(problem + advice, **details)
+        self.problem = problem
 
 
 RUN_VERIFY = "; the store does not verify (run `debtreg verify`)"
@@ -49,7 +49,7 @@ def misfit(row: object, kinds: Mapping[str, type]) -> str | None:
 def _refused_if_misfit(row: object, table: str) -> None:
     found = misfit(row, _KINDS[type(row)])
     if found:
-        raise Tampered(f"a row of {table} {found}: edited outside debtreg{RUN_VERIFY}")
+        raise Tampered(f"a row of {table} {found}: edited outside debtreg", advice=RUN_VERIFY)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def verified(name: str, rows: Sequence, latest: Sequence[Head], identities: Sequ
     if problem and latest:
         problem = check_stream(name, rows, every_head(), identities, sealed=sealed) or problem
     if problem:
-        raise Tampered(f"{problem}{RUN_VERIFY}")
+        raise Tampered(problem, advice=RUN_VERIFY)
     return rows
 
 

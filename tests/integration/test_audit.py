@@ -134,6 +134,7 @@ def test_a_row_edited_into_a_value_not_of_its_kind_is_named_by_verify_and_never_
     verify = command_line(loaded_url, "verify")
     assert verify.exit_code == 1 and verify.stdout == "" and verify.stderr.startswith("debtreg: NOT intact: ")
     assert said in verify.stderr and verify.stderr.count("\n") == 1, verify.stderr
+    assert "run `debtreg verify`" not in verify.stderr, "verify names the problem, without a view's advice to run it"
 
 
 def test_a_deleted_event_is_caught(store, store_url):
