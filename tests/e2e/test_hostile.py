@@ -98,14 +98,14 @@ FORGED = "x\nTOTAL $ 99,000,000\u202e"  # a line break and a right-to-left overr
 
 
 @pytest.mark.parametrize("command", [
-    lambda url, tmp: ["--db", f"sqlite:///{tmp}/{FORGED}/registry.sqlite", "agreements"],  # no store there
-    lambda url, tmp: ["--db", f"postgresql://u@127.0.0.1:1/{FORGED}", "agreements"],  # no database there
-    lambda url, tmp: ["--db", url, "check", f"{tmp}/{FORGED}.toml"],  # no such journal
-    lambda url, tmp: ["--db", url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05",
+    lambda url, tmp: [f"sqlite:///{tmp}/{FORGED}/registry.sqlite", "agreements"],  # no store there
+    lambda url, tmp: [f"postgresql://u@127.0.0.1:1/{FORGED}", "agreements"],  # no database there
+    lambda url, tmp: [url, "check", f"{tmp}/{FORGED}.toml"],  # no such journal
+    lambda url, tmp: [url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05",
                       "-o", f"{tmp}/{FORGED}/annex1.csv"],  # no such folder
 ])
 def test_a_refusal_quoting_what_was_typed_shows_its_line_breaks_escaped(loaded_url, tmp_path, command):
-    result = command_line(*command(loaded_url, tmp_path)[1:])
+    result = command_line(*command(loaded_url, tmp_path))
     assert result.exit_code in (1, 2) and "Traceback" not in result.output
     assert "x\\u000aTOTAL $ 99,000,000\\u202e" in result.stderr
     assert not any(line.startswith("TOTAL") for line in result.stderr.splitlines()), result.stderr
