@@ -62,6 +62,9 @@ class Signer:
         content = json.dumps({"debtreg_identity": 1, "name": self.name, "private_key": seed.hex()}, indent=2)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # (a file where its folder would be, too)
+            raise BadKeyFile(f"cannot write the key file {path}: {error.strerror} ({path.parent})") from None
+        try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             raise BadKeyFile(f"{path} exists already; a key file is never overwritten: choose another path") from None
@@ -106,13 +109,16 @@ def signed_by(public_key: str, message: bytes, signature: str) -> bool:
 
 
 def first_administrator() -> Signer:
-    """The identity a registry's first load acts as when none is given: named after the login running it, its
-    key written to the default key file (so the next command acts as it too)."""
+    """The identity a registry's first load acts as when none is given: named after the login running it. Its
+    key is kept in the default key file when the load enrols it (``keep_in_default_key_file``)."""
     import getpass
 
-    signer = Signer.generate(getpass.getuser() or "administrator")
+    return Signer.generate(getpass.getuser() or "administrator")
+
+
+def keep_in_default_key_file(signer: Signer) -> None:
+    """Write ``signer``'s key to the default key file, which the next command acts as."""
     signer.save(DEFAULT_KEY_FILE)
-    return signer
 
 
 def configured_signer(path: str | None) -> Signer | None:

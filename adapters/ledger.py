@@ -349,9 +349,11 @@ class Ledger:
     def current(self, name: str) -> IdentityRecord | None:
         return _current_of(self.identity_records(), name)
 
-    def register(self, name: str, role: str, public_key: str, by: Signer) -> IdentityRecord:
+    def register(self, name: str, role: str, public_key: str, by: Signer, at: datetime | None = None) -> IdentityRecord:
         """An identity added (or its role changed, or revoked) by an administrator; the first administrator
-        registers itself. Rows are only ever added."""
+        registers itself. Rows are only ever added. Added now, in store time, or ``at``: a time read from the store
+        (``store_time``) since which nothing was recorded, as when a first load enrols its recorder as of the
+        time it stamped its entries with."""
         records = self.identity_records()
         if role not in (*ROLES, REVOKED):
             raise NotAllowed(f"{role!r} is not a role; the roles are {', '.join(ROLES)}")
@@ -363,7 +365,7 @@ class Ledger:
             raise NotAllowed("this registry has no identities yet: its first is an administrator registering itself")
         if any(r.public_key == public_key and r.name != name for r in records):
             raise NotAllowed("that key is another identity's")
-        record = {"name": name, "role": role, "public_key": public_key, "added_at": self.store_time().isoformat(),
+        record = {"name": name, "role": role, "public_key": public_key, "added_at": (at or self.store_time()).isoformat(),
                   "added_by": by.name, "signed_by": by.public_key}
         with self.engine.begin() as connection:
             connection.execute(self.identities.insert().values(**record, signature=by.sign(identity_message(record))))
@@ -371,12 +373,12 @@ class Ledger:
         assert found is not None
         return found
 
-    def enrol_first(self, signer: Signer) -> bool:
+    def enrol_first(self, signer: Signer, at: datetime | None = None) -> bool:
         """A registry with no identities yet takes ``signer`` as its first administrator, registering itself (what
-        ``debtreg identity init`` does); whether it did."""
+        ``debtreg identity init`` does), as of ``at`` if given (see ``register``); whether it did."""
         if self.identity_records():
             return False
-        self.register(signer.name, ADMINISTRATOR, signer.public_key, signer)
+        self.register(signer.name, ADMINISTRATOR, signer.public_key, signer, at=at)
         return True
 
     def require(self, signer: Signer | None, roles: Sequence[str], what: str) -> None:

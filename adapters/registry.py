@@ -143,6 +143,7 @@ class Registry(Application, Reading):
         self._kept: dict[str, tuple[str, ...]] = {}  # agreements' holder names as kept, read up to there too
         self._prepared = False
         self.enrolled_first = False  # this registry's first administrator was made by this process's load
+        self.keep_key: Callable[[Signer], None] | None = None  # called just before a load enrols its identity first
 
     # ---------------------------------------------------------------- storage
 
@@ -386,12 +387,9 @@ class Registry(Application, Reading):
             event = self.mapper.to_domain_event(notification)
             yield Stream.of([event])  # type: ignore[list-item]
 
-    def _prepare_to_write(self, roles: Sequence[str], what: str, *, first_administrator: bool = False) -> None:
-        """Before a write: the identity may do it (on a registry with no identities yet, one that may be its
-        ``first_administrator`` becomes it); a store written before debtreg signed its log is sealed (its hash
+    def _prepare_to_write(self, roles: Sequence[str], what: str) -> None:
+        """Before a write: the identity may do it; a store written before debtreg signed its log is sealed (its hash
         chain checked, then every stream signed as it stands) and its streams listed, once."""
-        if first_administrator and self.identity is not None and self.ledger.enrol_first(self.identity):
-            self.enrolled_first = True
         self.ledger.require(self.identity, roles, what)
         if self._prepared or not self.initialised:
             self._prepared = True
@@ -411,8 +409,21 @@ class Registry(Application, Reading):
         self._prepared = True
 
     def authorise_load(self) -> None:
-        """The identity may load journals: an administrator, or the first identity of a registry without any."""
-        self._prepare_to_write((ADMINISTRATOR,), "load journals", first_administrator=True)
+        """The identity may load journals: an administrator; on a registry without identities, any identity, which
+        the load makes its first administrator only once its entries are checked (``record_all``): a refused first
+        load leaves the registry without one."""
+        if self.identity is None or self.ledger.identity_records():
+            self._prepare_to_write((ADMINISTRATOR,), "load journals")
+
+    def _enrol_first(self, at: datetime | None) -> None:
+        """On a registry without identities, this identity becomes its first administrator, as of ``at``: the
+        recording time its load's entries were stamped with (so they are recorded once their recorder exists).
+        Its key is kept first (``keep_key``: the command line writes its key file), so none is enrolled unkept."""
+        if self.identity is None or self.ledger.identity_records():
+            return
+        if self.keep_key is not None:
+            self.keep_key(self.identity)
+        self.enrolled_first = self.ledger.enrol_first(self.identity, at=at)
 
     def _listings(self, streams: Sequence[tuple[str, str]]) -> list[Listed]:
         last = self.index.get_last()
@@ -491,8 +502,10 @@ class Registry(Application, Reading):
 
     def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
         """Save staged commands (a load of journals) in order, whole commands in batches of about ``BATCH``
-        events, each batch in its own transaction; an agreement's snapshot with its last batch."""
-        self.authorise_load()
+        events, each batch in its own transaction; an agreement's snapshot with its last batch. On a registry
+        without identities, the load's identity is enrolled first (``authorise_load``)."""
+        self._enrol_first(at=min((event.timestamp for item in staged for event in item.events), default=None))
+        self._prepare_to_write((ADMINISTRATOR,), "load journals")
         done = 0
         last = {item.stream.id: at for at, item in enumerate(staged) if item.events}
         try:

@@ -203,12 +203,14 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     registry with no identities and none configured, as a new first administrator (see
     ``adapters.identity.first_administrator``). A ``view`` of an SQLite file is read through the standard
     library (``adapters.reader``), the store's libraries not imported at all, when the file allows."""
-    from adapters.store import database_url, sqlite_file
+    from adapters.store import database_url, discard_if_empty, missing_sqlite_file, sqlite_file
 
     registry: Any = None
+    made: Path | None = None  # the SQLite file this command makes, if it does: removed if it records nothing in it
     url = ctx.obj.db or ""
     try:
         url = database_url(ctx.obj.db)
+        made = None if read_only else missing_sqlite_file(url)
         if view and (path := sqlite_file(url)) is not None and path.is_file():
             from adapters.reader import FileReader
 
@@ -230,6 +232,8 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     finally:
         if registry is not None:
             registry.close()
+        if made is not None:
+            discard_if_empty(made)
 
 
 def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool, acting: bool, first: bool) -> Registry:
@@ -245,13 +249,10 @@ def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool
     signer = ctx.obj.signer if acting and not read_only else None
     registry = Registry(url, identity=signer, read_only=read_only)
     if first and signer is None and not registry.ledger.identity_records():
-        from adapters.identity import DEFAULT_KEY_FILE, first_administrator
+        from adapters.identity import first_administrator, keep_in_default_key_file
 
         registry.identity = first_administrator()
-        ctx.meta["first administrator made"] = True
-        complain(f"note: no identity was given and the registry has none: acting as {registry.identity.name!r}"
-                 f" (your login), its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later"
-                 " commands use it). `debtreg identity init NAME` before the first load chooses the name.")
+        registry.keep_key = keep_in_default_key_file
     return registry
 
 

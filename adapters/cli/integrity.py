@@ -253,6 +253,9 @@ def _name(name: str) -> str:
     from domain.names import clean
 
     try:
-        return clean(name)
+        cleaned = clean(name)
     except ValueError as error:
         raise InvalidCommand(f"NAME: {error}") from None
+    if not cleaned:
+        raise InvalidCommand("NAME: is empty: give the identity's name, as its signatures will show it")
+    return cleaned

@@ -23,7 +23,7 @@ from adapters.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from adapters.registry import Staged
+    from adapters.registry import Registry, Staged
 
 journal, documentation = lazy("adapters.journal"), lazy("adapters.reference")
 
@@ -68,11 +68,27 @@ def _show(title: str, staged: "Sequence[Staged]", fmt: TextOrJson, *, recorded: 
 @app.command("load")
 def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
-    with recording(ctx, fmt.value, first=True) as registry, progress_bar("recording") as progress:
-        staged = journal.load(registry, paths, progress)
+    with recording(ctx, fmt.value, first=True) as registry:
+        try:
+            with progress_bar("recording") as progress:
+                staged = journal.load(registry, paths, progress)
+        finally:  # said before a refusal too: a load stopped part-way has made its first administrator
+            _say_first_administrator(registry)
     _show("Journals loaded", staged, fmt, recorded="Recorded")
-    if registry.enrolled_first and not ctx.meta.get("first administrator made"):  # else said when it was made
+
+
+def _say_first_administrator(registry: "Registry") -> None:
+    """Who a load made the registry's first administrator, if it did; and its key file, if it wrote one."""
+    from adapters.settings import DEFAULT_KEY_FILE
+
+    if not registry.enrolled_first:
+        return
+    if registry.keep_key is None:
         complain(f"note: the registry had no identities: {registry.recorder_name} is now its first administrator")
+        return
+    complain(f"note: no identity was given and the registry had none: {registry.recorder_name!r} (your login) is now"
+             f" its first administrator; key file {DEFAULT_KEY_FILE} (keep it private; later commands use it)."
+             " `debtreg identity init NAME` before the first load chooses the name.")
 
 
 @app.command("check")

@@ -5,8 +5,10 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -18,7 +20,7 @@ from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
 from support import AUDITOR as JANE
-from support import CLERK, DEBTREG, admin_key, enrol, key_of
+from support import CLERK, DEBTREG, admin_key, enrol, key_of, path_of
 
 BARNES_1995 = stream_id("agreement", "barnes-1995").hex.upper()  # its events' originator id, as SQLite shows it
 
@@ -393,6 +395,76 @@ def test_loading_a_fresh_store_with_no_identity_at_all_makes_the_login_its_first
     assert transfer.returncode == 0, transfer.stderr
 
 
+OVER_TRANSFER = """[journal]
+id = "over-transfer"
+title = "A transfer of more than Lincoln holds"
+agreement = "barnes-1995"
+depends_on = ["barnes-1995"]
+
+[[entry]]
+id = "too-much"
+type = "transfer"
+effective_on = 2003-03-03
+evidence = { document = "a transfer request", section = "2.1" }
+from = "Lincoln Investment Management, Inc."
+to = "Connecticut General Life Insurance Company"
+amount = "99,000,000"
+"""
+
+
+@pytest.mark.parametrize("journal", ["malformed", "refused entry"])
+def test_a_refused_first_load_leaves_no_store_no_key_file_and_no_administrator(tmp_path, monkeypatch, journal):
+    """`debtreg load` in an empty directory, nothing configured, refused: the directory is as it was (no store, no
+    key file, no note of a first administrator); the load that follows makes the first administrator as before."""
+    monkeypatch.chdir(tmp_path)
+    folder = shutil.copytree(FIXTURES, tmp_path / "journals")
+    bad = folder / "zz-bad.toml"
+    bad.write_text(OVER_TRANSFER if journal == "refused entry" else "[journal]\nid = \n")
+    runner = CliRunner(env={"DEBTREG_IDENTITY": None, "DEBTREG_DATABASE_URL": None})
+    refused = runner.invoke(app, ["load", str(folder)])
+    assert refused.exit_code == 1 and "zz-bad.toml" in refused.stderr
+    assert "first administrator" not in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journals"], "no store, no .debtreg"
+    bad.unlink()
+    loaded = runner.invoke(app, ["load", str(folder)])
+    assert loaded.exit_code == 0, loaded.stderr
+    assert "its first administrator; key file .debtreg/identity.key" in loaded.stderr
+    store = Registry("sqlite:///debtreg.sqlite")
+    try:
+        assert store.verify().problem is None
+        added = datetime.fromisoformat(store.ledger.identity_records()[0].added_at)
+        assert all(n.topic and store.mapper.to_domain_event(n).timestamp >= added for n in store.notifications()), \
+            "every entry is stamped after its recorder exists"
+    finally:
+        store.close()
+
+
+def test_a_first_load_that_cannot_keep_its_key_enrols_no_one_and_records_nothing(tmp_path, monkeypatch):
+    """The key file is written before the first administrator is enrolled: an administrator no one holds the key
+    of could never record again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".debtreg").write_text("a file where the key file's folder would go")
+    refused = CliRunner(env={"DEBTREG_IDENTITY": None, "DEBTREG_DATABASE_URL": None}).invoke(app, ["load", str(FIXTURES)])
+    assert refused.exit_code == 1 and "cannot write the key file .debtreg/identity.key" in refused.stderr
+    assert "first administrator" not in refused.stderr and not (tmp_path / "debtreg.sqlite").exists()
+
+
+@pytest.mark.parametrize("fresh", ["new file", "empty store"])
+def test_a_refused_first_load_with_a_key_file_leaves_the_store_as_it_was(sqlite_url, fresh):
+    if fresh == "empty store":
+        Registry(sqlite_url).close()  # its tables made, no identity
+    result = debtreg("load", str(FIXTURES), str(FIXTURES / "holders.toml"), "/nonexistent.toml", db=sqlite_url, check=False)
+    assert result.returncode == 1 and "no such file" in result.stderr and "first administrator" not in result.stderr
+    if fresh == "new file":
+        assert not path_of(sqlite_url).exists(), "a load refused makes no store"
+        return
+    store = Registry(sqlite_url, read_only=True)
+    try:
+        assert store.ledger.identity_records() == [] and not any(True for _ in store.notifications())
+    finally:
+        store.close()
+
+
 def test_recording_on_a_store_without_identities_says_how_to_start(sqlite_url):
     Registry(sqlite_url).close()  # a store, its tables made, no identity registered
     result = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X", "--new-holder",
@@ -413,6 +485,10 @@ def test_recording_on_a_store_that_does_not_exist_or_a_directory_is_refused_and_
     for args in (["annex1", "barnes-1995", "--as-of", "2003-02-05"], ["load", str(FIXTURES)]):
         directory = debtreg(*args, db=str(tmp_path), check=False)
         assert directory.returncode == 1 and f"{tmp_path} is a directory, not a store: give --db the store's file" in directory.stderr
+    for name in ("  ", "Ann\nAdministrator"):
+        refused = debtreg("identity", "init", name, "--key-file", str(tmp_path / "admin.key"), db=str(missing), check=False)
+        assert refused.returncode == 1 and "NAME: " in refused.stderr, name
+        assert not missing.exists() and not (tmp_path / "admin.key").exists(), "a refused identity init makes nothing"
     made = debtreg("identity", "init", "First Administrator", "--key-file", str(tmp_path / "admin.key"), db=str(missing))
     assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"
 
