@@ -37,6 +37,7 @@ from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
 from adapters.store import shown_url, without_secrets
 from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
+from domain.names import clean
 
 PROBLEM = "application/problem+json"
 COOKIE = "debtreg_token"
@@ -198,7 +199,11 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def record(key: str, body: dict, authorization: Annotated[str | None, Header()] = None,
                idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> Any:
         signer = identity(authorization, None)  # a bearer token only: the page's cookie never records
-        if not idempotency_key:
+        try:
+            request_id = clean(idempotency_key or "")
+        except ValueError as error:
+            raise InvalidCommand(f"Idempotency-Key: {error}") from None
+        if not request_id:
             raise InvalidCommand("Idempotency-Key: give each request an id; sending it again records nothing twice")
         entry = ENTRIES.validate_python(body)
         if isinstance(entry, TextEntry):
@@ -208,7 +213,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             registry = writers.get(signer.public_key)
             if registry is None:
                 registry = writers[signer.public_key] = Registry(url, identity=signer)
-            staged = registry.record(key, entry, request_id=f"api/{idempotency_key}", source="api")
+            staged = registry.record(key, entry, request_id=f"api/{request_id}", source="api")
         result = Recorded.of(staged)
         return JSONResponse(plain(result), status_code=200 if staged.earlier else 201)
 

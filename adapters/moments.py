@@ -14,17 +14,26 @@ KnownAt = datetime | str | None
 _EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
 
 
-def parsed_date(given: str | None, name: str) -> date:
-    """A business date as given by a user, strictly YYYY-MM-DD; refused naming the field ``name``."""
-    prefix = f"{name}: " if name else ""
-    if not given:
-        raise InvalidCommand(f"{prefix}give the business date, YYYY-MM-DD")
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", given):
+def iso_date(given: str) -> date | None:
+    """``given`` as a business date if it is one: strictly YYYY-MM-DD, as the help says (not 20030205, a week date
+    or a time, which ``date.fromisoformat`` would take); the one rule for a date typed anywhere."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", given):
         try:
             return date.fromisoformat(given)
         except ValueError:
-            pass
-    raise InvalidCommand(f"{prefix}{given!r} is not a date; write it as YYYY-MM-DD")
+            return None
+    return None
+
+
+def parsed_date(given: str | None, name: str) -> date:
+    """A business date as given by a user (``iso_date``); refused naming the field ``name``."""
+    prefix = f"{name}: " if name else ""
+    if not given:
+        raise InvalidCommand(f"{prefix}give the business date, YYYY-MM-DD")
+    found = iso_date(given)
+    if found is None:
+        raise InvalidCommand(f"{prefix}{given!r} is not a date; write it as YYYY-MM-DD")
+    return found
 
 
 def known_at(value: str | None) -> KnownAt:

@@ -308,7 +308,7 @@ def write_file(output: str, content: bytes) -> None:
 
 OPTIONS = {"evidence.document": "--evidence", "evidence.section": "--section", "effective_on": "--date",
            "declared_by": "--by", "given_by": "--by", "provisions": "--provision", "defaults": "--default",
-           "register": "--register", "payments": "--payments"}
+           "register": "--register", "payments": "--payments", "target": "EVENT_ID"}
 
 
 class Malformed(InvalidCommand):
@@ -316,6 +316,20 @@ class Malformed(InvalidCommand):
     refusal by a rule (1)."""
 
     rule = "every option is well-formed"
+
+
+def plain_text(value: str, option: str, what: str) -> str:
+    """Text typed for ``option`` as the registry keeps it (``domain.names.clean``): refused, naming the option, if
+    it holds what is not text or nothing at all (``what`` says what to give instead)."""
+    from domain.names import clean
+
+    try:
+        found = clean(value)
+    except ValueError as error:
+        raise Malformed(f"{option}: {error}") from None
+    if not found:
+        raise Malformed(f"{option}: is empty: {what}")
+    return found
 
 
 def invalid(error: ValidationError) -> Malformed:

@@ -22,6 +22,7 @@ from adapters.cli.common import (
     guarded,
     lazy,
     out,
+    plain_text,
     progress_bar,
     querying,
     table,
@@ -202,8 +203,8 @@ def identity_add(
     """Add an identity (administrators only); its private key is written to FILE, to hand to its holder."""
     if role not in ROLES:
         raise typer.BadParameter(f"{role!r} is not a role; the roles are {', '.join(ROLES)}", param_hint="--role")
-    signer = identities.Signer.generate(_name(name))
     with guarded(ctx, "text", read_only=False) as registry:
+        signer = identities.Signer.generate(_name(name))
         admin = ctx.obj.signer
         registry.ledger.require(admin, ("administrator",), "manage identities")
         if registry.ledger.current(signer.name) is not None:
@@ -250,12 +251,4 @@ def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
 
 
 def _name(name: str) -> str:
-    from domain.names import clean
-
-    try:
-        cleaned = clean(name)
-    except ValueError as error:
-        raise InvalidCommand(f"NAME: {error}") from None
-    if not cleaned:
-        raise InvalidCommand("NAME: is empty: give the identity's name, as its signatures will show it")
-    return cleaned
+    return plain_text(name, "NAME", "give the identity's name, as its signatures will show it")

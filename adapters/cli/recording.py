@@ -22,6 +22,7 @@ from adapters.cli.common import (
     emit_json,
     invalid,
     lazy,
+    plain_text,
     recording,
 )
 from adapters.settings import TREASURY_ENTRY
@@ -81,6 +82,8 @@ def record(
             entry = model.model_validate({k: v for k, v in fields.items() if v is not None})
         except pydantic.ValidationError as error:
             raise invalid(error) from None
+        if request_id is not None:
+            request_id = plain_text(request_id, "--request-id", "give an id, or leave the option out")
         staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
     result = queries.Recorded.of(staged)
     if fmt is TextOrJson.json:

@@ -27,6 +27,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from adapters.moments import iso_date
 from domain.commands import Command
 from domain.errors import InvalidAmount, InvalidJournal
 from domain.events import AGREEMENT
@@ -73,12 +74,10 @@ def _day(value: Any) -> date:
         raise ValueError(f"{value} has a time of day; give a date such as 2003-02-05")
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
-    raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+    found = iso_date(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+    return found
 
 
 def _curve(value: Any) -> tuple[CurvePoint, ...]:

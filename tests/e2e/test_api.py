@@ -108,6 +108,13 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
     assert too_much["title"] and "6,150,000" in too_much["detail"]
     refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "amount": "seven"}, headers={**as_(CLERK), "Idempotency-Key": "m-1"})
     refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER, headers=as_(CLERK))
+    for key in (" ", "wire\x857781".encode("latin-1")):  # (a header is Latin-1: a NEL, a control, passes HTTP)
+        bad_key = refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER,
+                          headers={**as_(CLERK), "Idempotency-Key": key})
+        assert bad_key["detail"].startswith("Idempotency-Key: ")
+    dated = refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "effective_on": "2003-W10-1"},
+                    headers={**as_(CLERK), "Idempotency-Key": "d-1"})
+    assert "'2003-W10-1' is not a date; write it as YYYY-MM-DD" in dated["detail"]
     new_stream = {"type": "holder", "effective_on": "2003-02-05", "evidence": {"document": "x"}, "name": "Fresh Holder"}
     needs = refused(api, loaded_url, 403, "not-allowed", "POST", "/agreements/fresh-holder/entries", json=new_stream,
                     headers={**as_(CLERK), "Idempotency-Key": "h-1"})

@@ -487,7 +487,7 @@ def test_recording_on_a_store_that_does_not_exist_or_a_directory_is_refused_and_
         assert directory.returncode == 1 and f"{tmp_path} is a directory, not a store: give --db the store's file" in directory.stderr
     for name in ("  ", "Ann\nAdministrator"):
         refused = debtreg("identity", "init", name, "--key-file", str(tmp_path / "admin.key"), db=str(missing), check=False)
-        assert refused.returncode == 1 and "NAME: " in refused.stderr, name
+        assert refused.returncode == 2 and "NAME: " in refused.stderr, name
         assert not missing.exists() and not (tmp_path / "admin.key").exists(), "a refused identity init makes nothing"
     made = debtreg("identity", "init", "First Administrator", "--key-file", str(tmp_path / "admin.key"), db=str(missing))
     assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"

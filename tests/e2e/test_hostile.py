@@ -9,7 +9,7 @@ from adapters.identity import AUDITOR
 from adapters.registry import Registry
 from conftest import FIXTURES
 from support import AUDITOR as JANE
-from support import admin_key, command_line, enrol, key_of
+from support import CG, admin_key, command_line, enrol, key_of
 
 LINCOLN = "Lincoln Investment Management, Inc."
 
@@ -56,6 +56,33 @@ def test_a_look_alike_of_a_holder_is_refused_with_the_candidates(loaded_url):
 @pytest.mark.parametrize("amount", ["١٠٠٬٠٠٠", "１００,０００", "100,000\u200b"])
 def test_money_only_in_ascii_digits(loaded_url, amount):
     assert "--amount" in refused(loaded_url, *transfer("Connecticut General Life", amount))
+
+
+@pytest.mark.parametrize("on", ["20030303", "2003-W10-1", "2003-03-03\n", " 2003-03-03", "2003-03-03T00:00"])
+def test_a_recorded_date_is_strictly_yyyy_mm_dd_as_a_view_s(loaded_url, on):
+    """One rule for a date as typed: what a view refuses (20030303, a week date), a command refuses too."""
+    message = refused(loaded_url, "transfer", "barnes-1995", "--date", on, "--from", "Lincoln", "--to", CG, "--amount",
+                      "100,000")
+    assert f"--date: {on!r} is not a date; write it as YYYY-MM-DD" in message
+    assert "is not a date; write it as YYYY-MM-DD" in refused(loaded_url, "annex1", "barnes-1995", "--as-of", on)
+
+
+@pytest.mark.parametrize(("request_id", "what"), [
+    ("", "is empty"), ("  ", "is empty"), ("wire\n7781", "U+000A"), ("wire\u202e7781", "U+202E"), ("\udcff", "U+DCFF"),
+])
+def test_a_request_id_is_plain_text_on_one_line(loaded_url, request_id, what):
+    message = refused(loaded_url, *transfer(CG, "100,000", "--request-id", request_id))
+    assert message.startswith("debtreg: --request-id: ") and what in message
+
+
+@pytest.mark.parametrize("name", ["", "Tom\nTreasurer"])
+def test_an_identity_added_under_a_name_that_is_not_text_is_refused(loaded_url, tmp_path, name):
+    message = refused(loaded_url, "identity", "add", name, "--role", "treasury", "--key-file", str(tmp_path / "tom.key"))
+    assert message.startswith("debtreg: NAME: ") and not (tmp_path / "tom.key").exists()
+
+
+def test_an_event_reversed_is_named_as_typed(loaded_url):
+    assert refused(loaded_url, "reverse", "barnes-1995:0", "--reason", "x").startswith("debtreg: EVENT_ID: ")
 
 
 def test_empty_evidence_is_refused_naming_the_option(loaded_url):
