@@ -17,6 +17,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
+from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -25,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters import page as pages
 from adapters.encoding import plain
@@ -51,9 +53,10 @@ class Unauthenticated(RegistryError):
 STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
 
 
-def problem(status: int, error: RegistryError | None = None, *, title: str | None = None, detail: str | None = None) -> JSONResponse:
-    """An RFC 9457 problem: its type names the kind of refusal, its title the rule broken."""
-    kind = type(error).__name__ if error is not None else "Invalid"
+def problem(status: int, error: RegistryError | None = None, *, title: str | None = None, detail: str | None = None,
+            kind: str = "Invalid") -> JSONResponse:
+    """An RFC 9457 problem: its type names the kind of refusal (the error's, else ``kind``), its title the rule broken."""
+    kind = type(error).__name__ if error is not None else kind
     body = {
         "type": f"/problems/{re.sub(r'(?<!^)(?=[A-Z])', '-', kind).lower()}",
         "title": title or (error.rule if error is not None else "the request is malformed"),
@@ -96,6 +99,12 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return problem(422, title="the entry is malformed", detail=f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        """What the web framework refuses itself (no such path or method, a body it cannot parse): a problem too."""
+        phrase = HTTPStatus(error.status_code).phrase
+        return problem(error.status_code, title=phrase.lower(), detail=str(error.detail), kind=phrase.title().replace(" ", ""))
 
     @app.exception_handler(RequestValidationError)
     def bad_request(_: Request, error: Exception) -> JSONResponse:

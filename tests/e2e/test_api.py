@@ -112,6 +112,11 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
         bad_key = refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER,
                           headers={**as_(CLERK), "Idempotency-Key": key})
         assert bad_key["detail"].startswith("Idempotency-Key: ")
+    refused(api, loaded_url, 404, "not-found", "GET", "/agreements/barnes-1995/annex", headers=as_(JANE))
+    refused(api, loaded_url, 405, "method-not-allowed", "DELETE", "/agreements", headers=as_(JANE))
+    nested = refused(api, loaded_url, 400, "bad-request", **post, content=b"[" * 100_000 + b"]" * 100_000,
+                     headers={**as_(CLERK), "Idempotency-Key": "n-1", "content-type": "application/json"})
+    assert "body" in nested["detail"]
     dated = refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "effective_on": "2003-W10-1"},
                     headers={**as_(CLERK), "Idempotency-Key": "d-1"})
     assert "'2003-W10-1' is not a date; write it as YYYY-MM-DD" in dated["detail"]
