@@ -330,7 +330,7 @@ class Ledger:
             if self.engine.dialect.name == "postgresql":
                 return connection.execute(text("select clock_timestamp()")).scalar_one().astimezone(UTC)
             recorded = [connection.execute(select(func.max(self.heads.c.recorded_at))).scalar(),
-                        connection.execute(select(func.max(self.identities.c.added_at))).scalar()]
+                        connection.execute(select(func.max(self.identities.c.added_at))).scalar()] if self.present else []
         now = datetime.now(UTC)
         latest = max((datetime.fromisoformat(t) for t in recorded if t), default=None)
         return latest + timedelta(microseconds=1) if latest is not None and latest >= now else now

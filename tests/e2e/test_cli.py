@@ -439,6 +439,14 @@ def test_a_refused_first_load_leaves_no_store_no_key_file_and_no_administrator(t
         store.close()
 
 
+def test_journals_are_checked_before_there_is_a_store_and_none_is_made(tmp_path):
+    """`debtreg check` before the first load: against an empty registry, recording nothing, making no file."""
+    missing = tmp_path / "debtreg.sqlite"
+    checked = debtreg("check", str(FIXTURES), "--format", "json", db=str(missing))
+    assert {j["journal"].rsplit("/", 1)[-1]: j["recorded"] for j in json.loads(checked.stdout)}["barnes-1995.toml"] == 30
+    assert not missing.exists()
+
+
 def test_a_first_load_that_cannot_keep_its_key_enrols_no_one_and_records_nothing(tmp_path, monkeypatch):
     """The key file is written before the first administrator is enrolled: an administrator no one holds the key
     of could never record again."""
