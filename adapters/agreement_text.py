@@ -11,7 +11,10 @@ Cleaning removes page markers ("PAGE 12"), running headers ("EXHIBIT C
 (CONTINUED)") and dashed underlines, and nothing else: scanning errors such as
 "$25,OOO,OOO" stay as printed and are listed.
 
-    python -m adapters.agreement_text SOURCE OUTPUT.toml --agreement barnes-1995
+What the copy cannot show by itself comes from a file a reader keeps beside the
+text (``--noted``): the section of defined terms, and the defects found by eye.
+
+    python -m adapters.agreement_text SOURCE OUTPUT.toml --agreement barnes-1995 --noted NOTED.toml
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ import argparse
 import hashlib
 import re
 import textwrap
+import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from domain.text import Defect, Provision, definition_ref
-
-DEFINITIONS = "10.1"  # the 1995 agreement's section of defined terms
 
 _TOC_ENTRY = re.compile(r"(SECTION (\d+)\. ([A-Z][A-Z ;,]+?)|(\d+\.\d+) ([A-Z][^0-9]*?)) \d+(?= |$)")
 _EXHIBIT_ENTRY = re.compile(r"(Exhibit [A-Z]|Schedule [A-Z0-9]+) - (.+?)(?= Exhibit [A-Z] - | Schedule [A-Z0-9]+ - |$)")
@@ -40,35 +43,19 @@ CLEANING = (
     "white space collapsed",
 )
 
-# Defects found by eye that no pattern catches; each must occur in the source.
-NOTED_DEFECTS = (
-    Defect(
-        printed="CIGN PROPERTY AND CASUALTY INSURANCE",
-        reading="CIGNA PROPERTY AND CASUALTY INSURANCE COMPANY",
-        where="Exhibit A",
-        note="purchaser name on page 3 of 4; the signature page prints it in full",
-    ),
-    Defect(printed="((z) transfer", reading="(z) transfer", where="7.15", note="doubled parenthesis"),
-    Defect(
-        printed="or any Subsidiary, or (y) make loans",
-        reading="or any Subsidiary, (x) [not printed], or (y) make loans",
-        where="7.15",
-        note="clauses (w), (y) and (z) are printed; clause (x) is missing and its words are not on file",
-    ),
-    Defect(printed="including attorneys, fees, relating", reading="including attorneys' fees, relating", where="1.5",
-           note="comma for apostrophe"),
-    Defect(printed="reasonable attorneys, fees, incurred", reading="reasonable attorneys' fees, incurred", where="9.2",
-           note="comma for apostrophe"),
-    Defect(printed="Section 302 Of ERISA", reading="Section 302 of ERISA", where="7.9", note="capital O"),
-    Defect(printed="(i)in any Person", reading="(i) in any Person", where='10.1 "Investment"', note="missing space"),
-    Defect(
-        printed="Industrial Commercia Bank",
-        reading="Industrial [Revenue Bond] Comerica Bank",
-        where="Exhibit C",
-        note="the table's columns run together; the trustee of the Saline, MI revenue bond reads as Comerica Bank,"
-        " a reading the documents do not confirm",
-    ),
-)
+@dataclass(frozen=True)
+class Noted:
+    """What an agreement's copy cannot show the importer by itself, noted by a reader: its section of defined
+    terms, if it has one, and the scanning defects no pattern catches (each must occur in the source)."""
+
+    definitions: str | None = None
+    defects: tuple[Defect, ...] = ()
+
+    @classmethod
+    def read(cls, path: Path) -> Noted:
+        """A noted file: ``[text] definitions = "10.1"`` and ``[[defect]]`` tables (printed, reading, where, note)."""
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls(data.get("text", {}).get("definitions"), tuple(Defect(**d) for d in data.get("defect", ())))
 
 
 @dataclass(frozen=True)
@@ -87,7 +74,7 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def import_text(raw: str, source: str) -> ImportedText:
+def import_text(raw: str, source: str, noted: Noted = Noted()) -> ImportedText:
     contents_at = raw.index("CONFORMED COPY")
     body, contents = raw[:contents_at], raw[contents_at:]
     boundaries: list[tuple[int, int, Provision]] = []  # (start, text start, provision without text)
@@ -125,7 +112,7 @@ def import_text(raw: str, source: str) -> ImportedText:
     provisions = [Provision("Preamble", "preamble", "Heading and addressees", clean(text[: boundaries[0][0]]))]
     for index, (_, text_start, provision) in enumerate(boundaries):
         end = boundaries[index + 1][0] if index + 1 < len(boundaries) else len(text)
-        if provision.ref == DEFINITIONS:
+        if provision.ref == noted.definitions:
             provisions.extend(_definitions(provision, text[text_start:end]))
         else:
             provisions.append(_with_text(provision, clean(text[text_start:end])))
@@ -133,7 +120,7 @@ def import_text(raw: str, source: str) -> ImportedText:
         source=source,
         sha256=hashlib.sha256(raw.encode()).hexdigest(),
         provisions=tuple(provisions),
-        defects=tuple(_defects(raw, provisions)),
+        defects=tuple(_defects(raw, provisions, noted.defects)),
         not_on_file=tuple(not_on_file),
     )
 
@@ -147,7 +134,7 @@ def _with_text(provision: Provision, text: str) -> Provision:
 
 
 def _definitions(section: Provision, raw: str) -> list[Provision]:
-    """Section 10.1's lead-in and one provision per defined term, in the printed order."""
+    """The definitions section's lead-in and one provision per defined term, in the printed order."""
     starts: list[tuple[int, str]] = []
     for underline in _UNDERLINE.finditer(raw):
         length = len(underline.group())
@@ -163,12 +150,12 @@ def _definitions(section: Provision, raw: str) -> list[Provision]:
     terms = []
     for index, (start, term) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(raw)
-        terms.append(Provision(definition_ref(DEFINITIONS, term), "definition", term, clean(raw[start:end]), DEFINITIONS))
+        terms.append(Provision(definition_ref(section.ref, term), "definition", term, clean(raw[start:end]), section.ref))
     return [lead_in, *terms]
 
 
-def _defects(raw: str, provisions: list[Provision]) -> list[Defect]:
-    """Scanning errors: letters for digits in numbers, commas in section numbers, and noted ones."""
+def _defects(raw: str, provisions: list[Provision], noted: Sequence[Defect]) -> list[Defect]:
+    """Scanning errors: letters for digits in numbers, commas in section numbers, and those ``noted``."""
     found = []
     for match in re.finditer(r"\$?\d[\d,.]*[Ol][\dOl,.]*", raw):
         printed = match.group().rstrip(".,")
@@ -178,7 +165,7 @@ def _defects(raw: str, provisions: list[Provision]) -> list[Defect]:
         found.append(
             Defect(match.group(), f"Section {match[1]}.{match[2]}", _where(match.group(), provisions), "comma for period")
         )
-    for defect in NOTED_DEFECTS:
+    for defect in noted:
         if defect.printed not in raw:
             raise ValueError(f"noted defect {defect.printed!r} is not in the source")
         found.append(defect)
@@ -198,11 +185,12 @@ def _where(printed: str, provisions: list[Provision]) -> str:
 # ------------------------------------------------------------------ the fixture
 
 
-def to_toml(imported: ImportedText, agreement: str) -> str:
+def to_toml(imported: ImportedText, agreement: str, noted: str | None = None) -> str:
+    """The structured text fixture; ``noted``, the name of the noted file beside it, if one was read."""
     lines = [
         f"# The text of {agreement}, imported from {imported.source} by adapters/agreement_text.py.",
         "# Regenerate with: python -m adapters.agreement_text fixtures/sources/<source> <this file>"
-        f" --agreement {agreement}",
+        f" --agreement {agreement}" + (f" --noted fixtures/text/{noted}" if noted else ""),
         "",
         "[text]",
         f"agreement = {_string(agreement)}",
@@ -241,9 +229,11 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("output", type=Path)
     parser.add_argument("--agreement", required=True)
+    parser.add_argument("--noted", type=Path, help="What a reader noted that the copy cannot show (see Noted.read).")
     args = parser.parse_args()
-    imported = import_text(args.source.read_text(encoding="utf-8"), args.source.name)
-    args.output.write_text(to_toml(imported, args.agreement), encoding="utf-8")
+    noted = Noted.read(args.noted) if args.noted else Noted()
+    imported = import_text(args.source.read_text(encoding="utf-8"), args.source.name, noted)
+    args.output.write_text(to_toml(imported, args.agreement, args.noted.name if args.noted else None), encoding="utf-8")
     print(f"{args.output}: {len(imported.provisions)} provisions, {len(imported.defects)} defects listed")
 
 

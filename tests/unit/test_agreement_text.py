@@ -6,13 +6,14 @@ import tomllib
 
 import pytest
 
-from adapters.agreement_text import import_text, to_toml
+from adapters.agreement_text import Noted, import_text, to_toml
 from conftest import FIXTURES
 from domain.errors import UnknownSection
-from domain.text import Provision, TextChange, apply_change, clauses, find
+from domain.text import Defect, Provision, TextChange, apply_change, clauses, find
 
 SEED = FIXTURES / "sources" / "003_dd423827a16c28bb.txt"
 STRUCTURED = FIXTURES / "text" / "barnes-1995.toml"
+NOTED = FIXTURES / "text" / "barnes-1995.noted.toml"
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,19 @@ def provisions(fixture):
 
 
 def test_the_structured_text_is_exactly_what_the_importer_makes_of_the_seed():
-    assert to_toml(import_text(SEED.read_text(), SEED.name), "barnes-1995") == STRUCTURED.read_text()
+    imported = import_text(SEED.read_text(), SEED.name, Noted.read(NOTED))
+    assert to_toml(imported, "barnes-1995", NOTED.name) == STRUCTURED.read_text()
+
+
+def test_the_importer_knows_no_agreement_what_a_reader_noted_comes_from_the_noted_file():
+    """Without the noted file: no section is split into definitions, no defect found by eye is listed."""
+    imported = import_text(SEED.read_text(), SEED.name)
+    assert not [p for p in imported.provisions if p.kind == "definition"]
+    assert "Business Day - any day other than" in find(list(imported.provisions), "10.1").text, "its terms left in it"
+    assert "CIGN PROPERTY AND CASUALTY INSURANCE" not in {d.printed for d in imported.defects}
+    noted = Noted.read(NOTED)
+    with pytest.raises(ValueError, match="is not in the source"):
+        import_text(SEED.read_text(), SEED.name, Noted(noted.definitions, (*noted.defects, Defect("nowhere", "x", "1.1"))))
 
 
 def test_the_raw_source_kept_beside_it_is_the_one_imported(fixture):
