@@ -15,8 +15,8 @@ _EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
 
 
 def iso_date(given: str) -> date | None:
-    """``given`` as a business date if it is one: strictly YYYY-MM-DD, as the help says (not 20030205, a week date
-    or a time, which ``date.fromisoformat`` would take); the one rule for a date typed anywhere."""
+    """``given`` as a business date if it is one: strictly YYYY-MM-DD, as the help says (not 20030205 nor a week date,
+    which ``date.fromisoformat`` takes); the one rule for a date typed anywhere (an option, a journal, the API)."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", given):
         try:
             return date.fromisoformat(given)

@@ -503,7 +503,7 @@ class Registry(Application, Reading):
     def record_all(self, staged: Sequence[Staged], progress: Callable[[Staged], None] | None = None) -> None:
         """Save staged commands (a load of journals) in order, whole commands in batches of about ``BATCH``
         events, each batch in its own transaction; an agreement's snapshot with its last batch. On a registry
-        without identities, the load's identity is enrolled first (``authorise_load``)."""
+        without identities, the load's identity is made its first administrator before (``_enrol_first``)."""
         self._enrol_first(at=min((event.timestamp for item in staged for event in item.events), default=None))
         self._prepare_to_write((ADMINISTRATOR,), "load journals")
         done = 0

@@ -88,7 +88,10 @@ def discard_if_empty(path: Path) -> None:
 
     if not path.is_file():
         return
-    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error:
+        return
     try:
         connection.execute("begin exclusive")
         tables = [name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")]

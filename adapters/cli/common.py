@@ -201,8 +201,9 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     a store: one that does not exist is refused, or (``missing_ok``) read as an empty one. A writer acts as the
     configured identity (unless not ``acting``: making the first identity); with ``first`` (a load), on a
     registry with no identities and none configured, as a new first administrator (see
-    ``adapters.identity.first_administrator``). A ``view`` of an SQLite file is read through the standard
-    library (``adapters.reader``), the store's libraries not imported at all, when the file allows."""
+    ``adapters.identity.first_administrator``). An SQLite file a writer made and recorded nothing in (a refused
+    first load) is removed afterwards. A ``view`` of an SQLite file is read through the standard library
+    (``adapters.reader``), the store's libraries not imported at all, when the file allows."""
     from adapters.store import database_url, discard_if_empty, missing_sqlite_file, sqlite_file
 
     registry: Any = None

@@ -433,8 +433,8 @@ def test_a_refused_first_load_leaves_no_store_no_key_file_and_no_administrator(t
     try:
         assert store.verify().problem is None
         added = datetime.fromisoformat(store.ledger.identity_records()[0].added_at)
-        assert all(n.topic and store.mapper.to_domain_event(n).timestamp >= added for n in store.notifications()), \
-            "every entry is stamped after its recorder exists"
+        stamped = [store.mapper.to_domain_event(n).timestamp for n in store.notifications()]
+        assert len(stamped) > 60 and min(stamped) >= added, "every entry is stamped after its recorder exists"
     finally:
         store.close()
 
