@@ -94,6 +94,10 @@ def history_sheet(key: str, lines: Sequence[HistoryLine]) -> Sheet:
 # ---------------------------------------------------------------------- writers
 
 
+# what a spreadsheet opening a CSV file reads as the start of a formula (OWASP's list for CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(cell: Cell) -> str:
     if cell is None:
         return ""
@@ -101,15 +105,17 @@ def _text(cell: Cell) -> str:
         return str(cell.quantize(Decimal("0.01")))
     if isinstance(cell, (date, datetime)):
         return cell.isoformat()
-    return str(cell)
+    text = str(cell)
+    return "'" + text if isinstance(cell, str) and text.startswith(FORMULA_STARTS) else text
 
 
 def to_csv(sheet: Sheet) -> bytes:
-    """The data rows under their header: every row a record, amounts plain decimals, nothing else."""
+    """The data rows under their header: every row a record, amounts plain decimals, nothing else. Text a
+    spreadsheet would take for a formula (a holder named "=HYPERLINK(...)") starts with an apostrophe, which
+    spreadsheets read as "this cell is text"; amounts, negative ones too, are written as they are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(sheet.header)
-    writer.writerows([_text(c) for c in row] for row in sheet.rows)
+    writer.writerows([_text(c) for c in row] for row in (sheet.header, *sheet.rows))
     return out.getvalue().encode()
 
 
@@ -132,7 +138,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
     if sheet.notes:
         page.append([])
         for note in sheet.notes:
-            page.append([note])
+            _append(page, (note,))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -149,6 +155,8 @@ def _append(page, cells: Sequence[Cell], *, bold: bool = False) -> None:  # noqa
         found = next((f for kind, f in XLSX_FORMATS if isinstance(given, kind)), None)
         if found:
             cell.number_format = found
+        if isinstance(given, str):
+            cell.data_type = "s"  # text is text: openpyxl takes any string starting "=" for a formula
         if bold:
             cell.font = Font(bold=True)
 

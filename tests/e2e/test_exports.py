@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from support import command_line
+from support import admin_key, command_line
 
 
 def run(db: str, *args: str):
@@ -74,6 +74,26 @@ def test_every_view_exports_to_excel_and_csv_with_numeric_amounts(loaded_url, tm
             column = records[0].index(name)
             assert all(r[column] == "" or Decimal(r[column]) >= 0 for r in records[1:])
             assert all(isinstance(row[column], (int, float)) for row in rows_of(xlsx)[2:2 + len(records) - 1])
+
+
+FORMULAS = ['=HYPERLINK("http://example.com","click")', "@SUM(1+1)", "+1 Capital LLC", "-2 Capital LLC"]
+
+
+def test_a_name_a_spreadsheet_would_read_as_a_formula_stays_text(loaded_url, tmp_path):
+    """Names are data: a holder named like a formula is text in Excel (never a formula cell), and in CSV it
+    starts with an apostrophe, as spreadsheets read a cell meant as text (OWASP's escape for CSV injection)."""
+    for name in FORMULAS:
+        recorded = command_line(loaded_url, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to",
+                                name, "--new-holder", "--amount", "100,000", identity=admin_key())
+        assert recorded.exit_code == 0, recorded.output
+    xlsx, text = tmp_path / "annex1.xlsx", tmp_path / "annex1.csv"
+    for path in (xlsx, text):
+        run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-03-03", "-o", str(path))
+    cells = {c.value: c.data_type for row in load_workbook(xlsx).active.iter_rows() for c in row if c.value in FORMULAS}
+    assert cells == dict.fromkeys(FORMULAS, "s")
+    holders = [record[0] for record in csv.reader(io.StringIO(text.read_text()))]
+    assert [h for h in holders if h.lstrip("'") in FORMULAS] == ["'" + name for name in FORMULAS]
+    assert "Lincoln Investment Management, Inc." in holders, "any other name as it is"
 
 
 def test_an_export_is_refused_in_words_for_a_wrong_file_or_view(loaded_url, tmp_path):
