@@ -1,12 +1,13 @@
 """Beyond the terminal: the HTTP API on the same store (see ``adapters.api``)."""
 
 import gc
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from adapters.cli.common import app, refuse
+from adapters.cli.common import NoStore, app, complain, refuse
 from domain.errors import RegistryError
 
 
@@ -15,7 +16,7 @@ def serve_command(
     ctx: typer.Context,
     key_files: Annotated[list[Path], typer.Option("--key-file", metavar="FILE", help="An identity the API acts for (repeat for each); its callers use `debtreg identity token`'s token.")],
     host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port to listen on (0: any free one).")] = 8000,
     read_url: Annotated[str | None, typer.Option("--read-url", metavar="URL", help="The store as read (on PostgreSQL a role granted SELECT only); default --db, read-only.")] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs): every view as a GET, every entry as a POST, roles by bearer token."""
@@ -24,14 +25,22 @@ def serve_command(
 
         from adapters.api import create_app
         from adapters.identity import Signer
-        from adapters.store import database_url
+        from adapters.store import database_url, missing_sqlite_file
 
         signers = [Signer.load(path) for path in key_files]
         url = database_url(ctx.obj.db)
-
-        application = create_app(url, signers, read_url=database_url(read_url) if read_url else None)
+        read = database_url(read_url) if read_url else None
+        for given in (url, read):  # a server reads the store as a view does: never an empty one where a typo points
+            if given is not None and (missing := missing_sqlite_file(given)) is not None:
+                raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
+        application = create_app(url, signers, read_url=read)
     except RegistryError as error:
         refuse(error, "text")
         return
+    try:
+        listening = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as error:
+        complain(f"debtreg: cannot listen on {host}:{port}: {error.strerror}; give another --host or --port")
+        raise typer.Exit(2) from None
     gc.enable()  # a server's garbage is collected (one command runs without the collector: see ``adapters.cli.run``)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=[listening])

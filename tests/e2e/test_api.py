@@ -20,7 +20,7 @@ from adapters.identity import AUDITOR, TREASURY, token_of
 from adapters.queries import Queries
 from adapters.registry import Registry
 from domain.events import stream_id
-from support import ADMIN, CLERK, enrol, key_of, select_only_role
+from support import ADMIN, CLERK, command_line, enrol, key_of, select_only_role
 from support import AUDITOR as JANE
 
 DEBTREG = str(Path(sys.executable).parent / "debtreg")
@@ -181,6 +181,26 @@ def test_debtreg_serve_answers_over_http(loaded_url):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_server_that_cannot_start_says_why_and_makes_no_store(loaded_url, tmp_path):
+    """A port out of range, one in use, a store that does not exist: a message naming what to change, never a
+    traceback, never an empty store made where a typo pointed."""
+    def serve(db: str, *args: str):  # noqa: ANN202 - typer's Result
+        return command_line(db, "serve", "--key-file", key_of(JANE), *args)
+
+    out_of_range = serve(loaded_url, "--port", "99999")
+    assert out_of_range.exit_code == 2 and "--port" in out_of_range.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        in_use = serve(loaded_url, "--port", str(taken.getsockname()[1]))
+    assert in_use.exit_code == 2 and in_use.stderr.startswith("debtreg: cannot listen on 127.0.0.1:")
+    assert "give another --host or --port" in in_use.stderr
+    typo = tmp_path / "typo.sqlite"
+    missing = serve(f"sqlite:///{typo}")
+    assert missing.exit_code == 1 and f"there is no store at {typo}" in missing.stderr and not typo.exists()
+    assert all(isinstance(r.exception, SystemExit) for r in (out_of_range, in_use, missing))
 
 
 def test_a_schema_driven_fuzz_finds_no_server_error_and_no_refusal_that_writes(loaded_url):
