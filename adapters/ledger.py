@@ -81,6 +81,10 @@ PAGE = 2000
 RECHECK = 60.0  # seconds a process trusts what it verified before checking a stream in full again
 
 
+class NoSuchHead(RegistryError):
+    rule = "a proof is made between tree heads the registry signed, of the entries they cover"
+
+
 class UnknownIdentity(RegistryError):
     rule = "identities are registered by an administrator"
 
@@ -526,7 +530,7 @@ class Ledger:
         heads = self.heads_of(stream_id)
         head = _head_of(heads, size)
         if not 1 <= version <= head.size:
-            raise RegistryError(f"the signed head of {head.size} entries does not cover entry {version}")
+            raise NoSuchHead(f"the signed head of {head.size} entries does not cover entry {version}")
         leaves = [leaf(r) for r in rows[: head.size]]
         row = rows[version - 1]
         return {
@@ -544,7 +548,7 @@ class Ledger:
         heads = self.heads_of(stream_id)
         old, new = _head_of(heads, old_size), _head_of(heads, new_size)
         if old.size > new.size:
-            raise RegistryError(f"the head of {old.size} entries is later than the head of {new.size}")
+            raise NoSuchHead(f"the head of {old.size} entries is later than the head of {new.size}")
         leaves = [leaf(r) for r in rows[: new.size]]
         return {
             "format": "debtreg-consistency-v1",
@@ -713,13 +717,13 @@ def _current_of(records: Sequence[IdentityRecord], name: str) -> IdentityRecord 
 
 def _head_of(heads: Sequence[Head], size: int | None) -> Head:
     if not heads:
-        raise RegistryError("this stream has no signed tree head")
+        raise NoSuchHead("this stream has no signed tree head")
     if size is None:
         return heads[-1]
     for head in heads:
         if head.size == size:
             return head
-    raise RegistryError(f"no tree head of {size} entries was signed; the heads are of {', '.join(str(h.size) for h in heads)}")
+    raise NoSuchHead(f"no tree head of {size} entries was signed; the heads are of {', '.join(str(h.size) for h in heads)}")
 
 
 def signed_head(stream: str, size: int, frontier: list, when: str, signer: Signer) -> dict:

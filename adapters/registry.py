@@ -109,6 +109,10 @@ class Staged:
         return replace(self, stream=Stream(self.stream.kind, self.stream.key, Timeline(())))
 
 
+class Contended(RegistryError):
+    rule = "an entry is checked against the stream as it stands when it is saved"
+
+
 @dataclass
 class Workspace:
     """Streams as the commands staged so far leave them, before anything is saved; the registry's list of
@@ -461,7 +465,7 @@ class Registry(Application, Reading):
                 continue
             self._remember([staged.stream])
             return staged
-        raise RegistryError(
+        raise Contended(
             f"other writers kept changing {command.key} while this entry was checked ({attempt} tries in"
             f" {PATIENCE:.0f} s); nothing was recorded: run the command again"
         )

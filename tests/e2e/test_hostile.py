@@ -85,6 +85,12 @@ def test_an_event_reversed_is_named_as_typed(loaded_url):
     assert refused(loaded_url, "reverse", "barnes-1995:0", "--reason", "x").startswith("debtreg: EVENT_ID: ")
 
 
+@pytest.mark.parametrize("args", [("proof", "barnes-1995:3", "--size", "0"), ("proof", "barnes-1995:99", "--size", "30"),
+                                  ("consistency", "barnes-1995", "--from-size", "5", "--to-size", "3")])
+def test_a_proof_against_a_head_never_signed_names_the_rule(loaded_url, args):
+    assert "rule: a proof is made between tree heads the registry signed, of the entries they cover" in refused(loaded_url, *args)
+
+
 def test_empty_evidence_is_refused_naming_the_option(loaded_url):
     assert "--evidence" in refused(loaded_url, *transfer("Connecticut General Life", "100,000", "--evidence", ""))
 
