@@ -369,6 +369,10 @@ class Ledger:
             raise NotAllowed("this registry has no identities yet: its first is an administrator registering itself")
         if any(r.public_key == public_key and r.name != name for r in records):
             raise NotAllowed("that key is another identity's")
+        if records and role != ADMINISTRATOR and not _administrators(records, besides=name):
+            raise NotAllowed(f"{name} is the registry's only administrator: no administrator left could add an identity"
+                             " or load a journal again; add another administrator first (debtreg identity add NAME"
+                             " --role administrator)")
         record = {"name": name, "role": role, "public_key": public_key, "added_at": (at or self.store_time()).isoformat(),
                   "added_by": by.name, "signed_by": by.public_key}
         with self.engine.begin() as connection:
@@ -708,6 +712,13 @@ def registry_head(latest: dict[str, Head], keys: dict[str, str] | None = None) -
     leaves = [leaf_hash(f"debtreg-head-ref\0{h.stream}\0{h.size}\0{h.root}".encode()) for h in ordered]
     return {"format": "debtreg-registry-head-v1", "root": root(leaves).hex(), "events": sum(h.size for h in ordered),
             "streams": [h.as_dict((keys or {}).get(h.stream)) for h in ordered]}
+
+
+def _administrators(records: Sequence[IdentityRecord], *, besides: str) -> list[str]:
+    """The identities whose current role is administrator, other than ``besides``."""
+    names = {r.name.casefold(): r.name for r in records}
+    return [name for key, name in names.items() if key != besides.casefold()
+            and (current := _current_of(records, name)) is not None and current.role == ADMINISTRATOR]
 
 
 def _current_of(records: Sequence[IdentityRecord], name: str) -> IdentityRecord | None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from adapters.entries import TransferEntry
 from adapters.heads import Tampered
-from adapters.identity import AUDITOR, TREASURY, NotAllowed, Signer
+from adapters.identity import ADMINISTRATOR, AUDITOR, TREASURY, NotAllowed, Signer
 from adapters.journal import load
 from adapters.offline_verifier import entry_bytes, head_message, leaf_hash
 from adapters.queries import Queries
@@ -242,6 +242,18 @@ def test_a_revoked_identity_records_nothing_more_and_what_it_signed_still_verifi
         assert clerk.verify().intact
     finally:
         clerk.close()
+
+
+def test_the_last_administrator_cannot_revoke_itself_or_leave_the_registry_without_one(store):
+    """Revoking the only administrator would leave no one able to add identities or load journals, ever: refused,
+    and nothing registered. With another administrator added first, it may go."""
+    before = store.ledger.identity_records()
+    with pytest.raises(NotAllowed, match="no administrator left"):
+        store.ledger.register(ADMIN.name, "revoked", ADMIN.public_key, ADMIN)
+    assert store.ledger.identity_records() == before
+    store.ledger.register(CLERK.name, ADMINISTRATOR, CLERK.public_key, ADMIN)
+    store.ledger.register(ADMIN.name, "revoked", ADMIN.public_key, CLERK)
+    assert store.ledger.current(ADMIN.name).role == "revoked"
 
 
 def offline(bundle: dict, trusted: str, tmp_path: Path) -> subprocess.CompletedProcess:
