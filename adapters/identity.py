@@ -60,6 +60,8 @@ class Signer:
         seed = self.key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                       serialization.NoEncryption())
         content = json.dumps({"debtreg_identity": 1, "name": self.name, "private_key": seed.hex()}, indent=2)
+        if path.is_dir():
+            raise BadKeyFile(f"{path} is a folder: give the key file's path, e.g. {path / 'identity.key'}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:  # (a file where its folder would be, too)

@@ -81,6 +81,11 @@ def test_an_identity_added_under_a_name_that_is_not_text_is_refused(loaded_url, 
     assert message.startswith("debtreg: NAME: ") and not (tmp_path / "tom.key").exists()
 
 
+def test_a_key_file_given_as_a_folder_is_refused_naming_a_file_to_give(loaded_url, tmp_path):
+    message = refused(loaded_url, "identity", "add", "Tom Treasurer", "--role", "treasury", "--key-file", str(tmp_path))
+    assert f"{tmp_path} is a folder: give the key file's path, e.g. {tmp_path / 'identity.key'}" in message
+
+
 def test_an_event_reversed_is_named_as_typed(loaded_url):
     assert refused(loaded_url, "reverse", "barnes-1995:0", "--reason", "x").startswith("debtreg: EVENT_ID: ")
 
