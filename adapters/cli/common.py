@@ -193,6 +193,10 @@ def main(
 class NoStore(RegistryError):
     rule = "a view or a recording uses a store that exists; only a load or `identity init` makes one"
 
+    @classmethod
+    def at(cls, missing: Path) -> NoStore:
+        return cls(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
+
 
 @contextmanager
 def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool = False,
@@ -245,7 +249,7 @@ def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool
     makes_store = not read_only and (first or not acting)  # only a load or `identity init` makes a new store
     if not makes_store and (missing := missing_sqlite_file(url)) is not None:
         if not (read_only and missing_ok):
-            raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
+            raise NoStore.at(missing)
         url = "sqlite://"  # an empty store in memory
     signer = ctx.obj.signer if acting and not read_only else None
     registry = Registry(url, identity=signer, read_only=read_only)

@@ -32,7 +32,7 @@ def serve_command(
         read = database_url(read_url) if read_url else None
         for given in (url, read):  # a server reads the store as a view does: never an empty one where a typo points
             if given is not None and (missing := missing_sqlite_file(given)) is not None:
-                raise NoStore(f"there is no store at {missing}: load journals into it first (debtreg load), or give --db")
+                raise NoStore.at(missing)
         application = create_app(url, signers, read_url=read)
     except RegistryError as error:
         refuse(error, "text")
