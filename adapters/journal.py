@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from adapters.entries import Entry, Strict, Text
 from adapters.entries.base import Key, Plain, parse_toml, read_text
+from adapters.reading import PartsProgress, Progress, advancing, in_part
 from adapters.registry import Registry, Request, Staged, Workspace, provenance_of
 from domain.errors import InvalidJournal, RegistryError
 
@@ -161,45 +162,45 @@ def in_dependency_order(journals: Sequence[Journal]) -> list[Journal]:
     return ordered
 
 
-def stage_journals(registry: Registry, journals: Sequence[Journal]) -> list[Staged]:
-    """Check every entry of every journal, in order, without recording anything."""
+def stage_journals(registry: Registry, journals: Sequence[Journal], progress: Progress | None = None) -> list[Staged]:
+    """Check every entry of every journal, in order, without recording anything; ``progress`` told after each."""
     ordered = in_dependency_order(journals)
     workspace = Workspace(requests=registry.ledger.request_streams([j.request_id(e) for j in ordered for e in j.content.entry]))
     staged: list[Staged] = []
     latest: dict[object, int] = {}  # each stream's latest staged command, by the stream's id
-    for journal in ordered:
-        for index, entry in enumerate(journal.content.entry):
-            request = Request(journal.request_id(entry), entry.fingerprint(), journal.where(index))
-            key = entry.stream_key(journal.content.journal.key)
-            assert key is not None
-            try:
-                command = entry.command(key)
-                item = registry.stage(command, provenance_of(command, registry.recorder_name, request), workspace)
-                if (earlier := latest.get(item.stream.id)) is not None:
-                    staged[earlier] = staged[earlier].superseded()
-                latest[item.stream.id] = len(staged)
-                staged.append(item)
-            except RegistryError as error:
-                raise type(error)(
-                    f"{journal.where(index, error.field)}: entry {entry.id!r}: {error.message}", section=error.section
-                ) from error
+    entries = [(journal, index, entry) for journal in ordered for index, entry in enumerate(journal.content.entry)]
+    for journal, index, entry in advancing(entries, progress):
+        request = Request(journal.request_id(entry), entry.fingerprint(), journal.where(index))
+        key = entry.stream_key(journal.content.journal.key)
+        assert key is not None
+        try:
+            command = entry.command(key)
+            item = registry.stage(command, provenance_of(command, registry.recorder_name, request), workspace)
+            if (earlier := latest.get(item.stream.id)) is not None:
+                staged[earlier] = staged[earlier].superseded()
+            latest[item.stream.id] = len(staged)
+            staged.append(item)
+        except RegistryError as error:
+            raise type(error)(
+                f"{journal.where(index, error.field)}: entry {entry.id!r}: {error.message}", section=error.section
+            ) from error
     return staged
 
 
-def check(registry: Registry, paths: Sequence[Path]) -> list[Staged]:
-    """Read journals and check every entry against the registry as it would stand; record nothing."""
+def check(registry: Registry, paths: Sequence[Path], progress: PartsProgress | None = None) -> list[Staged]:
+    """Read journals and check every entry against the registry as it would stand; record nothing. ``progress``
+    is told of the part "checking"."""
     journals = [read_journal(path) for path in journal_paths(paths)]
-    return stage_journals(registry, journals)
+    return stage_journals(registry, journals, in_part(progress, "checking"))
 
 
-def load(
-    registry: Registry, paths: Sequence[Path], progress: Callable[[int], Callable[[Staged], None]] | None = None
-) -> list[Staged]:
-    """Read, check and record journals as the registry's identity (an administrator); ``progress(total)`` gives
-    a callback for each entry recorded."""
-    registry.authorise_load()  # before the entries are decided, so they are stamped after their recorder exists
-    staged = check(registry, paths)
-    registry.record_all(staged, progress(len(staged)) if progress else None)
+def load(registry: Registry, paths: Sequence[Path], progress: PartsProgress | None = None) -> list[Staged]:
+    """Read, check and record journals as the registry's identity (an administrator); ``progress`` is told of
+    the two parts, "checking" every entry, then "recording" them."""
+    registry.authorise_load()  # an identity that may not load is refused before the entries are checked
+    staged = check(registry, paths, progress)
+    recording = in_part(progress, "recording")
+    registry.record_all(staged, recording(len(staged)) if recording else None)
     return staged
 
 

@@ -70,7 +70,7 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
     """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
     with recording(ctx, fmt.value, first=True) as registry:
         try:
-            with progress_bar("recording") as progress:
+            with progress_bar("loading") as progress:
                 staged = journal.load(registry, paths, progress)
         finally:  # said before a refusal too: a load stopped part-way has made its first administrator
             _say_first_administrator(registry)
@@ -94,8 +94,8 @@ def _say_first_administrator(registry: "Registry") -> None:
 @app.command("check")
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
-    with querying(ctx, fmt.value, missing_ok=True, full=True) as queries:
-        staged = journal.check(queries.registry, paths)
+    with querying(ctx, fmt.value, missing_ok=True, full=True) as queries, progress_bar("journals") as progress:
+        staged = journal.check(queries.registry, paths, progress)
     _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
 
 
