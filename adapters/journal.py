@@ -189,14 +189,14 @@ def stage_journals(registry: Registry, journals: Sequence[Journal], progress: Pr
 
 def check(registry: Registry, paths: Sequence[Path], progress: PartsProgress | None = None) -> list[Staged]:
     """Read journals and check every entry against the registry as it would stand; record nothing. ``progress``
-    is told of the part "checking"."""
-    journals = [read_journal(path) for path in journal_paths(paths)]
+    is told of the parts "reading" each file and "checking" each entry."""
+    journals = [read_journal(path) for path in advancing(journal_paths(paths), in_part(progress, "reading"))]
     return stage_journals(registry, journals, in_part(progress, "checking"))
 
 
 def load(registry: Registry, paths: Sequence[Path], progress: PartsProgress | None = None) -> list[Staged]:
     """Read, check and record journals as the registry's identity (an administrator); ``progress`` is told of
-    the two parts, "checking" every entry, then "recording" them."""
+    each part: "reading" the files, "checking" every entry, then "recording" them."""
     registry.authorise_load()  # an identity that may not load is refused before the entries are checked
     staged = check(registry, paths, progress)
     recording = in_part(progress, "recording")

@@ -55,11 +55,13 @@ def test_loading_the_fixtures_twice_records_nothing_the_second_time(loaded):
 
 
 def test_a_load_tells_its_progress_through_checking_then_recording(registry):
-    """A long load is two long parts: checking every entry, then recording them; each tells its steps."""
+    """A long load is three parts: reading the files, checking every entry, then recording them; each tells its
+    steps."""
     told: list = []
     staged = load(registry, [FIXTURES], lambda total, part: told.append((part, total)) or (lambda _: told.append(part)))
-    entries = len(staged)
-    assert told == [("checking", entries), *["checking"] * entries, ("recording", entries), *["recording"] * entries]
+    files, entries = len(list(FIXTURES.glob("*.toml"))), len(staged)
+    assert told == [("reading", files), *["reading"] * files, ("checking", entries), *["checking"] * entries,
+                    ("recording", entries), *["recording"] * entries]
 
 
 def test_a_journal_entry_is_recorded_with_its_source_line(loaded, tmp_path):
