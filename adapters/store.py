@@ -80,30 +80,6 @@ def missing_sqlite_file(url: str) -> Path | None:
     return None if path.exists() else path
 
 
-def discard_if_empty(path: Path) -> None:
-    """Remove an SQLite file that a write made and left empty (its tables made, no row in any): a refused first
-    load leaves no store behind. Looked at under SQLite's exclusive lock, so a store another writer has since
-    recorded in is kept; one that cannot be looked at is kept too."""
-    import sqlite3
-
-    if not path.is_file():
-        return
-    try:
-        connection = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error:
-        return
-    try:
-        connection.execute("begin exclusive")
-        tables = [name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")]
-        if not any(connection.execute(f'select 1 from "{name}" limit 1').fetchone() for name in tables):
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-    except sqlite3.Error:
-        pass
-    finally:
-        connection.close()
-
-
 def sqlite_file(url: str) -> Path | None:
     """The file a plain SQLite URL (``sqlite:///PATH``, no options) names; ``None`` for any other URL."""
     path = url.removeprefix("sqlite:///")

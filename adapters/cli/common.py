@@ -205,17 +205,17 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     a store: one that does not exist is refused, or (``missing_ok``) read as an empty one. A writer acts as the
     configured identity (unless not ``acting``: making the first identity); with ``first`` (a load), on a
     registry with no identities and none configured, as a new first administrator (see
-    ``adapters.identity.first_administrator``). An SQLite file a writer made and recorded nothing in (a refused
-    first load) is removed afterwards. A ``view`` of an SQLite file is read through the standard library
-    (``adapters.reader``), the store's libraries not imported at all, when the file allows."""
-    from adapters.store import database_url, discard_if_empty, missing_sqlite_file, sqlite_file
+    ``adapters.identity.first_administrator``). A ``view`` of an SQLite file is read through the standard
+    library (``adapters.reader``), the store's libraries not imported at all, when the file allows.
+
+    An SQLite file a refused first load made is left, holding nothing: in WAL mode a process that opened it
+    meanwhile would go on writing to a removed file, and lose what it recorded."""
+    from adapters.store import database_url, sqlite_file
 
     registry: Any = None
-    made: Path | None = None  # the SQLite file this command makes, if it does: removed if it records nothing in it
     url = ctx.obj.db or ""
     try:
         url = database_url(ctx.obj.db)
-        made = None if read_only else missing_sqlite_file(url)
         if view and (path := sqlite_file(url)) is not None and path.is_file():
             from adapters.reader import FileReader
 
@@ -237,8 +237,6 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     finally:
         if registry is not None:
             registry.close()
-        if made is not None:
-            discard_if_empty(made)
 
 
 def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool, acting: bool, first: bool) -> Registry:

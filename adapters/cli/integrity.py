@@ -25,10 +25,11 @@ from adapters.cli.common import (
     plain_text,
     progress_bar,
     querying,
+    refuse,
     table,
 )
 from adapters.settings import DEFAULT_KEY_FILE, ROLES
-from domain.errors import InvalidCommand
+from domain.errors import InvalidCommand, RegistryError
 
 identities = lazy("adapters.identity")
 identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
@@ -177,8 +178,12 @@ def identity_init(
 ) -> None:
     """Make the first identity of a new registry: an administrator registering itself. Run again, it changes
     nothing (the key file is reused, never overwritten)."""
+    try:
+        given = _name(name)  # before the store is opened: a name refused makes no store
+    except RegistryError as error:
+        refuse(error, "text")
     with guarded(ctx, "text", read_only=False, acting=False) as registry:
-        signer = identities.Signer.load(key_file) if key_file.exists() else identities.Signer.generate(_name(name))
+        signer = identities.Signer.load(key_file) if key_file.exists() else identities.Signer.generate(given)
         records = registry.ledger.identity_records()
         first = records[0] if records else None
         if first is not None and first.public_key == signer.public_key:

@@ -20,7 +20,7 @@ from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
 from support import AUDITOR as JANE
-from support import CLERK, DEBTREG, admin_key, enrol, key_of, path_of
+from support import CLERK, DEBTREG, admin_key, enrol, key_of
 
 BARNES_1995 = stream_id("agreement", "barnes-1995").hex.upper()  # its events' originator id, as SQLite shows it
 
@@ -413,9 +413,10 @@ amount = "99,000,000"
 
 
 @pytest.mark.parametrize("journal", ["malformed", "refused entry"])
-def test_a_refused_first_load_leaves_no_store_no_key_file_and_no_administrator(tmp_path, monkeypatch, journal):
-    """`debtreg load` in an empty directory, nothing configured, refused: the directory is as it was (no store, no
-    key file, no note of a first administrator); the load that follows makes the first administrator as before."""
+def test_a_refused_first_load_records_nothing_makes_no_administrator_and_writes_no_key_file(tmp_path, monkeypatch, journal):
+    """`debtreg load` in an empty directory, nothing configured, refused: no key file, no note of a first
+    administrator, and the store file it made holds nothing (no identity, no event); the load that follows makes
+    the first administrator as before."""
     monkeypatch.chdir(tmp_path)
     folder = shutil.copytree(FIXTURES, tmp_path / "journals")
     bad = folder / "zz-bad.toml"
@@ -424,7 +425,8 @@ def test_a_refused_first_load_leaves_no_store_no_key_file_and_no_administrator(t
     refused = runner.invoke(app, ["load", str(folder)])
     assert refused.exit_code == 1 and "zz-bad.toml" in refused.stderr
     assert "first administrator" not in refused.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["journals"], "no store, no .debtreg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["debtreg.sqlite", "journals"], "no .debtreg"
+    assert holds_nothing("sqlite:///debtreg.sqlite")
     bad.unlink()
     loaded = runner.invoke(app, ["load", str(folder)])
     assert loaded.exit_code == 0, loaded.stderr
@@ -454,7 +456,7 @@ def test_a_first_load_that_cannot_keep_its_key_enrols_no_one_and_records_nothing
     (tmp_path / ".debtreg").write_text("a file where the key file's folder would go")
     refused = CliRunner(env={"DEBTREG_IDENTITY": None, "DEBTREG_DATABASE_URL": None}).invoke(app, ["load", str(FIXTURES)])
     assert refused.exit_code == 1 and "cannot write the key file .debtreg/identity.key" in refused.stderr
-    assert "first administrator" not in refused.stderr and not (tmp_path / "debtreg.sqlite").exists()
+    assert "first administrator" not in refused.stderr and holds_nothing(f"sqlite:///{tmp_path / 'debtreg.sqlite'}")
 
 
 @pytest.mark.parametrize("fresh", ["new file", "empty store"])
@@ -463,12 +465,14 @@ def test_a_refused_first_load_with_a_key_file_leaves_the_store_as_it_was(sqlite_
         Registry(sqlite_url).close()  # its tables made, no identity
     result = debtreg("load", str(FIXTURES), str(FIXTURES / "holders.toml"), "/nonexistent.toml", db=sqlite_url, check=False)
     assert result.returncode == 1 and "no such file" in result.stderr and "first administrator" not in result.stderr
-    if fresh == "new file":
-        assert not path_of(sqlite_url).exists(), "a load refused makes no store"
-        return
-    store = Registry(sqlite_url, read_only=True)
+    assert holds_nothing(sqlite_url)
+
+
+def holds_nothing(url: str) -> bool:
+    """The store at ``url`` has no identity and no event."""
+    store = Registry(url, read_only=True)
     try:
-        assert store.ledger.identity_records() == [] and not any(True for _ in store.notifications())
+        return store.ledger.identity_records() == [] and not any(True for _ in store.notifications())
     finally:
         store.close()
 
