@@ -32,6 +32,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 SPREAD_FROM = 20_000  # events to fold: below, one process finishes before others have started
+STOPPING = 30  # seconds a pool's manager thread is waited for once its work is done or its processes stopped
 WORKERS = "DEBTREG_WORKERS"
 
 _reader: Any = None  # in a worker process: the reader its opener gave
@@ -92,9 +93,20 @@ def in_order(work: Callable[[Any, T], R], items: Sequence[T], reader: Reading, *
         with _script_hidden():  # the processes start as the work is handed out, here
             results = pool.map(partial(_run, work), items, chunksize=max(1, len(items) // (workers * 8)))
     except Exception:  # noqa: BLE001 - done here instead, where an error is raised as it would be without workers
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         return rest()
     return _Collected(pool, results, rest)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """The pool shut down, the work not started dropped, and its manager thread ended: one left running when the
+    interpreter exits races the exit hook of ``concurrent.futures``, which then prints a traceback on standard
+    error ("Exception ignored ... Bad file descriptor", CPython 3.11; 2 runs in 120 of a spread verify, under load).
+    The work started is finished first, unless its processes were stopped (``_Collected.close``)."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=STOPPING)
 
 
 class _Collected(Iterator[R]):
@@ -113,7 +125,7 @@ class _Collected(Iterator[R]):
         except Exception:  # noqa: BLE001 - done again here, where an error is raised as it would be without workers
             yield from rest(done)
         finally:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            _stop(self._pool)
 
     def __next__(self) -> R:
         return next(self._results)
@@ -122,11 +134,10 @@ class _Collected(Iterator[R]):
         """Stop, whether or not a result was asked for: the work not started dropped, and the processes stopped in
         the middle of an item, so a caller that stops asking (verify, having found a problem) does not wait at its
         exit for folds no one will read."""
-        working = list((getattr(self._pool, "_processes", None) or {}).values())  # none once every result is in
-        self._results.close()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for process in working:
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):  # none once every result is in
             process.terminate()
+        self._results.close()
+        _stop(self._pool)
 
 
 @contextmanager
