@@ -33,13 +33,12 @@ from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
+from adapters.moments import given_text, parsed_date
 from adapters.moments import known_at as known_at_of
-from adapters.moments import parsed_date
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
 from adapters.store import shown_url, without_secrets
 from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
-from domain.names import clean
 
 PROBLEM = "application/problem+json"
 COOKIE = "debtreg_token"
@@ -208,12 +207,10 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def record(key: str, body: dict, authorization: Annotated[str | None, Header()] = None,
                idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> Any:
         signer = identity(authorization, None)  # a bearer token only: the page's cookie never records
-        try:
-            request_id = clean(idempotency_key or "")
-        except ValueError as error:
-            raise InvalidCommand(f"Idempotency-Key: {error}") from None
-        if not request_id:
-            raise InvalidCommand("Idempotency-Key: give each request an id; sending it again records nothing twice")
+        ask = "give each request an id; sending it again records nothing twice"
+        if not idempotency_key:
+            raise InvalidCommand(f"Idempotency-Key: {ask}")
+        request_id = given_text(idempotency_key, "Idempotency-Key", ask)
         entry = ENTRIES.validate_python(body)
         if isinstance(entry, TextEntry):
             raise NotAllowed("a text entry names a file: an administrator loads it with its journal (debtreg load)")

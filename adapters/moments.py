@@ -1,4 +1,5 @@
-"""The two clocks as users give them: business dates strictly YYYY-MM-DD, known-at times or events.
+"""What users give, read as the registry reads it: the two clocks (business dates strictly YYYY-MM-DD, known-at
+times or events) and plain text in a field of its own (a name, a request id).
 
 Light on purpose: the command line parses its options with these before it loads the store.
 """
@@ -9,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time
 
 from domain.errors import InvalidCommand
+from domain.names import clean
 
 KnownAt = datetime | str | None
 _EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
@@ -23,6 +25,18 @@ def iso_date(given: str) -> date | None:
         except ValueError:
             return None
     return None
+
+
+def given_text(given: str, name: str, what: str, refused: type[InvalidCommand] = InvalidCommand) -> str:
+    """Text given for the field ``name`` as the registry keeps it (``domain.names.clean``): ``refused`` naming
+    the field if it holds what is not text, or nothing (``what`` says what to give instead)."""
+    try:
+        found = clean(given)
+    except ValueError as error:
+        raise refused(f"{name}: {error}") from None
+    if not found:
+        raise refused(f"{name}: is empty: {what}")
+    return found
 
 
 def parsed_date(given: str | None, name: str) -> date:

@@ -321,20 +321,6 @@ class Malformed(InvalidCommand):
     rule = "every option is well-formed"
 
 
-def plain_text(value: str, option: str, what: str) -> str:
-    """Text typed for ``option`` as the registry keeps it (``domain.names.clean``): refused, naming the option, if
-    it holds what is not text or nothing at all (``what`` says what to give instead)."""
-    from domain.names import clean
-
-    try:
-        found = clean(value)
-    except ValueError as error:
-        raise Malformed(f"{option}: {error}") from None
-    if not found:
-        raise Malformed(f"{option}: is empty: {what}")
-    return found
-
-
 def invalid(error: ValidationError) -> Malformed:
     """The first problem pydantic found, as a usage error naming the option the user typed."""
     first = error.errors()[0]

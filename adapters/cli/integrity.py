@@ -22,7 +22,6 @@ from adapters.cli.common import (
     guarded,
     lazy,
     out,
-    plain_text,
     progress_bar,
     querying,
     refuse,
@@ -256,4 +255,7 @@ def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
 
 
 def _name(name: str) -> str:
-    return plain_text(name, "NAME", "give the identity's name, as its signatures will show it")
+    from adapters.cli.common import Malformed
+    from adapters.moments import given_text
+
+    return given_text(name, "NAME", "give the identity's name, as its signatures will show it", Malformed)

@@ -14,6 +14,7 @@ import typer
 from adapters.cli.common import (
     AgreementKey,
     Format2,
+    Malformed,
     On,
     Series,
     TextOrJson,
@@ -22,9 +23,9 @@ from adapters.cli.common import (
     emit_json,
     invalid,
     lazy,
-    plain_text,
     recording,
 )
+from adapters.moments import given_text
 from adapters.settings import TREASURY_ENTRY
 
 entries, queries, pydantic = lazy("adapters.entries"), lazy("adapters.queries"), lazy("pydantic")
@@ -83,7 +84,7 @@ def record(
         except pydantic.ValidationError as error:
             raise invalid(error) from None
         if request_id is not None:
-            request_id = plain_text(request_id, "--request-id", "give an id, or leave the option out")
+            request_id = given_text(request_id, "--request-id", "give an id, or leave the option out", Malformed)
         staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
     result = queries.Recorded.of(staged)
     if fmt is TextOrJson.json:
