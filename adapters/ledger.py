@@ -715,10 +715,9 @@ def registry_head(latest: dict[str, Head], keys: dict[str, str] | None = None) -
 
 
 def _administrators(records: Sequence[IdentityRecord], *, besides: str) -> list[str]:
-    """The identities whose current role is administrator, other than ``besides``."""
-    names = {r.name.casefold(): r.name for r in records}
-    return [name for key, name in names.items() if key != besides.casefold()
-            and (current := _current_of(records, name)) is not None and current.role == ADMINISTRATOR]
+    """The identities whose current role (their latest row, as ``_current_of``) is administrator, but ``besides``."""
+    current = {r.name.casefold(): r for r in records}  # in order of registration: the latest row of each name wins
+    return [r.name for name, r in current.items() if name != besides.casefold() and r.role == ADMINISTRATOR]
 
 
 def _current_of(records: Sequence[IdentityRecord], name: str) -> IdentityRecord | None:

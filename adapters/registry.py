@@ -416,14 +416,18 @@ class Registry(Application, Reading):
         """The identity may load journals: an administrator; on a registry without identities, any identity, which
         the load makes its first administrator only once its entries are checked (``record_all``): a refused first
         load leaves the registry without one."""
-        if self.identity is None or self.ledger.identity_records():
+        if not self._first_to_enrol():
             self._prepare_to_write((ADMINISTRATOR,), "load journals")
+
+    def _first_to_enrol(self) -> bool:
+        """Whether this identity is to be the registry's first administrator: there is none yet."""
+        return self.identity is not None and not self.ledger.identity_records()
 
     def _enrol_first(self, at: datetime | None) -> None:
         """On a registry without identities, this identity becomes its first administrator, as of ``at``: the
         recording time its load's entries were stamped with (so they are recorded once their recorder exists).
         Its key is kept first (``keep_key``: the command line writes its key file), so none is enrolled unkept."""
-        if self.identity is None or self.ledger.identity_records():
+        if not self._first_to_enrol():
             return
         if self.keep_key is not None:
             self.keep_key(self.identity)

@@ -136,7 +136,7 @@ class _Collected(Iterator[R]):
         exit for folds no one will read."""
         for process in list((getattr(self._pool, "_processes", None) or {}).values()):  # none once every result is in
             process.terminate()
-        self._results.close()
+        self._results.close()  # (stops the pool itself if its results were being read; not if none was asked for)
         _stop(self._pool)
 
 

@@ -395,6 +395,7 @@ def test_loading_a_fresh_store_with_no_identity_at_all_makes_the_login_its_first
     assert transfer.returncode == 0, transfer.stderr
 
 
+NOTHING_CONFIGURED = {"DEBTREG_IDENTITY": None, "DEBTREG_DATABASE_URL": None}  # no identity, no store named: the defaults
 OVER_TRANSFER = """[journal]
 id = "over-transfer"
 title = "A transfer of more than Lincoln holds"
@@ -421,7 +422,7 @@ def test_a_refused_first_load_records_nothing_makes_no_administrator_and_writes_
     folder = shutil.copytree(FIXTURES, tmp_path / "journals")
     bad = folder / "zz-bad.toml"
     bad.write_text(OVER_TRANSFER if journal == "refused entry" else "[journal]\nid = \n")
-    runner = CliRunner(env={"DEBTREG_IDENTITY": None, "DEBTREG_DATABASE_URL": None})
+    runner = CliRunner(env=NOTHING_CONFIGURED)
     refused = runner.invoke(app, ["load", str(folder)])
     assert refused.exit_code == 1 and "zz-bad.toml" in refused.stderr
     assert "first administrator" not in refused.stderr
@@ -454,7 +455,7 @@ def test_a_first_load_that_cannot_keep_its_key_enrols_no_one_and_records_nothing
     of could never record again."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".debtreg").write_text("a file where the key file's folder would go")
-    refused = CliRunner(env={"DEBTREG_IDENTITY": None, "DEBTREG_DATABASE_URL": None}).invoke(app, ["load", str(FIXTURES)])
+    refused = CliRunner(env=NOTHING_CONFIGURED).invoke(app, ["load", str(FIXTURES)])
     assert refused.exit_code == 1 and "cannot write the key file .debtreg/identity.key" in refused.stderr
     assert "first administrator" not in refused.stderr and holds_nothing(f"sqlite:///{tmp_path / 'debtreg.sqlite'}")
 
