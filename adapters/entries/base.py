@@ -43,6 +43,14 @@ def _plain(value: Any) -> Any:
     return clean(value) if isinstance(value, str) else value
 
 
+def _text(value: Any) -> Any:
+    """``_plain``, and refused when nothing is left (said as a person would, not as pydantic's length check)."""
+    found = _plain(value)
+    if found == "":
+        raise ValueError("is empty: give its text")
+    return found
+
+
 def _prose(value: Any) -> Any:
     return clean(value, lines=True) if isinstance(value, str) else value
 
@@ -119,7 +127,7 @@ Percent = Annotated[
 Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "format": "date", "title": "date"})]
 Plain = Annotated[str, BeforeValidator(_plain)]
 """A string from outside: Unicode NFC, on one line, nothing in it that is not text (see ``domain.names.clean``)."""
-Text = Annotated[str, BeforeValidator(_plain), Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), BeforeValidator(_text)]
 Prose = Annotated[str, BeforeValidator(_prose)]
 """Like ``Plain``, but lines may break (a provision's text)."""
 Key = Annotated[str, AfterValidator(identifier), Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]

@@ -96,8 +96,11 @@ def test_a_proof_against_a_head_never_signed_names_the_rule(loaded_url, args):
     assert "rule: a proof is made between tree heads the registry signed, of the entries they cover" in refused(loaded_url, *args)
 
 
-def test_empty_evidence_is_refused_naming_the_option(loaded_url):
-    assert "--evidence" in refused(loaded_url, *transfer("Connecticut General Life", "100,000", "--evidence", ""))
+@pytest.mark.parametrize("document", ["", "   "])
+def test_empty_evidence_is_refused_naming_the_option_and_what_to_give(loaded_url, document):
+    """Said as a person would: not pydantic's "Value should have at least 1 item after validation"."""
+    message = refused(loaded_url, *transfer("Connecticut General Life", "100,000", "--evidence", document))
+    assert message.startswith("debtreg: --evidence: is empty: give its text")
 
 
 def test_recording_without_an_identity_says_how_to_get_one(loaded_url, tmp_path, monkeypatch):
@@ -115,6 +118,7 @@ ENTRY = b'[[entry]]\nid = "%s"\ntype = "record-horizon"\neffective_on = 2003-02-
     (b"a = " + b"[" * 200 + b"]" * 200 + b"\n", "nested"),
     (HEADER % (b"a", b"barnes-1995") + ENTRY % b"b/c", "b/c"),
     (HEADER % (b"a", b"") + ENTRY % b"x", "agreement"),
+    (HEADER % (b"a", b"barnes-1995") + (ENTRY % b"x").replace(b'"x" }', b'" " }'), "evidence.document: is empty: give its text"),
 ])
 def test_a_hostile_journal_is_refused_naming_the_file(loaded_url, tmp_path, content, expected):
     journal = tmp_path / "a.toml"
