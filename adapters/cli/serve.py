@@ -40,7 +40,8 @@ def serve_command(
     try:
         listening = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
-        complain(f"debtreg: cannot listen on {host}:{port}: {error.strerror}; give another --host or --port")
+        reason = (error.strerror or str(error)).partition(" (while attempting to bind")[0]  # the address, said once
+        complain(f"debtreg: cannot listen on {host}:{port}: {reason}; give another --host or --port")
         raise typer.Exit(2) from None
     gc.enable()  # a server's garbage is collected (one command runs without the collector: see ``adapters.cli.run``)
     uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=[listening])

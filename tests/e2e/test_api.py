@@ -194,9 +194,12 @@ def test_a_server_that_cannot_start_says_why_and_makes_no_store(loaded_url, tmp_
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        in_use = serve(loaded_url, "--port", str(taken.getsockname()[1]))
-    assert in_use.exit_code == 2 and in_use.stderr.startswith("debtreg: cannot listen on 127.0.0.1:")
-    assert "give another --host or --port" in in_use.stderr
+        port = taken.getsockname()[1]
+        in_use = serve(loaded_url, "--port", str(port))
+    assert in_use.exit_code == 2
+    assert in_use.stderr == f"debtreg: cannot listen on 127.0.0.1:{port}: Address already in use; give another --host or --port\n"
+    forged = serve(loaded_url, "--host", "nowhere.invalid\nTOTAL")  # said once, escaped: no line forged
+    assert forged.exit_code == 2 and forged.stderr.count("nowhere.invalid") == 1 and "\nTOTAL" not in forged.stderr
     typo = tmp_path / "typo.sqlite"
     missing = serve(f"sqlite:///{typo}")
     assert missing.exit_code == 1 and f"there is no store at {typo}" in missing.stderr and not typo.exists()
