@@ -13,8 +13,6 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from adapters.identity import TREASURY as TREASURY_ROLE
 from adapters.identity import Signer
 from adapters.registry import Registry
@@ -173,7 +171,7 @@ def give_notice(registry, key: str, prepay_on: str, amount: str, days_before: in
 
 def signer(name: str, seed: int) -> Signer:
     """A test identity with a fixed key (so stores built in one session agree)."""
-    return Signer(name, Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32))
+    return Signer(name, bytes([seed]) * 32)
 
 
 ADMIN = signer("tests", 1)
