@@ -208,6 +208,11 @@ def leaf(row, stream: str | None = None) -> bytes:
     return leaf_hash(entry_bytes(stream, row.originator_version, row.topic, stored_bytes(row.state)))
 
 
+HEAD_COLUMNS = tuple(Head.__annotations__)
+"""The heads table's columns a head is made of, in its fields' order: not the frontier, which is most of a row's
+bytes and read only from a stream's latest head (to extend it)."""
+
+
 def head_of_row(row: Mapping) -> Head:
     """A row of the heads table (as a mapping of its columns) as a head."""
     return Head(**{k: v for k, v in row.items() if k != "frontier"})

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -48,6 +49,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from adapters.heads import (
+    HEAD_COLUMNS,
     Head,
     IdentityRecord,
     Row,
@@ -522,9 +524,13 @@ class Ledger:
             return []
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(self.heads).where(self.heads.c.stream == stream_hex(stream_id)).order_by(self.heads.c.size)
+                self._every_head().where(self.heads.c.stream == stream_hex(stream_id)).order_by(self.heads.c.size)
             ).all()
-        return [head_of_row(r._mapping) for r in rows]
+        return [Head(*row) for row in rows]
+
+    def _every_head(self) -> Select:
+        """Heads as read in number (every head of a stream, or of the log): their ``HEAD_COLUMNS``, in that order."""
+        return select(*(self.heads.c[name] for name in HEAD_COLUMNS))
 
     # ------------------------------------------------------------------ proofs
 
@@ -587,8 +593,8 @@ class Ledger:
             identities = self.identity_records(connection)
             problem = check_identities(identities, trusted)
             heads: dict[str, list[Head]] = {}
-            for r in connection.execute(select(self.heads).order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
-                heads.setdefault(r.stream, []).append(head_of_row(r._mapping))
+            for row in connection.execute(self._every_head().order_by(self.heads.c.stream, self.heads.c.size)) if self.present else ():
+                heads.setdefault(row.stream, []).append(Head(*row))
             every = [head for listed in heads.values() for head in listed]
 
             @cache
