@@ -58,14 +58,12 @@ from domain.commands import (
 from domain.errors import (
     BeforeIssuance,
     ConflictingEntry,
-    InvalidAmount,
     InvalidCommand,
     NotOnFile,
     OverTransfer,
     UnknownAgreement,
     UnknownHolder,
     UnknownNote,
-    UnknownSection,
     UnknownTransferee,
     UnscheduledPayment,
 )
@@ -206,8 +204,7 @@ def _transfer(command: TransferNotes, stream: Stream, draft: Draft) -> None:
     on, terms = command.effective_on, _terms(stream)
     key = series_key(terms, command.series)
     state = _register_on(stream, on, key)
-    if command.amount <= 0:
-        raise InvalidAmount(f"a transfer must be of a positive amount, not ${format_amount(command.amount)}")
+    rules.require_positive(command.amount, "a transfer")
     holders = sorted({n.holder for n in state.live(key)})
     giver = _holder_named(draft.directory, holders, command.transferor, f"of {key} notes on {on}", terms.section("register"))
     taker = _transferee(draft.directory, command.transferee, command.new_holder, on)
@@ -291,8 +288,7 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
         raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
     key = series_key(terms, command.series)
     amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
-    if amount <= 0:
-        raise InvalidAmount(f"a prepayment must be of a positive amount, not ${format_amount(amount)}")
+    rules.require_positive(amount, "a prepayment")
     state = _register_on(stream, on, key)
     weights = state.pro_rata_weights(key)
     shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
@@ -534,7 +530,7 @@ def _note_amendment(command: NoteAmendment, stream: Stream, draft: Draft) -> Non
 def _consent(command: GiveConsent, stream: Stream, draft: Draft) -> None:
     """A holder's written consent; it counts with the holder's principal on the amendment's date."""
     terms = _terms(stream)
-    executed = executed_amendment(stream, command.amendment)
+    executed = executed_amendment(stream, command.amendment, command.effective_on)
     state = stream.timeline.state_as_of(executed.effective_on)
     holders = sorted(state.holders()) if isinstance(state, AgreementState) else []
     named = _holder_named(
@@ -546,18 +542,18 @@ def _consent(command: GiveConsent, stream: Stream, draft: Draft) -> None:
 
 def _lapse(command: LapseAmendment, stream: Stream, draft: Draft) -> None:
     """An amendment abandoned: it will never take effect."""
-    executed_amendment(stream, command.amendment)
+    executed_amendment(stream, command.amendment, command.effective_on)
     draft.add(Agreement.AmendmentLapsed, amendment=command.amendment, reason=command.reason)
 
 
-def executed_amendment(stream: Stream, number: int) -> Agreement.AmendmentExecuted:
-    """An amendment executed and on file in this agreement's stream."""
-    executed = [e for e in in_force(stream.events) if isinstance(e, Agreement.AmendmentExecuted)]
+def executed_amendment(stream: Stream, number: int, on: date) -> Agreement.AmendmentExecuted:
+    """An amendment executed and on file in this agreement's stream by ``on``, the date of an act on it (as its
+    replay checks, ``rules.require_amendment``)."""
+    executed = [e for e in in_force(stream.events) if isinstance(e, Agreement.AmendmentExecuted) and e.effective_on <= on]
     for event in executed:
         if event.number == number:
             return event
-    known = ", ".join(f"No. {e.number}" for e in executed) or "none"
-    raise UnknownSection(f"{stream.key} has no Amendment No. {number} on file (amendments on file: {known})")
+    raise rules.no_such_amendment(stream.key, number, [e.number for e in executed], by=on)
 
 
 # --------------------------------------------------------------------- holders

@@ -63,6 +63,10 @@ class UnknownSection(RegistryError):
     rule = "a provision must be in the text on file"
 
 
+class UnknownAmendment(RegistryError):
+    rule = "an amendment acted on or asked about is one on file, executed"
+
+
 class ConsentRefused(RegistryError):
     rule = "consents come from holders of record on the amendment's date"
 

@@ -21,6 +21,7 @@ from domain.errors import (
     BeforeIssuance,
     BelowMinimumDenomination,
     ConsentRefused,
+    InvalidAmount,
     InvalidCommand,
     InvalidTerms,
     NotAMultiple,
@@ -31,9 +32,9 @@ from domain.errors import (
     OverTransfer,
     RegisterMismatch,
     ShareNotMet,
+    UnknownAmendment,
     UnknownHolder,
     UnknownNote,
-    UnknownSection,
     UnscheduledPayment,
 )
 from domain.money import ZERO, allocate, cents, format_amount, from_cents
@@ -732,9 +733,23 @@ def require_amendment(state: AgreementState, number: int, on: date, key: str) ->
     """An amendment acted on (consented to, lapsed) is on file, executed, by the date of the act."""
     found = state.amendments.get(number)
     if found is None or not found.executed:
-        known = ", ".join(f"No. {a.number}" for a in state.amendments.values() if a.executed) or "none"
-        raise UnknownSection(f"{key} has no Amendment No. {number} on file by {on} (amendments on file then: {known})")
+        raise no_such_amendment(key, number, [a.number for a in state.amendments.values() if a.executed], by=on)
     return found
+
+
+def no_such_amendment(key: str, number: int, on_file: Sequence[int], by: date | None = None) -> UnknownAmendment:
+    """The refusal of an amendment not on file, executed (by the date ``by`` of an act on it), naming those that are:
+    as a command, its replay and a view say it."""
+    known = ", ".join(f"No. {n}" for n in on_file) or "none"
+    if by is None:
+        return UnknownAmendment(f"{key} has no Amendment No. {number} on file (amendments on file: {known})")
+    return UnknownAmendment(f"{key} has no Amendment No. {number} on file by {by} (amendments on file then: {known})")
+
+
+def require_positive(amount: Decimal, what: str) -> None:
+    """Principal moved (a transfer, a prepayment, or one quoted) is a positive amount."""
+    if amount <= 0:
+        raise InvalidAmount(f"{what} must be of a positive amount, not ${format_amount(amount)}")
 
 
 def check_consent_once(state: AgreementState, amendment: AmendmentOnFile, holder: str) -> None:

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from domain.amendment import DELIVERED, EFFECTIVE, EXECUTED, Condition, needs_all_holders, status
 from domain.consent import ALL_HOLDERS, BY_SERIES, Tally, format_share, tally
-from domain.errors import UnknownSection
 from domain.events import Agreement, Event, Guaranty, Instrument
 from domain.holders import signed_by_another
+from domain.rules import no_such_amendment
 from domain.state import AgreementState
 from domain.timeline import Timeline, in_force
 from domain.timeline import known_at as recorded_by_then
@@ -139,8 +139,7 @@ def amendment_status(key: str, number: int, streams: Streams, known_at: datetime
     for found in executed:
         if found.number == number:
             return found
-    on_file = ", ".join(f"No. {a.number}" for a in executed) or "none"
-    raise UnknownSection(f"{key} has no Amendment No. {number} on file (amendments on file: {on_file})")
+    raise no_such_amendment(key, number, [a.number for a in executed])
 
 
 def consents(key: str, number: int, streams: Streams, known_at: datetime | None = None) -> Consents:

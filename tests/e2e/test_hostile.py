@@ -224,3 +224,31 @@ def test_a_load_saves_whole_entries_in_batches_and_an_interrupted_one_counts_the
         assert checked.intact and checked.head["events"] >= 20, "the first batch is recorded, signed entry by entry"
     finally:
         reader.close()
+
+
+AMENDMENT_RULE = "rule: an amendment acted on or asked about is one on file, executed"
+
+
+@pytest.mark.parametrize("args", [("consents", "barnes-1995", "0"), ("consents", "barnes-1995", "7")])
+def test_an_amendment_not_on_file_is_refused_by_its_own_rule_as_a_view(loaded_url, args):
+    """Said the same by a view and a command (one rule, not a provision missing from the text)."""
+    message = refused(loaded_url, *args)
+    assert f"barnes-1995 has no Amendment No. {args[-1]} on file (amendments on file: No. 2)" in message
+    assert AMENDMENT_RULE in message
+
+
+def test_consenting_to_an_amendment_not_on_file_is_refused_by_the_same_rule(loaded_url):
+    message = refused(loaded_url, "consent", "barnes-1995", "7", "--holder", "Lincoln", "--date", "2003-03-03")
+    assert "barnes-1995 has no Amendment No. 7 on file by 2003-03-03 (amendments on file then: No. 2)" in message
+    assert AMENDMENT_RULE in message
+
+
+@pytest.mark.parametrize("amount", ["0", "0.00"])
+def test_a_make_whole_quote_of_nothing_is_refused_as_a_prepayment_of_nothing_is(loaded_url, amount):
+    """Not "a payment of principal cannot exceed the principal outstanding", which $0.00 does not."""
+    quote = refused(loaded_url, "makewhole", "barnes-1995", "--date", "2003-03-03", "--amount", amount,
+                    "--treasury-curve", "1y=1.25,2y=1.60")
+    prepay = refused(loaded_url, "prepay", "barnes-1995", "--date", "2003-03-03", "--amount", amount, "--kind",
+                     "optional", "--treasury-curve", "1y=1.25,2y=1.60")
+    expected = "a prepayment must be of a positive amount, not $0.00\nrule: amounts are exact dollars and cents"
+    assert expected in quote and expected in prepay
