@@ -86,13 +86,18 @@ class MakewholeQuote(Value):
     par_plus_accrued: Decimal = shown_as("par_plus_accrued")
     price: Decimal = shown_as("price")
     premium: Decimal = shown_as("premium")
-    definition: MakewholeTerms = MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")
+    definition: MakewholeTerms
     series: str | None = None  # the series quoted (not kept by debtreg 0.1)
 
     @classmethod
     def upgrade(cls, stored: dict) -> dict:
-        """Quotes stored by debtreg 0.1 were semi-annual on 30/360 at the 1995 agreement's 0.50%."""
-        return {**stored, "definition": stored.get("definition") or MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")}
+        """A quote stored by debtreg 0.1 kept no definition: it computed one alone (``QUOTED_BY_0_1``)."""
+        return {**stored, "definition": stored.get("definition") or QUOTED_BY_0_1}
+
+
+QUOTED_BY_0_1 = MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")
+"""The one make-whole definition debtreg 0.1 computed, written into its code: the 1995 agreement's (0.50% over the
+Treasury yield, semi-annual, 30/360). A fact about quotes that release stored, never a default for a new one."""
 
 
 def years(definition: MakewholeTerms, start: date, end: date) -> Fraction:

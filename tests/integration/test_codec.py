@@ -3,9 +3,11 @@ though the decoder sets a value's fields without calling it (``adapters.codec.Va
 
 import sqlite3
 from dataclasses import fields
+from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from eventsourcing.persistence import StoredEvent
 
 from adapters.codec import ValueAsDict, event_mapper
@@ -59,3 +61,15 @@ def test_a_value_is_stored_with_its_fields_in_the_order_its_class_declares_them(
         value.__dict__.update({name: None for name in reversed(names)})
         assert list(ValueAsDict(kind).encode(value)) == names, kind.__name__
     assert list(ValueAsDict(Evidence).encode(Evidence("d", "s", "n"))) == ["document", "section", "note"]
+
+
+def test_a_make_whole_quote_stored_by_0_1_is_read_with_the_one_definition_0_1_computed():
+    """debtreg 0.1 kept no definition with a quote: it is read as the 1995 terms 0.1 wrote into its code. A new
+    quote has no default definition to fall back on: it names the agreement's."""
+    from domain.makewhole import QUOTED_BY_0_1, MakewholeQuote, MakewholeTerms
+
+    stored = {f.name: None for f in fields(MakewholeQuote) if f.name not in ("definition", "series")}
+    assert ValueAsDict(MakewholeQuote).decode(dict(stored)).definition == QUOTED_BY_0_1
+    assert QUOTED_BY_0_1 == MakewholeTerms(Decimal("0.50"), "semi-annual", "30/360")
+    with pytest.raises(TypeError, match="definition"):
+        MakewholeQuote(**stored)
