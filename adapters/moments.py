@@ -39,6 +39,11 @@ def given_text(given: str, name: str, what: str, refused: type[InvalidCommand] =
     return found
 
 
+def not_a_date(given: object) -> str:
+    """What is said of anything given for a business date that ``iso_date`` does not read, wherever it was typed."""
+    return f"{given!r} is not a date; write it as YYYY-MM-DD"
+
+
 def parsed_date(given: str | None, name: str) -> date:
     """A business date as given by a user (``iso_date``); refused naming the field ``name``."""
     prefix = f"{name}: " if name else ""
@@ -46,7 +51,7 @@ def parsed_date(given: str | None, name: str) -> date:
         raise InvalidCommand(f"{prefix}give the business date, YYYY-MM-DD")
     found = iso_date(given)
     if found is None:
-        raise InvalidCommand(f"{prefix}{given!r} is not a date; write it as YYYY-MM-DD")
+        raise InvalidCommand(prefix + not_a_date(given))
     return found
 
 

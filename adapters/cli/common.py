@@ -21,7 +21,7 @@ import typer
 
 from adapters.encoding import to_json
 from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
-from adapters.moments import known_at, parsed_date
+from adapters.moments import known_at, not_a_date, parsed_date
 from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
 from domain.names import printable
@@ -131,7 +131,7 @@ def day(value: str) -> date:
     try:
         return parsed_date(value, "")
     except InvalidCommand:
-        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise typer.BadParameter(not_a_date(value)) from None
 
 
 def moment(value: str | None) -> datetime | str | None:

@@ -27,7 +27,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from adapters.moments import iso_date
+from adapters.moments import iso_date, not_a_date
 from domain.commands import Command
 from domain.errors import InvalidAmount, InvalidJournal
 from domain.events import AGREEMENT
@@ -84,7 +84,7 @@ def _day(value: Any) -> date:
         return value
     found = iso_date(value) if isinstance(value, str) else None
     if found is None:
-        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+        raise ValueError(not_a_date(value))
     return found
 
 
