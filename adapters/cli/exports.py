@@ -53,6 +53,9 @@ def export_command(
         raise typer.BadParameter(f"the chart (.{kind}) is of principal outstanding: export outstanding", param_hint="--output")
     if view is not View.history and as_of is None:
         raise typer.BadParameter("give the business date, YYYY-MM-DD", param_hint="--as-of")
+    if view is View.history and as_of is not None:
+        raise typer.BadParameter("the history is every event, of no one date: leave it out (--known-at shows what was"
+                                 " recorded by a time)", param_hint="--as-of")
     then = moment(known_at)
     with querying(ctx, "text") as queries:
         on = day(as_of) if as_of else None

@@ -100,6 +100,10 @@ def test_an_export_is_refused_in_words_for_a_wrong_file_or_view(loaded_url, tmp_
     assert "--output" in run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "x.pdf").output
     assert "Word exports are of Annex 1" in run(loaded_url, "export", "history", "barnes-1995", "-o", str(tmp_path / "h.docx")).output
     assert "--as-of" in run(loaded_url, "export", "register", "barnes-1995", "-o", str(tmp_path / "r.csv")).output
+    # the history is every event, of no one date: a date given is refused, not ignored, and nothing is written
+    dated = run(loaded_url, "export", "history", "barnes-1995", "--as-of", "2003-02-05", "-o", str(tmp_path / "h.csv"))
+    assert dated.exit_code == 2 and "--as-of" in dated.output and "--known-at" in dated.output
+    assert not (tmp_path / "h.csv").exists()
     assert "cannot write" in run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "/nonexistent/a.xlsx").stderr
 
 
