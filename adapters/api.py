@@ -18,10 +18,11 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from http import HTTPStatus
+from inspect import Parameter, Signature
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import Cookie, Depends, FastAPI, Header, Request
+from fastapi import Cookie, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
@@ -43,6 +44,16 @@ from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, Unknown
 PROBLEM = "application/problem+json"
 COOKIE = "debtreg_token"
 ENTRIES = TypeAdapter(Entry)
+
+
+PARAMETERS = {  # the query parameters of the views, as the CLI's options of the same names
+    "as_of": Annotated[str | None, Query(description="The business date, YYYY-MM-DD (required).")],
+    "known_at": Annotated[str | None, Query(description=(
+        "Show what the registry knew then: only entries recorded by this time (ISO 8601, UTC unless it says"
+        " otherwise; a date means the end of that day), or by the moment an event such as barnes-1995:20 was recorded."))],
+    "section": Annotated[str | None, Query(description="One provision, e.g. 5.1 or Annex 1.")],
+    "series": Annotated[str | None, Query(description="Series, e.g. 7.66% (not needed when there is one).")],
+}
 
 
 class Unauthenticated(RegistryError):
@@ -127,31 +138,41 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     Who = Annotated[Signer, Depends(identity)]
 
-    def view(path: str, call: Callable[..., Any], summary: str) -> None:
-        """A GET of one query, its JSON the CLI's ``--format json``."""
+    def view(path: str, call: Callable[..., Any], summary: str, *taken: str) -> None:
+        """A GET of one query, its JSON the CLI's ``--format json``, taking the query parameters ``taken`` (of
+        ``PARAMETERS``): the OpenAPI document lists those alone, so a client is offered nothing it would ignore."""
 
-        def endpoint(signer: Who, key: str | None = None, as_of: str | None = None, known_at: str | None = None,
-                     section: str | None = None, series: str | None = None) -> Any:
-            params = {k: v for k, v in (("as_of", as_of), ("section", section), ("series", series)) if v is not None}
-            moment = known_at_of(known_at)
+        def endpoint(signer: Who, key: str | None = None, **given: str | None) -> Any:
+            params = {k: v for k, v in given.items() if v is not None and k != "known_at"}
+            moment = known_at_of(given.get("known_at"))
             with reading(signer) as queries:
                 return plain(call(queries, key, params, moment))
 
+        keyed = [Parameter("key", Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path(description=(
+            "An event, as history names it, e.g. barnes-1995:21" if path.startswith("/events") else
+            "The agreement's id, e.g. barnes-1995"))])] if "{key}" in path else []
+        endpoint.__signature__ = Signature([  # type: ignore[attr-defined] - what FastAPI reads the parameters from
+            Parameter("signer", Parameter.KEYWORD_ONLY, annotation=Who), *keyed,
+            *(Parameter(name, Parameter.KEYWORD_ONLY, default=None, annotation=PARAMETERS[name]) for name in taken)])
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
 
     def as_of(params: dict) -> date:
         return parsed_date(params.get("as_of"), "as_of")
 
+    dated = ("as_of", "known_at")
     view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
-    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m), "Every holder's positions as of a date")
+    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m), "Every holder's positions as of a date", *dated)
     for name in ("register", "annex1", "outstanding", "status", "accrued", "guaranties"):
         view(f"/agreements/{{key}}/{name}", lambda q, k, p, m, name=name: getattr(q, name)(k, as_of(p), m),
-             f"{name} as of a date (as known at a time)")
-    view("/agreements/{key}/schedule", lambda q, k, p, m: q.schedule(k, as_of(p), p.get("series"), m), "The payment schedule")
-    view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file")
-    view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status")
-    view("/agreements/{key}/history", lambda q, k, _p, m: q.history(k, m), "Every event, with both clocks and evidence")
-    view("/agreements/{key}/text", lambda q, k, p, m: q.text(k, as_of(p), p.get("section"), m), "The text as of a date")
+             f"{name} as of a date (as known at a time)", *dated)
+    view("/agreements/{key}/schedule", lambda q, k, p, m: q.schedule(k, as_of(p), p.get("series"), m),
+         "The payment schedule", "as_of", "series", "known_at")
+    view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file", "known_at")
+    view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status", "known_at")
+    view("/agreements/{key}/history", lambda q, k, _p, m: q.history(k, m), "Every event, with both clocks and evidence",
+         "known_at")
+    view("/agreements/{key}/text", lambda q, k, p, m: q.text(k, as_of(p), p.get("section"), m), "The text as of a date",
+         "as_of", "section", "known_at")
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")

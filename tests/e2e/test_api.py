@@ -79,6 +79,25 @@ def test_every_view_equals_the_cli_json(api, loaded_url):
     assert "/agreements/{key}/entries" in api.get("/openapi.json").json()["paths"]
 
 
+def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
+    """A client generated from it asks /verify for no date and /text for a section: nothing it would ignore."""
+    paths = api.get("/openapi.json").json()["paths"]
+
+    def taken(path: str) -> dict[str, dict]:
+        return {p["name"]: p for p in paths[path]["get"].get("parameters", []) if p["in"] in ("path", "query")}
+
+    assert set(taken("/verify")) == set(taken("/digest")) == set(taken("/agreements")) == set()
+    assert set(taken("/holders")) == {"as_of", "known_at"}
+    assert set(taken("/agreements/{key}/annex1")) == set(taken("/agreements/{key}/register")) == {"key", "as_of", "known_at"}
+    assert set(taken("/agreements/{key}/schedule")) == {"key", "as_of", "series", "known_at"}
+    assert set(taken("/agreements/{key}/text")) == {"key", "as_of", "section", "known_at"}
+    assert set(taken("/agreements/{key}/history")) == set(taken("/agreements/{key}/terms")) == {"key", "known_at"}
+    assert set(taken("/events/{key}")) == {"key"}
+    text = taken("/agreements/{key}/text")
+    assert "YYYY-MM-DD" in text["as_of"]["description"] and "barnes-1995:20" in text["known_at"]["description"]
+    assert text["key"]["required"] and "barnes-1995" in text["key"]["description"]
+
+
 def test_treasury_records_once_per_idempotency_key(api, loaded_url):
     first = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "t-1"})
     assert first.status_code == 201, first.text
