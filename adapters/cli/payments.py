@@ -99,7 +99,8 @@ def status(
         out.print(table(f"Overdue as of {on}", *render.payment_rows(view.overdue), numeric=[3, 4]))
     else:
         within = " within the record" if view.not_recorded else ""
-        emit(f"nothing overdue{within} as of {on}" + (" (for the series whose schedule is on file)" if view.not_on_file else ""))
+        emit(f"nothing overdue{within} as of {on}" + (" among the payments on file; whether a payment not on file (above) is"
+                                                      " overdue is not known" if view.not_on_file else ""))
     if view.not_recorded:
         out.print(table(f"Due after the record ends, not recorded (paid or not: not on file) as of {on}",
                         *render.payment_rows(view.not_recorded), numeric=[3, 4]))
