@@ -33,10 +33,14 @@ class HolderPositions:
 
 @dataclass(frozen=True)
 class Holders:
+    """Every holder's positions; ``not_on_file``: the agreements whose register on the date is not on file, and why
+    (a holder's positions in them are not known, not nil)."""
+
     as_of: date
     holders: tuple[HolderPositions, ...]
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: dict[str, RecordEnds] = shown_if_any(dict)
+    not_on_file: dict[str, str] = shown_if_any(dict)
 
 
 def holders_as_of(
@@ -65,4 +69,5 @@ def holders_as_of(
         tuple(HolderPositions(key, *names[key], tuple(positions)) for key, positions in found.items()),
         assumptions,
         {r.agreement: r.record_ends for r in registers if r.record_ends is not None},
+        {r.agreement: r.not_on_file.removeprefix("not on file: ") for r in registers if r.not_on_file},
     )

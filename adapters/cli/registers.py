@@ -157,6 +157,8 @@ def holders_command(
     header, rows = render.with_marks(["Holder", "Agreement", "Series", "Principal", "Notes"], rows,
                                      [p.rests_on for h in view.holders for p in h.positions])
     out.print(table(f"Holders as of {view.as_of}", header, rows, [3]))
+    for agreement, gap in view.not_on_file.items():
+        emit(f"not on file: {agreement}: {gap}")
     for agreement, ends in view.record_ends.items():
         emit(f"note: {agreement}: {ends.describe()}")
     emit_lines(render.record_notes(None, view.assumptions))

@@ -284,6 +284,20 @@ def test_treasury_records_the_december_2003_payments_and_the_status_clears(db):
     assert "nothing overdue as of 2003-12-08" in debtreg("status", "barnes-1995", "--as-of", "2003-12-08", db=db).stdout
 
 
+def test_holders_across_the_registry_say_which_agreements_registers_are_not_on_file_on_the_date(db):
+    """Before 2003-02-05 only the 1995 register is on file: a holder's positions in the others are not known, and the
+    view says so rather than showing the 1995 positions alone as if they were all."""
+    gaps = {"barnes-2000": "the earliest register on file is as of 2003-02-05",
+            "novascotia-1999": "the earliest register on file is as of 2003-02-05"}
+    early = json.loads(debtreg("holders", "--as-of", "2001-06-01", "--format", "json", db=db).stdout)
+    assert early["not_on_file"] == gaps
+    assert {p["agreement"] for h in early["holders"] for p in h["positions"]} == {"barnes-1995"}
+    text = debtreg("holders", "--as-of", "2001-06-01", db=db).stdout
+    assert all(f"not on file: {key}: {gap}" in text for key, gap in gaps.items())
+    later = json.loads(debtreg("holders", "--as-of", "2003-02-05", "--format", "json", db=db).stdout)
+    assert "not_on_file" not in later and "not on file" not in debtreg("holders", "--as-of", "2003-02-05", db=db).stdout
+
+
 def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     before = history(db)
     text = debtreg("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",

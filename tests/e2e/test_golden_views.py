@@ -44,6 +44,8 @@ VIEWS: dict[str, list[str]] = {
     "annex1-novascotia-json": ["annex1", "novascotia-1999", "--as-of", "2003-02-05", "--format", "json"],
     "annex1-novascotia-csv": ["annex1", "novascotia-1999", "--as-of", "2003-02-05", "--format", "csv"],
     "annex1-2000-before-file": ["annex1", "barnes-2000", "--as-of", "2002-12-31"],
+    "holders-2001": ["holders", "--as-of", "2001-06-01"],
+    "holders-2003-json": ["holders", "--as-of", "2003-02-05", "--format", "json"],
     "history-1995-json": ["history", "barnes-1995", "--format", "json"],
     "history-kar": ["history", "kar-2003"],
     "text-1995-7.7-before": ["text", "barnes-1995", "--as-of", "2003-02-04", "--section", "7.7"],
