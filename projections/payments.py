@@ -170,6 +170,7 @@ class Accrued:
     holders: tuple[HolderAccrual, ...]
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
+    matured: dict[str, date] = shown_if_any(dict)  # series past maturity, their notes not recorded paid: none accrue
 
 
 def schedule_as_of(
@@ -246,13 +247,17 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
 
 
 def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
-    """Interest accrued on each outstanding note since its last interest date (30/360, to the cent)."""
+    """Interest accrued on each outstanding note since its last interest date (by the series' day count, to the
+    cent). A note past its maturity accrues nothing: what fell due then is for ``status_as_of`` to show."""
     state = _state(timeline, as_of)
     cited = Footnotes().add_timeline(key, timeline)
-    lines = []
+    lines, matured = [], {}
     for note in state.live():
         found = state.series[note.series]
         terms = found.terms
+        if as_of > terms.maturity:
+            matured[terms.key] = terms.maturity
+            continue
         if terms.interest_dates is None:
             raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
         require_day_count(terms)
@@ -281,6 +286,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
         ),
         cited.listed(),
         horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
+        matured,
     )
 
 

@@ -65,7 +65,7 @@ def accrued(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """Interest accrued since the last interest date, per note or per holder (30/360)."""
+    """Interest accrued since the last interest date, per note or per holder (by the series' day count)."""
     on = day(as_of)
     with querying(ctx, fmt.value) as queries:
         view = queries.accrued(agreement, on, moment(known_at))
@@ -75,6 +75,9 @@ def accrued(
     header, rows = render.accrued_rows(view, by.value)
     numeric = [3, 6] if by is By.note else [1, 3]
     out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
+    for series, maturity in view.matured.items():
+        emit(f"note: {series}: matured {maturity}: no interest accrues after maturity; what fell due then, and whether"
+             " it is recorded paid, `debtreg status` shows")
     emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 

@@ -298,6 +298,18 @@ def test_holders_across_the_registry_say_which_agreements_registers_are_not_on_f
     assert "not_on_file" not in later and "not on file" not in debtreg("holders", "--as-of", "2003-02-05", db=db).stdout
 
 
+def test_nothing_accrues_at_the_coupon_rate_after_the_notes_mature(db):
+    """The 7.13% notes mature on 2005-12-05; their payment is not on file. Accrued interest stops there (what fell due
+    and is not recorded paid is for status to show), not 2.8 million days of coupon to 9999."""
+    for on in ("2006-01-01", "9999-12-31"):
+        view = json.loads(debtreg("accrued", "barnes-1995", "--as-of", on, "--format", "json", db=db).stdout)
+        assert view["notes"] == [] and view["total"] == "0.00" and view["matured"] == {"7.13%": "2005-12-05"}
+    text = debtreg("accrued", "barnes-1995", "--as-of", "2006-01-01", db=db).stdout
+    assert "7.13%: matured 2005-12-05: no interest accrues after maturity" in text
+    before = json.loads(debtreg("accrued", "barnes-1995", "--as-of", "2005-12-01", "--format", "json", db=db).stdout)
+    assert before["notes"] and "matured" not in before
+
+
 def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     before = history(db)
     text = debtreg("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",
