@@ -49,9 +49,8 @@ class Signer:
 
     @cached_property
     def _keys(self) -> tuple[bytes, bytes]:
-        from nacl.bindings import (
-            crypto_sign_seed_keypair,  # imported here: the command line's help needs none of it
-        )
+        # imported here, as in sign: the command line's help needs none of it
+        from nacl.bindings import crypto_sign_seed_keypair
 
         return crypto_sign_seed_keypair(self.seed)
 
