@@ -47,7 +47,7 @@ ENTRIES = TypeAdapter(Entry)
 
 
 PARAMETERS = {  # the query parameters of the views, as the CLI's options of the same names
-    "as_of": Annotated[str | None, Query(description="The business date, YYYY-MM-DD (required).")],
+    "as_of": Annotated[str | None, Query(description="The business date, YYYY-MM-DD.")],
     "known_at": Annotated[str | None, Query(description=(
         "Show what the registry knew then: only entries recorded by this time (ISO 8601, UTC unless it says"
         " otherwise; a date means the end of that day), or by the moment an event such as barnes-1995:20 was recorded."))],
@@ -176,6 +176,20 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")
+
+    framework_document = app.openapi
+
+    def document() -> dict[str, Any]:
+        """FastAPI's OpenAPI document, ``as_of`` required wherever a view takes it: optional to the framework, so that
+        a request without it is refused in the registry's words, as the command line's ``--as-of`` is."""
+        found = framework_document()
+        for operations in found["paths"].values():
+            for parameter in (p for operation in operations.values() for p in operation.get("parameters", [])):
+                if parameter["name"] == "as_of" and parameter["in"] == "query":
+                    parameter["required"] = True
+        return found
+
+    app.openapi = document  # type: ignore[method-assign] - FastAPI's way to extend its document
 
     def page(render: Callable[[Queries], str], request: Request) -> HTMLResponse:
         """An HTML page for a signed-in browser; a refusal is a page too, never a traceback."""

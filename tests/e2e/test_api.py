@@ -95,6 +95,7 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     assert set(taken("/events/{key}")) == {"key"}
     text = taken("/agreements/{key}/text")
     assert "YYYY-MM-DD" in text["as_of"]["description"] and "barnes-1995:20" in text["known_at"]["description"]
+    assert text["as_of"]["required"] and not text["known_at"].get("required") and not text["section"].get("required")
     assert text["key"]["required"] and "barnes-1995" in text["key"]["description"]
 
 
@@ -145,6 +146,8 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
     assert "needs the role administrator" in needs["detail"]
     refused(api, loaded_url, 404, "unknown-agreement", "GET", "/agreements/nope/annex1", params={"as_of": "2003-02-05"}, headers=as_(JANE))
     refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "20030205"}, headers=as_(JANE))
+    undated = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", headers=as_(JANE))
+    assert undated["detail"] == "as_of: give the business date, YYYY-MM-DD", "the registry's words, as the CLI's"
     refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
 
 
