@@ -13,7 +13,7 @@ from domain.errors import InvalidCommand
 from domain.names import clean
 
 KnownAt = datetime | str | None
-_EVENT_REF = re.compile(r"[A-Za-z][\w.-]*:\d+")
+_EVENT_REF = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*):([0-9]+)")  # a stream's key (``domain.names.identifier``):N
 
 
 def iso_date(given: str) -> date | None:
@@ -53,6 +53,15 @@ def parsed_date(given: str | None, name: str) -> date:
     if found is None:
         raise InvalidCommand(prefix + not_a_date(given))
     return found
+
+
+def event_ref(given: str) -> tuple[str, int]:
+    """An event named as history shows it ("barnes-1995:21"): its stream's key and its number, in ASCII digits (an
+    Arabic-Indic or full-width 3 is not event 3); the one rule for an event typed anywhere."""
+    found = _EVENT_REF.fullmatch(given)
+    if found is None:
+        raise InvalidCommand(f"{given!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
+    return found[1], int(found[2])
 
 
 def known_at(value: str | None) -> KnownAt:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from adapters.lazy import lazy
-from adapters.moments import KnownAt
+from adapters.moments import KnownAt, event_ref
 from adapters.reading import PartsProgress, Progress, Reading, advancing
 from domain.calendar import BusinessCalendar
 from domain.errors import InvalidCommand, NotYetRecorded, UnknownAgreement, UnknownHolder
@@ -234,11 +234,9 @@ class Queries:
 
     def event(self, ref: str) -> EventDetail:
         """One event in full: every field, its evidence and assumptions, and a make-whole calculation recorded with it."""
-        key, _, position = ref.rpartition(":")
-        if not key or not position.isdigit():
-            raise InvalidCommand(f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
+        key, position = event_ref(ref)
         stream = self.registry.named(key)
-        if not 1 <= int(position) <= stream.version:
+        if not 1 <= position <= stream.version:
             raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {stream.version})")
         [line] = [h for h in history_views.history(key, stream.events) if h.event == ref]
         line = replace(line, fields=history_views.event_fields(line.recorded, whole=True))
@@ -326,11 +324,9 @@ class Queries:
 
     def proof(self, ref: str, size: int | None = None) -> dict:
         """An inclusion proof of one event, against its stream's latest signed head (or the head of ``size``)."""
-        key, _, position = ref.rpartition(":")
-        if not key or not position.isdigit():
-            raise InvalidCommand(f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
+        key, position = event_ref(ref)
         stream = self.registry.named(key)
-        bundle = self.registry.ledger.inclusion(stream.id, int(position), size)
+        bundle = self.registry.ledger.inclusion(stream.id, position, size)
         bundle["head"]["key"] = f"{stream.kind}/{key}"
         return bundle
 
@@ -347,10 +343,8 @@ class Queries:
         """The second clock as a time: an event reference ("barnes-1995:20") is the moment it was recorded."""
         if not isinstance(known_at, str):
             return known_at
-        key, _, position = known_at.rpartition(":")
-        if not key or not position.isdigit():
-            raise InvalidCommand(f"{known_at!r} is neither a time nor an event; name an event as AGREEMENT:N, e.g. barnes-1995:20")
-        return self.registry.named(key).event(int(position)).timestamp
+        key, position = event_ref(known_at)
+        return self.registry.named(key).event(position).timestamp
 
     def _timeline(self, key: str, known_at: datetime | None) -> Timeline:
         """An agreement's timeline as recorded by ``known_at``; refused if nothing about it was recorded by then."""

@@ -25,8 +25,9 @@ from adapters.cli.common import (
     lazy,
     recording,
 )
-from adapters.moments import given_text
+from adapters.moments import event_ref, given_text
 from adapters.settings import TREASURY_ENTRY
+from domain.errors import InvalidCommand
 
 entries, queries, pydantic = lazy("adapters.entries"), lazy("adapters.queries"), lazy("pydantic")
 
@@ -274,10 +275,11 @@ def reverse(
 
     All events of the entry go together. Refused if what was recorded after it depends on it.
     """
-    key, _, position = event.rpartition(":")
-    if not key or not position.isdigit():
-        raise typer.BadParameter(f"{event!r} is not an event id; history shows them as barnes-1995:12")
+    try:
+        key, position = event_ref(event)
+    except InvalidCommand as error:
+        raise typer.BadParameter(error.message) from None
     with recording(ctx, fmt.value) as registry:
         kind = registry.kind_of(key)
     record(ctx, key, "ReversalEntry", on=None, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, target=int(position), reason=reason, of=kind)
+           request_id=request_id, fmt=fmt, target=position, reason=reason, of=kind)

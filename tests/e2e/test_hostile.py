@@ -252,3 +252,12 @@ def test_a_make_whole_quote_of_nothing_is_refused_as_a_prepayment_of_nothing_is(
                      "optional", "--treasury-curve", "1y=1.25,2y=1.60")
     expected = "a prepayment must be of a positive amount, not $0.00\nrule: amounts are exact dollars and cents"
     assert expected in quote and expected in prepay
+
+
+@pytest.mark.parametrize("ref", ["barnes-1995:1:2", "barnes-1995:\u0663", "barnes-1995:\uff13", "barnes-1995:+3", ":3"])
+@pytest.mark.parametrize("command", [("event",), ("proof",), ("reverse", "--reason", "x")])
+def test_an_event_is_named_as_history_shows_it_in_ascii_or_refused_as_not_one(loaded_url, command, ref):
+    """One rule for an event typed anywhere: an Arabic-Indic or full-width 3 is not event 3 (reverse took it as
+    such), and 'barnes-1995:1:2' is not event 2 of a stream called 'barnes-1995:1'."""
+    message = refused(loaded_url, command[0], ref, *command[1:])
+    assert f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21" in message
