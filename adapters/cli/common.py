@@ -76,7 +76,7 @@ app = typer.Typer(
 def _width() -> int | None:
     """COLUMNS if set (a terminal or a pipe alike); else the terminal's width; else, piped, 160."""
     given = os.environ.get("COLUMNS", "")
-    if given.isdigit() and int(given) >= 40:
+    if given.isdecimal() and int(given) >= 40:  # (isdigit() takes a superscript 2, which int() refuses)
         return int(given)
     return None if sys.stdout.isatty() else 160
 

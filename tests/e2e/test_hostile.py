@@ -261,3 +261,14 @@ def test_an_event_is_named_as_history_shows_it_in_ascii_or_refused_as_not_one(lo
     such), and 'barnes-1995:1:2' is not event 2 of a stream called 'barnes-1995:1'."""
     message = refused(loaded_url, command[0], ref, *command[1:])
     assert f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21" in message
+
+
+@pytest.mark.parametrize("columns", ["\u00b2", "-5", "wide", ""])
+def test_a_terminal_width_that_is_not_one_is_ignored_not_a_crash(loaded_url, columns):
+    """COLUMNS comes from the shell: a superscript 2 passed str.isdigit() and crashed int() before any command ran."""
+    from typer.testing import CliRunner
+
+    from adapters.cli import app
+
+    ran = CliRunner(env={"COLUMNS": columns, "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", loaded_url, "agreements"])
+    assert ran.exit_code == 0 and "barnes-1995" in ran.stdout, ran.output
