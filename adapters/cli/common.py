@@ -81,6 +81,12 @@ def _width() -> int | None:
     return None if sys.stdout.isatty() else 160
 
 
+def _environ() -> dict[str, str]:
+    """The environment rich sizes a console by, without a COLUMNS or LINES that is not a number: rich reads them with
+    isdigit(), which takes a superscript 2 that its int() then refuses, and every command crashed."""
+    return {name: value for name, value in os.environ.items() if name not in ("COLUMNS", "LINES") or value.isdecimal()}
+
+
 class _Console:
     """The console tables print on, made when a command first prints one: rich is not imported for --help."""
 
@@ -90,7 +96,7 @@ class _Console:
         if _Console._made is None:
             from rich.console import Console
 
-            _Console._made = Console(highlight=False, soft_wrap=False, width=_width())
+            _Console._made = Console(highlight=False, soft_wrap=False, width=_width(), _environ=_environ())
         return getattr(_Console._made, attribute)
 
 
@@ -351,7 +357,7 @@ def progress_bar(label: str) -> Iterator[Callable[..., Callable[[object], None]]
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+    with Progress(console=Console(stderr=True, _environ=_environ()), transient=True, disable=not sys.stderr.isatty()) as bar:
 
         def start(total: int, part: str | None = None) -> Callable[[object], None]:
             task = bar.add_task(f"{label}: {part}" if part else label, total=total)

@@ -263,7 +263,7 @@ def test_an_event_is_named_as_history_shows_it_in_ascii_or_refused_as_not_one(lo
     assert f"{ref!r} is not an event; name it as history shows it, e.g. barnes-1995:21" in message
 
 
-@pytest.mark.parametrize("columns", ["\u00b2", "-5", "wide", ""])
+@pytest.mark.parametrize("columns", ["\u00b2", "-5", "wide", "", "\u0664\u0660"])
 def test_a_terminal_width_that_is_not_one_is_ignored_not_a_crash(loaded_url, columns):
     """COLUMNS comes from the shell: a superscript 2 passed str.isdigit() and crashed int() before any command ran."""
     from typer.testing import CliRunner
