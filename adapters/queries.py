@@ -238,7 +238,7 @@ class Queries:
         stream = self.registry.named(key)
         if not 1 <= position <= stream.version:
             raise InvalidCommand(f"{key} has no event No. {position} (its events are 1 to {stream.version})")
-        [line] = [h for h in history_views.history(key, stream.events) if h.event == ref]
+        [line] = [h for h in history_views.history(key, stream.events) if h.event == f"{key}:{position}"]
         line = replace(line, fields=history_views.event_fields(line.recorded, whole=True))
         quote = getattr(line.recorded, "makewhole", None)
         sections = _terms(stream.timeline).sections if stream.kind == AGREEMENT and not stream.withdrawn else {}

@@ -272,3 +272,10 @@ def test_a_terminal_width_that_is_not_one_is_ignored_not_a_crash(loaded_url, col
 
     ran = CliRunner(env={"COLUMNS": columns, "DEBTREG_DATABASE_URL": None}).invoke(app, ["--db", loaded_url, "agreements"])
     assert ran.exit_code == 0 and "barnes-1995" in ran.stdout, ran.output
+
+
+def test_an_event_numbered_with_leading_zeros_is_that_event(loaded_url):
+    """'barnes-1995:007' is event 7, as 'reverse' and 'proof' read it; 'event' crashed looking for it by its text."""
+    ran = command_line(loaded_url, "event", "barnes-1995:007", "--format", "json")
+    assert ran.exit_code == 0, ran.output
+    assert ran.stdout == command_line(loaded_url, "event", "barnes-1995:7", "--format", "json").stdout
