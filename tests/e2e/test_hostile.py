@@ -279,3 +279,9 @@ def test_an_event_numbered_with_leading_zeros_is_that_event(loaded_url):
     ran = command_line(loaded_url, "event", "barnes-1995:007", "--format", "json")
     assert ran.exit_code == 0, ran.output
     assert ran.stdout == command_line(loaded_url, "event", "barnes-1995:7", "--format", "json").stdout
+
+
+def test_a_history_from_a_date_after_its_to_date_is_refused_not_shown_empty(loaded_url):
+    """An empty table would read as "nothing happened then"; the dates were given the wrong way round."""
+    ran = command_line(loaded_url, "history", "barnes-1995", "--from", "2005-01-01", "--to", "2004-01-01")
+    assert ran.exit_code == 2 and "--from: 2005-01-01 is after --to 2004-01-01" in ran.output
