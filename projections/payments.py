@@ -170,7 +170,17 @@ class Accrued:
     holders: tuple[HolderAccrual, ...]
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
-    matured: dict[str, date] = shown_if_any(dict)  # series past maturity, their notes not recorded paid: none accrue
+    fell_due: tuple[FellDue, ...] = shown_if_any()
+
+
+@dataclass(frozen=True)
+class FellDue:
+    """Notes that fell due before the date, by ``why`` (their maturity, or an acceleration), not recorded paid: from
+    then on they are due, overdue if unpaid (``status_as_of``), and accrue no coupon."""
+
+    on: date
+    notes: tuple[int, ...]
+    why: str
 
 
 def schedule_as_of(
@@ -248,15 +258,18 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
 
 def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
     """Interest accrued on each outstanding note since its last interest date (by the series' day count, to the
-    cent). A note past its maturity accrues nothing: what fell due then is for ``status_as_of`` to show."""
+    cent). A note that fell due before the date, at its maturity or by an acceleration, accrues nothing (``FellDue``)."""
     state = _state(timeline, as_of)
     cited = Footnotes().add_timeline(key, timeline)
-    lines, matured = [], {}
+    accelerated = {number: a for a in state.active_accelerations() for number in a.notes}
+    lines, fell_due = [], {}
     for note in state.live():
         found = state.series[note.series]
         terms = found.terms
-        if as_of > terms.maturity:
-            matured[terms.key] = terms.maturity
+        by = accelerated.get(note.number)
+        due = (by.on, f"acceleration {key}:{by.ref}") if by is not None else (terms.maturity, "maturity")
+        if as_of > due[0]:
+            fell_due.setdefault(due, []).append(note.number)
             continue
         if terms.interest_dates is None:
             raise NotOnFile(f"the interest payment dates of the {terms.key} notes are not on file")
@@ -286,7 +299,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
         ),
         cited.listed(),
         horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
-        matured,
+        tuple(FellDue(on, tuple(notes), why) for (on, why), notes in sorted(fell_due.items())),
     )
 
 

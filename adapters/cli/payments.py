@@ -75,9 +75,9 @@ def accrued(
     header, rows = render.accrued_rows(view, by.value)
     numeric = [3, 6] if by is By.note else [1, 3]
     out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
-    for series, maturity in view.matured.items():
-        emit(f"note: {series}: matured {maturity}: no interest accrues after maturity; what fell due then, and whether"
-             " it is recorded paid, `debtreg status` shows")
+    for due in view.fell_due:
+        emit(f"note: No. {', '.join(map(str, due.notes))} fell due on {due.on} ({due.why}): no interest accrues on them"
+             " after; what fell due, and whether it is recorded paid, `debtreg status` shows")
     emit_lines(render.record_notes(view.record_ends, view.assumptions))
 
 

@@ -301,13 +301,27 @@ def test_holders_across_the_registry_say_which_agreements_registers_are_not_on_f
 def test_nothing_accrues_at_the_coupon_rate_after_the_notes_mature(db):
     """The 7.13% notes mature on 2005-12-05; their payment is not on file. Accrued interest stops there (what fell due
     and is not recorded paid is for status to show), not 2.8 million days of coupon to 9999."""
+    matured = [{"on": "2005-12-05", "notes": [2, 4, 5, 6, 7, 9], "why": "maturity"}]
     for on in ("2006-01-01", "9999-12-31"):
         view = json.loads(debtreg("accrued", "barnes-1995", "--as-of", on, "--format", "json", db=db).stdout)
-        assert view["notes"] == [] and view["total"] == "0.00" and view["matured"] == {"7.13%": "2005-12-05"}
+        assert view["notes"] == [] and view["total"] == "0.00" and view["fell_due"] == matured
     text = debtreg("accrued", "barnes-1995", "--as-of", "2006-01-01", db=db).stdout
-    assert "7.13%: matured 2005-12-05: no interest accrues after maturity" in text
+    assert "No. 2, 4, 5, 6, 7, 9 fell due on 2005-12-05 (maturity): no interest accrues on them after" in text
     before = json.loads(debtreg("accrued", "barnes-1995", "--as-of", "2005-12-01", "--format", "json", db=db).stdout)
-    assert before["notes"] and "matured" not in before
+    assert before["notes"] and "fell_due" not in before
+
+
+def test_nothing_accrues_at_the_coupon_rate_after_the_notes_are_accelerated(db):
+    """Declared due at once on 2003-03-12, with the interest to that day: from then on the notes are due, not
+    accruing coupons; a rescission of the declaration lets them accrue again."""
+    debtreg("default", "barnes-1995", "--date", "2003-03-10", "--clause", "9.1(c)", "--description", "covenant", db=db)
+    debtreg("accelerate", "barnes-1995", "--date", "2003-03-12", "--by", "Lincoln", "--by", "Connecticut General",
+            "--by", "Life Insurance Company of North", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10", db=db)
+    view = json.loads(debtreg("accrued", "barnes-1995", "--as-of", "2003-06-01", "--format", "json", db=db).stdout)
+    assert view["notes"] == [] and view["fell_due"] == [
+        {"on": "2003-03-12", "notes": [2, 4, 5, 6, 7, 9], "why": "acceleration barnes-1995:32"}]
+    upto = json.loads(debtreg("accrued", "barnes-1995", "--as-of", "2003-03-12", "--format", "json", db=db).stdout)
+    assert len(upto["notes"]) == 6 and "fell_due" not in upto, "to the day it fell due, the notes accrue"
 
 
 def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
