@@ -215,7 +215,7 @@ bytes and read only from a stream's latest head (to extend it)."""
 
 def head_of_row(row: Mapping) -> Head:
     """A row of the heads table (as a mapping of its columns) as a head."""
-    return Head(**{k: v for k, v in row.items() if k != "frontier"})
+    return Head(*(row[name] for name in HEAD_COLUMNS))
 
 
 def frontier_of(rows: Sequence, frontier: Sequence = ()) -> list:

@@ -74,7 +74,7 @@ from domain.money import ZERO, format_amount
 from domain.names import canonical_holder, holder_among, series_key
 from domain.remedies import acceleration_due
 from domain.schedule import require_day_count
-from domain.state import OPTIONAL, REQUIRED, AgreementState
+from domain.state import OPTIONAL, REQUIRED, AgreementState, AmendmentOnFile
 from domain.stream import Stream
 from domain.timeline import Timeline, in_force
 from domain.values import AgreementTerms, Allocation, Assumption, Holding, NoteCertificate, Provenance
@@ -546,14 +546,13 @@ def _lapse(command: LapseAmendment, stream: Stream, draft: Draft) -> None:
     draft.add(Agreement.AmendmentLapsed, amendment=command.amendment, reason=command.reason)
 
 
-def executed_amendment(stream: Stream, number: int, on: date) -> Agreement.AmendmentExecuted:
-    """An amendment executed and on file in this agreement's stream by ``on``, the date of an act on it (as its
-    replay checks, ``rules.require_amendment``)."""
-    executed = [e for e in in_force(stream.events) if isinstance(e, Agreement.AmendmentExecuted) and e.effective_on <= on]
-    for event in executed:
-        if event.number == number:
-            return event
-    raise rules.no_such_amendment(stream.key, number, [e.number for e in executed], by=on)
+def executed_amendment(stream: Stream, number: int, on: date) -> AmendmentOnFile:
+    """An amendment executed and on file in this agreement's stream by ``on``, the date of an act on it: the
+    register then, as the act's replay checks it (``rules.require_amendment``)."""
+    state = stream.timeline.state_as_of(on)
+    if not isinstance(state, AgreementState):  # (before the agreement's registration: nothing is on file)
+        raise rules.no_such_amendment(stream.key, number, [], by=on)
+    return rules.require_amendment(state, number, on, stream.key)
 
 
 # --------------------------------------------------------------------- holders

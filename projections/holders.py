@@ -9,7 +9,7 @@ from decimal import Decimal
 from domain.holders import Directory, holder_key
 from domain.values import shown_if_any
 from projections.record import AssumedFact, RecordEnds, union
-from projections.register import Register
+from projections.register import NOT_ON_FILE, Register
 
 
 @dataclass(frozen=True)
@@ -69,5 +69,5 @@ def holders_as_of(
         tuple(HolderPositions(key, *names[key], tuple(positions)) for key, positions in found.items()),
         assumptions,
         {r.agreement: r.record_ends for r in registers if r.record_ends is not None},
-        {r.agreement: r.not_on_file.removeprefix("not on file: ") for r in registers if r.not_on_file},
+        {r.agreement: r.not_on_file.removeprefix(NOT_ON_FILE) for r in registers if r.not_on_file},
     )

@@ -16,6 +16,8 @@ from domain.timeline import Timeline
 from domain.values import AgreementTerms, SeriesTerms, shown_if_any, shown_if_set, unshown
 from projections.record import PAYMENTS, REGISTER, AssumedFact, Footnotes, RecordEnds, horizon_of, union
 
+NOT_ON_FILE = "not on file: "  # how a register's gap begins (``holders`` names each agreement's gap without it)
+
 
 @dataclass(frozen=True)
 class NoteLine:
@@ -202,7 +204,7 @@ def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTe
     final = timeline.final
     assert isinstance(final, AgreementState), "an agreement's first event registers it"
     if final.on_file_from is not None and as_of < final.on_file_from:
-        return final, final.terms, f"not on file: the earliest register on file is as of {final.on_file_from}"
+        return final, final.terms, f"{NOT_ON_FILE}the earliest register on file is as of {final.on_file_from}"
     if state is None:
         state = AgreementState(final.terms, as_of)
     assert isinstance(state, AgreementState)

@@ -75,8 +75,8 @@ app = typer.Typer(
 
 def _width() -> int | None:
     """COLUMNS if set (a terminal or a pipe alike); else the terminal's width; else, piped, 160."""
-    given = os.environ.get("COLUMNS", "")
-    if given.isdecimal() and int(given) >= 40:  # (isdigit() takes a superscript 2, which int() refuses)
+    given = _environ().get("COLUMNS")
+    if given and int(given) >= 40:
         return int(given)
     return None if sys.stdout.isatty() else 160
 
