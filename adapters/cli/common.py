@@ -140,6 +140,15 @@ def day(value: str) -> date:
         raise typer.BadParameter(not_a_date(value)) from None
 
 
+def from_to(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--from`` and ``--to``, the earlier first: the other way round, a history would be empty (which reads as
+    "nothing happened then") and a redline would show the changes backwards."""
+    start, end = (day(since) if since else None), (day(until) if until else None)
+    if start and end and start > end:
+        raise typer.BadParameter(f"{start} is after --to {end}: give the earlier date first", param_hint="--from")
+    return start, end
+
+
 def moment(value: str | None) -> datetime | str | None:
     """``--known-at`` (see ``adapters.queries.known_at``)."""
     try:

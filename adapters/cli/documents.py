@@ -16,6 +16,7 @@ from adapters.cli.common import (
     emit,
     emit_json,
     emit_lines,
+    from_to,
     lazy,
     moment,
     out,
@@ -74,7 +75,7 @@ def redline_command(
     if fmt is RedlineFormat.docx and not output:
         raise typer.BadParameter("a Word redline is written to a file: give --output FILE.docx", param_hint="--output")
     with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value) as queries:
-        view = queries.redline(agreement, day(start), day(end), section, moment(known_at))
+        view = queries.redline(agreement, *from_to(start, end), section, moment(known_at))
         if output:
             written = {RedlineFormat.docx: exports.redline_docx, RedlineFormat.html: lambda v: render.redline_html(v).encode(),
                        RedlineFormat.json: lambda v: to_json(v).encode(), RedlineFormat.text: lambda v: render.redline_text(v).encode()}

@@ -20,6 +20,7 @@ from adapters.cli.common import (
     emit,
     emit_json,
     emit_lines,
+    from_to,
     lazy,
     moment,
     out,
@@ -177,9 +178,7 @@ def history_command(
 ) -> None:
     """Every event of an agreement (or guaranty, instrument or holder): when it took effect, when and by whom
     it was recorded, on what evidence and assumptions. `debtreg event REF` shows one in full."""
-    start, end = (day(since) if since else None), (day(until) if until else None)
-    if start and end and start > end:  # an empty table would read as "nothing happened then"
-        raise typer.BadParameter(f"{start} is after --to {end}: give the earlier date first", param_hint="--from")
+    start, end = from_to(since, until)
     with querying(ctx, fmt.value) as queries:
         lines = queries.history(agreement, moment(known_at), since=start, until=end, kinds=kind or (), holder=holder)
     if fmt is TextOrJson.json:

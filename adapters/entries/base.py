@@ -94,16 +94,23 @@ def _curve(value: Any) -> tuple[CurvePoint, ...]:
         return tuple(value)
     if not isinstance(value, str):
         raise ValueError('write the Treasury curve as "1y=1.25,2y=1.60,..." (remaining life = yield %)')
+    if not value.strip():
+        raise ValueError('the Treasury curve is empty: give it as "1y=1.25,2y=1.60,..." (remaining life = yield %)')
     points = []
-    for part in filter(None, (p.strip() for p in value.split(","))):
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            raise ValueError("the Treasury curve has an empty point (two commas together, or one at an end);"
+                             " write it as \"1y=1.25,2y=1.60,...\"")
         match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([ym]?)\s*=\s*(\d+(?:\.\d+)?)%?", part, re.ASCII)
         if not match:
             raise ValueError(f"{part!r} is not a curve point; write it as 2y=1.60 or 6m=1.10")
         life, unit, rate = match.groups()
         years = Decimal(life) / 12 if unit == "m" else Decimal(life)
+        if not years:
+            raise ValueError(f"{part!r} is a yield for a remaining life of nothing; a curve point's life is more than 0")
         points.append(CurvePoint(years, Decimal(rate)))
-    if len({p.years for p in points}) != len(points) or not points:
-        raise ValueError("the Treasury curve needs at least one point and each maturity once")
+    if len({p.years for p in points}) != len(points):
+        raise ValueError("the Treasury curve gives a maturity more than once; give each maturity once")
     return tuple(sorted(points, key=lambda p: p.years))
 
 

@@ -281,7 +281,25 @@ def test_an_event_numbered_with_leading_zeros_is_that_event(loaded_url):
     assert ran.stdout == command_line(loaded_url, "event", "barnes-1995:7", "--format", "json").stdout
 
 
-def test_a_history_from_a_date_after_its_to_date_is_refused_not_shown_empty(loaded_url):
-    """An empty table would read as "nothing happened then"; the dates were given the wrong way round."""
-    ran = command_line(loaded_url, "history", "barnes-1995", "--from", "2005-01-01", "--to", "2004-01-01")
+@pytest.mark.parametrize("command", ["history", "redline"])
+def test_a_view_from_a_date_after_its_to_date_is_refused_not_shown_empty_or_backwards(loaded_url, command):
+    """The dates were given the wrong way round: an empty history would read as "nothing happened then", and a
+    redline would show what an amendment inserted as deleted."""
+    ran = command_line(loaded_url, command, "barnes-1995", "--from", "2005-01-01", "--to", "2004-01-01")
     assert ran.exit_code == 2 and "--from: 2005-01-01 is after --to 2004-01-01" in ran.output
+
+
+@pytest.mark.parametrize(("curve", "said"), [
+    ("1y=1.25,,2y=1.60", "the Treasury curve has an empty point (two commas together, or one at an end)"),
+    ("1y=1.25,2y=1.60,", "the Treasury curve has an empty point (two commas together, or one at an end)"),
+    ("0y=0.10,2y=1.60", "'0y=0.10' is a yield for a remaining life of nothing; a curve point's life is more than 0"),
+    ("0m=0.10,2y=1.60", "'0m=0.10' is a yield for a remaining life of nothing"),
+    (" ", "the Treasury curve is empty"),
+    ("1y=1.25,12m=1.30", "the Treasury curve gives a maturity more than once"),
+])
+def test_a_treasury_curve_with_a_point_missing_or_of_no_life_is_refused_not_read_around(loaded_url, curve, said):
+    """"1y=1.25,,2y=1.60" was read as two points, as if no point had been lost between the commas; a 0-year yield was
+    taken as a point of the curve to interpolate from."""
+    for command in (["makewhole", "barnes-1995"], ["prepay", "barnes-1995", "--kind", "optional"]):
+        message = refused(loaded_url, *command, "--date", "2003-03-03", "--amount", "1,000,000", "--treasury-curve", curve)
+        assert "--treasury-curve" in message and said in message, message
