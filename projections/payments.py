@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.errors import NotOnFile
-from domain.money import ZERO
+from domain.money import ZERO, format_amount
 from domain.rules import principal_schedule
 from domain.schedule import business_days_after, days_counted, interest_for, require_day_count
 from domain.state import AccelerationOnFile, AgreementState
@@ -211,6 +211,7 @@ def schedule_as_of(
         if terms.required_prepayments is None:
             gaps.append(f"{terms.key}: the schedule of required prepayments is not on file; all principal is shown at maturity")
         lines += _principal(key, state, terms.key, watch)
+        gaps += _declared_due_in_part(key, state, terms.key)
         try:
             require_day_count(terms)
             if found.coupon_dates is None:
@@ -344,6 +345,21 @@ def _accelerated(state: AgreementState, series: str) -> AccelerationOnFile | Non
     """The acceleration in force that made every note of a series due, if any."""
     live = {note.number for note in state.live(series)}
     return next((a for a in state.active_accelerations() if live and live <= set(a.notes)), None)
+
+
+def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[str]:
+    """A declaration on some of a series' notes only (a holder's own, on an each-holder clause): what it leaves
+    scheduled on the rest is not computed, so the series' payments are shown whole, those notes still in them."""
+    live = {note.number: note.principal for note in state.live(series)}
+    gaps = []
+    for acceleration in state.active_accelerations():
+        part = sorted(set(acceleration.notes) & set(live))
+        if part and len(part) < len(live):
+            gaps.append(f"{series}: notes No. {', '.join(map(str, part))} (${format_amount(sum((live[n] for n in part), ZERO))})"
+                        f" were declared due on {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series:"
+                        " the payments shown are the whole series' and still count those notes (what the declaration"
+                        " made due is listed apart); the payments on the rest alone are not computed")
+    return gaps
 
 
 def overdue(lines: Sequence[Payment]) -> list[Payment]:

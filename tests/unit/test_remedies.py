@@ -158,6 +158,7 @@ def test_acceleration_needs_51_percent_and_makes_principal_interest_and_the_make
     [accelerated] = status.accelerations
     assert accelerated.due == D("10141666.67") + quote.premium
     assert status.next == ()  # nothing more is scheduled: it is all due
+    assert not [gap for gap in status.not_on_file if "declared due" in gap]  # the whole series was
 
 
 def test_the_1995_make_whole_on_acceleration_matches_section_10_1_worked_independently(loaded):
@@ -196,6 +197,23 @@ def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
     assert event.notes == (3,) and event.principal == D("4900000.00")
     refused(book, RegistryError, "already accelerated", AccelerationEntry, type="acceleration", effective_on="2025-03-11",
             declared_by=["Gamma Assurance", "Beta Mutual"], treasury_curve=CURVE)
+
+
+def test_a_series_declared_due_in_part_is_said_to_be_shown_whole_in_its_schedule_and_status(book):
+    """What the declaration on Gamma's note leaves scheduled on the rest is not computed: the 2025-06-15 coupon is
+    shown as $300,000.00 on all $10,000,000, though $4,900,000 of it was declared due, with its interest, on
+    2025-03-10. Schedule and status say so rather than show the whole series' payments as fact."""
+    default(book, "9.1(b)")
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
+    said = (f"6.00%: notes No. 3 ($4,900,000.00) were declared due on 2025-03-10 ({KEY}:{event.originator_version}),"
+            " not the rest of the series: the payments shown are the whole series' and still count those notes")
+    views = Queries(book)
+    status, schedule = views.status(KEY, date(2025, 7, 1)), views.schedule(KEY, date(2025, 7, 1))
+    assert [gap for gap in status.not_on_file if said in gap] and [gap for gap in schedule.not_on_file if said in gap]
+    [coupon] = status.overdue
+    assert (coupon.due_on, coupon.interest) == (date(2025, 6, 15), D("300000.00"))
+    assert not any("declared due" in gap for gap in views.status(KEY, date(2025, 3, 9)).not_on_file)
 
 
 def test_an_unknown_clause_is_refused_naming_the_events_of_default(book):
