@@ -21,7 +21,7 @@ import typer
 
 from adapters.encoding import to_json
 from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
-from adapters.moments import known_at, not_a_date, parsed_date
+from adapters.moments import event_ref, known_at, not_a_date, parsed_date
 from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
 from domain.names import printable
@@ -147,6 +147,20 @@ def from_to(since: str | None, until: str | None) -> tuple[date | None, date | N
     if start and end and start > end:
         raise typer.BadParameter(f"{start} is after --to {end}: give the earlier date first", param_hint="--from")
     return start, end
+
+
+def event_of(agreement: str, given: str, option: str) -> int:
+    """An event of ``agreement`` given to ``option``: by its number (12) or as history shows it (barnes-1995:12),
+    in ASCII digits by the one rule for an event typed anywhere (``moments.event_ref``)."""
+    text = given.strip()
+    try:
+        key, number = event_ref(text if ":" in text else f"{agreement}:{text}")
+    except InvalidCommand:
+        raise typer.BadParameter(f"{given!r} is not an event; give it as history shows it, e.g. {agreement}:12, or"
+                                 " by its number alone", param_hint=option) from None
+    if key != agreement:
+        raise typer.BadParameter(f"{text} is an event of {key}, not of {agreement}", param_hint=option)
+    return number
 
 
 def moment(value: str | None) -> datetime | str | None:

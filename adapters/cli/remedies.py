@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app
+from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app, event_of
 from adapters.cli.recording import EvidenceOption, RequestId, SectionOption, record
 from adapters.settings import TREASURY_ENTRY
 
@@ -41,7 +41,7 @@ def accelerate(
     agreement: AgreementKey,
     on: On,
     by: Holders,
-    default: Annotated[int | None, typer.Option("--default", metavar="N", help="The Event of Default's event number (default: the latest).")] = None,
+    default: Annotated[str | None, typer.Option("--default", metavar="EVENT", help="The Event of Default, as history shows it (barnes-1995:12) or by its number (default: the latest).")] = None,
     curve: Curve = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
@@ -50,7 +50,8 @@ def accelerate(
 ) -> None:
     """Record holders declaring the notes due on a continuing Event of Default, tallied against the agreement's share."""
     record(ctx, agreement, "AccelerationEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, declared_by=by, default=default, treasury_curve=curve)
+           request_id=request_id, fmt=fmt, declared_by=by, treasury_curve=curve,
+           default=None if default is None else event_of(agreement, default, "--default"))
 
 
 @app.command()
@@ -59,7 +60,7 @@ def rescind(
     agreement: AgreementKey,
     on: On,
     by: Holders,
-    acceleration: Annotated[int | None, typer.Option("--acceleration", metavar="N", help="The acceleration's event number (default: the latest).")] = None,
+    acceleration: Annotated[str | None, typer.Option("--acceleration", metavar="EVENT", help="The acceleration, as history shows it (barnes-1995:13) or by its number (default: the latest).")] = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
@@ -67,7 +68,8 @@ def rescind(
 ) -> None:
     """Record holders annulling a declaration of acceleration."""
     record(ctx, agreement, "RescissionEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, declared_by=by, acceleration=acceleration)
+           request_id=request_id, fmt=fmt, declared_by=by,
+           acceleration=None if acceleration is None else event_of(agreement, acceleration, "--acceleration"))
 
 
 @app.command()
@@ -77,7 +79,7 @@ def waive(
     on: On,
     provision: Annotated[list[str], typer.Option("--provision", metavar="SECTION", help="A section waived (repeatable).")],
     by: Holders,
-    default: Annotated[list[int] | None, typer.Option("--default", metavar="N", help="An Event of Default it ends (repeatable).")] = None,
+    default: Annotated[list[str] | None, typer.Option("--default", metavar="EVENT", help="An Event of Default it ends, as history shows it or by its number (repeatable).")] = None,
     payment_terms: Annotated[bool, typer.Option("--payment-terms", help="It changes the amount or time of a payment, or a rate.")] = False,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
@@ -86,5 +88,6 @@ def waive(
 ) -> None:
     """Record a waiver by holders, checked against the consent the provisions waived need."""
     record(ctx, agreement, "WaiverEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, provisions=provision, given_by=by, defaults=default or [],
+           request_id=request_id, fmt=fmt, provisions=provision, given_by=by,
+           defaults=[event_of(agreement, given, "--default") for given in default or ()],
            payment_terms=payment_terms)

@@ -303,3 +303,22 @@ def test_a_treasury_curve_with_a_point_missing_or_of_no_life_is_refused_not_read
     for command in (["makewhole", "barnes-1995"], ["prepay", "barnes-1995", "--kind", "optional"]):
         message = refused(loaded_url, *command, "--date", "2003-03-03", "--amount", "1,000,000", "--treasury-curve", curve)
         assert "--treasury-curve" in message and said in message, message
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("novascotia-1999:3", "novascotia-1999:3 is an event of novascotia-1999, not of barnes-1995"),
+    ("\u0663\u0661", "'\u0663\u0661' is not an event; give it as history shows it, e.g. barnes-1995:12, or by its number alone"),
+    ("", "'' is not an event"),
+    ("barnes-1995:", "'barnes-1995:' is not an event"),
+])
+@pytest.mark.parametrize("command", [
+    ("accelerate", "--default", "--treasury-curve", "1y=1.25,2y=1.60"),
+    ("rescind", "--acceleration"),
+    ("waive", "--default", "--provision", "7.7"),
+])
+def test_an_event_given_to_a_remedy_is_one_of_its_agreement_named_as_history_shows_it(loaded_url, command, given, said):
+    """The event options took a bare number only, and refused "barnes-1995:31", as history shows the event, with
+    pydantic's "Input should be a valid integer"; an Arabic-Indic 31 or another agreement's event is not one."""
+    name, option, *extra = command
+    message = refused(loaded_url, name, "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln", option, given, *extra)
+    assert option in message and said in message, message

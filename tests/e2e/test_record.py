@@ -178,11 +178,15 @@ def test_counsel_records_a_default_and_an_acceleration_from_the_command_line(loa
                 "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
     assert short.exit_code == 1 and short.stdout == ""
     assert "needs holders of at least 51% of the $18,750,000.00 that counts" in short.stderr and "(Section 9.2)" in short.stderr
-    declared = run(loaded_url, "accelerate", "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln",
-                   "--by", "Life Insurance Company of North America", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
+    declared = run(loaded_url, "accelerate", "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln",  # as history shows it
+                   "--by", "Life Insurance Company of North America", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90",
+                   "--default", "barnes-1995:31")
     assert declared.exit_code == 0, declared.output
     status = run(loaded_url, "status", "barnes-1995", "--as-of", "2003-03-31").stdout
     assert "Event of Default barnes-1995:31 under 9.1(c) (Financial Covenant Defaults) on 2003-03-03" in status
     assert "acceleration barnes-1995:32 on 2003-03-10" in status and "make-whole premium" in status
+    annulled = run(loaded_url, "rescind", "barnes-1995", "--date", "2003-03-11", "--by", "Lincoln",
+                   "--by", "Life Insurance Company of North America", "--acceleration", "32")  # by its number alone
+    assert annulled.exit_code == 0 and "acceleration No. 32 annulled" in annulled.stdout, annulled.output
     terms = run(loaded_url, "terms", "barnes-1995").stdout
     assert "acceleration         automatic on 9.1(g), 9.1(h), 9.1(i)" in terms
