@@ -14,6 +14,7 @@ from domain.names import clean
 
 KnownAt = datetime | str | None
 _EVENT_REF = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*):([0-9]+)")  # a stream's key (``domain.names.identifier``):N
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?")
 
 
 def iso_date(given: str) -> date | None:
@@ -70,16 +71,18 @@ def known_at(value: str | None) -> KnownAt:
     if value is None:
         return None
     text = value.strip()
-    if _EVENT_REF.fullmatch(text):
+    day = iso_date(text)
+    if day is not None:
+        return datetime.combine(day, time.max, tzinfo=UTC)
+    if _TIME.fullmatch(text):  # before an event: "2026-11-22T10:30" is not event 30 of a stream "2026-11-22T10"
+        try:
+            found = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+        except ValueError:
+            found = None
+        if found is not None:
+            return found if found.tzinfo else found.replace(tzinfo=UTC)
+    elif _EVENT_REF.fullmatch(text):
         return text
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
-        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidCommand(
-            f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20"
-        ) from None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
+    raise InvalidCommand(f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20")
 
 

@@ -69,6 +69,9 @@ def test_every_view_equals_the_cli_json(api, loaded_url):
         then = api.get("/agreements/barnes-1995/register", params={"as_of": "2003-02-05", "known_at": "barnes-1995:8"},
                        headers=as_(JANE)).json()
         assert "Lincoln Investment Management, Inc." in {h["holder"] for h in then["holders"]}
+        later = api.get("/agreements/barnes-1995/register", params={"as_of": "2003-02-05", "known_at": "2999-01-01T00:00"},
+                        headers=as_(JANE))  # a time without seconds, not event 0 of a stream "2999-01-01T00"
+        assert later.status_code == 200 and later.json()["known_at"] == "2999-01-01T00:00:00+00:00", later.text
     finally:
         reader.close()
     for path in ("/agreements", "/agreements/barnes-1995/history", "/agreements/barnes-1995/terms", "/verify",

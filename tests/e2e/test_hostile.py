@@ -322,3 +322,24 @@ def test_an_event_given_to_a_remedy_is_one_of_its_agreement_named_as_history_sho
     name, option, *extra = command
     message = refused(loaded_url, name, "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln", option, given, *extra)
     assert option in message and said in message, message
+
+
+@pytest.mark.parametrize(("moment", "read"), [("2999-01-01T00:00", "2999-01-01T00:00:00+00:00"),
+                                            ("2999-01-01 00:00+0100", "2999-01-01T00:00:00+01:00")])
+def test_a_known_at_time_without_seconds_is_that_time_not_an_event(loaded_url, moment, read):
+    """'2999-01-01T00:00' matched the pattern of an event (stream '2999-01-01T00', No. 0) and was refused as
+    "nothing on the registry is called '2999-01-01T00'"."""
+    import json
+
+    view = ["register", "barnes-1995", "--as-of", "2003-02-05", "--format", "json"]
+    then = command_line(loaded_url, *view, "--known-at", moment)
+    assert then.exit_code == 0, then.output
+    shown = json.loads(then.stdout)
+    assert shown.pop("known_at") == read and shown == json.loads(command_line(loaded_url, *view).stdout)
+
+
+@pytest.mark.parametrize("moment", ["29990101", "2999-W01-1", "2999-01-01T00"])
+def test_a_known_at_date_is_strictly_yyyy_mm_dd_as_a_business_date_is(loaded_url, moment):
+    """Python took '29990101' as the start of that day, where '2999-01-01' means its end, and took a week date."""
+    ran = command_line(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--known-at", moment)
+    assert ran.exit_code == 2 and f"{moment!r} is not a time or an event" in ran.output, ran.output
