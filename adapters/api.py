@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from adapters import page as pages
 from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
+from adapters.entries.base import described
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
 from adapters.moments import given_text, parsed_date
@@ -106,9 +107,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     @app.exception_handler(ValidationError)
     def malformed(_: Request, error: ValidationError) -> JSONResponse:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return problem(422, title="the entry is malformed", detail=f"{where}: {str(first['msg']).removeprefix('Value error, ')}")
+        loc, message = described(error)
+        return problem(422, title="the entry is malformed", detail=f"{'.'.join(map(str, loc))}: {message}")
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -12,7 +12,6 @@ run again to completion.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, model_validator
 
 from adapters.entries import Entry, Strict, Text
-from adapters.entries.base import Key, Plain, parse_toml, read_text
+from adapters.entries.base import Key, Plain, described, parse_toml, read_text
 from adapters.reading import PartsProgress, Progress, advancing, in_part
 from adapters.registry import Registry, Request, Staged, Workspace, provenance_of
 from domain.errors import InvalidJournal, RegistryError
@@ -110,12 +109,10 @@ def read_journal(path: Path) -> Journal:
     try:
         content = JournalFile.model_validate(data)
     except ValidationError as error:
-        errors = error.errors()
-        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        line = locate(text, first["loc"])
+        loc, message = described(error)
+        line = locate(text, loc) or locate(text, loc[:-1])
         where = f"{path}:{line}" if line else str(path)
-        field = ".".join(str(part) for part in first["loc"])
-        raise InvalidJournal(f"{where}: {field}: {_message(first, errors)}") from None
+        raise InvalidJournal(f"{where}: {'.'.join(map(str, loc))}: {message}") from None
     journal = Journal(path, text, content)
     resolved = []
     for index, entry in enumerate(content.entry):
@@ -266,14 +263,3 @@ def _nth_item(lines: list[str], start: int, end: int, index: int) -> int:
     else:
         items = [n for n in range(start, end) if "{" in lines[n]]
     return items[index] if index < len(items) else start
-
-
-def _message(error: dict, others: Sequence[dict]) -> str:
-    if error["type"] == "missing":
-        return "is required"
-    if error["type"] == "extra_forbidden":
-        missing = [str(e["loc"][-1]) for e in others if e["type"] == "missing" and e["loc"][:-1] == error["loc"][:-1]]
-        close = difflib.get_close_matches(str(error["loc"][-1]), missing, n=1)
-        return "is not a field this entry has" + (f"; did you mean {close[0]!r}?" if close else "")
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")

@@ -352,10 +352,12 @@ class Malformed(InvalidCommand):
 
 def invalid(error: ValidationError) -> Malformed:
     """The first problem pydantic found, as a usage error naming the option the user typed."""
-    first = error.errors()[0]
-    path = ".".join(str(part) for part in first["loc"] if not isinstance(part, int))
+    from adapters.entries.base import described
+
+    loc, message = described(error)
+    path = ".".join(str(part) for part in loc if not isinstance(part, int))
     option = OPTIONS.get(path) or (f"--{path.rsplit('.', 1)[-1].replace('_', '-')}" if path else "input")
-    return Malformed(f"{option}: {str(first['msg']).removeprefix('Value error, ')}")
+    return Malformed(f"{option}: {message}")
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:

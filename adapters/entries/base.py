@@ -9,6 +9,7 @@ integer, never a float.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -24,6 +25,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     WithJsonSchema,
 )
 
@@ -112,6 +114,26 @@ def _curve(value: Any) -> tuple[CurvePoint, ...]:
     if len({p.years for p in points}) != len(points):
         raise ValueError("the Treasury curve gives a maturity more than once; give each maturity once")
     return tuple(sorted(points, key=lambda p: p.years))
+
+
+def described(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
+    """The problem pydantic found that a user should hear first (a misspelt field before the field it then lacks),
+    where it is and what to do: the one wording of a malformed entry, in a journal, a command or the API."""
+    errors = error.errors()
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    kind, loc = first["type"], tuple(first["loc"])
+    if kind == "missing":
+        return loc, "is required"
+    if kind == "extra_forbidden":
+        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+        close = difflib.get_close_matches(str(loc[-1]), missing, n=1)
+        return loc, "is not a field this entry has" + (f"; did you mean {close[0]!r}?" if close else "")
+    if kind == "union_tag_not_found":  # the entries are told apart by their type
+        return (*loc, "type"), "is required: give the entry's type, e.g. transfer (`debtreg reference` lists every type)"
+    if kind == "union_tag_invalid":
+        return (*loc, "type"), (f"{first['ctx']['tag']!r} is not an entry type; the types are"
+                                f" {first['ctx']['expected_tags'].replace(chr(39), '')}")
+    return loc, str(first["msg"]).removeprefix("Value error, ")
 
 
 Money = Annotated[

@@ -130,6 +130,14 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
                        headers={**as_(CLERK), "Idempotency-Key": "o-1"})
     assert too_much["title"] and "6,150,000" in too_much["detail"]
     refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "amount": "seven"}, headers={**as_(CLERK), "Idempotency-Key": "m-1"})
+    untyped = refused(api, loaded_url, 422, "invalid", **post, json={}, headers={**as_(CLERK), "Idempotency-Key": "m-2"})
+    assert untyped["detail"].startswith("type: is required: give the entry's type, e.g. transfer"), untyped
+    unknown = refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "type": "sale"},
+                      headers={**as_(CLERK), "Idempotency-Key": "m-3"})
+    assert unknown["detail"].startswith("type: 'sale' is not an entry type; the types are agreement,"), unknown
+    extra = refused(api, loaded_url, 422, "invalid", **post, json={**{k: v for k, v in TRANSFER.items() if k != "amount"}, "ammount": "1"},
+                    headers={**as_(CLERK), "Idempotency-Key": "m-4"})
+    assert extra["detail"] == "transfer.ammount: is not a field this entry has; did you mean 'amount'?", extra
     refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER, headers=as_(CLERK))
     for key in (" ", "wire\x857781".encode("latin-1")):  # (a header is Latin-1: a NEL, a control, passes HTTP)
         bad_key = refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER,

@@ -96,6 +96,18 @@ def test_an_unknown_field_is_refused_at_its_line(loaded, tmp_path):
     assert str(refused.value).startswith(f"{path}:{line_of(path, 'ammount')}:")
 
 
+@pytest.mark.parametrize(("typed", "line", "said"), [
+    ("", "[[entry]]", "entry.0.type: is required: give the entry's type, e.g. transfer (`debtreg reference` lists every type)"),
+    ('type = "tranfser"\n', "tranfser", "entry.0.type: 'tranfser' is not an entry type; the types are agreement, terms-corrected,"),
+])
+def test_an_entry_of_no_type_or_an_unknown_one_is_refused_at_its_line_naming_the_types(loaded, tmp_path, typed, line, said):
+    """Not pydantic's "Unable to extract tag using discriminator 'type'", at the entry without its field."""
+    path = journal(tmp_path, HEADER + TRANSFER.replace('type = "transfer"\n', typed))
+    with pytest.raises(InvalidJournal) as refused:
+        load(loaded, [path])
+    assert str(refused.value).startswith(f"{path}:{line_of(path, line)}: {said}"), str(refused.value)
+
+
 def test_an_entry_without_evidence_is_refused_at_the_entry(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER.replace('evidence = { document = "treasury entry" }\n', ""))
     with pytest.raises(InvalidJournal, match=r"test.toml:5: entry.0.transfer.evidence: is required"):
