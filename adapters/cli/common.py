@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -315,7 +315,7 @@ def recording(ctx: typer.Context, fmt: str = "text", *, first: bool = False) -> 
         yield registry
 
 
-def refuse(error: RegistryError, fmt: str) -> None:
+def refuse(error: RegistryError, fmt: str) -> NoReturn:
     if fmt == "json":
         emit(to_json({"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message,
                                 "section": error.section}}))

@@ -235,7 +235,10 @@ def identity_revoke(ctx: typer.Context, name: Annotated[str, typer.Argument(meta
 def identity_token(ctx: typer.Context) -> None:
     """Print the API bearer token of the identity this command acts as (--identity): the server given its key
     file accepts it (`debtreg serve --key-file`)."""
-    signer = ctx.obj.signer
+    try:
+        signer = ctx.obj.signer
+    except RegistryError as error:  # a key file that cannot be read, or is not one
+        refuse(error, "text")
     if signer is None:
         raise typer.BadParameter("give the identity's key file", param_hint="--identity")
     emit(identities.token_of(signer))

@@ -343,3 +343,14 @@ def test_a_known_at_date_is_strictly_yyyy_mm_dd_as_a_business_date_is(loaded_url
     """Python took '29990101' as the start of that day, where '2999-01-01' means its end, and took a week date."""
     ran = command_line(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--known-at", moment)
     assert ran.exit_code == 2 and f"{moment!r} is not a time or an event" in ran.output, ran.output
+
+
+@pytest.mark.parametrize(("content", "said"), [(None, "cannot read the key file"), ("not a key\n", "is not a debtreg key file")])
+def test_a_token_asked_of_a_key_file_that_is_not_one_is_refused_not_a_crash(loaded_url, tmp_path, content, said):
+    """`identity token` read the key file outside the guard every other command reads it in: 'unexpected failure,
+    a bug in debtreg (BadKeyFile: ...)'."""
+    key = tmp_path / "some.key"
+    if content is not None:
+        key.write_text(content)
+    message = refused(loaded_url, "identity", "token", identity=str(key))
+    assert said in message and "rule: a key file is the one debtreg wrote for an identity" in message
