@@ -128,7 +128,10 @@ def journal_paths(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(path.glob("*.toml")))
+            inside = sorted(path.glob("*.toml"))
+            if not inside:  # else a load of the wrong directory says "Journals loaded", with none
+                raise InvalidJournal(f"{path}: no journal in this directory (a journal is a .toml file directly inside it)")
+            found.extend(inside)
         elif path.exists():
             found.append(path)
         else:

@@ -240,3 +240,12 @@ def test_a_journal_is_toml_1_0_refused_as_pythons_own_reader_refuses_it(tmp_path
     with pytest.raises(InvalidJournal) as refused:
         read_journal(tmp_path / "a.toml")
     assert refused.value.message == f"journal {tmp_path / 'a.toml'}: not valid TOML: {expected.value}"
+
+
+def test_a_directory_with_no_journal_in_it_is_refused_not_loaded_as_nothing(loaded, tmp_path):
+    """A load of the wrong directory printed "Journals loaded" over an empty table, and exited 0."""
+    (tmp_path / "notes.txt").write_text("not a journal")
+    before = stored(loaded)
+    with pytest.raises(InvalidJournal, match="no journal in this directory"):
+        load(loaded, [tmp_path])
+    assert stored(loaded) == before
