@@ -19,10 +19,10 @@ from adapters.lazy import lazy
 from adapters.moments import KnownAt, event_ref
 from adapters.reading import PartsProgress, Progress, Reading, advancing
 from domain.calendar import BusinessCalendar
-from domain.errors import NotYetRecorded, UnknownAgreement, UnknownHolder
+from domain.errors import NotYetRecorded, UnknownAgreement
 from domain.events import AGREEMENT, stream_id
 from domain.makewhole import CurvePoint, MakewholeQuote
-from domain.names import series_key
+from domain.names import holder_among, series_key
 from domain.state import AgreementState
 from domain.stream import Stream
 from domain.timeline import Timeline
@@ -48,6 +48,7 @@ decisions = lazy("domain.decide")
 if TYPE_CHECKING:
     from adapters.audit import Digest
     from adapters.registry import Registry
+    from domain.holders import Identity
     from projections.amendments import AmendmentStatus, Consents
     from projections.guaranties import Guaranties
     from projections.history import HistoryLine
@@ -224,13 +225,20 @@ class Queries:
         then = self._moment(known_at)
         stream = self.registry.named(key)
         _recorded_by(stream, then)
-        names: tuple[str, ...] = ()
-        if holder is not None:
-            found = self.registry.directory().find(holder)
-            if found is None:
-                raise UnknownHolder(f"{holder!r} is not a holder on the registry; `debtreg holders --as-of DATE` lists them")
-            names = tuple(found.known_as())
+        names = tuple(self.holder(holder).known_as()) if holder is not None else ()
         return history_views.history(key, stream.events, then, history_views.HistoryFilter(since, until, tuple(kinds), names))
+
+    def holder(self, name: str) -> Identity:
+        """The holder a user names to a view, as a command names one (``domain.names.holder_among``): exactly, in any
+        case, or by a unique part of any name or alias it is known by."""
+        directory = self.registry.directory()
+        found = directory.find(name)
+        if found is not None:
+            return found
+        latest = {identity.key: identity.name_on(None) for identity in directory.identities.values()}
+        names = {known: latest[identity.key] for identity in directory.identities.values() for known in identity.known_as()}
+        chosen = holder_among(sorted(set(latest.values())), name, "on the registry", None, names)
+        return next(identity for identity in directory.identities.values() if latest[identity.key] == chosen)
 
     def event(self, ref: str) -> EventDetail:
         """One event in full: every field, its evidence and assumptions, and a make-whole calculation recorded with it."""

@@ -28,7 +28,6 @@ from adapters.cli.common import (
     querying,
     table,
 )
-from domain.errors import UnknownHolder
 from domain.money import ZERO, format_amount
 
 exports, render = lazy("adapters.exports"), lazy("adapters.render")
@@ -135,7 +134,7 @@ def annex1(
 def holders_command(
     ctx: typer.Context,
     as_of: AsOf,
-    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="One holder, by any name it is known by.")] = None,
+    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="One holder: a name or alias it is known by, or a unique part of one.")] = None,
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
@@ -143,10 +142,8 @@ def holders_command(
     with querying(ctx, fmt.value) as queries, progress_bar("reading agreements") as progress:
         view = queries.holders(day(as_of), moment(known_at), progress)
         if holder is not None:
-            found = queries.registry.directory().find(holder)
-            if found is None:
-                raise UnknownHolder(f"{holder!r} is not a holder on the registry; `debtreg holders --as-of DATE` lists them")
-            view = replace(view, holders=tuple(h for h in view.holders if h.holder == found.key))
+            key = queries.holder(holder).key
+            view = replace(view, holders=tuple(h for h in view.holders if h.holder == key))
     if fmt is TextOrJson.json:
         emit_json(view)
         return
@@ -172,7 +169,7 @@ def history_command(
     since: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Only events effective on or after this date.")] = None,
     until: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Only events effective on or before this date.")] = None,
     kind: Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help="Only events of this kind, e.g. NoteTransferred (repeatable).")] = None,
-    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="Only events touching this holder, by any name it is known by.")] = None,
+    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="Only events touching this holder: a name or alias it is known by, or a unique part of one.")] = None,
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:

@@ -151,6 +151,12 @@ def test_history_reads_back_every_field_with_structured_evidence_and_filters(loa
                              "--format", "json").stdout)
     assert lincoln[0]["kind"] == "NoteTransferred" and {line["kind"] for line in lincoln} == {
         "NoteTransferred", "InterestPaid", "PrepaymentMade", "RegisterAttested", "ConsentGiven"}
+    part = run(loaded_url, "history", "barnes-1995", "--holder", "lincoln", "--format", "json")  # as a command names one
+    assert json.loads(part.stdout) == lincoln, part.output
+    several = run(loaded_url, "history", "barnes-1995", "--holder", "Allstate")
+    assert several.exit_code == 1 and "'Allstate' could be any of: Allstate Insurance Company; Allstate Life" in several.stderr
+    positions = run(loaded_url, "holders", "--as-of", "2003-02-05", "--holder", "connecticut general", "--format", "json")
+    assert [h["name"] for h in json.loads(positions.stdout)["holders"]] == ["Connecticut General Life Insurance Company"]
     unknown = run(loaded_url, "history", "barnes-1995", "--kind", "Transfer")
     assert unknown.exit_code == 1 and "there is no kind of event 'Transfer'" in unknown.stderr and "NoteTransferred" in unknown.stderr
 
