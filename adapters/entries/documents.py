@@ -7,7 +7,17 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from adapters.entries.base import EntryIn, Plain, Prose, Strict, Text, digest, parse_toml, read_text
+from adapters.entries.base import (
+    EntryIn,
+    Plain,
+    Prose,
+    Strict,
+    Text,
+    described,
+    digest,
+    parse_toml,
+    read_text,
+)
 from domain.amendment import Condition
 from domain.commands import ExecuteAmendment, GiveConsent, LapseAmendment, NoteAmendment, RecordText
 from domain.errors import InvalidCommand, InvalidJournal
@@ -67,9 +77,8 @@ class TextEntry(EntryIn):
             given = Path(self.file)
             content = TextFile.model_validate(parse_toml(read_text(given, "text file", beside=directory), given, "text file"))
         except ValidationError as error:
-            first = error.errors()[0]
-            place = ".".join(str(part) for part in first["loc"])
-            raise InvalidJournal(f"text file {path}: {place}: {first['msg']}") from None
+            loc, message = described(error)
+            raise InvalidJournal(f"text file {path}: {'.'.join(map(str, loc))}: {message}") from None
         return self.model_copy(update={"content": content})
 
     def fingerprint(self) -> str:

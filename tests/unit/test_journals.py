@@ -249,3 +249,13 @@ def test_a_directory_with_no_journal_in_it_is_refused_not_loaded_as_nothing(load
     with pytest.raises(InvalidJournal, match="no journal in this directory"):
         load(loaded, [tmp_path])
     assert stored(loaded) == before
+
+
+def test_a_text_file_with_a_misspelt_field_is_refused_in_the_journals_words(registry, tmp_path):
+    """A text file's fields were refused in pydantic's words ("Extra inputs are not permitted"), not the journal's."""
+    shutil.copytree(FIXTURES / "text", tmp_path / "text")
+    text = tmp_path / "text" / "barnes-1995.toml"
+    text.write_text(text.read_text().replace("[[defect]]", "[[defects]]", 1))
+    shutil.copy(FIXTURES / "barnes-1995.toml", tmp_path)
+    with pytest.raises(InvalidJournal, match=r"entry 'text': text file .*/text/barnes-1995.toml: defects: is not a field this entry has$"):
+        load(registry, [tmp_path / "barnes-1995.toml"])
