@@ -220,6 +220,7 @@ def schedule_as_of(
             gaps.append(f"{terms.key}: {gap.message}; no interest is scheduled")
             continue
         lines += _interest(key, state, terms.key, watch)
+    gaps += _due_beside_principal(key, state, series)
     gaps += watch.gaps()
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, ACCELERATED: 1, MATURITY: 2}
     return Schedule(
@@ -359,6 +360,22 @@ def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[
                         f" were declared due on {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series:"
                         " the payments shown are the whole series' and still count those notes (what the declaration"
                         " made due is listed apart); the payments on the rest alone are not computed")
+    return gaps
+
+
+def _due_beside_principal(key: str, state: AgreementState, series: str | None) -> list[str]:
+    """What a declaration made due beside the principal (interest to its date, a make-whole premium), once no note
+    it made due is outstanding: no entry records its payment, so it is not on file, not shown as settled."""
+    gaps = []
+    for acceleration in state.active_accelerations():
+        notes = [note for number in acceleration.notes if (note := state.note(number)) is not None]
+        premium = sum((q.premium for q in acceleration.makewhole), ZERO)
+        if ((acceleration.interest or premium) and not any(note.number in state.live_notes for note in notes)
+                and (series is None or any(note.series == series for note in notes))):
+            besides = f" and a ${format_amount(premium)} make-whole premium" if premium else ""
+            gaps.append(f"the ${format_amount(acceleration.interest)} of interest{besides} that {key}:{acceleration.ref}"
+                        " made due with the principal: the notes it made due are no longer outstanding, but no entry"
+                        " records a payment of interest or premium with them, so whether they were paid is not known")
     return gaps
 
 

@@ -17,6 +17,7 @@ from adapters.entries import (
     CancellationEntry,
     EventOfDefaultEntry,
     InterestEntry,
+    MaturityEntry,
     NoteReplacementEntry,
     PrepaymentEntry,
     PrepaymentNoticeEntry,
@@ -27,6 +28,7 @@ from adapters.entries import (
 from adapters.journal import load
 from adapters.queries import Queries
 from domain.errors import RegistryError, ShareNotMet
+from domain.money import format_amount
 from support import writer
 
 CURVE = "1y=4.00,2y=4.20,3y=4.40,5y=4.60,7y=4.80,10y=5.00"
@@ -159,6 +161,24 @@ def test_acceleration_needs_51_percent_and_makes_principal_interest_and_the_make
     assert accelerated.due == D("10141666.67") + quote.premium
     assert status.next == ()  # nothing more is scheduled: it is all due
     assert not [gap for gap in status.not_on_file if "declared due" in gap]  # the whole series was
+
+
+def test_once_the_notes_declared_due_are_paid_what_else_was_due_is_not_on_file_not_settled(book):
+    """A payment at maturity records the principal only; the interest and premium the declaration made due with
+    it dropped out of status, which said "nothing overdue" as though they had been paid."""
+    default(book)
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    premium = format_amount(event.makewhole[0].premium)
+    record(book, MaturityEntry, type="maturity", effective_on="2025-03-20")
+    status = Queries(book).status(KEY, date(2025, 4, 1))
+    assert status.overdue == () and status.outstanding == {"6.00%": D("0.00")}
+    assert status.not_on_file == (f"the $141,666.67 of interest and a ${premium} make-whole premium that {KEY}:"
+                                  f"{event.originator_version} made due with the principal: the notes it made due are no"
+                                  " longer outstanding, but no entry records a payment of interest or premium with them,"
+                                  " so whether they were paid is not known",)
+    assert Queries(book).schedule(KEY, date(2025, 4, 1)).not_on_file == status.not_on_file
+    assert Queries(book).status(KEY, date(2025, 3, 15)).not_on_file == ()  # still outstanding: overdue, in full
 
 
 def test_the_1995_make_whole_on_acceleration_matches_section_10_1_worked_independently(loaded):
