@@ -177,10 +177,18 @@ class Queries:
         then = self._moment(known_at)
         registers, cited, first = [], Footnotes(), None
         agreements = [key for kind, key in self.registry.listed() if kind == AGREEMENT]
-        found = self._spread_registers(agreements, as_of, then)
+        kept = self.registry.kept_registers.of(as_of, then)
+        still = {key: kept[key][1:] for key in agreements
+                 if key in kept and self.registry.checked_size(AGREEMENT, key) == kept[key][0]}  # its rows checked
+        found = self._spread_registers([key for key in agreements if key not in still], as_of, then)
         with contextlib.closing(found):
-            for key, done in zip(advancing(agreements, progress), found, strict=True):
-                register, recorded = done or _register_among(self.registry.stream(AGREEMENT, key), key, as_of, then, cited)
+            for key in advancing(agreements, progress):
+                if key in still:
+                    register, recorded = still[key]
+                else:
+                    register, recorded, size = next(found) or self._register_here(key, as_of, then, cited)
+                    if size is not None and not (register is not None and register.assumptions):
+                        kept[key] = (size, register, recorded)
                 first = min(first or recorded, recorded) if recorded else first
                 if register is not None:
                     registers.append(register)
@@ -192,17 +200,26 @@ class Queries:
         return holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
 
     def _spread_registers(self, agreements: Sequence[str], as_of: date, then: datetime | None) -> Iterator[Any]:
-        """Each agreement's register for ``holders`` and when it was first recorded, worked out in worker processes
-        when there are many events to fold (``adapters.workers``); ``None`` for one this process works out itself:
-        every one when not spread, one a worker saw at another size than this reader does (recorded since it
-        looked: a view is of one moment), and one citing assumptions (numbered here, with the other registers')."""
+        """Each agreement's register for ``holders``, when it was first recorded, and its size, worked out in worker
+        processes when there are many events to fold (``adapters.workers``); ``None`` for one this process works out
+        itself: every one when not spread, one a worker saw at another size than this reader does (recorded since
+        it looked: a view is of one moment), and one citing assumptions (numbered here, with the other registers')."""
         from adapters.workers import in_order, workers_for
 
         if workers_for(len(agreements)) < 2:  # (nothing to spread: the sizes not read)
-            return (None for _ in agreements)
+            yield from (None for _ in agreements)
+            return
         sizes = self.registry.sizes()
         tasks = [(key, sizes.get(stream_id(AGREEMENT, key).hex, 0), as_of, then) for key in agreements]
-        return in_order(register_in_worker, tasks, self.registry, events=sum(task[1] for task in tasks), here=_left_here)
+        done = in_order(register_in_worker, tasks, self.registry, events=sum(task[1] for task in tasks), here=_left_here)
+        with contextlib.closing(done):  # stops the workers when the view stops early (a refusal)
+            for (_, size, _, _), found in zip(tasks, done, strict=True):
+                yield (*found, size) if found else None
+
+    def _register_here(self, key: str, as_of: date, then: datetime | None, cited: Footnotes) -> tuple[Any, Any, int | None]:
+        """An agreement's register for ``holders`` worked out in this process, and the size of the stream it is of."""
+        stream = self.registry.stream(AGREEMENT, key)
+        return (*_register_among(stream, key, as_of, then, cited), stream.version if stream is not None else None)
 
     def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
         return outstanding_as_of(key, self._timeline(key, self._moment(known_at)), as_of)

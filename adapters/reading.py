@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -33,6 +33,7 @@ from projections.record import ASSUMED, HORIZON, RECORDED, record_horizon
 
 T = TypeVar("T")
 KEPT_STREAMS = 64
+KEPT_VIEWS = 4
 Progress = Callable[[int], Callable[[object], None]]  # given how many steps there are, what to call after each
 PartsProgress = Callable[[int, str], Callable[[object], None]]  # the same, for each part of the work, named
 
@@ -76,6 +77,24 @@ class Recent:
             self._kept.popitem(last=False)
 
 
+class KeptRegisters:
+    """``holders``' registers of each agreement by the date and moment asked, with the agreement's size when it was
+    worked out, for the last ``KEPT_VIEWS`` asked: a server asked for the holders as of the same date again works out
+    only the agreements recorded since (it still checks every agreement's rows, as every view does). A register that
+    cites assumptions is not kept: they are numbered across every register, in order."""
+
+    def __init__(self) -> None:
+        self._views: OrderedDict[tuple[date, datetime | None], dict[str, tuple[int, Any, Any]]] = OrderedDict()
+
+    def of(self, as_of: date, then: datetime | None) -> dict[str, tuple[int, Any, Any]]:
+        """Each agreement's (size, register, first recorded) kept for that view, to read and add to."""
+        found = self._views.setdefault((as_of, then), {})
+        self._views.move_to_end((as_of, then))
+        while len(self._views) > KEPT_VIEWS:
+            self._views.popitem(last=False)
+        return found
+
+
 class Listed(DomainEvent):
     """A stream put on the registry: the registry's list of streams is a log of these."""
 
@@ -105,6 +124,15 @@ class Reading:
     def sizes(self) -> dict[str, int]:
         """Each stream's size (by its id, hex) as this reader sees the store, as its latest save left it."""
         raise NotImplementedError
+
+    def checked_size(self, kind: str, key: str) -> int | None:
+        """How many events a stream holds, its rows checked as ``stream`` checks them, where that costs less than
+        reading the stream (``None`` where it does not: what is kept of it is not used)."""
+        return None
+
+    @cached_property
+    def kept_registers(self) -> KeptRegisters:
+        return KeptRegisters()
 
     def reopened(self) -> tuple[Callable[[Any], Reading | None], Any] | None:
         """How a worker process opens a reader of the same store (``adapters.workers``): a function importable there

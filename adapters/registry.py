@@ -321,6 +321,9 @@ class Registry(Application, Reading):
         self._remember([found])
         return found
 
+    def checked_size(self, kind: str, key: str) -> int | None:
+        return len(self.rows_of(kind, key))
+
     def rows_of(self, kind: str, key: str) -> list:
         """A stream's stored events, checked against its signed head (``Ledger.stream_rows``); a problem names the
         stream as users do ("agreement barnes-1995")."""

@@ -5,7 +5,8 @@ insurers holding notes of every issuer) is loaded into one SQLite file through t
 process's peak memory after it), then timed, each in a fresh process as a user runs it: one agreement's register
 (it reads that agreement's stream), its Annex 1 (it also reads every holder's names, on every agreement), `holders`
 (every agreement: as of 2019, before each one's latest date, with its peak memory, and in one process,
-``DEBTREG_WORKERS=1``; and after them all, from each one's snapshot), one transfer recorded at the end of one
+``DEBTREG_WORKERS=1``; and after them all, from each one's snapshot; then in a running process, as a server is
+asked it, and asked again), one transfer recorded at the end of one
 agreement's history, and `verify` (its read models checked in a process a core, and in one process), beside a raw
 scan and hash of the same table.
 
@@ -19,6 +20,7 @@ import gc
 import resource
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,6 +29,7 @@ import history  # noqa: E402 - beside this file
 
 from adapters import journal  # noqa: E402
 from adapters.identity import Signer  # noqa: E402
+from adapters.queries import Queries  # noqa: E402
 from adapters.registry import Registry  # noqa: E402
 from bench import fresh, fresh_peak, measured, print_table, raw_scan_and_hash  # noqa: E402
 
@@ -59,6 +62,12 @@ def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
     figures["holders, every agreement, in one process s"] = fresh(
         "--db", url, "holders", "--as-of", AS_OF, "--format", "json", env={"DEBTREG_WORKERS": "1"})
     figures["holders after every latest date s"] = fresh("--db", url, "holders", "--as-of", "2029-12-15", "--format", "json")
+    server, day = Registry(url, read_only=True), date.fromisoformat(AS_OF)
+    for asked in ("the first time", "the same date again"):  # as the API is asked: each agreement's register kept
+        started = time.perf_counter()
+        Queries(server).holders(day)
+        figures[f"holders in a running process (a server), {asked} s"] = time.perf_counter() - started
+    server.close()
     figures["transfer at the end s"] = fresh(
         "--db", url, "--identity", str(key_file), "transfer", first, "--from", history.RESERVE[0], "--to",
         history.RESERVE[1], "--amount", "100,000", "--date", "2029-12-15", "--evidence", "bench")

@@ -191,3 +191,46 @@ def test_a_command_that_names_no_holder_is_decided_without_a_directory_of_them(l
                                                                   "target": transferred, "reason": "recorded in error"}))
     recording.close()
     assert len(given) == 2 and len(given[0].identities) > 10 and given[1] is None  # (Draft makes none: test_agreement)
+
+
+def test_holders_asked_again_by_a_server_work_out_only_the_agreements_recorded_on_since(loaded_url, monkeypatch):
+    """A long-running reader keeps each agreement's register for the last views of holders asked, by the agreement's
+    size: asked again, it still checks every agreement's rows, but works out only those recorded on since (and those
+    citing assumptions, numbered across the registers). What it shows is what a reader opened afresh shows."""
+    import adapters.ledger
+    from adapters import queries
+    from adapters.encoding import to_json
+    from adapters.ledger import Tampered
+
+    worked_out, among = [], queries._register_among
+    monkeypatch.setattr(queries, "_register_among", lambda stream, key, *rest: worked_out.append(key) or among(stream, key, *rest))
+    day, reader = date(2004, 2, 1), Registry(loaded_url, read_only=True)
+    try:
+        first = to_json(Queries(reader).holders(day))
+        assert sorted(worked_out) == sorted(AGREEMENTS)
+        worked_out.clear()
+        assert to_json(Queries(reader).holders(day)) == first
+        citing = set(worked_out)
+        assert citing < set(AGREEMENTS), "an agreement citing no assumption is not worked out again"
+        transfer_to_a_new_holder(loaded_url)
+        worked_out.clear()
+        after = to_json(Queries(reader).holders(day))
+        assert set(worked_out) == citing | {"barnes-1995"} and "Quince Mutual Life" in after
+        fresh = Registry(loaded_url, read_only=True)
+        try:
+            assert to_json(Queries(fresh).holders(day)) == after
+        finally:
+            fresh.close()
+        kept = next(key for key in AGREEMENTS if key not in citing)
+        edit_an_event_of(loaded_url, kept)
+        monkeypatch.setattr(adapters.ledger, "RECHECK", 0.0)
+        with pytest.raises(Tampered, match=f"agreement {kept} does not match"):
+            Queries(reader).holders(day)
+    finally:
+        reader.close()
+
+
+def edit_an_event_of(url: str, key: str) -> None:
+    with sqlite3.connect(path_of(url)) as connection:
+        connection.execute("UPDATE debtreg_events SET state = ? WHERE originator_id = ? AND originator_version = 2",
+                           (b"{\"edited\":true}", stream_id(AGREEMENT, key).bytes))

@@ -226,6 +226,7 @@ def spread(monkeypatch: pytest.MonkeyPatch) -> Spread:
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
     monkeypatch.setattr(workers, "SPREAD_FROM", 0)
+    monkeypatch.setattr("adapters.reading.KEPT_VIEWS", 0)  # every register worked out again, none kept from a view before
     monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(queries, "_register_among", counted)
     return seen
