@@ -358,8 +358,8 @@ def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[
         if part and len(part) < len(live):
             gaps.append(f"{series}: notes No. {', '.join(map(str, part))} (${format_amount(sum((live[n] for n in part), ZERO))})"
                         f" were declared due on {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series:"
-                        " the payments shown are the whole series' and still count those notes (what the declaration"
-                        " made due is listed apart); the payments on the rest alone are not computed")
+                        " the payments shown are the whole series' and still count those notes (status lists what"
+                        " the declaration made due); the payments on the rest alone are not computed")
     return gaps
 
 
