@@ -1,6 +1,7 @@
 """Hostile input, as an attacker or a tired clerk would type it: a clear message, never a traceback, and the
 store's head unchanged."""
 
+import json
 import sys
 
 import pytest
@@ -329,8 +330,6 @@ def test_an_event_given_to_a_remedy_is_one_of_its_agreement_named_as_history_sho
 def test_a_known_at_time_without_seconds_is_that_time_not_an_event(loaded_url, moment, read):
     """'2999-01-01T00:00' matched the pattern of an event (stream '2999-01-01T00', No. 0) and was refused as
     "nothing on the registry is called '2999-01-01T00'"."""
-    import json
-
     view = ["register", "barnes-1995", "--as-of", "2003-02-05", "--format", "json"]
     then = command_line(loaded_url, *view, "--known-at", moment)
     assert then.exit_code == 0, then.output

@@ -7,7 +7,11 @@ from datetime import date
 
 import pytest
 
+import adapters.ledger
+from adapters import queries
+from adapters.encoding import to_json
 from adapters.entries import ReversalEntry, TransferEntry
+from adapters.ledger import Tampered
 from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.reading import Reading
@@ -197,11 +201,6 @@ def test_holders_asked_again_by_a_server_work_out_only_the_agreements_recorded_o
     """A long-running reader keeps each agreement's register for the last views of holders asked, by the agreement's
     size: asked again, it still checks every agreement's rows, but works out only those recorded on since (and those
     citing assumptions, numbered across the registers). What it shows is what a reader opened afresh shows."""
-    import adapters.ledger
-    from adapters import queries
-    from adapters.encoding import to_json
-    from adapters.ledger import Tampered
-
     worked_out, among = [], queries._register_among
     monkeypatch.setattr(queries, "_register_among", lambda stream, key, *rest: worked_out.append(key) or among(stream, key, *rest))
     day, reader = date(2004, 2, 1), Registry(loaded_url, read_only=True)
