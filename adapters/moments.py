@@ -6,6 +6,7 @@ Light on purpose: the command line parses its options with these before it loads
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, date, datetime, time
 
@@ -75,11 +76,8 @@ def known_at(value: str | None) -> KnownAt:
     if day is not None:
         return datetime.combine(day, time.max, tzinfo=UTC)
     if _TIME.fullmatch(text):  # before an event: "2026-11-22T10:30" is not event 30 of a stream "2026-11-22T10"
-        try:
+        with contextlib.suppress(ValueError):  # (a time the pattern fits, such as 25:00, that is none)
             found = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-        except ValueError:
-            found = None
-        if found is not None:
             return found if found.tzinfo else found.replace(tzinfo=UTC)
     elif _EVENT_REF.fullmatch(text):
         return text

@@ -342,25 +342,32 @@ def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...],
     return defaults, accelerations
 
 
+def _declarations(state: AgreementState, series: str) -> list[tuple[AccelerationOnFile, list[int], bool]]:
+    """The declarations in force on a series' outstanding notes: each with the notes of the series it made due, and
+    whether those are all of them (the series is then due as a whole) or a part (a holder's own notes)."""
+    live = {note.number for note in state.live(series)}
+    found = []
+    for acceleration in state.active_accelerations():
+        part = sorted(set(acceleration.notes) & live)
+        if part:
+            found.append((acceleration, part, len(part) == len(live)))
+    return found
+
+
 def _accelerated(state: AgreementState, series: str) -> AccelerationOnFile | None:
     """The acceleration in force that made every note of a series due, if any."""
-    live = {note.number for note in state.live(series)}
-    return next((a for a in state.active_accelerations() if live and live <= set(a.notes)), None)
+    return next((acceleration for acceleration, _, whole in _declarations(state, series) if whole), None)
 
 
 def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[str]:
     """A declaration on some of a series' notes only (a holder's own, on an each-holder clause): what it leaves
     scheduled on the rest is not computed, so the series' payments are shown whole, those notes still in them."""
-    live = {note.number: note.principal for note in state.live(series)}
-    gaps = []
-    for acceleration in state.active_accelerations():
-        part = sorted(set(acceleration.notes) & set(live))
-        if part and len(part) < len(live):
-            gaps.append(f"{series}: notes No. {', '.join(map(str, part))} (${format_amount(sum((live[n] for n in part), ZERO))})"
-                        f" were declared due on {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series:"
-                        " the payments shown are the whole series' and still count those notes (status lists what"
-                        " the declaration made due); the payments on the rest alone are not computed")
-    return gaps
+    return [f"{series}: notes No. {', '.join(map(str, part))}"
+            f" (${format_amount(sum((state.live_notes[n].principal for n in part), ZERO))}) were declared due on"
+            f" {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series: the payments shown are the"
+            " whole series' and still count those notes (status lists what the declaration made due); the payments"
+            " on the rest alone are not computed"
+            for acceleration, part, whole in _declarations(state, series) if not whole]
 
 
 def _due_beside_principal(key: str, state: AgreementState, series: str | None) -> list[str]:
