@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -152,7 +153,7 @@ def along_business_time(timeline: Timeline) -> tuple[dict[str, object], int, tup
         correction = latest_correction(timeline.ordered_from(0))
         corrected_by = correction.originator_version if correction is not None else None
     base = start - start % DATED_EVERY
-    keys = _keys(timeline, base, previous.get(ORDER))
+    keys = _keys(timeline, base, previous.get(ORDER), start)
     if keys is None:
         return {DATED: kept_rows, CORRECTED: corrected_by}, start, ()
     rows, found = [], list(kept_rows)
@@ -184,17 +185,18 @@ def dated_digest(segment: str, state: str) -> str:
     return hashlib.sha256(segment.encode() + b"\n" + state.encode()).hexdigest()
 
 
-def _keys(timeline: Timeline, start: int, order: Any) -> list[list] | None:
-    """[version, effective date, recording time] of each event in force from position ``start`` in business order,
-    those of a resumed timeline's first events from what its snapshot kept (``order``); ``None`` if one is not
-    known. With the recording times, a view as known at an earlier moment starts from a kept state too."""
+def _keys(timeline: Timeline, start: int, order: Any, unchanged: int) -> list[list] | None:
+    """[version, effective date, recording time] of each event in force from position ``start`` in business order:
+    before position ``unchanged``, as the snapshot the timeline was resumed from or last saved kept them (``order``),
+    where it did; the others from the events, a resumed timeline's first events not being in hand; ``None`` if one is
+    not known. With the recording times, a view as known at an earlier moment starts from a kept state too."""
     first, pairs = order if order is not None else (0, [])
     found = []
     for position, event in enumerate(timeline.ordered_from(start), start):
-        if event is not None:
-            found.append([event.originator_version, event.effective_on.isoformat(), event.timestamp.isoformat()])
-        elif first <= position < first + len(pairs):
+        if first <= position < min(first + len(pairs), unchanged if event is not None else position + 1):
             found.append(pairs[position - first])
+        elif event is not None:
+            found.append([event.originator_version, event.effective_on.isoformat(), event.timestamp.isoformat()])
         else:
             return None
     return found
@@ -271,6 +273,9 @@ def _state(fields: dict[str, Any], closed: ClosedNotes, closed_count: int) -> Ag
     return state
 
 
+_JSON = frozenset((type(None), bool, int, str))
+
+
 def _plain(value: Any) -> Any:
     """``value`` as JSON's types, each of the others tagged: a one-key object whose key starts with ``$``."""
     if value is None or isinstance(value, bool | int | str):
@@ -282,9 +287,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return {"$t": value.isoformat()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _JSON else _plain(v) for v in value]  # (JSON's own values inline: the order is long)
     if isinstance(value, tuple):
-        return {"$tu": [_plain(v) for v in value]}
+        return {"$tu": [v if type(v) in _JSON else _plain(v) for v in value]}
     if isinstance(value, frozenset):
         return {"$fs": sorted((_plain(v) for v in value), key=json.dumps)}
     if isinstance(value, dict):
@@ -293,8 +298,36 @@ def _plain(value: Any) -> Any:
         return {"$b": [value.latest, list(value.assumed)]}
     kind = type(value)
     if kind.__module__.split(".")[0] == "domain" and hasattr(value, "__dict__"):
-        return {"$o": [f"{kind.__module__}:{kind.__qualname__}", {k: _plain(v) for k, v in vars(value).items()}]}
+        frozen = getattr(kind, "__dataclass_params__", None)
+        return _written(value) if frozen is not None and frozen.frozen else _object(value)
     raise TypeError(f"a snapshot cannot hold a {kind.__name__}")
+
+
+def _object(value: Any) -> dict:
+    kind = type(value)
+    return {"$o": [f"{kind.__module__}:{kind.__qualname__}", {k: _plain(v) for k, v in vars(value).items()}]}
+
+
+# What ``_plain`` wrote of each frozen object of the domain, by its id, while the object lives. The domain never
+# changes such an object, nor what it holds (it makes another), and a state shares most of them with the state
+# before it (a coupon passed: who held what then), so a save in a running process writes again only what changed.
+_WRITTEN: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _written(value: Any) -> dict:
+    if (kept := _WRITTEN.get(id(value))) is not None and kept[0]() is value:
+        return kept[1]
+    written = _object(value)
+    _WRITTEN[id(value)] = (weakref.ref(value, _forget(id(value))), written)
+    return written
+
+
+def _forget(key: int) -> Callable[[weakref.ref], None]:
+    """Let go of what was written of an object as it goes (unless another object with its id was written since)."""
+    def forget(gone: weakref.ref) -> None:
+        if (kept := _WRITTEN.get(key)) is not None and kept[0] is gone:
+            del _WRITTEN[key]
+    return forget
 
 
 def _loads(text: str) -> Any:

@@ -3,6 +3,7 @@ kept it, and records exactly what reading and folding the whole stream would hav
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters import snapshots
 from adapters.encoding import to_json
-from adapters.entries import CancellationEntry, ReversalEntry, TransferEntry
+from adapters.entries import CancellationEntry, InterestEntry, ReversalEntry, TransferEntry
 from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.registry import Registry
@@ -96,6 +98,34 @@ def test_a_state_read_back_from_its_snapshot_writes_the_same_snapshot(loaded: Re
     assert encode_state(again, kept_again) == text
     assert again.holdings() == state.holdings() and again.live() != []
     assert kept_again[ASSUMED] and kept_again == derived(stream.key, stream.timeline)
+
+
+def test_a_running_process_saves_the_snapshot_the_whole_stream_folds_to(loaded: Registry, loaded_url: str) -> None:
+    """A process that records one entry after another writes each snapshot from the state it holds, objects shared
+    with the state before (a coupon passed, a note not transferred): each is the one the whole stream folds to, a
+    coupon paid and its payment reversed included."""
+    loaded.record(KEY, transfer("2003-06-02", LINCOLN, "A New Holder", "1,000,000", new_holder=True), request_id="p/1")
+    paid = loaded.record(KEY, InterestEntry.model_validate({"type": "interest", "effective_on": "2003-06-05",
+                                                            "evidence": {"document": "t"}, "series": "7.13%"}), request_id="p/2")
+    for step, entry in enumerate([reversal(paid.events[0].originator_version),
+                                  transfer("2003-06-09", "A New Holder", LINCOLN, "1,000,000")]):
+        before = kept(loaded_url)[stream_id(AGREEMENT, KEY).hex]
+        loaded.record(KEY, entry, request_id=f"p/{step + 3}")
+        saved, reference = kept(loaded_url)[stream_id(AGREEMENT, KEY).hex], Snapshot.of(whole(loaded))
+        assert reference is not None and saved.state != before.state
+        assert replace(saved, entries=None, claimed=False) == replace(reference, entries=None)
+
+
+def test_what_a_snapshot_wrote_of_an_object_is_let_go_with_the_object(loaded: Registry) -> None:
+    """A running process keeps what it wrote of a state's objects only while they live: memory does not grow with
+    every state it saves."""
+    stream = whole(loaded)
+    Snapshot.of(stream)
+    written = len(snapshots._WRITTEN)
+    assert written > 10
+    del stream
+    gc.collect()
+    assert len(snapshots._WRITTEN) < written / 10
 
 
 COMMANDS = {
