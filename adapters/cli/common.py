@@ -7,6 +7,7 @@ tracebacks.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -58,9 +59,33 @@ def hoisted(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
+def asks_json(args: Sequence[str]) -> bool:
+    """Whether the arguments ask for JSON (``--format json``), before anything else is read of them."""
+    given = list(itertools.takewhile(lambda arg: arg != "--", args))
+    return "--format=json" in given or any(a == "--format" and b == "json" for a, b in itertools.pairwise(given))
+
+
 class _Group(typer.core.TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_JSON] = asks_json(args)
         return super().parse_args(ctx, hoisted(args))
+
+    def invoke(self, ctx: Any) -> Any:
+        """A usage error (an option malformed, missing or unknown) in debtreg's words: without typer's "Value error, "
+        and, asked for JSON, also as the error object a refusal gives (``refuse``), so a program reading the output
+        reads one."""
+        try:
+            return super().invoke(ctx)
+        except _USAGE_ERROR as error:
+            error.message = error.message.removeprefix("Value error, ")
+            if ctx.meta.get(_JSON):
+                emit(to_json(error_object(Malformed(error.format_message()))))
+            raise
+
+
+_JSON = "debtreg.json"
+# click's class of every usage error, which typer does not export (it is in typer's copy of click, or in click)
+_USAGE_ERROR = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
 
 
 app = typer.Typer(
@@ -132,18 +157,18 @@ class Settings:
         return configured_signer(self.identity)
 
 
-def day(value: str) -> date:
-    """A date as the help says: strictly YYYY-MM-DD (not 20030205, nor a week date)."""
+def day(value: str, option: str = "--as-of") -> date:
+    """A date as the help says: strictly YYYY-MM-DD (not 20030205, nor a week date); refused naming ``option``."""
     try:
         return parsed_date(value, "")
     except InvalidCommand:
-        raise typer.BadParameter(not_a_date(value)) from None
+        raise typer.BadParameter(not_a_date(value), param_hint=option) from None
 
 
 def from_to(since: str | None, until: str | None) -> tuple[date | None, date | None]:
     """``--from`` and ``--to``, the earlier first: the other way round, a history would be empty (which reads as
     "nothing happened then") and a redline would show the changes backwards."""
-    start, end = (day(since) if since else None), (day(until) if until else None)
+    start, end = (day(since, "--from") if since else None), (day(until, "--to") if until else None)
     if start and end and start > end:
         raise typer.BadParameter(f"{start} is after --to {end}: give the earlier date first", param_hint="--from")
     return start, end
@@ -168,7 +193,7 @@ def moment(value: str | None) -> datetime | str | None:
     try:
         return known_at(value)
     except InvalidCommand as error:
-        raise typer.BadParameter(error.message) from None
+        raise typer.BadParameter(error.message, param_hint="--known-at") from None
 
 
 def _version(value: bool) -> None:
@@ -315,10 +340,14 @@ def recording(ctx: typer.Context, fmt: str = "text", *, first: bool = False) -> 
         yield registry
 
 
+def error_object(error: RegistryError) -> dict[str, Any]:
+    """A refusal as JSON gives it."""
+    return {"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message, "section": error.section}}
+
+
 def refuse(error: RegistryError, fmt: str) -> NoReturn:
     if fmt == "json":
-        emit(to_json({"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message,
-                                "section": error.section}}))
+        emit(to_json(error_object(error)))
     if isinstance(error, Malformed):
         complain(f"debtreg: {error}")
         raise typer.Exit(2)

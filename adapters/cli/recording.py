@@ -278,7 +278,7 @@ def reverse(
     try:
         key, position = event_ref(event)
     except InvalidCommand as error:
-        raise typer.BadParameter(error.message) from None
+        raise typer.BadParameter(error.message, param_hint="EVENT_ID") from None
     with recording(ctx, fmt.value) as registry:
         kind = registry.kind_of(key)
     record(ctx, key, "ReversalEntry", on=None, evidence=evidence, section=section,

@@ -155,6 +155,42 @@ def test_a_refusal_is_json_too_when_json_is_asked_for(db):
     assert (error["type"], error["section"]) == ("UnscheduledPayment", "5.1(a)")
 
 
+USAGE_ERRORS = {
+    "a date that is not one": (("annex1", "barnes-1995", "--as-of", "5 Feb 2003"),
+                               "Invalid value for --as-of: '5 Feb 2003' is not a date; write it as YYYY-MM-DD"),
+    "a time that is not one": (("annex1", "barnes-1995", "--as-of", "2003-02-05", "--known-at", "noon"),
+                               "Invalid value for --known-at: 'noon' is not a time or an event"),
+    "an end date that is not one": (("history", "barnes-1995", "--from", "2003-02-05", "--to", "2003-1-1"),
+                                  "Invalid value for --to: '2003-1-1' is not a date"),
+    "an event that is not one": (("reverse", "barnes-1995/3", "--reason", "x", "--evidence", "y"),
+                                 "Invalid value for EVENT_ID: 'barnes-1995/3' is not an event"),
+    "a choice not offered": (("annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "xml"),
+                             "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'csv'."),
+    "an agreement left out": (("annex1", "--as-of", "2003-02-05"), "Missing argument 'AGREEMENT'."),
+    "an option misspelt": (("annex1", "barnes-1995", "--as-off", "2003-02-05"), "No such option: --as-off"),
+}
+
+
+@pytest.mark.parametrize("case", USAGE_ERRORS)
+def test_a_usage_error_names_the_option_typed_in_debtregs_words(db, case):
+    args, message = USAGE_ERRORS[case]
+    result = debtreg(*args, db=db, check=False)
+    assert result.returncode == 2
+    assert f"Error: {message}" in result.stderr and "Value error" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("case", [case for case in USAGE_ERRORS if "--format" not in USAGE_ERRORS[case][0]])
+def test_a_usage_error_is_json_too_when_json_is_asked_for(db, case):
+    """A program reading the output finds the same error object a refusal gives, as the usage goes to stderr."""
+    args, message = USAGE_ERRORS[case]
+    result = debtreg(*args, "--format", "json", db=db, check=False)
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["error"]
+    assert (error["type"], error["rule"], error["section"]) == ("Malformed", "every option is well-formed", None)
+    assert error["message"].startswith(message) and f"Error: {error['message']}" in result.stderr
+
+
 def test_the_same_request_id_records_once(db):
     args = ("prepay", "barnes-1995", "--date", "2003-12-05", "--amount", "6,250,000", "--kind", "required", "--request-id", "wire-7781")
     events = len(history(db))
