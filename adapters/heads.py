@@ -231,10 +231,11 @@ def frontier_of(rows: Sequence, frontier: Sequence = ()) -> list:
 def push(frontier: list, hashed: bytes) -> None:
     """One more leaf added to a frontier of perfect subtrees (size, root), in place: how a root is kept without the
     leaves."""
-    frontier.append((1, hashed))
-    while len(frontier) > 1 and frontier[-1][0] == frontier[-2][0]:
-        (size, left), (_, right) = frontier[-2], frontier[-1]
-        frontier[-2:] = [(size * 2, node_hash(left, right))]
+    size = 1
+    while frontier and frontier[-1][0] == size:  # the subtree before is as large: the two make one twice the size
+        hashed = node_hash(frontier.pop()[1], hashed)
+        size *= 2
+    frontier.append((size, hashed))
 
 
 def frontier_root(frontier: Sequence) -> bytes:

@@ -117,10 +117,12 @@ class FileReader(Reading):
         return self._identities
 
     def _rows(self, found_id: UUID) -> list[Row]:
-        rows = self.connection.execute(
+        cursor = self.connection.cursor()
+        cursor.row_factory = None  # plain tuples: a long stream's rows are read by every view
+        rows = cursor.execute(
             f"SELECT id, originator_version, topic, state FROM {TABLES}_events"
             " WHERE originator_id = ? ORDER BY originator_version", (found_id.bytes,))
-        return [Row(r[0], found_id, r[1], r[2], r[3]) for r in rows]  # every row's is the one asked for
+        return [Row(id, found_id, version, topic, state) for id, version, topic, state in rows]  # every row's is the one asked for
 
     def _heads(self, found_id: UUID, *, latest: bool = False) -> list[Head]:
         rows = self.connection.execute(
