@@ -19,14 +19,16 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import domain
 from adapters.heads import Head, IdentityRecord, extends, frontier_root, misfit, parse_frontier, signed
@@ -89,11 +91,13 @@ class Snapshot:
         timeline, state = stream.timeline, stream.timeline.final
         if not isinstance(state, AgreementState) or timeline.latest is None:
             return None
-        dated, rewrite_from, rows = along_business_time(timeline)
-        named = [[name, *stream.named[name]] for name in stream.holder_names]
-        values = {**derived(stream.key, timeline), **dated, NAMED: named}
+        with Written.for_stream(stream.id.hex) as written:
+            dated, rewrite_from, rows = along_business_time(timeline, written)
+            named = [[name, *stream.named[name]] for name in stream.holder_names]
+            values = {**derived(stream.key, timeline), **dated, NAMED: named}
+            encoded = encode_state(state, values, written)
         return cls(stream.id.hex, stream.version, timeline.in_force, timeline.latest, state.closed_count,
-                   stream.last_number, stream.holder_names, encode_state(state, values), schema(),
+                   stream.last_number, stream.holder_names, encoded, schema(),
                    entries=stream.entries.count(stream.version), rewrite_from=rewrite_from, rows=rows, values=values)
 
     def folds_as(self, expected: Snapshot) -> bool:
@@ -136,7 +140,8 @@ def derived(key: str, timeline: Timeline) -> dict[str, object]:
             TAKEN_OUT: sorted(timeline.taken_out())}
 
 
-def along_business_time(timeline: Timeline) -> tuple[dict[str, object], int, tuple[tuple[int, str, str], ...]]:
+def along_business_time(timeline: Timeline, written: Written | None = None
+                        ) -> tuple[dict[str, object], int, tuple[tuple[int, str, str], ...]]:
     """What a snapshot of ``timeline`` keeps of its states along business time (``DATED``, ``ORDER``, ``CORRECTED``),
     the position after which its rows are written again, and those rows (position, segment, state): the states after
     every DATED_EVERY events in business order, each with the events before it back to the one before (its segment).
@@ -163,7 +168,7 @@ def along_business_time(timeline: Timeline) -> tuple[dict[str, object], int, tup
             continue
         segment = keys[position - DATED_EVERY - base: position - base]
         row = (position, json.dumps(segment, separators=(",", ":")),
-               json.dumps(_plain(_fields(state)), separators=(",", ":")))
+               json.dumps(_plain(_fields(state), written), separators=(",", ":")))
         rows.append(row)
         found.append([position, segment[-1][1], dated_digest(*row[1:])])
     tail = in_force - in_force % DATED_EVERY
@@ -238,12 +243,12 @@ def snapshot_signed(kept: Any, at: Any, identities: Sequence[IdentityRecord]) ->
 # --------------------------------------------------------------------- the state as JSON
 
 
-def encode_state(state: AgreementState, kept: Mapping[str, object]) -> str:
+def encode_state(state: AgreementState, kept: Mapping[str, object], written: Written | None = None) -> str:
     """An agreement's state as JSON, without its closed notes, and what views keep beside it (``kept``; see
     ``decode_state``)."""
     horizon = kept[HORIZON]
     assert isinstance(horizon, Horizon)
-    return json.dumps({"state": _plain(_fields(state)), HORIZON: _plain((horizon.register, horizon.payments, horizon.event)),
+    return json.dumps({"state": _plain(_fields(state), written), HORIZON: _plain((horizon.register, horizon.payments, horizon.event)),
                        **{name: _plain(value) for name, value in kept.items() if name != HORIZON}}, separators=(",", ":"))
 
 
@@ -276,8 +281,9 @@ def _state(fields: dict[str, Any], closed: ClosedNotes, closed_count: int) -> Ag
 _JSON = frozenset((type(None), bool, int, str))
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as JSON's types, each of the others tagged: a one-key object whose key starts with ``$``."""
+def _plain(value: Any, written: Written | None = None) -> Any:
+    """``value`` as JSON's types, each of the others tagged: a one-key object whose key starts with ``$``; a frozen
+    object of the domain as ``written`` wrote it already, if it did."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
@@ -287,47 +293,61 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return {"$t": value.isoformat()}
     if isinstance(value, list):
-        return [v if type(v) in _JSON else _plain(v) for v in value]  # (JSON's own values inline: the order is long)
+        return [v if type(v) in _JSON else _plain(v, written) for v in value]  # (JSON's own values inline: the order is long)
     if isinstance(value, tuple):
-        return {"$tu": [v if type(v) in _JSON else _plain(v) for v in value]}
+        return {"$tu": [v if type(v) in _JSON else _plain(v, written) for v in value]}
     if isinstance(value, frozenset):
-        return {"$fs": sorted((_plain(v) for v in value), key=json.dumps)}
+        return {"$fs": sorted((_plain(v, written) for v in value), key=json.dumps)}
     if isinstance(value, dict):
-        return {"$m": [[_plain(k), _plain(v)] for k, v in value.items()]}
+        return {"$m": [[_plain(k, written), _plain(v, written)] for k, v in value.items()]}
     if isinstance(value, Basis):
         return {"$b": [value.latest, list(value.assumed)]}
     kind = type(value)
     if kind.__module__.split(".")[0] == "domain" and hasattr(value, "__dict__"):
         frozen = getattr(kind, "__dataclass_params__", None)
-        return _written(value) if frozen is not None and frozen.frozen else _object(value)
+        return written.of(value) if written is not None and frozen is not None and frozen.frozen else _object(value, written)
     raise TypeError(f"a snapshot cannot hold a {kind.__name__}")
 
 
-def _object(value: Any) -> dict:
+def _object(value: Any, written: Written | None) -> dict:
     kind = type(value)
-    return {"$o": [f"{kind.__module__}:{kind.__qualname__}", {k: _plain(v) for k, v in vars(value).items()}]}
+    return {"$o": [f"{kind.__module__}:{kind.__qualname__}", {k: _plain(v, written) for k, v in vars(value).items()}]}
 
 
-# What ``_plain`` wrote of each frozen object of the domain, by its id, while the object lives. The domain never
-# changes such an object, nor what it holds (it makes another), and a state shares most of them with the state
-# before it (a coupon passed: who held what then), so a save in a running process writes again only what changed.
-_WRITTEN: dict[int, tuple[weakref.ref, dict]] = {}
+class Written:
+    """What a save wrote of each frozen object of the domain in a stream's states (``_plain``), by the object's id,
+    handed to the stream's next save in this process (the streams saved last, ``KEEP_WRITTEN``). The domain never
+    changes such an object, nor what it holds (it makes another), and a state shares most of them with the state
+    before it (a coupon passed: who held what then), so a running process's save writes again only what changed. It
+    holds no object alive: one gone is written again if another takes its id."""
 
+    _last: ClassVar[dict[str, dict[int, tuple[weakref.ref, dict]]]] = {}  # by stream, the one saved last at the end
+    _lock: ClassVar[threading.Lock] = threading.Lock()
 
-def _written(value: Any) -> dict:
-    if (kept := _WRITTEN.get(id(value))) is not None and kept[0]() is value:
+    def __init__(self, before: dict[int, tuple[weakref.ref, dict]]) -> None:
+        self.before: dict[int, tuple[weakref.ref, dict]] = before
+        self.now: dict[int, tuple[weakref.ref, dict]] = {}
+
+    @classmethod
+    @contextmanager
+    def for_stream(cls, stream: str) -> Iterator[Written]:
+        with cls._lock:
+            written = cls(cls._last.pop(stream, {}))
+        yield written
+        with cls._lock:
+            cls._last[stream] = written.now
+            while len(cls._last) > KEEP_WRITTEN:
+                del cls._last[next(iter(cls._last))]
+
+    def of(self, value: Any) -> dict:
+        kept = self.now.get(id(value)) or self.before.get(id(value))
+        if kept is None or kept[0]() is not value:
+            kept = (weakref.ref(value), _object(value, self))
+        self.now[id(value)] = kept
         return kept[1]
-    written = _object(value)
-    _WRITTEN[id(value)] = (weakref.ref(value, _forget(id(value))), written)
-    return written
 
 
-def _forget(key: int) -> Callable[[weakref.ref], None]:
-    """Let go of what was written of an object as it goes (unless another object with its id was written since)."""
-    def forget(gone: weakref.ref) -> None:
-        if (kept := _WRITTEN.get(key)) is not None and kept[0] is gone:
-            del _WRITTEN[key]
-    return forget
+KEEP_WRITTEN = 16  # a running process's streams whose last save's writing is kept: a load's are written once
 
 
 def _loads(text: str) -> Any:

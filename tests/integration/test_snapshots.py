@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from adapters.registry import Registry
 from adapters.snapshots import Snapshot, decode_state, derived, encode_state
 from domain.errors import RegistryError
 from domain.events import AGREEMENT, stream_id
-from domain.state import ClosedNotes
+from domain.state import ClosedNotes, Coupon
 from domain.stream import Stream
 from projections.record import ASSUMED
 from support import ADMIN, counting_decoded, views_seen
@@ -116,16 +118,29 @@ def test_a_running_process_saves_the_snapshot_the_whole_stream_folds_to(loaded: 
         assert replace(saved, entries=None, claimed=False) == replace(reference, entries=None)
 
 
-def test_what_a_snapshot_wrote_of_an_object_is_let_go_with_the_object(loaded: Registry) -> None:
-    """A running process keeps what it wrote of a state's objects only while they live: memory does not grow with
-    every state it saves."""
-    stream = whole(loaded)
-    Snapshot.of(stream)
-    written = len(snapshots._WRITTEN)
-    assert written > 10
-    del stream
+def test_what_a_save_wrote_is_kept_for_the_streams_saved_last_and_holds_no_object_alive(
+        loaded: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running process hands what a save wrote of a state's objects to the stream's next save, for the streams
+    saved last only (a load of 1,000 agreements saves each once, and would hold all of them), and keeps no object
+    alive by it."""
+    monkeypatch.setattr(snapshots, "KEEP_WRITTEN", 2)
+    monkeypatch.setattr(snapshots.Written, "_last", {})
+    streams = [whole(loaded, key) for key in ("barnes-1995", "barnes-2000", "novascotia-1999")]
+    for stream in streams:
+        Snapshot.of(stream)
+    assert list(snapshots.Written._last) == [stream.id.hex for stream in streams[1:]]
+    objects = [ref for ref, _ in snapshots.Written._last[streams[-1].id.hex].values()]
+    assert len(objects) > 10 and all(ref() is not None for ref in objects)
+    del streams, stream
     gc.collect()
-    assert len(snapshots._WRITTEN) < written / 10
+    assert all(ref() is None for ref in objects)
+
+
+def test_an_object_is_never_written_as_another_that_had_its_id() -> None:
+    unpaid = Coupon(due_on=date(2003, 6, 5), start=date(2002, 12, 5), principals={1: Decimal("100.00")})
+    paid = replace(unpaid, paid_ref=31, paid_on=date(2003, 6, 5))
+    written = snapshots.Written({id(paid): (weakref.ref(unpaid), snapshots._plain(unpaid))})  # as if it had its id
+    assert written.of(paid) == snapshots._plain(paid) != snapshots._plain(unpaid)
 
 
 COMMANDS = {
