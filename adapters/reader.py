@@ -122,7 +122,7 @@ class FileReader(Reading):
         rows = cursor.execute(
             f"SELECT id, originator_version, topic, state FROM {TABLES}_events"
             " WHERE originator_id = ? ORDER BY originator_version", (found_id.bytes,))
-        return [Row(id, found_id, version, topic, state) for id, version, topic, state in rows]  # every row's is the one asked for
+        return [Row(number, found_id, version, topic, state) for number, version, topic, state in rows]  # every row's is the one asked for
 
     def _heads(self, found_id: UUID, *, latest: bool = False) -> list[Head]:
         rows = self.connection.execute(
