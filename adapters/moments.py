@@ -11,10 +11,10 @@ import re
 from datetime import UTC, date, datetime, time
 
 from domain.errors import InvalidCommand
-from domain.names import clean
+from domain.names import IDENTIFIER, clean
 
 KnownAt = datetime | str | None
-_EVENT_REF = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*):([0-9]+)")  # a stream's key (``domain.names.identifier``):N
+_EVENT_REF = re.compile(rf"({IDENTIFIER.pattern}):([0-9]+)", re.ASCII)  # a stream's key:N
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?")
 
 

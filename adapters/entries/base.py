@@ -35,7 +35,7 @@ from domain.errors import InvalidAmount, InvalidJournal
 from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint
 from domain.money import parse_amount
-from domain.names import clean, identifier
+from domain.names import IDENTIFIER, clean, identifier
 from domain.values import Assumption, Evidence
 
 NOT_APPLICABLE = "n/a"
@@ -159,7 +159,7 @@ Plain = Annotated[str, BeforeValidator(_plain)]
 Text = Annotated[str, Field(min_length=1), BeforeValidator(_text)]
 Prose = Annotated[str, BeforeValidator(_prose)]
 """Like ``Plain``, but lines may break (a provision's text)."""
-Key = Annotated[str, AfterValidator(identifier), Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Key = Annotated[str, AfterValidator(identifier), Field(min_length=1, pattern=f"^{IDENTIFIER.pattern}$")]
 
 
 class Strict(BaseModel):
