@@ -25,7 +25,7 @@ from adapters.heads import stored_bytes
 from adapters.snapshots import CORRECTED, DATED, ORDER, Snapshot, dated_digest, decode_dated, decode_state
 from domain.errors import UnknownAgreement
 from domain.events import AGREEMENT, HOLDER, KINDS, Agreement, Event, stream_id
-from domain.holders import Directory
+from domain.holders import Directory, Identity
 from domain.state import AgreementState, ClosedNotes, State
 from domain.stream import NAMED, EntryLog, Stream, names_on_notes
 from domain.timeline import Dated, Known, Timeline, corrected, fold, known_at, latest_correction, taken_by
@@ -432,18 +432,61 @@ def names_holders(topic: str) -> bool:
     return resolve_topic(topic).certificates is not Event.certificates or reverses(topic)
 
 
-def directory_of(sources: Iterable[Stream | tuple[str, ...] | None]) -> Directory:
+Source = Stream | tuple[str, ...] | None  # what a directory is made of: a stream, an agreement's names as kept, or none
+
+
+def directory_of(sources: Iterable[Source]) -> Directory:
     """The holders named on agreements' notes (their streams, or their names as kept) and declared in holders'
     own streams."""
-    names: list[str] = []
-    declared = {}
-    for source in sources:
-        if isinstance(source, tuple):
-            names.extend(source)
-        elif source is None or source.withdrawn:
-            continue
-        elif source.kind == AGREEMENT:
-            names.extend(source.holder_names)
-        elif source.kind == HOLDER:
-            declared[source.key] = source.state.identity
-    return Directory.of(names, declared)
+    return DirectoryMade().of(tuple(sources))
+
+
+def _names_in(source: Source) -> tuple[str, ...] | None:
+    """The names a source records on notes, in their order; ``None`` for a holder's own stream (it declares one)."""
+    if source is None or isinstance(source, tuple):
+        return source or ()
+    if source.withdrawn:
+        return ()
+    return source.holder_names if source.kind == AGREEMENT else None if source.kind == HOLDER else ()
+
+
+class DirectoryMade:
+    """A directory and what it was made of (``directory_of``), made again from the sources that changed since.
+
+    A load stages agreement after agreement, each adding its holders' names after the others'. When only the last
+    source changed, by names added after its own, or sources were added after it, their names are added to those
+    kept: made again from every source each time, a load of 1,000 agreements spent 4 s of its 22 s of checking on
+    it, and more on each agreement the more there were. Anything else (a name gone, a holder declared) makes it
+    again whole. A name given again adds nothing to a directory: each is kept once, in the order first given."""
+
+    def __init__(self) -> None:
+        self.sources: tuple[Source, ...] = ()
+        self._each: tuple[tuple[str, ...] | None, ...] = ()  # each source's names (``_names_in``)
+        self._names: dict[str, None] = {}
+        self._declared: dict[str, Identity] = {}
+        self._directory: Directory | None = None
+
+    def of(self, sources: tuple[Source, ...]) -> Directory:
+        """The directory of ``sources``, in their order: of the names a holder is given, the first is its name."""
+        if self._directory is not None and sources == self.sources:  # (compared by identity first, then by value)
+            return self._directory
+        last = len(self.sources) - 1
+        if self._directory is not None and last >= 0 and len(sources) > last and sources[:last] == self.sources[:last]:
+            tail, before = tuple(map(_names_in, sources[last:])), self._each[last]
+            if before is not None and None not in tail and tail[0][:len(before)] == before:
+                self.sources, self._each = sources, self._each[:last] + tail
+                self._add([tail[0][len(before):], *tail[1:]])
+                return self._directory
+        self.sources, self._each = sources, tuple(map(_names_in, sources))
+        self._names, self._directory = {}, None
+        self._declared = {s.key: s.state.identity for s, names in zip(sources, self._each, strict=True) if names is None}
+        self._add(self._each)
+        assert self._directory is not None
+        return self._directory
+
+    def _add(self, given: Iterable[tuple[str, ...] | None]) -> None:
+        """The names ``given`` kept after the others, and the directory made again if any is new."""
+        new = dict.fromkeys(name for names in given if names for name in names if name not in self._names)
+        if new or self._directory is None:
+            self._names.update(new)
+            self._directory = Directory.of(self._names, self._declared)

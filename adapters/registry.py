@@ -40,6 +40,7 @@ from adapters.codec import CREATION_TOPICS, EARLIER_CREATION_TOPICS, EventMapper
 from adapters.identity import ADMINISTRATOR, RECORDERS, Signer
 from adapters.ledger import Checked, Ledger, Tampered
 from adapters.reading import (
+    DirectoryMade,
     KeptNames,
     Listed,
     PartsProgress,
@@ -47,7 +48,6 @@ from adapters.reading import (
     Reading,
     Recent,
     advancing,
-    directory_of,
     in_part,
 )
 from adapters.settings import TABLES
@@ -123,7 +123,7 @@ class Workspace:
     now: datetime | None = None
     requests: dict[str, str] | None = None  # request ids claimed already and their streams, read once for a load
     names: dict[UUID, Stream | tuple[str, ...]] | None = None  # the holders on the registry, as first read
-    directory: tuple[tuple, Directory] | None = None  # the directory last made, and what it was made of
+    directory: DirectoryMade = field(default_factory=DirectoryMade)  # made again only from what changed
 
 
 class Registry(Application, Reading):
@@ -358,11 +358,7 @@ class Registry(Application, Reading):
         workspace = workspace or Workspace()
         if workspace.names is None:
             workspace.names = self._names_on_registry(workspace)
-        found = {**workspace.names, **workspace.streams}
-        made_of = tuple(map(_names_given, found.values()))
-        if workspace.directory is None or workspace.directory[0] != made_of:
-            workspace.directory = (made_of, directory_of(found.values()))
-        return workspace.directory[1]
+        return workspace.directory.of(tuple({**workspace.names, **workspace.streams}.values()))
 
     def _names_on_registry(self, workspace: Workspace) -> dict[UUID, Stream | tuple[str, ...]]:
         """Every agreement and holder on the registry: a stream, or an agreement's names as kept beside its events."""
@@ -574,15 +570,6 @@ class Registry(Application, Reading):
                 return None
             workspace.streams[found_id] = found
         return workspace.streams[found_id]
-
-
-def _names_given(source: Stream | tuple[str, ...] | None) -> object:
-    """What a source gives a directory (see ``adapters.reading.directory_of``): equal for equal directories."""
-    if source is None or isinstance(source, tuple):
-        return source
-    if source.kind == AGREEMENT:
-        return source.kind, source.withdrawn or source.holder_names
-    return source.kind, source.key, source.version
 
 
 def by_entry(recordings: Sequence[Any]) -> list[list]:
