@@ -72,18 +72,20 @@ class _Group(typer.core.TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         """A usage error (an option malformed, missing or unknown) in debtreg's words: without typer's "Value error, "
-        and, asked for JSON, also as the error object a refusal gives (``refuse``), so a program reading the output
-        reads one."""
+        or pydantic's wording of a number, and, asked for JSON, also as the error object a refusal gives
+        (``refuse``), so a program reading the output reads one."""
         try:
             return super().invoke(ctx)
         except _USAGE_ERROR as error:
-            error.message = error.message.removeprefix("Value error, ")
+            error.message = _REWORDED.get(error.message, error.message.removeprefix("Value error, "))
             if ctx.meta.get(_JSON):
                 emit(to_json(error_object(Malformed(error.format_message()))))
             raise
 
 
 _JSON = "debtreg.json"
+# typer 0.29 converts options through pydantic, whose words these are
+_REWORDED = {"Input should be a valid integer, unable to parse string as an integer": "not a whole number; give one, e.g. 2"}
 # click's class of every usage error, which typer does not export (it is in typer's copy of click, or in click)
 _USAGE_ERROR = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
 

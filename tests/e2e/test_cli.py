@@ -166,6 +166,11 @@ USAGE_ERRORS = {
                                  "Invalid value for EVENT_ID: 'barnes-1995/3' is not an event"),
     "a choice not offered": (("annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "xml"),
                              "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'csv'."),
+    "a number that is not one": (("consents", "barnes-1995", "two"),
+                                 "Invalid value for 'AMENDMENT': not a whole number; give one, e.g. 2"),
+    "a note number that is not whole": (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to",
+                                         "X", "--amount", "1", "--evidence", "e", "--note", "1.5"),
+                                        "Invalid value for '--note': not a whole number"),
     "an agreement left out": (("annex1", "--as-of", "2003-02-05"), "Missing argument 'AGREEMENT'."),
     "an option misspelt": (("annex1", "barnes-1995", "--as-off", "2003-02-05"), "No such option: --as-off"),
 }
