@@ -12,6 +12,7 @@ file opened read-only, or on PostgreSQL the URL given as ``read_url`` (a role gr
 """
 
 
+import difflib
 import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -59,6 +60,20 @@ PARAMETERS = {  # the query parameters of the views, as the CLI's options of the
 
 class Unauthenticated(RegistryError):
     rule = "every request names its identity: Authorization: Bearer TOKEN (debtreg identity token)"
+
+
+class UnknownParameter(RegistryError):
+    rule = "a view takes only the query parameters it lists"
+
+
+def refuse_unknown(asked: Sequence[str], taken: Sequence[str]) -> None:
+    """Refused, a query parameter the view does not take: ignored, a misspelt ``known_at`` would show what is known
+    now, and a misspelt filter everything, as if asked for."""
+    for name in asked:
+        if name not in taken:
+            close = difflib.get_close_matches(name, taken, n=1)
+            raise UnknownParameter(f"{name}: is not a parameter of this view" + (f" (did you mean {close[0]!r}?)" if close else "")
+                                   + (f"; it takes {', '.join(taken)}" if taken else "; it takes none"))
 
 
 STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
@@ -140,9 +155,10 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     def view(path: str, call: Callable[..., Any], summary: str, *taken: str) -> None:
         """A GET of one query, its JSON the CLI's ``--format json``, taking the query parameters ``taken`` (of
-        ``PARAMETERS``): the OpenAPI document lists those alone, so a client is offered nothing it would ignore."""
+        ``PARAMETERS``) and refusing any other: the OpenAPI document lists those alone."""
 
-        def endpoint(signer: Who, key: str | None = None, **given: str | None) -> Any:
+        def endpoint(request: Request, signer: Who, key: str | None = None, **given: str | None) -> Any:
+            refuse_unknown(list(request.query_params), taken)
             params = {k: v for k, v in given.items() if v is not None and k != "known_at"}
             moment = known_at_of(given.get("known_at"))
             with reading(signer) as queries:
@@ -152,6 +168,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             "An event, as history names it, e.g. barnes-1995:21" if path.startswith("/events") else
             "The agreement's id, e.g. barnes-1995"))])] if "{key}" in path else []
         endpoint.__signature__ = Signature([  # type: ignore[attr-defined] - what FastAPI reads the parameters from
+            Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request),
             Parameter("signer", Parameter.KEYWORD_ONLY, annotation=Who), *keyed,
             *(Parameter(name, Parameter.KEYWORD_ONLY, default=None, annotation=PARAMETERS[name]) for name in taken)])
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary)

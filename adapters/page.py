@@ -74,7 +74,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
     guaranties = queries.guaranties(key, as_of, known_at)
     text = queries.text(key, as_of, None, known_at)
     verified = queries.verify()
-    query = urlencode({"key": key, "as_of": as_of.isoformat(), "known_at": given_known_at})
+    query = urlencode({"as_of": as_of.isoformat(), **({"known_at": given_known_at} if given_known_at else {})})  # the view's own
     sections = [
         f"<h1>{escape(key)} as of {as_of}</h1>",
         picker(agreements, key, as_of.isoformat(), given_known_at),

@@ -3,6 +3,7 @@ recorded once, every refusal a problem document that changes nothing."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -162,6 +163,22 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
     refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
 
 
+def test_a_query_parameter_a_view_does_not_take_is_refused_not_ignored(api, loaded_url):
+    """Ignored, a misspelt known_at would show what the registry knows now, as if it were what it knew then."""
+    misspelt = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/annex1",
+                       params={"as_of": "2003-02-05", "knownat": "2003-02-06"}, headers=as_(JANE))
+    assert misspelt["detail"] == "knownat: is not a parameter of this view (did you mean 'known_at'?); it takes as_of, known_at"
+    assert misspelt["title"] == "a view takes only the query parameters it lists"
+    filtered = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/holders",
+                       params={"as_of": "2003-02-05", "holder": "Lincoln"}, headers=as_(JANE))
+    assert filtered["detail"] == "holder: is not a parameter of this view; it takes as_of, known_at"
+    none_taken = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements", params={"as_of": "2003-02-05"},
+                         headers=as_(JANE))
+    assert none_taken["detail"] == "as_of: is not a parameter of this view; it takes none"
+    assert api.get("/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "2030-01-01"},
+                   headers=as_(JANE)).status_code == 200
+
+
 def test_a_tampered_store_is_refused_by_the_api(api, loaded_url):
     import sqlite3
 
@@ -274,6 +291,17 @@ def test_the_pages_cookie_reads_but_never_records(api, loaded_url):
     assert api.get("/agreements").status_code == 200
     refused(api, loaded_url, 401, "unauthenticated", "POST", "/agreements/barnes-1995/entries", json=TRANSFER,
             headers={"Idempotency-Key": "c-1"})
+
+
+@pytest.mark.parametrize("known_at", ["", "2030-01-01"])
+def test_the_pages_link_to_its_json_gives_the_view_it_shows(api, known_at):
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "known_at": known_at})
+    link = re.search(r"JSON of this view: <a href='([^']+)'>", page.text)[1].replace("&amp;", "&")
+    shown = api.get(link)
+    assert shown.status_code == 200, shown.text
+    asked = {"as_of": "2003-02-05", **({"known_at": known_at} if known_at else {})}
+    assert shown.json() == api.get("/agreements/barnes-1995/annex1", params=asked).json()
 
 
 def test_a_view_after_a_transfer_and_its_reversal_recorded_through_the_api_is_a_fresh_readers(api, loaded_url):
