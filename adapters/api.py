@@ -76,6 +76,17 @@ def refuse_unknown(asked: Sequence[str], taken: Sequence[str]) -> None:
                                    + (f"; it takes {', '.join(taken)}" if taken else "; it takes none"))
 
 
+def body_problem(found: dict) -> str:
+    """What is wrong with a request's body, which the web framework reads before the entry it holds, in words."""
+    if found["type"] == "json_invalid":
+        return f"body: not JSON: {found['ctx']['error']} at character {found['loc'][1]}"
+    if found["type"] == "missing":
+        return "body: is required: one journal entry, as a JSON object"
+    if found["type"] == "dict_type":
+        return 'body: is not a JSON object: give one journal entry, e.g. {"type": "transfer", ...}'
+    return f"body: {found['msg']}"
+
+
 STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
 
 
@@ -135,7 +146,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def bad_request(_: Request, error: Exception) -> JSONResponse:
         first = error.errors()[0]  # type: ignore[attr-defined]
         where = ".".join(str(p) for p in first["loc"][1:]) or "request"
-        return problem(422, title="the request is malformed", detail=f"{where}: {first['msg']}")
+        detail = body_problem(first) if first["loc"][:1] == ("body",) else f"{where}: {first['msg']}"
+        return problem(422, title="the request is malformed", detail=detail)
 
     def identity(authorization: Annotated[str | None, Header()] = None,
                  debtreg_token: Annotated[str | None, Cookie()] = None) -> Signer:

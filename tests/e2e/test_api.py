@@ -149,6 +149,12 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
     nested = refused(api, loaded_url, 400, "bad-request", **post, content=b"[" * 100_000 + b"]" * 100_000,
                      headers={**as_(CLERK), "Idempotency-Key": "n-1", "content-type": "application/json"})
     assert "body" in nested["detail"]
+    for body, said in ((b'{"type": "transfer",', "body: not JSON: Expecting property name enclosed in double quotes at character 20"),
+                       (b"[1, 2]", 'body: is not a JSON object: give one journal entry, e.g. {"type": "transfer", ...}'),
+                       (b"", "body: is required: one journal entry, as a JSON object")):
+        unread = refused(api, loaded_url, 422, "invalid", **post, content=body,
+                         headers={**as_(CLERK), "Idempotency-Key": "b-1", "content-type": "application/json"})
+        assert unread["detail"] == said, unread
     dated = refused(api, loaded_url, 422, "invalid", **post, json={**TRANSFER, "effective_on": "2003-W10-1"},
                     headers={**as_(CLERK), "Idempotency-Key": "d-1"})
     assert "'2003-W10-1' is not a date; write it as YYYY-MM-DD" in dated["detail"]
