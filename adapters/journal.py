@@ -12,6 +12,7 @@ run again to completion.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,6 +111,10 @@ def read_journal(path: Path) -> Journal:
         content = JournalFile.model_validate(data)
     except ValidationError as error:
         loc, message = described(error)
+        if len(loc) == 2 and loc[0] == "journal" and message.startswith("is not a field"):  # the header, not an entry
+            close = difflib.get_close_matches(str(loc[1]), JournalHeader.model_fields, n=1)
+            message = "is not a field of the [journal] table; " + (
+                f"did you mean {close[0]!r}?" if close else f"its fields are {', '.join(JournalHeader.model_fields)}")
         line = locate(text, loc) or locate(text, loc[:-1])
         where = f"{path}:{line}" if line else str(path)
         raise InvalidJournal(f"{where}: {'.'.join(map(str, loc))}: {message}") from None

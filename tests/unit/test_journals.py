@@ -96,6 +96,19 @@ def test_an_unknown_field_is_refused_at_its_line(loaded, tmp_path):
     assert str(refused.value).startswith(f"{path}:{line_of(path, 'ammount')}:")
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("agrement", "journal.agrement: is not a field of the [journal] table; did you mean 'agreement'?"),
+    ("key", "journal.key: is not a field of the [journal] table; its fields are id, title, agreement, guaranty,"
+            " instrument, holders, depends_on, description, sources"),
+])
+def test_an_unknown_field_of_the_journal_table_is_named_as_the_tables(loaded, tmp_path, typed, said):
+    """The [journal] table is not an entry: its fields are offered, or the one a misspelt name looks like."""
+    path = journal(tmp_path, HEADER.replace("agreement =", f"{typed} =") + TRANSFER)
+    with pytest.raises(InvalidJournal) as refused:
+        load(loaded, [path])
+    assert str(refused.value) == f"{path}:{line_of(path, typed + ' =')}: {said}"
+
+
 @pytest.mark.parametrize(("typed", "line", "said"), [
     ("", "[[entry]]", "entry.0.type: is required: give the entry's type, e.g. transfer (`debtreg reference` lists every type)"),
     ('type = "tranfser"\n', "tranfser", "entry.0.type: 'tranfser' is not an entry type; the types are agreement, terms-corrected,"),
