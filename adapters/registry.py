@@ -105,8 +105,12 @@ class Staged:
 
     def superseded(self) -> Staged:
         """This command without the stream as it left it, once a later command's stream supersedes that: a load
-        of n entries keeps one stream per agreement, not n of them (each with its own state)."""
-        return replace(self, stream=Stream(self.stream.kind, self.stream.key, Timeline(())))
+        of n entries keeps one stream per agreement, not n of them (each with its own state). The stream left in
+        its place shares one empty timeline (a new one each was a quarter of what a load held as it checked)."""
+        return replace(self, stream=Stream(self.stream.kind, self.stream.key, _SUPERSEDED))
+
+
+_SUPERSEDED = Timeline(())  # a superseded command's stream is asked its kind, key and (no) events, never its state
 
 
 class Contended(RegistryError):
