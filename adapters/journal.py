@@ -145,26 +145,28 @@ def journal_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def in_dependency_order(journals: Sequence[Journal]) -> list[Journal]:
-    """Journals after those they depend on; otherwise in the order given."""
+    """Journals after those they depend on; otherwise in the order given (a file given twice, once)."""
     by_id = {journal.id: journal for journal in journals}
-    ordered: list[Journal] = []
-    visiting: set[str] = set()
-
-    def visit(journal: Journal) -> None:
-        if journal in ordered:
-            return
-        if journal.id in visiting:
-            raise InvalidJournal(f"{journal.path}: journals depend on each other in a circle through {journal.id!r}")
-        visiting.add(journal.id)
-        for dependency in journal.content.journal.depends_on:
-            if dependency in by_id:
-                visit(by_id[dependency])
-        visiting.discard(journal.id)
-        ordered.append(journal)
-
+    ordered: dict[tuple[Path, str], Journal] = {}
     for journal in journals:
-        visit(journal)
-    return ordered
+        _visit(journal, by_id, ordered, set())
+    return list(ordered.values())
+
+
+def _visit(journal: Journal, by_id: dict[str, Journal], ordered: dict[tuple[Path, str], Journal], visiting: set[str]) -> None:
+    """``journal`` put in ``ordered`` after the journals it depends on. (Not a function nested in the caller: one that
+    calls itself is a reference cycle, which held every journal of a load to the end of the command, whose
+    collector of cycles is off.)"""
+    if (journal.path, journal.text) in ordered:
+        return
+    if journal.id in visiting:
+        raise InvalidJournal(f"{journal.path}: journals depend on each other in a circle through {journal.id!r}")
+    visiting.add(journal.id)
+    for dependency in journal.content.journal.depends_on:
+        if dependency in by_id:
+            _visit(by_id[dependency], by_id, ordered, visiting)
+    visiting.discard(journal.id)
+    ordered[journal.path, journal.text] = journal
 
 
 def stage_journals(registry: Registry, journals: Sequence[Journal], progress: Progress | None = None) -> list[Staged]:
