@@ -262,7 +262,8 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     configured identity (unless not ``acting``: making the first identity); with ``first`` (a load), on a
     registry with no identities and none configured, as a new first administrator (see
     ``adapters.identity.first_administrator``). A ``view`` of an SQLite file is read through the standard
-    library (``adapters.reader``), the store's libraries not imported at all, when the file allows.
+    library, and of PostgreSQL through psycopg (``adapters.reader``), SQLAlchemy and the eventsourcing application
+    not imported at all, when the store allows.
 
     An SQLite file a refused first load made is left, holding nothing: in WAL mode a process that opened it
     meanwhile would go on writing to a removed file, and lose what it recorded."""
@@ -276,6 +277,10 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
             from adapters.reader import FileReader
 
             registry = FileReader.open(path)
+        elif view and url.startswith("postgresql+psycopg://"):
+            from adapters.reader import PostgresReader
+
+            registry = PostgresReader.open(url)
         registry = registry or _registry(ctx, url, read_only=read_only, missing_ok=missing_ok, acting=acting, first=first)
         yield registry
     except RegistryError as error:
@@ -322,7 +327,11 @@ def _store_errors() -> tuple[type[Exception], ...]:
     from eventsourcing.persistence import PersistenceError
     from sqlalchemy.exc import SQLAlchemyError
 
-    return SQLAlchemyError, PersistenceError, sqlite3.Error
+    try:
+        from psycopg import Error as PostgresError
+    except ImportError:  # no driver: said as such (``guarded``)
+        return SQLAlchemyError, PersistenceError, sqlite3.Error
+    return SQLAlchemyError, PersistenceError, sqlite3.Error, PostgresError
 
 
 @contextmanager

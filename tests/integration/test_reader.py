@@ -1,4 +1,4 @@
-"""A view's reader of an SQLite file (``adapters.reader``) gives every view exactly what the registry gives,
+"""A view's reader of an SQLite file or of PostgreSQL (``adapters.reader``) gives every view exactly what the registry gives,
 checks what it reads as the registry does, reads one snapshot, and leaves to the registry the stores it
 cannot read. The command line's views use it, so they start without SQLAlchemy (bench/startup.py)."""
 
@@ -10,14 +10,16 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from adapters.encoding import to_json
 from adapters.entries import TransferEntry
 from adapters.heads import Tampered
 from adapters.queries import Queries
-from adapters.reader import FileReader
+from adapters.reader import FileReader, PostgresReader
 from adapters.registry import Registry
+from adapters.store import database_url
 from domain.errors import RegistryError
 from domain.events import stream_id
 from support import path_of, writer
@@ -26,10 +28,21 @@ AGREEMENTS = ("barnes-1995", "novascotia-1999", "barnes-2000")
 DATA = Path(__file__).parent / "data"
 
 
+def reader_of(url: str) -> FileReader | None:
+    """The command line's reader of the store at ``url``: of an SQLite file, or of PostgreSQL."""
+    return FileReader.open(path_of(url)) if url.startswith("sqlite") else PostgresReader.open(database_url(url))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def loaded_any(request: pytest.FixtureRequest) -> str:
+    """The loaded store, a copy of the SQLite file or on PostgreSQL: its URL."""
+    return request.getfixturevalue("loaded_url" if request.param == "sqlite" else "loaded_postgres")
+
+
 @pytest.fixture
-def both(loaded_url: str) -> Iterator[tuple[Queries, Queries]]:
-    """The query service over the reader, and over the registry, of the same copy of the loaded store."""
-    reader, registry = FileReader.open(path_of(loaded_url)), Registry(loaded_url, read_only=True)
+def both(loaded_any: str) -> Iterator[tuple[Queries, Queries]]:
+    """The query service over the reader, and over the registry, of the same loaded store."""
+    reader, registry = reader_of(loaded_any), Registry(loaded_any, read_only=True)
     assert reader is not None
     yield Queries(reader), Queries(registry)
     reader.close()
@@ -91,12 +104,18 @@ def test_every_other_view_and_refusal_is_the_registrys(both, key):
         assert outcome(call, reader) == outcome(call, registry), name
 
 
-def test_an_edited_event_is_refused_by_the_reader_as_by_the_registry(loaded_url):
-    with sqlite3.connect(path_of(loaded_url)) as connection:
-        edited = connection.execute("UPDATE debtreg_events SET state = CAST(state || ' ' AS BLOB)"
-                                    " WHERE originator_id = ? AND originator_version = 3", (stream_id("agreement", "barnes-1995").bytes,))
-        assert edited.rowcount == 1
-    reader, registry = FileReader.open(path_of(loaded_url)), Registry(loaded_url, read_only=True)
+def test_an_edited_event_is_refused_by_the_reader_as_by_the_registry(loaded_any):
+    barnes = stream_id("agreement", "barnes-1995")
+    if loaded_any.startswith("sqlite"):
+        with sqlite3.connect(path_of(loaded_any)) as connection:
+            edited = connection.execute("UPDATE debtreg_events SET state = CAST(state || ' ' AS BLOB)"
+                                        " WHERE originator_id = ? AND originator_version = 3", (barnes.bytes,)).rowcount
+    else:
+        with psycopg.connect(loaded_any, autocommit=True) as connection:
+            edited = connection.execute("UPDATE debtreg_events SET state = state || ' '::bytea"
+                                        " WHERE originator_id = %s AND originator_version = 3", (barnes,)).rowcount
+    assert edited == 1
+    reader, registry = reader_of(loaded_any), Registry(loaded_any, read_only=True)
     try:
         with pytest.raises(Tampered) as by_reader:
             reader.agreement("barnes-1995")
@@ -109,11 +128,11 @@ def test_an_edited_event_is_refused_by_the_reader_as_by_the_registry(loaded_url)
         registry.close()
 
 
-def test_a_reader_sees_one_snapshot_of_the_store_while_another_process_records(loaded_url):
-    reader = FileReader.open(path_of(loaded_url))
+def test_a_reader_sees_one_snapshot_of_the_store_while_another_process_records(loaded_any):
+    reader = reader_of(loaded_any)
     assert reader is not None
     before = reader.listed()
-    recording = writer(loaded_url)
+    recording = writer(loaded_any)
     entry = TransferEntry.model_validate({"type": "transfer", "effective_on": "2004-01-02", "evidence": {"document": "t"},
                                           "from": "Lincoln", "to": "Connecticut General Life Insurance Company", "amount": "1,000,000"})
     recording.record("barnes-1995", entry)
@@ -123,10 +142,12 @@ def test_a_reader_sees_one_snapshot_of_the_store_while_another_process_records(l
         assert reader.listed() == before
     finally:
         reader.close()
-    fresh = FileReader.open(path_of(loaded_url))
+    fresh = reader_of(loaded_any)
     assert fresh is not None
-    assert fresh.agreement("barnes-1995").version == seen + 1
-    fresh.close()
+    try:
+        assert fresh.agreement("barnes-1995").version == seen + 1
+    finally:
+        fresh.close()  # (left open, its transaction would hold up the dropping of the test's schema)
 
 
 def test_stores_the_reader_cannot_read_are_left_to_the_registry(tmp_path):
@@ -139,11 +160,11 @@ def test_stores_the_reader_cannot_read_are_left_to_the_registry(tmp_path):
     assert earlier.read_bytes() == (DATA / "written-by-debtreg-0.1.sqlite").read_bytes()  # and nothing was written
 
 
-def test_a_view_on_the_command_line_does_not_import_the_stores_libraries(loaded_url):
+def test_a_view_on_the_command_line_does_not_import_the_stores_libraries(loaded_any):
     program = (
         "import sys\n"
         "from adapters.cli import run\n"
-        f"sys.argv = ['debtreg', '--db', {loaded_url!r}, 'annex1', 'barnes-1995', '--as-of', '2003-02-05']\n"
+        f"sys.argv = ['debtreg', '--db', {loaded_any!r}, 'annex1', 'barnes-1995', '--as-of', '2003-02-05']\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('sqlalchemy', 'eventsourcing_sqlalchemy', 'eventsourcing.application', 'holidays')"
         " if m in sys.modules))\n"
@@ -151,3 +172,17 @@ def test_a_view_on_the_command_line_does_not_import_the_stores_libraries(loaded_
     shown = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
     assert "$ 18,750,000" in shown
     assert shown.rstrip().endswith("[]")
+
+
+def test_a_worker_process_opens_the_same_store_the_way_the_reader_says(loaded_any):
+    """``holders`` and ``verify`` fold many agreements in worker processes, each opening its own reader."""
+    reader = reader_of(loaded_any)
+    assert reader is not None
+    opener, where = reader.reopened()
+    again = opener(where)
+    try:
+        assert type(again) is type(reader) and again.listed() == reader.listed()
+        assert to_json(Queries(again).holders(date(2003, 2, 5))) == to_json(Queries(reader).holders(date(2003, 2, 5)))
+    finally:
+        reader.close()
+        again.close()
