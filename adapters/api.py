@@ -55,6 +55,7 @@ PARAMETERS = {  # the query parameters of the views, as the CLI's options of the
         " otherwise; a date means the end of that day), or by the moment an event such as barnes-1995:20 was recorded."))],
     "section": Annotated[str | None, Query(description="One provision, e.g. 5.1 or Annex 1.")],
     "series": Annotated[str | None, Query(description="Series, e.g. 7.66% (not needed when there is one).")],
+    "holder": Annotated[str | None, Query(description="One holder: a name or alias it is known by, or a unique part of one.")],
 }
 
 
@@ -190,7 +191,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     dated = ("as_of", "known_at")
     view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
-    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m), "Every holder's positions as of a date", *dated)
+    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m, holder=p.get("holder")),
+         "Every holder's positions as of a date (or one holder's)", "as_of", "holder", "known_at")
     for name in ("register", "annex1", "outstanding", "status", "accrued", "guaranties"):
         view(f"/agreements/{{key}}/{name}", lambda q, k, p, m, name=name: getattr(q, name)(k, as_of(p), m),
              f"{name} as of a date (as known at a time)", *dated)

@@ -171,9 +171,11 @@ class Queries:
             lines.append(replace(line, holder=identity.name_on(as_of)) if identity else line)
         return replace(view, holders=tuple(lines))
 
-    def holders(self, as_of: date, known_at: KnownAt = None, progress: Progress | None = None) -> Holders:
-        """Each holder's positions in every agreement on the registry as of a date (recorded by then); ``progress``,
-        given how many agreements there are, is what to call after each."""
+    def holders(self, as_of: date, known_at: KnownAt = None, progress: Progress | None = None, *,
+                holder: str | None = None) -> Holders:
+        """Each holder's positions in every agreement on the registry as of a date (recorded by then), or one
+        ``holder``'s (named as ``holder`` finds it); ``progress``, given how many agreements there are, is what to
+        call after each."""
         then = self._moment(known_at)
         registers, cited, first = [], Footnotes(), None
         agreements = [key for kind, key in self.registry.listed() if kind == AGREEMENT]
@@ -197,7 +199,11 @@ class Queries:
                 f"no agreement on the registry was recorded by {_utc(then)}; the first was recorded at {_utc(first)}:"
                 " ask for a time on or after that"
             )
-        return holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
+        view = holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
+        if holder is None:
+            return view
+        key = self.holder(holder).key
+        return replace(view, holders=tuple(h for h in view.holders if h.holder == key))
 
     def _spread_registers(self, agreements: Sequence[str], as_of: date, then: datetime | None) -> Iterator[Any]:
         """Each agreement's register for ``holders``, when it was first recorded, and its size, worked out in worker

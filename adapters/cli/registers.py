@@ -1,6 +1,5 @@
 """For auditors and counsel: the agreements, the register, Annex 1, principal outstanding, history."""
 
-from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -140,10 +139,7 @@ def holders_command(
 ) -> None:
     """Each holder's positions in every agreement on a date, however many agreements hold it."""
     with querying(ctx, fmt.value) as queries, progress_bar("reading agreements") as progress:
-        view = queries.holders(day(as_of), moment(known_at), progress)
-        if holder is not None:
-            key = queries.holder(holder).key
-            view = replace(view, holders=tuple(h for h in view.holders if h.holder == key))
+        view = queries.holders(day(as_of), moment(known_at), progress, holder=holder)
     if fmt is TextOrJson.json:
         emit_json(view)
         return

@@ -75,6 +75,12 @@ def test_every_view_equals_the_cli_json(api, loaded_url):
         assert later.status_code == 200 and later.json()["known_at"] == "2999-01-01T00:00:00+00:00", later.text
     finally:
         reader.close()
+    one = api.get("/holders", params={"as_of": "2003-02-05", "holder": "lincoln"}, headers=as_(JANE)).json()
+    assert [h["name"] for h in one["holders"]] == ["Lincoln Investment Management, Inc."], "one holder, named as the CLI names one"
+    assert one == json.loads(command_line(loaded_url, "holders", "--as-of", "2003-02-05", "--holder", "lincoln", "--format", "json").stdout)
+    unknown = refused(api, loaded_url, 422, "unknown-holder", "GET", "/holders", params={"as_of": "2003-02-05", "holder": "Nobody"},
+                      headers=as_(JANE))
+    assert "'Nobody' is not a holder on the registry" in unknown["detail"]
     for path in ("/agreements", "/agreements/barnes-1995/history", "/agreements/barnes-1995/terms", "/verify",
                  "/agreements/barnes-1995/amendments", "/events/barnes-1995:21", "/digest"):
         assert api.get(path, headers=as_(JANE)).status_code == 200, path
@@ -91,7 +97,7 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
         return {p["name"]: p for p in paths[path]["get"].get("parameters", []) if p["in"] in ("path", "query")}
 
     assert set(taken("/verify")) == set(taken("/digest")) == set(taken("/agreements")) == set()
-    assert set(taken("/holders")) == {"as_of", "known_at"}
+    assert set(taken("/holders")) == {"as_of", "holder", "known_at"}
     assert set(taken("/agreements/{key}/annex1")) == set(taken("/agreements/{key}/register")) == {"key", "as_of", "known_at"}
     assert set(taken("/agreements/{key}/schedule")) == {"key", "as_of", "series", "known_at"}
     assert set(taken("/agreements/{key}/text")) == {"key", "as_of", "section", "known_at"}
@@ -175,9 +181,9 @@ def test_a_query_parameter_a_view_does_not_take_is_refused_not_ignored(api, load
                        params={"as_of": "2003-02-05", "knownat": "2003-02-06"}, headers=as_(JANE))
     assert misspelt["detail"] == "knownat: is not a parameter of this view (did you mean 'known_at'?); it takes as_of, known_at"
     assert misspelt["title"] == "a view takes only the query parameters it lists"
-    filtered = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/holders",
-                       params={"as_of": "2003-02-05", "holder": "Lincoln"}, headers=as_(JANE))
-    assert filtered["detail"] == "holder: is not a parameter of this view; it takes as_of, known_at"
+    filtered = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/history",
+                       params={"holder": "Lincoln"}, headers=as_(JANE))
+    assert filtered["detail"] == "holder: is not a parameter of this view; it takes known_at"
     none_taken = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements", params={"as_of": "2003-02-05"},
                          headers=as_(JANE))
     assert none_taken["detail"] == "as_of: is not a parameter of this view; it takes none"
