@@ -28,27 +28,20 @@ from domain.stream import Stream
 REGISTRY_INDEX = stream_id("registry", "streams")
 
 
-class FileReader(Reading):
-    """The registry in an SQLite file, read-only, for views."""
+class Reader(Reading):
+    """The registry read-only, for views, through a driver's own connection: the queries, written once (their
+    parameters marked ``?``), and the checks; each store's reader (below) says how it connects and reads."""
 
-    PARAMETER = "?"  # how the driver marks a query's parameters (the queries below are written with ``?``)
+    PARAMETER = "?"  # how the driver marks a query's parameters
 
-    def __init__(self, connection: Any, tables: set[str], where: Any) -> None:
+    def __init__(self, connection: Any, tables: set[str], where: str) -> None:
         self.connection, self.tables, self.where = connection, tables, where
         self.mapper = event_mapper()
         self._streams = Recent()
         self._identities: list[IdentityRecord] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> FileReader | None:
-        """The file's reader, or ``None`` if the registry must read it (see the module's docstring)."""
-        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return cls._opened(connection, tables, path)
-
-    @classmethod
-    def _opened(cls, connection: Any, tables: set[str], where: Any) -> Any:
+    def _opened(cls, connection: Any, tables: set[str], where: str) -> Any:
         """The reader over ``connection``, its read transaction begun, if the store is one it reads; else ``None``."""
         if not {f"{TABLES}_events", f"{TABLES}_heads", f"{TABLES}_identities"} <= tables or f"{TABLES}_chain" in tables:
             connection.close()
@@ -61,25 +54,27 @@ class FileReader(Reading):
         return reader
 
     def _begin(self) -> None:
-        self.connection.execute("BEGIN")  # every read below sees one snapshot of the file
+        """The read transaction begun: every read after it sees one snapshot of the store."""
+        raise NotImplementedError
 
     def close(self) -> None:
         self.connection.rollback()
         self.connection.close()
 
+    def _sql(self, query: str) -> str:
+        return query.replace("?", self.PARAMETER)
+
     def _read(self, query: str, parameters: Sequence = ()) -> Any:
-        """The rows of a query (its parameters marked ``?``), each a mapping of its columns."""
-        return self.connection.execute(query.replace("?", self.PARAMETER), parameters)
+        """The rows of a query, each a mapping of its columns."""
+        return self.connection.execute(self._sql(query), parameters)
 
     def _tuples(self, query: str, parameters: Sequence = ()) -> Any:
-        """The rows of a query (as ``_read``) as plain tuples: a long stream's rows are read by every view."""
-        cursor = self.connection.cursor()
-        cursor.row_factory = None
-        return cursor.execute(query, parameters)
+        """The rows of a query as plain tuples: a long stream's rows are read by every view."""
+        raise NotImplementedError
 
     def _key(self, found_id: UUID) -> Any:
         """A stream's id as its events are stored."""
-        return found_id.bytes
+        raise NotImplementedError
 
     def listed(self) -> list[tuple[str, str]]:
         return [(e.kind, e.key) for e in self.decoded(self._rows(REGISTRY_INDEX))]
@@ -125,9 +120,6 @@ class FileReader(Reading):
         query = f"SELECT stream, size FROM {TABLES}_tips" if kept else f"SELECT stream, MAX(size) FROM {TABLES}_heads GROUP BY stream"
         return dict(self._tuples(query).fetchall())
 
-    def reopened(self) -> tuple[Callable[[str], FileReader | None], str]:
-        return open_file, str(self.where)
-
     def kept_names(self) -> dict[str, KeptNames]:
         if f"{TABLES}_holder_names" not in self.tables:
             return {}
@@ -151,36 +143,62 @@ class FileReader(Reading):
         return [head_of_row(dict(row)) for row in rows]
 
 
-class PostgresReader(FileReader):
-    """The registry on PostgreSQL, read-only, for views: through psycopg, as ``FileReader`` reads a file through
-    sqlite3 (a view through the registry took 0.45 s more to start, most of it importing SQLAlchemy)."""
+class FileReader(Reader):
+    """The registry in an SQLite file, through the standard library's sqlite3."""
+
+    @classmethod
+    def open(cls, path: Path) -> FileReader | None:
+        """The file's reader, or ``None`` if the registry must read it (see the module's docstring)."""
+        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return cls._opened(connection, tables, str(path))
+
+    def _begin(self) -> None:
+        self.connection.execute("BEGIN")
+
+    def _tuples(self, query: str, parameters: Sequence = ()) -> Any:
+        cursor = self.connection.cursor()
+        cursor.row_factory = None
+        return cursor.execute(self._sql(query), parameters)
+
+    def _key(self, found_id: UUID) -> Any:
+        return found_id.bytes
+
+    def reopened(self) -> tuple[Callable[[str], Reader | None], str]:
+        return open_file, self.where
+
+
+class PostgresReader(Reader):
+    """The registry on PostgreSQL, through psycopg (a view through the registry took 0.45 s more to start, most of
+    it importing SQLAlchemy)."""
 
     PARAMETER = "%s"
 
     @classmethod
-    def open(cls, url: str) -> PostgresReader | None:  # type: ignore[override]
-        """The reader of the database at ``url`` (``postgresql+psycopg://``, as ``adapters.store`` gives it), or
-        ``None`` if the registry must read it; in one read-only transaction that sees one snapshot."""
+    def open(cls, url: str) -> PostgresReader | None:
+        """The reader of the database at ``url`` (as libpq reads one: ``adapters.store.postgres_url``), or ``None``
+        if the registry must read it; in one repeatable-read, read-only transaction, which sees one snapshot."""
         import psycopg
         from psycopg.rows import dict_row
 
-        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), row_factory=dict_row)
+        connection = psycopg.connect(url, row_factory=dict_row)
         connection.isolation_level, connection.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
         tables = {row["tablename"] for row in connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
         return cls._opened(connection, tables, url)
 
     def _begin(self) -> None:
-        pass  # begun by the first query (the tables listed), repeatable read and read only
+        pass  # begun by the first query (the tables listed)
 
     def _tuples(self, query: str, parameters: Sequence = ()) -> Any:
         from psycopg.rows import tuple_row
 
-        return self.connection.cursor(row_factory=tuple_row).execute(query.replace("?", self.PARAMETER), parameters)
+        return self.connection.cursor(row_factory=tuple_row).execute(self._sql(query), parameters)
 
     def _key(self, found_id: UUID) -> Any:
         return found_id
 
-    def reopened(self) -> tuple[Callable[[str], FileReader | None], str]:
+    def reopened(self) -> tuple[Callable[[str], Reader | None], str]:
         return open_postgres, self.where
 
 

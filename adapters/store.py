@@ -17,7 +17,8 @@ from domain.errors import RegistryError
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-SUPPORTED = ("sqlite://", "postgresql+psycopg://")
+POSTGRES = "postgresql+psycopg://"
+SUPPORTED = ("sqlite://", POSTGRES)
 
 
 def database_url(given: str | None = None) -> str:
@@ -29,7 +30,7 @@ def database_url(given: str | None = None) -> str:
     url = given or os.environ.get(URL_VARIABLE) or DEFAULT_URL
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
+            return POSTGRES + url[len(prefix) :]
     if "://" not in url:
         url = f"sqlite:///{url}"
     if not url.startswith(SUPPORTED):
@@ -85,6 +86,12 @@ def sqlite_file(url: str) -> Path | None:
     path = url.removeprefix("sqlite:///")
     plain = url.startswith("sqlite:///") and path not in ("", ":memory:") and not path.startswith("file:") and "?" not in path
     return Path(path) if plain else None
+
+
+def postgres_url(url: str) -> str | None:
+    """A PostgreSQL store's URL as its driver reads it (``postgresql://...``, without SQLAlchemy's name for the
+    driver); ``None`` for any other store."""
+    return "postgresql://" + url.removeprefix(POSTGRES) if url.startswith(POSTGRES) else None
 
 
 def _parsed(url: str) -> URL | None:

@@ -21,6 +21,8 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import quote
 
+from adapters.store import database_url, postgres_url
+
 ROOT = Path(__file__).resolve().parent.parent
 DEBTREG = str(Path(sys.executable).parent / "debtreg")
 
@@ -39,7 +41,7 @@ def schema_of(url: str) -> Iterator[str]:
     """A URL of the PostgreSQL database at ``url`` whose search path is a new schema, dropped afterwards."""
     import psycopg
 
-    name, plain = f"debtreg_bench_{uuid.uuid4().hex[:12]}", url.replace("postgresql+psycopg://", "postgresql://")
+    name, plain = f"debtreg_bench_{uuid.uuid4().hex[:12]}", postgres_url(database_url(url))
     with psycopg.connect(plain, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{name}"')
     try:

@@ -267,7 +267,7 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
 
     An SQLite file a refused first load made is left, holding nothing: in WAL mode a process that opened it
     meanwhile would go on writing to a removed file, and lose what it recorded."""
-    from adapters.store import database_url, sqlite_file
+    from adapters.store import database_url, postgres_url, sqlite_file
 
     registry: Any = None
     url = ctx.obj.db or ""
@@ -277,10 +277,10 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
             from adapters.reader import FileReader
 
             registry = FileReader.open(path)
-        elif view and url.startswith("postgresql+psycopg://"):
+        elif view and (server := postgres_url(url)) is not None:
             from adapters.reader import PostgresReader
 
-            registry = PostgresReader.open(url)
+            registry = PostgresReader.open(server)
         registry = registry or _registry(ctx, url, read_only=read_only, missing_ok=missing_ok, acting=acting, first=first)
         yield registry
     except RegistryError as error:

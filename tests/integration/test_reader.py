@@ -19,7 +19,7 @@ from adapters.heads import Tampered
 from adapters.queries import Queries
 from adapters.reader import FileReader, PostgresReader
 from adapters.registry import Registry
-from adapters.store import database_url
+from adapters.store import database_url, postgres_url
 from domain.errors import RegistryError
 from domain.events import stream_id
 from support import path_of, writer
@@ -30,7 +30,7 @@ DATA = Path(__file__).parent / "data"
 
 def reader_of(url: str) -> FileReader | None:
     """The command line's reader of the store at ``url``: of an SQLite file, or of PostgreSQL."""
-    return FileReader.open(path_of(url)) if url.startswith("sqlite") else PostgresReader.open(database_url(url))
+    return FileReader.open(path_of(url)) if url.startswith("sqlite") else PostgresReader.open(postgres_url(database_url(url)))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
