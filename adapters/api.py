@@ -12,7 +12,6 @@ file opened read-only, or on PostgreSQL the URL given as ``read_url`` (a role gr
 """
 
 
-import difflib
 import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -33,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from adapters import page as pages
 from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
-from adapters.entries.base import described
+from adapters.entries.base import closest, described
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
 from adapters.moments import given_text, parsed_date
@@ -72,8 +71,8 @@ def refuse_unknown(asked: Sequence[str], taken: Sequence[str]) -> None:
     now, and a misspelt filter everything, as if asked for."""
     for name in asked:
         if name not in taken:
-            close = difflib.get_close_matches(name, taken, n=1)
-            raise UnknownParameter(f"{name}: is not a parameter of this view" + (f" (did you mean {close[0]!r}?)" if close else "")
+            close = closest(name, taken)
+            raise UnknownParameter(f"{name}: is not a parameter of this view" + (f" (did you mean {close!r}?)" if close else "")
                                    + (f"; it takes {', '.join(taken)}" if taken else "; it takes none"))
 
 

@@ -12,7 +12,6 @@ run again to completion.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, model_validator
 
 from adapters.entries import Entry, Strict, Text
-from adapters.entries.base import Key, Plain, described, parse_toml, read_text
+from adapters.entries.base import Key, Plain, closest, described, parse_toml, read_text
 from adapters.reading import PartsProgress, Progress, advancing, in_part
 from adapters.registry import Registry, Request, Staged, Workspace, provenance_of
 from domain.errors import InvalidJournal, RegistryError
@@ -111,10 +110,11 @@ def read_journal(path: Path) -> Journal:
         content = JournalFile.model_validate(data)
     except ValidationError as error:
         loc, message = described(error)
-        if len(loc) == 2 and loc[0] == "journal" and message.startswith("is not a field"):  # the header, not an entry
-            close = difflib.get_close_matches(str(loc[1]), JournalHeader.model_fields, n=1)
+        unknown = {tuple(e["loc"]) for e in error.errors() if e["type"] == "extra_forbidden"}
+        if len(loc) == 2 and loc[0] == "journal" and loc in unknown:  # a field the header has not, not an entry's
+            close = closest(str(loc[1]), JournalHeader.model_fields)
             message = "is not a field of the [journal] table; " + (
-                f"did you mean {close[0]!r}?" if close else f"its fields are {', '.join(JournalHeader.model_fields)}")
+                f"did you mean {close!r}?" if close else f"its fields are {', '.join(JournalHeader.model_fields)}")
         line = locate(text, loc) or locate(text, loc[:-1])
         where = f"{path}:{line}" if line else str(path)
         raise InvalidJournal(f"{where}: {'.'.join(map(str, loc))}: {message}") from None

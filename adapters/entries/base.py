@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -116,6 +117,12 @@ def _curve(value: Any) -> tuple[CurvePoint, ...]:
     return tuple(sorted(points, key=lambda p: p.years))
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` that ``name`` looks like a misspelling of, if any: a field, an option, a parameter."""
+    found = difflib.get_close_matches(name, list(known), n=1)
+    return found[0] if found else None
+
+
 def described(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
     """The problem pydantic found that a user should hear first (a misspelt field before the field it then lacks),
     where it is and what to do: the one wording of a malformed entry, in a journal, a command or the API."""
@@ -126,8 +133,8 @@ def described(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
         return loc, "is required"
     if kind == "extra_forbidden":
         missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
-        close = difflib.get_close_matches(str(loc[-1]), missing, n=1)
-        return loc, "is not a field this entry has" + (f"; did you mean {close[0]!r}?" if close else "")
+        close = closest(str(loc[-1]), missing)
+        return loc, "is not a field this entry has" + (f"; did you mean {close!r}?" if close else "")
     if kind == "union_tag_not_found":  # the entries are told apart by their type
         return (*loc, "type"), "is required: give the entry's type, e.g. transfer (`debtreg reference` lists every type)"
     if kind == "union_tag_invalid":
