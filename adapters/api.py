@@ -12,6 +12,7 @@ file opened read-only, or on PostgreSQL the URL given as ``read_url`` (a role gr
 """
 
 
+import keyword
 import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -35,7 +36,7 @@ from adapters.entries import Entry, TextEntry
 from adapters.entries.base import closest, described
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
-from adapters.moments import given_text, parsed_date
+from adapters.moments import KnownAt, date_range, given_text, parsed_date
 from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
@@ -55,7 +56,15 @@ PARAMETERS = {  # the query parameters of the views, as the CLI's options of the
     "section": Annotated[str | None, Query(description="One provision, e.g. 5.1 or Annex 1.")],
     "series": Annotated[str | None, Query(description="Series, e.g. 7.66% (not needed when there is one).")],
     "holder": Annotated[str | None, Query(description="One holder: a name or alias it is known by, or a unique part of one.")],
+    "from": Annotated[str | None, Query(alias="from", description="Only events effective on or after this date, YYYY-MM-DD.")],
+    "to": Annotated[str | None, Query(alias="to", description="Only events effective on or before this date, YYYY-MM-DD.")],
+    "kind": Annotated[list[str] | None, Query(description="Only events of this kind, e.g. NoteTransferred (repeatable).")],
 }
+
+
+def argument(name: str) -> str:
+    """The endpoint's argument for the query parameter ``name`` (``from`` is Python's keyword: ``from_``, by alias)."""
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 class Unauthenticated(RegistryError):
@@ -171,7 +180,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
         def endpoint(request: Request, signer: Who, key: str | None = None, **given: str | None) -> Any:
             refuse_unknown(list(request.query_params), taken)
-            params = {k: v for k, v in given.items() if v is not None and k != "known_at"}
+            params = {name: given[argument(name)] for name in taken if given[argument(name)] is not None and name != "known_at"}
             moment = known_at_of(given.get("known_at"))
             with reading(signer) as queries:
                 return plain(call(queries, key, params, moment))
@@ -182,7 +191,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         endpoint.__signature__ = Signature([  # type: ignore[attr-defined] - what FastAPI reads the parameters from
             Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request),
             Parameter("signer", Parameter.KEYWORD_ONLY, annotation=Who), *keyed,
-            *(Parameter(name, Parameter.KEYWORD_ONLY, default=None, annotation=PARAMETERS[name]) for name in taken)])
+            *(Parameter(argument(name), Parameter.KEYWORD_ONLY, default=None, annotation=PARAMETERS[name]) for name in taken)])
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
 
     def as_of(params: dict) -> date:
@@ -199,8 +208,12 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
          "The payment schedule", "as_of", "series", "known_at")
     view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file", "known_at")
     view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status", "known_at")
-    view("/agreements/{key}/history", lambda q, k, _p, m: q.history(k, m), "Every event, with both clocks and evidence",
-         "known_at")
+    def history(queries: Queries, key: str, params: dict, moment: KnownAt) -> list:
+        since, until = date_range(params.get("from"), params.get("to"))
+        return queries.history(key, moment, since=since, until=until, kinds=params.get("kind", ()), holder=params.get("holder"))
+
+    view("/agreements/{key}/history", history, "Every event, with both clocks and evidence (or those of some dates,"
+         " kinds or holder)", "from", "to", "kind", "holder", "known_at")
     view("/agreements/{key}/text", lambda q, k, p, m: q.text(k, as_of(p), p.get("section"), m), "The text as of a date",
          "as_of", "section", "known_at")
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")

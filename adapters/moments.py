@@ -57,6 +57,22 @@ def parsed_date(given: str | None, name: str) -> date:
     return found
 
 
+def date_range(since: str | None, until: str | None, names: tuple[str, str] = ("from", "to")) -> tuple[date | None, date | None]:
+    """Two business dates bounding a view, either left open, the earlier first: the other way round a history would be
+    empty (which reads as "nothing happened then") and a redline would show the changes backwards. Refused naming the
+    field (``names``: as the user typed them), which the error's ``field`` holds too."""
+    bounds = []
+    for given, name in zip((since, until), names, strict=True):
+        try:
+            bounds.append(parsed_date(given, name) if given else None)
+        except InvalidCommand as error:
+            raise InvalidCommand(error.message, field=name) from None
+    start, end = bounds
+    if start and end and start > end:
+        raise InvalidCommand(f"{names[0]}: {start} is after {names[1]} {end}: give the earlier date first", field=names[0])
+    return start, end
+
+
 def event_ref(given: str) -> tuple[str, int]:
     """An event named as history shows it ("barnes-1995:21"): its stream's key and its number, in ASCII digits (an
     Arabic-Indic or full-width 3 is not event 3); the one rule for an event typed anywhere."""

@@ -22,7 +22,7 @@ import typer
 
 from adapters.encoding import to_json
 from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
-from adapters.moments import event_ref, known_at, not_a_date, parsed_date
+from adapters.moments import date_range, event_ref, known_at, not_a_date, parsed_date
 from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
 from domain.names import printable
@@ -168,12 +168,11 @@ def day(value: str, option: str = "--as-of") -> date:
 
 
 def from_to(since: str | None, until: str | None) -> tuple[date | None, date | None]:
-    """``--from`` and ``--to``, the earlier first: the other way round, a history would be empty (which reads as
-    "nothing happened then") and a redline would show the changes backwards."""
-    start, end = (day(since, "--from") if since else None), (day(until, "--to") if until else None)
-    if start and end and start > end:
-        raise typer.BadParameter(f"{start} is after --to {end}: give the earlier date first", param_hint="--from")
-    return start, end
+    """``--from`` and ``--to``, by the API's rule for its ``from`` and ``to`` (``moments.date_range``)."""
+    try:
+        return date_range(since, until, ("--from", "--to"))
+    except InvalidCommand as error:
+        raise typer.BadParameter(error.message.removeprefix(f"{error.field}: "), param_hint=error.field) from None
 
 
 def event_of(agreement: str, given: str, option: str) -> int:

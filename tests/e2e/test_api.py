@@ -101,7 +101,9 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     assert set(taken("/agreements/{key}/annex1")) == set(taken("/agreements/{key}/register")) == {"key", "as_of", "known_at"}
     assert set(taken("/agreements/{key}/schedule")) == {"key", "as_of", "series", "known_at"}
     assert set(taken("/agreements/{key}/text")) == {"key", "as_of", "section", "known_at"}
-    assert set(taken("/agreements/{key}/history")) == set(taken("/agreements/{key}/terms")) == {"key", "known_at"}
+    assert set(taken("/agreements/{key}/terms")) == {"key", "known_at"}
+    assert set(taken("/agreements/{key}/history")) == {"key", "from", "to", "kind", "holder", "known_at"}
+    assert taken("/agreements/{key}/history")["kind"]["schema"]["anyOf"][0]["type"] == "array", "kind repeats"
     assert set(taken("/events/{key}")) == {"key"}
     text = taken("/agreements/{key}/text")
     assert "YYYY-MM-DD" in text["as_of"]["description"] and "barnes-1995:20" in text["known_at"]["description"]
@@ -181,14 +183,44 @@ def test_a_query_parameter_a_view_does_not_take_is_refused_not_ignored(api, load
                        params={"as_of": "2003-02-05", "knownat": "2003-02-06"}, headers=as_(JANE))
     assert misspelt["detail"] == "knownat: is not a parameter of this view (did you mean 'known_at'?); it takes as_of, known_at"
     assert misspelt["title"] == "a view takes only the query parameters it lists"
-    filtered = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/history",
+    filtered = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/terms",
                        params={"holder": "Lincoln"}, headers=as_(JANE))
     assert filtered["detail"] == "holder: is not a parameter of this view; it takes known_at"
+    since = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/history",
+                    params={"since": "2003-01-01"}, headers=as_(JANE))
+    assert since["detail"] == "since: is not a parameter of this view; it takes from, to, kind, holder, known_at"
     none_taken = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements", params={"as_of": "2003-02-05"},
                          headers=as_(JANE))
     assert none_taken["detail"] == "as_of: is not a parameter of this view; it takes none"
     assert api.get("/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "2030-01-01"},
                    headers=as_(JANE)).status_code == 200
+
+
+def test_history_takes_the_cli_filters_by_the_same_rules(api, loaded_url):
+    """An auditor's program asks for one holder's transfers in a period as the CLI's history --from --to --kind --holder."""
+    params = {"from": "1998-01-01", "to": "2003-02-05", "kind": ["NoteTransferred", "InterestPaid"], "holder": "lincoln"}
+    found = api.get("/agreements/barnes-1995/history", params=params, headers=as_(JANE))
+    assert found.status_code == 200, found.text
+    cli = command_line(loaded_url, "history", "barnes-1995", "--from", "1998-01-01", "--to", "2003-02-05", "--kind", "NoteTransferred",
+                       "--kind", "InterestPaid", "--holder", "lincoln", "--format", "json")
+    assert found.json() == json.loads(cli.stdout)
+    assert {line["kind"] for line in found.json()} == {"NoteTransferred", "InterestPaid"}
+    assert [line["event"] for line in found.json() if line["kind"] == "NoteTransferred"] == ["barnes-1995:8"]
+    everything = api.get("/agreements/barnes-1995/history", headers=as_(JANE)).json()
+    assert len(everything) > len(found.json()), "the filters narrow it"
+
+    backwards = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/history",
+                        params={"from": "2003-01-01", "to": "2002-01-01"}, headers=as_(JANE))
+    assert backwards["detail"] == "from: 2003-01-01 is after to 2002-01-01: give the earlier date first"
+    not_a_date = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/history",
+                         params={"to": "2003"}, headers=as_(JANE))
+    assert not_a_date["detail"] == "to: '2003' is not a date; write it as YYYY-MM-DD"
+    no_kind = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/history",
+                      params={"kind": "Transfer"}, headers=as_(JANE))
+    assert no_kind["detail"].startswith("there is no kind of event 'Transfer'; the kinds are ")
+    nobody = refused(api, loaded_url, 422, "unknown-holder", "GET", "/agreements/barnes-1995/history",
+                     params={"holder": "Nobody"}, headers=as_(JANE))
+    assert "'Nobody' is not a holder on the registry" in nobody["detail"]
 
 
 def test_a_tampered_store_is_refused_by_the_api(api, loaded_url):
