@@ -268,6 +268,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def agreement_page(request: Request, key: str | None = None, as_of: str | None = None, known_at: str = "",
                        since: str | None = None) -> HTMLResponse:
         def render(queries: Queries) -> str:
+            refuse_unknown(list(request.query_params), ("key", "as_of", "known_at", "since"))
             if not key:
                 return pages.html_page("debtreg", "<h1>debtreg</h1>" + pages.picker(
                     [a.agreement for a in queries.agreements()], None, as_of or "", known_at))

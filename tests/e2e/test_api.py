@@ -366,3 +366,13 @@ def test_a_view_after_a_transfer_and_its_reversal_recorded_through_the_api_is_a_
         assert "New Holder LLC" not in {h["holder"] for h in shown.json()["holders"]}
     finally:
         reader.close()
+
+
+def test_the_page_refuses_a_parameter_it_does_not_take_on_a_page(api):
+    """A link typed by hand with ``knownat`` would show what is known now under a heading of what was asked."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "knownat": "2003-02-06"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "knownat: is not a parameter of this view (did you mean &#x27;known_at&#x27;?)" in page.text
+    assert "Annex 1" not in page.text
+    assert api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "since": "2003-01-01"}).status_code == 200
