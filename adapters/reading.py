@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, cached_property
@@ -139,6 +139,20 @@ class Reading:
         and what to give it; ``None`` if it cannot."""
         return None
 
+    def rows_at(self, found_id: UUID, versions: Collection[int]) -> Mapping[int, Any] | None:
+        """A stream's rows at these positions, by position, read and checked without reading the stream
+        (``Ledger.rows_at``), where the store can; ``None`` where it cannot."""
+        return None
+
+    def rows_needed(self, found_id: UUID, rows: Callable[[], Sequence], versions: Sequence[int]) -> list:
+        """A stream's rows at these positions, in their order: from ``rows`` (a ``functools.cache`` of them all, each
+        checked) if it was read already, else read alone (``rows_at``) if the store can, else from ``rows``."""
+        found = None if rows.cache_info().currsize else self.rows_at(found_id, versions)  # type: ignore[attr-defined]
+        if found is None:
+            every = rows()
+            return [every[v - 1] for v in versions]
+        return [found[v] for v in versions]
+
     def decoded(self, rows: Iterable) -> list[Event]:
         """Stored events (rows of the events table) as domain events."""
         return [self.mapper.to_domain_event(StoredEvent(r.originator_id, r.originator_version, r.topic, stored_bytes(r.state)))
@@ -183,7 +197,7 @@ class Reading:
             return None
         dated, known = (None if tail else self._along_business_time(key, found_id.hex, kept, rows, earlier)) or (None, None)
         timeline = Timeline.resumed(snapshot.size, snapshot.in_force, snapshot.latest, state, earlier, kept, dated, known,
-                                    lambda version: self.decoded([rows()[version - 1]])[0])
+                                    lambda version: self.decoded(self.rows_needed(found_id, rows, [version]))[0])
         found = Stream.resumed(kind, key, timeline, last_number=snapshot.last_number, holder_names=snapshot.names,
                                earlier_entry=earlier_entry, named=kept.get(NAMED))
         return found.extended(tuple(self.decoded(tail))) if tail else found
@@ -230,7 +244,8 @@ class Reading:
             return True
 
         def decoded(versions: list[int]) -> list[Event]:
-            events.update((e.originator_version, e) for e in self.decoded([rows()[v - 1] for v in versions if v not in events]))
+            needed = self.rows_needed(UUID(hex=stream), rows, [v for v in versions if v not in events])
+            events.update((e.originator_version, e) for e in self.decoded(needed))
             return [events[version] for version in versions]
 
         def following(start: int, after: list[list], tail: bool) -> list | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -340,6 +340,9 @@ class Registry(Application, Reading):
 
     def dated_rows(self, stream: str, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
         return self.ledger.dated_rows(stream, positions)
+
+    def rows_at(self, found_id: UUID, versions: Collection[int]) -> Mapping[int, Any] | None:
+        return self.ledger.rows_at(found_id, versions)
 
     def _resumed(self, kind: str, key: str, snapshot: Snapshot, tail: Sequence) -> Stream | None:
         """The stream from its snapshot and the events after it (see ``stream``); as cached, if it is as recent."""

@@ -17,16 +17,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from adapters import journal
 from adapters.encoding import to_json
 from adapters.entries import RecordHorizonEntry, ReversalEntry, TermsCorrectedEntry, TransferEntry
+from adapters.ledger import runs
 from adapters.queries import Queries
 from adapters.reader import FileReader
 from adapters.reading import Reading
 from adapters.registry import Registry
 from adapters.snapshots import DATED
 from domain.errors import RegistryError
+from domain.events import AGREEMENT, stream_id
 from domain.timeline import Timeline
 from support import ADMIN, counting_decoded, views_seen
 
@@ -404,15 +408,25 @@ def test_a_backdated_entry_is_checked_from_the_state_kept_before_its_date(store:
         whole.close()
 
 
-def _in_turn(path: Path, entries: list, versions: list[int]) -> tuple[list[tuple], int, tuple[str, ...]]:
+def registry_id(key: str):
+    return stream_id(AGREEMENT, key)
+
+
+def _in_turn(path: Path, entries: list, versions: list[int], read_whole: list | None = None) -> tuple[list[tuple], int, tuple[str, ...]]:
     """What recording ``entries`` in turn in a fresh registry does (each one's events, or its refusal; "reverse N"
     reverses the events the N-th entry recorded, its position noted in ``versions``), how many of the agreement's
-    stored events the last decoded, and the holder names the registry knows after them."""
+    stored events the last decoded, and the holder names the registry knows after them. ``read_whole`` notes each
+    time the last read the agreement's stream whole (every row, checked against its signed head)."""
     registry = Registry(f"sqlite:///{path}", identity=ADMIN)
     outcomes: list[tuple] = []
+    whole = registry.ledger.stream_rows
     try:
         for entry in entries:
             decoded = counting_decoded(registry, KEY)
+            if read_whole is not None:
+                read_whole.clear()
+                registry.ledger.stream_rows = lambda found_id, **named: (  # type: ignore[method-assign]
+                    read_whole.append(found_id) if found_id == registry_id(KEY) else None, whole(found_id, **named))[1]
             if isinstance(entry, str):
                 target = versions[int(entry.split()[1]) - 1]
                 if not target:  # the entry it names was refused: nothing to reverse
@@ -427,6 +441,8 @@ def _in_turn(path: Path, entries: list, versions: list[int]) -> tuple[list[tuple
             except RegistryError as refused:
                 outcomes.append(("refused", type(refused).__name__, str(refused)))
                 versions.append(0)
+            finally:
+                registry.ledger.stream_rows = whole  # type: ignore[method-assign]
         return outcomes, len(decoded), registry.agreement(KEY).holder_names
     finally:
         registry.close()
@@ -466,11 +482,65 @@ def test_a_reversal_is_checked_from_the_state_kept_before_what_it_takes_out(case
     _in_turn(reference, entries[:-1], [])
     (tmp_path / "again").mkdir()
     reference = whole_copy(reference, tmp_path / "again")  # read whole for the last entry too
-    outcomes, decoded, names = _in_turn(store, entries[-1:], list(versions))
+    read_whole: list = []
+    outcomes, decoded, names = _in_turn(store, entries[-1:], list(versions), read_whole)
     expected, _, expected_names = _in_turn(reference, entries[-1:], list(versions))
     assert outcomes == expected and names == expected_names
     assert (0 < decoded < size / 3) if bounded else decoded > size / 2
+    if bounded:  # the events it takes out, and those after the state kept, are read alone: not every row
+        assert read_whole == [], "the stream read whole"
     assert_as_whole(store, reference)
+
+
+def test_events_read_alone_are_the_streams_own_rows(store: Path) -> None:
+    """A command reads the few earlier events it needs in runs, each checked against the signed head of the entry
+    that ends it: the rows it gets are those the stream's whole read gives, at every place asked."""
+    url = f"sqlite:///{store}"
+    reference = Registry(url, read_only=True)
+    every = reference.ledger.stream_rows(registry_id(KEY))
+    reference.close()
+    for versions in ([1], [41], [2, 3, 300], list(range(100, 120)), [40, 41, 42, len(every)], [len(every)]):
+        registry = Registry(url, read_only=True)  # nothing read before: no checkpoint to take them from
+        found = registry.ledger.rows_at(registry_id(KEY), versions)
+        registry.close()
+        assert found is not None and [found[v] for v in versions] == [every[v - 1] for v in versions], versions
+
+
+@given(st.lists(st.integers(1, 5_000), max_size=40), st.integers(1, 600))
+@example([1, 11, 12], 10)  # exactly the gap apart: two runs
+def test_positions_are_read_in_runs_no_wider_than_their_gaps(versions: list[int], gap: int) -> None:
+    """Each run is read whole: positions ``gap`` or more apart are read in runs of their own, so a reversal of an
+    entry near the end and one of an entry near the start read two short runs, not everything between them."""
+    asked = sorted(set(versions))
+    found = list(runs(asked, gap))
+    assert [v for v in asked if any(first <= v <= last for first, last in found)] == asked
+    assert all(first in asked and last in asked for first, last in found)
+    assert all(later[0] - earlier[1] >= gap for earlier, later in zip(found, found[1:], strict=False))
+    assert all(b - a < gap for a, b in zip(asked, asked[1:], strict=False) if any(first <= a and b <= last for first, last in found))
+
+
+def test_an_event_read_alone_that_was_edited_is_refused_and_named(store: Path, tmp_path: Path) -> None:
+    """Edited, the event a reversal takes out fails its entry's signed head: the command reads the stream whole, which
+    names the event, and records nothing. A frontier edited on the head before it gives no event as read alone (it
+    would have to match the signed root): the command reads the stream whole and records as on an untouched store."""
+    untouched = whole_copy(store, tmp_path)
+    edited = tmp_path / "edited.sqlite"
+    shutil.copyfile(store, edited)
+    with sqlite3.connect(edited) as connection:
+        connection.execute("UPDATE debtreg_events SET state = CAST(state || ' ' AS BLOB) WHERE originator_version = 41")
+    assert Registry(f"sqlite:///{edited}", read_only=True).ledger.rows_at(registry_id(KEY), [41]) is None
+    assert Registry(f"sqlite:///{edited}", read_only=True).ledger.rows_at(registry_id(KEY), [300]) is not None
+    outcome, _ = _outcome(edited, reversal(41))
+    assert outcome[:2] == ("refused", "Tampered") and "event 41 of agreement synthetic" in outcome[2], outcome
+
+    forged = tmp_path / "forged.sqlite"
+    shutil.copyfile(store, forged)
+    with sqlite3.connect(forged) as connection:
+        later = connection.execute("SELECT frontier FROM debtreg_heads WHERE size = 300").fetchone()[0]
+        assert connection.execute("UPDATE debtreg_heads SET frontier = ? WHERE size = 40", (later,)).rowcount == 1
+    assert Registry(f"sqlite:///{forged}", read_only=True).ledger.rows_at(registry_id(KEY), [41]) is None
+    recorded = _outcome(forged, reversal(41))[0]
+    assert recorded == _outcome(untouched, reversal(41))[0] and recorded[0] == "recorded", recorded
 
 
 def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states_kept(store: Path, tmp_path: Path,
