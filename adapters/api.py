@@ -30,6 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from adapters import descriptions
 from adapters import page as pages
 from adapters.encoding import plain
 from adapters.entries import Entry, TextEntry
@@ -48,17 +49,15 @@ COOKIE = "debtreg_token"
 ENTRIES = TypeAdapter(Entry)
 
 
-PARAMETERS = {  # the query parameters of the views, as the CLI's options of the same names
-    "as_of": Annotated[str | None, Query(description="The business date, YYYY-MM-DD.")],
-    "known_at": Annotated[str | None, Query(description=(
-        "Show what the registry knew then: only entries recorded by this time (ISO 8601, UTC unless it says"
-        " otherwise; a date means the end of that day), or by the moment an event such as barnes-1995:20 was recorded."))],
-    "section": Annotated[str | None, Query(description="One provision, e.g. 5.1 or Annex 1.")],
-    "series": Annotated[str | None, Query(description="Series, e.g. 7.66% (not needed when there is one).")],
-    "holder": Annotated[str | None, Query(description="One holder: a name or alias it is known by, or a unique part of one.")],
-    "from": Annotated[str | None, Query(alias="from", description="Only events effective on or after this date, YYYY-MM-DD.")],
-    "to": Annotated[str | None, Query(alias="to", description="Only events effective on or before this date, YYYY-MM-DD.")],
-    "kind": Annotated[list[str] | None, Query(description="Only events of this kind, e.g. NoteTransferred (repeatable).")],
+PARAMETERS = {  # the query parameters of the views, as the CLI's options of the same names, described in the same words
+    "as_of": Annotated[str | None, Query(description=descriptions.AS_OF)],
+    "known_at": Annotated[str | None, Query(description=descriptions.KNOWN_AT)],
+    "section": Annotated[str | None, Query(description=descriptions.SECTION)],
+    "series": Annotated[str | None, Query(description=descriptions.SERIES)],
+    "holder": Annotated[str | None, Query(description=descriptions.HOLDER)],
+    "from": Annotated[str | None, Query(alias="from", description=descriptions.EVENTS_FROM)],
+    "to": Annotated[str | None, Query(alias="to", description=descriptions.EVENTS_TO)],
+    "kind": Annotated[list[str] | None, Query(description=descriptions.KIND)],
 }
 
 

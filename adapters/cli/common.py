@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from adapters import descriptions
 from adapters.encoding import to_json
 from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
 from adapters.moments import date_range, event_ref, known_at, not_a_date, parsed_date
@@ -211,20 +212,12 @@ def _version(value: bool) -> None:
 AgreementKey = Annotated[
     str, typer.Argument(metavar="AGREEMENT", help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")
 ]
-AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help="The business date to show, YYYY-MM-DD.")]
-KnownAt = Annotated[
-    str | None,
-    typer.Option(
-        "--known-at",
-        metavar="TIME|EVENT",
-        help="Show what the registry knew then: only entries recorded by this time (UTC), or by the moment an event"
-        " such as barnes-1995:20 was recorded.",
-    ),
-]
+AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help=descriptions.AS_OF)]
+KnownAt = Annotated[str | None, typer.Option("--known-at", metavar="TIME|EVENT", help=descriptions.KNOWN_AT)]
 Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
 Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
 On = Annotated[str, typer.Option("--date", metavar="DATE", help="The date it takes effect, YYYY-MM-DD.")]
-Series = Annotated[str | None, typer.Option("--series", metavar="SERIES", help="Series, e.g. 7.66% (not needed when there is one).")]
+Series = Annotated[str | None, typer.Option("--series", metavar="SERIES", help=descriptions.SERIES)]
 ByOption = Annotated[By, typer.Option("--by", help="One line per note or per holder.")]
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from adapters import descriptions
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -31,7 +32,7 @@ render, exports = lazy("adapters.render"), lazy("adapters.exports")
 
 Section = Annotated[
     str | None,
-    typer.Option("--section", metavar="REF", help='A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.'),
+    typer.Option("--section", metavar="REF", help=descriptions.SECTION),
 ]
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from adapters import descriptions
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -133,7 +134,7 @@ def annex1(
 def holders_command(
     ctx: typer.Context,
     as_of: AsOf,
-    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="One holder: a name or alias it is known by, or a unique part of one.")] = None,
+    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help=descriptions.HOLDER)] = None,
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
@@ -162,10 +163,10 @@ def holders_command(
 def history_command(
     ctx: typer.Context,
     agreement: AgreementKey,
-    since: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Only events effective on or after this date.")] = None,
-    until: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Only events effective on or before this date.")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help="Only events of this kind, e.g. NoteTransferred (repeatable).")] = None,
-    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help="Only events touching this holder: a name or alias it is known by, or a unique part of one.")] = None,
+    since: Annotated[str | None, typer.Option("--from", metavar="DATE", help=descriptions.EVENTS_FROM)] = None,
+    until: Annotated[str | None, typer.Option("--to", metavar="DATE", help=descriptions.EVENTS_TO)] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help=descriptions.KIND)] = None,
+    holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help=descriptions.EVENTS_HOLDER)] = None,
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:

@@ -111,6 +111,26 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     assert text["key"]["required"] and "barnes-1995" in text["key"]["description"]
 
 
+def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
+    """A parameter and the option of the same view mean the same: their help is written once (adapters.descriptions)."""
+    from typer.main import get_command
+
+    from adapters.cli import app
+
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    paths = api.get("/openapi.json").json()["paths"]
+    for path, name, command, flag in [("/agreements/{key}/annex1", "as_of", "annex1", "--as-of"),
+                                      ("/agreements/{key}/register", "known_at", "register", "--known-at"),
+                                      ("/agreements/{key}/text", "section", "text", "--section"),
+                                      ("/agreements/{key}/schedule", "series", "schedule", "--series"),
+                                      ("/holders", "holder", "holders", "--holder"),
+                                      ("/agreements/{key}/history", "from", "history", "--from"),
+                                      ("/agreements/{key}/history", "to", "history", "--to"),
+                                      ("/agreements/{key}/history", "kind", "history", "--kind")]:
+        described = next(p["description"] for p in paths[path]["get"]["parameters"] if p["name"] == name)
+        assert described == next(p.help for p in commands[command].params if flag in p.opts), (path, name)
+
+
 def test_treasury_records_once_per_idempotency_key(api, loaded_url):
     first = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "t-1"})
     assert first.status_code == 201, first.text

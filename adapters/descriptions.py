@@ -1,0 +1,13 @@
+"""What a view's options mean, said once: the command line's help and the API's parameter descriptions, each under
+its own spelling of the name (``--as-of``, ``as_of``). Plain text, so the command line imports it at no cost."""
+
+AS_OF = "The business date to show, YYYY-MM-DD."
+KNOWN_AT = ("Show what the registry knew then: only entries recorded by this time (ISO 8601, UTC unless it says"
+            " otherwise; a date means the end of that day), or by the moment an event such as barnes-1995:20 was recorded.")
+SECTION = 'A section, clause or defined term: 7.7, 7.14(d), "Kar Guaranty", Exhibit A.'
+SERIES = "Series, e.g. 7.66% (not needed when there is one)."
+HOLDER = "One holder: a name or alias it is known by, or a unique part of one."
+EVENTS_FROM = "Only events effective on or after this date."
+EVENTS_TO = "Only events effective on or before this date."
+KIND = "Only events of this kind, e.g. NoteTransferred (repeatable)."
+EVENTS_HOLDER = "Only events touching this holder: a name or alias it is known by, or a unique part of one."
