@@ -207,6 +207,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
          "The payment schedule", "as_of", "series", "known_at")
     view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file", "known_at")
     view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status", "known_at")
+
     def history(queries: Queries, key: str, params: dict, moment: KnownAt) -> list:
         since, until = date_range(params.get("from"), params.get("to"))
         return queries.history(key, moment, since=since, until=until, kinds=params.get("kind", ()), holder=params.get("holder"))

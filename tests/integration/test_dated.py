@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from hypothesis import example, given
@@ -408,7 +409,7 @@ def test_a_backdated_entry_is_checked_from_the_state_kept_before_its_date(store:
         whole.close()
 
 
-def registry_id(key: str):
+def registry_id(key: str) -> UUID:
     return stream_id(AGREEMENT, key)
 
 
@@ -492,17 +493,23 @@ def test_a_reversal_is_checked_from_the_state_kept_before_what_it_takes_out(case
     assert_as_whole(store, reference)
 
 
+def read_alone(path: Path, versions: list[int]) -> dict | None:
+    """The agreement's rows at ``versions`` as a command reads them alone, in a process that has read nothing yet."""
+    registry = Registry(f"sqlite:///{path}", read_only=True)
+    try:
+        return registry.ledger.rows_at(registry_id(KEY), versions)
+    finally:
+        registry.close()
+
+
 def test_events_read_alone_are_the_streams_own_rows(store: Path) -> None:
     """A command reads the few earlier events it needs in runs, each checked against the signed head of the entry
     that ends it: the rows it gets are those the stream's whole read gives, at every place asked."""
-    url = f"sqlite:///{store}"
-    reference = Registry(url, read_only=True)
+    reference = Registry(f"sqlite:///{store}", read_only=True)
     every = reference.ledger.stream_rows(registry_id(KEY))
     reference.close()
     for versions in ([1], [41], [2, 3, 300], list(range(100, 120)), [40, 41, 42, len(every)], [len(every)]):
-        registry = Registry(url, read_only=True)  # nothing read before: no checkpoint to take them from
-        found = registry.ledger.rows_at(registry_id(KEY), versions)
-        registry.close()
+        found = read_alone(store, versions)
         assert found is not None and [found[v] for v in versions] == [every[v - 1] for v in versions], versions
 
 
@@ -528,8 +535,7 @@ def test_an_event_read_alone_that_was_edited_is_refused_and_named(store: Path, t
     shutil.copyfile(store, edited)
     with sqlite3.connect(edited) as connection:
         connection.execute("UPDATE debtreg_events SET state = CAST(state || ' ' AS BLOB) WHERE originator_version = 41")
-    assert Registry(f"sqlite:///{edited}", read_only=True).ledger.rows_at(registry_id(KEY), [41]) is None
-    assert Registry(f"sqlite:///{edited}", read_only=True).ledger.rows_at(registry_id(KEY), [300]) is not None
+    assert read_alone(edited, [41]) is None and read_alone(edited, [300]) is not None
     outcome, _ = _outcome(edited, reversal(41))
     assert outcome[:2] == ("refused", "Tampered") and "event 41 of agreement synthetic" in outcome[2], outcome
 
@@ -538,7 +544,7 @@ def test_an_event_read_alone_that_was_edited_is_refused_and_named(store: Path, t
     with sqlite3.connect(forged) as connection:
         later = connection.execute("SELECT frontier FROM debtreg_heads WHERE size = 300").fetchone()[0]
         assert connection.execute("UPDATE debtreg_heads SET frontier = ? WHERE size = 40", (later,)).rowcount == 1
-    assert Registry(f"sqlite:///{forged}", read_only=True).ledger.rows_at(registry_id(KEY), [41]) is None
+    assert read_alone(forged, [41]) is None
     recorded = _outcome(forged, reversal(41))[0]
     assert recorded == _outcome(untouched, reversal(41))[0] and recorded[0] == "recorded", recorded
 
