@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
+from adapters import store
 from adapters.journal import load
 from adapters.queries import Queries
 from adapters.registry import Registry
@@ -95,7 +96,7 @@ def postgres_url() -> Iterator[str]:
     import psycopg
 
     schema = f"debtreg_test_{uuid.uuid4().hex[:12]}"
-    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    plain = store.postgres_url(store.database_url(POSTGRES_URL)) or POSTGRES_URL  # as the driver reads it, as the CLI does
     try:
         with psycopg.connect(plain, autocommit=True) as connection:
             connection.execute(f'CREATE SCHEMA "{schema}"')
