@@ -10,6 +10,7 @@ import json
 import shutil
 import sqlite3
 import sys
+import tempfile
 import tomllib
 from collections import Counter
 from dataclasses import replace
@@ -18,7 +19,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from adapters import journal
@@ -369,10 +370,12 @@ def test_states_along_business_time_written_again_serve_views_as_before(store: P
         whole.close()
 
 
-def _outcome(path: Path, entry: object) -> tuple[tuple, int]:
+def _outcome(path: Path, entry: object, *, whole: bool = False) -> tuple[tuple, int]:
     """What recording ``entry`` in a fresh registry does (the events' content, or the refusal), and how many of
-    the agreement's stored events it decoded."""
+    the agreement's stored events it decoded; ``whole``: the registry reads and folds the stream whole."""
     registry = Registry(f"sqlite:///{path}", identity=ADMIN)
+    if whole:
+        registry.from_snapshot = lambda *_, **__: None  # type: ignore[method-assign]
     decoded = counting_decoded(registry, KEY)
     try:
         staged = registry.record(KEY, entry)  # type: ignore[arg-type]
@@ -547,6 +550,32 @@ def test_an_event_read_alone_that_was_edited_is_refused_and_named(store: Path, t
     assert read_alone(forged, [41]) is None
     recorded = _outcome(forged, reversal(41))[0]
     assert recorded == _outcome(untouched, reversal(41))[0] and recorded[0] == "recorded", recorded
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.one_of(st.tuples(st.just("reverse"), st.integers(0, 40)),
+                          st.tuples(st.just("transfer"), st.dates(date(2029, 6, 1), date(2029, 12, 31))  # after the last coupon
+                                    | st.dates(date(2019, 1, 1), date(2029, 12, 31)))), min_size=1, max_size=4))
+def test_reversals_and_backdated_entries_in_fresh_processes_record_as_the_whole_stream(steps: list, synthetic_file: Path,
+                                                                                     tmp_path: Path) -> None:
+    """Reversals of any entry near the end and transfers backdated anywhere in the last decade, each in a fresh
+    process: starting from the snapshot and reading the events it needs alone, each records, or is refused, exactly
+    as a process that reads and folds the whole stream; and the store verifies."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    store, reference = folder / "store.sqlite", folder / "reference.sqlite"
+    shutil.copyfile(synthetic_file, store)
+    shutil.copyfile(synthetic_file, reference)
+    size = opened(store, "the registry").agreement(KEY).version
+    for kind, what in steps:  # how far back from the end to reverse, or the date to transfer on
+        entry = reversal(max(2, size - what)) if kind == "reverse" else transfer(what.isoformat(), *RESERVE, "100,000")
+        outcome, expected = _outcome(store, entry)[0], _outcome(reference, entry, whole=True)[0]
+        assert outcome == expected, (kind, what)
+        size += len(outcome[1]) if outcome[0] == "recorded" else 0
+    resumed = opened(store, "the registry")
+    try:
+        assert resumed.verify().intact
+    finally:
+        resumed.close()
 
 
 def test_a_process_that_recorded_entries_at_the_end_still_starts_from_the_states_kept(store: Path, tmp_path: Path,
