@@ -49,15 +49,19 @@ COOKIE = "debtreg_token"
 ENTRIES = TypeAdapter(Entry)
 
 
-PARAMETERS = {  # the query parameters of the views, as the CLI's options of the same names, described in the same words
-    "as_of": Annotated[str | None, Query(description=descriptions.AS_OF)],
-    "known_at": Annotated[str | None, Query(description=descriptions.KNOWN_AT)],
-    "section": Annotated[str | None, Query(description=descriptions.SECTION)],
-    "series": Annotated[str | None, Query(description=descriptions.SERIES)],
-    "holder": Annotated[str | None, Query(description=descriptions.HOLDER)],
-    "from": Annotated[str | None, Query(alias="from", description=descriptions.EVENTS_FROM)],
-    "to": Annotated[str | None, Query(alias="to", description=descriptions.EVENTS_TO)],
-    "kind": Annotated[list[str] | None, Query(description=descriptions.KIND)],
+PARAMETERS: dict[str, tuple[type, str]] = {  # the views' query parameters, as the CLI's options of the same names
+    "as_of": (str, descriptions.AS_OF),          # (their type, and what they mean in the same words as the option's help)
+    "known_at": (str, descriptions.KNOWN_AT),
+    "section": (str, descriptions.SECTION),
+    "series": (str, descriptions.SERIES),
+    "holder": (str, descriptions.HOLDER),
+    "from": (str, descriptions.EVENTS_FROM),
+    "to": (str, descriptions.EVENTS_TO),
+    "kind": (list[str], descriptions.KIND),
+    "amendment": (int, descriptions.AMENDMENT),
+    "size": (int, descriptions.SIZE),
+    "from_size": (int, descriptions.FROM_SIZE),
+    "to_size": (int, descriptions.TO_SIZE),
 }
 
 
@@ -154,7 +158,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def bad_request(_: Request, error: Exception) -> JSONResponse:
         first = error.errors()[0]  # type: ignore[attr-defined]
         where = ".".join(str(p) for p in first["loc"][1:]) or "request"
-        detail = body_problem(first) if first["loc"][:1] == ("body",) else f"{where}: {first['msg']}"
+        message = descriptions.WHOLE_NUMBER if first["type"] == "int_parsing" else first["msg"]
+        detail = body_problem(first) if first["loc"][:1] == ("body",) else f"{where}: {message}"
         return problem(422, title="the request is malformed", detail=detail)
 
     def identity(authorization: Annotated[str | None, Header()] = None,
@@ -173,9 +178,14 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     Who = Annotated[Signer, Depends(identity)]
 
-    def view(path: str, call: Callable[..., Any], summary: str, *taken: str) -> None:
+    required: dict[str, set[str]] = {}  # by path: the parameters the OpenAPI document says a view requires
+
+    def view(path: str, call: Callable[..., Any], summary: str, *taken: str, needs: Sequence[str] = (),
+             described: dict[str, str] | None = None) -> None:
         """A GET of one query, its JSON the CLI's ``--format json``, taking the query parameters ``taken`` (of
-        ``PARAMETERS``) and refusing any other: the OpenAPI document lists those alone."""
+        ``PARAMETERS``, ``described`` in words of the view's own where its option's help differs) and refusing any
+        other: the OpenAPI document lists those alone, ``as_of`` and those it ``needs`` as required (the view
+        refuses a request without them in the registry's words, as the command line refuses a missing option)."""
 
         def endpoint(request: Request, signer: Who, key: str | None = None, **given: str | None) -> Any:
             refuse_unknown(list(request.query_params), taken)
@@ -190,11 +200,19 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         endpoint.__signature__ = Signature([  # type: ignore[attr-defined] - what FastAPI reads the parameters from
             Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request),
             Parameter("signer", Parameter.KEYWORD_ONLY, annotation=Who), *keyed,
-            *(Parameter(argument(name), Parameter.KEYWORD_ONLY, default=None, annotation=PARAMETERS[name]) for name in taken)])
+            *(Parameter(argument(name), Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+                PARAMETERS[name][0] | None, Query(alias=name, description=(described or {}).get(name, PARAMETERS[name][1]))])
+              for name in taken)])
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
+        required[path] = {"as_of", *needs} & set(taken)
 
     def as_of(params: dict) -> date:
         return parsed_date(params.get("as_of"), "as_of")
+
+    def whole(params: dict, name: str) -> int:
+        if params.get(name) is None:
+            raise InvalidCommand(f"{name}: is required: {PARAMETERS[name][1][:1].lower()}{PARAMETERS[name][1][1:]}")
+        return params[name]
 
     dated = ("as_of", "known_at")
     view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
@@ -216,6 +234,20 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
          " kinds or holder)", "from", "to", "kind", "holder", "known_at")
     view("/agreements/{key}/text", lambda q, k, p, m: q.text(k, as_of(p), p.get("section"), m), "The text as of a date",
          "as_of", "section", "known_at")
+
+    def redline(queries: Queries, key: str, params: dict, moment: KnownAt) -> Any:
+        since, until = date_range(params.get("from"), params.get("to"), required=True)
+        return queries.redline(key, since, until, params.get("section"), moment)
+
+    view("/agreements/{key}/redline", redline, "Word-level changes to the text between two dates", "from", "to", "section",
+         "known_at", needs=("from", "to"), described={"from": descriptions.EARLIER, "to": descriptions.LATER})
+    view("/agreements/{key}/consents", lambda q, k, p, m: q.consents(k, whole(p, "amendment"), m),
+         "Who consented to an amendment, with what principal, against its threshold", "amendment", "known_at",
+         needs=("amendment",))
+    view("/agreements/{key}/head", lambda q, k, _p, _m: q.head(k), "The latest signed tree head, with its signer's registration")
+    view("/agreements/{key}/consistency", lambda q, k, p, _m: q.consistency(k, whole(p, "from_size"), p.get("to_size")),
+         "A consistency proof between two signed heads", "from_size", "to_size", needs=("from_size",))
+    view("/events/{key}/proof", lambda q, k, p, _m: q.proof(k, p.get("size")), "An inclusion proof of one event", "size")
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")
@@ -223,12 +255,12 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     framework_document = app.openapi
 
     def document() -> dict[str, Any]:
-        """FastAPI's OpenAPI document, ``as_of`` required wherever a view takes it: optional to the framework, so that
-        a request without it is refused in the registry's words, as the command line's ``--as-of`` is."""
+        """FastAPI's OpenAPI document, with the parameters each view requires (``required``): optional to the framework,
+        so that a request without one is refused in the registry's words, as the command line's ``--as-of`` is."""
         found = framework_document()
-        for operations in found["paths"].values():
+        for path, operations in found["paths"].items():
             for parameter in (p for operation in operations.values() for p in operation.get("parameters", [])):
-                if parameter["name"] == "as_of" and parameter["in"] == "query":
+                if parameter["name"] in required.get(path, ()) and parameter["in"] == "query":
                     parameter["required"] = True
         return found
 

@@ -86,7 +86,7 @@ class _Group(typer.core.TyperGroup):
 
 _JSON = "debtreg.json"
 # typer 0.29 converts options through pydantic, whose words these are
-_REWORDED = {"Input should be a valid integer, unable to parse string as an integer": "not a whole number; give one, e.g. 2"}
+_REWORDED = {"Input should be a valid integer, unable to parse string as an integer": descriptions.WHOLE_NUMBER}
 # click's class of every usage error, which typer does not export (it is in typer's copy of click, or in click)
 _USAGE_ERROR = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
 

@@ -65,8 +65,8 @@ def text_command(
 def redline_command(
     ctx: typer.Context,
     agreement: AgreementKey,
-    start: Annotated[str, typer.Option("--from", metavar="DATE", help="The earlier date.")],
-    end: Annotated[str, typer.Option("--to", metavar="DATE", help="The later date.")],
+    start: Annotated[str, typer.Option("--from", metavar="DATE", help=descriptions.EARLIER)],
+    end: Annotated[str, typer.Option("--to", metavar="DATE", help=descriptions.LATER)],
     section: Annotated[str | None, typer.Option("--section", metavar="REF", help="Compare one provision only.")] = None,
     fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json, html, or docx (with --output).")] = RedlineFormat.text,
     known_at: KnownAt = None,
@@ -121,7 +121,7 @@ def amendments_command(
 def consents_command(
     ctx: typer.Context,
     agreement: AgreementKey,
-    amendment: Annotated[int, typer.Argument(metavar="AMENDMENT", help="The amendment's number.")],
+    amendment: Annotated[int, typer.Argument(metavar="AMENDMENT", help=descriptions.AMENDMENT)],
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:

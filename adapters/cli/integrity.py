@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from adapters import descriptions
 from adapters.cli.common import (
     Format2,
     TextOrJson,
@@ -145,7 +146,7 @@ def head_command(ctx: typer.Context, key: Annotated[str, typer.Argument(metavar=
 def proof_command(
     ctx: typer.Context,
     event: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
-    size: Annotated[int | None, typer.Option("--size", metavar="N", help="Against the signed head of N entries (default: the latest).")] = None,
+    size: Annotated[int | None, typer.Option("--size", metavar="N", help=descriptions.SIZE)] = None,
 ) -> None:
     """An inclusion proof of one event (JSON), for `python adapters/offline_verifier.py proof.json --trust KEY`."""
     with querying(ctx, "json", full=True) as queries:
@@ -156,8 +157,8 @@ def proof_command(
 def consistency_command(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(metavar="AGREEMENT")],
-    from_size: Annotated[int, typer.Option("--from-size", metavar="N", help="The earlier signed head's size.")],
-    to_size: Annotated[int | None, typer.Option("--to-size", metavar="N", help="The later head's size (default: the latest).")] = None,
+    from_size: Annotated[int, typer.Option("--from-size", metavar="N", help=descriptions.FROM_SIZE)],
+    to_size: Annotated[int | None, typer.Option("--to-size", metavar="N", help=descriptions.TO_SIZE)] = None,
 ) -> None:
     """A consistency proof between two signed heads of an agreement (JSON), for the offline verifier."""
     with querying(ctx, "json", full=True) as queries:

@@ -111,6 +111,44 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     assert text["key"]["required"] and "barnes-1995" in text["key"]["description"]
 
 
+@pytest.mark.parametrize(("path", "params", "cli"), [
+    ("/agreements/barnes-1995/consents", {"amendment": "2"}, ["consents", "barnes-1995", "2", "--format", "json"]),
+    ("/agreements/barnes-1995/redline", {"from": "2003-02-04", "to": "2003-02-05"},
+     ["redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05", "--format", "json"]),
+    ("/agreements/barnes-1995/head", {}, ["head", "barnes-1995"]),
+    ("/events/barnes-1995:21/proof", {"size": "25"}, ["proof", "barnes-1995:21", "--size", "25"]),
+    ("/agreements/barnes-1995/consistency", {"from_size": "8"}, ["consistency", "barnes-1995", "--from-size", "8"]),
+])
+def test_counsels_and_auditors_views_are_the_clis_too(api, loaded_url, path, params, cli):
+    """The consent tally counsel checks, the redline, and the heads and proofs an auditor checks alone: each a GET
+    answering what the CLI prints for the same question."""
+    found = api.get(path, params=params, headers=as_(JANE))
+    assert found.status_code == 200, found.text
+    assert found.json() == json.loads(command_line(loaded_url, *cli).stdout)
+
+
+def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api, loaded_url):
+    paths = api.get("/openapi.json").json()["paths"]
+
+    def required(path: str) -> set[str]:
+        return {p["name"] for p in paths[path]["get"]["parameters"] if p.get("required") and p["in"] == "query"}
+
+    assert required("/agreements/{key}/redline") == {"from", "to"} and required("/agreements/{key}/history") == set()
+    assert required("/agreements/{key}/consents") == {"amendment"} and required("/agreements/{key}/consistency") == {"from_size"}
+    for path, params, kind, detail in [
+        ("/agreements/barnes-1995/consents", {}, "invalid-command", "amendment: is required: the amendment's number."),
+        ("/agreements/barnes-1995/consents", {"amendment": "two"}, "invalid", "amendment: not a whole number; give one, e.g. 2"),
+        ("/agreements/barnes-1995/consents", {"amendment": "9"}, "unknown-amendment", "barnes-1995 has no Amendment No. 9 on file"),
+        ("/agreements/barnes-1995/redline", {"from": "2003-02-04"}, "invalid-command", "to: give the business date, YYYY-MM-DD"),
+        ("/agreements/barnes-1995/redline", {"from": "2003-02-05", "to": "2003-02-04"}, "invalid-command",
+         "from: 2003-02-05 is after to 2003-02-04: give the earlier date first"),
+        ("/events/barnes-1995:21/proof", {"size": "7"}, "no-such-head", "the signed head of 7 entries does not cover entry 21"),
+        ("/agreements/barnes-1995/consistency", {}, "invalid-command", "from_size: is required: the earlier signed head's size."),
+    ]:
+        found = refused(api, loaded_url, 422, kind, "GET", path, params=params, headers=as_(JANE))
+        assert found["detail"].startswith(detail), (path, params, found)
+
+
 def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
     """A parameter and the option of the same view mean the same: their help is written once (adapters.descriptions)."""
     from typer.main import get_command
@@ -126,9 +164,15 @@ def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
                                       ("/holders", "holder", "holders", "--holder"),
                                       ("/agreements/{key}/history", "from", "history", "--from"),
                                       ("/agreements/{key}/history", "to", "history", "--to"),
-                                      ("/agreements/{key}/history", "kind", "history", "--kind")]:
+                                      ("/agreements/{key}/history", "kind", "history", "--kind"),
+                                      ("/agreements/{key}/redline", "from", "redline", "--from"),
+                                      ("/agreements/{key}/redline", "to", "redline", "--to"),
+                                      ("/agreements/{key}/consents", "amendment", "consents", "AMENDMENT"),
+                                      ("/events/{key}/proof", "size", "proof", "--size"),
+                                      ("/agreements/{key}/consistency", "from_size", "consistency", "--from-size"),
+                                      ("/agreements/{key}/consistency", "to_size", "consistency", "--to-size")]:
         described = next(p["description"] for p in paths[path]["get"]["parameters"] if p["name"] == name)
-        assert described == next(p.help for p in commands[command].params if flag in p.opts), (path, name)
+        assert described == next(p.help for p in commands[command].params if flag in p.opts or flag == p.metavar), (path, name)
 
 
 def test_treasury_records_once_per_idempotency_key(api, loaded_url):
