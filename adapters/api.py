@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from adapters import descriptions
 from adapters import page as pages
 from adapters.encoding import plain
-from adapters.entries import Entry, TextEntry
+from adapters.entries import Entry, PrepaymentEntry, TextEntry
 from adapters.entries.base import closest, described
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
@@ -62,7 +62,16 @@ PARAMETERS: dict[str, tuple[type, str]] = {  # the views' query parameters, as t
     "size": (int, descriptions.SIZE),
     "from_size": (int, descriptions.FROM_SIZE),
     "to_size": (int, descriptions.TO_SIZE),
+    "effective_on": (str, descriptions.ON),  # a quote's, named as the prepayment entry names them
+    "amount": (str, descriptions.PREPAID),
+    "treasury_curve": (str, descriptions.CURVE),
 }
+
+
+def missing(name: str) -> InvalidCommand:
+    """A required query parameter not given: named, with what it is."""
+    described = PARAMETERS[name][1]
+    return InvalidCommand(f"{name}: is required: {described[:1].lower()}{described[1:]}")
 
 
 def argument(name: str) -> str:
@@ -211,7 +220,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     def whole(params: dict, name: str) -> int:
         if params.get(name) is None:
-            raise InvalidCommand(f"{name}: is required: {PARAMETERS[name][1][:1].lower()}{PARAMETERS[name][1][1:]}")
+            raise missing(name)
         return params[name]
 
     dated = ("as_of", "known_at")
@@ -248,6 +257,17 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     view("/agreements/{key}/consistency", lambda q, k, p, _m: q.consistency(k, whole(p, "from_size"), p.get("to_size")),
          "A consistency proof between two signed heads", "from_size", "to_size", needs=("from_size",))
     view("/events/{key}/proof", lambda q, k, p, _m: q.proof(k, p.get("size")), "An inclusion proof of one event", "size")
+
+    def makewhole(queries: Queries, key: str, params: dict, _moment: KnownAt) -> Any:
+        """A quote, read as the prepayment entry it would be (each parameter one of its fields); records nothing."""
+        for name in ("effective_on", "amount", "treasury_curve"):
+            if not params.get(name):
+                raise missing(name)
+        given = PrepaymentEntry.model_validate({"type": "prepayment", "kind": "optional", "evidence": {"document": "quote"}, **params})
+        return queries.makewhole(key, given.effective_on, given.amount, given.treasury_curve, given.series)
+
+    view("/agreements/{key}/makewhole", makewhole, "Quote an optional prepayment with its make-whole amount; records nothing",
+         "effective_on", "amount", "treasury_curve", "series", needs=("effective_on", "amount", "treasury_curve"))
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")

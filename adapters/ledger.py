@@ -793,7 +793,9 @@ def _head_of(heads: Sequence[Head], size: int | None) -> Head:
     for head in heads:
         if head.size == size:
             return head
-    raise NoSuchHead(f"no tree head of {size} entries was signed; the heads are of {', '.join(str(h.size) for h in heads)}")
+    sizes = [str(h.size) for h in heads]  # one a recorded entry: a long stream's are not all listed
+    listed = ", ".join(sizes if len(sizes) <= 8 else [*sizes[:3], "...", *sizes[-3:]])
+    raise NoSuchHead(f"no tree head of {size} entries was signed; the {len(sizes)} heads are of {listed} entries")
 
 
 def signed_head(stream: str, size: int, frontier: list, when: str, signer: Signer) -> dict:

@@ -216,7 +216,7 @@ AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help=descriptions.
 KnownAt = Annotated[str | None, typer.Option("--known-at", metavar="TIME|EVENT", help=descriptions.KNOWN_AT)]
 Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
 Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
-On = Annotated[str, typer.Option("--date", metavar="DATE", help="The date it takes effect, YYYY-MM-DD.")]
+On = Annotated[str, typer.Option("--date", metavar="DATE", help=descriptions.ON)]
 Series = Annotated[str | None, typer.Option("--series", metavar="SERIES", help=descriptions.SERIES)]
 ByOption = Annotated[By, typer.Option("--by", help="One line per note or per holder.")]
 

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from adapters import descriptions
 from adapters.cli.common import (
     AgreementKey,
     AsOf,
@@ -119,8 +120,8 @@ def makewhole_command(
     ctx: typer.Context,
     agreement: AgreementKey,
     on: On,
-    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help="Principal to prepay, in the agreement's multiples.")],
-    curve: Annotated[str, typer.Option("--treasury-curve", metavar="CURVE", help='Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".')],
+    amount: Annotated[str, typer.Option("--amount", metavar="AMOUNT", help=descriptions.PREPAID)],
+    curve: Annotated[str, typer.Option("--treasury-curve", metavar="CURVE", help=descriptions.CURVE)],
     series: Series = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:

@@ -111,6 +111,9 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     assert text["key"]["required"] and "barnes-1995" in text["key"]["description"]
 
 
+CURVE = "1y=1.25,2y=1.60,3y=2.10,5y=2.90"
+
+
 @pytest.mark.parametrize(("path", "params", "cli"), [
     ("/agreements/barnes-1995/consents", {"amendment": "2"}, ["consents", "barnes-1995", "2", "--format", "json"]),
     ("/agreements/barnes-1995/redline", {"from": "2003-02-04", "to": "2003-02-05"},
@@ -118,6 +121,8 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     ("/agreements/barnes-1995/head", {}, ["head", "barnes-1995"]),
     ("/events/barnes-1995:21/proof", {"size": "25"}, ["proof", "barnes-1995:21", "--size", "25"]),
     ("/agreements/barnes-1995/consistency", {"from_size": "8"}, ["consistency", "barnes-1995", "--from-size", "8"]),
+    ("/agreements/barnes-1995/makewhole", {"effective_on": "2003-03-20", "amount": "3,000,000", "treasury_curve": CURVE},
+     ["makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000", "--treasury-curve", CURVE, "--format", "json"]),
 ])
 def test_counsels_and_auditors_views_are_the_clis_too(api, loaded_url, path, params, cli):
     """The consent tally counsel checks, the redline, and the heads and proofs an auditor checks alone: each a GET
@@ -135,6 +140,7 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
 
     assert required("/agreements/{key}/redline") == {"from", "to"} and required("/agreements/{key}/history") == set()
     assert required("/agreements/{key}/consents") == {"amendment"} and required("/agreements/{key}/consistency") == {"from_size"}
+    assert required("/agreements/{key}/makewhole") == {"effective_on", "amount", "treasury_curve"}
     for path, params, kind, detail in [
         ("/agreements/barnes-1995/consents", {}, "invalid-command", "amendment: is required: the amendment's number."),
         ("/agreements/barnes-1995/consents", {"amendment": "two"}, "invalid", "amendment: not a whole number; give one, e.g. 2"),
@@ -143,7 +149,15 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
         ("/agreements/barnes-1995/redline", {"from": "2003-02-05", "to": "2003-02-04"}, "invalid-command",
          "from: 2003-02-05 is after to 2003-02-04: give the earlier date first"),
         ("/events/barnes-1995:21/proof", {"size": "7"}, "no-such-head", "the signed head of 7 entries does not cover entry 21"),
+        ("/events/barnes-1995:21/proof", {"size": "-1"}, "no-such-head",  # a long stream's heads not all listed
+         "no tree head of -1 entries was signed; the 30 heads are of 1, 2, 3, ..., 28, 29, 30 entries"),
         ("/agreements/barnes-1995/consistency", {}, "invalid-command", "from_size: is required: the earlier signed head's size."),
+        ("/agreements/barnes-1995/makewhole", {"effective_on": "2003-03-20", "treasury_curve": CURVE}, "invalid-command",
+         "amount: is required: principal to prepay, in the agreement's multiples."),
+        ("/agreements/barnes-1995/makewhole", {"effective_on": "2003-03-20", "amount": "three million", "treasury_curve": CURVE},
+         "invalid", "amount: "),
+        ("/agreements/barnes-1995/makewhole", {"effective_on": "2003-03-20", "amount": "3,000,000", "treasury_curve": "1y=x"},
+         "invalid", "treasury_curve: "),
     ]:
         found = refused(api, loaded_url, 422, kind, "GET", path, params=params, headers=as_(JANE))
         assert found["detail"].startswith(detail), (path, params, found)
@@ -170,7 +184,10 @@ def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
                                       ("/agreements/{key}/consents", "amendment", "consents", "AMENDMENT"),
                                       ("/events/{key}/proof", "size", "proof", "--size"),
                                       ("/agreements/{key}/consistency", "from_size", "consistency", "--from-size"),
-                                      ("/agreements/{key}/consistency", "to_size", "consistency", "--to-size")]:
+                                      ("/agreements/{key}/consistency", "to_size", "consistency", "--to-size"),
+                                      ("/agreements/{key}/makewhole", "effective_on", "makewhole", "--date"),
+                                      ("/agreements/{key}/makewhole", "amount", "makewhole", "--amount"),
+                                      ("/agreements/{key}/makewhole", "treasury_curve", "makewhole", "--treasury-curve")]:
         described = next(p["description"] for p in paths[path]["get"]["parameters"] if p["name"] == name)
         assert described == next(p.help for p in commands[command].params if flag in p.opts or flag == p.metavar), (path, name)
 
