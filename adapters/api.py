@@ -68,12 +68,6 @@ PARAMETERS: dict[str, tuple[type, str]] = {  # the views' query parameters, as t
 }
 
 
-def missing(name: str) -> InvalidCommand:
-    """A required query parameter not given: named, with what it is."""
-    described = PARAMETERS[name][1]
-    return InvalidCommand(f"{name}: is required: {described[:1].lower()}{described[1:]}")
-
-
 def argument(name: str) -> str:
     """The endpoint's argument for the query parameter ``name`` (``from`` is Python's keyword: ``from_``, by alias)."""
     return f"{name}_" if keyword.iskeyword(name) else name
@@ -195,10 +189,14 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         ``PARAMETERS``, ``described`` in words of the view's own where its option's help differs) and refusing any
         other: the OpenAPI document lists those alone, ``as_of`` and those it ``needs`` as required (the view
         refuses a request without them in the registry's words, as the command line refuses a missing option)."""
+        meaning = {name: (described or {}).get(name, PARAMETERS[name][1]) for name in taken}
 
         def endpoint(request: Request, signer: Who, key: str | None = None, **given: str | None) -> Any:
             refuse_unknown(list(request.query_params), taken)
             params = {name: given[argument(name)] for name in taken if given[argument(name)] is not None and name != "known_at"}
+            for name in needs:
+                if params.get(name) in (None, ""):
+                    raise InvalidCommand(f"{name}: is required: {meaning[name][:1].lower()}{meaning[name][1:]}")
             moment = known_at_of(given.get("known_at"))
             with reading(signer) as queries:
                 return plain(call(queries, key, params, moment))
@@ -210,18 +208,13 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request),
             Parameter("signer", Parameter.KEYWORD_ONLY, annotation=Who), *keyed,
             *(Parameter(argument(name), Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
-                PARAMETERS[name][0] | None, Query(alias=name, description=(described or {}).get(name, PARAMETERS[name][1]))])
+                PARAMETERS[name][0] | None, Query(alias=name, description=meaning[name])])
               for name in taken)])
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
         required[path] = {"as_of", *needs} & set(taken)
 
     def as_of(params: dict) -> date:
         return parsed_date(params.get("as_of"), "as_of")
-
-    def whole(params: dict, name: str) -> int:
-        if params.get(name) is None:
-            raise missing(name)
-        return params[name]
 
     dated = ("as_of", "known_at")
     view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
@@ -245,24 +238,21 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
          "as_of", "section", "known_at")
 
     def redline(queries: Queries, key: str, params: dict, moment: KnownAt) -> Any:
-        since, until = date_range(params.get("from"), params.get("to"), required=True)
+        since, until = date_range(params["from"], params["to"])
         return queries.redline(key, since, until, params.get("section"), moment)
 
     view("/agreements/{key}/redline", redline, "Word-level changes to the text between two dates", "from", "to", "section",
          "known_at", needs=("from", "to"), described={"from": descriptions.EARLIER, "to": descriptions.LATER})
-    view("/agreements/{key}/consents", lambda q, k, p, m: q.consents(k, whole(p, "amendment"), m),
+    view("/agreements/{key}/consents", lambda q, k, p, m: q.consents(k, p["amendment"], m),
          "Who consented to an amendment, with what principal, against its threshold", "amendment", "known_at",
          needs=("amendment",))
     view("/agreements/{key}/head", lambda q, k, _p, _m: q.head(k), "The latest signed tree head, with its signer's registration")
-    view("/agreements/{key}/consistency", lambda q, k, p, _m: q.consistency(k, whole(p, "from_size"), p.get("to_size")),
+    view("/agreements/{key}/consistency", lambda q, k, p, _m: q.consistency(k, p["from_size"], p.get("to_size")),
          "A consistency proof between two signed heads", "from_size", "to_size", needs=("from_size",))
     view("/events/{key}/proof", lambda q, k, p, _m: q.proof(k, p.get("size")), "An inclusion proof of one event", "size")
 
     def makewhole(queries: Queries, key: str, params: dict, _moment: KnownAt) -> Any:
         """A quote, read as the prepayment entry it would be (each parameter one of its fields); records nothing."""
-        for name in ("effective_on", "amount", "treasury_curve"):
-            if not params.get(name):
-                raise missing(name)
         given = PrepaymentEntry.model_validate({"type": "prepayment", "kind": "optional", "evidence": {"document": "quote"}, **params})
         return queries.makewhole(key, given.effective_on, given.amount, given.treasury_curve, given.series)
 

@@ -57,15 +57,14 @@ def parsed_date(given: str | None, name: str) -> date:
     return found
 
 
-def date_range(since: str | None, until: str | None, names: tuple[str, str] = ("from", "to"), *,
-               required: bool = False) -> tuple[date | None, date | None]:
-    """Two business dates bounding a view, either left open (unless ``required``), the earlier first: the other way
-    round a history would be empty (which reads as "nothing happened then") and a redline would show the changes
-    backwards. Refused naming the field (``names``: as the user typed them), which the error's ``field`` holds too."""
+def date_range(since: str | None, until: str | None, names: tuple[str, str] = ("from", "to")) -> tuple[date | None, date | None]:
+    """Two business dates bounding a view, either left open, the earlier first: the other way round a history would be
+    empty (which reads as "nothing happened then") and a redline would show the changes backwards. Refused naming the
+    field (``names``: as the user typed them), which the error's ``field`` holds too."""
     bounds = []
     for given, name in zip((since, until), names, strict=True):
         try:
-            bounds.append(parsed_date(given, name) if given or required else None)
+            bounds.append(parsed_date(given, name) if given else None)
         except InvalidCommand as error:
             raise InvalidCommand(error.message, field=name) from None
     start, end = bounds

@@ -145,7 +145,7 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
         ("/agreements/barnes-1995/consents", {}, "invalid-command", "amendment: is required: the amendment's number."),
         ("/agreements/barnes-1995/consents", {"amendment": "two"}, "invalid", "amendment: not a whole number; give one, e.g. 2"),
         ("/agreements/barnes-1995/consents", {"amendment": "9"}, "unknown-amendment", "barnes-1995 has no Amendment No. 9 on file"),
-        ("/agreements/barnes-1995/redline", {"from": "2003-02-04"}, "invalid-command", "to: give the business date, YYYY-MM-DD"),
+        ("/agreements/barnes-1995/redline", {"from": "2003-02-04"}, "invalid-command", "to: is required: the later date, YYYY-MM-DD."),
         ("/agreements/barnes-1995/redline", {"from": "2003-02-05", "to": "2003-02-04"}, "invalid-command",
          "from: 2003-02-05 is after to 2003-02-04: give the earlier date first"),
         ("/events/barnes-1995:21/proof", {"size": "7"}, "no-such-head", "the signed head of 7 entries does not cover entry 21"),
