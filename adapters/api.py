@@ -49,8 +49,10 @@ COOKIE = "debtreg_token"
 ENTRIES = TypeAdapter(Entry)
 
 
-PARAMETERS: dict[str, tuple[type, str]] = {  # the views' query parameters, as the CLI's options of the same names
-    "as_of": (str, descriptions.AS_OF),          # (their type, and what they mean in the same words as the option's help)
+# The views' query parameters, as the CLI's options of the same names: their type, and what they mean in the words
+# of the option's help.
+PARAMETERS: dict[str, tuple[type, str]] = {
+    "as_of": (str, descriptions.AS_OF),
     "known_at": (str, descriptions.KNOWN_AT),
     "section": (str, descriptions.SECTION),
     "series": (str, descriptions.SERIES),
