@@ -30,7 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from adapters import descriptions
+from adapters import descriptions, exports
 from adapters import page as pages
 from adapters.encoding import plain
 from adapters.entries import Entry, PrepaymentEntry, TextEntry
@@ -290,6 +290,33 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         except RegistryError as error:
             status = STATUS.get(type(error), 422)
             return HTMLResponse(pages.error_page(str(error), status), status_code=status)
+
+    @app.get("/agreements/{key}/exports/{name}", summary="A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",
+             response_class=Response)
+    def export(request: Request, signer: Who,
+               key: Annotated[str, Path(description="The agreement's id, e.g. barnes-1995")],
+               name: Annotated[str, Path(description=f"The view and the file, e.g. annex1.docx: {', '.join(exports.VIEWS)}"
+                                                     f" as {', '.join('.' + k for k in exports.KINDS)}")],
+               as_of: Annotated[str | None, Query(description=descriptions.AS_OF)] = None,
+               by: Annotated[str | None, Query(description=descriptions.BY)] = None,
+               known_at: Annotated[str | None, Query(description=descriptions.KNOWN_AT)] = None) -> Response:
+        """As the command line's ``export`` writes it, refused in the same words (naming the parameters)."""
+        refuse_unknown(list(request.query_params), ("as_of", "by", "known_at"))
+        view, _, kind = name.partition(".")
+        if view not in exports.VIEWS or kind not in exports.KINDS:
+            raise InvalidCommand(f"{name}: name a view and a file, e.g. annex1.docx: {', '.join(exports.VIEWS)} as .csv or"
+                                 " .xlsx, annex1 as .docx too, outstanding as .svg or .png too")
+        problem = exports.export_problem(view, kind, bool(as_of), "known_at")
+        if problem:
+            raise InvalidCommand(f"{name if problem[0] == 'kind' else problem[0]}: {problem[1]}")
+        if by not in (None, "note", "holder"):
+            raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.BY[:1].lower()}{descriptions.BY[1:]}")
+        moment = known_at_of(known_at)
+        on = parsed_date(as_of, "as_of") if as_of else None
+        with reading(signer) as queries:
+            content = exports.exported(queries, view, key, kind, on, moment, by or "holder")
+        filename = f"{key}-{view}{f'-{on}' if on else ''}.{kind}"  # a key on the registry, a date: nothing to escape
+        return Response(content, media_type=exports.KINDS[kind], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

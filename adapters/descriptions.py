@@ -19,6 +19,7 @@ FROM_SIZE = "The earlier signed head's size."
 TO_SIZE = "The later head's size (default: the latest)."
 ON = "The date it takes effect, YYYY-MM-DD."
 PREPAID = "Principal to prepay, in the agreement's multiples."
+BY = "One line per note or per holder."
 CURVE = 'Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".'
 
 WHOLE_NUMBER = "not a whole number; give one, e.g. 2"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from adapters.render import marks, record_notes
 from domain.money import format_amount
@@ -24,7 +25,60 @@ from projections.payments import Accrued, Schedule
 from projections.register import Annex1, Outstanding, Register
 from projections.text import Redline
 
+if TYPE_CHECKING:
+    from adapters.queries import KnownAt, Queries
+
 Cell = str | int | Decimal | date | datetime | None
+
+VIEWS = ("annex1", "register", "outstanding", "schedule", "accrued", "history")
+KINDS = {  # the files a view is exported to, by suffix, with what a server says they are
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+}
+
+
+def export_problem(view: str, kind: str, dated: bool, known_at: str) -> tuple[str, str] | None:
+    """What is wrong with asking for ``view`` as a ``.kind`` file, with a business date or not (``dated``): the field
+    at fault ("kind" or "as_of") and why, naming the second clock as the user calls it (``known_at``); ``None`` if
+    nothing. The command line and the API ask the same, each in its own words for the fields."""
+    if kind == "docx" and view != "annex1":
+        return "kind", "Word exports are of Annex 1; use .xlsx or .csv for this view"
+    if kind in ("svg", "png") and view != "outstanding":
+        return "kind", f"the chart (.{kind}) is of principal outstanding: export outstanding"
+    if view != "history" and not dated:
+        return "as_of", "give the business date, YYYY-MM-DD"
+    if view == "history" and dated:
+        return "as_of", f"the history is every event, of no one date: leave it out ({known_at} shows what was recorded by a time)"
+    return None
+
+
+def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> bytes:
+    """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
+    the file ``kind`` says."""
+    if view == "annex1":
+        annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
+        if kind == "docx":
+            return annex1_docx(annex)
+        sheet = annex1_sheet(annex)
+    elif view == "register":
+        sheet = register_sheet(queries.register(key, on, known_at), by)  # type: ignore[arg-type]
+    elif view == "outstanding":
+        outstanding = queries.outstanding(key, on, known_at)  # type: ignore[arg-type]
+        if kind in ("svg", "png"):
+            from adapters import chart
+
+            return chart.to_svg(outstanding) if kind == "svg" else chart.to_png(outstanding)
+        sheet = outstanding_sheet(outstanding)
+    elif view == "schedule":
+        sheet = schedule_sheet(queries.schedule(key, on, known_at=known_at))  # type: ignore[arg-type]
+    elif view == "accrued":
+        sheet = accrued_sheet(queries.accrued(key, on, known_at))  # type: ignore[arg-type]
+    else:
+        sheet = history_sheet(key, queries.history(key, known_at))
+    return to_csv(sheet) if kind == "csv" else to_xlsx(sheet)
 
 
 @dataclass(frozen=True)

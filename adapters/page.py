@@ -74,7 +74,15 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
     guaranties = queries.guaranties(key, as_of, known_at)
     text = queries.text(key, as_of, None, known_at)
     verified = queries.verify()
-    query = urlencode({"as_of": as_of.isoformat(), **({"known_at": given_known_at} if given_known_at else {})})  # the view's own
+    undated = {"known_at": given_known_at} if given_known_at else {}
+    query = urlencode({"as_of": as_of.isoformat(), **undated})  # the view's own
+
+    def files(*names: str, dated: bool = True) -> str:
+        """Links to the views as files, as the CLI's export writes them, with this page's date and known-at time."""
+        asked = escape(query if dated else urlencode(undated))
+        links = " · ".join(f"<a href='/agreements/{escape(key)}/exports/{name}?{asked}' download>{name}</a>" for name in names)
+        return f"<p class='note files'>Files: {links}</p>"
+
     sections = [
         f"<h1>{escape(key)} as of {as_of}</h1>",
         picker(agreements, key, as_of.isoformat(), given_known_at),
@@ -88,13 +96,16 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
               + [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]],
               id="annex1", numeric=range(1, 1 + len(annex.series))),
         notes(annex),
+        files("annex1.docx", "annex1.xlsx", "annex1.csv"),
         "<h2 id='register'>Register by note</h2>",
         table(["No.", "Series", "Registered name", "Holder", "Principal", "Dated", "Origin"],
               [[cell(n.number), cell(n.series), cell(n.registered_name or "not on file"), cell(n.holder), money(n.principal),
                 cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes], id="notes", numeric=[4]),
+        files("register.xlsx", "register.csv"),
         "<h2 id='outstanding'>Principal outstanding</h2>",
         table(["Series", "Outstanding"], [[cell(s.series), money(s.outstanding)] for s in outstanding.series], id="outstanding-table", numeric=[1]),
         chart.figures(outstanding),
+        files("outstanding.xlsx", "outstanding.svg", "outstanding.png"),
         "<h2 id='timeline'>Timeline</h2>",
         table(["Event", "Effective", "Recorded (UTC)", "By", "What", "Evidence", "Assumed"],
               [[f"<td><a href='/page/event/{escape(h.event)}'>{escape(h.event)}</a></td>", cell(h.effective_on),
@@ -102,10 +113,12 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
                 cell(h.summary + (f" (REVERSED by {h.reversed_by})" if h.reversed_by else "")),
                 cell(evidence(h.evidence)), cell("; ".join(f"{a.fact}: {a.reason}" for a in h.assumptions))] for h in history],
               id="history"),
+        files("history.xlsx", "history.csv", dated=False),
         "<h2 id='schedule'>Payment schedule and default watch</h2>",
         table(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
               [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
                for p in schedule.payments], id="schedule-table", numeric=[3, 4]),
+        files("schedule.xlsx", "schedule.csv"),
         f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
         "<h2 id='amendments'>Amendments and consents</h2>",
         table(["Amendment", "Event", "Status", "Consents (threshold: share by class)"],

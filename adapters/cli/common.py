@@ -218,7 +218,7 @@ Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or 
 Format2 = Annotated[TextOrJson, typer.Option("--format", help="text or json.")]
 On = Annotated[str, typer.Option("--date", metavar="DATE", help=descriptions.ON)]
 Series = Annotated[str | None, typer.Option("--series", metavar="SERIES", help=descriptions.SERIES)]
-ByOption = Annotated[By, typer.Option("--by", help="One line per note or per holder.")]
+ByOption = Annotated[By, typer.Option("--by", help=descriptions.BY)]
 
 
 @app.callback()

@@ -1,6 +1,7 @@
 """The HTTP API, in-process and once through a real uvicorn: the CLI's figures, roles by token, requests
 recorded once, every refusal a problem document that changes nothing."""
 
+import io
 import json
 import os
 import re
@@ -161,6 +162,61 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
     ]:
         found = refused(api, loaded_url, 422, kind, "GET", path, params=params, headers=as_(JANE))
         assert found["detail"].startswith(detail), (path, params, found)
+
+
+def file_content(kind: str, data: bytes) -> object:
+    """What a user reads in an exported file: a spreadsheet's cells, a Word file's text and tables (their bytes hold
+    the time they were made), else the bytes."""
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+
+        return [list(sheet.iter_rows(values_only=True)) for sheet in load_workbook(io.BytesIO(data)).worksheets]
+    if kind == "docx":
+        from docx import Document
+
+        document = Document(io.BytesIO(data))
+        return [p.text for p in document.paragraphs], [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    return data
+
+
+@pytest.mark.parametrize(("name", "params", "options"), [
+    ("annex1.docx", {"as_of": "2003-02-05"}, ["--as-of", "2003-02-05"]),
+    ("annex1.xlsx", {"as_of": "2003-02-05", "known_at": "barnes-1995:8"}, ["--as-of", "2003-02-05", "--known-at", "barnes-1995:8"]),
+    ("register.csv", {"as_of": "2003-02-05", "by": "note"}, ["--as-of", "2003-02-05", "--by", "note"]),
+    ("outstanding.svg", {"as_of": "2003-02-05"}, ["--as-of", "2003-02-05"]),
+    ("history.csv", {}, []),
+])
+def test_a_view_downloads_as_the_file_the_clis_export_writes(api, loaded_url, tmp_path, name, params, options):
+    """Counsel takes Annex 1 in Word from the server, treasury a schedule in Excel: the file the CLI's export writes."""
+    found = api.get(f"/agreements/barnes-1995/exports/{name}", params=params, headers=as_(JANE))
+    assert found.status_code == 200, found.text
+    view, kind = name.split(".")
+    on = f"-{params['as_of']}" if "as_of" in params else ""
+    assert found.headers["content-disposition"] == f'attachment; filename="barnes-1995-{view}{on}.{kind}"'
+    assert found.headers["content-type"].split(";")[0] == {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                                           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                           "csv": "text/csv", "svg": "image/svg+xml"}[kind]
+    written = tmp_path / name
+    assert command_line(loaded_url, "export", view, "barnes-1995", "-o", str(written), *options).exit_code == 0
+    assert file_content(kind, found.content) == file_content(kind, written.read_bytes())
+    assert len(found.content) > 100
+
+
+def test_an_export_is_refused_in_the_words_of_the_api(api, loaded_url):
+    for name, params, detail in [
+        ("register.docx", {"as_of": "2003-02-05"}, "register.docx: Word exports are of Annex 1; use .xlsx or .csv for this view"),
+        ("annex1.xlsx", {}, "as_of: give the business date, YYYY-MM-DD"),
+        ("history.csv", {"as_of": "2003-02-05"}, "as_of: the history is every event, of no one date: leave it out (known_at shows"),
+        ("annex1.pdf", {"as_of": "2003-02-05"}, "annex1.pdf: name a view and a file, e.g. annex1.docx"),
+        ("register.xlsx", {"as_of": "2003-02-05", "by": "row"}, "by: 'row' is neither note nor holder"),
+    ]:
+        found = refused(api, loaded_url, 422, "invalid-command", "GET", f"/agreements/barnes-1995/exports/{name}", params=params,
+                        headers=as_(JANE))
+        assert found["detail"].startswith(detail), (name, found)
+    refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/exports/annex1.csv",
+            params={"asof": "2003-02-05"}, headers=as_(JANE))
+    refused(api, loaded_url, 404, "unknown-agreement", "GET", "/agreements/nowhere/exports/annex1.csv",
+            params={"as_of": "2003-02-05"}, headers=as_(JANE))
 
 
 def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
@@ -443,6 +499,25 @@ def test_a_view_after_a_transfer_and_its_reversal_recorded_through_the_api_is_a_
         assert "New Holder LLC" not in {h["holder"] for h in shown.json()["holders"]}
     finally:
         reader.close()
+
+
+@pytest.mark.parametrize("known_at", ["", "barnes-1995:8"])
+def test_the_pages_files_are_the_views_it_shows(api, known_at):
+    """Each file the page links (Annex 1 in Word, the register in Excel, ...) downloads with the page's own cookie, of
+    the date and known-at time the page shows: the file the export of that view, so asked, gives."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "known_at": known_at})
+    links = [link.replace("&amp;", "&") for link in re.findall(r"<a href='(/agreements/barnes-1995/exports/[^']+)' download>", page.text)]
+    assert {link.split("?")[0].rsplit("/", 1)[1] for link in links} >= {"annex1.docx", "annex1.xlsx", "register.xlsx",
+                                                                         "outstanding.svg", "schedule.xlsx", "history.csv"}
+    for link in links:
+        found = api.get(link)
+        assert found.status_code == 200, (link, found.text)
+        name = link.split("?")[0].rsplit("/", 1)[1]
+        asked = {} if name.startswith("history") else {"as_of": "2003-02-05"}
+        asked |= {"known_at": known_at} if known_at else {}
+        again = api.get(f"/agreements/barnes-1995/exports/{name}", params=asked)
+        assert file_content(name.split(".")[1], found.content) == file_content(name.split(".")[1], again.content), link
 
 
 def test_the_page_refuses_a_parameter_it_does_not_take_on_a_page(api):
