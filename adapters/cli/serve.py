@@ -1,7 +1,6 @@
 """Beyond the terminal: the HTTP API on the same store (see ``adapters.api``)."""
 
 import gc
-import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +36,8 @@ def serve_command(
     except RegistryError as error:
         refuse(error, "text")
         return
+    import socket  # here: `debtreg --help` imports every command's module, and needs none of this
+
     try:
         listening = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
