@@ -41,6 +41,7 @@ from adapters.moments import KnownAt, date_range, given_text, parsed_date
 from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
+from adapters.render import redline_html
 from adapters.store import shown_url, without_secrets
 from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
 
@@ -68,6 +69,11 @@ PARAMETERS: dict[str, tuple[type, str]] = {
     "amount": (str, descriptions.PREPAID),
     "treasury_curve": (str, descriptions.CURVE),
 }
+
+
+def attachment(content: bytes, media_type: str, filename: str) -> Response:
+    """A file to download, named by what was asked: a key on the registry, a view, dates (nothing to escape)."""
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def argument(name: str) -> str:
@@ -201,7 +207,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
                     raise InvalidCommand(f"{name}: is required: {meaning[name][:1].lower()}{meaning[name][1:]}")
             moment = known_at_of(given.get("known_at"))
             with reading(signer) as queries:
-                return plain(call(queries, key, params, moment))
+                found = call(queries, key, params, moment)
+            return found if isinstance(found, Response) else plain(found)  # a file, or JSON
 
         keyed = [Parameter("key", Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path(description=(
             "An event, as history names it, e.g. barnes-1995:21" if path.startswith("/events") else
@@ -243,8 +250,22 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         since, until = date_range(params["from"], params["to"])
         return queries.redline(key, since, until, params.get("section"), moment)
 
+    compared = {"from": descriptions.EARLIER, "to": descriptions.LATER, "section": descriptions.ONE_PROVISION}
     view("/agreements/{key}/redline", redline, "Word-level changes to the text between two dates", "from", "to", "section",
-         "known_at", needs=("from", "to"), described={"from": descriptions.EARLIER, "to": descriptions.LATER})
+         "known_at", needs=("from", "to"), described=compared)
+
+    def redline_file(kind: str) -> Callable[..., Response]:
+        """The redline as the CLI's ``redline --format docx|html`` writes it, to download."""
+        def call(queries: Queries, key: str, params: dict, moment: KnownAt) -> Response:
+            found = redline(queries, key, params, moment)
+            content = exports.redline_docx(found) if kind == "docx" else redline_html(found).encode()
+            media_type = exports.KINDS["docx"] if kind == "docx" else "text/html; charset=utf-8"
+            return attachment(content, media_type, f"{key}-redline-{found.start}-{found.end}.{kind}")
+        return call
+
+    for kind in ("docx", "html"):
+        view(f"/agreements/{{key}}/redline.{kind}", redline_file(kind), f"The redline as a file ({'Word' if kind == 'docx' else 'HTML'})",
+             "from", "to", "section", "known_at", needs=("from", "to"), described=compared)
     view("/agreements/{key}/consents", lambda q, k, p, m: q.consents(k, p["amendment"], m),
          "Who consented to an amendment, with what principal, against its threshold", "amendment", "known_at",
          needs=("amendment",))
@@ -315,8 +336,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         on = parsed_date(as_of, "as_of") if as_of else None
         with reading(signer) as queries:
             content = exports.exported(queries, view, key, kind, on, moment, by or "holder")
-        filename = f"{key}-{view}{f'-{on}' if on else ''}.{kind}"  # a key on the registry, a date: nothing to escape
-        return Response(content, media_type=exports.KINDS[kind], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return attachment(content, exports.KINDS[kind], f"{key}-{view}{f'-{on}' if on else ''}.{kind}")
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

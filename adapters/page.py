@@ -132,7 +132,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         f"<pre id='agreement-text'>{escape(text_lines(text))}</pre>",
         "<h2 id='redline'>Redline</h2>",
         redline_form(key, as_of, start, given_known_at),
-        redline(queries, key, start, as_of, known_at) if start else "",
+        redline(queries, key, start, as_of, known_at) + redline_files(key, start, as_of, given_known_at) if start else "",
         "<h2 id='digest'>Registry head</h2>",
         f"<p id='root'>{'intact' if verified.intact else 'NOT intact: ' + escape(verified.problem or '')}; root "
         f"<code>{escape(verified.root or '')}</code></p>",
@@ -181,6 +181,13 @@ def redline(queries: Queries, key: str, start: date, end: date, known_at: KnownA
     from adapters.render import redline_body
 
     return redline_body(queries.redline(key, start, end, None, known_at))
+
+
+def redline_files(key: str, start: date, end: date, known_at: str) -> str:
+    """Links to the redline shown as files (Word for counsel, a standalone HTML page), as the CLI writes them."""
+    asked = escape(urlencode({"from": start.isoformat(), "to": end.isoformat(), **({"known_at": known_at} if known_at else {})}))
+    links = " · ".join(f"<a href='/agreements/{escape(key)}/redline.{kind}?{asked}' download>redline.{kind}</a>" for kind in ("docx", "html"))
+    return f"<p class='note files'>Files: {links}</p>"
 
 
 def event_page(queries: Queries, ref: str) -> str:

@@ -67,7 +67,7 @@ def redline_command(
     agreement: AgreementKey,
     start: Annotated[str, typer.Option("--from", metavar="DATE", help=descriptions.EARLIER)],
     end: Annotated[str, typer.Option("--to", metavar="DATE", help=descriptions.LATER)],
-    section: Annotated[str | None, typer.Option("--section", metavar="REF", help="Compare one provision only.")] = None,
+    section: Annotated[str | None, typer.Option("--section", metavar="REF", help=descriptions.ONE_PROVISION)] = None,
     fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json, html, or docx (with --output).")] = RedlineFormat.text,
     known_at: KnownAt = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the redline to FILE (docx needs it).")] = None,

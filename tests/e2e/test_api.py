@@ -202,6 +202,27 @@ def test_a_view_downloads_as_the_file_the_clis_export_writes(api, loaded_url, tm
     assert len(found.content) > 100
 
 
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_the_redline_downloads_as_the_file_the_cli_writes(api, loaded_url, tmp_path, kind):
+    """Counsel circulates the redline in Word: the server gives the file `redline --format docx -o` writes, and the
+    page showing a redline links it, of the same dates."""
+    params = {"from": "2003-02-04", "to": "2003-02-05"}
+    found = api.get(f"/agreements/barnes-1995/redline.{kind}", params=params, headers=as_(JANE))
+    assert found.status_code == 200, found.text
+    assert found.headers["content-disposition"] == f'attachment; filename="barnes-1995-redline-2003-02-04-2003-02-05.{kind}"'
+    written = tmp_path / f"redline.{kind}"
+    assert command_line(loaded_url, "redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05", "--format", kind,
+                        "-o", str(written)).exit_code == 0
+    assert file_content(kind, found.content) == file_content(kind, written.read_bytes())
+    missing = refused(api, loaded_url, 422, "invalid-command", "GET", f"/agreements/barnes-1995/redline.{kind}",
+                      params={"from": "2003-02-04"}, headers=as_(JANE))
+    assert missing["detail"] == "to: is required: the later date, YYYY-MM-DD."
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "since": "2003-02-04"}).text
+    link = re.search(rf"<a href='(/agreements/barnes-1995/redline\.{kind}\?[^']+)' download>", page)[1].replace("&amp;", "&")
+    assert file_content(kind, api.get(link).content) == file_content(kind, found.content)
+
+
 def test_an_export_is_refused_in_the_words_of_the_api(api, loaded_url):
     for name, params, detail in [
         ("register.docx", {"as_of": "2003-02-05"}, "register.docx: Word exports are of Annex 1; use .xlsx or .csv for this view"),
@@ -237,6 +258,8 @@ def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
                                       ("/agreements/{key}/history", "kind", "history", "--kind"),
                                       ("/agreements/{key}/redline", "from", "redline", "--from"),
                                       ("/agreements/{key}/redline", "to", "redline", "--to"),
+                                      ("/agreements/{key}/redline", "section", "redline", "--section"),
+                                      ("/agreements/{key}/redline.docx", "from", "redline", "--from"),
                                       ("/agreements/{key}/consents", "amendment", "consents", "AMENDMENT"),
                                       ("/events/{key}/proof", "size", "proof", "--size"),
                                       ("/agreements/{key}/consistency", "from_size", "consistency", "--from-size"),
