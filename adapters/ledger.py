@@ -421,11 +421,7 @@ class Ledger:
         checkpoint = checkpoint if checkpoint is not None and checkpoint.fresh else None
         known = checkpoint.rows if checkpoint else []
         with snapshot(self.engine) as connection:
-            events = self.events_table
-            new = [Row(r[0], stream_id, r[1], r[2], r[3]) for r in connection.execute(
-                select(events.c.id, events.c.originator_version, events.c.topic, events.c.state)
-                .where((events.c.originator_id == stream_id) & (events.c.originator_version > len(known)))
-                .order_by(events.c.originator_version))]
+            new = self._rows(connection, stream_id, len(known))
             rows = [*known, *new] if new else known  # not copied when nothing is new: a long stream's list is long
             if not verify or not self.present:
                 return rows
@@ -465,7 +461,7 @@ class Ledger:
         checkpoint = self._checkpoints.get(stream)
         if checkpoint is not None and checkpoint.fresh and max(versions, default=0) <= checkpoint.size:
             return {v: checkpoint.rows[v - 1] for v in versions}  # checked already
-        heads, events, found = self.heads.c, self.events_table.c, {}
+        heads, found = self.heads.c, {}
         with snapshot(self.engine) as connection:
             identities = self.identity_records(connection)
             for first, last in runs(sorted(set(versions)), RUN_GAP):
@@ -475,12 +471,7 @@ class Ledger:
                                             .order_by(heads.size.desc()).limit(1)).first()
                 if after is None:
                     return None
-                start = before.size if before is not None else 0
-                rows = [Row(r[0], stream_id, r[1], r[2], r[3]) for r in connection.execute(
-                    select(events.id, events.originator_version, events.topic, events.state)
-                    .where((events.originator_id == stream_id) & (events.originator_version > start)
-                           & (events.originator_version <= after.size))
-                    .order_by(events.originator_version))]
+                rows = self._rows(connection, stream_id, before.size if before is not None else 0, after.size)
                 try:
                     frontier = parse_frontier(before.frontier) if before is not None else []
                     if extends(frontier, rows, head_of_row(after._mapping), identities) is None:
@@ -489,6 +480,16 @@ class Ledger:
                     return None
                 found.update((r.originator_version, r) for r in rows)
         return found
+
+    def _rows(self, connection: Connection, stream_id: UUID, after: int, upto: int | None = None) -> list[Row]:
+        """A stream's stored events after position ``after`` (up to ``upto``), in order, as they are read to check."""
+        events = self.events_table.c
+        range_ = (events.originator_id == stream_id) & (events.originator_version > after)
+        if upto is not None:
+            range_ &= events.originator_version <= upto
+        return [Row(r[0], stream_id, r[1], r[2], r[3]) for r in connection.execute(
+            select(events.id, events.originator_version, events.topic, events.state).where(range_)
+            .order_by(events.originator_version))]
 
     def resume(self, stream_id: UUID, rows: Sequence | None = None) -> tuple[Snapshot, Sequence] | None:
         """A stream's snapshot and the events recorded after it, in one snapshot of the store, if they hold: the
@@ -506,10 +507,7 @@ class Ledger:
             heads = {r.size: r for r in connection.execute(select(self.heads).where(
                 (self.heads.c.stream == stream) & ((self.heads.c.size == kept.size) | (self.heads.c.size == select(
                     func.max(self.heads.c.size)).where(self.heads.c.stream == stream).scalar_subquery())))).all()}
-            events = self.events_table
-            tail = rows[kept.size:] if rows is not None else connection.execute(
-                select(events).where((events.c.originator_id == stream_id) & (events.c.originator_version > kept.size))
-                .order_by(events.c.originator_version)).all()
+            tail = rows[kept.size:] if rows is not None else self._rows(connection, stream_id, kept.size)
             identities = self.identity_records(connection)
         latest = heads.get(max(heads, default=0))
         found = holding(kept, heads.get(kept.size), head_of_row(latest._mapping) if latest else None, tail, identities)
