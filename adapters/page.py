@@ -75,13 +75,12 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
     text = queries.text(key, as_of, None, known_at)
     verified = queries.verify()
     undated = {"known_at": given_known_at} if given_known_at else {}
-    query = urlencode({"as_of": as_of.isoformat(), **undated})  # the view's own
+    dated = {"as_of": as_of.isoformat(), **undated}
+    query = urlencode(dated)  # the view's own
 
-    def files(*names: str, dated: bool = True) -> str:
-        """Links to the views as files, as the CLI's export writes them, with this page's date and known-at time."""
-        asked = escape(query if dated else urlencode(undated))
-        links = " · ".join(f"<a href='/agreements/{escape(key)}/exports/{name}?{asked}' download>{name}</a>" for name in names)
-        return f"<p class='note files'>Files: {links}</p>"
+    def files(*names: str, asked: dict = dated) -> str:
+        """The views as files, as the CLI's export writes them, of this page's date and known-at time."""
+        return file_links(key, [f"exports/{name}" for name in names], asked)
 
     sections = [
         f"<h1>{escape(key)} as of {as_of}</h1>",
@@ -113,7 +112,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
                 cell(h.summary + (f" (REVERSED by {h.reversed_by})" if h.reversed_by else "")),
                 cell(evidence(h.evidence)), cell("; ".join(f"{a.fact}: {a.reason}" for a in h.assumptions))] for h in history],
               id="history"),
-        files("history.xlsx", "history.csv", dated=False),
+        files("history.xlsx", "history.csv", asked=undated),
         "<h2 id='schedule'>Payment schedule and default watch</h2>",
         table(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
               [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
@@ -132,7 +131,8 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         f"<pre id='agreement-text'>{escape(text_lines(text))}</pre>",
         "<h2 id='redline'>Redline</h2>",
         redline_form(key, as_of, start, given_known_at),
-        redline(queries, key, start, as_of, known_at) + redline_files(key, start, as_of, given_known_at) if start else "",
+        redline(queries, key, start, as_of, known_at) + file_links(key, ["redline.docx", "redline.html"], {
+            "from": start.isoformat(), "to": as_of.isoformat(), **undated}) if start else "",
         "<h2 id='digest'>Registry head</h2>",
         f"<p id='root'>{'intact' if verified.intact else 'NOT intact: ' + escape(verified.problem or '')}; root "
         f"<code>{escape(verified.root or '')}</code></p>",
@@ -183,10 +183,11 @@ def redline(queries: Queries, key: str, start: date, end: date, known_at: KnownA
     return redline_body(queries.redline(key, start, end, None, known_at))
 
 
-def redline_files(key: str, start: date, end: date, known_at: str) -> str:
-    """Links to the redline shown as files (Word for counsel, a standalone HTML page), as the CLI writes them."""
-    asked = escape(urlencode({"from": start.isoformat(), "to": end.isoformat(), **({"known_at": known_at} if known_at else {})}))
-    links = " · ".join(f"<a href='/agreements/{escape(key)}/redline.{kind}?{asked}' download>redline.{kind}</a>" for kind in ("docx", "html"))
+def file_links(key: str, paths: Sequence[str], asked: dict) -> str:
+    """Links to files the server gives of an agreement (``paths`` under /agreements/KEY/), each asked ``asked``."""
+    query = escape(urlencode(asked))
+    links = " · ".join(f"<a href='/agreements/{escape(key)}/{path}?{query}' download>{path.rsplit('/', 1)[-1]}</a>"
+                       for path in paths)
     return f"<p class='note files'>Files: {links}</p>"
 
 
