@@ -68,6 +68,7 @@ PARAMETERS: dict[str, tuple[type, str]] = {
     "effective_on": (str, descriptions.ON),  # a quote's, named as the prepayment entry names them
     "amount": (str, descriptions.PREPAID),
     "treasury_curve": (str, descriptions.CURVE),
+    "by": (str, descriptions.BY),
 }
 
 
@@ -191,18 +192,23 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     required: dict[str, set[str]] = {}  # by path: the parameters the OpenAPI document says a view requires
 
-    def view(path: str, call: Callable[..., Any], summary: str, *taken: str, needs: Sequence[str] = (),
-             described: dict[str, str] | None = None) -> None:
-        """A GET of one query, its JSON the CLI's ``--format json``, taking the query parameters ``taken`` (of
-        ``PARAMETERS``, ``described`` in words of the view's own where its option's help differs) and refusing any
-        other: the OpenAPI document lists those alone, ``as_of`` and those it ``needs`` as required (the view
-        refuses a request without them in the registry's words, as the command line refuses a missing option)."""
+    def view(path: str, call: Callable[..., Any], summary: str, *taken: str, needs: Sequence[str] | None = None,
+             described: dict[str, str] | None = None, files: bool = False) -> None:
+        """A GET of one query, its JSON the CLI's ``--format json`` (or, ``files``, the file it answers), taking the
+        query parameters ``taken`` (of ``PARAMETERS``, ``described`` in words of the view's own where its option's help
+        differs) and refusing any other: the OpenAPI document lists those alone, those it ``needs`` as required (by
+        default ``as_of``, if taken; the view refuses a request without them in the registry's words, as the command
+        line refuses a missing option). A path's parameters other than ``{key}`` (described in ``described``) are
+        handed to ``call`` with the query's."""
         meaning = {name: (described or {}).get(name, PARAMETERS[name][1]) for name in taken}
+        needs = ("as_of",) if needs is None and "as_of" in taken else needs or ()
+        in_path = [name for name in re.findall(r"{(\w+)}", path) if name != "key"]
 
         def endpoint(request: Request, signer: Who, key: str | None = None, **given: str | None) -> Any:
             refuse_unknown(list(request.query_params), taken)
             params = {name: given[argument(name)] for name in taken if given[argument(name)] is not None and name != "known_at"}
-            for name in needs:
+            params.update((name, given[name]) for name in in_path)
+            for name in (n for n in needs if n != "as_of"):  # (``as_of``: refused as every date given is)
                 if params.get(name) in (None, ""):
                     raise InvalidCommand(f"{name}: is required: {meaning[name][:1].lower()}{meaning[name][1:]}")
             moment = known_at_of(given.get("known_at"))
@@ -216,11 +222,13 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         endpoint.__signature__ = Signature([  # type: ignore[attr-defined] - what FastAPI reads the parameters from
             Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request),
             Parameter("signer", Parameter.KEYWORD_ONLY, annotation=Who), *keyed,
+            *(Parameter(name, Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path(description=(described or {})[name])])
+              for name in in_path),
             *(Parameter(argument(name), Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
                 PARAMETERS[name][0] | None, Query(alias=name, description=meaning[name])])
               for name in taken)])
-        app.add_api_route(path, endpoint, methods=["GET"], summary=summary)
-        required[path] = {"as_of", *needs} & set(taken)
+        app.add_api_route(path, endpoint, methods=["GET"], summary=summary, **({"response_class": Response} if files else {}))
+        required[path] = set(needs)
 
     def as_of(params: dict) -> date:
         return parsed_date(params.get("as_of"), "as_of")
@@ -265,7 +273,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     for kind in ("docx", "html"):
         view(f"/agreements/{{key}}/redline.{kind}", redline_file(kind), f"The redline as a file ({'Word' if kind == 'docx' else 'HTML'})",
-             "from", "to", "section", "known_at", needs=("from", "to"), described=compared)
+             "from", "to", "section", "known_at", needs=("from", "to"), described=compared, files=True)
     view("/agreements/{key}/consents", lambda q, k, p, m: q.consents(k, p["amendment"], m),
          "Who consented to an amendment, with what principal, against its threshold", "amendment", "known_at",
          needs=("amendment",))
@@ -281,6 +289,26 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     view("/agreements/{key}/makewhole", makewhole, "Quote an optional prepayment with its make-whole amount; records nothing",
          "effective_on", "amount", "treasury_curve", "series", needs=("effective_on", "amount", "treasury_curve"))
+    def export(queries: Queries, key: str, params: dict, moment: KnownAt) -> Response:
+        """As the command line's ``export`` writes it, refused in the same words (naming the parameters)."""
+        name = params["name"]
+        shown, _, kind = name.partition(".")
+        if shown not in exports.VIEWS or kind not in exports.KINDS:
+            raise InvalidCommand(f"{name}: name a view and a file, e.g. annex1.docx: {', '.join(exports.VIEWS)} as .csv or"
+                                 " .xlsx, annex1 as .docx too, outstanding as .svg or .png too")
+        problem = exports.export_problem(shown, kind, bool(params.get("as_of")), "known_at")
+        if problem:
+            raise InvalidCommand(f"{name if problem[0] == 'kind' else problem[0]}: {problem[1]}")
+        by = params.get("by")
+        if by not in (None, "note", "holder"):
+            raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.BY[:1].lower()}{descriptions.BY[1:]}")
+        on = as_of(params) if params.get("as_of") else None
+        content = exports.exported(queries, shown, key, kind, on, moment, by or "holder")
+        return attachment(content, exports.KINDS[kind], f"{key}-{shown}{f'-{on}' if on else ''}.{kind}")
+
+    view("/agreements/{key}/exports/{name}", export, "A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",
+         "as_of", "by", "known_at", needs=(), files=True, described={"name": (
+             f"The view and the file, e.g. annex1.docx: {', '.join(exports.VIEWS)} as {', '.join('.' + k for k in exports.KINDS)}")})
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")
@@ -311,32 +339,6 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         except RegistryError as error:
             status = STATUS.get(type(error), 422)
             return HTMLResponse(pages.error_page(str(error), status), status_code=status)
-
-    @app.get("/agreements/{key}/exports/{name}", summary="A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",
-             response_class=Response)
-    def export(request: Request, signer: Who,
-               key: Annotated[str, Path(description="The agreement's id, e.g. barnes-1995")],
-               name: Annotated[str, Path(description=f"The view and the file, e.g. annex1.docx: {', '.join(exports.VIEWS)}"
-                                                     f" as {', '.join('.' + k for k in exports.KINDS)}")],
-               as_of: Annotated[str | None, Query(description=descriptions.AS_OF)] = None,
-               by: Annotated[str | None, Query(description=descriptions.BY)] = None,
-               known_at: Annotated[str | None, Query(description=descriptions.KNOWN_AT)] = None) -> Response:
-        """As the command line's ``export`` writes it, refused in the same words (naming the parameters)."""
-        refuse_unknown(list(request.query_params), ("as_of", "by", "known_at"))
-        view, _, kind = name.partition(".")
-        if view not in exports.VIEWS or kind not in exports.KINDS:
-            raise InvalidCommand(f"{name}: name a view and a file, e.g. annex1.docx: {', '.join(exports.VIEWS)} as .csv or"
-                                 " .xlsx, annex1 as .docx too, outstanding as .svg or .png too")
-        problem = exports.export_problem(view, kind, bool(as_of), "known_at")
-        if problem:
-            raise InvalidCommand(f"{name if problem[0] == 'kind' else problem[0]}: {problem[1]}")
-        if by not in (None, "note", "holder"):
-            raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.BY[:1].lower()}{descriptions.BY[1:]}")
-        moment = known_at_of(known_at)
-        on = parsed_date(as_of, "as_of") if as_of else None
-        with reading(signer) as queries:
-            content = exports.exported(queries, view, key, kind, on, moment, by or "holder")
-        return attachment(content, exports.KINDS[kind], f"{key}-{view}{f'-{on}' if on else ''}.{kind}")
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
