@@ -41,7 +41,6 @@ from adapters.moments import KnownAt, date_range, given_text, parsed_date
 from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
-from adapters.render import redline_html
 from adapters.store import shown_url, without_secrets
 from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
 
@@ -266,12 +265,11 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         """The redline as the CLI's ``redline --format docx|html`` writes it, to download."""
         def call(queries: Queries, key: str, params: dict, moment: KnownAt) -> Response:
             found = redline(queries, key, params, moment)
-            content = exports.redline_docx(found) if kind == "docx" else redline_html(found).encode()
-            media_type = exports.KINDS["docx"] if kind == "docx" else "text/html; charset=utf-8"
-            return attachment(content, media_type, f"{key}-redline-{found.start}-{found.end}.{kind}")
+            return attachment(exports.redline_file(found, kind), exports.REDLINE_FILES[kind],
+                              f"{key}-redline-{found.start}-{found.end}.{kind}")
         return call
 
-    for kind in ("docx", "html"):
+    for kind in exports.REDLINE_FILES:
         view(f"/agreements/{{key}}/redline.{kind}", redline_file(kind), f"The redline as a file ({'Word' if kind == 'docx' else 'HTML'})",
              "from", "to", "section", "known_at", needs=("from", "to"), described=compared, files=True)
     view("/agreements/{key}/consents", lambda q, k, p, m: q.consents(k, p["amendment"], m),

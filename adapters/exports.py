@@ -17,7 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from adapters.render import marks, record_notes
+from adapters.encoding import to_json
+from adapters.render import marks, record_notes, redline_html, redline_text
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
@@ -38,6 +39,7 @@ KINDS = {  # the files a view is exported to, by suffix, with what a server says
     "svg": "image/svg+xml",
     "png": "image/png",
 }
+REDLINE_FILES = {"docx": KINDS["docx"], "html": "text/html; charset=utf-8"}  # the redline as a file to download
 
 
 def export_problem(view: str, kind: str, dated: bool, known_at: str) -> tuple[str, str] | None:
@@ -257,6 +259,16 @@ def _money(value: Decimal | None) -> str:
     if value is None:
         return "n/a"
     return "$" + format_amount(value, with_cents=value != value.to_integral_value())
+
+
+def redline_file(view: Redline, kind: str) -> bytes:
+    """The redline as a file of ``kind`` (docx, html, json or text): what ``redline --output`` writes and the API's
+    ``redline.docx`` and ``redline.html`` serve."""
+    if kind == "docx":
+        return redline_docx(view)
+    if kind == "json":
+        return to_json(view).encode()
+    return (redline_html(view) if kind == "html" else redline_text(view)).encode()
 
 
 def redline_docx(view: Redline) -> bytes:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from html import escape
 from urllib.parse import urlencode
 
-from adapters import chart
+from adapters import chart, exports
 from adapters.queries import KnownAt, Queries
 from domain.money import format_amount
 
@@ -131,7 +131,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         f"<pre id='agreement-text'>{escape(text_lines(text))}</pre>",
         "<h2 id='redline'>Redline</h2>",
         redline_form(key, as_of, start, given_known_at),
-        redline(queries, key, start, as_of, known_at) + file_links(key, ["redline.docx", "redline.html"], {
+        redline(queries, key, start, as_of, known_at) + file_links(key, [f"redline.{kind}" for kind in exports.REDLINE_FILES], {
             "from": start.isoformat(), "to": as_of.isoformat(), **undated}) if start else "",
         "<h2 id='digest'>Registry head</h2>",
         f"<p id='root'>{'intact' if verified.intact else 'NOT intact: ' + escape(verified.problem or '')}; root "

@@ -105,6 +105,24 @@ class Listed(DomainEvent):
 register_topic("adapters.registry:Listed", Listed)  # where stores written before 0.3 name it
 
 
+class StreamRows:
+    """A stream's rows, read and checked whole the first time they are asked for, then kept; until then, a reader that
+    needs a few of them reads those alone (``Reading.rows_needed``)."""
+
+    def __init__(self, read: Callable[[], Sequence]) -> None:
+        self._read, self._rows = read, None
+
+    def __call__(self) -> Sequence:
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    @property
+    def read(self) -> bool:
+        """Whether they were read (so taking a few from them costs nothing)."""
+        return self._rows is not None
+
+
 class Reading:
     """The reads every view is made of, given ``listed`` and ``stream``."""
 
@@ -144,10 +162,10 @@ class Reading:
         (``Ledger.rows_at``), where the store can; ``None`` where it cannot."""
         return None
 
-    def rows_needed(self, found_id: UUID, rows: Callable[[], Sequence], versions: Sequence[int]) -> list:
-        """A stream's rows at these positions, in their order: from ``rows`` (a ``functools.cache`` of them all, each
-        checked) if it was read already, else read alone (``rows_at``) if the store can, else from ``rows``."""
-        found = None if rows.cache_info().currsize else self.rows_at(found_id, versions)  # type: ignore[attr-defined]
+    def rows_needed(self, found_id: UUID, rows: StreamRows, versions: Sequence[int]) -> list:
+        """A stream's rows at these positions, in their order: from ``rows`` (all of them, each checked) if they were
+        read already, else read alone (``rows_at``) if the store can, else from ``rows``."""
+        found = None if rows.read else self.rows_at(found_id, versions)
         if found is None:
             every = rows()
             return [every[v - 1] for v in versions]
@@ -174,7 +192,7 @@ class Reading:
         ``Timeline.resumed``). ``claimed_by`` gives the stream that claimed a request id, where the store keeps
         them. ``None`` if the snapshot, though signed, holds no state this code reads."""
         found_id = stream_id(kind, key)
-        rows = cache(rows)  # read (and checked) once, when first asked for
+        rows = StreamRows(rows)
 
         @cache
         def earlier() -> list[Event]:
@@ -207,7 +225,7 @@ class Reading:
         state) by position (see ``adapters.snapshots.along_business_time``); none where the store keeps none."""
         return {}
 
-    def _along_business_time(self, key: str, stream: str, kept: Mapping[str, object], rows: Callable[[], Sequence],
+    def _along_business_time(self, key: str, stream: str, kept: Mapping[str, object], rows: StreamRows,
                              earlier: Callable[[], list[Event]]) -> tuple[Dated, Known] | None:
         """An agreement's states as of earlier dates, and as known at earlier moments, from the states its snapshot
         lists along business time (see ``Timeline.resumed``): the latest kept before the date, and the events

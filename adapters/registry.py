@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
@@ -47,6 +46,7 @@ from adapters.reading import (
     Progress,
     Reading,
     Recent,
+    StreamRows,
     advancing,
     in_part,
 )
@@ -560,7 +560,7 @@ class Registry(Application, Reading):
         """How a stream just saved finds its states as of earlier dates, and as known at earlier moments, from the
         states the save wrote along business time (``Reading._along_business_time``), its events read (and checked)
         only when a view or a command asks for one of them."""
-        rows = cache(lambda: self.rows_of(stream.kind, stream.key))
+        rows = StreamRows(lambda: self.rows_of(stream.kind, stream.key))
         return self._along_business_time(stream.key, stream.id.hex, snapshot.values, rows,
                                          lambda: self.decoded(rows()[: snapshot.size]))
 

@@ -25,7 +25,6 @@ from adapters.cli.common import (
     table,
     write_file,
 )
-from adapters.encoding import to_json
 from domain.money import format_amount
 
 render, exports = lazy("adapters.render"), lazy("adapters.exports")
@@ -78,9 +77,7 @@ def redline_command(
     with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value) as queries:
         view = queries.redline(agreement, *from_to(start, end), section, moment(known_at))
         if output:
-            written = {RedlineFormat.docx: exports.redline_docx, RedlineFormat.html: lambda v: render.redline_html(v).encode(),
-                       RedlineFormat.json: lambda v: to_json(v).encode(), RedlineFormat.text: lambda v: render.redline_text(v).encode()}
-            return write_file(output, written[fmt](view))
+            return write_file(output, exports.redline_file(view, fmt.value))
     if fmt is RedlineFormat.json:
         emit_json(view)
     elif fmt is RedlineFormat.html:

@@ -121,6 +121,17 @@ def test_the_redline_in_word_strikes_what_is_deleted_and_underlines_what_is_inse
     assert "a Word redline is written to a file" in run(loaded_url, "redline", "barnes-1995", *dates, "--format", "docx").output
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_the_redline_written_to_a_file_is_what_the_command_prints(loaded_url, tmp_path, fmt):
+    """`redline -o` writes the view the command prints in the same format, whole, and says where."""
+    dates = ["barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05", "--format", fmt]
+    path = tmp_path / f"redline.{fmt}"
+    written = run(loaded_url, "redline", *dates, "-o", str(path))
+    assert written.exit_code == 0 and written.stdout == f"wrote {path}\n"
+    printed = run(loaded_url, "redline", *dates).stdout
+    assert path.read_text() + "\n" == printed and "2003-02-05" in printed
+
+
 def test_the_outstanding_chart_is_an_svg_and_a_png_file_labelled_with_the_json_figures(loaded_url, tmp_path):
     import xml.etree.ElementTree as ElementTree
 
