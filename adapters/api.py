@@ -37,7 +37,7 @@ from adapters.entries import Entry, PrepaymentEntry, TextEntry
 from adapters.entries.base import closest, described
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
-from adapters.moments import KnownAt, date_range, given_text, parsed_date
+from adapters.moments import KnownAt, date_range, given_text, holder_text, parsed_date
 from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
@@ -210,7 +210,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             for name in (n for n in needs if n != "as_of"):  # (``as_of``: refused as every date given is)
                 if params.get(name) in (None, ""):
                     raise InvalidCommand(f"{name}: is required: {meaning[name][:1].lower()}{meaning[name][1:]}")
-            moment = known_at_of(given.get("known_at"))
+            moment = known_at_of(given.get("known_at"), "known_at")
             with reading(signer) as queries:
                 found = call(queries, key, params, moment)
             return found if isinstance(found, Response) else plain(found)  # a file, or JSON
@@ -234,7 +234,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     dated = ("as_of", "known_at")
     view("/agreements", lambda q, _k, _p, _m: q.agreements(), "Every agreement on the registry")
-    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m, holder=p.get("holder")),
+    view("/holders", lambda q, _k, p, m: q.holders(as_of(p), m, holder=holder_text(p.get("holder"), "holder")),
          "Every holder's positions as of a date (or one holder's)", "as_of", "holder", "known_at")
     for name in ("register", "annex1", "outstanding", "status", "accrued", "guaranties"):
         view(f"/agreements/{{key}}/{name}", lambda q, k, p, m, name=name: getattr(q, name)(k, as_of(p), m),
@@ -246,7 +246,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     def history(queries: Queries, key: str, params: dict, moment: KnownAt) -> list:
         since, until = date_range(params.get("from"), params.get("to"))
-        return queries.history(key, moment, since=since, until=until, kinds=params.get("kind", ()), holder=params.get("holder"))
+        return queries.history(key, moment, since=since, until=until, kinds=params.get("kind", ()), holder=holder_text(params.get("holder"), "holder"))
 
     view("/agreements/{key}/history", history, "Every event, with both clocks and evidence (or those of some dates,"
          " kinds or holder)", "from", "to", "kind", "holder", "known_at")
@@ -363,7 +363,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             if not key:
                 return pages.html_page("debtreg", "<h1>debtreg</h1>" + pages.picker(
                     [a.agreement for a in queries.agreements()], None, as_of or "", known_at))
-            moment = known_at_of(known_at or None)
+            moment = known_at_of(known_at or None, "known_at")
             return pages.agreement_page(queries, key, parsed_date(as_of, "as_of"), moment, known_at,
                                         parsed_date(since, "since") if since else None)
 

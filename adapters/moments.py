@@ -18,6 +18,18 @@ _EVENT_REF = re.compile(rf"({IDENTIFIER.pattern}):([0-9]+)", re.ASCII)  # a stre
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?")
 
 
+def holder_text(given: str | None, name: str, refused: type[InvalidCommand] = InvalidCommand) -> str | None:
+    """The holder a user names to a view (``None``: every holder), refused naming the field ``name`` if it is empty
+    or not text, rather than looked for among the holders."""
+    return None if given is None else given_text(given, name, "give a holder's name, or a unique part of one", refused)
+
+
+def utc_text(moment: datetime) -> str:
+    """A time as the registry shows one, in UTC to the second: "2003-04-02 17:00:00 UTC" (the year in four digits,
+    which ``strftime`` does not give for years before 1000)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds") + " UTC"
+
+
 def iso_date(given: str) -> date | None:
     """``given`` as a business date if it is one: strictly YYYY-MM-DD, as the help says (not 20030205 nor a week date,
     which ``date.fromisoformat`` takes); the one rule for a date typed anywhere (an option, a journal, the API)."""
@@ -82,11 +94,12 @@ def event_ref(given: str) -> tuple[str, int]:
     return found[1], int(found[2])
 
 
-def known_at(value: str | None) -> KnownAt:
+def known_at(value: str | None, name: str = "") -> KnownAt:
     """The second clock as given: an ISO time (UTC unless it says otherwise), a date meaning the end of that day,
-    or an event ("barnes-1995:20") meaning the moment it was recorded."""
+    or an event ("barnes-1995:20") meaning the moment it was recorded; refused naming the field ``name``, if given."""
     if value is None:
         return None
+    prefix = f"{name}: " if name else ""
     text = value.strip()
     day = iso_date(text)
     if day is not None:
@@ -94,9 +107,15 @@ def known_at(value: str | None) -> KnownAt:
     if _TIME.fullmatch(text):  # before an event: "2026-11-22T10:30" is not event 30 of a stream "2026-11-22T10"
         with contextlib.suppress(ValueError):  # (a time the pattern fits, such as 25:00, that is none)
             found = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-            return found if found.tzinfo else found.replace(tzinfo=UTC)
+            found = found if found.tzinfo else found.replace(tzinfo=UTC)
+            try:
+                found.astimezone(UTC)  # recording times are UTC: one with no UTC time in years 1 to 9999 is none
+            except OverflowError:
+                raise InvalidCommand(f"{prefix}{value!r} is not a time in years 1 to 9999 in UTC; give one that is,"
+                                     " e.g. 2026-11-22T10:30:00Z") from None
+            return found
     elif _EVENT_REF.fullmatch(text):
         return text
-    raise InvalidCommand(f"{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20")
+    raise InvalidCommand(f"{prefix}{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20")
 
 

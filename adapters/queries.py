@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from adapters.lazy import lazy
-from adapters.moments import KnownAt, event_ref
+from adapters.moments import KnownAt, event_ref, utc_text
 from adapters.reading import PartsProgress, Progress, Reading, advancing
 from domain.calendar import BusinessCalendar
 from domain.errors import NotYetRecorded, UnknownAgreement
@@ -196,7 +196,7 @@ class Queries:
                     registers.append(register)
         if then is not None and first is not None and then < first:
             raise NotYetRecorded(
-                f"no agreement on the registry was recorded by {_utc(then)}; the first was recorded at {_utc(first)}:"
+                f"no agreement on the registry was recorded by {utc_text(then)}; the first was recorded at {utc_text(first)}:"
                 " ask for a time on or after that"
             )
         view = holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
@@ -434,11 +434,11 @@ def _recorded_by(stream: Stream, known_at: datetime | None) -> Timeline:
     first, timeline = _known_at(stream, known_at)
     if known_at < first:
         raise NotYetRecorded(
-            f"nothing about {stream.key} was recorded by {_utc(known_at)}; its first entry was recorded at"
-            f" {_utc(first)}: ask for a time on or after that"
+            f"nothing about {stream.key} was recorded by {utc_text(known_at)}; its first entry was recorded at"
+            f" {utc_text(first)}: ask for a time on or after that"
         )
     if timeline.final is None:
-        raise UnknownAgreement(f"{stream.key} was off the registry at {_utc(known_at)}: the entry that put it on was reversed")
+        raise UnknownAgreement(f"{stream.key} was off the registry at {utc_text(known_at)}: the entry that put it on was reversed")
     return timeline
 
 
@@ -449,10 +449,6 @@ def _known_at(stream: Stream, moment: datetime) -> tuple[datetime, Timeline]:
     if found is not None:
         return found[0], found[1] or Timeline(())
     return stream.events[0].timestamp, Timeline(recorded_by_then(stream.events, moment))
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _calendar(timeline: Timeline) -> BusinessCalendar | None:

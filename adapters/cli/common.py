@@ -23,7 +23,7 @@ import typer
 from adapters import descriptions
 from adapters.encoding import to_json
 from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
-from adapters.moments import date_range, event_ref, known_at, not_a_date, parsed_date
+from adapters.moments import date_range, event_ref, holder_text, known_at, not_a_date, parsed_date
 from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
 from domain.names import printable
@@ -190,8 +190,13 @@ def event_of(agreement: str, given: str, option: str) -> int:
     return number
 
 
+def holder_named(value: str | None) -> str | None:
+    """A view's ``--holder`` as typed (see ``adapters.moments.holder_text``)."""
+    return holder_text(value, "--holder", Malformed)
+
+
 def moment(value: str | None) -> datetime | str | None:
-    """``--known-at`` (see ``adapters.queries.known_at``)."""
+    """``--known-at`` (see ``adapters.moments.known_at``)."""
     try:
         return known_at(value)
     except InvalidCommand as error:

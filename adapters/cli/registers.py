@@ -21,6 +21,7 @@ from adapters.cli.common import (
     emit_json,
     emit_lines,
     from_to,
+    holder_named,
     lazy,
     moment,
     out,
@@ -140,7 +141,7 @@ def holders_command(
 ) -> None:
     """Each holder's positions in every agreement on a date, however many agreements hold it."""
     with querying(ctx, fmt.value) as queries, progress_bar("reading agreements") as progress:
-        view = queries.holders(day(as_of), moment(known_at), progress, holder=holder)
+        view = queries.holders(day(as_of), moment(known_at), progress, holder=holder_named(holder))
     if fmt is TextOrJson.json:
         emit_json(view)
         return
@@ -174,7 +175,7 @@ def history_command(
     it was recorded, on what evidence and assumptions. `debtreg event REF` shows one in full."""
     start, end = from_to(since, until)
     with querying(ctx, fmt.value) as queries:
-        lines = queries.history(agreement, moment(known_at), since=start, until=end, kinds=kind or (), holder=holder)
+        lines = queries.history(agreement, moment(known_at), since=start, until=end, kinds=kind or (), holder=holder_named(holder))
     if fmt is TextOrJson.json:
         emit_json(lines)
         return

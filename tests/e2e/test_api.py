@@ -334,7 +334,15 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
     refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "20030205"}, headers=as_(JANE))
     undated = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", headers=as_(JANE))
     assert undated["detail"] == "as_of: give the business date, YYYY-MM-DD", "the registry's words, as the CLI's"
-    refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
+    soon = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
+    assert soon["detail"].startswith("known_at: 'soon' is not a time or an event; write 2026-11-22T10:30:00Z"), "named as typed"
+    for path in ("/holders", "/agreements/barnes-1995/history"):
+        nameless = refused(api, loaded_url, 422, "invalid-command", "GET", path, params={"as_of": "2003-02-05", "holder": " "}
+                           if path == "/holders" else {"holder": ""}, headers=as_(JANE))
+        assert nameless["detail"] == "holder: is empty: give a holder's name, or a unique part of one"
+    yearless = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1",
+                       params={"as_of": "2003-02-05", "known_at": "0001-01-01T00:00:00+05:00"}, headers=as_(JANE))
+    assert yearless["detail"] == "known_at: '0001-01-01T00:00:00+05:00' is not a time in years 1 to 9999 in UTC; give one that is, e.g. 2026-11-22T10:30:00Z"
 
 
 def test_a_query_parameter_a_view_does_not_take_is_refused_not_ignored(api, loaded_url):

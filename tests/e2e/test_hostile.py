@@ -344,6 +344,30 @@ def test_a_known_at_date_is_strictly_yyyy_mm_dd_as_a_business_date_is(loaded_url
     assert ran.exit_code == 2 and f"{moment!r} is not a time or an event" in ran.output, ran.output
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_known_at_time_with_no_time_in_utc_is_refused_not_a_crash(loaded_url, moment):
+    """Five hours east of UTC on 1 January of year 1 is in year 0 in UTC: "unexpected failure, a bug in debtreg
+    (OverflowError: date value out of range)"; the other end, in year 10000, passed only while nothing showed it."""
+    ran = command_line(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--known-at", moment)
+    assert ran.exit_code == 2 and f"{moment!r} is not a time in years 1 to 9999 in UTC" in ran.output, ran.output
+
+
+def test_a_time_in_the_first_centuries_is_shown_with_a_four_digit_year(loaded_url):
+    """The refusal said "recorded by 1-01-01 23:59:59 UTC": strftime does not pad a year before 1000."""
+    message = refused(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--known-at", "0001-01-01")
+    assert "nothing about barnes-1995 was recorded by 0001-01-01 23:59:59 UTC; its first entry was recorded at 20" in message
+
+
+@pytest.mark.parametrize("view", [["holders", "--as-of", "2003-02-05"], ["history", "barnes-1995"]])
+@pytest.mark.parametrize(("holder", "said"), [("  ", "--holder: is empty: give a holder's name, or a unique part of one"),
+                                              ("\x1b[31mx", "--holder: '\\x1b[31mx' holds characters that are not text")])
+def test_a_view_given_no_holder_name_says_so_naming_the_option(loaded_url, view, holder, said):
+    """A view's --holder that was empty, or not text, was looked for among the holders: "'' is not a holder on the
+    registry; the holders then are: " and sixty names, where a command says what is wrong with the option."""
+    message = refused(loaded_url, *view, "--holder", holder)
+    assert said in message and "the holders then are" not in message, message
+
+
 @pytest.mark.parametrize(("content", "said"), [(None, "cannot read the key file"), ("not a key\n", "is not a debtreg key file")])
 def test_a_token_asked_of_a_key_file_that_is_not_one_is_refused_not_a_crash(loaded_url, tmp_path, content, said):
     """`identity token` read the key file outside the guard every other command reads it in: 'unexpected failure,
