@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
-from adapters.render import marks, record_notes, redline_html, redline_text
+from adapters.render import gap_lines, marks, redline_html, redline_text, view_notes
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
@@ -93,7 +93,8 @@ class Sheet:
 
 
 def _notes(view: object) -> tuple[str, ...]:
-    return tuple(record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ())))
+    """What the command prints beneath the view, or in place of its figures (why they are not known)."""
+    return (*gap_lines(view), *view_notes(view))
 
 
 def annex1_sheet(view: Annex1) -> Sheet:
@@ -112,9 +113,11 @@ def register_sheet(view: Register, by: str) -> Sheet:
         rows = tuple((n.number, n.series, n.registered_name or NOT_ON_FILE, n.holder, n.account, n.principal,
                       n.dated or NOT_ON_FILE, n.origin) for n in view.notes)
         header = ("number", "series", "registered_name", "holder", "account", "principal", "dated", "origin")
-        return Sheet(title, header, rows, (("TOTAL", None, None, None, None, sum(view.totals.values(), Decimal(0))),), _notes(view))
+        return Sheet(title, header, rows, (("TOTAL", None, None, None, None, sum(view.totals.values(), Decimal(0))),),
+                     _notes(view))
     rows = tuple((h.holder, *(h.principal.get(k) for k in view.series), " ".join(map(str, h.notes))) for h in view.holders)
-    return Sheet(title, ("holder", *view.series, "notes"), rows, (("TOTAL", *(view.totals[k] for k in view.series)),), _notes(view))
+    return Sheet(title, ("holder", *view.series, "notes"), rows, (("TOTAL", *(view.totals[k] for k in view.series)),),
+                 _notes(view))
 
 
 def outstanding_sheet(view: Outstanding) -> Sheet:
@@ -129,7 +132,7 @@ def schedule_sheet(view: Schedule) -> Sheet:
                  for p in view.payments)
     return Sheet(f"{view.agreement} payment schedule as of {view.as_of}",
                  ("series", "kind", "due_on", "principal", "interest", "status", "paid_on", "event", "section"),
-                 rows, notes=(*view.not_on_file, *_notes(view)))
+                 rows, notes=_notes(view))
 
 
 def accrued_sheet(view: Accrued) -> Sheet:

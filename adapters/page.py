@@ -117,6 +117,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         table(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
               [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
                for p in schedule.payments], id="schedule-table", numeric=[3, 4]),
+        notes(schedule),
         files("schedule.xlsx", "schedule.csv"),
         f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
         "<h2 id='amendments'>Amendments and consents</h2>",
@@ -157,10 +158,11 @@ def tally(consents: object) -> str:
 
 
 def notes(view: object) -> str:
-    """What the CLI prints beneath a view (where the record ends, what is assumed), as the page's notes."""
-    from adapters.render import record_notes
+    """What the CLI prints beneath a view (where the record ends, what is assumed), or in place of its figures (why
+    they are not known), as the page's notes."""
+    from adapters.render import gap_lines, view_notes
 
-    lines = record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ()))
+    lines = [*gap_lines(view), *view_notes(view)]
     return "".join(f"<p class='note'>{escape(line)}</p>" for line in lines)
 
 

@@ -22,7 +22,7 @@ from projections.record import AssumedFact, RecordEnds, union
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
     from adapters.queries import EventDetail, MakewholeNotice
     from projections.payments import Accrued, OverdueRate, Payment, Status
-    from projections.register import Annex1, Register, TermsOnFile
+    from projections.register import Annex1, IssuedLater, Register, TermsOnFile
     from projections.text import ProvisionLine, Redline, Text
 
 NAME_WIDTH = 49
@@ -41,13 +41,29 @@ def marks(rests_on: Sequence[str]) -> str:
     return " ".join(rests_on)
 
 
-def record_notes(record_ends: RecordEnds | None, assumptions: Sequence[AssumedFact]) -> list[str]:
-    """What goes beneath a view: where the record ends, and each assumption its figures rest on."""
-    lines = [f"note: {record_ends.describe()}"] if record_ends else []
+def record_notes(record_ends: RecordEnds | None, assumptions: Sequence[AssumedFact],
+                 issued_later: Sequence[IssuedLater] = ()) -> list[str]:
+    """What goes beneath a view: the series not issued yet, where the record ends, and each assumption its figures
+    rest on."""
+    lines = [f"note: {later.describe()}" for later in issued_later]
+    lines += [f"note: {record_ends.describe()}"] if record_ends else []
     if assumptions:
         lines.append("figures marked A1, A2, ... rest on facts the documents do not give:")
         lines += [f"  {a.id} ({a.event}) assumed {a.fact}: {a.reason}" for a in assumptions]
     return lines
+
+
+def view_notes(view: object) -> list[str]:
+    """``record_notes`` of a view of one agreement, from what it has of them: the CLI prints them beneath it, the page
+    and the exports carry them."""
+    return record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ()), getattr(view, "issued_later", ()))
+
+
+def gap_lines(view: object) -> list[str]:
+    """Why a view's figures are not known, where they are not, as the CLI prints it: a register's gap (in place of its
+    figures), or each of a schedule's ("not on file: ...")."""
+    found = getattr(view, "not_on_file", None) or ()
+    return [found] if isinstance(found, str) else [f"not on file: {gap}" for gap in found]
 
 
 def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:
@@ -74,8 +90,8 @@ def annex1_text(register: Annex1) -> str:
     ]
     if register.not_on_file:
         return "\n".join([*title, f"{register.agreement} as of {register.as_of}: {register.not_on_file}"])
-    return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends else []),
-                      *record_notes(register.record_ends, register.assumptions)])
+    return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends or register.issued_later else []),
+                      *view_notes(register)])
 
 
 def _annex1_table(register: Annex1) -> list[str]:

@@ -31,7 +31,14 @@ from projections.record import (
     horizon_of,
     union,
 )
-from projections.register import SeriesOutstanding, outstanding_as_of
+from projections.register import (
+    NOT_ON_FILE,
+    IssuedLater,
+    SeriesOutstanding,
+    issued_later,
+    outstanding_as_of,
+    register_gap,
+)
 
 INTEREST = "interest"
 REQUIRED = "required prepayment"
@@ -86,6 +93,7 @@ class Schedule:
     overdue_rates: dict[str, OverdueRate] = shown_if_any(dict)
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,7 @@ class Status:
     overdue_rates: dict[str, OverdueRate] = shown_if_any(dict)
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,8 @@ class Accrued:
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
     fell_due: tuple[FellDue, ...] = shown_if_any()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()
+    not_on_file: str | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -201,12 +212,15 @@ def schedule_as_of(
     watch = _Watch(state, as_of, calendar, horizon)
     lines: list[Payment] = []
     gaps: list[str] = []
+    later = tuple(x for x in issued_later(timeline, as_of) if series is None or x.series == series)
+    unknown = register_gap(timeline, as_of)
     for found in state.series.values():
         terms = found.terms
         if series is not None and terms.key != series:
             continue
-        if found.first_on is None:
-            gaps.append(f"{terms.key}: no notes issued by {as_of}")
+        if found.first_on is None:  # issued later (``later``), issued before the register on file begins, or not on file
+            if not any(x.series == terms.key for x in later):
+                gaps.append(f"{terms.key}: {unknown or f'no notes issued by {as_of}'}")
             continue
         if terms.required_prepayments is None:
             gaps.append(f"{terms.key}: the schedule of required prepayments is not on file; all principal is shown at maturity")
@@ -232,6 +246,7 @@ def schedule_as_of(
         overdue_rates(state),
         cited.listed(),
         horizon.beyond(as_of, PAYMENTS),
+        later,
     )
 
 
@@ -255,12 +270,16 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
         planned.overdue_rates if overdue(planned.payments) else {},
         cited.listed(),
         horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
+        planned.issued_later,
     )
 
 
 def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
     """Interest accrued on each outstanding note since its last interest date (by the series' day count, to the
     cent). A note that fell due before the date, at its maturity or by an acceleration, accrues nothing (``FellDue``)."""
+    gap = register_gap(timeline, as_of)
+    if gap:  # which notes were outstanding then, and so what accrued on them, is not known
+        return Accrued(key, as_of, ZERO, (), (), not_on_file=NOT_ON_FILE + gap)
     state = _state(timeline, as_of)
     cited = Footnotes().add_timeline(key, timeline)
     accelerated = {number: a for a in state.active_accelerations() for number in a.notes}
@@ -302,6 +321,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
         cited.listed(),
         horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
         tuple(FellDue(on, tuple(notes), why) for (on, why), notes in sorted(fell_due.items())),
+        issued_later(timeline, as_of),
     )
 
 

@@ -20,6 +20,38 @@ NOT_ON_FILE = "not on file: "  # how a register's gap begins (``holders`` names 
 
 
 @dataclass(frozen=True)
+class IssuedLater:
+    """A series none of whose notes had been issued by a view's date: the view shows none of them, and says when the
+    first were, so a register empty of them is not read as notes paid off, or not on file."""
+
+    series: str
+    issued_on: date
+
+    def describe(self) -> str:
+        return f"no {self.series} notes were issued by then: the first were issued on {self.issued_on}"
+
+
+def issued_later(timeline: Timeline, as_of: date) -> tuple[IssuedLater, ...]:
+    """Each series first issued after ``as_of``, by the agreement's events in force (``IssuedLater``); none before the
+    register on file begins (notes opened on the registry as a schedule lists them were issued earlier, when is not
+    on file: a view of such a date says so)."""
+    final = timeline.final
+    if not isinstance(final, AgreementState) or register_gap(timeline, as_of):
+        return ()
+    return tuple(IssuedLater(key, found.first_on) for key, found in final.series.items()
+                 if found.first_on is not None and found.first_on > as_of)
+
+
+def register_gap(timeline: Timeline, as_of: date) -> str | None:
+    """Why the register as of ``as_of`` is not known, if it is not: the register on file begins later (the notes were
+    opened on the registry as a schedule of holders lists them)."""
+    final = timeline.final
+    if isinstance(final, AgreementState) and final.on_file_from is not None and as_of < final.on_file_from:
+        return f"the earliest register on file is as of {final.on_file_from}"
+    return None
+
+
+@dataclass(frozen=True)
 class NoteLine:
     number: int
     series: str
@@ -61,6 +93,7 @@ class Register:
     known_at: datetime | None = shown_if_set()
     not_on_file: str | None = shown_if_set()
     record_ends: RecordEnds | None = shown_if_set()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -86,6 +119,7 @@ class Annex1:
     known_at: datetime | None = shown_if_set()
     not_on_file: str | None = shown_if_set()
     record_ends: RecordEnds | None = shown_if_set()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()
 
 
 @dataclass(frozen=True)
@@ -120,6 +154,7 @@ class Outstanding:
     series: tuple[SeriesOutstanding, ...]
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()
 
 
 def register_as_of(
@@ -154,6 +189,7 @@ def register_as_of(
         totals_rest_on={s.key: cited for s in terms.series if (cited := notes_cited.cite(key, state.outstanding_basis(s.key)))},
         assumptions=notes_cited.listed(),
         record_ends=horizon_of(key, timeline).beyond(as_of, REGISTER),
+        issued_later=issued_later(timeline, as_of),
     )
 
 
@@ -172,6 +208,7 @@ def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime |
         known_at=known_at,
         not_on_file=register.not_on_file,
         record_ends=register.record_ends,
+        issued_later=register.issued_later,
     )
 
 
@@ -193,9 +230,8 @@ def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
                 cited.cite(key, state.outstanding_basis(series.key)), basis=state.outstanding_basis(series.key),
             )
         )
-    return Outstanding(
-        key, as_of, tuple(lines), cited.listed(), horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS)
-    )
+    return Outstanding(key, as_of, tuple(lines), cited.listed(), horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
+                       () if gap else issued_later(timeline, as_of))
 
 
 def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTerms, str | None]:
@@ -203,8 +239,9 @@ def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTe
     state = timeline.state_as_of(as_of)  # first: a timeline not folded yet is folded once, keeping this state
     final = timeline.final
     assert isinstance(final, AgreementState), "an agreement's first event registers it"
-    if final.on_file_from is not None and as_of < final.on_file_from:
-        return final, final.terms, f"{NOT_ON_FILE}the earliest register on file is as of {final.on_file_from}"
+    gap = register_gap(timeline, as_of)
+    if gap:
+        return final, final.terms, NOT_ON_FILE + gap
     if state is None:
         state = AgreementState(final.terms, as_of)
     assert isinstance(state, AgreementState)

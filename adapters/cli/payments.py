@@ -54,7 +54,7 @@ def schedule_command(
     if view.payments:
         out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
     emit_lines(render.overdue_rate_lines(view.overdue_rates))
-    emit_lines(render.record_notes(view.record_ends, view.assumptions))
+    emit_lines(render.view_notes(view))
 
 
 @app.command()
@@ -73,13 +73,16 @@ def accrued(
     if fmt is TextOrJson.json:
         emit_json(view)
         return
+    if view.not_on_file:
+        emit(f"{agreement} accrued interest as of {on}: {view.not_on_file}")
+        return
     header, rows = render.accrued_rows(view, by.value)
     numeric = [3, 6] if by is By.note else [1, 3]
     out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
     for due in view.fell_due:
         emit(f"note: No. {', '.join(map(str, due.notes))} fell due on {due.on} ({due.why}): no interest accrues on them"
              " after; what fell due, and whether it is recorded paid, `debtreg status` shows")
-    emit_lines(render.record_notes(view.record_ends, view.assumptions))
+    emit_lines(render.view_notes(view))
 
 
 @app.command()
@@ -112,7 +115,7 @@ def status(
         out.print(table("Next payments", *render.payment_rows(view.next), numeric=[3, 4]))
     emit_lines(render.remedy_lines(view))
     emit_lines(render.overdue_rate_lines(view.overdue_rates))
-    emit_lines(render.record_notes(view.record_ends, view.assumptions))
+    emit_lines(render.view_notes(view))
 
 
 @app.command("makewhole")

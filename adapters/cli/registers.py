@@ -84,7 +84,7 @@ def register(
         header, rows = render.register_rows(view, by.value)
         numeric = [4] if by is By.note else list(range(1, len(view.series) + 1))
         out.print(table(f"{agreement} register as of {on}, by {by.value}", header, rows, numeric))
-        emit_lines(render.record_notes(view.record_ends, view.assumptions))
+        emit_lines(render.view_notes(view))
 
 
 @app.command()
@@ -113,7 +113,7 @@ def outstanding(
         cited.append(line.rests_on)
     header, rows = render.with_marks(["Series", "Movement", "Event", "Date", "Amount"], rows, cited)
     out.print(table(f"{agreement} principal outstanding as of {on}", header, rows, [4]))
-    emit_lines(render.record_notes(view.record_ends, view.assumptions))
+    emit_lines(render.view_notes(view))
 
 
 @app.command()

@@ -512,6 +512,19 @@ def test_the_pages_link_to_its_json_gives_the_view_it_shows(api, known_at):
     assert shown.json() == api.get("/agreements/barnes-1995/annex1", params=asked).json()
 
 
+def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty_table(api):
+    """The auditor's page of barnes-2000 on 2001-01-01 showed Annex 1 with a total of $0.00 and an empty schedule, and
+    no word that its register on file begins in 2003; of barnes-1995 before its closing, no word of when it was."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-2000", "as_of": "2001-01-01"}).text
+    annex, schedule = page.split("id='annex1-heading'")[1], page.split("id='schedule'")[1]
+    said = "not on file: the earliest register on file is as of 2003-02-05"
+    assert said in annex.split("<h2")[0] and "not on file: 8.59%: the earliest register on file is as of 2003-02-05" in schedule.split("<h2")[0]
+    before = api.get("/page", params={"key": "barnes-1995", "as_of": "1995-12-04"}).text.split("id='annex1-heading'")[1]
+    assert "note: no 7.13% notes were issued by then: the first were issued on 1995-12-05" in before.split("<h2")[0]
+    assert said not in api.get("/page", params={"key": "barnes-2000", "as_of": "2003-02-05"}).text
+
+
 def test_a_view_after_a_transfer_and_its_reversal_recorded_through_the_api_is_a_fresh_readers(api, loaded_url):
     """The server reads through one registry and records through another: a view after a transfer and its reversal
     takes both up at once (it failed with a server error: the reversal's target was looked for among the events the

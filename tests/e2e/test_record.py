@@ -40,6 +40,16 @@ AT_MATURITY = {
     "holders": ["holders", "--as-of", "2005-12-05"],
 }
 
+# The views of the register, as of the day before the 1995 notes were issued (the agreement is dated 1995-12-01).
+BEFORE_ISSUE = {
+    "register": ["register", "barnes-1995", "--as-of", "1995-12-04"],
+    "annex1": ["annex1", "barnes-1995", "--as-of", "1995-12-04"],
+    "outstanding": ["outstanding", "barnes-1995", "--as-of", "1995-12-04"],
+    "accrued": ["accrued", "barnes-1995", "--as-of", "1995-12-04"],
+    "schedule": ["schedule", "barnes-1995", "--as-of", "1995-12-04"],
+    "status": ["status", "barnes-1995", "--as-of", "1995-12-04"],
+}
+
 
 def run(db: str, *args: str):
     result = command_line(db, *args, identity=admin_key())
@@ -83,6 +93,33 @@ def test_past_the_record_no_view_calls_the_1995_notes_in_default_and_every_view_
     data = json.loads(run(loaded_url, *AT_MATURITY[view], "--format", "json").stdout)
     ends = data["record_ends"]["barnes-1995"] if view == "holders" else data["record_ends"]
     assert "2003-02-05" in (ends["register"], ends["payments"]) and ends["event"] == "barnes-1995:30"
+
+
+@pytest.mark.parametrize("view", BEFORE_ISSUE)
+def test_a_view_of_a_day_before_the_notes_were_issued_says_when_they_were(loaded_url, view):
+    """Between the agreement's date and the closing, the register was empty and said nothing more: read as notes
+    paid off, or as a register not on file. Each view says when the first notes were issued; from then on, nothing."""
+    text = run(loaded_url, *BEFORE_ISSUE[view])
+    assert text.exit_code == 0, text.output
+    assert "note: no 7.13% notes were issued by then: the first were issued on 1995-12-05" in text.stdout
+    data = json.loads(run(loaded_url, *BEFORE_ISSUE[view], "--format", "json").stdout)
+    assert data["issued_later"] == [{"series": "7.13%", "issued_on": "1995-12-05"}]
+    assert not data.get("not_on_file"), "that no notes were issued by then is on file"
+    issued = [arg if arg != "1995-12-04" else "1995-12-05" for arg in BEFORE_ISSUE[view]]
+    assert "issued_later" not in json.loads(run(loaded_url, *issued, "--format", "json").stdout)
+    assert "were issued by then" not in run(loaded_url, *issued).stdout
+
+
+def test_before_the_register_on_file_begins_interest_accrued_is_not_on_file_not_nil(loaded_url):
+    """barnes-2000's notes were issued in 2000, and are on the registry as the 2003 amendment's Annex 1 lists them:
+    accrued interest on 2001-01-01 was a table with a total of 0.00, and the schedule said no notes were issued."""
+    text = run(loaded_url, "accrued", "barnes-2000", "--as-of", "2001-01-01")
+    assert text.stdout == "barnes-2000 accrued interest as of 2001-01-01: not on file: the earliest register on file is as of 2003-02-05\n"
+    data = json.loads(run(loaded_url, "accrued", "barnes-2000", "--as-of", "2001-01-01", "--format", "json").stdout)
+    assert data["not_on_file"] == "not on file: the earliest register on file is as of 2003-02-05" and data["notes"] == []
+    assert "not_on_file" not in json.loads(run(loaded_url, "accrued", "barnes-2000", "--as-of", "2003-02-05", "--format", "json").stdout)
+    schedule = json.loads(run(loaded_url, "schedule", "barnes-2000", "--as-of", "2001-01-01", "--format", "json").stdout)
+    assert schedule["not_on_file"] == ["8.59%: the earliest register on file is as of 2003-02-05"] and "issued_later" not in schedule
 
 
 def test_a_payment_due_after_the_record_ends_is_not_recorded_not_unpaid(loaded_url):
