@@ -123,8 +123,9 @@ def register_sheet(view: Register, by: str) -> Sheet:
 def outstanding_sheet(view: Outstanding) -> Sheet:
     rows = tuple((s.series, m.event, m.on, m.kind, m.amount) for s in view.series for m in s.movements)
     totals = tuple((f"outstanding {s.series}", None, view.as_of, None, s.outstanding) for s in view.series)
+    gaps = tuple(f"{s.series}: {s.not_on_file}" for s in view.series if s.not_on_file)  # (its amount left empty)
     return Sheet(f"{view.agreement} principal outstanding as of {view.as_of}", ("series", "event", "on", "kind", "amount"),
-                 rows, totals, _notes(view))
+                 rows, totals, (*gaps, *_notes(view)))
 
 
 def schedule_sheet(view: Schedule) -> Sheet:
