@@ -209,7 +209,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             params.update((name, given[name]) for name in in_path)
             for name in (n for n in needs if n != "as_of"):  # (``as_of``: refused as every date given is)
                 if params.get(name) in (None, ""):
-                    raise InvalidCommand(f"{name}: is required: {meaning[name][:1].lower()}{meaning[name][1:]}")
+                    raise InvalidCommand(f"{name}: is required: {descriptions.within(meaning[name])}")
             moment = known_at_of(given.get("known_at"), "known_at")
             with reading(signer) as queries:
                 found = call(queries, key, params, moment)
@@ -287,6 +287,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     view("/agreements/{key}/makewhole", makewhole, "Quote an optional prepayment with its make-whole amount; records nothing",
          "effective_on", "amount", "treasury_curve", "series", needs=("effective_on", "amount", "treasury_curve"))
+
     def export(queries: Queries, key: str, params: dict, moment: KnownAt) -> Response:
         """As the command line's ``export`` writes it, refused in the same words (naming the parameters)."""
         name = params["name"]
@@ -299,7 +300,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             raise InvalidCommand(f"{name if problem[0] == 'kind' else problem[0]}: {problem[1]}")
         by = params.get("by")
         if by not in (None, "note", "holder"):
-            raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.BY[:1].lower()}{descriptions.BY[1:]}")
+            raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.within(descriptions.BY)}")
         on = as_of(params) if params.get("as_of") else None
         content = exports.exported(queries, shown, key, kind, on, moment, by or "holder")
         return attachment(content, exports.KINDS[kind], f"{key}-{shown}{f'-{on}' if on else ''}.{kind}")

@@ -23,5 +23,11 @@ PREPAID = "Principal to prepay, in the agreement's multiples."
 BY = "One line per note or per holder."
 CURVE = 'Treasury yields by remaining life, e.g. "1y=1.25,2y=1.60,3y=2.10".'
 
+
+def within(description: str) -> str:
+    """A description as the rest of a sentence: "as_of: is required: the business date to show, YYYY-MM-DD."."""
+    return description[:1].lower() + description[1:]
+
+
 WHOLE_NUMBER = "not a whole number; give one, e.g. 2"
 """What is said of a number that is not a whole one, wherever it was typed."""

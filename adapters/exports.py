@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
-from adapters.render import gap_lines, marks, redline_html, redline_text, view_notes
+from adapters.render import carried_notes, marks, redline_html, redline_text
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
@@ -93,8 +93,7 @@ class Sheet:
 
 
 def _notes(view: object) -> tuple[str, ...]:
-    """What the command prints beneath the view, or in place of its figures (why they are not known)."""
-    return (*gap_lines(view), *view_notes(view))
+    return tuple(carried_notes(view))
 
 
 def annex1_sheet(view: Annex1) -> Sheet:
@@ -123,9 +122,8 @@ def register_sheet(view: Register, by: str) -> Sheet:
 def outstanding_sheet(view: Outstanding) -> Sheet:
     rows = tuple((s.series, m.event, m.on, m.kind, m.amount) for s in view.series for m in s.movements)
     totals = tuple((f"outstanding {s.series}", None, view.as_of, None, s.outstanding) for s in view.series)
-    gaps = tuple(f"{s.series}: {s.not_on_file}" for s in view.series if s.not_on_file)  # (its amount left empty)
     return Sheet(f"{view.agreement} principal outstanding as of {view.as_of}", ("series", "event", "on", "kind", "amount"),
-                 rows, totals, (*gaps, *_notes(view)))
+                 rows, totals, _notes(view))
 
 
 def schedule_sheet(view: Schedule) -> Sheet:

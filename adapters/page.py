@@ -160,9 +160,9 @@ def tally(consents: object) -> str:
 def notes(view: object) -> str:
     """What the CLI prints beneath a view (where the record ends, what is assumed), or in place of its figures (why
     they are not known), as the page's notes."""
-    from adapters.render import gap_lines, view_notes
+    from adapters.render import carried_notes
 
-    lines = [*gap_lines(view), *view_notes(view)]
+    lines = carried_notes(view)
     return "".join(f"<p class='note'>{escape(line)}</p>" for line in lines)
 
 

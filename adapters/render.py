@@ -59,11 +59,18 @@ def view_notes(view: object) -> list[str]:
     return record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ()), getattr(view, "issued_later", ()))
 
 
-def gap_lines(view: object) -> list[str]:
+def carried_notes(view: object) -> list[str]:
+    """What a view written out (the page, an export) carries beside its figures: why they are not known, where they are
+    not, then ``view_notes``."""
+    return [*_gaps(view), *view_notes(view)]
+
+
+def _gaps(view: object) -> list[str]:
     """Why a view's figures are not known, where they are not, as the CLI prints it: a register's gap (in place of its
-    figures), or each of a schedule's ("not on file: ...")."""
+    figures), each of a schedule's ("not on file: ..."), or each series' of principal outstanding (its amount empty)."""
     found = getattr(view, "not_on_file", None) or ()
-    return [found] if isinstance(found, str) else [f"not on file: {gap}" for gap in found]
+    series = [f"{s.series}: {s.not_on_file}" for s in getattr(view, "series", ()) if getattr(s, "not_on_file", None)]
+    return [found] if isinstance(found, str) else [*(f"not on file: {gap}" for gap in found), *series]
 
 
 def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:

@@ -231,7 +231,7 @@ def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
             )
         )
     return Outstanding(key, as_of, tuple(lines), cited.listed(), horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
-                       () if gap else issued_later(timeline, as_of))
+                       issued_later(timeline, as_of))
 
 
 def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTerms, str | None]:
