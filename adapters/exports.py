@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
 from adapters.render import carried_notes, marks, redline_html, redline_text
+from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
@@ -90,10 +91,22 @@ class Sheet:
     rows: tuple[tuple[Cell, ...], ...]
     totals: tuple[tuple[Cell, ...], ...] = ()
     notes: tuple[str, ...] = field(default=())
+    unknown: str | None = None  # why none of its figures are known (its register is not on file then), if so
 
 
 def _notes(view: object) -> tuple[str, ...]:
     return tuple(carried_notes(view))
+
+
+def _totals(view: Annex1 | Register | Accrued, row: tuple[Cell, ...]) -> tuple[tuple[Cell, ...], ...]:
+    """A view's totals row, or none where its register is not on file: a total there would be read as nil."""
+    return () if view.not_on_file else (row,)
+
+
+def _unknown(view: Annex1 | Register | Accrued | Outstanding) -> str | None:
+    if isinstance(view, Outstanding):
+        return next((s.not_on_file for s in view.series if s.not_on_file), None)
+    return view.not_on_file
 
 
 def annex1_sheet(view: Annex1) -> Sheet:
@@ -103,7 +116,7 @@ def annex1_sheet(view: Annex1) -> Sheet:
                  for line in view.holders)
     label = "TOTALS" if len(view.series) > 1 else "TOTAL"
     return Sheet(f"{view.agreement} Annex 1 as of {view.as_of}", header, rows,
-                 ((label, *(view.totals[k] for k in view.series)),), _notes(view))
+                 _totals(view, (label, *(view.totals[k] for k in view.series))), _notes(view), _unknown(view))
 
 
 def register_sheet(view: Register, by: str) -> Sheet:
@@ -112,18 +125,18 @@ def register_sheet(view: Register, by: str) -> Sheet:
         rows = tuple((n.number, n.series, n.registered_name or NOT_ON_FILE, n.holder, n.account, n.principal,
                       n.dated or NOT_ON_FILE, n.origin) for n in view.notes)
         header = ("number", "series", "registered_name", "holder", "account", "principal", "dated", "origin")
-        return Sheet(title, header, rows, (("TOTAL", None, None, None, None, sum(view.totals.values(), Decimal(0))),),
-                     _notes(view))
+        total = None if view.not_on_file else sum(view.totals.values(), Decimal(0))  # type: ignore[arg-type] - on file
+        return Sheet(title, header, rows, _totals(view, ("TOTAL", None, None, None, None, total)), _notes(view), _unknown(view))
     rows = tuple((h.holder, *(h.principal.get(k) for k in view.series), " ".join(map(str, h.notes))) for h in view.holders)
-    return Sheet(title, ("holder", *view.series, "notes"), rows, (("TOTAL", *(view.totals[k] for k in view.series)),),
-                 _notes(view))
+    return Sheet(title, ("holder", *view.series, "notes"), rows, _totals(view, ("TOTAL", *(view.totals[k] for k in view.series))),
+                 _notes(view), _unknown(view))
 
 
 def outstanding_sheet(view: Outstanding) -> Sheet:
     rows = tuple((s.series, m.event, m.on, m.kind, m.amount) for s in view.series for m in s.movements)
     totals = tuple((f"outstanding {s.series}", None, view.as_of, None, s.outstanding) for s in view.series)
     return Sheet(f"{view.agreement} principal outstanding as of {view.as_of}", ("series", "event", "on", "kind", "amount"),
-                 rows, totals, _notes(view))
+                 rows, totals, _notes(view), _unknown(view))
 
 
 def schedule_sheet(view: Schedule) -> Sheet:
@@ -138,7 +151,7 @@ def accrued_sheet(view: Accrued) -> Sheet:
     rows = tuple((a.number, a.series, a.holder, a.principal, a.since, a.days, a.accrued) for a in view.notes)
     return Sheet(f"{view.agreement} interest accrued as of {view.as_of}",
                  ("number", "series", "holder", "principal", "since", "days", "accrued"), rows,
-                 (("TOTAL", None, None, None, None, None, view.total),), _notes(view))
+                 _totals(view, ("TOTAL", None, None, None, None, None, view.total)), _notes(view), _unknown(view))
 
 
 def history_sheet(key: str, lines: Sequence[HistoryLine]) -> Sheet:
@@ -170,7 +183,11 @@ def _text(cell: Cell) -> str:
 def to_csv(sheet: Sheet) -> bytes:
     """The data rows under their header: every row a record, amounts plain decimals, nothing else. Text a
     spreadsheet would take for a formula (a holder named "=HYPERLINK(...)") starts with an apostrophe, which
-    spreadsheets read as "this cell is text"; amounts, negative ones too, are written as they are."""
+    spreadsheets read as "this cell is text"; amounts, negative ones too, are written as they are. A sheet none of
+    whose figures are known is refused: with no place to say why, its empty rows would read as no notes."""
+    if sheet.unknown:
+        raise NotOnFile(f"{sheet.title}: {sheet.unknown}; a CSV holds rows alone, and an empty one would read as no notes:"
+                        " ask for a date from then on, or for the view as JSON or .xlsx, which say why")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerows([_text(c) for c in row] for row in (sheet.header, *sheet.rows))
@@ -242,10 +259,11 @@ def annex1_docx(view: Annex1) -> bytes:
         cells[0].text = line.holder
         for index, key in enumerate(view.series, start=1):
             cells[index].text = _money(line.principal.get(key))
-    cells = table.add_row().cells
-    cells[0].text = "TOTALS" if several else "TOTAL"
-    for index, key in enumerate(view.series, start=1):
-        cells[index].text = _money(view.totals[key])
+    if not view.not_on_file:  # a total of a register not on file would be read as nil (``_totals``)
+        cells = table.add_row().cells
+        cells[0].text = "TOTALS" if several else "TOTAL"
+        for index, key in enumerate(view.series, start=1):
+            cells[index].text = _money(view.totals[key])
     for row in table.rows:
         for cell in row.cells[1:]:
             for paragraph in cell.paragraphs:

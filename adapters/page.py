@@ -92,7 +92,8 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         "<h2 id='annex1-heading'>Annex 1: current noteholders</h2>",
         table(["Holder", *annex.series], [[cell(h.holder), *(money(h.principal.get(s)) for s in annex.series)]
                                            for h in annex.holders]
-              + [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]],
+              + ([] if annex.not_on_file else  # a total of a register not on file would be read as nil
+                 [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]]),
               id="annex1", numeric=range(1, 1 + len(annex.series))),
         notes(annex),
         files("annex1.docx", "annex1.xlsx", "annex1.csv"),

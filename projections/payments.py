@@ -174,7 +174,7 @@ class HolderAccrual:
 class Accrued:
     agreement: str
     as_of: date
-    total: Decimal
+    total: Decimal | None  # None where the register is not on file (``not_on_file``): unknown, not nil
     notes: tuple[Accrual, ...]
     holders: tuple[HolderAccrual, ...]
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
@@ -279,7 +279,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
     cent). A note that fell due before the date, at its maturity or by an acceleration, accrues nothing (``FellDue``)."""
     gap = register_gap(timeline, as_of)
     if gap:  # which notes were outstanding then, and so what accrued on them, is not known
-        return Accrued(key, as_of, ZERO, (), (), not_on_file=NOT_ON_FILE + gap)
+        return Accrued(key, as_of, None, (), (), not_on_file=NOT_ON_FILE + gap)
     state = _state(timeline, as_of)
     cited = Footnotes().add_timeline(key, timeline)
     accelerated = {number: a for a in state.active_accelerations() for number in a.notes}

@@ -85,7 +85,7 @@ class Register:
     agreement: str
     as_of: date
     series: tuple[str, ...]
-    totals: dict[str, Decimal]
+    totals: dict[str, Decimal | None]  # None where the register is not on file: unknown, not nil
     notes: tuple[NoteLine, ...]
     holders: tuple[HolderLine, ...]
     totals_rest_on: dict[str, tuple[str, ...]] = shown_if_any(dict)
@@ -113,7 +113,7 @@ class Annex1:
     as_of: date
     series: tuple[str, ...]
     holders: tuple[AnnexLine, ...]
-    totals: dict[str, Decimal]
+    totals: dict[str, Decimal | None]  # None where the register is not on file: unknown, not nil
     totals_rest_on: dict[str, tuple[str, ...]] = shown_if_any(dict)
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     known_at: datetime | None = shown_if_set()
@@ -165,7 +165,7 @@ def register_as_of(
     common = {"issuer": terms.issuer, "series_terms": terms.series, "agreement": key, "as_of": as_of,
               "series": tuple(s.key for s in terms.series), "known_at": known_at}
     if gap:
-        return Register(**common, totals={s.key: ZERO for s in terms.series}, notes=(), holders=(), not_on_file=gap)
+        return Register(**common, totals={s.key: None for s in terms.series}, notes=(), holders=(), not_on_file=gap)
     notes_cited = (cited or Footnotes()).add_timeline(key, timeline)
     notes = tuple(
         NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin,

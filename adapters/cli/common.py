@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the store and its libraries are imported when a command run
     from pydantic import ValidationError
     from rich.table import Table
 
+    from adapters.exports import Sheet
     from adapters.identity import Signer
     from adapters.queries import Queries
     from adapters.registry import Registry
@@ -446,3 +447,13 @@ def emit_lines(lines: Sequence[str]) -> None:
 
 def emit_json(value: Any) -> None:
     emit(to_json(value))
+
+
+def emit_csv(sheet: Sheet) -> None:
+    """A view as CSV on standard output, or the refusal of one none of whose figures are known (``exports.to_csv``)."""
+    from adapters.exports import to_csv
+
+    try:
+        emit(to_csv(sheet).decode().rstrip("\n"))
+    except RegistryError as error:
+        refuse(error, "csv")

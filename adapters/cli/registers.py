@@ -18,6 +18,7 @@ from adapters.cli.common import (
     app,
     day,
     emit,
+    emit_csv,
     emit_json,
     emit_lines,
     from_to,
@@ -77,7 +78,7 @@ def register(
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
-        emit(exports.to_csv(exports.register_sheet(view, by.value)).decode().rstrip("\n"))
+        emit_csv(exports.register_sheet(view, by.value))
     elif view.not_on_file:
         emit(f"{agreement} register as of {on}: {view.not_on_file}")
     else:
@@ -126,7 +127,7 @@ def annex1(
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
-        emit(exports.to_csv(exports.annex1_sheet(view)).decode().rstrip("\n"))
+        emit_csv(exports.annex1_sheet(view))
     else:
         emit(render.annex1_text(view))
 

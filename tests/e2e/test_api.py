@@ -238,6 +238,9 @@ def test_an_export_is_refused_in_the_words_of_the_api(api, loaded_url):
             params={"asof": "2003-02-05"}, headers=as_(JANE))
     refused(api, loaded_url, 404, "unknown-agreement", "GET", "/agreements/nowhere/exports/annex1.csv",
             params={"as_of": "2003-02-05"}, headers=as_(JANE))
+    found = refused(api, loaded_url, 422, "not-on-file", "GET", "/agreements/barnes-2000/exports/annex1.csv",
+                    params={"as_of": "2001-01-01"}, headers=as_(JANE))
+    assert "not on file: the earliest register on file is as of 2003-02-05; a CSV holds rows alone" in found["detail"]
 
 
 def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
@@ -520,6 +523,8 @@ def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty
     annex, schedule = page.split("id='annex1-heading'")[1], page.split("id='schedule'")[1]
     said = "not on file: the earliest register on file is as of 2003-02-05"
     assert said in annex.split("<h2")[0] and "not on file: 8.59%: the earliest register on file is as of 2003-02-05" in schedule.split("<h2")[0]
+    assert "TOTAL" not in annex.split("<h2")[0], "a total of a register not on file reads as nil"
+    assert "TOTAL" in api.get("/page", params={"key": "barnes-2000", "as_of": "2003-02-05"}).text.split("id='annex1-heading'")[1]
     before = api.get("/page", params={"key": "barnes-1995", "as_of": "1995-12-04"}).text.split("id='annex1-heading'")[1]
     assert "note: no 7.13% notes were issued by then: the first were issued on 1995-12-05" in before.split("<h2")[0]
     assert said not in api.get("/page", params={"key": "barnes-2000", "as_of": "2003-02-05"}).text

@@ -117,6 +117,10 @@ def test_before_the_register_on_file_begins_interest_accrued_is_not_on_file_not_
     assert text.stdout == "barnes-2000 accrued interest as of 2001-01-01: not on file: the earliest register on file is as of 2003-02-05\n"
     data = json.loads(run(loaded_url, "accrued", "barnes-2000", "--as-of", "2001-01-01", "--format", "json").stdout)
     assert data["not_on_file"] == "not on file: the earliest register on file is as of 2003-02-05" and data["notes"] == []
+    assert data["total"] is None, "unknown, not nil"
+    for view in ("register", "annex1"):
+        shown = json.loads(run(loaded_url, view, "barnes-2000", "--as-of", "2001-01-01", "--format", "json").stdout)
+        assert shown["totals"] == {"8.59%": None} and shown["not_on_file"], view
     assert "not_on_file" not in json.loads(run(loaded_url, "accrued", "barnes-2000", "--as-of", "2003-02-05", "--format", "json").stdout)
     schedule = json.loads(run(loaded_url, "schedule", "barnes-2000", "--as-of", "2001-01-01", "--format", "json").stdout)
     assert schedule["not_on_file"] == ["8.59%: the earliest register on file is as of 2003-02-05"] and "issued_later" not in schedule
