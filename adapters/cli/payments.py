@@ -100,8 +100,12 @@ def status(
         shown = line.not_on_file or f"${format_amount(line.outstanding if line.outstanding is not None else ZERO)} outstanding"
         emit(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else "")
              + (f" [assumed: {render.marks(line.rests_on)}]" if line.rests_on else ""))
+    from projections.register import NOT_ON_FILE  # here: --help imports no projection
+
+    said = {f"{line.series}: {line.not_on_file.removeprefix(NOT_ON_FILE)}" for line in view.series if line.not_on_file}
     for gap in view.not_on_file:
-        emit(f"not on file: {gap}")
+        if gap not in said:  # a series' register not on file is said once, on its line above
+            emit(f"not on file: {gap}")
     if view.overdue:
         out.print(table(f"Overdue as of {on}", *render.payment_rows(view.overdue), numeric=[3, 4]))
     else:

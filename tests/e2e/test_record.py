@@ -126,6 +126,16 @@ def test_before_the_register_on_file_begins_interest_accrued_is_not_on_file_not_
     assert schedule["not_on_file"] == ["8.59%: the earliest register on file is as of 2003-02-05"] and "issued_later" not in schedule
 
 
+def test_the_status_of_a_day_before_the_register_on_file_says_so_once_a_series(loaded_url):
+    """It said it twice: on the series' line, and again among what is not on file to schedule."""
+    shown = run(loaded_url, "status", "novascotia-1999", "--as-of", "2001-01-01").stdout
+    for series in ("7.66%", "7.80%"):
+        assert shown.count(f"{series}: not on file: the earliest register on file is as of 2003-02-05") == 1, shown
+    assert shown.count("the earliest register on file") == 2, shown
+    data = json.loads(run(loaded_url, "status", "novascotia-1999", "--as-of", "2001-01-01", "--format", "json").stdout)
+    assert data["not_on_file"] == [f"{s}: the earliest register on file is as of 2003-02-05" for s in ("7.66%", "7.80%")]
+
+
 def test_a_payment_due_after_the_record_ends_is_not_recorded_not_unpaid(loaded_url):
     status = json.loads(run(loaded_url, "status", "barnes-1995", "--as-of", "2005-12-05", "--format", "json").stdout)
     assert status["overdue"] == []
