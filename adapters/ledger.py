@@ -575,7 +575,8 @@ class Ledger:
         heads = self.heads_of(stream_id)
         head = _head_of(heads, size)
         if not 1 <= version <= head.size:
-            raise NoSuchHead(f"the signed head of {head.size} entries does not cover entry {version}")
+            raise NoSuchHead(f"the signed head of {head.size} entries does not cover entry {version}: a head of {version}"
+                             " entries or more does, the latest among them")
         leaves = [leaf(r) for r in rows[: head.size]]
         row = rows[version - 1]
         return {

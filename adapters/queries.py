@@ -356,6 +356,7 @@ class Queries:
         """An inclusion proof of one event, against its stream's latest signed head (or the head of ``size``)."""
         key, position = event_ref(ref)
         stream = self.registry.named(key)
+        stream.event(position)  # refused, naming the stream's events, if it has no such event
         bundle = self.registry.ledger.inclusion(stream.id, position, size)
         bundle["head"]["key"] = f"{stream.kind}/{key}"
         return bundle

@@ -149,7 +149,9 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
         ("/agreements/barnes-1995/redline", {"from": "2003-02-04"}, "invalid-command", "to: is required: the later date, YYYY-MM-DD."),
         ("/agreements/barnes-1995/redline", {"from": "2003-02-05", "to": "2003-02-04"}, "invalid-command",
          "from: 2003-02-05 is after to 2003-02-04: give the earlier date first"),
-        ("/events/barnes-1995:21/proof", {"size": "7"}, "no-such-head", "the signed head of 7 entries does not cover entry 21"),
+        ("/events/barnes-1995:21/proof", {"size": "7"}, "no-such-head",
+         "the signed head of 7 entries does not cover entry 21: a head of 21 entries or more does, the latest among them"),
+        ("/events/barnes-1995:31/proof", {}, "invalid-command", "barnes-1995 has no event No. 31 (its events are 1 to 30)"),
         ("/events/barnes-1995:21/proof", {"size": "-1"}, "no-such-head",  # a long stream's heads not all listed
          "no tree head of -1 entries was signed; the 30 heads are of 1, 2, 3, ..., 28, 29, 30 entries"),
         ("/agreements/barnes-1995/consistency", {}, "invalid-command", "from_size: is required: the earlier signed head's size."),

@@ -91,10 +91,15 @@ def test_an_event_reversed_is_named_as_typed(loaded_url):
     assert refused(loaded_url, "reverse", "barnes-1995:0", "--reason", "x").startswith("debtreg: EVENT_ID: ")
 
 
-@pytest.mark.parametrize("args", [("proof", "barnes-1995:3", "--size", "0"), ("proof", "barnes-1995:99", "--size", "30"),
+@pytest.mark.parametrize("args", [("proof", "barnes-1995:3", "--size", "0"), ("proof", "barnes-1995:30", "--size", "29"),
                                   ("consistency", "barnes-1995", "--from-size", "5", "--to-size", "3")])
 def test_a_proof_against_a_head_never_signed_names_the_rule(loaded_url, args):
     assert "rule: a proof is made between tree heads the registry signed, of the entries they cover" in refused(loaded_url, *args)
+
+
+def test_a_proof_of_an_event_the_agreement_does_not_have_names_its_events(loaded_url):
+    """It was refused as a head "that does not cover entry 99", as if a later head would."""
+    assert "barnes-1995 has no event No. 99 (its events are 1 to 30)" in refused(loaded_url, "proof", "barnes-1995:99")
 
 
 @pytest.mark.parametrize("document", ["", "   "])
