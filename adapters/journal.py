@@ -115,6 +115,8 @@ def read_journal(path: Path) -> Journal:
             close = closest(str(loc[1]), JournalHeader.model_fields)
             message = "is not a field of the [journal] table; " + (
                 f"did you mean {close!r}?" if close else f"its fields are {', '.join(JournalHeader.model_fields)}")
+        elif len(loc) == 1 and loc in unknown:  # outside any table: a header's field, or a misnamed table
+            message = _outside_tables(str(loc[0]))
         line = locate(text, loc) or locate(text, loc[:-1])
         where = f"{path}:{line}" if line else str(path)
         raise InvalidJournal(f"{where}: {'.'.join(map(str, loc))}: {message}") from None
@@ -126,6 +128,16 @@ def read_journal(path: Path) -> Journal:
         except InvalidJournal as error:
             raise InvalidJournal(f"{journal.where(index)}: entry {entry.id!r}: {error.message}") from None
     return Journal(path, text, content.model_copy(update={"entry": tuple(resolved)}))
+
+
+def _outside_tables(name: str) -> str:
+    """Why ``name``, written before any table or as a table of its own, is not part of a journal."""
+    if name in JournalHeader.model_fields:
+        return "belongs to the [journal] table: write it on a line after [journal]"
+    close = closest(name, JournalFile.model_fields)
+    table = {"entry": "[[entry]]", "journal": "[journal]"}
+    return "is not part of a journal, which holds a [journal] table and its entries, each under [[entry]]" + (
+        f"; did you mean {table[close]}?" if close else "")
 
 
 def journal_paths(paths: Sequence[Path]) -> list[Path]:
@@ -254,7 +266,7 @@ def locate(text: str, loc: Sequence[object]) -> int | None:
 
 
 def _find_key(lines: list[str], start: int, end: int, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*(\[\[?\s*entry\.)?\"?{re.escape(key)}\"?\s*(=|\]\]?)|[{{,]\s*\"?{re.escape(key)}\"?\s*=")
+    pattern = re.compile(rf"^\s*(\[\[?\s*(entry\.)?)?\"?{re.escape(key)}\"?\s*(=|\]\]?)|[{{,]\s*\"?{re.escape(key)}\"?\s*=")
     for number in range(start, end):
         if pattern.search(lines[number]):
             return number + 1

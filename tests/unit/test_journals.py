@@ -139,6 +139,22 @@ def test_an_unknown_field_of_the_journal_table_is_named_as_the_tables(loaded, tm
     assert str(refused.value) == f"{path}:{line_of(path, typed + ' =')}: {said}"
 
 
+@pytest.mark.parametrize(("text", "line", "said"), [
+    ('agreement = "barnes-1995"\n' + HEADER.replace('agreement = "barnes-1995"\n', "") + TRANSFER, "agreement =",
+     "agreement: belongs to the [journal] table: write it on a line after [journal]"),
+    (HEADER + TRANSFER.replace("[[entry]]", "[[entries]]"), "[[entries]]", "entries: is not part of a journal, which holds"
+     " a [journal] table and its entries, each under [[entry]]; did you mean [[entry]]?"),
+    (HEADER.replace("[journal]", "[journals]") + TRANSFER, "[journals]", "journals: is not part of a journal, which holds"
+     " a [journal] table and its entries, each under [[entry]]; did you mean [journal]?"),
+])
+def test_what_is_outside_the_journals_tables_is_refused_at_its_line_naming_them(loaded, tmp_path, text, line, said):
+    """A header's field before [journal], or [[entries]] for [[entry]], was "not a field this entry has", of no entry."""
+    path = journal(tmp_path, text)
+    with pytest.raises(InvalidJournal) as refused:
+        load(loaded, [path])
+    assert str(refused.value) == f"{path}:{line_of(path, line)}: {said}"
+
+
 @pytest.mark.parametrize(("typed", "line", "said"), [
     ("", "[[entry]]", "entry.0.type: is required: give the entry's type, e.g. transfer (`debtreg reference` lists every type)"),
     ('type = "tranfser"\n', "tranfser", "entry.0.type: 'tranfser' is not an entry type; the types are agreement, terms-corrected,"),
