@@ -99,12 +99,8 @@ def amendments_command(
     rows = []
     for state in found:
         label = f"effective as of {state.as_of}" if state.status == "effective" else state.status
-        assumed = {a.id: a for a in state.assumptions}
-        detail = [state.reason]
-        for c in state.conditions:
-            met = "NOT met" if not c.met else "met" if not c.rests_on else "met (assumed: " + "; ".join(
-                f"{assumed[n].fact} ({assumed[n].event})" for n in c.rests_on) + ")"
-            detail.append(f"{met} {c.section}: {c.how}")
+        detail = [state.reason, *(f"{c.section} {'met' if c.met else 'NOT met'}: {c.how}"
+                                  + (f" [assumed: {render.marks(c.rests_on)}]" if c.rests_on else "") for c in state.conditions)]
         dated = state.as_of.isoformat() if state.as_of else f"before {state.before}\n(date not on file)"
         rows.append([str(state.number), state.name, dated, label, "\n".join(detail)])
     out.print(table(f"{agreement} amendments", ["No.", "Amendment", "As of", "Status", "Why"], rows))

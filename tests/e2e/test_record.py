@@ -169,7 +169,8 @@ def test_figures_resting_on_assumptions_are_marked_and_the_assumptions_listed(lo
 def test_counsel_sees_what_the_amendments_rest_on(loaded_url):
     amendments = run(loaded_url, "amendments", "barnes-1995").stdout
     assert "before 2003-02-05" in amendments and "(date not on file)" in amendments
-    assert "met (assumed: delivered (kar-2003:1);" in amendments
+    assert "5(b) met: Kar Guaranty" in amendments and "[assumed: A1 A2]" in amendments and "[assumed: A3 A4]" in amendments
+    assert "A1 (kar-2003:1) assumed delivered: the guaranty itself is not on file" in amendments
     second = json.loads(run(loaded_url, "amendments", "barnes-1995", "--format", "json").stdout)[1]
     assumed = {a["id"]: a["fact"] for a in second["assumptions"]}
     assert {c["section"]: [assumed[n] for n in c.get("rests_on", [])] for c in second["conditions"]}["5(d)"] == [
