@@ -80,9 +80,24 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except _USAGE_ERROR as error:
             error.message = _REWORDED.get(error.message, error.message.removeprefix("Value error, "))
+            error.message += _format_hint(error)
             if ctx.meta.get(_JSON):
                 emit(to_json(error_object(Malformed(error.format_message()))))
             raise
+
+
+def _format_hint(error: Any) -> str:
+    """``--json`` (as other tools spell it) refused with the option this command has for it, ``--format json``, in place
+    of click's guesses at a near option (``--as-of`` for ``--json``)."""
+    typed = (getattr(error, "option_name", None) or "").removeprefix("--")
+    ctx = getattr(error, "ctx", None)
+    found = [p for p in getattr(getattr(ctx, "command", None), "params", ()) if "--format" in getattr(p, "opts", ())]
+    if typed not in ("text", "json", "csv") or not found:
+        return ""
+    shown = (found[0].get_help_record(ctx) or ("",))[0]  # "--format <text|json|csv>"
+    choices = shown[shown.find("<") + 1:shown.find(">")].split("|")
+    error.possibilities = None
+    return f"; ask for {typed} with --format {typed}" if typed in choices else f"; {ctx.info_name} writes {' or '.join(choices)} (--format)"
 
 
 _JSON = "debtreg.json"
