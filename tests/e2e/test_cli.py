@@ -20,7 +20,7 @@ from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
 from support import AUDITOR as JANE
-from support import CLERK, DEBTREG, admin_key, enrol, key_of
+from support import CLERK, DEBTREG, admin_key, command_line, enrol, key_of
 
 BARNES_1995 = stream_id("agreement", "barnes-1995").hex.upper()  # its events' originator id, as SQLite shows it
 
@@ -194,6 +194,16 @@ def test_a_usage_error_is_json_too_when_json_is_asked_for(db, case):
     error = json.loads(result.stdout)["error"]
     assert (error["type"], error["rule"], error["section"]) == ("Malformed", "every option is well-formed", None)
     assert error["message"].startswith(message) and f"Error: {error['message']}" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("register", "barnes-1995", "--as-of", "2003-02-05", "--json"), "No such option: --json; ask for json with --format json\n"),
+    (("outstanding", "barnes-1995", "--as-of", "2003-02-05", "--csv"), "No such option: --csv; outstanding writes text or json (--format)\n"),
+])
+def test_json_asked_for_as_other_tools_ask_is_answered_with_the_option_for_it(loaded_url, args, said):
+    """It was "No such option: --json (Possible options: --as-of)": click's guess, not the option that gives JSON."""
+    result = command_line(loaded_url, *args)
+    assert result.exit_code == 2 and f"Error: {said}" in result.stderr
 
 
 def test_the_same_request_id_records_once(db):
@@ -445,7 +455,12 @@ def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
 
 
 def test_shell_completion_is_offered():
-    script = installed("--show-completion", "bash", db=None).stdout
+    """typer finds the shell among the command's parents (a word after --show-completion is not read), so this runs it
+    from bash, as a user's shell does (two commands, so that bash stays its parent rather than exec it): under a parent
+    that is no shell (pytest under nohup, say) it says "Shell  not supported"."""
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    script = subprocess.run(["bash", "-c", f"'{DEBTREG}' --show-completion; exit $?"], capture_output=True, text=True, env=env,
+                            timeout=120, check=True).stdout
     assert "_DEBTREG_COMPLETE" in script and "complete" in script
 
 
