@@ -36,6 +36,7 @@ identity_app = typer.Typer(help="Identities: who may read, record, load journals
                            no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(identity_app, name="identity")
 
+StreamKey = Annotated[str, typer.Argument(metavar="AGREEMENT", help=descriptions.STREAM)]
 Trust = Annotated[
     str | None,
     typer.Option("--trust", metavar="KEY", help="The administrator's public key you trust (64 hex digits, or a file)."),
@@ -136,7 +137,7 @@ def digest_command(ctx: typer.Context) -> None:
 
 
 @app.command("head")
-def head_command(ctx: typer.Context, key: Annotated[str, typer.Argument(metavar="AGREEMENT")]) -> None:
+def head_command(ctx: typer.Context, key: StreamKey) -> None:
     """An agreement's latest signed tree head (JSON), with the registration of who signed it."""
     with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.head(key), indent=2))
@@ -156,7 +157,7 @@ def proof_command(
 @app.command("consistency")
 def consistency_command(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(metavar="AGREEMENT")],
+    key: StreamKey,
     from_size: Annotated[int, typer.Option("--from-size", metavar="N", help=descriptions.FROM_SIZE)],
     to_size: Annotated[int | None, typer.Option("--to-size", metavar="N", help=descriptions.TO_SIZE)] = None,
 ) -> None:
@@ -201,7 +202,7 @@ def identity_init(
 @identity_app.command("add")
 def identity_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The new identity's name, as its entries will be recorded by.")],
     role: Annotated[str, typer.Option("--role", metavar="ROLE", help=f"One of {', '.join(ROLES)}.")],
     key_file: KeyFile,
 ) -> None:
@@ -220,7 +221,9 @@ def identity_add(
 
 
 @identity_app.command("revoke")
-def identity_revoke(ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")]) -> None:
+def identity_revoke(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="The identity's name, as `debtreg identity list` shows it.")]
+) -> None:
     """Revoke an identity (administrators only): what it signed before stays valid, nothing after."""
     with guarded(ctx, "text", read_only=False) as registry:
         admin = ctx.obj.signer

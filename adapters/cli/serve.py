@@ -14,8 +14,8 @@ from domain.errors import RegistryError
 def serve_command(
     ctx: typer.Context,
     key_files: Annotated[list[Path], typer.Option("--key-file", metavar="FILE", help="An identity the API acts for (repeat for each); its callers use `debtreg identity token`'s token.")],
-    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port to listen on (0: any free one).")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="HOST", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="The port to listen on (0: any free one).")] = 8000,
     read_url: Annotated[str | None, typer.Option("--read-url", metavar="URL", help="The store as read (on PostgreSQL a role granted SELECT only); default --db, read-only.")] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs): every view as a GET, every entry as a POST, roles by bearer token."""

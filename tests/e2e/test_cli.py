@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -267,6 +268,32 @@ def test_every_command_explains_itself():
         result = debtreg(command, "--help", db=None)
         assert "Usage: debtreg " + command in result.stdout
     assert "Usage: debtreg transfer" in installed("transfer", "--help", db=None).stdout
+
+
+def every_command(group=None, path=()):
+    """Every command of debtreg, its sub-commands' too (``identity add``), with the words that call it."""
+    from typer.main import get_command
+
+    group = group or get_command(app)
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from every_command(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_argument_and_option_says_what_it_is():
+    """`identity add NAME` and `identity revoke NAME` had no help; `serve --host <str> --port <int range>` showed the
+    type where a name of what to give belongs."""
+    for words, command in every_command():
+        ctx = type(command).context_class(command, info_name=words[-1])
+        for param in command.params:
+            shown = param.get_help_record(ctx)
+            if shown is None or param.name == "help":
+                continue
+            assert getattr(param, "help", None), (words, param.name)
+            if param.param_type_name == "option":
+                assert not re.search(r"<(str|int|int range|float|path)>", shown[0]), (words, shown[0])
 
 
 def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url):
