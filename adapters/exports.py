@@ -104,6 +104,7 @@ def _totals(view: Annex1 | Register | Accrued, row: tuple[Cell, ...]) -> tuple[t
 
 
 def _unknown(view: Annex1 | Register | Accrued | Outstanding) -> str | None:
+    """Why none of a view's figures are known, if so: its register's gap (every series' alike, of principal outstanding)."""
     if isinstance(view, Outstanding):
         return next((s.not_on_file for s in view.series if s.not_on_file), None)
     return view.not_on_file
