@@ -126,7 +126,7 @@ def register_sheet(view: Register, by: str) -> Sheet:
         rows = tuple((n.number, n.series, n.registered_name or NOT_ON_FILE, n.holder, n.account, n.principal,
                       n.dated or NOT_ON_FILE, n.origin) for n in view.notes)
         header = ("number", "series", "registered_name", "holder", "account", "principal", "dated", "origin")
-        total = None if view.not_on_file else sum(view.totals.values(), Decimal(0))  # type: ignore[arg-type] - on file
+        total = sum(filter(None, view.totals.values()), Decimal(0))  # a register not on file has none (``_totals``)
         return Sheet(title, header, rows, _totals(view, ("TOTAL", None, None, None, None, total)), _notes(view), _unknown(view))
     rows = tuple((h.holder, *(h.principal.get(k) for k in view.series), " ".join(map(str, h.notes))) for h in view.holders)
     return Sheet(title, ("holder", *view.series, "notes"), rows, _totals(view, ("TOTAL", *(view.totals[k] for k in view.series))),

@@ -11,44 +11,28 @@ from support import admin_key, command_line
 
 BEFORE_ANYTHING = "2003-04-02T17:00:00Z"
 
-# Every view that takes --known-at, on barnes-1995 (holders reads every agreement).
+def dated(on: str, *views: str) -> dict[str, list[str]]:
+    """The arguments of each view of barnes-1995 as of ``on`` (holders reads every agreement)."""
+    return {view: [view, *(() if view == "holders" else ("barnes-1995",)), "--as-of", on] for view in views}
+
+
+# Every view that takes --known-at.
 KNOWN_AT_VIEWS = {
-    "register": ["register", "barnes-1995", "--as-of", "2003-03-31"],
-    "annex1": ["annex1", "barnes-1995", "--as-of", "2003-03-31"],
-    "outstanding": ["outstanding", "barnes-1995", "--as-of", "2003-03-31"],
-    "status": ["status", "barnes-1995", "--as-of", "2003-03-31"],
-    "schedule": ["schedule", "barnes-1995", "--as-of", "2003-03-31"],
-    "accrued": ["accrued", "barnes-1995", "--as-of", "2003-03-31"],
+    **dated("2003-03-31", "register", "annex1", "outstanding", "status", "schedule", "accrued"),
     "terms": ["terms", "barnes-1995"],
     "history": ["history", "barnes-1995"],
     "text": ["text", "barnes-1995", "--as-of", "2003-03-31", "--section", "7.7"],
     "redline": ["redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05"],
     "amendments": ["amendments", "barnes-1995"],
     "consents": ["consents", "barnes-1995", "2"],
-    "guaranties": ["guaranties", "barnes-1995", "--as-of", "2003-03-31"],
-    "holders": ["holders", "--as-of", "2003-03-31"],
+    **dated("2003-03-31", "guaranties", "holders"),
 }
 
 # The views of the register and of payments, as of the 1995 notes' maturity: past the record.
-AT_MATURITY = {
-    "register": ["register", "barnes-1995", "--as-of", "2005-12-05"],
-    "annex1": ["annex1", "barnes-1995", "--as-of", "2005-12-05"],
-    "outstanding": ["outstanding", "barnes-1995", "--as-of", "2005-12-05"],
-    "status": ["status", "barnes-1995", "--as-of", "2005-12-05"],
-    "schedule": ["schedule", "barnes-1995", "--as-of", "2005-12-05"],
-    "accrued": ["accrued", "barnes-1995", "--as-of", "2005-12-05"],
-    "holders": ["holders", "--as-of", "2005-12-05"],
-}
+AT_MATURITY = dated("2005-12-05", "register", "annex1", "outstanding", "status", "schedule", "accrued", "holders")
 
 # The views of the register, as of the day before the 1995 notes were issued (the agreement is dated 1995-12-01).
-BEFORE_ISSUE = {
-    "register": ["register", "barnes-1995", "--as-of", "1995-12-04"],
-    "annex1": ["annex1", "barnes-1995", "--as-of", "1995-12-04"],
-    "outstanding": ["outstanding", "barnes-1995", "--as-of", "1995-12-04"],
-    "accrued": ["accrued", "barnes-1995", "--as-of", "1995-12-04"],
-    "schedule": ["schedule", "barnes-1995", "--as-of", "1995-12-04"],
-    "status": ["status", "barnes-1995", "--as-of", "1995-12-04"],
-}
+BEFORE_ISSUE = dated("1995-12-04", "register", "annex1", "outstanding", "accrued", "schedule", "status")
 
 
 def run(db: str, *args: str):
