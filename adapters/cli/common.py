@@ -233,6 +233,7 @@ def _version(value: bool) -> None:
 AgreementKey = Annotated[
     str, typer.Argument(metavar="AGREEMENT", help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`).")
 ]
+StreamKey = Annotated[str, typer.Argument(metavar="AGREEMENT", help=descriptions.STREAM)]  # history's, head's: any stream
 AsOf = Annotated[str, typer.Option("--as-of", metavar="DATE", help=descriptions.AS_OF)]
 KnownAt = Annotated[str | None, typer.Option("--known-at", metavar="TIME|EVENT", help=descriptions.KNOWN_AT)]
 Format3 = Annotated[TextJsonOrCsv, typer.Option("--format", help="text, json or csv.")]
@@ -386,8 +387,10 @@ def write_file(output: str, content: bytes) -> None:
         return
     try:
         Path(output).write_bytes(content)
-    except OSError as error:
-        raise InvalidCommand(f"--output: cannot write {output}: {error.strerror}") from None
+    except OSError as error:  # the file system's answer, not a rule of the registry's: no "refused", no rule
+        complain(f"debtreg: cannot write {printable(output)}: {error.strerror}; "
+                 "give --output a path in a folder that exists and that you may write to")
+        raise typer.Exit(1) from None
     emit(f"wrote {printable(output)}")
 
 

@@ -15,6 +15,7 @@ import typer
 from adapters import descriptions
 from adapters.cli.common import (
     Format2,
+    StreamKey,
     TextOrJson,
     app,
     complain,
@@ -36,7 +37,6 @@ identity_app = typer.Typer(help="Identities: who may read, record, load journals
                            no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(identity_app, name="identity")
 
-StreamKey = Annotated[str, typer.Argument(metavar="AGREEMENT", help=descriptions.STREAM)]
 Trust = Annotated[
     str | None,
     typer.Option("--trust", metavar="KEY", help="The administrator's public key you trust (64 hex digits, or a file)."),

@@ -13,6 +13,7 @@ from adapters.cli.common import (
     Format2,
     Format3,
     KnownAt,
+    StreamKey,
     TextJsonOrCsv,
     TextOrJson,
     app,
@@ -42,6 +43,9 @@ def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
         found = queries.agreements()
     if fmt is TextOrJson.json:
         emit_json(found)
+        return
+    if not found:
+        emit("no agreement is on the registry yet: load one's journal (debtreg load FILE; debtreg template prints one)")
         return
     rows = [
         [a.agreement, a.issuer, a.title, a.dated_as_of.isoformat(),
@@ -153,7 +157,11 @@ def holders_command(
     ]
     header, rows = render.with_marks(["Holder", "Agreement", "Series", "Principal", "Notes"], rows,
                                      [p.rests_on for h in view.holders for p in h.positions])
-    out.print(table(f"Holders as of {view.as_of}", header, rows, [3]))
+    if rows:
+        out.print(table(f"Holders as of {view.as_of}", header, rows, [3]))
+    else:
+        emit(f"no notes on file held by {holder_named(holder)} as of {view.as_of}" if holder
+             else f"no notes on file held by anyone as of {view.as_of}")
     for agreement, gap in view.not_on_file.items():
         emit(f"not on file: {agreement}: {gap}")
     for agreement, ends in view.record_ends.items():
@@ -164,7 +172,7 @@ def holders_command(
 @app.command("history")
 def history_command(
     ctx: typer.Context,
-    agreement: AgreementKey,
+    agreement: StreamKey,
     since: Annotated[str | None, typer.Option("--from", metavar="DATE", help=descriptions.EVENTS_FROM)] = None,
     until: Annotated[str | None, typer.Option("--to", metavar="DATE", help=descriptions.EVENTS_TO)] = None,
     kind: Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help=descriptions.KIND)] = None,
@@ -192,7 +200,12 @@ def history_command(
         ]
         for line in lines
     ]
-    out.print(table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
+    if rows:
+        out.print(table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
+    else:
+        given = [f"{option} {value}" for option, values in (("--from", [since]), ("--to", [until]), ("--kind", kind or []),
+                                                             ("--holder", [holder_named(holder)])) for value in values if value]
+        emit(f"no event of {agreement} matches {' '.join(given)}" if given else f"no event of {agreement} is on file")
 
 
 @app.command("event")

@@ -10,12 +10,19 @@ from adapters.cli.common import NoStore, app, complain, refuse
 from domain.errors import RegistryError
 
 
+def _port(value: int) -> int:
+    """A port number, refused in words (typer's own range check answers in pydantic's)."""
+    if not 0 <= value <= 65535:
+        raise typer.BadParameter(f"{value} is not a port: give 1 to 65535, or 0 for any free one")
+    return value
+
+
 @app.command("serve")
 def serve_command(
     ctx: typer.Context,
     key_files: Annotated[list[Path], typer.Option("--key-file", metavar="FILE", help="An identity the API acts for (repeat for each); its callers use `debtreg identity token`'s token.")],
     host: Annotated[str, typer.Option("--host", metavar="HOST", help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="The port to listen on (0: any free one).")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", callback=_port, help="The port to listen on (0: any free one).")] = 8000,
     read_url: Annotated[str | None, typer.Option("--read-url", metavar="URL", help="The store as read (on PostgreSQL a role granted SELECT only); default --db, read-only.")] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs): every view as a GET, every entry as a POST, roles by bearer token."""

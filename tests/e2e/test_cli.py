@@ -207,6 +207,31 @@ def test_json_asked_for_as_other_tools_ask_is_answered_with_the_option_for_it(lo
     assert result.exit_code == 2 and f"Error: {said}" in result.stderr
 
 
+def test_a_port_out_of_range_is_refused_in_debtregs_words():
+    result = debtreg("serve", "--key-file", admin_key(), "--port", "70000", db=None, check=False)
+    assert result.returncode == 2 and "Invalid value for '--port': 70000 is not a port: give 1 to 65535" in result.stderr
+    assert "Input should be" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("history", "barnes-1995", "--from", "2020-01-01"), "no event of barnes-1995 matches --from 2020-01-01\n"),
+    (("history", "barnes-1995", "--to", "1996-01-01", "--kind", "NoteTransferred", "--holder", "lincoln"),
+     "no event of barnes-1995 matches --to 1996-01-01 --kind NoteTransferred --holder lincoln\n"),
+    (("holders", "--as-of", "1990-01-01", "--holder", "Lincoln"), "no notes on file held by Lincoln as of 1990-01-01\n"
+     "not on file: barnes-2000: the earliest register on file is as of 2003-02-05\n"
+     "not on file: novascotia-1999: the earliest register on file is as of 2003-02-05\n"),
+])
+def test_a_view_with_nothing_to_show_says_so_and_what_was_asked(db, args, said):
+    """It was an empty table, headers and borders, which reads as a view that failed or a filter that was ignored."""
+    assert debtreg(*args, db=db).stdout == said
+
+
+def test_an_empty_registry_says_how_to_put_an_agreement_on_it(sqlite_url):
+    Registry(sqlite_url).close()  # a store, its tables made, nothing loaded
+    assert debtreg("agreements", db=sqlite_url).stdout.startswith("no agreement is on the registry yet: load one's journal")
+    assert json.loads(debtreg("agreements", "--format", "json", db=sqlite_url).stdout) == []
+
+
 def test_the_same_request_id_records_once(db):
     args = ("prepay", "barnes-1995", "--date", "2003-12-05", "--amount", "6,250,000", "--kind", "required", "--request-id", "wire-7781")
     events = len(history(db))

@@ -140,7 +140,10 @@ def test_an_export_is_refused_in_words_for_a_wrong_file_or_view(loaded_url, tmp_
     dated = run(loaded_url, "export", "history", "barnes-1995", "--as-of", "2003-02-05", "-o", str(tmp_path / "h.csv"))
     assert dated.exit_code == 2 and "--as-of" in dated.output and "--known-at" in dated.output
     assert not (tmp_path / "h.csv").exists()
-    assert "cannot write" in run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "/nonexistent/a.xlsx").stderr
+    unwritable = run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "/nonexistent/a.xlsx")
+    assert unwritable.exit_code == 1 and unwritable.stderr == (
+        "debtreg: cannot write /nonexistent/a.xlsx: No such file or directory; "
+        "give --output a path in a folder that exists and that you may write to\n"), "the file system's answer, not a rule's"
 
 
 def test_the_redline_in_word_strikes_what_is_deleted_and_underlines_what_is_inserted(loaded_url, tmp_path):
