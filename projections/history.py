@@ -10,6 +10,7 @@ the terms registered. Filters narrow it by effective date, kind and holder.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -69,7 +70,10 @@ def history(
     kinds = event_kinds()
     unknown = sorted(k for k in only.kinds if k.casefold() not in {known.casefold() for known in kinds})
     if unknown:
-        raise InvalidCommand(f"there is no kind of event {', '.join(map(repr, unknown))}; the kinds are {', '.join(kinds)}")
+        alike = [k for k in kinds if any(u.casefold() in k.casefold() for u in unknown)] or [
+            close for u in unknown for close in difflib.get_close_matches(u, kinds, n=2)]
+        hint = f" (did you mean {' or '.join(alike)}?)" if alike else ""
+        raise InvalidCommand(f"there is no kind of event {', '.join(map(repr, unknown))}{hint}; the kinds are {', '.join(kinds)}")
     names = {n.casefold() for n in only.holder_names}
     holder_notes = {c.number for e in events for c in e.certificates() if c.holder.casefold() in names}
     reversed_by = {target: e.originator_version for e in events for target in e.reverses()}

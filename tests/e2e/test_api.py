@@ -385,7 +385,7 @@ def test_history_takes_the_cli_filters_by_the_same_rules(api, loaded_url):
     for params, kind, detail in [  # refused as the CLI refuses --from, --to, --kind and --holder, naming the parameter
         ({"from": "2003-01-01", "to": "2002-01-01"}, "invalid-command", "from: 2003-01-01 is after to 2002-01-01: give the earlier date first"),
         ({"to": "2003"}, "invalid-command", "to: '2003' is not a date; write it as YYYY-MM-DD"),
-        ({"kind": "Transfer"}, "invalid-command", "there is no kind of event 'Transfer'; the kinds are "),
+        ({"kind": "Transfer"}, "invalid-command", "there is no kind of event 'Transfer' (did you mean NoteTransferred?); the kinds are "),
         ({"holder": "Nobody"}, "unknown-holder", "'Nobody' is not a holder on the registry"),
     ]:
         found = refused(api, loaded_url, 422, kind, "GET", "/agreements/barnes-1995/history", params=params, headers=as_(JANE))

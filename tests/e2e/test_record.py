@@ -194,7 +194,9 @@ def test_history_reads_back_every_field_with_structured_evidence_and_filters(loa
     positions = run(loaded_url, "holders", "--as-of", "2003-02-05", "--holder", "connecticut general", "--format", "json")
     assert [h["name"] for h in json.loads(positions.stdout)["holders"]] == ["Connecticut General Life Insurance Company"]
     unknown = run(loaded_url, "history", "barnes-1995", "--kind", "Transfer")
-    assert unknown.exit_code == 1 and "there is no kind of event 'Transfer'" in unknown.stderr and "NoteTransferred" in unknown.stderr
+    assert unknown.exit_code == 1 and "there is no kind of event 'Transfer' (did you mean NoteTransferred?)" in unknown.stderr
+    prepay = run(loaded_url, "history", "barnes-1995", "--kind", "prepay").stderr  # as the command is named
+    assert "'prepay' (did you mean PrepaymentMade or PrepaymentNoticed?); the kinds are AccelerationRescinded," in prepay
 
 
 def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url):
