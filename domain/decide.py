@@ -359,7 +359,10 @@ def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
     if due_on is None:
         unpaid = [d for d, c in sorted(coupons.items()) if c.paid_ref is None]
         if not unpaid:
-            raise UnscheduledPayment(f"no interest on the {key} notes is due by {on}", section=terms.section("interest"))
+            last = max(coupons, default=None)
+            paid = f": the last due by then, on {last}, is recorded paid on {coupons[last].paid_on}" if last else ""
+            raise UnscheduledPayment(f"no interest on the {key} notes is {'unpaid' if last else 'due'} by {on}{paid}",
+                                     section=terms.section("interest"))
         due_on = unpaid[0]
     rules.require_coupon(state.series[key], due_on, on, terms.section("interest"))
     expected, shares = state.coupon_interest(key, due_on)

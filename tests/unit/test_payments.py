@@ -169,6 +169,10 @@ def test_interest_is_paid_to_the_holders_of_record_pro_rata_and_checked(loaded):
     assert {a.note: a.amount for a in event.allocations}[5] == D("219247.50")  # Lincoln's 6,150,000 x 3.565%
     with pytest.raises(UnscheduledPayment, match="was paid on 2003-06-05"):
         record(loaded, InterestEntry, type="interest", effective_on="2003-06-06", due_on="2003-06-05")
+    # with no date due given, the earliest unpaid: there is none, and the refusal says which was paid last and when
+    with pytest.raises(UnscheduledPayment, match=r"^no interest on the 7.13% notes is unpaid by 2003-07-01: the last due by "
+                                                 r"then, on 2003-06-05, is recorded paid on 2003-06-05 \(Section 1.1\)$"):
+        record(loaded, InterestEntry, type="interest", effective_on="2003-07-01")
 
 
 def test_beyond_the_record_a_payment_not_recorded_is_not_called_unpaid(loaded):
