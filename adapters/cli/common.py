@@ -298,7 +298,7 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
         registry = registry or _registry(ctx, url, read_only=read_only, missing_ok=missing_ok, acting=acting, first=first)
         yield registry
     except RegistryError as error:
-        refuse(error, fmt)
+        refuse(error, fmt, ctx)
     except _store_errors() as error:
         from adapters.store import shown_url, without_secrets
 
@@ -370,12 +370,13 @@ def error_object(error: RegistryError) -> dict[str, Any]:
     return {"error": {"type": type(error).__name__, "rule": error.rule, "message": error.message, "section": error.section}}
 
 
-def refuse(error: RegistryError, fmt: str) -> NoReturn:
+def refuse(error: RegistryError, fmt: str, ctx: typer.Context | None = None) -> NoReturn:
+    """A refusal by a rule (exit 1), or a malformed option, said as every usage error is (``_Group.invoke``)."""
+    if isinstance(error, Malformed):
+        option, _, message = error.message.partition(": ")
+        raise typer.BadParameter(message, ctx=ctx, param_hint=option) from None
     if fmt == "json":
         emit(to_json(error_object(error)))
-    if isinstance(error, Malformed):
-        complain(f"debtreg: {error}")
-        raise typer.Exit(2)
     complain(f"debtreg: refused: {error}", f"rule: {error.rule}")
     raise typer.Exit(1)
 

@@ -182,7 +182,7 @@ def identity_init(
     try:
         given = _name(name)  # before the store is opened: a name refused makes no store
     except RegistryError as error:
-        refuse(error, "text")
+        refuse(error, "text", ctx)
     with guarded(ctx, "text", read_only=False, acting=False) as registry:
         signer = identities.Signer.load(key_file) if key_file.exists() else identities.Signer.generate(given)
         records = registry.ledger.identity_records()

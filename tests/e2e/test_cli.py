@@ -172,6 +172,10 @@ USAGE_ERRORS = {
     "a note number that is not whole": (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to",
                                          "X", "--amount", "1", "--evidence", "e", "--note", "1.5"),
                                         "Invalid value for '--note': not a whole number"),
+    "an amount that is not one": (("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "X",
+                                   "--new-holder", "--amount", "1e6"), "Invalid value for --amount: '1e6' is not an amount"),
+    "a name that is not text": (("holders", "--as-of", "2003-02-05", "--holder", "Lin\x1b[31m"),
+                                "Invalid value for --holder: 'Lin\\x1b[31m' holds characters that are not text"),
     "an agreement left out": (("annex1", "--as-of", "2003-02-05"), "Missing argument 'AGREEMENT'."),
     "an option misspelt": (("annex1", "barnes-1995", "--as-off", "2003-02-05"), "No such option: --as-off"),
 }
@@ -183,6 +187,7 @@ def test_a_usage_error_names_the_option_typed_in_debtregs_words(db, case):
     result = debtreg(*args, db=db, check=False)
     assert result.returncode == 2
     assert f"Error: {message}" in result.stderr and "Value error" not in result.stderr
+    assert result.stderr.startswith(f"Usage: debtreg {args[0]} "), "a view's, a recording's: one style, with the usage"
     assert result.stdout == ""
 
 

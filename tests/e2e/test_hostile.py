@@ -73,13 +73,13 @@ def test_a_recorded_date_is_strictly_yyyy_mm_dd_as_a_view_s(loaded_url, on):
 ])
 def test_a_request_id_is_plain_text_on_one_line(loaded_url, request_id, what):
     message = refused(loaded_url, *transfer(CG, "100,000", "--request-id", request_id))
-    assert message.startswith("debtreg: --request-id: ") and what in message
+    assert "Error: Invalid value for --request-id: " in message and what in message
 
 
 @pytest.mark.parametrize("name", ["", "Tom\nTreasurer"])
 def test_an_identity_added_under_a_name_that_is_not_text_is_refused(loaded_url, tmp_path, name):
     message = refused(loaded_url, "identity", "add", name, "--role", "treasury", "--key-file", str(tmp_path / "tom.key"))
-    assert message.startswith("debtreg: NAME: ") and not (tmp_path / "tom.key").exists()
+    assert "Error: Invalid value for NAME: " in message and not (tmp_path / "tom.key").exists()
 
 
 def test_a_key_file_given_as_a_folder_is_refused_naming_a_file_to_give(loaded_url, tmp_path):
@@ -88,7 +88,7 @@ def test_a_key_file_given_as_a_folder_is_refused_naming_a_file_to_give(loaded_ur
 
 
 def test_an_event_reversed_is_named_as_typed(loaded_url):
-    assert refused(loaded_url, "reverse", "barnes-1995:0", "--reason", "x").startswith("debtreg: EVENT_ID: ")
+    assert "Error: Invalid value for EVENT_ID: " in refused(loaded_url, "reverse", "barnes-1995:0", "--reason", "x")
 
 
 @pytest.mark.parametrize("args", [("proof", "barnes-1995:3", "--size", "0"), ("proof", "barnes-1995:30", "--size", "29"),
@@ -106,7 +106,7 @@ def test_a_proof_of_an_event_the_agreement_does_not_have_names_its_events(loaded
 def test_empty_evidence_is_refused_naming_the_option_and_what_to_give(loaded_url, document):
     """Said as a person would: not pydantic's "Value should have at least 1 item after validation"."""
     message = refused(loaded_url, *transfer("Connecticut General Life", "100,000", "--evidence", document))
-    assert message.startswith("debtreg: --evidence: is empty: give its text")
+    assert "Error: Invalid value for --evidence: is empty: give its text" in message
 
 
 def test_recording_without_an_identity_says_how_to_get_one(loaded_url, tmp_path, monkeypatch):
