@@ -103,10 +103,13 @@ def _totals(view: Annex1 | Register | Accrued, row: tuple[Cell, ...]) -> tuple[t
     return () if view.not_on_file else (row,)
 
 
-def _unknown(view: Annex1 | Register | Accrued | Outstanding) -> str | None:
-    """Why none of a view's figures are known, if so: its register's gap (every series' alike, of principal outstanding)."""
+def _unknown(view: Annex1 | Register | Accrued | Outstanding | Schedule) -> str | None:
+    """Why none of a view's figures are known, if so: its register's gap (every series' alike, of principal
+    outstanding); of a schedule with no payment at all, what it says is not on file (the register, the notes)."""
     if isinstance(view, Outstanding):
         return next((s.not_on_file for s in view.series if s.not_on_file), None)
+    if isinstance(view, Schedule):
+        return None if view.payments else "; ".join(view.not_on_file) or None
     return view.not_on_file
 
 
@@ -145,7 +148,7 @@ def schedule_sheet(view: Schedule) -> Sheet:
                  for p in view.payments)
     return Sheet(f"{view.agreement} payment schedule as of {view.as_of}",
                  ("series", "kind", "due_on", "principal", "interest", "status", "paid_on", "event", "section"),
-                 rows, notes=_notes(view))
+                 rows, notes=_notes(view), unknown=_unknown(view))
 
 
 def accrued_sheet(view: Accrued) -> Sheet:
@@ -185,9 +188,9 @@ def to_csv(sheet: Sheet) -> bytes:
     """The data rows under their header: every row a record, amounts plain decimals, nothing else. Text a
     spreadsheet would take for a formula (a holder named "=HYPERLINK(...)") starts with an apostrophe, which
     spreadsheets read as "this cell is text"; amounts, negative ones too, are written as they are. A sheet none of
-    whose figures are known is refused: with no place to say why, its empty rows would read as no notes."""
+    whose figures are known is refused: with no place to say why, its empty rows would read as nothing there."""
     if sheet.unknown:
-        raise NotOnFile(f"{sheet.title}: {sheet.unknown}; a CSV holds rows alone, and an empty one would read as no notes:"
+        raise NotOnFile(f"{sheet.title}: {sheet.unknown}; a CSV holds rows alone, and an empty one would read as nothing there:"
                         " ask for a date from then on, or for the view as JSON or .xlsx, which say why")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
