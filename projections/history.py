@@ -70,7 +70,7 @@ def history(
     kinds = event_kinds()
     unknown = sorted(k for k in only.kinds if k.casefold() not in {known.casefold() for known in kinds})
     if unknown:
-        alike = [k for k in kinds if any(u.casefold() in k.casefold() for u in unknown)] or [
+        alike = [k for k in kinds if any(u.strip() and u.casefold() in k.casefold() for u in unknown)] or [
             close for u in unknown for close in difflib.get_close_matches(u, kinds, n=2)]
         hint = f" (did you mean {' or '.join(alike)}?)" if alike else ""
         raise InvalidCommand(f"there is no kind of event {', '.join(map(repr, unknown))}{hint}; the kinds are {', '.join(kinds)}")
