@@ -9,6 +9,7 @@ dates and times ISO 8601, tuples lists.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,8 +17,9 @@ from enum import Enum
 from typing import Any
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON-ready data: dicts, lists, strings, numbers, booleans and None."""
+def plain(value: Any, decimal: Callable[[Decimal], str] = str) -> Any:
+    """``value`` as JSON-ready data: dicts, lists, strings, numbers, booleans and None (a decimal written by
+    ``decimal``: as held, for JSON; with thousands separators, for text)."""
     if is_dataclass(value) and not isinstance(value, type):
         data = {}
         for f in fields(value):
@@ -27,16 +29,16 @@ def plain(value: Any) -> Any:
             if f.metadata.get("shown_if_set") and (item is None or (isinstance(item, (tuple, list, dict)) and not item)):
                 continue
             if f.metadata.get("shown_inline"):
-                data.update(plain(item))
+                data.update(plain(item, decimal))
                 continue
-            data[f.metadata.get("shown_as", f.name)] = plain(item)
+            data[f.metadata.get("shown_as", f.name)] = plain(item, decimal)
         return data
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, decimal) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, decimal) for v in value]
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Enum):

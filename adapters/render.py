@@ -7,13 +7,14 @@ row. Amounts show cents only when some amount in the table has them.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from adapters.encoding import to_json
+from adapters.encoding import plain
 from domain.money import cents, format_amount, from_cents
 from domain.names import printable, unprintable  # noqa: F401 - printable: rendering escapes names
 from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
@@ -395,12 +396,57 @@ def event_text(detail: EventDetail) -> str:
         *([f"  evidence note    {evidence.note}"] if evidence.note else []),
         *[f"  assumed          {a.fact}: {a.reason}" for a in line.assumptions],
         *([f"  REVERSED by      {line.reversed_by}"] if line.reversed_by else []),
-        "",
-        to_json(line.fields),
+        *(["  fields"] if line.fields else []),
+        *fields_text(plain({k: "(below)" if k == "makewhole" and detail.makewhole else v for k, v in (line.fields or {}).items()},
+                           lambda d: f"{d:,}"), 2),
     ]
     if detail.makewhole is not None:
         lines += ["", "make-whole calculation recorded with it:", makewhole_text(detail.makewhole)]
     return "\n".join(lines)
+
+
+def fields_text(value: dict[str, Any], depth: int) -> list[str]:
+    """Fields (as ``plain`` gives them) for a person: one a line under its JSON name, nested ones indented, the items
+    of a list one a line (a short record, or a short list, on one line). Text of several lines is quoted and
+    escaped, as JSON writes it, so that no value passes for a line of the view."""
+    pad, width = "  " * depth, min(max(map(len, value), default=0), 28)
+    lines: list[str] = []
+    for key, item in ((_one_line(k), v) for k, v in value.items()):
+        if isinstance(item, dict) and item:
+            lines += [f"{pad}{key}", *fields_text(item, depth + 1)]
+        elif isinstance(item, list) and item and (len(_value_text(item)) > _SHORT or any(isinstance(x, (dict, list)) for x in item)):
+            lines.append(f"{pad}{key}")
+            flat = [", ".join(f"{_one_line(k)} {_value_text(v)}" for k, v in x.items()) if isinstance(x, dict) else _value_text(x)
+                    for x in item]
+            blocks = any(isinstance(x, dict) and (len(one) > _SHORT or any(isinstance(v, (dict, list)) and v for v in x.values()))
+                         for x, one in zip(item, flat, strict=True))  # then every record of the list is a block, alike
+            for x, one in zip(item, flat, strict=True):
+                if blocks and isinstance(x, dict) and x:
+                    nested = fields_text(x, depth + 2)
+                    lines += [f"{pad}  - {nested[0].lstrip()}", *nested[1:]]
+                else:
+                    lines.append(f"{pad}  - {one}")
+        else:
+            lines.append(f"{pad}{key:<{width}}  {_value_text(item)}")
+    return lines
+
+
+_SHORT = 100  # characters: a record or a list no longer than this is shown on one line
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "(not given)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, dict)):
+        return "; ".join(map(_value_text, value)) if value else "none"
+    return _one_line(str(value)) if value != "" else '""'
+
+
+def _one_line(text: str) -> str:
+    """Text as it is, or, if it runs over lines, quoted and escaped as JSON writes it."""
+    return json.dumps(text, ensure_ascii=False) if "\n" in text or "\r" in text else text
 
 
 def _remedy_lines(t: AgreementTerms) -> list[str]:

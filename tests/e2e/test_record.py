@@ -199,6 +199,46 @@ def test_history_reads_back_every_field_with_structured_evidence_and_filters(loa
     assert "'prepay' (did you mean PrepaymentMade or PrepaymentNoticed?); the kinds are AccelerationRescinded," in prepay
 
 
+def test_an_event_reads_as_fields_a_person_reads_not_as_json(loaded_url):
+    """It was the fields' JSON: 40 lines of braces for six allocations, amounts without separators."""
+    shown = run(loaded_url, "event", "barnes-1995:21").stdout
+    assert shown.endswith("""\
+  fields
+    series       7.13%
+    kind         required
+    amount       6,250,000.00
+    allocations
+      - note 2, amount 1,250,000.00, deemed no
+      - note 4, amount 1,250,000.00, deemed no
+      - note 5, amount 2,050,000.00, deemed no
+      - note 6, amount 450,000.00, deemed no
+      - note 7, amount 864,875.00, deemed no
+      - note 9, amount 385,125.00, deemed no
+    interest     0.00
+    makewhole    (not given)
+"""), shown
+    transfer = run(loaded_url, "event", "barnes-1995:8").stdout  # records too long for a line are blocks, all alike
+    assert """\
+    issued
+      - number           5
+        series           7.13%
+        holder           Lincoln Investment Management, Inc.
+        principal        8,200,000.00
+        registered_name  (not given)
+        account          (not given)
+      - number           6
+""" in transfer
+
+
+def test_a_field_of_several_lines_is_shown_escaped_on_one():
+    """Names and texts are data: a value (or a key) running over lines cannot pass for a line of the view."""
+    from adapters.render import fields_text
+
+    shown = fields_text({"text": "a\n  recorded  2020-01-01", "by\nseries": {"7.13%": "x"}, "notes": ["one", "two\rthree"]}, 1)
+    assert shown == ['  text       "a\\n  recorded  2020-01-01"', '  "by\\nseries"', "    7.13%  x",
+                     '  notes      one; "two\\rthree"']
+
+
 def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url):
     noticed = run(loaded_url, "notice", "barnes-1995", "--date", "2003-03-03", "--prepay-on", "2003-03-20", "--amount", "3,000,000")
     assert noticed.exit_code == 0, noticed.output
