@@ -75,8 +75,11 @@ class TextView:
     caveats: tuple[str, ...]
     defects: tuple[Defect, ...]
     source: str | None
+    before_dated: date | None = None  # the agreement's date, when the view is of a day before it: it had no text
 
     def section(self, ref: str) -> Provision:
+        if self.before_dated is not None:
+            raise UnknownSection(f"{self.caveats[0]}; ask for a date on or after {self.before_dated}")
         return find(self.provisions, ref)
 
     def marks_of(self, provision: Provision) -> tuple[Mark, ...]:
@@ -111,6 +114,10 @@ def text_as_of(
     known_at: datetime | None = None,
 ) -> TextView:
     events = in_force(recorded_by_then(events, known_at))
+    dated = next((e.effective_on for e in events if isinstance(e, Agreement.Registered)), None)
+    if dated is not None and as_of < dated:  # not "the original is not on file", nor amendments of what is not yet
+        return TextView(key, as_of, any(isinstance(e, Agreement.TextRecorded) for e in events), (), {},
+                        (f"{key} is dated as of {dated}: it had no text on {as_of}",), (), None, dated)
     original = next((e for e in events if isinstance(e, Agreement.TextRecorded) and e.effective_on <= as_of), None)
     provisions: list[Provision] = list(original.provisions) if original else []
     marks: dict[str, list[Mark]] = {}
@@ -199,6 +206,8 @@ def redline(before: TextView, after: TextView, section: str | None = None) -> Re
     if section is not None:
         old, new = _lookup(before, section), _lookup(after, section)
         if old is None and new is None:
+            if after.before_dated is not None:
+                after.section(section)  # refused as of a day before the agreement's date, saying so
             raise UnknownSection(f"there is no {section!r} in the text on either date")
         pairs = [(old, new)]
     else:

@@ -11,7 +11,7 @@ from adapters.entries import AmendmentEntry, ConsentEntry, LapseEntry, TransferE
 from adapters.journal import load
 from adapters.registry import Registry
 from conftest import FIXTURES
-from domain.errors import ConsentRefused, InvalidCommand, UnknownHolder
+from domain.errors import ConsentRefused, InvalidCommand, UnknownHolder, UnknownSection
 from projections.amendments import amendment_status, amendments
 from projections.guaranties import guaranties_as_of
 from projections.text import redline, text_as_of
@@ -178,6 +178,20 @@ def test_agreements_without_their_text_show_only_what_amendments_put_in(loaded):
     view = text_view(loaded, "novascotia-1999", date(2003, 2, 5))
     assert [p.ref for p in view.provisions] == ["7.7", "7.14(d)", "7.14(e)", '10.1 "Kar Guaranty"']
     assert text_view(loaded, "novascotia-1999", date(2003, 2, 4)).provisions == ()
+
+
+def test_a_day_before_the_agreement_is_dated_has_no_text_and_says_so(loaded):
+    """It said "the original text of barnes-1995 is not on file" (it is, from 1995-12-01) with Amendment No. 1's caveat,
+    and "there is no '7.7' in the text on file" for a section asked for."""
+    view = text_view(loaded, "barnes-1995", date(1990, 1, 1))
+    assert (view.provisions, view.caveats, view.on_file) == ((), ("barnes-1995 is dated as of 1995-12-01: it had no text on 1990-01-01",), True)
+    with pytest.raises(UnknownSection, match=r"^barnes-1995 is dated as of 1995-12-01: it had no text on 1990-01-01; ask for a date on or after 1995-12-01$"):
+        view.read("7.7")
+    assert text_view(loaded, "barnes-1995", date(1995, 12, 1)).read("7.7").provisions[0].title == "Indebtedness"
+    before, later = text_view(loaded, "barnes-1995", date(1991, 1, 1)), text_view(loaded, "barnes-1995", date(2003, 2, 5))
+    with pytest.raises(UnknownSection, match="it had no text on 1991-01-01"):
+        redline(view, before, "7.7")
+    assert [w for w in redline(view, later, "7.7").differences[0].words] == [("insert", later.section("7.7").text)]
 
 
 def test_the_redline_strikes_what_was_deleted_and_underlines_what_was_inserted(loaded):
