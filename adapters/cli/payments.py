@@ -53,7 +53,7 @@ def schedule_command(
         emit(f"not on file: {gap}")
     if view.payments:
         out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
-    emit_lines(render.overdue_rate_lines(view.overdue_rates))
+        emit_lines(render.overdue_rate_lines(view.overdue_rates))  # of the payments above: none, none to say
     emit_lines(render.view_notes(view))
 
 

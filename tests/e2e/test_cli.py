@@ -222,6 +222,10 @@ def test_a_port_out_of_range_is_refused_in_debtregs_words():
     (("history", "barnes-1995", "--from", "2020-01-01"), "no event of barnes-1995 matches --from 2020-01-01\n"),
     (("history", "barnes-1995", "--to", "1996-01-01", "--kind", "NoteTransferred", "--holder", "lincoln"),
      "no event of barnes-1995 matches --to 1996-01-01 --kind NoteTransferred --holder lincoln\n"),
+    (("schedule", "barnes-1995", "--as-of", "1990-01-01"),  # without the overdue rates of no payment
+     "note: no 7.13% notes were issued by then: the first were issued on 1995-12-05\n"),
+    (("text", "barnes-1995", "--as-of", "1990-01-01"),
+     "barnes-1995: text as of 1990-01-01\nnote: barnes-1995 is dated as of 1995-12-01: it had no text on 1990-01-01\n"),
     (("holders", "--as-of", "1990-01-01", "--holder", "Lincoln"), "no notes on file held by Lincoln as of 1990-01-01\n"
      "not on file: barnes-2000: the earliest register on file is as of 2003-02-05\n"
      "not on file: novascotia-1999: the earliest register on file is as of 2003-02-05\n"),
