@@ -733,17 +733,20 @@ def require_amendment(state: AgreementState, number: int, on: date, key: str) ->
     """An amendment acted on (consented to, lapsed) is on file, executed, by the date of the act."""
     found = state.amendments.get(number)
     if found is None or not found.executed:
-        raise no_such_amendment(key, number, [a.number for a in state.amendments.values() if a.executed], by=on)
+        raise no_such_amendment(key, number, [a.number for a in state.amendments.values() if a.executed], by=on,
+                                referred=found.name if found else None)
     return found
 
 
-def no_such_amendment(key: str, number: int, on_file: Sequence[int], by: date | None = None) -> UnknownAmendment:
-    """The refusal of an amendment not on file, executed (by the date ``by`` of an act on it), naming those that are:
-    as a command, its replay and a view say it."""
+def no_such_amendment(key: str, number: int, on_file: Sequence[int], by: date | None = None,
+                      referred: str | None = None) -> UnknownAmendment:
+    """The refusal of an amendment not on file, executed (by the date ``by`` of an act on it), naming those that are,
+    and what is known of it if it is only ``referred`` to (its name): as a command, its replay and a view say it."""
     known = ", ".join(f"No. {n}" for n in on_file) or "none"
+    why = f": {referred} is referred to, but its text and consents are not on file" if referred else ""
     if by is None:
-        return UnknownAmendment(f"{key} has no Amendment No. {number} on file (amendments on file: {known})")
-    return UnknownAmendment(f"{key} has no Amendment No. {number} on file by {by} (amendments on file then: {known})")
+        return UnknownAmendment(f"{key} has no Amendment No. {number} on file{why} (amendments on file: {known})")
+    return UnknownAmendment(f"{key} has no Amendment No. {number} on file by {by}{why} (amendments on file then: {known})")
 
 
 def require_positive(amount: Decimal, what: str) -> None:

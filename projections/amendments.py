@@ -135,11 +135,12 @@ def amendments(key: str, streams: Streams, known_at: datetime | None = None) -> 
 
 def amendment_status(key: str, number: int, streams: Streams, known_at: datetime | None = None) -> AmendmentStatus:
     """An amendment executed and on file, with its status."""
-    executed = [a for a in amendments(key, streams, known_at) if a.consents is not None]
+    every = amendments(key, streams, known_at)
+    executed = [a for a in every if a.consents is not None]
     for found in executed:
         if found.number == number:
             return found
-    raise no_such_amendment(key, number, [a.number for a in executed])
+    raise no_such_amendment(key, number, [a.number for a in executed], referred=next((a.name for a in every if a.number == number), None))
 
 
 def consents(key: str, number: int, streams: Streams, known_at: datetime | None = None) -> Consents:

@@ -243,6 +243,14 @@ def test_an_amendment_not_on_file_is_refused_by_its_own_rule_as_a_view(loaded_ur
     assert AMENDMENT_RULE in message
 
 
+@pytest.mark.parametrize("args", [("consents", "barnes-1995", "1"), ("consent", "barnes-1995", "1", "--holder", "Lincoln", "--date", "2003-03-03")])
+def test_an_amendment_only_referred_to_is_refused_saying_what_is_known_of_it(loaded_url, args):
+    """Amendment No. 1 is referred to by No. 2; it was refused as if unknown ("has no Amendment No. 1 on file")."""
+    message = refused(loaded_url, *args)
+    assert (": Amendment No. 1 to Note Purchase Agreement is referred to, but its text and consents are not on file"
+            " (amendments on file") in message and AMENDMENT_RULE in message
+
+
 def test_consenting_to_an_amendment_not_on_file_is_refused_by_the_same_rule(loaded_url):
     message = refused(loaded_url, "consent", "barnes-1995", "7", "--holder", "Lincoln", "--date", "2003-03-03")
     assert "barnes-1995 has no Amendment No. 7 on file by 2003-03-03 (amendments on file then: No. 2)" in message
