@@ -54,6 +54,19 @@ def _text(value: Any) -> Any:
     return found
 
 
+def _whole(value: Any) -> Any:
+    """A number of a note, an amendment, days: never ``true`` (pydantic would read it as 1, a note's number)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{_given(value)} is not a whole number: write one, e.g. 2")
+    return value
+
+
+def _given(value: Any) -> str:
+    """A value as the journal or request gave it, shortened: a string quoted, anything else as JSON writes it."""
+    shown = repr(value) if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def _prose(value: Any) -> Any:
     return clean(value, lines=True) if isinstance(value, str) else value
 
@@ -140,7 +153,25 @@ def described(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
     if kind == "union_tag_invalid":
         return (*loc, "type"), (f"{first['ctx']['tag']!r} is not an entry type; the types are"
                                 f" {first['ctx']['expected_tags'].replace(chr(39), '')}")
+    said = _SAID.get(kind)
+    if said is not None:
+        return loc, f"{_given(first.get('input'))} {said.format(**first.get('ctx', {}))}"
     return loc, str(first["msg"]).removeprefix("Value error, ")
+
+
+# pydantic's errors of a value's type, said as a reader of a journal (TOML) or of a request (JSON) would say them
+_SAID = {
+    **dict.fromkeys(["bool_type", "bool_parsing"], "is not true or false: write true or false"),
+    **dict.fromkeys(["int_type", "int_parsing", "int_from_float"], "is not a whole number: write one, e.g. 2"),
+    "string_type": "is not text: write it in quotes",
+    **dict.fromkeys(["model_type", "model_attributes_type", "dict_type"],
+                    "is not a table of fields: write one (in TOML {{ name = value, ... }}, in JSON an object)"),
+    **dict.fromkeys(["list_type", "tuple_type"], "is not a list: write one in brackets, [ ... ]"),
+    "greater_than": "is not above {gt}: give a number above it",
+    "greater_than_equal": "is below {ge}: give {ge} or more",
+    "literal_error": "is not one of {expected}",
+    "enum": "is not one of {expected}",
+}
 
 
 Money = Annotated[
@@ -164,6 +195,8 @@ Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "
 Plain = Annotated[str, BeforeValidator(_plain)]
 """A string from outside: Unicode NFC, on one line, nothing in it that is not text (see ``domain.names.clean``)."""
 Text = Annotated[str, Field(min_length=1), BeforeValidator(_text)]
+Whole = Annotated[int, BeforeValidator(_whole)]
+"""A whole number from outside: ``true`` is not 1."""
 Prose = Annotated[str, BeforeValidator(_prose)]
 """Like ``Plain``, but lines may break (a provision's text)."""
 Key = Annotated[str, AfterValidator(identifier), Field(min_length=1, pattern=f"^{IDENTIFIER.pattern}$")]

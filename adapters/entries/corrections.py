@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from adapters.entries.base import Day, EntryIn, Text
+from adapters.entries.base import Day, EntryIn, Text, Whole
 from domain.commands import Reverse
 
 
@@ -19,7 +19,7 @@ class ReversalEntry(EntryIn):
 
     type: Literal["reversal"]
     effective_on: Day | None = Field(None, description="Not given: a reversal takes effect as of the entry it reverses.")  # type: ignore[assignment]
-    target: int = Field(gt=0, description="The recording position of one of the entry's events, as history shows it.")
+    target: Whole = Field(gt=0, description="The recording position of one of the entry's events, as history shows it.")
     reason: Text = Field(description="Why the entry was wrong.")
     of: Literal["agreement", "guaranty", "instrument", "holder"] = Field("agreement", description="The kind of stream it is in.")
 

@@ -13,6 +13,7 @@ from adapters.entries.base import (
     Prose,
     Strict,
     Text,
+    Whole,
     described,
     digest,
     parse_toml,
@@ -130,7 +131,7 @@ class AmendmentEntry(EntryIn):
     """
 
     type: Literal["amendment"]
-    number: int = Field(gt=0, description="Its number.")
+    number: Whole = Field(gt=0, description="Its number.")
     name: Text = Field(description='Its name, e.g. "Amendment No. 2 to Note Purchase Agreement".')
     changes: tuple[ChangeIn, ...] = Field((), description="What it changes in the text, each as its words put it.")
     conditions: tuple[ConditionIn, ...] = Field((), description="What must be delivered or executed before it takes effect.")
@@ -153,7 +154,7 @@ class AmendmentNotOnFileEntry(EntryIn):
     """An amendment a document on file refers to, whose date and content are not on file."""
 
     type: Literal["amendment-not-on-file"]
-    number: int = Field(gt=0, description="Its number.")
+    number: Whole = Field(gt=0, description="Its number.")
     name: Text = Field(description="Its name, as the document referring to it gives it.")
 
     def command(self, key: str) -> NoteAmendment:
@@ -164,7 +165,7 @@ class ConsentEntry(EntryIn):
     """A holder's written consent to an amendment, dated on or after the amendment's date."""
 
     type: Literal["consent"]
-    amendment: int = Field(gt=0, description="The amendment's number.")
+    amendment: Whole = Field(gt=0, description="The amendment's number.")
     holder: Text = Field(description="The holder of record consenting: its name, or a unique part of it.")
     signed_as: Plain | None = Field(None, description="The name on the signature page, if not the holder's.")
 
@@ -176,7 +177,7 @@ class LapseEntry(EntryIn):
     """An amendment abandoned: it will never take effect."""
 
     type: Literal["amendment-lapsed"]
-    amendment: int = Field(gt=0, description="The amendment's number.")
+    amendment: Whole = Field(gt=0, description="The amendment's number.")
     reason: Text = Field(description="Why.")
 
     def command(self, key: str) -> LapseAmendment:

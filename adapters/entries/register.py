@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Plain, Strict, Text
+from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Plain, Strict, Text, Whole
 from adapters.entries.terms import AgreementTermsIn, SeriesIn
 from domain.commands import (
     AddSeries,
@@ -68,7 +68,7 @@ class NoteIn(Strict):
     series: Plain | None = Field(None, description="Its series' key; may be left out when the agreement has one series.")
     registered_name: Plain | None = Field(None, description='The name it is registered in, e.g. a nominee "CIG & Co.".')
     account: Plain | None = Field(None, description='An account of the holder, e.g. "on behalf of one or more separate accounts".')
-    number: int | None = Field(default=None, gt=0, description="Its certificate number, if on file; the registry numbers it otherwise.")
+    number: Whole | None = Field(default=None, gt=0, description="Its certificate number, if on file; the registry numbers it otherwise.")
 
     def new(self) -> NewNote:
         return NewNote(self.holder, self.principal, self.series, self.registered_name, self.account, self.number)
@@ -103,7 +103,7 @@ class TransferEntry(EntryIn):
     amount: Money = Field(description="The principal transferred.")
     new_holder: bool = Field(False, description="The transferee is not yet a holder on the registry.")
     series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
-    note: int | None = Field(default=None, gt=0, description="Surrender this note only (else the holder's notes in number order).")
+    note: Whole | None = Field(default=None, gt=0, description="Surrender this note only (else the holder's notes in number order).")
     registered_name: Plain | None = Field(None, description="The name to register the new note in.")
 
     def command(self, key: str) -> TransferNotes:
@@ -123,7 +123,7 @@ class CancellationEntry(EntryIn):
     """A note the Company acquired, cancelled and never reissued."""
 
     type: Literal["cancellation"]
-    note: int = Field(gt=0, description="The note's number.")
+    note: Whole = Field(gt=0, description="The note's number.")
 
     def command(self, key: str) -> CancelNote:
         return CancelNote(**self.common(key), note=self.note)
@@ -134,7 +134,7 @@ class NoteReplacementEntry(EntryIn):
     indemnity) the agreement asks for."""
 
     type: Literal["note-replacement"]
-    note: int = Field(gt=0, description="The note replaced.")
+    note: Whole = Field(gt=0, description="The note replaced.")
     reason: Literal["lost", "stolen", "destroyed", "mutilated"] = Field(description="Why it is replaced.")
 
     def command(self, key: str) -> ReplaceNote:

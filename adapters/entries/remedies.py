@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from adapters.entries.base import Curve, EntryIn, Text
+from adapters.entries.base import Curve, EntryIn, Text, Whole
 from domain.commands import Accelerate, DeclareDefault, RescindAcceleration, Waive
 
 Holders = tuple[Text, ...]
@@ -33,7 +33,7 @@ class AccelerationEntry(EntryIn):
 
     type: Literal["acceleration"]
     declared_by: Holders = Field(min_length=1, description="The holders declaring, as the notice names them.")
-    default: int | None = Field(None, gt=0, description="The Event of Default (its event number); the latest if left out.")
+    default: Whole | None = Field(None, gt=0, description="The Event of Default (its event number); the latest if left out.")
     treasury_curve: Curve | None = Field(None, description="The Treasury curve of the date, for a make-whole.")
 
     def command(self, key: str) -> Accelerate:
@@ -45,7 +45,7 @@ class RescissionEntry(EntryIn):
 
     type: Literal["rescission"]
     declared_by: Holders = Field(min_length=1, description="The holders annulling it.")
-    acceleration: int | None = Field(None, gt=0, description="The acceleration (its event number); the latest if left out.")
+    acceleration: Whole | None = Field(None, gt=0, description="The acceleration (its event number); the latest if left out.")
 
     def command(self, key: str) -> RescindAcceleration:
         return RescindAcceleration(**self.common(key), declared_by=self.declared_by, acceleration=self.acceleration)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from adapters.entries.base import Day, Money, Percent, Plain, Strict, Text
+from adapters.entries.base import Day, Money, Percent, Plain, Strict, Text, Whole
 from domain.calendar import check_calendar
 from domain.daycount import CONVENTIONS
 from domain.errors import RegistryError
@@ -46,9 +46,9 @@ class ScheduledIn(Strict):
 class InstalmentsIn(Strict):
     """Principal repaid in equal instalments, the last at maturity absorbing any rounding."""
 
-    count: int = Field(gt=0, description="How many instalments, the last one at maturity included.")
+    count: Whole = Field(gt=0, description="How many instalments, the last one at maturity included.")
     first_due: Day = Field(description="The date of the first instalment.")
-    every_months: int = Field(gt=0, description="Months between instalments (12 for yearly).")
+    every_months: Whole = Field(gt=0, description="Months between instalments (12 for yearly).")
     rounding: Literal["half up", "down"] | None = Field(
         None,
         description='How each instalment but the last rounds to the cent when the principal does not divide'
@@ -73,8 +73,8 @@ class RateStepIn(Strict):
 class NoticeIn(Strict):
     """How far ahead an optional prepayment must be notified."""
 
-    min_business_days: int | None = Field(None, ge=0, description="At least this many Business Days before it.")
-    max_days: int | None = Field(None, ge=0, description="At most this many days before it.")
+    min_business_days: Whole | None = Field(None, ge=0, description="At least this many Business Days before it.")
+    max_days: Whole | None = Field(None, ge=0, description="At most this many days before it.")
 
 
 class MakewholeIn(Strict):
@@ -188,7 +188,7 @@ class SeriesIn(Strict):
 class GraceIn(Strict):
     """When an unpaid amount becomes an Event of Default."""
 
-    days: int = Field(ge=0, description="Days of grace after the due date (0: the day after it is due).")
+    days: Whole = Field(ge=0, description="Days of grace after the due date (0: the day after it is due).")
     business_days: bool = Field(False, description="The days of grace are Business Days.")
     section: Plain | None = Field(None, description='The agreement\'s section, e.g. "9.1(b)".')
 

@@ -179,7 +179,7 @@ BAD: dict[str, tuple[str, str, str, str]] = {
     "record-horizon": ("record-horizon", "register = 2024-06-01", "register = 2023-06-01", "before the agreement's date"),
     "record-horizon not a date": ("record-horizon", "payments = 2024-06-01", 'payments = "soon"', "is not a date"),
     "amendment": ("amendment", 'target = "10.4"', 'target = "10.5"', "no Section 10.5 in the text"),
-    "amendment-not-on-file": ("amendment-not-on-file", "number = 1", "number = 0", "greater than 0"),
+    "amendment-not-on-file": ("amendment-not-on-file", "number = 1", "number = 0", "0 is not above 0: give a number above it"),
     "consent": ("consent", 'type = "consent"\neffective_on = 2025-02-03', 'type = "consent"\neffective_on = 2025-01-31', "no Amendment No. 1 on file by 2025-01-31"),
     "amendment-lapsed": ("amendment-lapsed", "amendment = 1\nreason", "amendment = 9\nreason", "no Amendment No. 9"),
     "guaranty": ("guaranty", 'agreement = "acme-2024" } ]', 'agreement = "acme-2099" } ]', "no agreement 'acme-2099'"),

@@ -119,6 +119,29 @@ def test_a_float_for_money_is_refused_at_its_line(loaded, tmp_path):
     assert stored(loaded) == before
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("new_holder = true\nnote = true", "note: true is not a whole number: write one, e.g. 2"),  # it was read as note No. 1
+    ("new_holder = true\nnote = 0", "note: 0 is not above 0: give a number above it"),
+    ('new_holder = "maybe"', "new_holder: 'maybe' is not true or false: write true or false"),
+    ("new_holder = true\nseries = 7.13", "series: 7.13 is not text: write it in quotes"),
+    ('new_holder = true\nnote = "five"', "note: 'five' is not a whole number: write one, e.g. 2"),
+])
+def test_a_value_of_the_wrong_type_is_refused_at_its_line_in_the_journals_words(loaded, tmp_path, typed, said):
+    """Not pydantic's ("Input should be a valid boolean, unable to interpret input"); and `true` is no note number."""
+    path = journal(tmp_path, HEADER + TRANSFER.replace("new_holder = true", typed))
+    before = stored(loaded)
+    with pytest.raises(InvalidJournal) as refused:
+        load(loaded, [path])
+    assert str(refused.value).startswith(f"{path}:{line_of(path, typed.splitlines()[-1])}: entry.0.transfer.{said}"), refused.value
+    assert stored(loaded) == before
+
+
+def test_a_table_where_a_value_belongs_and_a_value_where_a_table_belongs_are_refused_in_words(loaded, tmp_path):
+    path = journal(tmp_path, HEADER + TRANSFER.replace('evidence = { document = "treasury entry" }', 'evidence = "treasury entry"'))
+    with pytest.raises(InvalidJournal, match=r"evidence: 'treasury entry' is not a table of fields: write one \(in TOML"):
+        load(loaded, [path])
+
+
 def test_an_unknown_field_is_refused_at_its_line(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER.replace("amount =", "ammount ="))
     with pytest.raises(InvalidJournal, match=r"ammount: is not a field this entry has; did you mean 'amount'\?") as refused:
