@@ -8,6 +8,7 @@ row. Amounts show cents only when some amount in the table has them.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
@@ -447,6 +448,25 @@ def _value_text(value: Any) -> str:
 def _one_line(text: str) -> str:
     """Text as it is, or, if it runs over lines, quoted and escaped as JSON writes it."""
     return json.dumps(text, ensure_ascii=False) if "\n" in text or "\r" in text else text
+
+
+def hung(text: str, width: int) -> str:
+    """Lines of a key-value view (``terms``, ``event``) fitted to ``width``: a value too long runs on under its own
+    column, not under the keys; words are never broken, nor at a hyphen (an amount, an id stays whole)."""
+    fitted = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            fitted.append(line)
+            continue
+        found = _KEYED.match(line)
+        first, rest = (found["key"], found["value"]) if found else ("", line)
+        indent = " " * (len(first) if found else len(line) - len(line.lstrip()) + 4)  # a line of no key: four in
+        fitted += textwrap.wrap(rest, max(width, len(indent) + 20), initial_indent=first, subsequent_indent=indent,
+                                break_long_words=False, break_on_hyphens=False) or [line]
+    return "\n".join(fitted)
+
+
+_KEYED = re.compile(r"(?P<key>( +- +| +)\S+(?: \S+)*? {2,})(?P<value>\S.*)")  # "  key   value", "  - key   value"
 
 
 def _remedy_lines(t: AgreementTerms) -> list[str]:

@@ -125,6 +125,13 @@ def _width() -> int | None:
     return None if sys.stdout.isatty() else 160
 
 
+def text_width() -> int:
+    """The width plain lines are fitted to: as tables are (``_width``), the terminal's when it is one."""
+    import shutil
+
+    return _width() or shutil.get_terminal_size().columns
+
+
 def _environ() -> dict[str, str]:
     """The environment rich sizes a console by, without a COLUMNS or LINES that is not a number: rich reads them with
     isdigit(), which takes a superscript 2 that its int() then refuses, and every command crashed."""

@@ -30,6 +30,7 @@ from adapters.cli.common import (
     progress_bar,
     querying,
     table,
+    text_width,
 )
 from domain.money import ZERO, format_amount
 
@@ -63,7 +64,7 @@ def terms(ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson
     if fmt is TextOrJson.json:
         emit_json(view)
     else:
-        emit(render.terms_text(view))
+        emit(render.hung(render.terms_text(view), text_width()))
 
 
 @app.command()
@@ -221,4 +222,4 @@ def event_command(
     if fmt is TextOrJson.json:
         emit_json(detail)
         return
-    emit(render.event_text(detail))
+    emit(render.hung(render.event_text(detail), text_width()))

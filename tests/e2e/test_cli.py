@@ -57,9 +57,9 @@ class Ran:
     stderr: str
 
 
-def debtreg(*args: str, db: str | None, check: bool = True, identity: str | None = None) -> Ran:
+def debtreg(*args: str, db: str | None, check: bool = True, identity: str | None = None, env: dict | None = None) -> Ran:
     """The command run in-process, as typer's runner runs it (as the tests' administrator unless told)."""
-    runner = CliRunner(env={"DEBTREG_IDENTITY": identity or admin_key(), "DEBTREG_DATABASE_URL": None})
+    runner = CliRunner(env={"DEBTREG_IDENTITY": identity or admin_key(), "DEBTREG_DATABASE_URL": None, **(env or {})})
     result = runner.invoke(app, [*(("--db", db) if db else ()), *args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -513,6 +513,20 @@ def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
         cells = [cell.strip() for line in table for cell in line.split("│")]
         assert "6,250,000.00" in cells or view[0] != "schedule", "an amount is whole on its line"
         assert "barnes-1995:21" in cells or view[0] != "history", "an event id is whole on its line"
+
+
+@pytest.mark.parametrize("view", [["terms", "barnes-1995"], ["event", "barnes-1995:8"], ["event", "barnes-1995:2"]])
+def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column(db, view):
+    """A long value ran past the terminal, which folded it under the keys; words, amounts and ids stay whole."""
+    result = debtreg(*view, db=db, env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    over = [line for line in lines if len(line) > 80]
+    assert all(len(line.split()) <= 2 for line in over), over  # a key and a word too long for a line (a digest), whole
+    if view[1] == "barnes-1995:8":
+        at = lines.index("  evidence note    Lincoln's $6,150,000 and Connecticut General's $5,100,000 are")
+        assert lines[at + 1] == "                   75% of $8,200,000 and $6,800,000"
+        assert "        principal        8,200,000.00" in lines
+    assert "".join(debtreg(*view, db=db).stdout.split()) == "".join(result.stdout.split()), "nothing but line breaks changes"
 
 
 def test_shell_completion_is_offered():
