@@ -61,6 +61,13 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _flag(value: Any) -> Any:
+    """Yes or no: ``true`` or ``false`` only (pydantic would read 1, "yes" or "on" as true)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{_given(value)} is not true or false: write true or false")
+    return value
+
+
 def _given(value: Any) -> str:
     """A value as the journal or request gave it, shortened: a string quoted, anything else as JSON writes it."""
     shown = repr(value) if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
@@ -197,6 +204,8 @@ Plain = Annotated[str, BeforeValidator(_plain)]
 Text = Annotated[str, Field(min_length=1), BeforeValidator(_text)]
 Whole = Annotated[int, BeforeValidator(_whole)]
 """A whole number from outside: ``true`` is not 1."""
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""Yes or no from outside: ``1`` is not ``true``."""
 Prose = Annotated[str, BeforeValidator(_prose)]
 """Like ``Plain``, but lines may break (a provision's text)."""
 Key = Annotated[str, AfterValidator(identifier), Field(min_length=1, pattern=f"^{IDENTIFIER.pattern}$")]

@@ -9,6 +9,7 @@ from pydantic import Field, ValidationError
 
 from adapters.entries.base import (
     EntryIn,
+    Flag,
     Plain,
     Prose,
     Strict,
@@ -135,7 +136,7 @@ class AmendmentEntry(EntryIn):
     name: Text = Field(description='Its name, e.g. "Amendment No. 2 to Note Purchase Agreement".')
     changes: tuple[ChangeIn, ...] = Field((), description="What it changes in the text, each as its words put it.")
     conditions: tuple[ConditionIn, ...] = Field((), description="What must be delivered or executed before it takes effect.")
-    changes_payments: bool = Field(False, description="It changes payment amounts, times or rates (every holder must consent).")
+    changes_payments: Flag = Field(False, description="It changes payment amounts, times or rates (every holder must consent).")
     consents_section: Plain | None = Field(None, description='The amendment\'s section requiring the holders\' consent, e.g. "5(a)".')
 
     def command(self, key: str) -> ExecuteAmendment:

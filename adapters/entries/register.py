@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Money, Plain, Strict, Text, Whole
+from adapters.entries.base import NOT_APPLICABLE, Day, EntryIn, Flag, Money, Plain, Strict, Text, Whole
 from adapters.entries.terms import AgreementTermsIn, SeriesIn
 from domain.commands import (
     AddSeries,
@@ -101,7 +101,7 @@ class TransferEntry(EntryIn):
     from_: Text = Field(alias="from", description="The holder transferring: its name, or a unique part of it.")
     to: Text = Field(description="The holder receiving: a holder on the registry, or a new one (say so with new_holder).")
     amount: Money = Field(description="The principal transferred.")
-    new_holder: bool = Field(False, description="The transferee is not yet a holder on the registry.")
+    new_holder: Flag = Field(False, description="The transferee is not yet a holder on the registry.")
     series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")
     note: Whole | None = Field(default=None, gt=0, description="Surrender this note only (else the holder's notes in number order).")
     registered_name: Plain | None = Field(None, description="The name to register the new note in.")

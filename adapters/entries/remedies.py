@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from adapters.entries.base import Curve, EntryIn, Text, Whole
+from adapters.entries.base import Curve, EntryIn, Flag, Text, Whole
 from domain.commands import Accelerate, DeclareDefault, RescindAcceleration, Waive
 
 Holders = tuple[Text, ...]
@@ -59,7 +59,7 @@ class WaiverEntry(EntryIn):
     provisions: tuple[Text, ...] = Field(min_length=1, description='The sections waived, e.g. ["7.7"].')
     given_by: Holders = Field(min_length=1, description="The holders giving it.")
     defaults: tuple[int, ...] = Field((), description="Events of Default it ends (their event numbers).")
-    payment_terms: bool = Field(False, description="It changes the amount or time of a payment, or a rate.")
+    payment_terms: Flag = Field(False, description="It changes the amount or time of a payment, or a rate.")
 
     def command(self, key: str) -> Waive:
         return Waive(**self.common(key), provisions=self.provisions, given_by=self.given_by, defaults=self.defaults,

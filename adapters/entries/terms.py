@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from adapters.entries.base import Day, Money, Percent, Plain, Strict, Text, Whole
+from adapters.entries.base import Day, Flag, Money, Percent, Plain, Strict, Text, Whole
 from domain.calendar import check_calendar
 from domain.daycount import CONVENTIONS
 from domain.errors import RegistryError
@@ -115,7 +115,7 @@ class SeriesIn(Strict):
     interest_dates: tuple[Plain, ...] | None = Field(
         None, description='Interest payment dates as month-days, evenly spaced, e.g. ["06-05", "12-05"]. Not on file if left out.'
     )
-    end_of_month: bool = Field(False, description="A day of 28 or more in interest_dates means the last day of the month.")
+    end_of_month: Flag = Field(False, description="A day of 28 or more in interest_dates means the last day of the month.")
     day_count: DayCount | None = Field(None, description="How interest accrues. Not on file if left out.")
     rate_steps: tuple[RateStepIn, ...] = Field((), description="Changes of the rate from given dates.")
     required_prepayments: tuple[ScheduledIn, ...] | None = Field(
@@ -189,7 +189,7 @@ class GraceIn(Strict):
     """When an unpaid amount becomes an Event of Default."""
 
     days: Whole = Field(ge=0, description="Days of grace after the due date (0: the day after it is due).")
-    business_days: bool = Field(False, description="The days of grace are Business Days.")
+    business_days: Flag = Field(False, description="The days of grace are Business Days.")
     section: Plain | None = Field(None, description='The agreement\'s section, e.g. "9.1(b)".')
 
 
@@ -212,10 +212,10 @@ class DefaultsIn(Strict):
         None, description='The share of holders that may declare all notes due on any other clause, e.g. "51%".'
     )
     rescission_threshold: Plain | None = Field(None, description='The share of holders that may annul a declaration, e.g. "51%".')
-    rescission_excludes_company: bool = Field(
+    rescission_excludes_company: Flag = Field(
         False, description="The Company's and its affiliates' notes do not count toward an annulment."
     )
-    makewhole_on_acceleration: bool = Field(
+    makewhole_on_acceleration: Flag = Field(
         False, description="On acceleration the greater of principal plus interest and the Makewhole Price is due."
     )
 
@@ -266,7 +266,7 @@ class AgreementTermsIn(Strict):
     sections: dict[str, Plain] = Field(
         {}, description="The section of the agreement stating each rule, by rule: " + ", ".join(sorted(RULE_SECTIONS)) + "."
     )
-    reacquired_notes_count_pro_rata: bool = Field(
+    reacquired_notes_count_pro_rata: Flag = Field(
         False, description="Notes the Company reacquired still take their share of partial payments."
     )
     voting: Literal["together", "by series"] = Field("together", description="How series vote on amendments.")

@@ -123,6 +123,7 @@ def test_a_float_for_money_is_refused_at_its_line(loaded, tmp_path):
     ("new_holder = true\nnote = true", "note: true is not a whole number: write one, e.g. 2"),  # it was read as note No. 1
     ("new_holder = true\nnote = 0", "note: 0 is not above 0: give a number above it"),
     ('new_holder = "maybe"', "new_holder: 'maybe' is not true or false: write true or false"),
+    ("new_holder = 1", "new_holder: 1 is not true or false: write true or false"),  # it was read as true
     ("new_holder = true\nseries = 7.13", "series: 7.13 is not text: write it in quotes"),
     ('new_holder = true\nnote = "five"', "note: 'five' is not a whole number: write one, e.g. 2"),
 ])
