@@ -4,7 +4,8 @@ Pick an agreement, a business date and optionally a known-at time; the page show
 by note, principal outstanding over time (an SVG chart), the timeline of events with both clocks, evidence
 and assumptions, the text as of the date with its marks, a redline between two dates, the amendments'
 consent tallies, guaranties, the payment schedule and default watch, and the registry head with how to
-verify it. Every amount carries its exact decimal (``data-amount``), the figure the JSON gives.
+verify it. Every amount carries its exact decimal (``data-amount``), the figure the JSON gives, and each figure
+the marks of the assumptions it rests on, listed beneath its table, as the CLI prints them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from urllib.parse import urlencode
 
 from adapters import chart, exports
 from adapters.queries import KnownAt, Queries
+from adapters.render import with_marks
 from domain.money import format_amount
+from projections.record import union
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
@@ -48,6 +51,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, id: str | Non
 
 def cell(text: object) -> str:
     return f"<td>{escape('' if text is None else str(text))}</td>"
+
+
+def marked(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:
+    """The table with an Assumed column of the marks the notes beneath it explain, when any row rests on one."""
+    return with_marks(header, rows, rests_on, cell)
 
 
 def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str) -> str:
@@ -90,20 +98,25 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
                           ("amendments", "Amendments"), ("guaranties", "Guaranties"), ("text", "Text"),
                           ("redline", "Redline"), ("digest", "Digest"))) + "</nav>",
         "<h2 id='annex1-heading'>Annex 1: current noteholders</h2>",
-        table(["Holder", *annex.series], [[cell(h.holder), *(money(h.principal.get(s)) for s in annex.series)]
-                                           for h in annex.holders]
-              + ([] if annex.not_on_file else  # a total of a register not on file would be read as nil
-                 [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]]),
+        table(*marked(["Holder", *annex.series],
+                      [[cell(h.holder), *(money(h.principal.get(s)) for s in annex.series)] for h in annex.holders]
+                      + ([] if annex.not_on_file else  # a total of a register not on file would be read as nil
+                         [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]]),
+                      [h.rests_on for h in annex.holders] + ([] if annex.not_on_file else [union(*annex.totals_rest_on.values())])),
               id="annex1", numeric=range(1, 1 + len(annex.series))),
         notes(annex),
         files("annex1.docx", "annex1.xlsx", "annex1.csv"),
         "<h2 id='register'>Register by note</h2>",
-        table(["No.", "Series", "Registered name", "Holder", "Principal", "Dated", "Origin"],
-              [[cell(n.number), cell(n.series), cell(n.registered_name or "not on file"), cell(n.holder), money(n.principal),
-                cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes], id="notes", numeric=[4]),
+        table(*marked(["No.", "Series", "Registered name", "Holder", "Principal", "Dated", "Origin"],
+                      [[cell(n.number), cell(n.series), cell(n.registered_name or "not on file"), cell(n.holder), money(n.principal),
+                        cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes],
+                      [n.rests_on for n in register.notes]), id="notes", numeric=[4]),
+        notes(register),
         files("register.xlsx", "register.csv"),
         "<h2 id='outstanding'>Principal outstanding</h2>",
-        table(["Series", "Outstanding"], [[cell(s.series), money(s.outstanding)] for s in outstanding.series], id="outstanding-table", numeric=[1]),
+        table(*marked(["Series", "Outstanding"], [[cell(s.series), money(s.outstanding)] for s in outstanding.series],
+                      [s.rests_on for s in outstanding.series]), id="outstanding-table", numeric=[1]),
+        notes(outstanding),
         chart.figures(outstanding),
         files("outstanding.xlsx", "outstanding.svg", "outstanding.png"),
         "<h2 id='timeline'>Timeline</h2>",
@@ -115,9 +128,9 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
               id="history"),
         files("history.xlsx", "history.csv", asked=undated),
         "<h2 id='schedule'>Payment schedule and default watch</h2>",
-        table(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
-              [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
-               for p in schedule.payments], id="schedule-table", numeric=[3, 4]),
+        table(*marked(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
+                      [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
+                       for p in schedule.payments], [p.rests_on for p in schedule.payments]), id="schedule-table", numeric=[3, 4]),
         notes(schedule),
         files("schedule.xlsx", "schedule.csv"),
         f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
@@ -126,9 +139,10 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
               [[cell(a.name), cell(a.event), cell(f"{a.status}: {a.reason}"), cell(tally(a.consents))] for a in amendments],
               id="amendments-table"),
         "<h2 id='guaranties'>Guaranties</h2>",
-        table(["Guaranty", "Guarantor", "Delivered", "Covers", "Evidence"],
-              [[cell(g.guaranty), cell(g.guarantor), cell(g.delivered_on), cell("; ".join(g.covers)), cell(g.evidence)]
-               for g in guaranties.guaranties], id="guaranties-table"),
+        table(*marked(["Guaranty", "Guarantor", "Delivered", "Covers", "Evidence"],
+                      [[cell(g.guaranty), cell(g.guarantor), cell(g.delivered_on), cell("; ".join(g.covers)), cell(g.evidence)]
+                       for g in guaranties.guaranties], [g.rests_on for g in guaranties.guaranties]), id="guaranties-table"),
+        notes(guaranties),
         "<h2 id='text'>Text as of the date</h2>",
         f"<pre id='agreement-text'>{escape(text_lines(text))}</pre>",
         "<h2 id='redline'>Redline</h2>",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -75,11 +75,13 @@ def _gaps(view: object) -> list[str]:
     return [found] if isinstance(found, str) else [*(f"not on file: {gap}" for gap in found), *series]
 
 
-def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:
-    """A table with an "Assumed" column, when any of its rows rests on an assumption."""
+def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]],
+               shown: Callable[[str], str] = str) -> tuple[list[str], list[list[str]]]:
+    """A table with an "Assumed" column, when any of its rows rests on an assumption (each mark ``shown``: as text,
+    or as the page's cell)."""
     if not any(rests_on):
         return header, rows
-    return [*header, "Assumed"], [[*row, marks(cited)] for row, cited in zip(rows, rests_on, strict=True)]
+    return [*header, "Assumed"], [[*row, shown(marks(cited))] for row, cited in zip(rows, rests_on, strict=True)]
 
 
 # ------------------------------------------------------------------- Annex 1

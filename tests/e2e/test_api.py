@@ -532,6 +532,23 @@ def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty
     assert said not in api.get("/page", params={"key": "barnes-2000", "as_of": "2003-02-05"}).text
 
 
+def test_the_page_marks_each_figure_that_rests_on_an_assumption_as_the_cli_does(api):
+    """The page listed "figures marked A1, A2, ... rest on facts the documents do not give" under Annex 1, but marked no
+    figure; the register, the principal outstanding and the guaranties neither marked nor listed theirs."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2001-02-05"}).text
+    section = {name: page.split(f"id='{name}'")[1].split("<h2")[0] for name in ("annex1-heading", "register", "outstanding", "guaranties")}
+    asked = {"as_of": "2001-02-05"}
+    annex = api.get("/agreements/barnes-1995/annex1", params=asked, headers=as_(JANE)).json()
+    register = api.get("/agreements/barnes-1995/register", params=asked, headers=as_(JANE)).json()
+    lincoln = next(h for h in annex["holders"] if h["holder"].startswith("Lincoln"))
+    assert "<th class=''>Assumed</th>" in section["annex1-heading"] and f"<td>{' '.join(lincoln['rests_on'])}</td></tr>" in section["annex1-heading"]
+    assert [f"<td>{' '.join(n['rests_on'])}</td></tr>" in section["register"] for n in register["notes"]] == [True] * len(register["notes"])
+    assert "figures marked A1, A2, ... rest on facts" in section["register"] and "Assumed" in section["outstanding"]
+    kar = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05"}).text.split("id='guaranties'")[1].split("<h2")[0]
+    assert "<td>A1 A2</td>" in kar and "assumed delivered: the guaranty itself is not on file" in kar
+
+
 def test_a_view_after_a_transfer_and_its_reversal_recorded_through_the_api_is_a_fresh_readers(api, loaded_url):
     """The server reads through one registry and records through another: a view after a transfer and its reversal
     takes both up at once (it failed with a server error: the reversal's target was looked for among the events the
