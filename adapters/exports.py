@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
-from adapters.render import carried_notes, marks, redline_html, redline_text
+from adapters.render import carried_notes, redline_html, redline_text, with_marks
 from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
@@ -113,11 +113,16 @@ def _unknown(view: Annex1 | Register | Accrued | Outstanding | Schedule) -> str 
     return view.not_on_file
 
 
+def _marked(header: Sequence[str], rows: Sequence[Sequence[Cell]],
+            rests_on: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], tuple[tuple[Cell, ...], ...]]:
+    """The rows with an "assumed" column of the marks the notes explain, when any row rests on an assumption."""
+    header, rows = with_marks(header, rows, rests_on, column="assumed")
+    return tuple(header), tuple(map(tuple, rows))
+
+
 def annex1_sheet(view: Annex1) -> Sheet:
-    assumed = any(line.rests_on for line in view.holders)
-    header = ("holder", *view.series, *(("assumed",) if assumed else ()))
-    rows = tuple((line.holder, *(line.principal.get(k) for k in view.series), *((marks(line.rests_on),) if assumed else ()))
-                 for line in view.holders)
+    header, rows = _marked(("holder", *view.series), [(line.holder, *(line.principal.get(k) for k in view.series))
+                                                      for line in view.holders], [line.rests_on for line in view.holders])
     label = "TOTALS" if len(view.series) > 1 else "TOTAL"
     return Sheet(f"{view.agreement} Annex 1 as of {view.as_of}", header, rows,
                  _totals(view, (label, *(view.totals[k] for k in view.series))), _notes(view), _unknown(view))
@@ -126,35 +131,37 @@ def annex1_sheet(view: Annex1) -> Sheet:
 def register_sheet(view: Register, by: str) -> Sheet:
     title = f"{view.agreement} register as of {view.as_of}, by {by}"
     if by == "note":
-        rows = tuple((n.number, n.series, n.registered_name or NOT_ON_FILE, n.holder, n.account, n.principal,
-                      n.dated or NOT_ON_FILE, n.origin) for n in view.notes)
-        header = ("number", "series", "registered_name", "holder", "account", "principal", "dated", "origin")
+        header, rows = _marked(("number", "series", "registered_name", "holder", "account", "principal", "dated", "origin"),
+                               [(n.number, n.series, n.registered_name or NOT_ON_FILE, n.holder, n.account, n.principal,
+                                 n.dated or NOT_ON_FILE, n.origin) for n in view.notes], [n.rests_on for n in view.notes])
         total = sum(filter(None, view.totals.values()), Decimal(0))  # a register not on file has none (``_totals``)
         return Sheet(title, header, rows, _totals(view, ("TOTAL", None, None, None, None, total)), _notes(view), _unknown(view))
-    rows = tuple((h.holder, *(h.principal.get(k) for k in view.series), " ".join(map(str, h.notes))) for h in view.holders)
-    return Sheet(title, ("holder", *view.series, "notes"), rows, _totals(view, ("TOTAL", *(view.totals[k] for k in view.series))),
-                 _notes(view), _unknown(view))
+    header, rows = _marked(("holder", *view.series, "notes"), [(h.holder, *(h.principal.get(k) for k in view.series),
+                                                                " ".join(map(str, h.notes))) for h in view.holders],
+                           [h.rests_on for h in view.holders])
+    return Sheet(title, header, rows, _totals(view, ("TOTAL", *(view.totals[k] for k in view.series))), _notes(view), _unknown(view))
 
 
 def outstanding_sheet(view: Outstanding) -> Sheet:
-    rows = tuple((s.series, m.event, m.on, m.kind, m.amount) for s in view.series for m in s.movements)
+    header, rows = _marked(("series", "event", "on", "kind", "amount"),
+                           [(s.series, m.event, m.on, m.kind, m.amount) for s in view.series for m in s.movements],
+                           [m.rests_on for s in view.series for m in s.movements])
     totals = tuple((f"outstanding {s.series}", None, view.as_of, None, s.outstanding) for s in view.series)
-    return Sheet(f"{view.agreement} principal outstanding as of {view.as_of}", ("series", "event", "on", "kind", "amount"),
-                 rows, totals, _notes(view), _unknown(view))
+    return Sheet(f"{view.agreement} principal outstanding as of {view.as_of}", header, rows, totals, _notes(view), _unknown(view))
 
 
 def schedule_sheet(view: Schedule) -> Sheet:
-    rows = tuple((p.series, p.kind, p.due_on, p.principal, p.interest, p.status, p.paid_on, p.event, p.section)
-                 for p in view.payments)
-    return Sheet(f"{view.agreement} payment schedule as of {view.as_of}",
-                 ("series", "kind", "due_on", "principal", "interest", "status", "paid_on", "event", "section"),
-                 rows, notes=_notes(view), unknown=_unknown(view))
+    header, rows = _marked(("series", "kind", "due_on", "principal", "interest", "status", "paid_on", "event", "section"),
+                           [(p.series, p.kind, p.due_on, p.principal, p.interest, p.status, p.paid_on, p.event, p.section)
+                            for p in view.payments], [p.rests_on for p in view.payments])
+    return Sheet(f"{view.agreement} payment schedule as of {view.as_of}", header, rows, notes=_notes(view), unknown=_unknown(view))
 
 
 def accrued_sheet(view: Accrued) -> Sheet:
-    rows = tuple((a.number, a.series, a.holder, a.principal, a.since, a.days, a.accrued) for a in view.notes)
-    return Sheet(f"{view.agreement} interest accrued as of {view.as_of}",
-                 ("number", "series", "holder", "principal", "since", "days", "accrued"), rows,
+    header, rows = _marked(("number", "series", "holder", "principal", "since", "days", "accrued"),
+                           [(a.number, a.series, a.holder, a.principal, a.since, a.days, a.accrued) for a in view.notes],
+                           [a.rests_on for a in view.notes])
+    return Sheet(f"{view.agreement} interest accrued as of {view.as_of}", header, rows,
                  _totals(view, ("TOTAL", None, None, None, None, None, view.total)), _notes(view), _unknown(view))
 
 

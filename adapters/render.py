@@ -75,13 +75,13 @@ def _gaps(view: object) -> list[str]:
     return [found] if isinstance(found, str) else [*(f"not on file: {gap}" for gap in found), *series]
 
 
-def with_marks(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]],
-               shown: Callable[[str], str] = str) -> tuple[list[str], list[list[str]]]:
+def with_marks(header: Sequence[str], rows: Sequence[Sequence[Any]], rests_on: Sequence[Sequence[str]],
+               shown: Callable[[str], Any] = str, column: str = "Assumed") -> tuple[list[str], list[list[Any]]]:
     """A table with an "Assumed" column, when any of its rows rests on an assumption (each mark ``shown``: as text,
-    or as the page's cell)."""
+    or as the page's cell; the column named as the table names its columns)."""
     if not any(rests_on):
-        return header, rows
-    return [*header, "Assumed"], [[*row, shown(marks(cited))] for row, cited in zip(rows, rests_on, strict=True)]
+        return list(header), [list(row) for row in rows]
+    return [*header, column], [[*row, shown(marks(cited))] for row, cited in zip(rows, rests_on, strict=True)]
 
 
 # ------------------------------------------------------------------- Annex 1

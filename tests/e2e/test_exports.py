@@ -112,6 +112,21 @@ def test_a_csv_of_a_day_before_the_register_on_file_is_refused_not_empty(loaded_
         assert run(loaded_url, "export", view, "barnes-2000", "--as-of", "2003-02-05", "-o", "-").stdout.count("\n") > 1
 
 
+@pytest.mark.parametrize(("view", "key"), [("register", "number"), ("schedule", "due_on"), ("outstanding", "event"), ("accrued", "number")])
+def test_each_row_that_rests_on_an_assumption_carries_its_marks_in_csv_and_excel(loaded_url, tmp_path, view, key):
+    """Only Annex 1 had the column; the others listed "figures marked A1, A2, ..." in Excel's notes with no row marked."""
+    on = "2003-03-01" if view == "accrued" else "2001-02-05"
+    by = ("--by", "note") if view == "register" else ()
+    rows = list(csv.DictReader(io.StringIO(run(loaded_url, "export", view, "barnes-1995", "--as-of", on, *by, "-o", "-").stdout)))
+    shown = json.loads(run(loaded_url, view, "barnes-1995", "--as-of", on, "--format", "json").stdout)
+    lines = [m for s in shown["series"] for m in s["movements"]] if view == "outstanding" else shown.get("notes", shown.get("payments"))
+    assert [r["assumed"] for r in rows] == [" ".join(line.get("rests_on", ())) for line in lines] and any(r["assumed"] for r in rows)
+    path = tmp_path / f"{view}.xlsx"
+    run(loaded_url, "export", view, "barnes-1995", "--as-of", on, "-o", str(path))
+    header = rows_of(path)[1]
+    assert header[-1] == "assumed" and "figures marked A1, A2, ... rest on facts the documents do not give:" in [r[0] for r in rows_of(path)]
+
+
 FORMULAS = ['=HYPERLINK("http://example.com","click")', "@SUM(1+1)", "+1 Capital LLC", "-2 Capital LLC"]
 
 
