@@ -18,12 +18,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
-from adapters.render import carried_notes, redline_html, redline_text, with_marks
+from adapters.render import carried_notes, marks, redline_html, redline_text, with_marks
 from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
 from projections.payments import Accrued, Schedule
+from projections.record import union
 from projections.register import Annex1, Outstanding, Register
 from projections.text import Redline
 
@@ -265,16 +266,19 @@ def annex1_docx(view: Annex1) -> bytes:
     table.rows[0].cells[0].text = "Current Noteholders:"
     for index, s in enumerate(view.series_terms, start=1):
         table.rows[0].cells[index].text = s.label if several else "Outstanding Principal Amount of Notes"
+    def add(name: str, amounts: dict[str, Decimal | None], cited: Sequence[str]) -> None:
+        """A row, marked (after its last amount) with the assumptions it rests on, as the CLI's Annex 1 marks it."""
+        cells = table.add_row().cells
+        cells[0].text = name
+        for index, key in enumerate(view.series, start=1):
+            cells[index].text = _money(amounts.get(key))
+        if cited:
+            cells[-1].text += f"  [{marks(cited)}]"
+
     for line in view.holders:
-        cells = table.add_row().cells
-        cells[0].text = line.holder
-        for index, key in enumerate(view.series, start=1):
-            cells[index].text = _money(line.principal.get(key))
+        add(line.holder, line.principal, line.rests_on)
     if not view.not_on_file:  # a total of a register not on file would be read as nil (``_totals``)
-        cells = table.add_row().cells
-        cells[0].text = "TOTALS" if several else "TOTAL"
-        for index, key in enumerate(view.series, start=1):
-            cells[index].text = _money(view.totals[key])
+        add("TOTALS" if several else "TOTAL", view.totals, union(*view.totals_rest_on.values()))
     for row in table.rows:
         for cell in row.cells[1:]:
             for paragraph in cell.paragraphs:

@@ -127,6 +127,19 @@ def test_each_row_that_rests_on_an_assumption_carries_its_marks_in_csv_and_excel
     assert header[-1] == "assumed" and "figures marked A1, A2, ... rest on facts the documents do not give:" in [r[0] for r in rows_of(path)]
 
 
+def test_annex_1_in_word_marks_what_rests_on_an_assumption_and_on_the_annex_on_file_nothing(loaded_url, tmp_path):
+    """Its notes said "figures marked A1, A2, ..." under a table that marked none; Annex 1 as the 2003 amendments print
+    it rests on the register on file and stays as they print it."""
+    def rows(on: str) -> list[list[str]]:
+        path = tmp_path / f"annex1-{on}.docx"
+        assert run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", on, "-o", str(path)).exit_code == 0
+        return [[c.text for c in row.cells] for table in Document(path).tables for row in table.rows]
+
+    assert ["Lincoln Investment Management, Inc.", "$8,200,000  [A1 A2 A3]"] in rows("2001-02-05")
+    assert ["TOTAL", "$25,000,000  [A1]"] in rows("2001-02-05")
+    assert not any("[" in cell for row in rows("2003-02-05") for cell in row)
+
+
 FORMULAS = ['=HYPERLINK("http://example.com","click")', "@SUM(1+1)", "+1 Capital LLC", "-2 Capital LLC"]
 
 
