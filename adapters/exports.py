@@ -266,6 +266,7 @@ def annex1_docx(view: Annex1) -> bytes:
     table.rows[0].cells[0].text = "Current Noteholders:"
     for index, s in enumerate(view.series_terms, start=1):
         table.rows[0].cells[index].text = s.label if several else "Outstanding Principal Amount of Notes"
+
     def add(name: str, amounts: dict[str, Decimal | None], cited: Sequence[str]) -> None:
         """A row, marked (after its last amount) with the assumptions it rests on, as the CLI's Annex 1 marks it."""
         cells = table.add_row().cells
