@@ -466,9 +466,17 @@ def complain(*lines: str) -> None:
     typer.echo("\n".join(printable(line) for line in lines), err=True)
 
 
+def say(text: str) -> None:
+    """A line of prose beneath a table or in place of one, fitted to the terminal (``render.hung``: it runs on
+    under itself, words whole), as a table is."""
+    from adapters.render import hung
+
+    emit(hung(text, text_width()))
+
+
 def emit_lines(lines: Sequence[str]) -> None:
     for line in lines:
-        emit(line)
+        say(line)
 
 
 def emit_json(value: Any) -> None:

@@ -22,6 +22,7 @@ from adapters.cli.common import (
     moment,
     out,
     querying,
+    say,
     table,
     write_file,
 )
@@ -108,7 +109,7 @@ def amendments_command(
     out.print(table(f"{agreement} amendments", ["No.", "Amendment", "As of", "Status", "Why"], rows))
     for state in found:
         if state.assumptions:
-            emit(f"{state.name} rests on facts the documents do not give:")
+            say(f"{state.name} rests on facts the documents do not give:")
             emit_lines([f"  {a.id} ({a.event}) assumed {a.fact}: {a.reason}" for a in state.assumptions])
 
 
@@ -142,8 +143,8 @@ def consents_command(
 
     def tally(classes: tuple, lead: str = "") -> None:
         for c in classes:
-            emit(f"{lead}{c.name}: ${format_amount(c.consenting_principal)} of ${format_amount(c.voting_principal)}"
-                 f" consented ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}")
+            say(f"{lead}{c.name}: ${format_amount(c.consenting_principal)} of ${format_amount(c.voting_principal)}"
+                f" consented ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}")
 
     tally(view.classes)
     if view.by_series:
@@ -151,7 +152,7 @@ def consents_command(
         tally(view.by_series, "  ")
     if view.without_other_signatories:
         others = "; ".join(f"{v.holder} (signed by {v.signed_as})" for v in view.holders if v.signed_by_another)
-        emit(f"without the consents signed by someone other than the holder of record ({others}):")
+        say(f"without the consents signed by someone other than the holder of record ({others}):")
         tally(view.without_other_signatories, "  ")
     emit_lines(render.record_notes(None, view.assumptions))
 
@@ -168,7 +169,7 @@ def guaranties_command(
         emit_json(view)
         return
     if not view.guaranties:
-        emit(f"{agreement}: no guaranty on file stands behind the notes on {on}")
+        say(f"{agreement}: no guaranty on file stands behind the notes on {on}")
         return
     rows = [
         [g.guaranty, g.title, g.guarantor, g.delivered_on.isoformat(), "\n".join(g.covers), g.evidence]
@@ -179,6 +180,6 @@ def guaranties_command(
     out.print(table(f"{agreement} guaranties as of {on}", header, rows))
     for g in view.guaranties:
         if len(g.descriptions) > 1:
-            emit(f"{g.guaranty}: the documents describe what it guaranties differently (both kept, neither chosen):")
+            say(f"{g.guaranty}: the documents describe what it guaranties differently (both kept, neither chosen):")
         emit_lines([f"  {d.document} ({d.section}): {d.text}" for d in g.descriptions])
     emit_lines(render.record_notes(None, view.assumptions))

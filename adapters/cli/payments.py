@@ -26,6 +26,7 @@ from adapters.cli.common import (
     moment,
     out,
     querying,
+    say,
     table,
 )
 from domain.money import ZERO, format_amount
@@ -50,7 +51,7 @@ def schedule_command(
         emit_json(view)
         return
     for gap in view.not_on_file:
-        emit(f"not on file: {gap}")
+        say(f"not on file: {gap}")
     if view.payments:
         out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
         emit_lines(render.overdue_rate_lines(view.overdue_rates))  # of the payments above: none, none to say
@@ -74,14 +75,14 @@ def accrued(
         emit_json(view)
         return
     if view.not_on_file:
-        emit(f"{agreement} accrued interest as of {on}: {view.not_on_file}")
+        say(f"{agreement} accrued interest as of {on}: {view.not_on_file}")
         return
     header, rows = render.accrued_rows(view, by.value)
     numeric = [3, 6] if by is By.note else [1, 3]
     out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
     for due in view.fell_due:
-        emit(f"note: No. {', '.join(map(str, due.notes))} fell due on {due.on} ({due.why}): no interest accrues on them"
-             " after; what fell due, and whether it is recorded paid, `debtreg status` shows")
+        say(f"note: No. {', '.join(map(str, due.notes))} fell due on {due.on} ({due.why}): no interest accrues on them"
+            " after; what fell due, and whether it is recorded paid, `debtreg status` shows")
     emit_lines(render.view_notes(view))
 
 
@@ -98,20 +99,20 @@ def status(
         return
     for line in view.series:
         shown = line.not_on_file or f"${format_amount(line.outstanding if line.outstanding is not None else ZERO)} outstanding"
-        emit(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else "")
-             + (f" [assumed: {render.marks(line.rests_on)}]" if line.rests_on else ""))
+        say(f"{agreement} {line.series}: {shown}" + (f" (paid off {line.paid_off_on})" if line.paid_off_on else "")
+            + (f" [assumed: {render.marks(line.rests_on)}]" if line.rests_on else ""))
     from projections.register import NOT_ON_FILE  # here: --help imports no projection
 
     said = {f"{line.series}: {line.not_on_file.removeprefix(NOT_ON_FILE)}" for line in view.series if line.not_on_file}
     for gap in view.not_on_file:
         if gap not in said:  # a series' register not on file is said once, on its line above
-            emit(f"not on file: {gap}")
+            say(f"not on file: {gap}")
     if view.overdue:
         out.print(table(f"Overdue as of {on}", *render.payment_rows(view.overdue), numeric=[3, 4]))
     else:
         within = " within the record" if view.not_recorded else ""
-        emit(f"nothing overdue{within} as of {on}" + (" among the payments on file; whether a payment not on file (above) is"
-                                                      " overdue is not known" if view.not_on_file else ""))
+        say(f"nothing overdue{within} as of {on}" + (" among the payments on file; whether a payment not on file (above) is"
+                                                     " overdue is not known" if view.not_on_file else ""))
     if view.not_recorded:
         out.print(table(f"Due after the record ends, not recorded (paid or not: not on file) as of {on}",
                         *render.payment_rows(view.not_recorded), numeric=[3, 4]))

@@ -29,6 +29,7 @@ from adapters.cli.common import (
     out,
     progress_bar,
     querying,
+    say,
     table,
     text_width,
 )
@@ -85,7 +86,7 @@ def register(
     elif fmt is TextJsonOrCsv.csv:
         emit_csv(exports.register_sheet(view, by.value))
     elif view.not_on_file:
-        emit(f"{agreement} register as of {on}: {view.not_on_file}")
+        say(f"{agreement} register as of {on}: {view.not_on_file}")
     else:
         header, rows = render.register_rows(view, by.value)
         numeric = [4] if by is By.note else list(range(1, len(view.series) + 1))
@@ -161,12 +162,12 @@ def holders_command(
     if rows:
         out.print(table(f"Holders as of {view.as_of}", header, rows, [3]))
     else:
-        emit(f"no notes on file held by {holder_named(holder)} as of {view.as_of}" if holder
-             else f"no notes on file held by anyone as of {view.as_of}")
+        say(f"no notes on file held by {holder_named(holder)} as of {view.as_of}" if holder
+            else f"no notes on file held by anyone as of {view.as_of}")
     for agreement, gap in view.not_on_file.items():
-        emit(f"not on file: {agreement}: {gap}")
+        say(f"not on file: {agreement}: {gap}")
     for agreement, ends in view.record_ends.items():
-        emit(f"note: {agreement}: {ends.describe()}")
+        say(f"note: {agreement}: {ends.describe()}")
     emit_lines(render.record_notes(None, view.assumptions))
 
 
@@ -206,7 +207,7 @@ def history_command(
     else:
         given = [f"{option} {value}" for option, values in (("--from", [since]), ("--to", [until]), ("--kind", kind or []),
                                                              ("--holder", [holder_named(holder)])) for value in values if value]
-        emit(f"no event of {agreement} matches {' '.join(given)}" if given else f"no event of {agreement} is on file")
+        say(f"no event of {agreement} matches {' '.join(given)}" if given else f"no event of {agreement} is on file")
 
 
 @app.command("event")

@@ -529,6 +529,20 @@ def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column
     assert "".join(debtreg(*view, db=db).stdout.split()) == "".join(result.stdout.split()), "nothing but line breaks changes"
 
 
+@pytest.mark.parametrize("view", [["outstanding", "barnes-1995", "--as-of", "2003-02-05"], ["holders", "--as-of", "2001-06-01"],
+                                  ["amendments", "barnes-1995"], ["status", "barnes-1995", "--as-of", "2010-01-01"]])
+def test_the_notes_beneath_a_table_fit_the_columns_given(db, view):
+    """An assumption's note ran past the terminal, which folded it under the table's left edge. (In a process of its own:
+    a process sizes its tables once.)"""
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    lines = subprocess.run([DEBTREG, "--db", db, *view], capture_output=True, text=True, env={**env, "COLUMNS": "80"},
+                           timeout=120, check=True).stdout.splitlines()
+    assert max(map(len, lines)) <= 80, [line for line in lines if len(line) > 80]
+    if view[0] == "outstanding":
+        at = lines.index("  A1 (barnes-1995:3) assumed note numbers 1-4: certificate numbers are not on")
+        assert lines[at + 1].startswith("      file (the Exhibit B form"), "it runs on under itself, not under the mark"
+
+
 def test_shell_completion_is_offered():
     """typer finds the shell among the command's parents (a word after --show-completion is not read), so this runs it
     from bash, as a user's shell does (two commands, so that bash stays its parent rather than exec it): under a parent

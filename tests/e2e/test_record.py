@@ -72,7 +72,10 @@ def test_past_the_record_no_view_calls_the_1995_notes_in_default_and_every_view_
     text = run(loaded_url, *AT_MATURITY[view])
     assert text.exit_code == 0, text.output
     assert "the record on file ends" in text.stdout and "2003-02-05" in text.stdout
-    shown = [line for line in text.stdout.splitlines() if not line.startswith("  A")]  # assumptions quote the documents
+    lines: list[str] = []
+    for line in text.stdout.splitlines():  # a note too long for the line runs on under itself
+        lines += [line] if not line.startswith("      ") or not lines else [lines.pop() + " " + line.strip()]
+    shown = [line for line in lines if not line.startswith("  A")]  # assumptions quote the documents
     assert not any("Event of Default" in line or "unpaid" in line for line in shown)
     data = json.loads(run(loaded_url, *AT_MATURITY[view], "--format", "json").stdout)
     ends = data["record_ends"]["barnes-1995"] if view == "holders" else data["record_ends"]
