@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 
 from adapters import chart, exports
 from adapters.queries import KnownAt, Queries
-from adapters.render import with_marks
+from adapters.render import amendment_why, with_marks
 from domain.money import format_amount
+from projections.amendments import AmendmentStatus
 from projections.record import union
 
 STYLE = """
@@ -51,6 +52,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, id: str | Non
 
 def cell(text: object) -> str:
     return f"<td>{escape('' if text is None else str(text))}</td>"
+
+
+def standing(amendment: AmendmentStatus) -> str:
+    """An amendment's status and why, each condition on a line of its own, marked as the CLI marks them."""
+    reason, *conditions = amendment_why(amendment)
+    return f"<td>{'<br>'.join(escape(line) for line in [f'{amendment.status}: {reason}', *conditions])}</td>"
 
 
 def marked(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:
@@ -136,8 +143,8 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
         "<h2 id='amendments'>Amendments and consents</h2>",
         table(["Amendment", "Event", "Status", "Consents (threshold: share by class)"],
-              [[cell(a.name), cell(a.event), cell(f"{a.status}: {a.reason}"), cell(tally(a.consents))] for a in amendments],
-              id="amendments-table"),
+              [[cell(a.name), cell(a.event), standing(a), cell(tally(a.consents))] for a in amendments], id="amendments-table"),
+        *(notes(a) for a in amendments),
         "<h2 id='guaranties'>Guaranties</h2>",
         table(*marked(["Guaranty", "Guarantor", "Delivered", "Covers", "Evidence"],
                       [[cell(g.guaranty), cell(g.guarantor), cell(g.delivered_on), cell("; ".join(g.covers)), cell(g.evidence)]

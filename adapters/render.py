@@ -23,6 +23,7 @@ from projections.record import AssumedFact, RecordEnds, union
 
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
     from adapters.queries import EventDetail, MakewholeNotice
+    from projections.amendments import AmendmentStatus
     from projections.payments import Accrued, OverdueRate, Payment, Status
     from projections.register import Annex1, IssuedLater, Register, TermsOnFile
     from projections.text import ProvisionLine, Redline, Text
@@ -469,6 +470,15 @@ def hung(text: str, width: int) -> str:
 
 
 _KEYED = re.compile(r"(?P<key>( +- +| +)\S+(?: \S+)*? {2,})(?P<value>\S.*)")  # "  key   value", "  - key   value"
+
+
+def amendment_why(state: AmendmentStatus) -> list[str]:
+    """Why an amendment stands as it does: its status's reason, marked with the assumptions its consents rest on,
+    then each condition, met or not, and how, marked with the assumptions that meet it."""
+    votes = list(dict.fromkeys(m for v in (state.consents.holders if state.consents else ()) for m in v.rests_on))
+    return [state.reason + (f" [consents assumed: {marks(votes)}]" if votes else ""),
+            *(f"{c.section} {'met' if c.met else 'NOT met'}: {c.how}" + (f" [assumed: {marks(c.rests_on)}]" if c.rests_on else "")
+              for c in state.conditions)]
 
 
 def _remedy_lines(t: AgreementTerms) -> list[str]:

@@ -100,12 +100,8 @@ def amendments_command(
     rows = []
     for state in found:
         label = f"effective as of {state.as_of}" if state.status == "effective" else state.status
-        votes = list(dict.fromkeys(m for v in (state.consents.holders if state.consents else ()) for m in v.rests_on))
-        detail = [state.reason + (f" [consents assumed: {render.marks(votes)}]" if votes else ""),
-                  *(f"{c.section} {'met' if c.met else 'NOT met'}: {c.how}"
-                    + (f" [assumed: {render.marks(c.rests_on)}]" if c.rests_on else "") for c in state.conditions)]
         dated = state.as_of.isoformat() if state.as_of else f"before {state.before}\n(date not on file)"
-        rows.append([str(state.number), state.name, dated, label, "\n".join(detail)])
+        rows.append([str(state.number), state.name, dated, label, "\n".join(render.amendment_why(state))])
     out.print(table(f"{agreement} amendments", ["No.", "Amendment", "As of", "Status", "Why"], rows))
     for state in found:
         if state.assumptions:
