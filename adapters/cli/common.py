@@ -467,8 +467,8 @@ def complain(*lines: str) -> None:
 
 
 def say(text: str) -> None:
-    """A line of prose beneath a table or in place of one, fitted to the terminal (``render.hung``: it runs on
-    under itself, words whole), as a table is."""
+    """Prose beneath a table or in place of one, or a key-value view, fitted to the terminal as a table is
+    (``render.hung``: a line too long runs on under itself, or under its value's column, words whole)."""
     from adapters.render import hung
 
     emit(hung(text, text_width()))

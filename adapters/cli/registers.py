@@ -31,7 +31,6 @@ from adapters.cli.common import (
     querying,
     say,
     table,
-    text_width,
 )
 from domain.money import ZERO, format_amount
 
@@ -65,7 +64,7 @@ def terms(ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson
     if fmt is TextOrJson.json:
         emit_json(view)
     else:
-        emit(render.hung(render.terms_text(view), text_width()))
+        say(render.terms_text(view))
 
 
 @app.command()
@@ -223,4 +222,4 @@ def event_command(
     if fmt is TextOrJson.json:
         emit_json(detail)
         return
-    emit(render.hung(render.event_text(detail), text_width()))
+    say(render.event_text(detail))
