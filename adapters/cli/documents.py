@@ -24,6 +24,7 @@ from adapters.cli.common import (
     querying,
     say,
     table,
+    text_width,
     write_file,
 )
 from domain.money import format_amount
@@ -58,7 +59,7 @@ def text_command(
     if fmt is TextOrJson.json:
         emit_json(view)
     else:
-        emit(render.text_text(view))
+        say(render.text_text(view, min(text_width(), 100)))  # a provision wrapped as it would be printed, or narrower
 
 
 @app.command("redline")
@@ -84,7 +85,7 @@ def redline_command(
     elif fmt is RedlineFormat.html:
         emit(render.redline_html(view))
     else:
-        emit(render.redline_text(view))
+        say(render.redline_text(view, min(text_width(), 100)))
 
 
 @app.command("amendments")

@@ -530,7 +530,9 @@ def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column
 
 
 @pytest.mark.parametrize("view", [["outstanding", "barnes-1995", "--as-of", "2003-02-05"], ["holders", "--as-of", "2001-06-01"],
-                                  ["amendments", "barnes-1995"], ["status", "barnes-1995", "--as-of", "2010-01-01"]])
+                                  ["amendments", "barnes-1995"], ["status", "barnes-1995", "--as-of", "2010-01-01"],
+                                  ["text", "barnes-1995", "--as-of", "2003-02-05", "--section", "7.7"],
+                                  ["redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05"]])
 def test_the_notes_beneath_a_table_fit_the_columns_given(db, view):
     """An assumption's note ran past the terminal, which folded it under the table's left edge. (In a process of its own:
     a process sizes its tables once.)"""
