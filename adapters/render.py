@@ -188,7 +188,10 @@ def heading(provision: ProvisionLine) -> str:
     return f"{provision.ref}: {provision.title}" if provision.title and provision.title != provision.ref else provision.ref
 
 
-def text_text(view: Text, width: int = 100) -> str:
+PAGE = 100  # columns: the text and the redline are set at most this wide, as a page of them would be
+
+
+def text_text(view: Text, width: int = PAGE) -> str:
     lines = [f"{view.agreement}: text as of {view.as_of}"]
     if view.source:
         defects = view.defects_kept_as_printed
@@ -205,7 +208,7 @@ def text_text(view: Text, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def redline_text(view: Redline, width: int = 100) -> str:
+def redline_text(view: Redline, width: int = PAGE) -> str:
     lines = [f"{view.agreement}: changes from {view.start} to {view.end} ([-deleted-] {{+inserted+}})"]
     lines += [f"note: {caveat}" for caveat in view.caveats]
     if not view.differences:
