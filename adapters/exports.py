@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
-from adapters.render import PAGE, carried_notes, hung, marks, redline_html, redline_text, with_marks
+from adapters.render import carried_notes, marks, redline_html, redline_text, with_marks
 from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
@@ -304,7 +304,7 @@ def redline_file(view: Redline, kind: str) -> bytes:
         return redline_docx(view)
     if kind == "json":
         return to_json(view).encode()
-    return (redline_html(view) if kind == "html" else hung(redline_text(view), PAGE)).encode()
+    return (redline_html(view) if kind == "html" else redline_text(view)).encode()
 
 
 def redline_docx(view: Redline) -> bytes:

@@ -188,7 +188,7 @@ def heading(provision: ProvisionLine) -> str:
     return f"{provision.ref}: {provision.title}" if provision.title and provision.title != provision.ref else provision.ref
 
 
-PAGE = 100  # columns: the text and the redline are set at most this wide, as a page of them would be
+PAGE = 100  # columns: the text and the redline are set at most this wide, notes and marks too, as a page would be
 
 
 def text_text(view: Text, width: int = PAGE) -> str:
@@ -205,7 +205,7 @@ def text_text(view: Text, width: int = PAGE) -> str:
             lines.append(f"  [{mark.describe()}]")
         if provision.text:
             lines += textwrap.wrap(provision.text, width=width, break_on_hyphens=False)
-    return "\n".join(lines)
+    return hung("\n".join(lines), width)
 
 
 def redline_text(view: Redline, width: int = PAGE) -> str:
@@ -225,7 +225,7 @@ def redline_text(view: Redline, width: int = PAGE) -> str:
     if view.scanning_corrections:
         lines += ["", "scanning errors of the original read as meant (corrections, not changes by any amendment):"]
         lines += [f'  {c.ref}: "{c.printed}" read as "{c.reading}"' for c in view.scanning_corrections]
-    return "\n".join(lines)
+    return hung("\n".join(lines), width)
 
 
 def redline_html(view: Redline) -> str:
@@ -457,8 +457,9 @@ def _one_line(text: str) -> str:
 
 
 def hung(text: str, width: int) -> str:
-    """Lines of a key-value view (``terms``, ``event``) fitted to ``width``: a value too long runs on under its own
-    column, not under the keys; words are never broken, nor at a hyphen (an amount, an id stays whole)."""
+    """Lines fitted to ``width``: a line too long runs on under its value's column (a key-value line, as ``terms`` and
+    ``event`` print them) or, indented, under itself (a note); words are never broken, nor at a hyphen (an amount, an id
+    stays whole)."""
     fitted = []
     for line in text.split("\n"):
         if len(line) <= width:

@@ -59,7 +59,7 @@ def text_command(
     if fmt is TextOrJson.json:
         emit_json(view)
     else:
-        emit(render.hung(render.text_text(view, width := min(text_width(), render.PAGE)), width))
+        emit(render.text_text(view, min(text_width(), render.PAGE)))
 
 
 @app.command("redline")
@@ -85,7 +85,7 @@ def redline_command(
     elif fmt is RedlineFormat.html:
         emit(render.redline_html(view))
     else:
-        emit(render.hung(render.redline_text(view, width := min(text_width(), render.PAGE)), width))  # as its file has it
+        emit(render.redline_text(view, min(text_width(), render.PAGE)))  # piped, as its file has it
 
 
 @app.command("amendments")
