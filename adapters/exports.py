@@ -18,13 +18,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from adapters.encoding import to_json
-from adapters.render import carried_notes, marks, redline_html, redline_text, with_marks
+from adapters.render import carried_notes, marks, redline_html, redline_text, totals_cited, with_marks
 from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
 from projections.payments import Accrued, Schedule
-from projections.record import union
 from projections.register import Annex1, Outstanding, Register
 from projections.text import Redline
 
@@ -279,7 +278,7 @@ def annex1_docx(view: Annex1) -> bytes:
     for line in view.holders:
         add(line.holder, line.principal, line.rests_on)
     if not view.not_on_file:  # a total of a register not on file would be read as nil (``_totals``)
-        add("TOTALS" if several else "TOTAL", view.totals, union(*view.totals_rest_on.values()))
+        add("TOTALS" if several else "TOTAL", view.totals, totals_cited(view))
     for row in table.rows:
         for cell in row.cells[1:]:
             for paragraph in cell.paragraphs:

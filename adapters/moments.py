@@ -47,9 +47,9 @@ def given_text(given: str, name: str, what: str, refused: type[InvalidCommand] =
     try:
         found = clean(given)
     except ValueError as error:
-        raise refused(f"{name}: {error}") from None
+        raise refused(f"{name}: {error}", field=name) from None
     if not found:
-        raise refused(f"{name}: is empty: {what}")
+        raise refused(f"{name}: is empty: {what}", field=name)
     return found
 
 

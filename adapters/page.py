@@ -18,10 +18,9 @@ from urllib.parse import urlencode
 
 from adapters import chart, exports
 from adapters.queries import KnownAt, Queries
-from adapters.render import amendment_why, with_marks
+from adapters.render import amendment_why, totals_cited, with_marks
 from domain.money import format_amount
 from projections.amendments import AmendmentStatus
-from projections.record import union
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
@@ -109,7 +108,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
                       [[cell(h.holder), *(money(h.principal.get(s)) for s in annex.series)] for h in annex.holders]
                       + ([] if annex.not_on_file else  # a total of a register not on file would be read as nil
                          [[cell("TOTALS" if len(annex.series) > 1 else "TOTAL"), *(money(annex.totals[s]) for s in annex.series)]]),
-                      [h.rests_on for h in annex.holders] + ([] if annex.not_on_file else [union(*annex.totals_rest_on.values())])),
+                      [h.rests_on for h in annex.holders] + ([] if annex.not_on_file else [totals_cited(annex)])),
               id="annex1", numeric=range(1, 1 + len(annex.series))),
         notes(annex),
         files("annex1.docx", "annex1.xlsx", "annex1.csv"),

@@ -135,8 +135,7 @@ def _annex1_table(register: Annex1) -> list[str]:
         lines += ["", row("", labels), row("", ["-" * len(label) for label in labels])]
     for line in register.holders:
         lines += ["", row(printable(line.holder), [money(line.principal.get(k)) for k in register.series], line.rests_on)]
-    total_cited = union(*register.totals_rest_on.values())
-    lines += ["", row("TOTALS" if several else "TOTAL", [money(totals[k]) for k in register.series], total_cited)]
+    lines += ["", row("TOTALS" if several else "TOTAL", [money(totals[k]) for k in register.series], totals_cited(register))]
     return lines
 
 
@@ -159,7 +158,7 @@ def register_rows(register: Register, by: str) -> tuple[list[str], list[list[str
             for n in register.notes
         ]
         rows.append(["", "", "", "TOTAL", format_amount(sum(register.totals.values(), Decimal(0))), "", ""])
-        return with_marks(header, rows, [*(n.rests_on for n in register.notes), _totals_cited(register)])
+        return with_marks(header, rows, [*(n.rests_on for n in register.notes), totals_cited(register)])
     header = ["Holder", *register.series, "Notes"]
     rows = [
         [
@@ -170,11 +169,12 @@ def register_rows(register: Register, by: str) -> tuple[list[str], list[list[str
         for h in register.holders
     ]
     rows.append(["TOTAL", *(format_amount(v) for v in register.totals.values()), ""])
-    return with_marks(header, rows, [*(h.rests_on for h in register.holders), _totals_cited(register)])
+    return with_marks(header, rows, [*(h.rests_on for h in register.holders), totals_cited(register)])
 
 
-def _totals_cited(register: Register) -> tuple[str, ...]:
-    return union(*register.totals_rest_on.values())
+def totals_cited(view: Register | Annex1) -> tuple[str, ...]:
+    """The assumptions a view's total row rests on: every series' total's together."""
+    return union(*view.totals_rest_on.values())
 
 
 # ---------------------------------------------------------------------- text

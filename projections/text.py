@@ -79,7 +79,8 @@ class TextView:
 
     def section(self, ref: str) -> Provision:
         if self.before_dated is not None:
-            raise UnknownSection(f"{self.caveats[0]}; ask for a date on or after {self.before_dated}")
+            raise UnknownSection(f"{_no_text_yet(self.agreement, self.before_dated, self.as_of)}; ask for a date on or after"
+                                 f" {self.before_dated}")
         return find(self.provisions, ref)
 
     def marks_of(self, provision: Provision) -> tuple[Mark, ...]:
@@ -106,6 +107,10 @@ def _still_printed(defect: Defect, provisions: Sequence[Provision]) -> bool:
     return any(defect.printed in p.text or (p.ref == heading and heading != defect.where) for p in provisions)
 
 
+def _no_text_yet(key: str, dated: date, as_of: date) -> str:
+    return f"{key} is dated as of {dated}: it had no text on {as_of}"
+
+
 def text_as_of(
     key: str,
     events: Sequence[Event],
@@ -117,7 +122,7 @@ def text_as_of(
     dated = next((e.effective_on for e in events if isinstance(e, Agreement.Registered)), None)
     if dated is not None and as_of < dated:  # not "the original is not on file", nor amendments of what is not yet
         return TextView(key, as_of, any(isinstance(e, Agreement.TextRecorded) for e in events), (), {},
-                        (f"{key} is dated as of {dated}: it had no text on {as_of}",), (), None, dated)
+                        (_no_text_yet(key, dated, as_of),), (), None, dated)
     original = next((e for e in events if isinstance(e, Agreement.TextRecorded) and e.effective_on <= as_of), None)
     provisions: list[Provision] = list(original.provisions) if original else []
     marks: dict[str, list[Mark]] = {}

@@ -196,7 +196,13 @@ def from_to(since: str | None, until: str | None) -> tuple[date | None, date | N
     try:
         return date_range(since, until, ("--from", "--to"))
     except InvalidCommand as error:
-        raise typer.BadParameter(error.message.removeprefix(f"{error.field}: "), param_hint=error.field) from None
+        raise usage_error(error) from None
+
+
+def usage_error(error: InvalidCommand, ctx: typer.Context | None = None) -> Exception:
+    """An option refused by the rule for it (``error.field`` names it, as the message begins), as click says a usage
+    error: "Invalid value for --from: ..." (with the command's usage, given its ``ctx``)."""
+    return typer.BadParameter(error.message.removeprefix(f"{error.field}: "), ctx=ctx, param_hint=error.field)
 
 
 def event_of(agreement: str, given: str, option: str) -> int:
@@ -380,8 +386,7 @@ def error_object(error: RegistryError) -> dict[str, Any]:
 def refuse(error: RegistryError, fmt: str, ctx: typer.Context | None = None) -> NoReturn:
     """A refusal by a rule (exit 1), or a malformed option, said as every usage error is (``_Group.invoke``)."""
     if isinstance(error, Malformed):
-        option, _, message = error.message.partition(": ")
-        raise typer.BadParameter(message, ctx=ctx, param_hint=option) from None
+        raise usage_error(error, ctx) from None
     if fmt == "json":
         emit(to_json(error_object(error)))
     complain(f"debtreg: refused: {error}", f"rule: {error.rule}")
@@ -421,7 +426,7 @@ def invalid(error: ValidationError) -> Malformed:
     loc, message = described(error)
     path = ".".join(str(part) for part in loc if not isinstance(part, int))
     option = OPTIONS.get(path) or (f"--{path.rsplit('.', 1)[-1].replace('_', '-')}" if path else "input")
-    return Malformed(f"{option}: {message}")
+    return Malformed(f"{option}: {message}", field=option)
 
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:

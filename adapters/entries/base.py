@@ -57,14 +57,14 @@ def _text(value: Any) -> Any:
 def _whole(value: Any) -> Any:
     """A number of a note, an amendment, days: never ``true`` (pydantic would read it as 1, a note's number)."""
     if isinstance(value, bool):
-        raise ValueError(f"{_given(value)} is not a whole number: write one, e.g. 2")
+        raise ValueError(f"{_given(value)} {_SAID['int_type']}")
     return value
 
 
 def _flag(value: Any) -> Any:
     """Yes or no: ``true`` or ``false`` only (pydantic would read 1, "yes" or "on" as true)."""
     if not isinstance(value, bool):
-        raise ValueError(f"{_given(value)} is not true or false: write true or false")
+        raise ValueError(f"{_given(value)} {_SAID['bool_type']}")
     return value
 
 
