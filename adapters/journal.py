@@ -117,6 +117,9 @@ def read_journal(path: Path) -> Journal:
                 f"did you mean {close!r}?" if close else f"its fields are {', '.join(JournalHeader.model_fields)}")
         elif len(loc) == 1 and loc in unknown:  # outside any table: a header's field, or a misnamed table
             message = _outside_tables(str(loc[0]))
+        elif loc == ("journal",):  # an empty file, or entries with no header
+            message = ("the [journal] table is missing: a journal starts with one giving its id, title and agreement"
+                       " (`debtreg template` prints a journal to start from)")
         line = locate(text, loc) or locate(text, loc[:-1])
         where = f"{path}:{line}" if line else str(path)
         raise InvalidJournal(f"{where}: {'.'.join(map(str, loc))}: {message}") from None

@@ -58,11 +58,13 @@ def read_only_url(url: str) -> str:
 
 
 def shown_url(url: str) -> str:
-    """A URL as it may be shown: never with its password."""
+    """A URL as it may be shown: never with its password, and as a user writes it (postgresql://, not the
+    driver ``database_url`` chose)."""
     parsed = _parsed(url)
     if parsed is None:
         return url.split("@")[-1] if "@" in url else url
-    return parsed.render_as_string(hide_password=True)
+    shown = parsed.render_as_string(hide_password=True)
+    return "postgresql://" + shown.removeprefix(POSTGRES) if shown.startswith(POSTGRES) else shown
 
 
 def without_secrets(message: str, url: str) -> str:

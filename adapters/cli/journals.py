@@ -42,22 +42,27 @@ class Loaded:
     events: int = 0
 
 
-def summary(staged: "Sequence[Staged]") -> list[Loaded]:
+def summary(staged: "Sequence[Staged]", paths: Sequence[Path] = ()) -> list[Loaded]:
+    """One line per journal: those of ``staged``, then any of ``paths`` that holds no entries (else it would be
+    left out, as if it had not been read)."""
     by_source: dict[str, Loaded] = {}
     for item in staged:
-        journal = (item.provenance.source or "").rsplit(":", 1)[0]
-        line = by_source.setdefault(journal, Loaded(journal, item.key))
+        source = (item.provenance.source or "").rsplit(":", 1)[0]
+        line = by_source.setdefault(source, Loaded(source, item.key))
         line.entries += 1
         if item.events:
             line.recorded += 1
         else:
             line.on_file += 1
         line.events += len(item.events)
+    for path in journal.journal_paths(paths):
+        if str(path) not in by_source:
+            header = journal.read_journal(path).content.journal
+            by_source[str(path)] = Loaded(str(path), header.key or "")
     return list(by_source.values())
 
 
-def _show(title: str, staged: "Sequence[Staged]", fmt: TextOrJson, *, recorded: str) -> None:
-    lines = summary(staged)
+def _show(title: str, lines: list[Loaded], fmt: TextOrJson, *, recorded: str) -> None:
     if fmt is TextOrJson.json:
         emit_json(lines)
         return
@@ -71,10 +76,10 @@ def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.tex
     with recording(ctx, fmt.value, first=True) as registry:
         try:
             with progress_bar("loading") as progress:
-                staged = journal.load(registry, paths, progress)
+                lines = summary(journal.load(registry, paths, progress), paths)
         finally:  # said before a refusal too: a load stopped part-way has made its first administrator
             _say_first_administrator(registry)
-    _show("Journals loaded", staged, fmt, recorded="Recorded")
+    _show("Journals loaded", lines, fmt, recorded="Recorded")
 
 
 def _say_first_administrator(registry: "Registry") -> None:
@@ -95,8 +100,8 @@ def _say_first_administrator(registry: "Registry") -> None:
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
     """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
     with querying(ctx, fmt.value, missing_ok=True, full=True) as queries, progress_bar("journals") as progress:
-        staged = journal.check(queries.registry, paths, progress)
-    _show("Journals checked: nothing was recorded", staged, fmt, recorded="Would record")
+        lines = summary(journal.check(queries.registry, paths, progress), paths)
+    _show("Journals checked: nothing was recorded", lines, fmt, recorded="Would record")
 
 
 @app.command("schema")

@@ -637,6 +637,27 @@ def test_journals_are_checked_before_there_is_a_store_and_none_is_made(tmp_path)
     assert not missing.exists()
 
 
+def test_a_journal_with_no_entries_is_listed_with_none_not_left_out(db, tmp_path):
+    """A journal holding only its [journal] table was left out of the summary: `check` of it alone printed an
+    empty table, as if no file had been read."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text('[journal]\nid = "later"\ntitle = "Entries to come"\nagreement = "barnes-1995"\n')
+    checked = json.loads(debtreg("check", str(empty), str(FIXTURES / "kar-guaranty.toml"), "--format", "json", db=db).stdout)
+    assert checked[-1] == {"journal": str(empty), "agreement": "barnes-1995", "entries": 0, "recorded": 0, "on_file": 0, "events": 0}
+    assert [j["journal"] for j in checked] == [str(FIXTURES / "kar-guaranty.toml"), str(empty)]
+    loaded = debtreg("load", str(empty), db=db)
+    assert f"{empty}" in loaded.stdout and "barnes-1995" in loaded.stdout
+
+
+@pytest.mark.parametrize("text", ["", '[[entry]]\nid = "a"\n'])
+def test_a_journal_without_its_journal_table_is_refused_saying_what_it_lacks(db, tmp_path, text):
+    """An empty file was refused as "journal: is required"."""
+    (tmp_path / "a.toml").write_text(text)
+    refused = debtreg("check", str(tmp_path / "a.toml"), db=db, check=False)
+    assert refused.returncode == 1
+    assert "the [journal] table is missing: a journal starts with one giving its id, title and agreement" in refused.stderr
+
+
 def test_a_first_load_that_cannot_keep_its_key_enrols_no_one_and_records_nothing(tmp_path, monkeypatch):
     """The key file is written before the first administrator is enrolled: an administrator no one holds the key
     of could never record again."""
