@@ -160,10 +160,18 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         return problem(422, title="the entry is malformed", detail=f"{'.'.join(map(str, loc))}: {message}")
 
     @app.exception_handler(StarletteHTTPException)
-    def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        """What the web framework refuses itself (no such path or method, a body it cannot parse): a problem too."""
+    def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        """What the web framework refuses itself (no such path or method, a body it cannot parse): a problem too,
+        saying what there is instead; a method refused keeps the ``Allow`` header HTTP requires of it."""
         phrase = HTTPStatus(error.status_code).phrase
-        return problem(error.status_code, title=phrase.lower(), detail=str(error.detail), kind=phrase.title().replace(" ", ""))
+        detail = str(error.detail)
+        if detail == phrase and error.status_code == 404:
+            detail = f"there is no {request.url.path}: the API's paths are listed at /docs (OpenAPI: /openapi.json)"
+        elif detail == phrase and error.status_code == 405 and (allowed := (error.headers or {}).get("Allow")):
+            detail = f"{request.method} is not allowed on {request.url.path}: it takes {allowed}"
+        response = problem(error.status_code, title=phrase.lower(), detail=detail, kind=phrase.title().replace(" ", ""))
+        response.headers.update(error.headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     def bad_request(_: Request, error: Exception) -> JSONResponse:

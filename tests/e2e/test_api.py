@@ -317,8 +317,11 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
         bad_key = refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER,
                           headers={**as_(CLERK), "Idempotency-Key": key})
         assert bad_key["detail"].startswith("Idempotency-Key: ")
-    refused(api, loaded_url, 404, "not-found", "GET", "/agreements/barnes-1995/annex", headers=as_(JANE))
-    refused(api, loaded_url, 405, "method-not-allowed", "DELETE", "/agreements", headers=as_(JANE))
+    no_path = refused(api, loaded_url, 404, "not-found", "GET", "/agreements/barnes-1995/annex", headers=as_(JANE))
+    assert no_path["detail"] == "there is no /agreements/barnes-1995/annex: the API's paths are listed at /docs (OpenAPI: /openapi.json)"
+    no_method = refused(api, loaded_url, 405, "method-not-allowed", "DELETE", "/agreements", headers=as_(JANE))
+    assert no_method["detail"] == "DELETE is not allowed on /agreements: it takes GET"
+    assert api.delete("/agreements", headers=as_(JANE)).headers["allow"] == "GET", "HTTP requires it of a 405"
     nested = refused(api, loaded_url, 400, "bad-request", **post, content=b"[" * 100_000 + b"]" * 100_000,
                      headers={**as_(CLERK), "Idempotency-Key": "n-1", "content-type": "application/json"})
     assert "body" in nested["detail"]
