@@ -416,9 +416,10 @@ def fields_text(value: dict[str, Any], depth: int) -> list[str]:
     """Fields (as ``plain`` gives them) for a person: one a line under its JSON name, nested ones indented, the items
     of a list one a line (a short record, or a short list, on one line). Text of several lines is quoted and
     escaped, as JSON writes it, so that no value passes for a line of the view."""
-    pad, width = "  " * depth, min(max(map(len, value), default=0), 28)
+    shown = {_one_line(k): v for k, v in value.items()}
+    pad, width = "  " * depth, min(max(map(len, shown), default=0), 28)
     lines: list[str] = []
-    for key, item in ((_one_line(k), v) for k, v in value.items()):
+    for key, item in shown.items():
         if isinstance(item, dict) and item:
             lines += [f"{pad}{key}", *fields_text(item, depth + 1)]
         elif isinstance(item, list) and item and (len(_value_text(item)) > _SHORT or any(isinstance(x, (dict, list)) for x in item)):

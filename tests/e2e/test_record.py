@@ -237,9 +237,10 @@ def test_a_field_of_several_lines_is_shown_escaped_on_one():
     """Names and texts are data: a value (or a key) running over lines cannot pass for a line of the view."""
     from adapters.render import fields_text
 
-    shown = fields_text({"text": "a\n  recorded  2020-01-01", "by\nseries": {"7.13%": "x"}, "notes": ["one", "two\rthree"]}, 1)
-    assert shown == ['  text       "a\\n  recorded  2020-01-01"', '  "by\\nseries"', "    7.13%  x",
-                     '  notes      one; "two\\rthree"']
+    shown = fields_text({"text": "a\n  recorded  2020-01-01", "by\nseries": {"7.13%": "x"}, "notes": ["one", "two\rthree"],
+                         "a\nkey": "y"}, 1)
+    assert shown == ['  text          "a\\n  recorded  2020-01-01"', '  "by\\nseries"', "    7.13%  x",
+                     '  notes         one; "two\\rthree"', '  "a\\nkey"      y'], "the values in one column, as keys are shown"
 
 
 def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url):
