@@ -370,8 +370,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         def render(queries: Queries) -> str:
             refuse_unknown(list(request.query_params), ("key", "as_of", "known_at", "since"))
             if not key:
-                return pages.html_page("debtreg", "<h1>debtreg</h1>" + pages.picker(
-                    [a.agreement for a in queries.agreements()], None, as_of or "", known_at))
+                return pages.home_page(queries, as_of or "", known_at, date.today())
             moment = known_at_of(known_at or None, "known_at")
             return pages.agreement_page(queries, key, parsed_date(as_of, "as_of"), moment, known_at,
                                         parsed_date(since, "since") if since else None)

@@ -26,7 +26,7 @@ STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left;vertical-align:top}
 td.amount,th.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
+td.date{white-space:nowrap}.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
 ins{background:#dfd}del{background:#fdd}pre{white-space:pre-wrap}
 """
 
@@ -72,6 +72,25 @@ def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str
         f"<label>Known at <input name='known_at' value='{escape(known_at)}' placeholder='2003-04-02T17:00:00Z or barnes-1995:30'></label> "
         "<button type='submit'>Show</button></form>"
     )
+
+
+def home_page(queries: Queries, as_of: str, known_at: str, today: date) -> str:
+    """The agreements on the registry, each opened as of the last date its record on file covers (today where no end is
+    recorded), beside the picker for any other date."""
+    summaries = queries.agreements()
+    rows = []
+    for summary in summaries:
+        horizon = queries.horizon(summary.agreement)
+        ends = "; ".join(f"{kind} to {until}" for kind, until in (("register", horizon.register), ("payments", horizon.payments))
+                         if until) or "no end recorded"
+        opened = horizon.register or horizon.payments or today
+        link = f"<a href='/page?{escape(urlencode({'key': summary.agreement, 'as_of': opened.isoformat()}))}'>{escape(summary.agreement)}</a>"
+        rows.append([f"<td>{link}</td>", cell(summary.issuer), cell(summary.title), f"<td class='date'>{summary.dated_as_of}</td>",
+                     cell("; ".join(s.title for s in summary.series)), cell(ends)])
+    listed = (table(["Agreement", "Issuer", "Title", "Dated as of", "Series", "Record on file"], rows, id="agreements")
+              + "<p class='note'>Each agreement opens as of the last date its record on file covers; choose any other"
+              " date above.</p>") if rows else "<p>No agreement is on the registry yet: load one's journal (debtreg load FILE).</p>"
+    return html_page("debtreg", "<h1>debtreg</h1>" + picker([s.agreement for s in summaries], None, as_of, known_at) + listed)
 
 
 def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,

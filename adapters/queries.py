@@ -28,7 +28,7 @@ from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
 from domain.values import AgreementTerms, shown_inline, unshown
-from projections.record import Footnotes, last_recorded
+from projections.record import Footnotes, Horizon, horizon_of, last_recorded
 from projections.register import (
     Annex1,
     Outstanding,
@@ -155,6 +155,10 @@ class Queries:
                 )
             )
         return summaries
+
+    def horizon(self, key: str) -> Horizon:
+        """How far the evidence on file runs for an agreement (the register's and the payments' last dates)."""
+        return horizon_of(key, self._timeline(key, None))
 
     def register(self, key: str, as_of: date, known_at: KnownAt = None) -> Register:
         then = self._moment(known_at)

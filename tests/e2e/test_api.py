@@ -22,7 +22,7 @@ from adapters.identity import AUDITOR, TREASURY, token_of
 from adapters.queries import Queries
 from adapters.registry import Registry
 from domain.events import stream_id
-from support import ADMIN, CLERK, command_line, enrol, key_of, select_only_role
+from support import ADMIN, CLERK, command_line, enrol, key_of, select_only_role, writer
 from support import AUDITOR as JANE
 
 DEBTREG = str(Path(sys.executable).parent / "debtreg")
@@ -518,6 +518,28 @@ def test_the_pages_link_to_its_json_gives_the_view_it_shows(api, known_at):
     assert shown.status_code == 200, shown.text
     asked = {"as_of": "2003-02-05", **({"known_at": known_at} if known_at else {})}
     assert shown.json() == api.get("/agreements/barnes-1995/annex1", params=asked).json()
+
+
+def test_the_first_page_opens_an_agreement_with_no_end_of_record_as_of_today(tmp_path):
+    """The agreements are listed on the first page, each linked as of the last date its record covers; an agreement
+    whose record has no end recorded opens as of today; an empty registry says how to load one."""
+    from adapters.journal import load
+    from adapters.template import TEMPLATE
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    enrol(url)
+    with TestClient(create_app(url, [ADMIN])) as client:
+        client.cookies.set("debtreg_token", token_of(ADMIN))
+        assert "No agreement is on the registry yet: load one's journal" in client.get("/page").text
+        (tmp_path / "acme-2024.toml").write_text(TEMPLATE)
+        registry = writer(url)
+        try:
+            load(registry, [tmp_path / "acme-2024.toml"])
+        finally:
+            registry.close()
+        page = client.get("/page").text
+    assert "<td>no end recorded</td>" in page
+    assert f"<a href='/page?key=acme-2024&amp;as_of={date.today().isoformat()}'>acme-2024</a>" in page
 
 
 def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty_table(api):

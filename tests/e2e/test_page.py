@@ -88,6 +88,21 @@ def test_an_auditor_reads_annex_1_off_the_page_and_follows_an_event_to_its_evide
     assert (tmp_path / "event.png").stat().st_size > 1000
 
 
+def test_the_first_page_lists_the_agreements_each_opened_where_its_record_ends(browser, served):
+    """The first page was a picker alone, its date empty: nothing said what is on the registry or what date to ask."""
+    page = browser.new_page()
+    page.goto(served)
+    page.fill("input[name=token]", token_of(JANE))
+    page.click("button[type=submit]")
+    assert cells(page, "agreements", 0, 1, 5) == [
+        ("barnes-1995", "Barnes Group Inc.", "register to 2003-02-05; payments to 2003-02-05"),
+        ("barnes-2000", "Barnes Group Inc.", "register to 2003-02-05; payments to 2003-02-05"),
+        ("novascotia-1999", "3031786 Nova Scotia Company", "register to 2003-02-05; payments to 2003-02-05")]
+    page.click("#agreements a:text-is('barnes-2000')")
+    assert page.title() == "barnes-2000 as of 2003-02-05"
+    assert page.locator("#annex1 tbody tr").count() > 1
+
+
 def test_a_wrong_token_or_agreement_is_a_page_that_says_so(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/login")
