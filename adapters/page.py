@@ -26,7 +26,7 @@ STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left;vertical-align:top}
 td.amount,th.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.date{white-space:nowrap}.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
+td.nowrap{white-space:nowrap}.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
 ins{background:#dfd}del{background:#fdd}pre{white-space:pre-wrap}
 """
 
@@ -50,7 +50,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, id: str | Non
 
 
 def cell(text: object) -> str:
-    return f"<td>{escape('' if text is None else str(text))}</td>"
+    """A cell of text; a date (or time) kept on one line, as an amount is."""
+    return f"<td{NOWRAP if isinstance(text, date) else ''}>{escape('' if text is None else str(text))}</td>"
+
+
+NOWRAP = " class='nowrap'"  # a date, a time, an event's id: read whole, never broken at a hyphen
 
 
 def standing(amendment: AmendmentStatus) -> str:
@@ -85,7 +89,7 @@ def home_page(queries: Queries, as_of: str, known_at: str, today: date) -> str:
                          if until) or "no end recorded"
         opened = horizon.register or horizon.payments or today
         link = f"<a href='/page?{escape(urlencode({'key': summary.agreement, 'as_of': opened.isoformat()}))}'>{escape(summary.agreement)}</a>"
-        rows.append([f"<td>{link}</td>", cell(summary.issuer), cell(summary.title), f"<td class='date'>{summary.dated_as_of}</td>",
+        rows.append([f"<td>{link}</td>", cell(summary.issuer), cell(summary.title), cell(summary.dated_as_of),
                      cell("; ".join(s.title for s in summary.series)), cell(ends)])
     listed = (table(["Agreement", "Issuer", "Title", "Dated as of", "Series", "Record on file"], rows, id="agreements")
               + "<p class='note'>Each agreement opens as of the last date its record on file covers; choose any other"
@@ -146,8 +150,8 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         files("outstanding.xlsx", "outstanding.svg", "outstanding.png"),
         "<h2 id='timeline'>Timeline</h2>",
         table(["Event", "Effective", "Recorded (UTC)", "By", "What", "Evidence", "Assumed"],
-              [[f"<td><a href='/page/event/{escape(h.event)}'>{escape(h.event)}</a></td>", cell(h.effective_on),
-                cell(h.recorded_at.strftime("%Y-%m-%d %H:%M:%S")), cell(h.recorded_by),
+              [[f"<td{NOWRAP}><a href='/page/event/{escape(h.event)}'>{escape(h.event)}</a></td>", cell(h.effective_on),
+                f"<td{NOWRAP}>{h.recorded_at:%Y-%m-%d %H:%M:%S}</td>", cell(h.recorded_by),
                 cell(h.summary + (f" (REVERSED by {h.reversed_by})" if h.reversed_by else "")),
                 cell(evidence(h.evidence)), cell("; ".join(f"{a.fact}: {a.reason}" for a in h.assumptions))] for h in history],
               id="history"),
