@@ -52,8 +52,48 @@ def record_notes(record_ends: RecordEnds | None, assumptions: Sequence[AssumedFa
     lines += [f"note: {record_ends.describe()}"] if record_ends else []
     if assumptions:
         lines.append("figures marked A1, A2, ... rest on facts the documents do not give:")
-        lines += [f"  {a.id} ({a.event}) assumed {a.fact}: {a.reason}" for a in assumptions]
+        lines += assumption_lines(assumptions)
     return lines
+
+
+def assumption_lines(assumptions: Sequence[AssumedFact]) -> list[str]:
+    """Each assumption a line, its marks and events first; those of the same fact for the same reason (each coupon
+    "paid on its due date") on one line, where the first of them is."""
+    return [f"  {_numbers([a.id for a in alike])} ({_events([a.event for a in alike])}) assumed {fact}: {reason}"
+            for (fact, reason), alike in _alike(assumptions).items()]
+
+
+def _alike(assumptions: Sequence[AssumedFact]) -> dict[tuple[str, str], list[AssumedFact]]:
+    """Assumptions grouped by fact and reason, in the order of each group's first."""
+    found: dict[tuple[str, str], list[AssumedFact]] = {}
+    for assumption in assumptions:
+        found.setdefault((assumption.fact, assumption.reason), []).append(assumption)
+    return found
+
+
+def _numbers(ids: Sequence[str]) -> str:
+    """Marks as a reader finds them: "A1", "A1-A14", "A1-A3, A7"."""
+    return _runs(sorted(int(i.removeprefix("A")) for i in ids), "A")
+
+
+def _events(refs: Sequence[str]) -> str:
+    """Events as history numbers them, a stream named once: "barnes-1995:4-7, 9; kar-2003:1"."""
+    by_stream: dict[str, list[int]] = {}
+    for ref in refs:
+        stream, _, number = ref.rpartition(":")
+        by_stream.setdefault(stream, []).append(int(number))
+    return "; ".join(f"{stream}:{_runs(sorted(numbers))}" for stream, numbers in by_stream.items())
+
+
+def _runs(numbers: Sequence[int], prefix: str = "") -> str:
+    """Ascending numbers, each run of consecutive ones as its first and last: "4-7, 9"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{prefix}{run[0]}" if len(run) == 1 else f"{prefix}{run[0]}-{prefix}{run[-1]}" for run in runs)
 
 
 def view_notes(view: object) -> list[str]:

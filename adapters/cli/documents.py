@@ -107,7 +107,7 @@ def amendments_command(
     for state in found:
         if state.assumptions:
             say(f"{state.name} rests on facts the documents do not give:")
-            emit_lines([f"  {a.id} ({a.event}) assumed {a.fact}: {a.reason}" for a in state.assumptions])
+            emit_lines(render.assumption_lines(state.assumptions))
 
 
 @app.command("consents")

@@ -150,7 +150,9 @@ def test_figures_resting_on_assumptions_are_marked_and_the_assumptions_listed(lo
     assert len(paid) == 14 and all(assumed[p["rests_on"][0]] == "paid on its due date" for p in paid)
     text = run(loaded_url, "schedule", "barnes-1995", "--as-of", "2003-02-05").stdout
     assert "paid 1996-06-05 (barnes-1995:4), assumed: A1" in text
-    assert "A1 (barnes-1995:4) assumed paid on its due date: interest payments are not on file" in text
+    assert "A1-A14 (barnes-1995:4-7, 9-11, 14-20) assumed paid on its due date: interest payments are not on file" in text, \
+        "one line for the fourteen coupons' one assumption, not fourteen"
+    assert "\n  A15 (barnes-1995:21) assumed paid on its due date: the documents give the schedule" in text
 
 
 def test_counsel_sees_what_the_amendments_rest_on(loaded_url):
