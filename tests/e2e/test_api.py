@@ -542,6 +542,16 @@ def test_the_first_page_opens_an_agreement_with_no_end_of_record_as_of_today(tmp
     assert f"<a href='/page?key=acme-2024&amp;as_of={date.today().isoformat()}'>acme-2024</a>" in page
 
 
+def test_the_pages_dates_and_event_ids_are_never_broken_at_a_hyphen(api):
+    """The timeline showed 1995-12-/01 and barnes-/1995:1 on two lines each, in a narrow column."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    timeline = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05"}).text.split("id='history'")[1]
+    first = re.search(r"<tr>(<td.*?)</tr>", timeline.split("<tbody>")[1])[1]
+    cells = re.findall(r"<td([^>]*)>", first)
+    assert cells[:3] == [" class='nowrap'"] * 3, first
+    assert "td.nowrap{white-space:nowrap}" in api.get("/page").text
+
+
 def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty_table(api):
     """The auditor's page of barnes-2000 on 2001-01-01 showed Annex 1 with a total of $0.00 and an empty schedule, and
     no word that its register on file begins in 2003; of barnes-1995 before its closing, no word of when it was."""
