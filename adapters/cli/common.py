@@ -435,13 +435,43 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
     from rich.text import Text
 
     found = Table(title=Text(printable(title)), title_justify="left", show_lines=False)
-    for index, name in enumerate(header):
-        # amounts, dates and ids (cells without a space) are never split; names fold
-        whole = index in numeric or all(" " not in str(row[index]) for row in rows if index < len(row))
-        found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold", no_wrap=whole)
+    for index, (name, (width, whole)) in enumerate(zip(header, _layout(header, rows, numeric), strict=True)):
+        found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold", no_wrap=whole,
+                         width=width)
     for row in rows:
         found.add_row(*(Text(printable(cell, lines=True)) for cell in row))
     return found
+
+
+def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> list[tuple[int | None, bool]]:
+    """Each column's width (``None``: rich's choice) and whether it is kept whole. Amounts, dates and ids (cells
+    without a space) are never split, nor the words of names, which wrap: where the table is wider than the terminal,
+    the names' columns share what the others leave, each at least its longest word; where that is too little, words
+    break; where the ids alone are wider than the terminal, they fold too (rich crops a table it cannot fit: a key cut
+    short, a column of names gone)."""
+    lines = [[line for row in rows if index < len(row) for line in str(row[index]).split("\n")] + [name]
+             for index, name in enumerate(header)]
+    natural = [max(map(len, column)) for column in lines]
+    words = [max(len(word) for line in column for word in line.split() or [""]) for column in lines]
+    whole = [index in numeric or all(" " not in line for line in column[:-1]) for index, column in enumerate(lines)]
+    room = out.width - 3 * len(header) - 1
+    if sum(natural) <= room:
+        return [(None, kept) for kept in whole]
+    wrapping = [index for index, kept in enumerate(whole) if not kept]
+    left = room - sum(natural[index] for index, kept in enumerate(whole) if kept)
+    if left < 4 * len(wrapping):
+        return [(None, index in numeric) for index in range(len(header))]
+    if left < sum(words[index] for index in wrapping):  # names' words break, as rich breaks them
+        return [(None, kept) for kept in whole]
+
+    def capped(cap: int) -> dict[int, int]:  # the widest columns narrowed first, as rich narrows them
+        return {index: min(natural[index], max(cap, words[index])) for index in wrapping}
+
+    cap = max(natural)
+    while sum(capped(cap).values()) > left:
+        cap -= 1
+    widths: list[int | None] = [capped(cap).get(index) for index in range(len(header))]
+    return list(zip(widths, whole, strict=True))
 
 
 @contextmanager

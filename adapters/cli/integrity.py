@@ -257,7 +257,11 @@ def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
     if fmt is TextOrJson.json:
         emit_json([r.as_dict() for r in current.values()])
         return
-    rows = [[r.name, r.role, r.public_key, r.added_by, r.added_at] for r in current.values()]
+    from datetime import datetime
+
+    from adapters.moments import utc_text
+
+    rows = [[r.name, r.role, r.public_key, r.added_by, utc_text(datetime.fromisoformat(r.added_at))] for r in current.values()]
     out.print(table("Identities", ["Name", "Role", "Public key", "Registered by", "At"], rows))
 
 

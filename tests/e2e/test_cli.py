@@ -515,6 +515,27 @@ def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
         assert "barnes-1995:21" in cells or view[0] != "history", "an event id is whole on its line"
 
 
+@pytest.mark.parametrize("columns", ["80", "100", "120"])
+def test_a_table_too_wide_for_the_terminal_loses_nothing_and_breaks_no_word_it_has_room_for(db, columns):
+    """`identity list` at 80 columns showed its names' columns empty, zero wide, and the public key cut to 50 of its 64
+    digits (rich crops what it cannot fit); at 120, "2026-12-0" over "5". Now a key too wide folds, and names and
+    times wrap between words where the others leave them room."""
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    ran = subprocess.run([DEBTREG, "--db", db, "--identity", admin_key(), "identity", "list"], capture_output=True,
+                         text=True, env={**env, "COLUMNS": columns}, timeout=120, check=True).stdout
+    table = [line for line in ran.splitlines() if line[:1] in "┏┃┡│└"]
+    assert max(len(line) for line in table) <= int(columns), ran
+    column = lambda n: "".join(line.split("│")[n].strip() for line in table if line.startswith("│"))  # noqa: E731
+    key = json.loads(debtreg("identity", "list", "--format", "json", db=db).stdout)[0]["public_key"]
+    assert column(1) == "tests" and column(3) == key and column(4) == "tests", ran
+    if columns != "80":  # room for each word: none broken
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d\d\d:\d\d:\d\dUTC", column(5).replace(" ", "")), ran
+    if columns == "120":  # each column its longest word: the file name whole (rich broke it before its comma)
+        guaranties = subprocess.run([DEBTREG, "--db", db, "guaranties", "novascotia-1999", "--as-of", "2003-02-05"],
+                                    capture_output=True, text=True, env={**env, "COLUMNS": columns}, timeout=120, check=True)
+        assert "│ 001_559a2a107d7f5378.txt," in guaranties.stdout and max(map(len, guaranties.stdout.splitlines())) <= 120
+
+
 @pytest.mark.parametrize("view", [["terms", "barnes-1995"], ["event", "barnes-1995:8"], ["event", "barnes-1995:2"]])
 def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column(db, view):
     """A long value ran past the terminal, which folded it under the keys; words, amounts and ids stay whole."""
