@@ -67,7 +67,7 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
             return annex1_docx(annex)
         sheet = annex1_sheet(annex)
     elif view == "register":
-        sheet = register_sheet(queries.register(key, on, known_at), by)  # type: ignore[arg-type]
+        sheet = register_sheet(queries.register(key, on, known_at, by_note=by == "note"), by)  # type: ignore[arg-type]
     elif view == "outstanding":
         outstanding = queries.outstanding(key, on, known_at)  # type: ignore[arg-type]
         if kind in ("svg", "png"):

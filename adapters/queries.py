@@ -160,9 +160,10 @@ class Queries:
         """How far the evidence on file runs for an agreement (the register's and the payments' last dates)."""
         return horizon_of(key, self._timeline(key, None))
 
-    def register(self, key: str, as_of: date, known_at: KnownAt = None) -> Register:
+    def register(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Register:
+        """Who held which notes; not ``by_note``, the assumptions of the holdings alone (``register_as_of``)."""
         then = self._moment(known_at)
-        return register_as_of(key, self._timeline(key, then), as_of, then)
+        return register_as_of(key, self._timeline(key, then), as_of, then, by_note=by_note)
 
     def annex1(self, key: str, as_of: date, known_at: KnownAt = None) -> Annex1:
         """Annex 1, each holder under its name on the date (a holder renamed since its notes were issued)."""
@@ -291,8 +292,8 @@ class Queries:
         timeline = self._timeline(key, self._moment(known_at))
         return payments.status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
 
-    def accrued(self, key: str, as_of: date, known_at: KnownAt = None) -> Accrued:
-        return payments.accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
+    def accrued(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Accrued:
+        return payments.accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of, by_note=by_note)
 
     def makewhole(
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
@@ -409,7 +410,7 @@ def _register_among(stream: Stream | None, key: str, as_of: date, then: datetime
     else:
         assert then is not None
         recorded, timeline = _known_at(stream, then)
-    return (None if timeline.empty else register_as_of(key, timeline, as_of, then, cited)), recorded
+    return (None if timeline.empty else register_as_of(key, timeline, as_of, then, cited, by_note=False)), recorded
 
 
 def register_in_worker(reading: Reading, task: tuple[str, int, date, datetime | None]) -> Any:

@@ -301,7 +301,7 @@ def _plain(value: Any, written: Written | None = None) -> Any:
     if isinstance(value, dict):
         return {"$m": [[_plain(k, written), _plain(v, written)] for k, v in value.items()]}
     if isinstance(value, Basis):
-        return {"$b": [value.latest, list(value.assumed)]}
+        return {"$b": [value.latest, list(value.assumed), list(value.held)]}
     kind = type(value)
     if kind.__module__.split(".")[0] == "domain" and hasattr(value, "__dict__"):
         frozen = getattr(kind, "__dataclass_params__", None)
@@ -374,7 +374,7 @@ def _built(found: dict) -> Any:
     if tag == "$m":
         return {key: value for key, value in inner}
     if tag == "$b":
-        return Basis.kept(inner[0], inner[1])
+        return Basis.kept(*inner)
     if tag == "$o":
         name, fields = inner
         made = object.__new__(_domain_class(name))

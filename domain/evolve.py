@@ -185,8 +185,8 @@ def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
 def _attest(state: AgreementState, event: Agreement.RegisterAttested) -> None:
     """A schedule of holders on file (an Annex 1) must match the register; it sets the holders' order.
 
-    It is evidence of every holding on its date: from then on, the notes' figures rest on it,
-    not on the entries (and their assumptions) before it.
+    It is evidence of every holding on its date: from then on, the holdings rest on it, not on the
+    entries (and their assumptions) before it; each note itself still rests on them (``Basis.held``).
     """
     stated: dict[tuple[str, str], Decimal] = {}
     for holding in event.holdings:
@@ -196,7 +196,7 @@ def _attest(state: AgreementState, event: Agreement.RegisterAttested) -> None:
     state.attested_order = tuple(dict.fromkeys(h.holder for h in event.holdings))
     state.attested = (event.effective_on, event.originator_version)
     for note in state.live():
-        state.put(replace(note, basis=Basis(event)))
+        state.put(replace(note, basis=note.basis.attested(event)))
 
 
 def _set_horizon(state: AgreementState, event: Agreement.RecordHorizonSet) -> None:

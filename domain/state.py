@@ -44,32 +44,40 @@ OPTIONAL = "optional"
 
 
 class Basis:
-    """The events a note's holder and principal rest on (recording positions), oldest first.
+    """The events a note rests on (recording positions), oldest first.
 
     A note issued in exchange for another rests on what its predecessor rested on and one event more: the
     basis links to the one before instead of copying it, so a note transferred n times costs one link per
     transfer, not n copies of a growing list (which made memory grow with the square of the history).
     ``assumed`` keeps the few among them that rest on assumptions, all a view cites (``Footnotes.cite``), so
-    citing a note does not walk its history either.
+    citing a note does not walk its history either. ``held`` keeps those its holder's holding rests on: the
+    same, until a schedule of holders on file (an Annex 1) attests the holdings, which then rest on it; the
+    note itself (its number, its share of the holding, where it came from) still rests on all of them.
     """
 
-    __slots__ = ("_before", "_ref", "assumed")
+    __slots__ = ("_before", "_ref", "assumed", "held")
 
-    def __init__(self, event: Event, before: Basis | None = None) -> None:
+    def __init__(self, event: Event, before: Basis | None = None, *, attested: bool = False) -> None:
         self._before, self._ref = before, event.originator_version
         self.assumed: tuple[int, ...] = before.assumed if before is not None else ()
+        self.held: tuple[int, ...] = before.held if before is not None and not attested else ()
         if event.provenance.assumptions:
             self.assumed = (*self.assumed, event.originator_version)
+            self.held = (*self.held, event.originator_version)
 
     def then(self, event: Event) -> Basis:
         return Basis(event, self)
 
+    def attested(self, event: Event) -> Basis:
+        """The basis once a schedule of holders on file attests the note's holding."""
+        return Basis(event, self, attested=True)
+
     @classmethod
-    def kept(cls, ref: int, assumed: Sequence[int]) -> Basis:
+    def kept(cls, ref: int, assumed: Sequence[int], held: Sequence[int]) -> Basis:
         """A basis as a snapshot keeps it (``adapters.snapshots``): its latest event and those that rest on
         assumptions, all that a command or a view asks of it; the chain before is on file, in the events."""
         found = object.__new__(cls)
-        found._before, found._ref, found.assumed = None, ref, tuple(assumed)
+        found._before, found._ref, found.assumed, found.held = None, ref, tuple(assumed), tuple(held)
         return found
 
     @property
@@ -105,7 +113,7 @@ class Note:
     account: str | None
     dated: date | None
     origin: str
-    basis: Basis  # the events its holder and principal rest on
+    basis: Basis  # the events it rests on
     status: str = OUTSTANDING
     closed_on: date | None = None
 

@@ -62,7 +62,7 @@ def holders_as_of(
                 held = [note for note in register.notes if note.number in line.notes and note.series == series]
                 found.setdefault(key, []).append(
                     Position(register.agreement, series, principal, tuple(n.number for n in held),
-                             union(*(n.rests_on for n in held)))
+                             union(*(n.held_on for n in held)))
                 )
     return Holders(
         as_of,

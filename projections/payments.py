@@ -158,7 +158,8 @@ class Accrual:
     since: date
     days: int
     accrued: Decimal
-    rests_on: tuple[str, ...] = shown_if_any()
+    rests_on: tuple[str, ...] = shown_if_any()  # the note's (``NoteLine``)
+    held_on: tuple[str, ...] = unshown(default=())  # its holder's holding's
 
 
 @dataclass(frozen=True)
@@ -274,9 +275,10 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
     )
 
 
-def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
+def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = True) -> Accrued:
     """Interest accrued on each outstanding note since its last interest date (by the series' day count, to the
-    cent). A note that fell due before the date, at its maturity or by an acceleration, accrues nothing (``FellDue``)."""
+    cent). A note that fell due before the date, at its maturity or by an acceleration, accrues nothing (``FellDue``).
+    Not ``by_note``, it cites what the holders' holdings rest on alone (as ``register_as_of``)."""
     gap = register_gap(timeline, as_of)
     if gap:  # which notes were outstanding then, and so what accrued on them, is not known
         return Accrued(key, as_of, None, (), (), not_on_file=NOT_ON_FILE + gap)
@@ -299,7 +301,8 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
         paid = found.coupons[since].paid_ref if since in found.coupons else None  # accrual from it assumes it was paid
         lines.append(Accrual(note.number, note.series, note.holder, note.principal, since,
                              days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of),
-                             cited.cite(key, [*note.basis.assumed, *([paid] if paid else [])])))
+                             cited.cite(key, [*note.basis.assumed, *([paid] if paid else [])]) if by_note else (),
+                             cited.cite(key, [*note.basis.held, *([paid] if paid else [])])))
     holders: dict[str, list[Accrual]] = {}
     for line in lines:
         holders.setdefault(line.holder, []).append(line)
@@ -314,7 +317,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date) -> Accrued:
                 holder,
                 sum((a.principal for a in held), ZERO),
                 sum((a.accrued for a in held), ZERO),
-                union(*(a.rests_on for a in held)),
+                union(*(a.held_on for a in held)),
             )
             for holder, held in holders.items()
         ),

@@ -61,7 +61,8 @@ class NoteLine:
     principal: Decimal
     dated: date | None
     origin: str
-    rests_on: tuple[str, ...] = shown_if_any()
+    rests_on: tuple[str, ...] = shown_if_any()  # the note: its number, its share of the holding, where it came from
+    held_on: tuple[str, ...] = unshown(default=())  # its holder's holding (a schedule of holders on file attests it)
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,12 @@ class Outstanding:
 
 
 def register_as_of(
-    key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None, cited: Footnotes | None = None
+    key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None, cited: Footnotes | None = None,
+    *, by_note: bool = True,
 ) -> Register:
-    """The register by note and by holder; ``cited`` numbers its assumptions along with other registers'."""
+    """The register by note and by holder; ``cited`` numbers its assumptions along with other registers'. A view
+    of the holdings alone (Annex 1, a holder's positions) is not ``by_note``: it cites what the holdings rest on,
+    not the notes' own assumptions (their numbers, their shares of a holding), which it does not show."""
     state, terms, gap = _state(timeline, as_of)
     common = {"issuer": terms.issuer, "series_terms": terms.series, "agreement": key, "as_of": as_of,
               "series": tuple(s.key for s in terms.series), "known_at": known_at}
@@ -169,7 +173,7 @@ def register_as_of(
     notes_cited = (cited or Footnotes()).add_timeline(key, timeline)
     notes = tuple(
         NoteLine(n.number, n.series, n.registered_name, n.holder, n.account, n.principal, n.dated, n.origin,
-                 notes_cited.cite(key, n.basis.assumed))
+                 notes_cited.cite(key, n.basis.assumed) if by_note else (), notes_cited.cite(key, n.basis.held))
         for n in state.live()
     )
     holders = tuple(
@@ -177,7 +181,7 @@ def register_as_of(
             holder,
             {s.key: p for s in terms.series if (p := _sum(notes, holder, s.key))},
             tuple(n.number for n in notes if n.holder == holder),
-            union(*(n.rests_on for n in notes if n.holder == holder)),
+            union(*(n.held_on for n in notes if n.holder == holder)),
         )
         for holder in state.holders()
     )
@@ -194,7 +198,7 @@ def register_as_of(
 
 
 def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None) -> Annex1:
-    register = register_as_of(key, timeline, as_of, known_at)
+    register = register_as_of(key, timeline, as_of, known_at, by_note=False)
     return Annex1(
         issuer=register.issuer,
         series_terms=register.series_terms,

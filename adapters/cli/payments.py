@@ -70,7 +70,7 @@ def accrued(
     """Interest accrued since the last interest date, per note or per holder (by the series' day count)."""
     on = day(as_of)
     with querying(ctx, fmt.value) as queries:
-        view = queries.accrued(agreement, on, moment(known_at))
+        view = queries.accrued(agreement, on, moment(known_at), by_note=by is By.note or fmt is TextOrJson.json)
     if fmt is TextOrJson.json:
         emit_json(view)
         return

@@ -79,7 +79,7 @@ def register(
     """Who held which notes on a date."""
     on, then = day(as_of), moment(known_at)
     with querying(ctx, fmt.value) as queries:
-        view = queries.register(agreement, on, then)
+        view = queries.register(agreement, on, then, by_note=by is By.note or fmt is TextJsonOrCsv.json)
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:

@@ -155,6 +155,25 @@ def test_figures_resting_on_assumptions_are_marked_and_the_assumptions_listed(lo
     assert "\n  A15 (barnes-1995:21) assumed paid on its due date: the documents give the schedule" in text
 
 
+def test_a_schedule_of_holders_on_file_attests_the_holdings_not_the_notes(loaded_url):
+    """Annex 1 of Amendment No. 2 gives each holder's holding: from 2003-02-05 the register by note showed its notes
+    with no mark, though their numbers, and how Connecticut General's $5,100,000 splits into No. 2 and No. 6, still rest
+    on what the documents do not give (note numbers assumed, which certificate Lincoln's purchase surrendered)."""
+    register = json.loads(run(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--format", "json").stdout)
+    facts = {a["id"]: a["fact"] for a in register["assumptions"]}
+    by_note = {n["number"]: {facts[m] for m in n["rests_on"]} for n in register["notes"]}
+    assert "note numbers 1-4" in by_note[2] and "certificate surrendered" in by_note[6], by_note
+    assert all("rests_on" not in h for h in register["holders"]), "each holding rests on the schedule on file"
+    by_holder = run(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--by", "holder").stdout
+    assert "Assumed" not in by_holder and "figures marked" not in by_holder, "it lists nothing it does not cite"
+    holders = json.loads(run(loaded_url, "holders", "--as-of", "2003-02-05", "--format", "json").stdout)
+    positions = [p for h in holders["holders"] for p in h["positions"] if p["agreement"] == "barnes-1995"]
+    assert positions and all("rests_on" not in p for p in positions)
+    accrued = run(loaded_url, "accrued", "barnes-1995", "--as-of", "2003-02-28", "--by", "holder").stdout
+    assert "note numbers" not in accrued and "paid on its due date" in accrued
+    assert "note numbers 1-4" in run(loaded_url, "accrued", "barnes-1995", "--as-of", "2003-02-28").stdout
+
+
 def test_counsel_sees_what_the_amendments_rest_on(loaded_url):
     amendments = run(loaded_url, "amendments", "barnes-1995").stdout
     assert "before 2003-02-05" in amendments and "(date not on file)" in amendments
