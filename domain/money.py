@@ -20,6 +20,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 _AMOUNT = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$", re.ASCII)
+_FINER = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{3,}$", re.ASCII)  # past the cent
 
 
 def parse_amount(value: object) -> Decimal:
@@ -45,6 +46,11 @@ def parse_amount(value: object) -> Decimal:
         raise InvalidAmount(f"{value!r} is not an amount of money")
     match = _AMOUNT.match(value.strip())
     if match is None:
+        unsigned = value.strip().removeprefix("-").strip()
+        if _AMOUNT.match(unsigned) and unsigned != value.strip():
+            raise InvalidAmount(f"{value!r} is not an amount: it is negative; amounts of money are positive")
+        if _FINER.match(unsigned):
+            raise InvalidAmount(f"{value!r} is not an amount: it has a fraction of a cent; give at most two decimals")
         raise InvalidAmount(
             f"{value!r} is not an amount: write dollars with optional thousands commas "
             "and at most two decimals, e.g. 1,000,000 or 1000000.00"

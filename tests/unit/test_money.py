@@ -35,6 +35,20 @@ def test_floats_fractions_of_a_cent_and_malformed_amounts_are_refused(bad):
         parse_amount(bad)
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("-5", "'-5' is not an amount: it is negative; amounts of money are positive"),
+    ("-$1,000.00", "'-$1,000.00' is not an amount: it is negative; amounts of money are positive"),
+    ("100000.001", "'100000.001' is not an amount: it has a fraction of a cent; give at most two decimals"),
+    ("1e5", "'1e5' is not an amount: write dollars with optional thousands commas and at most two decimals, e.g. 1,000,000"
+            " or 1000000.00"),
+])
+def test_a_negative_amount_or_one_finer_than_a_cent_is_refused_saying_which(text, said):
+    """Each was refused with the general wording, which did not say what was wrong with it."""
+    with pytest.raises(InvalidAmount) as refused:
+        parse_amount(text)
+    assert refused.value.message == said
+
+
 def test_a_float_is_refused_with_a_hint_to_write_a_string():
     with pytest.raises(InvalidAmount, match="write money as a string"):
         parse_amount(6250000.0)
