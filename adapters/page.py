@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from adapters import chart, exports
 from adapters.queries import KnownAt, Queries
-from adapters.render import amendment_why, totals_cited, with_marks
+from adapters.render import amendment_why, payment_status, totals_cited, with_marks
 from domain.money import format_amount
 from projections.amendments import AmendmentStatus
 
@@ -36,10 +36,13 @@ def html_page(title: str, body: str) -> str:
             f"<style>{STYLE}</style></head><body>{body}</body></html>")
 
 
-def money(value: Decimal | None) -> str:
+def money(value: Decimal | None, *, blank_zero: bool = False) -> str:
+    """An amount's cell, its exact figure in ``data-amount``; ``blank_zero``, nothing shown for none (the principal of
+    an interest payment), as the CLI shows it."""
     if value is None:
         return "<td class='amount'>n/a</td>"
-    return f"<td class='amount' data-amount='{value:.2f}'>${format_amount(value, with_cents=True)}</td>"
+    shown = "" if blank_zero and not value else f"${format_amount(value, with_cents=True)}"
+    return f"<td class='amount' data-amount='{value:.2f}'>{shown}</td>"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, id: str | None = None, numeric: Sequence[int] = ()) -> str:  # noqa: A002
@@ -158,7 +161,8 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         files("history.xlsx", "history.csv", asked=undated),
         "<h2 id='schedule'>Payment schedule and default watch</h2>",
         table(*marked(["Series", "Kind", "Due", "Principal", "Interest", "Status"],
-                      [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal), money(p.interest), cell(p.status)]
+                      [[cell(p.series), cell(p.kind), cell(p.due_on), money(p.principal, blank_zero=True),
+                        money(p.interest, blank_zero=True), cell(payment_status(p, marked=False))]
                        for p in schedule.payments], [p.rests_on for p in schedule.payments]), id="schedule-table", numeric=[3, 4]),
         notes(schedule),
         files("schedule.xlsx", "schedule.csv"),

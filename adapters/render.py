@@ -316,20 +316,26 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
     header = ["Due", "Series", "Payment", "Principal", "Interest", "Status"]
     rows = []
     for p in lines:
-        state = p.status
-        if p.status == "paid":
-            state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > p.due_on else "")
-            state += f", assumed: {marks(p.rests_on)}" if p.rests_on else ""
-        elif p.status != "scheduled":
-            notes = [f"Section {p.section}"] if p.section else []
-            notes += [f"default from {p.default_on}"] if p.default_on and p.default_on > p.due_on else []
-            state += f" ({'; '.join(notes)})" if notes else ""
-        if p.makewhole_premium is not None:
-            state += f"; make-whole premium {format_amount(p.makewhole_premium)}"
         principal = format_amount(p.principal) if p.principal else ""
         interest = format_amount(p.interest) if p.interest else ""
-        rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, state])
+        rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, payment_status(p, marked=True)])
     return header, rows
+
+
+def payment_status(p: Payment, *, marked: bool) -> str:
+    """A payment's status as a person reads it: when it was paid and by which event, late, under which section it
+    is overdue; ``marked``, with the assumptions it rests on (where no Assumed column gives them)."""
+    state = p.status
+    if p.status == "paid":
+        state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > p.due_on else "")
+        state += f", assumed: {marks(p.rests_on)}" if marked and p.rests_on else ""
+    elif p.status != "scheduled":
+        notes = [f"Section {p.section}"] if p.section else []
+        notes += [f"default from {p.default_on}"] if p.default_on and p.default_on > p.due_on else []
+        state += f" ({'; '.join(notes)})" if notes else ""
+    if p.makewhole_premium is not None:
+        state += f"; make-whole premium {format_amount(p.makewhole_premium)}"
+    return state
 
 
 def overdue_rate_lines(rates: dict[str, OverdueRate]) -> list[str]:
@@ -456,10 +462,10 @@ def fields_text(value: dict[str, Any], depth: int) -> list[str]:
     """Fields (as ``plain`` gives them) for a person: one a line under its JSON name, nested ones indented, the items
     of a list one a line (a short record, or a short list, on one line). Text of several lines is quoted and
     escaped, as JSON writes it, so that no value passes for a line of the view."""
-    shown = {_one_line(k): v for k, v in value.items()}
-    pad, width = "  " * depth, min(max(map(len, shown), default=0), 28)
+    shown = [(_one_line(k), v) for k, v in value.items()]
+    pad, width = "  " * depth, min(max((len(key) for key, _ in shown), default=0), 28)
     lines: list[str] = []
-    for key, item in shown.items():
+    for key, item in shown:
         if isinstance(item, dict) and item:
             lines += [f"{pad}{key}", *fields_text(item, depth + 1)]
         elif isinstance(item, list) and item and (len(_value_text(item)) > _SHORT or any(isinstance(x, (dict, list)) for x in item)):
