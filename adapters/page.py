@@ -60,6 +60,11 @@ def cell(text: object) -> str:
 NOWRAP = " class='nowrap'"  # a date, a time, an event's id: read whole, never broken at a hyphen
 
 
+def event_cell(ref: str | None) -> str:
+    """An event's id, opening to its full record, evidence and assumptions."""
+    return f"<td{NOWRAP}><a href='/page/event/{escape(ref)}'>{escape(ref)}</a></td>" if ref else cell(ref)
+
+
 def standing(amendment: AmendmentStatus) -> str:
     """An amendment's status and why, each condition on a line of its own, marked as the CLI marks them."""
     reason, *conditions = amendment_why(amendment)
@@ -153,7 +158,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         files("outstanding.xlsx", "outstanding.svg", "outstanding.png"),
         "<h2 id='timeline'>Timeline</h2>",
         table(["Event", "Effective", "Recorded (UTC)", "By", "What", "Evidence", "Assumed"],
-              [[f"<td{NOWRAP}><a href='/page/event/{escape(h.event)}'>{escape(h.event)}</a></td>", cell(h.effective_on),
+              [[event_cell(h.event), cell(h.effective_on),
                 f"<td{NOWRAP}>{h.recorded_at:%Y-%m-%d %H:%M:%S}</td>", cell(h.recorded_by),
                 cell(h.summary + (f" (REVERSED by {h.reversed_by})" if h.reversed_by else "")),
                 cell(evidence(h.evidence)), cell("; ".join(f"{a.fact}: {a.reason}" for a in h.assumptions))] for h in history],
@@ -169,7 +174,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
         "<h2 id='amendments'>Amendments and consents</h2>",
         table(["Amendment", "Event", "Status", "Consents (threshold: share by class)"],
-              [[cell(a.name), cell(a.event), standing(a), cell(tally(a.consents))] for a in amendments], id="amendments-table"),
+              [[cell(a.name), event_cell(a.event), standing(a), cell(tally(a.consents))] for a in amendments], id="amendments-table"),
         *(notes(a) for a in amendments),
         "<h2 id='guaranties'>Guaranties</h2>",
         table(*marked(["Guaranty", "Guarantor", "Delivered", "Covers", "Evidence"],

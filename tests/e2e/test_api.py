@@ -550,6 +550,8 @@ def test_the_pages_dates_and_event_ids_are_never_broken_at_a_hyphen(api):
     cells = re.findall(r"<td([^>]*)>", first)
     assert cells[:3] == [" class='nowrap'"] * 3, first
     assert "td.nowrap{white-space:nowrap}" in api.get("/page").text
+    amendments = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05"}).text.split("id='amendments-table'")[1]
+    assert "<td class='nowrap'><a href='/page/event/barnes-1995:24'>barnes-1995:24</a></td>" in amendments, "opens the event"
 
 
 def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty_table(api):
