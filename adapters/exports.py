@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -212,7 +213,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
 
     book = Workbook()
     page = book.active
-    page.title = "debtreg"
+    page.title = _tab(sheet.title)
     _append(page, (sheet.title,), bold=True)
     _append(page, sheet.header, bold=True)
     for row in sheet.rows:
@@ -228,6 +229,13 @@ def to_xlsx(sheet: Sheet) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _tab(title: str) -> str:
+    """A worksheet's name from its title, as Excel allows one (31 characters, none of []:*?/\\): the view and its
+    agreement, "barnes-1995 payment schedule", the date being in the title row."""
+    name = re.sub(r"[][:*?/\\]", " ", title.split(" as of ")[0].split(",")[0]).strip() or "debtreg"
+    return name if len(name) <= 31 else (name[:32].rsplit(" ", 1)[0] if " " in name[:32] else name[:31])
 
 
 XLSX_FORMATS = ((Decimal, "#,##0.00"), (datetime, "yyyy-mm-dd hh:mm:ss"), (date, "yyyy-mm-dd"))

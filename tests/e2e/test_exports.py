@@ -43,6 +43,16 @@ def test_annex_1_in_excel_has_the_json_figures_as_numbers_and_totals_apart(loade
     assert total[0].startswith("TOTAL") and [Decimal(str(v)) for v in total[1:]] == [Decimal(v) for v in data["totals"].values()]
     assert all(isinstance(v, (int, float)) or v is None for row in holders for v in row[1:]), "never n/a in a number column"
     assert load_workbook(path).active.cell(3, 2).number_format == "#,##0.00"
+    assert load_workbook(path).sheetnames == [f"{key} Annex 1"], "the tab names the view (it was 'debtreg')"
+
+
+def test_a_worksheet_is_named_for_its_view_within_what_excel_allows(loaded_url, tmp_path):
+    for view, name in (("schedule", "barnes-1995 payment schedule"), ("outstanding", "barnes-1995 principal outstanding"),
+                       ("history", "barnes-1995 history")):
+        path = tmp_path / f"{view}.xlsx"
+        asked = () if view == "history" else ("--as-of", "2003-02-05")
+        assert run(loaded_url, "export", view, "barnes-1995", *asked, "-o", str(path)).exit_code == 0
+        assert load_workbook(path).sheetnames == [name[:31].rsplit(" ", 1)[0] if len(name) > 31 else name]
 
 
 def test_annex_1_in_word_reads_as_the_seed_prints_it(loaded_url, tmp_path):
