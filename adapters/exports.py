@@ -14,9 +14,9 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from adapters.encoding import to_json
 from adapters.render import carried_notes, marks, redline_html, redline_text, totals_cited, with_marks
@@ -212,6 +212,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
+    book.properties.creator, book.properties.title = "debtreg", sheet.title  # (openpyxl's name, else)
     page = book.active
     page.title = _tab(sheet.title)
     _append(page, (sheet.title,), bold=True)
@@ -293,9 +294,7 @@ def annex1_docx(view: Annex1) -> bytes:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for note in _notes(view):
         document.add_paragraph(note).runs[0].font.size = Pt(8)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _docx(document, f"{view.agreement} Annex 1 as of {view.as_of}")
 
 
 def _money(value: Decimal | None) -> str:
@@ -340,6 +339,15 @@ def redline_docx(view: Redline) -> bytes:
         document.add_heading("Scanning errors read as meant (corrections, not changes by any amendment)", level=2)
         for c in view.scanning_corrections:
             document.add_paragraph(f"{c.ref}: \u201c{c.printed}\u201d read as \u201c{c.reading}\u201d", style="List Bullet")
+    return _docx(document, f"{view.agreement}: changes from {view.start} to {view.end}")
+
+
+def _docx(document: Any, title: str) -> bytes:
+    """A Word file saying what it is and who made it when: python-docx's template says python-docx wrote it in 2013."""
+    properties = document.core_properties
+    properties.title, properties.comments = title, ""
+    properties.author = properties.last_modified_by = "debtreg"
+    properties.created = properties.modified = datetime.now(UTC).replace(microsecond=0)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 """For counsel: the agreement's text as amended, redlines, amendments, consents and guaranties."""
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -69,11 +70,13 @@ def redline_command(
     start: Annotated[str, typer.Option("--from", metavar="DATE", help=descriptions.EARLIER)],
     end: Annotated[str, typer.Option("--to", metavar="DATE", help=descriptions.LATER)],
     section: Annotated[str | None, typer.Option("--section", metavar="REF", help=descriptions.ONE_PROVISION)] = None,
-    fmt: Annotated[RedlineFormat, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json, html, or docx (with --output).")] = RedlineFormat.text,
+    given: Annotated[RedlineFormat | None, typer.Option("--format", help="text ([-deleted-] {+inserted+}), json, html, or docx"
+                     " (with --output); with --output, the file's own (.docx, .html, .json, .txt) if not given.")] = None,
     known_at: KnownAt = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the redline to FILE (docx needs it).")] = None,
 ) -> None:
     """Word-level changes to the text between two dates, as a conformed copy shows them."""
+    fmt = _redline_format(given, output)
     if fmt is RedlineFormat.docx and not output:
         raise typer.BadParameter("a Word redline is written to a file: give --output FILE.docx", param_hint="--output")
     with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value) as queries:
@@ -86,6 +89,20 @@ def redline_command(
         emit(render.redline_html(view))
     else:
         emit(render.redline_text(view, min(text_width(), render.PAGE)))  # piped, as its file has it
+
+
+_NAMED = {".docx": RedlineFormat.docx, ".html": RedlineFormat.html, ".htm": RedlineFormat.html, ".json": RedlineFormat.json,
+          ".txt": RedlineFormat.text}
+
+
+def _redline_format(given: RedlineFormat | None, output: str | None) -> RedlineFormat:
+    """The format asked for, else that of the file written (redline.docx: Word), else text. A file named for one
+    format and asked for in another is refused: `-o redline.docx` wrote text that Word would not open."""
+    named = _NAMED.get(Path(output).suffix.lower()) if output else None
+    if given is not None and named is not None and given is not named:
+        raise typer.BadParameter(f"{output!r} names a {named.value} file, but --format is {given.value}: leave --format out,"
+                                 f" or name the file for {given.value}", param_hint="--output")
+    return given or named or RedlineFormat.text
 
 
 @app.command("amendments")

@@ -66,6 +66,9 @@ def test_annex_1_in_word_reads_as_the_seed_prints_it(loaded_url, tmp_path):
     assert ["Lincoln Investment Management, Inc.", "$6,150,000"] in cells
     data = annex_json(loaded_url, "barnes-1995")
     assert [row[0] for row in cells[1:-1]] == [h["holder"] for h in data["holders"]]
+    made = document.core_properties  # python-docx's template said python-docx wrote it on 2013-12-23
+    assert (made.author, made.title, made.comments) == ("debtreg", "barnes-1995 Annex 1 as of 2003-02-05", "")
+    assert made.created.year >= 2026 and made.created == made.modified
 
 
 @pytest.mark.parametrize(("view", "extra"), [("register", ["--by", "note"]), ("outstanding", []), ("schedule", []),
@@ -196,6 +199,18 @@ def test_the_redline_in_word_strikes_what_is_deleted_and_underlines_what_is_inse
     assert struck == [text for op, text in words if op == "delete"] and struck
     assert underlined == [text for op, text in words if op == "insert"] and underlined
     assert "a Word redline is written to a file" in run(loaded_url, "redline", "barnes-1995", *dates, "--format", "docx").output
+
+
+def test_the_redline_is_written_in_the_format_its_file_is_named_for(loaded_url, tmp_path):
+    """`redline -o redline.docx` wrote the text view into a file named .docx, which Word would not open."""
+    dates = ["barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05"]
+    assert run(loaded_url, "redline", *dates, "-o", str(tmp_path / "redline.docx")).exit_code == 0
+    assert any(r.font.strike for p in Document(tmp_path / "redline.docx").paragraphs for r in p.runs)
+    assert run(loaded_url, "redline", *dates, "-o", str(tmp_path / "redline.html")).exit_code == 0
+    assert (tmp_path / "redline.html").read_text() == run(loaded_url, "redline", *dates, "--format", "html").stdout.rstrip("\n")
+    refused = run(loaded_url, "redline", *dates, "--format", "text", "-o", str(tmp_path / "other.docx"))
+    assert refused.exit_code == 2 and "names a docx file, but --format is text" in refused.output
+    assert not (tmp_path / "other.docx").exists()
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "html"])
