@@ -272,6 +272,24 @@ def check_bundle(bundle: dict, trusted: str) -> str:
     raise Failed(f"not a debtreg proof bundle (format {kind!r})")
 
 
+class Untrusted(Exception):
+    """The key to trust, as given, is not one."""
+
+
+def _trusted(given: str) -> str:
+    """The public key given to ``--trust``: its 64 hex digits, or a file holding them."""
+    key = given.strip().lower()
+    if len(key) != 64:
+        try:
+            with open(given, encoding="utf-8") as handle:
+                key = handle.read().strip().lower()
+        except (OSError, UnicodeDecodeError):
+            raise Untrusted(f"{given!r} is neither a public key (64 hex digits) nor a file holding one") from None
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        raise Untrusted(f"{given!r} does not give a public key: 64 hex digits, as `debtreg identity list` shows them")
+    return key
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check a debtreg inclusion or consistency proof, offline.")
     parser.add_argument("bundle", help="the proof, as debtreg printed it (JSON file)")
@@ -280,15 +298,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open(args.bundle, encoding="utf-8") as handle:
             bundle = json.load(handle)
-        trusted = args.trust
-        if len(trusted) != 64:
-            with open(trusted, encoding="utf-8") as handle:
-                trusted = handle.read().strip()
-        print(f"ok: {check_bundle(bundle, trusted.lower())}")
+        trusted = _trusted(args.trust)
+        print(f"ok: {check_bundle(bundle, trusted)}")
         return 0
     except Failed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
+    except Untrusted as problem:
+        print(f"cannot check {args.bundle}: --trust {problem}", file=sys.stderr)
+        return 2
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"cannot check {args.bundle}: {error}", file=sys.stderr)
         return 2

@@ -287,6 +287,17 @@ def test_an_entry_is_proved_alone_and_a_later_head_is_consistent_with_the_one_pu
     assert offline(later, signer("someone else", 97).public_key, tmp_path).returncode == 1, "nor a key not trusted"
 
 
+def test_the_offline_verifier_says_what_is_wrong_with_the_key_given_to_trust(store, tmp_path):
+    """`--trust 00` was read as a file and refused as "No such file or directory: '00'", as if the proof were at fault."""
+    proof = Queries(store).proof("barnes-1995:21")
+    (tmp_path / "key.txt").write_text(ADMIN.public_key.upper() + "\n")
+    assert offline(proof, str(tmp_path / "key.txt"), tmp_path).returncode == 0, "a file holding the key, in either case"
+    for given, said in (("00", "'00' is neither a public key (64 hex digits) nor a file holding one"),
+                        ("z" * 64, f"'{'z' * 64}' does not give a public key: 64 hex digits")):
+        checked = offline(proof, given, tmp_path)
+        assert checked.returncode == 2 and checked.stderr.startswith(f"cannot check bundle.json: --trust {said}"), checked.stderr
+
+
 def test_identities_replaced_wholesale_are_caught_by_the_key_trusted(store):
     trusted = ADMIN.public_key
     assert store.verify(trusted=trusted).intact
