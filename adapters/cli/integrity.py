@@ -230,7 +230,15 @@ def identity_revoke(
         registry.ledger.require(admin, ("administrator",), "manage identities")
         found = registry.ledger.current(name)
         if found is None:
-            raise InvalidCommand(f"{name!r} is not an identity of this registry")
+            known = sorted({r.name for r in registry.ledger.identity_records()}, key=str.casefold)
+            raise InvalidCommand(f"{name!r} is not an identity of this registry; its identities: {', '.join(known)}")
+        if found.role == "revoked":  # a second revocation would say it again, as if it were news
+            from datetime import datetime
+
+            from adapters.moments import utc_text
+
+            raise InvalidCommand(f"{found.name} was revoked already, by {found.added_by} at"
+                                 f" {utc_text(datetime.fromisoformat(found.added_at))}: nothing to do")
         registry.ledger.register(found.name, "revoked", found.public_key, admin)
     emit(f"{found.name} revoked by {admin.name}")
 

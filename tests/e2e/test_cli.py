@@ -735,6 +735,19 @@ def test_recording_on_a_store_that_does_not_exist_or_a_directory_is_refused_and_
     assert "administrator First Administrator registered" in made.stdout and missing.exists(), "identity init makes a store"
 
 
+def test_an_identity_revoked_is_not_revoked_again_and_one_unknown_is_refused_naming_those_there_are(db):
+    """A second `identity revoke` recorded the revocation again and said "revoked" as if it were news."""
+    enrol(db, (CLERK, TREASURY))
+    assert debtreg("identity", "revoke", "Tom Treasurer", db=db).stdout == "Tom Treasurer revoked by tests\n"
+    before = json.loads(debtreg("identity", "list", "--format", "json", db=db).stdout)
+    again = debtreg("identity", "revoke", "tom treasurer", db=db, check=False)
+    assert again.returncode == 1 and re.search(r"Tom Treasurer was revoked already, by tests at \d{4}-\d\d-\d\d "
+                                               r"\d\d:\d\d:\d\d UTC: nothing to do", again.stderr), again.stderr
+    assert json.loads(debtreg("identity", "list", "--format", "json", db=db).stdout) == before
+    unknown = debtreg("identity", "revoke", "Tom", db=db, check=False)
+    assert unknown.returncode == 1 and "'Tom' is not an identity of this registry; its identities: tests, Tom Treasurer" in unknown.stderr
+
+
 def test_snapshots_written_again_after_an_upgrade_are_what_the_events_fold_to(db, monkeypatch):
     """After an upgrade whose code folds differently, every agreement's snapshot is stale (views and commands fold
     the whole history); a recorder writes them again, from the events, and verify finds them as the fold gives."""
