@@ -555,7 +555,8 @@ def check_declared_by(
         needed = "every holder" if threshold == ALL_HOLDERS else f"holders of at least {threshold}"
         raise ShareNotMet(
             f"to {what} needs {needed} of the ${format_amount(all_series.voting)} that counts;"
-            f" {'; '.join(declared_by)} hold ${format_amount(all_series.consenting)} ({format_share(all_series.share)})",
+            f" {'; '.join(declared_by)} {'holds' if len(declared_by) == 1 else 'hold'} ${format_amount(all_series.consenting)}"
+            f" ({format_share(all_series.share)})",
             section=section,
         )
 

@@ -287,6 +287,7 @@ def test_counsel_records_a_default_and_an_acceleration_from_the_command_line(loa
                 "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
     assert short.exit_code == 1 and short.stdout == ""
     assert "needs holders of at least 51% of the $18,750,000.00 that counts" in short.stderr and "(Section 9.2)" in short.stderr
+    assert "; Lincoln Investment Management, Inc. holds $6,150,000.00 (32.80%)" in short.stderr, "one holder holds"
     declared = run(loaded_url, "accelerate", "barnes-1995", "--date", "2003-03-10", "--by", "Lincoln",  # as history shows it
                    "--by", "Life Insurance Company of North America", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90",
                    "--default", "barnes-1995:31")
