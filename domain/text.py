@@ -14,6 +14,7 @@ appropriate alphabetical order", delete a provision, insert a new one.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -119,12 +120,15 @@ def _marker(text: str, label: str, start: int, end: int) -> int:
     return at
 
 
-def find(provisions: Sequence[Provision], ref: str) -> Provision:
-    """The provision a reader means: by number, clause, exhibit name or defined term."""
+def find(provisions: Sequence[Provision], ref: str, *, asked: str | None = None) -> Provision:
+    """The provision a reader means: by number ("7.7", or "Section 7.7"), clause, exhibit name or defined term;
+    a refusal quotes it as ``asked``, as the reader wrote it."""
     wanted = ref.strip()
     for provision in provisions:
         if provision.ref.casefold() == wanted.casefold():
             return provision
+    if (bare := _SECTION_WORD.sub("", wanted)) != wanted and bare:  # a heading ("Section 9") is matched above
+        return find(provisions, bare, asked=asked or ref)
     named = _DEFINITION_REF.match(wanted)
     term = named["term"] if named else wanted.strip('"')
     for provision in provisions:
@@ -137,7 +141,21 @@ def find(provisions: Sequence[Provision], ref: str) -> Provision:
             if label == match["clauses"]:
                 return Provision(wanted, "clause", "", section.text[start:end].strip(), section.ref)
         raise UnknownSection(f"Section {section.ref} has no clause {match['clauses']}")
-    raise UnknownSection(f"there is no {ref!r} in the text on file")
+    raise UnknownSection(f"there is no {asked or ref!r} in the text on file{_nearby(provisions, wanted)}")
+
+
+_SECTION_WORD = re.compile(r"^(?:sections?|sec\.|§)\s*", re.IGNORECASE)
+
+
+def _nearby(provisions: Sequence[Provision], wanted: str) -> str:
+    """What there is near a reference that is not in the text: the provisions under it ("9": 9.1, 9.2, ...), or
+    those it looks like a slip for ("7.77": 7.7)."""
+    refs = [p.ref for p in provisions if p.kind != "definition"]
+    under = [r for r in refs if r.startswith(f"{wanted}.")]
+    if under:
+        return f"; under {wanted}: {', '.join(under[:12])}{', ...' if len(under) > 12 else ''}"
+    close = difflib.get_close_matches(wanted, refs, n=3, cutoff=0.75)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
 def apply_change(provisions: Sequence[Provision], change: TextChange, *, on_file: bool = True) -> list[Provision]:

@@ -69,6 +69,19 @@ def test_sections_clauses_definitions_and_exhibits_are_addressable(provisions):
         find(provisions, "7.14(g)")
 
 
+def test_a_section_is_found_as_a_reader_writes_it_and_one_that_is_not_there_is_refused_saying_what_is(provisions):
+    """"Section 7.7" was refused as not in the text; "9" and "7.77" were refused with nothing of what there is."""
+    assert find(provisions, "Section 7.7") == find(provisions, "7.7") == find(provisions, "§ 7.7")
+    assert find(provisions, "section 7.14(d)").text == find(provisions, "7.14(d)").text
+    assert find(provisions, "Section 9").title == "EVENTS OF DEFAULT", "a heading is still found by its own name"
+    for asked, said in (("9", "there is no '9' in the text on file; under 9: 9.1, 9.2, 9.3"),
+                        ("7.77", "there is no '7.77' in the text on file; did you mean 7.7?"),
+                        ("Section 9.9", "there is no 'Section 9.9' in the text on file")):
+        with pytest.raises(UnknownSection) as refused:
+            find(provisions, asked)
+        assert refused.value.message.startswith(said), refused.value.message
+
+
 def test_cross_references_are_not_taken_for_clauses():
     text = "(a) If an Event of Default described in Section 9.1(g) occurs, (b) any holder may act under clauses (d) and (e), (c) otherwise."
     assert [label for label, _, _ in clauses(text)] == ["(a)", "(b)", "(c)"]
