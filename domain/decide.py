@@ -183,6 +183,8 @@ def _issue(command: IssueNotes, stream: Stream, draft: Draft) -> None:
     """Notes issued at a closing to their purchasers (Section 1.2)."""
     notes = _numbered(stream, command.notes)
     terms = _terms(stream)
+    on = command.effective_on  # (the replay refuses it too, without the agreement's date to say)
+    rules.require_registered(stream.timeline.state_as_of(on), on, dated=terms.dated_as_of)
     if terms.closing_on is None and any(terms.series_terms(n.series).closing_on is None for n in notes):
         draft.assume(Assumption("issued on this date", "the closing date is not on file; the notes are taken as issued"
                                 f" on {command.effective_on}, the date of this entry"))
@@ -395,7 +397,7 @@ def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, ser
     """What an optional prepayment of ``amount`` on ``on`` would cost, from the register then; records nothing."""
     key = series_key(_terms(stream), series)
     state = stream.timeline.state_as_of(on)
-    rules.require_registered(state, on)
+    rules.require_registered(state, on, dated=_terms(stream).dated_as_of)
     assert isinstance(state, AgreementState)
     return quote_for(state, key, on, amount, curve)
 
@@ -686,7 +688,7 @@ def _register_on(stream: Stream, on: date, series: str | None = None) -> Agreeme
         if first_on is not None and on < first_on:
             raise BeforeIssuance(f"no {series} notes were outstanding on {on}: they were issued on {first_on}")
     state = stream.timeline.state_as_of(on)
-    rules.require_registered(state, on)
+    rules.require_registered(state, on, dated=_terms(stream).dated_as_of)
     assert isinstance(state, AgreementState)
     if series is not None:
         rules.require_outstanding(state, series, on)

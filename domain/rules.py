@@ -196,10 +196,12 @@ def check_series_terms(series: SeriesTerms, on: date, index: int) -> None:
 # ------------------------------------------------------------------- the notes
 
 
-def require_registered(state: object | None, on: date, kind: str = "agreement") -> None:
-    """Nothing happens to an agreement (a guaranty, a holder) before it takes effect on the registry."""
+def require_registered(state: object | None, on: date, kind: str = "agreement", dated: date | None = None) -> None:
+    """Nothing happens to an agreement (a guaranty, a holder) before it takes effect on the registry; the refusal
+    says from when it is, where the caller knows (the agreement's date)."""
     if state is None:
-        raise BeforeIssuance(f"nothing can happen on {on}: the {kind} is not yet in force then")
+        raise BeforeIssuance(f"nothing can happen on {on}: the {kind} is not yet in force then"
+                             + (f"; it is dated as of {dated}" if dated is not None and on < dated else ""))
 
 
 def check_within_principal(series: SeriesState, amount: Decimal, section: str | None) -> None:

@@ -23,6 +23,7 @@ from domain.commands import (
     StatedHolding,
     TransferNotes,
 )
+from domain.money import format_amount
 
 
 class AgreementEntry(EntryIn, AgreementTermsIn):
@@ -174,7 +175,8 @@ class RegisterEntry(EntryIn):
         for series, amount in stated.items():
             if sums.get(series, Decimal(0)) != amount:
                 column = f" of the {series} column" if series else ""
-                raise ValueError(f"the TOTAL{column} is {amount}, but its lines add up to {sums.get(series, 0)}")
+                added = sums.get(series, Decimal(0))
+                raise ValueError(f"the TOTAL{column} is ${format_amount(amount)}, but its lines add up to ${format_amount(added)}")
         return self
 
     def command(self, key: str) -> AttestRegister:

@@ -217,7 +217,7 @@ def test_a_total_row_that_does_not_add_up_is_refused(loaded, tmp_path):
         total = "18,750,000"
         """,
     )
-    with pytest.raises(InvalidJournal, match="the TOTAL is 18750000.00, but its lines add up to 6150000.00"):
+    with pytest.raises(InvalidJournal, match=r"the TOTAL is \$18,750,000.00, but its lines add up to \$6,150,000.00"):
         read_journal(path)
 
 
