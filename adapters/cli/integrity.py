@@ -233,12 +233,8 @@ def identity_revoke(
             known = sorted({r.name for r in registry.ledger.identity_records()}, key=str.casefold)
             raise InvalidCommand(f"{name!r} is not an identity of this registry; its identities: {', '.join(known)}")
         if found.role == "revoked":  # a second revocation would say it again, as if it were news
-            from datetime import datetime
-
-            from adapters.moments import utc_text
-
-            raise InvalidCommand(f"{found.name} was revoked already, by {found.added_by} at"
-                                 f" {utc_text(datetime.fromisoformat(found.added_at))}: nothing to do")
+            raise InvalidCommand(f"{found.name} was revoked already, by {found.added_by} at {_when(found.added_at)}:"
+                                 " nothing to do")
         registry.ledger.register(found.name, "revoked", found.public_key, admin)
     emit(f"{found.name} revoked by {admin.name}")
 
@@ -265,12 +261,17 @@ def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
     if fmt is TextOrJson.json:
         emit_json([r.as_dict() for r in current.values()])
         return
+    rows = [[r.name, r.role, r.public_key, r.added_by, _when(r.added_at)] for r in current.values()]
+    out.print(table("Identities", ["Name", "Role", "Public key", "Registered by", "At"], rows))
+
+
+def _when(added_at: str) -> str:
+    """When an identity's row was added, as the registry shows a time (the row keeps it in ISO 8601)."""
     from datetime import datetime
 
     from adapters.moments import utc_text
 
-    rows = [[r.name, r.role, r.public_key, r.added_by, utc_text(datetime.fromisoformat(r.added_at))] for r in current.values()]
-    out.print(table("Identities", ["Name", "Role", "Public key", "Registered by", "At"], rows))
+    return utc_text(datetime.fromisoformat(added_at))
 
 
 def _name(name: str) -> str:
