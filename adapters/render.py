@@ -97,9 +97,10 @@ def _runs(numbers: Sequence[int], prefix: str = "") -> str:
 
 
 def view_notes(view: object) -> list[str]:
-    """``record_notes`` of a view of one agreement, from what it has of them: the CLI prints them beneath it, the page
-    and the exports carry them."""
-    return record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ()), getattr(view, "issued_later", ()))
+    """``record_notes`` of a view of one agreement, from what it has of them (and how its figures depend on what is
+    not recorded): the CLI prints them beneath it, the page and the exports carry them."""
+    notes = record_notes(getattr(view, "record_ends", None), getattr(view, "assumptions", ()), getattr(view, "issued_later", ()))
+    return [*(f"note: {caveat}" for caveat in getattr(view, "caveats", ())), *notes]
 
 
 def carried_notes(view: object) -> list[str]:

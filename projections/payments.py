@@ -94,6 +94,7 @@ class Schedule:
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
+    caveats: tuple[str, ...] = shown_if_any()  # how figures shown depend on what is not recorded
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class Status:
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
+    caveats: tuple[str, ...] = shown_if_any()  # as the schedule's
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ def schedule_as_of(
     watch = _Watch(state, as_of, calendar, horizon)
     lines: list[Payment] = []
     gaps: list[str] = []
+    caveats: list[str] = []
     later = tuple(x for x in issued_later(timeline, as_of) if series is None or x.series == series)
     unknown = register_gap(timeline, as_of)
     for found in state.series.values():
@@ -225,7 +228,8 @@ def schedule_as_of(
             continue
         if terms.required_prepayments is None:
             gaps.append(f"{terms.key}: the schedule of required prepayments is not on file; all principal is shown at maturity")
-        lines += _principal(key, state, terms.key, watch)
+        principal = _principal(key, state, terms.key, watch)
+        lines += principal
         gaps += _declared_due_in_part(key, state, terms.key)
         try:
             require_day_count(terms)
@@ -234,7 +238,9 @@ def schedule_as_of(
         except NotOnFile as gap:
             gaps.append(f"{terms.key}: {gap.message}; no interest is scheduled")
             continue
-        lines += _interest(key, state, terms.key, watch)
+        interest = _interest(key, state, terms.key, watch)
+        lines += interest
+        caveats += _reckoned_without(terms.key, principal, interest)
     gaps += _due_beside_principal(key, state, series)
     gaps += watch.gaps()
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, ACCELERATED: 1, MATURITY: 2}
@@ -248,6 +254,7 @@ def schedule_as_of(
         cited.listed(),
         horizon.beyond(as_of, PAYMENTS),
         later,
+        tuple(caveats),
     )
 
 
@@ -272,6 +279,7 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
         cited.listed(),
         horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
         planned.issued_later,
+        planned.caveats,
     )
 
 
@@ -487,6 +495,16 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
         lines.append(watch.unpaid(series, kind, due.due_on, due.amount, ZERO))
     return lines
+
+
+def _reckoned_without(series: str, principal: list[Payment], interest: list[Payment]) -> list[str]:
+    """Interest scheduled after a principal payment past the record's end is reckoned on the principal recorded
+    outstanding, as if that payment were not made: whether it was is not on file, so the amounts are said to be so."""
+    unrecorded = next((p for p in principal if p.status == NOT_RECORDED), None)
+    if unrecorded is None or not any(p.status == SCHEDULED and p.due_on > unrecorded.due_on for p in interest):
+        return []
+    return [f"{series}: interest due after {unrecorded.due_on} is reckoned on the principal recorded outstanding; the"
+            f" {unrecorded.kind} due then is past the record and not recorded: paid, it would reduce that interest"]
 
 
 def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> list[Payment]:

@@ -182,6 +182,18 @@ def test_beyond_the_record_a_payment_not_recorded_is_not_called_unpaid(loaded):
     assert [p.due_on for p in view if p.kind == "maturity"] == [date(2005, 12, 5)]
 
 
+def test_interest_reckoned_without_a_principal_payment_past_the_record_says_so(loaded):
+    """Past the record, the 2003-12-05 instalment is "not recorded" (paid or not: not on file), and the interest due
+    after it was shown on the $18,750,000 recorded outstanding, as fact; whether it is that or less is not on file."""
+    later = Queries(loaded).schedule("barnes-1995", date(2004, 1, 15))
+    assert next(p for p in later.payments if p.due_on == date(2004, 6, 5)).interest == D("668437.50")
+    assert later.caveats == ("7.13%: interest due after 2003-12-05 is reckoned on the principal recorded outstanding; the"
+                             " required prepayment due then is past the record and not recorded: paid, it would reduce that"
+                             " interest",)
+    assert Queries(loaded).status("barnes-1995", date(2004, 1, 15)).caveats == later.caveats
+    assert Queries(loaded).schedule("barnes-1995", date(2003, 2, 5)).caveats == (), "within the record, none"
+
+
 def test_the_december_2003_payment_is_flagged_until_it_is_recorded(loaded):
     record(loaded, RecordHorizonEntry, type="record-horizon", effective_on="2003-06-05")  # kept current from here
     record(loaded, InterestEntry, type="interest", effective_on="2003-06-05")
