@@ -66,11 +66,14 @@ def _kept(value: str | None) -> dict | Any | None:
 
 
 def _key(value: str | None) -> str | None:
+    """The key ``--trust`` gives: its 64 hex digits, or a file holding them (as the offline verifier reads it)."""
     if value is None:
         return None
+    if len(value.strip()) != 64 and not Path(value).is_file():
+        raise InvalidCommand(f"--trust: {value!r} is neither a public key (64 hex digits) nor a file holding one")
     text = (value if len(value.strip()) == 64 else _read(Path(value), "--trust")).strip().lower()
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
-        raise InvalidCommand("--trust: a public key is 64 hex digits (`debtreg identity list` shows them)")
+        raise InvalidCommand(f"--trust: {value!r} does not give a public key: 64 hex digits, as `debtreg identity list` shows them")
     return text
 
 

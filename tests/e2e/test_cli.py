@@ -466,6 +466,19 @@ def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_p
     assert "NOT intact: event 2 of agreement barnes-1995 does not match the tree head signed by tests" in result.stderr
 
 
+def test_verify_trusts_a_key_given_or_a_file_holding_one_and_says_what_is_wrong_with_either(db, tmp_path):
+    """`verify --trust 00` was refused as "cannot read 00: No such file or directory"."""
+    from support import ADMIN
+
+    (tmp_path / "key.txt").write_text(ADMIN.public_key + "\n")
+    assert debtreg("verify", "--trust", str(tmp_path / "key.txt"), db=db).stdout.startswith("intact")
+    for given, said in (("00", "--trust: '00' is neither a public key (64 hex digits) nor a file holding one"),
+                        (str(tmp_path), f"--trust: {str(tmp_path)!r} is neither a public key"),
+                        ("z" * 64, f"--trust: {'z' * 64!r} does not give a public key: 64 hex digits")):
+        refused = debtreg("verify", "--trust", given, db=db, check=False)
+        assert refused.returncode == 1 and said in refused.stderr, refused.stderr
+
+
 def test_a_view_of_a_tampered_store_refuses_in_text_and_json_naming_the_event(db):
     import sqlite3
 
