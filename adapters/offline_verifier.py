@@ -276,8 +276,9 @@ class Untrusted(Exception):
     """The key to trust, as given, is not one."""
 
 
-def _trusted(given: str) -> str:
-    """The public key given to ``--trust``: its 64 hex digits, or a file holding them."""
+def trusted_key(given: str) -> str:
+    """The public key given to ``--trust``: its 64 hex digits, or a file holding them (``debtreg verify --trust``
+    reads it so too)."""
     key = given.strip().lower()
     if len(key) != 64:
         try:
@@ -298,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open(args.bundle, encoding="utf-8") as handle:
             bundle = json.load(handle)
-        trusted = _trusted(args.trust)
+        trusted = trusted_key(args.trust)
         print(f"ok: {check_bundle(bundle, trusted)}")
         return 0
     except Failed as failure:

@@ -66,15 +66,15 @@ def _kept(value: str | None) -> dict | Any | None:
 
 
 def _key(value: str | None) -> str | None:
-    """The key ``--trust`` gives: its 64 hex digits, or a file holding them (as the offline verifier reads it)."""
+    """The key ``--trust`` gives, read as the offline verifier reads it: 64 hex digits, or a file holding them."""
     if value is None:
         return None
-    if len(value.strip()) != 64 and not Path(value).is_file():
-        raise InvalidCommand(f"--trust: {value!r} is neither a public key (64 hex digits) nor a file holding one")
-    text = (value if len(value.strip()) == 64 else _read(Path(value), "--trust")).strip().lower()
-    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
-        raise InvalidCommand(f"--trust: {value!r} does not give a public key: 64 hex digits, as `debtreg identity list` shows them")
-    return text
+    from adapters.offline_verifier import Untrusted, trusted_key
+
+    try:
+        return trusted_key(value)
+    except Untrusted as problem:
+        raise InvalidCommand(f"--trust: {problem}") from None
 
 
 def _read(path: Path, option: str) -> str:
