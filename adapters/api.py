@@ -377,6 +377,14 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
         return page(render, request)
 
+    @app.get("/page/holders", include_in_schema=False)
+    def holders_page(request: Request, as_of: str | None = None, known_at: str = "") -> HTMLResponse:
+        def render(queries: Queries) -> str:
+            refuse_unknown(list(request.query_params), ("as_of", "known_at"))
+            return pages.holders_page(queries, parsed_date(as_of, "as_of"), known_at_of(known_at or None, "known_at"), known_at)
+
+        return page(render, request)
+
     @app.get("/page/event/{ref}", include_in_schema=False)
     def event_page(request: Request, ref: str) -> HTMLResponse:
         return page(lambda queries: pages.event_page(queries, ref), request)

@@ -102,7 +102,31 @@ def home_page(queries: Queries, as_of: str, known_at: str, today: date) -> str:
     listed = (table(["Agreement", "Issuer", "Title", "Dated as of", "Series", "Record on file"], rows, id="agreements")
               + "<p class='note'>Each agreement opens as of the last date its record on file covers; choose any other"
               " date above.</p>") if rows else "<p>No agreement is on the registry yet: load one's journal (debtreg load FILE).</p>"
-    return html_page("debtreg", "<h1>debtreg</h1>" + picker([s.agreement for s in summaries], None, as_of, known_at) + listed)
+    across = ("<h2>Holders across agreements</h2><form method='get' action='/page/holders'><label>As of <input name='as_of'"
+              " type='date' required></label> <button type='submit'>Show</button></form>") if rows else ""
+    return html_page("debtreg", "<h1>debtreg</h1>" + picker([s.agreement for s in summaries], None, as_of, known_at) + listed
+                     + across)
+
+
+def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_at: str) -> str:
+    """Each holder's positions in every agreement on a date, as `debtreg holders` shows them: what a consent across
+    agreements (the 2003 amendments of the three Barnes agreements, say) is counted from."""
+    view = queries.holders(as_of, known_at)
+    positions = [(h, i, p) for h in view.holders for i, p in enumerate(h.positions)]
+    rows = [[cell(h.name + "".join(f" (aka {other})" for other in h.also_known_as) if i == 0 else ""),
+             f"<td{NOWRAP}><a href='/page?{escape(urlencode({'key': p.agreement, 'as_of': as_of.isoformat()}))}'>"
+             f"{escape(p.agreement)}</a></td>",
+             cell(p.series), money(p.principal), cell(", ".join(f"No. {n}" for n in p.notes))] for h, i, p in positions]
+    form = (f"<form method='get' action='/page/holders'><label>As of <input name='as_of' type='date' value='{as_of}'"
+            f" required></label> <label>Known at <input name='known_at' value='{escape(given_known_at)}'></label> "
+            "<button type='submit'>Show</button></form>")
+    shown = table(*marked(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, [p.rests_on for _, _, p in positions]),
+                  id="holders", numeric=[3]) if rows else f"<p>No notes on file are held by anyone as of {as_of}.</p>"
+    from adapters.render import holders_notes
+
+    notes = "".join(f"<p class='note'>{escape(line)}</p>" for line in holders_notes(view))
+    return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1><p><a href='/page'>Agreements</a></p>"
+                     + form + shown + notes)
 
 
 def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,

@@ -24,6 +24,7 @@ from projections.record import AssumedFact, RecordEnds, union
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
     from adapters.queries import EventDetail, MakewholeNotice
     from projections.amendments import AmendmentStatus
+    from projections.holders import Holders
     from projections.payments import Accrued, OverdueRate, Payment, Status
     from projections.register import Annex1, IssuedLater, Register, TermsOnFile
     from projections.text import ProvisionLine, Redline, Text
@@ -94,6 +95,14 @@ def _runs(numbers: Sequence[int], prefix: str = "") -> str:
         else:
             runs.append([number])
     return ", ".join(f"{prefix}{run[0]}" if len(run) == 1 else f"{prefix}{run[0]}-{prefix}{run[-1]}" for run in runs)
+
+
+def holders_notes(view: Holders) -> list[str]:
+    """What goes beneath the holders across agreements: whose register is not on file then, where each record ends,
+    and the assumptions its figures rest on (the CLI prints them, the page carries them)."""
+    return [*(f"not on file: {agreement}: {gap}" for agreement, gap in view.not_on_file.items()),
+            *(f"note: {agreement}: {ends.describe()}" for agreement, ends in view.record_ends.items()),
+            *record_notes(None, view.assumptions)]
 
 
 def view_notes(view: object) -> list[str]:

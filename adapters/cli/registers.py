@@ -163,11 +163,7 @@ def holders_command(
     else:
         say(f"no notes on file held by {holder_named(holder)} as of {view.as_of}" if holder
             else f"no notes on file held by anyone as of {view.as_of}")
-    for agreement, gap in view.not_on_file.items():
-        say(f"not on file: {agreement}: {gap}")
-    for agreement, ends in view.record_ends.items():
-        say(f"note: {agreement}: {ends.describe()}")
-    emit_lines(render.record_notes(None, view.assumptions))
+    emit_lines(render.holders_notes(view))
 
 
 @app.command("history")

@@ -554,6 +554,22 @@ def test_the_pages_dates_and_event_ids_are_never_broken_at_a_hyphen(api):
     assert "<td class='nowrap'><a href='/page/event/barnes-1995:24'>barnes-1995:24</a></td>" in amendments, "opens the event"
 
 
+def test_the_page_shows_each_holders_positions_across_agreements_as_the_cli_json_gives_them(api, loaded_url):
+    """The page had one agreement at a time; a consent across the three Barnes agreements is counted from every one."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    assert "action='/page/holders'" in api.get("/page").text, "the first page asks for a date to show them"
+    page = api.get("/page/holders", params={"as_of": "2001-06-01"})
+    assert page.status_code == 200 and "<h1>Holders as of 2001-06-01</h1>" in page.text
+    shown = re.findall(r"<a href='/page\?key=([^&]+)&amp;as_of=2001-06-01'>[^<]+</a></td><td>([^<]+)</td>"
+                       r"<td class='amount' data-amount='([^']+)'>", page.text)
+    cli = json.loads(command_line(loaded_url, "holders", "--as-of", "2001-06-01", "--format", "json").stdout)
+    assert shown == [(p["agreement"], p["series"], p["principal"]) for h in cli["holders"] for p in h["positions"]]
+    assert "figures marked A1, A2, ... rest on facts the documents do not give:" in page.text, "marked as the CLI marks them"
+    assert "<th class=''>Assumed</th>" in page.text
+    refused = api.get("/page/holders", params={"as_of": "2001-06-01", "asof": "x"})
+    assert refused.status_code == 422 and "asof: is not a parameter of this view" in refused.text
+
+
 def test_the_page_of_a_day_before_the_register_on_file_says_so_beside_each_empty_table(api):
     """The auditor's page of barnes-2000 on 2001-01-01 showed Annex 1 with a total of $0.00 and an empty schedule, and
     no word that its register on file begins in 2003; of barnes-1995 before its closing, no word of when it was."""
