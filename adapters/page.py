@@ -97,7 +97,7 @@ def home_page(queries: Queries, as_of: str, known_at: str, today: date) -> str:
                          if until) or "no end recorded"
         opened = horizon.register or horizon.payments or today
         link = f"<a href='/page?{escape(urlencode({'key': summary.agreement, 'as_of': opened.isoformat()}))}'>{escape(summary.agreement)}</a>"
-        rows.append([f"<td>{link}</td>", cell(summary.issuer), cell(summary.title), cell(summary.dated_as_of),
+        rows.append([f"<td{NOWRAP}>{link}</td>", cell(summary.issuer), cell(summary.title), cell(summary.dated_as_of),
                      cell("; ".join(s.title for s in summary.series)), cell(ends)])
     listed = (table(["Agreement", "Issuer", "Title", "Dated as of", "Series", "Record on file"], rows, id="agreements")
               + "<p class='note'>Each agreement opens as of the last date its record on file covers; choose any other"

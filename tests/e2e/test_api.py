@@ -539,7 +539,7 @@ def test_the_first_page_opens_an_agreement_with_no_end_of_record_as_of_today(tmp
             registry.close()
         page = client.get("/page").text
     assert "<td>no end recorded</td>" in page
-    assert f"<a href='/page?key=acme-2024&amp;as_of={date.today().isoformat()}'>acme-2024</a>" in page
+    assert f"<td class='nowrap'><a href='/page?key=acme-2024&amp;as_of={date.today().isoformat()}'>acme-2024</a>" in page
 
 
 def test_the_pages_dates_and_event_ids_are_never_broken_at_a_hyphen(api):
