@@ -18,7 +18,14 @@ from urllib.parse import urlencode
 
 from adapters import chart, exports
 from adapters.queries import KnownAt, Queries
-from adapters.render import amendment_why, payment_status, totals_cited, with_marks
+from adapters.render import (
+    amendment_why,
+    carried_notes,
+    holders_notes,
+    payment_status,
+    totals_cited,
+    with_marks,
+)
 from domain.money import format_amount
 from projections.amendments import AmendmentStatus
 
@@ -65,6 +72,11 @@ def event_cell(ref: str | None) -> str:
     return f"<td{NOWRAP}><a href='/page/event/{escape(ref)}'>{escape(ref)}</a></td>" if ref else cell(ref)
 
 
+def agreement_cell(key: str, as_of: date) -> str:
+    """An agreement's id, opening its page as of ``as_of``."""
+    return f"<td{NOWRAP}><a href='/page?{escape(urlencode({'key': key, 'as_of': as_of.isoformat()}))}'>{escape(key)}</a></td>"
+
+
 def standing(amendment: AmendmentStatus) -> str:
     """An amendment's status and why, each condition on a line of its own, marked as the CLI marks them."""
     reason, *conditions = amendment_why(amendment)
@@ -96,8 +108,7 @@ def home_page(queries: Queries, as_of: str, known_at: str, today: date) -> str:
         ends = "; ".join(f"{kind} to {until}" for kind, until in (("register", horizon.register), ("payments", horizon.payments))
                          if until) or "no end recorded"
         opened = horizon.register or horizon.payments or today
-        link = f"<a href='/page?{escape(urlencode({'key': summary.agreement, 'as_of': opened.isoformat()}))}'>{escape(summary.agreement)}</a>"
-        rows.append([f"<td{NOWRAP}>{link}</td>", cell(summary.issuer), cell(summary.title), cell(summary.dated_as_of),
+        rows.append([agreement_cell(summary.agreement, opened), cell(summary.issuer), cell(summary.title), cell(summary.dated_as_of),
                      cell("; ".join(s.title for s in summary.series)), cell(ends)])
     listed = (table(["Agreement", "Issuer", "Title", "Dated as of", "Series", "Record on file"], rows, id="agreements")
               + "<p class='note'>Each agreement opens as of the last date its record on file covers; choose any other"
@@ -114,19 +125,15 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
     view = queries.holders(as_of, known_at)
     positions = [(h, i, p) for h in view.holders for i, p in enumerate(h.positions)]
     rows = [[cell(h.name + "".join(f" (aka {other})" for other in h.also_known_as) if i == 0 else ""),
-             f"<td{NOWRAP}><a href='/page?{escape(urlencode({'key': p.agreement, 'as_of': as_of.isoformat()}))}'>"
-             f"{escape(p.agreement)}</a></td>",
+             agreement_cell(p.agreement, as_of),
              cell(p.series), money(p.principal), cell(", ".join(f"No. {n}" for n in p.notes))] for h, i, p in positions]
     form = (f"<form method='get' action='/page/holders'><label>As of <input name='as_of' type='date' value='{as_of}'"
             f" required></label> <label>Known at <input name='known_at' value='{escape(given_known_at)}'></label> "
             "<button type='submit'>Show</button></form>")
     shown = table(*marked(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, [p.rests_on for _, _, p in positions]),
                   id="holders", numeric=[3]) if rows else f"<p>No notes on file are held by anyone as of {as_of}.</p>"
-    from adapters.render import holders_notes
-
-    notes = "".join(f"<p class='note'>{escape(line)}</p>" for line in holders_notes(view))
     return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1><p><a href='/page'>Agreements</a></p>"
-                     + form + shown + notes)
+                     + form + shown + note_paragraphs(holders_notes(view)))
 
 
 def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,
@@ -237,9 +244,10 @@ def tally(consents: object) -> str:
 def notes(view: object) -> str:
     """What the CLI prints beneath a view (where the record ends, what is assumed), or in place of its figures (why
     they are not known), as the page's notes."""
-    from adapters.render import carried_notes
+    return note_paragraphs(carried_notes(view))
 
-    lines = carried_notes(view)
+
+def note_paragraphs(lines: Sequence[str]) -> str:
     return "".join(f"<p class='note'>{escape(line)}</p>" for line in lines)
 
 

@@ -19,8 +19,7 @@ from domain.errors import InvalidAmount
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-_AMOUNT = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$", re.ASCII)
-_FINER = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{3,}$", re.ASCII)  # past the cent
+_AMOUNT = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?$", re.ASCII)  # cents checked apart
 
 
 def parse_amount(value: object) -> Decimal:
@@ -44,18 +43,18 @@ def parse_amount(value: object) -> Decimal:
         return from_cents(cents(value))
     if not isinstance(value, str):
         raise InvalidAmount(f"{value!r} is not an amount of money")
-    match = _AMOUNT.match(value.strip())
+    unsigned = value.strip().removeprefix("-").strip()
+    match = _AMOUNT.match(unsigned)
     if match is None:
-        unsigned = value.strip().removeprefix("-").strip()
-        if _AMOUNT.match(unsigned) and unsigned != value.strip():
-            raise InvalidAmount(f"{value!r} is not an amount: it is negative; amounts of money are positive")
-        if _FINER.match(unsigned):
-            raise InvalidAmount(f"{value!r} is not an amount: it has a fraction of a cent; give at most two decimals")
         raise InvalidAmount(
             f"{value!r} is not an amount: write dollars with optional thousands commas "
             "and at most two decimals, e.g. 1,000,000 or 1000000.00"
         )
     whole, fraction = match.groups()
+    if fraction is not None and len(fraction) > 2:
+        raise InvalidAmount(f"{value!r} is not an amount: it has a fraction of a cent; give at most two decimals")
+    if unsigned != value.strip():
+        raise InvalidAmount(f"{value!r} is not an amount: it is negative; amounts of money are positive")
     return from_cents(int(whole.replace(",", "")) * 100 + int((fraction or "0").ljust(2, "0")))
 
 
