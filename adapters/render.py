@@ -101,6 +101,7 @@ def holders_notes(view: Holders) -> list[str]:
     """What goes beneath the holders across agreements: whose register is not on file then, where each record ends,
     and the assumptions its figures rest on (the CLI prints them, the page carries them)."""
     return [*(f"not on file: {agreement}: {gap}" for agreement, gap in view.not_on_file.items()),
+            *(f"note: {caveat}" for caveat in view.caveats),
             *(f"note: {agreement}: {ends.describe()}" for agreement, ends in view.record_ends.items()),
             *record_notes(None, view.assumptions)]
 
@@ -152,7 +153,7 @@ def annex1_text(register: Annex1) -> str:
     ]
     if register.not_on_file:
         return "\n".join([*title, f"{register.agreement} as of {register.as_of}: {register.not_on_file}"])
-    return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends or register.issued_later else []),
+    return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends or register.issued_later or register.caveats else []),
                       *view_notes(register)])
 
 

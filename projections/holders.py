@@ -41,6 +41,7 @@ class Holders:
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: dict[str, RecordEnds] = shown_if_any(dict)
     not_on_file: dict[str, str] = shown_if_any(dict)
+    caveats: tuple[str, ...] = shown_if_any()  # each agreement's register's, naming it
 
 
 def holders_as_of(
@@ -70,4 +71,5 @@ def holders_as_of(
         assumptions,
         {r.agreement: r.record_ends for r in registers if r.record_ends is not None},
         {r.agreement: r.not_on_file.removeprefix(NOT_ON_FILE) for r in registers if r.not_on_file},
+        tuple(f"{r.agreement}: {caveat}" for r in registers for caveat in r.caveats),
     )

@@ -37,6 +37,7 @@ from projections.register import (
     SeriesOutstanding,
     issued_later,
     outstanding_as_of,
+    principal_past_record,
     register_gap,
 )
 
@@ -185,6 +186,7 @@ class Accrued:
     fell_due: tuple[FellDue, ...] = shown_if_any()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
     not_on_file: str | None = shown_if_set()
+    caveats: tuple[str, ...] = shown_if_any()  # as the register's
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Contain
         cited.listed(),
         horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
         planned.issued_later,
-        planned.caveats,
+        (*owed.caveats, *planned.caveats),
     )
 
 
@@ -312,6 +314,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
                              cited.cite(key, [*note.basis.assumed, *([paid] if paid else [])]) if by_note else (),
                              cited.cite(key, [*note.basis.held, *([paid] if paid else [])])))
     holders: dict[str, list[Accrual]] = {}
+    horizon = horizon_of(key, timeline)
     for line in lines:
         holders.setdefault(line.holder, []).append(line)
     return Accrued(
@@ -330,9 +333,10 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
             for holder, held in holders.items()
         ),
         cited.listed(),
-        horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
+        horizon.beyond(as_of, REGISTER, PAYMENTS),
         tuple(FellDue(on, tuple(notes), why) for (on, why), notes in sorted(fell_due.items())),
         issued_later(timeline, as_of),
+        caveats=principal_past_record(state, horizon.payments, as_of),
     )
 
 

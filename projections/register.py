@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.money import ZERO
+from domain.money import ZERO, format_amount
+from domain.rules import principal_schedule
 from domain.state import AgreementState
 from domain.timeline import Timeline
 from domain.values import AgreementTerms, SeriesTerms, shown_if_any, shown_if_set, unshown
@@ -95,6 +96,7 @@ class Register:
     not_on_file: str | None = shown_if_set()
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
+    caveats: tuple[str, ...] = shown_if_any()  # how the figures depend on what is not recorded (``principal_past_record``)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class Annex1:
     not_on_file: str | None = shown_if_set()
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
+    caveats: tuple[str, ...] = shown_if_any()  # how the figures depend on what is not recorded (``principal_past_record``)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class Outstanding:
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
+    caveats: tuple[str, ...] = shown_if_any()  # how the figures depend on what is not recorded (``principal_past_record``)
 
 
 def register_as_of(
@@ -185,6 +189,7 @@ def register_as_of(
         )
         for holder in state.holders()
     )
+    horizon = horizon_of(key, timeline)
     return Register(
         **common,
         totals=_totals(notes, terms.series),
@@ -192,8 +197,9 @@ def register_as_of(
         holders=holders,
         totals_rest_on={s.key: cited for s in terms.series if (cited := notes_cited.cite(key, state.outstanding_basis(s.key)))},
         assumptions=notes_cited.listed(),
-        record_ends=horizon_of(key, timeline).beyond(as_of, REGISTER),
+        record_ends=horizon.beyond(as_of, REGISTER),
         issued_later=issued_later(timeline, as_of),
+        caveats=principal_past_record(state, horizon.payments, as_of),
     )
 
 
@@ -213,6 +219,7 @@ def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime |
         not_on_file=register.not_on_file,
         record_ends=register.record_ends,
         issued_later=register.issued_later,
+        caveats=register.caveats,
     )
 
 
@@ -234,8 +241,37 @@ def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
                 cited.cite(key, state.outstanding_basis(series.key)), basis=state.outstanding_basis(series.key),
             )
         )
-    return Outstanding(key, as_of, tuple(lines), cited.listed(), horizon_of(key, timeline).beyond(as_of, REGISTER, PAYMENTS),
-                       issued_later(timeline, as_of))
+    horizon = horizon_of(key, timeline)
+    return Outstanding(key, as_of, tuple(lines), cited.listed(), horizon.beyond(as_of, REGISTER, PAYMENTS),
+                       issued_later(timeline, as_of), () if gap else principal_past_record(state, horizon.payments, as_of))
+
+
+def principal_past_record(state: AgreementState, payments_end: date | None, as_of: date) -> tuple[str, ...]:
+    """Principal scheduled after the record of payments ends (``payments_end``) and by the date, not recorded paid:
+    the outstanding shown is the principal recorded, as if it were not paid; whether it was is not on file, so each
+    series whose figure depends on it says so, and what it would be were it paid."""
+    if payments_end is None:
+        return ()
+    caveats = []
+    for series, found in state.series.items():
+        if found.first_on is None or found.paid_off_on is not None:
+            continue
+        outstanding = state.outstanding(series)
+        remaining = found.schedule if found.schedule is not None else principal_schedule((), outstanding, found.terms.maturity)
+        due = [p for p in remaining if payments_end < p.due_on <= as_of]
+        if not due:
+            continue
+        maturity = found.terms.maturity
+        if len(due) == 1:
+            kind = "payment at maturity" if due[0].due_on == maturity else "required prepayment"
+            what = f"the {kind} of ${format_amount(due[0].amount)} due {due[0].due_on}"
+        else:
+            dates = [f"{p.due_on} (${format_amount(p.amount)}{', at maturity' if p.due_on == maturity else ''})" for p in due]
+            what = f"the principal due {', '.join(dates[:-1])} and {dates[-1]}"
+        paid = outstanding - sum((p.amount for p in due), ZERO)
+        caveats.append(f"{series}: the ${format_amount(outstanding)} outstanding is the principal recorded; {what} is past the"
+                       f" record and not recorded: paid, {f'${format_amount(paid)}' if paid else 'none'} would be outstanding")
+    return tuple(caveats)
 
 
 def _state(timeline: Timeline, as_of: date) -> tuple[AgreementState, AgreementTerms, str | None]:

@@ -96,6 +96,19 @@ def test_an_export_of_a_day_before_the_notes_were_issued_says_when_they_were(loa
     assert ("note: no 7.13% notes were issued by then: the first were issued on 1995-12-05",) in [row[:1] for row in rows_of(path)]
 
 
+def test_annex_1_past_an_instalment_not_recorded_carries_what_its_figures_depend_on(loaded_url, tmp_path):
+    """Annex 1 as of 2004-01-15, in Word and Excel, says what the command says beneath it: the total is the principal
+    recorded, and the 2003-12-05 instalment, past the record, is not recorded."""
+    said = ("note: 7.13%: the $18,750,000.00 outstanding is the principal recorded; the required prepayment of"
+            " $6,250,000.00 due 2003-12-05 is past the record and not recorded: paid, $12,500,000.00 would be outstanding")
+    assert said in run(loaded_url, "annex1", "barnes-1995", "--as-of", "2004-01-15").stdout.splitlines()
+    for name in ("annex1.xlsx", "annex1.docx"):
+        path = tmp_path / name
+        assert run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2004-01-15", "-o", str(path)).exit_code == 0
+        lines = [p.text for p in Document(path).paragraphs] if name.endswith("docx") else [row[0] for row in rows_of(path)]
+        assert any(said.removeprefix("note: ") in (line or "") for line in lines), lines
+
+
 def test_an_export_of_a_day_before_the_register_on_file_says_so_in_place_of_figures(loaded_url, tmp_path):
     """An Annex 1 of barnes-2000 on 2001-01-01 (its notes are on the registry as of 2003) was a total of $0 in Word
     and in Excel, with nothing to say the register is not on file, as the command says."""
