@@ -30,7 +30,7 @@ from domain.names import printable
 
 if TYPE_CHECKING:  # the store and its libraries are imported when a command runs, so --help is quick
     from pydantic import ValidationError
-    from rich.table import Table
+    from rich.console import Group
 
     from adapters.exports import Sheet
     from adapters.identity import Signer
@@ -429,18 +429,23 @@ def invalid(error: ValidationError) -> Malformed:
     return Malformed(f"{option}: {message}", field=option)
 
 
-def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Table:
-    """A table whose cells are shown as written: no markup read in them, nothing that is not text let through."""
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> Group:
+    """A table whose cells are shown as written: no markup read in them, nothing that is not text let through. Its
+    title is a line above it fitted to the terminal as prose is (rich's own title wraps at the table's width, breaking
+    a date a narrow table was given, and pads its line with spaces)."""
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    found = Table(title=Text(printable(title)), title_justify="left", show_lines=False)
+    from adapters.render import hung
+
+    found = Table(show_lines=False)
     for index, (name, (width, whole)) in enumerate(zip(header, _layout(header, rows, numeric), strict=True)):
         found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold", no_wrap=whole,
                          width=width)
     for row in rows:
         found.add_row(*(Text(printable(cell, lines=True)) for cell in row))
-    return found
+    return Group(Text(hung(printable(title), text_width())), found)
 
 
 def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> list[tuple[int | None, bool]]:

@@ -549,6 +549,17 @@ def test_a_table_too_wide_for_the_terminal_loses_nothing_and_breaks_no_word_it_h
         assert "│ 001_559a2a107d7f5378.txt," in guaranties.stdout and max(map(len, guaranties.stdout.splitlines())) <= 120
 
 
+def test_a_tables_title_is_a_line_of_its_own_fitted_to_the_terminal_not_to_the_table(db):
+    """A title longer than its table wrapped at the table's width, "as of" over "2008-01-01" at 60 columns, and a
+    title was padded with spaces to the table's width. (In a process of its own: a process sizes its tables once.)"""
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    ran = subprocess.run([DEBTREG, "--db", db, "status", "novascotia-1999", "--as-of", "2008-01-01"], capture_output=True,
+                         text=True, env={**env, "COLUMNS": "60"}, timeout=120, check=True).stdout.splitlines()
+    at = ran.index("Due after the record ends, not recorded (paid or not: not on")
+    assert ran[at + 1] == "    file) as of 2008-01-01" and ran[at + 2].startswith("┏"), ran
+    assert "Next payments" in ran and not [line for line in ran if line.endswith(" ")], "no line padded"
+
+
 @pytest.mark.parametrize("view", [["terms", "barnes-1995"], ["event", "barnes-1995:8"], ["event", "barnes-1995:2"]])
 def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column(db, view):
     """A long value ran past the terminal, which folded it under the keys; words, amounts and ids stay whole."""
