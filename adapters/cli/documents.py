@@ -54,7 +54,7 @@ def text_command(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """The agreement's text as of a date, each amended provision marked with its amendment."""
+    """The agreement's text as of a date. Each amended provision is marked with its amendment."""
     with querying(ctx, fmt.value) as queries:
         view = queries.text(agreement, day(as_of), section, moment(known_at))
     if fmt is TextOrJson.json:
@@ -75,7 +75,7 @@ def redline_command(
     known_at: KnownAt = None,
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write the redline to FILE (docx needs it).")] = None,
 ) -> None:
-    """Word-level changes to the text between two dates, as a conformed copy shows them."""
+    """Word-level changes to the text between two dates. As a conformed copy shows them."""
     fmt = _redline_format(given, output)
     if fmt is RedlineFormat.docx and not output:
         raise typer.BadParameter("a Word redline is written to a file: give --output FILE.docx", param_hint="--output")
@@ -109,7 +109,7 @@ def _redline_format(given: RedlineFormat | None, output: str | None) -> RedlineF
 def amendments_command(
     ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
 ) -> None:
-    """Each amendment with its status (pending, effective as of, failed) and the reason."""
+    """Each amendment with its status and the reason. Pending, effective as of its date, failed, or not on file."""
     with querying(ctx, fmt.value) as queries:
         found = queries.amendments(agreement, moment(known_at))
     if fmt is TextOrJson.json:
@@ -135,7 +135,7 @@ def consents_command(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """Who consented to an amendment, with what principal, against which threshold."""
+    """Who consented to an amendment, against its threshold. Each consent with the principal it counts."""
     with querying(ctx, fmt.value) as queries:
         view = queries.consents(agreement, amendment, moment(known_at))
     if fmt is TextOrJson.json:
@@ -175,7 +175,7 @@ def consents_command(
 def guaranties_command(
     ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
 ) -> None:
-    """The guaranties standing behind an agreement's notes on a date."""
+    """The guaranties behind an agreement's notes on a date."""
     on = day(as_of)
     with querying(ctx, fmt.value) as queries:
         view = queries.guaranties(agreement, on, moment(known_at))

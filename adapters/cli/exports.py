@@ -41,7 +41,7 @@ def export_command(
     by: ByOption = By.holder,
     known_at: KnownAt = None,
 ) -> None:
-    """Write a view to a file: numbers as numbers, totals apart from the data, the view's notes beneath it."""
+    """Write a view to a file. Numbers as numbers, totals apart from the data, the view's notes beneath it."""
     kind = "csv" if output == "-" else Path(output).suffix.lower().lstrip(".")
     if kind not in exports.KINDS:
         raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx, .docx (annex1), .svg or .png (outstanding) file, or -"

@@ -33,7 +33,7 @@ from adapters.settings import DEFAULT_KEY_FILE, ROLES
 from domain.errors import InvalidCommand, RegistryError
 
 identities = lazy("adapters.identity")
-identity_app = typer.Typer(help="Identities: who may read, record, load journals and manage identities.",
+identity_app = typer.Typer(help="Who may read, record, load journals and manage identities.",
                            no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(identity_app, name="identity")
 
@@ -91,8 +91,8 @@ def verify_command(
     trust: Trust = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Check the whole log in one snapshot: every event under a signed tree head, every head signed by a registered
-    recording identity, every identity registered by an administrator; report the first problem."""
+    """Check the whole log in one snapshot of the store. Every event under a signed tree head, every head signed by a
+    registered recording identity, every identity registered by an administrator; report the first problem."""
     with querying(ctx, fmt.value, full=True) as queries, progress_bar("verifying") as progress:
         result = queries.verify(_kept(digest), _key(trust), progress)
     if fmt is TextOrJson.json:
@@ -109,7 +109,7 @@ def verify_command(
 
 @app.command("snapshots")
 def snapshots_command(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
-    """Write every agreement's snapshot again from its events (recorders): after an upgrade whose code folds
+    """Write every agreement's snapshot again from its events. For recorders: after an upgrade whose code folds
     differently, views and commands read and fold each agreement's whole history until its next entry is recorded,
     and after verify names a snapshot edited outside debtreg. Each agreement's events are read and checked first;
     nothing is recorded."""
@@ -129,8 +129,8 @@ LISTED = 10  # agreements a line names; a registry of a thousand is counted, not
 
 @app.command("digest")
 def digest_command(ctx: typer.Context) -> None:
-    """Print the registry head as it stands (after verifying the log): keep it elsewhere; `verify --digest` checks
-    a later log extends it."""
+    """Print the registry head as it stands. After verifying the log: keep it elsewhere; `verify --digest` checks a
+    later log extends it."""
     with querying(ctx, full=True) as queries:
         result = queries.verify()
     if not result.intact:
@@ -141,7 +141,7 @@ def digest_command(ctx: typer.Context) -> None:
 
 @app.command("head")
 def head_command(ctx: typer.Context, key: StreamKey) -> None:
-    """An agreement's latest signed tree head (JSON), with the registration of who signed it."""
+    """An agreement's latest signed tree head (JSON). With the registration of who signed it."""
     with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.head(key), indent=2))
 
@@ -152,7 +152,7 @@ def proof_command(
     event: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
     size: Annotated[int | None, typer.Option("--size", metavar="N", help=descriptions.SIZE)] = None,
 ) -> None:
-    """An inclusion proof of one event (JSON), for `python adapters/offline_verifier.py proof.json --trust KEY`."""
+    """An inclusion proof of one event (JSON). For `python adapters/offline_verifier.py proof.json --trust KEY`."""
     with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.proof(event, size), indent=2))
 
@@ -164,7 +164,7 @@ def consistency_command(
     from_size: Annotated[int, typer.Option("--from-size", metavar="N", help=descriptions.FROM_SIZE)],
     to_size: Annotated[int | None, typer.Option("--to-size", metavar="N", help=descriptions.TO_SIZE)] = None,
 ) -> None:
-    """A consistency proof between two signed heads of an agreement (JSON), for the offline verifier."""
+    """A consistency proof between two signed heads (JSON). Both of one agreement; for the offline verifier."""
     with querying(ctx, "json", full=True) as queries:
         emit(json.dumps(queries.consistency(key, from_size, to_size), indent=2))
 
@@ -180,8 +180,8 @@ def identity_init(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The first administrator's name.")],
     key_file: Annotated[Path, typer.Option("--key-file", metavar="FILE", help=f"The administrator's key file: written if it does not exist, else reused. Default {DEFAULT_KEY_FILE}, which commands use when no --identity is given.")] = DEFAULT_KEY_FILE,
 ) -> None:
-    """Make the first identity of a new registry: an administrator registering itself. Run again, it changes
-    nothing (the key file is reused, never overwritten)."""
+    """Make a new registry's first identity, an administrator. It registers itself; run again, it changes nothing
+    (the key file is reused, never overwritten)."""
     try:
         given = _name(name)  # before the store is opened: a name refused makes no store
     except RegistryError as error:
@@ -209,7 +209,7 @@ def identity_add(
     role: Annotated[str, typer.Option("--role", metavar="ROLE", help=f"One of {', '.join(ROLES)}.")],
     key_file: KeyFile,
 ) -> None:
-    """Add an identity (administrators only); its private key is written to FILE, to hand to its holder."""
+    """Add an identity (administrators only). Its private key is written to FILE, to hand to its holder."""
     if role not in ROLES:
         raise typer.BadParameter(f"{role!r} is not a role; the roles are {', '.join(ROLES)}", param_hint="--role")
     with guarded(ctx, "text", read_only=False) as registry:
@@ -227,7 +227,7 @@ def identity_add(
 def identity_revoke(
     ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="The identity's name, as `debtreg identity list` shows it.")]
 ) -> None:
-    """Revoke an identity (administrators only): what it signed before stays valid, nothing after."""
+    """Revoke an identity (administrators only). What it signed before stays valid, nothing after."""
     with guarded(ctx, "text", read_only=False) as registry:
         admin = ctx.obj.signer
         registry.ledger.require(admin, ("administrator",), "manage identities")
@@ -244,8 +244,8 @@ def identity_revoke(
 
 @identity_app.command("token")
 def identity_token(ctx: typer.Context) -> None:
-    """Print the API bearer token of the identity this command acts as (--identity): the server given its key
-    file accepts it (`debtreg serve --key-file`)."""
+    """Print the bearer token of the identity this command acts as. The API server given its key file (`debtreg serve
+    --key-file`) accepts it."""
     try:
         signer = ctx.obj.signer
     except RegistryError as error:  # a key file that cannot be read, or is not one
@@ -257,7 +257,7 @@ def identity_token(ctx: typer.Context) -> None:
 
 @identity_app.command("list")
 def identity_list(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
-    """Every identity, its role now, its public key and who registered it."""
+    """Every identity: its role now, its key, who registered it."""
     with querying(ctx, fmt.value, full=True) as queries:
         records = queries.registry.ledger.identity_records()
     current = {r.name: r for r in records}

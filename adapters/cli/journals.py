@@ -72,7 +72,7 @@ def _show(title: str, lines: list[Loaded], fmt: TextOrJson, *, recorded: str) ->
 
 @app.command("load")
 def load_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
-    """Load journals: every entry is checked before any is recorded; entries on file already are skipped."""
+    """Load journals, every entry checked before any is recorded. Entries on file already are skipped."""
     with recording(ctx, fmt.value, first=True) as registry:
         try:
             with progress_bar("loading") as progress:
@@ -98,7 +98,8 @@ def _say_first_administrator(registry: "Registry") -> None:
 
 @app.command("check")
 def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.text) -> None:
-    """Check journals against the registry as they would leave it, recording nothing; a refusal names the file and line."""
+    """Check journals against the registry, recording nothing. Each entry as a load would check it; a refusal names the
+    file and line."""
     with querying(ctx, fmt.value, missing_ok=True, full=True) as queries, progress_bar("journals") as progress:
         lines = summary(journal.check(queries.registry, paths, progress), paths)
     _show("Journals checked: nothing was recorded", lines, fmt, recorded="Would record")
@@ -106,19 +107,19 @@ def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.te
 
 @app.command("schema")
 def schema_command() -> None:
-    """Print the journal format as a JSON Schema (TOML dates as ISO strings)."""
+    """Print the journal format as a JSON Schema. TOML dates as ISO strings."""
     emit(documentation.schema_json())
 
 
 @app.command("reference")
 def reference_command() -> None:
-    """Print the reference of every journal entry and field, in Markdown (as docs/journal.md)."""
+    """Print the reference of every journal entry and field. In Markdown, as docs/journal.md."""
     emit(documentation.reference().rstrip("\n"))
 
 
 @app.command("template")
 def template_command() -> None:
-    """Print a journal to start from: a fresh agreement with every term it might give, explained."""
+    """Print a journal to start from. A fresh agreement with every term it might give, explained."""
     from adapters.template import TEMPLATE
 
     emit(TEMPLATE.rstrip("\n"))

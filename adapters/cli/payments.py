@@ -43,7 +43,7 @@ def schedule_command(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """Every scheduled payment (interest, required prepayments, maturity), paid or not, from the terms."""
+    """Every scheduled payment, paid or not, from the terms. Interest, required prepayments and maturity."""
     on = day(as_of) if as_of else date.today()
     with querying(ctx, fmt.value) as queries:
         view = queries.schedule(agreement, on, series, moment(known_at))
@@ -67,7 +67,7 @@ def accrued(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """Interest accrued since the last interest date, per note or per holder (by the series' day count)."""
+    """Interest accrued since the last interest date. Per note or per holder, by the series' day count."""
     on = day(as_of)
     with querying(ctx, fmt.value) as queries:
         view = queries.accrued(agreement, on, moment(known_at), by_note=by is By.note or fmt is TextOrJson.json)
@@ -90,7 +90,8 @@ def accrued(
 def status(
     ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
 ) -> None:
-    """Outstanding principal, the next payments and anything overdue, as of a date."""
+    """What is outstanding, due next and overdue on a date. With the Events of Default and accelerations on file, and
+    what each made due."""
     on = day(as_of)
     with querying(ctx, fmt.value) as queries:
         view = queries.status(agreement, on, moment(known_at))
@@ -133,7 +134,7 @@ def makewhole_command(
     series: Series = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Quote an optional prepayment with its make-whole amount, as the agreement defines it, step by step; records nothing."""
+    """Quote an optional prepayment with its make-whole amount. As the agreement defines it, step by step; records nothing."""
     with querying(ctx, fmt.value) as queries:
         try:
             given = entries.PrepaymentEntry.model_validate(

@@ -116,7 +116,8 @@ def transfer(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a transfer: notes surrendered, new ones issued to the transferee (the agreement's exchange of notes)."""
+    """Record a transfer of notes from one holder to another. Notes surrendered, new ones issued to the transferee (the
+    agreement's exchange of notes)."""
     given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note, "new_holder": new_holder}
     record(ctx, agreement, "TransferEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
@@ -136,7 +137,7 @@ def prepay(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a prepayment, allocated pro rata to the notes' unpaid principal."""
+    """Record a prepayment, allocated pro rata. To each note in proportion to its unpaid principal."""
     record(ctx, agreement, "PrepaymentEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
 
@@ -155,7 +156,7 @@ def pay(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a scheduled payment, allocated to the holders of record pro rata."""
+    """Record a scheduled payment of interest or principal. Allocated to the holders of record pro rata."""
     common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
     if kind is PaymentKind.interest:
         record(ctx, agreement, "InterestEntry", due_on=due, **common)
@@ -178,8 +179,8 @@ def notice(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record notice of an optional prepayment to the holders (--date is the day it is given); the
-    prepayment must follow it on the date and for the amount given."""
+    """Record notice of an optional prepayment to the holders. --date is the day it is given; the prepayment must
+    follow it on the date and for the amount given."""
     record(ctx, agreement, "PrepaymentNoticeEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, prepay_on=prepay_on, amount=amount, series=series)
 
@@ -196,7 +197,7 @@ def replace_note(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a new note of like tenor issued for a lost, stolen, destroyed or mutilated one."""
+    """Record a new note of like tenor in place of another. For a note lost, stolen, destroyed or mutilated."""
     record(ctx, agreement, "NoteReplacementEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, note=note, reason=reason.value)
 
@@ -212,7 +213,7 @@ def cancel(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a note the Company acquired, cancelled and not reissued."""
+    """Record a note the Company acquired and cancelled. It is not reissued."""
     record(ctx, agreement, "CancellationEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, note=note)
 
@@ -249,7 +250,7 @@ def record_horizon(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record how far the evidence on file runs; beyond it views say so and payments are "not recorded", not unpaid.
+    """Record how far the evidence on file runs. Beyond it views say so and payments are "not recorded", not unpaid.
 
     "current" vouches that the registry is kept current for that kind of fact: every transfer (or payment)
     since the last horizon is recorded. The latest horizon recorded wins.
@@ -271,7 +272,7 @@ def reverse(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Reverse an entry recorded in error: it stays in the history, and views from now on leave it out.
+    """Reverse an entry recorded in error. It stays in the history, and views from now on leave it out.
 
     All events of the entry go together. Refused if what was recorded after it depends on it.
     """

@@ -58,7 +58,7 @@ def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
 
 @app.command()
 def terms(ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None) -> None:
-    """The agreement's terms as on file (corrections and supplements applied), and what is not on file."""
+    """The agreement's terms on file, and what is not on file. Corrections and supplements are applied."""
     with querying(ctx, fmt.value) as queries:
         view = queries.terms(agreement, moment(known_at))
     if fmt is TextOrJson.json:
@@ -97,7 +97,7 @@ def register(
 def outstanding(
     ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
 ) -> None:
-    """Principal outstanding per series on a date, with the events that make it up."""
+    """Principal outstanding per series on a date. Each figure with the events that make it up."""
     on, then = day(as_of), moment(known_at)
     with querying(ctx, fmt.value) as queries:
         view = queries.outstanding(agreement, on, then)
@@ -126,7 +126,7 @@ def outstanding(
 def annex1(
     ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format3 = TextJsonOrCsv.text, known_at: KnownAt = None
 ) -> None:
-    """Annex 1, the schedule of current noteholders, as of a date."""
+    """Annex 1, the schedule of current noteholders, on a date."""
     with querying(ctx, fmt.value) as queries:
         view = queries.annex1(agreement, day(as_of), moment(known_at))
     if fmt is TextJsonOrCsv.json:
@@ -145,7 +145,7 @@ def holders_command(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """Each holder's positions in every agreement on a date, however many agreements hold it."""
+    """Every holder's positions across agreements on a date. Each holder once, however many agreements hold it."""
     with querying(ctx, fmt.value) as queries, progress_bar("reading agreements") as progress:
         view = queries.holders(day(as_of), moment(known_at), progress, holder=holder_named(holder))
     if fmt is TextOrJson.json:
@@ -177,8 +177,8 @@ def history_command(
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
-    """Every event of an agreement (or guaranty, instrument or holder): when it took effect, when and by whom
-    it was recorded, on what evidence and assumptions. `debtreg event REF` shows one in full."""
+    """Events of an agreement, guaranty, instrument or holder. Each with when it took effect, when and by whom it
+    was recorded, on what evidence and assumptions; `debtreg event REF` shows one in full."""
     start, end = from_to(since, until)
     with querying(ctx, fmt.value) as queries:
         lines = queries.history(agreement, moment(known_at), since=start, until=end, kinds=kind or (), holder=holder_named(holder))
@@ -211,8 +211,8 @@ def event_command(
     ref: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """One event in full: every field it holds, its evidence and assumptions, and the make-whole
-    calculation recorded with an optional prepayment, step by step."""
+    """One event in full, with its evidence and assumptions. Every field it holds, and the make-whole calculation
+    recorded with an optional prepayment, step by step."""
     with querying(ctx, fmt.value) as queries:
         detail = queries.event(ref)
     if fmt is TextOrJson.json:

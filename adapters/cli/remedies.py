@@ -30,7 +30,7 @@ def default_command(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record an Event of Default; on a clause that accelerates automatically, the notes become due with it."""
+    """Record an Event of Default. On a clause that accelerates automatically, the notes become due with it."""
     record(ctx, agreement, "EventOfDefaultEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, clause=clause, description=description, treasury_curve=curve)
 
@@ -48,7 +48,8 @@ def accelerate(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record holders declaring the notes due on a continuing Event of Default, tallied against the agreement's share."""
+    """Record holders declaring the notes due on a default. On a continuing Event of Default, tallied against the
+    agreement's share."""
     record(ctx, agreement, "AccelerationEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, declared_by=by, treasury_curve=curve,
            default=None if default is None else event_of(agreement, default, "--default"))
@@ -86,7 +87,7 @@ def waive(
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
-    """Record a waiver by holders, checked against the consent the provisions waived need."""
+    """Record a waiver by holders. Checked against the consent the provisions waived need."""
     record(ctx, agreement, "WaiverEntry", on=on, evidence=evidence, section=section,
            request_id=request_id, fmt=fmt, provisions=provision, given_by=by,
            defaults=[event_of(agreement, given, "--default") for given in default or ()],

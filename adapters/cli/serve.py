@@ -25,7 +25,8 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", metavar="PORT", callback=_port, help="The port to listen on (0: any free one).")] = 8000,
     read_url: Annotated[str | None, typer.Option("--read-url", metavar="URL", help="The store as read (on PostgreSQL a role granted SELECT only); default --db, read-only.")] = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs): every view as a GET, every entry as a POST, roles by bearer token."""
+    """Serve the HTTP API and the auditor's page. OpenAPI at /docs: every view as a GET, every entry as a POST, roles
+    by bearer token."""
     try:
         import uvicorn
 

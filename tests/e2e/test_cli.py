@@ -304,6 +304,15 @@ def test_every_command_explains_itself():
     assert "Usage: debtreg transfer" in installed("transfer", "--help", db=None).stdout
 
 
+@pytest.mark.parametrize("group", [(), ("identity",)])
+def test_the_list_of_commands_says_what_each_does_in_a_whole_sentence(group):
+    """The list under `debtreg --help` cut nearly every command's description short at 80 columns ("Principal
+    outstanding per series on a date, with the..."): each begins with a sentence that fits it."""
+    listed = debtreg(*group, "--help", db=None, env={"COLUMNS": "80"}).stdout.split("Commands:\n")[1].splitlines()
+    assert len(listed) == (5 if group else 44)
+    assert [line for line in listed if line.endswith("...") or not line.endswith(".") or len(line) > 80] == []
+
+
 def every_command(group=None, path=()):
     """Every command of debtreg, its sub-commands' too (``identity add``), with the words that call it."""
     from typer.main import get_command
