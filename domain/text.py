@@ -120,15 +120,18 @@ def _marker(text: str, label: str, start: int, end: int) -> int:
     return at
 
 
-def find(provisions: Sequence[Provision], ref: str, *, asked: str | None = None) -> Provision:
+def find(provisions: Sequence[Provision], ref: str, *, asked: str | None = None, where: str = "in the text on file") -> Provision:
     """The provision a reader means: by number ("7.7", or "Section 7.7"), clause, exhibit name or defined term;
-    a refusal quotes it as ``asked``, as the reader wrote it."""
+    a refusal quotes it as ``asked``, as the reader wrote it, says ``where`` it was looked for and what is near it."""
     wanted = ref.strip()
+    if not wanted:
+        raise UnknownSection("no provision was named: give its number (7.7), a clause (7.14(d)), a defined term or an"
+                             " exhibit's name, or leave the section out for the whole text")
     for provision in provisions:
         if provision.ref.casefold() == wanted.casefold():
             return provision
     if (bare := _SECTION_WORD.sub("", wanted)) != wanted and bare:  # a heading ("Section 9") is matched above
-        return find(provisions, bare, asked=asked or ref)
+        return find(provisions, bare, asked=asked or ref, where=where)
     named = _DEFINITION_REF.match(wanted)
     term = named["term"] if named else wanted.strip('"')
     for provision in provisions:
@@ -141,7 +144,7 @@ def find(provisions: Sequence[Provision], ref: str, *, asked: str | None = None)
             if label == match["clauses"]:
                 return Provision(wanted, "clause", "", section.text[start:end].strip(), section.ref)
         raise UnknownSection(f"Section {section.ref} has no clause {match['clauses']}")
-    raise UnknownSection(f"there is no {asked or ref!r} in the text on file{_nearby(provisions, wanted)}")
+    raise UnknownSection(f"there is no {asked or ref!r} {where}{_nearby(provisions, wanted)}")
 
 
 _SECTION_WORD = re.compile(r"^(?:sections?|sec\.|§)\s*", re.IGNORECASE)

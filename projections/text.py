@@ -89,7 +89,7 @@ class TextView:
 
     def read(self, section: str | None = None) -> Text:
         """The view as read: every provision, or the one a reader names."""
-        provisions = [self.section(section)] if section else list(self.provisions)
+        provisions = [self.section(section)] if section is not None else list(self.provisions)
         return Text(
             self.agreement,
             self.as_of,
@@ -213,7 +213,8 @@ def redline(before: TextView, after: TextView, section: str | None = None) -> Re
         if old is None and new is None:
             if after.before_dated is not None:
                 after.section(section)  # refused as of a day before the agreement's date, saying so
-            raise UnknownSection(f"there is no {section!r} in the text on either date")
+            find(after.provisions, section, where="in the text on either date")  # refused, saying what is near it
+            raise AssertionError(f"{section!r} is found in the text it was not found in")
         pairs = [(old, new)]
     else:
         old_by_ref = {p.ref: p for p in before.provisions}

@@ -194,6 +194,22 @@ def test_a_day_before_the_agreement_is_dated_has_no_text_and_says_so(loaded):
     assert [w for w in redline(view, later, "7.7").differences[0].words] == [("insert", later.section("7.7").text)]
 
 
+def test_a_section_not_in_the_text_or_none_at_all_is_refused_saying_what_there_is(loaded):
+    """The redline refused "7.77" and "9" saying nothing of what there is, as the text view does; an empty --section
+    printed the whole text in the text view and was "there is no ''" in the redline."""
+    before, after = text_view(loaded, "barnes-1995", date(2003, 2, 4)), text_view(loaded, "barnes-1995", date(2003, 2, 5))
+    for asked, said in (("7.77", "there is no '7.77' in the text on either date; did you mean 7.7?"),
+                        ("9", "there is no '9' in the text on either date; under 9: 9.1, 9.2, 9.3")):
+        with pytest.raises(UnknownSection) as refused:
+            redline(before, after, asked)
+        assert refused.value.message == said
+    for blank in ("", " "):
+        with pytest.raises(UnknownSection, match=r"^no provision was named: give its number \(7.7\), a clause"):
+            after.read(blank)
+        with pytest.raises(UnknownSection, match=r"^no provision was named: give its number \(7.7\), a clause"):
+            redline(before, after, blank)
+
+
 def test_the_redline_strikes_what_was_deleted_and_underlines_what_was_inserted(loaded):
     before = text_view(loaded, "barnes-1995", date(2003, 2, 4))
     after = text_view(loaded, "barnes-1995", date(2003, 2, 5))
