@@ -42,7 +42,14 @@ from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
 from adapters.store import shown_url, without_secrets
-from domain.errors import InvalidCommand, NotYetRecorded, RegistryError, UnknownAgreement, UnknownHolder
+from domain.errors import (
+    InvalidCommand,
+    NotYetRecorded,
+    RegistryError,
+    UnknownAgreement,
+    UnknownEvent,
+    UnknownHolder,
+)
 
 PROBLEM = "application/problem+json"
 COOKIE = "debtreg_token"
@@ -110,7 +117,7 @@ def body_problem(found: dict) -> str:
     return f"body: {found['msg']}"
 
 
-STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAgreement: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
+STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAgreement: 404, UnknownEvent: 404, Tampered: 409, NotYetRecorded: 404, UnknownHolder: 422}
 
 
 def problem(status: int, error: RegistryError | None = None, *, title: str | None = None, detail: str | None = None,

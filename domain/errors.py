@@ -59,6 +59,10 @@ class NotOnFile(RegistryError):
     rule = "the registry does not invent what the documents do not give"
 
 
+class UnknownEvent(RegistryError):
+    rule = "an event named must be one recorded on the registry"
+
+
 class UnknownSection(RegistryError):
     rule = "a provision must be in the text on file"
 

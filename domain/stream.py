@@ -13,7 +13,7 @@ from functools import cached_property
 from itertools import islice, takewhile
 from uuid import UUID
 
-from domain.errors import ConflictingEntry, InvalidCommand, UnknownAgreement
+from domain.errors import ConflictingEntry, UnknownAgreement, UnknownEvent
 from domain.events import CREATIONS, Event, stream_id
 from domain.shared import Shared
 from domain.state import State
@@ -55,7 +55,7 @@ class Stream:
     def event(self, version: int) -> Event:
         """The event at recording position ``version`` (from 1), read alone where it can be; refused if none is."""
         if not 1 <= version <= self.version:
-            raise InvalidCommand(f"{self.key} has no event No. {version} (its events are 1 to {self.version})")
+            raise UnknownEvent(f"{self.key} has no event No. {version} (its events are 1 to {self.version})")
         return self.timeline.event(version)
 
     @property

@@ -151,7 +151,6 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
          "from: 2003-02-05 is after to 2003-02-04: give the earlier date first"),
         ("/events/barnes-1995:21/proof", {"size": "7"}, "no-such-head",
          "the signed head of 7 entries does not cover entry 21: a head of 21 entries or more does, the latest among them"),
-        ("/events/barnes-1995:31/proof", {}, "invalid-command", "barnes-1995 has no event No. 31 (its events are 1 to 30)"),
         ("/events/barnes-1995:21/proof", {"size": "-1"}, "no-such-head",  # a long stream's heads not all listed
          "no tree head of -1 entries was signed; the 30 heads are of 1, 2, 3, ..., 28, 29, 30 entries"),
         ("/agreements/barnes-1995/consistency", {}, "invalid-command", "from_size: is required: the earlier signed head's size."),
@@ -164,6 +163,16 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
     ]:
         found = refused(api, loaded_url, 422, kind, "GET", path, params=params, headers=as_(JANE))
         assert found["detail"].startswith(detail), (path, params, found)
+
+
+def test_an_event_not_on_the_registry_is_not_found_and_a_malformed_one_is_malformed(api, loaded_url):
+    """An event number past the stream's end was a 422 "invalid-command" ("the command is incomplete or contradicts
+    itself"): it is a 404, as an agreement not on the registry is, naming the rule."""
+    for path in ("/events/barnes-1995:31", "/events/barnes-1995:31/proof", "/events/barnes-1995:0"):
+        found = refused(api, loaded_url, 404, "unknown-event", "GET", path, headers=as_(JANE))
+        assert found["detail"].startswith("barnes-1995 has no event No. ") and "(its events are 1 to 30)" in found["detail"]
+        assert found["title"] == "an event named must be one recorded on the registry"
+    refused(api, loaded_url, 422, "invalid-command", "GET", "/events/barnes-1995", headers=as_(JANE))
 
 
 def file_content(kind: str, data: bytes) -> object:
