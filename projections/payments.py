@@ -313,8 +313,8 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
                              days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of),
                              cited.cite(key, [*note.basis.assumed, *([paid] if paid else [])]) if by_note else (),
                              cited.cite(key, [*note.basis.held, *([paid] if paid else [])])))
-    holders: dict[str, list[Accrual]] = {}
     horizon = horizon_of(key, timeline)
+    holders: dict[str, list[Accrual]] = {}
     for line in lines:
         holders.setdefault(line.holder, []).append(line)
     return Accrued(
