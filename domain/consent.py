@@ -30,11 +30,21 @@ def parse_threshold(text: str) -> Fraction:
     if text.strip().casefold() == ALL_HOLDERS:
         return Fraction(1)
     match = re.fullmatch(r"\s*(\d+)(?:[- ](\d+)/(\d+))?\s*%\s*", text)
-    if not match:
+    if not match or match[3] is not None and int(match[3]) == 0:
         raise InvalidCommand(f"{text!r} is not a threshold; write it as in the agreement, e.g. \"66-2/3%\"")
     whole, numerator, denominator = match.groups()
     percent = Fraction(int(whole)) + (Fraction(int(numerator), int(denominator)) if numerator else 0)
     return percent / 100
+
+
+def require_share(text: str) -> str:
+    """A threshold as terms given state it: one ``parse_threshold`` reads, more than 0% and at most 100% (151% could
+    never be met, 0% is met by nobody's consent). Checked where terms are given, not on replay, so an agreement
+    registered before this check still reads as it did."""
+    if not 0 < parse_threshold(text) <= 1:
+        raise InvalidCommand(f"{text!r} is not a share of the holders: a threshold is more than 0% and at most 100%"
+                             f" (\"{ALL_HOLDERS}\")")
+    return text
 
 
 def format_share(share: Fraction, places: int = 2) -> str:

@@ -32,7 +32,8 @@ from pydantic import (
 
 from adapters.moments import iso_date, not_a_date
 from domain.commands import Command
-from domain.errors import InvalidAmount, InvalidJournal
+from domain.consent import require_share
+from domain.errors import InvalidAmount, InvalidCommand, InvalidJournal
 from domain.events import AGREEMENT
 from domain.makewhole import CurvePoint
 from domain.money import parse_amount
@@ -98,6 +99,13 @@ def _percent(value: Any) -> Decimal:
     if not rate.is_finite() or rate < 0:
         raise ValueError(f"{value!r} is not a percentage")
     return rate
+
+
+def _threshold(value: str) -> str:
+    try:
+        return require_share(value)
+    except InvalidCommand as error:
+        raise ValueError(error.message) from None
 
 
 def _day(value: Any) -> date:
@@ -202,6 +210,8 @@ Day = Annotated[date, BeforeValidator(_day), WithJsonSchema({"type": "string", "
 Plain = Annotated[str, BeforeValidator(_plain)]
 """A string from outside: Unicode NFC, on one line, nothing in it that is not text (see ``domain.names.clean``)."""
 Text = Annotated[str, Field(min_length=1), BeforeValidator(_text)]
+Threshold = Annotated[str, BeforeValidator(_plain), AfterValidator(_threshold)]
+"""A share of the holders, as an agreement states it ("66-2/3%", "all holders"): one that could be met."""
 Whole = Annotated[int, BeforeValidator(_whole)]
 """A whole number from outside: ``true`` is not 1."""
 Flag = Annotated[bool, BeforeValidator(_flag)]

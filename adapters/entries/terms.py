@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from adapters.entries.base import Day, Flag, Money, Percent, Plain, Strict, Text, Whole
+from adapters.entries.base import Day, Flag, Money, Percent, Plain, Strict, Text, Threshold, Whole
 from domain.calendar import check_calendar
 from domain.daycount import CONVENTIONS
 from domain.errors import RegistryError
@@ -208,10 +208,10 @@ class DefaultsIn(Strict):
     clauses: tuple[DefaultClauseIn, ...] = Field((), description="Every Event of Default, by clause. Not on file if left out.")
     automatic: tuple[Plain, ...] = Field((), description="Clauses on which every note becomes due without notice (bankruptcy).")
     each_holder: tuple[Plain, ...] = Field((), description="Clauses on which each holder may declare its own notes due.")
-    acceleration_threshold: Plain | None = Field(
+    acceleration_threshold: Threshold | None = Field(
         None, description='The share of holders that may declare all notes due on any other clause, e.g. "51%".'
     )
-    rescission_threshold: Plain | None = Field(None, description='The share of holders that may annul a declaration, e.g. "51%".')
+    rescission_threshold: Threshold | None = Field(None, description='The share of holders that may annul a declaration, e.g. "51%".')
     rescission_excludes_company: Flag = Field(
         False, description="The Company's and its affiliates' notes do not count toward an annulment."
     )
@@ -260,7 +260,7 @@ class AgreementTermsIn(Strict):
     guarantors: tuple[Plain, ...] = Field((), description="Parties guarantying the notes within the agreement.")
     dated_as_of: Day = Field(description="The date the agreement is dated as of.")
     closing_on: Day | None = Field(None, description="The closing, when the notes are issued. Not on file if left out.")
-    amendment_threshold: Plain | None = Field(
+    amendment_threshold: Threshold | None = Field(
         None, description='The consent an amendment needs, e.g. "66-2/3%" or "all holders". Not on file if left out.'
     )
     sections: dict[str, Plain] = Field(

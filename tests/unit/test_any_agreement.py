@@ -212,6 +212,11 @@ BAD_TERMS = {
     "instalments that do not divide evenly": ('principal = "10,000,000"', 'principal = "10,000,000.03"', "does not divide evenly"),
     "instalments not ending at maturity": ("every_months = 12", "every_months = 6", "not at maturity"),
     "a threshold that is not one": ('amendment_threshold = "51%"', 'amendment_threshold = "most"', "not a threshold"),
+    "a threshold of a fraction over nothing": ('amendment_threshold = "51%"', 'amendment_threshold = "66-2/0%"', "not a threshold"),
+    "a threshold no consent could reach": ('amendment_threshold = "51%"', 'amendment_threshold = "151%"',
+                                           "'151%' is not a share of the holders: a threshold is more than 0% and at most 100%"),
+    "a threshold met by no consent": ('acceleration_threshold = "51%"', 'acceleration_threshold = "0%"',
+                                      "'0%' is not a share of the holders"),
     "a principal of nothing": ('principal = "10,000,000"', 'principal = "0"', "principal must be positive"),
     "a rate that is not a percentage": ('rate = "6.00%"', "rate = 6.0", "not a percentage"),
     "a denomination of nothing": ('min_denomination = "100,000"', 'min_denomination = "0"', "min_denomination must be positive"),
@@ -230,6 +235,23 @@ def acme(tmp_path: Path) -> Registry:
     load(registry, [tmp_path / "acme.toml"])
     yield registry
     registry.close()
+
+
+def test_a_threshold_out_of_range_is_refused_where_terms_are_given_not_on_replay(acme):
+    """A store whose agreement was registered with "151%" before the check still folds (a replay that refused it would
+    leave the agreement unreadable, and no correction recordable); the check is the journal's."""
+    from dataclasses import replace
+
+    from adapters.queries import Queries
+    from domain.consent import require_share
+    from domain.errors import InvalidCommand
+    from domain.rules import check_terms
+
+    terms = Queries(acme).terms("acme-2024").terms
+    check_terms(replace(terms, amendment_threshold="151%"))
+    with pytest.raises(InvalidCommand, match="is not a share of the holders"):
+        require_share("151%")
+    assert require_share("all holders") == "all holders" and require_share("66-2/3%") == "66-2/3%"
 
 
 @pytest.mark.parametrize("case", GOOD)
