@@ -13,13 +13,21 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from adapters.encoding import to_json
-from adapters.render import carried_notes, marks, redline_html, redline_text, totals_cited, with_marks
+from adapters.render import (
+    carried_notes,
+    known_at_text,
+    marks,
+    redline_html,
+    redline_text,
+    totals_cited,
+    with_marks,
+)
 from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
@@ -61,11 +69,12 @@ def export_problem(view: str, kind: str, dated: bool, known_at: str) -> tuple[st
 
 def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> bytes:
     """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
-    the file ``kind`` says."""
+    the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
+    known = f", {known_at_text(known_at, queries.moment(known_at))}" if known_at is not None else ""  # type: ignore[arg-type]
     if view == "annex1":
         annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
         if kind == "docx":
-            return annex1_docx(annex)
+            return annex1_docx(annex, known)
         sheet = annex1_sheet(annex)
     elif view == "register":
         sheet = register_sheet(queries.register(key, on, known_at, by_note=by == "note"), by)  # type: ignore[arg-type]
@@ -82,6 +91,7 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
         sheet = accrued_sheet(queries.accrued(key, on, known_at))  # type: ignore[arg-type]
     else:
         sheet = history_sheet(key, queries.history(key, known_at))
+    sheet = replace(sheet, title=sheet.title + known)
     return to_csv(sheet) if kind == "csv" else to_xlsx(sheet)
 
 
@@ -256,7 +266,7 @@ def _append(page, cells: Sequence[Cell], *, bold: bool = False) -> None:  # noqa
             cell.font = Font(bold=True)
 
 
-def annex1_docx(view: Annex1) -> bytes:
+def annex1_docx(view: Annex1, known: str = "") -> bytes:
     """Annex 1 as the amendments print it: the headings, then holders and amounts in a two-or-more-column table."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -268,7 +278,7 @@ def annex1_docx(view: Annex1) -> bytes:
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         heading.add_run(text).bold = True
     notes = " and ".join(s.title for s in view.series_terms)
-    document.add_paragraph(f"{view.issuer} {notes}, as of {view.as_of}").runs[0].font.size = Pt(9)
+    document.add_paragraph(f"{view.issuer} {notes}, as of {view.as_of}{known}").runs[0].font.size = Pt(9)
     several = len(view.series) > 1
     table = document.add_table(rows=1, cols=1 + len(view.series))
     table.rows[0].cells[0].text = "Current Noteholders:"
@@ -294,7 +304,7 @@ def annex1_docx(view: Annex1) -> bytes:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for note in _notes(view):
         document.add_paragraph(note).runs[0].font.size = Pt(8)
-    return _docx(document, f"{view.agreement} Annex 1 as of {view.as_of}")
+    return _docx(document, f"{view.agreement} Annex 1 as of {view.as_of}{known}")
 
 
 def _money(value: Decimal | None) -> str:

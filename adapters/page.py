@@ -11,7 +11,7 @@ the marks of the assumptions it rests on, listed beneath its table, as the CLI p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html import escape
 from urllib.parse import urlencode
@@ -22,6 +22,7 @@ from adapters.render import (
     amendment_why,
     carried_notes,
     holders_notes,
+    known_at_line,
     payment_status,
     totals_cited,
     with_marks,
@@ -132,8 +133,16 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
             "<button type='submit'>Show</button></form>")
     shown = table(*marked(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, [p.rests_on for _, _, p in positions]),
                   id="holders", numeric=[3]) if rows else f"<p>No notes on file are held by anyone as of {as_of}.</p>"
-    return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1><p><a href='/page'>Agreements</a></p>"
-                     + form + shown + note_paragraphs(holders_notes(view)))
+    return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1>{known(queries, known_at)}"
+                     "<p><a href='/page'>Agreements</a></p>" + form + shown + note_paragraphs(holders_notes(view)))
+
+
+def known(queries: Queries, known_at: KnownAt) -> str:
+    """Beneath a page's heading, the moment its views are as known at, as the CLI says it above a view (the form's
+    field alone would not print with the page)."""
+    if known_at is None:
+        return ""
+    return f"<p class='known'>{escape(known_at_line(known_at, queries.moment(known_at), datetime.now(UTC)))}</p>"
 
 
 def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,
@@ -159,7 +168,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         return file_links(key, [f"exports/{name}" for name in names], asked)
 
     sections = [
-        f"<h1>{escape(key)} as of {as_of}</h1>",
+        f"<h1>{escape(key)} as of {as_of}</h1>{known(queries, known_at)}",
         picker(agreements, key, as_of.isoformat(), given_known_at),
         "<nav>" + "".join(f"<a href='#{a}'>{t}</a>" for a, t in (("annex1", "Annex 1"), ("register", "Register"),
                           ("outstanding", "Outstanding"), ("timeline", "Timeline"), ("schedule", "Schedule"),

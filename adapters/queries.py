@@ -162,12 +162,12 @@ class Queries:
 
     def register(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Register:
         """Who held which notes; not ``by_note``, the assumptions of the holdings alone (``register_as_of``)."""
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         return register_as_of(key, self._timeline(key, then), as_of, then, by_note=by_note)
 
     def annex1(self, key: str, as_of: date, known_at: KnownAt = None) -> Annex1:
         """Annex 1, each holder under its name on the date (a holder renamed since its notes were issued)."""
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         view = annex1_as_of(key, self._timeline(key, then), as_of, then)
         directory = self.registry.directory()
         lines = []
@@ -181,7 +181,7 @@ class Queries:
         """Each holder's positions in every agreement on the registry as of a date (recorded by then), or one
         ``holder``'s (named as ``holder`` finds it); ``progress``, given how many agreements there are, is what to
         call after each."""
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         registers, cited, first = [], Footnotes(), None
         agreements = [key for kind, key in self.registry.listed() if kind == AGREEMENT]
         kept = self.registry.kept_registers.of(as_of, then)
@@ -233,10 +233,10 @@ class Queries:
         return (*_register_among(stream, key, as_of, then, cited), stream.version if stream is not None else None)
 
     def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
-        return outstanding_as_of(key, self._timeline(key, self._moment(known_at)), as_of)
+        return outstanding_as_of(key, self._timeline(key, self.moment(known_at)), as_of)
 
     def terms(self, key: str, known_at: KnownAt = None) -> TermsOnFile:
-        return terms_on_file(key, self._timeline(key, self._moment(known_at)))
+        return terms_on_file(key, self._timeline(key, self.moment(known_at)))
 
     def history(
         self,
@@ -250,7 +250,7 @@ class Queries:
     ) -> list[HistoryLine]:
         """The history of any stream (an agreement, a guaranty, an instrument, a holder), filtered by effective
         date, kind of event, and holder (by any name it is known by)."""
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         stream = self.registry.named(key)
         _recorded_by(stream, then)
         names = tuple(self.holder(holder).known_as()) if holder is not None else ()
@@ -284,16 +284,16 @@ class Queries:
     def schedule(
         self, key: str, as_of: date, series: str | None = None, known_at: KnownAt = None
     ) -> Schedule:
-        timeline = self._timeline(key, self._moment(known_at))
+        timeline = self._timeline(key, self.moment(known_at))
         chosen = series_key(_terms(timeline), series) if series else None
         return payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
 
     def status(self, key: str, as_of: date, known_at: KnownAt = None) -> Status:
-        timeline = self._timeline(key, self._moment(known_at))
+        timeline = self._timeline(key, self.moment(known_at))
         return payments.status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
 
     def accrued(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Accrued:
-        return payments.accrued_as_of(key, self._timeline(key, self._moment(known_at)), as_of, by_note=by_note)
+        return payments.accrued_as_of(key, self._timeline(key, self.moment(known_at)), as_of, by_note=by_note)
 
     def makewhole(
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
@@ -306,7 +306,7 @@ class Queries:
     # ------------------------------------------------------------- documents
 
     def text(self, key: str, as_of: date, section: str | None = None, known_at: KnownAt = None) -> Text:
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
         return texts.text_as_of(key, streams[f"agreement/{key}"], as_of, states, then).read(section)
@@ -314,22 +314,22 @@ class Queries:
     def redline(
         self, key: str, start: date, end: date, section: str | None = None, known_at: KnownAt = None
     ) -> Redline:
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
         events = streams[f"agreement/{key}"]
         return texts.redline(texts.text_as_of(key, events, start, states, then), texts.text_as_of(key, events, end, states, then), section)
 
     def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         return amendment_views.amendments(key, self._streams(key, then), then)
 
     def consents(self, key: str, amendment: int, known_at: KnownAt = None) -> Consents:
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         return amendment_views.consents(key, amendment, self._streams(key, then), then)
 
     def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:
-        then = self._moment(known_at)
+        then = self.moment(known_at)
         return guaranty_views.guaranties_as_of(key, self._streams(key, then), as_of, then)
 
     # ----------------------------------------------------------------- audit
@@ -375,7 +375,7 @@ class Queries:
 
     # --------------------------------------------------------------- helpers
 
-    def _moment(self, known_at: KnownAt) -> datetime | None:
+    def moment(self, known_at: KnownAt) -> datetime | None:
         """The second clock as a time: an event reference ("barnes-1995:20") is the moment it was recorded."""
         if not isinstance(known_at, str):
             return known_at

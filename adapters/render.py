@@ -11,11 +11,13 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from adapters.encoding import plain
+from adapters.moments import utc_text
 from domain.money import cents, format_amount, from_cents
 from domain.names import printable, unprintable  # noqa: F401 - printable: rendering escapes names
 from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
@@ -104,6 +106,20 @@ def holders_notes(view: Holders) -> list[str]:
             *(f"note: {caveat}" for caveat in view.caveats),
             *(f"note: {agreement}: {ends.describe()}" for agreement, ends in view.record_ends.items()),
             *record_notes(None, view.assumptions)]
+
+
+def known_at_text(given: datetime | str, at: datetime) -> str:
+    """The second clock as a view says it: the moment, and the event it was named by (``--known-at barnes-1995:29``)."""
+    return f"as known at {utc_text(at)}" + (f" (when {given} was recorded)" if isinstance(given, str) else "")
+
+
+def known_at_line(given: datetime | str, at: datetime, now: datetime) -> str:
+    """The line above a view as known at a moment (its heading would read the same without it); a moment still to come
+    is what is recorded so far, which what is recorded until then would change."""
+    if at > now:
+        return (f"{known_at_text(given, at)}, a time still to come: this is what is recorded so far, and what is recorded"
+                " until then would change it")
+    return f"{known_at_text(given, at)}: what was recorded after it is left out"
 
 
 def view_notes(view: object) -> list[str]:

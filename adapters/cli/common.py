@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -362,13 +362,20 @@ def _store_errors() -> tuple[type[Exception], ...]:
 
 
 @contextmanager
-def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False, full: bool = False) -> Iterator[Queries]:
+def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False, full: bool = False,
+             known_at: datetime | str | None = None) -> Iterator[Queries]:
     """The query service over the store; it creates nothing and changes nothing. A view reads streams alone; the
-    log's checks, proofs and identities, and checking journals, need the ``full`` registry."""
+    log's checks, proofs and identities, and checking journals, need the ``full`` registry. A view as ``known_at`` a
+    moment (``moment``) says so above it, once the view is made."""
     from adapters.queries import Queries
 
     with guarded(ctx, fmt, read_only=True, missing_ok=missing_ok, view=not full) as registry:
-        yield Queries(registry)
+        queries = Queries(registry)
+        yield queries
+        if known_at is not None and fmt == "text":
+            from adapters.render import known_at_line
+
+            say(known_at_line(known_at, queries.moment(known_at), datetime.now(UTC)))
 
 
 @contextmanager

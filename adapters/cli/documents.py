@@ -55,8 +55,9 @@ def text_command(
     known_at: KnownAt = None,
 ) -> None:
     """The agreement's text as of a date. Each amended provision is marked with its amendment."""
-    with querying(ctx, fmt.value) as queries:
-        view = queries.text(agreement, day(as_of), section, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.text(agreement, day(as_of), section, then)
     if fmt is TextOrJson.json:
         emit_json(view)
     else:
@@ -79,8 +80,9 @@ def redline_command(
     fmt = _redline_format(given, output)
     if fmt is RedlineFormat.docx and not output:
         raise typer.BadParameter("a Word redline is written to a file: give --output FILE.docx", param_hint="--output")
-    with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value) as queries:
-        view = queries.redline(agreement, *from_to(start, end), section, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value, known_at=then) as queries:
+        view = queries.redline(agreement, *from_to(start, end), section, then)
         if output:
             return write_file(output, exports.redline_file(view, fmt.value))
     if fmt is RedlineFormat.json:
@@ -110,8 +112,9 @@ def amendments_command(
     ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None
 ) -> None:
     """Each amendment with its status and the reason. Pending, effective as of its date, failed, or not on file."""
-    with querying(ctx, fmt.value) as queries:
-        found = queries.amendments(agreement, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        found = queries.amendments(agreement, then)
     if fmt is TextOrJson.json:
         emit_json(found)
         return
@@ -136,8 +139,9 @@ def consents_command(
     known_at: KnownAt = None,
 ) -> None:
     """Who consented to an amendment, against its threshold. Each consent with the principal it counts."""
-    with querying(ctx, fmt.value) as queries:
-        view = queries.consents(agreement, amendment, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.consents(agreement, amendment, then)
     if fmt is TextOrJson.json:
         emit_json(view)
         return
@@ -177,8 +181,9 @@ def guaranties_command(
 ) -> None:
     """The guaranties behind an agreement's notes on a date."""
     on = day(as_of)
-    with querying(ctx, fmt.value) as queries:
-        view = queries.guaranties(agreement, on, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.guaranties(agreement, on, then)
     if fmt is TextOrJson.json:
         emit_json(view)
         return

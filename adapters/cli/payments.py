@@ -45,8 +45,9 @@ def schedule_command(
 ) -> None:
     """Every scheduled payment, paid or not, from the terms. Interest, required prepayments and maturity."""
     on = day(as_of) if as_of else date.today()
-    with querying(ctx, fmt.value) as queries:
-        view = queries.schedule(agreement, on, series, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.schedule(agreement, on, series, then)
     if fmt is TextOrJson.json:
         emit_json(view)
         return
@@ -69,8 +70,9 @@ def accrued(
 ) -> None:
     """Interest accrued since the last interest date. Per note or per holder, by the series' day count."""
     on = day(as_of)
-    with querying(ctx, fmt.value) as queries:
-        view = queries.accrued(agreement, on, moment(known_at), by_note=by is By.note or fmt is TextOrJson.json)
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.accrued(agreement, on, then, by_note=by is By.note or fmt is TextOrJson.json)
     if fmt is TextOrJson.json:
         emit_json(view)
         return
@@ -93,8 +95,9 @@ def status(
     """What is outstanding, due next and overdue on a date. With the Events of Default and accelerations on file, and
     what each made due."""
     on = day(as_of)
-    with querying(ctx, fmt.value) as queries:
-        view = queries.status(agreement, on, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.status(agreement, on, then)
     if fmt is TextOrJson.json:
         emit_json(view)
         return

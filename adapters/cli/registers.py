@@ -59,8 +59,9 @@ def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
 @app.command()
 def terms(ctx: typer.Context, agreement: AgreementKey, fmt: Format2 = TextOrJson.text, known_at: KnownAt = None) -> None:
     """The agreement's terms on file, and what is not on file. Corrections and supplements are applied."""
-    with querying(ctx, fmt.value) as queries:
-        view = queries.terms(agreement, moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.terms(agreement, then)
     if fmt is TextOrJson.json:
         emit_json(view)
     else:
@@ -78,7 +79,7 @@ def register(
 ) -> None:
     """Who held which notes on a date."""
     on, then = day(as_of), moment(known_at)
-    with querying(ctx, fmt.value) as queries:
+    with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.register(agreement, on, then, by_note=by is By.note or fmt is TextJsonOrCsv.json)
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
@@ -99,7 +100,7 @@ def outstanding(
 ) -> None:
     """Principal outstanding per series on a date. Each figure with the events that make it up."""
     on, then = day(as_of), moment(known_at)
-    with querying(ctx, fmt.value) as queries:
+    with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.outstanding(agreement, on, then)
     if fmt is TextOrJson.json:
         emit_json(view)
@@ -127,8 +128,9 @@ def annex1(
     ctx: typer.Context, agreement: AgreementKey, as_of: AsOf, fmt: Format3 = TextJsonOrCsv.text, known_at: KnownAt = None
 ) -> None:
     """Annex 1, the schedule of current noteholders, on a date."""
-    with querying(ctx, fmt.value) as queries:
-        view = queries.annex1(agreement, day(as_of), moment(known_at))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.annex1(agreement, day(as_of), then)
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
@@ -146,8 +148,9 @@ def holders_command(
     known_at: KnownAt = None,
 ) -> None:
     """Every holder's positions across agreements on a date. Each holder once, however many agreements hold it."""
-    with querying(ctx, fmt.value) as queries, progress_bar("reading agreements") as progress:
-        view = queries.holders(day(as_of), moment(known_at), progress, holder=holder_named(holder))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries, progress_bar("reading agreements") as progress:
+        view = queries.holders(day(as_of), then, progress, holder=holder_named(holder))
     if fmt is TextOrJson.json:
         emit_json(view)
         return
@@ -180,8 +183,9 @@ def history_command(
     """Events of an agreement, guaranty, instrument or holder. Each with when it took effect, when and by whom it
     was recorded, on what evidence and assumptions; `debtreg event REF` shows one in full."""
     start, end = from_to(since, until)
-    with querying(ctx, fmt.value) as queries:
-        lines = queries.history(agreement, moment(known_at), since=start, until=end, kinds=kind or (), holder=holder_named(holder))
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        lines = queries.history(agreement, then, since=start, until=end, kinds=kind or (), holder=holder_named(holder))
     if fmt is TextOrJson.json:
         emit_json(lines)
         return

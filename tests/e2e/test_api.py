@@ -529,6 +529,19 @@ def test_the_pages_link_to_its_json_gives_the_view_it_shows(api, known_at):
     assert shown.json() == api.get("/agreements/barnes-1995/annex1", params=asked).json()
 
 
+def test_a_page_as_known_at_a_moment_says_so_beneath_its_heading(api):
+    """The page said it only in its form's field, which does not print; a page of the present says nothing."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    recorded = api.get("/events/barnes-1995:29").json()["recorded_at"]
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "known_at": "barnes-1995:29"}).text
+    said = re.search(r"</h1><p class='known'>as known at (.+?) UTC \(when barnes-1995:29 was recorded\): what was"
+                     r" recorded after it is left out</p>", page)
+    assert said and recorded.startswith(said[1].replace(" ", "T")), (recorded, page[:600])
+    holders = api.get("/page/holders", params={"as_of": "2003-02-05", "known_at": "2100-01-01"}).text
+    assert "<p class='known'>as known at 2100-01-01 23:59:59 UTC, a time still to come: " in holders
+    assert "class='known'" not in api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05"}).text
+
+
 def test_the_first_page_opens_an_agreement_with_no_end_of_record_as_of_today(tmp_path):
     """The agreements are listed on the first page, each linked as of the last date its record covers; an agreement
     whose record has no end recorded opens as of today; an empty registry says how to load one."""

@@ -9,7 +9,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -522,6 +522,22 @@ def test_a_reversal_in_the_open_and_the_view_as_known_before_it(db):
     assert (unknown.returncode, unknown.stdout) == (1, "")
     assert "nothing on the registry is called 'barnes-1959'; on the registry: barnes-1995" in unknown.stderr
     assert debtreg("history", "barnes-1995", "--format", "json", db=db).stdout == before
+
+
+@pytest.mark.parametrize("view", [["annex1", "barnes-1995", "--as-of", "2003-02-05"], ["history", "barnes-1995"],
+                                  ["status", "barnes-1995", "--as-of", "2003-02-05"], ["holders", "--as-of", "2003-02-05"],
+                                  ["text", "barnes-1995", "--as-of", "2003-02-05", "--section", "7.7"]])
+def test_a_view_as_known_at_a_moment_says_so_above_it(db, view):
+    """Annex 1 as known before an entry and Annex 1 now printed the same heading: nothing said which a printout was."""
+    history = json.loads(debtreg("history", "barnes-1995", "--format", "json", db=db).stdout)
+    recorded = next(line["recorded_at"] for line in history if line["event"] == "barnes-1995:29")
+    shown = debtreg(*view, "--known-at", "barnes-1995:29", db=db).stdout.splitlines()
+    at = datetime.fromisoformat(recorded).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    assert shown[0] == f"as known at {at} UTC (when barnes-1995:29 was recorded): what was recorded after it is left out"
+    later = debtreg(*view, "--known-at", "2100-01-01", db=db).stdout.splitlines()
+    assert later[0].startswith("as known at 2100-01-01 23:59:59 UTC, a time still to come: this is what is recorded so far")
+    assert debtreg(*view, db=db).stdout.splitlines()[0] == later[1 + later[1].startswith("    ")], "now: nothing above it"
+    assert not debtreg(*view, "--known-at", "2100-01-01", "--format", "json", db=db).stdout.startswith("as known")
 
 
 def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):

@@ -109,6 +109,22 @@ def test_annex_1_past_an_instalment_not_recorded_carries_what_its_figures_depend
         assert any(said.removeprefix("note: ") in (line or "") for line in lines), lines
 
 
+def test_an_export_as_known_at_a_moment_says_so_in_its_title(loaded_url, tmp_path):
+    """A workbook or an Annex 1 in Word as known before an entry read as the register of now: nothing in it said which."""
+    known = "as known at 2100-01-01 23:59:59 UTC"
+    for name in ("register.xlsx", "annex1.docx"):
+        path = tmp_path / name
+        asked = ("export", name.split(".")[0], "barnes-1995", "--as-of", "2003-02-05", "-o", str(path))
+        assert run(loaded_url, *asked, "--known-at", "2100-01-01").exit_code == 0
+        if name.endswith("xlsx"):
+            assert rows_of(path)[0][0] == f"barnes-1995 register as of 2003-02-05, by holder, {known}"
+        else:
+            assert f"as of 2003-02-05, {known}" in Document(path).paragraphs[3].text
+            assert Document(path).core_properties.title == f"barnes-1995 Annex 1 as of 2003-02-05, {known}"
+        assert run(loaded_url, *asked).exit_code == 0
+        assert known not in str(rows_of(path) if name.endswith("xlsx") else Document(path).paragraphs[3].text)
+
+
 def test_an_export_of_a_day_before_the_register_on_file_says_so_in_place_of_figures(loaded_url, tmp_path):
     """An Annex 1 of barnes-2000 on 2001-01-01 (its notes are on the registry as of 2003) was a total of $0 in Word
     and in Excel, with nothing to say the register is not on file, as the command says."""
