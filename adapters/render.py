@@ -155,8 +155,9 @@ def with_marks(header: Sequence[str], rows: Sequence[Sequence[Any]], rests_on: S
 # ------------------------------------------------------------------- Annex 1
 
 
-def annex1_text(register: Annex1) -> str:
-    """Annex 1 laid out as the amendments print it, under a line naming the notes."""
+def annex1_text(register: Annex1, width: int | None = None) -> str:
+    """Annex 1 laid out as the amendments print it, under a line naming the notes; the notes beneath it fitted to
+    ``width`` (the terminal's), as beneath any view, or each on one line."""
     notes = " and ".join(s.title for s in register.series_terms)
     title = [
         f"{register.agreement}: {register.issuer} {notes}, as of {register.as_of}",
@@ -170,7 +171,7 @@ def annex1_text(register: Annex1) -> str:
     if register.not_on_file:
         return "\n".join([*title, f"{register.agreement} as of {register.as_of}: {register.not_on_file}"])
     return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends or register.issued_later or register.caveats else []),
-                      *view_notes(register)])
+                      *(hung(note, width) if width else note for note in view_notes(register))])
 
 
 def _annex1_table(register: Annex1) -> list[str]:

@@ -31,6 +31,7 @@ from adapters.cli.common import (
     querying,
     say,
     table,
+    text_width,
 )
 from domain.money import ZERO, format_amount
 
@@ -136,7 +137,7 @@ def annex1(
     elif fmt is TextJsonOrCsv.csv:
         emit_csv(exports.annex1_sheet(view))
     else:
-        emit(render.annex1_text(view))
+        emit(render.annex1_text(view, text_width()))
 
 
 @app.command("holders")

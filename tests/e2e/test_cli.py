@@ -585,6 +585,18 @@ def test_a_tables_title_is_a_line_of_its_own_fitted_to_the_terminal_not_to_the_t
     assert "Next payments" in ran and not [line for line in ran if line.endswith(" ")], "no line padded"
 
 
+def test_the_notes_beneath_annex_1_fit_the_columns_given_and_its_table_stays_as_printed(db):
+    """Annex 1's assumptions ran on one line each, 300 characters, folded by the terminal mid-word; the schedule itself
+    keeps the amendments' layout. (In a process of its own: a process sizes its output once.)"""
+    env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
+    lines = subprocess.run([DEBTREG, "--db", db, "annex1", "barnes-1995", "--as-of", "2001-06-01"], capture_output=True,
+                           text=True, env={**env, "COLUMNS": "80"}, timeout=120, check=True).stdout.splitlines()
+    notes = lines[lines.index("figures marked A1, A2, ... rest on facts the documents do not give:"):]
+    assert max(map(len, notes)) <= 80 and len(notes) > 7, notes
+    assert notes[3].startswith("      "), "a note runs on under itself"
+    assert "Current Noteholders:                             Outstanding Principal Amount of Notes" in lines
+
+
 @pytest.mark.parametrize("view", [["terms", "barnes-1995"], ["event", "barnes-1995:8"], ["event", "barnes-1995:2"]])
 def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column(db, view):
     """A long value ran past the terminal, which folded it under the keys; words, amounts and ids stay whole."""
