@@ -78,9 +78,9 @@ def holder_among(
         if len(candidates) > 1:
             raise UnknownHolder(f"{name!r} could be any of: {'; '.join(candidates)}; give the full name")
     close = difflib.get_close_matches(name, holders, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""  # first: the list may be long
     raise UnknownHolder(
-        f"{name!r} is not a holder {when}; the holders then are: {'; '.join(holders) or 'none'}{hint}",
+        f"{name!r} is not a holder {when}{hint}; the holders then are: {'; '.join(holders) or 'none'}",
         section=section,
     )
 

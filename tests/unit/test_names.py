@@ -83,3 +83,13 @@ def test_a_holder_is_named_by_any_of_its_names_in_any_case_whichever_holders_wer
         aliases = {known: holder for holder in holders for known in directory.find(holder).known_as()}
         assert as_found(_holder_named, directory, holders, name, "then", None) == \
             as_found(holder_among, holders, name, "then", None, aliases)
+
+
+def test_a_name_not_a_holders_asks_first_which_it_might_be_then_lists_them():
+    """The suggestion came after every holder's name, sixteen of them across the registry: it comes first."""
+    holders = ["ACE American Insurance Co.", "Allstate Insurance Company", "Lincoln Investment Management, Inc.",
+               "The Prudential Insurance Company of America"]
+    assert as_found(holder_among, holders, "Lincoln Investment Management Inc", "on the registry", None) == (
+        "'Lincoln Investment Management Inc' is not a holder on the registry (did you mean 'Lincoln Investment Management,"
+        " Inc.'?); the holders then are: " + "; ".join(holders))
+    assert as_found(holder_among, holders, "Zeta", "then", None) == f"'Zeta' is not a holder then; the holders then are: {'; '.join(holders)}"
