@@ -605,7 +605,8 @@ def terms_text(view: TermsOnFile) -> str:
         "  Business Days        " + (f"not weekends nor holidays of {', '.join(t.business_days.calendars)}"
                                      + (f" (Section {t.business_days.section})" if t.business_days.section else "")
                                      if t.business_days else NOT_ON_FILE),
-        f"  reacquired notes     {'count pro rata' if t.reacquired_notes_count_pro_rata else 'do not count pro rata'}",
+        "  reacquired notes     " + {True: "count pro rata", False: "do not count pro rata", None: NOT_ON_FILE}[
+            t.reacquired_notes_count_pro_rata],
         "  sections             " + ("; ".join(f"{rule} {section}" for rule, section in sorted(t.sections.items())) or NOT_ON_FILE),
     ]
     for s in t.series:

@@ -26,6 +26,7 @@ issuer = "Acme Industries Inc."
 dated_as_of = 2024-03-01
 closing_on = 2024-03-15               # notes are issued at the closing, each series in full
 amendment_threshold = "51%"           # leave out what the agreement does not say: it is then "not on file"
+reacquired_notes_count_pro_rata = true   # a note the Company reacquires keeps its share of partial payments (8.4)
 # The section of the agreement behind each rule, so refusals cite it (see the reference for the rules).
 sections = { transfer = "13.2", pro_rata = "8.4", optional_prepayment = "8.2", notice = "8.3", required_prepayment = "8.1", events_of_default = "11", acceleration = "12", waiver = "17" }
 business_days = { calendars = ["US", "US-NY"], section = "Schedule A" }

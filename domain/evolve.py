@@ -175,7 +175,7 @@ def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
     on = event.effective_on
     note = rules.require_live_note(state, event.note, on)
     state.put(replace(note, status=CANCELLED, closed_on=on))
-    if state.terms.reacquired_notes_count_pro_rata:
+    if rules.require_reacquired_rule(state.terms):
         state.deemed[note.number] = (note.series, note.principal)
     series = state.series[note.series]
     series.movements.append(Movement(event.originator_version, on, "cancelled", note.principal))

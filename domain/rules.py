@@ -538,6 +538,17 @@ def require_continuing_default(state: AgreementState, ref: int, on: date, sectio
     return found
 
 
+def require_reacquired_rule(terms: AgreementTerms) -> bool:
+    """Whether a note the Company reacquires still takes its share of partial payments (Section 5.4 of the 1995
+    agreement says it does): a cancellation needs the agreement's answer, for every partial payment after it rests
+    on it."""
+    if terms.reacquired_notes_count_pro_rata is None:
+        raise NotOnFile("whether a note the Company reacquires still counts pro rata in partial payments is not on file in"
+                        " the agreement's terms: give reacquired_notes_count_pro_rata (by a terms-corrected entry) before"
+                        " recording a cancellation", section=terms.section("pro_rata"))
+    return terms.reacquired_notes_count_pro_rata
+
+
 def require_threshold(threshold: str | None, what: str, section: str | None) -> str:
     """A remedy by a share of the holders needs that share on file."""
     if threshold is None:

@@ -287,7 +287,7 @@ class AgreementTerms(Value):
     series: tuple[SeriesTerms, ...]
     amendment_threshold: str | None = None
     sections: dict[str, str] = field(default_factory=dict)
-    reacquired_notes_count_pro_rata: bool = False
+    reacquired_notes_count_pro_rata: bool | None = None  # None: the agreement's rule is not on file
     voting: str = "together"
     all_holders_for: tuple[str, ...] = ()
     affiliates: tuple[str, ...] = ()

@@ -311,7 +311,8 @@ def terms_on_file(key: str, timeline: Timeline) -> TermsOnFile:
     assert isinstance(final, AgreementState), "an agreement's first event registers it"
     terms = final.terms
     missing = [name for name, value in (("closing date", terms.closing_on), ("amendment threshold", terms.amendment_threshold),
-                                         ("Events of Default", terms.defaults), ("Business Day calendar", terms.business_days))
+                                         ("Events of Default", terms.defaults), ("Business Day calendar", terms.business_days),
+                                         ("whether reacquired notes count pro rata", terms.reacquired_notes_count_pro_rata))
                if value is None]
     for series in terms.series:
         missing += [

@@ -261,8 +261,9 @@ class EntryIn(Strict):
         return self
 
     def fingerprint(self) -> str:
-        """A digest of the entry's content (not its id), to recognise it when given again."""
-        return digest(self.model_dump(mode="json", exclude={"id"}, by_alias=True))
+        """A digest of the entry's content (not its id), to recognise it when given again: by an earlier release's
+        digest too, so a journal loaded before is still on file (``_as_digested_before``)."""
+        return digest(_as_digested_before(self.model_dump(mode="json", exclude={"id"}, by_alias=True)))
 
     def command(self, key: str) -> Command:
         """The command this entry asks of the stream called ``key``."""
@@ -332,6 +333,20 @@ def _depth(value: Any, level: int = 0) -> int:
     if isinstance(value, list):
         return max((_depth(v, level + 1) for v in value), default=level + 1)
     return level
+
+
+LEFT_OUT_BEFORE = {"reacquired_notes_count_pro_rata": False}
+"""Terms whose value, left out, was a default before it could be "not on file": an entry leaving one out is digested
+with that default, as it was then, or every journal loaded before would read as changed and be refused."""
+
+
+def _as_digested_before(content: Any) -> Any:
+    if isinstance(content, list):
+        return [_as_digested_before(item) for item in content]
+    if not isinstance(content, dict):
+        return content
+    return {key: LEFT_OUT_BEFORE[key] if value is None and key in LEFT_OUT_BEFORE else _as_digested_before(value)
+            for key, value in content.items()}
 
 
 def digest(content: Any) -> str:

@@ -266,8 +266,9 @@ class AgreementTermsIn(Strict):
     sections: dict[str, Plain] = Field(
         {}, description="The section of the agreement stating each rule, by rule: " + ", ".join(sorted(RULE_SECTIONS)) + "."
     )
-    reacquired_notes_count_pro_rata: Flag = Field(
-        False, description="Notes the Company reacquired still take their share of partial payments."
+    reacquired_notes_count_pro_rata: Flag | None = Field(
+        None, description="Notes the Company reacquired still take their share of partial payments (true) or not (false)."
+        " Not on file if left out: a cancellation is then refused."
     )
     voting: Literal["together", "by series"] = Field("together", description="How series vote on amendments.")
     all_holders_for: tuple[Plain, ...] = Field((), description="Sections an amendment may change only with every holder.")

@@ -237,6 +237,42 @@ def acme(tmp_path: Path) -> Registry:
     registry.close()
 
 
+def test_whether_reacquired_notes_count_pro_rata_is_not_on_file_unless_given_and_a_cancellation_needs_it(tmp_path):
+    """Left out, it read "do not count pro rata" (a default, shown as the agreement's rule), and a cancellation
+    decided every later partial payment by it. Now it is not on file, and a cancellation is refused until given."""
+    from adapters.queries import Queries
+
+    silent = ACME.replace("reacquired_notes_count_pro_rata = true", "", 1)
+    (tmp_path / "acme.toml").write_text(silent)
+    (tmp_path / "c.toml").write_text(GOOD["cancellation"])
+    registry = writer(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    try:
+        load(registry, [tmp_path / "acme.toml"])
+        terms = Queries(registry).terms("acme-2024")
+        assert terms.terms.reacquired_notes_count_pro_rata is None
+        assert "whether reacquired notes count pro rata" in terms.not_on_file
+        before = stored(registry)
+        with pytest.raises(RegistryError, match=r"whether a note the Company reacquires still counts pro rata in partial"
+                                                r" payments is not on file in the agreement's terms: give"
+                                                r" reacquired_notes_count_pro_rata \(by a terms-corrected entry\)") as refused:
+            load(registry, [tmp_path / "c.toml"])
+        assert refused.value.section == "8.4" and stored(registry) == before
+    finally:
+        registry.close()
+
+
+def test_a_journal_that_leaves_out_a_term_now_not_on_file_is_still_the_journal_on_file():
+    """Entries are recognised by a digest of their content, defaults included: barnes-2000 and novascotia-1999 leave
+    out whether reacquired notes count pro rata, which was read as false. Their digests are as the last release's,
+    so a store loaded by it finds them on file (not "changed since", refused)."""
+    from adapters.journal import read_journal
+
+    fixtures = Path(__file__).parents[2] / "fixtures"
+    digests = {journal: next(e for e in read_journal(fixtures / f"{journal}.toml").content.entry if e.id == "agreement")
+               .fingerprint() for journal in ("barnes-2000", "novascotia-1999")}
+    assert digests == {"barnes-2000": "30764f645e8d9a75550a2c9210c02d3c", "novascotia-1999": "3f594b6f77a33ee3af6eb1f6d93b4664"}
+
+
 def test_a_threshold_out_of_range_is_refused_where_terms_are_given_not_on_replay(acme):
     """A store whose agreement was registered with "151%" before the check still folds (a replay that refused it would
     leave the agreement unreadable, and no correction recordable); the check is the journal's."""
