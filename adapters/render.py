@@ -170,8 +170,8 @@ def annex1_text(register: Annex1, width: int | None = None) -> str:
     ]
     if register.not_on_file:
         return "\n".join([*title, f"{register.agreement} as of {register.as_of}: {register.not_on_file}"])
-    return "\n".join([*title, *_annex1_table(register), *([""] if register.assumptions or register.record_ends or register.issued_later or register.caveats else []),
-                      *(hung(note, width) if width else note for note in view_notes(register))])
+    notes = [hung(note, width) if width else note for note in view_notes(register)]
+    return "\n".join([*title, *_annex1_table(register), *([""] if notes else []), *notes])
 
 
 def _annex1_table(register: Annex1) -> list[str]:

@@ -336,7 +336,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
         horizon.beyond(as_of, REGISTER, PAYMENTS),
         tuple(FellDue(on, tuple(notes), why) for (on, why), notes in sorted(fell_due.items())),
         issued_later(timeline, as_of),
-        caveats=principal_past_record(state, horizon.payments, as_of),
+        caveats=principal_past_record(state, horizon, as_of),
     )
 
 

@@ -15,7 +15,16 @@ from domain.rules import principal_schedule
 from domain.state import AgreementState
 from domain.timeline import Timeline
 from domain.values import AgreementTerms, SeriesTerms, shown_if_any, shown_if_set, unshown
-from projections.record import PAYMENTS, REGISTER, AssumedFact, Footnotes, RecordEnds, horizon_of, union
+from projections.record import (
+    PAYMENTS,
+    REGISTER,
+    AssumedFact,
+    Footnotes,
+    Horizon,
+    RecordEnds,
+    horizon_of,
+    union,
+)
 
 NOT_ON_FILE = "not on file: "  # how a register's gap begins (``holders`` names each agreement's gap without it)
 
@@ -199,7 +208,7 @@ def register_as_of(
         assumptions=notes_cited.listed(),
         record_ends=horizon.beyond(as_of, REGISTER),
         issued_later=issued_later(timeline, as_of),
-        caveats=principal_past_record(state, horizon.payments, as_of),
+        caveats=principal_past_record(state, horizon, as_of),
     )
 
 
@@ -243,22 +252,20 @@ def outstanding_as_of(key: str, timeline: Timeline, as_of: date) -> Outstanding:
         )
     horizon = horizon_of(key, timeline)
     return Outstanding(key, as_of, tuple(lines), cited.listed(), horizon.beyond(as_of, REGISTER, PAYMENTS),
-                       issued_later(timeline, as_of), () if gap else principal_past_record(state, horizon.payments, as_of))
+                       issued_later(timeline, as_of), () if gap else principal_past_record(state, horizon, as_of))
 
 
-def principal_past_record(state: AgreementState, payments_end: date | None, as_of: date) -> tuple[str, ...]:
-    """Principal scheduled after the record of payments ends (``payments_end``) and by the date, not recorded paid:
+def principal_past_record(state: AgreementState, horizon: Horizon, as_of: date) -> tuple[str, ...]:
+    """Principal scheduled by the date but past the record of payments (``Horizon.recorded``), not recorded paid:
     the outstanding shown is the principal recorded, as if it were not paid; whether it was is not on file, so each
     series whose figure depends on it says so, and what it would be were it paid."""
-    if payments_end is None:
-        return ()
     caveats = []
     for series, found in state.series.items():
         if found.first_on is None or found.paid_off_on is not None:
             continue
         outstanding = state.outstanding(series)
         remaining = found.schedule if found.schedule is not None else principal_schedule((), outstanding, found.terms.maturity)
-        due = [p for p in remaining if payments_end < p.due_on <= as_of]
+        due = [p for p in remaining if p.due_on <= as_of and not horizon.recorded(p.due_on)]
         if not due:
             continue
         maturity = found.terms.maturity
