@@ -258,7 +258,7 @@ class Queries:
 
     def holder(self, name: str) -> Identity:
         """The holder a user names to a view, as a command names one (``domain.names.holder_among``): exactly, in any
-        case, or by a unique part of any name or alias it is known by."""
+        case, by a unique part of any name or alias it is known by, or in its words but for punctuation and suffix."""
         directory = self.registry.directory()
         found = directory.find(name)
         if found is not None:

@@ -31,8 +31,9 @@ def holder_key(name: str) -> str:
 
 
 def normalised(name: str) -> tuple[str, ...]:
-    """The words that identify a name: case, punctuation, "&" and corporate suffixes set aside."""
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).casefold().replace("&", " and "))
+    """The words that identify a name: case, accents, punctuation, "&" and corporate suffixes set aside."""
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    words = re.findall(r"[^\W_]+", unaccented.casefold().replace("&", " and "))  # letters of any script, not only a-z
     return tuple(w for w in words if w not in SUFFIXES)
 
 

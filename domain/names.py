@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from domain.errors import UnknownHolder, UnknownSeries
+from domain.holders import normalised
 
 if TYPE_CHECKING:
     from domain.values import AgreementTerms
@@ -67,11 +68,13 @@ def series_key(terms: AgreementTerms, given: str | None) -> str:
 def holder_among(
     holders: Sequence[str], name: str, when: str, section: str | None, aliases: Mapping[str, str] | None = None
 ) -> str:
-    """The holder a user names: exactly, ignoring case, or by a unique part of the name or of one of
-    its ``aliases`` (other name -> holder)."""
-    wanted = name.strip().casefold()
-    known = [(n.casefold(), holder) for n, holder in ({holder: holder for holder in holders} | dict(aliases or {})).items()]
-    for matches in (wanted.__eq__, lambda n: bool(wanted) and wanted in n):
+    """The holder a user names: exactly, ignoring case; by a unique part of the name or of one of its
+    ``aliases`` (other name -> holder); else in the same words but for punctuation, accents and corporate
+    suffixes ("..., Inc." as "... Inc"), asked last so that a part several names share stays a question."""
+    wanted, words = name.strip().casefold(), normalised(name)
+    known = [(n, holder) for n, holder in ({holder: holder for holder in holders} | dict(aliases or {})).items()]
+    for matches in (lambda n: n.casefold() == wanted, lambda n: bool(wanted) and wanted in n.casefold(),
+                    lambda n: bool(words) and normalised(n) == words):
         candidates = sorted({holder for n, holder in known if matches(n)})
         if len(candidates) == 1:
             return candidates[0]

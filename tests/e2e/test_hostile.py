@@ -54,6 +54,19 @@ def test_a_look_alike_of_a_holder_is_refused_with_the_candidates(loaded_url):
     assert LINCOLN in message
 
 
+def test_a_holder_written_without_its_punctuation_is_the_holder_it_names(loaded_url):
+    """A view or a transferor named in the holder's own words but for punctuation and suffix ("..., Inc." typed
+    "... Inc") was refused with the right name as a suggestion; it names that holder now. The transferee is still
+    exact: a look-alike there is refused above, as it may be a new holder."""
+    typed = "Lincoln Investment Management Inc"
+    shown = command_line(loaded_url, "holders", "--as-of", "2003-02-05", "--holder", typed, "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    assert [h["name"] for h in json.loads(shown.stdout)["holders"]] == [LINCOLN]
+    message = refused(loaded_url, "transfer", "barnes-1995", "--date", "2003-03-03", "--from", typed, "--to", CG,
+                      "--amount", "99,000,000")
+    assert f"{LINCOLN} holds" in message, "refused for its amount, the transferor found"
+
+
 @pytest.mark.parametrize("amount", ["١٠٠٬٠٠٠", "１００,０００", "100,000\u200b"])
 def test_money_only_in_ascii_digits(loaded_url, amount):
     assert "--amount" in refused(loaded_url, *transfer("Connecticut General Life", amount))

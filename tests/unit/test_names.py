@@ -89,7 +89,21 @@ def test_a_name_not_a_holders_asks_first_which_it_might_be_then_lists_them():
     """The suggestion came after every holder's name, sixteen of them across the registry: it comes first."""
     holders = ["ACE American Insurance Co.", "Allstate Insurance Company", "Lincoln Investment Management, Inc.",
                "The Prudential Insurance Company of America"]
-    assert as_found(holder_among, holders, "Lincoln Investment Management Inc", "on the registry", None) == (
-        "'Lincoln Investment Management Inc' is not a holder on the registry (did you mean 'Lincoln Investment Management,"
+    assert as_found(holder_among, holders, "Lincoln Investment Mgmt", "on the registry", None) == (
+        "'Lincoln Investment Mgmt' is not a holder on the registry (did you mean 'Lincoln Investment Management,"
         " Inc.'?); the holders then are: " + "; ".join(holders))
     assert as_found(holder_among, holders, "Zeta", "then", None) == f"'Zeta' is not a holder then; the holders then are: {'; '.join(holders)}"
+
+
+def test_a_holder_is_named_in_its_own_words_but_for_punctuation_accents_and_suffixes():
+    """"Lincoln Investment Management Inc" was refused for "..., Inc." (did you mean it?); it names it now, as do
+    "Acme Co." and "Acme Company" for "Acme Co". A part several names share still asks which, and names in other
+    scripts are compared by their own letters, not reduced to their digits."""
+    holders = ["Acme Co", "Acme Co Re", "Lincoln Investment Management, Inc.", "Société Générale", "Банк 1"]
+    assert holder_among(holders, "Lincoln Investment Management Inc", "then", None) == "Lincoln Investment Management, Inc."
+    assert holder_among(holders, "Acme Co.", "then", None) == "Acme Co"
+    assert holder_among(holders, "Acme Company", "then", None) == "Acme Co"
+    assert holder_among(holders, "ACME co re.", "then", None) == "Acme Co Re"
+    assert holder_among(holders, "societe generale", "then", None) == "Société Générale"
+    assert as_found(holder_among, holders, "acme", "then", None).startswith("'acme' could be any of: Acme Co; Acme Co Re;")
+    assert as_found(holder_among, holders, "Фонд 1", "then", None).startswith("'Фонд 1' is not a holder then")
