@@ -24,7 +24,7 @@ class RegistryError(Exception):
 
 
 class InvalidAmount(RegistryError):
-    rule = "amounts are exact dollars and cents"
+    rule = "an amount is positive, in exact dollars and cents"
 
 
 class InvalidCommand(RegistryError):

@@ -278,7 +278,7 @@ def test_a_make_whole_quote_of_nothing_is_refused_as_a_prepayment_of_nothing_is(
                     "--treasury-curve", "1y=1.25,2y=1.60")
     prepay = refused(loaded_url, "prepay", "barnes-1995", "--date", "2003-03-03", "--amount", amount, "--kind",
                      "optional", "--treasury-curve", "1y=1.25,2y=1.60")
-    expected = "a prepayment must be of a positive amount, not $0.00\nrule: amounts are exact dollars and cents"
+    expected = "a prepayment must be of a positive amount, not $0.00\nrule: an amount is positive, in exact dollars and cents"
     assert expected in quote and expected in prepay
 
 
