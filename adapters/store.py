@@ -21,11 +21,12 @@ POSTGRES = "postgresql+psycopg://"
 SUPPORTED = ("sqlite://", POSTGRES)
 
 
-def database_url(given: str | None = None) -> str:
+def database_url(given: str | None = None, *, kept: bool = False) -> str:
     """The URL to use: given, else ``$DEBTREG_DATABASE_URL``, else ``debtreg.sqlite``.
 
     ``postgresql://`` URLs get the psycopg 3 driver; a bare file path means an
-    SQLite file.
+    SQLite file. A store a user names (``kept``) is one that outlasts the command: an SQLite store in memory
+    (what tests use) is refused, as a load into it would record everything and keep nothing.
     """
     url = given or os.environ.get(URL_VARIABLE) or DEFAULT_URL
     for prefix in ("postgresql://", "postgres://"):
@@ -38,6 +39,9 @@ def database_url(given: str | None = None) -> str:
             f"{shown_url(url)} is not a store debtreg keeps: give an SQLite file (sqlite:///debtreg.sqlite, or a path)"
             " or a PostgreSQL URL (postgresql://user@host:5432/db)"
         )
+    if kept and in_memory(url):
+        raise UnsupportedStore(f"{shown_url(url)} is an SQLite store in memory, gone when the command ends: give a file"
+                               " (sqlite:///debtreg.sqlite, or a path) or a PostgreSQL URL")
     if (path := sqlite_file(url)) is not None and path.is_dir():
         raise UnsupportedStore(f"{path} is a directory, not a store: give --db the store's file (e.g. {path / 'debtreg.sqlite'})")
     return url
@@ -81,6 +85,12 @@ def missing_sqlite_file(url: str) -> Path | None:
         return None
     path = Path(parsed.database.removeprefix("file:"))
     return None if path.exists() else path
+
+
+def in_memory(url: str) -> bool:
+    """Whether an SQLite URL names no file (``sqlite://``, ``sqlite:///``, ``:memory:``, ``mode=memory``)."""
+    path = url.removeprefix("sqlite://").removeprefix("/").split("?")[0]
+    return url.startswith("sqlite://") and (path in ("", ":memory:", "file::memory:") or "mode=memory" in url)
 
 
 def sqlite_file(url: str) -> Path | None:

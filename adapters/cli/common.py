@@ -299,7 +299,7 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
     registry: Any = None
     url = ctx.obj.db or ""
     try:
-        url = database_url(ctx.obj.db)
+        url = database_url(ctx.obj.db, kept=True)
         if view and (path := sqlite_file(url)) is not None and path.is_file():
             from adapters.reader import FileReader
 

@@ -35,8 +35,8 @@ def serve_command(
         from adapters.store import database_url, missing_sqlite_file
 
         signers = [Signer.load(path) for path in key_files]
-        url = database_url(ctx.obj.db)
-        read = database_url(read_url) if read_url else None
+        url = database_url(ctx.obj.db, kept=True)
+        read = database_url(read_url, kept=True) if read_url else None
         for given in (url, read):  # a server reads the store as a view does: never an empty one where a typo points
             if given is not None and (missing := missing_sqlite_file(given)) is not None:
                 raise NoStore.at(missing)

@@ -192,6 +192,18 @@ def test_an_unsupported_store_or_a_missing_driver_is_a_message(monkeypatch):
     assert result.exit_code == 2 and "driver is not installed (psycopg)" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:", ":memory:",
+                                 "sqlite:///file:x?mode=memory&uri=true"])
+def test_a_store_in_memory_is_refused_as_it_would_keep_nothing(url):
+    """``--db sqlite://`` loaded a journal and said it recorded thirty entries, into memory gone when the command
+    ended; the server would serve a registry that forgets on restart."""
+    loaded = command_line(url, "load", str(FIXTURES / "barnes-1995.toml"), identity=admin_key())
+    assert loaded.exit_code == 1 and "recorded" not in loaded.stdout, loaded.output
+    assert "is an SQLite store in memory, gone when the command ends: give a file" in loaded.stderr
+    served = command_line(url, "serve", "--key-file", admin_key())
+    assert served.exit_code == 1 and "is an SQLite store in memory" in served.stderr, served.output
+
+
 def test_an_interrupted_load_says_how_much_was_recorded_and_a_rerun_completes_it(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     enrol(url)
