@@ -258,6 +258,8 @@ def test_the_outstanding_chart_is_an_svg_and_a_png_file_labelled_with_the_json_f
 
     from PIL import Image
 
+    from adapters.chart import png_font
+
     data = json.loads(run(loaded_url, "outstanding", "barnes-1995", "--as-of", "2003-02-05", "--format", "json").stdout)
     series = data["series"][0]
     figures = [f"{Decimal(series['movements'][0]['amount']):,.2f}", f"{Decimal(series['outstanding']):,.2f}"]
@@ -273,6 +275,11 @@ def test_the_outstanding_chart_is_an_svg_and_a_png_file_labelled_with_the_json_f
     with Image.open(png) as image:
         assert image.format == "PNG" and image.size == (640, 220)
         assert (31, 95, 168) in {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}  # the line is drawn
+        title = f"{data['series'][0]['title']}: principal outstanding"
+        band = image.convert("L").crop((0, 0, 640, 20))
+        inked = [x for x in range(640) if any(band.getpixel((x, y)) < 128 for y in range(20))]
+        assert abs((inked[-1] - inked[0]) - png_font().getlength(title)) <= 3, "the title drawn in the font measured"
+    assert png_font().getlength(" ") >= 3, "a space wider than the gap between letters (2 px)"
     refused = run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", str(tmp_path / "a.png"))
     assert refused.exit_code == 2 and "the chart (.png) is of principal outstanding" in refused.output
 
@@ -285,3 +292,38 @@ def test_a_chart_of_notes_opened_on_the_registry_rises_to_what_was_opened(loaded
     assert run(loaded_url, "export", "outstanding", "barnes-2000", "--as-of", "2003-02-05", "-o", str(path)).exit_code == 0
     labels = [t.text for t in ElementTree.parse(path).getroot().iter("{http://www.w3.org/2000/svg}text")]
     assert "60,000,000.00" in labels and not any(label.startswith("-") for label in labels)
+
+
+def test_a_chart_past_the_record_on_file_draws_the_principal_recorded_dashed_and_says_where_the_record_ends(
+        loaded_url, tmp_path):
+    """barnes-1995's record ends on 2003-02-05; as of 2004-02-05 the chart drew the $18,750,000 recorded as a solid
+    line a year on, past a prepayment due 2003-12-05 that is not on file (the view's notes say so; a chart on a
+    slide carries none). Past the record it is dashed, from the record's end, which a label gives."""
+    import xml.etree.ElementTree as ElementTree
+
+    from PIL import Image
+
+    svg_name = "{http://www.w3.org/2000/svg}"
+
+    def chart(as_of: str) -> tuple[list, list]:
+        path = tmp_path / f"{as_of}.svg"
+        assert run(loaded_url, "export", "outstanding", "barnes-1995", "--as-of", as_of, "-o", str(path)).exit_code == 0
+        root = ElementTree.parse(path).getroot()
+        return ([p.attrib for p in root.iter(f"{svg_name}path")], [t.text for t in root.iter(f"{svg_name}text")])
+
+    paths, labels = chart("2004-02-05")
+    solid, dashed = paths
+    assert "stroke-dasharray" not in solid and "stroke-dasharray" in dashed
+    start, end = (tuple(map(float, point.split(","))) for point in dashed["d"].removeprefix("M").split(" L"))
+    assert solid["d"].endswith(f"L{start[0]:.1f},{start[1]:.1f}"), "the solid line stops where the dashes start"
+    assert end[0] == 620.0 and start[1] == end[1] and "record ends 2003-02-05" in labels and "18,750,000.00" in labels
+    within = chart("2003-02-05")
+    assert len(within[0]) == 1 and not any(label.startswith("record ends") for label in within[1])
+    png = tmp_path / "chart.png"
+    assert run(loaded_url, "export", "outstanding", "barnes-1995", "--as-of", "2004-02-05", "-o", str(png)).exit_code == 0
+    with Image.open(png) as image:
+        row = [image.convert("RGB").getpixel((x, 20 + round(start[1]))) for x in range(640)]
+    step = float(solid["d"].split(" L")[-3].split(",")[0])  # where the prepayment of 2002-12-05 brings it down
+    assert all(row[x] == (31, 95, 168) for x in range(round(step) + 2, round(start[0]) - 1)), "solid to the record's end"
+    gaps = [x for x in range(round(start[0]), 618) if row[x] == (255, 255, 255)]
+    assert len(gaps) >= (620 - start[0]) / 4, "dashed: a gap every few pixels, not a solid line"
