@@ -37,7 +37,7 @@ from adapters.entries import Entry, PrepaymentEntry, TextEntry
 from adapters.entries.base import closest, described
 from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signer, token_of
 from adapters.ledger import Tampered, UnknownIdentity
-from adapters.moments import KnownAt, date_range, given_text, holder_text, parsed_date
+from adapters.moments import KnownAt, Malformed, date_range, given_text, holder_text, parsed_date
 from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
@@ -123,6 +123,8 @@ STATUS = {Unauthenticated: 401, NotAllowed: 403, UnknownIdentity: 403, UnknownAg
 def problem(status: int, error: RegistryError | None = None, *, title: str | None = None, detail: str | None = None,
             kind: str = "Invalid") -> JSONResponse:
     """An RFC 9457 problem: its type names the kind of refusal (the error's, else ``kind``), its title the rule broken."""
+    if isinstance(error, Malformed):  # a value that is not of its kind, in a parameter or the body: as pydantic's
+        error, detail = None, error.message
     kind = type(error).__name__ if error is not None else kind
     body = {
         "type": f"/problems/{re.sub(r'(?<!^)(?=[A-Z])', '-', kind).lower()}",

@@ -18,7 +18,14 @@ _EVENT_REF = re.compile(rf"({IDENTIFIER.pattern}):([0-9]+)", re.ASCII)  # a stre
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?")
 
 
-def holder_text(given: str | None, name: str, refused: type[InvalidCommand] = InvalidCommand) -> str | None:
+class Malformed(InvalidCommand):
+    """A value typed that is not of its kind (a date that is none, an option that is not text): a usage error on the
+    command line (exit status 2), a malformed request in the API (``/problems/invalid``), not a refusal by a rule."""
+
+    rule = "every option is well-formed"  # (the API says "the request is malformed")
+
+
+def holder_text(given: str | None, name: str, refused: type[InvalidCommand] = Malformed) -> str | None:
     """The holder a user names to a view (``None``: every holder), refused naming the field ``name`` if it is empty
     or not text, rather than looked for among the holders."""
     return None if given is None else given_text(given, name, "give a holder's name, or a unique part of one", refused)
@@ -41,7 +48,7 @@ def iso_date(given: str) -> date | None:
     return None
 
 
-def given_text(given: str, name: str, what: str, refused: type[InvalidCommand] = InvalidCommand) -> str:
+def given_text(given: str, name: str, what: str, refused: type[InvalidCommand] = Malformed) -> str:
     """Text given for the field ``name`` as the registry keeps it (``domain.names.clean``): ``refused`` naming
     the field if it holds what is not text, or nothing (``what`` says what to give instead)."""
     try:
@@ -65,7 +72,7 @@ def parsed_date(given: str | None, name: str) -> date:
         raise InvalidCommand(f"{prefix}give the business date, YYYY-MM-DD")
     found = iso_date(given)
     if found is None:
-        raise InvalidCommand(prefix + not_a_date(given))
+        raise Malformed(prefix + not_a_date(given), field=name or None)
     return found
 
 
@@ -78,7 +85,7 @@ def date_range(since: str | None, until: str | None, names: tuple[str, str] = ("
         try:
             bounds.append(parsed_date(given, name) if given else None)
         except InvalidCommand as error:
-            raise InvalidCommand(error.message, field=name) from None
+            raise type(error)(error.message, field=name) from None
     start, end = bounds
     if start and end and start > end:
         raise InvalidCommand(f"{names[0]}: {start} is after {names[1]} {end}: give the earlier date first", field=names[0])
@@ -90,7 +97,7 @@ def event_ref(given: str) -> tuple[str, int]:
     Arabic-Indic or full-width 3 is not event 3); the one rule for an event typed anywhere."""
     found = _EVENT_REF.fullmatch(given)
     if found is None:
-        raise InvalidCommand(f"{given!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
+        raise Malformed(f"{given!r} is not an event; name it as history shows it, e.g. barnes-1995:21")
     return found[1], int(found[2])
 
 
@@ -111,11 +118,11 @@ def known_at(value: str | None, name: str = "") -> KnownAt:
             try:
                 found.astimezone(UTC)  # recording times are UTC: one with no UTC time in years 1 to 9999 is none
             except OverflowError:
-                raise InvalidCommand(f"{prefix}{value!r} is not a time in years 1 to 9999 in UTC; give one that is,"
+                raise Malformed(f"{prefix}{value!r} is not a time in years 1 to 9999 in UTC; give one that is,"
                                      " e.g. 2026-11-22T10:30:00Z") from None
             return found
     elif _EVENT_REF.fullmatch(text):
         return text
-    raise InvalidCommand(f"{prefix}{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20")
+    raise Malformed(f"{prefix}{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20")
 
 

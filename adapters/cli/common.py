@@ -23,7 +23,7 @@ import typer
 from adapters import descriptions
 from adapters.encoding import to_json
 from adapters.lazy import lazy  # noqa: F401 - the command modules import it from here
-from adapters.moments import date_range, event_ref, holder_text, known_at, not_a_date, parsed_date
+from adapters.moments import Malformed, date_range, event_ref, holder_text, known_at, not_a_date, parsed_date
 from adapters.settings import IDENTITY_VARIABLE, URL_VARIABLE
 from domain.errors import InvalidCommand, RegistryError
 from domain.names import printable
@@ -219,9 +219,22 @@ def event_of(agreement: str, given: str, option: str) -> int:
     return number
 
 
+def an_event(value: str) -> str:
+    """An event argument as history names it (``moments.event_ref``), refused as a usage error naming the argument."""
+    try:
+        event_ref(value)
+    except InvalidCommand as error:
+        raise typer.BadParameter(error.message) from None
+    return value
+
+
+EventArgument = Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.",
+                                              callback=an_event)]
+
+
 def holder_named(value: str | None) -> str | None:
     """A view's ``--holder`` as typed (see ``adapters.moments.holder_text``)."""
-    return holder_text(value, "--holder", Malformed)
+    return holder_text(value, "--holder")
 
 
 def moment(value: str | None) -> datetime | str | None:
@@ -417,13 +430,6 @@ def write_file(output: str, content: bytes) -> None:
 OPTIONS = {"evidence.document": "--evidence", "evidence.section": "--section", "effective_on": "--date",
            "declared_by": "--by", "given_by": "--by", "provisions": "--provision", "defaults": "--default",
            "register": "--register", "payments": "--payments", "target": "EVENT_ID"}
-
-
-class Malformed(InvalidCommand):
-    """An option the user typed is malformed: a usage error (exit status 2, as for a view's options), not a
-    refusal by a rule (1)."""
-
-    rule = "every option is well-formed"
 
 
 def invalid(error: ValidationError) -> Malformed:

@@ -14,6 +14,7 @@ import typer
 
 from adapters import descriptions
 from adapters.cli.common import (
+    EventArgument,
     Format2,
     StreamKey,
     TextOrJson,
@@ -149,7 +150,7 @@ def head_command(ctx: typer.Context, key: StreamKey) -> None:
 @app.command("proof")
 def proof_command(
     ctx: typer.Context,
-    event: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
+    event: EventArgument,
     size: Annotated[int | None, typer.Option("--size", metavar="N", help=descriptions.SIZE)] = None,
 ) -> None:
     """An inclusion proof of one event (JSON). For `python adapters/offline_verifier.py proof.json --trust KEY`."""
@@ -278,7 +279,6 @@ def _when(added_at: str) -> str:
 
 
 def _name(name: str) -> str:
-    from adapters.cli.common import Malformed
     from adapters.moments import given_text
 
-    return given_text(name, "NAME", "give the identity's name, as its signatures will show it", Malformed)
+    return given_text(name, "NAME", "give the identity's name, as its signatures will show it")

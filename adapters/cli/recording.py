@@ -14,7 +14,6 @@ import typer
 from adapters.cli.common import (
     AgreementKey,
     Format2,
-    Malformed,
     On,
     Series,
     TextOrJson,
@@ -85,7 +84,7 @@ def record(
         except pydantic.ValidationError as error:
             raise invalid(error) from None
         if request_id is not None:
-            request_id = given_text(request_id, "--request-id", "give an id, or leave the option out", Malformed)
+            request_id = given_text(request_id, "--request-id", "give an id, or leave the option out")
         staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
     result = queries.Recorded.of(staged)
     if fmt is TextOrJson.json:

@@ -10,6 +10,7 @@ from adapters.cli.common import (
     AsOf,
     By,
     ByOption,
+    EventArgument,
     Format2,
     Format3,
     KnownAt,
@@ -213,7 +214,7 @@ def history_command(
 @app.command("event")
 def event_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="EVENT", help="An event as history names it, e.g. barnes-1995:21.")],
+    ref: EventArgument,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """One event in full, with its evidence and assumptions. Every field it holds, and the make-whole calculation

@@ -160,6 +160,14 @@ def test_counsels_and_auditors_views_refuse_in_the_words_of_their_parameters(api
          "invalid", "amount: "),
         ("/agreements/barnes-1995/makewhole", {"effective_on": "2003-03-20", "amount": "3,000,000", "treasury_curve": "1y=x"},
          "invalid", "treasury_curve: "),
+        # a date or a time that is none is malformed, as an amount that is none is (it was "invalid-command", which
+        # says the request is incomplete or contradicts itself); a date left out is incomplete
+        ("/agreements/barnes-1995/annex1", {"as_of": "2003-02-30"}, "invalid", "as_of: '2003-02-30' is not a date"),
+        ("/agreements/barnes-1995/annex1", {"as_of": "2003-02-05", "known_at": "2003-02-30"}, "invalid",
+         "known_at: '2003-02-30' is not a time or an event"),
+        ("/agreements/barnes-1995/history", {"from": "x"}, "invalid", "from: 'x' is not a date"),
+        ("/holders", {"as_of": "2003-02-05", "holder": "Lin\x1b[31m"}, "invalid", "holder: "),
+        ("/agreements/barnes-1995/annex1", {}, "invalid-command", "as_of: give the business date, YYYY-MM-DD"),
     ]:
         found = refused(api, loaded_url, 422, kind, "GET", path, params=params, headers=as_(JANE))
         assert found["detail"].startswith(detail), (path, params, found)
@@ -172,7 +180,8 @@ def test_an_event_not_on_the_registry_is_not_found_and_a_malformed_one_is_malfor
         found = refused(api, loaded_url, 404, "unknown-event", "GET", path, headers=as_(JANE))
         assert found["detail"].startswith("barnes-1995 has no event No. ") and "(its events are 1 to 30)" in found["detail"]
         assert found["title"] == "an event named must be one recorded on the registry"
-    refused(api, loaded_url, 422, "invalid-command", "GET", "/events/barnes-1995", headers=as_(JANE))
+    malformed = refused(api, loaded_url, 422, "invalid", "GET", "/events/barnes-1995", headers=as_(JANE))
+    assert malformed["title"] == "the request is malformed"
 
 
 def file_content(kind: str, data: bytes) -> object:
@@ -323,7 +332,7 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
     assert extra["detail"] == "transfer.ammount: is not a field this entry has; did you mean 'amount'?", extra
     refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER, headers=as_(CLERK))
     for key in (" ", "wire\x857781".encode("latin-1")):  # (a header is Latin-1: a NEL, a control, passes HTTP)
-        bad_key = refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER,
+        bad_key = refused(api, loaded_url, 422, "invalid", **post, json=TRANSFER,
                           headers={**as_(CLERK), "Idempotency-Key": key})
         assert bad_key["detail"].startswith("Idempotency-Key: ")
     no_path = refused(api, loaded_url, 404, "not-found", "GET", "/agreements/barnes-1995/annex", headers=as_(JANE))
@@ -348,16 +357,16 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
                     headers={**as_(CLERK), "Idempotency-Key": "h-1"})
     assert "needs the role administrator" in needs["detail"]
     refused(api, loaded_url, 404, "unknown-agreement", "GET", "/agreements/nope/annex1", params={"as_of": "2003-02-05"}, headers=as_(JANE))
-    refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "20030205"}, headers=as_(JANE))
+    refused(api, loaded_url, 422, "invalid", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "20030205"}, headers=as_(JANE))
     undated = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", headers=as_(JANE))
     assert undated["detail"] == "as_of: give the business date, YYYY-MM-DD", "the registry's words, as the CLI's"
-    soon = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
+    soon = refused(api, loaded_url, 422, "invalid", "GET", "/agreements/barnes-1995/annex1", params={"as_of": "2003-02-05", "known_at": "soon"}, headers=as_(JANE))
     assert soon["detail"].startswith("known_at: 'soon' is not a time or an event; write 2026-11-22T10:30:00Z"), "named as typed"
     for path in ("/holders", "/agreements/barnes-1995/history"):
-        nameless = refused(api, loaded_url, 422, "invalid-command", "GET", path, params={"as_of": "2003-02-05", "holder": " "}
+        nameless = refused(api, loaded_url, 422, "invalid", "GET", path, params={"as_of": "2003-02-05", "holder": " "}
                            if path == "/holders" else {"holder": ""}, headers=as_(JANE))
         assert nameless["detail"] == "holder: is empty: give a holder's name, or a unique part of one"
-    yearless = refused(api, loaded_url, 422, "invalid-command", "GET", "/agreements/barnes-1995/annex1",
+    yearless = refused(api, loaded_url, 422, "invalid", "GET", "/agreements/barnes-1995/annex1",
                        params={"as_of": "2003-02-05", "known_at": "0001-01-01T00:00:00+05:00"}, headers=as_(JANE))
     assert yearless["detail"] == "known_at: '0001-01-01T00:00:00+05:00' is not a time in years 1 to 9999 in UTC; give one that is, e.g. 2026-11-22T10:30:00Z"
 
@@ -396,7 +405,7 @@ def test_history_takes_the_cli_filters_by_the_same_rules(api, loaded_url):
 
     for params, kind, detail in [  # refused as the CLI refuses --from, --to, --kind and --holder, naming the parameter
         ({"from": "2003-01-01", "to": "2002-01-01"}, "invalid-command", "from: 2003-01-01 is after to 2002-01-01: give the earlier date first"),
-        ({"to": "2003"}, "invalid-command", "to: '2003' is not a date; write it as YYYY-MM-DD"),
+        ({"to": "2003"}, "invalid", "to: '2003' is not a date; write it as YYYY-MM-DD"),
         ({"kind": "Transfer"}, "invalid-command", "there is no kind of event 'Transfer' (did you mean NoteTransferred?); the kinds are "),
         ({"holder": "Nobody"}, "unknown-holder", "'Nobody' is not a holder on the registry"),
     ]:

@@ -165,6 +165,8 @@ USAGE_ERRORS = {
                                   "Invalid value for --to: '2003-1-1' is not a date"),
     "an event that is not one": (("reverse", "barnes-1995/3", "--reason", "x", "--evidence", "y"),
                                  "Invalid value for EVENT_ID: 'barnes-1995/3' is not an event"),
+    # event (and proof) refused it under "rule: the command is incomplete or contradicts itself" (exit 1)
+    "an event to show that is not one": (("event", "barnes-1995:x"), "Invalid value for 'EVENT': 'barnes-1995:x' is not an event"),
     "a choice not offered": (("annex1", "barnes-1995", "--as-of", "2003-02-05", "--format", "xml"),
                              "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'csv'."),
     "a number that is not one": (("consents", "barnes-1995", "two"),
