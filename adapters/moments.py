@@ -15,6 +15,7 @@ from domain.names import IDENTIFIER, clean
 
 KnownAt = datetime | str | None
 _EVENT_REF = re.compile(rf"({IDENTIFIER.pattern}):([0-9]+)", re.ASCII)  # a stream's key:N
+_TIMELIKE = re.compile(r"[0-9]-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}")  # a day and an hour: a time, whatever its year
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?")
 
 
@@ -121,7 +122,7 @@ def known_at(value: str | None, name: str = "") -> KnownAt:
                 raise Malformed(f"{prefix}{value!r} is not a time in years 1 to 9999 in UTC; give one that is,"
                                      " e.g. 2026-11-22T10:30:00Z") from None
             return found
-    elif _EVENT_REF.fullmatch(text):
+    elif _EVENT_REF.fullmatch(text) and not _TIMELIKE.search(text):  # ("10000-01-01T00:00" is no event 0 of a stream)
         return text
     raise Malformed(f"{prefix}{value!r} is not a time or an event; write 2026-11-22T10:30:00Z, 2026-11-22 or barnes-1995:20")
 

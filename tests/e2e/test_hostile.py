@@ -376,9 +376,10 @@ def test_a_known_at_time_without_seconds_is_that_time_not_an_event(loaded_url, m
     assert shown.pop("known_at") == read and shown == json.loads(command_line(loaded_url, *view).stdout)
 
 
-@pytest.mark.parametrize("moment", ["29990101", "2999-W01-1", "2999-01-01T00"])
+@pytest.mark.parametrize("moment", ["29990101", "2999-W01-1", "2999-01-01T00", "10000-01-01T00:00", "0000-01-01T00:00"])
 def test_a_known_at_date_is_strictly_yyyy_mm_dd_as_a_business_date_is(loaded_url, moment):
-    """Python took '29990101' as the start of that day, where '2999-01-01' means its end, and took a week date."""
+    """Python took '29990101' as the start of that day, where '2999-01-01' means its end, and took a week date; a
+    time in a year past 9999 was read as event 0 of a stream '10000-01-01T00' ('nothing on the registry is called')."""
     ran = command_line(loaded_url, "register", "barnes-1995", "--as-of", "2003-02-05", "--known-at", moment)
     assert ran.exit_code == 2 and f"{moment!r} is not a time or an event" in ran.output, ran.output
 
