@@ -282,7 +282,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         """The redline as the CLI's ``redline --format docx|html`` writes it, to download."""
         def call(queries: Queries, key: str, params: dict, moment: KnownAt) -> Response:
             found = redline(queries, key, params, moment)
-            return attachment(exports.redline_file(found, kind), exports.REDLINE_FILES[kind],
+            return attachment(exports.redline_file(found, kind, exports.known_phrase(queries, moment)), exports.REDLINE_FILES[kind],
                               f"{key}-redline-{found.start}-{found.end}.{kind}")
         return call
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.encoding import to_json
 from adapters.render import (
     carried_notes,
+    known_at_line,
     known_at_text,
     marks,
     redline_html,
@@ -70,7 +71,7 @@ def export_problem(view: str, kind: str, dated: bool, known_at: str) -> tuple[st
 def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> bytes:
     """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
     the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
-    known = f", {known_at_text(known_at, queries.moment(known_at))}" if known_at is not None else ""  # type: ignore[arg-type]
+    known = f", {phrase}" if (phrase := known_phrase(queries, known_at)) else ""
     if view == "annex1":
         annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
         if kind == "docx":
@@ -313,23 +314,34 @@ def _money(value: Decimal | None) -> str:
     return "$" + format_amount(value, with_cents=value != value.to_integral_value())
 
 
-def redline_file(view: Redline, kind: str) -> bytes:
+def redline_file(view: Redline, kind: str, known: str = "") -> bytes:
     """The redline as a file of ``kind`` (docx, html, json or text): what ``redline --output`` writes and the API's
-    ``redline.docx`` and ``redline.html`` serve."""
+    ``redline.docx`` and ``redline.html`` serve. One as known at a moment says so (``known``: ``known_phrase``, a line
+    for text), as the command does above it, but for JSON, whose views do not (but for the register and Annex 1)."""
     if kind == "docx":
-        return redline_docx(view)
+        return redline_docx(view, known)
     if kind == "json":
         return to_json(view).encode()
-    return (redline_html(view) if kind == "html" else redline_text(view)).encode()
+    return (redline_html(view, known) if kind == "html" else (f"{known}\n" if known else "") + redline_text(view)).encode()
 
 
-def redline_docx(view: Redline) -> bytes:
+def known_phrase(queries: Queries, known_at: KnownAt, *, line: bool = False) -> str:
+    """How a view as known at a moment says so in a file's title (``known_at_text``), or, as a ``line`` of text above
+    it, as the command says so (``known_at_line``); empty for one of what is known now."""
+    if known_at is None:
+        return ""
+    at = queries.moment(known_at)
+    return known_at_line(known_at, at, datetime.now(UTC)) if line else known_at_text(known_at, at)  # type: ignore[arg-type]
+
+
+def redline_docx(view: Redline, known: str = "") -> bytes:
     """The redline as counsel marks one up: deletions struck through, insertions underlined, each provision under
     its heading with what changed it; the caveats and scanning corrections as the text view gives them."""
     from docx import Document
 
     document = Document()
-    document.add_heading(f"{view.agreement}: changes from {view.start} to {view.end}", level=1)
+    title = f"{view.agreement}: changes from {view.start} to {view.end}" + (f", {known}" if known else "")
+    document.add_heading(title, level=1)
     for caveat in view.caveats:
         document.add_paragraph(f"Note: {caveat}").runs[0].italic = True
     if not view.differences:
@@ -349,7 +361,7 @@ def redline_docx(view: Redline) -> bytes:
         document.add_heading("Scanning errors read as meant (corrections, not changes by any amendment)", level=2)
         for c in view.scanning_corrections:
             document.add_paragraph(f"{c.ref}: \u201c{c.printed}\u201d read as \u201c{c.reading}\u201d", style="List Bullet")
-    return _docx(document, f"{view.agreement}: changes from {view.start} to {view.end}")
+    return _docx(document, title)
 
 
 def _docx(document: Any, title: str) -> bytes:

@@ -296,17 +296,18 @@ def redline_text(view: Redline, width: int = PAGE) -> str:
     return hung("\n".join(lines), width)
 
 
-def redline_html(view: Redline) -> str:
-    """A conformed-copy redline: deletions struck through, insertions underlined."""
+def redline_html(view: Redline, known: str = "") -> str:
+    """A conformed-copy redline: deletions struck through, insertions underlined; as ``known`` at a moment, if so."""
     key, start, end = view.agreement, view.start, view.end
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(key)}: changes from {start} to {end}</title>",
+        f"<title>{escape(key)}: changes from {start} to {end}{escape(f', {known}') if known else ''}</title>",
         "<style>body{font-family:Georgia,serif;max-width:48rem;margin:2rem auto;line-height:1.5}"
         "del{text-decoration:line-through;color:#a00}ins{text-decoration:underline;color:#060}"
         ".mark,.note{font-size:.85rem;color:#555}</style></head><body>",
         f"<h1>{escape(key)}</h1>",
+        *([f'<p class="note">{escape(known[:1].upper() + known[1:])}.</p>'] if known else []),
         redline_body(view),
         "</body></html>",
     ]

@@ -83,12 +83,13 @@ def redline_command(
     then = moment(known_at)
     with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value, known_at=then) as queries:
         view = queries.redline(agreement, *from_to(start, end), section, then)
+        known = exports.known_phrase(queries, then, line=fmt is RedlineFormat.text)
         if output:
-            return write_file(output, exports.redline_file(view, fmt.value))
+            return write_file(output, exports.redline_file(view, fmt.value, known))
     if fmt is RedlineFormat.json:
         emit_json(view)
     elif fmt is RedlineFormat.html:
-        emit(render.redline_html(view))
+        emit(render.redline_html(view, known))
     else:
         emit(render.redline_text(view, min(text_width(), render.PAGE)))  # piped, as its file has it
 

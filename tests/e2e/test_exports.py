@@ -3,13 +3,14 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from support import admin_key, command_line
+from support import ADMIN, admin_key, command_line
 
 
 def run(db: str, *args: str):
@@ -327,3 +328,34 @@ def test_a_chart_past_the_record_on_file_draws_the_principal_recorded_dashed_and
     assert all(row[x] == (31, 95, 168) for x in range(round(step) + 2, round(start[0]) - 1)), "solid to the record's end"
     gaps = [x for x in range(round(start[0]), 618) if row[x] == (255, 255, 255)]
     assert len(gaps) >= (620 - start[0]) / 4, "dashed: a gap every few pixels, not a solid line"
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "docx"])
+def test_a_redline_as_known_at_a_moment_says_so_in_its_file(loaded_url, tmp_path, fmt):
+    """`redline --known-at barnes-1995:20 -o FILE` printed which moment after `wrote`, and the file, passed to
+    counsel, read as the redline of now: it says so as the command does (text: the line above it; HTML and Word: in
+    the title and beneath the heading), and so does the API's file."""
+    from fastapi.testclient import TestClient
+
+    from adapters.api import create_app
+    from adapters.identity import token_of
+
+    dates = ["barnes-1995", "--from", "1995-12-01", "--to", "2003-02-05"]
+    path = tmp_path / f"redline.{'txt' if fmt == 'text' else fmt}"
+    assert run(loaded_url, "redline", *dates, "--known-at", "barnes-1995:20", "-o", str(path)).exit_code == 0
+    known = re.compile(r"as known at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(when barnes-1995:20 was recorded\)")
+    if fmt == "docx":
+        said = [Document(path).paragraphs[0].text, Document(path).core_properties.title]
+        with TestClient(create_app(loaded_url, [ADMIN])) as api:
+            served = api.get("/agreements/barnes-1995/redline.docx", headers={"Authorization": f"Bearer {token_of(ADMIN)}"},
+                             params={"from": "1995-12-01", "to": "2003-02-05", "known_at": "barnes-1995:20"})
+        assert served.status_code == 200, served.text
+        said.append(Document(io.BytesIO(served.content)).paragraphs[0].text)
+        assert all(line.startswith("barnes-1995: changes from 1995-12-01 to 2003-02-05, as known at") for line in said)
+        assert all(known.search(line) for line in said), said
+        return
+    printed = run(loaded_url, "redline", *dates, "--known-at", "barnes-1995:20", *(["--format", "html"] if fmt == "html" else []))
+    assert path.read_text() + "\n" == printed.stdout, "the file is what the command prints"
+    assert known.search(path.read_text().splitlines()[0] if fmt == "text" else re.search("<title>(.*)</title>", path.read_text())[1])
+    now = run(loaded_url, "redline", *dates, *(["--format", "html"] if fmt == "html" else [])).stdout
+    assert "as known at" not in now.lower()
