@@ -87,7 +87,7 @@ def svg(panel: Panel) -> str:
         dashed = f"<path d='M{a:.1f},{b:.1f} L{c:.1f},{d:.1f}' fill='none' stroke='{LINE}' stroke-width='2' stroke-dasharray='{DASH} {GAP}'/>"
     labels = "".join(f"<text x='{label.x:.1f}' y='{label.y:.1f}' font-size='10' text-anchor='{label.anchor}'>"
                      f"{escape(label.text)}</text>" for label in panel.labels)
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{HEIGHT}' role='img' "
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{HEIGHT}' viewBox='0 0 {WIDTH} {HEIGHT}' role='img' "
             f"aria-label='principal outstanding of {escape(panel.series)}'>"
             f"<path d='{path}' fill='none' stroke='{LINE}' stroke-width='2'/>{dashed}{labels}"
             f"<text x='{LEFT}' y='{HEIGHT - 4}' font-size='10'>{panel.first}</text>"

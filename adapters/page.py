@@ -33,6 +33,8 @@ from projections.amendments import AmendmentStatus
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
 table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left;vertical-align:top}
+td.long,code{overflow-wrap:anywhere}td.long{min-width:8em}.wide{overflow-x:auto;max-width:100%}
+figure svg{max-width:100%;height:auto}
 td.amount,th.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.nowrap{white-space:nowrap}.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
 ins{background:#dfd}del{background:#fdd}pre{white-space:pre-wrap}
@@ -54,18 +56,23 @@ def money(value: Decimal | None, *, blank_zero: bool = False) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], *, id: str | None = None, numeric: Sequence[int] = ()) -> str:  # noqa: A002
-    """Rows of ready cells (``<td>``...) under an escaped header."""
+    """Rows of ready cells (``<td>``...) under an escaped header, scrolled on its own where the screen is narrower
+    than its words, which break only at spaces (but for the ``LONG``), and its dates and ids, which never break."""
     heads = "".join(f"<th class='{'amount' if i in numeric else ''}'>{escape(h)}</th>" for i, h in enumerate(header))
     body = "".join(f"<tr>{''.join(row)}</tr>" for row in rows)
-    return f"<table{f' id={id!r}' if id else ''}><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='wide'><table{f' id={id!r}' if id else ''}><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def cell(text: object) -> str:
-    """A cell of text; a date (or time) kept on one line, as an amount is."""
-    return f"<td{NOWRAP if isinstance(text, date) else ''}>{escape('' if text is None else str(text))}</td>"
+    """A cell of text; a date (or time) kept on one line, as an amount is; one holding a word too long for a column
+    (a document's file name: 003_dd423827a16c28bb.txt) broken within it where it must be, not widening the table."""
+    shown = "" if text is None else str(text)
+    kind = NOWRAP if isinstance(text, date) else LONG if any(len(word) > 20 for word in shown.split()) else ""
+    return f"<td{kind}>{escape(shown)}</td>"
 
 
 NOWRAP = " class='nowrap'"  # a date, a time, an event's id: read whole, never broken at a hyphen
+LONG = " class='long'"
 
 
 def event_cell(ref: str | None) -> str:
@@ -170,7 +177,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
     sections = [
         f"<h1>{escape(key)} as of {as_of}</h1>{known(queries, known_at)}",
         picker(agreements, key, as_of.isoformat(), given_known_at),
-        "<nav>" + "".join(f"<a href='#{a}'>{t}</a>" for a, t in (("annex1", "Annex 1"), ("register", "Register"),
+        "<nav>" + " ".join(f"<a href='#{a}'>{t}</a>" for a, t in (("annex1", "Annex 1"), ("register", "Register"),
                           ("outstanding", "Outstanding"), ("timeline", "Timeline"), ("schedule", "Schedule"),
                           ("amendments", "Amendments"), ("guaranties", "Guaranties"), ("text", "Text"),
                           ("redline", "Redline"), ("digest", "Digest"))) + "</nav>",

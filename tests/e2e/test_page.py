@@ -104,6 +104,24 @@ def test_the_first_page_lists_the_agreements_each_opened_where_its_record_ends(b
     assert page.locator("#annex1 tbody tr").count() > 1
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_page_fits_the_screen_its_wide_tables_scrolled_on_their_own(browser, served, width):
+    """The timeline's file names (003_dd423827a16c28bb.txt) kept its columns so wide that the page was 1,297 pixels
+    wide on any screen, its Assumed column cut off at 1,280; on a phone the links, the chart and the digest ran off
+    it too. The page is as wide as the screen: a long file name breaks within its cell, a chart scales, and a table
+    wider than a phone scrolls on its own."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": "debtreg_token", "value": token_of(JANE), "url": served}])
+    page = context.new_page()
+    for path in ("/page?key=barnes-1995&as_of=2004-02-05", "/page/holders?as_of=2004-02-05", "/page"):
+        page.goto(served + path)
+        assert page.evaluate("document.documentElement.scrollWidth") == width, path
+    page.goto(served + "/page?key=barnes-1995&as_of=2004-02-05")
+    timeline = page.evaluate("document.querySelector('#history').getBoundingClientRect().width")
+    assert (timeline <= width - 40) if width == 1280 else page.locator("#history").is_visible()
+    context.close()
+
+
 def test_a_wrong_token_or_agreement_is_a_page_that_says_so(browser, served):
     page = browser.new_page()
     page.goto(f"{served}/login")
