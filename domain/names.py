@@ -71,11 +71,12 @@ def holder_among(
     """The holder a user names: exactly, ignoring case; by a unique part of the name or of one of its
     ``aliases`` (other name -> holder); else in the same words but for punctuation, accents and corporate
     suffixes ("..., Inc." as "... Inc"), asked last so that a part several names share stays a question."""
-    wanted, words = name.strip().casefold(), normalised(name)
-    known = [(n, holder) for n, holder in ({holder: holder for holder in holders} | dict(aliases or {})).items()]
-    for matches in (lambda n: n.casefold() == wanted, lambda n: bool(wanted) and wanted in n.casefold(),
-                    lambda n: bool(words) and normalised(n) == words):
-        candidates = sorted({holder for n, holder in known if matches(n)})
+    wanted = name.strip().casefold()
+    known = [(n.casefold(), n, holder) for n, holder in ({holder: holder for holder in holders} | dict(aliases or {})).items()]
+    words = normalised(name) if not any(wanted in folded for folded, _, _ in known) else ()  # (asked only if no part)
+    for matches in (lambda folded, _: folded == wanted, lambda folded, _: bool(wanted) and wanted in folded,
+                    lambda _, n: bool(words) and normalised(n) == words):
+        candidates = sorted({holder for folded, n, holder in known if matches(folded, n)})
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
