@@ -317,7 +317,7 @@ def _money(value: Decimal | None) -> str:
 def redline_file(view: Redline, kind: str, known: str = "") -> bytes:
     """The redline as a file of ``kind`` (docx, html, json or text): what ``redline --output`` writes and the API's
     ``redline.docx`` and ``redline.html`` serve. One as known at a moment says so (``known``: ``known_phrase``, a line
-    for text), as the command does above it, but for JSON, whose views do not (but for the register and Annex 1)."""
+    for text), as the command does above it; JSON by the view's own ``known_at``."""
     if kind == "docx":
         return redline_docx(view, known)
     if kind == "json":

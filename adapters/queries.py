@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from adapters.lazy import lazy
 from adapters.moments import KnownAt, event_ref, utc_text
@@ -204,7 +204,7 @@ class Queries:
                 f"no agreement on the registry was recorded by {utc_text(then)}; the first was recorded at {utc_text(first)}:"
                 " ask for a time on or after that"
             )
-        view = holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed())
+        view = _known(holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed()), then)
         if holder is None:
             return view
         key = self.holder(holder).key
@@ -233,10 +233,12 @@ class Queries:
         return (*_register_among(stream, key, as_of, then, cited), stream.version if stream is not None else None)
 
     def outstanding(self, key: str, as_of: date, known_at: KnownAt = None) -> Outstanding:
-        return outstanding_as_of(key, self._timeline(key, self.moment(known_at)), as_of)
+        then = self.moment(known_at)
+        return _known(outstanding_as_of(key, self._timeline(key, then), as_of), then)
 
     def terms(self, key: str, known_at: KnownAt = None) -> TermsOnFile:
-        return terms_on_file(key, self._timeline(key, self.moment(known_at)))
+        then = self.moment(known_at)
+        return _known(terms_on_file(key, self._timeline(key, then)), then)
 
     def history(
         self,
@@ -284,16 +286,19 @@ class Queries:
     def schedule(
         self, key: str, as_of: date, series: str | None = None, known_at: KnownAt = None
     ) -> Schedule:
-        timeline = self._timeline(key, self.moment(known_at))
+        then = self.moment(known_at)
+        timeline = self._timeline(key, then)
         chosen = series_key(_terms(timeline), series) if series else None
-        return payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen)
+        return _known(payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen), then)
 
     def status(self, key: str, as_of: date, known_at: KnownAt = None) -> Status:
-        timeline = self._timeline(key, self.moment(known_at))
-        return payments.status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline))
+        then = self.moment(known_at)
+        timeline = self._timeline(key, then)
+        return _known(payments.status_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline)), then)
 
     def accrued(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Accrued:
-        return payments.accrued_as_of(key, self._timeline(key, self.moment(known_at)), as_of, by_note=by_note)
+        then = self.moment(known_at)
+        return _known(payments.accrued_as_of(key, self._timeline(key, then), as_of, by_note=by_note), then)
 
     def makewhole(
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
@@ -309,7 +314,7 @@ class Queries:
         then = self.moment(known_at)
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
-        return texts.text_as_of(key, streams[f"agreement/{key}"], as_of, states, then).read(section)
+        return _known(texts.text_as_of(key, streams[f"agreement/{key}"], as_of, states, then).read(section), then)
 
     def redline(
         self, key: str, start: date, end: date, section: str | None = None, known_at: KnownAt = None
@@ -318,7 +323,8 @@ class Queries:
         streams = self._streams(key, then)
         states = amendment_views.amendments(key, streams, then)
         events = streams[f"agreement/{key}"]
-        return texts.redline(texts.text_as_of(key, events, start, states, then), texts.text_as_of(key, events, end, states, then), section)
+        found = texts.redline(texts.text_as_of(key, events, start, states, then), texts.text_as_of(key, events, end, states, then), section)
+        return _known(found, then)
 
     def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
         then = self.moment(known_at)
@@ -326,11 +332,11 @@ class Queries:
 
     def consents(self, key: str, amendment: int, known_at: KnownAt = None) -> Consents:
         then = self.moment(known_at)
-        return amendment_views.consents(key, amendment, self._streams(key, then), then)
+        return _known(amendment_views.consents(key, amendment, self._streams(key, then), then), then)
 
     def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:
         then = self.moment(known_at)
-        return guaranty_views.guaranties_as_of(key, self._streams(key, then), as_of, then)
+        return _known(guaranty_views.guaranties_as_of(key, self._streams(key, then), as_of, then), then)
 
     # ----------------------------------------------------------------- audit
 
@@ -455,6 +461,15 @@ def _known_at(stream: Stream, moment: datetime) -> tuple[datetime, Timeline]:
     if found is not None:
         return found[0], found[1] or Timeline(())
     return stream.events[0].timestamp, Timeline(recorded_by_then(stream.events, moment))
+
+
+ViewOf = TypeVar("ViewOf")
+
+
+def _known(view: ViewOf, then: datetime | None) -> ViewOf:
+    """A view as known at a moment, saying which (JSON's ``known_at``), as the register and Annex 1 say it; a program
+    keeping the answer to ``--known-at barnes-1995:20`` could not tell it from one of what is known now."""
+    return replace(view, known_at=then) if then is not None else view
 
 
 def _calendar(timeline: Timeline) -> BusinessCalendar | None:

@@ -117,6 +117,7 @@ class Consents:
     without_other_signatories: tuple[ClassLine, ...] = shown_if_any()
     met_without_other_signatories: bool | None = shown_if_set()
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 def amendments(key: str, streams: Streams, known_at: datetime | None = None) -> list[AmendmentStatus]:

@@ -10,7 +10,7 @@ from domain.events import Event, Guaranty
 from domain.state import GuarantyState
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
-from domain.values import Description, shown_if_any
+from domain.values import Description, shown_if_any, shown_if_set
 from projections.record import AssumedFact, Footnotes
 
 
@@ -35,6 +35,7 @@ class Guaranties:
     as_of: date
     guaranties: tuple[GuarantyLine, ...]
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 def guaranties_as_of(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from domain.holders import Directory, holder_key
-from domain.values import shown_if_any
+from domain.values import shown_if_any, shown_if_set
 from projections.record import AssumedFact, RecordEnds, union
 from projections.register import NOT_ON_FILE, Register
 
@@ -42,6 +42,7 @@ class Holders:
     record_ends: dict[str, RecordEnds] = shown_if_any(dict)
     not_on_file: dict[str, str] = shown_if_any(dict)
     caveats: tuple[str, ...] = shown_if_any()  # each agreement's register's, naming it
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 def holders_as_of(

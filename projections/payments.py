@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import NotOnFile
@@ -96,6 +96,7 @@ class Schedule:
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
     caveats: tuple[str, ...] = shown_if_any()  # how figures shown depend on what is not recorded
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class Status:
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
     caveats: tuple[str, ...] = shown_if_any()  # as the schedule's
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class Accrued:
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
     not_on_file: str | None = shown_if_set()
     caveats: tuple[str, ...] = shown_if_any()  # as the register's
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 @dataclass(frozen=True)

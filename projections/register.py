@@ -169,6 +169,7 @@ class Outstanding:
     record_ends: RecordEnds | None = shown_if_set()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()
     caveats: tuple[str, ...] = shown_if_any()  # how the figures depend on what is not recorded (``principal_past_record``)
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 def register_as_of(
@@ -311,6 +312,7 @@ class TermsOnFile:
     terms: AgreementTerms
     not_on_file: tuple[str, ...]
     events: tuple[str, ...]
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 def terms_on_file(key: str, timeline: Timeline) -> TermsOnFile:

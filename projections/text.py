@@ -63,6 +63,7 @@ class Text:
     caveats: tuple[str, ...]
     provisions: tuple[ProvisionLine, ...]
     defects_kept_as_printed: tuple[Defect, ...]
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ class Redline:
     differences: tuple[Difference, ...]
     caveats: tuple[str, ...] = shown_if_any()
     scanning_corrections: tuple[Correction, ...] = shown_if_any()
+    known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
 def redline(before: TextView, after: TextView, section: str | None = None) -> Redline:

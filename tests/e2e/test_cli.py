@@ -542,6 +542,28 @@ def test_a_view_as_known_at_a_moment_says_so_above_it(db, view):
     assert not debtreg(*view, "--known-at", "2100-01-01", "--format", "json", db=db).stdout.startswith("as known")
 
 
+KNOWN_AT_VIEWS = [("outstanding", "barnes-1995", "--as-of", "2003-02-05"), ("terms", "barnes-1995"),
+                  ("schedule", "barnes-1995", "--as-of", "2003-02-05"), ("status", "barnes-1995", "--as-of", "2003-02-05"),
+                  ("accrued", "barnes-1995", "--as-of", "2003-02-05"), ("text", "barnes-1995", "--as-of", "2003-02-05",
+                  "--section", "7.7"), ("redline", "barnes-1995", "--from", "2003-02-04", "--to", "2003-02-05"),
+                  ("consents", "barnes-1995", "2"), ("guaranties", "barnes-1995", "--as-of", "2003-02-05"),
+                  ("holders", "--as-of", "2003-02-05")]
+
+
+@pytest.mark.parametrize("view", KNOWN_AT_VIEWS, ids=[v[0] for v in KNOWN_AT_VIEWS])
+def test_a_view_in_json_as_known_at_a_moment_says_which_as_the_register_does(loaded_url, view):
+    """The register's and Annex 1's JSON say the moment they are known at; the others' did not, so a program keeping
+    the answer to --known-at barnes-1995:20 could not tell it from one of what is known now."""
+    def shown(*args: str) -> dict:
+        ran = command_line(loaded_url, *args, "--format", "json")
+        assert ran.exit_code == 0, ran.output
+        return json.loads(ran.stdout)
+
+    register = shown("register", "barnes-1995", "--as-of", "2003-02-05", "--known-at", "barnes-1995:20")
+    assert shown(*view, "--known-at", "barnes-1995:20")["known_at"] == register["known_at"] is not None
+    assert "known_at" not in shown(*view)
+
+
 def test_tables_fit_the_columns_given_and_never_split_an_amount_or_an_id(db):
     env = {k: v for k, v in os.environ.items() if k != "DEBTREG_DATABASE_URL"}
     for view in (["schedule", "barnes-1995", "--as-of", "2003-02-05"], ["register", "barnes-1995", "--as-of", "2003-02-05"],
