@@ -19,22 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from domain.names import normalised
 from domain.values import Value
-
-SUFFIXES = {"inc", "incorporated", "co", "company", "corp", "corporation", "llc", "ltd", "limited", "lp", "plc", "the"}
 
 
 def holder_key(name: str) -> str:
     """The stable key of a holder first recorded as ``name``."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold()).strip("-")
-
-
-def normalised(name: str) -> tuple[str, ...]:
-    """The words that identify a name: case, accents, punctuation, "&" and corporate suffixes set aside."""
-    unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    words = re.findall(r"[^\W_]+", unaccented.casefold().replace("&", " and "))  # letters of any script, not only a-z
-    return tuple(w for w in words if w not in SUFFIXES)
 
 
 def look_alike(name: str, other: str) -> bool:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from domain.errors import UnknownHolder, UnknownSeries
-from domain.holders import normalised
 
 if TYPE_CHECKING:
     from domain.values import AgreementTerms
@@ -49,6 +48,16 @@ def identifier(text: str) -> str:
     if not IDENTIFIER.fullmatch(text):
         raise ValueError(f"{text!r} is not an id: use letters, digits, '.', '_' and '-', starting with a letter or digit")
     return text
+
+
+SUFFIXES = {"inc", "incorporated", "co", "company", "corp", "corporation", "llc", "ltd", "limited", "lp", "plc", "the"}
+
+
+def normalised(name: str) -> tuple[str, ...]:
+    """The words that identify a name: case, accents, punctuation, "&" and corporate suffixes set aside."""
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    words = re.findall(r"[^\W_]+", unaccented.casefold().replace("&", " and "))  # letters of any script, not only a-z
+    return tuple(w for w in words if w not in SUFFIXES)
 
 
 def series_key(terms: AgreementTerms, given: str | None) -> str:
