@@ -101,7 +101,7 @@ def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str
     return (
         "<form method='get' action='/page'><label>Agreement <select name='key'>" + options + "</select></label> "
         f"<label>As of <input name='as_of' type='date' value='{escape(as_of)}' required></label> "
-        f"<label>Known at <input name='known_at' value='{escape(known_at)}' placeholder='2003-04-02T17:00:00Z or barnes-1995:30'></label> "
+        f"<label>Known at <input name='known_at' size='34' value='{escape(known_at)}' placeholder='2003-04-02T17:00:00Z or barnes-1995:30'></label> "
         "<button type='submit'>Show</button></form>"
     )
 
