@@ -17,12 +17,15 @@ from html import escape
 from urllib.parse import urlencode
 
 from adapters import chart, exports
+from adapters.moments import utc_text
 from adapters.queries import KnownAt, Queries
 from adapters.render import (
     amendment_why,
     carried_notes,
+    event_fields,
     holders_notes,
     known_at_line,
+    makewhole_text,
     payment_status,
     totals_cited,
     with_marks,
@@ -295,14 +298,23 @@ def file_links(key: str, paths: Sequence[str], asked: dict) -> str:
 
 
 def event_page(queries: Queries, ref: str) -> str:
-    line = queries.event(ref).event
-    rows = [[cell("Effective"), cell(line.effective_on)], [cell("Recorded (UTC)"), cell(line.recorded_at)],
+    """One event as ``debtreg event`` shows it: its clocks, evidence and assumptions, then every field it holds and a
+    make-whole calculation recorded with it (the page showed fields as Python wrote them: "Allocation(note=2,
+    amount=Decimal('1250000.00'), ...)", and the recording time to the microsecond)."""
+    detail = queries.event(ref)
+    line = detail.event
+    rows = [[cell("Effective"), cell(line.effective_on)], [cell("Recorded"), cell(utc_text(line.recorded_at))],
             [cell("Recorded by"), cell(line.recorded_by)], [cell("What"), cell(line.summary)],
             [cell("Document"), cell(line.evidence.document)], [cell("Section"), cell(line.evidence.section)],
             [cell("Note"), cell(line.evidence.note)]]
+    rows += [[cell("Entry"), cell(line.entry + (f" ({line.source})" if line.source else ""))]] if line.entry else []
     rows += [[cell("Assumed"), cell(f"{a.fact}: {a.reason}")] for a in line.assumptions]
-    rows += [[cell(name), cell(value)] for name, value in (line.fields or {}).items()]
+    rows += [[cell("Reversed by"), cell(line.reversed_by)]] if line.reversed_by else []
+    fields = "\n".join(event_fields(detail, 0))
+    quote = makewhole_text(detail.makewhole) if detail.makewhole is not None else ""
     return html_page(ref, f"<h1>{escape(ref)}</h1>" + table(["", ""], rows, id="evidence")
+                     + (f"<h2>Fields</h2><pre id='fields'>{escape(fields)}</pre>" if fields else "")
+                     + (f"<h2>Make-whole calculation recorded with it</h2><pre id='makewhole'>{escape(quote)}</pre>" if quote else "")
                      + "<p><a href='javascript:history.back()'>back</a></p>")
 
 

@@ -479,12 +479,18 @@ def event_text(detail: EventDetail) -> str:
         *[f"  assumed          {a.fact}: {a.reason}" for a in line.assumptions],
         *([f"  REVERSED by      {line.reversed_by}"] if line.reversed_by else []),
         *(["  fields"] if line.fields else []),
-        *fields_text(plain({k: "(below)" if k == "makewhole" and detail.makewhole else v for k, v in (line.fields or {}).items()},
-                           lambda d: f"{d:,}"), 2),
+        *event_fields(detail, 2),
     ]
     if detail.makewhole is not None:
         lines += ["", "make-whole calculation recorded with it:", makewhole_text(detail.makewhole)]
     return "\n".join(lines)
+
+
+def event_fields(detail: EventDetail, depth: int) -> list[str]:
+    """Every field an event holds, for a person (``fields_text``), amounts with thousands separators; a make-whole
+    calculation recorded with it is given apart ("(below)")."""
+    fields = {k: "(below)" if k == "makewhole" and detail.makewhole else v for k, v in (detail.event.fields or {}).items()}
+    return fields_text(plain(fields, lambda d: f"{d:,}"), depth)
 
 
 def fields_text(value: dict[str, Any], depth: int) -> list[str]:

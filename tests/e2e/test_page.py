@@ -3,6 +3,7 @@ barnes-1995 as of 2003-02-05, read Annex 1 off the page, follow an event to its 
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -84,6 +85,13 @@ def test_an_auditor_reads_annex_1_off_the_page_and_follows_an_event_to_its_evide
     evidence = page.locator("#evidence").inner_text()
     assert "required prepayment" in evidence.lower() or "prepay" in evidence.lower()
     assert "Document" in evidence and "Recorded by" in evidence
+    fields = page.locator("#fields").inner_text()  # as `debtreg event` gives them, not as Python writes them
+    assert "amount       6,250,000.00" in fields and "- note 2, amount 1,250,000.00, deemed no" in fields, fields
+    assert "Decimal(" not in page.content() and "Allocation(" not in page.content()
+    cli = command_line(loaded_url, "event", "barnes-1995:21").stdout
+    assert [row.strip() for row in fields.splitlines()] == [
+        row.strip() for row in cli.split("\n  fields\n")[1].splitlines()], "the page's fields are the command's"
+    assert re.search(r"Recorded\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\n", evidence), evidence
     page.screenshot(path=str(tmp_path / "event.png"))
     assert (tmp_path / "event.png").stat().st_size > 1000
 
