@@ -10,6 +10,7 @@ the marks of the assumptions it rests on, listed beneath its table, as the CLI p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -39,7 +40,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border-bottom:1px solid
 td.long,code{overflow-wrap:anywhere}td.long{min-width:8em}.wide{overflow-x:auto;max-width:100%}
 figure svg{max-width:100%;height:auto}
 td.amount,th.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.nowrap{white-space:nowrap}.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
+td.nowrap,span.nowrap{white-space:nowrap}.note{color:#555;font-size:.9em}.refused{color:#a00}nav a{margin-right:.8rem}
 ins{background:#dfd}del{background:#fdd}pre{white-space:pre-wrap}
 """
 
@@ -71,7 +72,10 @@ def cell(text: object) -> str:
     (a document's file name: 003_dd423827a16c28bb.txt) broken within it where it must be, not widening the table."""
     shown = "" if text is None else str(text)
     kind = NOWRAP if isinstance(text, date) else LONG if any(len(word) > 20 for word in shown.split()) else ""
-    return f"<td{kind}>{escape(shown)}</td>"
+    return f"<td{kind}>{WHOLE.sub(lambda m: f'<span{NOWRAP}>{m[0]}</span>', escape(shown))}</td>"
+
+
+WHOLE = re.compile(r"\b\d{4}-\d\d-\d\d\b|\b[A-Za-z0-9][A-Za-z0-9._-]*:\d+\b")  # a date, an event's id, in text
 
 
 NOWRAP = " class='nowrap'"  # a date, a time, an event's id: read whole, never broken at a hyphen

@@ -117,13 +117,28 @@ def test_the_page_fits_the_screen_its_wide_tables_scrolled_on_their_own(browser,
     """The timeline's file names (003_dd423827a16c28bb.txt) kept its columns so wide that the page was 1,297 pixels
     wide on any screen, its Assumed column cut off at 1,280; on a phone the links, the chart and the digest ran off
     it too. The page is as wide as the screen: a long file name breaks within its cell, a chart scales, and a table
-    wider than a phone scrolls on its own."""
+    wider than a phone scrolls on its own. A date or an event's id in text is never broken ("payments to 2003-02-"
+    above "05" on the first page)."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_cookies([{"name": "debtreg_token", "value": token_of(JANE), "url": served}])
     page = context.new_page()
     for path in ("/page?key=barnes-1995&as_of=2004-02-05", "/page/holders?as_of=2004-02-05", "/page"):
         page.goto(served + path)
         assert page.evaluate("document.documentElement.scrollWidth") == width, path
+        dates, broken = page.evaluate("""(() => { let dates = 0; const broken = [];
+            const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const node = walk.currentNode;
+                if (!node.parentElement.closest('td')) continue;
+                for (const found of node.data.matchAll(/\\d{4}-\\d\\d-\\d\\d/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, found.index); range.setEnd(node, found.index + 10); dates += 1;
+                    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (lines.size > 1) broken.push(found[0]);
+                }
+            }
+            return [dates, broken]; })()""")
+        assert broken == [] and (dates or "holders" in path), (path, broken)
     page.goto(served + "/page?key=barnes-1995&as_of=2004-02-05")
     timeline = page.evaluate("document.querySelector('#history').getBoundingClientRect().width")
     assert (timeline <= width - 40) if width == 1280 else page.locator("#history").is_visible()
