@@ -75,7 +75,7 @@ def cell(text: object) -> str:
     return f"<td{kind}>{WHOLE.sub(lambda m: f'<span{NOWRAP}>{m[0]}</span>', escape(shown))}</td>"
 
 
-WHOLE = re.compile(r"\b\d{4}-\d\d-\d\d\b|\b[A-Za-z0-9][A-Za-z0-9._-]*:\d+\b")  # a date, an event's id, in text
+WHOLE = re.compile(r"\b\d{4}-\d\d-\d\d\b|\b[A-Za-z0-9][A-Za-z0-9._-]*:\d+\b|\bNo\. \d+\b")  # a date, an id, a note, in text
 
 
 NOWRAP = " class='nowrap'"  # a date, a time, an event's id: read whole, never broken at a hyphen

@@ -117,8 +117,8 @@ def test_the_page_fits_the_screen_its_wide_tables_scrolled_on_their_own(browser,
     """The timeline's file names (003_dd423827a16c28bb.txt) kept its columns so wide that the page was 1,297 pixels
     wide on any screen, its Assumed column cut off at 1,280; on a phone the links, the chart and the digest ran off
     it too. The page is as wide as the screen: a long file name breaks within its cell, a chart scales, and a table
-    wider than a phone scrolls on its own. A date or an event's id in text is never broken ("payments to 2003-02-"
-    above "05" on the first page)."""
+    wider than a phone scrolls on its own. A date, an event's id or a note's number in text is never broken
+    ("payments to 2003-02-" above "05" on the first page, "No. 2, No." above "6" among a holder's notes)."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_cookies([{"name": "debtreg_token", "value": token_of(JANE), "url": served}])
     page = context.new_page()
@@ -130,9 +130,9 @@ def test_the_page_fits_the_screen_its_wide_tables_scrolled_on_their_own(browser,
             while (walk.nextNode()) {
                 const node = walk.currentNode;
                 if (!node.parentElement.closest('td')) continue;
-                for (const found of node.data.matchAll(/\\d{4}-\\d\\d-\\d\\d/g)) {
+                for (const found of node.data.matchAll(/\\d{4}-\\d\\d-\\d\\d|No\\. \\d+/g)) {
                     const range = document.createRange();
-                    range.setStart(node, found.index); range.setEnd(node, found.index + 10); dates += 1;
+                    range.setStart(node, found.index); range.setEnd(node, found.index + found[0].length); dates += 1;
                     const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
                     if (lines.size > 1) broken.push(found[0]);
                 }
