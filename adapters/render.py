@@ -156,11 +156,12 @@ def with_marks(header: Sequence[str], rows: Sequence[Sequence[Any]], rests_on: S
 
 
 def annex1_text(register: Annex1, width: int | None = None) -> str:
-    """Annex 1 laid out as the amendments print it, under a line naming the notes; the notes beneath it fitted to
-    ``width`` (the terminal's), as beneath any view, or each on one line."""
+    """Annex 1 laid out as the amendments print it, under a line naming the notes; that line and the notes beneath
+    it fitted to ``width`` (the terminal's), as beneath any view, or each on one line."""
     notes = " and ".join(s.title for s in register.series_terms)
+    heading = f"{register.agreement}: {register.issuer} {notes}, as of {register.as_of}"
     title = [
-        f"{register.agreement}: {register.issuer} {notes}, as of {register.as_of}",
+        hung(heading, width) if width else heading,
         "",
         "ANNEX 1".center(83).rstrip(),
         "",

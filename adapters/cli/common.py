@@ -452,8 +452,11 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
 
     from adapters.render import hung
 
+    layout = _layout(header, rows, numeric)
+    if layout is None:
+        return Group(Text(hung(printable(title), text_width())), Text(hung(_records(header, rows), text_width())))
     found = Table(show_lines=False)
-    for index, (name, (width, whole)) in enumerate(zip(header, _layout(header, rows, numeric), strict=True)):
+    for index, (name, (width, whole)) in enumerate(zip(header, layout, strict=True)):
         found.add_column(Text(name), justify="right" if index in numeric else "left", overflow="fold", no_wrap=whole,
                          width=width)
     for row in rows:
@@ -461,12 +464,34 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], nume
     return Group(Text(hung(printable(title), text_width())), found)
 
 
-def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> list[tuple[int | None, bool]]:
-    """Each column's width (``None``: rich's choice) and whether it is kept whole. Amounts, dates and ids (cells
-    without a space) are never split, nor the words of names, which wrap: where the table is wider than the terminal,
-    the names' columns share what the others leave, each at least its longest word; where that is too little, words
-    break; where the ids alone are wider than the terminal, they fold too (rich crops a table it cannot fit: a key cut
-    short, a column of names gone)."""
+def _records(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table too wide for the terminal as its rows one after another, each field on a line of its own under the
+    column's name (an empty cell left out), as ``terms`` and ``event`` print fields: nothing broken, nothing lost. A
+    row whose first cell is empty goes on the one above (a holder's next position), as in the table."""
+    pad, width = max(map(len, header)), text_width()
+
+    def field(name: str, line: str) -> str:  # a word too long to follow its name (a key) on a line of its own, whole
+        return f"  {name:<{pad}}  {line}" if pad + 4 + len(line) <= width or " " in line else f"  {name}\n    {line}"
+
+    blocks: list[str] = []
+    for row in rows:
+        lines = "\n".join(field(name if n == 0 else "", printable(line))
+                          for name, cell in zip(header, row, strict=False) if str(cell).strip()
+                          for n, line in enumerate(str(cell).split("\n")))
+        if blocks and row and not str(row[0]).strip():
+            blocks[-1] += "\n" + lines
+        else:
+            blocks.append(lines)
+    return "\n\n".join(blocks)
+
+
+def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> list[tuple[int | None, bool]] | None:
+    """Each column's width (``None``: rich's choice) and whether it is kept whole; ``None`` where the table cannot be
+    fitted to the terminal. Amounts, dates and ids (cells without a space) are never split, nor the words of names,
+    which wrap: where the table is wider than the terminal, the names' columns share what the others leave, each at
+    least its longest word; where that is too little, long words break as rich breaks them, each column keeping room
+    for its heading's longest word; with less room than that (rich broke dates, ids and headings: "Holde" over "r",
+    "1995-" over "12-05"), the table gives way to its rows one after another (``_records``)."""
     lines = [[line for row in rows if index < len(row) for line in str(row[index]).split("\n")] + [name]
              for index, name in enumerate(header)]
     natural = [max(map(len, column)) for column in lines]
@@ -477,8 +502,8 @@ def _layout(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Seque
         return [(None, kept) for kept in whole]
     wrapping = [index for index, kept in enumerate(whole) if not kept]
     left = room - sum(natural[index] for index, kept in enumerate(whole) if kept)
-    if left < 4 * len(wrapping):
-        return [(None, index in numeric) for index in range(len(header))]
+    if left < sum(max(4, *map(len, header[index].split())) for index in wrapping):
+        return None
     if left < sum(words[index] for index in wrapping):  # names' words break, as rich breaks them
         return [(None, kept) for kept in whole]
 

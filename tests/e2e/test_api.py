@@ -580,7 +580,7 @@ def test_the_pages_dates_and_event_ids_are_never_broken_at_a_hyphen(api):
     first = re.search(r"<tr>(<td.*?)</tr>", timeline.split("<tbody>")[1])[1]
     cells = re.findall(r"<td([^>]*)>", first)
     assert cells[:3] == [" class='nowrap'"] * 3, first
-    assert "td.nowrap{white-space:nowrap}" in api.get("/page").text
+    assert "td.nowrap,span.nowrap{white-space:nowrap}" in api.get("/page").text
     amendments = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05"}).text.split("id='amendments-table'")[1]
     assert "<td class='nowrap'><a href='/page/event/barnes-1995:24'>barnes-1995:24</a></td>" in amendments, "opens the event"
 
