@@ -658,6 +658,10 @@ def test_the_notes_beneath_annex_1_fit_the_columns_given_and_its_table_stays_as_
     assert max(map(len, notes)) <= 80 and len(notes) > 7, notes
     assert notes[3].startswith("      "), "a note runs on under itself"
     assert "Current Noteholders:                             Outstanding Principal Amount of Notes" in lines
+    two = subprocess.run([DEBTREG, "--db", db, "annex1", "novascotia-1999", "--as-of", "2003-02-05"], capture_output=True,
+                         text=True, env={**env, "COLUMNS": "80"}, timeout=120, check=True).stdout.splitlines()
+    assert two[:2] == ["novascotia-1999: 3031786 Nova Scotia Company 7.66% Senior Notes due November 12,",
+                       "    2007 and 7.80% Senior Notes due November 12, 2010, as of 2003-02-05"], "its heading, 148 wide, fits"
 
 
 @pytest.mark.parametrize("view", [["terms", "barnes-1995"], ["event", "barnes-1995:8"], ["event", "barnes-1995:2"]])
