@@ -166,7 +166,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     @app.exception_handler(ValidationError)
     def malformed(_: Request, error: ValidationError) -> JSONResponse:
         loc, message = described(error)
-        return problem(422, title="the entry is malformed", detail=f"{'.'.join(map(str, loc))}: {message}")
+        return problem(422, detail=f"{'.'.join(map(str, loc))}: {message}")  # one title for the type, as RFC 9457 asks
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:

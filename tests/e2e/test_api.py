@@ -57,6 +57,7 @@ def refused(api, url: str, status: int, kind: str, method: str, path: str, **req
     assert response.headers["content-type"] == "application/problem+json"
     found = response.json()
     assert found["type"] == f"/problems/{kind}" and found["status"] == status and found["title"] and found["detail"]
+    assert kind != "invalid" or found["title"] == "the request is malformed", "one title for one type (RFC 9457)"
     assert head(url) == before
     return found
 
