@@ -325,19 +325,22 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
         yield registry
     except RegistryError as error:
         refuse(error, fmt, ctx)
-    except _store_errors() as error:
-        from adapters.store import shown_url, without_secrets
-
-        complain(f"debtreg: cannot use the database {shown_url(url)}: {' '.join(without_secrets(str(error), url).split())}")
-        raise typer.Exit(2) from None
-    except ImportError as error:
-        from adapters.store import shown_url
-
-        complain(f"debtreg: cannot use the database {shown_url(url)}: its driver is not installed ({error.name})")
-        raise typer.Exit(2) from None
+    except (*store_errors(), ImportError) as error:
+        cannot_use(url, error)
     finally:
         if registry is not None:
             registry.close()
+
+
+def cannot_use(url: str, error: Exception) -> NoReturn:
+    """The store's own fault (a file that is no database, a server down) or its driver missing, said naming the store
+    (never its password), without the SQL statement SQLAlchemy adds: a usage error (exit status 2)."""
+    from adapters.store import shown_url, without_secrets
+
+    said = (f"its driver is not installed ({error.name})" if isinstance(error, ImportError)
+            else " ".join(without_secrets(str(getattr(error, "orig", None) or error), url).split()))
+    complain(f"debtreg: cannot use the database {shown_url(url)}: {said}")
+    raise typer.Exit(2) from None
 
 
 def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool, acting: bool, first: bool) -> Registry:
@@ -360,7 +363,7 @@ def _registry(ctx: typer.Context, url: str, *, read_only: bool, missing_ok: bool
     return registry
 
 
-def _store_errors() -> tuple[type[Exception], ...]:
+def store_errors() -> tuple[type[Exception], ...]:
     """What a database fault raises (imported when one is being handled, not before)."""
     import sqlite3
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.common import NoStore, app, complain, refuse
+from adapters.cli.common import NoStore, app, cannot_use, complain, refuse, store_errors
 from domain.errors import RegistryError
 
 
@@ -27,6 +27,7 @@ def serve_command(
 ) -> None:
     """Serve the HTTP API and the auditor's page. OpenAPI at /docs: every view as a GET, every entry as a POST, roles
     by bearer token."""
+    url = ctx.obj.db or ""
     try:
         import uvicorn
 
@@ -44,6 +45,8 @@ def serve_command(
     except RegistryError as error:
         refuse(error, "text")
         return
+    except store_errors() as error:  # a file that is no database: said as every command says it
+        cannot_use(url, error)
     import socket  # here: `debtreg --help` imports every command's module, and needs none of this
 
     try:

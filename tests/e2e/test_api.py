@@ -488,7 +488,12 @@ def test_a_server_that_cannot_start_says_why_and_makes_no_store(loaded_url, tmp_
     typo = tmp_path / "typo.sqlite"
     missing = serve(f"sqlite:///{typo}")
     assert missing.exit_code == 1 and f"there is no store at {typo}" in missing.stderr and not typo.exists()
-    assert all(isinstance(r.exception, SystemExit) for r in (out_of_range, in_use, missing))
+    garbled = tmp_path / "notes.sqlite"  # a file that is no database: said as every command says it, not "a bug"
+    garbled.write_text("not a database " * 100)
+    not_a_store = serve(f"sqlite:///{garbled}")
+    assert not_a_store.exit_code == 2, not_a_store.output
+    assert not_a_store.stderr == f"debtreg: cannot use the database sqlite:///{garbled}: file is not a database\n"
+    assert all(isinstance(r.exception, SystemExit) for r in (out_of_range, in_use, missing, not_a_store))
 
 
 def test_a_schema_driven_fuzz_finds_no_server_error_and_no_refusal_that_writes(loaded_url):
