@@ -161,7 +161,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def database(_: Request, error: SQLAlchemyError) -> JSONResponse:
         message = without_secrets(str(getattr(error, "orig", error)).strip().splitlines()[0], url)
         status = 403 if "permission denied" in message or "readonly" in message else 503
-        return problem(status, title="the store refused the request", detail=f"{shown_url(url)}: {message}")
+        return problem(status, title="the store refused the request", detail=f"{shown_url(url)}: {message}", kind="StoreRefused")
 
     @app.exception_handler(ValidationError)
     def malformed(_: Request, error: ValidationError) -> JSONResponse:

@@ -468,6 +468,21 @@ def test_debtreg_serve_answers_over_http(loaded_url):
         server.wait(timeout=30)
 
 
+def test_a_store_that_fails_a_request_is_a_problem_of_its_own_kind(api, monkeypatch):
+    """A store gone (a server down, a role without the right) answered /problems/invalid, the type of a malformed
+    request, under another title: it is /problems/store-refused, its words the driver's, naming the store."""
+    from sqlalchemy.exc import OperationalError
+
+    def down(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Queries, "agreements", down)
+    found = api.get("/agreements", headers=as_(JANE))
+    assert found.status_code == 503 and found.json()["type"] == "/problems/store-refused", found.text
+    assert found.json()["title"] == "the store refused the request"
+    assert found.json()["detail"].endswith(": server closed the connection unexpectedly"), found.text
+
+
 def test_a_server_that_cannot_start_says_why_and_makes_no_store(loaded_url, tmp_path):
     """A port out of range, one in use, a store that does not exist: a message naming what to change, never a
     traceback, never an empty store made where a typo pointed."""
