@@ -28,6 +28,7 @@ from adapters.cli.common import (
     progress_bar,
     querying,
     refuse,
+    say,
     table,
 )
 from adapters.settings import DEFAULT_KEY_FILE, ROLES
@@ -99,7 +100,7 @@ def verify_command(
     if fmt is TextOrJson.json:
         emit_json(result)
     elif result.intact:
-        emit(f"intact: {result.events} events" + (" under signed tree heads" if result.root else "")
+        say(f"intact: {result.events} events" + (" under signed tree heads" if result.root else "")
              + (", extending the head given" if digest else "") + (f"; registry root {result.root}" if result.root else "")
              + (f"\nnote: {result.note}" if result.note else ""))
     else:

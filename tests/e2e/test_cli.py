@@ -664,6 +664,13 @@ def test_the_notes_beneath_annex_1_fit_the_columns_given_and_its_table_stays_as_
                        "    2007 and 7.80% Senior Notes due November 12, 2010, as of 2003-02-05"], "its heading, 148 wide, fits"
 
 
+def test_verify_says_intact_within_the_columns_given_its_root_whole(db):
+    """`verify` printed its 121-character line past an 80-column terminal, which folded the root mid-digest."""
+    lines = debtreg("verify", db=db, env={"COLUMNS": "80"}).stdout.splitlines()
+    root = json.loads(debtreg("digest", db=db).stdout)["root"]
+    assert lines[0].startswith("intact: ") and lines[1] == f"    {root}" and max(map(len, lines)) <= 80, lines
+
+
 @pytest.mark.parametrize("view", [["terms", "barnes-1995"], ["event", "barnes-1995:8"], ["event", "barnes-1995:2"]])
 def test_a_key_value_view_fits_the_columns_given_each_value_under_its_own_column(db, view):
     """A long value ran past the terminal, which folded it under the keys; words, amounts and ids stay whole."""
