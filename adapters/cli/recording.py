@@ -18,11 +18,11 @@ from adapters.cli.common import (
     Series,
     TextOrJson,
     app,
-    emit,
     emit_json,
     invalid,
     lazy,
     recording,
+    say,
 )
 from adapters.moments import event_ref, given_text
 from adapters.settings import TREASURY_ENTRY
@@ -90,8 +90,8 @@ def record(
     if fmt is TextOrJson.json:
         emit_json(result)
         return
-    for line in result.recorded or result.already_recorded:
-        emit(
+    for line in result.recorded or result.already_recorded:  # fitted as prose: a transfer's says every note, 200 wide
+        say(
             f"already recorded (request {request_id!r}), nothing new: {line.event}: {line.summary}"
             if staged.earlier
             else f"recorded {line.event}: {line.summary}"
