@@ -201,7 +201,7 @@ def identity_init(
         if not key_file.exists():
             signer.save(key_file)
         registry.ledger.enrol_first(signer)
-    emit(f"administrator {signer.name} registered; key file {key_file} (keep it private); public key {signer.public_key}")
+    say(f"administrator {signer.name} registered; key file {key_file} (keep it private); public key {signer.public_key}")
 
 
 @identity_app.command("add")
@@ -222,7 +222,7 @@ def identity_add(
             raise InvalidCommand(f"{signer.name} is an identity already; revoke it first to give it a new key")
         signer.save(key_file)
         registry.ledger.register(signer.name, role, signer.public_key, admin)
-    emit(f"{role} {signer.name} registered by {admin.name}; key written to {key_file}; public key {signer.public_key}")
+    say(f"{role} {signer.name} registered by {admin.name}; key written to {key_file}; public key {signer.public_key}")
 
 
 @identity_app.command("revoke")

@@ -48,7 +48,7 @@ def agreements(ctx: typer.Context, fmt: Format2 = TextOrJson.text) -> None:
         emit_json(found)
         return
     if not found:
-        emit("no agreement is on the registry yet: load one's journal (debtreg load FILE; debtreg template prints one)")
+        say("no agreement is on the registry yet: load one's journal (debtreg load FILE; debtreg template prints one)")
         return
     rows = [
         [a.agreement, a.issuer, a.title, a.dated_as_of.isoformat(),

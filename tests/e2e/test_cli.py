@@ -664,6 +664,15 @@ def test_the_notes_beneath_annex_1_fit_the_columns_given_and_its_table_stays_as_
                        "    2007 and 7.80% Senior Notes due November 12, 2010, as of 2003-02-05"], "its heading, 148 wide, fits"
 
 
+def test_identity_init_says_who_it_made_within_the_columns_given_its_key_whole(tmp_path):
+    """`identity init` printed 130 characters on one line, its public key folded mid-digest at 80 columns."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBTREG_DATABASE_URL", "DEBTREG_IDENTITY")}
+    made = subprocess.run([DEBTREG, "--db", str(tmp_path / "new.sqlite"), "identity", "init", "Ann Admin"], cwd=tmp_path,
+                          capture_output=True, text=True, env={**env, "COLUMNS": "80"}, timeout=120, check=True).stdout
+    lines = made.splitlines()
+    assert max(map(len, lines)) <= 80 and re.fullmatch(r" {4}[0-9a-f]{64}", lines[-1]), made
+
+
 def test_verify_says_intact_within_the_columns_given_its_root_whole(db):
     """`verify` printed its 121-character line past an 80-column terminal, which folded the root mid-digest."""
     lines = debtreg("verify", db=db, env={"COLUMNS": "80"}).stdout.splitlines()
