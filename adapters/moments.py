@@ -120,7 +120,7 @@ def known_at(value: str | None, name: str = "") -> KnownAt:
                 found.astimezone(UTC)  # recording times are UTC: one with no UTC time in years 1 to 9999 is none
             except OverflowError:
                 raise Malformed(f"{prefix}{value!r} is not a time in years 1 to 9999 in UTC; give one that is,"
-                                     " e.g. 2026-11-22T10:30:00Z") from None
+                                " e.g. 2026-11-22T10:30:00Z") from None
             return found
     elif _EVENT_REF.fullmatch(text) and not _TIMELIKE.search(text):  # ("10000-01-01T00:00" is no event 0 of a stream)
         return text
