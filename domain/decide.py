@@ -332,14 +332,16 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
 
 
 def _instalment_due(stream: Stream, key: str, on: date, kind: str) -> Decimal:
-    """The amount of the required prepayment due by ``on``, from the schedule."""
+    """The amount of the required prepayment due by ``on``: the schedule's next instalment, by the rule its payment is
+    checked by (``rules.next_instalment``: "no required prepayment is due on ...: the next is ... due ..."). Without a
+    schedule on file, or for an optional prepayment, the amount is the user's to give."""
     state = stream.timeline.state_as_of(on)
     series = state.series_state(key) if isinstance(state, AgreementState) else None
-    schedule = series.schedule or () if series is not None else ()
-    due = [p for p in schedule if p.due_on <= on and series is not None and p.due_on != series.terms.maturity]
-    if kind != REQUIRED or not due:
+    if kind != REQUIRED or series is None:
         raise InvalidCommand(f"give the amount: no {kind} prepayment of the {key} notes is scheduled by {on}")
-    return due[0].amount
+    if series.schedule is None:
+        raise InvalidCommand(f"give the amount: the schedule of required prepayments of the {key} notes is not on file")
+    return rules.next_instalment(series, on, state.section("required_prepayment")).amount
 
 
 def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:

@@ -417,3 +417,16 @@ def test_a_token_asked_of_a_key_file_that_is_not_one_is_refused_not_a_crash(load
         key.write_text(content)
     message = refused(loaded_url, "identity", "token", identity=str(key))
     assert said in message and "rule: a key file is the one debtreg wrote for an identity" in message
+
+
+@pytest.mark.parametrize(("key", "on", "said"), [
+    ("barnes-1995", "1997-12-05", "no required prepayment is due on 1997-12-05: the next is $6,250,000.00 due 2002-12-05"
+                                  " (Section 5.1(a))\nrule: a required payment must match the agreement's schedule"),
+    ("barnes-1995", "2002-12-05", "no required prepayment is due on 2002-12-05: the next is $6,250,000.00 due 2003-12-05"),
+    ("barnes-2000", "2004-01-01", "give the amount: the schedule of required prepayments of the 8.59% notes is not on file"),
+])
+def test_a_required_payment_without_its_amount_is_refused_by_the_schedules_rule(loaded_url, key, on, said):
+    """Without --amount the registry said "give the amount: no required prepayment ... is scheduled by 2002-12-05", of a
+    prepayment scheduled then and paid, and of barnes-2000, whose schedule is not on file; with --amount it said what
+    the schedule says. It says that now either way (``rules.next_instalment``), and names what is not on file."""
+    assert said in refused(loaded_url, "pay", key, "--date", on, "--kind", "required")
