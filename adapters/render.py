@@ -542,7 +542,7 @@ def _one_line(text: str) -> str:
 def hung(text: str, width: int) -> str:
     """Lines fitted to ``width``: a line too long runs on under its value's column (a key-value line, as ``terms`` and
     ``event`` print them) or, indented, under itself (a note); words are never broken, nor at a hyphen (an amount, an id
-    stays whole)."""
+    stays whole), nor a note's number from its "No." ("No." over "5")."""
     fitted = []
     for line in text.split("\n"):
         if len(line) <= width:
@@ -551,9 +551,14 @@ def hung(text: str, width: int) -> str:
         found = _KEYED.match(line)
         first, rest = (found["key"], found["value"]) if found else ("", line)
         indent = " " * (len(first) if found else len(line) - len(line.lstrip()) + 4)  # a line of no key: four in
-        fitted += textwrap.wrap(rest, max(width, len(indent) + 20), initial_indent=first, subsequent_indent=indent,
-                                break_long_words=False, break_on_hyphens=False) or [line]
+        held = "\0" not in rest  # (a NUL given is shown escaped, never taken for a space held)
+        wrapped = textwrap.wrap(_NOTE_NUMBER.sub("No.\0", rest) if held else rest, max(width, len(indent) + 20),
+                                initial_indent=first, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+        fitted += [part.replace("\0", " ") if held else part for part in wrapped] or [line]
     return "\n".join(fitted)
+
+
+_NOTE_NUMBER = re.compile(r"\bNo\. (?=\d)")  # its space held (as a NUL, which no output holds) while lines are fitted
 
 
 _KEYED = re.compile(r"(?P<key>( +- +| +)\S+(?: \S+)*? {2,})(?P<value>\S.*)")  # "  key   value", "  - key   value"
