@@ -78,11 +78,12 @@ class TextView:
     source: str | None
     before_dated: date | None = None  # the agreement's date, when the view is of a day before it: it had no text
 
-    def section(self, ref: str) -> Provision:
+    def section(self, ref: str, where: str = "in the text on file") -> Provision:
+        """The provision a reader names, or a refusal saying ``where`` it was looked for and what is near it."""
         if self.before_dated is not None:
             raise UnknownSection(f"{_no_text_yet(self.agreement, self.before_dated, self.as_of)}; ask for a date on or after"
                                  f" {self.before_dated}")
-        return find(self.provisions, ref)
+        return find(self.provisions, ref, where=where)
 
     def marks_of(self, provision: Provision) -> tuple[Mark, ...]:
         """The amendments that changed this provision itself (a section's mark covers its clauses' changes)."""
@@ -212,11 +213,8 @@ def redline(before: TextView, after: TextView, section: str | None = None) -> Re
     """
     if section is not None:
         old, new = _lookup(before, section), _lookup(after, section)
-        if old is None and new is None:
-            if after.before_dated is not None:
-                after.section(section)  # refused as of a day before the agreement's date, saying so
-            find(after.provisions, section, where="in the text on either date")  # refused, saying what is near it
-            raise AssertionError(f"{section!r} is found in the text it was not found in")
+        if old is None and new is None:  # refused, saying what is near it (or that the later date has no text yet)
+            after.section(section, where="in the text on either date")
         pairs = [(old, new)]
     else:
         old_by_ref = {p.ref: p for p in before.provisions}
