@@ -41,6 +41,7 @@ from adapters.moments import KnownAt, Malformed, date_range, given_text, holder_
 from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
+from adapters.render import known_at_said
 from adapters.store import shown_url, without_secrets
 from domain.errors import (
     InvalidCommand,
@@ -282,7 +283,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         """The redline as the CLI's ``redline --format docx|html`` writes it, to download."""
         def call(queries: Queries, key: str, params: dict, moment: KnownAt) -> Response:
             found = redline(queries, key, params, moment)
-            return attachment(exports.redline_file(found, kind, exports.known_phrase(queries, moment)), exports.REDLINE_FILES[kind],
+            return attachment(exports.redline_file(found, kind, known_at_said(queries, moment)), exports.REDLINE_FILES[kind],
                               f"{key}-redline-{found.start}-{found.end}.{kind}")
         return call
 

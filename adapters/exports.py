@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 from adapters.encoding import to_json
 from adapters.render import (
     carried_notes,
-    known_at_line,
-    known_at_text,
+    known_at_said,
     marks,
     redline_html,
     redline_text,
@@ -71,7 +70,7 @@ def export_problem(view: str, kind: str, dated: bool, known_at: str) -> tuple[st
 def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> bytes:
     """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
     the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
-    known = f", {phrase}" if (phrase := known_phrase(queries, known_at)) else ""
+    known = f", {phrase}" if (phrase := known_at_said(queries, known_at)) else ""
     if view == "annex1":
         annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
         if kind == "docx":
@@ -316,22 +315,13 @@ def _money(value: Decimal | None) -> str:
 
 def redline_file(view: Redline, kind: str, known: str = "") -> bytes:
     """The redline as a file of ``kind`` (docx, html, json or text): what ``redline --output`` writes and the API's
-    ``redline.docx`` and ``redline.html`` serve. One as known at a moment says so (``known``: ``known_phrase``, a line
-    for text), as the command does above it; JSON by the view's own ``known_at``."""
+    ``redline.docx`` and ``redline.html`` serve. One as known at a moment says so (``known``, a line
+    for text: ``render.known_at_said``), as the command does above it; JSON by the view's own ``known_at``."""
     if kind == "docx":
         return redline_docx(view, known)
     if kind == "json":
         return to_json(view).encode()
     return (redline_html(view, known) if kind == "html" else (f"{known}\n" if known else "") + redline_text(view)).encode()
-
-
-def known_phrase(queries: Queries, known_at: KnownAt, *, line: bool = False) -> str:
-    """How a view as known at a moment says so in a file's title (``known_at_text``), or, as a ``line`` of text above
-    it, as the command says so (``known_at_line``); empty for one of what is known now."""
-    if known_at is None:
-        return ""
-    at = queries.moment(known_at)
-    return known_at_line(known_at, at, datetime.now(UTC)) if line else known_at_text(known_at, at)  # type: ignore[arg-type]
 
 
 def redline_docx(view: Redline, known: str = "") -> bytes:

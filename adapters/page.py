@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from html import escape
 from urllib.parse import urlencode
@@ -25,7 +25,7 @@ from adapters.render import (
     carried_notes,
     event_fields,
     holders_notes,
-    known_at_line,
+    known_at_said,
     makewhole_text,
     payment_status,
     totals_cited,
@@ -154,9 +154,8 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
 def known(queries: Queries, known_at: KnownAt) -> str:
     """Beneath a page's heading, the moment its views are as known at, as the CLI says it above a view (the form's
     field alone would not print with the page)."""
-    if known_at is None:
-        return ""
-    return f"<p class='known'>{escape(known_at_line(known_at, queries.moment(known_at), datetime.now(UTC)))}</p>"
+    said = known_at_said(queries, known_at, line=True)
+    return f"<p class='known'>{escape(said)}</p>" if said else ""
 
 
 def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, given_known_at: str,

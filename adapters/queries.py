@@ -163,12 +163,12 @@ class Queries:
     def register(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Register:
         """Who held which notes; not ``by_note``, the assumptions of the holdings alone (``register_as_of``)."""
         then = self.moment(known_at)
-        return register_as_of(key, self._timeline(key, then), as_of, then, by_note=by_note)
+        return _known(register_as_of(key, self._timeline(key, then), as_of, by_note=by_note), then)
 
     def annex1(self, key: str, as_of: date, known_at: KnownAt = None) -> Annex1:
         """Annex 1, each holder under its name on the date (a holder renamed since its notes were issued)."""
         then = self.moment(known_at)
-        view = annex1_as_of(key, self._timeline(key, then), as_of, then)
+        view = _known(annex1_as_of(key, self._timeline(key, then), as_of), then)
         directory = self.registry.directory()
         lines = []
         for line in view.holders:
@@ -416,7 +416,7 @@ def _register_among(stream: Stream | None, key: str, as_of: date, then: datetime
     else:
         assert then is not None
         recorded, timeline = _known_at(stream, then)
-    return (None if timeline.empty else register_as_of(key, timeline, as_of, then, cited, by_note=False)), recorded
+    return (None if timeline.empty else register_as_of(key, timeline, as_of, cited, by_note=False)), recorded
 
 
 def register_in_worker(reading: Reading, task: tuple[str, int, date, datetime | None]) -> Any:
@@ -467,8 +467,8 @@ ViewOf = TypeVar("ViewOf")
 
 
 def _known(view: ViewOf, then: datetime | None) -> ViewOf:
-    """A view as known at a moment, saying which (JSON's ``known_at``), as the register and Annex 1 say it; a program
-    keeping the answer to ``--known-at barnes-1995:20`` could not tell it from one of what is known now."""
+    """A view as known at a moment, saying which (JSON's ``known_at``): a program keeping the answer to ``--known-at
+    barnes-1995:20`` could not tell it from one of what is known now. The one place a view is given its moment."""
     return replace(view, known_at=then) if then is not None else view
 
 

@@ -11,7 +11,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
 from projections.record import AssumedFact, RecordEnds, union
 
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
-    from adapters.queries import EventDetail, MakewholeNotice
+    from adapters.queries import EventDetail, KnownAt, MakewholeNotice, Queries
     from projections.amendments import AmendmentStatus
     from projections.holders import Holders
     from projections.payments import Accrued, OverdueRate, Payment, Status
@@ -120,6 +120,16 @@ def known_at_line(given: datetime | str, at: datetime, now: datetime) -> str:
         return (f"{known_at_text(given, at)}, a time still to come: this is what is recorded so far, and what is recorded"
                 " until then would change it")
     return f"{known_at_text(given, at)}: what was recorded after it is left out"
+
+
+def known_at_said(queries: Queries, known_at: KnownAt, *, line: bool = False) -> str:
+    """How a view as known at a moment says so, wherever it is shown: the ``line`` above it (the command's, the page's,
+    a text file's), or the phrase a file's title ends with; empty for a view of what is known now."""
+    if known_at is None:
+        return ""
+    at = queries.moment(known_at)
+    assert at is not None
+    return known_at_line(known_at, at, datetime.now(UTC)) if line else known_at_text(known_at, at)
 
 
 def view_notes(view: object) -> list[str]:

@@ -172,16 +172,13 @@ class Outstanding:
     known_at: datetime | None = shown_if_set()  # the moment of a view as known at one (``--known-at``)
 
 
-def register_as_of(
-    key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None, cited: Footnotes | None = None,
-    *, by_note: bool = True,
-) -> Register:
+def register_as_of(key: str, timeline: Timeline, as_of: date, cited: Footnotes | None = None, *, by_note: bool = True) -> Register:
     """The register by note and by holder; ``cited`` numbers its assumptions along with other registers'. A view
     of the holdings alone (Annex 1, a holder's positions) is not ``by_note``: it cites what the holdings rest on,
     not the notes' own assumptions (their numbers, their shares of a holding), which it does not show."""
     state, terms, gap = _state(timeline, as_of)
     common = {"issuer": terms.issuer, "series_terms": terms.series, "agreement": key, "as_of": as_of,
-              "series": tuple(s.key for s in terms.series), "known_at": known_at}
+              "series": tuple(s.key for s in terms.series)}
     if gap:
         return Register(**common, totals={s.key: None for s in terms.series}, notes=(), holders=(), not_on_file=gap)
     notes_cited = (cited or Footnotes()).add_timeline(key, timeline)
@@ -213,8 +210,8 @@ def register_as_of(
     )
 
 
-def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime | None = None) -> Annex1:
-    register = register_as_of(key, timeline, as_of, known_at, by_note=False)
+def annex1_as_of(key: str, timeline: Timeline, as_of: date) -> Annex1:
+    register = register_as_of(key, timeline, as_of, by_note=False)
     return Annex1(
         issuer=register.issuer,
         series_terms=register.series_terms,
@@ -225,7 +222,6 @@ def annex1_as_of(key: str, timeline: Timeline, as_of: date, known_at: datetime |
         totals=register.totals,
         totals_rest_on=register.totals_rest_on,
         assumptions=register.assumptions,
-        known_at=known_at,
         not_on_file=register.not_on_file,
         record_ends=register.record_ends,
         issued_later=register.issued_later,

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -389,9 +389,9 @@ def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False,
         queries = Queries(registry)
         yield queries
         if known_at is not None and fmt == "text":
-            from adapters.render import known_at_line
+            from adapters.render import known_at_said
 
-            say(known_at_line(known_at, queries.moment(known_at), datetime.now(UTC)))
+            say(known_at_said(queries, known_at, line=True))
 
 
 @contextmanager

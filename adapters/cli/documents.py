@@ -83,7 +83,7 @@ def redline_command(
     then = moment(known_at)
     with querying(ctx, "text" if fmt is RedlineFormat.docx else fmt.value, known_at=then) as queries:
         view = queries.redline(agreement, *from_to(start, end), section, then)
-        known = exports.known_phrase(queries, then, line=fmt is RedlineFormat.text)
+        known = render.known_at_said(queries, then, line=fmt is RedlineFormat.text)
         if output:
             return write_file(output, exports.redline_file(view, fmt.value, known))
     if fmt is RedlineFormat.json:
