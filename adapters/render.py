@@ -11,7 +11,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -362,6 +362,15 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _until_default(p: Payment) -> str:
+    """When an unpaid payment is or would be in default: the last day of its grace while it runs, else the first
+    day in default (the day after the grace, or after the due date where there is none)."""
+    from projections.payments import IN_DEFAULT  # loaded already: ``p`` is one of its payments
+
+    last = p.default_on - timedelta(days=1)
+    return f"grace ends {last}" if p.status != IN_DEFAULT and last > p.due_on else f"default from {p.default_on}"
+
+
 def payment_status(p: Payment, *, marked: bool) -> str:
     """A payment's status as a person reads it: when it was paid and by which event, late, under which section it
     is overdue; ``marked``, with the assumptions it rests on (where no Assumed column gives them)."""
@@ -371,7 +380,7 @@ def payment_status(p: Payment, *, marked: bool) -> str:
         state += f", assumed: {marks(p.rests_on)}" if marked and p.rests_on else ""
     elif p.status != "scheduled":
         notes = [f"Section {p.section}"] if p.section else []
-        notes += [f"default from {p.default_on}"] if p.default_on and p.default_on > p.due_on else []
+        notes += [_until_default(p)] if p.default_on else []
         state += f" ({'; '.join(notes)})" if notes else ""
     if p.makewhole_premium is not None:
         state += f"; make-whole premium {format_amount(p.makewhole_premium)}"

@@ -58,7 +58,8 @@ NOT_RECORDED = "not recorded"
 
 @dataclass(frozen=True)
 class Payment:
-    """A scheduled payment; for one not yet made, when it would be in default and under which section."""
+    """A scheduled payment; for one not yet made, the first day it is in default (the day after its grace ends)
+    and under which section."""
 
     series: str
     kind: str
@@ -452,7 +453,8 @@ class _Watch:
             status = DUE if due_on == self.as_of else UNPAID
         else:
             status = IN_DEFAULT if self.as_of > last_day else DUE if self.as_of == due_on else IN_GRACE
-        return Payment(series, kind, due_on, principal, interest, status, default_on=last_day, section=grace.section)
+        default_on = None if last_day is None else last_day + timedelta(days=1)  # paid on the last day of grace is paid
+        return Payment(series, kind, due_on, principal, interest, status, default_on=default_on, section=grace.section)
 
     def _grace_ends(self, due_on: date, grace: GraceTerms) -> date | None:
         """The last day of grace; ``None`` if it is counted in Business Days and the calendar is not on file."""

@@ -226,7 +226,8 @@ def test_the_december_2003_payment_is_flagged_until_it_is_recorded(loaded):
         (date(2003, 12, 5), "interest", IN_GRACE),
         (date(2003, 12, 5), "required prepayment", IN_DEFAULT),
     ]
-    assert late[0].default_on == date(2003, 12, 12) and late[0].section == "9.1(b)"
+    # 9.1(b): interest paid "on or before the fifth Business Day following" is paid; the default is the day after
+    assert late[0].default_on == date(2003, 12, 13) and late[0].section == "9.1(b)"
     assert late[1].section == "9.1(a)"
     assert [p.status for p in overdue(schedule(loaded, date(2003, 12, 15))[0])] == [IN_DEFAULT, IN_DEFAULT]
     record(loaded, InterestEntry, type="interest", effective_on="2003-12-05")

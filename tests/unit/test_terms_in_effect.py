@@ -56,15 +56,39 @@ def test_a_fresh_agreement_without_events_of_default_on_file_is_never_called_in_
 
 def test_an_agreement_with_events_of_default_uses_its_own_grace_calendar_and_sections(store, tmp_path):
     """Acme: interest 5 Business Days (US and New York holidays) under Section 11(b), principal at once under 11(a).
-    The September 15, 2025 coupon: the fifth Business Day after is September 22."""
+    The September 15, 2025 coupon: the fifth Business Day after is September 22, the last day of grace."""
     views = loaded(store, tmp_path, TEMPLATE)
     late = {(p.due_on, p.kind): p for p in views.status("acme-2024", date(2027, 3, 16)).overdue}
     september = late[(date(2025, 9, 15), "interest")]
-    assert (september.status, september.section, september.default_on) == ("unpaid: Event of Default", "11(b)", date(2025, 9, 22))
+    assert (september.status, september.section, september.default_on) == ("unpaid: Event of Default", "11(b)", date(2025, 9, 23))
     march = late[(date(2027, 3, 15), "interest")]
-    assert (march.status, march.default_on) == ("unpaid, within grace", date(2027, 3, 22))
+    assert (march.status, march.default_on) == ("unpaid, within grace", date(2027, 3, 23))
     instalment = late[(date(2027, 3, 15), "required prepayment")]
     assert (instalment.status, instalment.section) == ("unpaid: Event of Default", "11(a)")
+
+
+def test_interest_paid_on_the_last_day_of_grace_is_not_in_default_and_the_status_says_so(store, tmp_path):
+    """Acme's 11(b) gives 5 Business Days: the September 15, 2025 coupon may be paid to September 22; it is in
+    default from September 23, and the status never says a default begins on a day it may still be paid."""
+    from adapters.render import payment_status
+
+    views = loaded(store, tmp_path, TEMPLATE)
+
+    def said(on: date) -> str:
+        [coupon] = [p for p in views.status("acme-2024", on).overdue if p.due_on == date(2025, 9, 15)]
+        return payment_status(coupon, marked=False)
+
+    assert said(date(2025, 9, 15)) == "due today (Section 11(b); grace ends 2025-09-22)"
+    assert said(date(2025, 9, 22)) == "unpaid, within grace (Section 11(b); grace ends 2025-09-22)"
+    assert said(date(2025, 9, 23)) == "unpaid: Event of Default (Section 11(b); default from 2025-09-23)"
+
+
+def test_principal_without_grace_is_in_default_from_the_day_after_it_is_due(store, tmp_path):
+    from adapters.render import payment_status
+
+    views = loaded(store, tmp_path, TEMPLATE)
+    [instalment] = [p for p in views.status("acme-2024", date(2027, 3, 15)).overdue if p.kind == "required prepayment"]
+    assert payment_status(instalment, marked=False) == "due today (Section 11(a); default from 2027-03-16)"
 
 
 def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
