@@ -320,7 +320,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         if by not in (None, "note", "holder"):
             raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.within(descriptions.BY)}")
         on = as_of(params) if params.get("as_of") else None
-        content = exports.exported(queries, shown, key, kind, on, moment, by or "holder")
+        content = exports.exported(queries, shown, key, kind, on, moment, by or "holder").content
         return attachment(content, exports.KINDS[kind], f"{key}-{shown}{f'-{on}' if on else ''}.{kind}")
 
     view("/agreements/{key}/exports/{name}", export, "A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from adapters.encoding import to_json
 from adapters.render import (
@@ -67,14 +67,21 @@ def export_problem(view: str, kind: str, dated: bool, known_at: str) -> tuple[st
     return None
 
 
-def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> bytes:
+class Exported(NamedTuple):
+    """A view's file, and what the view says that the file cannot hold (a CSV's title and notes), to be said beside it."""
+
+    content: bytes
+    left_out: tuple[str, ...] = ()
+
+
+def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> Exported:
     """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
     the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
     known = f", {phrase}" if (phrase := known_at_said(queries, known_at)) else ""
     if view == "annex1":
         annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
         if kind == "docx":
-            return annex1_docx(annex, known)
+            return Exported(annex1_docx(annex, known))
         sheet = annex1_sheet(annex)
     elif view == "register":
         sheet = register_sheet(queries.register(key, on, known_at, by_note=by == "note"), by)  # type: ignore[arg-type]
@@ -83,7 +90,7 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
         if kind in ("svg", "png"):
             from adapters import chart
 
-            return chart.to_svg(outstanding) if kind == "svg" else chart.to_png(outstanding)
+            return Exported(chart.to_svg(outstanding) if kind == "svg" else chart.to_png(outstanding))
         sheet = outstanding_sheet(outstanding)
     elif view == "schedule":
         sheet = schedule_sheet(queries.schedule(key, on, known_at=known_at))  # type: ignore[arg-type]
@@ -92,7 +99,9 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
     else:
         sheet = history_sheet(key, queries.history(key, known_at))
     sheet = replace(sheet, title=sheet.title + known)
-    return to_csv(sheet) if kind == "csv" else to_xlsx(sheet)
+    if kind == "csv":
+        return Exported(to_csv(sheet), (sheet.title, *sheet.notes))
+    return Exported(to_xlsx(sheet))
 
 
 @dataclass(frozen=True)

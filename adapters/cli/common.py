@@ -547,6 +547,14 @@ def complain(*lines: str) -> None:
     typer.echo("\n".join(printable(line) for line in lines), err=True)
 
 
+def note(*lines: str) -> None:
+    """What a command adds beside its output, on standard error, a line each, fitted to the terminal as ``say``
+    fits prose: what a file it wrote leaves out, say."""
+    from adapters.render import hung
+
+    typer.echo("\n".join(hung(printable(line), text_width()) for line in lines), err=True)
+
+
 def say(text: str) -> None:
     """Prose beneath a table or in place of one, or a key-value view, fitted to the terminal as a table is
     (``render.hung``: a line too long runs on under itself, or under its value's column, words whole)."""

@@ -15,6 +15,7 @@ from adapters.cli.common import (
     day,
     lazy,
     moment,
+    note,
     querying,
     write_file,
 )
@@ -51,4 +52,7 @@ def export_command(
         raise typer.BadParameter(problem[1], param_hint={"kind": "--output", "as_of": "--as-of"}[problem[0]])
     then = moment(known_at)
     with querying(ctx, "text") as queries:
-        write_file(output, exports.exported(queries, view.value, agreement, kind, day(as_of) if as_of else None, then, by.value))
+        found = exports.exported(queries, view.value, agreement, kind, day(as_of) if as_of else None, then, by.value)
+    write_file(output, found.content)
+    if found.left_out:  # on standard error: with -o -, standard output is the CSV alone
+        note("note: the CSV holds the rows alone, without the view's title and notes:", *(f"  {line}" for line in found.left_out))

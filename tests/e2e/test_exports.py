@@ -126,6 +126,27 @@ def test_an_export_as_known_at_a_moment_says_so_in_its_title(loaded_url, tmp_pat
         assert known not in str(rows_of(path) if name.endswith("xlsx") else Document(path).paragraphs[3].text)
 
 
+def test_a_csv_is_the_rows_alone_and_the_command_says_beside_it_what_the_view_says_with_them(loaded_url, tmp_path):
+    """A CSV of barnes-2000's schedule was a maturity line alone, the interest not on file unsaid; one of a register
+    as known at a moment read as the register of now, its A1, A2 marks explained nowhere."""
+    def stderr(result) -> str:
+        return " ".join(result.stderr.split())
+
+    csv_file = tmp_path / "schedule.csv"
+    written = run(loaded_url, "export", "schedule", "barnes-2000", "--as-of", "2003-02-05", "-o", str(csv_file))
+    assert csv_file.read_text().splitlines()[0] == "series,kind,due_on,principal,interest,status,paid_on,event,section"
+    assert stderr(written) == ("note: the CSV holds the rows alone, without the view's title and notes: barnes-2000 payment"
+                               " schedule as of 2003-02-05 not on file: 8.59%: the schedule of required prepayments is not on"
+                               " file; all principal is shown at maturity not on file: 8.59%: the day count of the 8.59%"
+                               " notes is not on file; no interest is scheduled")
+    piped = run(loaded_url, "export", "register", "barnes-1995", "--as-of", "2001-02-05", "-o", "-", "--known-at", "2100-01-01")
+    assert piped.stdout.startswith("holder,7.13%,notes,assumed\n") and "the CSV holds" not in piped.stdout
+    assert "barnes-1995 register as of 2001-02-05, by holder, as known at 2100-01-01 23:59:59 UTC" in stderr(piped)
+    assert "A1 (barnes-1995:3) assumed note numbers 1-4:" in stderr(piped)
+    workbook = run(loaded_url, "export", "schedule", "barnes-2000", "--as-of", "2003-02-05", "-o", str(tmp_path / "s.xlsx"))
+    assert workbook.stderr == "", "a workbook holds its title and notes"
+
+
 def test_an_export_of_a_day_before_the_register_on_file_says_so_in_place_of_figures(loaded_url, tmp_path):
     """An Annex 1 of barnes-2000 on 2001-01-01 (its notes are on the registry as of 2003) was a total of $0 in Word
     and in Excel, with nothing to say the register is not on file, as the command says."""
