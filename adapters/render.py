@@ -434,8 +434,10 @@ def accrued_rows(view: Accrued, by: str) -> tuple[list[str], list[list[str]]]:
     return with_marks(header, rows, [*cited, union(*cited)])
 
 
-def makewhole_text(notice: MakewholeNotice) -> str:
-    """The calculation as an optional prepayment's notice sets it out, step by step, in the agreement's terms."""
+def makewhole_text(notice: MakewholeNotice, width: int | None = None) -> str:
+    """The calculation as an optional prepayment's notice sets it out, step by step, in the agreement's terms; fitted
+    to ``width`` (the terminal's) where given: each line as ``hung`` fits prose, and the remaining payments, if their
+    columns are wider, one payment a line, each figure named."""
     q, key, definition = notice.quote, notice.agreement, notice.quote.definition
 
     def cite(rule: str, text: str = "") -> str:
@@ -450,14 +452,18 @@ def makewhole_text(notice: MakewholeNotice) -> str:
         f" scheduled payments{cite('schedule_after_optional')}",
         "",
         f"1. Remaining scheduled payments of the portion prepaid{cite('makewhole', 'make-whole')}:",
-        f"   {'due':<10}  {'principal':>14}  {'interest':>12}  {'months':>6}  {'periods':>10}  {'discount factor':>16}  {'present value':>14}",
     ]
+    columns = [f"   {'due':<10}  {'principal':>14}  {'interest':>12}  {'months':>6}  {'periods':>10}  {'discount factor':>16}  {'present value':>14}"]
+    named = []
     for line in q.lines:
-        lines.append(
-            f"   {line.due_on.isoformat():<10}  {format_amount(line.principal):>14}  {format_amount(line.interest):>12}"
-            f"  {line.months:>6}  {line.periods.quantize(Decimal('0.000001')):>10}  {line.discount_factor.quantize(Decimal('0.000000001')):>16}"
-            f"  {format_amount(line.present_value):>14}"
-        )
+        figures = (format_amount(line.principal), format_amount(line.interest), line.months,
+                   line.periods.quantize(Decimal("0.000001")), line.discount_factor.quantize(Decimal("0.000000001")),
+                   format_amount(line.present_value))
+        columns.append(f"   {line.due_on.isoformat():<10}  {figures[0]:>14}  {figures[1]:>12}  {figures[2]:>6}  {figures[3]:>10}"
+                       f"  {figures[4]:>16}  {figures[5]:>14}")
+        named.append(f"   {line.due_on}: principal {figures[0]}, interest {figures[1]}, {figures[2]} months, {figures[3]}"
+                     f" periods, discount factor {figures[4]}, present value {figures[5]}")
+    lines += named if width is not None and len(columns[0]) > width else columns
     lines += [
         "",
         f"2. Weighted Average Life to Maturity = Remaining Dollar-years / principal, {years}:",
@@ -482,11 +488,12 @@ def makewhole_text(notice: MakewholeNotice) -> str:
         f"7. Price, the greater of 5 and 6                    ${format_amount(q.price)}",
         f"   make-whole premium                               ${format_amount(q.premium)}",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines) if width is None else hung("\n".join(lines), width)
 
 
-def event_text(detail: EventDetail) -> str:
-    """An event as recorded: both clocks, who, the evidence and assumptions, then every field it holds."""
+def event_text(detail: EventDetail, width: int | None = None) -> str:
+    """An event as recorded: both clocks, who, the evidence and assumptions, then every field it holds; fitted to
+    ``width`` where given (``hung``), as is the make-whole calculation recorded with it."""
     line = detail.event
     evidence = line.evidence
     lines = [
@@ -501,9 +508,10 @@ def event_text(detail: EventDetail) -> str:
         *(["  fields"] if line.fields else []),
         *event_fields(detail, 2),
     ]
+    text = "\n".join(lines) if width is None else hung("\n".join(lines), width)
     if detail.makewhole is not None:
-        lines += ["", "make-whole calculation recorded with it:", makewhole_text(detail.makewhole)]
-    return "\n".join(lines)
+        text += "\n\nmake-whole calculation recorded with it:\n" + makewhole_text(detail.makewhole, width)
+    return text
 
 
 def event_fields(detail: EventDetail, depth: int) -> list[str]:

@@ -215,14 +215,15 @@ def key_of(identity: Signer) -> str:
     return str(key_file(identity, _keys()))
 
 
-def command_line(url: str, *args: str, identity: str | None = None):  # noqa: ANN201 - typer's Result
+def command_line(url: str, *args: str, identity: str | None = None, columns: int | None = None):  # noqa: ANN201 - typer's Result
     """``debtreg --db URL ARGS`` run in this process (typer's runner), as the identity whose key file ``identity``
-    names (none if not given), whatever the environment names."""
+    names (none if not given), whatever the environment names; on a terminal ``columns`` wide, if given."""
     from typer.testing import CliRunner
 
     from adapters.cli import app
 
-    return CliRunner(env={"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": identity}).invoke(app, ["--db", url, *args])
+    env = {"DEBTREG_DATABASE_URL": None, "DEBTREG_IDENTITY": identity, **({"COLUMNS": str(columns)} if columns else {})}
+    return CliRunner(env=env).invoke(app, ["--db", url, *args])
 
 
 def admin_key() -> str:

@@ -28,6 +28,7 @@ from adapters.cli.common import (
     querying,
     say,
     table,
+    text_width,
 )
 from domain.money import ZERO, format_amount
 
@@ -151,4 +152,4 @@ def makewhole_command(
     if fmt is TextOrJson.json:
         emit_json(notice)
     else:
-        emit(render.makewhole_text(notice))
+        emit(render.makewhole_text(notice, text_width()))

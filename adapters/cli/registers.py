@@ -224,4 +224,4 @@ def event_command(
     if fmt is TextOrJson.json:
         emit_json(detail)
         return
-    say(render.event_text(detail))
+    emit(render.event_text(detail, text_width()))

@@ -473,6 +473,21 @@ def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     assert refused.returncode == 1 and "must be a multiple of $1,000,000.00" in refused.stderr
 
 
+def test_a_makewhole_quote_fits_the_terminal_each_payment_on_a_line_with_its_figures_named(db):
+    """At 80 columns the remaining payments' columns (97 wide) and the steps' prose ran past the terminal's edge."""
+    asked = ("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",
+             "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10,5y=2.90")
+    wide = debtreg(*asked, db=db, env={"COLUMNS": "160"}).stdout
+    narrow = debtreg(*asked, db=db, env={"COLUMNS": "80"}).stdout
+    assert max(map(len, narrow.splitlines())) <= 80 < max(map(len, wide.splitlines()))
+    columns = [line.split() for line in wide.splitlines() if re.match(r" {3}\d{4}-\d\d-\d\d ", line)]
+    named = re.findall(r"(\d{4}-\d\d-\d\d): principal (\S+), interest (\S+), (\d+) months, (\S+) periods, discount factor"
+                       r" (\S+), present value (\S+)", " ".join(narrow.split()))
+    assert [list(found) for found in named] == columns and len(columns) == 6
+    steps = [" ".join(text.split("\n2. ", 1)[1].split()) for text in (wide, narrow)]
+    assert steps[0] == steps[1] and "= 1.750000 years" in steps[1], "the steps after the payments: the same words"
+
+
 def test_an_auditor_keeps_a_digest_and_later_checks_the_log_extends_it(db, tmp_path):
     kept = tmp_path / "head.json"
     kept.write_text(debtreg("digest", db=db).stdout)

@@ -274,6 +274,9 @@ def test_the_make_whole_calculation_stored_with_a_prepayment_is_shown(loaded_url
     shown = run(loaded_url, "event", ref).stdout
     assert "make-whole calculation recorded with it:" in shown
     assert "make-whole premium                               $255,432.51" in shown
+    fitted = command_line(loaded_url, "event", ref, columns=80).stdout
+    assert max(map(len, fitted.splitlines())) <= 80 < max(map(len, shown.splitlines())), "at 80 columns, as makewhole is"
+    assert "2003-06-05: principal 0.00, interest 106,950.00, 3 months," in fitted
     data = json.loads(run(loaded_url, "event", ref, "--format", "json").stdout)
     assert data["fields"]["makewhole"]["premium"] == "255432.51"
     assert data["fields"]["makewhole"]["weighted_average_life_years"].startswith("1.75")
