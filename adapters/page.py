@@ -105,10 +105,12 @@ def marked(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence
 
 def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str) -> str:
     options = "".join(f"<option{' selected' if a == key else ''}>{escape(a)}</option>" for a in agreements)
+    event = f"{key or (agreements[0] if agreements else 'KEY')}:1"  # an example of this registry's, not another's
+    example = f"2003-04-02T17:00:00Z or {event}"
     return (
         "<form method='get' action='/page'><label>Agreement <select name='key'>" + options + "</select></label> "
         f"<label>As of <input name='as_of' type='date' value='{escape(as_of)}' required></label> "
-        f"<label>Known at <input name='known_at' size='34' value='{escape(known_at)}' placeholder='2003-04-02T17:00:00Z or barnes-1995:30'></label> "
+        f"<label>Known at <input name='known_at' size='{max(34, len(example) - 4)}' value='{escape(known_at)}' placeholder='{escape(example)}'></label> "
         "<button type='submit'>Show</button></form>"
     )
 
