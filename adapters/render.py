@@ -182,10 +182,12 @@ def annex1_text(register: Annex1, width: int | None = None) -> str:
     if register.not_on_file:
         return "\n".join([*title, f"{register.agreement} as of {register.as_of}: {register.not_on_file}"])
     notes = [hung(note, width) if width else note for note in view_notes(register)]
-    return "\n".join([*title, *_annex1_table(register), *([""] if notes else []), *notes])
+    return "\n".join([*title, *_annex1_table(register, width), *([""] if notes else []), *notes])
 
 
-def _annex1_table(register: Annex1) -> list[str]:
+def _annex1_table(register: Annex1, fitted_to: int | None = None) -> list[str]:
+    """The table; its heading over the figures, drawn in to end over the last column (or at the terminal's edge,
+    ``fitted_to``) where it would run past the terminal."""
     totals = register.totals
     figures = [v for line in register.holders for v in line.principal.values()] + list(totals.values())
     with_cents = any(v != v.to_integral_value() for v in figures)
@@ -205,9 +207,12 @@ def _annex1_table(register: Annex1) -> list[str]:
             return "n/a"
         return "$" + format_amount(value, with_cents=with_cents).rjust(money_width - 1)
 
+    heading, start = "Outstanding Principal Amount of Notes", width
+    if fitted_to and start + len(heading) > fitted_to:
+        start = max(len("Current Noteholders:") + 2, max(width + sum(cells), fitted_to) - len(heading))
     lines = [
-        "Current Noteholders:".ljust(width) + "Outstanding Principal Amount of Notes",
-        "--------------------".ljust(width) + "-------------------------------------",
+        "Current Noteholders:".ljust(start) + heading,
+        "--------------------".ljust(start) + "-" * len(heading),
     ]
     if several:
         labels = [s.label for s in register.series_terms]

@@ -672,11 +672,14 @@ def test_the_notes_beneath_annex_1_fit_the_columns_given_and_its_table_stays_as_
     notes = lines[lines.index("figures marked A1, A2, ... rest on facts the documents do not give:"):]
     assert max(map(len, notes)) <= 80 and len(notes) > 7, notes
     assert notes[3].startswith("      "), "a note runs on under itself"
-    assert "Current Noteholders:                             Outstanding Principal Amount of Notes" in lines
+    assert "Connecticut General Life Insurance Company       $  6,800,000  [A1 A2 A3]" in lines, "the figures where printed"
     two = subprocess.run([DEBTREG, "--db", db, "annex1", "novascotia-1999", "--as-of", "2003-02-05"], capture_output=True,
                          text=True, env={**env, "COLUMNS": "80"}, timeout=120, check=True).stdout.splitlines()
     assert two[:2] == ["novascotia-1999: 3031786 Nova Scotia Company 7.66% Senior Notes due November 12,",
                        "    2007 and 7.80% Senior Notes due November 12, 2010, as of 2003-02-05"], "its heading, 148 wide, fits"
+    # the table's heading (86 wide where the figures are 79) is drawn in to end at the terminal's edge, over them
+    assert max(map(len, two)) <= 80 and "Current Noteholders:                       Outstanding Principal Amount of Notes" in two
+    assert "State Farm Life Insurance Company                $  7,000,000      $  7,000,000" in two
 
 
 def test_identity_init_says_who_it_made_within_the_columns_given_its_key_whole(tmp_path):
