@@ -423,6 +423,7 @@ def _declare_default(command: DeclareDefault, stream: Stream, draft: Draft) -> N
     on, terms = command.effective_on, _terms(stream)
     state = _register_on(stream, on)
     rules.check_default_clause(terms, command.clause, terms.section("events_of_default"))
+    rules.check_payment_default(state, command.clause, on)
     default = draft.next_version
     draft.add(Agreement.DefaultOccurred, clause=command.clause, description=command.description)
     if terms.defaults is not None and command.clause in terms.defaults.automatic:

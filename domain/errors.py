@@ -111,6 +111,10 @@ class UnscheduledPayment(RegistryError):
     rule = "a required payment must match the agreement's schedule"
 
 
+class NotYetInDefault(RegistryError):
+    rule = "a payment not made is an Event of Default only once it is unpaid past its grace"
+
+
 class AllocationMismatch(RegistryError):
     rule = "partial payments are allocated pro rata to unpaid principal"
 

@@ -10,7 +10,7 @@ compute a command's events (the coupon a payment is for, the instalment due).
 from __future__ import annotations
 
 from collections.abc import Collection, Container, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from domain.errors import (
     NotAMultiple,
     NotesPaidOff,
     NotOnFile,
+    NotYetInDefault,
     OverIssuance,
     OverPayment,
     OverTransfer,
@@ -38,7 +39,7 @@ from domain.errors import (
     UnscheduledPayment,
 )
 from domain.money import ZERO, allocate, cents, format_amount, from_cents
-from domain.schedule import business_days_after, days_counted, interest_pattern
+from domain.schedule import business_days_after, days_counted, grace_ends, interest_pattern
 from domain.values import AgreementTerms, Allocation, NoticeTerms, ScheduledPayment, SeriesTerms
 
 if TYPE_CHECKING:
@@ -525,6 +526,48 @@ def check_default_clause(terms: AgreementTerms, clause: str, section: str | None
             + ", ".join(f"{c.clause} ({c.title})" for c in defaults.clauses),
             section=section,
         )
+
+
+def check_payment_default(state: AgreementState, clause: str, on: date) -> None:
+    """An Event of Default for a payment not made (under the clause the terms give unpaid interest or principal) exists
+    once a payment is unpaid past its grace: one recorded while every such payment due is paid, or may still be paid,
+    is refused, naming when its grace ends. Where what falls due is not on file (interest dates, the schedule of
+    principal, the calendar) or notes were declared due, it is not known, and nothing is refused."""
+    defaults = state.terms.defaults
+    for kind, grace in (("interest", defaults.interest), ("principal", defaults.principal)) if defaults else ():
+        if grace is None or grace.section != clause:
+            continue
+        unpaid = _unpaid_by(state, kind, on)
+        ends = {due: grace_ends(due, grace, state.business_calendar()) for due in unpaid or ()}
+        if unpaid is None or None in ends.values() or any(last < on for last in ends.values()):  # type: ignore[operator]
+            return
+        unit = "Business Day" if grace.business_days else "day"
+        defined = (f"an Event of Default under {clause} is {kind} unpaid "
+                   + (f"{grace.days} {unit}{'s' if grace.days != 1 else ''} after it is due" if grace.days else "after its due date"))
+        if not ends:
+            raise NotYetInDefault(f"{defined}; no {kind} is unpaid on {on}", section=clause)
+        due, last = min(ends.items())
+        may = "may still be paid that day" if last == due else f"may be paid to {last}"
+        raise NotYetInDefault(f"{defined}: the {kind} due {due} {may}, so none exists before {last + timedelta(days=1)}",
+                              section=clause)
+
+
+def _unpaid_by(state: AgreementState, kind: str, on: date) -> list[date] | None:
+    """The due dates of the interest (or principal) due by ``on`` and not paid by then, of every series with notes
+    outstanding; ``None`` where that is not known (see ``check_payment_default``)."""
+    unpaid = []
+    for series in state.series.values():
+        if not state.live(series.terms.key):
+            continue
+        if kind == "interest":
+            if series.coupon_dates is None:
+                return None
+            unpaid += [c.due_on for c in series.coupons.values() if c.paid_ref is None and c.due_on <= on]
+        else:
+            if series.terms.required_prepayments is None or state.active_accelerations():
+                return None
+            unpaid += [p.due_on for p in series.schedule or () if p.due_on <= on]
+    return unpaid
 
 
 def require_continuing_default(state: AgreementState, ref: int, on: date, section: str | None) -> DefaultOnFile:

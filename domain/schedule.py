@@ -26,7 +26,7 @@ from fractions import Fraction
 from domain.daycount import ACTUAL_ACTUAL_ICMA, convention, interest_on
 from domain.errors import InvalidTerms, NotOnFile
 from domain.money import round_cents
-from domain.values import ScheduledPayment, SeriesTerms
+from domain.values import GraceTerms, ScheduledPayment, SeriesTerms
 
 ROUNDINGS = {"half up": ROUND_HALF_UP, "down": ROUND_DOWN}
 
@@ -170,6 +170,15 @@ def business_days_after(day: date, count: int, holidays: Container[date]) -> dat
         if is_business_day(found, holidays):
             count -= 1
     return found
+
+
+def grace_ends(due_on: date, grace: GraceTerms, holidays: Container[date] | None) -> date | None:
+    """The last day a payment due ``due_on`` may be made without an Event of Default: its grace counted in days, or in
+    Business Days on the agreement's calendar; ``None`` where those are counted and the calendar is not on file. The
+    default exists from the day after."""
+    if not grace.business_days:
+        return due_on + timedelta(days=grace.days)
+    return None if holidays is None else business_days_after(due_on, grace.days, holidays)
 
 
 def business_days_before(day: date, count: int, holidays: Container[date]) -> date:

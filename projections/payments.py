@@ -17,7 +17,7 @@ from decimal import Decimal
 from domain.errors import NotOnFile
 from domain.money import ZERO, format_amount
 from domain.rules import principal_schedule
-from domain.schedule import business_days_after, days_counted, interest_for, require_day_count
+from domain.schedule import days_counted, grace_ends, interest_for, require_day_count
 from domain.state import AccelerationOnFile, AgreementState
 from domain.timeline import Timeline
 from domain.values import GraceTerms, shown_if_any, shown_if_set, unshown
@@ -458,12 +458,9 @@ class _Watch:
 
     def _grace_ends(self, due_on: date, grace: GraceTerms) -> date | None:
         """The last day of grace; ``None`` if it is counted in Business Days and the calendar is not on file."""
-        if not grace.business_days:
-            return due_on + timedelta(days=grace.days)
-        if self.calendar is None:
+        if grace.business_days and self.calendar is None:
             self.missing.add("the agreement's Business Day calendar is not on file: grace periods in Business Days are not counted")
-            return None
-        return business_days_after(due_on, grace.days, self.calendar)
+        return grace_ends(due_on, grace, self.calendar)
 
     def gaps(self) -> list[str]:
         return sorted(self.missing)

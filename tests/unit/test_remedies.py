@@ -22,6 +22,7 @@ from adapters.entries import (
     PrepaymentEntry,
     PrepaymentNoticeEntry,
     RescissionEntry,
+    ReversalEntry,
     TransferEntry,
     WaiverEntry,
 )
@@ -210,8 +211,17 @@ def test_on_a_bankruptcy_default_every_note_is_due_automatically(book):
             effective_on="2025-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
 
 
+def interest_default(registry) -> None:
+    """An Event of Default under 9.1(b) as its terms have it: the 2024-12-15 coupon (its grace ended 2024-12-20)
+    unpaid on 2025-03-03; paid the next day."""
+    interest = [e for e in registry.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
+    record(registry, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason="paid late, not on time")
+    default(registry, "9.1(b)")
+    record(registry, InterestEntry, type="interest", effective_on="2025-03-04")
+
+
 def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
-    default(book, "9.1(b)")
+    interest_default(book)
     [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                      declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
     assert event.notes == (3,) and event.principal == D("4900000.00")
@@ -223,7 +233,7 @@ def test_a_series_declared_due_in_part_is_said_to_be_shown_whole_in_its_schedule
     """What the declaration on Gamma's note leaves scheduled on the rest is not computed: the 2025-06-15 coupon is
     shown as $300,000.00 on all $10,000,000, though $4,900,000 of it was declared due, with its interest, on
     2025-03-10. Schedule and status say so rather than show the whole series' payments as fact."""
-    default(book, "9.1(b)")
+    interest_default(book)
     [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                      declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
     said = (f"6.00%: notes No. 3 ($4,900,000.00) were declared due on 2025-03-10 ({KEY}:{event.originator_version}),"
@@ -234,6 +244,23 @@ def test_a_series_declared_due_in_part_is_said_to_be_shown_whole_in_its_schedule
     [coupon] = status.overdue
     assert (coupon.due_on, coupon.interest) == (date(2025, 6, 15), D("300000.00"))
     assert not any("declared due" in gap for gap in views.status(KEY, date(2025, 3, 9)).not_on_file)
+
+
+def test_a_payment_default_is_refused_while_the_payment_may_still_be_made_and_recorded_once_its_grace_ends(book):
+    """9.1(b) gives interest 5 Business Days: the 2025-06-15 coupon (a Sunday) may be paid to 2025-06-23, Juneteenth
+    (June 19) not counted; an Event of Default under 9.1(b) recorded before then contradicted the terms, and the
+    status beside it said "within grace"."""
+    refused(book, RegistryError, r"under 9.1\(b\) is interest unpaid 5 Business Days after it is due; no interest is"
+            r" unpaid on 2025-03-03", EventOfDefaultEntry, type="event-of-default", effective_on="2025-03-03",
+            clause="9.1(b)", description="x")
+    error = refused(book, RegistryError, r"the interest due 2025-06-15 may be paid to 2025-06-23, so none exists before"
+                    r" 2025-06-24", EventOfDefaultEntry, type="event-of-default", effective_on="2025-06-23", clause="9.1(b)",
+                    description="x")
+    assert (error.rule, error.section) == ("a payment not made is an Event of Default only once it is unpaid past its grace", "9.1(b)")
+    default(book, "9.1(b)", on="2025-06-24")
+    refused(book, RegistryError, r"under 9.1\(a\) is principal unpaid after its due date; no principal is unpaid on"
+            r" 2025-06-24", EventOfDefaultEntry, type="event-of-default", effective_on="2025-06-24", clause="9.1(a)",
+            description="x")
 
 
 def test_an_unknown_clause_is_refused_naming_the_events_of_default(book):

@@ -91,6 +91,23 @@ def test_principal_without_grace_is_in_default_from_the_day_after_it_is_due(stor
     assert payment_status(instalment, marked=False) == "due today (Section 11(a); default from 2027-03-16)"
 
 
+def test_a_principal_default_without_grace_is_recorded_from_the_day_after_the_instalment_is_due(store, tmp_path):
+    from adapters.entries import EventOfDefaultEntry
+    from domain.errors import NotYetInDefault
+
+    loaded(store, tmp_path, TEMPLATE)
+
+    def default(on: str):
+        return store.record("acme-2024", EventOfDefaultEntry.model_validate(
+            {"type": "event-of-default", "effective_on": on, "clause": "11(a)", "description": "instalment unpaid",
+             "evidence": {"document": "notice of default"}}))
+
+    with pytest.raises(NotYetInDefault, match=r"the principal due 2027-03-15 may still be paid that day, so none exists"
+                                              r" before 2027-03-16 \(Section 11\(a\)\)"):
+        default("2027-03-15")
+    assert default("2027-03-16").events[0].clause == "11(a)"
+
+
 def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
     loaded(store, tmp_path, TEMPLATE)
     transfer = 'from = "Example Life"\nto = "{to}"\namount = "1,000,000"\n{new}'
