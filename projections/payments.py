@@ -297,6 +297,7 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
     if gap:  # which notes were outstanding then, and so what accrued on them, is not known
         return Accrued(key, as_of, None, (), (), not_on_file=NOT_ON_FILE + gap)
     state = _state(timeline, as_of)
+    horizon = horizon_of(key, timeline)
     cited = Footnotes().add_timeline(key, timeline)
     accelerated = {number: a for a in state.active_accelerations() for number in a.notes}
     lines, fell_due = [], {}
@@ -317,7 +318,6 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
                              days_counted(terms, since, as_of), interest_for(terms, note.principal, since, as_of),
                              cited.cite(key, [*note.basis.assumed, *([paid] if paid else [])]) if by_note else (),
                              cited.cite(key, [*note.basis.held, *([paid] if paid else [])])))
-    horizon = horizon_of(key, timeline)
     holders: dict[str, list[Accrual]] = {}
     for line in lines:
         holders.setdefault(line.holder, []).append(line)
@@ -340,8 +340,24 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
         horizon.beyond(as_of, REGISTER, PAYMENTS),
         tuple(FellDue(on, tuple(notes), why) for (on, why), notes in sorted(fell_due.items())),
         issued_later(timeline, as_of),
-        caveats=principal_past_record(state, horizon, as_of),
+        caveats=(*principal_past_record(state, horizon, as_of), *_interest_owed(key, state, _Watch(state, as_of, state.business_calendar(), horizon))),
     )
+
+
+def _interest_owed(key: str, state: AgreementState, watch: _Watch) -> list[str]:
+    """Interest due by the date and not recorded paid, where the record covers it: accrued interest runs from the last
+    interest date, so it leaves that interest out, and says so rather than be read as all the interest owed."""
+    caveats = []
+    for series, found in state.series.items():
+        if found.coupon_dates is None or not state.live(series):
+            continue
+        owed = overdue(_interest(key, state, series, watch))
+        if owed:
+            dues = [f"{p.due_on} ({p.status})" for p in owed]
+            caveats.append(f"{series}: the interest due {' and '.join(dues) if len(dues) < 3 else ', '.join(dues)} is not"
+                           " recorded paid; the accrued interest shown runs from the last interest date and leaves it out"
+                           " (status lists what is overdue)")
+    return caveats
 
 
 def overdue_rates(state: AgreementState) -> dict[str, OverdueRate]:

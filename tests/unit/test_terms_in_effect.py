@@ -108,6 +108,21 @@ def test_a_principal_default_without_grace_is_recorded_from_the_day_after_the_in
     assert default("2027-03-16").events[0].clause == "11(a)"
 
 
+def test_accrued_interest_says_when_interest_due_before_it_is_not_recorded_paid(store, tmp_path):
+    """Accrued from 2024-09-15 read as all the interest owed while that coupon was unpaid: nothing said otherwise."""
+    from adapters.entries import InterestEntry
+
+    views = loaded(store, tmp_path, TEMPLATE)
+    assert views.accrued("acme-2024", date(2024, 9, 20)).caveats == (
+        "6.00%: the interest due 2024-09-15 (unpaid, within grace) is not recorded paid; the accrued interest shown runs"
+        " from the last interest date and leaves it out (status lists what is overdue)",)
+    assert "2024-09-15 (unpaid: Event of Default) and 2025-03-15 (unpaid: Event of Default)" in views.accrued(
+        "acme-2024", date(2025, 4, 1)).caveats[0]
+    store.record("acme-2024", InterestEntry.model_validate({"type": "interest", "effective_on": "2024-09-16",
+                                                             "evidence": {"document": "wire"}}))
+    assert Queries(store).accrued("acme-2024", date(2024, 9, 20)).caveats == ()
+
+
 def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
     loaded(store, tmp_path, TEMPLATE)
     transfer = 'from = "Example Life"\nto = "{to}"\namount = "1,000,000"\n{new}'
