@@ -415,6 +415,8 @@ def remedy_lines(view: Status) -> list[str]:
         how = "automatically" if a.automatic else f"declared by {'; '.join(a.declared_by)}"
         premium = f" + make-whole premium ${format_amount(a.makewhole_premium)}" if a.makewhole_premium is not None else ""
         state = f"; annulled {a.annulled_on} ({a.annulled_by})" if a.annulled_by else ""
+        if a.unpaid:
+            state += "; not recorded paid" + ("" if a.unpaid == a.notes else f" (No. {', '.join(map(str, a.unpaid))})")
         lines.append(
             f"acceleration {a.event} on {a.on} ({how}, on {a.default}): notes No. {', '.join(map(str, a.notes))} due,"
             f" ${format_amount(a.principal)} principal + ${format_amount(a.interest)} interest{premium}"

@@ -130,6 +130,7 @@ class AccelerationLine:
     due: Decimal
     annulled_by: str | None = shown_if_set()
     annulled_on: date | None = shown_if_set()
+    unpaid: tuple[int, ...] = shown_if_any()  # the notes it made due still outstanding on the date: not recorded paid
 
 
 @dataclass(frozen=True)
@@ -383,6 +384,7 @@ def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...],
             sum((q.premium for q in a.makewhole), ZERO) if a.makewhole else None,
             a.principal + a.interest + sum((q.premium for q in a.makewhole), ZERO),
             f"{key}:{a.rescinded_by}" if a.rescinded_by else None, a.rescinded_on,
+            () if a.rescinded_by else tuple(n for n in a.notes if n in state.live_notes),
         )
         for a in state.accelerations.values()
     )

@@ -28,6 +28,7 @@ from adapters.entries import (
 )
 from adapters.journal import load
 from adapters.queries import Queries
+from adapters.render import remedy_lines
 from domain.errors import RegistryError, ShareNotMet
 from domain.money import format_amount
 from support import writer
@@ -180,6 +181,7 @@ def test_once_the_notes_declared_due_are_paid_what_else_was_due_is_not_on_file_n
                                   " so whether they were paid is not known",)
     assert Queries(book).schedule(KEY, date(2025, 4, 1)).not_on_file == status.not_on_file
     assert Queries(book).status(KEY, date(2025, 3, 15)).not_on_file == ()  # still outstanding: overdue, in full
+    assert [a.unpaid for a in status.accelerations] == [()], "paid: the line says nothing of it"
 
 
 def test_the_1995_make_whole_on_acceleration_matches_section_10_1_worked_independently(loaded):
@@ -225,6 +227,10 @@ def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
     [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                      declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
     assert event.notes == (3,) and event.principal == D("4900000.00")
+    # no row of the overdue table is hers (the series' payments are not computed in part): the declaration's line says it
+    status = Queries(book).status(KEY, date(2025, 3, 20))
+    assert status.overdue == () and [a.unpaid for a in status.accelerations] == [(3,)]
+    assert remedy_lines(status)[-1].endswith("; not recorded paid")
     refused(book, RegistryError, "already accelerated", AccelerationEntry, type="acceleration", effective_on="2025-03-11",
             declared_by=["Gamma Assurance", "Beta Mutual"], treasury_curve=CURVE)
 
