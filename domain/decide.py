@@ -427,8 +427,9 @@ def _declare_default(command: DeclareDefault, stream: Stream, draft: Draft) -> N
     default = draft.next_version
     draft.add(Agreement.DefaultOccurred, clause=command.clause, description=command.description)
     if terms.defaults is not None and command.clause in terms.defaults.automatic:
-        notes = [note.number for note in state.live()]
-        _add_acceleration(state, draft, default, True, (), notes, command.curve)
+        notes = rules.not_yet_accelerated(state, [note.number for note in state.live()])
+        if notes:  # else every note is due already, by a declaration in force
+            _add_acceleration(state, draft, default, True, (), notes, command.curve)
 
 
 def _accelerate(command: Accelerate, stream: Stream, draft: Draft) -> None:

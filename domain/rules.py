@@ -648,7 +648,7 @@ def notes_accelerated(
     terms = state.terms.defaults
     if terms is None:
         raise NotOnFile("the agreement's Events of Default and their remedies are not on file", section=section)
-    live = [note.number for note in state.live()]
+    live = not_yet_accelerated(state, [note.number for note in state.live()])
     if default.clause in terms.automatic:
         return live
     if automatic:
@@ -656,10 +656,24 @@ def notes_accelerated(
                              " holders declare them due", section=section)
     if default.clause in terms.each_holder:
         check_holders_of_record(state, declared_by, section)
-        return [note.number for note in state.live() if note.holder in declared_by]
-    threshold = require_threshold(terms.acceleration_threshold, "declare the notes due", section)
-    check_declared_by(state, declared_by, state.voters_excluded(), threshold, "declare all the notes due", section)
-    return live
+        found = [note.number for note in state.live() if note.holder in declared_by and note.number in live]
+        whose = f"of {'; '.join(declared_by)}"
+    else:
+        threshold = require_threshold(terms.acceleration_threshold, "declare the notes due", section)
+        check_declared_by(state, declared_by, state.voters_excluded(), threshold, "declare all the notes due", section)
+        found, whose = live, "outstanding"
+    if not found:
+        by = sorted({a.ref for a in state.active_accelerations()})
+        raise InvalidCommand(f"every note {whose} is already due by an acceleration in force (No. {', '.join(map(str, by))})",
+                             section=section)
+    return found
+
+
+def not_yet_accelerated(state: AgreementState, notes: Sequence[int]) -> list[int]:
+    """Of ``notes``, those no acceleration in force has made due: a later declaration (or an automatic acceleration)
+    makes the rest due, a note once."""
+    already = {n for a in state.active_accelerations() for n in a.notes}
+    return [n for n in notes if n not in already]
 
 
 def require_declared_acceleration(state: AgreementState, ref: int, section: str | None) -> AccelerationOnFile:

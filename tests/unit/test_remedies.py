@@ -231,8 +231,30 @@ def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
     status = Queries(book).status(KEY, date(2025, 3, 20))
     assert status.overdue == () and [a.unpaid for a in status.accelerations] == [(3,)]
     assert remedy_lines(status)[-1].endswith("; not recorded paid")
-    refused(book, RegistryError, "already accelerated", AccelerationEntry, type="acceleration", effective_on="2025-03-11",
-            declared_by=["Gamma Assurance", "Beta Mutual"], treasury_curve=CURVE)
+    [joint] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-11",  # Gamma's is due already
+                     declared_by=["Gamma Assurance", "Beta Mutual"], treasury_curve=CURVE).events
+    assert joint.notes == (2,), "a note is declared due once"
+
+
+def test_after_a_holder_declares_its_own_note_due_a_later_acceleration_makes_the_rest_due(book):
+    """Holders of 51% declaring the notes due on a covenant default were refused ("notes No. 3 are already
+    accelerated") once Gamma had declared its own: nothing could make the rest due. Now the rest are; a note once."""
+    interest_default(book)
+    [own] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10", declared_by=["Gamma Assurance"],
+                   treasury_curve=CURVE).events
+    refused(book, RegistryError, rf"every note of Gamma Assurance is already due by an acceleration in force \(No\."
+            rf" {own.originator_version}\)", AccelerationEntry, type="acceleration", effective_on="2025-03-11",
+            declared_by=["Gamma Assurance"], treasury_curve=CURVE)
+    covenant = default(book, on="2025-03-11")
+    [rest] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-12", default=covenant,
+                    declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    assert rest.notes == (1, 2) and rest.principal == D("5100000.00")
+    refused(book, RegistryError, r"every note outstanding is already due by an acceleration in force", AccelerationEntry,
+            type="acceleration", effective_on="2025-03-13", default=covenant, declared_by=["Alpha Life", "Beta Mutual"],
+            treasury_curve=CURVE)
+    bankruptcy = record(book, EventOfDefaultEntry, type="event-of-default", effective_on="2025-03-14", clause="9.1(g)",
+                        description="petition filed", treasury_curve=CURVE).events
+    assert [type(e).__name__ for e in bankruptcy] == ["DefaultOccurred"], "every note is due already: no acceleration"
 
 
 def test_a_series_declared_due_in_part_is_said_to_be_shown_whole_in_its_schedule_and_status(book):
