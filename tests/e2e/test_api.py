@@ -332,6 +332,11 @@ def test_every_refusal_is_a_problem_document_and_changes_nothing(api, loaded_url
                     headers={**as_(CLERK), "Idempotency-Key": "m-4"})
     assert extra["detail"] == "transfer.ammount: is not a field this entry has; did you mean 'amount'?", extra
     refused(api, loaded_url, 422, "invalid-command", **post, json=TRANSFER, headers=as_(CLERK))
+    early = refused(api, loaded_url, 422, "not-yet-in-default", **post, headers={**as_(CLERK), "Idempotency-Key": "e-1"},
+                    json={"type": "event-of-default", "effective_on": "2003-02-10", "evidence": {"document": "x"},
+                          "clause": "9.1(b)", "description": "coupon unpaid"})
+    assert (early["section"], early["title"]) == ("9.1(b)", "a payment not made is an Event of Default only once it is"
+                                                  " unpaid past its grace"), early
     for key in (" ", "wire\x857781".encode("latin-1")):  # (a header is Latin-1: a NEL, a control, passes HTTP)
         bad_key = refused(api, loaded_url, 422, "invalid", **post, json=TRANSFER,
                           headers={**as_(CLERK), "Idempotency-Key": key})
