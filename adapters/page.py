@@ -28,11 +28,13 @@ from adapters.render import (
     known_at_said,
     makewhole_text,
     payment_status,
+    remedy_lines,
     totals_cited,
     with_marks,
 )
 from domain.money import format_amount
 from projections.amendments import AmendmentStatus
+from projections.payments import Status
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:72rem;color:#222}
@@ -101,6 +103,15 @@ def standing(amendment: AmendmentStatus) -> str:
 def marked(header: list[str], rows: list[list[str]], rests_on: Sequence[Sequence[str]]) -> tuple[list[str], list[list[str]]]:
     """The table with an Assumed column of the marks the notes beneath it explain, when any row rests on one."""
     return with_marks(header, rows, rests_on, cell)
+
+
+def remedies(status: Status) -> str:
+    """The Events of Default and accelerations on file by the date, each as status prints it: what, when, continuing or
+    waived, what became due and whether it is recorded paid (a count said none of it)."""
+    lines = remedy_lines(status)
+    if not lines:
+        return "<p id='remedies'>None is on file by the date.</p>"
+    return "<ul id='remedies'>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
 
 
 def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str) -> str:
@@ -226,7 +237,8 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
                        for p in schedule.payments], [p.rests_on for p in schedule.payments]), id="schedule-table", numeric=[3, 4]),
         notes(schedule),
         files("schedule.xlsx", "schedule.csv"),
-        f"<p>Events of default on file: {len(status.events_of_default)}; accelerations: {len(status.accelerations)}.</p>",
+        "<h3>Events of Default and accelerations</h3>",
+        remedies(status),
         "<h2 id='amendments'>Amendments and consents</h2>",
         table(["Amendment", "Event", "Status", "Consents (threshold: share by class)"],
               [[cell(a.name), event_cell(a.event), standing(a), cell(tally(a.consents))] for a in amendments], id="amendments-table"),

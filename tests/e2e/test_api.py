@@ -1,6 +1,7 @@
 """The HTTP API, in-process and once through a real uvicorn: the CLI's figures, roles by token, requests
 recorded once, every refusal a problem document that changes nothing."""
 
+import html
 import io
 import json
 import os
@@ -699,6 +700,22 @@ def test_the_pages_files_are_the_views_it_shows(api, known_at):
         asked |= {"known_at": known_at} if known_at else {}
         again = api.get(f"/agreements/barnes-1995/exports/{name}", params=asked)
         assert file_content(name.split(".")[1], found.content) == file_content(name.split(".")[1], again.content), link
+
+
+def test_the_page_lists_each_event_of_default_and_acceleration_as_status_does(api, loaded_url):
+    """The page said "Events of default on file: 1; accelerations: 1." and nothing of what, when, or whether paid."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    none = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-03-10"})
+    assert "<p id='remedies'>None is on file by the date.</p>" in none.text
+    recorded = api.post("/agreements/barnes-1995/entries", headers={**as_(CLERK), "Idempotency-Key": "r-1"}, json={
+        "type": "event-of-default", "effective_on": "2003-03-03", "evidence": {"document": "compliance certificate"},
+        "clause": "9.1(c)", "description": "net worth below 7.8's floor <script>"})
+    assert recorded.status_code in (200, 201), recorded.text
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-03-10"})
+    shown = command_line(loaded_url, "status", "barnes-1995", "--as-of", "2003-03-10", columns=250).stdout.splitlines()
+    [said] = [line for line in shown if line.startswith("Event of Default barnes-1995:")]
+    assert said.endswith("net worth below 7.8's floor <script>; continuing") and f"<li>{html.escape(said)}</li>" in page.text
+    assert "<script>" not in page.text.split("id='remedies'")[1].split("</ul>")[0], "a description is data"
 
 
 def test_the_page_refuses_a_parameter_it_does_not_take_on_a_page(api):
