@@ -66,8 +66,14 @@ def _show(title: str, lines: list[Loaded], fmt: TextOrJson, *, recorded: str) ->
     if fmt is TextOrJson.json:
         emit_json(lines)
         return
-    rows = [[s.journal, s.agreement, str(s.entries), str(s.recorded), str(s.on_file), str(s.events)] for s in lines]
-    out.print(table(title, ["Journal", "Key", "Entries", recorded, "Already on file", "Events"], rows, [2, 3, 4, 5]))
+    folders = {str(Path(s.journal).parent) for s in lines}
+    named = len(folders) == 1 and len(lines) > 1  # journals of one folder: it is said once, each named in it
+    if named:
+        done, colon, rest = title.partition(":")
+        title = f"{done} from {folders.pop()}{colon}{rest}"
+    rows = [[Path(s.journal).name if named else s.journal, s.agreement, str(s.entries), str(s.recorded), str(s.on_file),
+             str(s.events)] for s in lines]
+    out.print(table(title, ["Journal", "Key", "Entries", recorded, "On file", "Events"], rows, [2, 3, 4, 5]))
 
 
 @app.command("load")
@@ -102,7 +108,7 @@ def check_command(ctx: typer.Context, paths: Paths, fmt: Format2 = TextOrJson.te
     file and line."""
     with querying(ctx, fmt.value, missing_ok=True, full=True) as queries, progress_bar("journals") as progress:
         lines = summary(journal.check(queries.registry, paths, progress), paths)
-    _show("Journals checked: nothing was recorded", lines, fmt, recorded="Would record")
+    _show("Journals checked: nothing was recorded", lines, fmt, recorded="To record")
 
 
 @app.command("schema")

@@ -118,6 +118,16 @@ def test_loading_again_records_nothing_new(db):
     ]
 
 
+def test_a_load_of_a_folder_names_it_once_and_its_summary_is_a_table_at_120_columns(db):
+    """Each journal's full path and "Already on file" made the summary 151 wide: blocks of seven lines at 120."""
+    lines = debtreg("load", str(FIXTURES), db=db, env={"COLUMNS": "120"}).stdout.splitlines()
+    assert lines[0] == f"Journals loaded from {FIXTURES}" and max(map(len, lines)) <= 120
+    assert [cell.strip() for cell in lines[2].split("┃")[1:-1]] == ["Journal", "Key", "Entries", "Recorded", "On file", "Events"]
+    assert [cell.strip() for cell in lines[4].split("│")[1:-1]] == ["barnes-1995.toml", "barnes-1995", "30", "0", "30", "0"]
+    one = debtreg("check", str(FIXTURES / "kar-guaranty.toml"), db=db, env={"COLUMNS": "120"}).stdout.splitlines()
+    assert one[0] == "Journals checked: nothing was recorded" and str(FIXTURES / "kar-guaranty.toml") in one[4]
+
+
 def test_a_treasurer_records_a_transfer_and_the_register_shows_it(db):
     next_event = len(history(db)) + 1
     enrol(db, (CLERK, TREASURY))
