@@ -17,11 +17,11 @@ import re
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from datetime import date
+from datetime import date, datetime
 from http import HTTPStatus
 from inspect import Parameter, Signature
 from typing import Annotated, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlencode
 
 from fastapi import Cookie, Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -321,7 +321,12 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
             raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.within(descriptions.BY)}")
         on = as_of(params) if params.get("as_of") else None
         content = exports.exported(queries, shown, key, kind, on, moment, by or "holder").content
-        return attachment(content, exports.KINDS[kind], f"{key}-{shown}{f'-{on}' if on else ''}.{kind}")
+        found = attachment(content, exports.KINDS[kind], f"{key}-{shown}{f'-{on}' if on else ''}.{kind}")
+        if kind == "csv":  # rows alone: the view in JSON says with them what a CSV cannot (its notes, its moment)
+            moment_given = moment.isoformat() if isinstance(moment, datetime) else moment  # (an event: as given)
+            query = urlencode({name: value for name, value in (("as_of", params.get("as_of")), ("known_at", moment_given)) if value})
+            found.headers["Link"] = f'</agreements/{quote(key)}/{shown}{"?" + query if query else ""}>; rel="describedby"; type="application/json"'
+        return found
 
     view("/agreements/{key}/exports/{name}", export, "A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",
          "as_of", "by", "known_at", needs=(), files=True, described={"name": (

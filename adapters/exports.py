@@ -77,7 +77,7 @@ class Exported(NamedTuple):
 def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> Exported:
     """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
     the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
-    known = f", {phrase}" if (phrase := known_at_said(queries, known_at)) else ""
+    known = known_suffix(queries, known_at)
     if view == "annex1":
         annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
         if kind == "docx":
@@ -98,10 +98,20 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
         sheet = accrued_sheet(queries.accrued(key, on, known_at))  # type: ignore[arg-type]
     else:
         sheet = history_sheet(key, queries.history(key, known_at))
-    sheet = replace(sheet, title=sheet.title + known)
-    if kind == "csv":
-        return Exported(to_csv(sheet), (sheet.title, *sheet.notes))
-    return Exported(to_xlsx(sheet))
+    return csv_file(sheet, known) if kind == "csv" else Exported(to_xlsx(replace(sheet, title=sheet.title + known)))
+
+
+def known_suffix(queries: Queries, known_at: KnownAt) -> str:
+    """What a file's title adds for a view as known at a moment (", as known at ..."), as the command says it above."""
+    phrase = known_at_said(queries, known_at)
+    return f", {phrase}" if phrase else ""
+
+
+def csv_file(sheet: Sheet, known: str = "") -> Exported:
+    """A sheet as CSV; where it has notes, or is of a view as ``known`` at a moment, its title and notes (which a CSV
+    cannot hold) are left out, to be said beside it (its title alone says only what was asked)."""
+    titled = replace(sheet, title=sheet.title + known)
+    return Exported(to_csv(titled), (titled.title, *titled.notes) if titled.notes or known else ())
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the store and its libraries are imported when a command run
     from pydantic import ValidationError
     from rich.console import Group
 
-    from adapters.exports import Sheet
+    from adapters.exports import Exported, Sheet
     from adapters.identity import Signer
     from adapters.queries import Queries
     from adapters.registry import Registry
@@ -572,11 +572,21 @@ def emit_json(value: Any) -> None:
     emit(to_json(value))
 
 
-def emit_csv(sheet: Sheet) -> None:
-    """A view as CSV on standard output, or the refusal of one none of whose figures are known (``exports.to_csv``)."""
-    from adapters.exports import to_csv
+def emit_csv(sheet: Sheet, known: str = "") -> None:
+    """A view as CSV on standard output (its title with ``known``, the moment of a view as known at one, and its notes
+    said beside it), or the refusal of one none of whose figures are known (``exports.to_csv``)."""
+    from adapters.exports import csv_file
 
     try:
-        emit(to_csv(sheet).decode().rstrip("\n"))
+        found = csv_file(sheet, known)
     except RegistryError as error:
         refuse(error, "csv")
+    emit(found.content.decode().rstrip("\n"))
+    say_left_out(found)
+
+
+def say_left_out(found: Exported) -> None:
+    """On standard error, what a file leaves out of its view (a CSV's title and notes): with ``-o -`` or ``--format
+    csv``, standard output is the CSV alone."""
+    if found.left_out:
+        note("note: the CSV holds the rows alone, without the view's title and notes:", *(f"  {line}" for line in found.left_out))

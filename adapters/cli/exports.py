@@ -15,8 +15,8 @@ from adapters.cli.common import (
     day,
     lazy,
     moment,
-    note,
     querying,
+    say_left_out,
     write_file,
 )
 
@@ -54,5 +54,4 @@ def export_command(
     with querying(ctx, "text") as queries:
         found = exports.exported(queries, view.value, agreement, kind, day(as_of) if as_of else None, then, by.value)
     write_file(output, found.content)
-    if found.left_out:  # on standard error: with -o -, standard output is the CSV alone
-        note("note: the CSV holds the rows alone, without the view's title and notes:", *(f"  {line}" for line in found.left_out))
+    say_left_out(found)

@@ -83,10 +83,11 @@ def register(
     on, then = day(as_of), moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.register(agreement, on, then, by_note=by is By.note or fmt is TextJsonOrCsv.json)
+        known = exports.known_suffix(queries, then)
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
-        emit_csv(exports.register_sheet(view, by.value))
+        emit_csv(exports.register_sheet(view, by.value), known)
     elif view.not_on_file:
         say(f"{agreement} register as of {on}: {view.not_on_file}")
     else:
@@ -133,10 +134,11 @@ def annex1(
     then = moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.annex1(agreement, day(as_of), then)
+        known = exports.known_suffix(queries, then)
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
-        emit_csv(exports.annex1_sheet(view))
+        emit_csv(exports.annex1_sheet(view), known)
     else:
         emit(render.annex1_text(view, text_width()))
 

@@ -245,6 +245,18 @@ def test_the_redline_downloads_as_the_file_the_cli_writes(api, loaded_url, tmp_p
     assert file_content(kind, api.get(link).content) == file_content(kind, found.content)
 
 
+def test_a_csv_export_links_the_json_view_that_says_what_its_rows_cannot(api):
+    """A CSV of barnes-2000's schedule is a maturity line alone; that the interest is not on file, and the moment of a
+    view as known at one, were nowhere a program could find them."""
+    params = {"as_of": "2003-02-05", "known_at": "2100-01-01T00:00:00+00:00"}
+    found = api.get("/agreements/barnes-2000/exports/schedule.csv", params=params, headers=as_(JANE))
+    assert found.status_code == 200 and found.text.startswith("series,kind,due_on,")
+    link = re.fullmatch(r'<([^>]+)>; rel="describedby"; type="application/json"', found.headers["link"])
+    described = api.get(link[1], headers=as_(JANE)).json()
+    assert described["known_at"] == "2100-01-01T00:00:00+00:00" and "the day count of the 8.59% notes is not on file; no interest is scheduled" in " ".join(described["not_on_file"])
+    assert "link" not in api.get("/agreements/barnes-2000/exports/schedule.xlsx", params=params, headers=as_(JANE)).headers
+
+
 def test_an_export_is_refused_in_the_words_of_the_api(api, loaded_url):
     for name, params, detail in [
         ("register.docx", {"as_of": "2003-02-05"}, "register.docx: Word exports are of Annex 1; use .xlsx or .csv for this view"),

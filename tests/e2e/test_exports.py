@@ -145,6 +145,11 @@ def test_a_csv_is_the_rows_alone_and_the_command_says_beside_it_what_the_view_sa
     assert "A1 (barnes-1995:3) assumed note numbers 1-4:" in stderr(piped)
     workbook = run(loaded_url, "export", "schedule", "barnes-2000", "--as-of", "2003-02-05", "-o", str(tmp_path / "s.xlsx"))
     assert workbook.stderr == "", "a workbook holds its title and notes"
+    plain = run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "-")
+    assert plain.stderr == "", "with no notes and of now, its title says only what was asked: nothing is said"
+    printed = run(loaded_url, "register", "barnes-1995", "--as-of", "2001-02-05", "--by", "holder", "--format", "csv",
+                  "--known-at", "2100-01-01")
+    assert printed.stdout == piped.stdout and printed.stderr == piped.stderr, "--format csv: the same CSV, the same note"
 
 
 def test_an_export_of_a_day_before_the_register_on_file_says_so_in_place_of_figures(loaded_url, tmp_path):
