@@ -409,6 +409,12 @@ def remedy_lines(view: Status) -> list[str]:
     lines = []
     for d in view.events_of_default:
         state = f"waived {d.waived_on} ({d.waived_by})" if d.waived_by else "continuing"
+        owed = d.unpaid_past_grace
+        if owed:  # a payment default: whether what it concerns is still unpaid, said
+            state += (f"; the payment{'s' if len(owed) > 1 else ''} due {', '.join(map(str, owed))}"
+                      f" {'are' if len(owed) > 1 else 'is'} unpaid past its grace on {view.as_of}")
+        elif owed is not None:
+            state += f" (not waived); on {view.as_of} no payment it concerns is unpaid past its grace"
         title = f" ({d.title})" if d.title else ""
         lines.append(f"Event of Default {d.event} under {d.clause}{title} on {d.on}: {d.description}; {state}")
     for a in view.accelerations:

@@ -40,7 +40,7 @@ from domain.errors import (
 )
 from domain.money import ZERO, allocate, cents, format_amount, from_cents
 from domain.schedule import business_days_after, days_counted, grace_ends, interest_pattern
-from domain.values import AgreementTerms, Allocation, NoticeTerms, ScheduledPayment, SeriesTerms
+from domain.values import AgreementTerms, Allocation, GraceTerms, NoticeTerms, ScheduledPayment, SeriesTerms
 
 if TYPE_CHECKING:
     from domain.state import (
@@ -533,23 +533,42 @@ def check_payment_default(state: AgreementState, clause: str, on: date) -> None:
     once a payment is unpaid past its grace: one recorded while every such payment due is paid, or may still be paid,
     is refused, naming when its grace ends. Where what falls due is not on file (interest dates, the schedule of
     principal, the calendar) or notes were declared due, it is not known, and nothing is refused."""
-    defaults = state.terms.defaults
+    found = _graces(state, clause, on)
+    if not found or any(last < on for _, _, owed in found for last in owed.values()):
+        return
+    kind, grace, owed = next((kinds for kinds in found if kinds[2]), found[0])  # (a clause may be of both kinds)
+    unit = "Business Day" if grace.business_days else "day"
+    defined = (f"an Event of Default under {clause} is {kind} unpaid "
+               + (f"{grace.days} {unit}{'s' if grace.days != 1 else ''} after it is due" if grace.days else "after its due date"))
+    if not owed:
+        raise NotYetInDefault(f"{defined}; no {kind} is unpaid on {on}", section=clause)
+    due, last = min(owed.items())
+    may = "may still be paid that day" if last == due else f"may be paid to {last}"
+    raise NotYetInDefault(f"{defined}: the {kind} due {due} {may}, so none exists before {last + timedelta(days=1)}",
+                          section=clause)
+
+
+def unpaid_past_grace(state: AgreementState, clause: str, on: date) -> list[date] | None:
+    """The due dates of the payments a payment default under ``clause`` concerns that are unpaid past their grace on
+    ``on``; ``None`` where ``clause`` is not the terms' clause for unpaid interest or principal, or that is not known
+    (as ``check_payment_default``)."""
+    found = _graces(state, clause, on)
+    return None if not found else sorted(due for _, _, owed in found for due, last in owed.items() if last < on)
+
+
+def _graces(state: AgreementState, clause: str, on: date) -> list[tuple[str, GraceTerms, dict[date, date]]] | None:
+    """For each kind of payment (interest, principal) whose default the terms define under ``clause``: its grace, and
+    each payment of it due by ``on`` and unpaid then, with the last day of its grace; ``None`` where any is not known."""
+    defaults, found = state.terms.defaults, []
     for kind, grace in (("interest", defaults.interest), ("principal", defaults.principal)) if defaults else ():
         if grace is None or grace.section != clause:
             continue
         unpaid = _unpaid_by(state, kind, on)
-        ends = {due: grace_ends(due, grace, state.business_calendar()) for due in unpaid or ()}
-        if unpaid is None or None in ends.values() or any(last < on for last in ends.values()):  # type: ignore[operator]
-            return
-        unit = "Business Day" if grace.business_days else "day"
-        defined = (f"an Event of Default under {clause} is {kind} unpaid "
-                   + (f"{grace.days} {unit}{'s' if grace.days != 1 else ''} after it is due" if grace.days else "after its due date"))
-        if not ends:
-            raise NotYetInDefault(f"{defined}; no {kind} is unpaid on {on}", section=clause)
-        due, last = min(ends.items())
-        may = "may still be paid that day" if last == due else f"may be paid to {last}"
-        raise NotYetInDefault(f"{defined}: the {kind} due {due} {may}, so none exists before {last + timedelta(days=1)}",
-                              section=clause)
+        owed = {due: grace_ends(due, grace, state.business_calendar()) for due in unpaid or ()}
+        if unpaid is None or None in owed.values():
+            return None
+        found.append((kind, grace, owed))
+    return found  # type: ignore[return-value] - no None in it, as checked
 
 
 def _unpaid_by(state: AgreementState, kind: str, on: date) -> list[date] | None:

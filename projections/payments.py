@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from domain import rules
 from domain.errors import NotOnFile
 from domain.money import ZERO, format_amount
 from domain.rules import principal_schedule
@@ -112,6 +113,9 @@ class DefaultLine:
     waived_by: str | None = shown_if_set()
     waived_on: date | None = shown_if_set()
     accelerations: tuple[str, ...] = shown_if_any()
+    # of a payment default (the terms' clause for unpaid interest or principal), the payments it concerns unpaid past
+    # their grace on the date: none once they are paid, the default not waived (whether it is cured is not decided here)
+    unpaid_past_grace: tuple[date, ...] | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -393,6 +397,7 @@ def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...],
             f"{key}:{d.ref}", d.on, d.clause, (c.title if (c := terms.clause(d.clause)) else None) if terms else None,
             d.description, f"{key}:{d.waived_by}" if d.waived_by else None, d.waived_on,
             tuple(f"{key}:{a.ref}" for a in state.accelerations.values() if a.default == d.ref),
+            None if d.waived_by or (owed := rules.unpaid_past_grace(state, d.clause, state.date)) is None else tuple(owed),
         )
         for d in state.defaults.values()
     )

@@ -236,6 +236,19 @@ def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
     assert joint.notes == (2,), "a note is declared due once"
 
 
+def test_a_payment_default_says_whether_what_it_concerns_is_still_unpaid_past_its_grace(book):
+    """"continuing" beside a 9.1(b) default whose coupon had been paid since read as interest still unpaid."""
+    interest_default(book)  # the 2024-12-15 coupon unpaid on 2025-03-03, paid 2025-03-04
+    default(book, on="2025-03-03")  # 9.1(c): no payment it concerns
+    views = Queries(book)
+    before, after = views.status(KEY, date(2025, 3, 3)), views.status(KEY, date(2025, 3, 5))
+    assert [d.unpaid_past_grace for d in before.events_of_default] == [(date(2024, 12, 15),), None]
+    assert [d.unpaid_past_grace for d in after.events_of_default] == [(), None]
+    assert remedy_lines(before)[0].endswith("continuing; the payment due 2024-12-15 is unpaid past its grace on 2025-03-03")
+    assert remedy_lines(after)[0].endswith("continuing (not waived); on 2025-03-05 no payment it concerns is unpaid past its grace")
+    assert remedy_lines(after)[1].endswith("covenant breached; continuing")
+
+
 def test_after_a_holder_declares_its_own_note_due_a_later_acceleration_makes_the_rest_due(book):
     """Holders of 51% declaring the notes due on a covenant default were refused ("notes No. 3 are already
     accelerated") once Gamma had declared its own: nothing could make the rest due. Now the rest are; a note once."""
