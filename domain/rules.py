@@ -482,6 +482,24 @@ def require_coupon(series: SeriesState, due_on: date, on: date, section: str | N
     return coupon
 
 
+def declared_due_before(state: AgreementState, series: str, due_on: date) -> list[AccelerationOnFile]:
+    """The accelerations in force that together made every note of ``series`` due before ``due_on`` (none if they did
+    not): the interest to their dates is part of what they made due, so no coupon falls due after them."""
+    live = {note.number for note in state.live(series)}
+    before = [a for a in state.active_accelerations() if a.on < due_on and live & set(a.notes)]
+    return before if live and live <= {n for a in before for n in a.notes} else []
+
+
+def check_coupon_not_declared_due(state: AgreementState, series: str, due_on: date, section: str | None) -> None:
+    """No interest falls due on an interest date after every note of the series was declared due (Section 9.2 of
+    the 1995 agreement): the interest to the declaration is part of what it made due."""
+    found = declared_due_before(state, series, due_on)
+    if found:
+        by = ", ".join(f"No. {a.ref} on {a.on}" for a in found)
+        raise UnscheduledPayment(f"no interest on the {series} notes falls due on {due_on}: every note was declared due"
+                                 f" before it ({by}), with the interest to that day", section=section)
+
+
 def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None) -> None:
     """The interest paid on an interest date is what the terms make due, to the cent."""
     if amount != expected:
@@ -581,7 +599,8 @@ def _unpaid_by(state: AgreementState, kind: str, on: date) -> list[date] | None:
         if kind == "interest":
             if series.coupon_dates is None:
                 return None
-            unpaid += [c.due_on for c in series.coupons.values() if c.paid_ref is None and c.due_on <= on]
+            unpaid += [c.due_on for c in series.coupons.values() if c.paid_ref is None and c.due_on <= on
+                       and not declared_due_before(state, series.terms.key, c.due_on)]
         else:
             if series.terms.required_prepayments is None or state.active_accelerations():
                 return None

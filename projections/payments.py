@@ -542,12 +542,11 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
     lines = []
     principal_left = state.outstanding(series)
     previous = found.accrues_from
-    accelerated = _accelerated(state, series)
     for due in found.coupon_dates or ():
         if found.paid_off_on is not None and due > found.paid_off_on:
             break
-        if accelerated is not None and due > accelerated.on:
-            break  # interest after it is part of what the acceleration made due
+        if rules.declared_due_before(state, series, due):
+            break  # interest after it is part of what the declarations made due
         coupon = found.coupons.get(due)
         if coupon is not None:
             amount, _ = state.coupon_interest(series, due)

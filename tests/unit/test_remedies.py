@@ -165,6 +165,32 @@ def test_acceleration_needs_51_percent_and_makes_principal_interest_and_the_make
     assert not [gap for gap in status.not_on_file if "declared due" in gap]  # the whole series was
 
 
+def test_no_coupon_falls_due_after_every_note_was_declared_due(book):
+    """The 2025-06-15 coupon was recorded paid after every note was declared due on 2025-03-10 with the interest to
+    that day (and so counted twice), though status showed no coupon after the declaration."""
+    default(book)
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    said = (rf"no interest on the 6.00% notes falls due on 2025-06-15: every note was declared due before it"
+            rf" \(No\. {event.originator_version} on 2025-03-10\), with the interest to that day")
+    refused(book, RegistryError, said, InterestEntry, type="interest", effective_on="2025-06-16")
+    refused(book, RegistryError, said, InterestEntry, type="interest", effective_on="2025-06-16", due_on="2025-06-15")
+    refused(book, RegistryError, "no interest is unpaid on 2025-06-25", EventOfDefaultEntry, type="event-of-default",
+            effective_on="2025-06-25", clause="9.1(b)", description="x")
+    assert [p.due_on for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest"][-1] == date(2024, 12, 15)
+
+
+def test_no_coupon_falls_due_after_declarations_that_together_made_every_note_due(book):
+    interest_default(book)
+    record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10", declared_by=["Gamma Assurance"],
+           treasury_curve=CURVE)
+    record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-12", default=default(book, on="2025-03-11"),
+           declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
+    refused(book, RegistryError, r"every note was declared due before it \(No\. \d+ on 2025-03-10, No\. \d+ on 2025-03-12\)",
+            InterestEntry, type="interest", effective_on="2025-06-16")
+    assert not [p for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest" and p.due_on > date(2025, 3, 12)]
+
+
 def test_once_the_notes_declared_due_are_paid_what_else_was_due_is_not_on_file_not_settled(book):
     """A payment at maturity records the principal only; the interest and premium the declaration made due with
     it dropped out of status, which said "nothing overdue" as though they had been paid."""
