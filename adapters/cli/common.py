@@ -75,7 +75,9 @@ class _Group(typer.core.TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         """A usage error (an option malformed, missing or unknown) in debtreg's words: without typer's "Value error, "
         or pydantic's wording of a number, and, asked for JSON, also as the error object a refusal gives
-        (``refuse``), so a program reading the output reads one."""
+        (``refuse``), so a program reading the output reads one. Each command's tables are sized for its own
+        terminal (``_Console``), where one process runs several (a test, a program calling the CLI)."""
+        _Console._made = None
         try:
             return super().invoke(ctx)
         except _USAGE_ERROR as error:

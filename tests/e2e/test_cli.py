@@ -483,6 +483,15 @@ def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     assert refused.returncode == 1 and "must be a multiple of $1,000,000.00" in refused.stderr
 
 
+def test_each_command_in_one_process_sizes_its_tables_for_its_own_terminal(db):
+    """The console was made once a process, at the first command's width: every later command in that process (a
+    test, a program calling the CLI) printed its tables at that width, whatever its own."""
+    asked = ("register", "barnes-1995", "--as-of", "2003-02-05")
+    wide = debtreg(*asked, db=db, env={"COLUMNS": "250"}).stdout
+    narrow = debtreg(*asked, db=db, env={"COLUMNS": "100"}).stdout
+    assert max(map(len, narrow.splitlines())) <= 100 < max(map(len, wide.splitlines()))
+
+
 def test_a_makewhole_quote_fits_the_terminal_each_payment_on_a_line_with_its_figures_named(db):
     """At 80 columns the remaining payments' columns (97 wide) and the steps' prose ran past the terminal's edge."""
     asked = ("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",
