@@ -62,6 +62,7 @@ from domain.errors import (
     NotOnFile,
     OverTransfer,
     UnknownAgreement,
+    UnknownAmendment,
     UnknownHolder,
     UnknownNote,
     UnknownTransferee,
@@ -560,7 +561,11 @@ def _lapse(command: LapseAmendment, stream: Stream, draft: Draft) -> None:
 def executed_amendment(stream: Stream, number: int, on: date) -> AmendmentOnFile:
     """An amendment executed and on file in this agreement's stream by ``on``, the date of an act on it: the
     register then, as the act's replay checks it (``rules.require_amendment``)."""
-    state = stream.timeline.state_as_of(on)
+    state, final = stream.timeline.state_as_of(on), stream.timeline.final
+    later = final.amendments.get(number) if isinstance(final, AgreementState) else None
+    if later is not None and later.executed and later.effective_on > on:  # on file, but of a later date
+        raise UnknownAmendment(f"{later.name} of {stream.key} is dated as of {later.effective_on}: an act on it (a"
+                               f" consent, a lapse) is dated on or after that, not {on}")
     if not isinstance(state, AgreementState):  # (before the agreement's registration: nothing is on file)
         raise rules.no_such_amendment(stream.key, number, [], by=on)
     return rules.require_amendment(state, number, on, stream.key)

@@ -180,7 +180,7 @@ BAD: dict[str, tuple[str, str, str, str]] = {
     "record-horizon not a date": ("record-horizon", "payments = 2024-06-01", 'payments = "soon"', "is not a date"),
     "amendment": ("amendment", 'target = "10.4"', 'target = "10.5"', "no Section 10.5 in the text"),
     "amendment-not-on-file": ("amendment-not-on-file", "number = 1", "number = 0", "0 is not above 0: give a number above it"),
-    "consent": ("consent", 'type = "consent"\neffective_on = 2025-02-03', 'type = "consent"\neffective_on = 2025-01-31', "no Amendment No. 1 on file by 2025-01-31"),
+    "consent": ("consent", 'type = "consent"\neffective_on = 2025-02-03', 'type = "consent"\neffective_on = 2025-01-31', "First Amendment of acme-2024 is dated as of 2025-02-01: an act on it (a consent, a lapse) is dated on or after that, not 2025-01-31"),
     "amendment-lapsed": ("amendment-lapsed", "amendment = 1\nreason", "amendment = 9\nreason", "no Amendment No. 9"),
     "guaranty": ("guaranty", 'agreement = "acme-2024" } ]', 'agreement = "acme-2099" } ]', "no agreement 'acme-2099'"),
     "guaranty-release": ("guaranty-release", 'type = "guaranty-release"\neffective_on = 2026-01-01', 'type = "guaranty-release"\neffective_on = 2024-01-01', "the guaranty is not yet in force"),
