@@ -119,6 +119,9 @@ def amendments_command(
     if fmt is TextOrJson.json:
         emit_json(found)
         return
+    if not found:  # an empty table's headings read as a view that failed
+        say(f"{agreement}: no amendment is on file")
+        return
     rows = []
     for state in found:
         label = f"effective as of {state.as_of}" if state.status == "effective" else state.status

@@ -80,9 +80,12 @@ def accrued(
     if view.not_on_file:
         say(f"{agreement} accrued interest as of {on}: {view.not_on_file}")
         return
-    header, rows = render.accrued_rows(view, by.value)
-    numeric = [3, 6] if by is By.note else [1, 3]
-    out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
+    if view.notes:
+        header, rows = render.accrued_rows(view, by.value)
+        numeric = [3, 6] if by is By.note else [1, 3]
+        out.print(table(f"{agreement} accrued interest as of {on}, by {by.value}", header, rows, numeric=numeric))
+    else:  # a table of a TOTAL row alone read as notes outstanding that accrued nothing
+        say(f"{agreement} accrued interest as of {on}: no note is outstanding and accruing, so none accrues")
     for due in view.fell_due:
         say(f"note: No. {', '.join(map(str, due.notes))} fell due on {due.on} ({due.why}): no interest accrues on them"
             " after; what fell due, and whether it is recorded paid, `debtreg status` shows")

@@ -123,6 +123,22 @@ def test_accrued_interest_says_when_interest_due_before_it_is_not_recorded_paid(
     assert Queries(store).accrued("acme-2024", date(2024, 9, 20)).caveats == ()
 
 
+def test_an_empty_view_says_so_in_words_not_as_an_empty_table(store, tmp_path):
+    """`amendments` of an agreement without any printed an empty table's headings, and `accrued` once every note was
+    paid a table of a TOTAL row alone: each read as a view that failed, or as notes that accrued nothing."""
+    from adapters.entries import MaturityEntry
+    from support import command_line
+
+    loaded(store, tmp_path, TEMPLATE)
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    assert command_line(url, "amendments", "acme-2024").stdout == "acme-2024: no amendment is on file\n"
+    store.record("acme-2024", MaturityEntry.model_validate({"type": "maturity", "effective_on": "2031-03-17",
+                                                            "evidence": {"document": "wire"}}))
+    said = command_line(url, "accrued", "acme-2024", "--as-of", "2031-04-01").stdout
+    assert said.startswith("acme-2024 accrued interest as of 2031-04-01: no note is outstanding and accruing, so none accrues\n")
+    assert "TOTAL" not in said
+
+
 def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
     loaded(store, tmp_path, TEMPLATE)
     transfer = 'from = "Example Life"\nto = "{to}"\namount = "1,000,000"\n{new}'
