@@ -290,9 +290,11 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
     if kind not in (REQUIRED, OPTIONAL):
         raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
     key = series_key(terms, command.series)
+    state = _register_on(stream, on, key)
+    rules.check_not_declared_due(state, key, on, "what they owe is what the declaration made due, paid in full (a payment"
+                                 " of all the principal), not prepaid", terms.section("acceleration"))
     amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
     rules.require_positive(amount, "a prepayment")
-    state = _register_on(stream, on, key)
     weights = state.pro_rata_weights(key)
     shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
     allocations = tuple(
@@ -371,7 +373,8 @@ def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
         # the earliest unpaid that fell due (one after every note was declared due is refused below, saying why)
         due_on = next((d for d in unpaid if not rules.declared_due_before(state, key, d)), unpaid[0])
     rules.require_coupon(state.series[key], due_on, on, terms.section("interest"))
-    rules.check_coupon_not_declared_due(state, key, due_on, terms.section("acceleration"))
+    rules.check_not_declared_due(state, key, due_on, f"no interest falls due on {due_on}; the interest to the declaration"
+                                 " is part of what it made due", terms.section("acceleration"))
     expected, shares = state.coupon_interest(key, due_on)
     draft.add(
         Agreement.InterestPaid,

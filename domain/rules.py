@@ -490,14 +490,14 @@ def declared_due_before(state: AgreementState, series: str, due_on: date) -> lis
     return before if live and live <= {n for a in before for n in a.notes} else []
 
 
-def check_coupon_not_declared_due(state: AgreementState, series: str, due_on: date, section: str | None) -> None:
-    """No interest falls due on an interest date after every note of the series was declared due (Section 9.2 of
-    the 1995 agreement): the interest to the declaration is part of what it made due."""
-    found = declared_due_before(state, series, due_on)
+def check_not_declared_due(state: AgreementState, series: str, on: date, instead: str, section: str | None) -> None:
+    """Once every note of a series was declared due (Section 9.2 of the 1995 agreement), what they owe is what the
+    declarations made due, with the interest to their dates: no coupon falls due after them, and no prepayment is
+    made of them (``instead`` says which, in words)."""
+    found = declared_due_before(state, series, on)
     if found:
         by = ", ".join(f"No. {a.ref} on {a.on}" for a in found)
-        raise UnscheduledPayment(f"no interest on the {series} notes falls due on {due_on}: every note was declared due"
-                                 f" before it ({by}), with the interest to that day", section=section)
+        raise UnscheduledPayment(f"every {series} note was declared due before {on} ({by}): {instead}", section=section)
 
 
 def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None) -> None:

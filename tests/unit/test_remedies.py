@@ -171,12 +171,17 @@ def test_no_coupon_falls_due_after_every_note_was_declared_due(book):
     default(book)
     [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                      declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
-    said = (rf"no interest on the 6.00% notes falls due on 2025-06-15: every note was declared due before it"
-            rf" \(No\. {event.originator_version} on 2025-03-10\), with the interest to that day")
+    said = (rf"every 6.00% note was declared due before 2025-06-15 \(No\. {event.originator_version} on 2025-03-10\): no"
+            r" interest falls due on 2025-06-15; the interest to the declaration is part of what it made due")
     refused(book, RegistryError, said, InterestEntry, type="interest", effective_on="2025-06-16")
     refused(book, RegistryError, said, InterestEntry, type="interest", effective_on="2025-06-16", due_on="2025-06-15")
     refused(book, RegistryError, "no interest is unpaid on 2025-06-25", EventOfDefaultEntry, type="event-of-default",
             effective_on="2025-06-25", clause="9.1(b)", description="x")
+    # nor is any of their principal prepaid: an optional prepayment recorded interest and a make-whole premium again
+    refused(book, RegistryError, r"every 6.00% note was declared due before 2025-04-01 .*: what they owe is what the"
+            r" declaration made due, paid in full \(a payment of all the principal\), not prepaid",
+            PrepaymentEntry, type="prepayment", kind="optional", effective_on="2025-04-01", amount="1,000,000",
+            treasury_curve=CURVE)
     assert [p.due_on for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest"][-1] == date(2024, 12, 15)
 
 
@@ -186,7 +191,7 @@ def test_no_coupon_falls_due_after_declarations_that_together_made_every_note_du
            treasury_curve=CURVE)
     record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-12", default=default(book, on="2025-03-11"),
            declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
-    refused(book, RegistryError, r"every note was declared due before it \(No\. \d+ on 2025-03-10, No\. \d+ on 2025-03-12\)",
+    refused(book, RegistryError, r"every 6.00% note was declared due before 2025-06-15 \(No\. \d+ on 2025-03-10, No\. \d+ on 2025-03-12\)",
             InterestEntry, type="interest", effective_on="2025-06-16")
     assert not [p for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest" and p.due_on > date(2025, 3, 12)]
 
