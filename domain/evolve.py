@@ -236,7 +236,8 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
     expected = state.interest_with_prepayment(key, amount, on)
     rules.check_prepayment_interest(expected, event.interest, amount, on, section)
     _allocate(state, key, amount, event.allocations, on, event)
-    series.movements.append(Movement(event.originator_version, on, f"{kind} prepayment", amount))
+    paid = sum((a.amount for a in event.allocations if not a.deemed), ZERO)  # a reacquired note's share moves no principal
+    series.movements.append(Movement(event.originator_version, on, f"{kind} prepayment", paid))
     _close_if_paid_off(state, series, on)
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from domain import rules
 from domain.errors import NotOnFile
-from domain.money import ZERO, format_amount
+from domain.money import ZERO, allocate, format_amount
 from domain.rules import principal_schedule
 from domain.schedule import days_counted, grace_ends, interest_for, require_day_count
 from domain.state import AccelerationOnFile, AgreementState
@@ -252,6 +252,7 @@ def schedule_as_of(
         interest = _interest(key, state, terms.key, watch)
         lines += interest
         caveats += _reckoned_without(terms.key, principal, interest)
+        caveats += _reacquired_share(state, terms.key)
     gaps += _due_beside_principal(key, state, series)
     gaps += watch.gaps()
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, ACCELERATED: 1, MATURITY: 2}
@@ -526,6 +527,20 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
     return lines
 
 
+def _reacquired_share(state: AgreementState, series: str) -> list[str]:
+    """Notes the Company reacquired keep their share of each partial payment of principal, without cash: the payments
+    of principal shown are the schedule's, of which that share moves no cash and earns no interest, so it is said."""
+    notes = sorted(n for n, (s, left) in state.deemed.items() if s == series and left > 0)
+    deemed = state.deemed_total(series)
+    if not notes or not state.live(series):
+        return []
+    section = state.section("pro_rata")
+    return [f"{series}: each payment of principal shown is the schedule's, of which the share of notes the Company"
+            f" reacquired (No. {', '.join(map(str, notes))}: ${format_amount(deemed)} of"
+            f" ${format_amount(deemed + state.outstanding(series))}) is paid without cash"
+            + (f" (Section {section})" if section else "") + "; the interest shown is on the other notes alone"]
+
+
 def _reckoned_without(series: str, principal: list[Payment], interest: list[Payment]) -> list[str]:
     """Interest scheduled after a principal payment past the record's end is reckoned on the principal recorded
     outstanding, as if that payment were not made: whether it was is not on file, so the amounts are said to be so."""
@@ -540,7 +555,8 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
     found = state.series[series]
     terms = found.terms
     lines = []
-    principal_left = state.outstanding(series)
+    live, deemed = state.outstanding(series), state.deemed_total(series)
+    principal_left = live + deemed  # what the schedule is of: reacquired notes keep their share of it (Section 5.4)
     previous = found.accrues_from
     for due in found.coupon_dates or ():
         if found.paid_off_on is not None and due > found.paid_off_on:
@@ -556,6 +572,7 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
                 lines.append(watch.unpaid(series, INTEREST, due, ZERO, amount))
         else:
             before = principal_left - sum((p.amount for p in found.schedule or () if watch.as_of < p.due_on < due), ZERO)
+            before = allocate(before, [live, deemed])[0] if deemed else before  # the interest is the live notes' alone
             assert previous is not None
             lines.append(Payment(series, INTEREST, due, ZERO, interest_for(terms, before, previous, due), SCHEDULED))
         previous = due

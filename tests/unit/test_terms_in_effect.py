@@ -139,6 +139,34 @@ def test_an_empty_view_says_so_in_words_not_as_an_empty_table(store, tmp_path):
     assert "TOTAL" not in said
 
 
+def test_once_the_company_cancels_a_note_its_share_of_the_schedule_moves_no_cash_and_earns_no_interest(store, tmp_path):
+    """Acme's notes count reacquired notes pro rata (8.4). With No. 2 ($4,000,000) cancelled, the schedule forecast
+    interest on the $10,000,000 schedule less the live $6,000,000, down to -$60,000.00 a coupon, and outstanding showed
+    a $2,000,000 instalment as -2,000,000 where $1,200,000 of it moved (No. 2's $800,000 is without cash): its
+    movements did not sum to the figure beneath them."""
+    from adapters.entries import CancellationEntry, InterestEntry, PrepaymentEntry
+
+    views = loaded(store, tmp_path, TEMPLATE)
+
+    def record(model, **fields):
+        store.record("acme-2024", model.model_validate({"evidence": {"document": "test"}, **fields}))
+
+    record(CancellationEntry, type="cancellation", effective_on="2024-06-01", note=2)
+    schedule = views.schedule("acme-2024", date(2024, 6, 2))
+    coupons = [p.interest for p in schedule.payments if p.kind == "interest"]
+    assert coupons == [D("180000.00")] * 6 + [D("144000.00")] * 2 + [D("108000.00")] * 2 + [D("72000.00")] * 2 + [D("36000.00")] * 2
+    assert schedule.caveats == ("6.00%: each payment of principal shown is the schedule's, of which the share of notes the"
+                                " Company reacquired (No. 2: $4,000,000.00 of $10,000,000.00) is paid without cash (Section"
+                                " 8.4); the interest shown is on the other notes alone",)
+    for due in ("2024-09-16", "2025-03-17", "2025-09-15", "2026-03-16", "2026-09-15", "2027-03-15"):
+        record(InterestEntry, type="interest", effective_on=due)
+    record(PrepaymentEntry, type="prepayment", kind="required", effective_on="2027-03-15")
+    [series] = Queries(store).outstanding("acme-2024", date(2027, 3, 16)).series
+    assert [(m.kind, m.amount) for m in series.movements] == [
+        ("issued", D("10000000.00")), ("cancelled", D("4000000.00")), ("required prepayment", D("1200000.00"))]
+    assert series.outstanding == D("4800000.00") == D("10000000.00") - D("4000000.00") - D("1200000.00")
+
+
 def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
     loaded(store, tmp_path, TEMPLATE)
     transfer = 'from = "Example Life"\nto = "{to}"\namount = "1,000,000"\n{new}'
