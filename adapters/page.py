@@ -74,7 +74,12 @@ def cell(text: object) -> str:
     (a document's file name: 003_dd423827a16c28bb.txt) broken within it where it must be, not widening the table."""
     shown = "" if text is None else str(text)
     kind = NOWRAP if isinstance(text, date) else LONG if any(len(word) > 20 for word in shown.split()) else ""
-    return f"<td{kind}>{WHOLE.sub(lambda m: f'<span{NOWRAP}>{m[0]}</span>', escape(shown))}</td>"
+    return f"<td{kind}>{unbroken(shown)}</td>"
+
+
+def unbroken(text: str) -> str:
+    """Text escaped, its dates, event ids and note numbers kept whole on a line (never "2024-" over "10-15")."""
+    return WHOLE.sub(lambda m: f"<span{NOWRAP}>{m[0]}</span>", escape(text))
 
 
 WHOLE = re.compile(r"\b\d{4}-\d\d-\d\d\b|\b[A-Za-z0-9][A-Za-z0-9._-]*:\d+\b|\bNo\. \d+\b")  # a date, an id, a note, in text
@@ -111,7 +116,7 @@ def remedies(status: Status) -> str:
     lines = remedy_lines(status)
     if not lines:
         return "<p id='remedies'>None is on file by the date.</p>"
-    return "<ul id='remedies'>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+    return "<ul id='remedies'>" + "".join(f"<li>{unbroken(line)}</li>" for line in lines) + "</ul>"
 
 
 def picker(agreements: Sequence[str], key: str | None, as_of: str, known_at: str) -> str:
@@ -241,12 +246,14 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         remedies(status),
         "<h2 id='amendments'>Amendments and consents</h2>",
         table(["Amendment", "Event", "Status", "Consents (threshold: share by class)"],
-              [[cell(a.name), event_cell(a.event), standing(a), cell(tally(a.consents))] for a in amendments], id="amendments-table"),
+              [[cell(a.name), event_cell(a.event), standing(a), cell(tally(a.consents))] for a in amendments], id="amendments-table")
+        if amendments else "<p>No amendment is on file.</p>",
         *(notes(a) for a in amendments),
         "<h2 id='guaranties'>Guaranties</h2>",
         table(*marked(["Guaranty", "Guarantor", "Delivered", "Covers", "Evidence"],
                       [[cell(g.guaranty), cell(g.guarantor), cell(g.delivered_on), cell("; ".join(g.covers)), cell(g.evidence)]
-                       for g in guaranties.guaranties], [g.rests_on for g in guaranties.guaranties]), id="guaranties-table"),
+                       for g in guaranties.guaranties], [g.rests_on for g in guaranties.guaranties]), id="guaranties-table")
+        if guaranties.guaranties else "<p>No guaranty on file stands behind the notes on the date.</p>",
         notes(guaranties),
         "<h2 id='text'>Text as of the date</h2>",
         f"<pre id='agreement-text'>{escape(text_lines(text))}</pre>",

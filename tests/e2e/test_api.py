@@ -726,8 +726,19 @@ def test_the_page_lists_each_event_of_default_and_acceleration_as_status_does(ap
     page = api.get("/page", params={"key": "barnes-1995", "as_of": "2003-03-10"})
     shown = command_line(loaded_url, "status", "barnes-1995", "--as-of", "2003-03-10", columns=250).stdout.splitlines()
     [said] = [line for line in shown if line.startswith("Event of Default barnes-1995:")]
-    assert said.endswith("net worth below 7.8's floor <script>; continuing") and f"<li>{html.escape(said)}</li>" in page.text
-    assert "<script>" not in page.text.split("id='remedies'")[1].split("</ul>")[0], "a description is data"
+    listed = page.text.split("<ul id='remedies'>")[1].split("</ul>")[0]
+    assert said.endswith("net worth below 7.8's floor <script>; continuing") and f"<li>{html.escape(said)}</li>" in re.sub(
+        r"</?span[^>]*>", "", listed)
+    assert "<script>" not in listed, "a description is data"
+    assert "on <span class='nowrap'>2003-03-03</span>" in listed, "a date is never broken over two lines"
+
+
+def test_the_page_says_so_where_no_guaranty_is_on_file_not_an_empty_table(api):
+    """Its tables' headings over no rows read as a view that failed (the Kar Guaranty is of 2003)."""
+    api.cookies.set("debtreg_token", token_of(JANE))
+    page = api.get("/page", params={"key": "barnes-1995", "as_of": "2000-01-01"}).text
+    assert "<p>No guaranty on file stands behind the notes on the date.</p>" in page and "guaranties-table" not in page
+    assert "amendments-table" in api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05"}).text
 
 
 def test_the_page_refuses_a_parameter_it_does_not_take_on_a_page(api):

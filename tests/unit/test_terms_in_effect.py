@@ -132,6 +132,10 @@ def test_an_empty_view_says_so_in_words_not_as_an_empty_table(store, tmp_path):
     loaded(store, tmp_path, TEMPLATE)
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     assert command_line(url, "amendments", "acme-2024").stdout == "acme-2024: no amendment is on file\n"
+    from adapters.page import agreement_page
+
+    page = agreement_page(Queries(store), "acme-2024", date(2024, 6, 1), None, "", None)
+    assert "<p>No amendment is on file.</p>" in page and "amendments-table" not in page, "nor the page an empty table"
     store.record("acme-2024", MaturityEntry.model_validate({"type": "maturity", "effective_on": "2031-03-17",
                                                             "evidence": {"document": "wire"}}))
     said = command_line(url, "accrued", "acme-2024", "--as-of", "2031-04-01").stdout
