@@ -291,8 +291,7 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
         raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
     key = series_key(terms, command.series)
     state = _register_on(stream, on, key)
-    rules.check_not_declared_due(state, key, on, "what they owe is what the declaration made due, paid in full (a payment"
-                                 " of all the principal), not prepaid", terms.section("acceleration"))
+    rules.check_not_declared_due(state, key, on, _NOT_PREPAID, terms.section("acceleration"))
     amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
     rules.require_positive(amount, "a prepayment")
     weights = state.pro_rata_weights(key)
@@ -332,6 +331,9 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
         interest=state.interest_with_prepayment(key, amount, on) or ZERO,
         makewhole=quoted,
     )
+
+
+_NOT_PREPAID = "what they owe is what the declaration made due, paid in full (a payment of all the principal), not prepaid"
 
 
 def _instalment_due(stream: Stream, key: str, on: date, kind: str) -> Decimal:
@@ -414,6 +416,7 @@ def _give_notice(command: GivePrepaymentNotice, stream: Stream, draft: Draft) ->
     """Notice of an optional prepayment (Section 5.3), which the prepayment must follow."""
     key = series_key(_terms(stream), command.series)
     state = _register_on(stream, command.effective_on, key)
+    rules.check_not_declared_due(state, key, command.effective_on, _NOT_PREPAID, _terms(stream).section("acceleration"))
     notice = state.series[key].terms.prepayment_notice
     if notice is not None and notice.min_business_days and state.business_calendar() is None:
         draft.assume(Assumption("notice period in Business Days", "the Business Day calendar is not on file, so the"

@@ -182,6 +182,8 @@ def test_no_coupon_falls_due_after_every_note_was_declared_due(book):
             r" declaration made due, paid in full \(a payment of all the principal\), not prepaid",
             PrepaymentEntry, type="prepayment", kind="optional", effective_on="2025-04-01", amount="1,000,000",
             treasury_curve=CURVE)
+    refused(book, RegistryError, r"every 6.00% note was declared due before 2025-03-20 .*not prepaid", PrepaymentNoticeEntry,
+            type="prepayment-notice", effective_on="2025-03-20", prepay_on="2025-04-21", amount="1,000,000")
     assert [p.due_on for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest"][-1] == date(2024, 12, 15)
 
 
