@@ -42,7 +42,7 @@ from adapters.moments import known_at as known_at_of
 from adapters.queries import Queries, Recorded
 from adapters.registry import Registry
 from adapters.render import known_at_said
-from adapters.store import shown_url, without_secrets
+from adapters.store import shown_url, store_said
 from domain.errors import (
     InvalidCommand,
     NotYetRecorded,
@@ -160,7 +160,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     @app.exception_handler(SQLAlchemyError)
     def database(_: Request, error: SQLAlchemyError) -> JSONResponse:
-        message = without_secrets(str(getattr(error, "orig", error)).strip().splitlines()[0], url)
+        message = store_said(error, url).strip().splitlines()[0]
         status = 403 if "permission denied" in message or "readonly" in message else 503
         return problem(status, title="the store refused the request", detail=f"{shown_url(url)}: {message}", kind="StoreRefused")
 

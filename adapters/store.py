@@ -71,6 +71,12 @@ def shown_url(url: str) -> str:
     return "postgresql://" + shown.removeprefix(POSTGRES) if shown.startswith(POSTGRES) else shown
 
 
+def store_said(error: Exception, url: str) -> str:
+    """What the store said of ``error``: the driver's own words (not the SQL statement and link SQLAlchemy adds), the
+    URL's password blanked; the command line and the API each show it in their own way."""
+    return without_secrets(str(getattr(error, "orig", None) or error), url)
+
+
 def without_secrets(message: str, url: str) -> str:
     """An error message with the URL's password, if any, blanked out wherever it appears."""
     parsed = _parsed(url)

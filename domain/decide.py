@@ -372,8 +372,7 @@ def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
             paid = f": the last due by then, on {last}, is recorded paid on {coupons[last].paid_on}" if last else ""
             raise UnscheduledPayment(f"no interest on the {key} notes is {'unpaid' if last else 'due'} by {on}{paid}",
                                      section=terms.section("interest"))
-        # the earliest unpaid that fell due (one after every note was declared due is refused below, saying why)
-        due_on = next((d for d in unpaid if not rules.declared_due_before(state, key, d)), unpaid[0])
+        due_on = unpaid[0]  # (one after every note was declared due is refused below, saying why)
     rules.require_coupon(state.series[key], due_on, on, terms.section("interest"))
     rules.check_not_declared_due(state, key, due_on, f"no interest falls due on {due_on}; the interest to the declaration"
                                  " is part of what it made due", terms.section("acceleration"))

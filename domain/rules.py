@@ -581,8 +581,8 @@ def _graces(state: AgreementState, clause: str, on: date) -> list[tuple[str, Gra
     for kind, grace in (("interest", defaults.interest), ("principal", defaults.principal)) if defaults else ():
         if grace is None or grace.section != clause:
             continue
-        unpaid = _unpaid_by(state, kind, on)
-        owed = {due: grace_ends(due, grace, state.business_calendar()) for due in unpaid or ()}
+        unpaid, calendar = _unpaid_by(state, kind, on), state.business_calendar()
+        owed = {due: grace_ends(due, grace, calendar) for due in unpaid or ()}
         if unpaid is None or None in owed.values():
             return None
         found.append((kind, grace, owed))

@@ -337,10 +337,9 @@ def guarded(ctx: typer.Context, fmt: str, *, read_only: bool, missing_ok: bool =
 def cannot_use(url: str, error: Exception) -> NoReturn:
     """The store's own fault (a file that is no database, a server down) or its driver missing, said naming the store
     (never its password), without the SQL statement SQLAlchemy adds: a usage error (exit status 2)."""
-    from adapters.store import shown_url, without_secrets
+    from adapters.store import shown_url, store_said
 
-    said = (f"its driver is not installed ({error.name})" if isinstance(error, ImportError)
-            else " ".join(without_secrets(str(getattr(error, "orig", None) or error), url).split()))
+    said = f"its driver is not installed ({error.name})" if isinstance(error, ImportError) else " ".join(store_said(error, url).split())
     complain(f"debtreg: cannot use the database {shown_url(url)}: {said}")
     raise typer.Exit(2) from None
 

@@ -83,7 +83,7 @@ def register(
     on, then = day(as_of), moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.register(agreement, on, then, by_note=by is By.note or fmt is TextJsonOrCsv.json)
-        known = exports.known_suffix(queries, then)
+        known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""  # a CSV's title, said beside it
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
@@ -134,7 +134,7 @@ def annex1(
     then = moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.annex1(agreement, day(as_of), then)
-        known = exports.known_suffix(queries, then)
+        known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
     if fmt is TextJsonOrCsv.json:
         emit_json(view)
     elif fmt is TextJsonOrCsv.csv:
