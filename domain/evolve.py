@@ -161,10 +161,8 @@ def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
         section=state.section("transfer"),
     )
     state.put(replace(note, status=SURRENDERED, closed_on=on))
-    series = state.series[note.series]
-    dated = state.last_coupon(note.series, on) if series.coupon_dates is not None else None
     _add_notes(
-        state, event.issued, origin=f"exchange of No. {note.number}", dated=dated,
+        state, event.issued, origin=f"exchange of No. {note.number}", dated=state.interest_paid_to(note, on),
         basis=note.basis.then(event),
     )
     _carry_acceleration(state, note.number, [c.number for c in event.issued])
@@ -388,8 +386,7 @@ def _replace_note(state: AgreementState, event: Agreement.NoteReplaced) -> None:
     if event.issued.holder != note.holder:
         raise InvalidCommand(f"a replacement note goes to the holder of note No. {note.number}, {note.holder}", section=section)
     state.put(replace(note, status=REPLACED, closed_on=on))
-    paid = [c.due_on for c in state.series[note.series].coupons.values() if c.paid_ref is not None and c.due_on <= on]
-    _add_notes(state, (event.issued,), origin=f"replacement of No. {note.number}", dated=max(paid, default=note.dated),
+    _add_notes(state, (event.issued,), origin=f"replacement of No. {note.number}", dated=state.interest_paid_to(note, on),
                basis=note.basis.then(event))
     _carry_acceleration(state, note.number, [event.issued.number])
 

@@ -478,6 +478,15 @@ class AgreementState:
         passed = [d for d in state.coupon_dates or coupon_dates(state.terms, state.first_on) if d <= on]
         return passed[-1] if passed else state.accrues_from
 
+    def interest_paid_to(self, note: Note, on: date) -> date | None:
+        """The date a new note for ``note`` is dated and bears interest from (6.2, 6.3): the last interest date by
+        ``on`` recorded paid, or ``note``'s own date if none is; not on file where the interest dates are not."""
+        series = self.series_state(note.series)
+        if series.coupon_dates is None:
+            return None
+        paid = [c.due_on for c in series.coupons.values() if c.paid_ref is not None and c.due_on <= on]
+        return max(paid + [note.dated] if note.dated else paid, default=None)
+
     def coupon_interest(self, series: str, due_on: date) -> tuple[Decimal, dict[int, Decimal]]:
         """The interest due on a coupon date and each note's share of it, to the cent."""
         state = self.series_state(series)

@@ -437,6 +437,22 @@ def test_a_lost_note_is_replaced_by_a_new_note_of_like_tenor(book):
             **{"from": "Alpha Life", "to": "Beta Mutual", "amount": "1,000,000", "note": 1})
 
 
+def test_a_new_note_is_dated_to_the_interest_paid_on_the_one_it_replaces_not_to_the_last_interest_date(book):
+    """6.2, 6.3: "dated and bear interest from the date to which interest has been paid on the surrendered Note"."""
+    transfer = {"type": "transfer", "effective_on": "2025-07-01", "from": "Gamma Assurance", "to": "Beta Mutual",
+                "amount": "900,000"}
+    [event] = record(book, TransferEntry, **transfer).events  # the coupon of 2025-06-15 is not recorded paid
+    dated = {n.number: n.dated for n in Queries(book).register(KEY, date(2025, 7, 1)).notes}
+    assert {dated[c.number] for c in event.issued} == {date(2024, 12, 15)}
+    [replaced] = record(book, NoteReplacementEntry, type="note-replacement", effective_on="2025-07-02",
+                        note=event.issued[0].number, reason="lost").events
+    dated = {n.number: n.dated for n in Queries(book).register(KEY, date(2025, 7, 2)).notes}
+    assert dated[replaced.issued.number] == date(2024, 12, 15)
+    record(book, InterestEntry, type="interest", effective_on="2025-06-15")  # paid before the transfer: replayed
+    dated = {n.number: n.dated for n in Queries(book).register(KEY, date(2025, 7, 2)).notes}
+    assert {dated[c.number] for c in event.issued[1:]} | {dated[replaced.issued.number]} == {date(2025, 6, 15)}
+
+
 # ------------------------------------------------- notes the Company holds do not vote
 
 
