@@ -72,7 +72,7 @@ class UnknownAmendment(RegistryError):
 
 
 class ConsentRefused(RegistryError):
-    rule = "consents come from holders of record on the amendment's date"
+    rule = "a holder consents to an amendment once"
 
 
 class ShareNotMet(RegistryError):

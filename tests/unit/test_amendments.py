@@ -152,8 +152,9 @@ def test_notes_held_by_the_company_do_not_vote(loaded):
 def test_consents_come_once_from_holders_of_record_on_the_amendments_date(loaded):
     with pytest.raises(UnknownHolder, match="not a holder on 2003-02-05"):
         record(loaded, "novascotia-1999", ConsentEntry, type="consent", amendment=1, holder="Prudential")
-    with pytest.raises(ConsentRefused, match="already consented"):
+    with pytest.raises(ConsentRefused, match="already consented") as twice:
         record(loaded, "novascotia-1999", ConsentEntry, type="consent", amendment=1, holder="Allstate Life")
+    assert twice.value.rule == "a holder consents to an amendment once"  # the rule broken, not the one above
     with pytest.raises(InvalidCommand, match="Amendment No. 2 to Note Purchase Agreement is already recorded"):
         record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=2, name="Again")
     # a consent dated before the amendment was refused as if no amendment were on file ("amendments on file then: none")
