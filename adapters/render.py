@@ -460,7 +460,10 @@ def makewhole_text(notice: MakewholeNotice, width: int | None = None) -> str:
     per_year = {"annual": "yearly", "semi-annual": "semi-annually", "quarterly": "quarterly", "monthly": "monthly"}
     years = "years to the nearest twelfth" if definition.average_life == "nearest twelfth" else "exact years"
     lines = [
-        f"{key}: optional prepayment of ${format_amount(q.amount)} on {q.prepay_on}{cite('optional_prepayment')}",
+        f"{key}: optional prepayment of ${format_amount(q.prepaid)} on {q.prepay_on}{cite('optional_prepayment')}",
+        *([f"of which ${format_amount(q.reacquired_share)} is the share of notes the Company reacquired, paid to no one"
+           f"{cite('pro_rata')}: what follows is on the ${format_amount(q.amount)} paid to holders"]
+          if q.reacquired_share else []),
         f"principal outstanding ${format_amount(q.outstanding)}; prepaid portion allocated pro rata to the remaining"
         f" scheduled payments{cite('schedule_after_optional')}",
         "",

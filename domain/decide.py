@@ -13,7 +13,7 @@ refused in the reader's terms ("on file only from 2003-02-05", "issued on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -294,11 +294,8 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
     rules.check_not_declared_due(state, key, on, _NOT_PREPAID, terms.section("acceleration"))
     amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
     rules.require_positive(amount, "a prepayment")
-    weights = state.pro_rata_weights(key)
-    shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
-    allocations = tuple(
-        Allocation.of(number, share, number in state.deemed) for number, share in shares.items() if share
-    )
+    allocations = _allocations(state, key, amount)
+    paid = _paid(allocations)
     series = state.series[key].terms
     if kind == REQUIRED and series.required_prepayments is None:
         draft.assume(
@@ -319,7 +316,7 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
     if kind == OPTIONAL and series.makewhole is not None:
         rules.check_makewhole_given(state.series[key], kind, command.curve or None, terms.section("optional_prepayment"))
         assert command.curve is not None
-        quoted = quote_for(state, key, on, amount, command.curve)
+        quoted = quote_for(state, key, on, amount, command.curve, paid=paid)
     elif kind == OPTIONAL:
         draft.assume(Assumption("no make-whole premium", "the make-whole terms of this series are not on file"))
     draft.add(
@@ -328,9 +325,23 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
         kind=kind,
         amount=amount,
         allocations=allocations,
-        interest=state.interest_with_prepayment(key, amount, on) or ZERO,
+        interest=state.interest_with_prepayment(key, paid, on) or ZERO,
         makewhole=quoted,
+        interest_on=paid if paid != amount else None,
     )
+
+
+def _allocations(state: AgreementState, key: str, amount: Decimal) -> tuple[Allocation, ...]:
+    """A prepayment of ``amount`` allocated pro rata (Section 5.4), reacquired notes' shares marked (none if it is
+    more than is outstanding: refused when the prepayment is applied)."""
+    weights = state.pro_rata_weights(key)
+    shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
+    return tuple(Allocation.of(number, share, number in state.deemed) for number, share in shares.items() if share)
+
+
+def _paid(allocations: Sequence[Allocation]) -> Decimal:
+    """What holders are paid of a prepayment: a reacquired note's share moves no cash, and bears no interest."""
+    return sum((a.amount for a in allocations if not a.deemed), ZERO)
 
 
 _NOT_PREPAID = "what they owe is what the declaration made due, paid in full (a payment of all the principal), not prepaid"
@@ -408,7 +419,7 @@ def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, ser
     state = stream.timeline.state_as_of(on)
     rules.require_registered(state, on, dated=_terms(stream).dated_as_of)
     assert isinstance(state, AgreementState)
-    return quote_for(state, key, on, amount, curve)
+    return quote_for(state, key, on, amount, curve, paid=_paid(_allocations(state, key, amount)) or None)
 
 
 def _give_notice(command: GivePrepaymentNotice, stream: Stream, draft: Draft) -> None:

@@ -37,6 +37,7 @@ from domain.values import (
     NoteCertificate,
     Provenance,
     SeriesTerms,
+    shown_if_set,
 )
 
 NAMESPACE = UUID("6b1f0c52-3f43-5a38-9d57-2a4c8e0f7d15")
@@ -182,11 +183,16 @@ class Agreement:
         allocations: tuple[Allocation, ...]
         interest: Decimal = ZERO
         makewhole: MakewholeQuote | None = None
+        # The principal the interest and make-whole are on where a reacquired note's share, paid to no one, leaves
+        # less than the amount; None: on the whole amount (entries recorded before December 2026 always).
+        interest_on: Decimal | None = shown_if_set()
 
         def headline(self) -> str:
             extra = f" with ${format_amount(self.interest)} interest" if self.interest else ""
             if self.makewhole is not None:
                 extra += f" and a ${format_amount(self.makewhole.premium)} make-whole premium"
+            if extra and self.interest_on is not None:
+                extra += f" on the ${format_amount(self.interest_on)} paid to holders"
             return f"{self.kind} prepayment of ${format_amount(self.amount)} of the {self.series} notes{extra}"
 
         def details(self) -> str:

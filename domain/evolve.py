@@ -213,6 +213,9 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
     """
     on, key, amount, kind = event.effective_on, event.series, event.amount, event.kind
     section = state.section(f"{kind}_prepayment")
+    paid = sum((a.amount for a in event.allocations if not a.deemed), ZERO)  # a reacquired note's share moves no cash
+    rules.check_interest_on(event.interest_on, paid, section)
+    charged = amount if event.interest_on is None else paid  # None: the whole amount (so recorded before December 2026)
     series = rules.require_outstanding(state, key, on)
     outstanding = state.outstanding(key) + state.deemed_total(key)
     rules.check_principal_payment(amount, outstanding, key, on, section)
@@ -225,16 +228,15 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
             state.notices[notice.ref] = replace(notice, used_by=event.originator_version)
         rules.check_makewhole_given(series, kind, event.makewhole, section)
         if event.makewhole is not None:
-            recomputed = quote_for(state, key, on, amount, event.makewhole.curve)
+            recomputed = quote_for(state, key, on, amount, event.makewhole.curve, paid=charged)
             rules.check_makewhole_matches(event.makewhole, recomputed, section)
         if series.schedule is not None:
             series.schedule = rules.reduce_schedule(series.schedule, outstanding - amount)
     else:
         raise InvalidCommand(f"a prepayment is {REQUIRED} or {OPTIONAL}, not {kind!r}")
-    expected = state.interest_with_prepayment(key, amount, on)
+    expected = state.interest_with_prepayment(key, charged, on)
     rules.check_prepayment_interest(expected, event.interest, amount, on, section)
     _allocate(state, key, amount, event.allocations, on, event)
-    paid = sum((a.amount for a in event.allocations if not a.deemed), ZERO)  # a reacquired note's share moves no principal
     series.movements.append(Movement(event.originator_version, on, f"{kind} prepayment", paid))
     _close_if_paid_off(state, series, on)
 

@@ -41,7 +41,7 @@ from domain.daycount import convention
 from domain.errors import InvalidCommand, NotOnFile, OverPayment
 from domain.money import ZERO, format_amount, round_cents
 from domain.schedule import interest_for
-from domain.values import MakewholeTerms, ScheduledPayment, SeriesTerms, Value, shown_as
+from domain.values import MakewholeTerms, ScheduledPayment, SeriesTerms, Value, shown_as, shown_if_set
 
 if TYPE_CHECKING:
     from domain.state import AgreementState
@@ -88,6 +88,12 @@ class MakewholeQuote(Value):
     premium: Decimal = shown_as("premium")
     definition: MakewholeTerms
     series: str | None = None  # the series quoted (not kept by debtreg 0.1)
+    reacquired_share: Decimal | None = shown_if_set()  # of the prepayment, the reacquired notes': paid to no one, unpriced
+
+    @property
+    def prepaid(self) -> Decimal:
+        """The whole prepayment: the principal priced (``amount``, paid to holders) and the reacquired notes' share."""
+        return self.amount + (self.reacquired_share or ZERO)
 
     @classmethod
     def upgrade(cls, stored: dict) -> dict:
@@ -138,13 +144,16 @@ def treasury_constant_yield(
 
 
 def quote_for(
-    state: AgreementState, series: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], *, in_multiples: bool = True
+    state: AgreementState, series: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], *,
+    in_multiples: bool = True, paid: Decimal | None = None,
 ) -> MakewholeQuote:
     """The make-whole quote for prepaying ``amount`` of a series on ``on``, from the register then.
 
     ``state`` is the register as of ``on``; the same quote is recorded with an
     optional prepayment (in the agreement's multiples) or an acceleration (of
     whatever is accelerated) and checked against the register whenever it is replayed.
+    It prices ``paid``, the part of ``amount`` paid to holders, where the rest is the
+    share of notes the Company reacquired (paid to no one); all of it if not given.
     """
     terms = state.series_state(series).terms
     if terms.makewhole is None:
@@ -170,11 +179,13 @@ def quote_for(
             section=state.section("required_prepayment"),
         )
     assert found.first_on is not None
+    paid = amount if paid is None else paid
     return quote(
         prepay_on=on,
-        amount=amount,
+        amount=paid,
+        reacquired_share=amount - paid or None,
         outstanding=outstanding,
-        portions=rules.prepaid_portions(found.schedule, amount),
+        portions=rules.prepaid_portions(found.schedule, paid),
         coupons=found.coupon_dates or (),
         period_start=state.last_coupon(series, on),
         series=terms,
@@ -194,6 +205,7 @@ def quote(
     series: SeriesTerms,
     curve: Sequence[CurvePoint],
     section: str | None = None,
+    reacquired_share: Decimal | None = None,
 ) -> MakewholeQuote:
     """The Makewhole Price of prepaying ``amount`` of ``outstanding`` on ``prepay_on``.
 
@@ -257,6 +269,7 @@ def quote(
         premium=price - par_plus_accrued,
         definition=definition,
         series=series.key,
+        reacquired_share=reacquired_share,
     )
 
 

@@ -426,6 +426,17 @@ def check_prepayment_interest(
         )
 
 
+def check_interest_on(recorded: Decimal | None, paid: Decimal, section: str | None) -> None:
+    """A prepayment's interest and make-whole are on the principal paid to holders (a reacquired note's share is paid
+    to no one)."""
+    if recorded is not None and recorded != paid:
+        raise AllocationMismatch(
+            f"the interest recorded with this prepayment is on ${format_amount(recorded)}; on the register as of its"
+            f" date holders are paid ${format_amount(paid)} of it",
+            section=section,
+        )
+
+
 def check_pro_rata(
     expected: Mapping[int, Decimal],
     allocations: Sequence[Allocation],

@@ -4,6 +4,7 @@ prepayment, replacement of lost notes, and notes the Company holds kept out of e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 from fractions import Fraction
@@ -28,9 +29,11 @@ from adapters.entries import (
 )
 from adapters.journal import load
 from adapters.queries import Queries
-from adapters.render import remedy_lines
+from adapters.render import makewhole_text, remedy_lines
 from domain.errors import RegistryError, ShareNotMet
+from domain.makewhole import quote_for
 from domain.money import format_amount
+from domain.timeline import Timeline
 from support import writer
 
 CURVE = "1y=4.00,2y=4.20,3y=4.40,5y=4.60,7y=4.80,10y=5.00"
@@ -474,6 +477,32 @@ def test_a_cancelled_note_is_out_of_every_vote_and_still_takes_its_share_of_a_pr
                     amount="1,000,000", treasury_curve=CURVE).events
     assert {(a.note, a.amount, a.deemed) for a in paid.allocations} == {
         (1, D("509000.00"), False), (2, D("1000.00"), False), (3, D("490000.00"), True)}
+    # The Company pays itself nothing: interest (48 days, 30/360) and the make-whole are on the $510,000.00 paid.
+    curve = [(Fraction(t), Fraction(y)) for t, y in ((1, "4.00"), (2, "4.20"), (3, "4.40"), (5, "4.60"), (7, "4.80"),
+                                                      (10, "5.00"))]
+    coupons = [date(y, m, 15) for y in range(2025, 2031) for m in (6, 12)][:-1]
+    _, _, value, accrued = independent_makewhole(D(510000), date(2025, 2, 3), curve, [(date(2030, 6, 15), D(10000000))],
+                                                 coupons, date(2024, 12, 15), D("6.00"))
+    quote = paid.makewhole
+    assert (paid.interest, paid.interest_on, quote.amount, quote.reacquired_share) == (
+        D("4080.00"), D("510000.00"), D("510000.00"), D("490000.00"))
+    assert (quote.makewhole_price, quote.accrued_interest, quote.premium) == (value, accrued, value - D(510000) - accrued)
+    assert paid.headline().endswith("make-whole premium on the $510,000.00 paid to holders")
+    notice = Queries(book).makewhole(KEY, date(2025, 2, 3), D(1000000), quote.curve)  # a quote says what it prices
+    assert (notice.quote.amount, notice.quote.reacquired_share) == (D("510000.00"), D("490000.00"))
+    assert makewhole_text(notice).splitlines()[:2] == [
+        "synthetic-2020: optional prepayment of $1,000,000.00 on 2025-02-03 (Section 5.2)",
+        "of which $490,000.00 is the share of notes the Company reacquired, paid to no one (Section 5.4): what follows"
+        " is on the $510,000.00 paid to holders"]
+    # One recorded before interest_on was kept charged the whole $1,000,000.00, and replays as recorded; now kept,
+    # interest and make-whole on anything but the share paid are refused.
+    prior = Timeline([e for e in book.agreement(KEY).events if e.originator_version < paid.originator_version])
+    gross = quote_for(prior.state_as_of(date(2025, 2, 3)), "6.00%", date(2025, 2, 3), D(1000000), quote.curve)
+    prior.extended((replace(paid, interest=D("8000.00"), makewhole=gross, interest_on=None),), KEY)
+    with pytest.raises(RegistryError, match=r"holders are paid \$510,000.00"):
+        prior.extended((replace(paid, interest=D("8000.00"), makewhole=gross, interest_on=D(1000000)),), KEY)
+    with pytest.raises(RegistryError, match=r"interest on a prepayment of \$1,000,000.00 on 2025-02-03 is \$4,080.00"):
+        prior.extended((replace(paid, interest=D("8000.00")),), KEY)
     default(book)
     [accelerated] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                            declared_by=["Alpha Life"], treasury_curve=CURVE).events
