@@ -228,7 +228,8 @@ def _executed(
     )
     shortfalls = []
     if not counted.met:
-        shortfalls.append(f"{event.consents_section + ' ' if event.consents_section else ''}consents: {counted.shortfall()}")
+        shortfalls.append(f"{'Section ' + event.consents_section + ' ' if event.consents_section else ''}consents:"
+                          f" {counted.shortfall()}")  # ("3 consents:" read as a count)
     shortfalls += [f"{c.section} not met: {c.how}" for c in conditions if not c.met]
     state, reason = status(executed=True, lapsed=lapsed, consents_met=counted.met, shortfalls=shortfalls)
     assumed = [c.section for c in conditions if c.met and c.rests_on]

@@ -119,7 +119,7 @@ def test_an_amendment_signed_below_the_threshold_never_changes_the_text(loaded):
     record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder="Lincoln")
     state = amendment_status("barnes-1995", 3, loaded.streams())
     assert state.status == "pending"
-    assert state.reason == "5(a) consents: all series: 32.80% consented, 66-2/3% needed"
+    assert state.reason == "Section 5(a) consents: all series: 32.80% consented, 66-2/3% needed"
     view = text_view(loaded, "barnes-1995", date(2010, 1, 1))
     assert view.section("7.8").text.startswith("The Company will not permit Consolidated Net Worth")
     assert any("Amendment No. 3 (as of 2003-06-02) is pending" in caveat for caveat in view.caveats)
