@@ -20,7 +20,7 @@ from adapters.encoding import plain
 from adapters.moments import utc_text
 from domain.money import cents, format_amount, from_cents
 from domain.names import printable, unprintable  # noqa: F401 - printable: rendering escapes names
-from domain.values import NOT_ON_FILE, AgreementTerms, GraceTerms
+from domain.values import NEXT_BUSINESS_DAY, NOT_ON_FILE, AgreementTerms, GraceTerms
 from projections.record import AssumedFact, RecordEnds, union
 
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
@@ -373,7 +373,7 @@ def _until_default(p: Payment) -> str:
     from projections.payments import IN_DEFAULT  # loaded already: ``p`` is one of its payments
 
     last = p.default_on - timedelta(days=1)
-    return f"grace ends {last}" if p.status != IN_DEFAULT and last > p.due_on else f"default from {p.default_on}"
+    return f"grace ends {last}" if p.status != IN_DEFAULT and last > (p.payable_on or p.due_on) else f"default from {p.default_on}"
 
 
 def payment_status(p: Payment, *, marked: bool) -> str:
@@ -381,10 +381,13 @@ def payment_status(p: Payment, *, marked: bool) -> str:
     is overdue; ``marked``, with the assumptions it rests on (where no Assumed column gives them)."""
     state = p.status
     if p.status == "paid":
-        state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > p.due_on else "")
+        state = f"paid {p.paid_on} ({p.event})" + (" late" if p.paid_on and p.paid_on > (p.payable_on or p.due_on) else "")
         state += f", assumed: {marks(p.rests_on)}" if marked and p.rests_on else ""
-    elif p.status != "scheduled":
-        notes = [f"Section {p.section}"] if p.section else []
+    elif p.status == "scheduled":
+        state += f", payable {p.payable_on}" if p.payable_on else ""
+    else:
+        notes = [f"payable {p.payable_on}"] if p.payable_on else []
+        notes += [f"Section {p.section}"] if p.section else []
         notes += [_until_default(p)] if p.default_on else []
         state += f" ({'; '.join(notes)})" if notes else ""
     if p.makewhole_premium is not None:
@@ -636,6 +639,16 @@ def _remedy_lines(t: AgreementTerms) -> list[str]:
     return lines
 
 
+def _payment_days(t: AgreementTerms) -> str:
+    """What the agreement does with a payment due on a day that is not a Business Day."""
+    rule = t.business_days.payments if t.business_days else None
+    if rule is None:
+        return NOT_ON_FILE
+    section = t.section("non_business_day")
+    return ("a payment due then is made the next Business Day, its grace counted from then" if rule == NEXT_BUSINESS_DAY
+            else "a payment due then is due that day") + (f" (Section {section})" if section else "")
+
+
 def terms_text(view: TermsOnFile) -> str:
     """An agreement's terms, one line each, and what is not on file."""
     t = view.terms
@@ -661,6 +674,7 @@ def terms_text(view: TermsOnFile) -> str:
         "  Business Days        " + (f"not weekends nor holidays of {', '.join(t.business_days.calendars)}"
                                      + (f" (Section {t.business_days.section})" if t.business_days.section else "")
                                      if t.business_days else NOT_ON_FILE),
+        "  other days           " + _payment_days(t),
         "  reacquired notes     " + {True: "count pro rata", False: "do not count pro rata", None: NOT_ON_FILE}[
             t.reacquired_notes_count_pro_rata],
         "  sections             " + ("; ".join(f"{rule} {section}" for rule, section in sorted(t.sections.items())) or NOT_ON_FILE),

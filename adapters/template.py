@@ -28,8 +28,9 @@ closing_on = 2024-03-15               # notes are issued at the closing, each se
 amendment_threshold = "51%"           # leave out what the agreement does not say: it is then "not on file"
 reacquired_notes_count_pro_rata = true   # a note the Company reacquires keeps its share of partial payments (8.4)
 # The section of the agreement behind each rule, so refusals cite it (see the reference for the rules).
-sections = { transfer = "13.2", pro_rata = "8.4", optional_prepayment = "8.2", notice = "8.3", required_prepayment = "8.1", events_of_default = "11", acceleration = "12", waiver = "17" }
-business_days = { calendars = ["US", "US-NY"], section = "Schedule A" }
+sections = { transfer = "13.2", pro_rata = "8.4", optional_prepayment = "8.2", notice = "8.3", required_prepayment = "8.1", non_business_day = "8.8", events_of_default = "11", acceleration = "12", waiver = "17" }
+# A payment due on a day that is not a Business Day is made on the next one (8.8), or "as due" if the agreement moves none.
+business_days = { calendars = ["US", "US-NY"], section = "Schedule A", payments = "next business day" }
 each_holder_for = ["1", "2"]          # sections an amendment or waiver changes only as to holders who consent
 
 # The Events of Default, and who may accelerate on which (leave out what the agreement does not give).

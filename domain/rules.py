@@ -593,7 +593,7 @@ def _graces(state: AgreementState, clause: str, on: date) -> list[tuple[str, Gra
         if grace is None or grace.section != clause:
             continue
         unpaid, calendar = _unpaid_by(state, kind, on), state.business_calendar()
-        owed = {due: grace_ends(due, grace, calendar) for due in unpaid or ()}
+        owed = {due: grace_ends(due, grace, calendar, days=state.terms.business_days) for due in unpaid or ()}
         if unpaid is None or None in owed.values():
             return None
         found.append((kind, grace, owed))

@@ -26,7 +26,7 @@ from fractions import Fraction
 from domain.daycount import ACTUAL_ACTUAL_ICMA, convention, interest_on
 from domain.errors import InvalidTerms, NotOnFile
 from domain.money import round_cents
-from domain.values import GraceTerms, ScheduledPayment, SeriesTerms
+from domain.values import NEXT_BUSINESS_DAY, BusinessDayTerms, GraceTerms, ScheduledPayment, SeriesTerms
 
 ROUNDINGS = {"half up": ROUND_HALF_UP, "down": ROUND_DOWN}
 
@@ -172,13 +172,28 @@ def business_days_after(day: date, count: int, holidays: Container[date]) -> dat
     return found
 
 
-def grace_ends(due_on: date, grace: GraceTerms, holidays: Container[date] | None) -> date | None:
+def payable_on(due_on: date, days: BusinessDayTerms | None, holidays: Container[date] | None) -> date | None:
+    """The day a payment due ``due_on`` is to be made: the next Business Day where it is not one and the agreement
+    says so (``days.payments``), else ``due_on``; ``None`` where the calendar that needs is not on file."""
+    if days is None or days.payments != NEXT_BUSINESS_DAY:
+        return due_on
+    if holidays is None:
+        return None
+    return due_on if is_business_day(due_on, holidays) else business_days_after(due_on, 1, holidays)
+
+
+def grace_ends(due_on: date, grace: GraceTerms, holidays: Container[date] | None, *,
+               days: BusinessDayTerms | None) -> date | None:
     """The last day a payment due ``due_on`` may be made without an Event of Default: its grace counted in days, or in
-    Business Days on the agreement's calendar; ``None`` where those are counted and the calendar is not on file. The
+    Business Days on the agreement's calendar (``holidays``), from the day it is to be made (``payable_on``, by the
+    agreement's Business Day terms ``days``); ``None`` where those are counted and the calendar is not on file. The
     default exists from the day after."""
+    start = payable_on(due_on, days, holidays)
+    if start is None:
+        return None
     if not grace.business_days:
-        return due_on + timedelta(days=grace.days)
-    return None if holidays is None else business_days_after(due_on, grace.days, holidays)
+        return start + timedelta(days=grace.days)
+    return None if holidays is None else business_days_after(start, grace.days, holidays)
 
 
 def business_days_before(day: date, count: int, holidays: Container[date]) -> date:

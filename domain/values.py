@@ -230,13 +230,22 @@ class DefaultTerms(Value):
         return next((c for c in self.clauses if c.clause == ref), None)
 
 
+NEXT_BUSINESS_DAY = "next business day"
+AS_DUE = "as due"
+PAYMENT_DAYS = (NEXT_BUSINESS_DAY, AS_DUE)
+
+
 @dataclass(frozen=True)
 class BusinessDayTerms(Value):
     """What a Business Day is: not a Saturday or Sunday, nor a holiday of any of ``calendars``
-    ("US", "US-CT": a country, or a country and subdivision, of the maintained ``holidays`` calendars)."""
+    ("US", "US-CT": a country, or a country and subdivision, of the maintained ``holidays`` calendars); and
+    what the agreement does with a payment due on another day (``payments``): makes it on the next Business Day
+    (``NEXT_BUSINESS_DAY``), or nothing, the payment being due as the schedule has it (``AS_DUE``); ``None``: not
+    on file."""
 
     calendars: tuple[str, ...]
     section: str | None = None
+    payments: str | None = shown_if_set()
 
 
 RULE_SECTIONS = {
@@ -261,6 +270,7 @@ RULE_SECTIONS = {
     "waiver": "waivers",
     "definitions": "defined terms",
     "business_day": "Business Days",
+    "non_business_day": "payments due on a day that is not a Business Day",
 }
 
 

@@ -18,7 +18,14 @@ from domain import rules
 from domain.errors import NotOnFile
 from domain.money import ZERO, allocate, format_amount
 from domain.rules import principal_schedule
-from domain.schedule import days_counted, grace_ends, interest_for, require_day_count
+from domain.schedule import (
+    days_counted,
+    grace_ends,
+    interest_for,
+    is_business_day,
+    payable_on,
+    require_day_count,
+)
 from domain.state import AccelerationOnFile, AgreementState
 from domain.timeline import Timeline
 from domain.values import GraceTerms, shown_if_any, shown_if_set, unshown
@@ -75,6 +82,7 @@ class Payment:
     rests_on: tuple[str, ...] = shown_if_any()
     basis: tuple[int, ...] = unshown(default=())  # the events a paid status rests on
     makewhole_premium: Decimal | None = shown_if_set()
+    payable_on: date | None = shown_if_set()  # the day it is to be made, where not its due date (a non-Business Day)
 
 
 @dataclass(frozen=True)
@@ -260,7 +268,7 @@ def schedule_as_of(
         key,
         as_of,
         tuple(gaps),
-        tuple(replace(p, rests_on=cited.cite(key, p.basis))
+        tuple(replace(watch.payable(p), rests_on=cited.cite(key, p.basis))
               for p in sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind]))),
         overdue_rates(state),
         cited.listed(),
@@ -458,8 +466,14 @@ class _Watch:
 
     def __init__(self, state: AgreementState, as_of: date, calendar: Container[date] | None, horizon: Horizon) -> None:
         self.as_of, self.calendar, self.horizon = as_of, calendar, horizon
-        self.defaults = state.terms.defaults
+        self.defaults, self.days = state.terms.defaults, state.terms.business_days
         self.missing: set[str] = set()
+        self.counted_from_holiday: set[date] = set()  # grace counted from a due date that is not a Business Day
+
+    def payable(self, p: Payment) -> Payment:
+        """``p`` with the day it is to be made, where the agreement moves it off a day that is not a Business Day."""
+        day = payable_on(p.due_on, self.days, self.calendar)
+        return replace(p, payable_on=day) if day is not None and day != p.due_on else p
 
     def unpaid(self, series: str, kind: str, due_on: date, principal: Decimal, interest: Decimal) -> Payment:
         """A payment not recorded as paid: scheduled, due, unpaid (in grace, in default), or past the record."""
@@ -469,14 +483,19 @@ class _Watch:
         last_day = self._grace_ends(due_on, grace) if grace is not None else None
         if not self.horizon.recorded(last_day or due_on):
             return Payment(series, kind, due_on, principal, interest, NOT_RECORDED)
+        payable = payable_on(due_on, self.days, self.calendar) or due_on
+        due = DUE if self.as_of in (due_on, payable) else UNPAID  # (on its due date, or the day it is to be made)
         if grace is None:
             self.missing.add(f"the agreement's Events of Default for unpaid {'interest' if kind == INTEREST else 'principal'}"
                              " are not on file: an unpaid amount is not called a default")
-            return Payment(series, kind, due_on, principal, interest, DUE if due_on == self.as_of else UNPAID)
+            return Payment(series, kind, due_on, principal, interest, due)
         if last_day is None:
-            status = DUE if due_on == self.as_of else UNPAID
+            status = due
         else:
-            status = IN_DEFAULT if self.as_of > last_day else DUE if self.as_of == due_on else IN_GRACE
+            status = IN_DEFAULT if self.as_of > last_day else DUE if due == DUE else IN_GRACE
+            if self.days is not None and self.days.payments is None and self.calendar is not None \
+                    and not is_business_day(due_on, self.calendar):
+                self.counted_from_holiday.add(due_on)
         default_on = None if last_day is None else last_day + timedelta(days=1)  # paid on the last day of grace is paid
         return Payment(series, kind, due_on, principal, interest, status, default_on=default_on, section=grace.section)
 
@@ -484,10 +503,13 @@ class _Watch:
         """The last day of grace; ``None`` if it is counted in Business Days and the calendar is not on file."""
         if grace.business_days and self.calendar is None:
             self.missing.add("the agreement's Business Day calendar is not on file: grace periods in Business Days are not counted")
-        return grace_ends(due_on, grace, self.calendar)
+        return grace_ends(due_on, grace, self.calendar, days=self.days)
 
     def gaps(self) -> list[str]:
-        return sorted(self.missing)
+        days = sorted(self.counted_from_holiday)
+        moved = ([f"what the agreement does with a payment due on a day that is not a Business Day"
+                  f" ({', '.join(map(str, days))}) is not on file: its grace is counted from that day"] if days else [])
+        return sorted(self.missing) + moved
 
 
 def _state(timeline: Timeline, as_of: date) -> AgreementState:

@@ -319,6 +319,8 @@ def terms_on_file(key: str, timeline: Timeline) -> TermsOnFile:
                                          ("Events of Default", terms.defaults), ("Business Day calendar", terms.business_days),
                                          ("whether reacquired notes count pro rata", terms.reacquired_notes_count_pro_rata))
                if value is None]
+    if terms.business_days is not None and terms.business_days.payments is None:
+        missing.append("what is done with a payment due on a day that is not a Business Day")
     for series in terms.series:
         missing += [
             f"{series.key}: {name}"

@@ -240,6 +240,11 @@ class BusinessDaysIn(Strict):
         min_length=1, description='Holiday calendars: a country ("US") or a country and subdivision ("US-NY").'
     )
     section: Plain | None = Field(None, description='The agreement\'s section defining Business Day, e.g. "10.1".')
+    payments: Literal["next business day", "as due"] | None = Field(
+        None, description='A payment due on a day that is not a Business Day: made on the "next business day" (its grace'
+        ' counted from then; the section is the rule non_business_day of `sections`), or "as due" (the agreement moves'
+        ' none). Not on file if left out: grace is counted from the day due, and views say so.'
+    )
 
     @field_validator("calendars")
     @classmethod
@@ -305,6 +310,6 @@ class AgreementTermsIn(Strict):
             affiliates=self.affiliates,
             defaults=self.defaults.terms() if self.defaults else None,
             each_holder_for=self.each_holder_for,
-            business_days=BusinessDayTerms(self.business_days.calendars, self.business_days.section)
-            if self.business_days else None,
+            business_days=BusinessDayTerms(self.business_days.calendars, self.business_days.section,
+                                           self.business_days.payments) if self.business_days else None,
         )

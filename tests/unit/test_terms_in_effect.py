@@ -83,6 +83,47 @@ def test_interest_paid_on_the_last_day_of_grace_is_not_in_default_and_the_status
     assert said(date(2025, 9, 23)) == "unpaid: Event of Default (Section 11(b); default from 2025-09-23)"
 
 
+def test_a_payment_due_on_a_saturday_is_made_the_next_business_day_and_its_grace_runs_from_then(store, tmp_path):
+    """Acme's 8.8: the coupon of Saturday, March 15, 2025 is made on Monday the 17th; 11(b)'s 5 Business Days run
+    from then, to the 24th (they ran from the Saturday, to the 21st, and the default was refused from the 25th
+    only by luck). Paid on the 17th it is on time; an agreement silent on it is said to be, and grace runs from the
+    day due."""
+    from adapters.entries import EventOfDefaultEntry, InterestEntry
+    from adapters.render import payment_status, terms_text
+    from domain.errors import NotYetInDefault
+
+    views = loaded(store, tmp_path, TEMPLATE)
+
+    def said(on: date) -> str:
+        [coupon] = [p for p in views.schedule("acme-2024", on).payments if p.due_on == date(2025, 3, 15)]
+        return payment_status(coupon, marked=False)
+
+    assert said(date(2025, 3, 1)) == "scheduled, payable 2025-03-17"
+    assert said(date(2025, 3, 15)) == "due today (payable 2025-03-17; Section 11(b); grace ends 2025-03-24)"
+    assert said(date(2025, 3, 16)) == "unpaid, within grace (payable 2025-03-17; Section 11(b); grace ends 2025-03-24)"
+    assert said(date(2025, 3, 17)) == "due today (payable 2025-03-17; Section 11(b); grace ends 2025-03-24)"
+    assert said(date(2025, 3, 25)) == "unpaid: Event of Default (payable 2025-03-17; Section 11(b); default from 2025-03-25)"
+    assert "  other days           a payment due then is made the next Business Day, its grace counted from then" \
+           " (Section 8.8)" in terms_text(views.terms("acme-2024"))
+    paid = {"type": "interest", "evidence": {"document": "wire"}}
+    store.record("acme-2024", InterestEntry.model_validate({**paid, "effective_on": "2024-09-16"}))
+    with pytest.raises(NotYetInDefault, match=r"the interest due 2025-03-15 may be paid to 2025-03-24"):
+        store.record("acme-2024", EventOfDefaultEntry.model_validate({
+            "type": "event-of-default", "effective_on": "2025-03-24", "clause": "11(b)", "description": "coupon unpaid",
+            "evidence": {"document": "notice of default"}}))
+    store.record("acme-2024", InterestEntry.model_validate({**paid, "effective_on": "2025-03-17"}))
+    assert said(date(2025, 3, 17)).startswith("paid 2025-03-17 (acme-2024:") and not said(date(2025, 3, 17)).endswith("late")
+    silent = TEMPLATE.replace(', payments = "next business day"', "").replace('"acme-2024"', '"silent-2024"')
+    views = loaded(store, tmp_path, silent)
+    status = views.status("silent-2024", date(2025, 3, 22))
+    assert [(p.due_on, p.status, p.default_on, p.payable_on) for p in status.overdue] == [
+        (date(2024, 9, 15), "unpaid: Event of Default", date(2024, 9, 21), None),
+        (date(2025, 3, 15), "unpaid: Event of Default", date(2025, 3, 22), None)]
+    assert ("what the agreement does with a payment due on a day that is not a Business Day (2024-09-15, 2025-03-15) is"
+            " not on file: its grace is counted from that day") in status.not_on_file
+    assert "what is done with a payment due on a day that is not a Business Day" in views.terms("silent-2024").not_on_file
+
+
 def test_principal_without_grace_is_in_default_from_the_day_after_it_is_due(store, tmp_path):
     from adapters.render import payment_status
 
