@@ -67,7 +67,8 @@ class JournalFile(Strict):
         if sum(bool(k) for k in (self.journal.agreement, self.journal.guaranty, self.journal.instrument, self.journal.holders)) > 1:
             raise ValueError("a journal concerns one agreement, guaranty or instrument, or holders")
         if self.entry and self.journal.key is None and not self.journal.holders:
-            raise ValueError("the [journal] table must name the agreement (or guaranty) its entries concern")
+            raise ValueError("the [journal] table must name the agreement (or guaranty) its entries concern, or say"
+                             " holders = true for a journal of holders")
         for entry in self.entry:
             if entry.stream_kind != self.journal.kind:
                 raise ValueError(f"entry {entry.id!r} is a {entry.stream_kind} entry in a journal of {self.journal.kind} entries")
@@ -120,9 +121,9 @@ def read_journal(path: Path) -> Journal:
         elif loc == ("journal",):  # an empty file, or entries with no header
             message = ("the [journal] table is missing: a journal starts with one giving its id, title and agreement"
                        " (`debtreg template` prints a journal to start from)")
-        line = locate(text, loc) or locate(text, loc[:-1])
+        line = locate(text, loc or ("journal",)) or locate(text, loc[:-1])  # (no field: the whole journal's rule)
         where = f"{path}:{line}" if line else str(path)
-        raise InvalidJournal(f"{where}: {'.'.join(map(str, loc))}: {message}") from None
+        raise InvalidJournal(f"{where}: {''.join(f'{part}.' for part in loc)[:-1] or 'journal'}: {message}") from None
     journal = Journal(path, text, content)
     resolved = []
     for index, entry in enumerate(content.entry):

@@ -199,7 +199,14 @@ def test_an_entry_without_evidence_is_refused_at_the_entry(loaded, tmp_path):
 
 def test_entries_need_ids_that_are_unique(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER + TRANSFER.replace("2003-03-01", "2003-03-02"))
-    with pytest.raises(InvalidJournal, match="entry id 't1' is used twice"):
+    with pytest.raises(InvalidJournal, match=r"^\S+test.toml:1: journal: entry id 't1' is used twice$"):  # not ": :"
+        load(loaded, [path])
+
+
+def test_a_journal_naming_no_agreement_is_refused_saying_what_it_may_name(loaded, tmp_path):
+    path = journal(tmp_path, HEADER.replace('agreement = "barnes-1995"\n', "") + TRANSFER)
+    with pytest.raises(InvalidJournal, match=r"test.toml:1: journal: the \[journal\] table must name the agreement \(or"
+                                             r" guaranty\) its entries concern, or say holders = true for a journal of holders$"):
         load(loaded, [path])
 
 
