@@ -55,8 +55,8 @@ from adapters.snapshots import Snapshot, dated_problem
 from adapters.store import persistence_env
 from adapters.workers import in_order
 from domain.commands import Command
-from domain.decide import decide
-from domain.errors import ConflictingEntry, RegistryError, UnknownAgreement
+from domain.decide import decide, not_on_registry
+from domain.errors import ConflictingEntry, RegistryError
 from domain.events import AGREEMENT, HOLDER, Event, stream_id
 from domain.holders import Directory
 from domain.stream import Stream
@@ -505,7 +505,7 @@ class Registry(Application, Reading):
                                        " request ids are unique across the registry: give another")
         for kind, key in command.requires():
             if self._stream(kind, key, workspace) is None:
-                raise UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
+                raise not_on_registry(kind, key)
         # a command that names no holder (a coupon, a prepayment) is decided without the registry's directory
         directory = self.directory(workspace) if command.names_holders else None
         if workspace.now is None:

@@ -58,6 +58,7 @@ from domain.commands import (
 from domain.errors import (
     BeforeIssuance,
     ConflictingEntry,
+    HolderNotOnRegistry,
     InvalidCommand,
     NotOnFile,
     OverTransfer,
@@ -68,7 +69,7 @@ from domain.errors import (
     UnknownTransferee,
     UnscheduledPayment,
 )
-from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed, stream_id
+from domain.events import HOLDER, Agreement, Event, Guaranty, Holder, Instrument, Reversed, stream_id
 from domain.holders import Directory, HolderTerms
 from domain.makewhole import MakewholeQuote, quote_for
 from domain.money import ZERO, format_amount
@@ -143,7 +144,7 @@ def decide(
             f" {stream.events[0].provenance.entry!r}); it is put on the registry once"
         )
     if not command.creates and stream is None:
-        raise UnknownAgreement(f"no {command.stream_kind} {command.key!r} is on the registry; load its journal first")
+        raise not_on_registry(command.stream_kind, command.key)
     draft = Draft(command, stream, provenance, now, directory)
     _DECIDERS[type(command)](command, stream, draft)
     events = tuple(draft.events)
@@ -342,6 +343,15 @@ def _allocations(state: AgreementState, key: str, amount: Decimal) -> tuple[Allo
 def _paid(allocations: Sequence[Allocation]) -> Decimal:
     """What holders are paid of a prepayment: a reacquired note's share moves no cash, and bears no interest."""
     return sum((a.amount for a in allocations if not a.deemed), ZERO)
+
+
+def not_on_registry(kind: str, key: str) -> UnknownAgreement | HolderNotOnRegistry:
+    """The refusal of an entry concerning what the registry does not hold: for a holder the notes name, that it has
+    no entry of its own yet, and how to give it one."""
+    if kind == HOLDER:
+        return HolderNotOnRegistry(f"holder {key!r} has no entry of its own on the registry (the notes naming a holder do"
+                                " not give it one): record its `holder` entry first, in a journal of holders")
+    return UnknownAgreement(f"no {kind} {key!r} is on the registry; load its journal first")
 
 
 _NOT_PREPAID = "what they owe is what the declaration made due, paid in full (a payment of all the principal), not prepaid"

@@ -35,6 +35,10 @@ class UnknownAgreement(RegistryError):
     rule = "the agreement must be on the registry"
 
 
+class HolderNotOnRegistry(UnknownAgreement):
+    rule = "a holder's renaming or alias follows the holder's own entry on the registry"
+
+
 class NotYetRecorded(RegistryError):
     rule = "a view as known at a time shows only what was recorded by then"
 

@@ -225,6 +225,18 @@ def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, 
         "Example Life Insurance Company", "Example Mutual Insurance Company"]
 
 
+def test_a_holder_the_notes_name_is_renamed_once_it_has_its_own_entry_and_is_told_so(store, tmp_path):
+    """It was refused as 'no holder ... is on the registry; load its journal first', under the rule of an agreement."""
+    from domain.errors import HolderNotOnRegistry
+
+    loaded(store, tmp_path, TEMPLATE)
+    renamed = entry("holder-renamed", "2025-07-01", 'holder = "Example Life Insurance Company"\nname = "Exemplar Life"\n')
+    with pytest.raises(HolderNotOnRegistry, match=r"holder 'example-life-insurance-company' has no entry of its own on"
+                                                  r" the registry .*: record its `holder` entry first") as refused:
+        loaded(store, tmp_path, entries("rename", renamed, kind="holders"))
+    assert refused.value.rule == "a holder's renaming or alias follows the holder's own entry on the registry"
+
+
 def test_a_holder_is_one_identity_across_agreements_with_its_names_over_time_and_aliases(store, tmp_path):
     views = loaded(store, tmp_path, TEMPLATE, GOOD["holder-renamed"].replace('depends_on = ["acme-2024"]', 'depends_on = []'))
     loaded(store, tmp_path, entries("alias", entry("holder-alias", "2025-07-01",
