@@ -9,7 +9,7 @@ by then).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -161,20 +161,31 @@ class Queries:
         return horizon_of(key, self._timeline(key, None))
 
     def register(self, key: str, as_of: date, known_at: KnownAt = None, *, by_note: bool = True) -> Register:
-        """Who held which notes; not ``by_note``, the assumptions of the holdings alone (``register_as_of``)."""
+        """Who held which notes, each holder under its name on the date; not ``by_note``, the assumptions of the
+        holdings alone (``register_as_of``)."""
         then = self.moment(known_at)
-        return _known(register_as_of(key, self._timeline(key, then), as_of, by_note=by_note), then)
+        view = _known(register_as_of(key, self._timeline(key, then), as_of, by_note=by_note), then)
+        named = self._named_on(as_of, then)
+        return replace(view, notes=tuple(replace(n, holder=named(n.holder)) for n in view.notes),
+                       holders=tuple(replace(h, holder=named(h.holder)) for h in view.holders))
 
     def annex1(self, key: str, as_of: date, known_at: KnownAt = None) -> Annex1:
-        """Annex 1, each holder under its name on the date (a holder renamed since its notes were issued)."""
+        """Annex 1, each holder under its name on the date."""
         then = self.moment(known_at)
         view = _known(annex1_as_of(key, self._timeline(key, then), as_of), then)
-        directory = self.registry.directory()
-        lines = []
-        for line in view.holders:
-            identity = directory.find(line.holder)
-            lines.append(replace(line, holder=identity.name_on(as_of)) if identity else line)
-        return replace(view, holders=tuple(lines))
+        named = self._named_on(as_of, then)
+        return replace(view, holders=tuple(replace(line, holder=named(line.holder)) for line in view.holders))
+
+    def _named_on(self, as_of: date, then: datetime | None) -> Callable[[str], str]:
+        """A holder as named on ``as_of`` (one renamed since its notes were issued), by its own entries recorded by
+        ``then``: only a holder with entries of its own is renamed."""
+        directory = self.registry.declared_holders(then)
+
+        def named(holder: str) -> str:
+            identity = directory.find(holder)
+            return identity.name_on(as_of) if identity else holder
+
+        return named
 
     def holders(self, as_of: date, known_at: KnownAt = None, progress: Progress | None = None, *,
                 holder: str | None = None) -> Holders:
@@ -204,7 +215,7 @@ class Queries:
                 f"no agreement on the registry was recorded by {utc_text(then)}; the first was recorded at {utc_text(first)}:"
                 " ask for a time on or after that"
             )
-        view = _known(holder_views.holders_as_of(as_of, registers, self.registry.directory(), cited.listed()), then)
+        view = _known(holder_views.holders_as_of(as_of, registers, self.registry.directory_known_at(then), cited.listed()), then)
         if holder is None:
             return view
         key = self.holder(holder).key

@@ -391,9 +391,28 @@ class Reading:
     def directory(self) -> Directory:
         """Every holder on the registry: the names on every agreement's notes (kept apart, so a registry of a
         thousand agreements is not read whole to resolve a name), and the holders' own streams."""
+        return self._directory_of(lambda stream: stream)
+
+    def directory_known_at(self, moment: datetime | None) -> Directory:
+        """The directory as known at ``moment`` (now, without one): the holders' own entries recorded by then, so a
+        holder renamed later is not named so in a view as known before. (Every name on a note counts: one recorded
+        later is not asked of a view of then.)"""
+        if moment is None:
+            return self.directory()
+        return self._directory_of(lambda stream: _known_then(stream, moment) if stream.kind == HOLDER else stream)
+
+    def declared_holders(self, moment: datetime | None) -> Directory:
+        """The holders with entries of their own (names over time, aliases), as recorded by ``moment``: what renames
+        a holder in a view, without the names on every agreement's notes that the whole directory reads."""
+        streams = (self.stream(kind, key) for kind, key in self.listed() if kind == HOLDER)
+        return Directory(known.state.identity for stream in streams
+                         if stream is not None and (known := _known_then(stream, moment)) is not None)
+
+    def _directory_of(self, holder: Callable[[Stream], Stream | None]) -> Directory:
         kept = self.kept_names()
         return directory_of(
-            kept[sid.hex].names if kind == AGREEMENT and (sid := stream_id(kind, key)).hex in kept else self.stream(kind, key)
+            kept[sid.hex].names if kind == AGREEMENT and (sid := stream_id(kind, key)).hex in kept
+            else holder(stream) if (stream := self.stream(kind, key)) is not None else None
             for kind, key in self.listed() if kind in (AGREEMENT, HOLDER)
         )
 
@@ -466,6 +485,14 @@ def names_holders(topic: str) -> bool:
 
 
 Source = Stream | tuple[str, ...] | None  # what a directory is made of: a stream, an agreement's names as kept, or none
+
+
+def _known_then(stream: Stream, moment: datetime | None) -> Stream | None:
+    """A holder's stream as recorded by ``moment`` (whole without one); ``None`` if nothing of it was by then."""
+    if moment is None:
+        return stream
+    known = known_at(stream.events, moment)
+    return Stream.of(known) if known else None
 
 
 def directory_of(sources: Iterable[Source]) -> Directory:

@@ -254,6 +254,20 @@ def test_a_holder_is_one_identity_across_agreements_with_its_names_over_time_and
     assert views.register("acme-2024", date(2025, 7, 2)).holders[0].principal == {"6.00%": D(5000000)}
 
 
+def test_a_holder_renamed_is_so_named_in_the_register_as_in_annex_1_from_the_moment_it_was_recorded(store, tmp_path):
+    """The register went on naming Example Life by its old name beside Annex 1's new one; and a view as known at a
+    moment before the renaming was recorded showed the new name."""
+    views = loaded(store, tmp_path, TEMPLATE)
+    before = store.agreement("acme-2024").events[-1].timestamp
+    loaded(store, tmp_path, GOOD["holder-renamed"].replace('depends_on = ["acme-2024"]', 'depends_on = []'))
+    new, old = "Exemplar Life Insurance Company", "Example Life Insurance Company"
+    by_note, by_holder = (views.register("acme-2024", date(2025, 7, 1), by_note=b) for b in (True, False))
+    assert ([n.holder for n in by_note.notes][:1], [h.holder for h in by_holder.holders][:1]) == ([new], [new])
+    assert views.register("acme-2024", date(2025, 6, 30)).notes[0].holder == old
+    assert views.annex1("acme-2024", date(2025, 7, 1), known_at=before).holders[0].holder == old
+    assert views.register("acme-2024", date(2025, 7, 1), known_at=before).notes[0].holder == old
+
+
 def test_annex_1_keeps_its_holder_order_between_dates(store, tmp_path):
     """The first holder passes part of its note to a newcomer: the remainder has a higher number than
     the second holder's note, but the first holder stays first."""
