@@ -266,6 +266,8 @@ def test_a_holder_renamed_is_so_named_in_the_register_as_in_annex_1_from_the_mom
     assert views.register("acme-2024", date(2025, 6, 30)).notes[0].holder == old
     assert views.annex1("acme-2024", date(2025, 7, 1), known_at=before).holders[0].holder == old
     assert views.register("acme-2024", date(2025, 7, 1), known_at=before).notes[0].holder == old
+    assert [h.name for h in views.holders(date(2025, 7, 1), known_at=before).holders][:1] == [old]
+    assert [h.name for h in views.holders(date(2025, 7, 1)).holders][:1] == [new]
 
 
 def test_annex_1_keeps_its_holder_order_between_dates(store, tmp_path):
