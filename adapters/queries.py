@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from adapters.audit import Digest
     from adapters.registry import Registry
     from domain.holders import Identity
-    from projections.amendments import AmendmentStatus, Consents
+    from projections.amendments import AmendmentStatus, Consents, ConsentTally
     from projections.guaranties import Guaranties
     from projections.history import HistoryLine
     from projections.holders import Holders
@@ -338,12 +338,21 @@ class Queries:
         return _known(found, then)
 
     def amendments(self, key: str, known_at: KnownAt = None) -> list[AmendmentStatus]:
+        """Each amendment; its tally's holders named on its date, as its Annex 1 names them."""
         then = self.moment(known_at)
-        return amendment_views.amendments(key, self._streams(key, then), then)
+        return [replace(a, consents=self._votes_named(a.consents, a.as_of, then)) if a.consents and a.as_of else a
+                for a in amendment_views.amendments(key, self._streams(key, then), then)]
 
     def consents(self, key: str, amendment: int, known_at: KnownAt = None) -> Consents:
+        """Who consented, each holder named on the amendment's date, as its Annex 1 names it."""
         then = self.moment(known_at)
-        return _known(amendment_views.consents(key, amendment, self._streams(key, then), then), then)
+        view = _known(amendment_views.consents(key, amendment, self._streams(key, then), then), then)
+        return self._votes_named(view, view.as_of, then)
+
+    def _votes_named(self, tally: Votes, as_of: date, then: datetime | None) -> Votes:
+        """A tally (of a consents view, or an amendment's) with its holders named on ``as_of``."""
+        named = self._named_on(as_of, then)
+        return replace(tally, holders=tuple(replace(v, holder=named(v.holder)) for v in tally.holders))
 
     def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:
         then = self.moment(known_at)
@@ -475,6 +484,7 @@ def _known_at(stream: Stream, moment: datetime) -> tuple[datetime, Timeline]:
 
 
 ViewOf = TypeVar("ViewOf")
+Votes = TypeVar("Votes", "Consents", "ConsentTally")
 
 
 def _known(view: ViewOf, then: datetime | None) -> ViewOf:

@@ -268,6 +268,9 @@ def test_a_holder_renamed_is_so_named_in_the_register_as_in_annex_1_from_the_mom
     assert views.register("acme-2024", date(2025, 7, 1), known_at=before).notes[0].holder == old
     assert [h.name for h in views.holders(date(2025, 7, 1), known_at=before).holders][:1] == [old]
     assert [h.name for h in views.holders(date(2025, 7, 1)).holders][:1] == [new]
+    loaded(store, tmp_path, GOOD["consent"].replace("2025-02-0", "2025-08-0").replace('id = "c"', 'id = "later"', 1))
+    consented = [v.holder for v in views.consents("acme-2024", 1).holders if v.consented]
+    assert consented == [v.holder for v in views.amendments("acme-2024")[0].consents.holders if v.consented] == [new]
 
 
 def test_annex_1_keeps_its_holder_order_between_dates(store, tmp_path):
