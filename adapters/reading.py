@@ -11,7 +11,7 @@ import json
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property
 from typing import Any, TypeVar
@@ -403,10 +403,23 @@ class Reading:
 
     def declared_holders(self, moment: datetime | None) -> Directory:
         """The holders with entries of their own (names over time, aliases), as recorded by ``moment``: what renames
-        a holder in a view, without the names on every agreement's notes that the whole directory reads."""
-        streams = (self.stream(kind, key) for kind, key in self.listed() if kind == HOLDER)
-        return Directory(known.state.identity for stream in streams
-                         if stream is not None and (known := _known_then(stream, moment)) is not None)
+        a holder in a view, without the names on every agreement's notes that the whole directory reads. Made again
+        only when a holder's stream grew or a stream was put on the registry (every view of a register asks it: one
+        query for the streams' sizes, where listing them and reading the holders' doubled a warm register's cost)."""
+        kept, sizes = self._declared, self.sizes()
+        if kept.streams != len(sizes):  # (streams are put on the registry, never taken off it)
+            kept.streams, kept.holders = len(sizes), [key for kind, key in self.listed() if kind == HOLDER]
+        seen = (moment, tuple(sizes.get(stream_id(HOLDER, key).hex) for key in kept.holders))
+        if kept.seen != seen:
+            streams = (self.stream(HOLDER, key) for key in kept.holders)
+            kept.seen, kept.directory = seen, Directory(
+                known.state.identity for stream in streams
+                if stream is not None and (known := _known_then(stream, moment)) is not None)
+        return kept.directory
+
+    @cached_property
+    def _declared(self) -> _Declared:
+        return _Declared()
 
     def _directory_of(self, holder: Callable[[Stream], Stream | None]) -> Directory:
         kept = self.kept_names()
@@ -485,6 +498,17 @@ def names_holders(topic: str) -> bool:
 
 
 Source = Stream | tuple[str, ...] | None  # what a directory is made of: a stream, an agreement's names as kept, or none
+
+
+@dataclass
+class _Declared:
+    """What ``declared_holders`` last made, and of what: how many streams were listed, which are holders', and
+    the moment and holders' sizes it was made for."""
+
+    streams: int = -1
+    holders: list[str] = field(default_factory=list)
+    seen: tuple | None = None
+    directory: Directory = field(default_factory=lambda: Directory(()))
 
 
 def _known_then(stream: Stream, moment: datetime | None) -> Stream | None:

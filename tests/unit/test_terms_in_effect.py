@@ -259,8 +259,9 @@ def test_a_holder_renamed_is_so_named_in_the_register_as_in_annex_1_from_the_mom
     moment before the renaming was recorded showed the new name."""
     views = loaded(store, tmp_path, TEMPLATE)
     before = store.agreement("acme-2024").events[-1].timestamp
-    loaded(store, tmp_path, GOOD["holder-renamed"].replace('depends_on = ["acme-2024"]', 'depends_on = []'))
     new, old = "Exemplar Life Insurance Company", "Example Life Insurance Company"
+    assert views.register("acme-2024", date(2025, 7, 1)).notes[0].holder == old  # (what it keeps is made again)
+    loaded(store, tmp_path, GOOD["holder-renamed"].replace('depends_on = ["acme-2024"]', 'depends_on = []'))
     by_note, by_holder = (views.register("acme-2024", date(2025, 7, 1), by_note=b) for b in (True, False))
     assert ([n.holder for n in by_note.notes][:1], [h.holder for h in by_holder.holders][:1]) == ([new], [new])
     assert views.register("acme-2024", date(2025, 6, 30)).notes[0].holder == old
