@@ -123,7 +123,7 @@ def read_journal(path: Path) -> Journal:
                        " (`debtreg template` prints a journal to start from)")
         line = locate(text, loc or ("journal",)) or locate(text, loc[:-1])  # (no field: the whole journal's rule)
         where = f"{path}:{line}" if line else str(path)
-        raise InvalidJournal(f"{where}: {''.join(f'{part}.' for part in loc)[:-1] or 'journal'}: {message}") from None
+        raise InvalidJournal(f"{where}: {'.'.join(map(str, loc)) or 'journal'}: {message}") from None
     journal = Journal(path, text, content)
     resolved = []
     for index, entry in enumerate(content.entry):

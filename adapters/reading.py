@@ -421,11 +421,11 @@ class Reading:
     def _declared(self) -> _Declared:
         return _Declared()
 
-    def _directory_of(self, holder: Callable[[Stream], Stream | None]) -> Directory:
+    def _directory_of(self, as_known: Callable[[Stream], Stream | None]) -> Directory:
         kept = self.kept_names()
         return directory_of(
             kept[sid.hex].names if kind == AGREEMENT and (sid := stream_id(kind, key)).hex in kept
-            else holder(stream) if (stream := self.stream(kind, key)) is not None else None
+            else as_known(stream) if (stream := self.stream(kind, key)) is not None else None
             for kind, key in self.listed() if kind in (AGREEMENT, HOLDER)
         )
 

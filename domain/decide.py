@@ -345,7 +345,7 @@ def _paid(allocations: Sequence[Allocation]) -> Decimal:
     return sum((a.amount for a in allocations if not a.deemed), ZERO)
 
 
-def not_on_registry(kind: str, key: str) -> UnknownAgreement | HolderNotOnRegistry:
+def not_on_registry(kind: str, key: str) -> UnknownAgreement:
     """The refusal of an entry concerning what the registry does not hold: for a holder the notes name, that it has
     no entry of its own yet, and how to give it one."""
     if kind == HOLDER:

@@ -231,8 +231,6 @@ class DefaultTerms(Value):
 
 
 NEXT_BUSINESS_DAY = "next business day"
-AS_DUE = "as due"
-PAYMENT_DAYS = (NEXT_BUSINESS_DAY, AS_DUE)
 
 
 @dataclass(frozen=True)
@@ -240,7 +238,7 @@ class BusinessDayTerms(Value):
     """What a Business Day is: not a Saturday or Sunday, nor a holiday of any of ``calendars``
     ("US", "US-CT": a country, or a country and subdivision, of the maintained ``holidays`` calendars); and
     what the agreement does with a payment due on another day (``payments``): makes it on the next Business Day
-    (``NEXT_BUSINESS_DAY``), or nothing, the payment being due as the schedule has it (``AS_DUE``); ``None``: not
+    (``NEXT_BUSINESS_DAY``), or nothing, the payment being due as the schedule has it ("as due"); ``None``: not
     on file."""
 
     calendars: tuple[str, ...]
