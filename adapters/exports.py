@@ -181,9 +181,10 @@ def outstanding_sheet(view: Outstanding) -> Sheet:
 
 
 def schedule_sheet(view: Schedule) -> Sheet:
-    header, rows = _marked(("series", "kind", "due_on", "principal", "interest", "status", "paid_on", "event", "section"),
-                           [(p.series, p.kind, p.due_on, p.principal, p.interest, p.status, p.paid_on, p.event, p.section)
-                            for p in view.payments], [p.rests_on for p in view.payments])
+    header, rows = _marked(("series", "kind", "due_on", "payable_on", "principal", "interest", "status", "default_on",
+                            "paid_on", "event", "section"),
+                           [(p.series, p.kind, p.due_on, p.payable_on, p.principal, p.interest, p.status, p.default_on,
+                             p.paid_on, p.event, p.section) for p in view.payments], [p.rests_on for p in view.payments])
     return Sheet(f"{view.agreement} payment schedule as of {view.as_of}", header, rows, notes=_notes(view), unknown=_unknown(view))
 
 

@@ -134,7 +134,7 @@ def test_a_csv_is_the_rows_alone_and_the_command_says_beside_it_what_the_view_sa
 
     csv_file = tmp_path / "schedule.csv"
     written = run(loaded_url, "export", "schedule", "barnes-2000", "--as-of", "2003-02-05", "-o", str(csv_file))
-    assert csv_file.read_text().splitlines()[0] == "series,kind,due_on,principal,interest,status,paid_on,event,section"
+    assert csv_file.read_text().splitlines()[0] == "series,kind,due_on,payable_on,principal,interest,status,default_on,paid_on,event,section"
     assert stderr(written) == ("note: the CSV holds the rows alone, without the view's title and notes: barnes-2000 payment"
                                " schedule as of 2003-02-05 not on file: 8.59%: the schedule of required prepayments is not on"
                                " file; all principal is shown at maturity not on file: 8.59%: the day count of the 8.59%"

@@ -103,6 +103,11 @@ def test_a_payment_due_on_a_saturday_is_made_the_next_business_day_and_its_grace
     assert said(date(2025, 3, 16)) == "unpaid, within grace (payable 2025-03-17; Section 11(b); grace ends 2025-03-24)"
     assert said(date(2025, 3, 17)) == "due today (payable 2025-03-17; Section 11(b); grace ends 2025-03-24)"
     assert said(date(2025, 3, 25)) == "unpaid: Event of Default (payable 2025-03-17; Section 11(b); default from 2025-03-25)"
+    from adapters.exports import schedule_sheet  # a spreadsheet gives the days as the status does
+
+    sheet = schedule_sheet(views.schedule("acme-2024", date(2025, 3, 25)))
+    [row] = [dict(zip(sheet.header, r, strict=True)) for r in sheet.rows if r[1:3] == ("interest", date(2025, 3, 15))]
+    assert (row["payable_on"], row["default_on"], row["status"]) == (date(2025, 3, 17), date(2025, 3, 25), "unpaid: Event of Default")
     assert "  other days           a payment due then is made the next Business Day, its grace counted from then" \
            " (Section 8.8)" in terms_text(views.terms("acme-2024"))
     paid = {"type": "interest", "evidence": {"document": "wire"}}
