@@ -173,9 +173,11 @@ def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
     on = event.effective_on
     note = rules.require_live_note(state, event.note, on)
     state.put(replace(note, status=CANCELLED, closed_on=on))
+    series = state.series[note.series]
     if rules.require_reacquired_rule(state.terms):
         state.deemed[note.number] = (note.series, note.principal)
-    series = state.series[note.series]
+    elif series.schedule is not None:
+        series.schedule = rules.cap_schedule(series.schedule, state.outstanding(note.series) + state.deemed_total(note.series))
     series.movements.append(Movement(event.originator_version, on, "cancelled", note.principal))
     _close_if_paid_off(state, series, on)
 

@@ -84,6 +84,19 @@ def reduce_schedule(
     )
 
 
+def cap_schedule(remaining: Sequence[ScheduledPayment], total: Decimal) -> tuple[ScheduledPayment, ...]:
+    """The scheduled payments made in full, earliest first, until ``total`` is paid: the last cut to what is left,
+    any after it dropped. So a schedule runs once notes the Company cancelled take no share of partial payments
+    (reacquired notes not counting pro rata): each payment falls wholly on the notes left, which are paid sooner."""
+    capped, left = [], total
+    for payment in remaining:
+        if left <= 0:
+            break
+        capped.append(ScheduledPayment(payment.due_on, min(payment.amount, left)))
+        left -= capped[-1].amount
+    return tuple(capped)
+
+
 def prepaid_portions(remaining: Sequence[ScheduledPayment], amount: Decimal) -> tuple[ScheduledPayment, ...]:
     """The part of each remaining scheduled payment that a prepayment of ``amount`` pays off.
 

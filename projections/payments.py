@@ -260,7 +260,7 @@ def schedule_as_of(
         interest = _interest(key, state, terms.key, watch)
         lines += interest
         caveats += _reckoned_without(terms.key, principal, interest)
-        caveats += _reacquired_share(state, terms.key)
+        caveats += _reacquired_share(state, terms.key) + _cancelled_without_share(key, state, terms.key)
     gaps += _due_beside_principal(key, state, series)
     gaps += watch.gaps()
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, ACCELERATED: 1, MATURITY: 2}
@@ -563,6 +563,19 @@ def _reacquired_share(state: AgreementState, series: str) -> list[str]:
             + (f" (Section {section})" if section else "") + "; the interest shown is on the other notes alone"]
 
 
+def _cancelled_without_share(key: str, state: AgreementState, series: str) -> list[str]:
+    """Notes the Company cancelled that take no share of partial payments: the schedule's payments fall wholly on the
+    other notes (``rules.cap_schedule``), which are paid sooner than the schedule of the whole series has it."""
+    cancelled = [m for m in state.series[series].movements if m.kind == "cancelled"]
+    if not cancelled or state.terms.reacquired_notes_count_pro_rata is not False or not state.live(series):
+        return []
+    section = state.section("pro_rata")
+    return [f"{series}: the notes the Company cancelled ("
+            + ", ".join(f"${format_amount(m.amount)}, {key}:{m.ref}" for m in cancelled)
+            + ") take no share of payments of principal" + (f" (Section {section})" if section else "")
+            + ": each scheduled payment is made in full on the other notes until they are paid"]
+
+
 def _reckoned_without(series: str, principal: list[Payment], interest: list[Payment]) -> list[str]:
     """Interest scheduled after a principal payment past the record's end is reckoned on the principal recorded
     outstanding, as if that payment were not made: whether it was is not on file, so the amounts are said to be so."""
@@ -594,6 +607,8 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
                 lines.append(watch.unpaid(series, INTEREST, due, ZERO, amount))
         else:
             before = principal_left - sum((p.amount for p in found.schedule or () if watch.as_of < p.due_on < due), ZERO)
+            if before <= 0:
+                break  # the schedule pays every note before it: no interest falls due then
             before = allocate(before, [live, deemed])[0] if deemed else before  # the interest is the live notes' alone
             assert previous is not None
             lines.append(Payment(series, INTEREST, due, ZERO, interest_for(terms, before, previous, due), SCHEDULED))

@@ -217,6 +217,39 @@ def test_once_the_company_cancels_a_note_its_share_of_the_schedule_moves_no_cash
     assert series.outstanding == D("4800000.00") == D("10000000.00") - D("4000000.00") - D("1200000.00")
 
 
+def test_once_the_company_cancels_a_note_that_takes_no_share_the_schedule_falls_on_the_others_until_they_are_paid(
+        store, tmp_path):
+    """Reacquired notes not counting pro rata, $3,000,000 of $10,000,000 cancelled: the schedule still showed five
+    $2,000,000 payments on the $7,000,000 left, its coupons forecast down to -$90,000.00, and the last instalment it
+    asked for could not be paid (more than was outstanding). Each falls wholly on the other notes: $2,000,000 in
+    2027, 2028 and 2029, the $1,000,000 left in 2030, paid off then; no coupon after."""
+    from adapters.entries import CancellationEntry, InterestEntry, PrepaymentEntry, TransferEntry
+
+    views = loaded(store, tmp_path, TEMPLATE.replace("reacquired_notes_count_pro_rata = true ", "reacquired_notes_count_pro_rata = false"))
+
+    def record(model, **fields):
+        return store.record("acme-2024", model.model_validate({"evidence": {"document": "test"}, **fields}))
+
+    [moved] = record(TransferEntry, type="transfer", effective_on="2024-05-01", new_holder=True, amount="1,000,000",
+                     **{"from": "Example Mutual", "to": "Example Re"}).events
+    record(CancellationEntry, type="cancellation", effective_on="2024-06-01", note=moved.issued[-1].number)  # $3,000,000
+    schedule = views.schedule("acme-2024", date(2024, 6, 2))
+    assert [(p.due_on.year, p.principal) for p in schedule.payments if p.principal] == [
+        (2027, D("2000000.00")), (2028, D("2000000.00")), (2029, D("2000000.00")), (2030, D("1000000.00"))]
+    coupons = [(p.due_on, p.interest) for p in schedule.payments if p.kind == "interest"]
+    assert coupons[-1] == (date(2030, 3, 15), D("30000.00")) and min(i for _, i in coupons) > 0
+    assert schedule.caveats == ("6.00%: the notes the Company cancelled ($3,000,000.00, acme-2024:5) take no share of"
+                                " payments of principal (Section 8.4): each scheduled payment is made in full on the other"
+                                " notes until they are paid",)
+    for due in sorted({p.due_on for p in schedule.payments if p.status == "scheduled"}):
+        if any(p.due_on == due and p.kind == "interest" for p in schedule.payments):
+            record(InterestEntry, type="interest", effective_on=str(due))
+        if any(p.due_on == due and p.principal for p in schedule.payments):
+            record(PrepaymentEntry, type="prepayment", kind="required", effective_on=str(due))
+    status = views.status("acme-2024", date(2031, 6, 1))
+    assert (status.outstanding, status.overdue, status.next) == ({"6.00%": D("0.00")}, (), ())
+
+
 def test_a_transferee_is_a_holder_or_declared_new_and_never_a_look_alike(store, tmp_path):
     loaded(store, tmp_path, TEMPLATE)
     transfer = 'from = "Example Life"\nto = "{to}"\namount = "1,000,000"\n{new}'
