@@ -224,7 +224,7 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
     if kind == REQUIRED:
         _pay_instalment(series, amount, on, event.originator_version, state.section("required_prepayment"))
     elif kind == OPTIONAL:
-        rules.check_multiple(amount, series.terms.optional_prepayment_multiple, section=section)
+        rules.check_multiple(amount, series.terms.optional_prepayment_multiple, whole=outstanding, section=section)
         notice = rules.require_notice(state, series, on, amount, state.section("notice"))
         if notice is not None:
             state.notices[notice.ref] = replace(notice, used_by=event.originator_version)
@@ -373,8 +373,8 @@ def _notice(state: AgreementState, event: Agreement.PrepaymentNoticed) -> None:
     rules.check_notice(series.terms.prepayment_notice, state.business_calendar(), event.effective_on, event.prepay_on,
                        state.section("notice"))
     section = state.section("optional_prepayment")
-    rules.check_multiple(event.amount, series.terms.optional_prepayment_multiple, section=section)
     outstanding = state.outstanding(event.series) + state.deemed_total(event.series)
+    rules.check_multiple(event.amount, series.terms.optional_prepayment_multiple, whole=outstanding, section=section)
     rules.check_principal_payment(event.amount, outstanding, event.series, event.effective_on, section)
     state.notices[event.originator_version] = NoticeOnFile(
         event.originator_version, event.effective_on, event.series, event.prepay_on, event.amount

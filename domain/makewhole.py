@@ -160,10 +160,10 @@ def quote_for(
         raise NotOnFile(f"the make-whole terms of the {series} notes are not on file")
     section = state.section("optional_prepayment")
     rules.require_positive(amount, "a prepayment")
-    if in_multiples:
-        rules.check_multiple(amount, terms.optional_prepayment_multiple, section=section)
     found = rules.require_outstanding(state, series, on)
     outstanding = state.outstanding(series) + state.deemed_total(series)
+    if in_multiples:
+        rules.check_multiple(amount, terms.optional_prepayment_multiple, whole=outstanding, section=section)
     if amount > outstanding:
         raise OverPayment(
             f"a prepayment of ${format_amount(amount)}: ${format_amount(outstanding)} is outstanding on {on}"

@@ -394,12 +394,13 @@ def check_principal_payment(amount: Decimal, outstanding: Decimal, series: str, 
         )
 
 
-def check_multiple(amount: Decimal, multiple: Decimal | None, *, section: str | None) -> None:
-    """An optional prepayment is a whole multiple of ``multiple`` (Section 5.2)."""
-    if multiple is not None and cents(amount) % cents(multiple):
+def check_multiple(amount: Decimal, multiple: Decimal | None, *, whole: Decimal, section: str | None) -> None:
+    """An optional prepayment in part is a whole multiple of ``multiple``; one in whole, of all ``whole`` outstanding,
+    is of no multiple ("in whole or in part, in multiples of $1,000,000", Section 5.2 of the 1995 agreement)."""
+    if multiple is not None and amount != whole and cents(amount) % cents(multiple):
         raise NotAMultiple(
-            f"an optional prepayment must be a multiple of ${format_amount(multiple)};"
-            f" ${format_amount(amount)} is not",
+            f"an optional prepayment in part must be a multiple of ${format_amount(multiple)};"
+            f" ${format_amount(amount)} is not (in whole it is ${format_amount(whole)})",
             section=section,
         )
 

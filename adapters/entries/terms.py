@@ -125,7 +125,9 @@ class SeriesIn(Strict):
     )
     instalments: InstalmentsIn | None = Field(None, description="Equal instalments instead of a list of required_prepayments.")
     min_denomination: Money | None = Field(None, description="New notes on a transfer are at least this, but for the odd amount.")
-    optional_prepayment_multiple: Money | None = Field(None, description="Optional prepayments are multiples of this.")
+    optional_prepayment_multiple: Money | None = Field(
+        None, description="Optional prepayments in part are multiples of this (one in whole, of all outstanding, need not be)."
+    )
     prepayment_notice: NoticeIn | None = Field(None, description="How far ahead an optional prepayment is notified.")
     makewhole: MakewholeIn | None = Field(None, description="The make-whole definition, if optional prepayments carry one.")
     overdue_rate: tuple[Plain, ...] = Field(

@@ -281,7 +281,8 @@ def independent_makewhole(amount, on, curve, remaining, coupons, last_coupon, ra
 
 @pytest.mark.parametrize(
     ("on", "amount"),
-    [(date(2003, 3, 20), D(3000000)), (date(2003, 8, 14), D(6000000)), (date(2004, 1, 9), D(1000000))],
+    [(date(2003, 3, 20), D(3000000)), (date(2003, 8, 14), D(6000000)), (date(2004, 1, 9), D(1000000)),
+     (date(2003, 3, 20), D(18750000))],  # the last in whole
 )
 def test_the_makewhole_price_matches_an_independent_calculation_from_section_10_1(loaded, on, amount):
     curve = [(Fraction(1), Fraction("1.25")), (Fraction(2), Fraction("1.60")), (Fraction(3), Fraction("2.10")), (Fraction(5), Fraction("2.90"))]
@@ -317,6 +318,19 @@ def test_an_optional_prepayment_not_a_multiple_of_a_million_is_refused(loaded):
     with pytest.raises(NotAMultiple, match=r"multiple of \$1,000,000.00; \$1,500,000.00 is not") as refused:
         record(loaded, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20", amount="1,500,000", treasury_curve=CURVE)
     assert refused.value.section == "5.2"
+
+
+def test_an_optional_prepayment_in_whole_is_of_no_multiple(loaded):
+    """5.2: "in whole or in part, in multiples of $1,000,000". All $18,750,000 outstanding was refused as no multiple."""
+    with pytest.raises(NotAMultiple, match=r"in part must be a multiple of \$1,000,000.00; \$18,500,000.00 is not \(in"
+                                           r" whole it is \$18,750,000.00\)"):
+        give_notice(loaded, "barnes-1995", "2003-03-20", "18,500,000")
+    give_notice(loaded, "barnes-1995", "2003-03-20", "18,750,000")
+    [event] = record(loaded, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2003-03-20",
+                     amount="18,750,000", treasury_curve=CURVE).events
+    assert event.interest == D("389921.88")  # 18,750,000 x 7.13% x 105/360
+    [series] = Queries(loaded).outstanding("barnes-1995", date(2003, 3, 20)).series
+    assert (series.outstanding, series.paid_off_on) == (D(0), date(2003, 3, 20))
 
 
 def test_an_optional_prepayment_records_its_interest_and_premium_and_shrinks_the_schedule(loaded):
