@@ -182,6 +182,7 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
     agreements = [a.agreement for a in queries.agreements()]
     annex = queries.annex1(key, as_of, known_at)
     register = queries.register(key, as_of, known_at)
+    totalled = not register.not_on_file and None not in register.totals.values()
     outstanding = queries.outstanding(key, as_of, known_at)
     status = queries.status(key, as_of, known_at)
     schedule = queries.schedule(key, as_of, known_at=known_at)
@@ -217,8 +218,11 @@ def agreement_page(queries: Queries, key: str, as_of: date, known_at: KnownAt, g
         "<h2 id='register'>Register by note</h2>",
         table(*marked(["No.", "Series", "Registered name", "Holder", "Principal", "Dated", "Origin"],
                       [[cell(n.number), cell(n.series), cell(n.registered_name or "not on file"), cell(n.holder), money(n.principal),
-                        cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes],
-                      [n.rests_on for n in register.notes]), id="notes", numeric=[4]),
+                        cell(n.dated or "not on file"), cell(n.origin)] for n in register.notes]
+                      + ([[cell(""), cell(""), cell(""), cell("TOTAL"), money(sum(register.totals.values(), Decimal(0))),
+                           cell(""), cell("")]] if totalled else []),  # the total the command line gives (unknown: none)
+                      [n.rests_on for n in register.notes] + ([totals_cited(register)] if totalled else [])),
+              id="notes", numeric=[4]),
         notes(register),
         files("register.xlsx", "register.csv"),
         "<h2 id='outstanding'>Principal outstanding</h2>",
