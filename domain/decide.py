@@ -408,19 +408,23 @@ def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
 
 
 def _pay_at_maturity(command: PayAtMaturity, stream: Stream, draft: Draft) -> None:
-    """The whole unpaid principal of a series, paid on or after its maturity."""
+    """The notes of a series due in full, paid: every one on or after its maturity; before, those declared due."""
     on, terms = command.effective_on, _terms(stream)
     key = series_key(terms, command.series)
     state = _register_on(stream, on, key)
-    allocations = tuple(Allocation.of(n.number, n.principal) for n in state.live(key))
+    due = rules.notes_due_in_full(state, key, on)
+    rules.check_at_maturity(state.series[key], on, terms.section("maturity"), due)
+    allocations = tuple(Allocation.of(n.number, n.principal) for n in due)
     owed = sum((a.amount for a in allocations), ZERO)
+    declared = on < terms.series_terms(key).maturity
     if command.amount is not None and command.amount != owed:
+        notes = f"notes No. {', '.join(str(n.number) for n in due)}, declared due," if declared else "notes"
         raise UnscheduledPayment(
-            f"the {key} notes have ${format_amount(owed)} outstanding on {on}; payment at maturity"
-            f" must be that, not ${format_amount(command.amount)}",
+            f"the {key} {notes} have ${format_amount(owed)} outstanding on {on}; paid in full, that is what is paid,"
+            f" not ${format_amount(command.amount)}",
             section=terms.section("maturity"),
         )
-    draft.add(Agreement.PaidAtMaturity, series=key, allocations=allocations)
+    draft.add(Agreement.PaidAtMaturity, series=key, allocations=allocations, declared_due=declared)
 
 
 def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, series: str | None) -> MakewholeQuote:

@@ -15,6 +15,7 @@ derived from that name, so loading a journal twice finds the same streams.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -214,11 +215,16 @@ class Agreement:
             return describe_allocations(self.allocations)
 
     class PaidAtMaturity(Event):
+        """Notes paid in full: at maturity, or, ``declared_due``, before it, the notes declared due then."""
+
         series: str
         allocations: tuple[Allocation, ...]
+        declared_due: bool = field(default=False, metadata={"shown_if_set": True})  # (old entries: False)
 
         def headline(self) -> str:
             total = sum((a.amount for a in self.allocations), ZERO)
+            if self.declared_due:
+                return f"{self.series} notes declared due paid in full, ${format_amount(total)}"
             return f"{self.series} notes paid at maturity, ${format_amount(total)}"
 
         def details(self) -> str:

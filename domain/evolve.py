@@ -267,19 +267,24 @@ def _pay_interest(state: AgreementState, event: Agreement.InterestPaid) -> None:
 
 
 def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> None:
-    """The whole unpaid principal, on or after the maturity date."""
+    """Notes paid in full: every one on or after the maturity date; before it, those declared due (``declared_due``).
+    Notes a holder declared its own leave the others on the schedule, reduced pro rata to what is left of it."""
     on, key = event.effective_on, event.series
     series = rules.require_outstanding(state, key, on)
-    live = {note.number for note in state.live(key)}
-    accelerated = [a.on for a in state.active_accelerations() if live <= set(a.notes)]
-    rules.check_at_maturity(series, on, state.section("maturity"), min(accelerated, default=None))
-    rules.check_pays_in_full({note.number: note.principal for note in state.live(key)}, event.allocations, key)
+    due = rules.notes_due_in_full(state, key, on)
+    rules.check_at_maturity(series, on, state.section("maturity"), due)
+    rules.check_pays_in_full({note.number: note.principal for note in due}, event.allocations, key)
     for allocation in event.allocations:
         note = state.live_notes[allocation.note]
         state.put(replace(note, principal=note.principal - allocation.amount, status=PAID, closed_on=on))
+    repaid = sum((a.amount for a in event.allocations), ZERO)
+    if state.live(key):  # a holder's own notes declared due, paid: the others keep their schedule
+        if series.schedule is not None:
+            series.schedule = rules.reduce_schedule(series.schedule, state.outstanding(key) + state.deemed_total(key))
+        series.movements.append(Movement(event.originator_version, on, "paid as declared due", repaid))
+        return
     for number in [n for n, (s, _) in state.deemed.items() if s == key]:
         del state.deemed[number]
-    repaid = sum((a.amount for a in event.allocations), ZERO)
     series.schedule = () if series.schedule is not None else None
     series.paid.append(Instalment(series.terms.maturity, repaid, on, event.originator_version))
     series.movements.append(Movement(event.originator_version, on, "repaid at maturity", repaid))

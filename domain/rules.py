@@ -471,14 +471,24 @@ def check_pro_rata(
         )
 
 
-def check_at_maturity(series: SeriesState, on: date, section: str | None, accelerated_on: date | None = None) -> None:
-    """Payment at maturity is made on or after the maturity date, or once the notes were accelerated."""
-    if on < series.terms.maturity and (accelerated_on is None or on < accelerated_on):
+def check_at_maturity(series: SeriesState, on: date, section: str | None, due: Sequence[Note]) -> None:
+    """Payment in full is made on or after the maturity date, or of notes declared due (``notes_due_in_full``)."""
+    if not due:
         raise UnscheduledPayment(
             f"the {series.terms.key} notes mature on {series.terms.maturity}; a payment on {on}"
             " is a prepayment, not payment at maturity",
             section=section,
         )
+
+
+def notes_due_in_full(state: AgreementState, key: str, on: date) -> list[Note]:
+    """The notes of a series payable in full on ``on``: every one from its maturity; before it, those a declaration
+    (or an automatic acceleration) in force made due: a holder's own, or all."""
+    live = state.live(key)
+    if on >= state.series_state(key).terms.maturity:
+        return live
+    declared = {number for a in state.active_accelerations() if a.on <= on for number in a.notes}
+    return [note for note in live if note.number in declared]
 
 
 def check_pays_in_full(expected: Mapping[int, Decimal], allocations: Sequence[Allocation], series: str) -> None:

@@ -146,7 +146,7 @@ def pay(
     ctx: typer.Context,
     agreement: AgreementKey,
     on: On,
-    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest, a required prepayment, or payment at maturity.")],
+    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest, a required prepayment, or payment in full (maturity: every note at maturity, or before it the notes declared due).")],
     amount: Annotated[str | None, typer.Option("--amount", metavar="AMOUNT", help="Checked against what is due; computed if left out.")] = None,
     due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="For interest: the coupon date paid (default: the earliest unpaid).")] = None,
     series: Series = None,

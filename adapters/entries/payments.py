@@ -40,7 +40,7 @@ class PrepaymentEntry(EntryIn):
 
 
 class MaturityEntry(EntryIn):
-    """The whole unpaid principal of a series, paid on or after maturity."""
+    """Notes paid in full: every note of a series on or after maturity, or before it the notes declared due."""
 
     type: Literal["maturity"]
     series: Plain | None = Field(None, description="The series; may be left out when the agreement has one.")

@@ -272,6 +272,29 @@ def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
     assert joint.notes == (2,), "a note is declared due once"
 
 
+def test_notes_a_holder_declared_due_are_paid_in_full_and_the_others_keep_their_schedule(book):
+    """Once Gamma declared its own note due, nothing recorded its payment: 'pay --kind maturity' was refused before
+    maturity unless every note was due, and a prepayment is not what a declaration makes due. Paid in full now, the
+    note leaves the register and the others keep their coupons."""
+    interest_default(book)
+    with pytest.raises(RegistryError, match="the 6.00% notes mature on 2030-06-15; a payment on 2025-03-09 is a prepayment"):
+        record(book, MaturityEntry, type="maturity", effective_on="2025-03-09")
+    record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10", declared_by=["Gamma Assurance"],
+           treasury_curve=CURVE)
+    refused(book, RegistryError, r"the 6.00% notes No. 3, declared due, have \$4,900,000.00 outstanding on 2025-03-12;"
+            r" paid in full, that is what is paid, not \$10,000,000.00", MaturityEntry, type="maturity",
+            effective_on="2025-03-12", amount="10,000,000")
+    [paid] = record(book, MaturityEntry, type="maturity", effective_on="2025-03-12").events
+    assert paid.headline() == "6.00% notes declared due paid in full, $4,900,000.00"
+    assert [(a.note, a.amount) for a in paid.allocations] == [(3, D("4900000.00"))]
+    views = Queries(book)
+    assert {n.number for n in views.register(KEY, date(2025, 3, 12)).notes} == {1, 2}
+    status = views.status(KEY, date(2025, 3, 12))
+    assert [a.unpaid for a in status.accelerations] == [()] and status.outstanding == {"6.00%": D("5100000.00")}
+    assert [(p.due_on, p.interest) for p in status.next][:1] == [(date(2025, 6, 15), D("153000.00"))]  # 6% on $5.1M
+    assert not any("declared due" in gap for gap in status.not_on_file)  # the rest's payments are computed again
+
+
 def test_a_payment_default_says_whether_what_it_concerns_is_still_unpaid_past_its_grace(book):
     """"continuing" beside a 9.1(b) default whose coupon had been paid since read as interest still unpaid."""
     interest_default(book)  # the 2024-12-15 coupon unpaid on 2025-03-03, paid 2025-03-04
