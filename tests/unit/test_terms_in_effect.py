@@ -85,9 +85,8 @@ def test_interest_paid_on_the_last_day_of_grace_is_not_in_default_and_the_status
 
 def test_a_payment_due_on_a_saturday_is_made_the_next_business_day_and_its_grace_runs_from_then(store, tmp_path):
     """Acme's 8.8: the coupon of Saturday, March 15, 2025 is made on Monday the 17th; 11(b)'s 5 Business Days run
-    from then, to the 24th (they ran from the Saturday, to the 21st, and the default was refused from the 25th
-    only by luck). Paid on the 17th it is on time; an agreement silent on it is said to be, and grace runs from the
-    day due."""
+    from then, to the 24th (they ran from the Saturday, to the 21st, and a default was recorded from the 22nd).
+    Paid on the 17th it is on time; an agreement silent on it is said to be, and grace runs from the day due."""
     from adapters.entries import EventOfDefaultEntry, InterestEntry
     from adapters.render import payment_status, terms_text
     from domain.errors import NotYetInDefault
