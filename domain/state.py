@@ -418,8 +418,11 @@ class AgreementState:
         return (ref, *(m.ref for m in movements if m.on > on))
 
     def holdings(self) -> dict[tuple[str, str], Decimal]:
+        """Each holder's principal by series, the holders in Annex 1's order (``holders``): a consent tally beside
+        the Annex 1 of its date lists them alike."""
+        order = {holder: place for place, holder in enumerate(self.holders())}
         totals: dict[tuple[str, str], Decimal] = {}
-        for note in self.live():
+        for note in sorted(self.live(), key=lambda note: order[note.holder]):
             key = (note.holder, note.series)
             totals[key] = totals.get(key, ZERO) + note.principal
         return totals

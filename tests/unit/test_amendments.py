@@ -333,3 +333,14 @@ def test_the_amendments_view_marks_the_deliveries_it_assumes_and_dates_what_is_n
     assert ("kar-2003:1", "delivered") in by_section["5(b)"]
     assert ("credit-agreement-amendment-2003:1", "delivered") in by_section["5(d)"]
     assert second.status == "effective" and "5(b), 5(d) are met only by assumption" in second.reason
+
+
+def test_a_consent_tally_lists_the_holders_in_the_order_of_the_annex_1_of_its_date(loaded):
+    """Counsel checks one against the other: the tally listed Lincoln (note No. 5) before the ACE companies (Nos. 7,
+    9), where the Annex 1 of Amendment No. 2 lists it last."""
+    from adapters.queries import Queries
+
+    views = Queries(loaded)
+    for key, number in (("barnes-1995", 2), ("novascotia-1999", 1), ("barnes-2000", 2)):
+        annex = [h.holder for h in views.annex1(key, date(2003, 2, 5)).holders]
+        assert [v.holder for v in views.consents(key, number).holders] == annex, key
