@@ -389,6 +389,7 @@ def payment_status(p: Payment, *, marked: bool) -> str:
         notes = [f"payable {p.payable_on}"] if p.payable_on else []
         notes += [f"Section {p.section}"] if p.section else []
         notes += [_until_default(p)] if p.default_on else []
+        notes += [f"waived {p.waived_on} by {p.waived_by}"] if p.waived_by else []
         state += f" ({'; '.join(notes)})" if notes else ""
     if p.makewhole_premium is not None:
         state += f"; make-whole premium {format_amount(p.makewhole_premium)}"

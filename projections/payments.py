@@ -83,6 +83,8 @@ class Payment:
     basis: tuple[int, ...] = unshown(default=())  # the events a paid status rests on
     makewhole_premium: Decimal | None = shown_if_set()
     payable_on: date | None = shown_if_set()  # the day it is to be made, where not its due date (a non-Business Day)
+    waived_by: str | None = shown_if_set()  # the waiver of the Event of Default recorded on it, unpaid past its grace
+    waived_on: date | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ def schedule_as_of(
         key,
         as_of,
         tuple(gaps),
-        tuple(replace(watch.payable(p), rests_on=cited.cite(key, p.basis))
+        tuple(replace(_waived(key, state, watch.payable(p)), rests_on=cited.cite(key, p.basis))
               for p in sorted(lines, key=lambda p: (p.due_on, p.series, order[p.kind]))),
         overdue_rates(state),
         cited.listed(),
@@ -561,6 +563,17 @@ def _reacquired_share(state: AgreementState, series: str) -> list[str]:
             f" reacquired (No. {', '.join(map(str, notes))}: ${format_amount(deemed)} of"
             f" ${format_amount(deemed + state.outstanding(series))}) is paid without cash"
             + (f" (Section {section})" if section else "") + "; the interest shown is on the other notes alone"]
+
+
+def _waived(key: str, state: AgreementState, p: Payment) -> Payment:
+    """A payment in default with the waiver of the Event of Default recorded on it: one under its section, recorded
+    once the payment was unpaid past its grace (it still is), and waived by the date of the view. Whether the
+    payment, still unpaid, is in default again is the agreement's question; the row says both facts."""
+    if p.status != IN_DEFAULT or p.section is None or p.default_on is None:
+        return p
+    waived = [d for d in state.defaults.values()
+              if d.clause == p.section and d.on >= p.default_on and d.waived_by is not None]
+    return replace(p, waived_by=f"{key}:{waived[0].waived_by}", waived_on=waived[0].waived_on) if waived else p
 
 
 def _cancelled_without_share(key: str, state: AgreementState, series: str) -> list[str]:

@@ -423,6 +423,26 @@ def test_a_waiver_needs_the_consent_of_what_it_waives(book):
     assert line.waived_by == f"{KEY}:{waiver.originator_version}"
 
 
+def test_a_payment_unpaid_past_its_grace_says_the_event_of_default_on_it_was_waived(book):
+    """Its row read 'unpaid: Event of Default' beside the line of that Event of Default, 'waived'."""
+    from adapters.render import payment_status
+
+    interest = [e for e in book.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
+    record(book, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason="not paid")
+    ref = default(book, "9.1(b)")  # 2025-03-03: the coupon of 2024-12-15 is unpaid past its grace
+
+    def said(on: date) -> str:
+        [row] = [p for p in Queries(book).status(KEY, on).overdue if p.due_on == date(2024, 12, 15)]
+        return payment_status(row, marked=False)
+
+    assert said(date(2025, 3, 4)) == "unpaid: Event of Default (Section 9.1(b); default from 2024-12-21)"
+    [waiver] = record(book, WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["9.1(b)"],
+                      given_by=["Alpha Life", "Beta Mutual", "Gamma Assurance"], defaults=[ref]).events
+    assert said(date(2025, 3, 5)) == ("unpaid: Event of Default (Section 9.1(b); default from 2024-12-21; waived"
+                                      f" 2025-03-05 by {KEY}:{waiver.originator_version})")
+    assert said(date(2025, 3, 4)).endswith("default from 2024-12-21)"), "not before the waiver"
+
+
 # -------------------------------------------------------------------- notices
 
 
