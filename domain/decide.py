@@ -13,7 +13,7 @@ refused in the reader's terms ("on file only from 2003-02-05", "issued on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -296,7 +296,7 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
     amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
     rules.require_positive(amount, "a prepayment")
     allocations = _allocations(state, key, amount)
-    paid = _paid(allocations)
+    paid = Allocation.paid(allocations)
     series = state.series[key].terms
     if kind == REQUIRED and series.required_prepayments is None:
         draft.assume(
@@ -338,11 +338,6 @@ def _allocations(state: AgreementState, key: str, amount: Decimal) -> tuple[Allo
     weights = state.pro_rata_weights(key)
     shares = rules.pro_rata(amount, weights) if amount <= sum(weights.values(), ZERO) else {}
     return tuple(Allocation.of(number, share, number in state.deemed) for number, share in shares.items() if share)
-
-
-def _paid(allocations: Sequence[Allocation]) -> Decimal:
-    """What holders are paid of a prepayment: a reacquired note's share moves no cash, and bears no interest."""
-    return sum((a.amount for a in allocations if not a.deemed), ZERO)
 
 
 def not_on_registry(kind: str, key: str) -> UnknownAgreement:
@@ -424,7 +419,7 @@ def _pay_at_maturity(command: PayAtMaturity, stream: Stream, draft: Draft) -> No
             f" not ${format_amount(command.amount)}",
             section=terms.section("maturity"),
         )
-    draft.add(Agreement.PaidAtMaturity, series=key, allocations=allocations, declared_due=declared)
+    draft.add(Agreement.PaidAtMaturity, series=key, allocations=allocations, declared_due=declared or None)
 
 
 def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, series: str | None) -> MakewholeQuote:
@@ -433,7 +428,7 @@ def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, ser
     state = stream.timeline.state_as_of(on)
     rules.require_registered(state, on, dated=_terms(stream).dated_as_of)
     assert isinstance(state, AgreementState)
-    return quote_for(state, key, on, amount, curve, paid=_paid(_allocations(state, key, amount)) or None)
+    return quote_for(state, key, on, amount, curve, paid=Allocation.paid(_allocations(state, key, amount)) or None)
 
 
 def _give_notice(command: GivePrepaymentNotice, stream: Stream, draft: Draft) -> None:

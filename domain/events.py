@@ -15,7 +15,6 @@ derived from that name, so loading a journal twice finds the same streams.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -219,7 +218,7 @@ class Agreement:
 
         series: str
         allocations: tuple[Allocation, ...]
-        declared_due: bool = field(default=False, metadata={"shown_if_set": True})  # (old entries: False)
+        declared_due: bool | None = shown_if_set()  # True before maturity; None at it (and in entries recorded before)
 
         def headline(self) -> str:
             total = sum((a.amount for a in self.allocations), ZERO)

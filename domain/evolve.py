@@ -215,7 +215,7 @@ def _prepay(state: AgreementState, event: Agreement.PrepaymentMade) -> None:
     """
     on, key, amount, kind = event.effective_on, event.series, event.amount, event.kind
     section = state.section(f"{kind}_prepayment")
-    paid = sum((a.amount for a in event.allocations if not a.deemed), ZERO)  # a reacquired note's share moves no cash
+    paid = Allocation.paid(event.allocations)
     rules.check_interest_on(event.interest_on, paid, section)
     charged = amount if event.interest_on is None else paid  # None: the whole amount (so recorded before December 2026)
     series = rules.require_outstanding(state, key, on)

@@ -6,10 +6,13 @@ them are tuples (the store turns the lists JSON gives back into tuples).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from domain.money import ZERO
 
 NOT_ON_FILE = "not on file"
 
@@ -351,6 +354,12 @@ class Allocation(Value):
                 _ALLOCATIONS.clear()
             found = _ALLOCATIONS[key] = cls(note, amount, deemed)
         return found
+
+    @staticmethod
+    def paid(allocations: Iterable[Allocation]) -> Decimal:
+        """What holders are paid of a payment of principal: a reacquired note's share moves no cash, and bears no
+        interest."""
+        return sum((a.amount for a in allocations if not a.deemed), ZERO)
 
 
 KEPT_ALLOCATIONS = 65_536

@@ -112,15 +112,10 @@ def event_fields(event: Event, *, whole: bool = False) -> dict[str, Any]:
     """What the event itself holds, beyond the clocks and provenance every event has; a long field
     (a text's provisions) is shown by its count unless the event is shown ``whole``."""
     found = {f.name: getattr(event, f.name) for f in fields(event)
-             if f.name not in _OWN and not (f.metadata.get("shown_if_set") and _unset(getattr(event, f.name)))}
+             if f.name not in _OWN and not (f.metadata.get("shown_if_set") and getattr(event, f.name) is None)}
     if not whole:
         found.update({name: f"{len(found[name])} (shown whole by `debtreg event`)" for name in event.long_fields})
     return found
-
-
-def _unset(value: Any) -> bool:
-    """A field shown only if set, not set: none, or a flag not raised (an amount of nothing is set)."""
-    return value is None or value is False
 
 
 def event_kinds() -> list[str]:

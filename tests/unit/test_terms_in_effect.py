@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -67,16 +68,18 @@ def test_an_agreement_with_events_of_default_uses_its_own_grace_calendar_and_sec
     assert (instalment.status, instalment.section) == ("unpaid: Event of Default", "11(a)")
 
 
+def coupon_said(views: Queries, due: date, on: date) -> str:
+    """The status of acme-2024's coupon due ``due``, as the schedule (and status) print it on ``on``."""
+    from adapters.render import payment_status
+
+    [coupon] = [p for p in views.schedule("acme-2024", on).payments if p.due_on == due and p.kind == "interest"]
+    return payment_status(coupon, marked=False)
+
+
 def test_interest_paid_on_the_last_day_of_grace_is_not_in_default_and_the_status_says_so(store, tmp_path):
     """Acme's 11(b) gives 5 Business Days: the September 15, 2025 coupon may be paid to September 22; it is in
     default from September 23, and the status never says a default begins on a day it may still be paid."""
-    from adapters.render import payment_status
-
-    views = loaded(store, tmp_path, TEMPLATE)
-
-    def said(on: date) -> str:
-        [coupon] = [p for p in views.status("acme-2024", on).overdue if p.due_on == date(2025, 9, 15)]
-        return payment_status(coupon, marked=False)
+    said = partial(coupon_said, loaded(store, tmp_path, TEMPLATE), date(2025, 9, 15))
 
     assert said(date(2025, 9, 15)) == "due today (Section 11(b); grace ends 2025-09-22)"
     assert said(date(2025, 9, 22)) == "unpaid, within grace (Section 11(b); grace ends 2025-09-22)"
@@ -88,14 +91,11 @@ def test_a_payment_due_on_a_saturday_is_made_the_next_business_day_and_its_grace
     from then, to the 24th (they ran from the Saturday, to the 21st, and a default was recorded from the 22nd).
     Paid on the 17th it is on time; an agreement silent on it is said to be, and grace runs from the day due."""
     from adapters.entries import EventOfDefaultEntry, InterestEntry
-    from adapters.render import payment_status, terms_text
+    from adapters.render import terms_text
     from domain.errors import NotYetInDefault
 
     views = loaded(store, tmp_path, TEMPLATE)
-
-    def said(on: date) -> str:
-        [coupon] = [p for p in views.schedule("acme-2024", on).payments if p.due_on == date(2025, 3, 15)]
-        return payment_status(coupon, marked=False)
+    said = partial(coupon_said, views, date(2025, 3, 15))
 
     assert said(date(2025, 3, 1)) == "scheduled, payable 2025-03-17"
     assert said(date(2025, 3, 15)) == "due today (payable 2025-03-17; Section 11(b); grace ends 2025-03-24)"
