@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.encoding import plain
 from adapters.moments import utc_text
-from domain.money import cents, format_amount, from_cents
+from domain.money import ZERO, cents, format_amount, from_cents
 from domain.names import printable, unprintable  # noqa: F401 - printable: rendering escapes names
 from domain.values import NEXT_BUSINESS_DAY, NOT_ON_FILE, AgreementTerms, GraceTerms
 from projections.record import AssumedFact, RecordEnds, union
@@ -427,6 +427,12 @@ def remedy_lines(view: Status) -> list[str]:
         state = f"; annulled {a.annulled_on} ({a.annulled_by})" if a.annulled_by else ""
         if a.unpaid:
             state += "; not recorded paid" + ("" if a.unpaid == a.notes else f" (No. {', '.join(map(str, a.unpaid))})")
+        if a.paid_by:
+            since = a.interest_paid - a.interest if a.interest_paid is not None else ZERO
+            state += (f"; {'interest and premium' if a.premium_paid else 'interest'} paid {a.paid_on} ({a.paid_by}):"
+                      f" ${format_amount(a.interest_paid or ZERO)} interest"
+                      + (f" (${format_amount(since)} of it since {a.on})" if since else "")
+                      + (f", ${format_amount(a.premium_paid)} premium" if a.premium_paid else ""))
         lines.append(
             f"acceleration {a.event} on {a.on} ({how}, on {a.default}): notes No. {', '.join(map(str, a.notes))} due,"
             f" ${format_amount(a.principal)} principal + ${format_amount(a.interest)} interest{premium}"

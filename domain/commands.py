@@ -194,6 +194,16 @@ class RescindAcceleration(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PayAccelerated(Command):
+    """The interest and make-whole premium an acceleration (the latest in force, unless ``acceleration`` names one)
+    made due beside the principal, paid: the interest at least what it made due, the premium what it made due."""
+
+    interest: Decimal
+    premium: Decimal | None = None
+    acceleration: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Waive(Command):
     names_holders: ClassVar[bool] = True
     provisions: tuple[str, ...]

@@ -41,6 +41,7 @@ from domain.commands import (
     NewNote,
     NoteAmendment,
     OpenRegister,
+    PayAccelerated,
     PayAtMaturity,
     PayInterest,
     Prepay,
@@ -56,12 +57,16 @@ from domain.commands import (
     Waive,
 )
 from domain.errors import (
+    AcceleratedPaymentRefused,
+    AnnulmentRefused,
     BeforeIssuance,
     ConflictingEntry,
     HolderNotOnRegistry,
     InvalidCommand,
+    NoDefaultToActOn,
     NotOnFile,
     OverTransfer,
+    ReversalRefused,
     UnknownAgreement,
     UnknownAmendment,
     UnknownHolder,
@@ -467,7 +472,8 @@ def _accelerate(command: Accelerate, stream: Stream, draft: Draft) -> None:
     state = _register_on(stream, on)
     recorded = [d for d in state.defaults.values() if d.on <= on]
     if command.default is None and not recorded:
-        raise InvalidCommand(f"no Event of Default is recorded by {on}; record it first", section=section)
+        raise NoDefaultToActOn(f"no Event of Default is recorded by {on}{rules.payment_defaults_unrecorded(state, on)};"
+                               " record it first", section=section)
     continuing = state.continuing_defaults(on)
     ref = command.default if command.default is not None else (continuing or recorded)[-1].ref
     default = rules.require_continuing_default(state, ref, on, section)
@@ -493,13 +499,29 @@ def _add_acceleration(
               notes=tuple(notes), principal=due.principal, interest=due.interest, makewhole=due.makewhole)
 
 
+def _pay_accelerated(command: PayAccelerated, stream: Stream, draft: Draft) -> None:
+    """The interest and premium an acceleration made due beside the principal, paid (Section 9.2)."""
+    on, terms = command.effective_on, _terms(stream)
+    section = terms.section("acceleration")
+    state = _register_on(stream, on)
+    ref = command.acceleration
+    if ref is None:
+        unpaid = [a.ref for a in state.active_accelerations() if a.paid_by is None]
+        if not unpaid:
+            raise AcceleratedPaymentRefused(f"no acceleration in force on {on} has what it made due beside the principal"
+                                            " not recorded paid", section=section)
+        ref = unpaid[-1]
+    _, interest, premium = rules.accelerated_payment(state, ref, on, command.interest, command.premium, section)
+    draft.add(Agreement.AccelerationPaid, acceleration=ref, interest=interest, premium=premium)
+
+
 def _rescind(command: RescindAcceleration, stream: Stream, draft: Draft) -> None:
     """Holders annul a declaration (Section 9.3)."""
     on, terms = command.effective_on, _terms(stream)
     state = _register_on(stream, on)
     active = state.active_accelerations()
     if command.acceleration is None and not active:
-        raise InvalidCommand(f"no acceleration is in force on {on}", section=terms.section("rescission"))
+        raise AnnulmentRefused(f"no acceleration is in force on {on}", section=terms.section("rescission"))
     ref = command.acceleration if command.acceleration is not None else active[-1].ref
     declared_by = _holders_named(draft, state, command.declared_by, on, terms.section("register"))
     draft.add(Agreement.AccelerationRescinded, acceleration=ref, declared_by=declared_by)
@@ -673,9 +695,9 @@ def reversal_targets(stream: Stream, target: int) -> tuple[int, ...]:
     event, size = stream.timeline.event, stream.version
     found = stream.event(target)
     if found.reverses():
-        raise InvalidCommand(f"{stream.ref(found)} is itself a reversal; record the entry again instead")
+        raise ReversalRefused(f"{stream.ref(found)} is itself a reversal; record the entry again instead")
     if target in stream.timeline.taken_out():
-        raise InvalidCommand(f"{stream.ref(found)} is already reversed")
+        raise ReversalRefused(f"{stream.ref(found)} is already reversed")
     entry = found.provenance.entry
     if entry is None:
         return (target,)
@@ -762,6 +784,7 @@ _DECIDERS: dict[type[Command], Callable[[Any, Any, Draft], None]] = {
     DeclareDefault: _declare_default,
     Accelerate: _accelerate,
     RescindAcceleration: _rescind,
+    PayAccelerated: _pay_accelerated,
     Waive: _waive,
     Prepay: _prepay,
     PayInterest: _pay_interest,

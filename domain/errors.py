@@ -79,6 +79,39 @@ class ConsentRefused(RegistryError):
     rule = "a holder consents to an amendment once"
 
 
+class UnknownClause(RegistryError):
+    rule = "an Event of Default is one the agreement defines"
+
+
+class NoDefaultToActOn(RegistryError):
+    rule = "a remedy rests on an Event of Default recorded by its date and not waived"
+
+
+class AccelerationRefused(RegistryError):
+    rule = "notes are declared due once, on the grounds the agreement gives"
+
+
+class AcceleratedPaymentRefused(RegistryError):
+    rule = ("what an acceleration made due beside the principal is paid once, while it is in force: the interest at"
+            " least as made due, the premium as made due")
+
+
+class AnnulmentRefused(RegistryError):
+    rule = "only a declaration in force is annulled, once every sum due other than by it is paid"
+
+
+class NoticeRefused(RegistryError):
+    rule = "an optional prepayment follows the holders' notice of its date and amount, given within the agreement's window"
+
+
+class ReplacementRefused(RegistryError):
+    rule = "a note lost, stolen, destroyed or mutilated is replaced by one of like tenor, to its holder"
+
+
+class ReversalRefused(RegistryError):
+    rule = "an entry is reversed once, and a reversal is undone by recording the entry again"
+
+
 class ShareNotMet(RegistryError):
     rule = "a remedy or waiver needs holders of the share of principal the agreement sets"
 

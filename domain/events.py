@@ -283,6 +283,24 @@ class Agreement:
         def headline(self) -> str:
             return f"acceleration No. {self.acceleration} annulled by {'; '.join(self.declared_by)}"
 
+    class AccelerationPaid(Event):
+        """The interest and make-whole premium the acceleration at ``acceleration`` made due beside the principal,
+        paid to the holders of the notes it made due: each note's part of the interest (of more, after its date,
+        pro rata to what it made due) and of the premium."""
+
+        acceleration: int
+        interest: tuple[Allocation, ...]
+        premium: tuple[Allocation, ...] = ()
+
+        def headline(self) -> str:
+            premium = f" and a ${format_amount(Allocation.paid(self.premium))} make-whole premium" if self.premium else ""
+            return (f"${format_amount(Allocation.paid(self.interest))} interest{premium} that acceleration"
+                    f" No. {self.acceleration} made due paid")
+
+        def details(self) -> str:
+            premium = f"; premium: {describe_allocations(self.premium)}" if self.premium else ""
+            return f"interest: {describe_allocations(self.interest)}{premium}"
+
     class WaiverGiven(Event):
         """The observance of ``provisions`` waived (and the Events of Default at ``defaults`` with it) by the
         holders ``given_by``; ``as_to`` lists the only holders it binds, when it binds only those who consent."""

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain import rules
-from domain.errors import InvalidCommand
+from domain.errors import AllocationMismatch, InvalidCommand, ReplacementRefused
 from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed
 from domain.makewhole import quote_for
 from domain.money import ZERO, format_amount
@@ -341,8 +341,22 @@ def _accelerate(state: AgreementState, event: Agreement.NotesAccelerated) -> Non
     rules.check_acceleration(event.notes, notes, Due(event.principal, event.interest, tuple(event.makewhole)), due, section)
     state.accelerations[event.originator_version] = AccelerationOnFile(
         event.originator_version, on, event.default, event.automatic, tuple(event.declared_by), tuple(event.notes),
-        event.principal, event.interest, tuple(event.makewhole),
+        event.principal, event.interest, tuple(event.makewhole), principal_shares=due.principal_shares,
+        interest_shares=due.interest_shares, premium_shares=due.premium_shares,
     )
+
+
+def _pay_accelerated(state: AgreementState, event: Agreement.AccelerationPaid) -> None:
+    """The interest and premium an acceleration made due beside the principal, paid to the holders of its notes."""
+    on, section = event.effective_on, state.section("acceleration")
+    premium = Allocation.paid(event.premium) if event.premium else None
+    found, interest, premiums = rules.accelerated_payment(state, event.acceleration, on, Allocation.paid(event.interest),
+                                                          premium, section)
+    if (tuple(event.interest), tuple(event.premium)) != (interest, premiums):
+        raise AllocationMismatch(f"the payment of what acceleration No. {found.ref} made due no longer matches each note's"
+                                 " part of it", section=section)
+    state.accelerations[found.ref] = replace(found, paid_by=event.originator_version, paid_on=on,
+                                             interest_paid=Allocation.paid(interest), premium_paid=premium)
 
 
 def _rescind(state: AgreementState, event: Agreement.AccelerationRescinded) -> None:
@@ -393,7 +407,7 @@ def _replace_note(state: AgreementState, event: Agreement.NoteReplaced) -> None:
     rules.check_replacement_reason(event.reason, section)
     rules.check_replaces_note(note, [event.issued.principal], {event.issued.series}, on, section)
     if event.issued.holder != note.holder:
-        raise InvalidCommand(f"a replacement note goes to the holder of note No. {note.number}, {note.holder}", section=section)
+        raise ReplacementRefused(f"a replacement note goes to the holder of note No. {note.number}, {note.holder}", section=section)
     state.put(replace(note, status=REPLACED, closed_on=on))
     _add_notes(state, (event.issued,), origin=f"replacement of No. {note.number}", dated=state.interest_paid_to(note, on),
                basis=note.basis.then(event))
@@ -532,6 +546,7 @@ _TRANSITIONS: dict[type, Callable] = {
     Agreement.DefaultOccurred: _default,
     Agreement.NotesAccelerated: _accelerate,
     Agreement.AccelerationRescinded: _rescind,
+    Agreement.AccelerationPaid: _pay_accelerated,
     Agreement.WaiverGiven: _waive,
     Agreement.PrepaymentNoticed: _notice,
     Agreement.NoteReplaced: _replace_note,

@@ -17,23 +17,30 @@ from typing import TYPE_CHECKING
 from domain.consent import ALL_HOLDERS, format_share, parse_threshold, tally
 from domain.daycount import ACTUAL_ACTUAL_ICMA, convention
 from domain.errors import (
+    AcceleratedPaymentRefused,
+    AccelerationRefused,
     AllocationMismatch,
+    AnnulmentRefused,
     BeforeIssuance,
     BelowMinimumDenomination,
     ConsentRefused,
     InvalidAmount,
     InvalidCommand,
     InvalidTerms,
+    NoDefaultToActOn,
     NotAMultiple,
     NotesPaidOff,
+    NoticeRefused,
     NotOnFile,
     NotYetInDefault,
     OverIssuance,
     OverPayment,
     OverTransfer,
     RegisterMismatch,
+    ReplacementRefused,
     ShareNotMet,
     UnknownAmendment,
+    UnknownClause,
     UnknownHolder,
     UnknownNote,
     UnscheduledPayment,
@@ -574,7 +581,7 @@ def check_default_clause(terms: AgreementTerms, clause: str, section: str | None
     """An Event of Default is one the agreement defines, when its list is on file."""
     defaults = terms.defaults
     if defaults is not None and defaults.clauses and defaults.clause(clause) is None:
-        raise InvalidCommand(
+        raise UnknownClause(
             f"{clause!r} is not an Event of Default of the agreement; they are "
             + ", ".join(f"{c.clause} ({c.title})" for c in defaults.clauses),
             section=section,
@@ -607,6 +614,16 @@ def unpaid_past_grace(state: AgreementState, clause: str, on: date) -> list[date
     (as ``check_payment_default``)."""
     found = _graces(state, clause, on)
     return None if not found else sorted(due for _, _, owed in found for due, last in owed.items() if last < on)
+
+
+def payment_defaults_unrecorded(state: AgreementState, on: date) -> str:
+    """Where a remedy finds no Event of Default recorded, the payment defaults the schedule shows on ``on`` (a payment
+    unpaid past its grace, under the clause the terms give it), to be recorded first; "" where there are none."""
+    defaults = state.terms.defaults
+    clauses = dict.fromkeys(g.section for g in (defaults.interest, defaults.principal) if g) if defaults else {}
+    found = [(dues[0], clause) for clause in clauses if (dues := unpaid_past_grace(state, clause, on))]
+    return "".join(f"; the payment due {due} is unpaid past its grace, an Event of Default under {clause}"
+                   for due, clause in sorted(found))
 
 
 def _graces(state: AgreementState, clause: str, on: date) -> list[tuple[str, GraceTerms, dict[date, date]]] | None:
@@ -648,9 +665,9 @@ def require_continuing_default(state: AgreementState, ref: int, on: date, sectio
     found = state.defaults.get(ref)
     if found is None or found.on > on:
         known = ", ".join(f"No. {d.ref} ({d.clause}, {d.on})" for d in state.defaults.values()) or "none"
-        raise InvalidCommand(f"no Event of Default is recorded as No. {ref} by {on} (recorded: {known})", section=section)
+        raise NoDefaultToActOn(f"no Event of Default is recorded as No. {ref} by {on} (recorded: {known})", section=section)
     if found.waived_by is not None:
-        raise InvalidCommand(f"the Event of Default No. {ref} ({found.clause}) was waived on {found.waived_on}", section=section)
+        raise NoDefaultToActOn(f"the Event of Default No. {ref} ({found.clause}) was waived on {found.waived_on}", section=section)
     return found
 
 
@@ -703,7 +720,7 @@ def check_acceleration(event_notes: Sequence[int], expected: Sequence[int], reco
                        section: str | None) -> None:
     """An acceleration covers the notes its grounds reach, and what it records as due is what they owe then."""
     if sorted(event_notes) != sorted(expected):
-        raise InvalidCommand(
+        raise AccelerationRefused(
             f"the acceleration covers notes {', '.join(map(str, sorted(event_notes)))}; on its grounds it covers"
             f" {', '.join(map(str, sorted(expected))) or 'none'}", section=section,
         )
@@ -725,7 +742,7 @@ def notes_accelerated(
     if default.clause in terms.automatic:
         return live
     if automatic:
-        raise InvalidCommand(f"an Event of Default under {default.clause} does not make the notes due by itself;"
+        raise AccelerationRefused(f"an Event of Default under {default.clause} does not make the notes due by itself;"
                              " holders declare them due", section=section)
     if default.clause in terms.each_holder:
         check_holders_of_record(state, declared_by, section)
@@ -737,7 +754,7 @@ def notes_accelerated(
         found, whose = live, "outstanding"
     if not found:
         by = sorted({a.ref for a in state.active_accelerations()})
-        raise InvalidCommand(f"every note {whose} is already due by an acceleration in force (No. {', '.join(map(str, by))})",
+        raise AccelerationRefused(f"every note {whose} is already due by an acceleration in force (No. {', '.join(map(str, by))})",
                              section=section)
     return found
 
@@ -753,11 +770,11 @@ def require_declared_acceleration(state: AgreementState, ref: int, section: str 
     """Only a declaration still in force is annulled; notes due automatically are not declared."""
     found = state.accelerations.get(ref)
     if found is None:
-        raise InvalidCommand(f"no acceleration is recorded as No. {ref}", section=section)
+        raise AnnulmentRefused(f"no acceleration is recorded as No. {ref}", section=section)
     if found.rescinded_by is not None:
-        raise InvalidCommand(f"the acceleration No. {ref} was annulled on {found.rescinded_on}", section=section)
+        raise AnnulmentRefused(f"the acceleration No. {ref} was annulled on {found.rescinded_on}", section=section)
     if found.automatic:
-        raise InvalidCommand(f"the notes became due automatically on {found.on}; only a declaration is annulled",
+        raise AnnulmentRefused(f"the notes became due automatically on {found.on}; only a declaration is annulled",
                              section=section)
     return found
 
@@ -766,7 +783,54 @@ def check_not_accelerated(state: AgreementState, notes: Sequence[int], section: 
     """A note already due by acceleration is not accelerated again."""
     already = {n for a in state.active_accelerations() for n in a.notes} & set(notes)
     if already:
-        raise InvalidCommand(f"notes No. {', '.join(map(str, sorted(already)))} are already accelerated", section=section)
+        raise AccelerationRefused(f"notes No. {', '.join(map(str, sorted(already)))} are already accelerated", section=section)
+
+
+def accelerated_payment(
+    state: AgreementState, ref: int, on: date, interest: Decimal, premium: Decimal | None, section: str | None
+) -> tuple[AccelerationOnFile, tuple[Allocation, ...], tuple[Allocation, ...]]:
+    """The interest and premium an acceleration made due beside the principal, paid (Section 9.2 of the 1995
+    agreement): while it is in force, once; the interest at least what it made due to its date (more is interest
+    since, at a rate the registry does not compute), among the notes pro rata to their part of it; the premium as
+    made due. Returns the acceleration and each note's part of the interest and of the premium."""
+    found = state.accelerations.get(ref)
+    if found is None or found.on > on:
+        known = ", ".join(f"No. {a.ref} ({a.on})" for a in state.accelerations.values()) or "none"
+        raise AcceleratedPaymentRefused(f"no acceleration is recorded as No. {ref} by {on} (recorded: {known})",
+                                        section=section)
+    if found.rescinded_by is not None:
+        raise AcceleratedPaymentRefused(f"the acceleration No. {ref} was annulled on {found.rescinded_on}: what it made"
+                                        " due is no longer due", section=section)
+    if found.paid_by is not None:
+        raise AcceleratedPaymentRefused(f"what the acceleration No. {ref} made due beside the principal was recorded paid"
+                                        f" on {found.paid_on} (No. {found.paid_by})", section=section)
+    owed = Allocation.paid(found.premium_shares)
+    if premium is not None and not found.makewhole:
+        raise AcceleratedPaymentRefused(f"the acceleration No. {ref} made no make-whole premium due", section=section)
+    if found.makewhole and (premium or ZERO) != owed:
+        given = "give the premium paid" if premium is None else f"that is what is paid, not ${format_amount(premium)}"
+        raise AcceleratedPaymentRefused(
+            f"the acceleration No. {ref} made a ${format_amount(owed)} make-whole premium due; {given}", section=section)
+    if interest < found.interest:
+        raise AcceleratedPaymentRefused(
+            f"the acceleration No. {ref} made ${format_amount(found.interest)} of interest due, accrued to {found.on};"
+            f" at least that is paid, not ${format_amount(interest)}", section=section)
+    return found, _interest_parts(state, found, interest), tuple(a for a in found.premium_shares if a.amount)
+
+
+def _interest_parts(state: AgreementState, found: AccelerationOnFile, interest: Decimal) -> tuple[Allocation, ...]:
+    """Interest paid on notes an acceleration made due: among their series pro rata to the interest it made due on
+    each (to their principal, where it made none due), and within a series pro rata to principal."""
+    series_of = {a.note: note.series for a in found.principal_shares if (note := state.note(a.note)) is not None}
+    groups = list(dict.fromkeys(series_of.values()))
+    owed = [sum((a.amount for a in found.interest_shares if series_of[a.note] == s), ZERO) for s in groups]
+    if not any(owed):
+        owed = [sum((a.amount for a in found.principal_shares if series_of[a.note] == s), ZERO) for s in groups]
+    parts = []
+    for series, amount in zip(groups, allocate(interest, owed), strict=True):
+        notes = [a for a in found.principal_shares if series_of[a.note] == series]
+        parts += [Allocation.of(a.note, part) for a, part in zip(notes, allocate(amount, [a.amount for a in notes]), strict=True)]
+    return tuple(parts)
 
 
 def check_sums_paid(state: AgreementState, before: date, section: str | None) -> None:
@@ -776,7 +840,7 @@ def check_sums_paid(state: AgreementState, before: date, section: str | None) ->
         unpaid = [c.due_on for c in series.coupons.values() if c.paid_ref is None and c.due_on < before]
         unpaid += [p.due_on for p in series.schedule or () if p.due_on < before]
         if unpaid:
-            raise InvalidCommand(
+            raise AnnulmentRefused(
                 f"the {series.terms.key} notes have a payment due {min(unpaid)} that is not recorded as paid;"
                 " an acceleration is annulled only once every sum due other than by the declaration is paid",
                 section=section,
@@ -817,16 +881,16 @@ def check_notice(
     if notice is None:
         return
     if prepay_on <= given_on:
-        raise InvalidCommand(f"a notice given {given_on} is of a prepayment after it, not on {prepay_on}", section=section)
+        raise NoticeRefused(f"a notice given {given_on} is of a prepayment after it, not on {prepay_on}", section=section)
     if notice.max_days is not None and (prepay_on - given_on).days > notice.max_days:
-        raise InvalidCommand(
+        raise NoticeRefused(
             f"notice given {given_on} is {(prepay_on - given_on).days} days before the prepayment on {prepay_on};"
             f" it may be at most {notice.max_days} days before", section=section,
         )
     if notice.min_business_days is not None and calendar is not None:
         earliest = business_days_after(given_on, notice.min_business_days, calendar)
         if prepay_on < earliest:
-            raise InvalidCommand(
+            raise NoticeRefused(
                 f"notice given {given_on} is too late for a prepayment on {prepay_on}: it must be at least"
                 f" {notice.min_business_days} Business Days before, so {earliest} at the earliest", section=section,
             )
@@ -839,12 +903,12 @@ def require_notice(state: AgreementState, series: SeriesState, on: date, amount:
     for found in state.notices.values():
         if found.series == series.terms.key and found.prepay_on == on and found.used_by is None:
             if found.amount != amount:
-                raise InvalidCommand(
+                raise NoticeRefused(
                     f"the notice given {found.given_on} is of ${format_amount(found.amount)} on {on}, not"
                     f" ${format_amount(amount)}", section=section,
                 )
             return found
-    raise InvalidCommand(
+    raise NoticeRefused(
         f"an optional prepayment of the {series.terms.key} notes on {on} must follow a notice of it to the holders"
         " (record the notice first: `debtreg notice`)", section=section,
     )
@@ -855,7 +919,7 @@ REPLACEMENT_REASONS = ("lost", "stolen", "destroyed", "mutilated")
 
 def check_replacement_reason(reason: str, section: str | None) -> None:
     if reason not in REPLACEMENT_REASONS:
-        raise InvalidCommand(f"a note is replaced when {', '.join(REPLACEMENT_REASONS)}, not {reason!r}", section=section)
+        raise ReplacementRefused(f"a note is replaced when {', '.join(REPLACEMENT_REASONS)}, not {reason!r}", section=section)
 
 
 # ------------------------------------------------------------------ documents

@@ -28,7 +28,14 @@ from domain.rules import pro_rata
 from domain.schedule import coupon_dates, interest_date_on_or_before, interest_for, require_day_count
 from domain.shared import Shared
 from domain.text import Provision
-from domain.values import AgreementTerms, GuarantyTerms, InstrumentTerms, ScheduledPayment, SeriesTerms
+from domain.values import (
+    AgreementTerms,
+    Allocation,
+    GuarantyTerms,
+    InstrumentTerms,
+    ScheduledPayment,
+    SeriesTerms,
+)
 
 if TYPE_CHECKING:
     from domain.events import Event
@@ -323,6 +330,14 @@ class AccelerationOnFile:
     makewhole: tuple[MakewholeQuote, ...]
     rescinded_by: int | None = None
     rescinded_on: date | None = None
+    # each note's principal, and its part of the interest and premium made due (``remedies.Due``)
+    principal_shares: tuple[Allocation, ...] = ()
+    interest_shares: tuple[Allocation, ...] = ()
+    premium_shares: tuple[Allocation, ...] = ()
+    paid_by: int | None = None  # the payment of the interest and premium made due beside the principal
+    paid_on: date | None = None
+    interest_paid: Decimal | None = None
+    premium_paid: Decimal | None = None
 
 
 @dataclass(frozen=True)

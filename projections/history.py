@@ -19,7 +19,7 @@ from typing import Any
 from domain.errors import InvalidCommand
 from domain.events import Event
 from domain.timeline import known_at as recorded_by_then
-from domain.values import Assumption, Evidence, unshown
+from domain.values import Allocation, Assumption, Evidence, unshown
 
 _OWN = {"originator_id", "originator_version", "timestamp", "effective_on", "provenance"}
 
@@ -136,5 +136,6 @@ def _touches(event: Event, names: Collection[str], notes: Collection[int]) -> bo
     said += [h.holder for h in getattr(event, "holdings", ())]
     if any(isinstance(name, str) and name.casefold() in wanted for name in said):
         return True
-    allocated = {a.note for a in getattr(event, "allocations", ())}
+    allocated = {a.note for name in ("allocations", "interest", "premium") if isinstance(paid := getattr(event, name, ()), tuple)
+                 for a in paid if isinstance(a, Allocation)}
     return bool(allocated & set(notes)) or getattr(event, "surrendered", None) in notes

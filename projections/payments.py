@@ -145,6 +145,10 @@ class AccelerationLine:
     annulled_by: str | None = shown_if_set()
     annulled_on: date | None = shown_if_set()
     unpaid: tuple[int, ...] = shown_if_any()  # the notes it made due still outstanding on the date: not recorded paid
+    paid_by: str | None = shown_if_set()  # the payment of the interest and premium it made due beside the principal
+    paid_on: date | None = shown_if_set()
+    interest_paid: Decimal | None = shown_if_set()
+    premium_paid: Decimal | None = shown_if_set()
 
 
 @dataclass(frozen=True)
@@ -400,6 +404,7 @@ def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...],
             a.principal + a.interest + sum((q.premium for q in a.makewhole), ZERO),
             f"{key}:{a.rescinded_by}" if a.rescinded_by else None, a.rescinded_on,
             () if a.rescinded_by else tuple(n for n in a.notes if n in state.live_notes),
+            f"{key}:{a.paid_by}" if a.paid_by else None, a.paid_on, a.interest_paid, a.premium_paid,
         )
         for a in state.accelerations.values()
     )
@@ -445,9 +450,9 @@ def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[
 
 def _due_beside_principal(key: str, state: AgreementState, series: str | None) -> list[str]:
     """What a declaration made due beside the principal (interest to its date, a make-whole premium), once no note
-    it made due is outstanding: no entry records its payment, so it is not on file, not shown as settled."""
+    it made due is outstanding, where no entry records its payment: not on file, not shown as settled."""
     gaps = []
-    for acceleration in state.active_accelerations():
+    for acceleration in [a for a in state.active_accelerations() if a.paid_by is None]:
         notes = [note for number in acceleration.notes if (note := state.note(number)) is not None]
         premium = sum((q.premium for q in acceleration.makewhole), ZERO)
         if ((acceleration.interest or premium) and not any(note.number in state.live_notes for note in notes)
@@ -455,7 +460,8 @@ def _due_beside_principal(key: str, state: AgreementState, series: str | None) -
             besides = f" and a ${format_amount(premium)} make-whole premium" if premium else ""
             gaps.append(f"the ${format_amount(acceleration.interest)} of interest{besides} that {key}:{acceleration.ref}"
                         " made due with the principal: the notes it made due are no longer outstanding, but no entry"
-                        " records a payment of interest or premium with them, so whether they were paid is not known")
+                        " records a payment of interest or premium with them, so whether they were paid is not known"
+                        " (record it: `debtreg pay --kind accelerated`)")
     return gaps
 
 

@@ -19,6 +19,7 @@ from adapters.cli.common import (
     TextOrJson,
     app,
     emit_json,
+    event_of,
     invalid,
     lazy,
     recording,
@@ -56,6 +57,7 @@ class PaymentKind(str, Enum):
     interest = "interest"
     required = "required"
     maturity = "maturity"
+    accelerated = "accelerated"
 
 
 def record(
@@ -146,23 +148,42 @@ def pay(
     ctx: typer.Context,
     agreement: AgreementKey,
     on: On,
-    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest, a required prepayment, or payment in full (maturity: every note at maturity, or before it the notes declared due).")],
+    kind: Annotated[PaymentKind, typer.Option("--kind", help="interest, a required prepayment, payment in full (maturity: every note at maturity, or before it the notes declared due), or the interest and premium an acceleration made due beside the principal (accelerated).")],
     amount: Annotated[str | None, typer.Option("--amount", metavar="AMOUNT", help="Checked against what is due; computed if left out.")] = None,
     due: Annotated[str | None, typer.Option("--due", metavar="DATE", help="For interest: the coupon date paid (default: the earliest unpaid).")] = None,
     series: Series = None,
+    interest: Annotated[str | None, typer.Option("--interest", metavar="AMOUNT", help="For accelerated: the interest paid, at least what the acceleration made due.")] = None,
+    premium: Annotated[str | None, typer.Option("--premium", metavar="AMOUNT", help="For accelerated: the make-whole premium it made due, if any.")] = None,
+    acceleration: Annotated[str | None, typer.Option("--acceleration", metavar="EVENT", help="For accelerated: the acceleration, as history shows it or by its number (default: the latest in force not paid).")] = None,
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a scheduled payment of interest or principal. Allocated to the holders of record pro rata."""
-    common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt, "amount": amount, "series": series}
+    taken = {"--amount": amount, "--series": series, "--due": due, "--interest": interest, "--premium": premium,
+             "--acceleration": acceleration}
+    for option in [o for o, given in taken.items() if given is not None and o not in PAYMENT_OPTIONS[kind]]:
+        raise typer.BadParameter(f"--kind {kind.value} does not take it; it takes {', '.join(PAYMENT_OPTIONS[kind])}",
+                                 param_hint=option)
+    common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt}
     if kind is PaymentKind.interest:
-        record(ctx, agreement, "InterestEntry", due_on=due, **common)
+        record(ctx, agreement, "InterestEntry", due_on=due, amount=amount, series=series, **common)
     elif kind is PaymentKind.required:
-        record(ctx, agreement, "PrepaymentEntry", kind="required", **common)
+        record(ctx, agreement, "PrepaymentEntry", kind="required", amount=amount, series=series, **common)
+    elif kind is PaymentKind.maturity:
+        record(ctx, agreement, "MaturityEntry", amount=amount, series=series, **common)
     else:
-        record(ctx, agreement, "MaturityEntry", **common)
+        record(ctx, agreement, "AccelerationPaymentEntry", interest=interest, premium=premium,
+               acceleration=None if acceleration is None else event_of(agreement, acceleration, "--acceleration"), **common)
+
+
+PAYMENT_OPTIONS = {
+    PaymentKind.interest: ("--amount", "--due", "--series"),
+    PaymentKind.required: ("--amount", "--series"),
+    PaymentKind.maturity: ("--amount", "--series"),
+    PaymentKind.accelerated: ("--interest", "--premium", "--acceleration"),
+}
 
 
 @app.command()

@@ -34,7 +34,13 @@ from adapters.entries.register import (
     TermsCorrectedEntry,
     TransferEntry,
 )
-from adapters.entries.remedies import AccelerationEntry, EventOfDefaultEntry, RescissionEntry, WaiverEntry
+from adapters.entries.remedies import (
+    AccelerationEntry,
+    AccelerationPaymentEntry,
+    EventOfDefaultEntry,
+    RescissionEntry,
+    WaiverEntry,
+)
 
 Entry = Annotated[
     AgreementEntry
@@ -64,6 +70,7 @@ Entry = Annotated[
     | HolderAliasEntry
     | EventOfDefaultEntry
     | AccelerationEntry
+    | AccelerationPaymentEntry
     | RescissionEntry
     | WaiverEntry
     | ReversalEntry,
@@ -73,6 +80,7 @@ Entry = Annotated[
 __all__ = [
     "NOT_APPLICABLE",
     "AccelerationEntry",
+    "AccelerationPaymentEntry",
     "EventOfDefaultEntry",
     "NoteReplacementEntry",
     "PrepaymentNoticeEntry",

@@ -1,4 +1,4 @@
-"""Entries about Events of Default and their remedies: defaults, acceleration, annulment, waivers."""
+"""Entries about Events of Default and their remedies: defaults, acceleration, its payment, annulment, waivers."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from adapters.entries.base import Curve, EntryIn, Flag, Text, Whole
-from domain.commands import Accelerate, DeclareDefault, RescindAcceleration, Waive
+from adapters.entries.base import Curve, EntryIn, Flag, Money, Text, Whole
+from domain.commands import Accelerate, DeclareDefault, PayAccelerated, RescindAcceleration, Waive
 
 Holders = tuple[Text, ...]
 
@@ -38,6 +38,23 @@ class AccelerationEntry(EntryIn):
 
     def command(self, key: str) -> Accelerate:
         return Accelerate(**self.common(key), declared_by=self.declared_by, default=self.default, curve=self.treasury_curve)
+
+
+class AccelerationPaymentEntry(EntryIn):
+    """The interest and make-whole premium an acceleration made due beside the principal, paid to the holders of
+    the notes it made due (their principal is paid by a maturity entry): the interest at least what it made due
+    to its date, more being interest since; the premium as it made it due."""
+
+    type: Literal["acceleration-payment"]
+    interest: Money = Field(description="The interest paid: at least what the acceleration made due, accrued to its date.")
+    premium: Money | None = Field(None, description="The make-whole premium the acceleration made due, if it made one due.")
+    acceleration: Whole | None = Field(
+        None, gt=0, description="The acceleration (its event number); if left out, the latest in force not yet paid."
+    )
+
+    def command(self, key: str) -> PayAccelerated:
+        return PayAccelerated(**self.common(key), interest=self.interest, premium=self.premium,
+                              acceleration=self.acceleration)
 
 
 class RescissionEntry(EntryIn):

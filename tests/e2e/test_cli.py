@@ -470,6 +470,35 @@ def test_nothing_accrues_at_the_coupon_rate_after_the_notes_are_accelerated(db):
     assert len(upto["notes"]) == 6 and "fell_due" not in upto, "to the day it fell due, the notes accrue"
 
 
+def test_treasury_records_the_interest_and_premium_a_declaration_made_due_and_status_says_so(db):
+    debtreg("default", "barnes-1995", "--date", "2003-03-10", "--clause", "9.1(c)", "--description", "covenant", db=db)
+    debtreg("accelerate", "barnes-1995", "--date", "2003-03-12", "--by", "Lincoln", "--by", "Connecticut General",
+            "--by", "Life Insurance Company of North", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10", db=db)
+    debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "maturity", db=db)
+    before = history(db)
+    wrong = debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "accelerated", "--interest", "360,213.54",
+                    "--amount", "18,750,000", db=db, check=False)
+    assert wrong.returncode == 2 and ("Invalid value for --amount: --kind accelerated does not take it; it takes --interest,"
+                                      " --premium, --acceleration") in " ".join(wrong.stderr.split())
+    short = debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "accelerated", "--interest", "360,213.54",
+                    db=db, check=False)
+    assert short.returncode == 1 and short.stderr.splitlines() == [
+        "debtreg: refused: the acceleration No. 32 made a $1,616,936.10 make-whole premium due; give the premium paid"
+        " (Section 9.2)",
+        "rule: what an acceleration made due beside the principal is paid once, while it is in force: the interest at"
+        " least as made due, the premium as made due"]
+    assert history(db) == before
+    paid = debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "accelerated", "--interest", "360,213.54",
+                   "--premium", "1,616,936.10", "--format", "json", db=db).stdout
+    [event] = json.loads(paid)["recorded"]
+    assert event["event"] == "barnes-1995:34"
+    status = json.loads(debtreg("status", "barnes-1995", "--as-of", "2003-03-15", "--format", "json", db=db).stdout)
+    [acceleration] = status["accelerations"]
+    assert (acceleration["paid_by"], acceleration["interest_paid"], acceleration["premium_paid"]) == (
+        "barnes-1995:34", "360213.54", "1616936.10")
+    assert not [line for line in status["not_on_file"] if "made due with the principal" in line]
+
+
 def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     before = history(db)
     text = debtreg("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",

@@ -220,7 +220,7 @@ def test_history_reads_back_every_field_with_structured_evidence_and_filters(loa
     unknown = run(loaded_url, "history", "barnes-1995", "--kind", "Transfer")
     assert unknown.exit_code == 1 and "there is no kind of event 'Transfer' (did you mean NoteTransferred?)" in unknown.stderr
     prepay = run(loaded_url, "history", "barnes-1995", "--kind", "prepay").stderr  # as the command is named
-    assert "'prepay' (did you mean PrepaymentMade or PrepaymentNoticed?); the kinds are AccelerationRescinded," in prepay
+    assert "'prepay' (did you mean PrepaymentMade or PrepaymentNoticed?); the kinds are AccelerationPaid, AccelerationRescinded," in prepay
 
 
 def test_an_event_reads_as_fields_a_person_reads_not_as_json(loaded_url):

@@ -9,7 +9,7 @@ from adapters.entries import ReversalEntry, TransferEntry
 from adapters.journal import load
 from adapters.queries import Queries
 from conftest import FIXTURES
-from domain.errors import BackdatingConflict, ConflictingEntry, InvalidCommand
+from domain.errors import BackdatingConflict, ConflictingEntry, ReversalRefused
 from support import writer
 
 pytestmark = pytest.mark.usefixtures("checkpoint_spacing")  # every test twice: checkpoints as kept, and after every event
@@ -81,7 +81,7 @@ def test_every_event_of_a_multi_note_transfer_is_reversed_together(store, named)
     [reversal] = reverse(store, staged.events[named].originator_version).events
     assert reversal.targets == tuple(e.originator_version for e in staged.events)
     assert holdings(store, date(2003, 4, 1))["Connecticut General Life Insurance Company"] == D(5100000)
-    with pytest.raises(InvalidCommand, match="already reversed"):
+    with pytest.raises(ReversalRefused, match="already reversed"):
         reverse(store, staged.events[-1 - named].originator_version, "again")
 
 
@@ -102,7 +102,7 @@ def test_a_registration_everything_rests_on_and_a_reversal_cannot_be_reversed(st
         reverse(store, 1)
     [wrong] = transfer(store, "2003-03-03", "Lincoln", "Wrong Holder", "1,000,000").events
     [reversal] = reverse(store, wrong.originator_version).events
-    with pytest.raises(InvalidCommand, match="is itself a reversal"):
+    with pytest.raises(ReversalRefused, match="is itself a reversal"):
         reverse(store, reversal.originator_version)
 
 

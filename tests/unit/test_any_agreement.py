@@ -102,6 +102,10 @@ GOOD: dict[str, str] = {
     "acceleration": entries("c", entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "covenant"\n', "d")
                             + entry("acceleration", "2025-02-10", 'declared_by = ["Example Life Insurance Company"]\n'
                                     'treasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n')),
+    "acceleration-payment": entries("c", entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "covenant"\n', "d")
+                                    + entry("acceleration", "2025-02-10", 'declared_by = ["Example Life Insurance Company"]\n'
+                                            'treasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n', "a")
+                                    + entry("acceleration-payment", "2025-02-12", 'interest = "245,000"\npremium = "395,890.95"\n')),
     "rescission": entries("c", entry("interest", "2024-09-15", "", "i") + entry("event-of-default", "2025-02-01", 'clause = "11(c)"\ndescription = "covenant"\n', "d")
                           + entry("acceleration", "2025-02-10", 'declared_by = ["Example Life Insurance Company"]\n'
                                   'treasury_curve = "1y=4.00,2y=4.20,5y=4.50,10y=4.80"\n', "a")
@@ -165,6 +169,8 @@ BAD: dict[str, tuple[str, str, str, str]] = {
     "event-of-default": ("event-of-default", 'clause = "11(c)"', 'clause = "11(z)"', "not an Event of Default"),
     "acceleration": ("acceleration", 'declared_by = ["Example Life Insurance Company"]', 'declared_by = ["Example Mutual Insurance Company"]',
                      "needs holders of at least 51%"),
+    "acceleration-payment": ("acceleration-payment", 'interest = "245,000"', 'interest = "241,666.66"',
+                             "made $241,666.67 of interest due, accrued to 2025-02-10"),
     "rescission": ("rescission", 'type = "rescission"\neffective_on = 2025-03-01\nevidence = { document = "t" }\ndeclared_by = ["Example Life Insurance Company"]',
                    'type = "rescission"\neffective_on = 2025-03-01\nevidence = { document = "t" }\ndeclared_by = ["Example Mutual Insurance Company"]',
                    "needs holders of at least 51%"),

@@ -15,6 +15,7 @@ from test_payments import independent_makewhole
 
 from adapters.entries import (
     AccelerationEntry,
+    AccelerationPaymentEntry,
     CancellationEntry,
     EventOfDefaultEntry,
     InterestEntry,
@@ -30,7 +31,16 @@ from adapters.entries import (
 from adapters.journal import load
 from adapters.queries import Queries
 from adapters.render import makewhole_text, remedy_lines
-from domain.errors import RegistryError, ShareNotMet
+from domain.errors import (
+    AcceleratedPaymentRefused,
+    AnnulmentRefused,
+    BackdatingConflict,
+    NoDefaultToActOn,
+    NoticeRefused,
+    RegistryError,
+    ShareNotMet,
+    UnknownClause,
+)
 from domain.makewhole import quote_for
 from domain.money import format_amount
 from domain.timeline import Timeline
@@ -214,10 +224,58 @@ def test_once_the_notes_declared_due_are_paid_what_else_was_due_is_not_on_file_n
     assert status.not_on_file == (f"the $141,666.67 of interest and a ${premium} make-whole premium that {KEY}:"
                                   f"{event.originator_version} made due with the principal: the notes it made due are no"
                                   " longer outstanding, but no entry records a payment of interest or premium with them,"
-                                  " so whether they were paid is not known",)
+                                  " so whether they were paid is not known (record it: `debtreg pay --kind accelerated`)",)
     assert Queries(book).schedule(KEY, date(2025, 4, 1)).not_on_file == status.not_on_file
     assert Queries(book).status(KEY, date(2025, 3, 15)).not_on_file == ()  # still outstanding: overdue, in full
     assert [a.unpaid for a in status.accelerations] == [()], "paid: the line says nothing of it"
+
+
+def test_the_interest_and_premium_a_declaration_made_due_are_paid_to_the_holders_of_its_notes(book):
+    """They could not be recorded: status said for ever that whether they were paid is not known."""
+    default(book)
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    premium = event.makewhole[0].premium
+    paid = {"type": "acceleration-payment", "effective_on": "2025-03-20"}
+    refused(book, AcceleratedPaymentRefused, r"made \$141,666.67 of interest due, accrued to 2025-03-10; at least that is"
+            r" paid, not \$141,666.66", AccelerationPaymentEntry, **paid, interest="141,666.66", premium=str(premium))
+    refused(book, AcceleratedPaymentRefused, rf"made a \${format_amount(premium)} make-whole premium due; give the premium",
+            AccelerationPaymentEntry, **paid, interest="141,666.67")
+    refused(book, AcceleratedPaymentRefused, "no acceleration is recorded as No. 99", AccelerationPaymentEntry, **paid,
+            interest="141,666.67", premium=str(premium), acceleration=99)
+    # the principal paid, then interest to the day of payment: more than the declaration made due, to its notes pro rata
+    record(book, MaturityEntry, type="maturity", effective_on="2025-03-20")
+    [payment] = record(book, AccelerationPaymentEntry, **paid, interest="158,333.34", premium=str(premium)).events
+    assert [(a.note, a.amount) for a in payment.interest] == [(1, D("80591.67")), (2, D("158.33")), (3, D("77583.34"))]
+    assert sum(a.amount for a in payment.premium) == premium and [a.note for a in payment.premium] == [1, 2, 3]
+    status = Queries(book).status(KEY, date(2025, 4, 1))
+    assert status.not_on_file == ()
+    [line] = remedy_lines(status)[1:]
+    assert line.endswith(f"; interest and premium paid 2025-03-20 ({KEY}:{payment.originator_version}): $158,333.34"
+                         f" interest ($16,666.67 of it since 2025-03-10), ${format_amount(premium)} premium")
+    refused(book, AcceleratedPaymentRefused, f"was recorded paid on 2025-03-20 \\(No. {payment.originator_version}\\)",
+            AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium), acceleration=event.originator_version)
+    refused(book, AcceleratedPaymentRefused, "no acceleration in force on 2025-03-20 has what it made due beside the"
+            " principal not recorded paid", AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium))
+
+
+def test_what_an_annulled_declaration_made_due_is_not_paid_and_a_paid_one_is_not_reversed_under_its_payment(book):
+    default(book)
+    [first] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    premium = str(first.makewhole[0].premium)
+    record(book, RescissionEntry, type="rescission", effective_on="2025-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
+    refused(book, AcceleratedPaymentRefused, "was annulled on 2025-04-01: what it made due is no longer due",
+            AccelerationPaymentEntry, type="acceleration-payment", effective_on="2025-04-02", interest="141,666.67",
+            premium=premium, acceleration=first.originator_version)
+    [again] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-04-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    [paid] = record(book, AccelerationPaymentEntry, type="acceleration-payment", effective_on="2025-04-11",
+                    interest=str(again.interest), premium=str(again.makewhole[0].premium)).events
+    assert paid.acceleration == again.originator_version, "the latest in force, not the one annulled"
+    refused(book, BackdatingConflict, rf"would invalidate {KEY}:{paid.originator_version} .*: no acceleration is recorded"
+            f" as No. {again.originator_version} by 2025-04-11", ReversalEntry, type="reversal",
+            target=again.originator_version, reason="entered in error")
 
 
 def test_the_1995_make_whole_on_acceleration_matches_section_10_1_worked_independently(loaded):
@@ -363,8 +421,34 @@ def test_a_payment_default_is_refused_while_the_payment_may_still_be_made_and_re
             description="x")
 
 
+def test_a_declaration_with_no_event_of_default_recorded_names_the_payment_default_to_record_first(book):
+    """Status called the unpaid coupon an Event of Default while the declaration was refused as "incomplete or
+    contradicts itself", without saying which default to record."""
+    interest = [e for e in book.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
+    record(book, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason="not paid")
+    error = refused(book, NoDefaultToActOn, "no Event of Default is recorded", AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                    declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
+    assert (str(error), error.rule) == (
+        "no Event of Default is recorded by 2025-03-10; the payment due 2024-12-15 is unpaid past its grace, an Event"
+        " of Default under 9.1(b); record it first (Section 9.2)",
+        "a remedy rests on an Event of Default recorded by its date and not waived")
+    error = refused(book, NoDefaultToActOn, "no Event of Default is recorded", AccelerationEntry, type="acceleration", effective_on="2024-12-20",
+                    declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
+    assert str(error) == "no Event of Default is recorded by 2024-12-20; record it first (Section 9.2)", "within its grace"
+
+
+def test_an_annulment_needs_a_declaration_in_force(book):
+    refused(book, AnnulmentRefused, "no acceleration is in force on 2025-04-01", RescissionEntry, type="rescission",
+            effective_on="2025-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
+    default(book, "9.1(g)", treasury_curve=CURVE)  # automatic: every note due without a declaration
+    error = refused(book, AnnulmentRefused, "became due automatically on 2025-03-03; only a declaration is annulled",
+                    RescissionEntry, type="rescission", effective_on="2025-04-01",
+                    declared_by=["Alpha Life", "Gamma Assurance"])
+    assert error.rule == "only a declaration in force is annulled, once every sum due other than by it is paid"
+
+
 def test_an_unknown_clause_is_refused_naming_the_events_of_default(book):
-    error = refused(book, RegistryError, r"'9.1\(z\)' is not an Event of Default .* 9.1\(c\) \(Financial Covenant Defaults\)",
+    error = refused(book, UnknownClause, r"'9.1\(z\)' is not an Event of Default .* 9.1\(c\) \(Financial Covenant Defaults\)",
                     EventOfDefaultEntry, type="event-of-default", effective_on="2025-03-03", clause="9.1(z)", description="x")
     assert error.section == "9.1"
 
@@ -395,7 +479,7 @@ def test_an_annulment_waits_for_the_sums_due_before_the_declaration(tmp_path):
         default(registry, on="2021-03-01")
         record(registry, AccelerationEntry, type="acceleration", effective_on="2021-03-10",
                declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
-        refused(registry, RegistryError, "payment due 2020-12-15 that is not recorded as paid", RescissionEntry,
+        refused(registry, AnnulmentRefused, "payment due 2020-12-15 that is not recorded as paid", RescissionEntry,
                 type="rescission", effective_on="2021-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
     finally:
         registry.close()
@@ -417,7 +501,7 @@ def test_a_waiver_needs_the_consent_of_what_it_waives(book):
     assert as_to.as_to == ("Gamma Assurance",)  # Sections 1-4: effective only as to who consents
     [waiver] = record(book, WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["7.7"],
                       given_by=["Alpha Life", "Gamma Assurance"], defaults=[ref]).events
-    refused(book, RegistryError, "was waived on 2025-03-05", AccelerationEntry, type="acceleration",
+    refused(book, NoDefaultToActOn, "was waived on 2025-03-05", AccelerationEntry, type="acceleration",
             effective_on="2025-03-10", declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
     [line] = Queries(book).status(KEY, date(2025, 3, 10)).events_of_default
     assert line.waived_by == f"{KEY}:{waiver.originator_version}"
@@ -449,18 +533,18 @@ def test_a_payment_unpaid_past_its_grace_says_the_event_of_default_on_it_was_wai
 def test_an_optional_prepayment_follows_a_notice_given_10_business_days_to_60_days_before(book):
     prepay = {"type": "prepayment", "kind": "optional", "effective_on": "2025-04-15", "amount": "1,000,000",
               "treasury_curve": CURVE}
-    error = refused(book, RegistryError, "must follow a notice", PrepaymentEntry, **prepay)
+    error = refused(book, NoticeRefused, "must follow a notice", PrepaymentEntry, **prepay)
     assert error.section == "5.3"
     # 2025-04-02 is 9 Business Days before 2025-04-15 (Good Friday, 2025-04-18, is not in between)
-    error = refused(book, RegistryError, "at least 10 Business Days before, so 2025-04-16 at the earliest",
+    error = refused(book, NoticeRefused, "at least 10 Business Days before, so 2025-04-16 at the earliest",
                     PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-04-02", prepay_on="2025-04-15",
                     amount="1,000,000")
     assert error.section == "5.3"
-    refused(book, RegistryError, "at most 60 days before", PrepaymentNoticeEntry, type="prepayment-notice",
+    refused(book, NoticeRefused, "at most 60 days before", PrepaymentNoticeEntry, type="prepayment-notice",
             effective_on="2025-02-13", prepay_on="2025-04-15", amount="1,000,000")
     record(book, PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-04-01", prepay_on="2025-04-15",
            amount="1,000,000")
-    refused(book, RegistryError, r"notice given 2025-04-01 is of \$1,000,000.00 on 2025-04-15, not \$2,000,000.00",
+    refused(book, NoticeRefused, r"notice given 2025-04-01 is of \$1,000,000.00 on 2025-04-15, not \$2,000,000.00",
             PrepaymentEntry, **{**prepay, "amount": "2,000,000"})
     [paid] = record(book, PrepaymentEntry, **prepay).events
     assert paid.amount == D("1000000.00")
