@@ -11,7 +11,7 @@ stream makes the state); callers that keep a state ``copy()`` it first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -20,7 +20,7 @@ from domain import rules
 from domain.errors import AllocationMismatch, InvalidCommand, ReplacementRefused
 from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed
 from domain.makewhole import quote_for
-from domain.money import ZERO, format_amount
+from domain.money import ZERO, allocate, format_amount
 from domain.remedies import Due, acceleration_due
 from domain.state import (
     CANCELLED,
@@ -165,7 +165,7 @@ def _transfer(state: AgreementState, event: Agreement.NoteTransferred) -> None:
         state, event.issued, origin=f"exchange of No. {note.number}", dated=state.interest_paid_to(note, on),
         basis=note.basis.then(event),
     )
-    _carry_acceleration(state, note.number, [c.number for c in event.issued])
+    _carry_acceleration(state, note.number, event.issued)
 
 
 def _cancel(state: AgreementState, event: Agreement.NoteCancelled) -> None:
@@ -411,7 +411,7 @@ def _replace_note(state: AgreementState, event: Agreement.NoteReplaced) -> None:
     state.put(replace(note, status=REPLACED, closed_on=on))
     _add_notes(state, (event.issued,), origin=f"replacement of No. {note.number}", dated=state.interest_paid_to(note, on),
                basis=note.basis.then(event))
-    _carry_acceleration(state, note.number, [event.issued.number])
+    _carry_acceleration(state, note.number, (event.issued,))
 
 
 # ------------------------------------------------------------------ documents
@@ -514,11 +514,21 @@ def _add_notes(
         )
 
 
-def _carry_acceleration(state: AgreementState, old: int, new: list[int]) -> None:
-    """Notes issued for an accelerated note are due as it was."""
+def _carry_acceleration(state: AgreementState, old: int, issued: Sequence[NoteCertificate]) -> None:
+    """Notes issued for an accelerated note are due as it was, each with its part of what the note was made due (to
+    be paid to its holder), pro rata to principal."""
+    weights = [c.principal for c in issued]
+
+    def carried(shares: tuple[Allocation, ...]) -> tuple[Allocation, ...]:
+        parts = [a for a in shares if a.note == old]
+        return tuple(a for a in shares if a.note != old) + tuple(
+            Allocation.of(c.number, part) for a in parts for c, part in zip(issued, allocate(a.amount, weights), strict=True))
+
     for ref, found in state.accelerations.items():
         if found.rescinded_by is None and old in found.notes:
-            state.accelerations[ref] = replace(found, notes=(*found.notes, *new))
+            state.accelerations[ref] = replace(
+                found, notes=(*found.notes, *(c.number for c in issued)), principal_shares=carried(found.principal_shares),
+                interest_shares=carried(found.interest_shares), premium_shares=carried(found.premium_shares))
 
 
 def _by_series(certificates: Iterable[NoteCertificate]) -> dict[str, Decimal]:

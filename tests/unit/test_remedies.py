@@ -644,3 +644,11 @@ def test_notes_issued_for_an_accelerated_note_stay_due(book):
            **{"from": "Gamma Assurance", "to": "Delta Re", "amount": "900,000"})
     [line] = Queries(book).status(KEY, date(2025, 4, 1)).overdue
     assert (line.kind, line.principal) == ("accelerated", D("10000000.00"))
+    record(book, MaturityEntry, type="maturity", effective_on="2025-04-01")
+    [declared] = [e for e in book.agreement(KEY).events if type(e).__name__ == "NotesAccelerated"]
+    [paid] = record(book, AccelerationPaymentEntry, type="acceleration-payment", effective_on="2025-04-01",
+                    interest=str(declared.interest), premium=str(declared.makewhole[0].premium)).events
+    register = {n.number: n.holder for n in Queries(book).register(KEY, date(2025, 3, 12)).notes}
+    to = {register[a.note]: a.amount for a in paid.interest}
+    assert (to["Delta Re"], to["Gamma Assurance"], sum(to.values())) == (D("12750.00"), D("56666.67"), declared.interest), (
+        "the interest on the note surrendered goes to the holders of the notes issued for it, pro rata")
