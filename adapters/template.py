@@ -63,6 +63,8 @@ min_denomination = "100,000"
 optional_prepayment_multiple = "100,000"
 prepayment_notice = { min_business_days = 10, max_days = 60 }
 makewhole = { spread = "0.50%", compounding = "semi-annual", day_count = "30/360" }
+# Each statement of the rate on overdue amounts, in the documents' words: status shows it; where they disagree, all.
+overdue_rate = ["Section 8.9: 2% per annum above the rate on the notes, payable on demand"]
 
 [[entry]]
 id = "closing"

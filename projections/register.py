@@ -329,6 +329,7 @@ def terms_on_file(key: str, timeline: Timeline) -> TermsOnFile:
                 ("required prepayments", series.required_prepayments), ("minimum denomination", series.min_denomination),
                 ("optional prepayment multiple", series.optional_prepayment_multiple),
                 ("prepayment notice", series.prepayment_notice), ("make-whole", series.makewhole),
+                ("rate on overdue amounts", series.overdue_rate or None),
             )
             if value is None
         ]
