@@ -428,10 +428,9 @@ def remedy_lines(view: Status) -> list[str]:
         if a.unpaid:
             state += "; not recorded paid" + ("" if a.unpaid == a.notes else f" (No. {', '.join(map(str, a.unpaid))})")
         if a.paid_by:
-            since = a.interest_paid - a.interest if a.interest_paid is not None else ZERO
             state += (f"; {'interest and premium' if a.premium_paid else 'interest'} paid {a.paid_on} ({a.paid_by}):"
                       f" ${format_amount(a.interest_paid or ZERO)} interest"
-                      + (f" (${format_amount(since)} of it since {a.on})" if since else "")
+                      + (f" (${format_amount(a.interest_since)} of it since {a.on})" if a.interest_since else "")
                       + (f", ${format_amount(a.premium_paid)} premium" if a.premium_paid else ""))
         lines.append(
             f"acceleration {a.event} on {a.on} ({how}, on {a.default}): notes No. {', '.join(map(str, a.notes))} due,"

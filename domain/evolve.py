@@ -355,8 +355,10 @@ def _pay_accelerated(state: AgreementState, event: Agreement.AccelerationPaid) -
     if (tuple(event.interest), tuple(event.premium)) != (interest, premiums):
         raise AllocationMismatch(f"the payment of what acceleration No. {found.ref} made due no longer matches each note's"
                                  " part of it", section=section)
-    state.accelerations[found.ref] = replace(found, paid_by=event.originator_version, paid_on=on,
-                                             interest_paid=Allocation.paid(interest), premium_paid=premium)
+    paid = Allocation.paid(interest)
+    state.accelerations[found.ref] = replace(found, paid_by=event.originator_version, paid_on=on, interest_paid=paid,
+                                             interest_since=paid - rules.owed_beside_principal(state, found)[0],
+                                             premium_paid=premium)
 
 
 def _rescind(state: AgreementState, event: Agreement.AccelerationRescinded) -> None:

@@ -804,31 +804,47 @@ def accelerated_payment(
     if found.paid_by is not None:
         raise AcceleratedPaymentRefused(f"what the acceleration No. {ref} made due beside the principal was recorded paid"
                                         f" on {found.paid_on} (No. {found.paid_by})", section=section)
-    owed = Allocation.paid(found.premium_shares)
+    interest_owed, owed, cancelled = owed_beside_principal(state, found)
+    if len(cancelled) == len(found.principal_shares):
+        raise AcceleratedPaymentRefused(f"every note the acceleration No. {ref} made due was acquired and cancelled by the"
+                                        " Company: nothing it made due is owed to a holder", section=section)
     if premium is not None and not found.makewhole:
         raise AcceleratedPaymentRefused(f"the acceleration No. {ref} made no make-whole premium due", section=section)
     if found.makewhole and (premium or ZERO) != owed:
         given = "give the premium paid" if premium is None else f"that is what is paid, not ${format_amount(premium)}"
         raise AcceleratedPaymentRefused(
             f"the acceleration No. {ref} made a ${format_amount(owed)} make-whole premium due; {given}", section=section)
-    if interest < found.interest:
+    if interest < interest_owed:
         raise AcceleratedPaymentRefused(
-            f"the acceleration No. {ref} made ${format_amount(found.interest)} of interest due, accrued to {found.on};"
+            f"the acceleration No. {ref} made ${format_amount(interest_owed)} of interest due, accrued to {found.on};"
             f" at least that is paid, not ${format_amount(interest)}", section=section)
-    return found, _interest_parts(state, found, interest), tuple(a for a in found.premium_shares if a.amount)
+    return (found, _interest_parts(state, found, interest, cancelled),
+            tuple(a for a in found.premium_shares if a.amount and a.note not in cancelled))
 
 
-def _interest_parts(state: AgreementState, found: AccelerationOnFile, interest: Decimal) -> tuple[Allocation, ...]:
-    """Interest paid on notes an acceleration made due: among their series pro rata to the interest it made due on
-    each (to their principal, where it made none due), and within a series pro rata to principal."""
-    series_of = {a.note: note.series for a in found.principal_shares if (note := state.note(a.note)) is not None}
+def owed_beside_principal(state: AgreementState, found: AccelerationOnFile) -> tuple[Decimal, Decimal, list[int]]:
+    """The interest and premium an acceleration made due beside the principal that are owed to holders: its notes'
+    parts of them, but those of notes the Company acquired and cancelled since (it owes itself nothing). Returns
+    them with the notes cancelled."""
+    cancelled = [a.note for a in found.principal_shares if state.cancelled(a.note)]
+    return (sum((a.amount for a in found.interest_shares if a.note not in cancelled), ZERO),
+            sum((a.amount for a in found.premium_shares if a.note not in cancelled), ZERO), cancelled)
+
+
+def _interest_parts(state: AgreementState, found: AccelerationOnFile, interest: Decimal,
+                    cancelled: Sequence[int]) -> tuple[Allocation, ...]:
+    """Interest paid to the holders of the notes an acceleration made due (not the Company, for a note it cancelled):
+    among their series pro rata to the interest it made due on each (to their principal, where it made none due),
+    and within a series pro rata to principal."""
+    series_of = {a.note: note.series for a in found.principal_shares
+                 if a.note not in cancelled and (note := state.note(a.note)) is not None}
     groups = list(dict.fromkeys(series_of.values()))
-    owed = [sum((a.amount for a in found.interest_shares if series_of[a.note] == s), ZERO) for s in groups]
+    owed = [sum((a.amount for a in found.interest_shares if series_of.get(a.note) == s), ZERO) for s in groups]
     if not any(owed):
-        owed = [sum((a.amount for a in found.principal_shares if series_of[a.note] == s), ZERO) for s in groups]
+        owed = [sum((a.amount for a in found.principal_shares if series_of.get(a.note) == s), ZERO) for s in groups]
     parts = []
     for series, amount in zip(groups, allocate(interest, owed), strict=True):
-        notes = [a for a in found.principal_shares if series_of[a.note] == series]
+        notes = [a for a in found.principal_shares if series_of.get(a.note) == series]
         parts += [Allocation.of(a.note, part) for a, part in zip(notes, allocate(amount, [a.amount for a in notes]), strict=True)]
     return tuple(parts)
 

@@ -337,6 +337,7 @@ class AccelerationOnFile:
     paid_by: int | None = None  # the payment of the interest and premium made due beside the principal
     paid_on: date | None = None
     interest_paid: Decimal | None = None
+    interest_since: Decimal | None = None  # of it, more than made due: interest since the acceleration's date
     premium_paid: Decimal | None = None
 
 
@@ -411,6 +412,11 @@ class AgreementState:
         """Note No. ``number`` as it stands, outstanding or closed; ``None`` if it was never on the register."""
         found = self.live_notes.get(number)
         return found if found is not None else self.closed_notes.get(number, self.closed_count)
+
+    def cancelled(self, number: int) -> bool:
+        """Whether note No. ``number`` is one the Company acquired and cancelled."""
+        note = self.note(number)
+        return note is not None and note.status == CANCELLED
 
     def live(self, series: str | None = None) -> list[Note]:
         """Outstanding notes in note-number order."""

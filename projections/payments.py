@@ -148,6 +148,7 @@ class AccelerationLine:
     paid_by: str | None = shown_if_set()  # the payment of the interest and premium it made due beside the principal
     paid_on: date | None = shown_if_set()
     interest_paid: Decimal | None = shown_if_set()
+    interest_since: Decimal | None = shown_if_set()  # of it, more than made due: interest since the acceleration's date
     premium_paid: Decimal | None = shown_if_set()
 
 
@@ -404,7 +405,7 @@ def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...],
             a.principal + a.interest + sum((q.premium for q in a.makewhole), ZERO),
             f"{key}:{a.rescinded_by}" if a.rescinded_by else None, a.rescinded_on,
             () if a.rescinded_by else tuple(n for n in a.notes if n in state.live_notes),
-            f"{key}:{a.paid_by}" if a.paid_by else None, a.paid_on, a.interest_paid, a.premium_paid,
+            f"{key}:{a.paid_by}" if a.paid_by else None, a.paid_on, a.interest_paid, a.interest_since, a.premium_paid,
         )
         for a in state.accelerations.values()
     )
@@ -454,12 +455,14 @@ def _due_beside_principal(key: str, state: AgreementState, series: str | None) -
     gaps = []
     for acceleration in [a for a in state.active_accelerations() if a.paid_by is None]:
         notes = [note for number in acceleration.notes if (note := state.note(number)) is not None]
-        premium = sum((q.premium for q in acceleration.makewhole), ZERO)
-        if ((acceleration.interest or premium) and not any(note.number in state.live_notes for note in notes)
+        interest, premium, cancelled = rules.owed_beside_principal(state, acceleration)
+        if ((interest or premium) and not any(note.number in state.live_notes for note in notes)
                 and (series is None or any(note.series == series for note in notes))):
             besides = f" and a ${format_amount(premium)} make-whole premium" if premium else ""
-            gaps.append(f"the ${format_amount(acceleration.interest)} of interest{besides} that {key}:{acceleration.ref}"
-                        " made due with the principal: the notes it made due are no longer outstanding, but no entry"
+            owed = (f" (less the part of notes No. {', '.join(map(str, cancelled))}, which the Company cancelled)"
+                    if cancelled else "")
+            gaps.append(f"the ${format_amount(interest)} of interest{besides} that {key}:{acceleration.ref}"
+                        f" made due with the principal{owed}: the notes it made due are no longer outstanding, but no entry"
                         " records a payment of interest or premium with them, so whether they were paid is not known"
                         " (record it: `debtreg pay --kind accelerated`)")
     return gaps

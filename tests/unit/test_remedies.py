@@ -278,6 +278,31 @@ def test_what_an_annulled_declaration_made_due_is_not_paid_and_a_paid_one_is_not
             target=again.originator_version, reason="entered in error")
 
 
+def test_the_company_pays_itself_no_interest_or_premium_on_an_accelerated_note_it_cancelled(book):
+    """It asked for the interest and premium on every note declared due, the cancelled one's too."""
+    default(book)
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
+                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
+    record(book, CancellationEntry, type="cancellation", effective_on="2025-03-12", note=3)  # Gamma's $4,900,000
+    record(book, MaturityEntry, type="maturity", effective_on="2025-03-20")
+    [gap] = Queries(book).status(KEY, date(2025, 3, 21)).not_on_file
+    premium = sum(q.premium for q in event.makewhole)
+    owed = premium - premium * 49 / 100  # notes No. 1 and 2: 51% of the principal
+    assert gap.startswith(f"the $72,250.00 of interest and a ${format_amount(owed.quantize(D('0.01')))} make-whole premium"
+                          f" that {KEY}:{event.originator_version} made due with the principal (less the part of notes"
+                          " No. 3, which the Company cancelled)")
+    paid = {"type": "acceleration-payment", "effective_on": "2025-03-21"}
+    refused(book, AcceleratedPaymentRefused, r"made \$72,250.00 of interest due", AccelerationPaymentEntry, **paid,
+            interest="72,249.99", premium=format_amount(owed.quantize(D("0.01"))))
+    refused(book, AcceleratedPaymentRefused, "premium due; that is what is paid", AccelerationPaymentEntry, **paid,
+            interest="72,250", premium=str(premium))
+    [payment] = record(book, AccelerationPaymentEntry, **paid, interest="72,250",
+                       premium=format_amount(owed.quantize(D("0.01")))).events
+    assert [(a.note, a.amount) for a in payment.interest] == [(1, D("72108.33")), (2, D("141.67"))]
+    assert [a.note for a in payment.premium] == [1, 2]
+    assert Queries(book).status(KEY, date(2025, 3, 21)).not_on_file == ()
+
+
 def test_the_1995_make_whole_on_acceleration_matches_section_10_1_worked_independently(loaded):
     record(loaded, EventOfDefaultEntry, key="barnes-1995", type="event-of-default", effective_on="2003-03-03",
            clause="9.1(c)", description="7.7 breached")
