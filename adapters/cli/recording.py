@@ -166,6 +166,9 @@ def pay(
     for option in [o for o, given in taken.items() if given is not None and o not in PAYMENT_OPTIONS[kind]]:
         raise typer.BadParameter(f"--kind {kind.value} does not take it; it takes {', '.join(PAYMENT_OPTIONS[kind])}",
                                  param_hint=option)
+    if kind is PaymentKind.accelerated and interest is None:
+        raise typer.BadParameter("--kind accelerated needs it: the interest paid, at least what the acceleration made due",
+                                 param_hint="--interest")
     common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt}
     if kind is PaymentKind.interest:
         record(ctx, agreement, "InterestEntry", due_on=due, amount=amount, series=series, **common)

@@ -480,6 +480,9 @@ def test_treasury_records_the_interest_and_premium_a_declaration_made_due_and_st
                     "--amount", "18,750,000", db=db, check=False)
     assert wrong.returncode == 2 and ("Invalid value for --amount: --kind accelerated does not take it; it takes --interest,"
                                       " --premium, --acceleration") in " ".join(wrong.stderr.split())
+    bare = debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "accelerated", db=db, check=False)
+    assert bare.returncode == 2 and ("Invalid value for --interest: --kind accelerated needs it: the interest paid, at least"
+                                     " what the acceleration made due") in " ".join(bare.stderr.split())
     short = debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "accelerated", "--interest", "360,213.54",
                     db=db, check=False)
     assert short.returncode == 1 and short.stderr.splitlines() == [
