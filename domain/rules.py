@@ -767,7 +767,8 @@ def not_yet_accelerated(state: AgreementState, notes: Sequence[int]) -> list[int
 
 
 def require_declared_acceleration(state: AgreementState, ref: int, section: str | None) -> AccelerationOnFile:
-    """Only a declaration still in force is annulled; notes due automatically are not declared."""
+    """Only a declaration still in force on notes still outstanding is annulled; notes due automatically are not
+    declared."""
     found = state.accelerations.get(ref)
     if found is None:
         raise AnnulmentRefused(f"no acceleration is recorded as No. {ref}", section=section)
@@ -775,7 +776,10 @@ def require_declared_acceleration(state: AgreementState, ref: int, section: str 
         raise AnnulmentRefused(f"the acceleration No. {ref} was annulled on {found.rescinded_on}", section=section)
     if found.automatic:
         raise AnnulmentRefused(f"the notes became due automatically on {found.on}; only a declaration is annulled",
-                             section=section)
+                               section=section)
+    if not any(number in state.live_notes for number in found.notes):
+        raise AnnulmentRefused(f"no note the acceleration No. {ref} made due is outstanding on {state.date}: they were paid"
+                               " or are otherwise closed, and a declaration is annulled while they are due", section=section)
     return found
 
 

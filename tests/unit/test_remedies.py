@@ -376,6 +376,9 @@ def test_notes_a_holder_declared_due_are_paid_in_full_and_the_others_keep_their_
     assert [a.unpaid for a in status.accelerations] == [()] and status.outstanding == {"6.00%": D("5100000.00")}
     assert [(p.due_on, p.interest) for p in status.next][:1] == [(date(2025, 6, 15), D("153000.00"))]  # 6% on $5.1M
     assert not any("declared due" in gap for gap in status.not_on_file)  # the rest's payments are computed again
+    error = refused(book, AnnulmentRefused, "no note the acceleration No. .* made due is outstanding on 2025-03-13: they were"
+                    " paid", RescissionEntry, type="rescission", effective_on="2025-03-13", declared_by=["Alpha Life"])
+    assert error.section == "9.3", "an annulment of a declaration on notes already paid has nothing to annul"
 
 
 def test_a_payment_default_says_whether_what_it_concerns_is_still_unpaid_past_its_grace(book):
