@@ -298,6 +298,8 @@ def _prepay(command: Prepay, stream: Stream, draft: Draft) -> None:
     key = series_key(terms, command.series)
     state = _register_on(stream, on, key)
     rules.check_not_declared_due(state, key, on, _NOT_PREPAID, terms.section("acceleration"))
+    if kind == OPTIONAL:
+        rules.check_none_declared_due(state, key, on, terms.section("acceleration"))
     amount = command.amount if command.amount is not None else _instalment_due(stream, key, on, kind)
     rules.require_positive(amount, "a prepayment")
     allocations = _allocations(state, key, amount)

@@ -96,6 +96,10 @@ class AcceleratedPaymentRefused(RegistryError):
             " least as made due, the premium as made due")
 
 
+class DeclaredDue(RegistryError):
+    rule = "notes declared due are paid in full, as the declaration made them due, not by coupons or prepayments"
+
+
 class AnnulmentRefused(RegistryError):
     rule = "only a declaration in force is annulled, once every sum due other than by it is paid"
 

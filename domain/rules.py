@@ -24,6 +24,7 @@ from domain.errors import (
     BeforeIssuance,
     BelowMinimumDenomination,
     ConsentRefused,
+    DeclaredDue,
     InvalidAmount,
     InvalidCommand,
     InvalidTerms,
@@ -539,7 +540,22 @@ def check_not_declared_due(state: AgreementState, series: str, on: date, instead
     found = declared_due_before(state, series, on)
     if found:
         by = ", ".join(f"No. {a.ref} on {a.on}" for a in found)
-        raise UnscheduledPayment(f"every {series} note was declared due before {on} ({by}): {instead}", section=section)
+        raise DeclaredDue(f"every {series} note was declared due before {on} ({by}): {instead}", section=section)
+
+
+def check_none_declared_due(state: AgreementState, series: str, on: date, section: str | None) -> None:
+    """An optional prepayment is not made while some notes of its series are declared due and unpaid (a holder's own,
+    Section 9.2 of the 1995 agreement): pro rata it would pay part of them again, with a make-whole on what the
+    declaration already made due with its own."""
+    live = {note.number for note in state.live(series)}
+    for acceleration in state.active_accelerations():
+        due = sorted(live & set(acceleration.notes))
+        if due and acceleration.on <= on:
+            raise DeclaredDue(
+                f"{series} notes No. {', '.join(map(str, due))} were declared due on {acceleration.on} (No."
+                f" {acceleration.ref}) and are not paid: an optional prepayment pro rata would pay part of them, and the"
+                " declaration already made them due in full, with its make-whole; record their payment in full first"
+                " (a maturity entry)", section=section)
 
 
 def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None) -> None:

@@ -35,6 +35,7 @@ from domain.errors import (
     AcceleratedPaymentRefused,
     AnnulmentRefused,
     BackdatingConflict,
+    DeclaredDue,
     NoDefaultToActOn,
     NoticeRefused,
     RegistryError,
@@ -186,16 +187,16 @@ def test_no_coupon_falls_due_after_every_note_was_declared_due(book):
                      declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
     said = (rf"every 6.00% note was declared due before 2025-06-15 \(No\. {event.originator_version} on 2025-03-10\): no"
             r" interest falls due on 2025-06-15; the interest to the declaration is part of what it made due")
-    refused(book, RegistryError, said, InterestEntry, type="interest", effective_on="2025-06-16")
+    refused(book, DeclaredDue, said, InterestEntry, type="interest", effective_on="2025-06-16")
     refused(book, RegistryError, said, InterestEntry, type="interest", effective_on="2025-06-16", due_on="2025-06-15")
     refused(book, RegistryError, "no interest is unpaid on 2025-06-25", EventOfDefaultEntry, type="event-of-default",
             effective_on="2025-06-25", clause="9.1(b)", description="x")
     # nor is any of their principal prepaid: an optional prepayment recorded interest and a make-whole premium again
-    refused(book, RegistryError, r"every 6.00% note was declared due before 2025-04-01 .*: what they owe is what the"
+    refused(book, DeclaredDue, r"every 6.00% note was declared due before 2025-04-01 .*: what they owe is what the"
             r" declaration made due, paid in full \(a payment of all the principal\), not prepaid",
             PrepaymentEntry, type="prepayment", kind="optional", effective_on="2025-04-01", amount="1,000,000",
             treasury_curve=CURVE)
-    refused(book, RegistryError, r"every 6.00% note was declared due before 2025-03-20 .*not prepaid", PrepaymentNoticeEntry,
+    refused(book, DeclaredDue, r"every 6.00% note was declared due before 2025-03-20 .*not prepaid", PrepaymentNoticeEntry,
             type="prepayment-notice", effective_on="2025-03-20", prepay_on="2025-04-21", amount="1,000,000")
     assert [p.due_on for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest"][-1] == date(2024, 12, 15)
 
@@ -206,7 +207,7 @@ def test_no_coupon_falls_due_after_declarations_that_together_made_every_note_du
            treasury_curve=CURVE)
     record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-12", default=default(book, on="2025-03-11"),
            declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
-    refused(book, RegistryError, r"every 6.00% note was declared due before 2025-06-15 \(No\. \d+ on 2025-03-10, No\. \d+ on 2025-03-12\)",
+    refused(book, DeclaredDue, r"every 6.00% note was declared due before 2025-06-15 \(No\. \d+ on 2025-03-10, No\. \d+ on 2025-03-12\)",
             InterestEntry, type="interest", effective_on="2025-06-16")
     assert not [p for p in Queries(book).schedule(KEY, date(2025, 7, 1)).payments if p.kind == "interest" and p.due_on > date(2025, 3, 12)]
 
@@ -364,6 +365,11 @@ def test_notes_a_holder_declared_due_are_paid_in_full_and_the_others_keep_their_
         record(book, MaturityEntry, type="maturity", effective_on="2025-03-09")
     record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10", declared_by=["Gamma Assurance"],
            treasury_curve=CURVE)
+    record(book, PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-03-10", prepay_on="2025-04-10",
+           amount="1,000,000")
+    refused(book, DeclaredDue, r"6.00% notes No. 3 were declared due on 2025-03-10 \(No. \d+\) and are not paid: an optional"
+            " prepayment pro rata would pay part of them", PrepaymentEntry, type="prepayment", kind="optional",
+            effective_on="2025-04-10", amount="1,000,000", treasury_curve=CURVE)
     refused(book, RegistryError, r"the 6.00% notes No. 3, declared due, have \$4,900,000.00 outstanding on 2025-03-12;"
             r" paid in full, that is what is paid, not \$10,000,000.00", MaturityEntry, type="maturity",
             effective_on="2025-03-12", amount="10,000,000")
@@ -376,6 +382,12 @@ def test_notes_a_holder_declared_due_are_paid_in_full_and_the_others_keep_their_
     assert [a.unpaid for a in status.accelerations] == [()] and status.outstanding == {"6.00%": D("5100000.00")}
     assert [(p.due_on, p.interest) for p in status.next][:1] == [(date(2025, 6, 15), D("153000.00"))]  # 6% on $5.1M
     assert not any("declared due" in gap for gap in status.not_on_file)  # the rest's payments are computed again
+    # once paid, an optional prepayment pays the other notes alone
+    record(book, PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-03-13", prepay_on="2025-04-15",
+           amount="510,000")
+    [prepaid] = record(book, PrepaymentEntry, type="prepayment", kind="optional", effective_on="2025-04-15", amount="510,000",
+                       treasury_curve=CURVE).events
+    assert [a.note for a in prepaid.allocations] == [1, 2]
     error = refused(book, AnnulmentRefused, "no note the acceleration No. .* made due is outstanding on 2025-03-13: they were"
                     " paid", RescissionEntry, type="rescission", effective_on="2025-03-13", declared_by=["Alpha Life"])
     assert error.section == "9.3", "an annulment of a declaration on notes already paid has nothing to annul"
