@@ -399,13 +399,15 @@ def _pay_interest(command: PayInterest, stream: Stream, draft: Draft) -> None:
     rules.require_coupon(state.series[key], due_on, on, terms.section("interest"))
     rules.check_not_declared_due(state, key, due_on, f"no interest falls due on {due_on}; the interest to the declaration"
                                  " is part of what it made due", terms.section("acceleration"))
-    expected, shares = state.coupon_interest(key, due_on)
+    without = rules.declared_due_notes(state, key, due_on)
+    expected, shares = state.coupon_interest(key, due_on, without)
     draft.add(
         Agreement.InterestPaid,
         series=key,
         due_on=due_on,
         amount=expected if command.amount is None else command.amount,
         allocations=tuple(Allocation.of(number, share) for number, share in shares.items() if share),
+        declared_due=without or None,
     )
 
 

@@ -205,6 +205,9 @@ class Agreement:
         due_on: date
         amount: Decimal
         allocations: tuple[Allocation, ...]
+        # notes declared due before the date, which take no share (the interest to the declaration is part of what it
+        # made due); None where none were (and in entries recorded before December 2026, which paid every note)
+        declared_due: tuple[int, ...] | None = shown_if_set()
 
         def headline(self) -> str:
             late = f", paid {self.effective_on}" if self.effective_on != self.due_on else ""

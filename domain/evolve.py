@@ -258,12 +258,16 @@ def _pay_interest(state: AgreementState, event: Agreement.InterestPaid) -> None:
     series = state.series_state(event.series)
     section = state.section("interest")
     coupon = rules.require_coupon(series, event.due_on, event.effective_on, section)
-    expected, shares = state.coupon_interest(event.series, event.due_on)
-    rules.check_coupon_amount(series, coupon, expected, event.amount, section)
+    without = tuple(event.declared_due or ())
+    rules.check_declared_due_left_out(event.declared_due, rules.declared_due_notes(state, event.series, event.due_on),
+                                      state.section("acceleration"))
+    expected, shares = state.coupon_interest(event.series, event.due_on, without)
+    rules.check_coupon_amount(series, coupon, expected, event.amount, section, without)
     rules.check_pro_rata(
         shares, event.allocations, (), what=f"the interest due {event.due_on}", section=state.section("pro_rata")
     )
-    series.coupons[event.due_on] = replace(coupon, paid_ref=event.originator_version, paid_on=event.effective_on)
+    series.coupons[event.due_on] = replace(coupon, paid_ref=event.originator_version, paid_on=event.effective_on,
+                                           declared_due=without)
 
 
 def _pay_at_maturity(state: AgreementState, event: Agreement.PaidAtMaturity) -> None:

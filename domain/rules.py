@@ -533,6 +533,23 @@ def declared_due_before(state: AgreementState, series: str, due_on: date) -> lis
     return before if live and live <= {n for a in before for n in a.notes} else []
 
 
+def declared_due_notes(state: AgreementState, series: str, due_on: date) -> tuple[int, ...]:
+    """The notes of a coupon's holders that declarations in force made due before its date (a holder's own): they
+    take no share of it, the interest to the declaration being part of what it made due."""
+    principals = state.series_state(series).coupons[due_on].principals
+    return tuple(sorted({n for a in state.active_accelerations() if a.on < due_on for n in a.notes if n in principals}))
+
+
+def check_declared_due_left_out(recorded: Sequence[int] | None, expected: Sequence[int], section: str | None) -> None:
+    """A coupon recorded paid leaves out the notes declared due before it, as the register as of its date has them
+    (one recorded before the rule, without the field, is taken as it was paid)."""
+    if recorded is not None and tuple(recorded) != tuple(expected):
+        raise DeclaredDue(
+            f"the interest recorded paid leaves out notes No. {', '.join(map(str, recorded))}; on the register as of its"
+            f" date the notes declared due before it are {', '.join(f'No. {n}' for n in expected) or 'none'}",
+            section=section)
+
+
 def check_not_declared_due(state: AgreementState, series: str, on: date, instead: str, section: str | None) -> None:
     """Once every note of a series was declared due (Section 9.2 of the 1995 agreement), what they owe is what the
     declarations made due, with the interest to their dates: no coupon falls due after them, and no prepayment is
@@ -558,11 +575,15 @@ def check_none_declared_due(state: AgreementState, series: str, on: date, sectio
                 " (a maturity entry)", section=section)
 
 
-def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None) -> None:
-    """The interest paid on an interest date is what the terms make due, to the cent."""
+def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None,
+                        without: Sequence[int] = ()) -> None:
+    """The interest paid on an interest date is what the terms make due, to the cent (``without`` the notes declared
+    due before it)."""
     if amount != expected:
+        principal = sum((p for n, p in coupon.principals.items() if n not in without), ZERO)
+        besides = f" (notes No. {', '.join(map(str, without))}, declared due before it, take none)" if without else ""
         raise UnscheduledPayment(
-            f"the interest due {coupon.due_on} on ${format_amount(sum(coupon.principals.values(), ZERO))}"
+            f"the interest due {coupon.due_on} on ${format_amount(principal)}{besides}"
             f" of {series.terms.key} notes is ${format_amount(expected)} ({days_counted(series.terms, coupon.start, coupon.due_on)}"
             f" days at {series.terms.rate_on(coupon.start)}%, {series.terms.day_count}), not ${format_amount(amount)}",
             section=section,

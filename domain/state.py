@@ -13,7 +13,7 @@ costs the notes outstanding, not every note ever issued.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -247,6 +247,7 @@ class Coupon:
     principals: dict[int, Decimal]
     paid_ref: int | None = None
     paid_on: date | None = None
+    declared_due: tuple[int, ...] = ()  # notes the payment left out, declared due before the date
 
 
 @dataclass(frozen=True)
@@ -511,12 +512,13 @@ class AgreementState:
         paid = [c.due_on for c in series.coupons.values() if c.paid_ref is not None and c.due_on <= on]
         return max(paid + [note.dated] if note.dated else paid, default=None)
 
-    def coupon_interest(self, series: str, due_on: date) -> tuple[Decimal, dict[int, Decimal]]:
-        """The interest due on a coupon date and each note's share of it, to the cent."""
+    def coupon_interest(self, series: str, due_on: date, without: Collection[int] = ()) -> tuple[Decimal, dict[int, Decimal]]:
+        """The interest due on a coupon date and each note's share of it, to the cent; ``without`` the notes declared
+        due before it (``rules.declared_due_notes``), which take none."""
         state = self.series_state(series)
-        coupon = state.coupons[due_on]
-        total = interest_for(state.terms, sum(coupon.principals.values(), ZERO), coupon.start, due_on)
-        return total, pro_rata(total, coupon.principals) if total else {}
+        principals = {n: p for n, p in state.coupons[due_on].principals.items() if n not in without}
+        total = interest_for(state.terms, sum(principals.values(), ZERO), state.coupons[due_on].start, due_on)
+        return total, pro_rata(total, principals) if total else {}
 
     def interest_with_prepayment(self, series: str, amount: Decimal, on: date) -> Decimal | None:
         """Accrued interest on an amount prepaid off a coupon date; ``None`` when the terms are not on file."""

@@ -440,12 +440,13 @@ def _accelerated(state: AgreementState, series: str) -> AccelerationOnFile | Non
 
 def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[str]:
     """A declaration on some of a series' notes only (a holder's own, on an each-holder clause): what it leaves
-    scheduled on the rest is not computed, so the series' payments are shown whole, those notes still in them."""
+    scheduled of principal on the rest is not computed, so the series' payments of principal are shown whole, those
+    notes still in them; coupons after it are the rest's alone."""
     return [f"{series}: notes No. {', '.join(map(str, part))}"
             f" (${format_amount(sum((state.live_notes[n].principal for n in part), ZERO))}) were declared due on"
-            f" {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series: the payments shown are the"
-            " whole series' and still count those notes (status lists what the declaration made due); the payments"
-            " on the rest alone are not computed"
+            f" {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series: the payments of principal"
+            " shown are the whole series' and still count those notes (status lists what the declaration made due),"
+            " and those on the rest alone are not computed; the interest after the declaration is the rest's alone"
             for acceleration, part, whole in _declarations(state, series) if not whole]
 
 
@@ -622,7 +623,8 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
             break  # interest after it is part of what the declarations made due
         coupon = found.coupons.get(due)
         if coupon is not None:
-            amount, _ = state.coupon_interest(series, due)
+            without = coupon.declared_due if coupon.paid_ref is not None else rules.declared_due_notes(state, series, due)
+            amount, _ = state.coupon_interest(series, due, without)
             if coupon.paid_ref is not None:
                 lines.append(Payment(series, INTEREST, due, ZERO, amount, PAID, coupon.paid_on, f"{key}:{coupon.paid_ref}", basis=(coupon.paid_ref,)))
             else:
@@ -631,7 +633,10 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
             before = principal_left - sum((p.amount for p in found.schedule or () if watch.as_of < p.due_on < due), ZERO)
             if before <= 0:
                 break  # the schedule pays every note before it: no interest falls due then
-            before = allocate(before, [live, deemed])[0] if deemed else before  # the interest is the live notes' alone
+            declared = sum((n.principal for n in state.live(series)  # a holder's own, declared due: no coupon
+                            if any(a.on < due and n.number in a.notes for a in state.active_accelerations())), ZERO)
+            if deemed or declared:  # the interest is the live notes' alone, but those declared due
+                before = allocate(before, [live - declared, declared, deemed])[0]
             assert previous is not None
             lines.append(Payment(series, INTEREST, due, ZERO, interest_for(terms, before, previous, due), SCHEDULED))
         previous = due

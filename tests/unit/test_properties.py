@@ -95,13 +95,16 @@ def invalid_command(data, book: Book) -> tuple:
     state = book.state()
     live = state.live("A") or [None]
     note = data.draw(st.sampled_from(live))
+    # not a multiple of $1,000,000, nor every note in whole (which need not be one, Section 5.2)
+    then = book.state(date(2003, 6, 1))
+    odd = D(2_500_000) if then.outstanding("A") + then.deemed_total("A") == D(1_500_000) else D(1_500_000)
     return data.draw(st.sampled_from([
         ("transfer", date(2003, 1, 1), "Nobody Ltd", "Newco", D(100_000), {}),
         ("transfer", START - timedelta(days=1), HOLDERS[0], "Newco", D(100_000), {}),
         ("transfer", date(2003, 1, 1), note.holder if note else HOLDERS[0], "Newco", D(99_000_000), {}),
         ("transfer", date(2003, 1, 1), note.holder if note else HOLDERS[0], "Newco", D("12345.67"),
          {"note": note.number} if note else {}),
-        ("prepay", date(2003, 6, 1), "optional", D(1_500_000)),
+        ("prepay", date(2003, 6, 1), "optional", odd),
         ("prepay", date(2001, 6, 1), "required", D(100_000)),
         ("cancel", date(2003, 1, 1), 999),
     ]))

@@ -427,21 +427,33 @@ def test_after_a_holder_declares_its_own_note_due_a_later_acceleration_makes_the
     assert [type(e).__name__ for e in bankruptcy] == ["DefaultOccurred"], "every note is due already: no acceleration"
 
 
-def test_a_series_declared_due_in_part_is_said_to_be_shown_whole_in_its_schedule_and_status(book):
-    """What the declaration on Gamma's note leaves scheduled on the rest is not computed: the 2025-06-15 coupon is
-    shown as $300,000.00 on all $10,000,000, though $4,900,000 of it was declared due, with its interest, on
-    2025-03-10. Schedule and status say so rather than show the whole series' payments as fact."""
+def test_after_a_holder_declares_its_own_note_due_coupons_are_the_rest_s_and_its_principal_is_shown_whole(book):
+    """The 2025-06-15 coupon was $300,000.00 on all $10,000,000, paid to Gamma too, though its $4,900,000 note was
+    declared due on 2025-03-10 with the interest to that day: the interest after it was counted twice. Coupons after a
+    declaration are now the other notes' alone; what it leaves scheduled of principal on them is still not computed,
+    and schedule and status say so rather than show the whole series' payments of principal as fact."""
     interest_default(book)
     [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                      declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
     said = (f"6.00%: notes No. 3 ($4,900,000.00) were declared due on 2025-03-10 ({KEY}:{event.originator_version}),"
-            " not the rest of the series: the payments shown are the whole series' and still count those notes")
+            " not the rest of the series: the payments of principal shown are the whole series' and still count those"
+            " notes (status lists what the declaration made due), and those on the rest alone are not computed; the"
+            " interest after the declaration is the rest's alone")
     views = Queries(book)
     status, schedule = views.status(KEY, date(2025, 7, 1)), views.schedule(KEY, date(2025, 7, 1))
-    assert [gap for gap in status.not_on_file if said in gap] and [gap for gap in schedule.not_on_file if said in gap]
+    assert said in status.not_on_file and said in schedule.not_on_file
     [coupon] = status.overdue
-    assert (coupon.due_on, coupon.interest) == (date(2025, 6, 15), D("300000.00"))
+    assert (coupon.due_on, coupon.interest) == (date(2025, 6, 15), D("153000.00"))  # 6% on $5,100,000 for 180 days
+    assert [p.interest for p in schedule.payments if p.due_on == date(2025, 12, 15)] == [D("153000.00")]
     assert not any("declared due" in gap for gap in views.status(KEY, date(2025, 3, 9)).not_on_file)
+    refused(book, RegistryError, r"the interest due 2025-06-15 on \$5,100,000.00 \(notes No. 3, declared due before it, take"
+            r" none\) of 6.00% notes is \$153,000.00 .*, not \$300,000.00", InterestEntry, type="interest",
+            effective_on="2025-06-16", amount="300,000")
+    [paid] = record(book, InterestEntry, type="interest", effective_on="2025-06-16").events
+    assert ([(a.note, a.amount) for a in paid.allocations], paid.declared_due) == (
+        [(1, D("152700.00")), (2, D("300.00"))], (3,))
+    assert [p.interest for p in views.schedule(KEY, date(2025, 7, 1)).payments if p.due_on == date(2025, 6, 15)] == [
+        D("153000.00")]
 
 
 def test_a_payment_default_is_refused_while_the_payment_may_still_be_made_and_recorded_once_its_grace_ends(book):
