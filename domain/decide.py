@@ -437,6 +437,9 @@ def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, ser
     state = stream.timeline.state_as_of(on)
     rules.require_registered(state, on, dated=_terms(stream).dated_as_of)
     assert isinstance(state, AgreementState)
+    section = _terms(stream).section("acceleration")
+    rules.check_not_declared_due(state, key, on, _NOT_PREPAID, section)  # the prepayment quoted could not be made
+    rules.check_none_declared_due(state, key, on, section)
     return quote_for(state, key, on, amount, curve, paid=Allocation.paid(_allocations(state, key, amount)) or None)
 
 

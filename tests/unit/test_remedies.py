@@ -42,7 +42,7 @@ from domain.errors import (
     ShareNotMet,
     UnknownClause,
 )
-from domain.makewhole import quote_for
+from domain.makewhole import CurvePoint, quote_for
 from domain.money import format_amount
 from domain.timeline import Timeline
 from support import writer
@@ -370,6 +370,8 @@ def test_notes_a_holder_declared_due_are_paid_in_full_and_the_others_keep_their_
     refused(book, DeclaredDue, r"6.00% notes No. 3 were declared due on 2025-03-10 \(No. \d+\) and are not paid: an optional"
             " prepayment pro rata would pay part of them", PrepaymentEntry, type="prepayment", kind="optional",
             effective_on="2025-04-10", amount="1,000,000", treasury_curve=CURVE)
+    with pytest.raises(DeclaredDue, match="an optional prepayment pro rata would pay part of them"):
+        Queries(book).makewhole(KEY, date(2025, 4, 10), D(1_000_000), [CurvePoint(D(1), D("4.00")), CurvePoint(D(10), D("5.00"))])
     refused(book, RegistryError, r"the 6.00% notes No. 3, declared due, have \$4,900,000.00 outstanding on 2025-03-12;"
             r" paid in full, that is what is paid, not \$10,000,000.00", MaturityEntry, type="maturity",
             effective_on="2025-03-12", amount="10,000,000")
