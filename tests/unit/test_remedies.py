@@ -19,12 +19,14 @@ from adapters.entries import (
     CancellationEntry,
     EventOfDefaultEntry,
     InterestEntry,
+    IssueEntry,
     MaturityEntry,
     NoteReplacementEntry,
     PrepaymentEntry,
     PrepaymentNoticeEntry,
     RescissionEntry,
     ReversalEntry,
+    SupplementEntry,
     TransferEntry,
     WaiverEntry,
 )
@@ -258,6 +260,27 @@ def test_the_interest_and_premium_a_declaration_made_due_are_paid_to_the_holders
             AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium), acceleration=event.originator_version)
     refused(book, AcceleratedPaymentRefused, "no acceleration in force on 2025-03-20 has what it made due beside the"
             " principal not recorded paid", AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium))
+
+
+def test_interest_paid_on_notes_of_two_series_declared_due_goes_to_each_series_as_it_was_made_due(book):
+    """Among series in proportion to the interest the declaration made due on each (their rates and periods differ),
+    within a series to principal."""
+    record(book, SupplementEntry, type="supplement", effective_on="2025-01-10", name="First Supplement", series=[{
+        "key": "B", "title": "8.00% Series B Notes due 2032", "label": "Series B", "principal": "1,000,000",
+        "rate": "8.00%", "maturity": "2032-01-15", "closing_on": "2025-01-15", "interest_dates": ["01-15", "07-15"],
+        "day_count": "30/360", "required_prepayments": []}])
+    record(book, IssueEntry, type="issue", effective_on="2025-01-15",
+           notes=[{"holder": "Beta Mutual", "series": "B", "principal": "1,000,000"}])
+    default(book)
+    [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-15",
+                     declared_by=["Alpha Life", "Gamma Assurance"], treasury_curve=CURVE).events
+    # 6.00% on $10,000,000 from 2024-12-15, 90 days: $150,000.00; 8.00% on $1,000,000 from 2025-01-15, 60 days: $13,333.33
+    assert event.interest == D("163333.33")
+    [paid] = record(book, AccelerationPaymentEntry, type="acceleration-payment", effective_on="2025-03-15",
+                    interest="170,000", premium=str(sum(q.premium for q in event.makewhole))).events
+    parts = {a.note: a.amount for a in paid.interest}  # 170,000 x 13,333.33 / 163,333.33 to the 8.00% note
+    assert (parts[1] + parts[2] + parts[3], parts[4]) == (D("156122.45"), D("13877.55"))
+    assert (parts[1], parts[2], parts[3]) == (D("79466.33"), D("156.12"), D("76500.00"))
 
 
 def test_what_an_annulled_declaration_made_due_is_not_paid_and_a_paid_one_is_not_reversed_under_its_payment(book):
