@@ -749,3 +749,26 @@ def test_the_page_refuses_a_parameter_it_does_not_take_on_a_page(api):
     assert "knownat: is not a parameter of this view (did you mean &#x27;known_at&#x27;?)" in page.text
     assert "Annex 1" not in page.text
     assert api.get("/page", params={"key": "barnes-1995", "as_of": "2003-02-05", "since": "2003-01-01"}).status_code == 200
+
+
+def test_treasury_records_over_the_api_what_a_declaration_made_due_beside_the_principal(api, loaded_url):
+    entries, post = "/agreements/barnes-1995/entries", {"headers": {**as_(CLERK), "Idempotency-Key": "pay-1"}}
+    evidence = {"evidence": {"document": "wire confirmation"}}
+    for n, body in enumerate([
+        {"type": "event-of-default", "effective_on": "2003-03-10", "clause": "9.1(c)", "description": "covenant"},
+        {"type": "acceleration", "effective_on": "2003-03-12", "treasury_curve": "1y=1.25,2y=1.60,3y=2.10",
+         "declared_by": ["Lincoln", "Connecticut General", "Life Insurance Company of North"]},
+        {"type": "maturity", "effective_on": "2003-03-14"},
+    ]):
+        done = api.post(entries, headers={**as_(CLERK), "Idempotency-Key": f"a-{n}"}, json={**body, **evidence})
+        assert done.status_code == 201, done.text
+    payment = {"type": "acceleration-payment", "effective_on": "2003-03-14", "interest": "360,213.54", **evidence}
+    problem = refused(api, loaded_url, 422, "accelerated-payment-refused", "POST", entries, **post, json=payment)
+    assert (problem["title"], problem["section"]) == ("what an acceleration made due beside the principal is paid once,"
+                                                      " while it is in force: the interest at least as made due, the"
+                                                      " premium as made due", "9.2")
+    paid = api.post(entries, headers={**as_(CLERK), "Idempotency-Key": "pay-2"}, json={**payment, "premium": "1,616,936.10"})
+    assert paid.status_code == 201, paid.text
+    api.cookies.set("debtreg_token", token_of(JANE))
+    [line] = api.get("/agreements/barnes-1995/status", params={"as_of": "2003-03-15"}).json()["accelerations"]
+    assert (line["interest_paid"], line["premium_paid"], line["paid_by"]) == ("360213.54", "1616936.10", "barnes-1995:34")
