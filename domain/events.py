@@ -214,7 +214,9 @@ class Agreement:
             return f"interest of ${format_amount(self.amount)} on the {self.series} notes due {self.due_on}{late}"
 
         def details(self) -> str:
-            return describe_allocations(self.allocations)
+            declared = self.declared_due or ()
+            left = f"; none to No. {', '.join(map(str, declared))}, declared due before it" if declared else ""
+            return describe_allocations(self.allocations) + left
 
     class PaidAtMaturity(Event):
         """Notes paid in full: at maturity, or, ``declared_due``, before it, the notes declared due then."""

@@ -477,6 +477,7 @@ def test_after_a_holder_declares_its_own_note_due_coupons_are_the_rest_s_and_its
     [paid] = record(book, InterestEntry, type="interest", effective_on="2025-06-16").events
     assert ([(a.note, a.amount) for a in paid.allocations], paid.declared_due) == (
         [(1, D("152700.00")), (2, D("300.00"))], (3,))
+    assert paid.details() == "No. 1 $152,700.00, No. 2 $300.00; none to No. 3, declared due before it"
     assert [p.interest for p in views.schedule(KEY, date(2025, 7, 1)).payments if p.due_on == date(2025, 6, 15)] == [
         D("153000.00")]
 
