@@ -31,6 +31,7 @@ from adapters.entries import (
     TransferEntry,
     WaiverEntry,
 )
+from domain import rules
 from domain.errors import RegistryError
 from domain.events import AGREEMENT
 from domain.state import AgreementState
@@ -124,11 +125,12 @@ class Adversary(RuleBasedStateMachine):
     def pay_what_is_due(self, data):
         on = self.latest()
         state = self.state(on)
-        unpaid = [d for d, c in sorted(state.series["A"].coupons.items()) if c.paid_ref is None]
+        unpaid = [d for d, c in sorted(state.series["A"].coupons.items())  # none falls due once every note was declared due
+                  if c.paid_ref is None and not rules.declared_due_before(state, "A", d)]
         due = [p for p in state.series["A"].schedule or () if p.due_on <= on and p.due_on != MATURITY]
         if unpaid and state.live("A"):
             self.attempt(InterestEntry, {"type": "interest", "effective_on": on.isoformat()}, valid=True)
-        elif due and state.live("A"):
+        elif due and state.live("A") and not rules.declared_due_before(state, "A", on):
             self.attempt(PrepaymentEntry, {"type": "prepayment", "kind": "required", "effective_on": on.isoformat()},
                          valid=True)
 
