@@ -129,13 +129,16 @@ def event_kinds() -> list[str]:
 
 
 def _touches(event: Event, names: Collection[str], notes: Collection[int]) -> bool:
-    """Whether an event names one of a holder's names, or moves money on one of its notes."""
+    """Whether an event names one of a holder's names (as a party, or among those acting in a remedy or waiver), or
+    moves money on one of its notes or makes them due."""
     wanted = {n.casefold() for n in names}
     said = [getattr(event, name, None) for name in ("transferor", "transferee", "holder", "acquired_from")]
     said += [c.holder for c in event.certificates()]
     said += [h.holder for h in getattr(event, "holdings", ())]
+    said += [*getattr(event, "declared_by", ()), *getattr(event, "given_by", ())]  # a remedy or waiver it acted in
     if any(isinstance(name, str) and name.casefold() in wanted for name in said):
         return True
-    allocated = {a.note for name in ("allocations", "interest", "premium") if isinstance(paid := getattr(event, name, ()), tuple)
-                 for a in paid if isinstance(a, Allocation)}
-    return bool(allocated & set(notes)) or getattr(event, "surrendered", None) in notes
+    touched = {a.note for name in ("allocations", "interest", "premium") if isinstance(paid := getattr(event, name, ()), tuple)
+               for a in paid if isinstance(a, Allocation)}
+    touched |= {n for n in getattr(event, "notes", ()) if isinstance(n, int)}  # notes an acceleration made due
+    return bool(touched & set(notes)) or getattr(event, "surrendered", None) in notes

@@ -501,6 +501,15 @@ def test_treasury_records_the_interest_and_premium_a_declaration_made_due_and_st
         "barnes-1995:34", "360213.54", "1616936.10")
     assert not [line for line in status["not_on_file"] if "made due with the principal" in line]
 
+    def kinds(holder: str) -> list[str]:
+        lines = json.loads(debtreg("history", "barnes-1995", "--holder", holder, "--from", "2003-03-01", "--format", "json",
+                                   db=db).stdout)
+        return [line["kind"] for line in lines]
+
+    # a holder's history has the declaration it made, or that made its notes due, and what it was paid
+    assert kinds("Lincoln") == ["NotesAccelerated", "PaidAtMaturity", "AccelerationPaid"]
+    assert kinds("ACE American") == ["NotesAccelerated", "PaidAtMaturity", "AccelerationPaid"]
+
 
 def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     before = history(db)
