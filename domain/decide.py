@@ -515,8 +515,8 @@ def _pay_accelerated(command: PayAccelerated, stream: Stream, draft: Draft) -> N
     if ref is None:
         unpaid = [a.ref for a in state.active_accelerations() if a.paid_by is None]
         if not unpaid:
-            raise AcceleratedPaymentRefused(f"no acceleration in force on {on} has what it made due beside the principal"
-                                            " not recorded paid", section=section)
+            raise AcceleratedPaymentRefused(f"no acceleration in force on {on} has interest or a premium it made due"
+                                            " beside the principal still to be recorded paid", section=section)
         ref = unpaid[-1]
     _, interest, premium = rules.accelerated_payment(state, ref, on, command.interest, command.premium, section)
     draft.add(Agreement.AccelerationPaid, acceleration=ref, interest=interest, premium=premium)

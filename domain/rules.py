@@ -572,7 +572,7 @@ def check_none_declared_due(state: AgreementState, series: str, on: date, sectio
                 f"{series} notes No. {', '.join(map(str, due))} were declared due on {acceleration.on} (No."
                 f" {acceleration.ref}) and are not paid: an optional prepayment pro rata would pay part of them, and the"
                 " declaration already made them due in full, with its make-whole; record their payment in full first"
-                " (a maturity entry)", section=section)
+                " (`debtreg pay --kind maturity`)", section=section)
 
 
 def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None,

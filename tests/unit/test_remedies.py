@@ -258,8 +258,8 @@ def test_the_interest_and_premium_a_declaration_made_due_are_paid_to_the_holders
                          f" interest ($16,666.67 of it since 2025-03-10), ${format_amount(premium)} premium")
     refused(book, AcceleratedPaymentRefused, f"was recorded paid on 2025-03-20 \\(No. {payment.originator_version}\\)",
             AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium), acceleration=event.originator_version)
-    refused(book, AcceleratedPaymentRefused, "no acceleration in force on 2025-03-20 has what it made due beside the"
-            " principal not recorded paid", AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium))
+    refused(book, AcceleratedPaymentRefused, "no acceleration in force on 2025-03-20 has interest or a premium it made due"
+            " beside the principal still to be recorded paid", AccelerationPaymentEntry, **paid, interest="141,666.67", premium=str(premium))
 
 
 def test_interest_paid_on_notes_of_two_series_declared_due_goes_to_each_series_as_it_was_made_due(book):
