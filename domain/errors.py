@@ -101,7 +101,7 @@ class DeclaredDue(RegistryError):
 
 
 class AnnulmentRefused(RegistryError):
-    rule = "only a declaration in force is annulled, once every sum due other than by it is paid"
+    rule = "only a declaration in force, on notes still outstanding, is annulled, once every sum due other than by it is paid"
 
 
 class NoticeRefused(RegistryError):

@@ -522,7 +522,7 @@ def test_an_annulment_needs_a_declaration_in_force(book):
     error = refused(book, AnnulmentRefused, "became due automatically on 2025-03-03; only a declaration is annulled",
                     RescissionEntry, type="rescission", effective_on="2025-04-01",
                     declared_by=["Alpha Life", "Gamma Assurance"])
-    assert error.rule == "only a declaration in force is annulled, once every sum due other than by it is paid"
+    assert error.rule == "only a declaration in force, on notes still outstanding, is annulled, once every sum due other than by it is paid"
 
 
 def test_an_unknown_clause_is_refused_naming_the_events_of_default(book):
