@@ -553,6 +553,8 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
     if accelerated is not None and remaining:
         interest = state.interest_with_prepayment(series, state.outstanding(series), accelerated.on) or ZERO
         premium = sum((q.premium for q in accelerated.makewhole if q.series == series), ZERO)
+        if accelerated.paid_by is not None:  # recorded paid beside the principal: the principal alone is owed
+            interest, premium = ZERO, None
         due = watch.unpaid(series, ACCELERATED, accelerated.on, state.outstanding(series), interest)
         return [*lines, replace(due, makewhole_premium=premium if accelerated.makewhole else None)]
     for due in remaining:

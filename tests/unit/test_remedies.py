@@ -297,6 +297,8 @@ def test_what_an_annulled_declaration_made_due_is_not_paid_and_a_paid_one_is_not
     [paid] = record(book, AccelerationPaymentEntry, type="acceleration-payment", effective_on="2025-04-11",
                     interest=str(again.interest), premium=str(again.makewhole[0].premium)).events
     assert paid.acceleration == again.originator_version, "the latest in force, not the one annulled"
+    [row] = Queries(book).status(KEY, date(2025, 4, 12)).overdue  # what is still owed: the principal alone
+    assert (row.kind, row.principal, row.interest, row.makewhole_premium) == ("accelerated", D("10000000.00"), D(0), None)
     refused(book, BackdatingConflict, rf"would invalidate {KEY}:{paid.originator_version} .*: no acceleration is recorded"
             f" as No. {again.originator_version} by 2025-04-11", ReversalEntry, type="reversal",
             target=again.originator_version, reason="entered in error")
