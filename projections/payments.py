@@ -433,11 +433,6 @@ def _declarations(state: AgreementState, series: str) -> list[tuple[Acceleration
     return found
 
 
-def _accelerated(state: AgreementState, series: str) -> AccelerationOnFile | None:
-    """The acceleration in force that made every note of a series due, if any."""
-    return next((acceleration for acceleration, _, whole in _declarations(state, series) if whole), None)
-
-
 def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[str]:
     """A declaration on some of a series' notes only (a holder's own, on an each-holder clause): what it leaves
     scheduled of principal on the rest is not computed, so the series' payments of principal are shown whole, those
@@ -549,18 +544,27 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
         remaining = principal_schedule((), state.outstanding(series), terms.maturity)
     if found.paid_off_on is not None:
         remaining = ()
-    accelerated = _accelerated(state, series)
-    if accelerated is not None and remaining:
-        interest = state.interest_with_prepayment(series, state.outstanding(series), accelerated.on) or ZERO
-        premium = sum((q.premium for q in accelerated.makewhole if q.series == series), ZERO)
-        if accelerated.paid_by is not None:  # recorded paid beside the principal: the principal alone is owed
-            interest, premium = ZERO, None
-        due = watch.unpaid(series, ACCELERATED, accelerated.on, state.outstanding(series), interest)
-        return [*lines, replace(due, makewhole_premium=premium if accelerated.makewhole else None)]
+    declared = _declarations(state, series) if remaining else []
+    lines += [_accelerated_row(state, series, a, part, watch) for a, part, _ in declared]
+    if declared and {n for _, part, _ in declared for n in part} == {n.number for n in state.live(series)}:
+        return lines  # every note is due, by one declaration or several: nothing else is scheduled
     for due in remaining:
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
         lines.append(watch.unpaid(series, kind, due.due_on, due.amount, ZERO))
     return lines
+
+
+def _accelerated_row(state: AgreementState, series: str, acceleration: AccelerationOnFile, notes: list[int],
+                     watch: _Watch) -> Payment:
+    """Notes of a series a declaration made due and not paid: their principal and, until recorded paid beside it, the
+    interest to its date and the make-whole premium it made due on them."""
+    principal = sum((state.live_notes[n].principal for n in notes), ZERO)
+    interest = state.interest_with_prepayment(series, principal, acceleration.on) or ZERO
+    premium = sum((a.amount for a in acceleration.premium_shares if a.note in notes), ZERO)
+    if acceleration.paid_by is not None:  # recorded paid beside the principal: the principal alone is owed
+        interest = ZERO
+    due = watch.unpaid(series, ACCELERATED, acceleration.on, principal, interest)
+    return replace(due, makewhole_premium=premium if acceleration.makewhole and acceleration.paid_by is None else None)
 
 
 def _reacquired_share(state: AgreementState, series: str) -> list[str]:

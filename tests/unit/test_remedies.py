@@ -372,9 +372,13 @@ def test_on_a_payment_default_each_holder_declares_its_own_notes_due(book):
     [event] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                      declared_by=["Gamma Assurance"], treasury_curve=CURVE).events
     assert event.notes == (3,) and event.principal == D("4900000.00")
-    # no row of the overdue table is hers (the series' payments are not computed in part): the declaration's line says it
+    # her note is overdue as the declaration made it due (status said "nothing overdue" beside its line, "not recorded paid")
     status = Queries(book).status(KEY, date(2025, 3, 20))
-    assert status.overdue == () and [a.unpaid for a in status.accelerations] == [(3,)]
+    [row] = status.overdue
+    assert (row.kind, row.due_on, row.principal, row.interest, row.makewhole_premium) == (
+        "accelerated", date(2025, 3, 10), D("4900000.00"), event.interest, event.makewhole[0].premium)
+    assert event.interest == D("69416.67")  # 6% on $4,900,000 from 2024-12-15, 85 days
+    assert [a.unpaid for a in status.accelerations] == [(3,)]
     assert remedy_lines(status)[-1].endswith("; not recorded paid")
     [joint] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-11",  # Gamma's is due already
                      declared_by=["Gamma Assurance", "Beta Mutual"], treasury_curve=CURVE).events
@@ -469,7 +473,8 @@ def test_after_a_holder_declares_its_own_note_due_coupons_are_the_rest_s_and_its
     views = Queries(book)
     status, schedule = views.status(KEY, date(2025, 7, 1)), views.schedule(KEY, date(2025, 7, 1))
     assert said in status.not_on_file and said in schedule.not_on_file
-    [coupon] = status.overdue
+    [declared, coupon] = status.overdue
+    assert (declared.kind, declared.principal) == ("accelerated", D("4900000.00"))
     assert (coupon.due_on, coupon.interest) == (date(2025, 6, 15), D("153000.00"))  # 6% on $5,100,000 for 180 days
     assert [p.interest for p in schedule.payments if p.due_on == date(2025, 12, 15)] == [D("153000.00")]
     assert not any("declared due" in gap for gap in views.status(KEY, date(2025, 3, 9)).not_on_file)
