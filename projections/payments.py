@@ -442,7 +442,14 @@ def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[
             f" {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series: the payments of principal"
             " shown are the whole series' and still count those notes (status lists what the declaration made due),"
             " and those on the rest alone are not computed; the interest after the declaration is the rest's alone"
-            for acceleration, part, whole in _declarations(state, series) if not whole]
+            for acceleration, part, _ in _declarations(state, series) if not _every_note_declared(state, series)]
+
+
+def _every_note_declared(state: AgreementState, series: str) -> bool:
+    """Whether declarations in force, one or several together, made every outstanding note of a series due: nothing
+    else is then scheduled on it."""
+    declared = {n for _, part, _ in _declarations(state, series) for n in part}
+    return bool(declared) and declared == {note.number for note in state.live(series)}
 
 
 def _due_beside_principal(key: str, state: AgreementState, series: str | None) -> list[str]:
@@ -544,10 +551,10 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
         remaining = principal_schedule((), state.outstanding(series), terms.maturity)
     if found.paid_off_on is not None:
         remaining = ()
-    declared = _declarations(state, series) if remaining else []
-    lines += [_accelerated_row(state, series, a, part, watch) for a, part, _ in declared]
-    if declared and {n for _, part, _ in declared for n in part} == {n.number for n in state.live(series)}:
-        return lines  # every note is due, by one declaration or several: nothing else is scheduled
+    if remaining:
+        lines += [_accelerated_row(state, series, a, part, watch) for a, part, _ in _declarations(state, series)]
+        if _every_note_declared(state, series):
+            return lines
     for due in remaining:
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
         lines.append(watch.unpaid(series, kind, due.due_on, due.amount, ZERO))

@@ -450,6 +450,10 @@ def test_after_a_holder_declares_its_own_note_due_a_later_acceleration_makes_the
     [rest] = record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-12", default=covenant,
                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE).events
     assert rest.notes == (1, 2) and rest.principal == D("5100000.00")
+    schedule = Queries(book).schedule(KEY, date(2025, 3, 13))  # the two together: every note due, nothing else scheduled
+    assert [(p.kind, p.principal) for p in schedule.payments if p.due_on >= date(2025, 3, 10)] == [
+        ("accelerated", D("4900000.00")), ("accelerated", D("5100000.00"))]
+    assert not any("not the rest of the series" in gap for gap in schedule.not_on_file)
     refused(book, RegistryError, r"every note outstanding is already due by an acceleration in force", AccelerationEntry,
             type="acceleration", effective_on="2025-03-13", default=covenant, declared_by=["Alpha Life", "Beta Mutual"],
             treasury_curve=CURVE)
