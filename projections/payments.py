@@ -566,7 +566,7 @@ def _accelerated_row(state: AgreementState, series: str, acceleration: Accelerat
     """Notes of a series a declaration made due and not paid: their principal and, until recorded paid beside it, the
     interest to its date and the make-whole premium it made due on them."""
     principal = sum((state.live_notes[n].principal for n in notes), ZERO)
-    interest = state.interest_with_prepayment(series, principal, acceleration.on) or ZERO
+    interest = sum((a.amount for a in acceleration.interest_shares if a.note in notes), ZERO)
     premium = sum((a.amount for a in acceleration.premium_shares if a.note in notes), ZERO)
     if acceleration.paid_by is not None:  # recorded paid beside the principal: the principal alone is owed
         interest = ZERO
