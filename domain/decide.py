@@ -518,8 +518,8 @@ def _pay_accelerated(command: PayAccelerated, stream: Stream, draft: Draft) -> N
             raise AcceleratedPaymentRefused(f"no acceleration in force on {on} has interest or a premium it made due"
                                             " beside the principal still to be recorded paid", section=section)
         ref = unpaid[-1]
-    _, interest, premium = rules.accelerated_payment(state, ref, on, command.interest, command.premium, section)
-    draft.add(Agreement.AccelerationPaid, acceleration=ref, interest=interest, premium=premium)
+    paid = rules.accelerated_payment(state, ref, on, command.interest, command.premium, section)
+    draft.add(Agreement.AccelerationPaid, acceleration=ref, interest=paid.interest, premium=paid.premium)
 
 
 def _rescind(command: RescindAcceleration, stream: Stream, draft: Draft) -> None:

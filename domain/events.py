@@ -66,6 +66,10 @@ class Event(DomainEvent):
         """Notes this event puts on the register (their numbers are never used again)."""
         return ()
 
+    def concerns(self) -> tuple[int, ...]:
+        """Notes on the register this event pays, surrenders or makes due: a holder's history shows it for them."""
+        return ()
+
     def reverses(self) -> tuple[int, ...]:
         """The recording positions this event takes out of the timeline (a reversal's)."""
         return ()
@@ -166,6 +170,9 @@ class Agreement:
         def certificates(self) -> Sequence[NoteCertificate]:
             return self.issued
 
+        def concerns(self) -> tuple[int, ...]:
+            return (self.surrendered,)
+
         def headline(self) -> str:
             return f"transfer of ${format_amount(self.amount)} from {self.transferor} to {self.transferee}"
 
@@ -186,6 +193,9 @@ class Agreement:
         # The principal the interest and make-whole are on where a reacquired note's share, paid to no one, leaves
         # less than the amount; None: on the whole amount (entries recorded before December 2026 always).
         interest_on: Decimal | None = shown_if_set()
+
+        def concerns(self) -> tuple[int, ...]:
+            return tuple(a.note for a in self.allocations)
 
         def headline(self) -> str:
             extra = f" with ${format_amount(self.interest)} interest" if self.interest else ""
@@ -209,6 +219,9 @@ class Agreement:
         # made due); None where none were (and in entries recorded before December 2026, which paid every note)
         declared_due: tuple[int, ...] | None = shown_if_set()
 
+        def concerns(self) -> tuple[int, ...]:
+            return tuple(a.note for a in self.allocations)
+
         def headline(self) -> str:
             late = f", paid {self.effective_on}" if self.effective_on != self.due_on else ""
             return f"interest of ${format_amount(self.amount)} on the {self.series} notes due {self.due_on}{late}"
@@ -224,6 +237,9 @@ class Agreement:
         series: str
         allocations: tuple[Allocation, ...]
         declared_due: bool | None = shown_if_set()  # True before maturity; None at it (and in entries recorded before)
+
+        def concerns(self) -> tuple[int, ...]:
+            return tuple(a.note for a in self.allocations)
 
         def headline(self) -> str:
             total = sum((a.amount for a in self.allocations), ZERO)
@@ -272,6 +288,9 @@ class Agreement:
         interest: Decimal
         makewhole: tuple[MakewholeQuote, ...] = ()
 
+        def concerns(self) -> tuple[int, ...]:
+            return self.notes
+
         def headline(self) -> str:
             how = "automatically" if self.automatic else f"declared by {'; '.join(self.declared_by)}"
             premium = sum((q.premium for q in self.makewhole), ZERO)
@@ -296,6 +315,9 @@ class Agreement:
         acceleration: int
         interest: tuple[Allocation, ...]
         premium: tuple[Allocation, ...] = ()
+
+        def concerns(self) -> tuple[int, ...]:
+            return tuple(a.note for a in (*self.interest, *self.premium))
 
         def headline(self) -> str:
             premium = f" and a ${format_amount(Allocation.paid(self.premium))} make-whole premium" if self.premium else ""

@@ -20,7 +20,7 @@ from domain import rules
 from domain.errors import AllocationMismatch, InvalidCommand, ReplacementRefused
 from domain.events import Agreement, Event, Guaranty, Holder, Instrument, Reversed
 from domain.makewhole import quote_for
-from domain.money import ZERO, allocate, format_amount
+from domain.money import ZERO, format_amount
 from domain.remedies import Due, acceleration_due
 from domain.state import (
     CANCELLED,
@@ -354,15 +354,13 @@ def _pay_accelerated(state: AgreementState, event: Agreement.AccelerationPaid) -
     """The interest and premium an acceleration made due beside the principal, paid to the holders of its notes."""
     on, section = event.effective_on, state.section("acceleration")
     premium = Allocation.paid(event.premium) if event.premium else None
-    found, interest, premiums = rules.accelerated_payment(state, event.acceleration, on, Allocation.paid(event.interest),
-                                                          premium, section)
-    if (tuple(event.interest), tuple(event.premium)) != (interest, premiums):
-        raise AllocationMismatch(f"the payment of what acceleration No. {found.ref} made due no longer matches each note's"
-                                 " part of it", section=section)
-    paid = Allocation.paid(interest)
-    state.accelerations[found.ref] = replace(found, paid_by=event.originator_version, paid_on=on, interest_paid=paid,
-                                             interest_since=paid - rules.owed_beside_principal(state, found)[0],
-                                             premium_paid=premium)
+    paid = rules.accelerated_payment(state, event.acceleration, on, Allocation.paid(event.interest), premium, section)
+    if (tuple(event.interest), tuple(event.premium)) != (paid.interest, paid.premium):
+        raise AllocationMismatch(f"the payment of what acceleration No. {paid.found.ref} made due no longer matches each"
+                                 " note's part of it", section=section)
+    state.accelerations[paid.found.ref] = replace(
+        paid.found, paid_by=event.originator_version, paid_on=on, interest_paid=Allocation.paid(paid.interest),
+        interest_since=paid.interest_since, premium_paid=premium)
 
 
 def _rescind(state: AgreementState, event: Agreement.AccelerationRescinded) -> None:
@@ -523,12 +521,12 @@ def _add_notes(
 def _carry_acceleration(state: AgreementState, old: int, issued: Sequence[NoteCertificate]) -> None:
     """Notes issued for an accelerated note are due as it was, each with its part of what the note was made due (to
     be paid to its holder), pro rata to principal."""
-    weights = [c.principal for c in issued]
+    weights = {c.number: c.principal for c in issued}
 
     def carried(shares: tuple[Allocation, ...]) -> tuple[Allocation, ...]:
-        parts = [a for a in shares if a.note == old]
         return tuple(a for a in shares if a.note != old) + tuple(
-            Allocation.of(c.number, part) for a in parts for c, part in zip(issued, allocate(a.amount, weights), strict=True))
+            Allocation.of(number, part) for a in shares if a.note == old
+            for number, part in rules.pro_rata(a.amount, weights).items())
 
     for ref, found in state.accelerations.items():
         if found.rescinded_by is None and old in found.notes:

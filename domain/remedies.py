@@ -14,7 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from domain.makewhole import CurvePoint, MakewholeQuote, quote_for
-from domain.money import ZERO, allocate
+from domain.money import ZERO
+from domain.rules import pro_rata
 from domain.state import AgreementState
 from domain.values import Allocation
 
@@ -54,5 +55,5 @@ def acceleration_due(
 
 
 def _shared(amount: Decimal, principal: Sequence[Allocation]) -> list[Allocation]:
-    """``amount`` among notes of one series pro rata to their principal, exactly to the cent."""
-    return [Allocation(a.note, part) for a, part in zip(principal, allocate(amount, [a.amount for a in principal]), strict=True)]
+    """``amount`` among notes of one series pro rata to their principal, exactly to the cent (``rules.pro_rata``)."""
+    return [Allocation(note, part) for note, part in pro_rata(amount, {a.note: a.amount for a in principal}).items()]

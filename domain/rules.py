@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Container, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from domain.consent import ALL_HOLDERS, format_share, parse_threshold, tally
 from domain.daycount import ACTUAL_ACTUAL_ICMA, convention
@@ -533,11 +533,16 @@ def declared_due_before(state: AgreementState, series: str, due_on: date) -> lis
     return before if live and live <= {n for a in before for n in a.notes} else []
 
 
+def declared_before(state: AgreementState, day: date) -> set[int]:
+    """The notes declarations in force made due before ``day``: no coupon falls due on them after (the interest to a
+    declaration is part of what it made due)."""
+    return {n for a in state.active_accelerations() if a.on < day for n in a.notes}
+
+
 def declared_due_notes(state: AgreementState, series: str, due_on: date) -> tuple[int, ...]:
     """The notes of a coupon's holders that declarations in force made due before its date (a holder's own): they
-    take no share of it, the interest to the declaration being part of what it made due."""
-    principals = state.series_state(series).coupons[due_on].principals
-    return tuple(sorted({n for a in state.active_accelerations() if a.on < due_on for n in a.notes if n in principals}))
+    take no share of it (``declared_before``)."""
+    return tuple(sorted(declared_before(state, due_on) & set(state.series_state(series).coupons[due_on].principals)))
 
 
 def check_declared_due_left_out(recorded: Sequence[int] | None, expected: Sequence[int], section: str | None) -> None:
@@ -827,13 +832,23 @@ def check_not_accelerated(state: AgreementState, notes: Sequence[int], section: 
         raise AccelerationRefused(f"notes No. {', '.join(map(str, sorted(already)))} are already accelerated", section=section)
 
 
+class AcceleratedPayment(NamedTuple):
+    """What ``accelerated_payment`` finds: the acceleration, each note's part of the interest and of the premium
+    paid, and how much of the interest is more than it made due (interest since its date)."""
+
+    found: AccelerationOnFile
+    interest: tuple[Allocation, ...]
+    premium: tuple[Allocation, ...]
+    interest_since: Decimal
+
+
 def accelerated_payment(
     state: AgreementState, ref: int, on: date, interest: Decimal, premium: Decimal | None, section: str | None
-) -> tuple[AccelerationOnFile, tuple[Allocation, ...], tuple[Allocation, ...]]:
+) -> AcceleratedPayment:
     """The interest and premium an acceleration made due beside the principal, paid (Section 9.2 of the 1995
     agreement): while it is in force, once; the interest at least what it made due to its date (more is interest
     since, at a rate the registry does not compute), among the notes pro rata to their part of it; the premium as
-    made due. Returns the acceleration and each note's part of the interest and of the premium."""
+    made due."""
     found = state.accelerations.get(ref)
     if found is None or found.on > on:
         known = ", ".join(f"No. {a.ref} ({a.on})" for a in state.accelerations.values()) or "none"
@@ -859,8 +874,9 @@ def accelerated_payment(
         raise AcceleratedPaymentRefused(
             f"the acceleration No. {ref} made ${format_amount(interest_owed)} of interest due, accrued to {found.on};"
             f" at least that is paid, not ${format_amount(interest)}", section=section)
-    return (found, _interest_parts(state, found, interest, cancelled),
-            tuple(a for a in found.premium_shares if a.amount and a.note not in cancelled))
+    return AcceleratedPayment(found, _interest_parts(state, found, interest, cancelled),
+                              tuple(a for a in found.premium_shares if a.amount and a.note not in cancelled),
+                              interest - interest_owed)
 
 
 def owed_beside_principal(state: AgreementState, found: AccelerationOnFile) -> tuple[Decimal, Decimal, list[int]]:
@@ -883,11 +899,10 @@ def _interest_parts(state: AgreementState, found: AccelerationOnFile, interest: 
     owed = [sum((a.amount for a in found.interest_shares if series_of.get(a.note) == s), ZERO) for s in groups]
     if not any(owed):
         owed = [sum((a.amount for a in found.principal_shares if series_of.get(a.note) == s), ZERO) for s in groups]
-    parts = []
-    for series, amount in zip(groups, allocate(interest, owed), strict=True):
-        notes = [a for a in found.principal_shares if series_of.get(a.note) == series]
-        parts += [Allocation.of(a.note, part) for a, part in zip(notes, allocate(amount, [a.amount for a in notes]), strict=True)]
-    return tuple(parts)
+    return tuple(
+        Allocation.of(note, part) for series, amount in zip(groups, allocate(interest, owed), strict=True)
+        for note, part in pro_rata(amount, {a.note: a.amount for a in found.principal_shares
+                                            if series_of.get(a.note) == series}).items())
 
 
 def check_sums_paid(state: AgreementState, before: date, section: str | None) -> None:

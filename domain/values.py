@@ -357,8 +357,8 @@ class Allocation(Value):
 
     @staticmethod
     def paid(allocations: Iterable[Allocation]) -> Decimal:
-        """What holders are paid of a payment of principal: a reacquired note's share moves no cash, and bears no
-        interest."""
+        """What holders are paid of a payment: a reacquired note's share of one of principal moves no cash, and bears
+        no interest."""
         return sum((a.amount for a in allocations if not a.deemed), ZERO)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from domain.errors import InvalidCommand
 from domain.events import Event
 from domain.timeline import known_at as recorded_by_then
-from domain.values import Allocation, Assumption, Evidence, unshown
+from domain.values import Assumption, Evidence, unshown
 
 _OWN = {"originator_id", "originator_version", "timestamp", "effective_on", "provenance"}
 
@@ -138,7 +138,4 @@ def _touches(event: Event, names: Collection[str], notes: Collection[int]) -> bo
     said += [*getattr(event, "declared_by", ()), *getattr(event, "given_by", ())]  # a remedy or waiver it acted in
     if any(isinstance(name, str) and name.casefold() in wanted for name in said):
         return True
-    touched = {a.note for name in ("allocations", "interest", "premium") if isinstance(paid := getattr(event, name, ()), tuple)
-               for a in paid if isinstance(a, Allocation)}
-    touched |= {n for n in getattr(event, "notes", ()) if isinstance(n, int)}  # notes an acceleration made due
-    return bool(touched & set(notes)) or getattr(event, "surrendered", None) in notes
+    return not set(event.concerns()).isdisjoint(notes)

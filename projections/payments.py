@@ -646,8 +646,8 @@ def _interest(key: str, state: AgreementState, series: str, watch: _Watch) -> li
             before = principal_left - sum((p.amount for p in found.schedule or () if watch.as_of < p.due_on < due), ZERO)
             if before <= 0:
                 break  # the schedule pays every note before it: no interest falls due then
-            declared = sum((n.principal for n in state.live(series)  # a holder's own, declared due: no coupon
-                            if any(a.on < due and n.number in a.notes for a in state.active_accelerations())), ZERO)
+            made_due = rules.declared_before(state, due)  # a holder's own, declared due: no coupon
+            declared = sum((n.principal for n in state.live(series) if n.number in made_due), ZERO)
             if deemed or declared:  # the interest is the live notes' alone, but those declared due
                 before = allocate(before, [live - declared, declared, deemed])[0]
             assert previous is not None

@@ -457,12 +457,18 @@ def test_nothing_accrues_at_the_coupon_rate_after_the_notes_mature(db):
     assert before["notes"] and "fell_due" not in before
 
 
-def test_nothing_accrues_at_the_coupon_rate_after_the_notes_are_accelerated(db):
-    """Declared due at once on 2003-03-12, with the interest to that day: from then on the notes are due, not
-    accruing coupons; a rescission of the declaration lets them accrue again."""
+def declare_the_1995_notes_due(db: str) -> None:
+    """A covenant default on 2003-03-10, and holders of 51% declaring every 1995 note due on 2003-03-12
+    (barnes-1995:32)."""
     debtreg("default", "barnes-1995", "--date", "2003-03-10", "--clause", "9.1(c)", "--description", "covenant", db=db)
     debtreg("accelerate", "barnes-1995", "--date", "2003-03-12", "--by", "Lincoln", "--by", "Connecticut General",
             "--by", "Life Insurance Company of North", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10", db=db)
+
+
+def test_nothing_accrues_at_the_coupon_rate_after_the_notes_are_accelerated(db):
+    """Declared due at once on 2003-03-12, with the interest to that day: from then on the notes are due, not
+    accruing coupons; a rescission of the declaration lets them accrue again."""
+    declare_the_1995_notes_due(db)
     view = json.loads(debtreg("accrued", "barnes-1995", "--as-of", "2003-06-01", "--format", "json", db=db).stdout)
     assert view["notes"] == [] and view["fell_due"] == [
         {"on": "2003-03-12", "notes": [2, 4, 5, 6, 7, 9], "why": "acceleration barnes-1995:32"}]
@@ -471,9 +477,7 @@ def test_nothing_accrues_at_the_coupon_rate_after_the_notes_are_accelerated(db):
 
 
 def test_treasury_records_the_interest_and_premium_a_declaration_made_due_and_status_says_so(db):
-    debtreg("default", "barnes-1995", "--date", "2003-03-10", "--clause", "9.1(c)", "--description", "covenant", db=db)
-    debtreg("accelerate", "barnes-1995", "--date", "2003-03-12", "--by", "Lincoln", "--by", "Connecticut General",
-            "--by", "Life Insurance Company of North", "--treasury-curve", "1y=1.25,2y=1.60,3y=2.10", db=db)
+    declare_the_1995_notes_due(db)
     debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "maturity", db=db)
     before = history(db)
     wrong = debtreg("pay", "barnes-1995", "--date", "2003-03-14", "--kind", "accelerated", "--interest", "360,213.54",

@@ -358,11 +358,16 @@ def test_on_a_bankruptcy_default_every_note_is_due_automatically(book):
             effective_on="2025-04-01", declared_by=["Alpha Life", "Gamma Assurance"])
 
 
+def unpay_last_coupon(registry, reason: str = "not paid") -> None:
+    """The 2024-12-15 coupon, the book's last recorded paid, taken out: unpaid (its grace ended 2024-12-20)."""
+    interest = [e for e in registry.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
+    record(registry, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason=reason)
+
+
 def interest_default(registry) -> None:
     """An Event of Default under 9.1(b) as its terms have it: the 2024-12-15 coupon (its grace ended 2024-12-20)
     unpaid on 2025-03-03; paid the next day."""
-    interest = [e for e in registry.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
-    record(registry, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason="paid late, not on time")
+    unpay_last_coupon(registry, "paid late, not on time")
     default(registry, "9.1(b)")
     record(registry, InterestEntry, type="interest", effective_on="2025-03-04")
 
@@ -513,8 +518,7 @@ def test_a_payment_default_is_refused_while_the_payment_may_still_be_made_and_re
 def test_a_declaration_with_no_event_of_default_recorded_names_the_payment_default_to_record_first(book):
     """Status called the unpaid coupon an Event of Default while the declaration was refused as "incomplete or
     contradicts itself", without saying which default to record."""
-    interest = [e for e in book.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
-    record(book, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason="not paid")
+    unpay_last_coupon(book)
     error = refused(book, NoDefaultToActOn, "no Event of Default is recorded", AccelerationEntry, type="acceleration", effective_on="2025-03-10",
                     declared_by=["Alpha Life", "Beta Mutual"], treasury_curve=CURVE)
     assert (str(error), error.rule) == (
@@ -600,8 +604,7 @@ def test_a_payment_unpaid_past_its_grace_says_the_event_of_default_on_it_was_wai
     """Its row read 'unpaid: Event of Default' beside the line of that Event of Default, 'waived'."""
     from adapters.render import payment_status
 
-    interest = [e for e in book.agreement(KEY).events if type(e).__name__ == "InterestPaid"]
-    record(book, ReversalEntry, type="reversal", target=interest[-1].originator_version, reason="not paid")
+    unpay_last_coupon(book)
     ref = default(book, "9.1(b)")  # 2025-03-03: the coupon of 2024-12-15 is unpaid past its grace
 
     def said(on: date) -> str:
