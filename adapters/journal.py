@@ -250,9 +250,10 @@ def locate(text: str, loc: Sequence[object]) -> int | None:
     it is a guide for the reader, and falls back to the entry's own line.
     """
     lines = text.splitlines()
-    if len(loc) < 2 or loc[0] != "entry" or not isinstance(loc[1], int):
-        key = next((part for part in reversed(loc) if isinstance(part, str)), None)
-        return _find_key(lines, 0, len(lines), key) if key else None
+    if loc and loc[0] != "entry" and isinstance(loc[0], str):
+        return _in_table(lines, loc[0], loc[1:])
+    if len(loc) < 2 or not isinstance(loc[1], int):
+        return None
     starts = _entry_lines(text)
     if loc[1] >= len(starts):
         return None
@@ -267,6 +268,18 @@ def locate(text: str, loc: Sequence[object]) -> int | None:
             if hit is not None:
                 found = hit - 1
     return found + 1
+
+
+def _in_table(lines: list[str], table: str, path: Sequence[object]) -> int | None:
+    """The line of ``path``'s first key inside the table ``[table]``, or of the table's header when the key is
+    missing (a field required but not given); a key outside any table when there is no such table."""
+    header = re.compile(rf"^\s*\[\s*\"?{re.escape(table)}\"?\s*\]")
+    start = next((n for n, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        return _find_key(lines, 0, len(lines), table)
+    end = next((n for n in range(start + 1, len(lines)) if lines[n].lstrip().startswith("[")), len(lines))
+    key = next((part for part in path if isinstance(part, str)), None)
+    return (_find_key(lines, start + 1, end, key) if key else None) or start + 1
 
 
 def _find_key(lines: list[str], start: int, end: int, key: str) -> int | None:

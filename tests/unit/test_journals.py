@@ -191,6 +191,16 @@ def test_an_entry_of_no_type_or_an_unknown_one_is_refused_at_its_line_naming_the
     assert str(refused.value).startswith(f"{path}:{line_of(path, line)}: {said}"), str(refused.value)
 
 
+def test_a_field_missing_from_the_journal_table_is_refused_at_the_table_not_at_an_entry_using_the_name(loaded, tmp_path):
+    """An entry's inline table with a ``title`` led the reader to that line, not to the [journal] table lacking one."""
+    amendment = (TRANSFER.split("from =")[0].replace('"transfer"', '"amendment"') + 'number = 9\nname = "Amendment No. 9"\n'
+                 'changes = [ { action = "restate", target = "7.7", text = "New words.", title = "Indebtedness" } ]\n')
+    path = journal(tmp_path, HEADER.replace('title = "a test journal"\n', "") + amendment)
+    with pytest.raises(InvalidJournal) as refused:
+        load(loaded, [path])
+    assert str(refused.value).startswith(f"{path}:{line_of(path, '[journal]')}: journal.title: is required")
+
+
 def test_an_entry_without_evidence_is_refused_at_the_entry(loaded, tmp_path):
     path = journal(tmp_path, HEADER + TRANSFER.replace('evidence = { document = "treasury entry" }\n', ""))
     with pytest.raises(InvalidJournal, match=r"test.toml:5: entry.0.transfer.evidence: is required"):
