@@ -70,6 +70,10 @@ class Event(DomainEvent):
         """Notes on the register this event pays, surrenders or makes due: a holder's history shows it for them."""
         return ()
 
+    def parties(self) -> tuple[str, ...]:
+        """Holders this event names, as parties to it or acting in it: a holder's history shows it for them."""
+        return tuple(c.holder for c in self.certificates())
+
     def reverses(self) -> tuple[int, ...]:
         """The recording positions this event takes out of the timeline (a reversal's)."""
         return ()
@@ -173,6 +177,9 @@ class Agreement:
         def concerns(self) -> tuple[int, ...]:
             return (self.surrendered,)
 
+        def parties(self) -> tuple[str, ...]:
+            return (self.transferor, self.transferee, *super().parties())
+
         def headline(self) -> str:
             return f"transfer of ${format_amount(self.amount)} from {self.transferor} to {self.transferee}"
 
@@ -254,11 +261,17 @@ class Agreement:
         note: int
         acquired_from: str
 
+        def parties(self) -> tuple[str, ...]:
+            return (self.acquired_from,)
+
         def headline(self) -> str:
             return f"note No. {self.note} acquired by the Company from {self.acquired_from} and cancelled"
 
     class RegisterAttested(Event):
         holdings: tuple[Holding, ...]
+
+        def parties(self) -> tuple[str, ...]:
+            return tuple(h.holder for h in self.holdings)
 
         def headline(self) -> str:
             return "schedule of holders on file agrees with the register"
@@ -291,6 +304,9 @@ class Agreement:
         def concerns(self) -> tuple[int, ...]:
             return self.notes
 
+        def parties(self) -> tuple[str, ...]:
+            return self.declared_by  # (a remedy it acted in)
+
         def headline(self) -> str:
             how = "automatically" if self.automatic else f"declared by {'; '.join(self.declared_by)}"
             premium = sum((q.premium for q in self.makewhole), ZERO)
@@ -303,6 +319,9 @@ class Agreement:
 
         acceleration: int
         declared_by: tuple[str, ...]
+
+        def parties(self) -> tuple[str, ...]:
+            return self.declared_by
 
         def headline(self) -> str:
             return f"acceleration No. {self.acceleration} annulled by {'; '.join(self.declared_by)}"
@@ -337,6 +356,9 @@ class Agreement:
         payment_terms: bool
         given_by: tuple[str, ...]
         as_to: tuple[str, ...] = ()
+
+        def parties(self) -> tuple[str, ...]:
+            return self.given_by
 
         def headline(self) -> str:
             waived = ", ".join(self.provisions) + (" (payment terms)" if self.payment_terms else "")
@@ -427,6 +449,9 @@ class Agreement:
         amendment: int
         holder: str
         signed_as: str | None
+
+        def parties(self) -> tuple[str, ...]:
+            return (self.holder,)
 
         def headline(self) -> str:
             signed = f" (signed as {self.signed_as})" if self.signed_as else ""

@@ -495,7 +495,7 @@ def notes_due_in_full(state: AgreementState, key: str, on: date) -> list[Note]:
     live = state.live(key)
     if on >= state.series_state(key).terms.maturity:
         return live
-    declared = {number for a in state.active_accelerations() if a.on <= on for number in a.notes}
+    declared = {number for _, part in declarations_on(state, key, on) for number in part}
     return [note for note in live if note.number in declared]
 
 
@@ -529,8 +529,17 @@ def declared_due_before(state: AgreementState, series: str, due_on: date) -> lis
     """The accelerations in force that together made every note of ``series`` due before ``due_on`` (none if they did
     not): the interest to their dates is part of what they made due, so no coupon falls due after them."""
     live = {note.number for note in state.live(series)}
-    before = [a for a in state.active_accelerations() if a.on < due_on and live & set(a.notes)]
-    return before if live and live <= {n for a in before for n in a.notes} else []
+    before = declarations_on(state, series, due_on - timedelta(days=1))
+    return [a for a, _ in before] if live and live <= {n for _, part in before for n in part} else []
+
+
+def declarations_on(state: AgreementState, series: str, by: date | None = None) -> list[tuple[AccelerationOnFile, list[int]]]:
+    """The declarations in force on a series' outstanding notes, made on or before ``by`` (whenever made, if None),
+    each with the outstanding notes of the series it made due, in number order: a holder's own, or all. The one
+    reading of "declared due" that paying in full, coupons, prepayments and the schedule share."""
+    live = {note.number for note in state.live(series)}
+    return [(a, part) for a in state.active_accelerations()
+            if (by is None or a.on <= by) and (part := sorted(live & set(a.notes)))]
 
 
 def declared_before(state: AgreementState, day: date) -> set[int]:
@@ -569,15 +578,14 @@ def check_none_declared_due(state: AgreementState, series: str, on: date, sectio
     """An optional prepayment is not made while some notes of its series are declared due and unpaid (a holder's own,
     Section 9.2 of the 1995 agreement): pro rata it would pay part of them again, with a make-whole on what the
     declaration already made due with its own."""
-    live = {note.number for note in state.live(series)}
-    for acceleration in state.active_accelerations():
-        due = sorted(live & set(acceleration.notes))
-        if due and acceleration.on <= on:
-            raise DeclaredDue(
-                f"{series} notes No. {', '.join(map(str, due))} were declared due on {acceleration.on} (No."
-                f" {acceleration.ref}) and are not paid: an optional prepayment pro rata would pay part of them, and the"
-                " declaration already made them due in full, with its make-whole; record their payment in full first"
-                " (`debtreg pay --kind maturity`)", section=section)
+    found = declarations_on(state, series, on)
+    if found:
+        (acceleration, due), *_ = found
+        raise DeclaredDue(
+            f"{series} notes No. {', '.join(map(str, due))} were declared due on {acceleration.on} (No."
+            f" {acceleration.ref}) and are not paid: an optional prepayment pro rata would pay part of them, and the"
+            " declaration already made them due in full, with its make-whole; record their payment in full first"
+            " (`debtreg pay --kind maturity`)", section=section)
 
 
 def check_coupon_amount(series: SeriesState, coupon: Coupon, expected: Decimal, amount: Decimal, section: str | None,

@@ -132,10 +132,4 @@ def _touches(event: Event, names: Collection[str], notes: Collection[int]) -> bo
     """Whether an event names one of a holder's names (as a party, or among those acting in a remedy or waiver), or
     moves money on one of its notes or makes them due."""
     wanted = {n.casefold() for n in names}
-    said = [getattr(event, name, None) for name in ("transferor", "transferee", "holder", "acquired_from")]
-    said += [c.holder for c in event.certificates()]
-    said += [h.holder for h in getattr(event, "holdings", ())]
-    said += [*getattr(event, "declared_by", ()), *getattr(event, "given_by", ())]  # a remedy or waiver it acted in
-    if any(isinstance(name, str) and name.casefold() in wanted for name in said):
-        return True
-    return not set(event.concerns()).isdisjoint(notes)
+    return any(name.casefold() in wanted for name in event.parties()) or not set(event.concerns()).isdisjoint(notes)

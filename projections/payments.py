@@ -421,18 +421,6 @@ def _remedies(key: str, state: AgreementState) -> tuple[tuple[DefaultLine, ...],
     return defaults, accelerations
 
 
-def _declarations(state: AgreementState, series: str) -> list[tuple[AccelerationOnFile, list[int], bool]]:
-    """The declarations in force on a series' outstanding notes: each with the notes of the series it made due, and
-    whether those are all of them (the series is then due as a whole) or a part (a holder's own notes)."""
-    live = {note.number for note in state.live(series)}
-    found = []
-    for acceleration in state.active_accelerations():
-        part = sorted(set(acceleration.notes) & live)
-        if part:
-            found.append((acceleration, part, len(part) == len(live)))
-    return found
-
-
 def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[str]:
     """A declaration on some of a series' notes only (a holder's own, on an each-holder clause): what it leaves
     scheduled of principal on the rest is not computed, so the series' payments of principal are shown whole, those
@@ -442,13 +430,13 @@ def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[
             f" {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series: the payments of principal"
             " shown are the whole series' and still count those notes (status lists what the declaration made due),"
             " and those on the rest alone are not computed; the interest after the declaration is the rest's alone"
-            for acceleration, part, _ in _declarations(state, series) if not _every_note_declared(state, series)]
+            for acceleration, part in rules.declarations_on(state, series) if not _every_note_declared(state, series)]
 
 
 def _every_note_declared(state: AgreementState, series: str) -> bool:
     """Whether declarations in force, one or several together, made every outstanding note of a series due: nothing
     else is then scheduled on it."""
-    declared = {n for _, part, _ in _declarations(state, series) for n in part}
+    declared = {n for _, part in rules.declarations_on(state, series) for n in part}
     return bool(declared) and declared == {note.number for note in state.live(series)}
 
 
@@ -552,7 +540,7 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
     if found.paid_off_on is not None:
         remaining = ()
     if remaining:
-        lines += [_accelerated_row(state, series, a, part, watch) for a, part, _ in _declarations(state, series)]
+        lines += [_accelerated_row(state, series, a, part, watch) for a, part in rules.declarations_on(state, series)]
         if _every_note_declared(state, series):
             return lines
     for due in remaining:
