@@ -429,6 +429,20 @@ def test_notes_a_holder_declared_due_are_paid_in_full_and_the_others_keep_their_
     assert error.section == "9.3", "an annulment of a declaration on notes already paid has nothing to annul"
 
 
+def test_a_note_declared_due_is_due_on_the_declaration_s_own_day(book):
+    """The day Gamma declares its note due, the note is payable in full (not "a prepayment"), and an optional
+    prepayment that day would pay part of it again."""
+    interest_default(book)
+    record(book, PrepaymentNoticeEntry, type="prepayment-notice", effective_on="2025-02-20", prepay_on="2025-03-10",
+           amount="1,000,000")
+    record(book, AccelerationEntry, type="acceleration", effective_on="2025-03-10", declared_by=["Gamma Assurance"],
+           treasury_curve=CURVE)
+    refused(book, DeclaredDue, "6.00% notes No. 3 were declared due on 2025-03-10", PrepaymentEntry, type="prepayment",
+            kind="optional", effective_on="2025-03-10", amount="1,000,000", treasury_curve=CURVE)
+    [paid] = record(book, MaturityEntry, type="maturity", effective_on="2025-03-10").events
+    assert [(a.note, a.amount) for a in paid.allocations] == [(3, D("4900000.00"))]
+
+
 def test_a_payment_default_says_whether_what_it_concerns_is_still_unpaid_past_its_grace(book):
     """"continuing" beside a 9.1(b) default whose coupon had been paid since read as interest still unpaid."""
     interest_default(book)  # the 2024-12-15 coupon unpaid on 2025-03-03, paid 2025-03-04
