@@ -156,14 +156,22 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
     """Each holder's positions in every agreement on a date, as `debtreg holders` shows them: what a consent across
     agreements (the 2003 amendments of the three Barnes agreements, say) is counted from."""
     view = queries.holders(as_of, known_at)
-    positions = [(h, i, p) for h in view.holders for i, p in enumerate(h.positions)]
-    rows = [[cell(h.name + "".join(f" (aka {other})" for other in h.also_known_as) if i == 0 else ""),
-             agreement_cell(p.agreement, as_of),
-             cell(p.series), money(p.principal), cell(", ".join(f"No. {n}" for n in p.notes))] for h, i, p in positions]
+    rows, cited = [], []
+    for h in view.holders:
+        rows += [[cell(h.name + "".join(f" (aka {other})" for other in h.also_known_as) if i == 0 else ""),
+                  agreement_cell(p.agreement, as_of), cell(p.series), money(p.principal),
+                  cell(", ".join(f"No. {n}" for n in p.notes))] for i, p in enumerate(h.positions)]
+        cited += [p.rests_on for p in h.positions]
+        if len(h.positions) > 1:
+            rows.append([cell(""), cell("total"), cell(""), money(h.total), cell("")])
+            cited.append(())
+    if len(view.holders) > 1:
+        rows.append([cell("TOTAL" + (" on file" if view.not_on_file else "")), cell(""), cell(""), money(view.total), cell("")])
+        cited.append(())
     form = (f"<form method='get' action='/page/holders'><label>As of <input name='as_of' type='date' value='{as_of}'"
             f" required></label> <label>Known at <input name='known_at' value='{escape(given_known_at)}'></label> "
             "<button type='submit'>Show</button></form>")
-    shown = table(*marked(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, [p.rests_on for _, _, p in positions]),
+    shown = table(*marked(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, cited),
                   id="holders", numeric=[3]) if rows else f"<p>No notes on file are held by anyone as of {as_of}.</p>"
     return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1>{known(queries, known_at)}"
                      "<p><a href='/page'>Agreements</a></p>" + form + shown + note_paragraphs(holders_notes(view)))

@@ -215,11 +215,8 @@ class Queries:
                 f"no agreement on the registry was recorded by {utc_text(then)}; the first was recorded at {utc_text(first)}:"
                 " ask for a time on or after that"
             )
-        view = _known(holder_views.holders_as_of(as_of, registers, self.registry.directory_known_at(then), cited.listed()), then)
-        if holder is None:
-            return view
-        key = self.holder(holder).key
-        return replace(view, holders=tuple(h for h in view.holders if h.holder == key))
+        return _known(holder_views.holders_as_of(as_of, registers, self.registry.directory_known_at(then), cited.listed(),
+                                                 holder=None if holder is None else self.holder(holder).key), then)
 
     def _spread_registers(self, agreements: Sequence[str], as_of: date, then: datetime | None) -> Iterator[Any]:
         """Each agreement's register for ``holders``, when it was first recorded, and its size, worked out in worker

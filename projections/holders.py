@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.holders import Directory, holder_key
+from domain.money import ZERO
 from domain.values import shown_if_any, shown_if_set
 from projections.record import AssumedFact, RecordEnds, union
 from projections.register import NOT_ON_FILE, Register
@@ -23,21 +24,25 @@ class Position:
 
 @dataclass(frozen=True)
 class HolderPositions:
-    """A holder (its stable key and its name on the date), the other names it is known by, and what it holds."""
+    """A holder (its stable key and its name on the date), the other names it is known by, what it holds, and the
+    principal of all of it (every agreement and series)."""
 
     holder: str
     name: str
     also_known_as: tuple[str, ...]
     positions: tuple[Position, ...]
+    total: Decimal
 
 
 @dataclass(frozen=True)
 class Holders:
-    """Every holder's positions; ``not_on_file``: the agreements whose register on the date is not on file, and why
-    (a holder's positions in them are not known, not nil)."""
+    """Every holder's positions, and the principal of them all (``total``, of the registers on file); ``not_on_file``:
+    the agreements whose register on the date is not on file, and why (a holder's positions in them are not known,
+    not nil)."""
 
     as_of: date
     holders: tuple[HolderPositions, ...]
+    total: Decimal
     assumptions: tuple[AssumedFact, ...] = shown_if_any()
     record_ends: dict[str, RecordEnds] = shown_if_any(dict)
     not_on_file: dict[str, str] = shown_if_any(dict)
@@ -46,9 +51,11 @@ class Holders:
 
 
 def holders_as_of(
-    as_of: date, registers: list[Register], directory: Directory, assumptions: tuple[AssumedFact, ...] = ()
+    as_of: date, registers: list[Register], directory: Directory, assumptions: tuple[AssumedFact, ...] = (),
+    holder: str | None = None,
 ) -> Holders:
-    """Every holder of any agreement's notes on ``as_of``, by identity, in the order first met."""
+    """Every holder of any agreement's notes on ``as_of``, by identity, in the order first met (the one whose key is
+    ``holder``, given one)."""
     found: dict[str, list[Position]] = {}
     names: dict[str, tuple[str, tuple[str, ...]]] = {}
     for register in registers:
@@ -66,9 +73,12 @@ def holders_as_of(
                     Position(register.agreement, series, principal, tuple(n.number for n in held),
                              union(*(n.held_on for n in held)))
                 )
+    shown = tuple(HolderPositions(key, *names[key], tuple(positions), sum((p.principal for p in positions), ZERO))
+                  for key, positions in found.items() if holder in (None, key))
     return Holders(
         as_of,
-        tuple(HolderPositions(key, *names[key], tuple(positions)) for key, positions in found.items()),
+        shown,
+        sum((h.total for h in shown), ZERO),
         assumptions,
         {r.agreement: r.record_ends for r in registers if r.record_ends is not None},
         {r.agreement: r.not_on_file.removeprefix(NOT_ON_FILE) for r in registers if r.not_on_file},

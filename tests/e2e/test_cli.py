@@ -442,6 +442,23 @@ def test_holders_across_the_registry_say_which_agreements_registers_are_not_on_f
     assert all(f"not on file: {key}: {gap}" in text for key, gap in gaps.items())
     later = json.loads(debtreg("holders", "--as-of", "2003-02-05", "--format", "json", db=db).stdout)
     assert "not_on_file" not in later and "not on file" not in debtreg("holders", "--as-of", "2003-02-05", db=db).stdout
+    assert "│ TOTAL on file  " in text, "the total of the 1995 register alone is not the total of all three"
+
+
+def test_holders_across_the_registry_give_each_holder_s_total_and_the_total_of_all(db):
+    """A holder's exposure across agreements, and the three Barnes registers together: $18,750,000 + $60,000,000 +
+    $70,000,000 on 2003-02-05 (the Annex 1 totals of the seeds)."""
+    view = json.loads(debtreg("holders", "--as-of", "2003-02-05", "--format", "json", db=db).stdout)
+    by_name = {h["name"]: h for h in view["holders"]}
+    assert by_name["Allstate Life Insurance Company"]["total"] == "22500000.00"  # $10,000,000 (2000) + $12,500,000 (7.66%)
+    assert by_name["State Farm Life Insurance Company"]["total"] == "14000000.00"  # both Nova Scotia series
+    assert view["total"] == "148750000.00"
+    text = debtreg("holders", "--as-of", "2003-02-05", db=db).stdout
+    assert re.search(r"│ +│ total +│ +│ +22,500,000\.00 │", text) and re.search(r"│ TOTAL +│.*148,750,000\.00 │", text)
+    one = debtreg("holders", "--as-of", "2003-02-05", "--holder", "Prudential", db=db).stdout
+    assert "35,000,000.00" in one and "total" not in one.casefold(), "one position needs no total beneath it"
+    alone = json.loads(debtreg("holders", "--as-of", "2003-02-05", "--holder", "State Farm", "--format", "json", db=db).stdout)
+    assert alone["total"] == "14000000.00", "the total of the holders shown"
 
 
 def test_nothing_accrues_at_the_coupon_rate_after_the_notes_mature(db):
