@@ -498,13 +498,13 @@ def makewhole_text(notice: MakewholeNotice, width: int | None = None) -> str:
         "",
         f"3. Treasury Constant Yield{cite('makewhole')}: "
         + (
-            f"the {q.treasury_points[0].years}-year yield, {q.treasury_points[0].yield_percent}%"
+            f"the {q.treasury_points[0].life(words=True)} yield, {q.treasury_points[0].yield_percent}%"
             if len(q.treasury_points) == 1
             else "interpolated between the "
-            + " and the ".join(f"{p.years}-year yield {p.yield_percent}%" for p in q.treasury_points)
+            + " and the ".join(f"{p.life(words=True)} yield {p.yield_percent}%" for p in q.treasury_points)
         ),
         f"   = {q.treasury_yield.quantize(Decimal('0.000001'))}%; curve given: "
-        + ", ".join(f"{p.years}y={p.yield_percent}%" for p in q.curve),
+        + ", ".join(f"{p.life()}={p.yield_percent}%" for p in q.curve),
         f"4. Discount rate = {q.treasury_yield.quantize(Decimal('0.000001'))}% + spread = {q.discount_rate.quantize(Decimal('0.000001'))}%,"
         f" compounded {per_year[definition.compounding]}; factor = (1 + rate/{definition.per_year}) ^ -periods,"
         f" periods counted {definition.day_count}",

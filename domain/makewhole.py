@@ -54,6 +54,14 @@ class CurvePoint(Value):
     years: Decimal
     yield_percent: Decimal
 
+    def life(self, *, words: bool = False) -> str:
+        """The life as it is given, "2y" or "1m" ("2-year", "1-month" in ``words``): a month is kept as a twelfth of a
+        year to the decimal context's 28 digits, which printed as "0.08333333333333333333333333333y"."""
+        months = (self.years * 12).quantize(Decimal("1e-20"))
+        if self.years != self.years.to_integral_value() and months == months.to_integral_value():
+            return f"{months:.0f}-month" if words else f"{months:.0f}m"
+        return f"{self.years}-year" if words else f"{self.years}y"
+
 
 @dataclass(frozen=True)
 class MakewholeLine(Value):
@@ -129,8 +137,8 @@ def treasury_constant_yield(
         nearest = longer[0] if not shorter else shorter[-1]
         return Fraction(nearest.yield_percent), (nearest,)
     if not shorter or not longer:
-        span = f"{points[0].years} to {points[-1].years} years" if len(points) > 1 else (
-            f"only the {points[0].years}-year yield" if points else "no points"
+        span = f"{points[0].life()} to {points[-1].life()}" if len(points) > 1 else (
+            f"only the {points[0].life(words=True)} yield" if points else "no points"
         )
         raise InvalidCommand(
             f"the Treasury curve ({span}) must have maturities on both sides of the Weighted Average"

@@ -18,6 +18,8 @@ from domain.errors import InvalidAmount
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+LIMIT = Decimal("1000000000000000.00")  # a quadrillion dollars: far above any note, far below where the
+# decimal context's 28 digits would round an amount, a product of one with a rate, or a sum of them
 
 _AMOUNT = re.compile(r"^(?:US)?\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?$", re.ASCII)  # cents checked apart
 
@@ -27,8 +29,16 @@ def parse_amount(value: object) -> Decimal:
 
     Integers and Decimals with whole cents are accepted as they are. Floats are
     refused: a binary fraction is not an amount of money. Anything finer than a
-    cent is refused rather than rounded.
+    cent is refused rather than rounded, and so is anything from ``LIMIT`` up,
+    which arithmetic to 28 digits could no longer keep exact.
     """
+    amount = _parsed(value)
+    if amount >= LIMIT:
+        raise InvalidAmount(f"{value!r} is not an amount of notes: amounts are less than ${LIMIT:,.0f}")
+    return amount
+
+
+def _parsed(value: object) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidAmount(
             f"{value!r} is a {type(value).__name__}; write money as a string such as \"1,000,000\""

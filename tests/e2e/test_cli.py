@@ -539,6 +539,9 @@ def test_a_makewhole_quote_sets_out_every_step_and_records_nothing(db):
     assert "= 1.750000 years" in text
     assert "interpolated between the 1-year yield 1.25% and the 2-year yield 1.60%" in text
     assert "make-whole premium                               $255,432.51" in text
+    with_months = debtreg("makewhole", "barnes-1995", "--date", "2003-03-20", "--amount", "3,000,000",
+                          "--treasury-curve", "1m=1.10,2m=1.15,1y=1.25,2y=1.60", db=db).stdout
+    assert "curve given: 1m=1.10%, 2m=1.15%, 1y=1.25%, 2y=1.60%" in with_months and "$255,432.51" in with_months
     assert history(db) == before
     refused = debtreg("prepay", "barnes-1995", "--date", "2003-03-20", "--amount", "2,500,000", "--kind", "optional",
                       "--treasury-curve", "1y=1.25,2y=1.60", db=db, check=False)

@@ -49,6 +49,14 @@ def test_a_negative_amount_or_one_finer_than_a_cent_is_refused_saying_which(text
     assert refused.value.message == said
 
 
+@pytest.mark.parametrize("huge", ["99999999999999999999999999999999", "1,000,000,000,000,000", 10**15, Decimal("1E+40")])
+def test_an_amount_too_large_to_keep_exact_is_refused_not_rounded(huge):
+    """Thirty-two nines were read as 1E+32 (the decimal context keeps 28 digits) and printed "$1.0000...E+32"."""
+    with pytest.raises(InvalidAmount, match=r"is not an amount of notes: amounts are less than \$1,000,000,000,000,000$"):
+        parse_amount(huge)
+    assert parse_amount("999,999,999,999,999.99") == Decimal("999999999999999.99")
+
+
 def test_a_float_is_refused_with_a_hint_to_write_a_string():
     with pytest.raises(InvalidAmount, match="write money as a string"):
         parse_amount(6250000.0)

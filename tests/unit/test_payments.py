@@ -362,6 +362,20 @@ def test_a_curve_that_does_not_bracket_the_weighted_average_life_is_refused(load
         quote(loaded, date(2003, 3, 20), D(3000000), [CurvePoint(D(1), D("1.25"))])
 
 
+def test_a_curve_point_in_months_is_named_as_given_not_as_a_28_digit_fraction_of_a_year(loaded):
+    """"1m=0.10" is kept as a twelfth of a year, which the refusal and the quote printed as
+    "0.08333333333333333333333333333-year"."""
+    from domain.errors import InvalidCommand
+
+    from adapters.entries.base import _curve as parse_curve
+
+    curve = parse_curve("1m=0.10,4m=0.20")
+    with pytest.raises(InvalidCommand, match=r"\(1m to 4m\) must have maturities on both sides"):
+        quote(loaded, date(2003, 3, 20), D(3000000), curve)
+    assert [p.life() for p in curve] == ["1m", "4m"] and curve[0].life(words=True) == "1-month"
+    assert [p.life() for p in parse_curve("6m=1,1y=2,10y=3")] == ["6m", "1y", "10y"]
+
+
 def test_a_make_whole_is_not_quoted_while_an_instalment_due_by_then_is_unrecorded(loaded):
     """The make-whole is on the payments after the prepayment date; an instalment due before it and not
     recorded as paid would be silently piled onto later dates, so the quote says so instead."""
