@@ -365,9 +365,8 @@ def test_a_curve_that_does_not_bracket_the_weighted_average_life_is_refused(load
 def test_a_curve_point_in_months_is_named_as_given_not_as_a_28_digit_fraction_of_a_year(loaded):
     """"1m=0.10" is kept as a twelfth of a year, which the refusal and the quote printed as
     "0.08333333333333333333333333333-year"."""
-    from domain.errors import InvalidCommand
-
     from adapters.entries.base import _curve as parse_curve
+    from domain.errors import InvalidCommand
 
     curve = parse_curve("1m=0.10,4m=0.20")
     with pytest.raises(InvalidCommand, match=r"\(1m to 4m\) must have maturities on both sides"):
