@@ -473,7 +473,8 @@ def makewhole_text(notice: MakewholeNotice, width: int | None = None) -> str:
         *([f"of which ${format_amount(q.reacquired_share)} is the share of notes the Company reacquired, paid to no one"
            f"{cite('pro_rata')}: what follows is on the ${format_amount(q.amount)} paid to holders"]
           if q.reacquired_share else []),
-        f"principal outstanding ${format_amount(q.outstanding)}; prepaid portion allocated pro rata to the remaining"
+        f"principal outstanding ${format_amount(q.outstanding)}{', with the notes the Company reacquired' if q.reacquired_share else ''};"
+        " prepaid portion allocated pro rata to the remaining"
         f" scheduled payments{cite('schedule_after_optional')}",
         "",
         f"1. Remaining scheduled payments of the portion prepaid{cite('makewhole', 'make-whole')}:",

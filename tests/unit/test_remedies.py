@@ -723,10 +723,12 @@ def test_a_cancelled_note_is_out_of_every_vote_and_still_takes_its_share_of_a_pr
     assert paid.headline().endswith("make-whole premium on the $510,000.00 paid to holders")
     notice = Queries(book).makewhole(KEY, date(2025, 2, 3), D(1000000), quote.curve)  # a quote says what it prices
     assert (notice.quote.amount, notice.quote.reacquired_share) == (D("510000.00"), D("490000.00"))
-    assert makewhole_text(notice).splitlines()[:2] == [
+    assert makewhole_text(notice).splitlines()[:3] == [
         "synthetic-2020: optional prepayment of $1,000,000.00 on 2025-02-03 (Section 5.2)",
         "of which $490,000.00 is the share of notes the Company reacquired, paid to no one (Section 5.4): what follows"
-        " is on the $510,000.00 paid to holders"]
+        " is on the $510,000.00 paid to holders",
+        f"principal outstanding ${format_amount(notice.quote.outstanding)}, with the notes the Company reacquired; prepaid"
+        " portion allocated pro rata to the remaining scheduled payments"]  # (more than the register's total: so said)
     # One recorded before interest_on was kept charged the whole $1,000,000.00, and replays as recorded; now kept,
     # interest and make-whole on anything but the share paid are refused.
     prior = Timeline([e for e in book.agreement(KEY).events if e.originator_version < paid.originator_version])
