@@ -195,12 +195,3 @@ def grace_ends(due_on: date, grace: GraceTerms, holidays: Container[date] | None
         return start + timedelta(days=grace.days)
     return None if holidays is None else business_days_after(start, grace.days, holidays)
 
-
-def business_days_before(day: date, count: int, holidays: Container[date]) -> date:
-    """The ``count``-th Business Day before ``day``."""
-    found = day
-    while count:
-        found -= timedelta(days=1)
-        if is_business_day(found, holidays):
-            count -= 1
-    return found
