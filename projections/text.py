@@ -231,7 +231,7 @@ def redline(before: TextView, after: TextView, section: str | None = None) -> Re
             continue
         caveat = None
         if old is None and not before.on_file:
-            caveat = f"the text of {shown.ref} before {after.as_of} is not on file: it is shown as wholly inserted"
+            caveat = f"the text of {shown.ref} as of {before.as_of} is not on file: it is shown as wholly inserted"
         marks = after.marks_of(new) if new else ()
         differences.append(Difference(shown.ref, shown.title, _words(old_text, new.text if new else ""), marks, caveat))
     caveats = tuple(dict.fromkeys((*before.caveats, *after.caveats)))

@@ -250,10 +250,13 @@ def test_only_the_provisions_an_amendment_changed_carry_its_mark(loaded):
 
 
 def test_a_restated_section_whose_earlier_text_is_not_on_file_says_so_in_the_redline(loaded):
-    changed = redline(text_view(loaded, "novascotia-1999", date(2003, 2, 4)), text_view(loaded, "novascotia-1999", date(2003, 2, 5)))
-    assert all(d.caveat == f"the text of {d.ref} before 2003-02-05 is not on file: it is shown as wholly inserted"
-               for d in changed.differences)
-    assert {op for d in changed.differences for op, _ in d.words} == {"insert"}
+    """Of the text on the earlier date: from 2001 to 2004 it said "before 2004-01-01", read as the later date's."""
+    for since, until in ((date(2003, 2, 4), date(2003, 2, 5)), (date(2001, 1, 1), date(2004, 1, 1))):
+        changed = redline(text_view(loaded, "novascotia-1999", since), text_view(loaded, "novascotia-1999", until))
+        assert changed.differences and all(
+            d.caveat == f"the text of {d.ref} as of {since} is not on file: it is shown as wholly inserted"
+            for d in changed.differences)
+        assert {op for d in changed.differences for op, _ in d.words} == {"insert"}
 
 
 def test_every_scanning_error_of_the_1995_text_is_listed_as_printed(loaded):
