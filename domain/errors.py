@@ -116,6 +116,36 @@ class ReversalRefused(RegistryError):
     rule = "an entry is reversed once, and a reversal is undone by recording the entry again"
 
 
+class IssueRefused(RegistryError):
+    rule = ("notes are put on the register once, issued at their closing, each series in full, each note under a number"
+            " never used before and with a principal")
+
+
+class TransferRefused(RegistryError):
+    rule = "a note is transferred to another holder, in new notes of its series"
+
+
+class TextRefused(RegistryError):
+    rule = "an agreement has one original text, changed only by amendments, each recorded once"
+
+
+class WaiverRefused(RegistryError):
+    rule = ("a waiver binds the holders the register on its date makes it bind, and one binding only those who give it"
+            " cannot end an Event of Default")
+
+
+class ReleaseRefused(RegistryError):
+    rule = "a guaranty is released after its delivery, as to agreements it covers"
+
+
+class NameRefused(RegistryError):
+    rule = "a holder's new name or alias is one it is not known by already"
+
+
+class HorizonRefused(RegistryError):
+    rule = "the record cannot end before the agreement's date"
+
+
 class ShareNotMet(RegistryError):
     rule = "a remedy or waiver needs holders of the share of principal the agreement sets"
 

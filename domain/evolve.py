@@ -380,13 +380,9 @@ def _waive(state: AgreementState, event: Agreement.WaiverGiven) -> None:
     """A waiver given by the holders its provisions need (Section 11.5); it ends the Events of Default it names."""
     section = state.section("waiver") or state.section("amendment")
     as_to = rules.check_waiver(state, event.provisions, event.payment_terms, event.given_by, section)
-    if tuple(event.as_to) != as_to:
-        raise InvalidCommand("the holders the waiver binds no longer match the register as of its date", section=section)
+    rules.check_waiver_binds(event.as_to, as_to, bool(event.defaults), section)
     for ref in event.defaults:
         found = rules.require_continuing_default(state, ref, event.effective_on, section)
-        if as_to:
-            raise InvalidCommand("a waiver binding only the holders who give it cannot end an Event of Default",
-                                 section=section)
         state.defaults[ref] = replace(found, waived_by=event.originator_version, waived_on=event.effective_on)
 
 

@@ -25,9 +25,12 @@ from domain.errors import (
     BelowMinimumDenomination,
     ConsentRefused,
     DeclaredDue,
+    HorizonRefused,
     InvalidAmount,
     InvalidCommand,
     InvalidTerms,
+    IssueRefused,
+    NameRefused,
     NoDefaultToActOn,
     NotAMultiple,
     NotesPaidOff,
@@ -38,13 +41,17 @@ from domain.errors import (
     OverPayment,
     OverTransfer,
     RegisterMismatch,
+    ReleaseRefused,
     ReplacementRefused,
     ShareNotMet,
+    TextRefused,
+    TransferRefused,
     UnknownAmendment,
     UnknownClause,
     UnknownHolder,
     UnknownNote,
     UnscheduledPayment,
+    WaiverRefused,
 )
 from domain.money import ZERO, allocate, cents, format_amount, from_cents
 from domain.schedule import business_days_after, days_counted, grace_ends, interest_pattern
@@ -241,7 +248,7 @@ def check_within_principal(series: SeriesState, amount: Decimal, section: str | 
 def check_issued_at_closing(series: SeriesState, closing: date | None, on: date, section: str | None) -> None:
     """Notes are issued at their closing, when the closing date is on file (Section 1.2 of the 1995 agreement)."""
     if closing is not None and on != closing:
-        raise InvalidCommand(
+        raise IssueRefused(
             f"the {series.terms.key} notes are issued at the closing on {closing}, not on {on}", section=section
         )
 
@@ -253,7 +260,7 @@ def check_issued_in_full(series: SeriesState, amount: Decimal, section: str | No
     """
     issued = series.total("issued") + amount
     if issued != series.terms.principal:
-        raise InvalidCommand(
+        raise IssueRefused(
             f"notes for ${format_amount(amount)} of the {series.terms.key} notes would leave"
             f" ${format_amount(series.terms.principal - issued)} of its ${format_amount(series.terms.principal)}"
             " unissued: a series is issued in full at its closing (a later closing is a supplement's series)",
@@ -264,7 +271,7 @@ def check_issued_in_full(series: SeriesState, amount: Decimal, section: str | No
 def check_register_not_started(series: SeriesState, on: date) -> None:
     """An opening register starts a series' register; it cannot restate one already on file."""
     if series.first_on is not None:
-        raise InvalidCommand(
+        raise IssueRefused(
             f"the register of the {series.terms.key} notes is already on file before {on};"
             " an opening register starts a register, it cannot restate one"
         )
@@ -273,9 +280,9 @@ def check_register_not_started(series: SeriesState, on: date) -> None:
 def check_new_certificate(state: AgreementState, number: int, principal: Decimal) -> None:
     """Note numbers are never reused, and every note has a principal."""
     if state.note(number) is not None:
-        raise InvalidCommand(f"note number {number} is already used; numbers are never reused")
+        raise IssueRefused(f"note number {number} is already used; numbers are never reused")
     if principal <= 0:
-        raise InvalidCommand(f"note No. {number} must have a positive principal")
+        raise IssueRefused(f"note No. {number} must have a positive principal")
 
 
 def require_not_paid_off(series: SeriesState, on: date) -> None:
@@ -316,7 +323,7 @@ def check_surrendered_by_holder(note: Note, transferor: str, on: date, section: 
 def check_not_to_self(transferor: str, transferee: str) -> None:
     """A transfer goes to another holder."""
     if transferor.casefold() == transferee.casefold():
-        raise InvalidCommand(f"{transferor} cannot transfer notes to itself")
+        raise TransferRefused(f"{transferor} cannot transfer notes to itself")
 
 
 def check_replaces_note(note: Note, parts: Sequence[Decimal], series: Collection[str], on: date, section: str | None) -> None:
@@ -329,7 +336,7 @@ def check_replaces_note(note: Note, parts: Sequence[Decimal], series: Collection
             section=section,
         )
     if any(s != note.series for s in series):
-        raise InvalidCommand(f"notes given for note No. {note.number} must be {note.series} notes")
+        raise TransferRefused(f"notes given for note No. {note.number} must be {note.series} notes")
 
 
 def check_denominations(
@@ -386,7 +393,7 @@ def check_register_matches(
 def check_horizon(state: AgreementState, until: date | None) -> None:
     """The record cannot run out before the agreement was made."""
     if until is not None and until < state.terms.dated_as_of:
-        raise InvalidCommand(f"the record cannot end on {until}, before the agreement's date, {state.terms.dated_as_of}")
+        raise HorizonRefused(f"the record cannot end on {until}, before the agreement's date, {state.terms.dated_as_of}")
 
 
 # -------------------------------------------------------------------- payments
@@ -949,6 +956,15 @@ def check_waiver(
     return ()
 
 
+def check_waiver_binds(recorded: Sequence[str], binds: Sequence[str], ends_defaults: bool, section: str | None) -> None:
+    """A waiver recorded binds the holders ``check_waiver`` finds it binds on the register as of its date (``binds``:
+    only those who give it, or all); one binding only those cannot end an Event of Default, which is every holder's."""
+    if tuple(recorded) != tuple(binds):
+        raise WaiverRefused("the holders the waiver binds no longer match the register as of its date", section=section)
+    if binds and ends_defaults:
+        raise WaiverRefused("a waiver binding only the holders who give it cannot end an Event of Default", section=section)
+
+
 def _within(provision: str, section: str) -> bool:
     return provision == section or provision.startswith((f"{section}.", f"{section}("))
 
@@ -1008,13 +1024,13 @@ def check_replacement_reason(reason: str, section: str | None) -> None:
 def check_text_once(state: AgreementState, key: str) -> None:
     """The original text is recorded once; later it changes only by amendment."""
     if state.text_on_file:
-        raise InvalidCommand(f"the text of {key} is already on file; it changes only by amendment")
+        raise TextRefused(f"the text of {key} is already on file; it changes only by amendment")
 
 
 def check_new_amendment(state: AgreementState, number: int, key: str) -> None:
     """Each amendment number is recorded once, executed or only referred to."""
     if number in state.amendments:
-        raise InvalidCommand(f"{state.amendments[number].name} is already recorded for {key}")
+        raise TextRefused(f"{state.amendments[number].name} is already recorded for {key}")
 
 
 def require_amendment(state: AgreementState, number: int, on: date, key: str) -> AmendmentOnFile:
@@ -1065,10 +1081,10 @@ def check_holder_of_record(holders: Collection[str], holder: str, amendment: Ame
 def check_release(state: GuarantyState, agreements: Sequence[str], on: date, key: str) -> None:
     """A guaranty is released after its delivery, as to agreements it covers and still covers."""
     if on < state.delivered_on:
-        raise InvalidCommand(f"{key} was delivered on {state.delivered_on}; it cannot be released on {on}")
+        raise ReleaseRefused(f"{key} was delivered on {state.delivered_on}; it cannot be released on {on}")
     unknown = [a for a in agreements if a not in state.terms.agreements()]
     if unknown:
-        raise InvalidCommand(f"{key} does not cover {', '.join(unknown)}; it covers {', '.join(state.terms.agreements())}")
+        raise ReleaseRefused(f"{key} does not cover {', '.join(unknown)}; it covers {', '.join(state.terms.agreements())}")
     if not state.covered or (agreements and not set(agreements) & state.covered):
         raise NotesPaidOff(f"{key} no longer covers {', '.join(agreements) or 'anything'} on {on}")
 
@@ -1079,7 +1095,7 @@ def check_release(state: GuarantyState, agreements: Sequence[str], on: date, key
 def check_new_name(state: HolderState, name: str, on: date) -> None:
     """A holder's new name or alias is new for it."""
     if name.casefold() in {known.casefold() for known in state.identity.known_as()}:
-        raise InvalidCommand(f"{state.identity.name_on(on)} is already known as {name!r}")
+        raise NameRefused(f"{state.identity.name_on(on)} is already known as {name!r}")
 
 
 def describe(amounts: Mapping[int, Decimal]) -> str:

@@ -11,7 +11,13 @@ from adapters.entries import AmendmentEntry, ConsentEntry, LapseEntry, TransferE
 from adapters.journal import load
 from adapters.registry import Registry
 from conftest import FIXTURES
-from domain.errors import ConsentRefused, InvalidCommand, UnknownAmendment, UnknownHolder, UnknownSection
+from domain.errors import (
+    ConsentRefused,
+    TextRefused,
+    UnknownAmendment,
+    UnknownHolder,
+    UnknownSection,
+)
 from projections.amendments import amendment_status, amendments
 from projections.guaranties import guaranties_as_of
 from projections.text import redline, text_as_of
@@ -155,8 +161,9 @@ def test_consents_come_once_from_holders_of_record_on_the_amendments_date(loaded
     with pytest.raises(ConsentRefused, match="already consented") as twice:
         record(loaded, "novascotia-1999", ConsentEntry, type="consent", amendment=1, holder="Allstate Life")
     assert twice.value.rule == "a holder consents to an amendment once"  # the rule broken, not the one above
-    with pytest.raises(InvalidCommand, match="Amendment No. 2 to Note Purchase Agreement is already recorded"):
+    with pytest.raises(TextRefused, match="Amendment No. 2 to Note Purchase Agreement is already recorded") as again:
         record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=2, name="Again")
+    assert again.value.rule == "an agreement has one original text, changed only by amendments, each recorded once"
     # a consent dated before the amendment was refused as if no amendment were on file ("amendments on file then: none")
     with pytest.raises(UnknownAmendment, match=r"^Amendment No\. 1 to Note Agreement of novascotia-1999 is dated as of"
                                               r" 2003-02-05: an act on it \(a consent, a lapse\) is dated on or after that, not 2003-02-04$"):

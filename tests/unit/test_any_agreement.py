@@ -12,7 +12,7 @@ import pytest
 from adapters.journal import load
 from adapters.registry import Registry
 from adapters.template import TEMPLATE
-from domain.errors import RegistryError
+from domain.errors import HorizonRefused, IssueRefused, NameRefused, RegistryError, ReleaseRefused
 from support import writer
 
 ACME = TEMPLATE  # a fresh $10,000,000 6.00% agreement: notes 1 and 2, interest on March 15 and September 15
@@ -318,6 +318,29 @@ def test_every_entry_type_refuses_a_bad_value_at_its_line_and_records_nothing(ac
     assert words in str(refused.value)
     assert _refused_at(path, refused.value) in _lines_of(text, value), str(refused.value)
     assert stored(acme) == before
+
+
+# Refusals that name a rule of their own: the bad case, the rule's error and words of the rule it states.
+NAMED: dict[str, tuple[type[RegistryError], str]] = {
+    "supplement and issue": (IssueRefused, "each series in full"),
+    "record-horizon": (HorizonRefused, "the record cannot end before the agreement's date"),
+    "holder-renamed": (NameRefused, "a holder's new name or alias is one it is not known by already"),
+    "guaranty-release not covered": (ReleaseRefused, "a guaranty is released after its delivery, as to agreements it covers"),
+}
+BAD["guaranty-release not covered"] = ("guaranty-release", 'agreements = ["acme-2024"]', 'agreements = ["acme-2024", "acme-2030"]',
+                                       "does not cover acme-2030")
+
+
+@pytest.mark.parametrize("case", NAMED)
+def test_a_refusal_names_the_rule_it_breaks_not_a_contradiction_in_the_command(acme, tmp_path, case):
+    """Each said "rule: the command is incomplete or contradicts itself"."""
+    good, value, spoiled, _ = BAD[case]
+    path = tmp_path / "case.toml"
+    path.write_text(GOOD[good].replace(value, spoiled, 1))
+    kind, words = NAMED[case]
+    with pytest.raises(kind) as refused:
+        load(acme, [path])
+    assert words in refused.value.rule
 
 
 @pytest.mark.parametrize("case", BAD_TERMS)

@@ -43,6 +43,7 @@ from domain.errors import (
     RegistryError,
     ShareNotMet,
     UnknownClause,
+    WaiverRefused,
 )
 from domain.makewhole import CurvePoint, quote_for
 from domain.money import format_amount
@@ -603,6 +604,8 @@ def test_a_waiver_needs_the_consent_of_what_it_waives(book):
             given_by=["Alpha Life", "Gamma Assurance"])
     refused(book, ShareNotMet, "payment terms", WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["1.1"],
             given_by=["Alpha Life", "Gamma Assurance"], payment_terms=True)
+    refused(book, WaiverRefused, "a waiver binding only the holders who give it cannot end an Event of Default", WaiverEntry,
+            type="waiver", effective_on="2025-03-05", provisions=["2.3"], given_by=["Gamma Assurance"], defaults=[ref])
     [as_to] = record(book, WaiverEntry, type="waiver", effective_on="2025-03-05", provisions=["2.3"],
                      given_by=["Gamma Assurance"]).events
     assert as_to.as_to == ("Gamma Assurance",)  # Sections 1-4: effective only as to who consents

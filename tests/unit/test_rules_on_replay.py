@@ -24,7 +24,7 @@ from adapters.entries import (
 )
 from conftest import FIXTURES
 from domain.commands import RecordText
-from domain.errors import BackdatingConflict, InvalidCommand, NotOnFile
+from domain.errors import BackdatingConflict, NotOnFile, TextRefused, TransferRefused
 from domain.rules import prepaid_portions
 from domain.timeline import Timeline
 from support import LINCOLN, TREASURY, as_of_2003, give_notice
@@ -81,9 +81,9 @@ def test_a_transfer_to_oneself_is_refused_in_the_fold_whatever_presents_it():
     [transfer] = book.transfer(date(2003, 6, 1), LINCOLN, "New Holder", "1000000")
     forged = replace(transfer, originator_version=transfer.originator_version + 1, surrendered=11, transferee=LINCOLN,
                      issued=tuple(replace(c, number=c.number + 2) for c in transfer.issued))
-    with pytest.raises(InvalidCommand, match="cannot transfer notes to itself"):
+    with pytest.raises(TransferRefused, match="cannot transfer notes to itself"):
         Timeline(book.events).extended((forged,), book.key)
-    with pytest.raises(InvalidCommand, match="cannot transfer notes to itself"):
+    with pytest.raises(TransferRefused, match="cannot transfer notes to itself"):
         book.transfer(date(2003, 6, 2), LINCOLN, "lincoln investment management, inc.", "1000000")
 
 
@@ -117,7 +117,7 @@ def test_a_consent_counts_from_the_amendment_date_and_reversing_a_consented_amen
 def test_a_second_text_is_refused_dated_after_or_backdated_before_the_first(loaded):
     text = {"type": "text", "file": "text/barnes-1995.toml"}
     entry = TextEntry.model_validate({"evidence": {"document": "test"}, "effective_on": "1995-12-02", **text}).resolve(FIXTURES)
-    with pytest.raises(InvalidCommand, match="the text of barnes-1995 is already on file"):
+    with pytest.raises(TextRefused, match="the text of barnes-1995 is already on file"):
         loaded.record("barnes-1995", entry)
     book = as_of_2003()
     book.record(RecordText(key=book.key, effective_on=date(1996, 1, 2), evidence=TREASURY, provisions=(), source="a", source_sha256="0"))
