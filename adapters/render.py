@@ -452,7 +452,10 @@ def accrued_rows(view: Accrued, by: str) -> tuple[list[str], list[list[str]]]:
         header = ["Holder", "Principal", "Days", "Accrued"]
         rows = [[h.holder, format_amount(h.principal), h.days, format_amount(h.accrued)] for h in view.holders]
         cited = [h.rests_on for h in view.holders]
-    rows.append(["TOTAL", *[""] * (len(header) - 2), format_amount(view.total)])
+    lines = view.notes if by == "note" else view.holders
+    total = ["TOTAL", *[""] * (len(header) - 2), format_amount(view.total)]
+    total[header.index("Principal")] = format_amount(sum((line.principal for line in lines), Decimal(0)))
+    rows.append(total)
     return with_marks(header, rows, [*cited, union(*cited)])
 
 
