@@ -199,7 +199,7 @@ class ConflictingEntry(RegistryError):
 
 
 class BackdatingConflict(RegistryError):
-    rule = "a backdated entry must leave the whole timeline valid"
+    rule = "a backdated entry, or a reversal, leaves valid every entry recorded after it"
 
 
 class InvalidTerms(RegistryError):

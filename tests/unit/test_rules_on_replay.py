@@ -106,9 +106,10 @@ def test_a_consent_counts_from_the_amendment_date_and_reversing_a_consented_amen
     record(loaded, "barnes-1995", ConsentEntry, type="consent", effective_on="2003-06-02", amendment=3, holder="Lincoln")
     amendment = position(loaded, "barnes-1995", "AmendmentExecuted", number=3)
     before = stored(loaded)
-    with pytest.raises(BackdatingConflict, match="consents to Amendment No. 3.*no Amendment No. 3 on file"):
+    with pytest.raises(BackdatingConflict, match="consents to Amendment No. 3.*no Amendment No. 3 on file") as refused:
         record(loaded, "barnes-1995", ReversalEntry, type="reversal", target=amendment, reason="test")
     assert stored(loaded) == before
+    assert refused.value.rule == "a backdated entry, or a reversal, leaves valid every entry recorded after it"
 
 
 # ------------------------------------------------------------ text, amendments
