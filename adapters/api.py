@@ -68,6 +68,7 @@ PARAMETERS: dict[str, tuple[type, str]] = {
     "from": (str, descriptions.EVENTS_FROM),
     "to": (str, descriptions.EVENTS_TO),
     "kind": (list[str], descriptions.KIND),
+    "note": (int, descriptions.EVENTS_NOTE),
     "amendment": (int, descriptions.AMENDMENT),
     "size": (int, descriptions.SIZE),
     "from_size": (int, descriptions.FROM_SIZE),
@@ -264,10 +265,11 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     def history(queries: Queries, key: str, params: dict, moment: KnownAt) -> list:
         since, until = date_range(params.get("from"), params.get("to"))
-        return queries.history(key, moment, since=since, until=until, kinds=params.get("kind", ()), holder=holder_text(params.get("holder"), "holder"))
+        return queries.history(key, moment, since=since, until=until, kinds=params.get("kind", ()),
+                               holder=holder_text(params.get("holder"), "holder"), note=params.get("note"))
 
     view("/agreements/{key}/history", history, "Every event, with both clocks and evidence (or those of some dates,"
-         " kinds or holder)", "from", "to", "kind", "holder", "known_at")
+         " kinds, holder or note)", "from", "to", "kind", "holder", "note", "known_at")
     view("/agreements/{key}/text", lambda q, k, p, m: q.text(k, as_of(p), p.get("section"), m), "The text as of a date",
          "as_of", "section", "known_at")
 

@@ -11,6 +11,8 @@ EVENTS_FROM = "Only events effective on or after this date."
 EVENTS_TO = "Only events effective on or before this date."
 KIND = "Only events of this kind, e.g. NoteTransferred (repeatable)."
 EVENTS_HOLDER = "Only events touching this holder: a name or alias it is known by, or a unique part of one."
+EVENTS_NOTE = ("Only events that issued, paid, surrendered or made due this note, or a note it was issued for in a"
+               " transfer or replacement, back to the closing.")
 ONE_PROVISION = "Compare one provision only."
 EARLIER = "The earlier date, YYYY-MM-DD."
 LATER = "The later date, YYYY-MM-DD."

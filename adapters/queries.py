@@ -257,14 +257,16 @@ class Queries:
         until: date | None = None,
         kinds: Sequence[str] = (),
         holder: str | None = None,
+        note: int | None = None,
     ) -> list[HistoryLine]:
         """The history of any stream (an agreement, a guaranty, an instrument, a holder), filtered by effective
-        date, kind of event, and holder (by any name it is known by)."""
+        date, kind of event, holder (by any name it is known by), and note (with the notes it was issued for)."""
         then = self.moment(known_at)
         stream = self.registry.named(key)
         _recorded_by(stream, then)
         names = tuple(self.holder(holder).known_as()) if holder is not None else ()
-        return history_views.history(key, stream.events, then, history_views.HistoryFilter(since, until, tuple(kinds), names))
+        only = history_views.HistoryFilter(since, until, tuple(kinds), names, note)
+        return history_views.history(key, stream.events, then, only)
 
     def holder(self, name: str) -> Identity:
         """The holder a user names to a view, as a command names one (``domain.names.holder_among``): exactly, in any

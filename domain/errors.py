@@ -59,6 +59,10 @@ class UnknownNote(RegistryError):
     rule = "the note must be outstanding on that date"
 
 
+class NoSuchNote(UnknownNote):
+    rule = "a note asked about is one the agreement has issued"
+
+
 class NotOnFile(RegistryError):
     rule = "the registry does not invent what the documents do not give"
 

@@ -385,6 +385,9 @@ class Agreement:
         def certificates(self) -> Sequence[NoteCertificate]:
             return (self.issued,)
 
+        def concerns(self) -> tuple[int, ...]:
+            return (self.note,)
+
         def headline(self) -> str:
             return f"note No. {self.note} ({self.reason}) replaced by {describe_certificate(self.issued)}"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from domain.errors import InvalidCommand
+from domain.errors import InvalidCommand, NoSuchNote
 from domain.events import Event
 from domain.timeline import known_at as recorded_by_then
 from domain.values import Assumption, Evidence, unshown
@@ -44,19 +44,23 @@ class HistoryLine:
 
 @dataclass(frozen=True)
 class HistoryFilter:
-    """Which events to show: effective between two dates, of some kinds, touching a holder (by any name)."""
+    """Which events to show: effective between two dates, of some kinds, touching a holder (by any name), or a note
+    and the notes it was issued for, back to the closing (``note``)."""
 
     since: date | None = None
     until: date | None = None
     kinds: Collection[str] = ()
     holder_names: Collection[str] = ()
+    note: int | None = None
 
-    def keeps(self, event: Event, holder_notes: Collection[int]) -> bool:
+    def keeps(self, event: Event, holder_notes: Collection[int], lineage: Collection[int] = ()) -> bool:
         if self.since is not None and event.effective_on < self.since:
             return False
         if self.until is not None and event.effective_on > self.until:
             return False
         if self.kinds and type(event).__name__.casefold() not in {k.casefold() for k in self.kinds}:
+            return False
+        if self.note is not None and not _about(event, lineage):
             return False
         return not self.holder_names or _touches(event, self.holder_names, holder_notes)
 
@@ -76,13 +80,14 @@ def history(
         raise InvalidCommand(f"there is no kind of event {', '.join(map(repr, unknown))}{hint}; the kinds are {', '.join(kinds)}")
     names = {n.casefold() for n in only.holder_names}
     holder_notes = {c.number for e in events for c in e.certificates() if c.holder.casefold() in names}
+    lineage = note_lineage(key, events, only.note) if only.note is not None else ()
     reversed_by = {target: e.originator_version for e in events for target in e.reverses()}
     lines: list[HistoryLine] = []
     latest: date | None = None
     for event in sorted(events, key=lambda e: e.originator_version):
         backdated = latest is not None and event.effective_on < latest
         latest = event.effective_on if latest is None else max(latest, event.effective_on)
-        if not only.keeps(event, holder_notes):
+        if not only.keeps(event, holder_notes, lineage):
             continue
         provenance = event.provenance
         lines.append(
@@ -126,6 +131,26 @@ def event_kinds() -> list[str]:
             found.add(sub.__name__)
             classes.append(sub)
     return sorted(found)
+
+
+def note_lineage(key: str, events: Sequence[Event], note: int) -> tuple[int, ...]:
+    """``note`` and the notes it was issued for, each in place of the one before (a transfer's or replacement's),
+    back to the note issued at the closing or on the opening register: whose payments and prepayments made its
+    principal what it is."""
+    issued_for = {c.number: surrendered for e in events for c in e.certificates() for surrendered in e.concerns()[:1]}
+    numbers = {c.number for e in events for c in e.certificates()}
+    if note not in numbers:
+        raise NoSuchNote(f"there is no note No. {note} in the history of {key}; " + (
+            f"its notes are numbered {', '.join(map(str, sorted(numbers)))}" if numbers else "it has no notes"))
+    found = [note]
+    while found[-1] in issued_for and issued_for[found[-1]] not in found:
+        found.append(issued_for[found[-1]])
+    return tuple(found)
+
+
+def _about(event: Event, notes: Collection[int]) -> bool:
+    """Whether an event issues, pays, surrenders or makes due one of ``notes``."""
+    return not set(event.concerns()).isdisjoint(notes) or any(c.number in notes for c in event.certificates())
 
 
 def _touches(event: Event, names: Collection[str], notes: Collection[int]) -> bool:

@@ -186,6 +186,7 @@ def history_command(
     until: Annotated[str | None, typer.Option("--to", metavar="DATE", help=descriptions.EVENTS_TO)] = None,
     kind: Annotated[list[str] | None, typer.Option("--kind", metavar="KIND", help=descriptions.KIND)] = None,
     holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help=descriptions.EVENTS_HOLDER)] = None,
+    note: Annotated[int | None, typer.Option("--note", metavar="NUMBER", help=descriptions.EVENTS_NOTE)] = None,
     fmt: Format2 = TextOrJson.text,
     known_at: KnownAt = None,
 ) -> None:
@@ -194,7 +195,8 @@ def history_command(
     start, end = from_to(since, until)
     then = moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries:
-        lines = queries.history(agreement, then, since=start, until=end, kinds=kind or (), holder=holder_named(holder))
+        lines = queries.history(agreement, then, since=start, until=end, kinds=kind or (), holder=holder_named(holder),
+                                note=note)
     if fmt is TextOrJson.json:
         emit_json(lines)
         return
@@ -211,10 +213,12 @@ def history_command(
         for line in lines
     ]
     if rows:
-        out.print(table(f"{agreement} history", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
+        of = f", note No. {note} and the notes it was issued for" if note is not None else ""
+        out.print(table(f"{agreement} history{of}", ["Event", "Effective", "Recorded", "What", "Evidence"], rows))
     else:
         given = [f"{option} {value}" for option, values in (("--from", [since]), ("--to", [until]), ("--kind", kind or []),
-                                                             ("--holder", [holder_named(holder)])) for value in values if value]
+                                                             ("--holder", [holder_named(holder)]),
+                                                             ("--note", [note])) for value in values if value]
         say(f"no event of {agreement} matches {' '.join(given)}" if given else f"no event of {agreement} is on file")
 
 

@@ -105,7 +105,7 @@ def test_the_openapi_document_gives_each_view_its_own_parameters_described(api):
     assert set(taken("/agreements/{key}/schedule")) == {"key", "as_of", "series", "known_at"}
     assert set(taken("/agreements/{key}/text")) == {"key", "as_of", "section", "known_at"}
     assert set(taken("/agreements/{key}/terms")) == {"key", "known_at"}
-    assert set(taken("/agreements/{key}/history")) == {"key", "from", "to", "kind", "holder", "known_at"}
+    assert set(taken("/agreements/{key}/history")) == {"key", "from", "to", "kind", "holder", "note", "known_at"}
     assert taken("/agreements/{key}/history")["kind"]["schema"]["anyOf"][0]["type"] == "array", "kind repeats"
     assert set(taken("/events/{key}")) == {"key"}
     text = taken("/agreements/{key}/text")
@@ -293,6 +293,7 @@ def test_the_api_describes_each_parameter_in_the_words_of_the_clis_option(api):
                                       ("/agreements/{key}/history", "from", "history", "--from"),
                                       ("/agreements/{key}/history", "to", "history", "--to"),
                                       ("/agreements/{key}/history", "kind", "history", "--kind"),
+                                      ("/agreements/{key}/history", "note", "history", "--note"),
                                       ("/agreements/{key}/redline", "from", "redline", "--from"),
                                       ("/agreements/{key}/redline", "to", "redline", "--to"),
                                       ("/agreements/{key}/redline", "section", "redline", "--section"),
@@ -421,12 +422,16 @@ def test_history_takes_the_cli_filters_by_the_same_rules(api, loaded_url):
     assert [line["event"] for line in found.json() if line["kind"] == "NoteTransferred"] == ["barnes-1995:8"]
     everything = api.get("/agreements/barnes-1995/history", headers=as_(JANE)).json()
     assert len(everything) > len(found.json()), "the filters narrow it"
+    note = api.get("/agreements/barnes-1995/history", params={"note": 9}, headers=as_(JANE))
+    assert note.json() == json.loads(command_line(loaded_url, "history", "barnes-1995", "--note", "9", "--format", "json").stdout)
+    assert [line["event"] for line in note.json() if line["kind"] == "NoteTransferred"] == ["barnes-1995:12", "barnes-1995:13"]
 
     for params, kind, detail in [  # refused as the CLI refuses --from, --to, --kind and --holder, naming the parameter
         ({"from": "2003-01-01", "to": "2002-01-01"}, "invalid-command", "from: 2003-01-01 is after to 2002-01-01: give the earlier date first"),
         ({"to": "2003"}, "invalid", "to: '2003' is not a date; write it as YYYY-MM-DD"),
         ({"kind": "Transfer"}, "invalid-command", "there is no kind of event 'Transfer' (did you mean NoteTransferred?); the kinds are "),
         ({"holder": "Nobody"}, "unknown-holder", "'Nobody' is not a holder on the registry"),
+        ({"note": "99"}, "no-such-note", "there is no note No. 99 in the history of barnes-1995"),
     ]:
         found = refused(api, loaded_url, 422, kind, "GET", "/agreements/barnes-1995/history", params=params, headers=as_(JANE))
         assert found["detail"].startswith(detail), found

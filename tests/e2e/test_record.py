@@ -223,6 +223,23 @@ def test_history_reads_back_every_field_with_structured_evidence_and_filters(loa
     assert "'prepay' (did you mean PrepaymentMade or PrepaymentNoticed?); the kinds are AccelerationPaid, AccelerationRescinded," in prepay
 
 
+def test_a_note_s_history_goes_back_through_the_notes_it_was_issued_for_to_the_closing(loaded_url):
+    """ACE Property & Casualty's No. 9 was issued for No. 8, itself issued for CIGNA P&C's No. 3 at the closing: an
+    auditor asking what its $1,155,375 rests on reads the closing, the two transfers, every coupon paid on the three
+    and the 2002 prepayment, and nothing of the other notes."""
+    lines = json.loads(run(loaded_url, "history", "barnes-1995", "--note", "9", "--format", "json").stdout)
+    kinds = [line["kind"] for line in lines]
+    assert kinds[0] == "NotesIssued" and kinds.count("NoteTransferred") == 2 and kinds[-1] == "PrepaymentMade"
+    assert [line["event"] for line in lines if line["kind"] == "NoteTransferred"] == ["barnes-1995:12", "barnes-1995:13"]
+    assert kinds.count("InterestPaid") == 14, "every coupon from 1996 to 2002, on No. 3 then No. 9"
+    assert "barnes-1995:8" not in [line["event"] for line in lines], "Connecticut General's transfer to Lincoln is not No. 9's"
+    text = run(loaded_url, "history", "barnes-1995", "--note", "9", "--kind", "NoteTransferred").stdout
+    assert "barnes-1995 history, note No. 9 and the notes it was issued for" in text
+    missing = run(loaded_url, "history", "barnes-1995", "--note", "99")
+    assert missing.exit_code == 1 and "there is no note No. 99 in the history of barnes-1995; its notes are numbered 1, 2," in missing.stderr
+    assert "rule: a note asked about is one the agreement has issued" in missing.stderr
+
+
 def test_an_event_reads_as_fields_a_person_reads_not_as_json(loaded_url):
     """It was the fields' JSON: 40 lines of braces for six allocations, amounts without separators."""
     shown = run(loaded_url, "event", "barnes-1995:21").stdout
