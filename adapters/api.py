@@ -315,6 +315,10 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         if shown not in exports.VIEWS or kind not in exports.KINDS:
             raise InvalidCommand(f"{name}: name a view and a file, e.g. annex1.docx: {', '.join(exports.VIEWS)} as .csv or"
                                  " .xlsx, annex1 as .docx too, outstanding as .svg or .png too")
+        if (shown == "holders") != (key is None):
+            raise InvalidCommand(f"{name}: " + ("the holders of every agreement are at /holders/exports/holders.csv (or .xlsx)"
+                                                if key else "only the holders are of every agreement; ask"
+                                                f" /agreements/{{key}}/exports/{name} for one agreement's {shown}"))
         problem = exports.export_problem(shown, kind, bool(params.get("as_of")), "known_at")
         if problem:
             raise InvalidCommand(f"{name if problem[0] == 'kind' else problem[0]}: {problem[1]}")
@@ -322,17 +326,21 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         if by not in (None, "note", "holder"):
             raise InvalidCommand(f"by: {by!r} is neither note nor holder: {descriptions.within(descriptions.BY)}")
         on = as_of(params) if params.get("as_of") else None
-        content = exports.exported(queries, shown, key, kind, on, moment, by or "holder").content
-        found = attachment(content, exports.KINDS[kind], f"{key}-{shown}{f'-{on}' if on else ''}.{kind}")
+        content = exports.exported(queries, shown, key or "", kind, on, moment, by or "holder").content
+        found = attachment(content, exports.KINDS[kind], f"{key + '-' if key else ''}{shown}{f'-{on}' if on else ''}.{kind}")
         if kind == "csv":  # rows alone: the view in JSON says with them what a CSV cannot (its notes, its moment)
             moment_given = moment.isoformat() if isinstance(moment, datetime) else moment  # (an event: as given)
             query = urlencode({name: value for name, value in (("as_of", params.get("as_of")), ("known_at", moment_given)) if value})
-            found.headers["Link"] = f'</agreements/{quote(key)}/{shown}{"?" + query if query else ""}>; rel="describedby"; type="application/json"'
+            json_view = f"/agreements/{quote(key)}/{shown}" if key else "/holders"
+            found.headers["Link"] = f'<{json_view}{"?" + query if query else ""}>; rel="describedby"; type="application/json"'
         return found
 
     view("/agreements/{key}/exports/{name}", export, "A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",
          "as_of", "by", "known_at", needs=(), files=True, described={"name": (
-             f"The view and the file, e.g. annex1.docx: {', '.join(exports.VIEWS)} as {', '.join('.' + k for k in exports.KINDS)}")})
+             f"The view and the file, e.g. annex1.docx: {', '.join(v for v in exports.VIEWS if v != 'holders')} as"
+             f" {', '.join('.' + k for k in exports.KINDS)}")})
+    view("/holders/exports/{name}", export, "Every holder's positions as a file: CSV or Excel", "as_of", "known_at",
+         needs=(), files=True, described={"name": "holders.csv or holders.xlsx"})
     view("/events/{key}", lambda q, k, _p, _m: q.event(k), "One event in full (e.g. barnes-1995:21)")
     view("/verify", lambda q, _k, _p, _m: q.verify(), "The whole log checked in one snapshot")
     view("/digest", lambda q, _k, _p, _m: q.verify().head, "The registry head to keep")

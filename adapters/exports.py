@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from adapters.encoding import to_json
 from adapters.render import (
     carried_notes,
+    holders_notes,
     known_at_said,
     marks,
     redline_html,
@@ -32,6 +33,7 @@ from domain.errors import NotOnFile
 from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
+from projections.holders import Holders
 from projections.payments import Accrued, Schedule
 from projections.register import Annex1, Outstanding, Register
 from projections.text import Redline
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 Cell = str | int | Decimal | date | datetime | None
 
-VIEWS = ("annex1", "register", "outstanding", "schedule", "accrued", "history")
+VIEWS = ("annex1", "register", "outstanding", "schedule", "accrued", "history", "holders")  # holders: of every agreement
 KINDS = {  # the files a view is exported to, by suffix, with what a server says they are
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -75,7 +77,7 @@ class Exported(NamedTuple):
 
 
 def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> Exported:
-    """The file of one view of an agreement (asked for as ``export_problem`` allows): the query its command runs, as
+    """The file of one view of an agreement, or of every one's holders (asked for as ``export_problem`` allows): the query its command runs, as
     the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
     known = known_suffix(queries, known_at)
     if view == "annex1":
@@ -96,6 +98,8 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
         sheet = schedule_sheet(queries.schedule(key, on, known_at=known_at))  # type: ignore[arg-type]
     elif view == "accrued":
         sheet = accrued_sheet(queries.accrued(key, on, known_at))  # type: ignore[arg-type]
+    elif view == "holders":
+        sheet = holders_sheet(queries.holders(on, known_at))  # type: ignore[arg-type]
     else:
         sheet = history_sheet(key, queries.history(key, known_at))
     return csv_file(sheet, known) if kind == "csv" else Exported(to_xlsx(replace(sheet, title=sheet.title + known)))
@@ -194,6 +198,18 @@ def accrued_sheet(view: Accrued) -> Sheet:
                            [a.rests_on for a in view.notes])
     return Sheet(f"{view.agreement} interest accrued as of {view.as_of}", header, rows,
                  _totals(view, ("TOTAL", None, None, None, None, None, view.total)), _notes(view), _unknown(view))
+
+
+def holders_sheet(view: Holders) -> Sheet:
+    """Every holder's positions, one a row with the holder on each (a row is a record), each holder's total and the
+    total of all apart from the data: a register not on file then is named beneath, its positions not counted."""
+    positions = [(h, p) for h in view.holders for p in h.positions]
+    header, rows = _marked(("holder", "agreement", "series", "principal", "notes"),
+                           [(h.name, p.agreement, p.series, p.principal, " ".join(map(str, p.notes))) for h, p in positions],
+                           [p.rests_on for _, p in positions])
+    totals = (*((f"total {h.name}", None, None, h.total, None) for h in view.holders if len(h.positions) > 1),
+              ("TOTAL on file" if view.not_on_file else "TOTAL", None, None, view.total, None))
+    return Sheet(f"Holders as of {view.as_of}", header, rows, totals, tuple(holders_notes(view)))
 
 
 def history_sheet(key: str, lines: Sequence[HistoryLine]) -> Sheet:

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from adapters.cli.common import (
-    AgreementKey,
     By,
     ByOption,
     KnownAt,
@@ -30,19 +29,23 @@ class View(str, Enum):
     schedule = "schedule"
     accrued = "accrued"
     history = "history"
+    holders = "holders"
 
 
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    view: Annotated[View, typer.Argument(help="annex1, register, outstanding, schedule, accrued or history.")],
-    agreement: AgreementKey,
+    view: Annotated[View, typer.Argument(help="annex1, register, outstanding, schedule, accrued, history, or holders (of every agreement).")],
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE", help="FILE.csv, FILE.xlsx, FILE.docx (annex1), FILE.svg or FILE.png (outstanding's chart); - for CSV on standard output.")],
+    agreement: Annotated[str | None, typer.Argument(metavar="AGREEMENT", help="Agreement id, e.g. barnes-1995 (see `debtreg agreements`); not for holders.", show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="The business date, YYYY-MM-DD (all views but history).")] = None,
     by: ByOption = By.holder,
     known_at: KnownAt = None,
 ) -> None:
     """Write a view to a file. Numbers as numbers, totals apart from the data, the view's notes beneath it."""
+    if (agreement is None) != (view is View.holders):
+        raise typer.BadParameter("holders are of every agreement: leave it out" if agreement else
+                                 f"name the agreement whose {view.value} to write, e.g. barnes-1995", param_hint="AGREEMENT")
     kind = "csv" if output == "-" else Path(output).suffix.lower().lstrip(".")
     if kind not in exports.KINDS:
         raise typer.BadParameter(f"{output!r}: name a .csv, .xlsx, .docx (annex1), .svg or .png (outstanding) file, or -"
@@ -52,6 +55,6 @@ def export_command(
         raise typer.BadParameter(problem[1], param_hint={"kind": "--output", "as_of": "--as-of"}[problem[0]])
     then = moment(known_at)
     with querying(ctx, "text") as queries:
-        found = exports.exported(queries, view.value, agreement, kind, day(as_of) if as_of else None, then, by.value)
+        found = exports.exported(queries, view.value, agreement or "", kind, day(as_of) if as_of else None, then, by.value)
     write_file(output, found.content)
     say_left_out(found)

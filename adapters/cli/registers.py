@@ -148,15 +148,19 @@ def holders_command(
     ctx: typer.Context,
     as_of: AsOf,
     holder: Annotated[str | None, typer.Option("--holder", metavar="NAME", help=descriptions.HOLDER)] = None,
-    fmt: Format2 = TextOrJson.text,
+    fmt: Format3 = TextJsonOrCsv.text,
     known_at: KnownAt = None,
 ) -> None:
     """Every holder's positions across agreements on a date. Each holder once, however many agreements hold it."""
     then = moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries, progress_bar("reading agreements") as progress:
         view = queries.holders(day(as_of), then, progress, holder=holder_named(holder))
-    if fmt is TextOrJson.json:
+        known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
+    if fmt is TextJsonOrCsv.json:
         emit_json(view)
+        return
+    if fmt is TextJsonOrCsv.csv:
+        emit_csv(exports.holders_sheet(view), known)
         return
     rows, cited = [], []
     for h in view.holders:

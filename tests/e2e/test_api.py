@@ -224,6 +224,29 @@ def test_a_view_downloads_as_the_file_the_clis_export_writes(api, loaded_url, tm
     assert len(found.content) > 100
 
 
+def test_every_holder_s_positions_download_as_the_file_the_clis_export_writes(api, loaded_url, tmp_path):
+    """Treasury's exposure to each insurer across the three Barnes agreements, in Excel: each position a row, each
+    holder's total and the total of all apart from them."""
+    found = api.get("/holders/exports/holders.xlsx", params={"as_of": "2003-02-05"}, headers=as_(JANE))
+    assert found.status_code == 200, found.text
+    assert found.headers["content-disposition"] == 'attachment; filename="holders-2003-02-05.xlsx"'
+    written = tmp_path / "holders.xlsx"
+    assert command_line(loaded_url, "export", "holders", "-o", str(written), "--as-of", "2003-02-05").exit_code == 0
+    [rows] = file_content("xlsx", found.content)
+    assert [rows] == file_content("xlsx", written.read_bytes())
+    assert ("Allstate Life Insurance Company", "novascotia-1999", "7.66%", 12500000, "2") in rows
+    assert ("total Allstate Life Insurance Company", None, None, 22500000, None) in rows and rows[-1][:4] == (
+        "TOTAL", None, None, 148750000)
+    csv_file = api.get("/holders/exports/holders.csv", params={"as_of": "2003-02-05"}, headers=as_(JANE))
+    assert csv_file.text == command_line(loaded_url, "holders", "--as-of", "2003-02-05", "--format", "csv").stdout
+    assert csv_file.headers["link"] == '</holders?as_of=2003-02-05>; rel="describedby"; type="application/json"'
+    for path, detail in [("/agreements/barnes-1995/exports/holders.csv", "holders.csv: the holders of every agreement are at"
+                          " /holders/exports/holders.csv"),
+                         ("/holders/exports/annex1.csv", "annex1.csv: only the holders are of every agreement")]:
+        refusal = refused(api, loaded_url, 422, "invalid-command", "GET", path, params={"as_of": "2003-02-05"}, headers=as_(JANE))
+        assert refusal["detail"].startswith(detail), refusal
+
+
 @pytest.mark.parametrize("kind", ["docx", "html"])
 def test_the_redline_downloads_as_the_file_the_cli_writes(api, loaded_url, tmp_path, kind):
     """Counsel circulates the redline in Word: the server gives the file `redline --format docx -o` writes, and the
@@ -402,7 +425,7 @@ def test_a_query_parameter_a_view_does_not_take_is_refused_not_ignored(api, load
     assert filtered["detail"] == "holder: is not a parameter of this view; it takes known_at"
     since = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements/barnes-1995/history",
                     params={"since": "2003-01-01"}, headers=as_(JANE))
-    assert since["detail"] == "since: is not a parameter of this view; it takes from, to, kind, holder, known_at"
+    assert since["detail"] == "since: is not a parameter of this view; it takes from, to, kind, holder, note, known_at"
     none_taken = refused(api, loaded_url, 422, "unknown-parameter", "GET", "/agreements", params={"as_of": "2003-02-05"},
                          headers=as_(JANE))
     assert none_taken["detail"] == "as_of: is not a parameter of this view; it takes none"

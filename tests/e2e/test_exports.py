@@ -73,12 +73,13 @@ def test_annex_1_in_word_reads_as_the_seed_prints_it(loaded_url, tmp_path):
 
 
 @pytest.mark.parametrize(("view", "extra"), [("register", ["--by", "note"]), ("outstanding", []), ("schedule", []),
-                                             ("accrued", []), ("history", [])])
+                                             ("accrued", []), ("history", []), ("holders", [])])
 def test_every_view_exports_to_excel_and_csv_with_numeric_amounts(loaded_url, tmp_path, view, extra):
     dated = [] if view == "history" else ["--as-of", "2003-02-05"]
     xlsx, text = tmp_path / f"{view}.xlsx", tmp_path / f"{view}.csv"
+    of = [] if view == "holders" else ["barnes-1995"]  # (the holders are of every agreement)
     for path in (xlsx, text):
-        result = run(loaded_url, "export", view, "barnes-1995", *dated, *extra, "-o", str(path))
+        result = run(loaded_url, "export", view, *of, *dated, *extra, "-o", str(path))
         assert result.exit_code == 0, result.output
     records = list(csv.reader(io.StringIO(text.read_text())))
     assert rows_of(xlsx)[1] == tuple(records[0]), "the same columns"
@@ -237,6 +238,12 @@ def test_an_export_is_refused_in_words_for_a_wrong_file_or_view(loaded_url, tmp_
     dated = run(loaded_url, "export", "history", "barnes-1995", "--as-of", "2003-02-05", "-o", str(tmp_path / "h.csv"))
     assert dated.exit_code == 2 and "--as-of" in dated.output and "--known-at" in dated.output
     assert not (tmp_path / "h.csv").exists()
+    # the holders are of every agreement; every other view is of one
+    of_one = run(loaded_url, "export", "holders", "barnes-1995", "--as-of", "2003-02-05", "-o", str(tmp_path / "h.xlsx"))
+    assert of_one.exit_code == 2 and "holders are of every agreement: leave it out" in of_one.output
+    of_none = run(loaded_url, "export", "annex1", "--as-of", "2003-02-05", "-o", str(tmp_path / "a.xlsx"))
+    assert of_none.exit_code == 2 and "name the agreement whose annex1 to write, e.g. barnes-1995" in of_none.output
+    assert not (tmp_path / "h.xlsx").exists() and not (tmp_path / "a.xlsx").exists()
     unwritable = run(loaded_url, "export", "annex1", "barnes-1995", "--as-of", "2003-02-05", "-o", "/nonexistent/a.xlsx")
     assert unwritable.exit_code == 1 and unwritable.stderr == (
         "debtreg: cannot write /nonexistent/a.xlsx: No such file or directory; "
