@@ -173,8 +173,10 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
             "<button type='submit'>Show</button></form>")
     shown = table(*marked(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, cited),
                   id="holders", numeric=[3]) if rows else f"<p>No notes on file are held by anyone as of {as_of}.</p>"
+    asked = {"as_of": as_of.isoformat(), **({"known_at": given_known_at} if given_known_at else {})}
+    files = file_links(None, ["exports/holders.xlsx", "exports/holders.csv"], asked) if rows else ""
     return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1>{known(queries, known_at)}"
-                     "<p><a href='/page'>Agreements</a></p>" + form + shown + note_paragraphs(holders_notes(view)))
+                     "<p><a href='/page'>Agreements</a></p>" + form + shown + files + note_paragraphs(holders_notes(view)))
 
 
 def known(queries: Queries, known_at: KnownAt) -> str:
@@ -325,11 +327,12 @@ def redline(queries: Queries, key: str, start: date, end: date, known_at: KnownA
     return redline_body(queries.redline(key, start, end, None, known_at))
 
 
-def file_links(key: str, paths: Sequence[str], asked: dict) -> str:
-    """Links to files the server gives of an agreement (``paths`` under /agreements/KEY/), each asked ``asked``."""
+def file_links(key: str | None, paths: Sequence[str], asked: dict) -> str:
+    """Links to files the server gives of an agreement (``paths`` under /agreements/KEY/), or of every one (under
+    /holders/, without a ``key``), each asked ``asked``."""
     query = escape(urlencode(asked))
-    links = " · ".join(f"<a href='/agreements/{escape(key)}/{path}?{query}' download>{path.rsplit('/', 1)[-1]}</a>"
-                       for path in paths)
+    under = f"/agreements/{escape(key)}" if key is not None else "/holders"
+    links = " · ".join(f"<a href='{under}/{path}?{query}' download>{path.rsplit('/', 1)[-1]}</a>" for path in paths)
     return f"<p class='note files'>Files: {links}</p>"
 
 

@@ -665,6 +665,9 @@ def test_the_page_shows_each_holders_positions_across_agreements_as_the_cli_json
     later = api.get("/page/holders", params={"as_of": "2003-02-05"}).text
     assert "<td>total</td><td></td><td class='amount' data-amount='22500000.00'>" in later  # Allstate Life's two
     assert "<td>TOTAL</td><td></td><td></td><td class='amount' data-amount='148750000.00'>" in later
+    link = re.search(r"<a href='(/holders/exports/holders\.xlsx\?[^']+)' download>", later)[1].replace("&amp;", "&")
+    assert file_content("xlsx", api.get(link).content) == file_content(
+        "xlsx", api.get("/holders/exports/holders.xlsx", params={"as_of": "2003-02-05"}).content)
     assert "figures marked A1, A2, ... rest on facts the documents do not give:" in page.text, "marked as the CLI marks them"
     assert "<th class=''>Assumed</th>" in page.text
     refused = api.get("/page/holders", params={"as_of": "2001-06-01", "asof": "x"})
