@@ -22,6 +22,7 @@ from adapters.encoding import to_json
 from adapters.render import (
     carried_notes,
     holders_notes,
+    holders_total,
     known_at_said,
     marks,
     redline_html,
@@ -77,8 +78,9 @@ class Exported(NamedTuple):
 
 
 def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, known_at: KnownAt, by: str = "holder") -> Exported:
-    """The file of one view of an agreement, or of every one's holders (asked for as ``export_problem`` allows): the query its command runs, as
-    the file ``kind`` says; one as known at a moment says so in its title, as the command says so above the view."""
+    """The file of one view of an agreement, or of every agreement's holders (asked for as ``export_problem``
+    allows): the query its command runs, as the file ``kind`` says; one as known at a moment says so in its title, as
+    the command says so above the view."""
     known = known_suffix(queries, known_at)
     if view == "annex1":
         annex = queries.annex1(key, on, known_at)  # type: ignore[arg-type]
@@ -208,7 +210,7 @@ def holders_sheet(view: Holders) -> Sheet:
                            [(h.name, p.agreement, p.series, p.principal, " ".join(map(str, p.notes))) for h, p in positions],
                            [p.rests_on for _, p in positions])
     totals = (*((f"total {h.name}", None, None, h.total, None) for h in view.holders if len(h.positions) > 1),
-              ("TOTAL on file" if view.not_on_file else "TOTAL", None, None, view.total, None))
+              (holders_total(view), None, None, view.total, None))
     return Sheet(f"Holders as of {view.as_of}", header, rows, totals, tuple(holders_notes(view)))
 
 

@@ -25,6 +25,7 @@ from adapters.render import (
     carried_notes,
     event_fields,
     holders_notes,
+    holders_table,
     known_at_said,
     makewhole_text,
     payment_status,
@@ -156,18 +157,8 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
     """Each holder's positions in every agreement on a date, as `debtreg holders` shows them: what a consent across
     agreements (the 2003 amendments of the three Barnes agreements, say) is counted from."""
     view = queries.holders(as_of, known_at)
-    rows, cited = [], []
-    for h in view.holders:
-        rows += [[cell(h.name + "".join(f" (aka {other})" for other in h.also_known_as) if i == 0 else ""),
-                  agreement_cell(p.agreement, as_of), cell(p.series), money(p.principal),
-                  cell(", ".join(f"No. {n}" for n in p.notes))] for i, p in enumerate(h.positions)]
-        cited += [p.rests_on for p in h.positions]
-        if len(h.positions) > 1:
-            rows.append([cell(""), cell("total"), cell(""), money(h.total), cell("")])
-            cited.append(())
-    if len(view.holders) > 1:
-        rows.append([cell("TOTAL" + (" on file" if view.not_on_file else "")), cell(""), cell(""), money(view.total), cell("")])
-        cited.append(())
+    rows, cited = holders_table(view, lambda h: cell(h.name + "".join(f" (aka {other})" for other in h.also_known_as)),
+                                lambda key: agreement_cell(key, as_of), cell, money)
     form = (f"<form method='get' action='/page/holders'><label>As of <input name='as_of' type='date' value='{as_of}'"
             f" required></label> <label>Known at <input name='known_at' value='{escape(given_known_at)}'></label> "
             "<button type='submit'>Show</button></form>")

@@ -26,7 +26,7 @@ from projections.record import AssumedFact, RecordEnds, union
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
     from adapters.queries import EventDetail, KnownAt, MakewholeNotice, Queries
     from projections.amendments import AmendmentStatus
-    from projections.holders import Holders
+    from projections.holders import HolderPositions, Holders
     from projections.payments import Accrued, OverdueRate, Payment, Status
     from projections.register import Annex1, IssuedLater, Register, TermsOnFile
     from projections.text import ProvisionLine, Redline, Text
@@ -97,6 +97,31 @@ def _runs(numbers: Sequence[int], prefix: str = "") -> str:
         else:
             runs.append([number])
     return ", ".join(f"{prefix}{run[0]}" if len(run) == 1 else f"{prefix}{run[0]}-{prefix}{run[-1]}" for run in runs)
+
+
+def holders_table(view: Holders, name: Callable[[HolderPositions], Any], agreement: Callable[[str], Any],
+                  text: Callable[[str], Any], amount: Callable[[Decimal], Any]) -> tuple[list[list[Any]], list[tuple[str, ...]]]:
+    """The holders across agreements as rows, with what each rests on: each position (the holder named on its first),
+    each holder's total under several, and the total of all under several holders ("TOTAL on file" where a register
+    is not on file then), each cell made by the CLI's or the page's functions."""
+    rows: list[list[Any]] = []
+    cited: list[tuple[str, ...]] = []
+    for h in view.holders:
+        rows += [[name(h) if i == 0 else text(""), agreement(p.agreement), text(p.series), amount(p.principal),
+                  text(", ".join(f"No. {n}" for n in p.notes))] for i, p in enumerate(h.positions)]
+        cited += [p.rests_on for p in h.positions]
+        if len(h.positions) > 1:
+            rows.append([text(""), text("total"), text(""), amount(h.total), text("")])
+            cited.append(())
+    if len(view.holders) > 1:
+        rows.append([text(holders_total(view)), text(""), text(""), amount(view.total), text("")])
+        cited.append(())
+    return rows, cited
+
+
+def holders_total(view: Holders) -> str:
+    """The label of the total of every holder's positions: of the registers on file, where one is not."""
+    return "TOTAL on file" if view.not_on_file else "TOTAL"
 
 
 def holders_notes(view: Holders) -> list[str]:

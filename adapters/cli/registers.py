@@ -162,17 +162,8 @@ def holders_command(
     if fmt is TextJsonOrCsv.csv:
         emit_csv(exports.holders_sheet(view), known)
         return
-    rows, cited = [], []
-    for h in view.holders:
-        rows += [[h.name + "".join(f"\naka {other}" for other in h.also_known_as) if i == 0 else "", p.agreement, p.series,
-                  format_amount(p.principal), ", ".join(f"No. {n}" for n in p.notes)] for i, p in enumerate(h.positions)]
-        cited += [p.rests_on for p in h.positions]
-        if len(h.positions) > 1:
-            rows.append(["", "total", "", format_amount(h.total), ""])
-            cited.append(())
-    if len(view.holders) > 1:
-        rows.append(["TOTAL" + (" on file" if view.not_on_file else ""), "", "", format_amount(view.total), ""])
-        cited.append(())
+    rows, cited = render.holders_table(view, lambda h: h.name + "".join(f"\naka {other}" for other in h.also_known_as),
+                                       str, str, format_amount)
     header, rows = render.with_marks(["Holder", "Agreement", "Series", "Principal", "Notes"], rows, cited)
     if rows:
         out.print(table(f"Holders as of {view.as_of}", header, rows, [3]))
