@@ -647,11 +647,12 @@ _KEYED = re.compile(r"(?P<key>( +- +| +)\S+(?: \S+)*? {2,})(?P<value>\S.*)")  # 
 
 def amendment_why(state: AmendmentStatus) -> list[str]:
     """Why an amendment stands as it does: its status's reason, marked with the assumptions its consents rest on,
-    then each condition, met or not, and how, marked with the assumptions that meet it."""
+    then each condition, met or not, and how, marked with the assumptions that meet it (one the reason names as not
+    met is not said again)."""
     votes = list(dict.fromkeys(m for v in (state.consents.holders if state.consents else ()) for m in v.rests_on))
     return [state.reason + (f" [consents assumed: {marks(votes)}]" if votes else ""),
             *(f"{c.section} {'met' if c.met else 'NOT met'}: {c.how}" + (f" [assumed: {marks(c.rests_on)}]" if c.rests_on else "")
-              for c in state.conditions)]
+              for c in state.conditions if c.met or f"{c.section} not met: {c.how}" not in state.reason)]
 
 
 def _remedy_lines(t: AgreementTerms) -> list[str]:

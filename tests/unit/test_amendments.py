@@ -114,6 +114,9 @@ def test_without_the_kar_guarantys_delivery_none_of_the_three_amendments_is_effe
         [state] = [s for s in amendments(key, registry.streams()) if s.status != "not on file"]
         assert state.status == "pending"
         assert "5(b) not met: no delivery of guaranty/kar-2003 is on file" in state.reason
+        why = render.amendment_why(state)  # the condition not met is said once, in the reason, not again beneath it
+        assert [line for line in why if "guaranty/kar-2003" in line] == [why[0]], why
+        assert any(line.startswith("5(c)(i) met: ") for line in why[1:]), "the conditions met are listed"
     assert "Kar Guaranty" not in [p.title for p in text_view(registry, "barnes-1995", date(2004, 1, 1)).provisions]
 
 
