@@ -430,7 +430,7 @@ def _execute_amendment(state: AgreementState, event: Agreement.AmendmentExecuted
         provisions = apply_change(provisions, change, on_file=state.text_on_file)
     state.text = tuple(provisions)
     state.amendments[event.number] = AmendmentOnFile(
-        event.number, event.name, event.effective_on, True, event.originator_version
+        event.number, event.name, event.effective_on, True, event.originator_version, event.changes_payments
     )
 
 
@@ -452,7 +452,8 @@ def _consent(state: AgreementState, event: Agreement.ConsentGiven) -> None:
 
 
 def _lapse(state: AgreementState, event: Agreement.AmendmentLapsed) -> None:
-    rules.require_amendment(state, event.amendment, event.effective_on, state.terms.key)
+    amendment = rules.require_amendment(state, event.amendment, event.effective_on, state.terms.key)
+    state.amendments[amendment.number] = replace(amendment, lapsed=True)
 
 
 def _note_holders_of_record(state: AgreementState, on: date) -> None:

@@ -295,13 +295,16 @@ class SeriesState:
 
 @dataclass(frozen=True)
 class AmendmentOnFile:
-    """An amendment as the agreement's stream knows it: executed (with its text changes) or only referred to."""
+    """An amendment as the agreement's stream knows it: executed (with its text changes) or only referred to; whether
+    it changes payment amounts, times or rates, and whether it lapsed."""
 
     number: int
     name: str
     effective_on: date
     executed: bool
     ref: int
+    changes_payments: bool = False
+    lapsed: bool = False
 
 
 @dataclass(frozen=True)

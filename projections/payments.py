@@ -270,6 +270,7 @@ def schedule_as_of(
         caveats += _reacquired_share(state, terms.key) + _cancelled_without_share(key, state, terms.key)
     gaps += _due_beside_principal(key, state, series)
     gaps += watch.gaps()
+    caveats += payment_terms_amended(key, state)
     order = {INTEREST: 0, REQUIRED: 1, OPTIONAL: 1, ACCELERATED: 1, MATURITY: 2}
     return Schedule(
         key,
@@ -361,7 +362,8 @@ def accrued_as_of(key: str, timeline: Timeline, as_of: date, *, by_note: bool = 
         horizon.beyond(as_of, REGISTER, PAYMENTS),
         tuple(FellDue(on, tuple(notes), why) for (on, why), notes in sorted(fell_due.items())),
         issued_later(timeline, as_of),
-        caveats=(*principal_past_record(state, horizon, as_of), *_interest_owed(key, state, _Watch(state, as_of, state.business_calendar(), horizon))),
+        caveats=(*principal_past_record(state, horizon, as_of), *_interest_owed(key, state, _Watch(state, as_of, state.business_calendar(), horizon)),
+                 *payment_terms_amended(key, state)),
     )
 
 
@@ -457,6 +459,16 @@ def _due_beside_principal(key: str, state: AgreementState, series: str | None) -
                         " records a payment of interest or premium with them, so whether they were paid is not known"
                         " (record it: `debtreg pay --kind accelerated`)")
     return gaps
+
+
+def payment_terms_amended(key: str, state: AgreementState) -> list[str]:
+    """Amendments executed by the date that change payment amounts, times or rates, and not lapsed: the payments and
+    interest shown are worked out from the terms registered, which an amendment's words do not change, so it is said
+    rather than shown as settled."""
+    return [f"{a.name} ({key}:{a.ref}), executed as of {a.effective_on}, changes payment amounts, times or rates: the"
+            " figures shown are worked out from the terms as registered, which its words do not change (`debtreg"
+            " amendments` says whether it is in force)"
+            for a in state.amendments.values() if a.executed and a.changes_payments and not a.lapsed]
 
 
 def overdue(lines: Sequence[Payment]) -> list[Payment]:

@@ -120,6 +120,27 @@ def test_without_the_kar_guarantys_delivery_none_of_the_three_amendments_is_effe
     assert "Kar Guaranty" not in [p.title for p in text_view(registry, "barnes-1995", date(2004, 1, 1)).provisions]
 
 
+def test_an_amendment_changing_payments_is_said_beneath_the_payments_worked_out_from_the_terms_registered(loaded):
+    """An amendment restating the interest rate changes the text, not the terms the schedule is worked out from: the
+    coupons went on being shown at 7.13%, as if nothing had changed them."""
+    from adapters.queries import Queries
+
+    [executed] = record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
+                        changes_payments=True).events
+    said = (f"Amendment No. 3 (barnes-1995:{executed.originator_version}), executed as of 2003-06-02, changes payment"
+            " amounts, times or rates: the figures shown are worked out from the terms as registered, which its words do"
+            " not change (`debtreg amendments` says whether it is in force)")
+    views = Queries(loaded)
+    assert said in views.schedule("barnes-1995", date(2003, 7, 1)).caveats
+    assert said in views.status("barnes-1995", date(2003, 7, 1)).caveats
+    assert said in views.accrued("barnes-1995", date(2003, 7, 1)).caveats
+    assert said not in views.schedule("barnes-1995", date(2003, 6, 1)).caveats, "not before its date"
+    record(loaded, "barnes-1995", LapseEntry, type="amendment-lapsed", effective_on="2003-06-20", amendment=3,
+           reason="withdrawn by the Company")
+    assert said in views.schedule("barnes-1995", date(2003, 6, 10)).caveats
+    assert said not in Queries(loaded).schedule("barnes-1995", date(2003, 7, 1)).caveats, "a lapsed one changes nothing"
+
+
 def test_an_amendment_signed_below_the_threshold_never_changes_the_text(loaded):
     record(
         loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3", consents_section="5(a)",
