@@ -27,7 +27,7 @@ from domain.state import AgreementState
 from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
-from domain.values import AgreementTerms, shown_inline, unshown
+from domain.values import AgreementTerms, shown_if_any, shown_inline, unshown
 from projections.record import Footnotes, Horizon, horizon_of, last_recorded
 from projections.register import (
     Annex1,
@@ -94,6 +94,7 @@ class MakewholeNotice:
     sections: dict[str, str] = unshown()
     agreement: str
     quote: MakewholeQuote = shown_inline()
+    caveats: tuple[str, ...] = shown_if_any()  # what the quote is worked out without (an amendment changing payments)
 
 
 @dataclass(frozen=True)
@@ -314,9 +315,14 @@ class Queries:
         self, key: str, on: date, amount: Decimal, curve: Sequence[CurvePoint], series: str | None = None
     ) -> MakewholeNotice:
         """What an optional prepayment would cost, step by step; records nothing."""
+        from projections.payments import payment_terms_amended
+
         stream = self.registry.agreement(key)
         terms = _terms(stream.timeline)
-        return MakewholeNotice(terms.sections, key, decisions.quote_makewhole(stream, on, amount, tuple(curve), series))
+        quote = decisions.quote_makewhole(stream, on, amount, tuple(curve), series)
+        state = stream.timeline.state_as_of(on)
+        amended = payment_terms_amended(key, state) if isinstance(state, AgreementState) else []
+        return MakewholeNotice(terms.sections, key, quote, tuple(amended))
 
     # ------------------------------------------------------------- documents
 

@@ -541,6 +541,7 @@ def makewhole_text(notice: MakewholeNotice, width: int | None = None) -> str:
         f"6. Principal ${format_amount(q.amount)} + accrued interest ${format_amount(q.accrued_interest)} = ${format_amount(q.par_plus_accrued)}",
         f"7. Price, the greater of 5 and 6                    ${format_amount(q.price)}",
         f"   make-whole premium                               ${format_amount(q.premium)}",
+        *(f"note: {caveat}" for caveat in notice.caveats),
     ]
     return "\n".join(lines) if width is None else hung("\n".join(lines), width)
 

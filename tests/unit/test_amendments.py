@@ -122,8 +122,11 @@ def test_without_the_kar_guarantys_delivery_none_of_the_three_amendments_is_effe
 
 def test_an_amendment_changing_payments_is_said_beneath_the_payments_worked_out_from_the_terms_registered(loaded):
     """An amendment restating the interest rate changes the text, not the terms the schedule is worked out from: the
-    coupons went on being shown at 7.13%, as if nothing had changed them."""
+    coupons (and a make-whole quote) went on being shown at 7.13%, as if nothing had changed them."""
+    from decimal import Decimal as D
+
     from adapters.queries import Queries
+    from domain.makewhole import CurvePoint
 
     [executed] = record(loaded, "barnes-1995", AmendmentEntry, type="amendment", number=3, name="Amendment No. 3",
                         changes_payments=True).events
@@ -134,6 +137,9 @@ def test_an_amendment_changing_payments_is_said_beneath_the_payments_worked_out_
     assert said in views.schedule("barnes-1995", date(2003, 7, 1)).caveats
     assert said in views.status("barnes-1995", date(2003, 7, 1)).caveats
     assert said in views.accrued("barnes-1995", date(2003, 7, 1)).caveats
+    curve = [CurvePoint(D(1), D("1.25")), CurvePoint(D(2), D("1.60")), CurvePoint(D(3), D("2.10"))]
+    quote = views.makewhole("barnes-1995", date(2003, 7, 1), D(3000000), curve)
+    assert quote.caveats == (said,) and render.makewhole_text(quote).endswith(f"note: {said}")
     assert said not in views.schedule("barnes-1995", date(2003, 6, 1)).caveats, "not before its date"
     record(loaded, "barnes-1995", LapseEntry, type="amendment-lapsed", effective_on="2003-06-20", amendment=3,
            reason="withdrawn by the Company")
