@@ -319,10 +319,10 @@ class Queries:
 
         stream = self.registry.agreement(key)
         terms = _terms(stream.timeline)
-        quote = decisions.quote_makewhole(stream, on, amount, tuple(curve), series)
         state = stream.timeline.state_as_of(on)
-        amended = payment_terms_amended(key, state) if isinstance(state, AgreementState) else []
-        return MakewholeNotice(terms.sections, key, quote, tuple(amended))
+        quote = decisions.quote_makewhole(stream, state, on, amount, tuple(curve), series)
+        assert isinstance(state, AgreementState)  # (a quote before the registration is refused)
+        return MakewholeNotice(terms.sections, key, quote, tuple(payment_terms_amended(key, state)))
 
     # ------------------------------------------------------------- documents
 

@@ -653,7 +653,7 @@ def amendment_why(state: AmendmentStatus) -> list[str]:
     votes = list(dict.fromkeys(m for v in (state.consents.holders if state.consents else ()) for m in v.rests_on))
     return [state.reason + (f" [consents assumed: {marks(votes)}]" if votes else ""),
             *(f"{c.section} {'met' if c.met else 'NOT met'}: {c.how}" + (f" [assumed: {marks(c.rests_on)}]" if c.rests_on else "")
-              for c in state.conditions if c.met or f"{c.section} not met: {c.how}" not in state.reason)]
+              for c in state.conditions if c.met or c.shortfall() not in state.reason)]
 
 
 def _remedy_lines(t: AgreementTerms) -> list[str]:

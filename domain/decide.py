@@ -81,7 +81,7 @@ from domain.money import ZERO, format_amount
 from domain.names import canonical_holder, holder_among, series_key
 from domain.remedies import acceleration_due
 from domain.schedule import require_day_count
-from domain.state import OPTIONAL, REQUIRED, AgreementState, AmendmentOnFile
+from domain.state import OPTIONAL, REQUIRED, AgreementState, AmendmentOnFile, State
 from domain.stream import Stream
 from domain.timeline import Timeline, in_force
 from domain.values import AgreementTerms, Allocation, Assumption, Holding, NoteCertificate, Provenance
@@ -431,10 +431,11 @@ def _pay_at_maturity(command: PayAtMaturity, stream: Stream, draft: Draft) -> No
     draft.add(Agreement.PaidAtMaturity, series=key, allocations=allocations, declared_due=declared or None)
 
 
-def quote_makewhole(stream: Stream, on: date, amount: Decimal, curve: tuple, series: str | None) -> MakewholeQuote:
-    """What an optional prepayment of ``amount`` on ``on`` would cost, from the register then; records nothing."""
+def quote_makewhole(stream: Stream, state: State | None, on: date, amount: Decimal, curve: tuple,
+                    series: str | None) -> MakewholeQuote:
+    """What an optional prepayment of ``amount`` on ``on`` would cost, from the register then (``state``, the
+    stream's as of ``on``); records nothing."""
     key = series_key(_terms(stream), series)
-    state = stream.timeline.state_as_of(on)
     rules.require_registered(state, on, dated=_terms(stream).dated_as_of)
     assert isinstance(state, AgreementState)
     section = _terms(stream).section("acceleration")

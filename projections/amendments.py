@@ -77,6 +77,10 @@ class ConditionLine:
     how: str
     rests_on: tuple[str, ...] = shown_if_any()
 
+    def shortfall(self) -> str:
+        """How a pending amendment's reason names this condition, not met."""
+        return f"{self.section} not met: {self.how}"
+
 
 @dataclass(frozen=True)
 class AmendmentStatus:
@@ -230,7 +234,7 @@ def _executed(
     if not counted.met:
         shortfalls.append(f"{'Section ' + event.consents_section + ' ' if event.consents_section else ''}consents:"
                           f" {counted.shortfall()}")  # ("3 consents:" read as a count)
-    shortfalls += [f"{c.section} not met: {c.how}" for c in conditions if not c.met]
+    shortfalls += [c.shortfall() for c in conditions if not c.met]
     state, reason = status(executed=True, lapsed=lapsed, consents_met=counted.met, shortfalls=shortfalls)
     assumed = [c.section for c in conditions if c.met and c.rests_on]
     signed = [v.holder for v in votes.holders if v.consented and v.signed_by_another]
