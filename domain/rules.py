@@ -535,9 +535,15 @@ def require_coupon(series: SeriesState, due_on: date, on: date, section: str | N
 def declared_due_before(state: AgreementState, series: str, due_on: date) -> list[AccelerationOnFile]:
     """The accelerations in force that together made every note of ``series`` due before ``due_on`` (none if they did
     not): the interest to their dates is part of what they made due, so no coupon falls due after them."""
+    return declared_in_full(state, series, due_on - timedelta(days=1))
+
+
+def declared_in_full(state: AgreementState, series: str, by: date | None = None) -> list[AccelerationOnFile]:
+    """The declarations in force, made on or before ``by`` (whenever made, if None), that together made every
+    outstanding note of ``series`` due (none if they did not): nothing else is then scheduled on it."""
     live = {note.number for note in state.live(series)}
-    before = declarations_on(state, series, due_on - timedelta(days=1))
-    return [a for a, _ in before] if live and live <= {n for _, part in before for n in part} else []
+    found = declarations_on(state, series, by)
+    return [a for a, _ in found] if live and live <= {n for _, part in found for n in part} else []
 
 
 def declarations_on(state: AgreementState, series: str, by: date | None = None) -> list[tuple[AccelerationOnFile, list[int]]]:

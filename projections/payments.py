@@ -432,14 +432,7 @@ def _declared_due_in_part(key: str, state: AgreementState, series: str) -> list[
             f" {acceleration.on} ({key}:{acceleration.ref}), not the rest of the series: the payments of principal"
             " shown are the whole series' and still count those notes (status lists what the declaration made due),"
             " and those on the rest alone are not computed; the interest after the declaration is the rest's alone"
-            for acceleration, part in rules.declarations_on(state, series) if not _every_note_declared(state, series)]
-
-
-def _every_note_declared(state: AgreementState, series: str) -> bool:
-    """Whether declarations in force, one or several together, made every outstanding note of a series due: nothing
-    else is then scheduled on it."""
-    declared = {n for _, part in rules.declarations_on(state, series) for n in part}
-    return bool(declared) and declared == {note.number for note in state.live(series)}
+            for acceleration, part in rules.declarations_on(state, series) if not rules.declared_in_full(state, series)]
 
 
 def _due_beside_principal(key: str, state: AgreementState, series: str | None) -> list[str]:
@@ -553,7 +546,7 @@ def _principal(key: str, state: AgreementState, series: str, watch: _Watch) -> l
         remaining = ()
     if remaining:
         lines += [_accelerated_row(state, series, a, part, watch) for a, part in rules.declarations_on(state, series)]
-        if _every_note_declared(state, series):
+        if rules.declared_in_full(state, series):
             return lines
     for due in remaining:
         kind = MATURITY if due.due_on == terms.maturity else REQUIRED
