@@ -39,7 +39,7 @@ from adapters.identity import ADMINISTRATOR, RECORDERS, ROLES, NotAllowed, Signe
 from adapters.ledger import Tampered, UnknownIdentity
 from adapters.moments import KnownAt, Malformed, date_range, given_text, holder_text, parsed_date
 from adapters.moments import known_at as known_at_of
-from adapters.queries import Queries, Recorded
+from adapters.queries import Previewed, Queries, Recorded
 from adapters.registry import Registry
 from adapters.render import known_at_said
 from adapters.store import shown_url, store_said
@@ -188,7 +188,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def bad_request(_: Request, error: Exception) -> JSONResponse:
         first = error.errors()[0]  # type: ignore[attr-defined]
         where = ".".join(str(p) for p in first["loc"][1:]) or "request"
-        message = descriptions.WHOLE_NUMBER if first["type"] == "int_parsing" else first["msg"]
+        message = (descriptions.WHOLE_NUMBER if first["type"] == "int_parsing" else
+                   f"{first['input']!r} is neither true nor false" if first["type"] == "bool_parsing" else first["msg"])
         detail = body_problem(first) if first["loc"][:1] == ("body",) else f"{where}: {message}"
         return problem(422, title="the request is malformed", detail=detail)
 
@@ -416,15 +417,21 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
 
     @app.post("/agreements/{key}/entries", status_code=201, summary="Record one journal entry")
     def record(key: str, body: dict, authorization: Annotated[str | None, Header()] = None,
-               idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> Any:
+               idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+               dry_run: Annotated[bool, Query(description="Decide the entry and answer what it would record (200); "
+                                                          "record nothing. Any identity that may read may ask.")] = False) -> Any:
         signer = identity(authorization, None)  # a bearer token only: the page's cookie never records
         ask = "give each request an id; sending it again records nothing twice"
-        if not idempotency_key:
+        if not idempotency_key and not dry_run:
             raise InvalidCommand(f"Idempotency-Key: {ask}")
-        request_id = given_text(idempotency_key, "Idempotency-Key", ask)
+        request_id = given_text(idempotency_key, "Idempotency-Key", ask) if idempotency_key else None
         entry = ENTRIES.validate_python(body)
         if isinstance(entry, TextEntry):
             raise NotAllowed("a text entry names a file: an administrator loads it with its journal (debtreg load)")
+        if dry_run:
+            with reading(signer) as queries:
+                staged = queries.registry.preview(key, entry, request_id=request_id and f"api/{request_id}")
+            return JSONResponse(plain(Previewed.of(staged)), status_code=200)
         with lock:
             reader.ledger.require(signer, (ADMINISTRATOR,) if entry.command(key).creates else RECORDERS, "record this")
             registry = writers.get(signer.public_key)

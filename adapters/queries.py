@@ -74,6 +74,21 @@ class Recorded:
     def of(cls, staged) -> Recorded:  # noqa: ANN001 - a registry.Staged
         lines = tuple(EventLine(staged.stream.ref(e), e.summary()) for e in staged.events or staged.earlier)
         return cls((), lines) if staged.earlier else cls(lines, ())
+
+
+@dataclass(frozen=True)
+class Previewed:
+    """What a recording would do (a dry run, which records nothing): the events it would record, numbered as they
+    would be were nothing recorded before it, or those its request recorded before."""
+
+    dry_run: bool
+    would_record: tuple[EventLine, ...]
+    already_recorded: tuple[EventLine, ...]
+
+    @classmethod
+    def of(cls, staged) -> Previewed:  # noqa: ANN001 - a registry.Staged
+        found = Recorded.of(staged)
+        return cls(True, found.recorded, found.already_recorded)
 """The second clock: a time, or an event ("barnes-1995:20") meaning the moment it was recorded."""
 
 

@@ -485,6 +485,13 @@ class Registry(Application, Reading):
         request = Request(request_id, entry.fingerprint() if request_id else None, source)
         return self.execute(entry.command(key), request=request)
 
+    def preview(self, key: str, entry: EntryIn, *, request_id: str | None = None) -> Staged:
+        """What recording an entry would record, decided as ``record`` decides it, with nothing saved (a dry run).
+        Like checking a journal it asks no role: it changes nothing."""
+        command = entry.command(key)
+        request = Request(request_id, entry.fingerprint() if request_id else None)
+        return self.stage(command, provenance_of(command, self.recorder_name, request), Workspace())
+
     @property
     def recorder_name(self) -> str:
         """Who records: the registry's identity (``nobody`` for a registry that only checks)."""

@@ -396,9 +396,10 @@ def querying(ctx: typer.Context, fmt: str = "text", *, missing_ok: bool = False,
 
 
 @contextmanager
-def recording(ctx: typer.Context, fmt: str = "text", *, first: bool = False) -> Iterator[Registry]:
-    """The application, to record commands (``first``: see ``guarded``)."""
-    with guarded(ctx, fmt, read_only=False, first=first) as registry:
+def recording(ctx: typer.Context, fmt: str = "text", *, first: bool = False, dry_run: bool = False) -> Iterator[Registry]:
+    """The application, to record commands (``first``: see ``guarded``), or (``dry_run``) to decide them alone: read
+    only, as by anyone, as a journal is checked."""
+    with guarded(ctx, fmt, read_only=dry_run, first=first) as registry:
         yield registry
 
 

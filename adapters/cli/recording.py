@@ -39,6 +39,9 @@ RequestId = Annotated[
     str | None,
     typer.Option("--request-id", metavar="ID", help="An id for this request: repeating it records nothing twice."),
 ]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Check the entry and show what it would record; record nothing (as `check` does a journal).")
+]
 
 
 class Kind(str, Enum):
@@ -70,9 +73,11 @@ def record(
     section: str | None,
     request_id: str | None,
     fmt: TextOrJson,
+    dry_run: bool = False,
     **given: Any,
 ) -> None:
-    """Validate a command as the journal entry it amounts to, record it, and say what was recorded.
+    """Validate a command as the journal entry it amounts to, record it (or, ``dry_run``, decide it alone), and say
+    what was recorded (or would be).
 
     Without ``--request-id`` the command gets an id of its own, so that every
     entry's events can be named (and reversed) together.
@@ -80,24 +85,27 @@ def record(
     model = getattr(entries, model_name)
     kind = model.model_fields["type"].annotation.__args__[0]
     fields = {"type": kind, "effective_on": on, "evidence": {"document": evidence, "section": section}, **given}
-    with recording(ctx, fmt.value) as registry:
+    with recording(ctx, fmt.value, dry_run=dry_run) as registry:
         try:
             entry = model.model_validate({k: v for k, v in fields.items() if v is not None})
         except pydantic.ValidationError as error:
             raise invalid(error) from None
         if request_id is not None:
             request_id = given_text(request_id, "--request-id", "give an id, or leave the option out")
-        staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
-    result = queries.Recorded.of(staged)
+        if dry_run:
+            staged = registry.preview(key, entry, request_id=request_id)
+        else:
+            staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
+    result = queries.Previewed.of(staged) if dry_run else queries.Recorded.of(staged)
     if fmt is TextOrJson.json:
         emit_json(result)
         return
-    for line in result.recorded or result.already_recorded:  # fitted as prose: a transfer's says every note, 200 wide
-        say(
-            f"already recorded (request {request_id!r}), nothing new: {line.event}: {line.summary}"
-            if staged.earlier
-            else f"recorded {line.event}: {line.summary}"
-        )
+    done = (f"already recorded (request {request_id!r}), nothing new:" if staged.earlier
+            else "would record" if dry_run else "recorded")
+    for line in (result.would_record if dry_run else result.recorded) or result.already_recorded:
+        say(f"{done} {line.event}: {line.summary}")  # fitted as prose: a transfer's says every note, 200 wide
+    if dry_run:
+        say("dry run: nothing was recorded")
 
 
 @app.command()
@@ -115,13 +123,14 @@ def transfer(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a transfer of notes from one holder to another. Notes surrendered, new ones issued to the transferee (the
     agreement's exchange of notes)."""
     given = {"from": transferor, "to": transferee, "amount": amount, "series": series, "note": note, "new_holder": new_holder}
     record(ctx, agreement, "TransferEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, registered_name=registered_name, **given)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, registered_name=registered_name, **given)
 
 
 @app.command()
@@ -136,11 +145,12 @@ def prepay(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a prepayment, allocated pro rata. To each note in proportion to its unpaid principal."""
     record(ctx, agreement, "PrepaymentEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, amount=amount, kind=kind.value, series=series, treasury_curve=curve)
 
 
 @app.command()
@@ -158,6 +168,7 @@ def pay(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a scheduled payment of interest or principal. Allocated to the holders of record pro rata."""
@@ -169,7 +180,7 @@ def pay(
     if kind is PaymentKind.accelerated and interest is None:
         raise typer.BadParameter("--kind accelerated needs it: the interest paid, at least what the acceleration made due",
                                  param_hint="--interest")
-    common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt}
+    common = {"on": on, "evidence": evidence, "section": section, "request_id": request_id, "fmt": fmt, "dry_run": dry_run}
     if kind is PaymentKind.interest:
         record(ctx, agreement, "InterestEntry", due_on=due, amount=amount, series=series, **common)
     elif kind is PaymentKind.required:
@@ -200,12 +211,13 @@ def notice(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record notice of an optional prepayment to the holders. --date is the day it is given; the prepayment must
     follow it on the date and for the amount given."""
     record(ctx, agreement, "PrepaymentNoticeEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, prepay_on=prepay_on, amount=amount, series=series)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, prepay_on=prepay_on, amount=amount, series=series)
 
 
 @app.command("replace-note")
@@ -218,11 +230,12 @@ def replace_note(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a new note of like tenor in place of another. For a note lost, stolen, destroyed or mutilated."""
     record(ctx, agreement, "NoteReplacementEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, note=note, reason=reason.value)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, note=note, reason=reason.value)
 
 
 @app.command()
@@ -234,11 +247,12 @@ def cancel(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a note the Company acquired and cancelled. It is not reissued."""
     record(ctx, agreement, "CancellationEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, note=note)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, note=note)
 
 
 @app.command()
@@ -252,11 +266,12 @@ def consent(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a holder's written consent to an amendment."""
     record(ctx, agreement, "ConsentEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, amendment=amendment, holder=holder, signed_as=signed_as)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, amendment=amendment, holder=holder, signed_as=signed_as)
 
 
 @app.command("record-horizon")
@@ -271,6 +286,7 @@ def record_horizon(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record how far the evidence on file runs. Beyond it views say so and payments are "not recorded", not unpaid.
@@ -282,7 +298,7 @@ def record_horizon(
         return None if value.strip().casefold() == "current" else value
 
     record(ctx, agreement, "RecordHorizonEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, register=until(register), payments=until(payments))
+           request_id=request_id, fmt=fmt, dry_run=dry_run, register=until(register), payments=until(payments))
 
 
 @app.command()
@@ -293,6 +309,7 @@ def reverse(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Reverse an entry recorded in error. It stays in the history, and views from now on leave it out.
@@ -303,7 +320,7 @@ def reverse(
         key, position = event_ref(event)
     except InvalidCommand as error:
         raise typer.BadParameter(error.message, param_hint="EVENT_ID") from None
-    with recording(ctx, fmt.value) as registry:
+    with recording(ctx, fmt.value, dry_run=dry_run) as registry:
         kind = registry.kind_of(key)
     record(ctx, key, "ReversalEntry", on=None, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, target=position, reason=reason, of=kind)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, target=position, reason=reason, of=kind)

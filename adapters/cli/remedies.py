@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from adapters.cli.common import AgreementKey, Format2, On, TextOrJson, app, event_of
-from adapters.cli.recording import EvidenceOption, RequestId, SectionOption, record
+from adapters.cli.recording import DryRun, EvidenceOption, RequestId, SectionOption, record
 from adapters.settings import TREASURY_ENTRY
 
 Holders = Annotated[list[str], typer.Option("--by", metavar="HOLDER", help="A holder acting (repeatable; full name or a unique part).")]
@@ -28,11 +28,12 @@ def default_command(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record an Event of Default. On a clause that accelerates automatically, the notes become due with it."""
     record(ctx, agreement, "EventOfDefaultEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, clause=clause, description=description, treasury_curve=curve)
+           request_id=request_id, fmt=fmt, dry_run=dry_run, clause=clause, description=description, treasury_curve=curve)
 
 
 @app.command()
@@ -46,12 +47,13 @@ def accelerate(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record holders declaring the notes due on a default. On a continuing Event of Default, tallied against the
     agreement's share."""
     record(ctx, agreement, "AccelerationEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, declared_by=by, treasury_curve=curve,
+           request_id=request_id, fmt=fmt, dry_run=dry_run, declared_by=by, treasury_curve=curve,
            default=None if default is None else event_of(agreement, default, "--default"))
 
 
@@ -65,11 +67,12 @@ def rescind(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record holders annulling a declaration of acceleration."""
     record(ctx, agreement, "RescissionEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, declared_by=by,
+           request_id=request_id, fmt=fmt, dry_run=dry_run, declared_by=by,
            acceleration=None if acceleration is None else event_of(agreement, acceleration, "--acceleration"))
 
 
@@ -85,10 +88,11 @@ def waive(
     evidence: EvidenceOption = TREASURY_ENTRY,
     section: SectionOption = None,
     request_id: RequestId = None,
+    dry_run: DryRun = False,
     fmt: Format2 = TextOrJson.text,
 ) -> None:
     """Record a waiver by holders. Checked against the consent the provisions waived need."""
     record(ctx, agreement, "WaiverEntry", on=on, evidence=evidence, section=section,
-           request_id=request_id, fmt=fmt, provisions=provision, given_by=by,
+           request_id=request_id, fmt=fmt, dry_run=dry_run, provisions=provision, given_by=by,
            defaults=[event_of(agreement, given, "--default") for given in default or ()],
            payment_terms=payment_terms)

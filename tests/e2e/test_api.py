@@ -346,6 +346,26 @@ def test_treasury_records_once_per_idempotency_key(api, loaded_url):
             headers={**as_(CLERK), "Idempotency-Key": "t-1"})
 
 
+def test_a_dry_run_answers_what_an_entry_would_record_and_records_nothing(api, loaded_url):
+    post = {"method": "POST", "path": "/agreements/barnes-1995/entries"}
+    before = head(loaded_url)
+    tried = api.post("/agreements/barnes-1995/entries", params={"dry_run": "true"}, json=TRANSFER, headers=as_(JANE))
+    assert tried.status_code == 200, tried.text
+    [line] = tried.json()["would_record"]
+    assert tried.json()["dry_run"] is True and tried.json()["already_recorded"] == []
+    assert line["summary"].startswith("transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC")
+    assert head(loaded_url) == before, "no Idempotency-Key needed, nothing recorded"
+    refused(api, loaded_url, 422, "below-minimum-denomination", **post, params={"dry_run": "true"}, headers=as_(CLERK),
+            json={**TRANSFER, "from": "ACE American", "amount": "2,550,000"})
+    bad = refused(api, loaded_url, 422, "invalid", **post, params={"dry_run": "maybe"}, json=TRANSFER, headers=as_(CLERK))
+    assert bad["detail"] == "dry_run: 'maybe' is neither true nor false"
+    recorded = api.post("/agreements/barnes-1995/entries", json=TRANSFER, headers={**as_(CLERK), "Idempotency-Key": "t-2"})
+    assert recorded.json()["recorded"] == [line], "recorded as the dry run said"
+    again = api.post("/agreements/barnes-1995/entries", params={"dry_run": "true"}, json=TRANSFER,
+                     headers={**as_(CLERK), "Idempotency-Key": "t-2"})
+    assert again.status_code == 200 and again.json()["already_recorded"] == [line] and again.json()["would_record"] == []
+
+
 def test_an_auditor_reads_and_can_never_write(api, loaded_url):
     problem = refused(api, loaded_url, 403, "not-allowed", "POST", "/agreements/barnes-1995/entries", json=TRANSFER,
                       headers={**as_(JANE), "Idempotency-Key": "j-1"})

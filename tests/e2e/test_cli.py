@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from adapters.cli import app
 from adapters.cli.common import hoisted
-from adapters.identity import TREASURY
+from adapters.identity import AUDITOR, TREASURY
 from adapters.registry import Registry
 from conftest import FIXTURES, ROOT
 from domain.events import stream_id
@@ -263,6 +263,32 @@ def test_the_same_request_id_records_once(db):
     assert first.stdout.startswith(f"recorded barnes-1995:{events + 1}: required prepayment of $6,250,000.00")
     assert again.stdout.startswith("already recorded")
     assert len(history(db)) == events + 1
+
+
+def test_a_dry_run_says_what_a_command_would_record_and_records_nothing(db):
+    """Treasury (or an auditor: a dry run changes nothing, so reading is enough) sees a coupon's allocation, as it
+    would be recorded, before recording it; a refusal is the command's own; the store is left as it was."""
+    enrol(db, (JANE, AUDITOR))
+    before, head = history(db), debtreg("digest", db=db).stdout
+    coupon = ("pay", "barnes-1995", "--date", "2003-06-05", "--kind", "interest", "--request-id", "wire-0605")
+    tried = debtreg(*coupon, "--dry-run", db=db, identity=key_of(JANE), env={"COLUMNS": "400"})
+    said = (f"barnes-1995:{len(before) + 1}: interest of $668,437.50 on the 7.13% notes due 2003-06-05: No. 2 $133,687.50,"
+            " No. 4 $133,687.50, No. 5 $219,247.50, No. 6 $48,127.50, No. 7 $92,498.38, No. 9 $41,189.12")
+    assert tried.stdout.splitlines() == [f"would record {said}", "dry run: nothing was recorded"]
+    as_json = json.loads(debtreg(*coupon, "--dry-run", "--format", "json", db=db).stdout)
+    assert as_json == {"dry_run": True, "would_record": [{"event": said.split(": ", 1)[0], "summary": said.split(": ", 1)[1]}],
+                       "already_recorded": []}
+    assert history(db) == before and debtreg("digest", db=db).stdout == head
+    refused = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "ACE American", "--to", "X",
+                      "--new-holder", "--amount", "2,550,000", "--dry-run", db=db, check=False)
+    assert refused.returncode == 1 and "refused: new notes must be at least $100,000.00" in refused.stderr
+    assert refused.stdout == "" and history(db) == before and debtreg("digest", db=db).stdout == head
+    assert debtreg(*coupon, db=db, env={"COLUMNS": "400"}).stdout == f"recorded {said}\n"  # as the dry run said
+    again = debtreg(*coupon, "--dry-run", db=db, env={"COLUMNS": "400"}).stdout
+    assert again == f"already recorded (request 'wire-0605'), nothing new: {said}\ndry run: nothing was recorded\n"
+    reversal = debtreg("reverse", f"barnes-1995:{len(before) + 1}", "--reason", "wrong day", "--dry-run", db=db).stdout
+    assert reversal.startswith(f"would record barnes-1995:{len(before) + 2}: reversal of event No. {len(before) + 1}")
+    assert len(history(db)) == len(before) + 1
 
 
 @pytest.mark.parametrize(
