@@ -349,12 +349,15 @@ def test_treasury_records_once_per_idempotency_key(api, loaded_url):
 def test_a_dry_run_answers_what_an_entry_would_record_and_records_nothing(api, loaded_url):
     post = {"method": "POST", "path": "/agreements/barnes-1995/entries"}
     before = head(loaded_url)
+    register = {"params": {"as_of": "2003-03-03"}, "headers": as_(JANE)}
+    shown = api.get("/agreements/barnes-1995/register", **register).json()
     tried = api.post("/agreements/barnes-1995/entries", params={"dry_run": "true"}, json=TRANSFER, headers=as_(JANE))
     assert tried.status_code == 200, tried.text
     [line] = tried.json()["would_record"]
     assert tried.json()["dry_run"] is True and tried.json()["already_recorded"] == []
     assert line["summary"].startswith("transfer of $1,000,000.00 from Lincoln Investment Management, Inc. to New Holder LLC")
     assert head(loaded_url) == before, "no Idempotency-Key needed, nothing recorded"
+    assert api.get("/agreements/barnes-1995/register", **register).json() == shown, "the server's views as they were"
     refused(api, loaded_url, 422, "below-minimum-denomination", **post, params={"dry_run": "true"}, headers=as_(CLERK),
             json={**TRANSFER, "from": "ACE American", "amount": "2,550,000"})
     bad = refused(api, loaded_url, 422, "invalid", **post, params={"dry_run": "maybe"}, json=TRANSFER, headers=as_(CLERK))
