@@ -33,6 +33,7 @@ from adapters.render import (
     totals_cited,
     with_marks,
 )
+from domain.consent import more_needed
 from domain.money import format_amount
 from projections.amendments import AmendmentStatus
 from projections.payments import Status
@@ -285,7 +286,7 @@ def evidence(found: object) -> str:
 def tally(consents: object) -> str:
     if consents is None:
         return "none needed or none on file"
-    shares = ", ".join(f"{c.name} {c.share}" for c in consents.classes)  # type: ignore[attr-defined]
+    shares = ", ".join(f"{c.name} {c.share}{more_needed(c.more_needed)}" for c in consents.classes)  # type: ignore[attr-defined]
     return f"{consents.threshold}: {shares} ({'met' if consents.met else 'not met'})"  # type: ignore[attr-defined]
 
 

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from math import ceil
 
 from domain.errors import InvalidCommand
-from domain.money import ZERO
+from domain.money import CENT, ZERO, format_amount
 
 ALL_HOLDERS = "all holders"
 TOGETHER = "together"
@@ -71,6 +72,19 @@ class ClassTally:
     def share(self) -> Fraction:
         return Fraction(self.consenting) / Fraction(self.voting) if self.voting else Fraction(0)
 
+    def reaches(self, required: Fraction) -> bool:
+        """Whether the principal consenting is at least ``required`` of the principal that votes (none voting: never)."""
+        return bool(self.voting) and self.share >= required
+
+    def wanting(self, required: Fraction) -> Decimal | None:
+        """The least principal more that must consent for the class to reach ``required``: counsel's next question.
+        Exact: the cents of ``required`` of the voting principal, rounded up, less those consenting (nothing once it is
+        reached; ``None`` where no principal votes, which no consent can mend)."""
+        if not self.voting:
+            return None
+        least = Decimal(ceil(Fraction(self.voting) * required * 100)) / 100
+        return max(least - self.consenting, ZERO).quantize(CENT)
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -86,7 +100,7 @@ class Tally:
             return all(vote.consented for vote in self.votes if not vote.excluded) and any(
                 not vote.excluded for vote in self.votes
             )
-        return bool(self.classes) and all(c.voting and c.share >= self.required for c in self.classes)
+        return bool(self.classes) and all(c.reaches(self.required) for c in self.classes)
 
     def shortfall(self) -> str:
         if self.met:
@@ -94,10 +108,15 @@ class Tally:
         if self.all_holders:
             missing = [v.holder for v in self.votes if not v.excluded and not v.consented]
             return f"needs every holder; not consented: {'; '.join(missing)}"
-        short = [c for c in self.classes if not c.voting or c.share < self.required]
         return "; ".join(
-            f"{c.name}: {format_share(c.share)} consented, {self.threshold} needed" for c in short
+            f"{c.name}: {format_share(c.share)} consented, {self.threshold} needed{more_needed(c.wanting(self.required), ', ', '')}"
+            for c in self.classes if not c.reaches(self.required)
         )
+
+
+def more_needed(wanting: Decimal | None, before: str = ", ", after: str = " needed") -> str:
+    """The principal more a class needs, in words (``ClassTally.wanting``); nothing where none is or none can be."""
+    return f"{before}${format_amount(wanting)} more{after}" if wanting else ""
 
 
 def tally(

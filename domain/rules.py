@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from domain.consent import ALL_HOLDERS, format_share, parse_threshold, tally
+from domain.consent import ALL_HOLDERS, format_share, more_needed, parse_threshold, tally
 from domain.daycount import ACTUAL_ACTUAL_ICMA, convention
 from domain.errors import (
     AcceleratedPaymentRefused,
@@ -765,7 +765,7 @@ def check_declared_by(
         raise ShareNotMet(
             f"to {what} needs {needed} of the ${format_amount(all_series.voting)} that counts;"
             f" {'; '.join(declared_by)} {'holds' if len(declared_by) == 1 else 'hold'} ${format_amount(all_series.consenting)}"
-            f" ({format_share(all_series.share)})",
+            f" ({format_share(all_series.share)}){more_needed(all_series.wanting(counted.required), '; ')}",
             section=section,
         )
 

@@ -36,6 +36,7 @@ class ClassLine:
     consenting_principal: Decimal = shown_as("consenting_principal")
     share: str = shown_as("share")
     met: bool = unshown()
+    more_needed: Decimal | None = shown_if_set()  # the least principal more to consent to reach the threshold, if not met
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ def _consents_to(events: Sequence[Event], number: int) -> list[Agreement.Consent
 
 def _class_lines(counted: Tally) -> tuple[ClassLine, ...]:
     return tuple(
-        ClassLine(c.name, c.voting, c.consenting, format_share(c.share), bool(c.voting) and c.share >= counted.required)
+        ClassLine(c.name, c.voting, c.consenting, format_share(c.share), met := c.reaches(counted.required),
+                  None if met else c.wanting(counted.required))
         for c in counted.classes
     )
 

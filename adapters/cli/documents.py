@@ -163,10 +163,13 @@ def consents_command(
     title = f"{view.name} ({agreement}), register as of {view.as_of}"
     out.print(table(title, header, rows, list(range(1, len(series) + 1))))
 
+    from domain.consent import more_needed
+
     def tally(classes: tuple, lead: str = "") -> None:
         for c in classes:
             say(f"{lead}{c.name}: ${format_amount(c.consenting_principal)} of ${format_amount(c.voting_principal)}"
-                f" consented ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}")
+                f" consented ({c.share}); threshold {view.threshold}: {'met' if c.met else 'NOT met'}"
+                f"{more_needed(c.more_needed)}")
 
     tally(view.classes)
     if view.by_series:

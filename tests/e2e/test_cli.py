@@ -425,6 +425,24 @@ def test_amendments_consents_and_guaranties_for_counsel(db):
     assert [g["guaranty"] for g in guaranties["guaranties"]] == ["kar-2003"]
 
 
+def test_counsel_sees_how_much_more_principal_must_consent_to_an_amendment_pending(db, tmp_path):
+    journal = tmp_path / "amendment-3.toml"
+    journal.write_text('[journal]\nid = "barnes-1995-amendment-3"\ntitle = "Amendment No. 3"\nagreement = "barnes-1995"\n\n'
+                       '[[entry]]\nid = "amendment-3"\ntype = "amendment"\neffective_on = 2003-03-03\n'
+                       'evidence = { document = "amendment-3.pdf" }\nnumber = 3\nname = "Amendment No. 3"\n'
+                       'consents_section = "5(a)"\n')
+    debtreg("load", str(journal), db=db)
+    debtreg("consent", "barnes-1995", "3", "--holder", "Lincoln", "--date", "2003-03-03", db=db)
+    # 66-2/3% of the $18,750,000.00 is $12,500,000.00; Lincoln's $6,150,000.00 leaves $6,350,000.00
+    said = debtreg("consents", "barnes-1995", "3", db=db).stdout
+    assert ("all series: $6,150,000.00 of $18,750,000.00 consented (32.80%); threshold 66-2/3%: NOT met,"
+            " $6,350,000.00 more needed") in " ".join(said.split())
+    [counted] = json.loads(debtreg("consents", "barnes-1995", "3", "--format", "json", db=db).stdout)["classes"]
+    assert counted["more_needed"] == "6350000.00"
+    [pending] = [a for a in json.loads(debtreg("amendments", "barnes-1995", "--format", "json", db=db).stdout) if a["number"] == 3]
+    assert pending["reason"] == "Section 5(a) consents: all series: 32.80% consented, 66-2/3% needed, $6,350,000.00 more"
+
+
 def test_a_consent_is_recorded_from_the_command_line(db):
     debtreg(
         "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--new-holder", "--amount", "1,000,000", db=db

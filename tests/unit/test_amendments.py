@@ -2,9 +2,13 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters import render
 from adapters.entries import AmendmentEntry, ConsentEntry, LapseEntry, TransferEntry
@@ -155,7 +159,7 @@ def test_an_amendment_signed_below_the_threshold_never_changes_the_text(loaded):
     record(loaded, "barnes-1995", ConsentEntry, type="consent", amendment=3, holder="Lincoln")
     state = amendment_status("barnes-1995", 3, loaded.streams())
     assert state.status == "pending"
-    assert state.reason == "Section 5(a) consents: all series: 32.80% consented, 66-2/3% needed"
+    assert state.reason == "Section 5(a) consents: all series: 32.80% consented, 66-2/3% needed, $6,350,000.00 more"
     view = text_view(loaded, "barnes-1995", date(2010, 1, 1))
     assert view.section("7.8").text.startswith("The Company will not permit Consolidated Net Worth")
     assert any("Amendment No. 3 (as of 2003-06-02) is pending" in caveat for caveat in view.caveats)
@@ -338,7 +342,30 @@ def test_voting_classes_are_a_term_all_series_together_or_each_on_its_own():
         ("7.80%", D(0), D(45500000)),
     ]
     assert not by_series.met
-    assert by_series.shortfall() == "7.66%: 20.41% consented, 51% needed; 7.80%: 0.00% consented, 51% needed"
+    assert by_series.shortfall() == ("7.66%: 20.41% consented, 51% needed, $7,495,000.00 more;"
+                                     " 7.80%: 0.00% consented, 51% needed, $23,205,000.00 more")
+
+
+@given(voting=st.integers(1, 10**13), consenting=st.integers(0, 10**13), threshold=st.sampled_from(["51%", "66-2/3%", "50%", "all holders", "33-1/3%"]))
+def test_the_principal_more_needed_is_the_least_that_reaches_the_threshold(voting, consenting, threshold):
+    """Counsel asks how much more must consent: the least whole-cent amount, never a cent short, never a cent over."""
+    from domain.consent import ClassTally, parse_threshold
+
+    required, cents = parse_threshold(threshold), Decimal("0.01")
+    counted = ClassTally("all series", Decimal(voting) * cents, Decimal(min(consenting, voting)) * cents)
+    more = counted.wanting(required)
+    assert more is not None and more >= 0 and more == more.quantize(cents)
+    assert ClassTally(counted.name, counted.voting, counted.consenting + more).reaches(required)
+    assert more == 0 or not ClassTally(counted.name, counted.voting, counted.consenting + more - cents).reaches(required)
+    assert (more == 0) == counted.reaches(required)
+
+
+def test_no_principal_more_can_reach_a_threshold_where_none_votes():
+    from domain.consent import ClassTally, more_needed
+
+    assert ClassTally("7.80%", Decimal(0), Decimal(0)).wanting(Fraction(51, 100)) is None
+    assert more_needed(None) == "" and more_needed(Decimal("0.00")) == ""
+    assert ClassTally("x", Decimal("10000000.01"), Decimal(0)).wanting(Fraction(2, 3)) == Decimal("6666666.68")
 
 
 def test_the_1995_consents_show_lincolns_signatory_and_the_tally_without_it(loaded):
@@ -384,3 +411,13 @@ def test_a_consent_tally_lists_the_holders_in_the_order_of_the_annex_1_of_its_da
     for key, number in (("barnes-1995", 2), ("novascotia-1999", 1), ("barnes-2000", 2)):
         annex = [h.holder for h in views.annex1(key, date(2003, 2, 5)).holders]
         assert [v.holder for v in views.consents(key, number).holders] == annex, key
+
+
+def test_the_page_says_how_much_more_must_consent_beside_each_share_not_met():
+    from adapters.page import tally
+    from projections.amendments import ClassLine, ConsentTally
+
+    short = ClassLine("all series", D("18750000.00"), D("6150000.00"), "32.80%", False, D("6350000.00"))
+    assert tally(ConsentTally("66-2/3%", False, (short,), ())) == "66-2/3%: all series 32.80%, $6,350,000.00 more needed (not met)"
+    met = ClassLine("all series", D("70000000.00"), D("56000000.00"), "80.00%", True)
+    assert tally(ConsentTally("66-2/3%", True, (met,), ())) == "66-2/3%: all series 80.00% (met)"

@@ -161,7 +161,7 @@ def default(registry, clause="9.1(c)", on="2025-03-03", **fields):
 
 def test_acceleration_needs_51_percent_and_makes_principal_interest_and_the_make_whole_due(book):
     default(book)
-    error = refused(book, ShareNotMet, r"at least 51% .* Alpha Life holds \$5,090,000.00 \(50.90%\)", AccelerationEntry,
+    error = refused(book, ShareNotMet, r"at least 51% .* Alpha Life holds \$5,090,000.00 \(50.90%\); \$10,000.00 more needed", AccelerationEntry,
                     type="acceleration", effective_on="2025-03-10", declared_by=["Alpha Life"], treasury_curve=CURVE)
     assert error.section == "9.2"
     refused(book, RegistryError, "give the Treasury curve", AccelerationEntry, type="acceleration",
