@@ -261,6 +261,14 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
              f"{name} as of a date (as known at a time)", *dated)
     view("/agreements/{key}/schedule", lambda q, k, p, m: q.schedule(k, as_of(p), p.get("series"), m),
          "The payment schedule", "as_of", "series", "known_at")
+    def due(queries: Queries, _key: None, params: dict, moment: KnownAt) -> Any:
+        start, end = date_range(params["from"], params["to"])
+        on = parsed_date(params["as_of"], "as_of") if params.get("as_of") else date.today()
+        return queries.due(start, end, on, moment)  # type: ignore[arg-type] - both required
+
+    view("/due", due, "Every payment due between two dates across the registry, with its status as of a date (default"
+         " today)", "from", "to", "as_of", "known_at", needs=("from", "to"),
+         described={"from": descriptions.DUE_FROM, "to": descriptions.DUE_TO, "as_of": descriptions.STATUS_AS_OF})
     view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file", "known_at")
     view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status", "known_at")
 
@@ -408,6 +416,19 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         def render(queries: Queries) -> str:
             refuse_unknown(list(request.query_params), ("as_of", "known_at"))
             return pages.holders_page(queries, parsed_date(as_of, "as_of"), known_at_of(known_at or None, "known_at"), known_at)
+
+        return page(render, request)
+
+    @app.get("/page/due", include_in_schema=False)
+    def due_page(request: Request, to: str | None = None, as_of: str | None = None, known_at: str = "") -> HTMLResponse:
+        def render(queries: Queries) -> str:
+            refuse_unknown(list(request.query_params), ("from", "to", "as_of", "known_at"))
+            start, end = date_range(request.query_params.get("from"), to)
+            if start is None or end is None:
+                raise InvalidCommand(f"{'from' if start is None else 'to'}: give the {'first' if start is None else 'last'}"
+                                     " due date to show, YYYY-MM-DD")
+            on = parsed_date(as_of, "as_of") if as_of else date.today()
+            return pages.due_page(queries, start, end, on, known_at_of(known_at or None, "known_at"), known_at)
 
         return page(render, request)
 

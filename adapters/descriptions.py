@@ -15,6 +15,9 @@ EVENTS_NOTE = ("Only events that issued, paid, surrendered or made due this note
                " transfer or replacement, back to the closing.")
 ONE_PROVISION = "Compare one provision only."
 EARLIER = "The earlier date, YYYY-MM-DD."
+DUE_FROM = "The first due date shown, YYYY-MM-DD."
+DUE_TO = "The last due date shown, YYYY-MM-DD."
+STATUS_AS_OF = "Status as of this date (default today)."
 LATER = "The later date, YYYY-MM-DD."
 AMENDMENT = "The amendment's number."
 STREAM = "An agreement's id, e.g. barnes-1995, or a guaranty's, instrument's or holder's, e.g. kar-2003."

@@ -23,6 +23,8 @@ from adapters.queries import KnownAt, Queries
 from adapters.render import (
     amendment_why,
     carried_notes,
+    due_notes,
+    due_total,
     event_fields,
     holders_notes,
     holders_table,
@@ -149,7 +151,8 @@ def home_page(queries: Queries, as_of: str, known_at: str, today: date) -> str:
               + "<p class='note'>Each agreement opens as of the last date its record on file covers; choose any other"
               " date above.</p>") if rows else "<p>No agreement is on the registry yet: load one's journal (debtreg load FILE).</p>"
     across = ("<h2>Holders across agreements</h2><form method='get' action='/page/holders'><label>As of <input name='as_of'"
-              " type='date' required></label> <button type='submit'>Show</button></form>") if rows else ""
+              " type='date' required></label> <button type='submit'>Show</button></form>"
+              "<h2>Payments due across agreements</h2>" + due_form("", "", "", "")) if rows else ""
     return html_page("debtreg", "<h1>debtreg</h1>" + picker([s.agreement for s in summaries], None, as_of, known_at) + listed
                      + across)
 
@@ -169,6 +172,30 @@ def holders_page(queries: Queries, as_of: date, known_at: KnownAt, given_known_a
     files = file_links(None, ["exports/holders.xlsx", "exports/holders.csv"], asked) if rows else ""
     return html_page(f"holders as of {as_of}", f"<h1>Holders as of {as_of}</h1>{known(queries, known_at)}"
                      "<p><a href='/page'>Agreements</a></p>" + form + shown + files + note_paragraphs(holders_notes(view)))
+
+
+def due_form(start: str, end: str, as_of: str, known_at: str) -> str:
+    return (f"<form method='get' action='/page/due'><label>Due from <input name='from' type='date' value='{escape(start)}'"
+            f" required></label> <label>to <input name='to' type='date' value='{escape(end)}' required></label> <label>Status"
+            f" as of <input name='as_of' type='date' value='{escape(as_of)}'></label> <label>Known at <input name='known_at'"
+            f" value='{escape(known_at)}'></label> <button type='submit'>Show</button></form>")
+
+
+def due_page(queries: Queries, start: date, end: date, as_of: date, known_at: KnownAt, given_known_at: str) -> str:
+    """Every payment due between two dates across the registry, as `debtreg due` shows it: treasury's calendar."""
+    view = queries.due(start, end, as_of, known_at)
+    rows = [[cell(d.payment.due_on), agreement_cell(d.agreement, as_of), cell(d.payment.series), cell(d.payment.kind),
+             money(d.payment.principal, blank_zero=True), money(d.payment.interest, blank_zero=True),
+             cell(payment_status(d.payment, marked=False))] for d in view.payments]
+    rests_on = [d.payment.rests_on for d in view.payments]
+    rows.append([cell(""), cell(due_total(view)), cell(""), cell(""), money(view.principal), money(view.interest), cell("")])
+    header = ["Due", "Agreement", "Series", "Payment", "Principal", "Interest", "Status"]
+    shown = (table(*marked(header, rows, [*rests_on, ()]), id="due", numeric=[4, 5]) if view.payments
+             else f"<p>No payment on file is due from {start} to {end}.</p>")
+    title = f"Payments due {start} to {end}, status as of {as_of}"
+    return html_page(title, f"<h1>{title}</h1>{known(queries, known_at)}<p><a href='/page'>Agreements</a></p>"
+                     + due_form(start.isoformat(), end.isoformat(), as_of.isoformat(), given_known_at) + shown
+                     + note_paragraphs(due_notes(view)))
 
 
 def known(queries: Queries, known_at: KnownAt) -> str:

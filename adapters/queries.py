@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from projections.guaranties import Guaranties
     from projections.history import HistoryLine
     from projections.holders import Holders
-    from projections.payments import Accrued, Schedule, Status
+    from projections.payments import Accrued, Due, Schedule, Status
     from projections.text import Redline, Text
 
 
@@ -316,6 +316,23 @@ class Queries:
         timeline = self._timeline(key, then)
         chosen = series_key(_terms(timeline), series) if series else None
         return _known(payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen), then)
+
+    def due(self, start: date, end: date, as_of: date, known_at: KnownAt = None) -> Due:
+        """Every agreement's payments due from ``start`` to ``end``, each with its status as of ``as_of``; an agreement
+        nothing of which was recorded by ``known_at`` left out (refused if none was)."""
+        then = self.moment(known_at)
+        schedules, unknown = [], []
+        for key in (key for kind, key in self.registry.listed() if kind == AGREEMENT):
+            stream = self.registry.stream(AGREEMENT, key)
+            if stream is None or stream.withdrawn:
+                continue
+            try:
+                schedules.append(self.schedule(key, as_of, None, then))
+            except NotYetRecorded:
+                unknown.append(key)
+        if unknown and not schedules:
+            raise NotYetRecorded(f"no agreement on the registry was recorded by {utc_text(then)}: ask for a later time")
+        return _known(payments.due_between(start, end, as_of, schedules), then)
 
     def status(self, key: str, as_of: date, known_at: KnownAt = None) -> Status:
         then = self.moment(known_at)

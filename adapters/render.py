@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # a command renders one view: the others' projections are not
     from adapters.queries import EventDetail, KnownAt, MakewholeNotice, Queries
     from projections.amendments import AmendmentStatus
     from projections.holders import HolderPositions, Holders
-    from projections.payments import Accrued, OverdueRate, Payment, Status
+    from projections.payments import Accrued, Due, OverdueRate, Payment, Status
     from projections.register import Annex1, IssuedLater, Register, TermsOnFile
     from projections.text import ProvisionLine, Redline, Text
 
@@ -390,6 +390,31 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
         interest = format_amount(p.interest) if p.interest else ""
         rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, payment_status(p, marked=True)])
     return header, rows
+
+
+def due_rows(view: Due) -> tuple[list[str], list[list[str]]]:
+    """The registry's calendar as a table: each payment with its agreement, then their total (of those on file, where an
+    agreement's schedule lacks something: ``due_notes`` says what)."""
+    header, rows = payment_rows([d.payment for d in view.payments])
+    rows = [[row[0], d.agreement, *row[1:]] for row, d in zip(rows, view.payments, strict=True)]
+    rows.append(["", due_total(view), "", "", format_amount(view.principal), format_amount(view.interest), ""])
+    return [header[0], "Agreement", *header[1:]], rows
+
+
+def due_total(view: Due) -> str:
+    """The label of the calendar's total: of the payments on file, where an agreement's schedule lacks some."""
+    return "TOTAL on file" if any(g.not_on_file for g in view.gaps) else "TOTAL"
+
+
+def due_notes(view: Due) -> list[str]:
+    """What goes beneath the calendar: what each agreement's schedule lacks (a payment not on file is in no row), where
+    its record ends, and the assumptions the figures rest on, numbered across agreements."""
+    lines = []
+    for gaps in view.gaps:
+        lines += [f"not on file: {gaps.agreement}: {gap}" for gap in gaps.not_on_file]
+        lines += [f"note: {gaps.agreement}: {caveat}" for caveat in gaps.caveats]
+        lines += [f"note: {gaps.agreement}: {gaps.record_ends.describe()}"] if gaps.record_ends else []
+    return lines + record_notes(None, view.assumptions)
 
 
 def _until_default(p: Payment) -> str:

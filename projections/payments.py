@@ -28,7 +28,7 @@ from domain.schedule import (
 )
 from domain.state import AccelerationOnFile, AgreementState
 from domain.timeline import Timeline
-from domain.values import GraceTerms, shown_if_any, shown_if_set, unshown
+from domain.values import GraceTerms, shown_as, shown_if_any, shown_if_set, shown_inline, unshown
 from projections.record import (
     PAYMENTS,
     REGISTER,
@@ -284,6 +284,63 @@ def schedule_as_of(
         later,
         tuple(caveats),
     )
+
+
+@dataclass(frozen=True)
+class DuePayment:
+    """A payment on the registry's calendar, as its agreement's schedule shows it."""
+
+    agreement: str
+    payment: Payment = shown_inline()
+
+
+@dataclass(frozen=True)
+class ScheduleGaps:
+    """What one agreement's schedule lacks, or how its figures depend on the record: said beneath the calendar, for a
+    payment left out of it because it is not on file must not read as none due."""
+
+    agreement: str
+    not_on_file: tuple[str, ...] = shown_if_any()
+    record_ends: RecordEnds | None = shown_if_set()
+    caveats: tuple[str, ...] = shown_if_any()
+
+
+@dataclass(frozen=True)
+class Due:
+    """Every payment scheduled from ``start`` to ``end`` across the registry, each with its status as of ``as_of``,
+    and their total: treasury's calendar."""
+
+    start: date = shown_as("from")
+    end: date = shown_as("to")
+    as_of: date
+    payments: tuple[DuePayment, ...]
+    principal: Decimal
+    interest: Decimal
+    gaps: tuple[ScheduleGaps, ...] = shown_if_any()
+    assumptions: tuple[AssumedFact, ...] = shown_if_any()
+    known_at: datetime | None = shown_if_set()
+
+
+def due_between(start: date, end: date, as_of: date, schedules: Sequence[Schedule]) -> Due:
+    """The payments of ``schedules`` (one an agreement, each as of ``as_of``) due from ``start`` to ``end``, by date;
+    the assumptions they rest on numbered again across agreements, in the order first cited (each schedule numbers
+    its own from A1); and what each schedule lacks, but of an agreement whose every payment fell due before ``start``
+    (notes paid off, or matured: nothing of them is due in the window, on file or not)."""
+    found = sorted(((p, s) for s in schedules for p in s.payments if start <= p.due_on <= end),
+                   key=lambda found: (found[0].due_on, found[1].agreement, found[0].series))
+    numbered: dict[tuple[str, str], AssumedFact] = {}
+    lines = []
+    for payment, schedule in found:
+        facts = {fact.id: fact for fact in schedule.assumptions}
+        marks = []
+        for mark in payment.rests_on:
+            fact = numbered.setdefault((schedule.agreement, mark), replace(facts[mark], id=f"A{len(numbered) + 1}"))
+            marks.append(fact.id)
+        lines.append(DuePayment(schedule.agreement, replace(payment, rests_on=tuple(marks))))
+    gaps = tuple(ScheduleGaps(s.agreement, s.not_on_file, s.record_ends, s.caveats) for s in schedules
+                 if (s.not_on_file or s.record_ends or s.caveats) and not (s.payments and max(p.due_on for p in s.payments) < start))
+    return Due(start, end, as_of, tuple(lines), sum((d.payment.principal for d in lines), ZERO),
+               sum((d.payment.interest for d in lines), ZERO), gaps, tuple(numbered.values()))
 
 
 def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Container[date] | None) -> Status:

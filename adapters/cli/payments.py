@@ -21,6 +21,7 @@ from adapters.cli.common import (
     emit,
     emit_json,
     emit_lines,
+    from_to,
     invalid,
     lazy,
     moment,
@@ -58,6 +59,32 @@ def schedule_command(
         out.print(table(f"{agreement} payment schedule, status as of {on}", *render.payment_rows(view.payments), numeric=[3, 4]))
         emit_lines(render.overdue_rate_lines(view.overdue_rates))  # of the payments above: none, none to say
     emit_lines(render.view_notes(view))
+
+
+@app.command("due")
+def due_command(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--from", metavar="DATE", help=descriptions.DUE_FROM)],
+    until: Annotated[str, typer.Option("--to", metavar="DATE", help=descriptions.DUE_TO)],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=descriptions.STATUS_AS_OF)] = None,
+    fmt: Format2 = TextOrJson.text,
+    known_at: KnownAt = None,
+) -> None:
+    """Every payment due between two dates, across the registry. Each with its agreement and status, and their total."""
+    start, end = from_to(since, until)
+    assert start is not None and end is not None
+    on = day(as_of) if as_of else date.today()
+    then = moment(known_at)
+    with querying(ctx, fmt.value, known_at=then) as queries:
+        view = queries.due(start, end, on, then)
+    if fmt is TextOrJson.json:
+        emit_json(view)
+        return
+    if view.payments:
+        out.print(table(f"Payments due {start} to {end}, status as of {on}", *render.due_rows(view), numeric=[4, 5]))
+    else:
+        say(f"no payment on file is due from {start} to {end}")
+    emit_lines(render.due_notes(view))
 
 
 @app.command()

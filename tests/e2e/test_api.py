@@ -369,6 +369,20 @@ def test_a_dry_run_answers_what_an_entry_would_record_and_records_nothing(api, l
     assert again.status_code == 200 and again.json()["already_recorded"] == [line] and again.json()["would_record"] == []
 
 
+def test_the_calendar_across_the_registry_is_the_cli_json(api, loaded_url):
+    asked = {"from": "2001-01-01", "to": "2003-12-31", "as_of": "2003-12-10"}
+    found = api.get("/due", params=asked, headers=as_(JANE))
+    assert found.status_code == 200, found.text
+    reader = Registry(loaded_url, read_only=True)
+    try:
+        assert found.json() == plain(Queries(reader).due(date(2001, 1, 1), date(2003, 12, 31), date(2003, 12, 10)))
+    finally:
+        reader.close()
+    assert (found.json()["principal"], found.json()["interest"]) == ("12500000.00", "4901875.00")
+    missing = refused(api, loaded_url, 422, "invalid-command", "GET", "/due", params={"to": "2003-12-31"}, headers=as_(JANE))
+    assert missing["detail"].startswith("from: is required")
+
+
 def test_an_auditor_reads_and_can_never_write(api, loaded_url):
     problem = refused(api, loaded_url, 403, "not-allowed", "POST", "/agreements/barnes-1995/entries", json=TRANSFER,
                       headers={**as_(JANE), "Idempotency-Key": "j-1"})

@@ -360,7 +360,7 @@ def test_the_list_of_commands_says_what_each_does_in_a_whole_sentence(group):
     """The list under `debtreg --help` cut nearly every command's description short at 80 columns ("Principal
     outstanding per series on a date, with the..."): each begins with a sentence that fits it."""
     listed = debtreg(*group, "--help", db=None, env={"COLUMNS": "80"}).stdout.split("Commands:\n")[1].splitlines()
-    assert len(listed) == (5 if group else 44)
+    assert len(listed) == (5 if group else 45)
     assert [line for line in listed if line.endswith("...") or not line.endswith(".") or len(line) > 80] == []
 
 
@@ -441,6 +441,28 @@ def test_counsel_sees_how_much_more_principal_must_consent_to_an_amendment_pendi
     assert counted["more_needed"] == "6350000.00"
     [pending] = [a for a in json.loads(debtreg("amendments", "barnes-1995", "--format", "json", db=db).stdout) if a["number"] == 3]
     assert pending["reason"] == "Section 5(a) consents: all series: 32.80% consented, 66-2/3% needed, $6,350,000.00 more"
+
+
+def test_treasury_sees_every_payment_due_across_the_registry_with_its_total_and_what_is_not_on_file(db):
+    args = ("due", "--from", "2003-01-01", "--to", "2003-12-31", "--as-of", "2003-12-10")
+    lines = debtreg(*args, db=db, env={"COLUMNS": "200"}).stdout.splitlines()
+    assert lines[0] == "Payments due 2003-01-01 to 2003-12-31, status as of 2003-12-10"
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+    assert rows == [
+        ["2003-06-05", "barnes-1995", "7.13%", "interest", "", "668,437.50", "not recorded"],
+        ["2003-12-05", "barnes-1995", "7.13%", "interest", "", "668,437.50", "not recorded"],
+        ["2003-12-05", "barnes-1995", "7.13%", "required prepayment", "6,250,000.00", "", "not recorded"],
+        ["", "TOTAL on file", "", "", "6,250,000.00", "1,336,875.00", ""],
+    ]
+    assert ("not on file: barnes-2000: 8.59%: the day count of the 8.59% notes is not on file; no interest is scheduled"
+            in lines), "a coupon not on file must not read as none due"
+    data = json.loads(debtreg(*args, "--format", "json", db=db).stdout)
+    assert (data["from"], data["to"], data["principal"], data["interest"]) == ("2003-01-01", "2003-12-31", "6250000.00", "1336875.00")
+    assert [(p["agreement"], p["due_on"], p["kind"]) for p in data["payments"]][0] == ("barnes-1995", "2003-06-05", "interest")
+    backwards = debtreg("due", "--from", "2003-12-31", "--to", "2003-01-01", db=db, check=False)
+    assert backwards.returncode == 2 and "--from: 2003-12-31 is after --to 2003-01-01" in backwards.stderr
+    none = debtreg("due", "--from", "2011-01-01", "--to", "2011-12-31", db=db).stdout
+    assert none == "no payment on file is due from 2011-01-01 to 2011-12-31\n"
 
 
 def test_a_consent_is_recorded_from_the_command_line(db):

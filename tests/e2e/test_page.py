@@ -206,3 +206,26 @@ def test_every_table_on_the_page_shows_the_figures_of_the_cli_json(browser, serv
     assert cells(page, "history", 0, 1) == [(h["event"], h["effective_on"]) for h in history]
     chart_labels = page.locator("svg[aria-label^='principal outstanding'] text").evaluate_all("found => found.map(t => t.textContent)")
     assert f"{Decimal(outstanding['series'][0]['outstanding']):,.2f}" in chart_labels
+
+
+def test_treasury_asks_the_first_page_for_the_payments_due_and_reads_the_cli_figures(browser, served, loaded_url):
+    page = browser.new_page()
+    page.goto(served)
+    page.fill("input[name=token]", token_of(JANE))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#agreements tbody tr")
+    page.fill("form[action='/page/due'] input[name=from]", "2001-01-01")
+    page.fill("form[action='/page/due'] input[name=to]", "2003-12-31")
+    page.fill("form[action='/page/due'] input[name=as_of]", "2003-12-10")
+    page.click("form[action='/page/due'] button[type=submit]")
+    page.wait_for_selector("#due tbody tr")
+    assert page.title() == "Payments due 2001-01-01 to 2003-12-31, status as of 2003-12-10"
+    due = cli_json(loaded_url, "due", "--from", "2001-01-01", "--to", "2003-12-31", "--as-of", "2003-12-10")
+    shown = cells(page, "due", 0, 1, 3, amount=5)
+    assert shown[:-1] == [(p["due_on"], p["agreement"], p["kind"], p["interest"]) for p in due["payments"]]
+    assert shown[-1] == ("", "TOTAL on file", "", due["interest"])
+    notes = page.locator("p.note").all_inner_texts()
+    assert any("barnes-2000: 8.59%: the day count of the 8.59% notes is not on file" in n for n in notes)
+    assert any(n.startswith("A1-A4 (barnes-1995:17-20) assumed paid on its due date") for n in notes)
+    page.goto(f"{served}/page/due?to=2003-12-31")
+    assert "from: give the first due date to show" in page.locator("#problem").inner_text()

@@ -382,3 +382,44 @@ def test_a_make_whole_is_not_quoted_while_an_instalment_due_by_then_is_unrecorde
 
     with pytest.raises(InvalidCommand, match=r"\$6,250,000.00 of principal due 2003-12-05 that is not recorded as paid"):
         quote(loaded, date(2003, 12, 10), D(1000000), [CurvePoint(D(1), D("1.25")), CurvePoint(D(3), D("2.10"))])
+
+
+# ----------------------------------------------------------------- the registry's calendar
+
+
+def test_the_calendar_lists_every_agreements_payments_due_in_the_window_with_their_total_and_what_is_not_on_file(loaded):
+    view = Queries(loaded).due(date(2001, 1, 1), date(2003, 12, 31), date(2003, 12, 10))
+    assert [(d.agreement, d.payment.due_on, d.payment.kind, d.payment.principal, d.payment.interest, d.payment.status,
+             d.payment.rests_on) for d in view.payments] == [
+        ("barnes-1995", date(2001, 6, 5), "interest", D(0), D("891250.00"), "paid", ("A1",)),
+        ("barnes-1995", date(2001, 12, 5), "interest", D(0), D("891250.00"), "paid", ("A2",)),
+        ("barnes-1995", date(2002, 6, 5), "interest", D(0), D("891250.00"), "paid", ("A3",)),
+        ("barnes-1995", date(2002, 12, 5), "interest", D(0), D("891250.00"), "paid", ("A4",)),
+        ("barnes-1995", date(2002, 12, 5), "required prepayment", D("6250000.00"), D(0), "paid", ("A5",)),
+        ("barnes-1995", date(2003, 6, 5), "interest", D(0), D("668437.50"), NOT_RECORDED, ()),
+        ("barnes-1995", date(2003, 12, 5), "interest", D(0), D("668437.50"), NOT_RECORDED, ()),
+        ("barnes-1995", date(2003, 12, 5), "required prepayment", D("6250000.00"), D(0), NOT_RECORDED, ()),
+    ]
+    assert (view.principal, view.interest) == (D("12500000.00"), D("4901875.00"))
+    assert [(a.id, a.event) for a in view.assumptions] == [(f"A{n}", f"barnes-1995:{16 + n}") for n in range(1, 6)]
+    gaps = {g.agreement: g for g in view.gaps}
+    assert list(gaps) == ["barnes-1995", "barnes-2000", "novascotia-1999"]
+    assert "8.59%: the day count of the 8.59% notes is not on file; no interest is scheduled" in gaps["barnes-2000"].not_on_file
+    assert gaps["barnes-1995"].record_ends.payments == date(2003, 2, 5)
+    later = Queries(loaded).due(date(2011, 1, 1), date(2011, 12, 31), date(2011, 12, 31))
+    assert later.payments == () and later.gaps == (), "every note matured before: nothing to say of 2011"
+
+
+def test_the_calendar_numbers_each_agreements_assumptions_again_across_agreements():
+    from projections.payments import Payment, Schedule, due_between
+    from projections.record import AssumedFact
+
+    def schedule(key: str, on: date) -> Schedule:
+        paid = Payment("6.00%", "interest", on, D(0), D("300000.00"), "paid", rests_on=("A1",))
+        return Schedule(key, on, (), (paid,), assumptions=(AssumedFact("A1", f"{key}:4", "paid on its due date", "not on file"),))
+
+    view = due_between(date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 1),
+                       [schedule("beta-2020", date(2025, 9, 15)), schedule("alpha-2019", date(2025, 3, 15))])
+    assert [(d.agreement, d.payment.rests_on) for d in view.payments] == [("alpha-2019", ("A1",)), ("beta-2020", ("A2",))]
+    assert [(a.id, a.event) for a in view.assumptions] == [("A1", "alpha-2019:4"), ("A2", "beta-2020:4")]
+    assert (view.interest, view.gaps) == (D("600000.00"), ())
