@@ -266,9 +266,26 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         on = parsed_date(params["as_of"], "as_of") if params.get("as_of") else date.today()
         return queries.due(start, end, on, moment)  # type: ignore[arg-type] - both required
 
+    window = {"from": descriptions.DUE_FROM, "to": descriptions.DUE_TO, "as_of": descriptions.STATUS_AS_OF}
     view("/due", due, "Every payment due between two dates across the registry, with its status as of a date (default"
-         " today)", "from", "to", "as_of", "known_at", needs=("from", "to"),
-         described={"from": descriptions.DUE_FROM, "to": descriptions.DUE_TO, "as_of": descriptions.STATUS_AS_OF})
+         " today)", "from", "to", "as_of", "known_at", needs=("from", "to"), described=window)
+
+    def due_file(queries: Queries, _key: None, params: dict, moment: KnownAt) -> Response:
+        """The calendar as the CLI's ``due --format csv`` writes it, or as an Excel file with its total and notes."""
+        kind = {"due.csv": "csv", "due.xlsx": "xlsx"}.get(params["name"])
+        if kind is None:
+            raise InvalidCommand(f"{params['name']}: the payments due are at /due/exports/due.csv (or .xlsx)")
+        found = due(queries, None, params, moment)
+        content = exports.as_file(exports.due_sheet(found), kind, exports.known_suffix(queries, moment)).content
+        response = attachment(content, exports.KINDS[kind], f"due-{found.start}-{found.end}.{kind}")
+        if kind == "csv":  # rows alone: the view in JSON says with them what a CSV cannot (its total, notes, moment)
+            given = moment.isoformat() if isinstance(moment, datetime) else moment
+            query = urlencode({k: v for k, v in (*((k, params.get(k)) for k in ("from", "to", "as_of")), ("known_at", given)) if v})
+            response.headers["Link"] = f'</due?{query}>; rel="describedby"; type="application/json"'
+        return response
+
+    view("/due/exports/{name}", due_file, "The payments due between two dates as a file: CSV or Excel", "from", "to",
+         "as_of", "known_at", needs=("from", "to"), files=True, described={**window, "name": "due.csv or due.xlsx"})
     view("/agreements/{key}/terms", lambda q, k, _p, m: q.terms(k, m), "The terms on file", "known_at")
     view("/agreements/{key}/amendments", lambda q, k, _p, m: q.amendments(k, m), "Amendments and their status", "known_at")
 

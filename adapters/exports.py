@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from adapters.encoding import to_json
 from adapters.render import (
     carried_notes,
+    due_notes,
+    due_total,
     holders_notes,
     holders_total,
     known_at_said,
@@ -35,7 +37,7 @@ from domain.money import format_amount
 from domain.values import NOT_ON_FILE
 from projections.history import HistoryLine
 from projections.holders import Holders
-from projections.payments import Accrued, Schedule
+from projections.payments import Accrued, Due, Schedule
 from projections.register import Annex1, Outstanding, Register
 from projections.text import Redline
 
@@ -104,6 +106,11 @@ def exported(queries: Queries, view: str, key: str, kind: str, on: date | None, 
         sheet = holders_sheet(queries.holders(on, known_at))  # type: ignore[arg-type]
     else:
         sheet = history_sheet(key, queries.history(key, known_at))
+    return as_file(sheet, kind, known)
+
+
+def as_file(sheet: Sheet, kind: str, known: str = "") -> Exported:
+    """A sheet as a CSV (``csv_file``) or an Excel file, its title saying the moment of a view as ``known`` at one."""
     return csv_file(sheet, known) if kind == "csv" else Exported(to_xlsx(replace(sheet, title=sheet.title + known)))
 
 
@@ -212,6 +219,19 @@ def holders_sheet(view: Holders) -> Sheet:
     totals = (*((f"total {h.name}", None, None, h.total, None) for h in view.holders if len(h.positions) > 1),
               (holders_total(view), None, None, view.total, None))
     return Sheet(f"Holders as of {view.as_of}", header, rows, totals, tuple(holders_notes(view)))
+
+
+def due_sheet(view: Due) -> Sheet:
+    """Every payment due in the window, a row each with its agreement, their total apart from the data, and what the
+    agreements' schedules lack beneath (``due_notes``)."""
+    header, rows = _marked(("agreement", "series", "kind", "due_on", "payable_on", "principal", "interest", "status",
+                            "default_on", "paid_on", "event", "section"),
+                           [(d.agreement, p.series, p.kind, p.due_on, p.payable_on, p.principal, p.interest, p.status,
+                             p.default_on, p.paid_on, p.event, p.section) for d in view.payments for p in [d.payment]],
+                           [d.payment.rests_on for d in view.payments])
+    total = (due_total(view), None, None, None, None, view.principal, view.interest, None, None, None, None, None)
+    return Sheet(f"Payments due {view.start} to {view.end}, status as of {view.as_of}", header, rows,
+                 (total,) if view.payments else (), tuple(due_notes(view)))
 
 
 def history_sheet(key: str, lines: Sequence[HistoryLine]) -> Sheet:

@@ -192,9 +192,12 @@ def due_page(queries: Queries, start: date, end: date, as_of: date, known_at: Kn
     header = ["Due", "Agreement", "Series", "Payment", "Principal", "Interest", "Status"]
     shown = (table(*marked(header, rows, [*rests_on, ()]), id="due", numeric=[4, 5]) if view.payments
              else f"<p>No payment on file is due from {start} to {end}.</p>")
+    asked = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat(),
+             **({"known_at": given_known_at} if given_known_at else {})}
+    files = file_links(None, ["exports/due.xlsx", "exports/due.csv"], asked, "/due") if view.payments else ""
     title = f"Payments due {start} to {end}, status as of {as_of}"
     return html_page(title, f"<h1>{title}</h1>{known(queries, known_at)}<p><a href='/page'>Agreements</a></p>"
-                     + due_form(start.isoformat(), end.isoformat(), as_of.isoformat(), given_known_at) + shown
+                     + due_form(start.isoformat(), end.isoformat(), as_of.isoformat(), given_known_at) + shown + files
                      + note_paragraphs(due_notes(view)))
 
 
@@ -346,11 +349,11 @@ def redline(queries: Queries, key: str, start: date, end: date, known_at: KnownA
     return redline_body(queries.redline(key, start, end, None, known_at))
 
 
-def file_links(key: str | None, paths: Sequence[str], asked: dict) -> str:
+def file_links(key: str | None, paths: Sequence[str], asked: dict, under: str = "/holders") -> str:
     """Links to files the server gives of an agreement (``paths`` under /agreements/KEY/), or of every one (under
-    /holders/, without a ``key``), each asked ``asked``."""
+    ``under``, without a ``key``: /holders, /due), each asked ``asked``."""
     query = escape(urlencode(asked))
-    under = f"/agreements/{escape(key)}" if key is not None else "/holders"
+    under = f"/agreements/{escape(key)}" if key is not None else under
     links = " · ".join(f"<a href='{under}/{path}?{query}' download>{path.rsplit('/', 1)[-1]}</a>" for path in paths)
     return f"<p class='note files'>Files: {links}</p>"
 

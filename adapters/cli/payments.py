@@ -12,13 +12,16 @@ from adapters.cli.common import (
     By,
     ByOption,
     Format2,
+    Format3,
     KnownAt,
     On,
     Series,
+    TextJsonOrCsv,
     TextOrJson,
     app,
     day,
     emit,
+    emit_csv,
     emit_json,
     emit_lines,
     from_to,
@@ -67,18 +70,24 @@ def due_command(
     since: Annotated[str, typer.Option("--from", metavar="DATE", help=descriptions.DUE_FROM)],
     until: Annotated[str, typer.Option("--to", metavar="DATE", help=descriptions.DUE_TO)],
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help=descriptions.STATUS_AS_OF)] = None,
-    fmt: Format2 = TextOrJson.text,
+    fmt: Format3 = TextJsonOrCsv.text,
     known_at: KnownAt = None,
 ) -> None:
     """Every payment due between two dates, across the registry. Each with its agreement and status, and their total."""
+    from adapters import exports
+
     start, end = from_to(since, until)
     assert start is not None and end is not None
     on = day(as_of) if as_of else date.today()
     then = moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.due(start, end, on, then)
-    if fmt is TextOrJson.json:
+        known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
+    if fmt is TextJsonOrCsv.json:
         emit_json(view)
+        return
+    if fmt is TextJsonOrCsv.csv:
+        emit_csv(exports.due_sheet(view), known)
         return
     if view.payments:
         out.print(table(f"Payments due {start} to {end}, status as of {on}", *render.due_rows(view), numeric=[4, 5]))

@@ -14,6 +14,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -381,6 +382,15 @@ def test_the_calendar_across_the_registry_is_the_cli_json(api, loaded_url):
     assert (found.json()["principal"], found.json()["interest"]) == ("12500000.00", "4901875.00")
     missing = refused(api, loaded_url, 422, "invalid-command", "GET", "/due", params={"to": "2003-12-31"}, headers=as_(JANE))
     assert missing["detail"].startswith("from: is required")
+    sheet = api.get("/due/exports/due.csv", params=asked, headers=as_(JANE))
+    assert sheet.headers["content-type"].startswith("text/csv") and sheet.text.splitlines()[1].startswith(
+        "barnes-1995,7.13%,interest,2001-06-05,,0.00,891250.00,paid,,2001-06-05,barnes-1995:17,,A1")
+    assert sheet.headers["Link"] == '</due?from=2001-01-01&to=2003-12-31&as_of=2003-12-10>; rel="describedby"; type="application/json"'
+    book = openpyxl.load_workbook(io.BytesIO(api.get("/due/exports/due.xlsx", params=asked, headers=as_(JANE)).content))
+    rows = [[c for c in row if c is not None] for row in book.active.iter_rows(values_only=True)]
+    assert ["TOTAL on file", 12500000, 4901875] in rows, "the total apart from the data, as the CLI gives it"
+    wrong = refused(api, loaded_url, 422, "invalid-command", "GET", "/due/exports/due.pdf", params=asked, headers=as_(JANE))
+    assert wrong["detail"] == "due.pdf: the payments due are at /due/exports/due.csv (or .xlsx)"
 
 
 def test_an_auditor_reads_and_can_never_write(api, loaded_url):

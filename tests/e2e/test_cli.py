@@ -459,6 +459,11 @@ def test_treasury_sees_every_payment_due_across_the_registry_with_its_total_and_
     data = json.loads(debtreg(*args, "--format", "json", db=db).stdout)
     assert (data["from"], data["to"], data["principal"], data["interest"]) == ("2003-01-01", "2003-12-31", "6250000.00", "1336875.00")
     assert [(p["agreement"], p["due_on"], p["kind"]) for p in data["payments"]][0] == ("barnes-1995", "2003-06-05", "interest")
+    sheet = debtreg(*args, "--format", "csv", db=db)
+    assert list(csv.reader(io.StringIO(sheet.stdout)))[1:] == [
+        [p["agreement"], p["series"], p["kind"], p["due_on"], "", p["principal"], p["interest"], p["status"], "", "", "", ""]
+        for p in data["payments"]]
+    assert "Payments due 2003-01-01 to 2003-12-31, status as of 2003-12-10" in sheet.stderr, "what a CSV cannot hold, said"
     backwards = debtreg("due", "--from", "2003-12-31", "--to", "2003-01-01", db=db, check=False)
     assert backwards.returncode == 2 and "--from: 2003-12-31 is after --to 2003-01-01" in backwards.stderr
     none = debtreg("due", "--from", "2011-01-01", "--to", "2011-12-31", db=db).stdout

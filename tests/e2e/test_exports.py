@@ -392,3 +392,22 @@ def test_a_redline_as_known_at_a_moment_says_so_in_its_file(loaded_url, tmp_path
     assert known.search(path.read_text().splitlines()[0] if fmt == "text" else re.search("<title>(.*)</title>", path.read_text())[1])
     now = run(loaded_url, "redline", *dates, *(["--format", "html"] if fmt == "html" else [])).stdout
     assert "as known at" not in now.lower()
+
+
+def test_the_payments_due_across_the_registry_in_excel_have_the_json_figures_and_their_total_apart(loaded_url, tmp_path):
+    window = ("--from", "2001-01-01", "--to", "2003-12-31", "--as-of", "2003-12-10")
+    data = json.loads(run(loaded_url, "due", *window, "--format", "json").stdout)
+    written = run(loaded_url, "export", "due", *window, "-o", str(tmp_path / "due.xlsx"))
+    assert written.exit_code == 0, written.output
+    rows = rows_of(tmp_path / "due.xlsx")
+    assert rows[0][0] == "Payments due 2001-01-01 to 2003-12-31, status as of 2003-12-10"
+    assert [(r[0], r[2], r[6]) for r in rows[2:2 + len(data["payments"])]] == [
+        (p["agreement"], p["kind"], Decimal(p["interest"])) for p in data["payments"]]
+    assert ("TOTAL on file", Decimal(data["principal"]), Decimal(data["interest"])) in [
+        tuple(c for c in r if c is not None) for r in rows]
+    assert any("barnes-2000: 8.59%: the day count of the 8.59% notes is not on file" in str(r[0]) for r in rows)
+    missing = run(loaded_url, "export", "due", "--from", "2001-01-01", "-o", str(tmp_path / "d.xlsx"))
+    assert missing.exit_code == 2 and "--to" in missing.output and not (tmp_path / "d.xlsx").exists()
+    stray = run(loaded_url, "export", "register", "barnes-1995", "--as-of", "2003-02-05", "--from", "2001-01-01", "-o",
+                str(tmp_path / "r.xlsx"))
+    assert stray.exit_code == 2 and "only due takes it" in stray.output and not (tmp_path / "r.xlsx").exists()
