@@ -317,12 +317,13 @@ class Queries:
         chosen = series_key(_terms(timeline), series) if series else None
         return _known(payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline), series=chosen), then)
 
-    def due(self, start: date, end: date, as_of: date, known_at: KnownAt = None) -> Due:
+    def due(self, start: date, end: date, as_of: date, known_at: KnownAt = None, progress: Progress | None = None) -> Due:
         """Every agreement's payments due from ``start`` to ``end``, each with its status as of ``as_of``; an agreement
-        nothing of which was recorded by ``known_at`` left out (refused if none was)."""
+        nothing of which was recorded by ``known_at`` left out (refused if none was); ``progress``, given how many
+        agreements there are, is what to call after each."""
         then = self.moment(known_at)
         schedules, unknown = [], []
-        for key in (key for kind, key in self.registry.listed() if kind == AGREEMENT):
+        for key in advancing([key for kind, key in self.registry.listed() if kind == AGREEMENT], progress):
             stream = self.registry.stream(AGREEMENT, key)
             if stream is None or stream.withdrawn:
                 continue

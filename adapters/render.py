@@ -414,6 +414,7 @@ def due_notes(view: Due) -> list[str]:
         lines += [f"not on file: {gaps.agreement}: {gap}" for gap in gaps.not_on_file]
         lines += [f"note: {gaps.agreement}: {caveat}" for caveat in gaps.caveats]
         lines += [f"note: {gaps.agreement}: {gaps.record_ends.describe()}"] if gaps.record_ends else []
+        lines += [f"note: {gaps.agreement}: {later.describe()}" for later in gaps.issued_later]
     return lines + record_notes(None, view.assumptions)
 
 

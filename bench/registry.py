@@ -3,7 +3,8 @@
 A registry of N agreements (each bench/history.py's synthetic journal of about E entries, the same twenty
 insurers holding notes of every issuer) is loaded into one SQLite file through the registry's own path (with this
 process's peak memory after it), then timed, each in a fresh process as a user runs it: one agreement's register
-(it reads that agreement's stream), its Annex 1 (it also reads every holder's names, on every agreement), `holders`
+(it reads that agreement's stream), its Annex 1 (it also reads every holder's names, on every agreement), `due` (every
+agreement's schedule, its payments of a year), `holders`
 (every agreement: as of 2019, before each one's latest date, with its peak memory, and in one process,
 ``DEBTREG_WORKERS=1``; and after them all, from each one's snapshot; then in a running process, as a server is
 asked it, and asked again), one transfer recorded at the end of one
@@ -62,6 +63,8 @@ def measure(agreements: int, entries: int, scratch: Path) -> dict[str, float]:
     figures["holders, every agreement, in one process s"] = fresh(
         "--db", url, "holders", "--as-of", AS_OF, "--format", "json", env={"DEBTREG_WORKERS": "1"})
     figures["holders after every latest date s"] = fresh("--db", url, "holders", "--as-of", "2029-12-15", "--format", "json")
+    figures["due in 2019, every agreement s"] = fresh(
+        "--db", url, "due", "--from", "2019-01-01", "--to", "2019-12-31", "--as-of", AS_OF, "--format", "json")
     server, day = Registry(url, read_only=True), date.fromisoformat(AS_OF)
     for asked in ("the first time", "the same date again"):  # as the API is asked: each agreement's register kept
         started = time.perf_counter()

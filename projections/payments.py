@@ -303,6 +303,7 @@ class ScheduleGaps:
     not_on_file: tuple[str, ...] = shown_if_any()
     record_ends: RecordEnds | None = shown_if_set()
     caveats: tuple[str, ...] = shown_if_any()
+    issued_later: tuple[IssuedLater, ...] = shown_if_any()  # series first issued after the status's date: not in it
 
 
 @dataclass(frozen=True)
@@ -337,8 +338,9 @@ def due_between(start: date, end: date, as_of: date, schedules: Sequence[Schedul
             fact = numbered.setdefault((schedule.agreement, mark), replace(facts[mark], id=f"A{len(numbered) + 1}"))
             marks.append(fact.id)
         lines.append(DuePayment(schedule.agreement, replace(payment, rests_on=tuple(marks))))
-    gaps = tuple(ScheduleGaps(s.agreement, s.not_on_file, s.record_ends, s.caveats) for s in schedules
-                 if (s.not_on_file or s.record_ends or s.caveats) and not (s.payments and max(p.due_on for p in s.payments) < start))
+    gaps = tuple(ScheduleGaps(s.agreement, s.not_on_file, s.record_ends, s.caveats, s.issued_later) for s in schedules
+                 if (s.not_on_file or s.record_ends or s.caveats or s.issued_later)
+                 and not (s.payments and max(p.due_on for p in s.payments) < start and not s.issued_later))
     return Due(start, end, as_of, tuple(lines), sum((d.payment.principal for d in lines), ZERO),
                sum((d.payment.interest for d in lines), ZERO), gaps, tuple(numbered.values()))
 

@@ -29,6 +29,7 @@ from adapters.cli.common import (
     lazy,
     moment,
     out,
+    progress_bar,
     querying,
     say,
     table,
@@ -80,8 +81,8 @@ def due_command(
     assert start is not None and end is not None
     on = day(as_of) if as_of else date.today()
     then = moment(known_at)
-    with querying(ctx, fmt.value, known_at=then) as queries:
-        view = queries.due(start, end, on, then)
+    with querying(ctx, fmt.value, known_at=then) as queries, progress_bar("reading agreements") as progress:
+        view = queries.due(start, end, on, then, progress)
         known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
     if fmt is TextJsonOrCsv.json:
         emit_json(view)

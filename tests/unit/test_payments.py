@@ -423,3 +423,15 @@ def test_the_calendar_numbers_each_agreements_assumptions_again_across_agreement
     assert [(d.agreement, d.payment.rests_on) for d in view.payments] == [("alpha-2019", ("A1",)), ("beta-2020", ("A2",))]
     assert [(a.id, a.event) for a in view.assumptions] == [("A1", "alpha-2019:4"), ("A2", "beta-2020:4")]
     assert (view.interest, view.gaps) == (D("600000.00"), ())
+
+
+def test_the_calendar_says_of_a_series_issued_after_its_status_date_that_it_is_not_in_it():
+    from adapters.render import due_notes
+    from projections.payments import Payment, Schedule, due_between
+    from projections.register import IssuedLater
+
+    old = Payment("6.00%", "maturity", date(2020, 3, 15), D("1000000.00"), D(0), "paid")
+    view = due_between(date(2027, 1, 1), date(2027, 12, 31), date(2026, 1, 1),
+                       [Schedule("gamma-2015", date(2026, 1, 1), (), (old,), issued_later=(IssuedLater("7.00%", date(2026, 6, 1)),))])
+    assert view.payments == () and [g.agreement for g in view.gaps] == ["gamma-2015"]
+    assert due_notes(view) == ["note: gamma-2015: no 7.00% notes were issued by then: the first were issued on 2026-06-01"]
