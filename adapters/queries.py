@@ -214,7 +214,7 @@ class Queries:
         kept = self.registry.kept_registers.of(as_of, then)
         still = {key: kept[key][1:] for key in agreements
                  if key in kept and self.registry.checked_size(AGREEMENT, key) == kept[key][0]}  # its rows checked
-        found = self._spread_registers([key for key in agreements if key not in still], as_of, then)
+        found = self._spread(register_in_worker, [key for key in agreements if key not in still], as_of, then)
         with contextlib.closing(found):
             for key in advancing(agreements, progress):
                 if key in still:
@@ -234,11 +234,13 @@ class Queries:
         return _known(holder_views.holders_as_of(as_of, registers, self.registry.directory_known_at(then), cited.listed(),
                                                  holder=None if holder is None else self.holder(holder).key), then)
 
-    def _spread_registers(self, agreements: Sequence[str], as_of: date, then: datetime | None) -> Iterator[Any]:
-        """Each agreement's register for ``holders``, when it was first recorded, and its size, worked out in worker
-        processes when there are many events to fold (``adapters.workers``); ``None`` for one this process works out
-        itself: every one when not spread, one a worker saw at another size than this reader does (recorded since
-        it looked: a view is of one moment), and one citing assumptions (numbered here, with the other registers')."""
+    def _spread(self, work: Callable[[Reading, tuple], Any], agreements: Sequence[str], as_of: date,
+                then: datetime | None) -> Iterator[Any]:
+        """What ``work`` finds of each agreement for a view across them (``holders``' register, ``due``'s schedule),
+        with the agreement's size, worked out in worker processes when there are many events to fold
+        (``adapters.workers``); ``None`` for one this process works out itself: every one when not spread, one a worker
+        saw at another size than this reader does (recorded since it looked: a view is of one moment), and one the
+        work leaves here (a register citing assumptions, numbered here with the other registers')."""
         from adapters.workers import in_order, workers_for
 
         if workers_for(len(agreements)) < 2:  # (nothing to spread: the sizes not read)
@@ -246,7 +248,7 @@ class Queries:
             return
         sizes = self.registry.sizes()
         tasks = [(key, sizes.get(stream_id(AGREEMENT, key).hex, 0), as_of, then) for key in agreements]
-        done = in_order(register_in_worker, tasks, self.registry, events=sum(task[1] for task in tasks), here=_left_here)
+        done = in_order(work, tasks, self.registry, events=sum(task[1] for task in tasks), here=_left_here)
         with contextlib.closing(done):  # stops the workers when the view stops early (a refusal)
             for (_, size, _, _), found in zip(tasks, done, strict=True):
                 yield (*found, size) if found else None
@@ -322,15 +324,14 @@ class Queries:
         nothing of which was recorded by ``known_at`` left out (refused if none was); ``progress``, given how many
         agreements there are, is what to call after each."""
         then = self.moment(known_at)
-        schedules, unknown = [], []
-        for key in advancing([key for kind, key in self.registry.listed() if kind == AGREEMENT], progress):
-            stream = self.registry.stream(AGREEMENT, key)
-            if stream is None or stream.withdrawn:
-                continue
-            try:
-                schedules.append(self.schedule(key, as_of, None, then))
-            except NotYetRecorded:
-                unknown.append(key)
+        agreements = [key for kind, key in self.registry.listed() if kind == AGREEMENT]
+        schedules, unknown = [], False
+        found = self._spread(schedule_in_worker, agreements, as_of, then)
+        with contextlib.closing(found):
+            for key, spread in zip(advancing(agreements, progress), found, strict=True):
+                schedule, recorded = spread[:2] if spread else _schedule_among(self.registry.stream(AGREEMENT, key), key, as_of, then)
+                schedules += [schedule] if schedule is not None else []
+                unknown = unknown or not recorded
         if unknown and not schedules:
             raise NotYetRecorded(f"no agreement on the registry was recorded by {utc_text(then)}: ask for a later time")
         return _known(payments.due_between(start, end, as_of, schedules), then)
@@ -487,6 +488,26 @@ def register_in_worker(reading: Reading, task: tuple[str, int, date, datetime | 
         return None
     register, recorded = _register_among(stream, key, as_of, then, Footnotes())
     return None if register is not None and register.assumptions else (register, recorded)
+
+
+def schedule_in_worker(reading: Reading, task: tuple[str, int, date, datetime | None]) -> Any:
+    """``due``'s work on one agreement in a worker process (``Queries._spread``), or ``None`` to leave it to the process
+    that asked: the agreement is not at the size that process sees."""
+    key, size, as_of, then = task
+    stream = reading.stream(AGREEMENT, key)
+    return None if stream is None or stream.version != size else _schedule_among(stream, key, as_of, then)
+
+
+def _schedule_among(stream: Stream | None, key: str, as_of: date, then: datetime | None) -> tuple[Schedule | None, bool]:
+    """An agreement's schedule as of a date among others' (``due``), none if it is off the registry; and whether
+    anything of it was recorded by ``then`` (a view as known at a time before it left it out)."""
+    if stream is None or stream.withdrawn:
+        return None, True
+    try:
+        timeline = _recorded_by(stream, then)
+    except (NotYetRecorded, UnknownAgreement):  # not recorded by then, or off the registry then
+        return None, False
+    return payments.schedule_as_of(key, timeline, as_of=as_of, calendar=_calendar(timeline)), True
 
 
 def _left_here(reading: Reading, task: object) -> None:  # noqa: ARG001 - in_order's signature

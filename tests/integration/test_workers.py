@@ -331,3 +331,21 @@ run()
                            env=env)
     assert (apart.returncode, apart.stdout, apart.stderr) == (alone.returncode, alone.stdout, alone.stderr)
     assert alone.returncode == 0 and alone.stdout and marks.read_text() == "2\n"
+
+
+@pytest.mark.parametrize("reading", ["reader", "registry"])
+def test_the_payments_due_across_agreements_in_worker_processes_are_one_process_s(many_file, reading, monkeypatch):
+    reader = opened(f"sqlite:///{many_file}", reading)
+    windows = [(date(2001, 1, 1), date(2003, 12, 31), date(2003, 12, 10), None),
+               (date(2019, 1, 1), date(2019, 12, 31), date(2019, 12, 15), None),
+               (date(2019, 1, 1), date(2029, 12, 31), date(2019, 12, 15), "synthetic-a:3")]
+    here, schedule_among = [], queries._schedule_among
+    try:
+        alone = [to_json(Queries(reader).due(*window)) for window in windows]
+        seen = spread(monkeypatch)
+        monkeypatch.setattr(queries, "_schedule_among", lambda stream, key, *args: here.append(key) or schedule_among(stream, key, *args))
+        assert [to_json(Queries(reader).due(*window)) for window in windows] == alone
+    finally:
+        reader.close()
+    assert seen.pools == [2] * len(windows) and here == [], "every schedule worked out in a worker"
+    assert "synthetic-a" in alone[1] and '"A1"' in alone[0]
