@@ -80,6 +80,14 @@ PARAMETERS: dict[str, tuple[type, str]] = {
 }
 
 
+def described_by(response: Response, json_view: str, params: dict, dated: Sequence[str], moment: KnownAt) -> None:
+    """A CSV's link to the view it holds the rows of, in JSON, which says with them what a CSV cannot (its totals, notes
+    and moment): asked with the same dates ``dated`` and moment (an event's, as given)."""
+    given = moment.isoformat() if isinstance(moment, datetime) else moment
+    query = urlencode({name: value for name, value in (*((n, params.get(n)) for n in dated), ("known_at", given)) if value})
+    response.headers["Link"] = f'<{json_view}{"?" + query if query else ""}>; rel="describedby"; type="application/json"'
+
+
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
     """A file to download, named by what was asked: a key on the registry, a view, dates (nothing to escape)."""
     return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -261,6 +269,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
              f"{name} as of a date (as known at a time)", *dated)
     view("/agreements/{key}/schedule", lambda q, k, p, m: q.schedule(k, as_of(p), p.get("series"), m),
          "The payment schedule", "as_of", "series", "known_at")
+
     def due(queries: Queries, _key: None, params: dict, moment: KnownAt) -> Any:
         start, end = date_range(params["from"], params["to"])
         on = parsed_date(params["as_of"], "as_of") if params.get("as_of") else date.today()
@@ -278,10 +287,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         found = due(queries, None, params, moment)
         content = exports.as_file(exports.due_sheet(found), kind, exports.known_suffix(queries, moment)).content
         response = attachment(content, exports.KINDS[kind], f"due-{found.start}-{found.end}.{kind}")
-        if kind == "csv":  # rows alone: the view in JSON says with them what a CSV cannot (its total, notes, moment)
-            given = moment.isoformat() if isinstance(moment, datetime) else moment
-            query = urlencode({k: v for k, v in (*((k, params.get(k)) for k in ("from", "to", "as_of")), ("known_at", given)) if v})
-            response.headers["Link"] = f'</due?{query}>; rel="describedby"; type="application/json"'
+        if kind == "csv":
+            described_by(response, "/due", params, ("from", "to", "as_of"), moment)
         return response
 
     view("/due/exports/{name}", due_file, "The payments due between two dates as a file: CSV or Excel", "from", "to",
@@ -354,11 +361,8 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         on = as_of(params) if params.get("as_of") else None
         content = exports.exported(queries, shown, key or "", kind, on, moment, by or "holder").content
         found = attachment(content, exports.KINDS[kind], f"{key + '-' if key else ''}{shown}{f'-{on}' if on else ''}.{kind}")
-        if kind == "csv":  # rows alone: the view in JSON says with them what a CSV cannot (its notes, its moment)
-            moment_given = moment.isoformat() if isinstance(moment, datetime) else moment  # (an event: as given)
-            query = urlencode({name: value for name, value in (("as_of", params.get("as_of")), ("known_at", moment_given)) if value})
-            json_view = f"/agreements/{quote(key)}/{shown}" if key else "/holders"
-            found.headers["Link"] = f'<{json_view}{"?" + query if query else ""}>; rel="describedby"; type="application/json"'
+        if kind == "csv":
+            described_by(found, f"/agreements/{quote(key)}/{shown}" if key else "/holders", params, ("as_of",), moment)
         return found
 
     view("/agreements/{key}/exports/{name}", export, "A view as a file: CSV, Excel, Word (annex1), SVG or PNG (outstanding)",
@@ -441,9 +445,9 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         def render(queries: Queries) -> str:
             refuse_unknown(list(request.query_params), ("from", "to", "as_of", "known_at"))
             start, end = date_range(request.query_params.get("from"), to)
-            if start is None or end is None:
-                raise InvalidCommand(f"{'from' if start is None else 'to'}: give the {'first' if start is None else 'last'}"
-                                     " due date to show, YYYY-MM-DD")
+            for name, given in (("from", start), ("to", end)):
+                if given is None:  # as the API refuses it
+                    raise InvalidCommand(f"{name}: is required: {descriptions.within(window[name])}")
             on = parsed_date(as_of, "as_of") if as_of else date.today()
             return pages.due_page(queries, start, end, on, known_at_of(known_at or None, "known_at"), known_at)
 

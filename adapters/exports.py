@@ -22,6 +22,7 @@ from adapters.encoding import to_json
 from adapters.render import (
     carried_notes,
     due_notes,
+    due_title,
     due_total,
     holders_notes,
     holders_total,
@@ -230,7 +231,7 @@ def due_sheet(view: Due) -> Sheet:
                              p.default_on, p.paid_on, p.event, p.section) for d in view.payments for p in [d.payment]],
                            [d.payment.rests_on for d in view.payments])
     total = (due_total(view), None, None, None, None, view.principal, view.interest, None, None, None, None, None)
-    return Sheet(f"Payments due {view.start} to {view.end}, status as of {view.as_of}", header, rows,
+    return Sheet(due_title(view), header, rows,
                  (total,) if view.payments else (), tuple(due_notes(view)))
 
 

@@ -24,6 +24,7 @@ from adapters.render import (
     amendment_why,
     carried_notes,
     due_notes,
+    due_title,
     due_total,
     event_fields,
     holders_notes,
@@ -195,7 +196,7 @@ def due_page(queries: Queries, start: date, end: date, as_of: date, known_at: Kn
     asked = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat(),
              **({"known_at": given_known_at} if given_known_at else {})}
     files = file_links(None, ["exports/due.xlsx", "exports/due.csv"], asked, "/due") if view.payments else ""
-    title = f"Payments due {start} to {end}, status as of {as_of}"
+    title = due_title(view)
     return html_page(title, f"<h1>{title}</h1>{known(queries, known_at)}<p><a href='/page'>Agreements</a></p>"
                      + due_form(start.isoformat(), end.isoformat(), as_of.isoformat(), given_known_at) + shown + files
                      + note_paragraphs(due_notes(view)))

@@ -401,6 +401,10 @@ def due_rows(view: Due) -> tuple[list[str], list[list[str]]]:
     return [header[0], "Agreement", *header[1:]], rows
 
 
+def due_title(view: Due) -> str:
+    return f"Payments due {view.start} to {view.end}, status as of {view.as_of}"
+
+
 def due_total(view: Due) -> str:
     """The label of the calendar's total: of the payments on file, where an agreement's schedule lacks some."""
     return "TOTAL on file" if any(g.not_on_file for g in view.gaps) else "TOTAL"

@@ -91,7 +91,7 @@ def due_command(
         emit_csv(exports.due_sheet(view), known)
         return
     if view.payments:
-        out.print(table(f"Payments due {start} to {end}, status as of {on}", *render.due_rows(view), numeric=[4, 5]))
+        out.print(table(render.due_title(view), *render.due_rows(view), numeric=[4, 5]))
     else:
         say(f"no payment on file is due from {start} to {end}")
     emit_lines(render.due_notes(view))

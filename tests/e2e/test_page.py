@@ -229,4 +229,4 @@ def test_treasury_asks_the_first_page_for_the_payments_due_and_reads_the_cli_fig
     assert any(n.startswith("A1-A4 (barnes-1995:17-20) assumed paid on its due date") for n in notes)
     assert page.locator("a[href='/due/exports/due.xlsx?from=2001-01-01&to=2003-12-31&as_of=2003-12-10']").count() == 1
     page.goto(f"{served}/page/due?to=2003-12-31")
-    assert "from: give the first due date to show" in page.locator("#problem").inner_text()
+    assert "from: is required: the first due date shown, YYYY-MM-DD." in page.locator("#problem").inner_text()
