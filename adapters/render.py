@@ -419,6 +419,10 @@ def due_notes(view: Due) -> list[str]:
         lines += [f"note: {gaps.agreement}: {caveat}" for caveat in gaps.caveats]
         lines += [f"note: {gaps.agreement}: {gaps.record_ends.describe()}"] if gaps.record_ends else []
         lines += [f"note: {gaps.agreement}: {later.describe()}" for later in gaps.issued_later]
+        if gaps.overdue_before:
+            dates = ", ".join(map(str, gaps.overdue_before))
+            lines.append(f"note: {gaps.agreement}: overdue as of {view.as_of}, due before {view.start}: the payments due"
+                         f" {dates} (`debtreg status {gaps.agreement} --as-of {view.as_of}` says what each is)")
     return lines + record_notes(None, view.assumptions)
 
 

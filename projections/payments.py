@@ -304,6 +304,7 @@ class ScheduleGaps:
     record_ends: RecordEnds | None = shown_if_set()
     caveats: tuple[str, ...] = shown_if_any()
     issued_later: tuple[IssuedLater, ...] = shown_if_any()  # series first issued after the status's date: not in it
+    overdue_before: tuple[date, ...] = shown_if_any()  # the due dates of payments before the window overdue on the date
 
 
 @dataclass(frozen=True)
@@ -325,8 +326,9 @@ class Due:
 def due_between(start: date, end: date, as_of: date, schedules: Sequence[Schedule]) -> Due:
     """The payments of ``schedules`` (one an agreement, each as of ``as_of``) due from ``start`` to ``end``, by date;
     the assumptions they rest on numbered again across agreements, in the order first cited (each schedule numbers
-    its own from A1); and what each schedule lacks, but of an agreement whose every payment fell due before ``start``
-    (notes paid off, or matured: nothing of them is due in the window, on file or not)."""
+    its own from A1); and what each schedule lacks, and the payments before the window overdue on ``as_of`` (a calendar
+    of next month must not hide last month's coupon unpaid), but of an agreement whose every payment fell due before
+    ``start``, none overdue (notes paid off, or matured: nothing of them is due in the window, on file or not)."""
     found = sorted(((p, s) for s in schedules for p in s.payments if start <= p.due_on <= end),
                    key=lambda found: (found[0].due_on, found[1].agreement, found[0].series))
     numbered: dict[tuple[str, str], AssumedFact] = {}
@@ -338,11 +340,14 @@ def due_between(start: date, end: date, as_of: date, schedules: Sequence[Schedul
             fact = numbered.setdefault((schedule.agreement, mark), replace(facts[mark], id=f"A{len(numbered) + 1}"))
             marks.append(fact.id)
         lines.append(DuePayment(schedule.agreement, replace(payment, rests_on=tuple(marks))))
-    gaps = tuple(ScheduleGaps(s.agreement, s.not_on_file, s.record_ends, s.caveats, s.issued_later) for s in schedules
-                 if (s.not_on_file or s.record_ends or s.caveats or s.issued_later)
-                 and not (s.payments and max(p.due_on for p in s.payments) < start and not s.issued_later))
+    gaps = []
+    for s in schedules:
+        before = tuple(sorted({p.due_on for p in overdue(s.payments) if p.due_on < start}))
+        done = s.payments and max(p.due_on for p in s.payments) < start and not (s.issued_later or before)
+        if (s.not_on_file or s.record_ends or s.caveats or s.issued_later or before) and not done:
+            gaps.append(ScheduleGaps(s.agreement, s.not_on_file, s.record_ends, s.caveats, s.issued_later, before))
     return Due(start, end, as_of, tuple(lines), sum((d.payment.principal for d in lines), ZERO),
-               sum((d.payment.interest for d in lines), ZERO), gaps, tuple(numbered.values()))
+               sum((d.payment.interest for d in lines), ZERO), tuple(gaps), tuple(numbered.values()))
 
 
 def status_as_of(key: str, timeline: Timeline, *, as_of: date, calendar: Container[date] | None) -> Status:

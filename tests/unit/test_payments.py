@@ -435,3 +435,19 @@ def test_the_calendar_says_of_a_series_issued_after_its_status_date_that_it_is_n
                        [Schedule("gamma-2015", date(2026, 1, 1), (), (old,), issued_later=(IssuedLater("7.00%", date(2026, 6, 1)),))])
     assert view.payments == () and [g.agreement for g in view.gaps] == ["gamma-2015"]
     assert due_notes(view) == ["note: gamma-2015: no 7.00% notes were issued by then: the first were issued on 2026-06-01"]
+
+
+def test_the_calendar_of_next_month_says_which_payments_before_it_are_overdue():
+    from adapters.render import due_notes
+    from projections.payments import Payment, Schedule, due_between
+
+    late = Payment("6.00%", "interest", date(2026, 9, 15), D(0), D("300000.00"), IN_DEFAULT, default_on=date(2026, 9, 23))
+    paid = Payment("6.00%", "interest", date(2026, 3, 15), D(0), D("300000.00"), "paid")
+    owed = Payment("6.00%", "maturity", date(2026, 11, 1), D("10000000.00"), D(0), NOT_RECORDED)
+    view = due_between(date(2027, 1, 1), date(2027, 1, 31), date(2026, 12, 5),
+                       [Schedule("acme-2024", date(2026, 12, 5), (), (paid, late, owed))])
+    assert view.payments == () and [(g.agreement, g.overdue_before) for g in view.gaps] == [("acme-2024", (date(2026, 9, 15),))]
+    assert due_notes(view) == ["note: acme-2024: overdue as of 2026-12-05, due before 2027-01-01: the payments due 2026-09-15"
+                               " (`debtreg status acme-2024 --as-of 2026-12-05` says what each is)"]
+    assert due_between(date(2027, 1, 1), date(2027, 1, 31), date(2026, 12, 5),
+                       [Schedule("acme-2024", date(2026, 12, 5), (), (paid, owed))]).gaps == (), "none overdue, nothing due"
