@@ -201,6 +201,16 @@ def from_to(since: str | None, until: str | None) -> tuple[date | None, date | N
         raise usage_error(error) from None
 
 
+def window(since: str | None, until: str | None) -> tuple[date, date]:
+    """``--from`` and ``--to`` where both are needed (``due``): ``from_to``, and one given empty refused naming it."""
+    start, end = from_to(since, until)
+    for option, given in (("--from", start), ("--to", end)):
+        if given is None:
+            raise typer.BadParameter("give a date, YYYY-MM-DD", param_hint=option)
+    assert start is not None and end is not None
+    return start, end
+
+
 def usage_error(error: InvalidCommand, ctx: typer.Context | None = None) -> Exception:
     """An option refused by the rule for it (``error.field`` names it, as the message begins), as click says a usage
     error: "Invalid value for --from: ..." (with the command's usage, given its ``ctx``)."""

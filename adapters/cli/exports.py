@@ -14,11 +14,11 @@ from adapters.cli.common import (
     KnownAt,
     app,
     day,
-    from_to,
     lazy,
     moment,
     querying,
     say_left_out,
+    window,
     write_file,
 )
 
@@ -66,10 +66,10 @@ def export_command(
     if problem:
         raise typer.BadParameter(problem[1], param_hint={"kind": "--output", "as_of": "--as-of"}[problem[0]])
     then = moment(known_at)
+    dates = window(since, until) if view is View.due else None  # refused before the store is opened
     with querying(ctx, "text") as queries:
-        if view is View.due:
-            start, end = from_to(since, until)
-            calendar = queries.due(start, end, day(as_of) if as_of else date.today(), then)  # type: ignore[arg-type]
+        if dates is not None:
+            calendar = queries.due(*dates, day(as_of) if as_of else date.today(), then)
             found = exports.as_file(exports.due_sheet(calendar), kind, exports.known_suffix(queries, then))
         else:
             found = exports.exported(queries, view.value, agreement or "", kind, day(as_of) if as_of else None, then, by.value)

@@ -24,7 +24,6 @@ from adapters.cli.common import (
     emit_csv,
     emit_json,
     emit_lines,
-    from_to,
     invalid,
     lazy,
     moment,
@@ -34,6 +33,7 @@ from adapters.cli.common import (
     say,
     table,
     text_width,
+    window,
 )
 from domain.money import ZERO, format_amount
 
@@ -77,8 +77,7 @@ def due_command(
     """Every payment due between two dates, across the registry. Each with its agreement and status, and their total."""
     from adapters import exports
 
-    start, end = from_to(since, until)
-    assert start is not None and end is not None
+    start, end = window(since, until)
     on = day(as_of) if as_of else date.today()
     then = moment(known_at)
     with querying(ctx, fmt.value, known_at=then) as queries, progress_bar("reading agreements") as progress:

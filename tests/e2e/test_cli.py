@@ -466,6 +466,11 @@ def test_treasury_sees_every_payment_due_across_the_registry_with_its_total_and_
     assert "Payments due 2003-01-01 to 2003-12-31, status as of 2003-12-10" in sheet.stderr, "what a CSV cannot hold, said"
     backwards = debtreg("due", "--from", "2003-12-31", "--to", "2003-01-01", db=db, check=False)
     assert backwards.returncode == 2 and "--from: 2003-12-31 is after --to 2003-01-01" in backwards.stderr
+    for given, option in ((["--from", "", "--to", "2003-12-31"], "--from"), (["--from", "2003-01-01", "--to", ""], "--to")):
+        empty = debtreg("due", *given, db=db, check=False)
+        assert empty.returncode == 2 and f"Invalid value for {option}: give a date, YYYY-MM-DD" in empty.stderr
+        written = debtreg("export", "due", *given, "-o", "-", db=db, check=False)
+        assert written.returncode == 2 and "give a date, YYYY-MM-DD" in written.stderr
     none = debtreg("due", "--from", "2011-01-01", "--to", "2011-12-31", db=db).stdout
     assert none == "no payment on file is due from 2011-01-01 to 2011-12-31\n"
 
