@@ -20,14 +20,14 @@ from adapters.moments import KnownAt, event_ref, utc_text
 from adapters.reading import PartsProgress, Progress, Reading, advancing
 from domain.calendar import BusinessCalendar
 from domain.errors import NotYetRecorded, UnknownAgreement
-from domain.events import AGREEMENT, stream_id
+from domain.events import AGREEMENT, Event, stream_id
 from domain.makewhole import CurvePoint, MakewholeQuote
 from domain.names import holder_among, series_key
 from domain.state import AgreementState
 from domain.stream import Stream
 from domain.timeline import Timeline
 from domain.timeline import known_at as recorded_by_then
-from domain.values import AgreementTerms, shown_if_any, shown_inline, unshown
+from domain.values import AgreementTerms, shown_if_any, shown_if_set, shown_inline, unshown
 from projections.record import Footnotes, Horizon, horizon_of, last_recorded
 from projections.register import (
     Annex1,
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from projections.guaranties import Guaranties
     from projections.history import HistoryLine
     from projections.holders import Holders
-    from projections.payments import Accrued, Due, Schedule, Status
+    from projections.payments import Accrued, Due, Payee, Schedule, Status
     from projections.text import Redline, Text
 
 
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 class EventLine:
     event: str
     summary: str
+    payees: tuple[Payee, ...] = shown_if_any()  # of a payment, what it pays each holder
+    paid_beside: Decimal | None = shown_if_set()  # of a prepayment, its interest and premium, not allocated by note
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,17 @@ class Recorded:
 
     @classmethod
     def of(cls, staged) -> Recorded:  # noqa: ANN001 - a registry.Staged
-        lines = tuple(EventLine(staged.stream.ref(e), e.summary()) for e in staged.events or staged.earlier)
+        state = staged.stream.timeline.final
+        lines = tuple(_event_line(staged.stream.ref(e), e, state) for e in staged.events or staged.earlier)
         return cls((), lines) if staged.earlier else cls(lines, ())
+
+
+def _event_line(ref: str, event: Event, state: object) -> EventLine:
+    """An event recorded, and of a payment what it pays each holder (the state after it names its notes' holders)."""
+    if not isinstance(state, AgreementState) or not event.cash():
+        return EventLine(ref, event.summary())
+    beside = payments.paid_beside(event)
+    return EventLine(ref, event.summary(), payments.payees(event, state), beside or None)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from domain.values import NEXT_BUSINESS_DAY, NOT_ON_FILE, AgreementTerms, GraceT
 from projections.record import AssumedFact, RecordEnds, union
 
 if TYPE_CHECKING:  # a command renders one view: the others' projections are not imported for it
-    from adapters.queries import EventDetail, KnownAt, MakewholeNotice, Queries
+    from adapters.queries import EventDetail, EventLine, KnownAt, MakewholeNotice, Queries
     from projections.amendments import AmendmentStatus
     from projections.holders import HolderPositions, Holders
     from projections.payments import Accrued, Due, OverdueRate, Payment, Status
@@ -390,6 +390,15 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
         interest = format_amount(p.interest) if p.interest else ""
         rows.append([p.due_on.isoformat(), p.series, p.kind, principal, interest, payment_status(p, marked=True)])
     return header, rows
+
+
+def payee_lines(line: EventLine) -> list[str]:
+    """Beneath a payment recorded (or to be), what it pays each holder, the notes' shares together: the wires to send."""
+    lines = [f"  to {p.holder} ({', '.join(f'No. {n}' for n in p.notes)}): ${format_amount(p.amount)}" for p in line.payees]
+    if line.paid_beside:
+        lines.append(f"  and ${format_amount(line.paid_beside)} interest and premium beside the principal, to the same"
+                     " holders pro rata to the principal prepaid (the record does not allocate it by note)")
+    return lines
 
 
 def due_rows(view: Due) -> tuple[list[str], list[list[str]]]:

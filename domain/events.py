@@ -74,6 +74,11 @@ class Event(DomainEvent):
         """Holders this event names, as parties to it or acting in it: a holder's history shows it for them."""
         return tuple(c.holder for c in self.certificates())
 
+    def cash(self) -> tuple[Allocation, ...]:
+        """What this event pays to the holders of notes, note by note, as it allocates it: the wires a payment makes.
+        A reacquired note's share moves no cash and is left out."""
+        return ()
+
     def reverses(self) -> tuple[int, ...]:
         """The recording positions this event takes out of the timeline (a reversal's)."""
         return ()
@@ -201,6 +206,9 @@ class Agreement:
         # less than the amount; None: on the whole amount (entries recorded before December 2026 always).
         interest_on: Decimal | None = shown_if_set()
 
+        def cash(self) -> tuple[Allocation, ...]:
+            return tuple(a for a in self.allocations if not a.deemed)
+
         def concerns(self) -> tuple[int, ...]:
             return tuple(a.note for a in self.allocations)
 
@@ -226,6 +234,9 @@ class Agreement:
         # made due); None where none were (and in entries recorded before December 2026, which paid every note)
         declared_due: tuple[int, ...] | None = shown_if_set()
 
+        def cash(self) -> tuple[Allocation, ...]:
+            return tuple(a for a in self.allocations if not a.deemed)
+
         def concerns(self) -> tuple[int, ...]:
             return tuple(a.note for a in self.allocations)
 
@@ -244,6 +255,9 @@ class Agreement:
         series: str
         allocations: tuple[Allocation, ...]
         declared_due: bool | None = shown_if_set()  # True before maturity; None at it (and in entries recorded before)
+
+        def cash(self) -> tuple[Allocation, ...]:
+            return tuple(a for a in self.allocations if not a.deemed)
 
         def concerns(self) -> tuple[int, ...]:
             return tuple(a.note for a in self.allocations)
@@ -337,6 +351,9 @@ class Agreement:
 
         def concerns(self) -> tuple[int, ...]:
             return tuple(a.note for a in (*self.interest, *self.premium))
+
+        def cash(self) -> tuple[Allocation, ...]:
+            return tuple(a for a in (*self.interest, *self.premium) if not a.deemed)
 
         def headline(self) -> str:
             premium = f" and a ${format_amount(Allocation.paid(self.premium))} make-whole premium" if self.premium else ""

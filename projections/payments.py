@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from domain import rules
 from domain.errors import NotOnFile
+from domain.events import Agreement, Event
 from domain.money import ZERO, allocate, format_amount
 from domain.rules import principal_schedule
 from domain.schedule import (
@@ -284,6 +285,35 @@ def schedule_as_of(
         later,
         tuple(caveats),
     )
+
+
+@dataclass(frozen=True)
+class Payee:
+    """What a payment pays one holder: its notes' shares together, the wire it is sent."""
+
+    holder: str
+    notes: tuple[int, ...]
+    amount: Decimal
+
+
+def payees(event: Event, state: AgreementState) -> tuple[Payee, ...]:
+    """Each holder a payment pays (``Event.cash``), in the order of its notes' shares. A note is its holder's for life (a
+    transfer surrenders it for new notes), so the state after the payment names it, the note closed or not."""
+    found: dict[str, tuple[tuple[int, ...], Decimal]] = {}
+    for share in event.cash():
+        note = state.note(share.note)
+        assert note is not None, "a payment allocates to notes on the register"
+        notes, amount = found.get(note.holder, ((), ZERO))
+        found[note.holder] = ((*notes, share.note), amount + share.amount)
+    return tuple(Payee(holder, notes, amount) for holder, (notes, amount) in found.items())
+
+
+def paid_beside(event: Event) -> Decimal:
+    """What a prepayment pays beside its principal (interest on it, a make-whole premium), recorded in total and not
+    allocated by note: a payee's wire adds its share of it, pro rata to the principal prepaid."""
+    if not isinstance(event, Agreement.PrepaymentMade):
+        return ZERO
+    return event.interest + (event.makewhole.premium if event.makewhole is not None else ZERO)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from adapters.cli.common import (
     TextOrJson,
     app,
     emit_json,
+    emit_lines,
     event_of,
     invalid,
     lazy,
@@ -30,6 +31,7 @@ from adapters.settings import TREASURY_ENTRY
 from domain.errors import InvalidCommand
 
 entries, queries, pydantic = lazy("adapters.entries"), lazy("adapters.queries"), lazy("pydantic")
+render = lazy("adapters.render")
 
 EvidenceOption = Annotated[
     str, typer.Option("--evidence", metavar="DOCUMENT", help="The document that backs this entry.", show_default=True)
@@ -104,6 +106,7 @@ def record(
             else "would record" if dry_run else "recorded")
     for line in (result.would_record if dry_run else result.recorded) or result.already_recorded:
         say(f"{done} {line.event}: {line.summary}")  # fitted as prose: a transfer's says every note, 200 wide
+        emit_lines(render.payee_lines(line))
     if dry_run:
         say("dry run: nothing was recorded")
 

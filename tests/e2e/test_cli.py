@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from typer.testing import CliRunner
@@ -274,18 +275,28 @@ def test_a_dry_run_says_what_a_command_would_record_and_records_nothing(db):
     tried = debtreg(*coupon, "--dry-run", db=db, identity=key_of(JANE), env={"COLUMNS": "400"})
     said = (f"barnes-1995:{len(before) + 1}: interest of $668,437.50 on the 7.13% notes due 2003-06-05: No. 2 $133,687.50,"
             " No. 4 $133,687.50, No. 5 $219,247.50, No. 6 $48,127.50, No. 7 $92,498.38, No. 9 $41,189.12")
-    assert tried.stdout.splitlines() == [f"would record {said}", "dry run: nothing was recorded"]
+    wires = ["  to Connecticut General Life Insurance Company (No. 2, No. 6): $181,815.00",  # each holder's notes together
+             "  to Life Insurance Company of North America (No. 4): $133,687.50",
+             "  to Lincoln Investment Management, Inc. (No. 5): $219,247.50",
+             "  to ACE American Insurance Co. (No. 7): $92,498.38",
+             "  to ACE Property & Casualty Insurance Company (No. 9): $41,189.12"]
+    assert tried.stdout.splitlines() == [f"would record {said}", *wires, "dry run: nothing was recorded"]
     as_json = json.loads(debtreg(*coupon, "--dry-run", "--format", "json", db=db).stdout)
-    assert as_json == {"dry_run": True, "would_record": [{"event": said.split(": ", 1)[0], "summary": said.split(": ", 1)[1]}],
-                       "already_recorded": []}
+    [line] = as_json.pop("would_record")
+    assert as_json == {"dry_run": True, "already_recorded": []}
+    assert (line["event"], line["summary"]) == tuple(said.split(": ", 1))
+    assert line["payees"][0] == {"holder": "Connecticut General Life Insurance Company", "notes": [2, 6], "amount": "181815.00"}
+    assert sum(Decimal(p["amount"]) for p in line["payees"]) == Decimal("668437.50"), "the wires add up to the coupon"
     assert history(db) == before and debtreg("digest", db=db).stdout == head
     refused = debtreg("transfer", "barnes-1995", "--date", "2003-03-03", "--from", "ACE American", "--to", "X",
                       "--new-holder", "--amount", "2,550,000", "--dry-run", db=db, check=False)
     assert refused.returncode == 1 and "refused: new notes must be at least $100,000.00" in refused.stderr
     assert refused.stdout == "" and history(db) == before and debtreg("digest", db=db).stdout == head
-    assert debtreg(*coupon, db=db, env={"COLUMNS": "400"}).stdout == f"recorded {said}\n"  # as the dry run said
+    recorded = debtreg(*coupon, db=db, env={"COLUMNS": "400"}).stdout
+    assert recorded.splitlines() == [f"recorded {said}", *wires], "as the dry run said"
     again = debtreg(*coupon, "--dry-run", db=db, env={"COLUMNS": "400"}).stdout
-    assert again == f"already recorded (request 'wire-0605'), nothing new: {said}\ndry run: nothing was recorded\n"
+    assert again.splitlines() == [f"already recorded (request 'wire-0605'), nothing new: {said}", *wires,
+                                  "dry run: nothing was recorded"]
     reversal = debtreg("reverse", f"barnes-1995:{len(before) + 1}", "--reason", "wrong day", "--dry-run", db=db).stdout
     assert reversal.startswith(f"would record barnes-1995:{len(before) + 2}: reversal of event No. {len(before) + 1}")
     assert len(history(db)) == len(before) + 1

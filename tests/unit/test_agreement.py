@@ -199,6 +199,11 @@ def test_a_cancelled_note_still_takes_its_pro_rata_share_of_a_required_prepaymen
     assert [(a.note, a.amount) for a in deemed] == [(4, D("1250000.00"))]
     assert sum(a.amount for a in event.allocations) == D("6250000")
     assert book.state().outstanding("7.13%") == D("10000000")
+    from projections.payments import payees
+
+    wires = payees(event, book.state())
+    assert 4 not in [n for p in wires for n in p.notes], "the Company's own note takes its share, and no wire"
+    assert sum(p.amount for p in wires) == D("5000000.00") and [p.notes for p in wires][0] == (2, 6)
 
 
 def test_a_schedule_of_holders_that_disagrees_with_the_register_is_refused():

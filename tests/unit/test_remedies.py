@@ -252,6 +252,10 @@ def test_the_interest_and_premium_a_declaration_made_due_are_paid_to_the_holders
     [payment] = record(book, AccelerationPaymentEntry, **paid, interest="158,333.34", premium=str(premium)).events
     assert [(a.note, a.amount) for a in payment.interest] == [(1, D("80591.67")), (2, D("158.33")), (3, D("77583.34"))]
     assert sum(a.amount for a in payment.premium) == premium and [a.note for a in payment.premium] == [1, 2, 3]
+    from projections.payments import payees
+
+    wires = {p.holder: p.amount for p in payees(payment, book.agreement(KEY).timeline.final)}
+    assert sum(wires.values()) == D("158333.34") + premium, "each holder is wired its interest and its premium"
     status = Queries(book).status(KEY, date(2025, 4, 1))
     assert status.not_on_file == ()
     [line] = remedy_lines(status)[1:]
