@@ -401,11 +401,15 @@ def test_every_argument_and_option_says_what_it_is():
                 assert not re.search(r"<(str|int|int range|float|path)>", shown[0]), (words, shown[0])
 
 
-def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url):
+def test_the_annex_1_registers_print_the_same_on_postgresql(postgres_url, loaded_url):
     made = debtreg("identity", "init", "tests", "--key-file", admin_key(), db=postgres_url).stdout
     assert made.startswith("administrator tests registered; key file"), "an existing key file is reused"
     debtreg("load", str(FIXTURES), db=postgres_url)
     assert debtreg("annex1", "barnes-1995", "--as-of", "2003-02-05", db=postgres_url).stdout == ANNEX_1995
+    calendar = ("due", "--from", "2001-01-01", "--to", "2003-12-31", "--as-of", "2003-12-10", "--format", "json")
+    assert debtreg(*calendar, db=postgres_url).stdout == debtreg(*calendar, db=loaded_url).stdout
+    coupon = ("pay", "barnes-1995", "--date", "2003-06-05", "--kind", "interest", "--dry-run")
+    assert debtreg(*coupon, db=postgres_url).stdout == debtreg(*coupon, db=loaded_url).stdout
 
 
 def test_counsel_reads_section_7_7_as_amended_with_its_amendment_marked(db):
