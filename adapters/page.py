@@ -31,6 +31,7 @@ from adapters.render import (
     holders_table,
     known_at_said,
     makewhole_text,
+    payee_lines,
     payment_status,
     remedy_lines,
     totals_cited,
@@ -372,7 +373,7 @@ def event_page(queries: Queries, ref: str) -> str:
     rows += [[cell("Entry"), cell(line.entry + (f" ({line.source})" if line.source else ""))]] if line.entry else []
     rows += [[cell("Assumed"), cell(f"{a.fact}: {a.reason}")] for a in line.assumptions]
     rows += [[cell("Reversed by"), cell(line.reversed_by)]] if line.reversed_by else []
-    fields = "\n".join(event_fields(detail, 0))
+    fields = "\n".join([*event_fields(detail, 0), *(["paid", *payee_lines(detail)] if detail.payees else [])])
     quote = makewhole_text(detail.makewhole) if detail.makewhole is not None else ""
     return html_page(ref, f"<h1>{escape(ref)}</h1>" + table(["", ""], rows, id="evidence")
                      + (f"<h2>Fields</h2><pre id='fields'>{escape(fields)}</pre>" if fields else "")

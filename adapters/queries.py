@@ -129,6 +129,8 @@ class EventDetail:
 
     event: HistoryLine = shown_inline()
     makewhole: MakewholeNotice | None = unshown(default=None)  # JSON has it among the event's fields
+    payees: tuple[Payee, ...] = shown_if_any()  # of a payment in force, what it paid each holder
+    paid_beside: Decimal | None = shown_if_set()  # of a prepayment, its interest and premium, not allocated by note
 
 
 @dataclass(frozen=True)
@@ -318,7 +320,9 @@ class Queries:
         line = replace(line, fields=history_views.event_fields(line.recorded, whole=True))
         quote = getattr(line.recorded, "makewhole", None)
         sections = _terms(stream.timeline).sections if stream.kind == AGREEMENT and not stream.withdrawn else {}
-        return EventDetail(line, MakewholeNotice(sections, key, quote) if quote is not None else None)
+        paid = _event_line(line.event, line.recorded, None if line.reversed_by else stream.timeline.final)
+        return EventDetail(line, MakewholeNotice(sections, key, quote) if quote is not None else None, paid.payees,
+                           paid.paid_beside)
 
     # -------------------------------------------------------------- payments
 

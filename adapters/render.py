@@ -392,7 +392,7 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def payee_lines(line: EventLine) -> list[str]:
+def payee_lines(line: EventLine | EventDetail) -> list[str]:
     """Beneath a payment recorded (or to be), what it pays each holder, the notes' shares together: the wires to send."""
     lines = [f"  to {p.holder} ({', '.join(f'No. {n}' for n in p.notes)}): ${format_amount(p.amount)}" for p in line.payees]
     if line.paid_beside:
@@ -606,6 +606,8 @@ def event_text(detail: EventDetail, width: int | None = None) -> str:
         *(["  fields"] if line.fields else []),
         *event_fields(detail, 2),
     ]
+    if detail.payees:
+        lines += ["  paid", *(f"  {wire}" for wire in payee_lines(detail))]
     text = "\n".join(lines) if width is None else hung("\n".join(lines), width)
     if detail.makewhole is not None:
         text += "\n\nmake-whole calculation recorded with it:\n" + makewhole_text(detail.makewhole, width)

@@ -300,6 +300,10 @@ def test_a_dry_run_says_what_a_command_would_record_and_records_nothing(db):
     reversal = debtreg("reverse", f"barnes-1995:{len(before) + 1}", "--reason", "wrong day", "--dry-run", db=db).stdout
     assert reversal.startswith(f"would record barnes-1995:{len(before) + 2}: reversal of event No. {len(before) + 1}")
     assert len(history(db)) == len(before) + 1
+    assert "\n  paid\n" in debtreg("event", f"barnes-1995:{len(before) + 1}", db=db).stdout
+    debtreg("reverse", f"barnes-1995:{len(before) + 1}", "--reason", "wrong day", db=db)
+    shown = debtreg("event", f"barnes-1995:{len(before) + 1}", db=db).stdout
+    assert "REVERSED by" in shown and "\n  paid\n" not in shown, "a payment reversed paid no one"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ recorded, the record horizon of the fixtures, and the assumptions under the figu
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -257,7 +258,15 @@ def test_an_event_reads_as_fields_a_person_reads_not_as_json(loaded_url):
       - note 9, amount 385,125.00, deemed no
     interest     0.00
     makewhole    (not given)
+  paid
+    to Connecticut General Life Insurance Company (No. 2, No. 6): $1,700,000.00
+    to Life Insurance Company of North America (No. 4): $1,250,000.00
+    to Lincoln Investment Management, Inc. (No. 5): $2,050,000.00
+    to ACE American Insurance Co. (No. 7): $864,875.00
+    to ACE Property & Casualty Insurance Company (No. 9): $385,125.00
 """), shown
+    paid = json.loads(run(loaded_url, "event", "barnes-1995:21", "--format", "json").stdout)["payees"]
+    assert sum(Decimal(p["amount"]) for p in paid) == Decimal("6250000.00") and paid[0]["notes"] == [2, 6]
     transfer = run(loaded_url, "event", "barnes-1995:8").stdout  # records too long for a line are blocks, all alike
     assert """\
     issued
