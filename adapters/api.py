@@ -473,14 +473,15 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
         if dry_run:
             with reading(signer) as queries:
                 staged = queries.registry.preview(key, entry, request_id=request_id and f"api/{request_id}")
-            return JSONResponse(plain(Previewed.of(staged)), status_code=200)
+                previewed = Previewed.of(staged, queries.named_on)
+            return JSONResponse(plain(previewed), status_code=200)
         with lock:
             reader.ledger.require(signer, (ADMINISTRATOR,) if entry.command(key).creates else RECORDERS, "record this")
             registry = writers.get(signer.public_key)
             if registry is None:
                 registry = writers[signer.public_key] = Registry(url, identity=signer)
             staged = registry.record(key, entry, request_id=f"api/{request_id}", source="api")
-        result = Recorded.of(staged)
+            result = Recorded.of(staged, Queries(reader).named_on)  # (the reader, under the lock, names the payees)
         return JSONResponse(plain(result), status_code=200 if staged.earlier else 201)
 
     return app

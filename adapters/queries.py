@@ -73,18 +73,24 @@ class Recorded:
     already_recorded: tuple[EventLine, ...]
 
     @classmethod
-    def of(cls, staged) -> Recorded:  # noqa: ANN001 - a registry.Staged
+    def of(cls, staged, naming: Naming | None = None) -> Recorded:  # noqa: ANN001 - a registry.Staged
+        """``naming``: how holders are named on a date (``Queries.named_on``), for a payment's payees."""
         state = staged.stream.timeline.final
-        lines = tuple(_event_line(staged.stream.ref(e), e, state) for e in staged.events or staged.earlier)
+        lines = tuple(_event_line(staged.stream.ref(e), e, state, naming) for e in staged.events or staged.earlier)
         return cls((), lines) if staged.earlier else cls(lines, ())
 
 
-def _event_line(ref: str, event: Event, state: object) -> EventLine:
-    """An event recorded, and of a payment what it pays each holder (the state after it names its notes' holders)."""
+Naming = Callable[[date], Callable[[str], str]]  # how holders are named on a date (``Queries.named_on``)
+
+
+def _event_line(ref: str, event: Event, state: object, naming: Naming | None) -> EventLine:
+    """An event recorded, and of a payment what it pays each holder: the state after it names its notes' holders, and
+    ``naming`` names them as on the payment's date (a holder renamed since its notes were issued), as the register does."""
     if not isinstance(state, AgreementState) or not event.cash():
         return EventLine(ref, event.summary())
     beside = payments.paid_beside(event)
-    return EventLine(ref, event.summary(), payments.payees(event, state), beside or None)
+    named = naming(event.effective_on) if naming is not None else None
+    return EventLine(ref, event.summary(), payments.payees(event, state, named), beside or None)
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,8 @@ class Previewed:
     already_recorded: tuple[EventLine, ...]
 
     @classmethod
-    def of(cls, staged) -> Previewed:  # noqa: ANN001 - a registry.Staged
-        found = Recorded.of(staged)
+    def of(cls, staged, naming: Naming | None = None) -> Previewed:  # noqa: ANN001 - a registry.Staged
+        found = Recorded.of(staged, naming)
         return cls(True, found.recorded, found.already_recorded)
 """The second clock: a time, or an event ("barnes-1995:20") meaning the moment it was recorded."""
 
@@ -194,7 +200,7 @@ class Queries:
         holdings alone (``register_as_of``)."""
         then = self.moment(known_at)
         view = _known(register_as_of(key, self._timeline(key, then), as_of, by_note=by_note), then)
-        named = self._named_on(as_of, then)
+        named = self.named_on(as_of, then)
         return replace(view, notes=tuple(replace(n, holder=named(n.holder)) for n in view.notes),
                        holders=tuple(replace(h, holder=named(h.holder)) for h in view.holders))
 
@@ -202,10 +208,10 @@ class Queries:
         """Annex 1, each holder under its name on the date."""
         then = self.moment(known_at)
         view = _known(annex1_as_of(key, self._timeline(key, then), as_of), then)
-        named = self._named_on(as_of, then)
+        named = self.named_on(as_of, then)
         return replace(view, holders=tuple(replace(line, holder=named(line.holder)) for line in view.holders))
 
-    def _named_on(self, as_of: date, then: datetime | None) -> Callable[[str], str]:
+    def named_on(self, as_of: date, then: datetime | None = None) -> Callable[[str], str]:
         """A holder as named on ``as_of`` (one renamed since its notes were issued), by its own entries recorded by
         ``then``: only a holder with entries of its own is renamed."""
         directory = self.registry.declared_holders(then)
@@ -320,7 +326,7 @@ class Queries:
         line = replace(line, fields=history_views.event_fields(line.recorded, whole=True))
         quote = getattr(line.recorded, "makewhole", None)
         sections = _terms(stream.timeline).sections if stream.kind == AGREEMENT and not stream.withdrawn else {}
-        paid = _event_line(line.event, line.recorded, None if line.reversed_by else stream.timeline.final)
+        paid = _event_line(line.event, line.recorded, None if line.reversed_by else stream.timeline.final, self.named_on)
         return EventDetail(line, MakewholeNotice(sections, key, quote) if quote is not None else None, paid.payees,
                            paid.paid_beside)
 
@@ -405,7 +411,7 @@ class Queries:
 
     def _votes_named(self, tally: Votes, as_of: date, then: datetime | None) -> Votes:
         """A tally (of a consents view, or an amendment's) with its holders named on ``as_of``."""
-        named = self._named_on(as_of, then)
+        named = self.named_on(as_of, then)
         return replace(tally, holders=tuple(replace(v, holder=named(v.holder)) for v in tally.holders))
 
     def guaranties(self, key: str, as_of: date, known_at: KnownAt = None) -> Guaranties:

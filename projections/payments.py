@@ -9,7 +9,7 @@ days or Business Days of the agreement's calendar), citing their section.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -296,15 +296,17 @@ class Payee:
     amount: Decimal
 
 
-def payees(event: Event, state: AgreementState) -> tuple[Payee, ...]:
+def payees(event: Event, state: AgreementState, named: Callable[[str], str] | None = None) -> tuple[Payee, ...]:
     """Each holder a payment pays (``Event.cash``), in the order of its notes' shares. A note is its holder's for life (a
-    transfer surrenders it for new notes), so the state after the payment names it, the note closed or not."""
+    transfer surrenders it for new notes), so the state after the payment names it, the note closed or not; ``named``
+    names the holder as on the payment's date (one renamed since)."""
     found: dict[str, tuple[tuple[int, ...], Decimal]] = {}
     for share in event.cash():
         note = state.note(share.note)
         assert note is not None, "a payment allocates to notes on the register"
-        notes, amount = found.get(note.holder, ((), ZERO))
-        found[note.holder] = ((*notes, share.note), amount + share.amount)
+        holder = named(note.holder) if named is not None else note.holder
+        notes, amount = found.get(holder, ((), ZERO))
+        found[holder] = ((*notes, share.note), amount + share.amount)
     return tuple(Payee(holder, notes, amount) for holder, (notes, amount) in found.items())
 
 

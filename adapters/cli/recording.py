@@ -98,7 +98,8 @@ def record(
             staged = registry.preview(key, entry, request_id=request_id)
         else:
             staged = registry.record(key, entry, request_id=request_id or f"cli/{uuid4().hex}")
-    result = queries.Previewed.of(staged) if dry_run else queries.Recorded.of(staged)
+        naming = queries.Queries(registry).named_on  # a payment's payees as the register names them on its date
+        result = queries.Previewed.of(staged, naming) if dry_run else queries.Recorded.of(staged, naming)
     if fmt is TextOrJson.json:
         emit_json(result)
         return

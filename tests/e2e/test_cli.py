@@ -494,6 +494,44 @@ def test_treasury_sees_every_payment_due_across_the_registry_with_its_total_and_
     assert none == "no payment on file is due from 2011-01-01 to 2011-12-31\n"
 
 
+RENAMED = """\
+[journal]
+id = "acme-holders"
+holders = true
+title = "Holders renamed"
+depends_on = ["acme-2024"]
+
+[[entry]]
+id = "example-life"
+type = "holder"
+effective_on = 2024-03-15
+evidence = { document = "holder file" }
+name = "Example Life Insurance Company"
+
+[[entry]]
+id = "renamed"
+type = "holder-renamed"
+effective_on = 2025-01-01
+evidence = { document = "name change notice" }
+holder = "Example Life Insurance Company"
+name = "Exemplar Life Insurance Company"
+"""
+
+
+def test_a_payments_wires_name_each_holder_as_the_register_does_on_its_date(sqlite_url, tmp_path):
+    (tmp_path / "acme-2024.toml").write_text(debtreg("template", db=None).stdout)
+    (tmp_path / "holders.toml").write_text(RENAMED)
+    debtreg("load", str(tmp_path), db=sqlite_url)
+    before = debtreg("pay", "acme-2024", "--date", "2024-09-15", "--kind", "interest", db=sqlite_url).stdout
+    assert "  to Example Life Insurance Company (No. 1): $180,000.00" in before.splitlines()
+    after = debtreg("pay", "acme-2024", "--date", "2025-03-15", "--kind", "interest", "--dry-run", db=sqlite_url).stdout
+    assert "  to Exemplar Life Insurance Company (No. 1): $180,000.00" in after.splitlines(), "renamed from 2025-01-01"
+    register = json.loads(debtreg("register", "acme-2024", "--as-of", "2025-03-15", "--format", "json", db=sqlite_url).stdout)
+    assert register["notes"][0]["holder"] == "Exemplar Life Insurance Company", "as the register names it"
+    shown = debtreg("event", "acme-2024:4", db=sqlite_url).stdout
+    assert "    to Example Life Insurance Company (No. 1): $180,000.00" in shown.splitlines()
+
+
 def test_a_consent_is_recorded_from_the_command_line(db):
     debtreg(
         "transfer", "barnes-1995", "--date", "2003-03-03", "--from", "Lincoln", "--to", "New Holder LLC", "--new-holder", "--amount", "1,000,000", db=db
