@@ -584,6 +584,16 @@ def emit_json(value: Any) -> None:
     emit(to_json(value))
 
 
+def for_machines(fmt: TextJsonOrCsv, view: Any, sheet: Callable[[], Sheet], known: str) -> bool:
+    """A view given as JSON, or as CSV (its ``sheet``, with its title and what a CSV cannot hold said beside it,
+    ``known`` the moment of a view as known at one), if asked so: whether it was; text each view prints its own way."""
+    if fmt is TextJsonOrCsv.json:
+        emit_json(view)
+    elif fmt is TextJsonOrCsv.csv:
+        emit_csv(sheet(), known)
+    return fmt is not TextJsonOrCsv.text
+
+
 def emit_csv(sheet: Sheet, known: str = "") -> None:
     """A view as CSV on standard output (its title with ``known``, the moment of a view as known at one, and its notes
     said beside it), or the refusal of one none of whose figures are known (``exports.to_csv``)."""

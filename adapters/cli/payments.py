@@ -21,9 +21,9 @@ from adapters.cli.common import (
     app,
     day,
     emit,
-    emit_csv,
     emit_json,
     emit_lines,
+    for_machines,
     invalid,
     lazy,
     moment,
@@ -83,11 +83,7 @@ def due_command(
     with querying(ctx, fmt.value, known_at=then) as queries, progress_bar("reading agreements") as progress:
         view = queries.due(start, end, on, then, progress)
         known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
-    if fmt is TextJsonOrCsv.json:
-        emit_json(view)
-        return
-    if fmt is TextJsonOrCsv.csv:
-        emit_csv(exports.due_sheet(view), known)
+    if for_machines(fmt, view, lambda: exports.due_sheet(view), known):
         return
     if view.payments:
         out.print(table(render.due_title(view), *render.due_rows(view), numeric=[4, 5]))

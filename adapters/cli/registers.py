@@ -20,9 +20,9 @@ from adapters.cli.common import (
     app,
     day,
     emit,
-    emit_csv,
     emit_json,
     emit_lines,
+    for_machines,
     from_to,
     holder_named,
     lazy,
@@ -84,11 +84,9 @@ def register(
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.register(agreement, on, then, by_note=by is By.note or fmt is TextJsonOrCsv.json)
         known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""  # a CSV's title, said beside it
-    if fmt is TextJsonOrCsv.json:
-        emit_json(view)
-    elif fmt is TextJsonOrCsv.csv:
-        emit_csv(exports.register_sheet(view, by.value), known)
-    elif view.not_on_file:
+    if for_machines(fmt, view, lambda: exports.register_sheet(view, by.value), known):
+        return
+    if view.not_on_file:
         say(f"{agreement} register as of {on}: {view.not_on_file}")
     else:
         header, rows = render.register_rows(view, by.value)
@@ -135,11 +133,7 @@ def annex1(
     with querying(ctx, fmt.value, known_at=then) as queries:
         view = queries.annex1(agreement, day(as_of), then)
         known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
-    if fmt is TextJsonOrCsv.json:
-        emit_json(view)
-    elif fmt is TextJsonOrCsv.csv:
-        emit_csv(exports.annex1_sheet(view), known)
-    else:
+    if not for_machines(fmt, view, lambda: exports.annex1_sheet(view), known):
         emit(render.annex1_text(view, text_width()))
 
 
@@ -156,11 +150,7 @@ def holders_command(
     with querying(ctx, fmt.value, known_at=then) as queries, progress_bar("reading agreements") as progress:
         view = queries.holders(day(as_of), then, progress, holder=holder_named(holder))
         known = exports.known_suffix(queries, then) if fmt is TextJsonOrCsv.csv else ""
-    if fmt is TextJsonOrCsv.json:
-        emit_json(view)
-        return
-    if fmt is TextJsonOrCsv.csv:
-        emit_csv(exports.holders_sheet(view), known)
+    if for_machines(fmt, view, lambda: exports.holders_sheet(view), known):
         return
     rows, cited = render.holders_table(view, lambda h: h.name + "".join(f"\naka {other}" for other in h.also_known_as),
                                        str, str, format_amount)
