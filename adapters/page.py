@@ -21,11 +21,12 @@ from adapters import chart, exports
 from adapters.moments import utc_text
 from adapters.queries import KnownAt, Queries
 from adapters.render import (
+    DUE_HEADER,
     amendment_why,
     carried_notes,
     due_notes,
+    due_table,
     due_title,
-    due_total,
     event_fields,
     holders_notes,
     holders_table,
@@ -186,13 +187,9 @@ def due_form(start: str, end: str, as_of: str, known_at: str) -> str:
 def due_page(queries: Queries, start: date, end: date, as_of: date, known_at: KnownAt, given_known_at: str) -> str:
     """Every payment due between two dates across the registry, as `debtreg due` shows it: treasury's calendar."""
     view = queries.due(start, end, as_of, known_at)
-    rows = [[cell(d.payment.due_on), agreement_cell(d.agreement, as_of), cell(d.payment.series), cell(d.payment.kind),
-             money(d.payment.principal, blank_zero=True), money(d.payment.interest, blank_zero=True),
-             cell(payment_status(d.payment, marked=False))] for d in view.payments]
-    rests_on = [d.payment.rests_on for d in view.payments]
-    rows.append([cell(""), cell(due_total(view)), cell(""), cell(""), money(view.principal), money(view.interest), cell("")])
-    header = ["Due", "Agreement", "Series", "Payment", "Principal", "Interest", "Status"]
-    shown = (table(*marked(header, rows, [*rests_on, ()]), id="due", numeric=[4, 5]) if view.payments
+    rows, cited = due_table(view, cell, lambda key: agreement_cell(key, as_of),
+                            lambda value, blank: money(value, blank_zero=blank), lambda p: cell(payment_status(p, marked=False)))
+    shown = (table(*marked(DUE_HEADER, rows, cited), id="due", numeric=[4, 5]) if view.payments
              else f"<p>No payment on file is due from {start} to {end}.</p>")
     asked = {"from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat(),
              **({"known_at": given_known_at} if given_known_at else {})}

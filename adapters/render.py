@@ -99,6 +99,11 @@ def _runs(numbers: Sequence[int], prefix: str = "") -> str:
     return ", ".join(f"{prefix}{run[0]}" if len(run) == 1 else f"{prefix}{run[0]}-{prefix}{run[-1]}" for run in runs)
 
 
+def note_list(numbers: Sequence[int]) -> str:
+    """Notes as a reader names them: "No. 2, No. 6"."""
+    return ", ".join(f"No. {n}" for n in numbers)
+
+
 def holders_table(view: Holders, name: Callable[[HolderPositions], Any], agreement: Callable[[str], Any],
                   text: Callable[[str], Any], amount: Callable[[Decimal], Any]) -> tuple[list[list[Any]], list[tuple[str, ...]]]:
     """The holders across agreements as rows, with what each rests on: each position (the holder named on its first),
@@ -108,7 +113,7 @@ def holders_table(view: Holders, name: Callable[[HolderPositions], Any], agreeme
     cited: list[tuple[str, ...]] = []
     for h in view.holders:
         rows += [[name(h) if i == 0 else text(""), agreement(p.agreement), text(p.series), amount(p.principal),
-                  text(", ".join(f"No. {n}" for n in p.notes))] for i, p in enumerate(h.positions)]
+                  text(note_list(p.notes))] for i, p in enumerate(h.positions)]
         cited += [p.rests_on for p in h.positions]
         if len(h.positions) > 1:
             rows.append([text(""), text("total"), text(""), amount(h.total), text("")])
@@ -273,7 +278,7 @@ def register_rows(register: Register, by: str) -> tuple[list[str], list[list[str
         [
             h.holder,
             *(format_amount(h.principal[k]) if k in h.principal else "n/a" for k in register.series),
-            ", ".join(f"No. {n}" for n in h.notes),
+            note_list(h.notes),
         ]
         for h in register.holders
     ]
@@ -394,20 +399,26 @@ def payment_rows(lines: Sequence[Payment]) -> tuple[list[str], list[list[str]]]:
 
 def payee_lines(line: EventLine | EventDetail) -> list[str]:
     """Beneath a payment recorded (or to be), what it pays each holder, the notes' shares together: the wires to send."""
-    lines = [f"  to {p.holder} ({', '.join(f'No. {n}' for n in p.notes)}): ${format_amount(p.amount)}" for p in line.payees]
+    lines = [f"  to {p.holder} ({note_list(p.notes)}): ${format_amount(p.amount)}" for p in line.payees]
     if line.paid_beside:
         lines.append(f"  and ${format_amount(line.paid_beside)} interest and premium beside the principal, to the same"
                      " holders pro rata to the principal prepaid (the record does not allocate it by note)")
     return lines
 
 
-def due_rows(view: Due) -> tuple[list[str], list[list[str]]]:
-    """The registry's calendar as a table: each payment with its agreement, then their total (of those on file, where an
-    agreement's schedule lacks something: ``due_notes`` says what)."""
-    header, rows = payment_rows([d.payment for d in view.payments])
-    rows = [[row[0], d.agreement, *row[1:]] for row, d in zip(rows, view.payments, strict=True)]
-    rows.append(["", due_total(view), "", "", format_amount(view.principal), format_amount(view.interest), ""])
-    return [header[0], "Agreement", *header[1:]], rows
+DUE_HEADER = ["Due", "Agreement", "Series", "Payment", "Principal", "Interest", "Status"]
+
+
+def due_table(view: Due, text: Callable[[object], Any], agreement: Callable[[str], Any],
+              amount: Callable[[Decimal, bool], Any], status: Callable[[Payment], Any]) -> tuple[list[list[Any]], list[tuple[str, ...]]]:
+    """The registry's calendar as rows under ``DUE_HEADER``, with what each rests on: each payment with its agreement
+    (``amount``'s flag: nothing shown for none), then their total (of those on file, where an agreement's schedule lacks
+    something: ``due_notes`` says what), each cell made by the CLI's or the page's functions."""
+    rows = [[text(p.due_on), agreement(d.agreement), text(p.series), text(p.kind), amount(p.principal, True),
+             amount(p.interest, True), status(p)] for d in view.payments for p in [d.payment]]
+    rows.append([text(""), text(due_total(view)), text(""), text(""), amount(view.principal, False),
+                 amount(view.interest, False), text("")])
+    return rows, [*(d.payment.rests_on for d in view.payments), ()]
 
 
 def due_title(view: Due) -> str:

@@ -86,7 +86,9 @@ def due_command(
     if for_machines(fmt, view, lambda: exports.due_sheet(view), known):
         return
     if view.payments:
-        out.print(table(render.due_title(view), *render.due_rows(view), numeric=[4, 5]))
+        rows, _ = render.due_table(view, str, str, lambda value, blank: "" if blank and not value else format_amount(value),
+                                   lambda p: render.payment_status(p, marked=True))  # (its marks in the status)
+        out.print(table(render.due_title(view), render.DUE_HEADER, rows, numeric=[4, 5]))
     else:
         say(f"no payment on file is due from {start} to {end}")
     emit_lines(render.due_notes(view))
