@@ -270,12 +270,21 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     view("/agreements/{key}/schedule", lambda q, k, p, m: q.schedule(k, as_of(p), p.get("series"), m),
          "The payment schedule", "as_of", "series", "known_at")
 
-    def due(queries: Queries, _key: None, params: dict, moment: KnownAt) -> Any:
-        start, end = date_range(params["from"], params["to"])
-        on = parsed_date(params["as_of"], "as_of") if params.get("as_of") else date.today()
-        return queries.due(start, end, on, moment)  # type: ignore[arg-type] - both required
-
     window = {"from": descriptions.DUE_FROM, "to": descriptions.DUE_TO, "as_of": descriptions.STATUS_AS_OF}
+
+    def due_window(since: str | None, until: str | None, as_of: str | None) -> tuple[date, date, date]:
+        """The calendar's window, both ends required, and the date of its status (today unless given): for the view,
+        its files and the page alike."""
+        start, end = date_range(since, until)
+        for name, given in (("from", start), ("to", end)):
+            if given is None:
+                raise InvalidCommand(f"{name}: is required: {descriptions.within(window[name])}")
+        assert start is not None and end is not None
+        return start, end, parsed_date(as_of, "as_of") if as_of else date.today()
+
+    def due(queries: Queries, _key: None, params: dict, moment: KnownAt) -> Any:
+        return queries.due(*due_window(params.get("from"), params.get("to"), params.get("as_of")), moment)
+
     view("/due", due, "Every payment due between two dates across the registry, with its status as of a date (default"
          " today)", "from", "to", "as_of", "known_at", needs=("from", "to"), described=window)
 
@@ -444,11 +453,7 @@ def create_app(url: str, signers: Sequence[Signer], *, read_url: str | None = No
     def due_page(request: Request, to: str | None = None, as_of: str | None = None, known_at: str = "") -> HTMLResponse:
         def render(queries: Queries) -> str:
             refuse_unknown(list(request.query_params), ("from", "to", "as_of", "known_at"))
-            start, end = date_range(request.query_params.get("from"), to)
-            for name, given in (("from", start), ("to", end)):
-                if given is None:  # as the API refuses it
-                    raise InvalidCommand(f"{name}: is required: {descriptions.within(window[name])}")
-            on = parsed_date(as_of, "as_of") if as_of else date.today()
+            start, end, on = due_window(request.query_params.get("from"), to, as_of)
             return pages.due_page(queries, start, end, on, known_at_of(known_at or None, "known_at"), known_at)
 
         return page(render, request)
